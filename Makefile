@@ -1,0 +1,58 @@
+# The README's commands. `make run` needs nothing but Python; `make test` uses the real services.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PYTEST_ARGS ?=
+
+# The suite runs on PostgreSQL, Redis, an S3 server it starts itself, and Chromium.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/microcreds
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+TEST_REDIS_CACHE_URL ?= redis://127.0.0.1:6379/1
+TEST_ENV = DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	REDIS_CACHE_URL=$(TEST_REDIS_CACHE_URL) CELERY_TASK_ALWAYS_EAGER=1 \
+	DEBUG=0 SECRET_KEY=test-only-secret-key-not-for-production-0123456789 \
+	SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 \
+	STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage \
+	WHITENOISE_USE_FINDERS=1 EMAIL_URL=consolemail:// ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
+	SITE_URL=http://testserver
+
+.PHONY: run test test-fast test-browser bench lint format install
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor && cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+	touch $@
+
+install: $(VENV)/.installed
+
+run: $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.installed node_modules/.installed
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: $(VENV)/.installed node_modules/.installed
+	$(TEST_ENV) $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+test-browser: $(VENV)/.installed node_modules/.installed
+	$(TEST_ENV) $(PY) -m pytest -m browser $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed node_modules/.installed
+	$(TEST_ENV) $(PY) -m benchmarks
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .

@@ -1,0 +1,62 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import AuditEvent, Building, District, DistrictGoal, User
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Building)
+class BuildingAdmin(admin.ModelAdmin):
+    list_display = ["name", "district"]
+    list_filter = ["district"]
+
+
+@admin.register(DistrictGoal)
+class DistrictGoalAdmin(admin.ModelAdmin):
+    list_display = ["title", "district", "active"]
+    list_filter = ["district", "active"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = [
+        "email",
+        "first_name",
+        "last_name",
+        "district",
+        "is_educator",
+        "is_reviewer",
+        "is_district_admin",
+        "is_active",
+    ]
+    list_filter = ["district", "is_educator", "is_reviewer", "is_district_admin", "is_active"]
+    search_fields = ["email", "first_name", "last_name"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Person", {"fields": ("first_name", "last_name", "district", "building")}),
+        ("Roles", {"fields": ("is_educator", "is_reviewer", "is_district_admin")}),
+        ("Django admin", {"fields": ("is_active", "is_staff", "is_superuser")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "district",
+        "actor",
+        "action",
+        "target_type",
+        "target_id",
+        "from_status",
+        "to_status",
+    ]
+    list_filter = ["district", "action"]
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]

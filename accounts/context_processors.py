@@ -1,0 +1,20 @@
+from django.http import HttpRequest
+from django.urls import reverse
+
+from .models import Role
+
+
+def navigation(request: HttpRequest) -> dict:
+    """The role-aware navigation of the base layout."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    if user.has_role(Role.EDUCATOR):
+        items.append(("My plans", reverse("submissions:dashboard")))
+        items.append(("Catalog", reverse("credentials:catalog")))
+    if user.has_role(Role.REVIEWER):
+        items.append(("Review queue", reverse("reviews:queue")))
+    if user.has_role(Role.DISTRICT_ADMIN):
+        items.append(("District", reverse("accounts:admin_dashboard")))
+    return {"nav_items": items}

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.admin_dashboard, name="admin_dashboard"),
+    path("no-role/", views.no_role, name="no_role"),
+]

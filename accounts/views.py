@@ -1,0 +1,72 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import selectors
+from .permissions import district_admin_required
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect(selectors.home_url_name_for(request.user))
+
+
+@require_GET
+@login_required
+def no_role(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/no_role.html")
+
+
+@require_GET
+@district_admin_required
+def admin_dashboard(request: HttpRequest) -> HttpResponse:
+    district = request.user.district
+    return render(
+        request,
+        "accounts/admin_dashboard.html",
+        {
+            "district": district,
+            "counts": selectors.district_counts(district=district),
+            "admin_links": [("Micro-credential catalog", reverse("credentials:catalog"))],
+        },
+    )
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers: database, Redis and storage, each "ok" or the error."""
+    from django.conf import settings
+    from django.core.files.storage import default_storage
+
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - a health check reports every failure
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    if settings.CELERY_BROKER_URL.startswith("redis"):
+        try:
+            import redis
+
+            redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=2).ping()
+            checks["redis"] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            checks["redis"] = f"error: {exc.__class__.__name__}"
+    else:
+        checks["redis"] = "not configured (tasks run in-process)"
+    try:
+        default_storage.exists("healthz-probe")
+        checks["storage"] = "ok"
+    except Exception as exc:  # noqa: BLE001
+        checks["storage"] = f"error: {exc.__class__.__name__}"
+    healthy = all(v == "ok" or v.startswith("not configured") for v in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )

@@ -1,0 +1,200 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from accounts.models import District
+
+
+class EvidenceType(models.Model):
+    """A kind of evidence a micro-credential asks for (video, lesson plan, student work, ...)."""
+
+    class FileFamily(models.TextChoices):
+        ANY = "any", "Any allowed file"
+        DOCUMENT = "document", "Documents (PDF, office files, text)"
+        IMAGE = "image", "Images"
+        VIDEO = "video", "Video"
+        AUDIO = "audio", "Audio"
+        LINK = "link", "Link only"
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="evidence_types")
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    accepts = models.CharField(max_length=20, choices=FileFamily.choices, default=FileFamily.ANY)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "name"], name="unique_evidence_type")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Stack(models.Model):
+    """A named group of micro-credentials, e.g. "Classroom Management" and its five."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="stacks")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    color = models.CharField(max_length=7, default="#1f4e79")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["district", "name"], name="unique_stack")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MicroCredential(models.Model):
+    """One version of a catalog entry. Editing a published entry makes a new version with the
+    same ``lineage``; a plan keeps the version it started on."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PROPOSED = "proposed", "Proposed by an educator"
+        PUBLISHED = "published", "Published"
+        RETIRED = "retired", "Retired"
+        SUPERSEDED = "superseded", "Replaced by a newer version"
+
+    class Origin(models.TextChoices):
+        DISTRICT = "district", "District-designed"
+        PACKAGED = "packaged", "Packaged / third-party"
+        EDUCATOR = "educator", "Educator-created"
+
+    class Rigor(models.IntegerChoices):
+        FOUNDATIONAL = 1, "Foundational"
+        DEVELOPING = 2, "Developing"
+        PROFICIENT = 3, "Proficient"
+        ADVANCED = 4, "Advanced"
+
+    class GradeBand(models.TextChoices):
+        ALL = "all", "All grades"
+        PREK_2 = "prek-2", "PreK–2"
+        G3_5 = "3-5", "Grades 3–5"
+        G6_8 = "6-8", "Grades 6–8"
+        G9_12 = "9-12", "Grades 9–12"
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="catalog")
+    lineage = models.UUIDField(default=uuid.uuid4, db_index=True)
+    version = models.PositiveIntegerField(default=1)
+    title = models.CharField(max_length=200)
+    competency = models.TextField()
+    key_method = models.TextField(blank=True)
+    method_components = models.TextField(blank=True)
+    research_and_resources = models.TextField(blank=True)
+    submission_guidelines = models.TextField(blank=True)
+    evidence_types = models.ManyToManyField(EvidenceType, blank=True, related_name="+")
+    estimated_hours = models.DecimalField(max_digits=5, decimal_places=1, default=0)
+    pd_points = models.DecimalField(max_digits=5, decimal_places=1, default=0)
+    rigor = models.PositiveSmallIntegerField(choices=Rigor.choices, default=Rigor.DEVELOPING)
+    origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.DISTRICT)
+    stack = models.ForeignKey(
+        Stack, on_delete=models.SET_NULL, null=True, blank=True, related_name="microcredentials"
+    )
+    tags = models.CharField(max_length=300, blank=True, help_text="Comma-separated")
+    grade_band = models.CharField(max_length=10, choices=GradeBand.choices, default=GradeBand.ALL)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    badge_image = models.ImageField(upload_to="badges/images/", blank=True)
+    valid_for_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Awards expire after this many days (empty: never)."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lineage", "version"], name="unique_credential_version"
+            ),
+            models.UniqueConstraint(
+                fields=["lineage"],
+                condition=models.Q(status="published"),
+                name="one_published_version_per_lineage",
+            ),
+        ]
+        indexes = [models.Index(fields=["district", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t.strip() for t in self.tags.split(",") if t.strip()]
+
+
+class Rubric(models.Model):
+    """How a submission is scored. The passing rule of the whole rubric is explicit."""
+
+    class PassingRule(models.TextChoices):
+        ALL = "all", "Every criterion at its passing level"
+        MINIMUM = "minimum", "At least a number of criteria at their passing level"
+
+    microcredential = models.OneToOneField(
+        MicroCredential, on_delete=models.CASCADE, related_name="rubric"
+    )
+    passing_rule = models.CharField(
+        max_length=10, choices=PassingRule.choices, default=PassingRule.ALL
+    )
+    minimum_passing_criteria = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Rubric of {self.microcredential}"
+
+    def passes(self, passed_criteria: int, total_criteria: int) -> bool:
+        if self.passing_rule == self.PassingRule.MINIMUM and self.minimum_passing_criteria:
+            return passed_criteria >= self.minimum_passing_criteria
+        return total_criteria > 0 and passed_criteria == total_criteria
+
+
+class RubricCriterion(models.Model):
+    class Component(models.TextChoices):
+        OVERVIEW = "overview", "Overview"
+        KNOWLEDGE = "knowledge", "Basis of Knowledge"
+        IMPLEMENTATION = "implementation", "Implementation"
+        IMPACT = "impact", "Impact"
+        REFLECTION = "reflection", "Reflection"
+
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    evidence_type = models.ForeignKey(
+        EvidenceType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    component = models.CharField(max_length=20, choices=Component.choices, blank=True)
+    # A level passes when its score is at least this.
+    passing_score = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RubricLevel(models.Model):
+    criterion = models.ForeignKey(RubricCriterion, on_delete=models.CASCADE, related_name="levels")
+    score = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=80)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["score"]
+        constraints = [
+            models.UniqueConstraint(fields=["criterion", "score"], name="unique_level_score")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.score})"
+
+    @property
+    def is_passing(self) -> bool:
+        return self.score >= self.criterion.passing_score

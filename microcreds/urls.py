@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("healthz", account_views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("district/", include("accounts.urls")),
+    path("catalog/", include("credentials.urls")),
+    path("plans/", include("submissions.urls")),
+    path("reviews/", include("reviews.urls")),
+    path("", include("badges.urls")),
+    path("reports/", include("reports.urls")),
+    path("django-admin/", admin.site.urls),
+]
+
+if settings.DEBUG and not settings.USE_S3:
+    from django.conf.urls.static import static
+
+    # Local file storage in development only; artifacts never go through this (see submissions).
+    urlpatterns += static("/media/districts/", document_root=settings.MEDIA_ROOT / "districts")

@@ -1,0 +1,259 @@
+"""An educator's plan and their own submission of it.
+
+A ``Plan`` is the shared plan text (Overview, Basis of Knowledge, Implementation, Impact
+measures), written by one educator or a small group. Each educator on it has their own
+``Submission``: the status, their results and reflection, their artifacts and their decision.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from accounts.models import District, DistrictGoal
+from credentials.models import EvidenceType, MicroCredential, RubricCriterion
+
+
+class Component(models.TextChoices):
+    OVERVIEW = "overview", "Overview"
+    KNOWLEDGE = "knowledge", "Basis of Knowledge"
+    IMPLEMENTATION = "implementation", "Implementation"
+    IMPACT = "impact", "Impact"
+    REFLECTION = "reflection", "Reflection"
+    SHARE = "share", "Share"
+
+
+class Plan(models.Model):
+    class Setting(models.TextChoices):
+        CLASSROOM = "classroom", "Classroom"
+        BUILDING = "building", "Building"
+        DISTRICT = "district", "District"
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="plans")
+    microcredential = models.ForeignKey(
+        MicroCredential, on_delete=models.PROTECT, related_name="plans"
+    )
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_plans"
+    )
+    title = models.CharField(max_length=200, blank=True)
+    # Overview
+    rationale = models.TextField(blank=True, max_length=10000)
+    hypothesis = models.TextField(blank=True, max_length=10000)
+    personal_goal = models.TextField(blank=True, max_length=5000)
+    building_goal = models.TextField(blank=True, max_length=5000)
+    district_goals = models.ManyToManyField(DistrictGoal, blank=True, related_name="plans")
+    district_goal_notes = models.TextField(blank=True, max_length=5000)
+    # Implementation
+    actions = models.TextField(blank=True, max_length=10000)
+    setting = models.CharField(max_length=20, choices=Setting.choices, blank=True)
+    timeline = models.TextField(blank=True, max_length=5000)
+    affected = models.TextField("students or staff affected", blank=True, max_length=5000)
+    # Impact, at plan time
+    impact_measures = models.TextField(blank=True, max_length=10000)
+    # Optimistic locking for autosave: every save names the version it edited.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return self.title or self.microcredential.title
+
+
+class PlanSource(models.Model):
+    """A research source of the Basis of Knowledge (at least three before submission)."""
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "Journal article"
+        BOOK = "book", "Book"
+        REPORT = "report", "Report"
+        VIDEO = "video", "Video or webinar"
+        COURSE = "course", "Course or workshop"
+        WEBSITE = "website", "Website"
+        OTHER = "other", "Other"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sources")
+    position = models.PositiveSmallIntegerField(default=0)
+    citation = models.TextField(max_length=2000)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
+    url = models.URLField(blank=True, max_length=1000)
+    learned = models.TextField("what was learned", blank=True, max_length=5000)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.citation[:80]
+
+
+class Submission(models.Model):
+    """One educator's path through a plan: their status, results, reflection and decision."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PLAN_SUBMITTED = "plan_submitted", "Plan submitted"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        PLAN_APPROVED = "plan_approved", "Plan approved"
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED_FOR_REVIEW = "submitted_for_review", "Submitted for review"
+        NOT_YET = "not_yet", "Not yet"
+        RESUBMITTED = "resubmitted", "Resubmitted"
+        EARNED = "earned", "Earned"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="submissions")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="submissions")
+    educator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submissions"
+    )
+    status = models.CharField(
+        max_length=30, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    # Impact after implementation, and Reflection: each educator's own.
+    impact_results = models.TextField(blank=True, max_length=20000)
+    reflection_practice = models.TextField(blank=True, max_length=10000)
+    reflection_feedback = models.TextField(blank=True, max_length=10000)
+    reflection_changes = models.TextField(blank=True, max_length=10000)
+    share_notes = models.TextField(blank=True, max_length=5000)
+    version = models.PositiveIntegerField(default=1)
+    attempt_count = models.PositiveSmallIntegerField(default=0)
+    deadline = models.DateField(null=True, blank=True)
+    plan_submitted_at = models.DateTimeField(null=True, blank=True)
+    plan_decided_at = models.DateTimeField(null=True, blank=True)
+    submitted_for_review_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-status_changed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "educator"], name="one_submission_per_educator")
+        ]
+        indexes = [models.Index(fields=["district", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.educator} — {self.plan}"
+
+
+class Attempt(models.Model):
+    """One submission for review. Artifacts submitted with it are frozen; scores attach here."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="attempts")
+    number = models.PositiveSmallIntegerField()
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=20, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["submission", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "number"], name="unique_attempt_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"Attempt {self.number} of {self.submission}"
+
+
+class PlanRevision(models.Model):
+    """The plan's history: who changed which fields, when, and the text after the change."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="revisions")
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, null=True, blank=True, related_name="revisions"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    version = models.PositiveIntegerField()
+    changed_fields = models.JSONField(default=list)
+    snapshot = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} v{self.version}"
+
+
+class Artifact(models.Model):
+    """Evidence: a file in object storage (private) or a link."""
+
+    class Kind(models.TextChoices):
+        FILE = "file", "File"
+        LINK = "link", "Link"
+
+    class Status(models.TextChoices):
+        UPLOADING = "uploading", "Uploading"
+        CHECKING = "checking", "Checking"
+        ACCEPTED = "accepted", "Accepted"
+        REFUSED = "refused", "Refused"
+        DELETED = "deleted", "Deleted"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="artifacts")
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="artifacts")
+    component = models.CharField(max_length=20, choices=Component.choices, default=Component.IMPACT)
+    criterion = models.ForeignKey(
+        RubricCriterion, on_delete=models.SET_NULL, null=True, blank=True, related_name="artifacts"
+    )
+    evidence_type = models.ForeignKey(
+        EvidenceType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.FILE)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, max_length=5000)
+    url = models.URLField(blank=True, max_length=1000)
+    storage_key = models.CharField(max_length=500, blank=True)
+    thumbnail_key = models.CharField(max_length=500, blank=True)
+    original_name = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=120, blank=True)
+    size = models.BigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.UPLOADING)
+    refusal_reason = models.TextField(blank=True)
+    # The privacy checklist the educator confirms.
+    confirmed_no_identifying_info = models.BooleanField(default=False)
+    confirmed_consent_on_file = models.BooleanField(default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Set when the artifact was submitted for review: frozen from then on.
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.SET_NULL, null=True, blank=True, related_name="artifacts"
+    )
+    replaces = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaced_by"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deletion_note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["component", "created_at"]
+        indexes = [models.Index(fields=["submission", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ArtifactAccess(models.Model):
+    """The disclosure record: every time someone opened an artifact."""
+
+    artifact = models.ForeignKey(Artifact, on_delete=models.CASCADE, related_name="accesses")
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} opened {self.artifact} at {self.opened_at:%Y-%m-%d %H:%M}"

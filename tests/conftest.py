@@ -1,0 +1,172 @@
+"""The test run's real parts: an S3 server, a Celery worker on Redis, Chromium with axe-core.
+
+PostgreSQL comes from DATABASE_URL (see the Makefile). Every test's default storage is the S3
+server started here, behind django-storages, exactly as in production.
+"""
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# around it are ordinary synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+S3_BUCKET = "microcreds-test"
+
+pytest_plugins = ["tests.fixtures"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3-compatible HTTP server (moto) on a free loopback port, with our bucket."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        region_name="us-east-1",
+    )
+    client.create_bucket(Bucket=S3_BUCKET)
+    yield {"endpoint": endpoint, "bucket": S3_BUCKET, "client": client}
+    server.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def s3_storage(s3_server, django_test_environment):
+    """Point default storage at the S3 server for the whole run."""
+    from django.test import override_settings
+
+    options = {
+        "bucket_name": s3_server["bucket"],
+        "endpoint_url": s3_server["endpoint"],
+        "access_key": "test",
+        "secret_key": "test",
+        "region_name": "us-east-1",
+        "default_acl": "private",
+        "querystring_auth": True,
+        "querystring_expire": 300,
+        "file_overwrite": False,
+        "addressing_style": "path",
+        "signature_version": "s3v4",
+    }
+    from django.conf import settings
+
+    storages = dict(settings.STORAGES)
+    storages["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+    override = override_settings(
+        STORAGES=storages,
+        USE_S3=True,
+        AWS_STORAGE_BUCKET_NAME=s3_server["bucket"],
+        AWS_S3_ENDPOINT_URL=s3_server["endpoint"],
+        AWS_ACCESS_KEY_ID="test",
+        AWS_SECRET_ACCESS_KEY="test",
+    )
+    override.enable()
+    yield s3_server
+    override.disable()
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Rate-limit counters live in the Redis cache; each test starts from none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def celery_worker_real(transactional_db):
+    """A real Celery worker (threads, in this process) consuming from Redis.
+
+    Tests using it must be ``transaction=True`` so the worker's connection sees committed rows.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from microcreds.celery import app
+
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(
+            app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=20
+        ):
+            yield app
+    finally:
+        app.conf.task_always_eager = True
+
+
+# --- Chromium -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # axe-core is injected as a script; our CSP (rightly) refuses inline scripts.
+    return {**browser_context_args, "bypass_csp": True}
+
+
+AXE_SOURCE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """Run axe-core (from the npm package) in the page; return the violations of ``impacts``."""
+    page.add_script_tag(content=AXE_SOURCE.read_text())
+    result = page.evaluate("async () => await axe.run(document)")
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
+        for v in result["violations"]
+        if v["impact"] in impacts
+    ]
+
+
+@pytest.fixture
+def axe():
+    return axe_violations
+
+
+def sign_in(page, live_server, email: str, password: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("networkidle")
+
+
+@pytest.fixture
+def browser_sign_in():
+    return sign_in
