@@ -46,8 +46,13 @@ test-fast: $(VENV)/.installed node_modules/.installed
 test-browser: $(VENV)/.installed node_modules/.installed
 	$(TEST_ENV) $(PY) -m pytest -m browser $(PYTEST_ARGS)
 
+# Benchmarks use their own database, migrated fresh; modules start the servers they measure.
+BENCH_DATABASE ?= microcreds_bench
 bench: $(VENV)/.installed node_modules/.installed
-	$(TEST_ENV) $(PY) -m benchmarks
+	psql -h 127.0.0.1 -U postgres -qtc "SELECT 1 FROM pg_database WHERE datname='$(BENCH_DATABASE)'" | grep -q 1 \
+		|| createdb -h 127.0.0.1 -U postgres $(BENCH_DATABASE)
+	$(TEST_ENV) DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DATABASE) $(PY) manage.py migrate -v0
+	$(TEST_ENV) DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DATABASE) $(PY) -m benchmarks $(BENCH)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
