@@ -19,7 +19,9 @@ def main(selected: list[str]) -> int:
     django.setup()
     import benchmarks
 
-    names = [m.name for m in pkgutil.iter_modules(benchmarks.__path__) if not m.name.startswith("_")]
+    names = [
+        m.name for m in pkgutil.iter_modules(benchmarks.__path__) if not m.name.startswith("_")
+    ]
     if selected:
         names = [n for n in names if n in selected]
     lines: list[str] = []

@@ -1,7 +1,7 @@
 """Load the demo district: buildings, goals, one login per role, and (as apps grow) their data.
 
-Each app contributes its part through a ``seed_demo(district, people)`` function in its own
-``demo.py``; this command runs them in order, inside one transaction, and is safe to re-run.
+Each app contributes its part through a ``seed_demo(district, people, buildings)`` function
+(see DEMO_MODULES); this command runs them in order, inside one transaction, and is safe to re-run.
 """
 
 import importlib
@@ -14,7 +14,15 @@ from accounts.models import Building, District, DistrictGoal, User
 from accounts.services import user_create
 
 DEMO_PASSWORD = "microcreds-demo-2026"
-DEMO_APPS = ["credentials", "submissions", "reviews", "badges", "reports"]
+# Each module's seed_demo(district=, people=, buildings=) adds that app's part, in this order.
+DEMO_MODULES = [
+    "credentials.demo",
+    "submissions.demo",
+    "submissions.artifact_demo",
+    "reviews.demo",
+    "badges.demo",
+    "reports.demo",
+]
 
 
 class Command(BaseCommand):
@@ -79,10 +87,10 @@ class Command(BaseCommand):
                 email_verified=True,
             ),
         }
-        for app in DEMO_APPS:
-            if importlib.util.find_spec(f"{app}.demo") is None:
+        for name in DEMO_MODULES:
+            if importlib.util.find_spec(name) is None:
                 continue
-            importlib.import_module(f"{app}.demo").seed_demo(
+            importlib.import_module(name).seed_demo(
                 district=district, people=people, buildings=buildings
             )
         self.stdout.write(self.style.SUCCESS(f"Loaded the demo district “{district.name}”."))
