@@ -1,0 +1,23 @@
+# The web, worker and beat image. Debian's libraries for WeasyPrint (Pango) and python-magic.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core libmagic1 \
+        nodejs npm postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY pyproject.toml ./
+RUN pip install --upgrade pip && pip install -e .
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY . .
+RUN mkdir -p static/vendor && cp node_modules/htmx.org/dist/htmx.min.js static/vendor/ \
+    && DEBUG=1 python manage.py collectstatic --noinput
+
+RUN useradd --create-home --uid 1000 app && mkdir -p /app/keys && chown -R app /app/keys
+USER app
+EXPOSE 8000
+CMD ["gunicorn", "microcreds.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]

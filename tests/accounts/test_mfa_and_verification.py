@@ -1,0 +1,62 @@
+"""Two-factor sign-in with TOTP and recovery codes; e-mail verification before first sign-in."""
+
+import time
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from django.urls import reverse
+
+LOGIN = "/accounts/login/"
+
+
+def current_code(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def test_totp_is_asked_for_after_the_password_and_lets_the_right_code_in(
+    client, educator, password
+):
+    secret = generate_totp_secret()
+    TOTP.activate(educator, secret)
+    response = client.post(LOGIN, {"login": educator.email, "password": password})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+
+    wrong = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    assert "_auth_user_id" not in client.session
+    assert wrong.status_code == 200
+
+    right = client.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
+    assert right.status_code == 302
+    assert client.session["_auth_user_id"] == str(educator.pk)
+
+
+def test_a_recovery_code_signs_in_once(client, educator, password):
+    TOTP.activate(educator, generate_totp_secret())
+    codes = RecoveryCodes.activate(educator).get_unused_codes()
+    assert len(codes) == 10
+    client.post(LOGIN, {"login": educator.email, "password": password})
+    client.post(reverse("mfa_authenticate"), {"code": codes[0]})
+    assert client.session["_auth_user_id"] == str(educator.pk)
+
+    client.post("/accounts/logout/")
+    client.post(LOGIN, {"login": educator.email, "password": password})
+    client.post(reverse("mfa_authenticate"), {"code": codes[0]})
+    assert "_auth_user_id" not in client.session
+
+
+def test_unverified_email_cannot_sign_in_until_verified(client, educator, password, settings):
+    assert settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory"
+    EmailAddress.objects.filter(user=educator).update(verified=False)
+    response = client.post(LOGIN, {"login": educator.email, "password": password})
+    assert "_auth_user_id" not in client.session
+    assert response["Location"] == reverse("account_email_verification_sent")
+
+
+def test_security_page_offers_two_factor_setup(client, educator):
+    client.force_login(educator)
+    response = client.get(reverse("mfa_index"))
+    assert response.status_code == 200
+    assert "Authenticator" in response.content.decode()
