@@ -213,8 +213,15 @@ class Artifact(models.Model):
     thumbnail_key = models.CharField(max_length=500, blank=True)
     original_name = models.CharField(max_length=255, blank=True)
     content_type = models.CharField(max_length=120, blank=True)
+    # The size the browser announced; ``size`` is what storage reports after the upload.
+    declared_size = models.BigIntegerField(null=True, blank=True)
     size = models.BigIntegerField(null=True, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
+    # Multipart upload in progress (large files): the S3 upload id, and when the grant lapses.
+    upload_id = models.CharField(max_length=400, blank=True)
+    upload_expires_at = models.DateTimeField(null=True, blank=True)
+    # Safe to show in the browser (raster images, PDF, audio/video); everything else downloads.
+    inline_safe = models.BooleanField(default=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.UPLOADING)
     refusal_reason = models.TextField(blank=True)
     # The privacy checklist the educator confirms.
@@ -246,11 +253,16 @@ class Artifact(models.Model):
 class ArtifactAccess(models.Model):
     """The disclosure record: every time someone opened an artifact."""
 
+    class Purpose(models.TextChoices):
+        OPEN = "open", "Opened the file"
+        THUMBNAIL = "thumbnail", "Viewed the thumbnail"
+
     artifact = models.ForeignKey(Artifact, on_delete=models.CASCADE, related_name="accesses")
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField(auto_now_add=True, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    purpose = models.CharField(max_length=20, choices=Purpose.choices, default=Purpose.OPEN)
 
     class Meta:
         ordering = ["-opened_at"]
