@@ -1,0 +1,275 @@
+"""Panels, who reviews what, their decisions and scores, and the notifications they cause.
+
+One ``StageReview`` is one round of one stage of one submission: the pre-approval of a plan
+(a new round each time the plan is submitted again) or the final review of one attempt. Its
+``ReviewAssignment`` rows are the reviewers working on it, each with their own decision or
+scores; the round's outcome is decided by the rule in ``reviews.services``.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from accounts.models import Building, District
+from credentials.models import RubricCriterion, RubricLevel, Stack
+from submissions.models import Attempt, Component, Submission
+
+
+class Stage(models.TextChoices):
+    PLAN = "plan", "Plan pre-approval"
+    FINAL = "final", "Final review"
+
+
+class CommentTopic(models.TextChoices):
+    """What a reviewer can comment on in a plan: its components, and a self-created
+    micro-credential's competency and criteria."""
+
+    OVERVIEW = Component.OVERVIEW.value, Component.OVERVIEW.label
+    KNOWLEDGE = Component.KNOWLEDGE.value, Component.KNOWLEDGE.label
+    IMPLEMENTATION = Component.IMPLEMENTATION.value, Component.IMPLEMENTATION.label
+    IMPACT = Component.IMPACT.value, "Impact measures"
+    PROPOSAL = "proposal", "Self-created micro-credential"
+
+
+class Panel(models.Model):
+    """A group of reviewers of a district, with a chair, covering some buildings and/or stacks.
+
+    An empty scope (no buildings and no stacks) means the panel covers the whole district.
+    """
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="panels")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True, max_length=2000)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="chaired_panels",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="review_panels"
+    )
+    buildings = models.ManyToManyField(Building, blank=True, related_name="panels")
+    stacks = models.ManyToManyField(Stack, blank=True, related_name="panels")
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "name"], name="unique_panel_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StageReview(models.Model):
+    """One round of review of one stage of a submission, and its outcome."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "With the reviewers"
+        CHAIR = "chair", "Waiting for the chair"
+        DECIDED = "decided", "Decided"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class ChairReason(models.TextChoices):
+        NONE = "", "—"
+        SPLIT = "split", "Reviewers split"
+        DISAGREEMENT = "disagreement", "Reviewers disagree on a criterion"
+        CONFIRMATION = "confirmation", "District requires the chair's confirmation"
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="stage_reviews"
+    )
+    stage = models.CharField(max_length=10, choices=Stage.choices)
+    round = models.PositiveSmallIntegerField(default=1)
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, null=True, blank=True, related_name="stage_reviews"
+    )
+    panel = models.ForeignKey(
+        Panel, on_delete=models.SET_NULL, null=True, blank=True, related_name="stage_reviews"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    chair_reason = models.CharField(max_length=20, choices=ChairReason.choices, blank=True)
+    # The reviewers' combined result (a plan decision or "earned"/"not_yet") before the chair.
+    recommendation = models.CharField(max_length=30, blank=True)
+    outcome = models.CharField(max_length=30, blank=True)
+    reason = models.TextField(blank=True, max_length=5000)
+    conditions = models.TextField(blank=True, max_length=5000)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+    due_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    chair_reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["opened_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "stage", "round"], name="unique_stage_review_round"
+            )
+        ]
+        indexes = [models.Index(fields=["district", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} round {self.round} of {self.submission}"
+
+
+class ReviewAssignment(models.Model):
+    """One reviewer's work on one round: a plan decision, or a score per rubric criterion."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for review"
+        SUBMITTED = "submitted", "Submitted"
+        REASSIGNED = "reassigned", "Reassigned"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", "Approve"
+        APPROVE_WITH_CONDITIONS = "approve_with_conditions", "Approve with conditions"
+        REQUEST_CHANGES = "request_changes", "Request changes"
+        DECLINE = "decline", "Decline"
+
+    class Recommendation(models.TextChoices):
+        EARNED = "earned", "Earned"
+        NOT_YET = "not_yet", "Not yet"
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    stage_review = models.ForeignKey(
+        StageReview, on_delete=models.CASCADE, related_name="assignments"
+    )
+    # Denormalised from the round, for the queue and the access checks.
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="review_assignments"
+    )
+    stage = models.CharField(max_length=10, choices=Stage.choices)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_assignments"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    decision = models.CharField(max_length=30, choices=Decision.choices, blank=True)
+    recommendation = models.CharField(max_length=10, choices=Recommendation.choices, blank=True)
+    reason = models.TextField(blank=True, max_length=5000)
+    conditions = models.TextField(blank=True, max_length=5000)
+    overall_comment = models.TextField(blank=True, max_length=10000)
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    due_at = models.DateTimeField()
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    reassigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["assigned_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stage_review", "reviewer"], name="one_assignment_per_reviewer_round"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["reviewer", "status"]),
+            models.Index(fields=["district", "status", "due_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} on {self.stage_review}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.SUBMITTED)
+
+
+class ComponentComment(models.Model):
+    """A reviewer's comment on one component of a plan; the educator sees it with the decision."""
+
+    assignment = models.ForeignKey(
+        ReviewAssignment, on_delete=models.CASCADE, related_name="component_comments"
+    )
+    component = models.CharField(max_length=20, choices=CommentTopic.choices)
+    body = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "component"], name="one_comment_per_component"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_component_display()}: {self.body[:40]}"
+
+
+class CriterionScore(models.Model):
+    """A reviewer's level and feedback on one rubric criterion of one attempt."""
+
+    assignment = models.ForeignKey(
+        ReviewAssignment, on_delete=models.CASCADE, related_name="scores"
+    )
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, null=True, blank=True, related_name="scores"
+    )
+    criterion = models.ForeignKey(RubricCriterion, on_delete=models.CASCADE, related_name="+")
+    level = models.ForeignKey(RubricLevel, on_delete=models.PROTECT, related_name="+")
+    passed = models.BooleanField()
+    feedback = models.TextField(blank=True, max_length=5000)
+
+    class Meta:
+        ordering = ["criterion__position", "criterion_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "criterion"], name="one_score_per_criterion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.level}"
+
+
+class Notification(models.Model):
+    """An in-app message; the same event is also sent by e-mail."""
+
+    class Kind(models.TextChoices):
+        PLAN_SUBMITTED = "plan_submitted", "Plan submitted"
+        DECISION = "decision", "Plan decision"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        RESUBMITTED = "resubmitted", "Resubmitted"
+        REVIEW_REQUESTED = "review_requested", "Submitted for review"
+        SCORED = "scored", "Scored"
+        EARNED = "earned", "Earned"
+        NOT_YET = "not_yet", "Not yet"
+        CHAIR = "chair", "Needs the chair"
+        OVERDUE = "overdue", "Overdue"
+        REASSIGNED = "reassigned", "Reassigned"
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True, max_length=5000)
+    url = models.CharField(max_length=500, blank=True)
+    # Makes a notification safe to create twice (a retried task): one per event and recipient.
+    event_key = models.CharField(max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "event_key"], name="one_notification_per_event"
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title

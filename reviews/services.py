@@ -1,0 +1,863 @@
+"""Every write of the review side: assignment, plan decisions, scores, outcomes, notifications.
+
+Lock order, everywhere: the Submission row, then the StageReview, then the ReviewAssignment.
+Two reviewers deciding at the same moment are serialised on the submission row, so the second
+one sees the first one's decision and the round's outcome is computed exactly once.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import District, User
+from accounts.services import audit_record
+from credentials.models import MicroCredential, RubricLevel
+from submissions.models import Attempt, Submission
+from submissions.transitions import submission_move
+
+from .models import (
+    ComponentComment,
+    CriterionScore,
+    Notification,
+    Panel,
+    ReviewAssignment,
+    Stage,
+    StageReview,
+)
+
+S = Submission.Status
+A = ReviewAssignment.Status
+D = ReviewAssignment.Decision
+R = StageReview.Status
+
+# The statuses in which a submission waits for the reviewers of a stage.
+WAITING = {
+    Stage.PLAN: (S.PLAN_SUBMITTED,),
+    Stage.FINAL: (S.SUBMITTED_FOR_REVIEW, S.RESUBMITTED),
+}
+# The chair hears about an overdue review this long after the reviewer's first reminder.
+CHAIR_ESCALATION_AFTER = timedelta(days=3)
+APPROVALS = {D.APPROVE, D.APPROVE_WITH_CONDITIONS}
+# A plan decision and the status it moves the submission to.
+PLAN_DECISION_STATUS = {
+    D.APPROVE: S.PLAN_APPROVED,
+    D.APPROVE_WITH_CONDITIONS: S.PLAN_APPROVED,
+    D.REQUEST_CHANGES: S.CHANGES_REQUESTED,
+    D.DECLINE: S.DECLINED,
+}
+
+
+class ReviewError(Exception):
+    """A review action the rules refuse; its message is for the user."""
+
+
+# --- Panels and assignment ------------------------------------------------------------------
+
+
+def panel_for_submission(submission: Submission) -> Panel | None:
+    """The most specific active panel whose scope covers the educator's building and the
+    credential's stack; a panel without buildings or stacks covers the whole district."""
+    building_id = submission.educator.building_id
+    stack_id = submission.plan.microcredential.stack_id
+    panels = (
+        Panel.objects.filter(district_id=submission.district_id, active=True)
+        .annotate(
+            n_buildings=Count("buildings", distinct=True),
+            n_stacks=Count("stacks", distinct=True),
+            building_match=Count("buildings", filter=Q(buildings__id=building_id), distinct=True),
+            stack_match=Count("stacks", filter=Q(stacks__id=stack_id), distinct=True),
+        )
+        .order_by("id")
+    )
+    best: Panel | None = None
+    best_specificity = -1
+    for panel in panels:
+        if panel.n_buildings and not panel.building_match:
+            continue
+        if panel.n_stacks and not panel.stack_match:
+            continue
+        specificity = (1 if panel.n_buildings else 0) + (1 if panel.n_stacks else 0)
+        if specificity > best_specificity:
+            best, best_specificity = panel, specificity
+    return best
+
+
+def excluded_reviewer_ids(submission: Submission) -> set[int]:
+    """Nobody reviews their own plan or their group's plan (the lead and every educator with a
+    submission of the same plan)."""
+    group = set(
+        Submission.objects.filter(plan_id=submission.plan_id).values_list("educator_id", flat=True)
+    )
+    return group | {submission.educator_id, submission.plan.lead_id}
+
+
+def reviewer_is_eligible(*, reviewer: User, submission: Submission) -> str | None:
+    """None when ``reviewer`` may review ``submission``, else the reason they may not."""
+    if reviewer.district_id != submission.district_id or not reviewer.is_active:
+        return "This person is not a reviewer of this district."
+    if not reviewer.is_reviewer:
+        return "This person does not hold the reviewer role."
+    if reviewer.pk in excluded_reviewer_ids(submission):
+        return "Nobody reviews their own plan or their group's plan."
+    district = submission.district
+    building_id = submission.educator.building_id
+    if (
+        district.exclude_same_building_reviewers
+        and building_id is not None
+        and reviewer.building_id == building_id
+    ):
+        return "The district does not let reviewers review educators of their own building."
+    return None
+
+
+def reviewer_candidates(*, submission: Submission, panel: Panel | None) -> list[User]:
+    """Eligible reviewers, lightest current load first (pending assignments), then by id."""
+    district = submission.district
+    people = User.objects.filter(district_id=district.pk, is_active=True, is_reviewer=True)
+    if panel is not None:
+        people = people.filter(Q(review_panels=panel) | Q(pk=panel.chair_id)).distinct()
+    people = people.exclude(pk__in=excluded_reviewer_ids(submission))
+    building_id = submission.educator.building_id
+    if district.exclude_same_building_reviewers and building_id is not None:
+        people = people.exclude(building_id=building_id)
+    people = people.annotate(
+        load=Count("review_assignments", filter=Q(review_assignments__status=A.PENDING))
+    )
+    return list(people.order_by("load", "id"))
+
+
+def _required(district: District, stage: str) -> int:
+    if stage == Stage.PLAN:
+        return max(1, district.plan_reviewers_required)
+    return max(1, district.final_reviewers_required)
+
+
+def _due(district: District) -> timezone.datetime:
+    return timezone.now() + timedelta(days=district.review_turnaround_days)
+
+
+def _current_round(submission: Submission, stage: str) -> StageReview | None:
+    """Open the round for the submission's present state of ``stage``, or return the open one.
+    Returns None when the submission does not wait for this stage or its round is decided."""
+    if submission.status not in WAITING[stage]:
+        return None
+    rounds = StageReview.objects.filter(submission=submission, stage=stage)
+    if stage == Stage.PLAN:
+        current = rounds.filter(status__in=(R.OPEN, R.CHAIR)).order_by("-round").first()
+        if current is not None:
+            return current
+        number = (rounds.order_by("-round").values_list("round", flat=True).first() or 0) + 1
+        attempt = None
+    else:
+        attempt = Attempt.objects.filter(submission=submission).order_by("-number").first()
+        if attempt is not None:
+            number = attempt.number
+        else:
+            number = max(1, submission.attempt_count)
+        existing = rounds.filter(round=number).first()
+        if existing is not None:
+            return existing if existing.status in (R.OPEN, R.CHAIR) else None
+    return StageReview.objects.create(
+        district_id=submission.district_id,
+        submission=submission,
+        stage=stage,
+        round=number,
+        attempt=attempt,
+        panel=panel_for_submission(submission),
+        due_at=_due(submission.district),
+    )
+
+
+def reviewers_assign(*, submission_id: int, stage: str) -> list[int]:
+    """Assign reviewers to the current round of ``stage``; returns the new assignments' ids.
+
+    Idempotent: it only tops the round up to the district's number of reviewers. On a later
+    round of the same stage, the reviewers of the earlier round come first (they know the plan),
+    then the lightest load.
+    """
+    if stage not in Stage.values:
+        raise ValueError(f"Unknown stage {stage!r}")
+    created: list[ReviewAssignment] = []
+    with transaction.atomic():
+        submission = (
+            Submission.objects.select_for_update()
+            .select_related("district", "educator", "plan__microcredential")
+            .get(pk=submission_id)
+        )
+        stage_review = _current_round(submission, stage)
+        if stage_review is None or stage_review.status != R.OPEN:
+            return []
+        taken = set(stage_review.assignments.values_list("reviewer_id", flat=True))
+        active = stage_review.assignments.filter(status__in=(A.PENDING, A.SUBMITTED)).count()
+        missing = _required(submission.district, stage) - active
+        if missing <= 0:
+            return []
+        previous = set(
+            ReviewAssignment.objects.filter(
+                submission=submission, stage=stage, status=A.SUBMITTED
+            ).values_list("reviewer_id", flat=True)
+        )
+        candidates = [
+            c
+            for c in reviewer_candidates(submission=submission, panel=stage_review.panel)
+            if c.pk not in taken
+        ]
+        candidates.sort(key=lambda c: (c.pk not in previous, c.load, c.pk))
+        for reviewer in candidates[:missing]:
+            created.append(
+                ReviewAssignment.objects.create(
+                    district_id=submission.district_id,
+                    stage_review=stage_review,
+                    submission=submission,
+                    stage=stage,
+                    reviewer=reviewer,
+                    due_at=stage_review.due_at,
+                )
+            )
+        for assignment in created:
+            audit_record(
+                actor=None,
+                action="review.assigned",
+                target=assignment,
+                district=submission.district,
+                detail={"reviewer": assignment.reviewer_id, "stage": stage},
+            )
+            _notify_assignment(assignment, submission)
+        if len(created) < missing and stage_review.panel and stage_review.panel.chair_id:
+            notify(
+                recipient=stage_review.panel.chair,
+                kind=Notification.Kind.REASSIGNED,
+                title=f"Not enough eligible reviewers for {submission.plan}",
+                body=(
+                    f"{submission.educator.display_name}'s {Stage(stage).label.lower()} needs "
+                    f"{missing - len(created)} more reviewer(s). Please assign someone."
+                ),
+                url=reverse("reviews:round", args=[stage_review.pk]),
+                event_key=f"short:{stage_review.pk}",
+            )
+    return [a.pk for a in created]
+
+
+def _notify_assignment(assignment: ReviewAssignment, submission: Submission) -> None:
+    if assignment.stage == Stage.PLAN:
+        resubmission = assignment.stage_review.round > 1
+        kind = Notification.Kind.RESUBMITTED if resubmission else Notification.Kind.PLAN_SUBMITTED
+        what = "A revised plan" if resubmission else "A plan"
+    else:
+        resubmission = submission.status == S.RESUBMITTED
+        kind = Notification.Kind.RESUBMITTED if resubmission else Notification.Kind.REVIEW_REQUESTED
+        what = "A resubmission" if resubmission else "A submission"
+    notify(
+        recipient=assignment.reviewer,
+        kind=kind,
+        title=f"{what} waits for your review: {submission.plan}",
+        body=(
+            f"{submission.educator.display_name} submitted “{submission.plan}” "
+            f"({assignment.get_stage_display().lower()}). Please review it by "
+            f"{timezone.localtime(assignment.due_at):%B %-d, %Y}."
+        ),
+        url=reverse("reviews:review", args=[assignment.pk]),
+        event_key=f"assigned:{assignment.pk}",
+    )
+
+
+def can_manage_round(*, user: User, stage_review: StageReview) -> bool:
+    """District admins of the district, and the chair of the round's panel."""
+    if user.district_id != stage_review.district_id or not user.is_active:
+        return False
+    if user.is_district_admin:
+        return True
+    return stage_review.panel is not None and stage_review.panel.chair_id == user.pk
+
+
+def assignment_reassign(
+    *, assignment: ReviewAssignment, to_reviewer: User, actor: User
+) -> ReviewAssignment:
+    """Move a pending review to another eligible reviewer (district admins and the chair)."""
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().get(pk=assignment.submission_id)
+        stage_review = StageReview.objects.select_for_update().get(pk=assignment.stage_review_id)
+        assignment = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
+        if not can_manage_round(user=actor, stage_review=stage_review):
+            raise PermissionDenied("Only the panel's chair or a district admin may reassign.")
+        if assignment.status != A.PENDING or stage_review.status != R.OPEN:
+            raise ReviewError("Only a review that is still waiting can be reassigned.")
+        reason = reviewer_is_eligible(reviewer=to_reviewer, submission=submission)
+        if reason:
+            raise ReviewError(reason)
+        if stage_review.assignments.filter(reviewer=to_reviewer).exists():
+            raise ReviewError(f"{to_reviewer.display_name} is already assigned to this review.")
+        assignment.status = A.REASSIGNED
+        assignment.reassigned_by = actor
+        assignment.save(update_fields=["status", "reassigned_by"])
+        new = ReviewAssignment.objects.create(
+            district_id=assignment.district_id,
+            stage_review=stage_review,
+            submission=submission,
+            stage=assignment.stage,
+            reviewer=to_reviewer,
+            due_at=_due(submission.district),
+        )
+        audit_record(
+            actor=actor,
+            action="review.reassigned",
+            target=new,
+            district=submission.district,
+            detail={"from": assignment.reviewer_id, "to": to_reviewer.pk},
+        )
+        _notify_assignment(new, submission)
+    return new
+
+
+# --- Deciding ---------------------------------------------------------------------------------
+
+
+def _lock_for_decision(
+    assignment: ReviewAssignment, actor: User, stage: str
+) -> tuple[Submission, StageReview, ReviewAssignment]:
+    submission = (
+        Submission.objects.select_for_update()
+        .select_related("district")
+        .get(pk=assignment.submission_id)
+    )
+    stage_review = StageReview.objects.select_for_update().get(pk=assignment.stage_review_id)
+    assignment = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.reviewer_id != actor.pk or actor.district_id != submission.district_id:
+        raise PermissionDenied("Only the assigned reviewer may record this review.")
+    if assignment.stage != stage:
+        raise ReviewError("This review belongs to another stage.")
+    _refuse_if_not_waiting(submission, stage)
+    if assignment.status == A.SUBMITTED:
+        raise ReviewError("You have already submitted your review of this round.")
+    if assignment.status != A.PENDING or stage_review.status != R.OPEN:
+        raise ReviewError("This review is closed: it was reassigned or the round was decided.")
+    return submission, stage_review, assignment
+
+
+def _refuse_if_not_waiting(submission: Submission, stage: str) -> None:
+    if submission.status in WAITING[stage]:
+        return
+    if submission.status == S.WITHDRAWN:
+        raise ReviewError("The educator withdrew this plan; no decision can be recorded.")
+    raise ReviewError(
+        f"This plan is already “{submission.get_status_display()}”; "
+        "no decision can be recorded now."
+    )
+
+
+def plan_decide(
+    *,
+    assignment: ReviewAssignment,
+    decision: str,
+    reason: str,
+    conditions: str = "",
+    comments: dict[str, str] | None = None,
+    actor: User,
+) -> StageReview:
+    """A reviewer's decision on a plan, with comments per component; may conclude the round."""
+    if decision not in D.values:
+        raise ReviewError("Choose a decision.")
+    if decision in (D.REQUEST_CHANGES, D.DECLINE) and not reason.strip():
+        raise ReviewError("Give the educator a reason for this decision.")
+    if decision == D.APPROVE_WITH_CONDITIONS and not conditions.strip():
+        raise ReviewError("State the conditions of the approval.")
+    with transaction.atomic():
+        submission, stage_review, assignment = _lock_for_decision(assignment, actor, Stage.PLAN)
+        for component, body in (comments or {}).items():
+            if body.strip():
+                ComponentComment.objects.update_or_create(
+                    assignment=assignment, component=component, defaults={"body": body.strip()}
+                )
+        assignment.decision = decision
+        assignment.reason = reason.strip()
+        assignment.conditions = conditions.strip() if decision == D.APPROVE_WITH_CONDITIONS else ""
+        assignment.status = A.SUBMITTED
+        assignment.submitted_at = timezone.now()
+        assignment.save(
+            update_fields=["decision", "reason", "conditions", "status", "submitted_at"]
+        )
+        audit_record(
+            actor=actor,
+            action="review.plan_decision",
+            target=assignment,
+            district=submission.district,
+            detail={"decision": decision},
+        )
+        _plan_round_conclude(submission, stage_review, actor)
+    return stage_review
+
+
+def _round_complete(stage_review: StageReview) -> list[ReviewAssignment] | None:
+    """The submitted assignments when every active reviewer has submitted, else None."""
+    active = list(
+        stage_review.assignments.filter(status__in=(A.PENDING, A.SUBMITTED)).select_related(
+            "reviewer"
+        )
+    )
+    if not active or any(a.status == A.PENDING for a in active):
+        return None
+    return active
+
+
+def _plan_round_conclude(submission: Submission, stage_review: StageReview, actor: User) -> None:
+    """All must approve; all requesting changes (or all declining) decide that; a split goes
+    to the chair."""
+    done = _round_complete(stage_review)
+    if done is None:
+        return
+    decisions = {a.decision for a in done}
+    if decisions <= APPROVALS:
+        with_conditions = D.APPROVE_WITH_CONDITIONS in decisions
+        decision = D.APPROVE_WITH_CONDITIONS if with_conditions else D.APPROVE
+        conditions = "\n\n".join(a.conditions for a in done if a.conditions)
+        reason = "\n\n".join(a.reason for a in done if a.reason)
+        _plan_outcome_apply(submission, stage_review, decision, reason, conditions, actor)
+    elif len(decisions) == 1:
+        decision = decisions.pop()
+        reason = "\n\n".join(a.reason for a in done if a.reason)
+        _plan_outcome_apply(submission, stage_review, decision, reason, "", actor)
+    else:
+        _send_to_chair(submission, stage_review, StageReview.ChairReason.SPLIT, "")
+
+
+def _send_to_chair(
+    submission: Submission, stage_review: StageReview, reason: str, recommendation: str
+) -> None:
+    stage_review.status = R.CHAIR
+    stage_review.chair_reason = reason
+    stage_review.recommendation = recommendation
+    stage_review.save(update_fields=["status", "chair_reason", "recommendation"])
+    audit_record(
+        actor=None,
+        action="review.to_chair",
+        target=stage_review,
+        district=submission.district,
+        detail={"reason": reason, "recommendation": recommendation},
+    )
+    for person in _chairs_of(stage_review):
+        notify(
+            recipient=person,
+            kind=Notification.Kind.CHAIR,
+            title=f"Your decision is needed: {submission.plan}",
+            body=(
+                f"{StageReview.ChairReason(reason).label} on "
+                f"{submission.educator.display_name}'s {stage_review.get_stage_display().lower()}."
+            ),
+            url=reverse("reviews:round", args=[stage_review.pk]),
+            event_key=f"chair:{stage_review.pk}",
+        )
+
+
+def _chairs_of(stage_review: StageReview) -> list[User]:
+    """The panel's chair; without one, the district admins decide in the chair's place."""
+    if stage_review.panel is not None and stage_review.panel.chair_id:
+        return [stage_review.panel.chair]
+    return list(
+        User.objects.filter(
+            district_id=stage_review.district_id, is_district_admin=True, is_active=True
+        )
+    )
+
+
+def _plan_outcome_apply(
+    submission: Submission,
+    stage_review: StageReview,
+    decision: str,
+    reason: str,
+    conditions: str,
+    actor: User,
+) -> None:
+    to_status = PLAN_DECISION_STATUS[decision]
+    now = timezone.now()
+    stage_review.status = R.DECIDED
+    stage_review.outcome = decision
+    stage_review.reason = reason
+    stage_review.conditions = conditions
+    stage_review.decided_by = actor
+    stage_review.decided_at = now
+    stage_review.save(
+        update_fields=["status", "outcome", "reason", "conditions", "decided_by", "decided_at"]
+    )
+    submission_move(
+        submission_id=submission.pk,
+        to_status=to_status,
+        actor=actor,
+        action=f"plan.{decision}",
+        allowed_from=WAITING[Stage.PLAN],
+        detail={"stage_review": stage_review.pk, "reason": reason, "conditions": conditions},
+    )
+    microcredential = submission.plan.microcredential
+    if decision in APPROVALS and microcredential.status == MicroCredential.Status.PROPOSED:
+        # A self-created credential stays "proposed" (it is not added to the district catalog);
+        # its competency and criteria are approved for this plan, recorded here and in the audit.
+        audit_record(
+            actor=actor,
+            action="microcredential.approved_for_plan",
+            target=microcredential,
+            district=submission.district,
+            detail={"plan": submission.plan_id, "stage_review": stage_review.pk},
+        )
+    kind = (
+        Notification.Kind.CHANGES_REQUESTED
+        if decision == D.REQUEST_CHANGES
+        else Notification.Kind.DECISION
+    )
+    label = D(decision).label.lower()
+    body = f"The panel's decision on your plan “{submission.plan}”: {label}."
+    if conditions:
+        body += f"\n\nConditions:\n{conditions}"
+    if reason:
+        body += f"\n\nReason:\n{reason}"
+    notify(
+        recipient=submission.educator,
+        kind=kind,
+        title=f"Plan decision: {D(decision).label} — {submission.plan}",
+        body=body,
+        url=reverse("reviews:feedback", args=[submission.pk]),
+        event_key=f"decided:{stage_review.pk}",
+    )
+
+
+def plan_chair_decide(
+    *, stage_review: StageReview, decision: str, reason: str, conditions: str = "", actor: User
+) -> StageReview:
+    """The chair's decision on a split plan review."""
+    if decision not in D.values:
+        raise ReviewError("Choose a decision.")
+    if not reason.strip():
+        raise ReviewError("Give the educator a reason for this decision.")
+    if decision == D.APPROVE_WITH_CONDITIONS and not conditions.strip():
+        raise ReviewError("State the conditions of the approval.")
+    with transaction.atomic():
+        submission, stage_review = _lock_for_chair(stage_review, actor, Stage.PLAN)
+        _plan_outcome_apply(
+            submission,
+            stage_review,
+            decision,
+            reason.strip(),
+            conditions.strip() if decision == D.APPROVE_WITH_CONDITIONS else "",
+            actor,
+        )
+    return stage_review
+
+
+def _lock_for_chair(
+    stage_review: StageReview, actor: User, stage: str
+) -> tuple[Submission, StageReview]:
+    submission = (
+        Submission.objects.select_for_update()
+        .select_related("district", "plan__microcredential", "educator")
+        .get(pk=stage_review.submission_id)
+    )
+    stage_review = (
+        StageReview.objects.select_for_update().select_related("panel").get(pk=stage_review.pk)
+    )
+    if actor not in _chairs_of(stage_review) and not (
+        actor.is_district_admin and actor.district_id == stage_review.district_id
+    ):
+        raise PermissionDenied("Only the panel's chair may decide this.")
+    if stage_review.stage != stage:
+        raise ReviewError("This round belongs to another stage.")
+    _refuse_if_not_waiting(submission, stage)
+    if stage_review.status != R.CHAIR:
+        raise ReviewError("This round does not wait for the chair.")
+    return submission, stage_review
+
+
+# --- Scoring ----------------------------------------------------------------------------------
+
+
+def scores_submit(
+    *,
+    assignment: ReviewAssignment,
+    levels: dict[int, int],
+    feedback: dict[int, str],
+    overall_comment: str,
+    actor: User,
+) -> StageReview:
+    """A reviewer's level and feedback for every rubric criterion, and an overall comment."""
+    with transaction.atomic():
+        submission, stage_review, assignment = _lock_for_decision(assignment, actor, Stage.FINAL)
+        rubric = submission.plan.microcredential.rubric
+        criteria = list(rubric.criteria.all())
+        if not criteria:
+            raise ReviewError("This micro-credential's rubric has no criteria to score.")
+        valid_levels = {
+            level.pk: level
+            for level in RubricLevel.objects.filter(criterion__rubric=rubric).select_related(
+                "criterion"
+            )
+        }
+        missing = [c.title for c in criteria if c.pk not in levels]
+        if missing:
+            raise ReviewError("Choose a level for every criterion: " + ", ".join(missing) + ".")
+        passed_count = 0
+        for criterion in criteria:
+            level = valid_levels.get(levels[criterion.pk])
+            if level is None or level.criterion_id != criterion.pk:
+                raise ReviewError(f"Choose one of the levels of “{criterion.title}”.")
+            passed = level.score >= criterion.passing_score
+            passed_count += passed
+            CriterionScore.objects.update_or_create(
+                assignment=assignment,
+                criterion=criterion,
+                defaults={
+                    "attempt": stage_review.attempt,
+                    "level": level,
+                    "passed": passed,
+                    "feedback": feedback.get(criterion.pk, "").strip(),
+                },
+            )
+        recommendation = (
+            ReviewAssignment.Recommendation.EARNED
+            if rubric.passes(passed_count, len(criteria))
+            else ReviewAssignment.Recommendation.NOT_YET
+        )
+        assignment.overall_comment = overall_comment.strip()
+        assignment.recommendation = recommendation
+        assignment.status = A.SUBMITTED
+        assignment.submitted_at = timezone.now()
+        assignment.save(
+            update_fields=["overall_comment", "recommendation", "status", "submitted_at"]
+        )
+        audit_record(
+            actor=actor,
+            action="review.scored",
+            target=assignment,
+            district=submission.district,
+            detail={"passed": passed_count, "criteria": len(criteria)},
+        )
+        _final_round_conclude(submission, stage_review, actor)
+    return stage_review
+
+
+def round_agreement(stage_review: StageReview) -> tuple[list[int], list[int]]:
+    """Criterion ids the submitted reviewers agreed on (all pass or all not), and those they
+    disagreed on."""
+    by_criterion: dict[int, set[bool]] = {}
+    for score in CriterionScore.objects.filter(
+        assignment__stage_review=stage_review, assignment__status=A.SUBMITTED
+    ):
+        by_criterion.setdefault(score.criterion_id, set()).add(score.passed)
+    agreed = [c for c, verdicts in by_criterion.items() if len(verdicts) == 1]
+    disagreed = [c for c, verdicts in by_criterion.items() if len(verdicts) > 1]
+    return agreed, disagreed
+
+
+def _final_round_conclude(submission: Submission, stage_review: StageReview, actor: User) -> None:
+    """Disagreement on any criterion goes to the chair; otherwise the rubric's passing rule on
+    the criteria every reviewer passed decides, and the chair confirms when the district says so.
+    """
+    done = _round_complete(stage_review)
+    if done is None:
+        return
+    agreed, disagreed = round_agreement(stage_review)
+    if disagreed:
+        _send_to_chair(submission, stage_review, StageReview.ChairReason.DISAGREEMENT, "")
+        return
+    rubric = submission.plan.microcredential.rubric
+    total = rubric.criteria.count()
+    passed = (
+        CriterionScore.objects.filter(
+            assignment__stage_review=stage_review, assignment__status=A.SUBMITTED, passed=True
+        )
+        .values("criterion_id")
+        .distinct()
+        .count()
+    )
+    recommendation = S.EARNED if rubric.passes(passed, total) else S.NOT_YET
+    if submission.district.require_chair_confirmation:
+        _send_to_chair(
+            submission, stage_review, StageReview.ChairReason.CONFIRMATION, recommendation
+        )
+        return
+    comments = "\n\n".join(a.overall_comment for a in done if a.overall_comment)
+    _final_outcome_apply(submission, stage_review, recommendation, comments, actor)
+
+
+def _final_outcome_apply(
+    submission: Submission, stage_review: StageReview, outcome: str, reason: str, actor: User
+) -> None:
+    now = timezone.now()
+    stage_review.status = R.DECIDED
+    stage_review.outcome = outcome
+    stage_review.reason = reason
+    stage_review.decided_by = actor
+    stage_review.decided_at = now
+    stage_review.save(update_fields=["status", "outcome", "reason", "decided_by", "decided_at"])
+    if stage_review.attempt_id:
+        Attempt.objects.filter(pk=stage_review.attempt_id).update(outcome=outcome, decided_at=now)
+
+    def hand_off(saved: Submission) -> None:
+        from badges.tasks import issue_award
+
+        issue_award.delay(saved.pk)
+
+    submission_move(
+        submission_id=submission.pk,
+        to_status=outcome,
+        actor=actor,
+        action=f"submission.{outcome}",
+        allowed_from=WAITING[Stage.FINAL],
+        detail={"stage_review": stage_review.pk},
+        on_commit=hand_off if outcome == S.EARNED else None,
+    )
+    url = reverse("reviews:feedback", args=[submission.pk])
+    if outcome == S.EARNED:
+        notify(
+            recipient=submission.educator,
+            kind=Notification.Kind.EARNED,
+            title=f"You earned “{submission.plan.microcredential.title}”",
+            body="The panel scored your submission and the micro-credential is earned. "
+            "Your certificate is being issued.",
+            url=url,
+            event_key=f"decided:{stage_review.pk}",
+        )
+        return
+    district = submission.district
+    body = "The panel scored your submission: not yet. Read the feedback per criterion."
+    if district.max_attempts and submission.attempt_count >= district.max_attempts:
+        body += " This was your last permitted attempt."
+    else:
+        body += " You may revise and resubmit."
+    if reason:
+        body += f"\n\n{reason}"
+    notify(
+        recipient=submission.educator,
+        kind=Notification.Kind.SCORED,
+        title=f"Scored: not yet — {submission.plan}",
+        body=body,
+        url=url,
+        event_key=f"decided:{stage_review.pk}",
+    )
+
+
+def final_chair_decide(
+    *, stage_review: StageReview, outcome: str, reason: str, actor: User
+) -> StageReview:
+    """The chair grants (or not) after a disagreement or a recommendation to confirm."""
+    if outcome not in (S.EARNED, S.NOT_YET):
+        raise ReviewError("Choose earned or not yet.")
+    if stage_review.chair_reason != StageReview.ChairReason.CONFIRMATION and not reason.strip():
+        raise ReviewError("Explain the decision to the educator.")
+    with transaction.atomic():
+        submission, stage_review = _lock_for_chair(stage_review, actor, Stage.FINAL)
+        _final_outcome_apply(submission, stage_review, outcome, reason.strip(), actor)
+    return stage_review
+
+
+# --- Notifications ----------------------------------------------------------------------------
+
+
+def notify(
+    *, recipient: User, kind: str, title: str, body: str, url: str, event_key: str
+) -> Notification | None:
+    """Record an in-app notification and send it by e-mail after the commit; once per event."""
+    notification, created = Notification.objects.get_or_create(
+        recipient=recipient,
+        event_key=event_key,
+        defaults={
+            "district_id": recipient.district_id,
+            "kind": kind,
+            "title": title[:200],
+            "body": body,
+            "url": url,
+        },
+    )
+    if not created:
+        return None
+    transaction.on_commit(lambda: _email_enqueue(notification.pk))
+    return notification
+
+
+def _email_enqueue(notification_id: int) -> None:
+    from accounts.tasks import send_email
+
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    context = {
+        "notification": notification,
+        "link": f"{settings.SITE_URL}{notification.url}",
+        "recipient": notification.recipient,
+    }
+    send_email.delay(
+        [notification.recipient.email],
+        notification.title,
+        render_to_string("reviews/email/notification.txt", context),
+        render_to_string("reviews/email/notification.html", context),
+    )
+    Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
+
+
+def notifications_mark_read(*, user: User, notification_id: int | None = None) -> int:
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_id is not None:
+        qs = qs.filter(pk=notification_id)
+    return qs.update(read_at=timezone.now())
+
+
+def overdue_reminders_send(*, now: timezone.datetime | None = None) -> int:
+    """Remind each reviewer once when their review is overdue; tell the chair
+    CHAIR_ESCALATION_AFTER later, and when a round waits for the chair past its due date."""
+    now = now or timezone.now()
+    sent = 0
+    overdue = ReviewAssignment.objects.filter(
+        status=A.PENDING, due_at__lt=now, stage_review__status=R.OPEN
+    ).select_related("reviewer", "submission__plan", "submission__educator", "stage_review")
+    for assignment in overdue:
+        if assignment.submission.status not in WAITING[assignment.stage]:
+            continue
+        if assignment.reminded_at is None:
+            with transaction.atomic():
+                notify(
+                    recipient=assignment.reviewer,
+                    kind=Notification.Kind.OVERDUE,
+                    title=f"Overdue review: {assignment.submission.plan}",
+                    body=(
+                        f"Your review of {assignment.submission.educator.display_name}'s "
+                        f"“{assignment.submission.plan}” was due "
+                        f"{timezone.localtime(assignment.due_at):%B %-d, %Y}."
+                    ),
+                    url=reverse("reviews:review", args=[assignment.pk]),
+                    event_key=f"overdue:{assignment.pk}",
+                )
+                ReviewAssignment.objects.filter(pk=assignment.pk).update(reminded_at=now)
+            sent += 1
+    rounds = (
+        StageReview.objects.filter(status__in=(R.OPEN, R.CHAIR), chair_reminded_at__isnull=True)
+        .filter(
+            Q(status=R.CHAIR, due_at__lt=now)
+            | Q(
+                assignments__status=A.PENDING,
+                assignments__reminded_at__lt=now - CHAIR_ESCALATION_AFTER,
+            )
+        )
+        .select_related("panel__chair", "submission__plan", "submission__educator")
+        .distinct()
+    )
+    for stage_review in rounds:
+        if stage_review.submission.status not in WAITING[stage_review.stage]:
+            continue
+        with transaction.atomic():
+            for person in _chairs_of(stage_review):
+                notify(
+                    recipient=person,
+                    kind=Notification.Kind.OVERDUE,
+                    title=f"Overdue on your panel: {stage_review.submission.plan}",
+                    body=(
+                        f"The {stage_review.get_stage_display().lower()} of "
+                        f"{stage_review.submission.educator.display_name}'s "
+                        f"“{stage_review.submission.plan}” is overdue "
+                        f"(due {timezone.localtime(stage_review.due_at):%B %-d, %Y})."
+                    ),
+                    url=reverse("reviews:round", args=[stage_review.pk]),
+                    event_key=f"overdue-chair:{stage_review.pk}",
+                )
+                sent += 1
+            StageReview.objects.filter(pk=stage_review.pk).update(chair_reminded_at=now)
+    return sent
