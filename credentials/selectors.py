@@ -1,17 +1,108 @@
 """Reads of the catalog, scoped to the reader's district."""
 
-from django.db.models import QuerySet
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import User
 
-from .models import MicroCredential
+from .models import EvidenceType, MicroCredential, RubricCriterion, Stack
+
+MC = MicroCredential.Status
+SEARCH_FIELDS = ("title", "competency", "key_method", "tags")
 
 
-def published_catalog_for_user(user: User) -> QuerySet[MicroCredential]:
-    return (
-        MicroCredential.objects.filter(
-            district_id=user.district_id, status=MicroCredential.Status.PUBLISHED
+def _text_filter(query: str) -> Q:
+    """Every word must appear in one of the searched fields (icontains: PostgreSQL and SQLite)."""
+    condition = Q()
+    for word in query.split()[:10]:
+        any_field = Q()
+        for field in SEARCH_FIELDS:
+            any_field |= Q(**{f"{field}__icontains": word})
+        condition &= any_field
+    return condition
+
+
+def published_catalog_for_user(
+    user: User,
+    *,
+    query: str = "",
+    stack_id: int | None = None,
+    evidence_type_id: int | None = None,
+    max_hours: Decimal | None = None,
+    grade_band: str = "",
+) -> QuerySet[MicroCredential]:
+    """The published entries of the user's district, searched and filtered.
+
+    An entry for "All grades" matches every grade band."""
+    entries = MicroCredential.objects.filter(district_id=user.district_id, status=MC.PUBLISHED)
+    if query.strip():
+        entries = entries.filter(_text_filter(query))
+    if stack_id:
+        entries = entries.filter(stack_id=stack_id)
+    if evidence_type_id:
+        entries = entries.filter(evidence_types__id=evidence_type_id)
+    if max_hours is not None:
+        entries = entries.filter(estimated_hours__lte=max_hours)
+    if grade_band:
+        entries = entries.filter(
+            Q(grade_band=grade_band) | Q(grade_band=MicroCredential.GradeBand.ALL)
         )
-        .select_related("stack")
+    return (
+        entries.select_related("stack")
+        .prefetch_related(
+            Prefetch("evidence_types", queryset=EvidenceType.objects.order_by("name"))
+        )
         .order_by("title")
+        .distinct()
     )
+
+
+def catalog_for_admin(
+    user: User, *, status: str = "", query: str = ""
+) -> QuerySet[MicroCredential]:
+    """Every entry of the admin's district, drafts included; superseded versions only when
+    asked for. Each row counts the plans started on it."""
+    entries = MicroCredential.objects.filter(district_id=user.district_id)
+    if status:
+        entries = entries.filter(status=status)
+    else:
+        entries = entries.exclude(status=MC.SUPERSEDED)
+    if query.strip():
+        entries = entries.filter(_text_filter(query))
+    return (
+        entries.select_related("stack", "created_by")
+        .annotate(plan_count=Count("plans", distinct=True))
+        .order_by("title", "-version")
+    )
+
+
+def microcredential_detail_queryset() -> QuerySet[MicroCredential]:
+    """Entries with everything the detail page shows, in a fixed number of queries."""
+    criteria = RubricCriterion.objects.select_related("evidence_type").prefetch_related("levels")
+    return MicroCredential.objects.select_related("stack", "rubric", "created_by").prefetch_related(
+        Prefetch("evidence_types", queryset=EvidenceType.objects.order_by("name")),
+        Prefetch("rubric__criteria", queryset=criteria),
+    )
+
+
+def lineage_versions(entry: MicroCredential) -> QuerySet[MicroCredential]:
+    """All versions of ``entry``'s lineage in its district, newest first."""
+    return MicroCredential.objects.filter(
+        district_id=entry.district_id, lineage=entry.lineage
+    ).order_by("-version")
+
+
+def current_version(entry: MicroCredential) -> MicroCredential | None:
+    """The published version of ``entry``'s lineage, if there is one."""
+    return lineage_versions(entry).filter(status=MC.PUBLISHED).first()
+
+
+def stacks_for_user(user: User) -> QuerySet[Stack]:
+    return Stack.objects.filter(district_id=user.district_id).annotate(
+        published_count=Count("microcredentials", filter=Q(microcredentials__status=MC.PUBLISHED))
+    )
+
+
+def evidence_types_for_user(user: User) -> QuerySet[EvidenceType]:
+    return EvidenceType.objects.filter(district_id=user.district_id)

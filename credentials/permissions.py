@@ -1,0 +1,60 @@
+"""Who may see which catalog entry."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Role, User
+
+from .models import EvidenceType, MicroCredential, RubricCriterion, Stack
+from .selectors import microcredential_detail_queryset
+
+MC = MicroCredential.Status
+# Shown to everyone of the district with a role: a retired or replaced version stays readable
+# (with a notice) because plans started on it keep pointing at it.
+PUBLIC_STATUSES = frozenset({MC.PUBLISHED, MC.RETIRED, MC.SUPERSEDED})
+
+
+def can_view_microcredential(user: User, entry: MicroCredential) -> bool:
+    if entry.district_id != user.district_id or not user.roles:
+        return False
+    if user.has_role(Role.DISTRICT_ADMIN) or entry.status in PUBLIC_STATUSES:
+        return True
+    if entry.status == MC.PROPOSED:
+        # The panel reads a proposal with the plan it came with.
+        return entry.created_by_id == user.pk or user.has_role(Role.REVIEWER)
+    return False
+
+
+def get_microcredential_for_user(user: User, pk: int) -> MicroCredential:
+    """The entry, with its rubric prefetched, or 404 (another district, or not visible)."""
+    entry = get_object_or_404(
+        microcredential_detail_queryset().filter(district_id=user.district_id), pk=pk
+    )
+    if not can_view_microcredential(user, entry):
+        raise Http404("No such micro-credential.")
+    return entry
+
+
+def get_microcredential_for_admin(user: User, pk: int) -> MicroCredential:
+    """An entry of the admin's district (the caller checked the role), or 404."""
+    return get_object_or_404(
+        microcredential_detail_queryset().filter(district_id=user.district_id), pk=pk
+    )
+
+
+def get_criterion_for_admin(user: User, pk: int) -> RubricCriterion:
+    return get_object_or_404(
+        RubricCriterion.objects.select_related("rubric__microcredential").prefetch_related(
+            "levels"
+        ),
+        pk=pk,
+        rubric__microcredential__district_id=user.district_id,
+    )
+
+
+def get_stack_for_admin(user: User, pk: int) -> Stack:
+    return get_object_or_404(Stack, pk=pk, district_id=user.district_id)
+
+
+def get_evidence_type_for_admin(user: User, pk: int) -> EvidenceType:
+    return get_object_or_404(EvidenceType, pk=pk, district_id=user.district_id)

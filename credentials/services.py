@@ -1,0 +1,662 @@
+"""Writes to the catalog: entries and their versions, rubrics, stacks and evidence types.
+
+Only a district admin of the entry's district changes the catalog (an educator may propose an
+entry of their own). A published entry is never edited in place: plans point at the row they
+started on, so an edit makes a new version of the same lineage and the old row is superseded.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.models import District, Role, User
+from accounts.services import audit_record
+
+from .models import (
+    EvidenceType,
+    MicroCredential,
+    Rubric,
+    RubricCriterion,
+    RubricLevel,
+    Stack,
+)
+
+MC = MicroCredential.Status
+
+# The fields of an entry an admin edits in a form (evidence types go separately: many-to-many).
+ENTRY_FIELDS = (
+    "title",
+    "competency",
+    "key_method",
+    "method_components",
+    "research_and_resources",
+    "submission_guidelines",
+    "estimated_hours",
+    "pd_points",
+    "rigor",
+    "origin",
+    "stack",
+    "tags",
+    "grade_band",
+    "valid_for_days",
+)
+# Statuses in which an entry (and its rubric) may change in place.
+EDITABLE = frozenset({MC.DRAFT, MC.PROPOSED})
+PUBLISHABLE_FROM = frozenset({MC.DRAFT, MC.PROPOSED})
+
+
+class CatalogError(Exception):
+    """A catalog change the rules refuse; its message is for the user."""
+
+
+@dataclass(frozen=True)
+class LevelInput:
+    score: int
+    label: str
+    description: str = ""
+
+
+# --- checks ---------------------------------------------------------------------------------
+
+
+def _require_admin(actor: User, district_id: int | None) -> None:
+    if not actor.has_role(Role.DISTRICT_ADMIN) or actor.district_id != district_id:
+        raise CatalogError("Only a district admin of this district can change its catalog.")
+
+
+def _require_editable(entry: MicroCredential) -> None:
+    if entry.status not in EDITABLE:
+        raise CatalogError(
+            f"“{entry.title}” is {entry.get_status_display().lower()}; its rubric is fixed "
+            "because plans are scored against it. Make a new version to change it."
+        )
+
+
+def _check_same_district(
+    district_id: int, *, stack: Stack | None = None, evidence: Iterable[EvidenceType] = ()
+) -> None:
+    if stack is not None and stack.district_id != district_id:
+        raise CatalogError("That stack belongs to another district.")
+    if any(e.district_id != district_id for e in evidence):
+        raise CatalogError("An evidence type belongs to another district.")
+
+
+def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - set(ENTRY_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown micro-credential fields: {', '.join(sorted(unknown))}")
+    cleaned = dict(fields)
+    for text in ("title", "competency"):
+        if text in cleaned:
+            cleaned[text] = (cleaned[text] or "").strip()
+            if not cleaned[text]:
+                raise CatalogError(f"The {text} of a micro-credential cannot be empty.")
+    for number in ("estimated_hours", "pd_points"):
+        if number in cleaned and cleaned[number] is not None and Decimal(cleaned[number]) < 0:
+            raise CatalogError("Hours and points cannot be negative.")
+    return cleaned
+
+
+def publish_problems(entry: MicroCredential) -> list[str]:
+    """What stops ``entry`` from being published, in words; empty when it may be."""
+    problems = []
+    if not entry.competency.strip():
+        problems.append("Write the competency statement.")
+    rubric = Rubric.objects.filter(microcredential=entry).first()
+    if rubric is None:
+        return [*problems, "Add a rubric with at least one criterion."]
+    criteria = list(rubric.criteria.prefetch_related("levels"))
+    if not criteria:
+        problems.append("Add at least one rubric criterion.")
+    for criterion in criteria:
+        scores = [level.score for level in criterion.levels.all()]
+        if not scores:
+            problems.append(f"Criterion “{criterion.title}” has no levels.")
+        elif max(scores) < criterion.passing_score:
+            problems.append(
+                f"Criterion “{criterion.title}” needs a level scoring at least its passing "
+                f"score ({criterion.passing_score})."
+            )
+    if rubric.passing_rule == Rubric.PassingRule.MINIMUM:
+        needed = rubric.minimum_passing_criteria or 0
+        if not 1 <= needed <= len(criteria):
+            problems.append(
+                "The passing rule asks for a number of criteria between 1 and the number of "
+                f"criteria ({len(criteria)})."
+            )
+    return problems
+
+
+# --- entries --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def microcredential_create(
+    *,
+    actor: User,
+    title: str,
+    competency: str,
+    evidence_types: Iterable[EvidenceType] = (),
+    **fields: Any,
+) -> MicroCredential:
+    """A new draft entry of the actor's district, with an empty rubric (all criteria pass)."""
+    _require_admin(actor, actor.district_id)
+    evidence = list(evidence_types)
+    cleaned = _clean_fields({"title": title, "competency": competency, **fields})
+    _check_same_district(actor.district_id, stack=cleaned.get("stack"), evidence=evidence)
+    entry = MicroCredential.objects.create(
+        district_id=actor.district_id, status=MC.DRAFT, created_by=actor, **cleaned
+    )
+    entry.evidence_types.set(evidence)
+    Rubric.objects.create(microcredential=entry)
+    audit_record(actor=actor, action="microcredential.created", target=entry, to_status=MC.DRAFT)
+    return entry
+
+
+@transaction.atomic
+def microcredential_propose(
+    *,
+    actor: User,
+    title: str,
+    competency: str,
+    criteria: Sequence[str] = (),
+    evidence_types: Iterable[EvidenceType] = (),
+    **fields: Any,
+) -> MicroCredential:
+    """An educator's own micro-credential, proposed with their plan for the panel to approve.
+
+    Each criterion gets the levels "Not yet" (1) and "Demonstrated" (2, passing)."""
+    if not actor.has_role(Role.EDUCATOR):
+        raise CatalogError("Only an educator can propose a micro-credential.")
+    evidence = list(evidence_types)
+    cleaned = _clean_fields({"title": title, "competency": competency, **fields})
+    _check_same_district(actor.district_id, stack=cleaned.get("stack"), evidence=evidence)
+    cleaned.setdefault("origin", MicroCredential.Origin.EDUCATOR)
+    entry = MicroCredential.objects.create(
+        district_id=actor.district_id, status=MC.PROPOSED, created_by=actor, **cleaned
+    )
+    entry.evidence_types.set(evidence)
+    rubric = Rubric.objects.create(microcredential=entry)
+    for position, criterion_title in enumerate(c.strip() for c in criteria if c.strip()):
+        criterion = RubricCriterion.objects.create(
+            rubric=rubric, position=position, title=criterion_title[:200], passing_score=2
+        )
+        RubricLevel.objects.bulk_create(
+            [
+                RubricLevel(criterion=criterion, score=1, label="Not yet"),
+                RubricLevel(criterion=criterion, score=2, label="Demonstrated"),
+            ]
+        )
+    audit_record(
+        actor=actor, action="microcredential.proposed", target=entry, to_status=MC.PROPOSED
+    )
+    return entry
+
+
+def _copy_as_new_version(
+    entry: MicroCredential, *, actor: User, status: str, changes: dict[str, Any]
+) -> MicroCredential:
+    """A new row of ``entry``'s lineage with its rubric, criteria, levels and evidence types."""
+    latest = MicroCredential.objects.filter(lineage=entry.lineage).aggregate(v=Max("version"))["v"]
+    evidence = list(entry.evidence_types.all())
+    copy = MicroCredential.objects.get(pk=entry.pk)
+    copy.pk = None
+    copy.id = None
+    copy._state.adding = True
+    copy.version = (latest or entry.version) + 1
+    copy.status = status
+    copy.created_by = actor
+    copy.published_at = timezone.now() if status == MC.PUBLISHED else None
+    for name, value in changes.items():
+        setattr(copy, name, value)
+    copy.save()
+    copy.evidence_types.set(evidence)
+    old_rubric = Rubric.objects.filter(microcredential=entry).first()
+    if old_rubric is not None:
+        rubric = Rubric.objects.create(
+            microcredential=copy,
+            passing_rule=old_rubric.passing_rule,
+            minimum_passing_criteria=old_rubric.minimum_passing_criteria,
+        )
+        for criterion in old_rubric.criteria.prefetch_related("levels"):
+            levels = list(criterion.levels.all())
+            criterion.pk = None
+            criterion.id = None
+            criterion._state.adding = True
+            criterion.rubric = rubric
+            criterion.save()
+            RubricLevel.objects.bulk_create(
+                [
+                    RubricLevel(
+                        criterion=criterion,
+                        score=level.score,
+                        label=level.label,
+                        description=level.description,
+                    )
+                    for level in levels
+                ]
+            )
+    return copy
+
+
+def microcredential_update(
+    *,
+    microcredential: MicroCredential,
+    actor: User,
+    evidence_types: Iterable[EvidenceType] | None = None,
+    **fields: Any,
+) -> MicroCredential:
+    """Change an entry. A draft or proposal changes in place; a published entry gets a new
+    published version (rubric and evidence types copied) and the old row is superseded, so
+    plans started on it keep it. Returns the row that now carries the changes."""
+    _require_admin(actor, microcredential.district_id)
+    cleaned = _clean_fields(fields)
+    evidence = list(evidence_types) if evidence_types is not None else None
+    _check_same_district(
+        microcredential.district_id, stack=cleaned.get("stack"), evidence=evidence or ()
+    )
+    with transaction.atomic():
+        entry = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
+        if entry.status in EDITABLE:
+            for name, value in cleaned.items():
+                setattr(entry, name, value)
+            entry.save()
+            if evidence is not None:
+                entry.evidence_types.set(evidence)
+            audit_record(
+                actor=actor,
+                action="microcredential.updated",
+                target=entry,
+                detail={"fields": sorted(cleaned) + (["evidence_types"] if evidence else [])},
+            )
+            return entry
+        if entry.status != MC.PUBLISHED:
+            raise CatalogError(
+                f"“{entry.title}” is {entry.get_status_display().lower()} and cannot be edited."
+            )
+        entry.status = MC.SUPERSEDED
+        entry.save(update_fields=["status", "updated_at"])
+        new = _copy_as_new_version(entry, actor=actor, status=MC.PUBLISHED, changes=cleaned)
+        if evidence is not None:
+            new.evidence_types.set(evidence)
+        audit_record(
+            actor=actor,
+            action="microcredential.superseded",
+            target=entry,
+            from_status=MC.PUBLISHED,
+            to_status=MC.SUPERSEDED,
+            detail={"by_version": new.version, "by_id": new.pk},
+        )
+        audit_record(
+            actor=actor,
+            action="microcredential.new_version",
+            target=new,
+            to_status=MC.PUBLISHED,
+            detail={"from_version": entry.version, "fields": sorted(cleaned)},
+        )
+        return new
+
+
+@transaction.atomic
+def microcredential_new_draft(*, microcredential: MicroCredential, actor: User) -> MicroCredential:
+    """A draft copy of a published or retired entry, to change its rubric before publishing it;
+    the current version stays in use until the draft is published."""
+    _require_admin(actor, microcredential.district_id)
+    entry = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
+    if entry.status not in (MC.PUBLISHED, MC.RETIRED):
+        raise CatalogError("Only a published or retired entry gets a new draft version.")
+    existing = MicroCredential.objects.filter(lineage=entry.lineage, status=MC.DRAFT).first()
+    if existing is not None:
+        raise CatalogError(
+            f"Version {existing.version} of “{entry.title}” is already a draft; edit that one."
+        )
+    draft = _copy_as_new_version(entry, actor=actor, status=MC.DRAFT, changes={})
+    audit_record(
+        actor=actor,
+        action="microcredential.new_draft",
+        target=draft,
+        to_status=MC.DRAFT,
+        detail={"from_version": entry.version},
+    )
+    return draft
+
+
+def microcredential_publish(*, microcredential: MicroCredential, actor: User) -> MicroCredential:
+    """Publish a draft or proposal whose rubric is complete; the lineage's published version,
+    if any, is superseded."""
+    _require_admin(actor, microcredential.district_id)
+    with transaction.atomic():
+        entry = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
+        if entry.status not in PUBLISHABLE_FROM:
+            raise CatalogError(
+                f"“{entry.title}” is {entry.get_status_display().lower()}; only a draft or a "
+                "proposal can be published."
+            )
+        problems = publish_problems(entry)
+        if problems:
+            raise CatalogError("It cannot be published yet: " + " ".join(problems))
+        previous = list(
+            MicroCredential.objects.select_for_update()
+            .filter(lineage=entry.lineage, status=MC.PUBLISHED)
+            .exclude(pk=entry.pk)
+        )
+        for old in previous:
+            old.status = MC.SUPERSEDED
+            old.save(update_fields=["status", "updated_at"])
+            audit_record(
+                actor=actor,
+                action="microcredential.superseded",
+                target=old,
+                from_status=MC.PUBLISHED,
+                to_status=MC.SUPERSEDED,
+                detail={"by_version": entry.version, "by_id": entry.pk},
+            )
+        from_status = entry.status
+        entry.status = MC.PUBLISHED
+        entry.published_at = timezone.now()
+        entry.save(update_fields=["status", "published_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="microcredential.published",
+            target=entry,
+            from_status=from_status,
+            to_status=MC.PUBLISHED,
+        )
+        return entry
+
+
+def microcredential_retire(*, microcredential: MicroCredential, actor: User) -> MicroCredential:
+    """Take a published entry out of the catalog. Plans already started on it continue."""
+    _require_admin(actor, microcredential.district_id)
+    with transaction.atomic():
+        entry = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
+        if entry.status != MC.PUBLISHED:
+            raise CatalogError(
+                f"“{entry.title}” is {entry.get_status_display().lower()}; only a published "
+                "entry can be retired."
+            )
+        entry.status = MC.RETIRED
+        entry.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="microcredential.retired",
+            target=entry,
+            from_status=MC.PUBLISHED,
+            to_status=MC.RETIRED,
+        )
+        return entry
+
+
+# --- rubrics --------------------------------------------------------------------------------
+
+
+def _rubric_for_edit(microcredential: MicroCredential, actor: User) -> Rubric:
+    _require_admin(actor, microcredential.district_id)
+    entry = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
+    _require_editable(entry)
+    rubric, _ = Rubric.objects.get_or_create(microcredential=entry)
+    return rubric
+
+
+def _clean_levels(levels: Sequence[LevelInput]) -> list[LevelInput]:
+    cleaned = [
+        LevelInput(score=int(lv.score), label=lv.label.strip(), description=lv.description.strip())
+        for lv in levels
+    ]
+    if not cleaned:
+        raise CatalogError("A criterion needs at least one level.")
+    if any(not lv.label for lv in cleaned):
+        raise CatalogError("Every level needs a label.")
+    scores = [lv.score for lv in cleaned]
+    if len(set(scores)) != len(scores):
+        raise CatalogError("Two levels of a criterion cannot have the same score.")
+    return sorted(cleaned, key=lambda lv: lv.score)
+
+
+def _check_criterion(
+    microcredential: MicroCredential,
+    *,
+    passing_score: int,
+    levels: Sequence[LevelInput],
+    evidence_type: EvidenceType | None,
+) -> None:
+    if evidence_type is not None and evidence_type.district_id != microcredential.district_id:
+        raise CatalogError("That evidence type belongs to another district.")
+    if passing_score > max(lv.score for lv in levels):
+        raise CatalogError("The passing score is higher than every level of the criterion.")
+
+
+@transaction.atomic
+def rubric_update(
+    *,
+    microcredential: MicroCredential,
+    actor: User,
+    passing_rule: str,
+    minimum_passing_criteria: int | None = None,
+) -> Rubric:
+    rubric = _rubric_for_edit(microcredential, actor)
+    if passing_rule not in Rubric.PassingRule.values:
+        raise CatalogError("Choose a passing rule.")
+    if passing_rule == Rubric.PassingRule.MINIMUM and not minimum_passing_criteria:
+        raise CatalogError("Say how many criteria must be at their passing level.")
+    before = rubric.passing_rule
+    rubric.passing_rule = passing_rule
+    rubric.minimum_passing_criteria = (
+        minimum_passing_criteria if passing_rule == Rubric.PassingRule.MINIMUM else None
+    )
+    rubric.save()
+    audit_record(
+        actor=actor,
+        action="rubric.updated",
+        target=rubric,
+        district=microcredential.district,
+        detail={
+            "from_rule": before,
+            "rule": passing_rule,
+            "minimum": rubric.minimum_passing_criteria,
+        },
+    )
+    return rubric
+
+
+@transaction.atomic
+def rubric_criterion_create(
+    *,
+    microcredential: MicroCredential,
+    actor: User,
+    title: str,
+    levels: Sequence[LevelInput],
+    passing_score: int,
+    description: str = "",
+    component: str = "",
+    evidence_type: EvidenceType | None = None,
+) -> RubricCriterion:
+    rubric = _rubric_for_edit(microcredential, actor)
+    if not title.strip():
+        raise CatalogError("A criterion needs a title.")
+    cleaned = _clean_levels(levels)
+    _check_criterion(
+        microcredential, passing_score=passing_score, levels=cleaned, evidence_type=evidence_type
+    )
+    criterion = RubricCriterion.objects.create(
+        rubric=rubric,
+        position=rubric.criteria.count(),
+        title=title.strip(),
+        description=description.strip(),
+        component=component,
+        evidence_type=evidence_type,
+        passing_score=passing_score,
+    )
+    RubricLevel.objects.bulk_create(
+        [
+            RubricLevel(
+                criterion=criterion, score=lv.score, label=lv.label, description=lv.description
+            )
+            for lv in cleaned
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action="rubric_criterion.created",
+        target=criterion,
+        district=microcredential.district,
+        detail={"title": criterion.title, "microcredential": microcredential.pk},
+    )
+    return criterion
+
+
+@transaction.atomic
+def rubric_criterion_update(
+    *,
+    criterion: RubricCriterion,
+    actor: User,
+    title: str,
+    levels: Sequence[LevelInput],
+    passing_score: int,
+    description: str = "",
+    component: str = "",
+    evidence_type: EvidenceType | None = None,
+    position: int | None = None,
+) -> RubricCriterion:
+    """Change a criterion and replace its levels."""
+    microcredential = criterion.rubric.microcredential
+    _rubric_for_edit(microcredential, actor)
+    if not title.strip():
+        raise CatalogError("A criterion needs a title.")
+    cleaned = _clean_levels(levels)
+    _check_criterion(
+        microcredential, passing_score=passing_score, levels=cleaned, evidence_type=evidence_type
+    )
+    criterion.title = title.strip()
+    criterion.description = description.strip()
+    criterion.component = component
+    criterion.evidence_type = evidence_type
+    criterion.passing_score = passing_score
+    if position is not None:
+        criterion.position = position
+    criterion.save()
+    criterion.levels.all().delete()
+    RubricLevel.objects.bulk_create(
+        [
+            RubricLevel(
+                criterion=criterion, score=lv.score, label=lv.label, description=lv.description
+            )
+            for lv in cleaned
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action="rubric_criterion.updated",
+        target=criterion,
+        district=microcredential.district,
+        detail={"title": criterion.title, "levels": [lv.score for lv in cleaned]},
+    )
+    return criterion
+
+
+@transaction.atomic
+def rubric_criterion_delete(*, criterion: RubricCriterion, actor: User) -> None:
+    microcredential = criterion.rubric.microcredential
+    _rubric_for_edit(microcredential, actor)
+    audit_record(
+        actor=actor,
+        action="rubric_criterion.deleted",
+        target=criterion,
+        district=microcredential.district,
+        detail={"title": criterion.title, "microcredential": microcredential.pk},
+    )
+    criterion.delete()
+
+
+# --- stacks and evidence types --------------------------------------------------------------
+
+
+def _unique_name_check(model: type, district: District, name: str, exclude_pk=None) -> str:
+    name = name.strip()
+    if not name:
+        raise CatalogError("A name is required.")
+    clash = model.objects.filter(district=district, name__iexact=name)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise CatalogError(f"“{name}” already exists in your district.")
+    return name
+
+
+@transaction.atomic
+def stack_create(*, actor: User, name: str, description: str = "", color: str = "") -> Stack:
+    _require_admin(actor, actor.district_id)
+    district = actor.district
+    stack = Stack.objects.create(
+        district=district,
+        name=_unique_name_check(Stack, district, name),
+        description=description.strip(),
+        **({"color": color} if color else {}),
+    )
+    audit_record(actor=actor, action="stack.created", target=stack, detail={"name": stack.name})
+    return stack
+
+
+@transaction.atomic
+def stack_update(
+    *, stack: Stack, actor: User, name: str, description: str = "", color: str = ""
+) -> Stack:
+    _require_admin(actor, stack.district_id)
+    stack.name = _unique_name_check(Stack, stack.district, name, exclude_pk=stack.pk)
+    stack.description = description.strip()
+    if color:
+        stack.color = color
+    stack.save()
+    audit_record(actor=actor, action="stack.updated", target=stack, detail={"name": stack.name})
+    return stack
+
+
+@transaction.atomic
+def evidence_type_create(
+    *, actor: User, name: str, description: str = "", accepts: str = EvidenceType.FileFamily.ANY
+) -> EvidenceType:
+    _require_admin(actor, actor.district_id)
+    district = actor.district
+    evidence_type = EvidenceType.objects.create(
+        district=district,
+        name=_unique_name_check(EvidenceType, district, name),
+        description=description.strip(),
+        accepts=accepts,
+    )
+    audit_record(
+        actor=actor,
+        action="evidence_type.created",
+        target=evidence_type,
+        detail={"name": evidence_type.name},
+    )
+    return evidence_type
+
+
+@transaction.atomic
+def evidence_type_update(
+    *,
+    evidence_type: EvidenceType,
+    actor: User,
+    name: str,
+    description: str = "",
+    accepts: str = EvidenceType.FileFamily.ANY,
+) -> EvidenceType:
+    _require_admin(actor, evidence_type.district_id)
+    evidence_type.name = _unique_name_check(
+        EvidenceType, evidence_type.district, name, exclude_pk=evidence_type.pk
+    )
+    evidence_type.description = description.strip()
+    evidence_type.accepts = accepts
+    evidence_type.save()
+    audit_record(
+        actor=actor,
+        action="evidence_type.updated",
+        target=evidence_type,
+        detail={"name": evidence_type.name},
+    )
+    return evidence_type
