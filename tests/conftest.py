@@ -100,9 +100,17 @@ def celery_worker_real(transactional_db):
     Tests using it must be ``transaction=True`` so the worker's connection sees committed rows.
     """
     from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+    from django.db import connection
 
     from microcreds.celery import app
 
+    def close_worker_connection(**kwargs):
+        # Worker threads open their own connections; close them so the test database can be
+        # dropped at the end of the run.
+        connection.close()
+
+    task_postrun.connect(close_worker_connection, weak=False)
     app.conf.task_always_eager = False
     try:
         with start_worker(
@@ -111,6 +119,7 @@ def celery_worker_real(transactional_db):
             yield app
     finally:
         app.conf.task_always_eager = True
+        task_postrun.disconnect(close_worker_connection)
 
 
 # --- Chromium -----------------------------------------------------------------------------
