@@ -137,6 +137,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_BEAT_SCHEDULE: dict = {}
+# Daily: abandoned uploads are dropped, artifact files past a district's retention deleted.
+CELERY_BEAT_SCHEDULE["artifact-retention"] = {
+    "task": "submissions.tasks.apply_artifact_retention",
+    "schedule": 24 * 3600,
+}
 
 # --- Object storage: S3 API when configured, local files otherwise ------------------------------
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
@@ -250,7 +255,13 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
-_storage_origin = (AWS_S3_ENDPOINT_URL or "").rstrip("/")
+# The origin browsers upload to: the configured endpoint, else AWS's regional one (path style,
+# as submissions.artifact_storage signs it).
+_storage_origin = (
+    (AWS_S3_ENDPOINT_URL or f"https://s3.{AWS_S3_REGION_NAME}.amazonaws.com").rstrip("/")
+    if USE_S3
+    else ""
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
