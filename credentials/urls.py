@@ -6,4 +6,19 @@ app_name = "credentials"
 
 urlpatterns = [
     path("", views.catalog, name="catalog"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("manage/", views.manage, name="manage"),
+    path("manage/new/", views.create, name="create"),
+    path("manage/<int:pk>/", views.preview, name="preview"),
+    path("manage/<int:pk>/edit/", views.edit, name="edit"),
+    path("manage/<int:pk>/publish/", views.publish, name="publish"),
+    path("manage/<int:pk>/retire/", views.retire, name="retire"),
+    path("manage/<int:pk>/new-version/", views.new_draft, name="new_draft"),
+    path("manage/<int:pk>/rubric/", views.rubric, name="rubric"),
+    path("manage/criteria/<int:pk>/", views.criterion_edit, name="criterion_edit"),
+    path("manage/criteria/<int:pk>/delete/", views.criterion_delete, name="criterion_delete"),
+    path("manage/stacks/", views.stacks, name="stacks"),
+    path("manage/stacks/<int:pk>/", views.stack_edit, name="stack_edit"),
+    path("manage/evidence-types/", views.evidence_types, name="evidence_types"),
+    path("manage/evidence-types/<int:pk>/", views.evidence_type_edit, name="evidence_type_edit"),
 ]

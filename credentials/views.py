@@ -1,15 +1,388 @@
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role
-from accounts.permissions import role_required
+from accounts.permissions import district_admin_required, role_required
 
-from . import selectors
+from . import selectors, services
+from .forms import (
+    CatalogFilterForm,
+    EvidenceTypeForm,
+    MicroCredentialForm,
+    RubricCriterionForm,
+    RubricForm,
+    StackForm,
+    level_formset,
+)
+from .models import MicroCredential
+from .permissions import (
+    get_criterion_for_admin,
+    get_evidence_type_for_admin,
+    get_microcredential_for_admin,
+    get_microcredential_for_user,
+    get_stack_for_admin,
+)
+from .services import CatalogError
+
+MC = MicroCredential.Status
+any_role = role_required(Role.EDUCATOR, Role.REVIEWER, Role.DISTRICT_ADMIN)
+
+
+# --- everyone: browse, search, read ---------------------------------------------------------
 
 
 @require_GET
-@role_required(Role.EDUCATOR, Role.REVIEWER, Role.DISTRICT_ADMIN)
+@any_role
 def catalog(request: HttpRequest) -> HttpResponse:
-    entries = selectors.published_catalog_for_user(request.user)
-    return render(request, "credentials/catalog.html", {"entries": entries})
+    form = CatalogFilterForm(request.GET or None, user=request.user)
+    filters = form.filters() if form.is_bound else {}
+    entries = selectors.published_catalog_for_user(request.user, **filters)
+    return render(
+        request,
+        "credentials/catalog.html",
+        {"form": form, "entries": entries, "searching": any(filters.values())},
+    )
+
+
+def _detail_context(request: HttpRequest, entry: MicroCredential, *, preview: bool) -> dict:
+    current = None
+    if entry.status in (MC.SUPERSEDED, MC.DRAFT):
+        current = selectors.current_version(entry)
+    return {
+        "entry": entry,
+        "rubric": getattr(entry, "rubric", None),
+        "preview": preview,
+        "current": current,
+        "can_start": entry.status == MC.PUBLISHED and request.user.has_role(Role.EDUCATOR),
+        "is_admin": request.user.has_role(Role.DISTRICT_ADMIN),
+    }
+
+
+@require_GET
+@any_role
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_microcredential_for_user(request.user, pk)
+    return render(
+        request, "credentials/detail.html", _detail_context(request, entry, preview=False)
+    )
+
+
+# --- district admins: manage the catalog ----------------------------------------------------
+
+
+@require_GET
+@district_admin_required
+def manage(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    if status not in MC.values:
+        status = ""
+    query = request.GET.get("q", "")[:200]
+    entries = selectors.catalog_for_admin(request.user, status=status, query=query)
+    return render(
+        request,
+        "credentials/manage.html",
+        {"entries": entries, "status": status, "query": query, "statuses": MC.choices},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@district_admin_required
+def create(request: HttpRequest) -> HttpResponse:
+    form = MicroCredentialForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.microcredential_create(
+                actor=request.user,
+                evidence_types=form.cleaned_data["evidence_types"],
+                **form.entry_fields(),
+            )
+        except CatalogError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"“{entry.title}” was saved as a draft. Add its rubric.")
+            return redirect("credentials:rubric", pk=entry.pk)
+    return render(request, "credentials/entry_form.html", {"form": form, "entry": None})
+
+
+@require_http_methods(["GET", "POST"])
+@district_admin_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_microcredential_for_admin(request.user, pk)
+    if entry.status not in (MC.DRAFT, MC.PROPOSED, MC.PUBLISHED):
+        messages.error(
+            request,
+            f"This version is {entry.get_status_display().lower()}; it can no longer be edited.",
+        )
+        return redirect("credentials:preview", pk=entry.pk)
+    form = MicroCredentialForm(request.POST or None, instance=entry, user=request.user)
+    if request.method == "POST" and form.is_valid() and not form.has_changed():
+        messages.info(request, "Nothing was changed.")
+        return redirect("credentials:preview", pk=entry.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.microcredential_update(
+                microcredential=entry,
+                actor=request.user,
+                evidence_types=form.cleaned_data["evidence_types"],
+                **form.entry_fields(),
+            )
+        except CatalogError as error:
+            form.add_error(None, str(error))
+        else:
+            if saved.pk != entry.pk:
+                messages.success(
+                    request,
+                    f"Published as version {saved.version}. Version {entry.version} is kept "
+                    "for the plans already started on it.",
+                )
+            else:
+                messages.success(request, "Saved.")
+            return redirect("credentials:preview", pk=saved.pk)
+    return render(request, "credentials/entry_form.html", {"form": form, "entry": entry})
+
+
+@require_GET
+@district_admin_required
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_microcredential_for_admin(request.user, pk)
+    context = _detail_context(request, entry, preview=True)
+    context["versions"] = selectors.lineage_versions(entry)
+    context["publish_problems"] = (
+        services.publish_problems(entry) if entry.status in services.PUBLISHABLE_FROM else []
+    )
+    return render(request, "credentials/detail.html", context)
+
+
+def _transition(request: HttpRequest, pk: int, action, done: str) -> HttpResponse:
+    entry = get_microcredential_for_admin(request.user, pk)
+    try:
+        entry = action(microcredential=entry, actor=request.user)
+    except CatalogError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done.format(title=entry.title, version=entry.version))
+    return redirect("credentials:preview", pk=entry.pk)
+
+
+@require_POST
+@district_admin_required
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(
+        request,
+        pk,
+        services.microcredential_publish,
+        "“{title}” (version {version}) is published; educators can start plans on it.",
+    )
+
+
+@require_POST
+@district_admin_required
+def retire(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(
+        request,
+        pk,
+        services.microcredential_retire,
+        "“{title}” is retired: no new plans; plans already started continue.",
+    )
+
+
+@require_POST
+@district_admin_required
+def new_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(
+        request,
+        pk,
+        services.microcredential_new_draft,
+        "Version {version} of “{title}” is a draft: change it, then publish it.",
+    )
+
+
+# --- rubric editor --------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@district_admin_required
+def rubric(request: HttpRequest, pk: int) -> HttpResponse:
+    """The rubric's passing rule and criteria, with a form to add a criterion."""
+    entry = get_microcredential_for_admin(request.user, pk)
+    rubric = getattr(entry, "rubric", None)
+    editable = entry.status in services.EDITABLE
+    rule_form = RubricForm(
+        request.POST if request.POST.get("form") == "rule" else None,
+        instance=rubric,
+        prefix="rule",
+    )
+    criterion_form = RubricCriterionForm(
+        request.POST if request.POST.get("form") == "criterion" else None,
+        microcredential=entry,
+        prefix="criterion",
+    )
+    levels = level_formset(request.POST if request.POST.get("form") == "criterion" else None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "rule" and rule_form.is_valid():
+                services.rubric_update(
+                    microcredential=entry,
+                    actor=request.user,
+                    passing_rule=rule_form.cleaned_data["passing_rule"],
+                    minimum_passing_criteria=rule_form.cleaned_data["minimum_passing_criteria"],
+                )
+                messages.success(request, "The passing rule is saved.")
+                return redirect("credentials:rubric", pk=entry.pk)
+            if (
+                request.POST.get("form") == "criterion"
+                and criterion_form.is_valid()
+                and levels.is_valid()
+            ):
+                data = criterion_form.cleaned_data
+                services.rubric_criterion_create(
+                    microcredential=entry,
+                    actor=request.user,
+                    title=data["title"],
+                    description=data["description"],
+                    component=data["component"],
+                    evidence_type=data["evidence_type"],
+                    passing_score=data["passing_score"],
+                    levels=levels.levels(),
+                )
+                messages.success(request, f"Criterion “{data['title']}” is added.")
+                return redirect("credentials:rubric", pk=entry.pk)
+        except CatalogError as error:
+            messages.error(request, str(error))
+    return render(
+        request,
+        "credentials/rubric.html",
+        {
+            "entry": entry,
+            "rubric": rubric,
+            "editable": editable,
+            "rule_form": rule_form,
+            "criterion_form": criterion_form,
+            "levels": levels,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@district_admin_required
+def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    criterion = get_criterion_for_admin(request.user, pk)
+    entry = criterion.rubric.microcredential
+    form = RubricCriterionForm(
+        request.POST or None, instance=criterion, microcredential=entry, prefix="criterion"
+    )
+    levels = level_formset(request.POST or None, criterion=criterion)
+    if request.method == "POST" and form.is_valid() and levels.is_valid():
+        data = form.cleaned_data
+        try:
+            services.rubric_criterion_update(
+                criterion=criterion,
+                actor=request.user,
+                title=data["title"],
+                description=data["description"],
+                component=data["component"],
+                evidence_type=data["evidence_type"],
+                passing_score=data["passing_score"],
+                position=data["position"],
+                levels=levels.levels(),
+            )
+        except CatalogError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Criterion “{data['title']}” is saved.")
+            return redirect("credentials:rubric", pk=entry.pk)
+    return render(
+        request,
+        "credentials/criterion_form.html",
+        {"entry": entry, "criterion": criterion, "form": form, "levels": levels},
+    )
+
+
+@require_POST
+@district_admin_required
+def criterion_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    criterion = get_criterion_for_admin(request.user, pk)
+    entry_pk = criterion.rubric.microcredential_id
+    try:
+        services.rubric_criterion_delete(criterion=criterion, actor=request.user)
+    except CatalogError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Criterion “{criterion.title}” is removed.")
+    return redirect("credentials:rubric", pk=entry_pk)
+
+
+# --- stacks and evidence types --------------------------------------------------------------
+
+
+def _named_things(request: HttpRequest, *, kind: str) -> HttpResponse:
+    if kind == "stack":
+        form_class, items = StackForm, selectors.stacks_for_user(request.user)
+        create = services.stack_create
+    else:
+        form_class, items = EvidenceTypeForm, selectors.evidence_types_for_user(request.user)
+        create = services.evidence_type_create
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            thing = create(actor=request.user, **form.cleaned_data)
+        except CatalogError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, f"“{thing.name}” is added.")
+            return redirect(f"credentials:{kind}s")
+    return render(
+        request, f"credentials/{kind}s.html", {"form": form, "items": items, "kind": kind}
+    )
+
+
+def _named_thing_edit(request: HttpRequest, pk: int, *, kind: str) -> HttpResponse:
+    if kind == "stack":
+        thing = get_stack_for_admin(request.user, pk)
+        form = StackForm(request.POST or None, instance=thing)
+    else:
+        thing = get_evidence_type_for_admin(request.user, pk)
+        form = EvidenceTypeForm(request.POST or None, instance=thing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if kind == "stack":
+                services.stack_update(stack=thing, actor=request.user, **form.cleaned_data)
+            else:
+                services.evidence_type_update(
+                    evidence_type=thing, actor=request.user, **form.cleaned_data
+                )
+        except CatalogError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, "Saved.")
+            return redirect(f"credentials:{kind}s")
+    return render(
+        request, "credentials/named_form.html", {"form": form, "thing": thing, "kind": kind}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@district_admin_required
+def stacks(request: HttpRequest) -> HttpResponse:
+    return _named_things(request, kind="stack")
+
+
+@require_http_methods(["GET", "POST"])
+@district_admin_required
+def stack_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _named_thing_edit(request, pk, kind="stack")
+
+
+@require_http_methods(["GET", "POST"])
+@district_admin_required
+def evidence_types(request: HttpRequest) -> HttpResponse:
+    return _named_things(request, kind="evidence_type")
+
+
+@require_http_methods(["GET", "POST"])
+@district_admin_required
+def evidence_type_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _named_thing_edit(request, pk, kind="evidence_type")

@@ -1,0 +1,198 @@
+"""Input validation for the catalog pages; the services apply the rules."""
+
+from django import forms
+
+from accounts.models import User
+
+from . import selectors
+from .models import EvidenceType, MicroCredential, Rubric, RubricCriterion, Stack
+from .services import ENTRY_FIELDS, LevelInput
+
+
+class CatalogFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        help_text="Words from the title, competency, key method or tags.",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    stack = forms.ModelChoiceField(queryset=Stack.objects.none(), required=False, label="Stack")
+    evidence_type = forms.ModelChoiceField(
+        queryset=EvidenceType.objects.none(), required=False, label="Evidence type"
+    )
+    max_hours = forms.DecimalField(
+        label="At most this many hours", required=False, min_value=0, max_digits=5, decimal_places=1
+    )
+    grade_band = forms.ChoiceField(
+        label="Grade band",
+        required=False,
+        choices=[("", "Any grade band"), *MicroCredential.GradeBand.choices],
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stack"].queryset = selectors.stacks_for_user(user).order_by("name")
+        self.fields["stack"].empty_label = "Any stack"
+        self.fields["evidence_type"].queryset = selectors.evidence_types_for_user(user)
+        self.fields["evidence_type"].empty_label = "Any evidence type"
+
+    def filters(self) -> dict:
+        """Keyword arguments for ``published_catalog_for_user`` (empty when invalid)."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "query": data["q"] or "",
+            "stack_id": data["stack"].pk if data["stack"] else None,
+            "evidence_type_id": data["evidence_type"].pk if data["evidence_type"] else None,
+            "max_hours": data["max_hours"],
+            "grade_band": data["grade_band"] or "",
+        }
+
+
+class MicroCredentialForm(forms.ModelForm):
+    class Meta:
+        model = MicroCredential
+        fields = [*ENTRY_FIELDS, "evidence_types"]
+        labels = {
+            "competency": "Competency statement",
+            "research_and_resources": "Research and resources",
+            "pd_points": "PD points",
+            "rigor": "Level of rigor",
+            "valid_for_days": "Valid for (days)",
+            "evidence_types": "Evidence types required",
+        }
+        help_texts = {
+            "competency": "The skill the educator will demonstrate, in one or two sentences.",
+            "key_method": "How the educator achieves the competency, in outline.",
+            "method_components": "The learning needed and actionable steps, one per line.",
+            "research_and_resources": "Articles, books and links, one per line.",
+            "submission_guidelines": "What to submit: overview, work examples, reflection.",
+            "tags": "Comma-separated, e.g. routines, behavior, elementary",
+        }
+        widgets = {"evidence_types": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stack"].queryset = Stack.objects.filter(district_id=user.district_id)
+        self.fields["evidence_types"].queryset = selectors.evidence_types_for_user(user)
+        for name in ("competency", "key_method", "method_components", "research_and_resources"):
+            self.fields[name].widget.attrs["rows"] = 4
+
+    def entry_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ENTRY_FIELDS}
+
+
+class RubricForm(forms.ModelForm):
+    class Meta:
+        model = Rubric
+        fields = ["passing_rule", "minimum_passing_criteria"]
+        labels = {"minimum_passing_criteria": "Criteria that must pass (for the minimum rule)"}
+        widgets = {"passing_rule": forms.RadioSelect}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("passing_rule") == Rubric.PassingRule.MINIMUM and not cleaned.get(
+            "minimum_passing_criteria"
+        ):
+            self.add_error(
+                "minimum_passing_criteria", "Say how many criteria must be at their passing level."
+            )
+        return cleaned
+
+
+class RubricCriterionForm(forms.ModelForm):
+    class Meta:
+        model = RubricCriterion
+        fields = ["title", "description", "component", "evidence_type", "passing_score", "position"]
+        labels = {
+            "component": "Plan component it scores",
+            "evidence_type": "Evidence it scores",
+            "passing_score": "Passing score",
+        }
+        help_texts = {
+            "passing_score": "A level passes when its score is at least this.",
+            "position": "Order in the rubric (smallest first).",
+        }
+
+    def __init__(self, *args, microcredential: MicroCredential, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence_type"].queryset = EvidenceType.objects.filter(
+            district_id=microcredential.district_id
+        )
+        self.fields["description"].widget.attrs["rows"] = 3
+        self.fields["position"].required = False
+
+
+class RubricLevelForm(forms.Form):
+    score = forms.IntegerField(label="Score", min_value=0, max_value=20, required=False)
+    label = forms.CharField(label="Label", max_length=80, required=False)
+    description = forms.CharField(
+        label="What it looks like",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        filled = [cleaned.get("score") is not None, bool(cleaned.get("label"))]
+        if any(filled) and not all(filled):
+            raise forms.ValidationError("A level needs both a score and a label.")
+        return cleaned
+
+
+class BaseLevelFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        if not self.levels():
+            raise forms.ValidationError("Give the criterion at least one level.")
+        scores = [level.score for level in self.levels()]
+        if len(set(scores)) != len(scores):
+            raise forms.ValidationError("Two levels cannot have the same score.")
+
+    def levels(self) -> list[LevelInput]:
+        return [
+            LevelInput(
+                score=form.cleaned_data["score"],
+                label=form.cleaned_data["label"],
+                description=form.cleaned_data.get("description", ""),
+            )
+            for form in self.forms
+            if form.cleaned_data.get("label")
+        ]
+
+
+LevelFormSet = forms.formset_factory(
+    RubricLevelForm, formset=BaseLevelFormSet, extra=0, max_num=8, validate_max=True
+)
+
+
+def level_formset(data=None, *, criterion: RubricCriterion | None = None) -> BaseLevelFormSet:
+    """Rows for the levels: the criterion's own (or "Not yet / Demonstrated") plus blank rows."""
+    if criterion is not None:
+        initial = [
+            {"score": lv.score, "label": lv.label, "description": lv.description}
+            for lv in criterion.levels.all()
+        ]
+    else:
+        initial = [{"score": 1, "label": "Not yet"}, {"score": 2, "label": "Demonstrated"}]
+    initial += [{}] * max(0, 5 - len(initial))
+    return LevelFormSet(data, initial=initial, prefix="levels")
+
+
+class StackForm(forms.ModelForm):
+    class Meta:
+        model = Stack
+        fields = ["name", "description", "color"]
+        widgets = {"color": forms.TextInput(attrs={"type": "color"})}
+        help_texts = {"color": "Used for the stack's label in the catalog."}
+
+
+class EvidenceTypeForm(forms.ModelForm):
+    class Meta:
+        model = EvidenceType
+        fields = ["name", "description", "accepts"]
+        labels = {"accepts": "Files it accepts"}
