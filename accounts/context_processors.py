@@ -17,4 +17,5 @@ def navigation(request: HttpRequest) -> dict:
         items.append(("Review queue", reverse("reviews:queue")))
     if user.has_role(Role.DISTRICT_ADMIN):
         items.append(("District", reverse("accounts:admin_dashboard")))
+        items.append(("Manage catalog", reverse("credentials:manage")))
     return {"nav_items": items}
