@@ -60,6 +60,29 @@ class ReviewError(Exception):
 # --- Panels and assignment ------------------------------------------------------------------
 
 
+def panel_save(*, form, actor: User) -> Panel:
+    """Create or change a panel from a valid ``reviews.forms.PanelForm`` (district admins)."""
+    if not (actor.is_district_admin and actor.district_id == form.district.pk):
+        raise PermissionDenied("Only district admins manage panels.")
+    with transaction.atomic():
+        created = form.instance.pk is None
+        panel = form.save(commit=False)
+        panel.district = form.district
+        panel.save()
+        form.save_m2m()
+        audit_record(
+            actor=actor,
+            action="panel.created" if created else "panel.changed",
+            target=panel,
+            district=panel.district,
+            detail={
+                "chair": panel.chair_id,
+                "members": sorted(panel.members.values_list("id", flat=True)),
+            },
+        )
+    return panel
+
+
 def panel_for_submission(submission: Submission) -> Panel | None:
     """The most specific active panel whose scope covers the educator's building and the
     credential's stack; a panel without buildings or stacks covers the whole district."""
@@ -121,7 +144,8 @@ def reviewer_candidates(*, submission: Submission, panel: Panel | None) -> list[
     district = submission.district
     people = User.objects.filter(district_id=district.pk, is_active=True, is_reviewer=True)
     if panel is not None:
-        people = people.filter(Q(review_panels=panel) | Q(pk=panel.chair_id)).distinct()
+        # The chair reviews only when also a member; otherwise they decide splits and confirm.
+        people = people.filter(review_panels=panel)
     people = people.exclude(pk__in=excluded_reviewer_ids(submission))
     building_id = submission.educator.building_id
     if district.exclude_same_building_reviewers and building_id is not None:

@@ -6,4 +6,17 @@ app_name = "reviews"
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("review/<int:pk>/", views.review, name="review"),
+    path("rounds/<int:pk>/", views.round_detail, name="round"),
+    path("rounds/<int:pk>/decide/", views.chair_decide, name="chair_decide"),
+    path("review/<int:pk>/reassign/", views.reassign, name="reassign"),
+    path("feedback/<int:submission_pk>/", views.feedback, name="feedback"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/unread/", views.notifications_badge, name="notifications_badge"),
+    path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
+    path("notifications/read/", views.notifications_read_all, name="notifications_read_all"),
+    path("panels/", views.panels, name="panels"),
+    path("panels/new/", views.panel_edit, name="panel_create"),
+    path("panels/<int:pk>/", views.panel_edit, name="panel_edit"),
+    path("report/", views.panel_report, name="report"),
 ]

@@ -1,0 +1,76 @@
+"""Object access of the review pages: return the object or raise 404 (another district, or
+something this person may not know exists) or 403 (known, but not theirs to act on)."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from submissions.models import Submission
+
+from .models import Panel, ReviewAssignment, StageReview
+from .selectors import reviewer_can_see_submission
+from .services import can_manage_round
+
+
+def get_assignment_for_user(user: User, pk: int) -> ReviewAssignment:
+    """The assigned reviewer's own review (pending, submitted, or one taken from them: they see
+    that it was reassigned)."""
+    assignment = get_object_or_404(
+        ReviewAssignment.objects.select_related(
+            "stage_review__panel",
+            "stage_review__attempt",
+            "submission__educator__building",
+            "submission__plan__microcredential",
+            "submission__district",
+        ),
+        pk=pk,
+        district_id=user.district_id,
+    )
+    if assignment.reviewer_id != user.pk:
+        raise PermissionDenied("This review is assigned to someone else.")
+    return assignment
+
+
+def get_stage_review_for_user(user: User, pk: int) -> StageReview:
+    """A round, for the chair of its panel and the district's admins."""
+    stage_review = get_object_or_404(
+        StageReview.objects.select_related(
+            "panel__chair",
+            "attempt",
+            "submission__educator__building",
+            "submission__plan__microcredential",
+            "submission__district",
+        ),
+        pk=pk,
+        district_id=user.district_id,
+    )
+    if not can_manage_round(user=user, stage_review=stage_review):
+        raise PermissionDenied("Only the panel's chair or a district admin may open this round.")
+    return stage_review
+
+
+def get_submission_feedback_for_user(user: User, pk: int) -> Submission:
+    """The panel's decisions and feedback on a submission: for its educator, its reviewers and
+    chair, and the district's admins. Other educators do not learn that it exists."""
+    submission = get_object_or_404(
+        Submission.objects.select_related("plan__microcredential", "educator", "district"),
+        pk=pk,
+        district_id=user.district_id,
+    )
+    if submission.educator_id == user.pk:
+        return submission
+    if user.is_district_admin and user.is_active:
+        return submission
+    if reviewer_can_see_submission(user=user, submission=submission):
+        return submission
+    if user.is_reviewer:
+        raise PermissionDenied("You are not reviewing this submission.")
+    raise Http404
+
+
+def get_panel_for_admin(user: User, pk: int) -> Panel:
+    panel = get_object_or_404(Panel, pk=pk, district_id=user.district_id)
+    if not user.is_district_admin:
+        raise PermissionDenied("Only district admins manage panels.")
+    return panel
