@@ -1,15 +1,161 @@
-"""Reads of plans and submissions: above all, what this user may see."""
+"""Reads of plans and submissions: above all, what this user may see, and what is missing."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
 
-from .models import Submission
+from .models import Artifact, Plan, PlanRevision, Submission
+
+S = Submission.Status
+
+MIN_SOURCES = 3
+
+# Statuses in which the shared plan text may change (for every member still on the plan).
+PLAN_EDITABLE_STATUSES = frozenset({S.DRAFT, S.CHANGES_REQUESTED})
+# Statuses in which an educator writes their own results and reflection.
+RESULTS_EDITABLE_STATUSES = frozenset({S.IN_PROGRESS, S.NOT_YET})
+# Members who left the plan no longer hold its text.
+CLOSED_STATUSES = frozenset({S.WITHDRAWN, S.DECLINED})
+
+NEXT_STEPS: dict[str, str] = {
+    S.DRAFT: "Complete the five components and submit the plan for pre-approval.",
+    S.PLAN_SUBMITTED: "Wait for the panel’s pre-approval of your plan.",
+    S.CHANGES_REQUESTED: "Revise the plan as the panel asked, then submit it again.",
+    S.PLAN_APPROVED: "Start the work when you are ready.",
+    S.IN_PROGRESS: "Carry out the plan, add evidence, write your results and reflection, "
+    "then submit for review.",
+    S.SUBMITTED_FOR_REVIEW: "Wait for the panel’s review of your evidence.",
+    S.NOT_YET: "Read the panel’s feedback, strengthen your evidence and resubmit.",
+    S.RESUBMITTED: "Wait for the panel’s review of your resubmission.",
+    S.EARNED: "Earned. Nothing more to do.",
+    S.DECLINED: "Closed: the panel declined this plan.",
+    S.WITHDRAWN: "Closed: you withdrew this plan.",
+}
+
+
+def next_step(status: str) -> str:
+    return NEXT_STEPS[status]
 
 
 def submissions_of_educator(user: User) -> QuerySet[Submission]:
+    """The educator's own submissions, each with its plan, credential and group size."""
     return (
         Submission.objects.filter(educator=user, district_id=user.district_id)
         .select_related("plan", "plan__microcredential")
+        .annotate(
+            member_count=Count(
+                "plan__submissions",
+                filter=~Q(plan__submissions__status__in=list(CLOSED_STATUSES)),
+            )
+        )
         .order_by("-status_changed_at", "-id")
+    )
+
+
+def members_of_plan(plan: Plan) -> QuerySet[Submission]:
+    return (
+        Submission.objects.filter(plan=plan, district_id=plan.district_id)
+        .select_related("educator")
+        .order_by("created_at", "id")
+    )
+
+
+def plan_is_editable(plan: Plan) -> bool:
+    """The shared text changes only while no member's plan is under review or beyond."""
+    statuses = set(
+        Submission.objects.filter(plan=plan)
+        .exclude(status__in=list(CLOSED_STATUSES))
+        .values_list("status", flat=True)
+    )
+    return bool(statuses) and statuses <= PLAN_EDITABLE_STATUSES
+
+
+def can_edit_plan(submission: Submission) -> bool:
+    return submission.status in PLAN_EDITABLE_STATUSES and plan_is_editable(submission.plan)
+
+
+def can_edit_results(submission: Submission) -> bool:
+    return submission.status in RESULTS_EDITABLE_STATUSES
+
+
+def plan_missing(plan: Plan) -> list[tuple[str, list[str]]]:
+    """What the plan still needs before pre-approval, per component, in the page's order.
+
+    Required at plan time: Overview (rationale, hypothesis, a personal, a building and a
+    district goal), Basis of Knowledge (at least three sources, each with its citation and what
+    was learned), Implementation (actions, setting, timeline, who is affected) and the Impact
+    measures. Results and Reflection come after implementation (see ``results_missing``).
+    """
+    overview = []
+    if not plan.rationale.strip():
+        overview.append("Write the rationale.")
+    if not plan.hypothesis.strip():
+        overview.append("Write the hypothesis or purpose.")
+    if not plan.personal_goal.strip():
+        overview.append("Tie the plan to a personal goal.")
+    if not plan.building_goal.strip():
+        overview.append("Tie the plan to a building goal.")
+    if not plan.district_goals.exists() and not plan.district_goal_notes.strip():
+        overview.append("Choose at least one district goal (or describe the tie in the notes).")
+
+    knowledge = []
+    sources = list(plan.sources.all())
+    if len(sources) < MIN_SOURCES:
+        knowledge.append(f"Add at least {MIN_SOURCES} research sources ({len(sources)} so far).")
+    for number, source in enumerate(sources, start=1):
+        if not source.learned.strip():
+            knowledge.append(f"Say what you learned from source {number}.")
+
+    implementation = []
+    if not plan.actions.strip():
+        implementation.append("Describe the job-embedded actions.")
+    if not plan.setting:
+        implementation.append("Choose the setting (classroom, building or district).")
+    if not plan.timeline.strip():
+        implementation.append("Give the timeline.")
+    if not plan.affected.strip():
+        implementation.append("Say which students or staff are affected.")
+
+    impact = []
+    if not plan.impact_measures.strip():
+        impact.append("Describe how you will measure the impact.")
+
+    sections = [
+        ("Overview", overview),
+        ("Basis of Knowledge", knowledge),
+        ("Implementation", implementation),
+        ("Impact", impact),
+    ]
+    return [(label, items) for label, items in sections if items]
+
+
+def results_missing(submission: Submission) -> list[tuple[str, list[str]]]:
+    """What an educator still needs before submitting for review (after implementation)."""
+    impact = []
+    if not submission.impact_results.strip():
+        impact.append("Describe the results and the data you collected.")
+    has_evidence = Artifact.objects.filter(
+        submission=submission, status=Artifact.Status.ACCEPTED
+    ).exists()
+    if not has_evidence:
+        impact.append("Add at least one piece of evidence that has been accepted.")
+    reflection = []
+    if not submission.reflection_practice.strip():
+        reflection.append("Reflect on your professional practice or student learning.")
+    if not submission.reflection_feedback.strip():
+        reflection.append("Record student or staff feedback.")
+    if not submission.reflection_changes.strip():
+        reflection.append("Say what you will change in future practice.")
+    sections = [("Impact", impact), ("Reflection", reflection)]
+    return [(label, items) for label, items in sections if items]
+
+
+def revisions_for_submission(submission: Submission) -> QuerySet[PlanRevision]:
+    """The shared plan text's history, and this educator's own results and reflection edits
+    (a colleague's reflection stays theirs)."""
+    return (
+        PlanRevision.objects.filter(plan_id=submission.plan_id)
+        .filter(Q(snapshot__has_key="rationale") | Q(submission=submission))
+        .select_related("author")
+        .order_by("-created_at", "-id")
     )

@@ -1,14 +1,362 @@
+import copy
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import educator_required
+from accounts.models import DistrictGoal, Role
+from accounts.permissions import educator_required, require_role
+from credentials.models import MicroCredential
 
-from . import selectors
+from . import selectors, services
+from .forms import MemberAddForm, PlanTextForm, ProposeForm, ResultsForm, source_formset
+from .models import PlanSource, Submission
+from .permissions import get_submission_for_user
+
+S = Submission.Status
+
+FIELD_LABELS: dict[str, str] = {
+    **{name: str(label) for name, label in PlanTextForm.Meta.labels.items()},
+    **{name: str(label) for name, label in ResultsForm.Meta.labels.items()},
+    "sources": "Research sources",
+}
+
+MOVES = {
+    "submit_plan": (services.submission_submit_plan, "Your plan was submitted for pre-approval."),
+    "start_work": (services.submission_start_work, "You have started the work on your plan."),
+    "submit_for_review": (
+        services.submission_submit_for_review,
+        "Your evidence was submitted for review.",
+    ),
+    "resubmit": (services.submission_resubmit, "Your evidence was resubmitted for review."),
+    "withdraw": (services.submission_withdraw, "You withdrew from this plan."),
+}
+
+# The moves an educator may offer from each status: (url name, button label).
+MOVE_BUTTONS: dict[str, list[tuple[str, str]]] = {
+    S.DRAFT: [("submissions:submit_plan", "Submit the plan for pre-approval")],
+    S.CHANGES_REQUESTED: [("submissions:submit_plan", "Submit the revised plan")],
+    S.PLAN_APPROVED: [("submissions:start_work", "Start the work")],
+    S.IN_PROGRESS: [("submissions:submit_for_review", "Submit for review")],
+    S.NOT_YET: [("submissions:resubmit", "Resubmit for review")],
+}
+WITHDRAWABLE = {
+    S.DRAFT,
+    S.PLAN_SUBMITTED,
+    S.CHANGES_REQUESTED,
+    S.PLAN_APPROVED,
+    S.IN_PROGRESS,
+    S.NOT_YET,
+}
 
 
 @require_GET
 @educator_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    submissions = selectors.submissions_of_educator(request.user)
-    return render(request, "submissions/dashboard.html", {"submissions": submissions})
+    rows = [
+        {"submission": submission, "next_step": selectors.next_step(submission.status)}
+        for submission in selectors.submissions_of_educator(request.user)
+    ]
+    return render(request, "submissions/dashboard.html", {"rows": rows})
+
+
+@require_POST
+@educator_required
+def plan_start(request: HttpRequest, credential_pk: int) -> HttpResponse:
+    microcredential = get_object_or_404(
+        MicroCredential, pk=credential_pk, district_id=request.user.district_id
+    )
+    try:
+        submission, created = services.plan_start(
+            microcredential=microcredential, actor=request.user
+        )
+    except services.PlanError as error:
+        messages.error(request, str(error))
+        return redirect("credentials:catalog")
+    if created:
+        messages.success(request, f"Your plan for “{microcredential.title}” is started.")
+    else:
+        messages.info(request, "You already have a plan for this micro-credential; here it is.")
+    return redirect("submissions:detail", pk=submission.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@educator_required
+def propose(request: HttpRequest) -> HttpResponse:
+    form = ProposeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission = services.plan_propose(
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                competency=form.cleaned_data["competency"],
+                evidence_types=list(form.cleaned_data["evidence_types"]),
+                proposed_evidence=form.cleaned_data["proposed_evidence"],
+                criteria=form.cleaned_data["criteria"],
+            )
+        except services.PlanError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                "Your micro-credential is proposed. Write the plan; the panel approves both "
+                "together.",
+            )
+            return redirect("submissions:detail", pk=submission.pk)
+    return render(request, "submissions/propose.html", {"form": form})
+
+
+def _editor_context(request: HttpRequest, submission: Submission, **overrides) -> dict:
+    plan = submission.plan
+    can_edit_plan = selectors.can_edit_plan(submission)
+    can_edit_results = selectors.can_edit_results(submission)
+    token = uuid.uuid4().hex
+    context = {
+        "submission": submission,
+        "plan": plan,
+        "members": list(selectors.members_of_plan(plan)),
+        "is_lead": plan.lead_id == request.user.pk,
+        "can_edit_plan": can_edit_plan,
+        "can_edit_results": can_edit_results,
+        "next_step": selectors.next_step(submission.status),
+        "moves": MOVE_BUTTONS.get(submission.status, []),
+        "can_withdraw": submission.status in WITHDRAWABLE,
+        "sources": list(plan.sources.all()),
+        "district_goals": list(plan.district_goals.all()),
+        "editor_token": token,
+    }
+    if submission.status in selectors.PLAN_EDITABLE_STATUSES:
+        context["missing"] = selectors.plan_missing(plan)
+        context["missing_stage"] = "pre-approval"
+    elif submission.status in selectors.RESULTS_EDITABLE_STATUSES:
+        context["missing"] = selectors.results_missing(submission)
+        context["missing_stage"] = "review"
+    if can_edit_plan:
+        context["plan_form"] = PlanTextForm(
+            instance=plan,
+            user=request.user,
+            initial={"version": plan.version, "editor_token": token},
+        )
+        context["source_forms"] = source_formset(plan=plan)
+        if context["is_lead"]:
+            context["member_form"] = MemberAddForm(user=request.user)
+    if can_edit_results:
+        context["results_form"] = ResultsForm(
+            instance=submission, initial={"version": submission.version, "editor_token": token}
+        )
+    context.update(overrides)
+    return context
+
+
+@require_GET
+@educator_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = get_submission_for_user(request.user, pk)
+    return render(request, "submissions/detail.html", _editor_context(request, submission))
+
+
+def _describe(name: str, value, goals: dict[int, str]) -> str:
+    """A field's value as text, for showing two versions side by side."""
+    if name == "district_goals":
+        return "\n".join(goals.get(pk, f"Goal {pk}") for pk in value) or "(none chosen)"
+    if name == "sources":
+        kinds = dict(PlanSource.Kind.choices)
+        return (
+            "\n\n".join(
+                f"{n}. {s['citation']} ({kinds.get(s['kind'], s['kind'])})"
+                + (f"\n{s['url']}" if s["url"] else "")
+                + (f"\nLearned: {s['learned']}" if s["learned"] else "")
+                for n, s in enumerate(value, start=1)
+            )
+            or "(no sources)"
+        )
+    if name == "setting":
+        return dict(PlanTextForm.base_fields["setting"].choices).get(value, value) or "(empty)"
+    return value or "(empty)"
+
+
+def _conflict_rows(conflict: services.SaveConflict, district_id: int) -> list[dict]:
+    goals = dict(DistrictGoal.objects.filter(district_id=district_id).values_list("pk", "title"))
+    return [
+        {
+            "label": FIELD_LABELS.get(name, name),
+            "yours": _describe(name, conflict.yours[name], goals),
+            "saved": _describe(name, conflict.saved[name], goals),
+        }
+        for name in conflict.fields
+    ]
+
+
+@require_POST
+def save(request: HttpRequest, pk: int) -> HttpResponse:
+    """Autosave (htmx) and the plain Save button of the plan text or the results."""
+    if not request.user.is_authenticated:
+        # Autosave must not follow a redirect to the sign-in page: the page keeps the text.
+        if request.htmx:
+            response = render(
+                request,
+                "submissions/_session_expired.html",
+                {"next_url": reverse("submissions:detail", kwargs={"pk": pk})},
+                status=401,
+            )
+            response["X-Autosave"] = "signed-out"
+            return response
+        return redirect_to_login(reverse("submissions:detail", kwargs={"pk": pk}))
+    require_role(request.user, Role.EDUCATOR)
+    submission = get_submission_for_user(request.user, pk)
+    kind = "results" if request.POST.get("kind") == "results" else "plan"
+    formset = None
+    if kind == "plan":
+        form = PlanTextForm(request.POST, instance=copy.copy(submission.plan), user=request.user)
+        formset = source_formset(plan=submission.plan, data=request.POST)
+    else:
+        form = ResultsForm(request.POST, instance=copy.copy(submission))
+    outcome, result, conflict, refusal = "invalid", None, None, ""
+    forms_valid = form.is_valid() and (formset is None or formset.is_valid())
+    if forms_valid:
+        data = form.cleaned_data
+        try:
+            if kind == "plan":
+                result = services.plan_text_save(
+                    submission=submission,
+                    values={name: data.get(name) or "" for name in services.PLAN_TEXT_FIELDS},
+                    district_goals=list(data["district_goals"]),
+                    sources=[f.as_source() for f in formset.forms if f.cleaned_data.get("filled")],
+                    version=data["version"],
+                    actor=request.user,
+                    editor_token=data.get("editor_token") or "",
+                )
+            else:
+                result = services.submission_results_save(
+                    submission=submission,
+                    values={name: data.get(name) or "" for name in services.RESULTS_FIELDS},
+                    version=data["version"],
+                    actor=request.user,
+                    editor_token=data.get("editor_token") or "",
+                )
+            outcome = "saved" if result.changed_fields else "unchanged"
+        except services.SaveConflict as error:
+            outcome, conflict = "conflict", error
+        except services.PlanError as error:
+            outcome, refusal = "refused", str(error)
+    submission.refresh_from_db()
+    submission.plan.refresh_from_db()
+    context = {
+        "kind": kind,
+        "outcome": outcome,
+        "result": result,
+        "refusal": refusal,
+        "form": form,
+        "formset": formset,
+        "submission": submission,
+        "conflict": conflict,
+        "conflict_rows": _conflict_rows(conflict, submission.district_id) if conflict else [],
+    }
+    if submission.status in selectors.PLAN_EDITABLE_STATUSES:
+        context["missing"] = selectors.plan_missing(submission.plan)
+        context["missing_stage"] = "pre-approval"
+    elif submission.status in selectors.RESULTS_EDITABLE_STATUSES:
+        context["missing"] = selectors.results_missing(submission)
+        context["missing_stage"] = "review"
+    if request.htmx:
+        response = HttpResponse(
+            render_to_string("submissions/_save_response.html", context, request=request)
+        )
+        response["X-Autosave"] = outcome
+        if result is not None:
+            response["X-Autosave-Version"] = str(result.version)
+        return response
+    if outcome in ("saved", "unchanged"):
+        messages.success(request, "Your changes are saved.")
+        return redirect("submissions:detail", pk=submission.pk)
+    if outcome == "refused":
+        messages.error(request, refusal)
+        return redirect("submissions:detail", pk=submission.pk)
+    # Re-show the editor with the text as typed. After a conflict it carries the saved version,
+    # so pressing Save again deliberately keeps this text.
+    overrides = {
+        "save_conflict": conflict,
+        "save_conflict_kind": kind,
+        "conflict_rows": context["conflict_rows"],
+    }
+    if conflict is not None:
+        data = request.POST.copy()
+        data["version"] = str(conflict.saved_version)
+        form = (
+            PlanTextForm(data, instance=copy.copy(submission.plan), user=request.user)
+            if kind == "plan"
+            else ResultsForm(data, instance=copy.copy(submission))
+        )
+        form.is_valid()
+    overrides["plan_form" if kind == "plan" else "results_form"] = form
+    if formset is not None:
+        overrides["source_forms"] = formset
+    overrides["form_errors"] = outcome == "invalid"
+    status = 409 if conflict is not None else 400
+    return render(
+        request,
+        "submissions/detail.html",
+        _editor_context(request, submission, **overrides),
+        status=status,
+    )
+
+
+@require_POST
+@educator_required
+def move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    submission = get_submission_for_user(request.user, pk)
+    service, success = MOVES[action]
+    try:
+        service(submission=submission, actor=request.user)
+    except services.IncompleteError as error:
+        items = "; ".join(f"{label}: {' '.join(things)}" for label, things in error.missing)
+        messages.error(request, f"{error} Still missing — {items}")
+    except services.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+    return redirect("submissions:detail", pk=submission.pk)
+
+
+@require_POST
+@educator_required
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = get_submission_for_user(request.user, pk)
+    form = MemberAddForm(request.POST, user=request.user)
+    if not form.is_valid():
+        for error in form.errors.get("email", []):
+            messages.error(request, error)
+        return redirect("submissions:detail", pk=submission.pk)
+    colleague = form.cleaned_data["email"]
+    try:
+        services.plan_member_add(submission=submission, colleague=colleague, actor=request.user)
+    except services.PlanError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, f"{colleague.display_name} joined the plan and was notified by e-mail."
+        )
+    return redirect("submissions:detail", pk=submission.pk)
+
+
+@require_GET
+@educator_required
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = get_submission_for_user(request.user, pk)
+    revisions = [
+        {
+            "revision": revision,
+            "fields": [FIELD_LABELS.get(name, name) for name in revision.changed_fields],
+        }
+        for revision in selectors.revisions_for_submission(submission)
+    ]
+    return render(
+        request,
+        "submissions/history.html",
+        {"submission": submission, "plan": submission.plan, "revisions": revisions},
+    )

@@ -1,0 +1,315 @@
+/*
+ * No work lost in the plan editor.
+ *
+ * htmx posts the form on change, a moment after typing stops, and on the "autosave" event this
+ * script fires every few seconds while there are unsaved changes. Every keystroke is also kept
+ * in localStorage (per person, plan and form) until the server confirms it has the same text,
+ * so a closed tab, a lost connection or an expired session loses nothing: the text comes back
+ * when the page is opened again and is saved then. Saves carry the version they edited; when the
+ * server refuses a stale one, autosave pauses until the person chooses which text to keep.
+ */
+(function () {
+  "use strict";
+
+  var PREFIX = "microcreds:draft:";
+  var INTERVAL_MS = 5000;
+  var SKIPPED = {
+    csrfmiddlewaretoken: true,
+    version: true,
+    editor_token: true,
+    kind: true,
+    "sources-INITIAL_FORMS": true,
+    "sources-MIN_NUM_FORMS": true,
+    "sources-MAX_NUM_FORMS": true,
+  };
+
+  function storageKey(form) {
+    return PREFIX + form.dataset.draftKey;
+  }
+
+  function readDraft(form) {
+    try {
+      return JSON.parse(window.localStorage.getItem(storageKey(form)) || "null");
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function writeDraft(form, draft) {
+    try {
+      window.localStorage.setItem(storageKey(form), JSON.stringify(draft));
+    } catch (error) {
+      /* Storage full or disabled: the server-side autosave still runs. */
+    }
+  }
+
+  function clearDraft(form) {
+    try {
+      window.localStorage.removeItem(storageKey(form));
+    } catch (error) {
+      /* Nothing to clear. */
+    }
+  }
+
+  function serialize(form) {
+    var values = {};
+    Array.prototype.forEach.call(form.elements, function (element) {
+      var name = element.name;
+      if (!name || SKIPPED[name] || element.type === "submit" || element.type === "button") {
+        return;
+      }
+      if (element.type === "checkbox") {
+        values[name] = values[name] || [];
+        if (element.checked) {
+          values[name].push(element.value);
+        }
+      } else if (element.type === "radio") {
+        if (element.checked) {
+          values[name] = element.value;
+        } else if (!(name in values)) {
+          values[name] = "";
+        }
+      } else {
+        values[name] = element.value;
+      }
+    });
+    return values;
+  }
+
+  function same(a, b) {
+    return JSON.stringify(a) === JSON.stringify(b);
+  }
+
+  function versionInput(form) {
+    return form.querySelector("input[name=version]");
+  }
+
+  function tokenInput(form) {
+    return form.querySelector("input[name=editor_token]");
+  }
+
+  function statusElement(form) {
+    return form.querySelector(".save-status");
+  }
+
+  function setStatus(form, text) {
+    var status = statusElement(form);
+    if (status) {
+      status.textContent = text;
+    }
+  }
+
+  function remember(form) {
+    form.dataset.dirty = "true";
+    writeDraft(form, {
+      values: serialize(form),
+      version: versionInput(form).value,
+      token: tokenInput(form).value,
+      savedAt: Date.now(),
+    });
+  }
+
+  function addSourceRow(form) {
+    var template = document.getElementById("source-template");
+    var total = form.querySelector("input[name=sources-TOTAL_FORMS]");
+    var rows = document.getElementById("source-rows");
+    if (!template || !total || !rows) {
+      return;
+    }
+    var index = parseInt(total.value, 10);
+    var html = template.innerHTML
+      .replace(/__prefix__/g, String(index))
+      .replace(/__number__/g, String(index + 1));
+    rows.insertAdjacentHTML("beforeend", html);
+    total.value = String(index + 1);
+  }
+
+  function restore(form, values) {
+    var total = form.querySelector("input[name=sources-TOTAL_FORMS]");
+    var wanted = parseInt(values["sources-TOTAL_FORMS"] || "0", 10);
+    while (total && parseInt(total.value, 10) < wanted) {
+      addSourceRow(form);
+    }
+    Array.prototype.forEach.call(form.elements, function (element) {
+      var name = element.name;
+      if (!name || SKIPPED[name] || !(name in values)) {
+        return;
+      }
+      if (element.type === "checkbox") {
+        element.checked = values[name].indexOf(element.value) !== -1;
+      } else if (element.type === "radio") {
+        element.checked = values[name] === element.value;
+      } else if (element.type !== "submit" && element.type !== "button") {
+        element.value = values[name];
+      }
+    });
+  }
+
+  function saveNow(form) {
+    if (form.dataset.paused || form.dataset.inflight === "true") {
+      return;
+    }
+    window.htmx.trigger(form, "autosave");
+  }
+
+  function setUp(form) {
+    var draft = readDraft(form);
+    if (draft && draft.values) {
+      if (same(draft.values, serialize(form))) {
+        clearDraft(form);
+      } else {
+        restore(form, draft.values);
+        // Save from the version the text was written on, so a newer text is never overwritten.
+        versionInput(form).value = draft.version;
+        if (draft.token) {
+          tokenInput(form).value = draft.token;
+        }
+        var notice = form.querySelector(".draft-restored");
+        if (notice) {
+          notice.textContent =
+            "We restored text you typed at " +
+            new Date(draft.savedAt).toLocaleTimeString() +
+            " that had not been saved yet. It is being saved now.";
+          notice.hidden = false;
+        }
+        form.dataset.dirty = "true";
+        writeDraft(form, {
+          values: serialize(form),
+          version: versionInput(form).value,
+          token: tokenInput(form).value,
+          savedAt: draft.savedAt,
+        });
+      }
+    }
+
+    form.addEventListener("input", function () {
+      remember(form);
+    });
+    form.addEventListener("change", function () {
+      remember(form);
+    });
+
+    form.addEventListener("htmx:beforeRequest", function (event) {
+      if (event.detail.elt !== form) {
+        return;
+      }
+      if (form.dataset.paused) {
+        event.preventDefault();
+        return;
+      }
+      form.dataset.inflight = "true";
+      form._sentValues = serialize(form);
+      setStatus(form, "Saving…");
+    });
+
+    form.addEventListener("htmx:afterRequest", function (event) {
+      if (event.detail.elt !== form) {
+        return;
+      }
+      form.dataset.inflight = "false";
+      var xhr = event.detail.xhr;
+      var outcome = xhr ? xhr.getResponseHeader("X-Autosave") : null;
+      if (xhr && xhr.status === 401) {
+        form.dataset.paused = "signed-out";
+        var holder = document.createElement("div");
+        holder.innerHTML = xhr.responseText;
+        var status = statusElement(form);
+        if (status && holder.firstElementChild) {
+          status.innerHTML = holder.firstElementChild.innerHTML;
+        }
+        return;
+      }
+      if (outcome === "saved" || outcome === "unchanged") {
+        var version = xhr.getResponseHeader("X-Autosave-Version");
+        if (version) {
+          versionInput(form).value = version;
+        }
+        if (same(form._sentValues, serialize(form))) {
+          clearDraft(form);
+          form.dataset.dirty = "false";
+        } else {
+          remember(form);
+        }
+        var notice = form.querySelector(".draft-restored");
+        if (notice && !notice.hidden && form.dataset.dirty === "false") {
+          notice.textContent = "The restored text is saved.";
+        }
+        return;
+      }
+      if (outcome === "conflict") {
+        form.dataset.paused = "conflict";
+        return;
+      }
+      if (!outcome) {
+        setStatus(
+          form,
+          "Not saved: the server could not be reached. Your text is kept in this browser " +
+            "and will be saved when the connection returns."
+        );
+      }
+    });
+
+    window.setInterval(function () {
+      if (form.dataset.dirty === "true") {
+        saveNow(form);
+      }
+    }, INTERVAL_MS);
+
+    // Last chance when the tab closes: send what is unsaved; the local draft stays regardless.
+    window.addEventListener("pagehide", function () {
+      if (form.dataset.dirty === "true" && !form.dataset.paused && navigator.sendBeacon) {
+        navigator.sendBeacon(form.action, new FormData(form));
+      }
+    });
+
+    if (form.dataset.dirty === "true") {
+      saveNow(form);
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (!(target instanceof Element)) {
+      return;
+    }
+    var form = target.closest("form[data-autosave]");
+    if (target.matches("[data-add-source]") && form) {
+      addSourceRow(form);
+      remember(form);
+      return;
+    }
+    if (target.matches("[data-keep-mine]") && form) {
+      versionInput(form).value = target.dataset.version;
+      delete form.dataset.paused;
+      var conflict = target.closest(".conflict");
+      if (conflict) {
+        conflict.innerHTML = "";
+        conflict.removeAttribute("role");
+      }
+      remember(form);
+      saveNow(form);
+      return;
+    }
+    if (target.matches("[data-use-saved]") && form) {
+      clearDraft(form);
+      form.dataset.dirty = "false";
+      window.location.reload();
+    }
+  });
+
+  function start() {
+    document.querySelectorAll("form[data-autosave]").forEach(function (form) {
+      var addButton = form.querySelector("[data-add-source]");
+      if (addButton) {
+        addButton.hidden = false;
+      }
+      setUp(form);
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -1,0 +1,191 @@
+"""Input validation for plans: the five components, sources, proposals and group members."""
+
+from django import forms
+
+from accounts.models import Role, User
+from accounts.selectors import goals_for_user, people_for_user
+from credentials.models import EvidenceType
+
+from .models import Plan, PlanSource, Submission
+from .services import PLAN_TEXT_FIELDS, RESULTS_FIELDS
+
+MAX_SOURCES = 30
+MAX_CRITERIA = 12
+
+
+class VersionedForm(forms.ModelForm):
+    """Every save names the version it edited and the editor (tab) that made it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    editor_token = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+
+
+class PlanTextForm(VersionedForm):
+    class Meta:
+        model = Plan
+        fields = [*PLAN_TEXT_FIELDS, "district_goals"]
+        labels = {
+            "title": "Plan title",
+            "rationale": "Rationale",
+            "hypothesis": "Hypothesis or purpose",
+            "personal_goal": "Personal goal it ties to",
+            "building_goal": "Building goal it ties to",
+            "district_goals": "District goals it ties to",
+            "district_goal_notes": "More about the district goals (optional)",
+            "actions": "Job-embedded actions",
+            "setting": "Setting",
+            "timeline": "Timeline",
+            "affected": "Students or staff affected",
+            "impact_measures": "How you will measure the impact",
+        }
+        help_texts = {
+            "title": "Optional; the micro-credential’s title is used if empty.",
+            "rationale": "Why this learning, for you and your students now.",
+            "hypothesis": "What you expect to change, and for whom.",
+            "actions": "What you will do in your classroom, building or district.",
+            "impact_measures": "The data you will collect: before and after, work samples, "
+            "observations, surveys.",
+        }
+        widgets = {
+            "district_goals": forms.CheckboxSelectMultiple,
+            "setting": forms.RadioSelect,
+            **{
+                name: forms.Textarea(attrs={"rows": 4})
+                for name in PLAN_TEXT_FIELDS
+                if name not in ("title", "setting")
+            },
+        }
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district_goals"].queryset = goals_for_user(user)
+        self.fields["setting"].choices = Plan.Setting.choices
+        self.fields["setting"].required = False
+
+
+class SourceForm(forms.Form):
+    """One research source; a row left entirely empty is dropped."""
+
+    citation = forms.CharField(
+        label="Citation", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    kind = forms.ChoiceField(label="Kind", choices=PlanSource.Kind.choices, required=False)
+    url = forms.URLField(
+        label="Link",
+        max_length=1000,
+        required=False,
+        assume_scheme="https",
+        help_text="A web address starting with https:// (optional).",
+    )
+    learned = forms.CharField(
+        label="What you learned",
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        filled = any((data.get(name) or "").strip() for name in ("citation", "url", "learned"))
+        data["filled"] = filled
+        if filled and not (data.get("citation") or "").strip():
+            self.add_error("citation", "Give the citation of this source (author, year, title).")
+        if not data.get("kind"):
+            data["kind"] = PlanSource.Kind.ARTICLE
+        return data
+
+    def as_source(self) -> dict:
+        return {
+            name: self.cleaned_data.get(name) or ""
+            for name in ("citation", "kind", "url", "learned")
+        }
+
+
+SourceFormSet = forms.formset_factory(
+    SourceForm, extra=0, max_num=MAX_SOURCES, absolute_max=MAX_SOURCES, validate_max=True
+)
+
+
+def source_formset(*, plan: Plan, data=None) -> forms.BaseFormSet:
+    """The plan's sources plus empty rows to reach at least three, and two spare rows."""
+    initial = [
+        {"citation": s.citation, "kind": s.kind, "url": s.url, "learned": s.learned}
+        for s in plan.sources.all()
+    ]
+    spare = max(3 - len(initial), 0) + 2
+    initial += [{"kind": PlanSource.Kind.ARTICLE} for _ in range(spare)]
+    return SourceFormSet(data=data, initial=initial, prefix="sources")
+
+
+class ResultsForm(VersionedForm):
+    class Meta:
+        model = Submission
+        fields = RESULTS_FIELDS
+        labels = {
+            "impact_results": "Results and data",
+            "reflection_practice": "Reflection on your practice and student learning",
+            "reflection_feedback": "Student or staff feedback",
+            "reflection_changes": "Changes for future practice",
+            "share_notes": "Where you shared this learning (optional)",
+        }
+        widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in RESULTS_FIELDS}
+
+
+class ProposeForm(forms.Form):
+    title = forms.CharField(label="Title of your micro-credential", max_length=200)
+    competency = forms.CharField(
+        label="Competency",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What you will be able to do, stated as a competency.",
+    )
+    evidence_types = forms.ModelMultipleChoiceField(
+        label="Kinds of evidence you will submit",
+        queryset=EvidenceType.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    proposed_evidence = forms.CharField(
+        label="Proposed evidence",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The artifacts you plan to submit, e.g. a lesson plan, a video, student work.",
+    )
+    criteria = forms.CharField(
+        label="Criteria the panel should judge the evidence by",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=f"One per line, up to {MAX_CRITERIA}.",
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence_types"].queryset = EvidenceType.objects.filter(
+            district_id=user.district_id
+        )
+
+    def clean_criteria(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["criteria"].splitlines()]
+        lines = [line for line in lines if line]
+        if not lines:
+            raise forms.ValidationError("Give at least one criterion.")
+        if len(lines) > MAX_CRITERIA:
+            raise forms.ValidationError(f"Give at most {MAX_CRITERIA} criteria.")
+        if any(len(line) > 200 for line in lines):
+            raise forms.ValidationError("Keep each criterion under 200 characters.")
+        return lines
+
+
+class MemberAddForm(forms.Form):
+    email = forms.EmailField(label="Colleague’s e-mail address", max_length=254)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_email(self) -> User:
+        email = self.cleaned_data["email"].strip().lower()
+        colleague = people_for_user(self.user).filter(email__iexact=email).first()
+        if colleague is None or not colleague.has_role(Role.EDUCATOR):
+            raise forms.ValidationError("No educator of your district has this address.")
+        return colleague

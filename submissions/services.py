@@ -1,0 +1,547 @@
+"""Writes of plans and the educator's moves of their submission.
+
+Every status change goes through ``submissions.transitions.submission_move``; the functions here
+check the educator's right first and add what the move needs (completeness, attempts, frozen
+evidence, the review round queued on commit).
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import DistrictGoal, Role, User
+from accounts.services import audit_record
+from credentials.models import (
+    EvidenceType,
+    MicroCredential,
+    Rubric,
+    RubricCriterion,
+    RubricLevel,
+)
+
+from . import selectors
+from .models import Artifact, Attempt, Plan, PlanRevision, PlanSource, Submission
+from .transitions import TransitionError, submission_move
+
+S = Submission.Status
+
+PLAN_TEXT_FIELDS = [
+    "title",
+    "rationale",
+    "hypothesis",
+    "personal_goal",
+    "building_goal",
+    "district_goal_notes",
+    "actions",
+    "setting",
+    "timeline",
+    "affected",
+    "impact_measures",
+]
+RESULTS_FIELDS = [
+    "impact_results",
+    "reflection_practice",
+    "reflection_feedback",
+    "reflection_changes",
+    "share_notes",
+]
+SOURCE_FIELDS = ["citation", "kind", "url", "learned"]
+# Autosaves by the same person within this window are one entry of the history.
+REVISION_WINDOW = timedelta(minutes=10)
+
+
+class PlanError(Exception):
+    """A refused write (start, edit, group change); its message is for the user."""
+
+
+class IncompleteError(TransitionError):
+    """A move refused because required parts are missing; ``missing`` lists them per component."""
+
+    def __init__(self, message: str, missing: list[tuple[str, list[str]]]):
+        super().__init__(message)
+        self.missing = missing
+
+
+class SaveConflict(Exception):
+    """A save made from an older version: nothing was written. Carries both texts."""
+
+    def __init__(self, *, yours: dict, saved: dict, saved_version: int, fields: list[str]):
+        super().__init__("This plan was changed elsewhere since you opened it.")
+        self.yours = yours
+        self.saved = saved
+        self.saved_version = saved_version
+        self.fields = fields
+
+
+@dataclass
+class SaveResult:
+    version: int
+    saved_at: datetime
+    changed_fields: list[str] = field(default_factory=list)
+
+
+# --- Starting a plan --------------------------------------------------------------------------
+
+
+def _require_educator(actor: User, district_id: int) -> None:
+    if not actor.has_role(Role.EDUCATOR) or actor.district_id != district_id:
+        raise PlanError("Only an educator of this district can do this.")
+
+
+def _open_submission_on(actor: User, microcredential: MicroCredential) -> Submission | None:
+    return (
+        Submission.objects.filter(
+            educator=actor,
+            district_id=actor.district_id,
+            plan__microcredential__lineage=microcredential.lineage,
+        )
+        .exclude(status__in=[S.WITHDRAWN, S.DECLINED])
+        .first()
+    )
+
+
+def _plan_create(*, microcredential: MicroCredential, actor: User, title: str = "") -> Submission:
+    plan = Plan.objects.create(
+        district_id=actor.district_id, microcredential=microcredential, lead=actor, title=title
+    )
+    submission = Submission.objects.create(district_id=actor.district_id, plan=plan, educator=actor)
+    audit_record(
+        actor=actor,
+        action="plan.start",
+        target=submission,
+        district=submission.district,
+        to_status=S.DRAFT,
+        detail={"plan": plan.pk, "microcredential": microcredential.pk},
+    )
+    return submission
+
+
+def plan_start(*, microcredential: MicroCredential, actor: User) -> tuple[Submission, bool]:
+    """Start a plan on a published catalog entry; returns (submission, created).
+
+    An educator who already has an open plan on the same entry gets that one back.
+    """
+    _require_educator(actor, microcredential.district_id)
+    if microcredential.status == MicroCredential.Status.RETIRED:
+        raise PlanError(
+            f"“{microcredential.title}” has been retired from the catalog and no longer "
+            "accepts new plans. Choose another micro-credential."
+        )
+    if microcredential.status != MicroCredential.Status.PUBLISHED:
+        raise PlanError(
+            f"“{microcredential.title}” is not published in the catalog; plans can only be "
+            "started on published micro-credentials."
+        )
+    existing = _open_submission_on(actor, microcredential)
+    if existing is not None:
+        return existing, False
+    with transaction.atomic():
+        return _plan_create(microcredential=microcredential, actor=actor), True
+
+
+def plan_propose(
+    *,
+    actor: User,
+    title: str,
+    competency: str,
+    evidence_types: list[EvidenceType],
+    proposed_evidence: str,
+    criteria: list[str],
+) -> Submission:
+    """The educator proposes their own micro-credential; the panel approves it with the plan."""
+    _require_educator(actor, actor.district_id)
+    criteria = [c.strip() for c in criteria if c.strip()]
+    if not criteria:
+        raise PlanError("Propose at least one criterion the panel will judge the evidence by.")
+    if any(t.district_id != actor.district_id for t in evidence_types):
+        raise PlanError("Choose evidence types of your own district.")
+    with transaction.atomic():
+        microcredential = MicroCredential.objects.create(
+            district_id=actor.district_id,
+            title=title,
+            competency=competency,
+            submission_guidelines=proposed_evidence,
+            origin=MicroCredential.Origin.EDUCATOR,
+            status=MicroCredential.Status.PROPOSED,
+            created_by=actor,
+        )
+        microcredential.evidence_types.set(evidence_types)
+        rubric = Rubric.objects.create(microcredential=microcredential)
+        for position, title_of_criterion in enumerate(criteria):
+            criterion = RubricCriterion.objects.create(
+                rubric=rubric, position=position, title=title_of_criterion[:200], passing_score=2
+            )
+            RubricLevel.objects.create(criterion=criterion, score=1, label="Not yet")
+            RubricLevel.objects.create(criterion=criterion, score=2, label="Demonstrated")
+        audit_record(
+            actor=actor,
+            action="microcredential.propose",
+            target=microcredential,
+            district=actor.district,
+            to_status=MicroCredential.Status.PROPOSED,
+        )
+        return _plan_create(microcredential=microcredential, actor=actor)
+
+
+# --- Saving text (autosave) -------------------------------------------------------------------
+
+
+def plan_snapshot(plan: Plan) -> dict[str, Any]:
+    snapshot: dict[str, Any] = {name: getattr(plan, name) for name in PLAN_TEXT_FIELDS}
+    snapshot["district_goals"] = sorted(plan.district_goals.values_list("pk", flat=True))
+    snapshot["sources"] = [
+        {name: getattr(source, name) for name in SOURCE_FIELDS} for source in plan.sources.all()
+    ]
+    return snapshot
+
+
+def results_snapshot(submission: Submission) -> dict[str, Any]:
+    return {name: getattr(submission, name) for name in RESULTS_FIELDS}
+
+
+def _editor_key(kind: str, pk: int) -> str:
+    return f"autosave:{kind}:{pk}"
+
+
+def _is_own_latest_save(kind: str, pk: int, version: int, editor_token: str) -> bool:
+    """True when the version the server holds was saved by this same editor (tab).
+
+    A tab closed while its save was in flight comes back with the version it knew before; the
+    text on the server is then its own and overwriting it is no conflict.
+    """
+    if not editor_token:
+        return False
+    entry = cache.get(_editor_key(kind, pk))
+    return bool(entry) and entry == {"version": version, "token": editor_token}
+
+
+def _remember_editor(kind: str, pk: int, version: int, editor_token: str) -> None:
+    if editor_token:
+        key = _editor_key(kind, pk)
+        value = {"version": version, "token": editor_token}
+        transaction.on_commit(lambda: cache.set(key, value, timeout=60 * 60 * 24))
+
+
+def _changed(before: dict, after: dict) -> list[str]:
+    return [name for name in after if before.get(name) != after[name]]
+
+
+def _revision_record(
+    *,
+    plan: Plan,
+    submission: Submission,
+    actor: User,
+    version: int,
+    changed: list[str],
+    snapshot: dict,
+) -> None:
+    """Append to the history, folding rapid autosaves by one person into one entry."""
+    now = timezone.now()
+    last = PlanRevision.objects.filter(plan=plan).order_by("-created_at", "-id").first()
+    if (
+        last is not None
+        and last.author_id == actor.pk
+        and last.submission_id == submission.pk
+        and now - last.created_at < REVISION_WINDOW
+        and set(last.snapshot) == set(snapshot)
+    ):
+        merged = list(dict.fromkeys([*last.changed_fields, *changed]))
+        PlanRevision.objects.filter(pk=last.pk).update(
+            version=version, changed_fields=merged, snapshot=snapshot, created_at=now
+        )
+        return
+    PlanRevision.objects.create(
+        plan=plan,
+        submission=submission,
+        author=actor,
+        version=version,
+        changed_fields=changed,
+        snapshot=snapshot,
+    )
+
+
+def plan_text_save(
+    *,
+    submission: Submission,
+    values: dict[str, Any],
+    district_goals: list[DistrictGoal],
+    sources: list[dict[str, Any]],
+    version: int,
+    actor: User,
+    editor_token: str = "",
+) -> SaveResult:
+    """Save the shared plan text the educator edited from ``version``.
+
+    Raises SaveConflict (nothing written) if the plan moved on since that version and the text
+    differs, PlanError if the plan may not be edited now.
+    """
+    if submission.educator_id != actor.pk:
+        raise PlanError("Only members of this plan can edit its text.")
+    if any(goal.district_id != submission.district_id for goal in district_goals):
+        raise PlanError("Choose goals of your own district.")
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().get(pk=submission.plan_id)
+        current = Submission.objects.get(pk=submission.pk)
+        if not selectors.can_edit_plan(current):
+            raise PlanError(
+                "The plan text can no longer be edited: it is under review or approved "
+                f"(your plan is “{current.get_status_display()}”)."
+            )
+        before = plan_snapshot(plan)
+        after = {name: values.get(name, "") for name in PLAN_TEXT_FIELDS}
+        after["district_goals"] = sorted(goal.pk for goal in district_goals)
+        after["sources"] = [
+            {name: source.get(name, "") for name in SOURCE_FIELDS} for source in sources
+        ]
+        changed = _changed(before, after)
+        if not changed:
+            return SaveResult(version=plan.version, saved_at=plan.updated_at)
+        if version != plan.version and not _is_own_latest_save(
+            "plan", plan.pk, plan.version, editor_token
+        ):
+            raise SaveConflict(
+                yours=after, saved=before, saved_version=plan.version, fields=changed
+            )
+        for name in PLAN_TEXT_FIELDS:
+            setattr(plan, name, after[name])
+        plan.version += 1
+        plan.full_clean(exclude=["district", "microcredential", "lead"])
+        plan.save()
+        if "district_goals" in changed:
+            plan.district_goals.set(district_goals)
+        if "sources" in changed:
+            plan.sources.all().delete()
+            new_sources = [
+                PlanSource(plan=plan, position=position, **source)
+                for position, source in enumerate(after["sources"])
+            ]
+            for source in new_sources:
+                source.full_clean(exclude=["plan"])
+            PlanSource.objects.bulk_create(new_sources)
+        _revision_record(
+            plan=plan,
+            submission=current,
+            actor=actor,
+            version=plan.version,
+            changed=changed,
+            snapshot=after,
+        )
+        _remember_editor("plan", plan.pk, plan.version, editor_token)
+        return SaveResult(version=plan.version, saved_at=plan.updated_at, changed_fields=changed)
+
+
+def submission_results_save(
+    *,
+    submission: Submission,
+    values: dict[str, Any],
+    version: int,
+    actor: User,
+    editor_token: str = "",
+) -> SaveResult:
+    """Save the educator's own results, reflection and sharing notes (after implementation)."""
+    if submission.educator_id != actor.pk:
+        raise PlanError("Only the educator of this plan can write its results.")
+    with transaction.atomic():
+        current = Submission.objects.select_for_update().get(pk=submission.pk)
+        if not selectors.can_edit_results(current):
+            raise PlanError(
+                "Results and reflection can be written while the work is in progress or after "
+                f"a “Not yet”; this plan is “{current.get_status_display()}”."
+            )
+        before = results_snapshot(current)
+        after = {name: values.get(name, "") for name in RESULTS_FIELDS}
+        changed = _changed(before, after)
+        if not changed:
+            return SaveResult(version=current.version, saved_at=current.status_changed_at)
+        if version != current.version and not _is_own_latest_save(
+            "results", current.pk, current.version, editor_token
+        ):
+            raise SaveConflict(
+                yours=after, saved=before, saved_version=current.version, fields=changed
+            )
+        for name in RESULTS_FIELDS:
+            setattr(current, name, after[name])
+        current.version += 1
+        current.full_clean(exclude=["district", "plan", "educator"])
+        current.save(update_fields=[*RESULTS_FIELDS, "version"])
+        _revision_record(
+            plan=current.plan,
+            submission=current,
+            actor=actor,
+            version=current.version,
+            changed=changed,
+            snapshot=after,
+        )
+        _remember_editor("results", current.pk, current.version, editor_token)
+        return SaveResult(version=current.version, saved_at=timezone.now(), changed_fields=changed)
+
+
+# --- Groups -----------------------------------------------------------------------------------
+
+
+def plan_member_add(*, submission: Submission, colleague: User, actor: User) -> Submission:
+    """The lead adds a colleague of the same district to the plan, with their own submission."""
+    plan = submission.plan
+    if actor.pk != plan.lead_id or submission.educator_id != actor.pk:
+        raise PlanError("Only the lead of this plan can invite colleagues.")
+    if colleague.district_id != plan.district_id or not colleague.has_role(Role.EDUCATOR):
+        raise PlanError("Only educators of your district can join this plan.")
+    if colleague.pk == actor.pk:
+        raise PlanError("You are already on this plan.")
+    with transaction.atomic():
+        Plan.objects.select_for_update().get(pk=plan.pk)
+        if Submission.objects.filter(plan=plan, educator=colleague).exists():
+            raise PlanError(f"{colleague.display_name} is already on this plan.")
+        if not selectors.plan_is_editable(plan):
+            raise PlanError("Colleagues can join only while the plan is being drafted.")
+        added = Submission.objects.create(
+            district_id=plan.district_id, plan=plan, educator=colleague
+        )
+        audit_record(
+            actor=actor,
+            action="plan.member_add",
+            target=added,
+            district=added.district,
+            to_status=S.DRAFT,
+            detail={"plan": plan.pk, "member": colleague.pk},
+        )
+        link = settings.SITE_URL + reverse("submissions:detail", kwargs={"pk": added.pk})
+        subject = f"{actor.display_name} added you to a micro-credential plan"
+        text = (
+            f"{actor.display_name} added you to the group plan “{plan}”.\n\n"
+            f"You share the plan text; your evidence, reflection and decision are your own.\n"
+            f"Open it: {link}\n"
+        )
+        to = [colleague.email]
+
+        def notify() -> None:
+            from accounts.tasks import send_email
+
+            send_email.delay(to, subject, text)
+
+        transaction.on_commit(notify)
+    return added
+
+
+# --- The educator's moves ---------------------------------------------------------------------
+
+
+def _require_owner(submission: Submission, actor: User) -> None:
+    if submission.educator_id != actor.pk or not actor.has_role(Role.EDUCATOR):
+        raise TransitionError("Only the educator of this plan can do this.")
+
+
+def _queue_review(stage: str):
+    def callback(submission: Submission) -> None:
+        from reviews.tasks import assign_reviewers
+
+        assign_reviewers.delay(submission.pk, stage)
+
+    return callback
+
+
+def submission_submit_plan(*, submission: Submission, actor: User) -> Submission:
+    """Draft or changes requested → plan submitted, once the plan is complete."""
+    _require_owner(submission, actor)
+
+    def check(locked: Submission) -> list[str]:
+        plan = Plan.objects.select_for_update().get(pk=locked.plan_id)
+        if plan.microcredential.status == MicroCredential.Status.RETIRED:
+            raise TransitionError(
+                f"“{plan.microcredential.title}” has been retired from the catalog; this plan "
+                "can no longer be submitted."
+            )
+        missing = selectors.plan_missing(plan)
+        if missing:
+            raise IncompleteError("The plan is not complete yet.", missing)
+        return []
+
+    return submission_move(
+        submission_id=submission.pk,
+        to_status=S.PLAN_SUBMITTED,
+        actor=actor,
+        action="submission.submit_plan",
+        allowed_from=[S.DRAFT, S.CHANGES_REQUESTED],
+        before_save=check,
+        on_commit=_queue_review("plan"),
+    )
+
+
+def submission_start_work(*, submission: Submission, actor: User) -> Submission:
+    """Plan approved → in progress."""
+    _require_owner(submission, actor)
+    return submission_move(
+        submission_id=submission.pk,
+        to_status=S.IN_PROGRESS,
+        actor=actor,
+        action="submission.start_work",
+        allowed_from=[S.PLAN_APPROVED],
+    )
+
+
+def _attempt_open(locked: Submission) -> list[str]:
+    """Check the results are complete, open the next attempt and freeze its evidence."""
+    missing = selectors.results_missing(locked)
+    if missing:
+        raise IncompleteError("Your results and reflection are not complete yet.", missing)
+    number = locked.attempt_count + 1
+    attempt = Attempt.objects.create(submission=locked, number=number)
+    Artifact.objects.filter(
+        submission=locked, status=Artifact.Status.ACCEPTED, attempt__isnull=True
+    ).update(attempt=attempt)
+    locked.attempt_count = number
+    return ["attempt_count"]
+
+
+def submission_submit_for_review(*, submission: Submission, actor: User) -> Submission:
+    """In progress → submitted for review: the first attempt, with its evidence frozen."""
+    _require_owner(submission, actor)
+    return submission_move(
+        submission_id=submission.pk,
+        to_status=S.SUBMITTED_FOR_REVIEW,
+        actor=actor,
+        action="submission.submit_for_review",
+        allowed_from=[S.IN_PROGRESS],
+        before_save=_attempt_open,
+        on_commit=_queue_review("final"),
+    )
+
+
+def submission_resubmit(*, submission: Submission, actor: User) -> Submission:
+    """Not yet → resubmitted: a new attempt, within the district's limit of attempts."""
+    _require_owner(submission, actor)
+
+    def check(locked: Submission) -> list[str]:
+        limit = locked.district.max_attempts
+        if limit and locked.attempt_count >= limit:
+            raise TransitionError(
+                f"You have used all {limit} attempts your district allows for a micro-credential."
+            )
+        return _attempt_open(locked)
+
+    return submission_move(
+        submission_id=submission.pk,
+        to_status=S.RESUBMITTED,
+        actor=actor,
+        action="submission.resubmit",
+        allowed_from=[S.NOT_YET],
+        before_save=check,
+        on_commit=_queue_review("final"),
+    )
+
+
+def submission_withdraw(*, submission: Submission, actor: User) -> Submission:
+    """The educator leaves the plan (any open status the table allows)."""
+    _require_owner(submission, actor)
+    return submission_move(
+        submission_id=submission.pk,
+        to_status=S.WITHDRAWN,
+        actor=actor,
+        action="submission.withdraw",
+    )
