@@ -1,5 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("funnel/", views.funnel, name="funnel"),
+    path("completions/", views.completions, name="completions"),
+    path("turnaround/", views.turnaround, name="turnaround"),
+    path("relicensure/", views.relicensure, name="relicensure"),
+    path("salary/", views.salary, name="salary"),
+    path("export/<slug:dataset>.<str:file_format>", views.export, name="export"),
+    path("exports/<uuid:job_uuid>/", views.export_job, name="export_job"),
+    path("exports/<uuid:job_uuid>/download/", views.export_download, name="export_download"),
+    path("rules/", views.rules, name="rules"),
+    path("rules/<slug:kind>/new/", views.rule_edit, name="rule_new"),
+    path("rules/<slug:kind>/<int:pk>/", views.rule_edit, name="rule_edit"),
+    path("rules/<slug:kind>/<int:pk>/delete/", views.rule_delete, name="rule_delete"),
+]

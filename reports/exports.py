@@ -1,0 +1,265 @@
+"""Every report table as rows for CSV and XLSX: streamed from the database, any size.
+
+A dataset is a name, a title, its column headers, a row count (one query) and a generator of
+rows (``iterator()`` over a values query, so memory stays flat whatever the size).
+"""
+
+import csv
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.db.models import F, Value
+from django.db.models.functions import Concat
+
+from accounts.models import District
+
+from . import selectors
+from .selectors import RENEWAL_LABELS, ReportFilters
+
+# A spreadsheet reading a cell that starts with one of these may run it as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CHUNK_ROWS = 2000
+
+
+def neutralise(value: Any) -> Any:
+    """Text that a spreadsheet could read as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    title: str
+    headers: Sequence[str]
+    rows: Callable[[District, ReportFilters], Iterable[Sequence[Any]]]
+    count: Callable[[District, ReportFilters], int]
+
+
+def _ledger_values(district: District, filters: ReportFilters):
+    qs = selectors.submissions_in_scope(district=district, filters=filters, date_field="decided_at")
+    return (
+        selectors.earned_with_credit(qs)
+        .order_by("decided_at", "id")
+        .values_list(
+            Concat(F("educator__first_name"), Value(" "), F("educator__last_name")),
+            "educator__email",
+            "educator__building__name",
+            "plan__microcredential__title",
+            "plan__microcredential__version",
+            "salary",
+            "points",
+            "hours",
+            "effective_on",
+        )
+    )
+
+
+def _ledger_rows(district: District, filters: ReportFilters) -> Iterator[Sequence[Any]]:
+    yield from _ledger_values(district, filters).iterator(chunk_size=CHUNK_ROWS)
+
+
+def _ledger_count(district: District, filters: ReportFilters) -> int:
+    qs = selectors.submissions_in_scope(district=district, filters=filters, date_field="decided_at")
+    return qs.filter(status=selectors.S.EARNED, decided_at__isnull=False).count()
+
+
+def _renewal_people(district: District, filters: ReportFilters):
+    return selectors.relicensure(district=district, filters=filters)["people"]
+
+
+def _renewal_rows(district: District, filters: ReportFilters) -> Iterator[Sequence[Any]]:
+    people = _renewal_people(district, filters).values_list(
+        Concat(F("first_name"), Value(" "), F("last_name")),
+        "email",
+        "building__name",
+        "earned_count",
+        "in_progress_count",
+        "renewal",
+    )
+    for row in people.iterator(chunk_size=CHUNK_ROWS):
+        yield (*row[:5], RENEWAL_LABELS[row[5]])
+
+
+def _renewal_count(district: District, filters: ReportFilters) -> int:
+    return _renewal_people(district, filters).count()
+
+
+def _funnel_rows(district: District, filters: ReportFilters) -> list[Sequence[Any]]:
+    stages = selectors.funnel(district=district, filters=filters)["stages"]
+    return [
+        (s["label"], s["count"], "" if s["conversion"] is None else s["conversion"]) for s in stages
+    ]
+
+
+def _stall_rows(district: District, filters: ReportFilters) -> list[Sequence[Any]]:
+    stalls = selectors.funnel(district=district, filters=filters)["stalls"]
+    return [(s["label"], s["count"], s["stalled"]) for s in stalls]
+
+
+def _completion_rows(key: str) -> Callable[[District, ReportFilters], list[Sequence[Any]]]:
+    def rows(district: District, filters: ReportFilters) -> list[Sequence[Any]]:
+        data = selectors.completions(district=district, filters=filters)[key]
+        if key == "by_microcredential":
+            return [(r["name"], r["stack"] or "", r["count"]) for r in data]
+        return [(r["name"], r["count"]) for r in data]
+
+    return rows
+
+
+def _pass_rate_rows(district: District, filters: ReportFilters) -> list[Sequence[Any]]:
+    p = selectors.pass_rates(district=district, filters=filters)
+    return [
+        ("First attempt", p["first_decided"], p["first_passed"], _blank(p["first_rate"])),
+        ("After resubmission", p["resubmitted"], p["passed_after"], _blank(p["after_rate"])),
+    ]
+
+
+def _turnaround_rows(district: District, filters: ReportFilters) -> list[Sequence[Any]]:
+    t = selectors.turnaround(district=district, filters=filters)
+    return [
+        (label, t[key]["count"], _blank(t[key]["median"]), _blank(t[key]["p90"]))
+        for key, label in (
+            ("plan", "Plan submission to decision"),
+            ("review", "Evidence submission to outcome"),
+        )
+    ]
+
+
+def _blank(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def _listed(
+    build: Callable[[District, ReportFilters], list[Sequence[Any]]],
+) -> tuple[Callable, Callable]:
+    return build, lambda district, filters: len(build(district, filters))
+
+
+DATASETS: dict[str, Dataset] = {
+    d.name: d
+    for d in [
+        Dataset(
+            "salary_ledger",
+            "Salary ledger",
+            [
+                "Educator",
+                "E-mail",
+                "Building",
+                "Micro-credential",
+                "Version",
+                "Salary increase",
+                "PD points",
+                "Clock hours",
+                "Effective date",
+            ],
+            _ledger_rows,
+            _ledger_count,
+        ),
+        Dataset(
+            "relicensure",
+            "Re-licensure",
+            ["Educator", "E-mail", "Building", "Earned in window", "In progress", "Status"],
+            _renewal_rows,
+            _renewal_count,
+        ),
+        Dataset("funnel", "Funnel", ["Stage", "Count", "Conversion (%)"], *_listed(_funnel_rows)),
+        Dataset(
+            "stalls",
+            "Where plans stall",
+            ["Status", "Open", f"Unchanged for {selectors.STALL_DAYS}+ days"],
+            *_listed(_stall_rows),
+        ),
+        Dataset(
+            "completions_building",
+            "Completions by building",
+            ["Building", "Earned"],
+            *_listed(_completion_rows("by_building")),
+        ),
+        Dataset(
+            "completions_microcredential",
+            "Completions by micro-credential",
+            ["Micro-credential", "Stack", "Earned"],
+            *_listed(_completion_rows("by_microcredential")),
+        ),
+        Dataset(
+            "completions_stack",
+            "Completions by stack",
+            ["Stack", "Earned"],
+            *_listed(_completion_rows("by_stack")),
+        ),
+        Dataset(
+            "completions_goal",
+            "Completions by district goal",
+            ["District goal", "Earned"],
+            *_listed(_completion_rows("by_goal")),
+        ),
+        Dataset(
+            "pass_rates",
+            "Pass rates",
+            ["Attempt", "Decided", "Passed", "Pass rate (%)"],
+            *_listed(_pass_rate_rows),
+        ),
+        Dataset(
+            "turnaround",
+            "Turnaround (days)",
+            ["Stage", "Decided", "Median days", "90th percentile days"],
+            *_listed(_turnaround_rows),
+        ),
+    ]
+}
+
+
+class _Echo:
+    """A file-like whose write returns the line, so csv.writer can feed a generator."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(dataset: Dataset, district: District, filters: ReportFilters) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(list(dataset.headers))
+    for row in dataset.rows(district, filters):
+        yield writer.writerow([neutralise(v) for v in row])
+
+
+def write_csv(
+    dataset: Dataset,
+    district: District,
+    filters: ReportFilters,
+    out: IO[str],
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    written = 0
+    for line in csv_lines(dataset, district, filters):
+        out.write(line)
+        written += 1
+        if progress and written % CHUNK_ROWS == 0:
+            progress(written - 1)
+    return max(0, written - 1)
+
+
+def write_xlsx(
+    dataset: Dataset,
+    district: District,
+    filters: ReportFilters,
+    out: IO[bytes],
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """A write-only workbook: rows go to a temporary file, not to memory."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=dataset.title[:31])
+    sheet.append(list(dataset.headers))
+    written = 0
+    for row in dataset.rows(district, filters):
+        sheet.append([neutralise(v) for v in row])
+        written += 1
+        if progress and written % CHUNK_ROWS == 0:
+            progress(written)
+    workbook.save(out)
+    return written

@@ -1,0 +1,160 @@
+"""Writes for program rules and report exports. Every change is audited."""
+
+import io
+import tempfile
+from typing import Any
+
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import models, transaction
+from django.utils import timezone
+
+from accounts.models import District, User
+from accounts.services import audit_record
+
+from . import exports
+from .models import CreditRule, ExportJob, ProgramCycle, RenewalRule
+
+RULE_MODELS = (ProgramCycle, CreditRule, RenewalRule)
+
+
+def _check_district(obj: models.Model, district: District) -> None:
+    if obj.district_id != district.pk:
+        raise ValueError("This record belongs to another district.")
+
+
+def _audit_fields(obj: models.Model) -> dict[str, Any]:
+    return {
+        f.attname: str(getattr(obj, f.attname))
+        for f in obj._meta.concrete_fields
+        if f.attname not in ("id", "district_id", "created_at")
+    }
+
+
+@transaction.atomic
+def program_rule_save(*, rule: models.Model, actor: User) -> models.Model:
+    """Create or update a cycle, credit rule or renewal rule of the actor's district."""
+    if not isinstance(rule, RULE_MODELS):
+        raise TypeError("Not a program rule.")
+    if rule.pk is None:
+        rule.district = actor.district
+    _check_district(rule, actor.district)
+    if isinstance(rule, CreditRule):
+        if rule.scope != CreditRule.Scope.RIGOR:
+            rule.rigor = None
+        if rule.scope != CreditRule.Scope.MICROCREDENTIAL:
+            rule.microcredential_lineage = None
+    if isinstance(rule, RenewalRule) and rule.first_cycle.district_id != actor.district_id:
+        raise ValueError("The first cycle belongs to another district.")
+    action = "updated" if rule.pk else "created"
+    rule.full_clean()
+    rule.save()
+    audit_record(
+        actor=actor,
+        action=f"{rule._meta.model_name}.{action}",
+        target=rule,
+        district=actor.district,
+        detail=_audit_fields(rule),
+    )
+    return rule
+
+
+@transaction.atomic
+def program_rule_delete(*, rule: models.Model, actor: User) -> None:
+    if not isinstance(rule, RULE_MODELS):
+        raise TypeError("Not a program rule.")
+    _check_district(rule, actor.district)
+    if isinstance(rule, ProgramCycle) and RenewalRule.objects.filter(first_cycle=rule).exists():
+        raise ValueError("A renewal rule starts with this cycle; change or delete that rule first.")
+    audit_record(
+        actor=actor,
+        action=f"{rule._meta.model_name}.deleted",
+        target=rule,
+        district=actor.district,
+        detail=_audit_fields(rule),
+    )
+    rule.delete()
+
+
+# --- Exports ------------------------------------------------------------------------------------
+
+
+def export_job_create(
+    *, actor: User, dataset: str, file_format: str, filters: dict[str, str], rows_total: int
+) -> ExportJob:
+    """Record a background export and queue it once the row is committed."""
+    from . import tasks
+
+    if dataset not in exports.DATASETS or file_format not in ("csv", "xlsx"):
+        raise ValueError("Unknown export.")
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            district=actor.district,
+            requested_by=actor,
+            dataset=dataset,
+            file_format=file_format,
+            filters=filters,
+            rows_total=rows_total,
+        )
+        audit_record(
+            actor=actor,
+            action="export.requested",
+            target=job,
+            district=actor.district,
+            detail={"dataset": dataset, "format": file_format, "filters": filters},
+        )
+        transaction.on_commit(lambda: tasks.export_run.delay(job.pk))
+    return job
+
+
+def export_job_run(*, job_id: int) -> ExportJob:
+    """Build the file of a job into default storage. Safe to run twice: a done job is kept."""
+    from .forms import filters_from_query
+
+    job = ExportJob.objects.select_related("district").get(pk=job_id)
+    if job.status == ExportJob.Status.DONE:
+        return job
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, rows_done=0)
+    dataset = exports.DATASETS[job.dataset]
+    filters = filters_from_query(district=job.district, query=job.filters)
+
+    def progress(done: int) -> None:
+        ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
+
+    try:
+        if job.file_format == "csv":
+            with tempfile.TemporaryFile("w+b") as out:
+                text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+                rows = exports.write_csv(dataset, job.district, filters, text, progress)
+                text.flush()
+                text.detach()
+                out.seek(0)
+                key = _save(job, File(out))
+        else:
+            with tempfile.TemporaryFile("w+b") as out:
+                rows = exports.write_xlsx(dataset, job.district, filters, out, progress)
+                out.seek(0)
+                key = _save(job, File(out))
+    except Exception as exc:
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJob.Status.FAILED,
+            error=f"The export failed ({exc.__class__.__name__}).",
+            finished_at=timezone.now(),
+        )
+        raise
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportJob.Status.DONE,
+        rows_done=rows,
+        rows_total=rows,
+        storage_key=key,
+        finished_at=timezone.now(),
+    )
+    job.refresh_from_db()
+    return job
+
+
+def _save(job: ExportJob, content: File) -> str:
+    if job.storage_key and default_storage.exists(job.storage_key):
+        default_storage.delete(job.storage_key)
+    name = f"exports/district-{job.district_id}/{job.uuid}/{job.dataset}.{job.file_format}"
+    return default_storage.save(name, content)

@@ -1,0 +1,353 @@
+"""District admins' reports, exports and program rules. Thin: parse, check, call, render."""
+
+import tempfile
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.permissions import district_admin_required
+
+from . import charts, exports, selectors, services
+from .forms import CreditRuleForm, ProgramCycleForm, RenewalRuleForm, ReportFilterForm
+from .models import CreditRule, ExportJob, ProgramCycle, RenewalRule
+
+PAGE_SIZE = 50
+
+
+def export_sync_rows() -> int:
+    """Above this many rows, XLSX (and CSV on request) is built by a worker."""
+    return getattr(settings, "REPORTS_EXPORT_SYNC_ROWS", 5000)
+
+
+def _filters(request: HttpRequest):
+    district = request.user.district
+    form = ReportFilterForm(request.GET, choices=selectors.filter_choices(district=district))
+    return form, form.report_filters()
+
+
+def _reviewer_workload_url() -> str | None:
+    try:
+        return reverse("reviews:workload")
+    except NoReverseMatch:
+        return None
+
+
+def _context(request: HttpRequest, form, filters, **extra) -> dict:
+    query = filters.as_query()
+    return {
+        "district": request.user.district,
+        "filter_form": form,
+        "query": "&".join(f"{k}={v}" for k, v in query.items()),
+        "active_filters": bool(query),
+        "filters_dict": query,
+        **extra,
+    }
+
+
+@require_GET
+@district_admin_required
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "district": request.user.district,
+            "jobs": selectors.recent_export_jobs(user=request.user),
+            "workload_url": _reviewer_workload_url(),
+        },
+    )
+
+
+@require_GET
+@district_admin_required
+def funnel(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    data = selectors.funnel(district=request.user.district, filters=filters)
+    chart = charts.bar_chart(
+        chart_id="funnel-chart",
+        title="Plans at each stage of the program",
+        items=[(s["label"], s["count"]) for s in data["stages"]],
+    )
+    stall_chart = charts.bar_chart(
+        chart_id="stall-chart",
+        title=f"Open plans by status, unchanged for {data['stall_days']} days or more",
+        items=[(s["label"], s["stalled"]) for s in data["stalls"]],
+    )
+    return render(
+        request,
+        "reports/funnel.html",
+        _context(request, form, filters, data=data, chart=chart, stall_chart=stall_chart),
+    )
+
+
+@require_GET
+@district_admin_required
+def completions(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    data = selectors.completions(district=request.user.district, filters=filters)
+    groups = [
+        ("building", "By building", "completions_building", data["by_building"]),
+        (
+            "microcredential",
+            "By micro-credential",
+            "completions_microcredential",
+            data["by_microcredential"],
+        ),
+        ("stack", "By stack", "completions_stack", data["by_stack"]),
+        ("goal", "By district goal", "completions_goal", data["by_goal"]),
+    ]
+    sections = [
+        {
+            "key": key,
+            "title": title,
+            "dataset": dataset,
+            "rows": rows,
+            "chart": charts.bar_chart(
+                chart_id=f"completions-{key}",
+                title=f"Micro-credentials earned, {title.lower()}",
+                items=[(r["name"], r["count"]) for r in rows[:15]],
+            ),
+        }
+        for key, title, dataset, rows in groups
+    ]
+    return render(
+        request,
+        "reports/completions.html",
+        _context(request, form, filters, sections=sections, pass_rates=data["pass_rates"]),
+    )
+
+
+@require_GET
+@district_admin_required
+def turnaround(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    data = selectors.turnaround(district=request.user.district, filters=filters)
+    items = []
+    for key, label in (("plan", "Plan to decision"), ("review", "Evidence to outcome")):
+        items.append((f"{label}, median", data[key]["median"] or 0))
+        items.append((f"{label}, 90th percentile", data[key]["p90"] or 0))
+    chart = charts.bar_chart(
+        chart_id="turnaround-chart", title="Turnaround in days", items=items, unit=" d"
+    )
+    return render(
+        request,
+        "reports/turnaround.html",
+        _context(request, form, filters, data=data, chart=chart),
+    )
+
+
+@require_GET
+@district_admin_required
+def relicensure(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    data = selectors.relicensure(district=request.user.district, filters=filters)
+    page = Paginator(data["people"], PAGE_SIZE).get_page(request.GET.get("page"))
+    chart = charts.bar_chart(
+        chart_id="renewal-chart",
+        title="Educators by re-licensure status",
+        items=[(c["label"], c["count"]) for c in data["counts"]],
+    )
+    return render(
+        request,
+        "reports/relicensure.html",
+        _context(
+            request,
+            form,
+            filters,
+            data=data,
+            page=page,
+            chart=chart if data["window"] else None,
+            labels=selectors.RENEWAL_LABELS,
+            sync_limit=export_sync_rows(),
+        ),
+    )
+
+
+@require_GET
+@district_admin_required
+def salary(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    ledger = selectors.salary_ledger(district=request.user.district, filters=filters)
+    totals = selectors.salary_totals(ledger)
+    page = Paginator(ledger, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The paginator's count would repeat the totals query's work.
+    page.paginator.count = totals["awards"]
+    return render(
+        request,
+        "reports/salary.html",
+        _context(request, form, filters, page=page, totals=totals, sync_limit=export_sync_rows()),
+    )
+
+
+# --- Exports ------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@district_admin_required
+def export(request: HttpRequest, dataset: str, file_format: str) -> HttpResponse:
+    spec = exports.DATASETS.get(dataset)
+    if spec is None or file_format not in ("csv", "xlsx"):
+        raise Http404("No such export.")
+    district = request.user.district
+    source = request.POST if request.method == "POST" else request.GET
+    form = ReportFilterForm(source, choices=selectors.filter_choices(district=district))
+    filters = form.report_filters()
+    if request.method == "POST":
+        job = services.export_job_create(
+            actor=request.user,
+            dataset=dataset,
+            file_format=file_format,
+            filters=filters.as_query(),
+            rows_total=spec.count(district, filters),
+        )
+        return redirect("reports:export_job", job_uuid=job.uuid)
+    filename = f"{dataset}.{file_format}"
+    if file_format == "csv":
+        response = StreamingHttpResponse(
+            exports.csv_lines(spec, district, filters), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    rows = spec.count(district, filters)
+    if rows > export_sync_rows():
+        return render(
+            request,
+            "reports/export_confirm.html",
+            {
+                "spec": spec,
+                "file_format": file_format,
+                "rows": rows,
+                "filters": filters.as_query(),
+                "action": reverse("reports:export", args=[dataset, file_format]),
+            },
+        )
+    out = tempfile.TemporaryFile("w+b")
+    exports.write_xlsx(spec, district, filters, out)
+    out.seek(0)
+    return FileResponse(
+        out,
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@require_GET
+@district_admin_required
+def export_job(request: HttpRequest, job_uuid) -> HttpResponse:
+    job = selectors.export_job_for_user(user=request.user, job_uuid=job_uuid)
+    template = "reports/_export_progress.html" if request.htmx else "reports/export_job.html"
+    return render(request, template, {"job": job, "title": exports.DATASETS[job.dataset].title})
+
+
+@require_GET
+@district_admin_required
+def export_download(request: HttpRequest, job_uuid) -> HttpResponse:
+    job = selectors.export_job_for_user(user=request.user, job_uuid=job_uuid)
+    if job.status != ExportJob.Status.DONE or not job.storage_key:
+        raise Http404("This export is not ready.")
+    if settings.USE_S3:
+        # A short-lived signed URL with the file name HR expects.
+        url = default_storage.url(
+            job.storage_key,
+            parameters={"ResponseContentDisposition": f'attachment; filename="{job.filename}"'},
+        )
+        return HttpResponseRedirect(url)
+    return FileResponse(
+        default_storage.open(job.storage_key, "rb"), as_attachment=True, filename=job.filename
+    )
+
+
+# --- Program rules ------------------------------------------------------------------------------
+
+RULE_KINDS = {
+    "cycle": (ProgramCycle, ProgramCycleForm, "cycle"),
+    "credit": (CreditRule, CreditRuleForm, "credit rule"),
+    "renewal": (RenewalRule, RenewalRuleForm, "renewal rule"),
+}
+
+
+@require_GET
+@district_admin_required
+def rules(request: HttpRequest) -> HttpResponse:
+    district = request.user.district
+    lineage_titles = dict(selectors.filter_choices(district=district)["microcredentials"])
+    credit_rules = list(selectors.credit_rules_for_district(district=district))
+    for rule in credit_rules:
+        rule.microcredential_title = lineage_titles.get(str(rule.microcredential_lineage), "")
+    return render(
+        request,
+        "reports/rules.html",
+        {
+            "district": district,
+            "cycles": selectors.cycles_for_district(district=district),
+            "credit_rules": credit_rules,
+            "renewal_rules": selectors.renewal_rules_for_district(district=district),
+            "window": selectors.current_renewal_window(district=district),
+        },
+    )
+
+
+def _rule_form(kind: str, district, *args, **kwargs):
+    _, form_class, _ = RULE_KINDS[kind]
+    if form_class is ProgramCycleForm:
+        return form_class(*args, **kwargs)
+    return form_class(*args, district=district, **kwargs)
+
+
+@require_http_methods(["GET", "POST"])
+@district_admin_required
+def rule_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
+    if kind not in RULE_KINDS:
+        raise Http404("No such rule.")
+    model, _, label = RULE_KINDS[kind]
+    district = request.user.district
+    if pk is None:
+        instance = model(district=district)
+    else:
+        instance = get_object_or_404(model, pk=pk, district_id=district.pk)
+    form = _rule_form(kind, district, request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.program_rule_save(rule=form.save(commit=False), actor=request.user)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"The {label} was saved.")
+            return redirect("reports:rules")
+    return render(
+        request,
+        "reports/rule_form.html",
+        {"form": form, "label": label, "kind": kind, "instance": instance},
+    )
+
+
+@require_POST
+@district_admin_required
+def rule_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    if kind not in RULE_KINDS:
+        raise Http404("No such rule.")
+    model, _, label = RULE_KINDS[kind]
+    rule = get_object_or_404(model, pk=pk, district_id=request.user.district_id)
+    try:
+        services.program_rule_delete(rule=rule, actor=request.user)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"The {label} was deleted.")
+    return redirect("reports:rules")
