@@ -1,0 +1,315 @@
+/* Evidence uploads: straight to object storage (presigned POST, or multipart for large files that
+   resume after a broken connection), or through the app on local storage. One row per file with a
+   progress bar, cancel and retry; a failed file never touches the other files or the plan. */
+(function () {
+  "use strict";
+
+  var root = document.querySelector("[data-artifact-uploader]");
+  if (!root) return;
+  var form = root.querySelector("#artifact-upload-form");
+  var list = root.querySelector("[data-upload-list]");
+  var summary = root.querySelector("[data-upload-error]");
+  var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var PARALLEL_PARTS = 4;
+  var PART_TRIES = 3;
+  var POLL_MS = 1500;
+
+  function mb(bytes) {
+    if (bytes >= 1073741824) return (bytes / 1073741824).toFixed(2) + " GB";
+    if (bytes >= 1048576) return (bytes / 1048576).toFixed(1) + " MB";
+    return Math.max(1, Math.round(bytes / 1024)) + " KB";
+  }
+
+  function api(method, url, body) {
+    var options = { method: method, credentials: "same-origin", headers: { "X-CSRFToken": csrf } };
+    if (body) options.body = body;
+    return fetch(url, options).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (!response.ok) {
+          var error = new Error(data.error || "The server answered " + response.status + ".");
+          error.status = response.status;
+          error.fields = data.fields;
+          throw error;
+        }
+        return data;
+      });
+    });
+  }
+
+  function showSummary(messages) {
+    summary.textContent = "";
+    if (!messages.length) { summary.hidden = true; return; }
+    var title = document.createElement("h2");
+    title.textContent = "Please correct the following";
+    var ul = document.createElement("ul");
+    messages.forEach(function (m) { var li = document.createElement("li"); li.textContent = m; ul.appendChild(li); });
+    summary.appendChild(title);
+    summary.appendChild(ul);
+    summary.hidden = false;
+    summary.focus();
+  }
+
+  function showFieldErrors(fields) {
+    form.querySelectorAll("[data-error-for]").forEach(function (p) { p.textContent = ""; });
+    Object.keys(fields || {}).forEach(function (name) {
+      var slot = form.querySelector('[data-error-for="' + name + '"]');
+      if (slot) slot.textContent = fields[name].join(" ");
+    });
+  }
+
+  function refreshList() {
+    var current = document.querySelector("[data-artifact-list]");
+    if (!current) return;
+    fetch(form.dataset.listUrl, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (!html) return;
+        var holder = document.createElement("div");
+        holder.innerHTML = html;
+        var fresh = holder.querySelector("[data-artifact-list]");
+        if (fresh) current.replaceWith(fresh);
+      });
+  }
+
+  function resumeKey(file) {
+    return "mc-upload:" + form.dataset.startUrl + ":" + file.name + ":" + file.size + ":" + file.lastModified;
+  }
+
+  function Upload(file, details) {
+    this.file = file;
+    this.details = details;
+    this.requests = [];
+    this.grant = null;
+    this.row = document.createElement("li");
+    this.row.className = "upload";
+    var label = document.createElement("span");
+    label.className = "upload-name";
+    label.textContent = file.name + " (" + mb(file.size) + ")";
+    this.bar = document.createElement("progress");
+    this.bar.max = 100;
+    this.bar.value = 0;
+    this.bar.setAttribute("aria-label", "Upload of " + file.name);
+    this.status = document.createElement("span");
+    this.status.className = "upload-status";
+    this.status.setAttribute("role", "status");
+    this.cancelButton = this.button("Cancel", this.cancel.bind(this));
+    this.retryButton = this.button("Retry", this.start.bind(this));
+    this.retryButton.hidden = true;
+    this.row.append(label, " ", this.bar, " ", this.status, " ", this.cancelButton, " ", this.retryButton);
+    list.appendChild(this.row);
+  }
+
+  Upload.prototype.button = function (text, handler) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "secondary";
+    b.textContent = text;
+    var sr = document.createElement("span");
+    sr.className = "visually-hidden";
+    sr.textContent = " " + this.file.name;
+    b.appendChild(sr);
+    b.addEventListener("click", handler);
+    return b;
+  };
+
+  Upload.prototype.setState = function (state, text) {
+    this.row.dataset.state = state;
+    this.status.textContent = text;
+    var active = state === "uploading" || state === "starting";
+    this.cancelButton.hidden = !active;
+    this.retryButton.hidden = !(state === "failed" || state === "cancelled");
+  };
+
+  Upload.prototype.progress = function (loaded) {
+    var pct = this.file.size ? Math.min(100, Math.floor((loaded / this.file.size) * 100)) : 100;
+    this.bar.value = pct;
+    this.setState("uploading", "Uploading: " + pct + "% (" + mb(loaded) + " of " + mb(this.file.size) + ")");
+  };
+
+  Upload.prototype.xhr = function (method, url, body, onProgress, headers) {
+    var self = this;
+    return new Promise(function (resolve, reject) {
+      var xhr = new XMLHttpRequest();
+      self.requests.push(xhr);
+      xhr.open(method, url);
+      Object.keys(headers || {}).forEach(function (h) { xhr.setRequestHeader(h, headers[h]); });
+      xhr.upload.onprogress = function (e) { if (e.lengthComputable) onProgress(e.loaded); };
+      xhr.onload = function () {
+        self.requests = self.requests.filter(function (r) { return r !== xhr; });
+        if (xhr.status >= 200 && xhr.status < 300) resolve(xhr);
+        else {
+          var message = "Storage refused the upload (" + xhr.status + ").";
+          try { var data = JSON.parse(xhr.responseText); if (data.error) message = data.error; } catch (ignored) { /* XML from storage */ }
+          reject(new Error(message));
+        }
+      };
+      xhr.onerror = function () { reject(new Error("The connection broke.")); };
+      xhr.onabort = function () { var e = new Error("Cancelled."); e.cancelled = true; reject(e); };
+      xhr.send(body);
+    });
+  };
+
+  Upload.prototype.start = function () {
+    var self = this;
+    self.cancelled = false;
+    self.bar.value = 0;
+    self.setState("starting", "Starting…");
+    if (self.grant && self.grant.method !== "multipart" && self.grant.abort_url) {
+      // A retry of a small file starts a fresh upload; the unfinished one is dropped.
+      api("POST", self.grant.abort_url).catch(function () { return null; });
+      self.grant = null;
+    }
+    var saved = null;
+    try { saved = JSON.parse(localStorage.getItem(resumeKey(self.file)) || "null"); } catch (ignored) { saved = null; }
+    var begin = saved ? Promise.resolve(saved) : self.announce();
+    return begin
+      .then(function (grant) {
+        self.grant = grant;
+        if (grant.method === "multipart") {
+          localStorage.setItem(resumeKey(self.file), JSON.stringify(grant));
+          return self.multipart(grant).catch(function (error) {
+            // A stale resume record (finished or cancelled elsewhere): start over once.
+            if (saved && error.status === 404) {
+              localStorage.removeItem(resumeKey(self.file));
+              saved = null;
+              return self.announce().then(function (fresh) { self.grant = fresh; return self.send(fresh); });
+            }
+            throw error;
+          });
+        }
+        return self.send(grant);
+      })
+      .then(function (key) {
+        self.bar.value = 100;
+        self.setState("checking", "Uploaded; checking the file…");
+        var body = new FormData();
+        if (key) body.append("key", key);
+        return api("POST", self.grant.finish_url, body);
+      })
+      .then(function () {
+        localStorage.removeItem(resumeKey(self.file));
+        return self.poll();
+      })
+      .catch(function (error) {
+        if (error.cancelled || self.cancelled) return;
+        if (error.status === 400 && self.grant && !self.grant.uuid) self.grant = null;
+        self.setState("failed", "Failed: " + error.message + " Your other files and the plan are not affected.");
+      });
+  };
+
+  Upload.prototype.announce = function () {
+    var body = new FormData();
+    this.details.forEach(function (value, name) { body.append(name, value); });
+    body.append("file_name", this.file.name);
+    body.append("size", String(this.file.size));
+    return api("POST", form.dataset.startUrl, body);
+  };
+
+  Upload.prototype.send = function (grant) {
+    var self = this;
+    if (grant.method === "multipart") return self.multipart(grant);
+    if (grant.method === "local") {
+      return self.xhr("PUT", grant.url, self.file, self.progress.bind(self), {
+        "X-CSRFToken": csrf,
+        "Content-Type": "application/octet-stream",
+      }).then(function () { return ""; });
+    }
+    var body = new FormData();
+    Object.keys(grant.fields).forEach(function (name) { body.append(name, grant.fields[name]); });
+    body.append("file", self.file);
+    return self.xhr("POST", grant.url, body, self.progress.bind(self)).then(function (xhr) {
+      var match = /<Key>([^<]*)<\/Key>/.exec(xhr.responseText || "");
+      return match ? match[1].replace(/&amp;/g, "&") : "";
+    });
+  };
+
+  Upload.prototype.multipart = function (grant) {
+    var self = this;
+    var size = grant.part_size;
+    var count = grant.part_count;
+    var loaded = {};
+    function total() { return Object.keys(loaded).reduce(function (s, k) { return s + loaded[k]; }, 0); }
+    return api("GET", grant.parts_url).then(function (listing) {
+      var todo = [];
+      var done = {};
+      listing.parts.forEach(function (p) { done[p.part_number] = true; loaded[p.part_number] = p.size; });
+      for (var n = 1; n <= count; n++) if (!done[n]) todo.push(n);
+      self.progress(total());
+      function uploadPart(number, tries) {
+        var blob = self.file.slice((number - 1) * size, Math.min(number * size, self.file.size));
+        var body = new FormData();
+        body.append("part_number", String(number));
+        return api("POST", grant.sign_url, body)
+          .then(function (signed) {
+            return self.xhr("PUT", signed.urls[String(number)], blob, function (l) {
+              loaded[number] = l;
+              self.progress(total());
+            });
+          })
+          .then(function () { loaded[number] = blob.size; self.progress(total()); })
+          .catch(function (error) {
+            if (error.cancelled || self.cancelled || tries <= 1) throw error;
+            loaded[number] = 0;
+            return new Promise(function (r) { setTimeout(r, 1000); }).then(function () { return uploadPart(number, tries - 1); });
+          });
+      }
+      function worker() {
+        var next = todo.shift();
+        if (next === undefined) return Promise.resolve();
+        return uploadPart(next, PART_TRIES).then(worker);
+      }
+      var workers = [];
+      for (var i = 0; i < Math.min(PARALLEL_PARTS, todo.length || 1); i++) workers.push(worker());
+      return Promise.all(workers).then(function () { return ""; });
+    });
+  };
+
+  Upload.prototype.poll = function () {
+    var self = this;
+    return api("GET", self.grant.status_url).then(function (state) {
+      if (state.status === "accepted") {
+        self.bar.value = 100;
+        self.setState("done", "Done: accepted.");
+        refreshList();
+        return null;
+      }
+      if (state.status === "refused") {
+        self.setState("refused", "Refused: " + state.reason);
+        refreshList();
+        return null;
+      }
+      return new Promise(function (r) { setTimeout(r, POLL_MS); }).then(function () { return self.poll(); });
+    });
+  };
+
+  Upload.prototype.cancel = function () {
+    var self = this;
+    self.cancelled = true;
+    self.requests.forEach(function (xhr) { xhr.abort(); });
+    self.requests = [];
+    localStorage.removeItem(resumeKey(self.file));
+    var grant = self.grant;
+    self.grant = null;
+    self.setState("cancelled", "Cancelled.");
+    if (grant && grant.abort_url) api("POST", grant.abort_url).catch(function () { return null; });
+  };
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var input = form.querySelector("input[type=file]");
+    var files = Array.prototype.slice.call(input.files);
+    var details = new FormData(form);
+    details.delete("files");
+    var problems = [];
+    if (!files.length) problems.push("Choose at least one file.");
+    if (!form.querySelector("[name=confirmed_no_identifying_info]").checked ||
+        !form.querySelector("[name=confirmed_consent_on_file]").checked) {
+      problems.push("Confirm both points of the privacy checklist.");
+    }
+    showFieldErrors(problems.length && !files.length ? { files: ["Choose at least one file."] } : {});
+    showSummary(problems);
+    if (problems.length) return;
+    files.forEach(function (file) { new Upload(file, details).start(); });
+    input.value = "";
+  });
+})();

@@ -1,0 +1,385 @@
+"""What an uploaded file really is, and whether the district accepts it.
+
+Pure checks on bytes: the type from the content (libmagic through python-magic, never the name),
+the family it belongs to, image re-encoding without metadata, SVG scripts, and a clamd client
+speaking the INSTREAM protocol. Storage and statuses live in ``artifact_services``.
+"""
+
+import io
+import re
+import socket
+import struct
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+import magic
+from django.conf import settings
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+DOCUMENT = "document"
+IMAGE = "image"
+VIDEO = "video"
+AUDIO = "audio"
+FAMILIES = (DOCUMENT, IMAGE, VIDEO, AUDIO)
+FAMILY_LABELS = {
+    DOCUMENT: "documents (PDF, office files, text)",
+    IMAGE: "images",
+    VIDEO: "video",
+    AUDIO: "audio",
+}
+
+OFFICE_TYPES = {
+    "application/msword",
+    "application/vnd.ms-excel",
+    "application/vnd.ms-powerpoint",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.oasis.opendocument.presentation",
+}
+TYPE_FAMILIES: dict[str, str] = {
+    "application/pdf": DOCUMENT,
+    "text/plain": DOCUMENT,
+    "text/csv": DOCUMENT,
+    "application/csv": DOCUMENT,
+    "text/rtf": DOCUMENT,
+    "application/rtf": DOCUMENT,
+    **{t: DOCUMENT for t in OFFICE_TYPES},
+    "image/jpeg": IMAGE,
+    "image/png": IMAGE,
+    "image/gif": IMAGE,
+    "image/webp": IMAGE,
+    "image/tiff": IMAGE,
+    "image/bmp": IMAGE,
+    "image/x-ms-bmp": IMAGE,
+    "image/svg+xml": IMAGE,
+    "video/mp4": VIDEO,
+    "video/quicktime": VIDEO,
+    "video/webm": VIDEO,
+    "video/x-msvideo": VIDEO,
+    "video/x-matroska": VIDEO,
+    "video/mpeg": VIDEO,
+    "video/3gpp": VIDEO,
+    "audio/mpeg": AUDIO,
+    "audio/x-wav": AUDIO,
+    "audio/wav": AUDIO,
+    "audio/ogg": AUDIO,
+    "audio/mp4": AUDIO,
+    "audio/x-m4a": AUDIO,
+    "audio/aac": AUDIO,
+    "audio/flac": AUDIO,
+    "audio/x-flac": AUDIO,
+    "audio/webm": AUDIO,
+}
+# Raster images Pillow re-encodes; the value is the format written back.
+REENCODE_FORMATS = {
+    "image/jpeg": ("JPEG", "image/jpeg", ".jpg"),
+    "image/png": ("PNG", "image/png", ".png"),
+    "image/gif": ("PNG", "image/png", ".png"),
+    "image/webp": ("WEBP", "image/webp", ".webp"),
+    "image/tiff": ("PNG", "image/png", ".png"),
+    "image/bmp": ("PNG", "image/png", ".png"),
+    "image/x-ms-bmp": ("PNG", "image/png", ".png"),
+}
+# Shown in the browser when opened; every other type is sent as an attachment (SVG never inline).
+INLINE_SAFE_TYPES = {
+    "image/jpeg",
+    "image/png",
+    "image/webp",
+    "application/pdf",
+    "video/mp4",
+    "video/webm",
+    "audio/mpeg",
+    "audio/ogg",
+    "audio/wav",
+    "audio/x-wav",
+}
+# What the upload form accepts by name, only to refuse early what can never pass.
+EXTENSIONS: dict[str, str] = {
+    **{e: DOCUMENT for e in "pdf txt csv rtf doc docx xls xlsx ppt pptx odt ods odp".split()},
+    **{e: IMAGE for e in "jpg jpeg png gif webp tif tiff bmp svg".split()},
+    **{e: VIDEO for e in "mp4 m4v mov webm avi mkv mpeg mpg 3gp".split()},
+    **{e: AUDIO for e in "mp3 wav ogg oga m4a aac flac weba".split()},
+}
+TYPE_NAMES = {
+    "text/html": "an HTML web page",
+    "application/x-executable": "a program",
+    "application/x-dosexec": "a Windows program",
+    "application/x-sharedlib": "a program library",
+    "application/zip": "a ZIP archive",
+    "application/x-7z-compressed": "a 7-Zip archive",
+    "application/x-rar": "a RAR archive",
+    "application/javascript": "a script",
+    "text/x-shellscript": "a shell script",
+    "application/x-shockwave-flash": "a Flash file",
+    "application/octet-stream": "a file of unknown type",
+}
+_ZIP_OFFICE = {
+    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+_SVG_ACTIVE = re.compile(
+    rb"<\s*script|\son[a-z]+\s*=|javascript\s*:|<\s*foreignObject|<!ENTITY|xlink:href\s*=\s*[\"']\s*data:",
+    re.IGNORECASE,
+)
+SVG_MAX_BYTES = 5 * 1024 * 1024
+
+
+class ArtifactRefused(Exception):
+    """The file cannot be accepted; the message tells the educator why and what to do."""
+
+
+def human_size(size: int | None) -> str:
+    if size is None:
+        return "unknown size"
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{int(value)} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"
+
+
+def max_artifact_bytes() -> int:
+    return settings.ARTIFACT_MAX_BYTES
+
+
+def allowed_families(accepts: str | None) -> tuple[str, ...]:
+    """The families a file may belong to: the district's, narrowed by the evidence type's."""
+    district_families = tuple(getattr(settings, "ARTIFACT_ALLOWED_FAMILIES", FAMILIES))
+    if accepts in (None, "", "any"):
+        return district_families
+    if accepts == "link":
+        return ()
+    return tuple(f for f in district_families if f == accepts)
+
+
+def families_text(families: Iterable[str]) -> str:
+    labels = [FAMILY_LABELS[f] for f in families]
+    return ", ".join(labels) if labels else "links only"
+
+
+def safe_file_name(name: str) -> str:
+    """A storage-safe version of the browser's file name; refuse names that carry folders."""
+    if not name or not name.strip():
+        raise ArtifactRefused("The file has no name.")
+    if any(ord(ch) < 32 for ch in name):
+        raise ArtifactRefused("The file name contains control characters; rename the file.")
+    parts = re.split(r"[\\/]", name)
+    if len(parts) > 1 or name.strip() in (".", ".."):
+        raise ArtifactRefused(
+            f"The file name “{name[:120]}” contains folder parts (/ or \\ or ..); "
+            "choose the file itself, with a plain name."
+        )
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_name).strip(".-")
+    cleaned = re.sub(r"\.{2,}", ".", cleaned)
+    stem, dot, ext = cleaned.rpartition(".")
+    if not dot:
+        stem, ext = cleaned, ""
+    stem = stem[:80] or "file"
+    return f"{stem}.{ext[:10].lower()}" if ext else stem
+
+
+def extension_of(name: str) -> str:
+    return PurePosixPath(name).suffix.lower().lstrip(".")
+
+
+def check_declared(*, name: str, size: int | None, accepts: str | None) -> str:
+    """Refuse before any byte moves what can never pass; return the safe file name."""
+    safe = safe_file_name(name)
+    families = allowed_families(accepts)
+    if not families:
+        raise ArtifactRefused("This evidence type takes a link, not a file.")
+    if size is None:
+        raise ArtifactRefused("The browser did not say how large the file is.")
+    if size <= 0:
+        raise ArtifactRefused(f"“{name}” is empty (0 bytes); choose the file again.")
+    limit = max_artifact_bytes()
+    if size > limit:
+        raise ArtifactRefused(
+            f"“{name}” is {human_size(size)}; the largest file accepted is {human_size(limit)}."
+        )
+    family = EXTENSIONS.get(extension_of(safe))
+    if family is None:
+        raise ArtifactRefused(
+            f"Files like “{name}” are not accepted. Accepted here: {families_text(families)}."
+        )
+    if family not in families:
+        raise ArtifactRefused(
+            f"“{name}” looks like {FAMILY_LABELS[family]}; this evidence accepts "
+            f"{families_text(families)}."
+        )
+    return safe
+
+
+def detect_type(head: bytes, *, name: str = "", open_zip=None) -> str:
+    """The MIME type decided from the first bytes; ZIP containers are looked into for office."""
+    detected = magic.from_buffer(head, mime=True) or "application/octet-stream"
+    if detected in ("application/zip", "application/octet-stream") and open_zip is not None:
+        office = _office_type(open_zip)
+        if office:
+            return office
+    if detected == "image/svg" or (detected in ("text/xml", "application/xml") and b"<svg" in head):
+        return "image/svg+xml"
+    return detected
+
+
+def _office_type(open_zip) -> str | None:
+    try:
+        with zipfile.ZipFile(open_zip()) as archive:
+            names = archive.namelist()
+            if "[Content_Types].xml" in names:
+                for prefix, mime in _ZIP_OFFICE.items():
+                    if any(n.startswith(prefix) for n in names):
+                        return mime
+            if "mimetype" in names:
+                declared = archive.read("mimetype").decode("ascii", "ignore").strip()
+                if declared in OFFICE_TYPES:
+                    return declared
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return None
+    return None
+
+
+def check_family(*, mime: str, name: str, accepts: str | None) -> str:
+    """Refuse a type the district or evidence type does not accept; return its family."""
+    family = TYPE_FAMILIES.get(mime)
+    families = allowed_families(accepts)
+    claimed = EXTENSIONS.get(extension_of(name))
+    what = TYPE_NAMES.get(mime, f"a file of type {mime}")
+    if family is None:
+        named = f", though it is named like {FAMILY_LABELS[claimed]}" if claimed else ""
+        raise ArtifactRefused(
+            f"“{name}” is really {what}{named}. That type is not accepted; accepted here: "
+            f"{families_text(families)}."
+        )
+    if family not in families:
+        raise ArtifactRefused(
+            f"“{name}” is {FAMILY_LABELS[family]}; this evidence accepts {families_text(families)}."
+        )
+    # Audio in an MP4/WebM container is often reported as video; both play the same way.
+    if claimed is not None and claimed != family and {claimed, family} != {AUDIO, VIDEO}:
+        raise ArtifactRefused(
+            f"“{name}” is named like {FAMILY_LABELS[claimed]}, but its content is "
+            f"{FAMILY_LABELS[family]} ({mime}). Rename it to match what it is, or choose the "
+            "right file."
+        )
+    return family
+
+
+def check_svg(data: bytes, *, name: str) -> None:
+    if len(data) > SVG_MAX_BYTES:
+        raise ArtifactRefused(
+            f"“{name}”: SVG drawings over {human_size(SVG_MAX_BYTES)} are refused."
+        )
+    match = _SVG_ACTIVE.search(data)
+    if match:
+        found = match.group(0).decode("ascii", "replace").strip("<= \"'")
+        raise ArtifactRefused(
+            f"“{name}” is an SVG drawing that contains active content ({found}); scripts and "
+            "embedded pages are not allowed. Export it as PNG or PDF instead."
+        )
+
+
+@dataclass
+class CleanImage:
+    data: bytes
+    content_type: str
+    extension: str
+    thumbnail: bytes
+    width: int
+    height: int
+
+
+def max_image_pixels() -> int:
+    return getattr(settings, "ARTIFACT_MAX_IMAGE_PIXELS", 50_000_000)
+
+
+def reencode_image(data: bytes, *, mime: str, name: str) -> CleanImage:
+    """Decode with bomb protection, apply the EXIF orientation, write back without metadata."""
+    fmt, out_type, extension = REENCODE_FORMATS[mime]
+    limit = max_image_pixels()
+    bomb = ArtifactRefused(
+        f"“{name}” declares an image far larger than its file (a “decompression bomb”); "
+        f"images up to {limit // 1_000_000} megapixels are accepted."
+    )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            width, height = image.size
+            if width * height > limit:
+                raise bomb
+            image.load()
+            image = ImageOps.exif_transpose(image)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise bomb from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ArtifactRefused(f"“{name}” is damaged or not a readable image ({exc}).") from exc
+    if fmt == "JPEG":
+        mode = "RGB"
+    elif image.mode in ("RGB", "RGBA", "L", "LA"):
+        mode = image.mode
+    else:
+        mode = "RGBA"
+    if image.mode != mode:
+        image = image.convert(mode)
+    # A fresh image from the pixels alone: no EXIF, GPS, XMP, comments or ICC text survive.
+    clean = Image.frombytes(mode, image.size, image.tobytes())
+    out = io.BytesIO()
+    options = {"quality": 90, "optimize": True} if fmt in ("JPEG", "WEBP") else {"optimize": True}
+    clean.save(out, format=fmt, **options)
+    thumb = clean.convert("RGB")
+    thumb.thumbnail((480, 480))
+    thumb_out = io.BytesIO()
+    thumb.save(thumb_out, format="JPEG", quality=80)
+    return CleanImage(
+        data=out.getvalue(),
+        content_type=out_type,
+        extension=extension,
+        thumbnail=thumb_out.getvalue(),
+        width=clean.width,
+        height=clean.height,
+    )
+
+
+class ClamdError(Exception):
+    """The scanner could not be reached or answered with an error; the check is retried."""
+
+
+def clamd_scan(chunks: Iterable[bytes], *, host: str, port: int, timeout: float = 60.0) -> str:
+    """Stream bytes to clamd with INSTREAM; return "" when clean, else the signature found.
+
+    Protocol: ``zINSTREAM\\0``, then chunks each prefixed by their length as a 4-byte big-endian
+    integer, then a zero length; clamd answers ``stream: OK`` or ``stream: <name> FOUND``.
+    """
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as conn:
+            conn.sendall(b"zINSTREAM\0")
+            for chunk in chunks:
+                for start in range(0, len(chunk), 1 << 20):
+                    piece = chunk[start : start + (1 << 20)]
+                    conn.sendall(struct.pack("!L", len(piece)) + piece)
+            conn.sendall(struct.pack("!L", 0))
+            reply = b""
+            while not reply.endswith(b"\0"):
+                data = conn.recv(4096)
+                if not data:
+                    break
+                reply += data
+    except OSError as exc:
+        raise ClamdError(f"The virus scanner at {host}:{port} could not be reached: {exc}") from exc
+    text = reply.rstrip(b"\0").decode("utf-8", "replace").strip()
+    if text.endswith("OK"):
+        return ""
+    if text.endswith("FOUND"):
+        return text.removeprefix("stream:").removesuffix("FOUND").strip()
+    raise ClamdError(f"The virus scanner answered: {text or 'nothing'}")
