@@ -1,0 +1,111 @@
+"""Awards: the certificate and verifiable badge an educator receives for an earned submission."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from accounts.models import District
+from credentials.models import MicroCredential
+from submissions.models import Submission
+
+# A BitstringStatusList is at least 16 KB uncompressed (131,072 entries) for group privacy.
+STATUS_LIST_SIZE = 131072
+
+
+class StatusList(models.Model):
+    """A district's revocation list; ``credential`` is the signed BitstringStatusListCredential."""
+
+    district = models.OneToOneField(District, on_delete=models.CASCADE, related_name="status_list")
+    next_index = models.PositiveIntegerField(default=0)
+    credential = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Status list of {self.district}"
+
+
+class Award(models.Model):
+    """Exactly one per earned submission (the unique submission is the idempotency key)."""
+
+    class State(models.TextChoices):
+        PREPARING = "preparing", "Being prepared"
+        ISSUED = "issued", "Issued"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="awards")
+    submission = models.OneToOneField(Submission, on_delete=models.PROTECT, related_name="award")
+    educator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="awards"
+    )
+    microcredential = models.ForeignKey(
+        MicroCredential, on_delete=models.PROTECT, related_name="awards"
+    )
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PREPARING)
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+    status_list_index = models.PositiveIntegerField()
+    recipient_salt = models.CharField(max_length=64)
+    # The signed OpenBadgeCredential, kept byte-stable: it is what the educator holds.
+    credential = models.JSONField(default=dict, blank=True)
+    certificate_key = models.CharField(max_length=300, blank=True)
+    badge_png_key = models.CharField(max_length=300, blank=True)
+    badge_svg_key = models.CharField(max_length=300, blank=True)
+    ob2_png_key = models.CharField(max_length=300, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revocation_reason = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "status_list_index"], name="unique_award_status_index"
+            )
+        ]
+        indexes = [models.Index(fields=["educator", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.microcredential.title} — {self.educator}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def verification_status(self) -> str:
+        if self.is_revoked:
+            return "revoked"
+        if self.is_expired:
+            return "expired"
+        if self.state != self.State.ISSUED:
+            return "preparing"
+        return "valid"
+
+    def storage_key(self, name: str) -> str:
+        """Deterministic object keys: the same award always writes the same files."""
+        return f"badges/{self.district.slug}/{self.uuid}/{name}"
+
+
+class Portfolio(models.Model):
+    """An educator's opt-in public page of their awards (unpublished: 404)."""
+
+    educator = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="badge_portfolio"
+    )
+    slug = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    published = models.BooleanField(default=False)
+    headline = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Portfolio of {self.educator}"

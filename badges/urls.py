@@ -1,5 +1,35 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "badges"
 
-urlpatterns: list = []
+urlpatterns = [
+    # Public: verification, the credential documents, the issuer's DID and status list.
+    path("verify/<uuid:award_uuid>/", views.verify, name="verify"),
+    path("verify/<uuid:award_uuid>/credential.json", views.credential_json, name="credential"),
+    path("verify/<uuid:award_uuid>/badge.png", views.badge_png, name="badge_png"),
+    path("verify/<uuid:award_uuid>/badge.svg", views.badge_svg, name="badge_svg"),
+    path("verify/<uuid:award_uuid>/badge-ob2.png", views.ob2_png, name="ob2_png"),
+    path("ob2/assertions/<uuid:award_uuid>.json", views.ob2_assertion, name="ob2_assertion"),
+    path("ob2/badge-classes/<int:pk>.json", views.ob2_badge_class, name="ob2_badge_class"),
+    path("ob2/issuers/<slug:slug>.json", views.ob2_issuer, name="ob2_issuer"),
+    path("districts/<slug:slug>/did.json", views.did_document, name="did"),
+    path("districts/<slug:slug>/status/revocation.json", views.status_list, name="status_list"),
+    path("portfolio/<uuid:slug>/", views.public_portfolio, name="public_portfolio"),
+    # Signed in: the educator's portfolio and downloads; a district admin's revocation.
+    path("badges/", views.portfolio, name="portfolio"),
+    path("badges/portfolio/", views.portfolio_settings, name="portfolio_settings"),
+    path(
+        "badges/awards/<uuid:award_uuid>/download/<str:kind>/",
+        views.award_download,
+        name="award_download",
+    ),
+    path(
+        "badges/submissions/<int:submission_id>/progress/",
+        views.issuance_progress,
+        name="issuance_progress",
+    ),
+    path("badges/district/", views.district_awards, name="district_awards"),
+    path("badges/district/<uuid:award_uuid>/revoke/", views.revoke, name="revoke"),
+]

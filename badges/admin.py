@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from .models import Award, Portfolio, StatusList
+
+
+@admin.register(Award)
+class AwardAdmin(admin.ModelAdmin):
+    list_display = ["uuid", "educator", "microcredential", "district", "state", "issued_at"]
+    list_filter = ["district", "state"]
+    search_fields = ["uuid", "educator__email", "microcredential__title"]
+    readonly_fields = ["uuid", "credential", "status_list_index", "recipient_salt"]
+    raw_id_fields = ["submission", "educator", "microcredential", "revoked_by"]
+
+
+@admin.register(StatusList)
+class StatusListAdmin(admin.ModelAdmin):
+    list_display = ["district", "next_index", "updated_at"]
+    readonly_fields = ["credential"]
+
+
+@admin.register(Portfolio)
+class PortfolioAdmin(admin.ModelAdmin):
+    list_display = ["educator", "published", "updated_at"]

@@ -1,0 +1,108 @@
+"""The PDF certificate: a Django template (auto-escaped) rendered by WeasyPrint.
+
+The URL fetcher given to WeasyPrint serves our own static files from disk and ``data:`` URLs,
+and refuses everything else (``file:``, http(s) to anywhere, link-local metadata addresses):
+a name or title typed by a person can never make the renderer read a file or call the network.
+"""
+
+import base64
+import io
+import mimetypes
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .images import HEX_COLOR
+from .models import Award
+from .open_badges import absolute
+
+
+class StaticOnlyURLFetcher(URLFetcher):
+    """Serve ``<SITE_URL>/static/...`` from local files and ``data:``; refuse the rest."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=("data", "http", "https"), fail_on_errors=False)
+        self.refused: list[str] = []
+        self.served: list[str] = []
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        if url.startswith("data:"):
+            self.served.append(url[:40])
+            return super().fetch(url, headers)
+        static_prefix = f"{settings.SITE_URL}{settings.STATIC_URL}"
+        if url.startswith(static_prefix):
+            relative = url[len(static_prefix) :].split("?")[0].split("#")[0]
+            path = finders.find(relative) if ".." not in relative else None
+            if path:
+                self.served.append(url)
+                mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
+                with open(path, "rb") as handle:
+                    body = handle.read()
+                return URLFetcherResponse(url, body, {"Content-Type": mime})
+        self.refused.append(url)
+        raise ValueError(f"Refused to fetch {url}: certificates load only our static files.")
+
+
+def data_url(content: bytes, mime: str) -> str:
+    return f"data:{mime};base64,{base64.b64encode(content).decode()}"
+
+
+def qr_code_data_url(text: str) -> str:
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=1)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return data_url(buffer.getvalue(), "image/svg+xml")
+
+
+def _logo_data_url(award: Award) -> str | None:
+    logo = award.district.logo
+    if not logo:
+        return None
+    try:
+        with default_storage.open(logo.name, "rb") as handle:
+            content = handle.read()
+    except OSError:
+        return None
+    mime = mimetypes.guess_type(logo.name)[0] or "image/png"
+    return data_url(content, mime) if mime.startswith("image/") else None
+
+
+def _checked_color(color: str, fallback: str) -> str:
+    return color if HEX_COLOR.fullmatch(color or "") else fallback
+
+
+def certificate_context(award: Award) -> dict:
+    verify_url = absolute(reverse("badges:verify", kwargs={"award_uuid": award.uuid}))
+    district = award.district
+    return {
+        "primary_color": _checked_color(district.primary_color, "#1f4e79"),
+        "secondary_color": _checked_color(district.secondary_color, "#f2b134"),
+        "award": award,
+        "district": district,
+        "educator_name": award.educator.display_name,
+        "microcredential": award.microcredential,
+        "verify_url": verify_url,
+        "qr_code": qr_code_data_url(verify_url),
+        "logo": _logo_data_url(award),
+        "stylesheet": f"{settings.SITE_URL}{settings.STATIC_URL}badges/certificate.css",
+    }
+
+
+def certificate_html(award: Award) -> str:
+    return render_to_string("badges/certificate.html", certificate_context(award))
+
+
+def render_pdf(html: str, fetcher: StaticOnlyURLFetcher | None = None) -> bytes:
+    fetcher = fetcher or StaticOnlyURLFetcher()
+    return HTML(string=html, base_url=settings.SITE_URL, url_fetcher=fetcher).write_pdf()
+
+
+def certificate_pdf(award: Award) -> bytes:
+    return render_pdf(certificate_html(award))

@@ -1,0 +1,128 @@
+"""Each district's Ed25519 signing keys, kept as files under ``settings.BADGE_KEYS_DIR``.
+
+Keys stay out of the database (and so out of every database dump). A district's directory holds
+one PEM file per key, named by its key id; the newest signs, and every key stays published in the
+district's DID document so credentials signed before a rotation keep verifying.
+"""
+
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    load_pem_private_key,
+)
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.models import District
+
+from .proofs import DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT, multikey_from_public_key
+
+_KEY_FILE = re.compile(r"^(key-\d{14}-[0-9a-f]{8})\.pem$")
+
+
+class SigningKeyMissing(Exception):
+    """The district has no signing key yet (run ``manage.py badge_keys``)."""
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    key_id: str
+    private_key: Ed25519PrivateKey
+
+    @property
+    def public_key(self) -> Ed25519PublicKey:
+        return self.private_key.public_key()
+
+    @property
+    def public_key_multibase(self) -> str:
+        return multikey_from_public_key(self.public_key)
+
+
+def _district_dir(district: District) -> Path:
+    return Path(settings.BADGE_KEYS_DIR) / district.slug
+
+
+def district_did(district: District) -> str:
+    """``did:web:<host>:districts:<slug>``; a port is percent-encoded as did:web requires."""
+    host = urlsplit(settings.SITE_URL).netloc
+    return f"did:web:{quote(host, safe='')}:districts:{district.slug}"
+
+
+def verification_method_id(district: District, key_id: str) -> str:
+    return f"{district_did(district)}#{key_id}"
+
+
+def district_keys(district: District) -> list[SigningKey]:
+    """Every key of the district, oldest first."""
+    directory = _district_dir(district)
+    if not directory.is_dir():
+        return []
+    keys = []
+    for path in sorted(directory.iterdir()):
+        match = _KEY_FILE.match(path.name)
+        if match:
+            private_key = load_pem_private_key(path.read_bytes(), password=None)
+            if isinstance(private_key, Ed25519PrivateKey):
+                keys.append(SigningKey(key_id=match.group(1), private_key=private_key))
+    return keys
+
+
+def current_key(district: District) -> SigningKey:
+    keys = district_keys(district)
+    if not keys:
+        raise SigningKeyMissing(f"{district.name} has no badge signing key yet.")
+    return keys[-1]
+
+
+def key_generate(district: District) -> SigningKey:
+    """Create a new signing key for the district; it signs from now on (a rotation)."""
+    directory = _district_dir(district)
+    directory.mkdir(parents=True, exist_ok=True)
+    os.chmod(directory, 0o700)
+    key_id = f"key-{timezone.now():%Y%m%d%H%M%S}-{secrets.token_hex(4)}"
+    private_key = Ed25519PrivateKey.generate()
+    pem = private_key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+    path = directory / f"{key_id}.pem"
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(pem)
+    return SigningKey(key_id=key_id, private_key=private_key)
+
+
+def key_ensure(district: District) -> SigningKey:
+    """The district's current key, generating the first one if it has none."""
+    try:
+        return current_key(district)
+    except SigningKeyMissing:
+        return key_generate(district)
+
+
+def did_document(district: District) -> dict:
+    """The DID document served at ``/districts/<slug>/did.json``: every key as a Multikey."""
+    did = district_did(district)
+    methods = [
+        {
+            "id": verification_method_id(district, key.key_id),
+            "type": "Multikey",
+            "controller": did,
+            "publicKeyMultibase": key.public_key_multibase,
+        }
+        for key in district_keys(district)
+    ]
+    method_ids = [method["id"] for method in methods]
+    return {
+        "@context": [DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT],
+        "id": did,
+        "verificationMethod": methods,
+        "assertionMethod": method_ids,
+        "authentication": method_ids,
+    }

@@ -1,0 +1,301 @@
+"""The documents of an award: the OB 3.0 OpenBadgeCredential, the district's revocation status
+list credential, and the OB 2.0 hosted Issuer, BadgeClass and Assertion."""
+
+import base64
+import gzip
+import hashlib
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.urls import reverse
+
+from accounts.models import District
+from credentials.models import MicroCredential
+
+from . import keys, proofs
+from .models import STATUS_LIST_SIZE, Award
+
+OB3_SCHEMA_URL = (
+    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+)
+OB2_CONTEXT = "https://w3id.org/openbadges/v2"
+# Stable namespace for achievement ids derived from a catalog entry's lineage and version.
+_ACHIEVEMENT_NAMESPACE = uuid.UUID("0f6f5b7e-3c55-4a3e-9f0a-6c1f0c2b7a41")
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def timestamp(moment: datetime) -> str:
+    """XML Schema dateTimeStamp in UTC, whole seconds (what VC 2.0 and OB expect)."""
+    from datetime import UTC
+
+    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def identity_hash(email: str, salt: str) -> str:
+    return "sha256$" + hashlib.sha256((email.strip().lower() + salt).encode()).hexdigest()
+
+
+def status_list_url(district: District) -> str:
+    return absolute(reverse("badges:status_list", kwargs={"slug": district.slug}))
+
+
+def achievement_id(microcredential: MicroCredential) -> str:
+    name = f"{microcredential.lineage}:{microcredential.version}"
+    return f"urn:uuid:{uuid.uuid5(_ACHIEVEMENT_NAMESPACE, name)}"
+
+
+def _number(value: Decimal) -> float | int:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def criteria_narrative(microcredential: MicroCredential) -> str:
+    lines = []
+    if microcredential.submission_guidelines:
+        lines.append(microcredential.submission_guidelines.strip())
+    rubric = getattr(microcredential, "rubric", None)
+    if rubric is not None:
+        criteria = list(rubric.criteria.all())
+        if criteria:
+            lines.append("Scored by a panel of peer reviewers against the rubric:")
+            lines.extend(f"- {criterion.title}" for criterion in criteria)
+    if not lines:
+        lines.append("Completed a plan, implementation, impact evidence and reflection.")
+    return "\n".join(lines)
+
+
+def _alignments(award: Award) -> list[dict]:
+    microcredential = award.microcredential
+    catalog_url = absolute(reverse("credentials:detail", kwargs={"pk": microcredential.pk}))
+    alignments = [
+        {
+            "type": ["Alignment"],
+            "targetName": microcredential.title,
+            "targetDescription": microcredential.competency,
+            "targetUrl": catalog_url,
+            "targetType": "ceasn:Competency",
+        }
+    ]
+    for goal in award.submission.plan.district_goals.all():
+        alignments.append(
+            {
+                "type": ["Alignment"],
+                "targetName": goal.title,
+                "targetDescription": goal.description or goal.title,
+                "targetUrl": f"{catalog_url}#district-goal-{goal.pk}",
+                "targetType": "ext:DistrictGoal",
+            }
+        )
+    return alignments
+
+
+def achievement(award: Award) -> dict:
+    microcredential = award.microcredential
+    document = {
+        "id": achievement_id(microcredential),
+        "type": ["Achievement"],
+        "achievementType": "MicroCredential",
+        "name": microcredential.title,
+        "description": microcredential.competency,
+        "criteria": {"narrative": criteria_narrative(microcredential)},
+        "alignment": _alignments(award),
+        "image": {
+            "id": absolute(reverse("badges:badge_png", kwargs={"award_uuid": award.uuid})),
+            "type": "Image",
+        },
+        "creator": issuer_profile(award.district),
+        "inLanguage": "en",
+    }
+    if microcredential.pd_points:
+        document["creditsAvailable"] = _number(microcredential.pd_points)
+    if microcredential.tag_list:
+        document["tag"] = microcredential.tag_list
+    return document
+
+
+def issuer_profile(district: District) -> dict:
+    return {
+        "id": keys.district_did(district),
+        "type": ["Profile"],
+        "name": district.name,
+        "url": settings.SITE_URL,
+    }
+
+
+def evidence(award: Award) -> list[dict]:
+    microcredential = award.microcredential
+    evidence_names = ", ".join(t.name for t in microcredential.evidence_types.all())
+    narrative = (
+        "The educator wrote a plan (overview, basis of knowledge, implementation and impact "
+        "measures), carried it out, and submitted evidence of its impact and a reflection; "
+        "a review panel scored it against the rubric and found it met the standard."
+    )
+    if evidence_names:
+        narrative += f" Evidence types: {evidence_names}."
+    return [
+        {
+            "id": absolute(reverse("badges:verify", kwargs={"award_uuid": award.uuid})),
+            "type": ["Evidence"],
+            "name": f"Reviewed submission for {microcredential.title}",
+            "narrative": narrative,
+        }
+    ]
+
+
+def open_badge_credential(award: Award) -> dict:
+    """The unsigned OB 3.0 OpenBadgeCredential (VC 2.0) of ``award``."""
+    district = award.district
+    status_url = status_list_url(district)
+    microcredential = award.microcredential
+    hours = _number(microcredential.estimated_hours)
+    credential = {
+        "@context": [proofs.VC_V2_CONTEXT, proofs.OB_V3_CONTEXT],
+        "id": f"urn:uuid:{award.uuid}",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": microcredential.title,
+        "description": (
+            f"{district.name} awards this micro-credential for demonstrated competency: "
+            f"{microcredential.competency} ({hours} hours of professional learning)."
+        ),
+        "issuer": issuer_profile(district),
+        "validFrom": timestamp(award.issued_at),
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "hashed": True,
+                    "identityHash": identity_hash(award.educator.email, award.recipient_salt),
+                    "identityType": "emailAddress",
+                    "salt": award.recipient_salt,
+                }
+            ],
+            "achievement": achievement(award),
+        },
+        "evidence": evidence(award),
+        "credentialStatus": {
+            "id": f"{status_url}#{award.status_list_index}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": str(award.status_list_index),
+            "statusListCredential": status_url,
+        },
+        "credentialSchema": [{"id": OB3_SCHEMA_URL, "type": "1EdTechJsonSchemaValidator2019"}],
+    }
+    if award.expires_at is not None:
+        credential["validUntil"] = timestamp(award.expires_at)
+    return credential
+
+
+def sign_for_district(district: District, document: dict, *, created: datetime) -> dict:
+    key = keys.key_ensure(district)
+    return proofs.sign(
+        document,
+        private_key=key.private_key,
+        verification_method=keys.verification_method_id(district, key.key_id),
+        created=timestamp(created),
+    )
+
+
+def encoded_list(revoked_indexes: set[int], size: int = STATUS_LIST_SIZE) -> str:
+    """Multibase base64url (no padding) of the GZIP-compressed bitstring; index 0 is the
+    left-most bit of the first byte, as the Bitstring Status List spec orders them."""
+    bits = bytearray(size // 8)
+    for index in revoked_indexes:
+        bits[index // 8] |= 0x80 >> (index % 8)
+    compressed = gzip.compress(bytes(bits), mtime=0)
+    return "u" + base64.urlsafe_b64encode(compressed).decode().rstrip("=")
+
+
+def decode_list(encoded: str) -> bytes:
+    body = encoded[1:]
+    return gzip.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+
+
+def status_list_credential(district: District, revoked_indexes: set[int], *, now) -> dict:
+    url = status_list_url(district)
+    document = {
+        "@context": [proofs.VC_V2_CONTEXT],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": keys.district_did(district),
+        "validFrom": timestamp(now),
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encoded_list(revoked_indexes),
+        },
+    }
+    return sign_for_district(district, document, created=now)
+
+
+# --- Open Badges 2.0 (hosted verification) --------------------------------------------------
+
+
+def ob2_issuer(district: District) -> dict:
+    email = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return {
+        "@context": OB2_CONTEXT,
+        "type": "Issuer",
+        "id": absolute(reverse("badges:ob2_issuer", kwargs={"slug": district.slug})),
+        "name": district.name,
+        "url": settings.SITE_URL,
+        "email": email,
+    }
+
+
+def ob2_badge_class(microcredential: MicroCredential, *, image_url: str) -> dict:
+    return {
+        "@context": OB2_CONTEXT,
+        "type": "BadgeClass",
+        "id": absolute(reverse("badges:ob2_badge_class", kwargs={"pk": microcredential.pk})),
+        "name": microcredential.title,
+        "description": microcredential.competency,
+        "image": image_url,
+        "criteria": {
+            "id": absolute(reverse("credentials:detail", kwargs={"pk": microcredential.pk})),
+            "narrative": criteria_narrative(microcredential),
+        },
+        "issuer": absolute(
+            reverse("badges:ob2_issuer", kwargs={"slug": microcredential.district.slug})
+        ),
+        "tags": microcredential.tag_list,
+    }
+
+
+def ob2_assertion(award: Award) -> dict:
+    document = {
+        "@context": OB2_CONTEXT,
+        "type": "Assertion",
+        "id": absolute(reverse("badges:ob2_assertion", kwargs={"award_uuid": award.uuid})),
+        "recipient": {
+            "type": "email",
+            "hashed": True,
+            "salt": award.recipient_salt,
+            "identity": identity_hash(award.educator.email, award.recipient_salt),
+        },
+        "badge": absolute(
+            reverse("badges:ob2_badge_class", kwargs={"pk": award.microcredential_id})
+        ),
+        "verification": {"type": "HostedBadge"},
+        "issuedOn": timestamp(award.issued_at),
+        "image": absolute(reverse("badges:ob2_png", kwargs={"award_uuid": award.uuid})),
+        "evidence": [
+            {
+                "id": absolute(reverse("badges:verify", kwargs={"award_uuid": award.uuid})),
+                "narrative": evidence(award)[0]["narrative"],
+            }
+        ],
+    }
+    if award.expires_at is not None:
+        document["expires"] = timestamp(award.expires_at)
+    if award.is_revoked:
+        document["revoked"] = True
+        document["revocationReason"] = award.revocation_reason
+    return document

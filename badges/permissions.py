@@ -1,0 +1,40 @@
+"""Object-level access to awards: anything of another district is a 404."""
+
+from django.http import Http404
+
+from accounts.models import Role, User
+from accounts.permissions import require_role
+from submissions.models import Submission
+
+from .models import Award
+from .selectors import awards_for_district, awards_for_educator
+
+
+def get_award_for_user(user: User, award_uuid) -> Award:
+    """The signed-in educator's own award (another person's or district's: 404)."""
+    require_role(user, Role.EDUCATOR)
+    award = awards_for_educator(user).filter(uuid=award_uuid).first()
+    if award is None:
+        raise Http404("No such award.")
+    return award
+
+
+def get_award_for_admin(user: User, award_uuid) -> Award:
+    """An award of the district admin's own district (else 404)."""
+    require_role(user, Role.DISTRICT_ADMIN)
+    award = awards_for_district(user).filter(uuid=award_uuid).first()
+    if award is None:
+        raise Http404("No such award.")
+    return award
+
+
+def get_earned_submission_for_user(user: User, submission_id: int) -> Submission:
+    require_role(user, Role.EDUCATOR)
+    submission = (
+        Submission.objects.filter(pk=submission_id, district_id=user.district_id, educator=user)
+        .select_related("plan__microcredential")
+        .first()
+    )
+    if submission is None:
+        raise Http404("No such submission.")
+    return submission

@@ -1,0 +1,255 @@
+"""Writes of the badges app: issuing an award, revoking it, an educator's portfolio settings."""
+
+import secrets
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import District, Role, User
+from accounts.services import audit_record
+from submissions.models import Submission
+
+from . import certificates, images, open_badges
+from .models import Award, Portfolio, StatusList
+
+
+class AwardNotIssuable(Exception):
+    """The submission is not earned, so there is nothing to issue."""
+
+
+class AwardError(Exception):
+    """A request about an award that cannot be done; the message is for the user."""
+
+
+# --- Status list ------------------------------------------------------------------------------
+
+
+def _revoked_indexes(district: District) -> set[int]:
+    return set(
+        Award.objects.filter(district=district, revoked_at__isnull=False).values_list(
+            "status_list_index", flat=True
+        )
+    )
+
+
+def status_list_locked(district: District) -> StatusList:
+    """The district's status list, row-locked; created and signed on first use.
+
+    Call inside a transaction."""
+    status_list, created = StatusList.objects.select_for_update().get_or_create(district=district)
+    if created or not status_list.credential:
+        status_list_resign(status_list)
+    return status_list
+
+
+def status_list_resign(status_list: StatusList) -> None:
+    """Sign the list again from the revoked awards of its district (after a revocation)."""
+    district = status_list.district
+    status_list.credential = open_badges.status_list_credential(
+        district, _revoked_indexes(district), now=timezone.now()
+    )
+    status_list.save(update_fields=["credential", "updated_at"])
+
+
+# --- Issuance ---------------------------------------------------------------------------------
+
+
+def _award_record(submission_id: int) -> Award:
+    """Create the award row and its signed credential once; later calls return the same row."""
+    with transaction.atomic():
+        submission = (
+            Submission.objects.select_for_update()
+            .select_related("district", "educator", "plan__microcredential")
+            .get(pk=submission_id)
+        )
+        existing = Award.objects.filter(submission_id=submission.pk).first()
+        if existing is not None:
+            return existing
+        if submission.status != Submission.Status.EARNED:
+            raise AwardNotIssuable(f"Submission {submission.pk} is not earned.")
+        district = submission.district
+        microcredential = submission.plan.microcredential
+        status_list = status_list_locked(district)
+        index = status_list.next_index
+        status_list.next_index = index + 1
+        status_list.save(update_fields=["next_index", "updated_at"])
+        issued_at = (submission.decided_at or timezone.now()).replace(microsecond=0)
+        expires_at = None
+        if microcredential.valid_for_days:
+            expires_at = issued_at + timedelta(days=microcredential.valid_for_days)
+        award = Award.objects.create(
+            district=district,
+            submission=submission,
+            educator=submission.educator,
+            microcredential=microcredential,
+            issued_at=issued_at,
+            expires_at=expires_at,
+            status_list_index=index,
+            recipient_salt=secrets.token_hex(16),
+        )
+        award.credential = open_badges.sign_for_district(
+            district, open_badges.open_badge_credential(award), created=issued_at
+        )
+        award.save(update_fields=["credential"])
+        audit_record(
+            actor=None,
+            action="award.created",
+            target=award,
+            district=district,
+            to_status=award.state,
+            detail={"submission": submission.pk},
+        )
+    return award
+
+
+def _store_once(key: str, content: bytes) -> str:
+    """Write ``content`` at exactly ``key`` unless it is already there (safe to run twice)."""
+    if not default_storage.exists(key):
+        saved = default_storage.save(key, ContentFile(content))
+        if saved != key:
+            raise RuntimeError(f"Storage wrote {saved} instead of {key}.")
+    return key
+
+
+def _award_files(award: Award) -> list[str]:
+    """Render and store the certificate and the baked badges; returns the fields it set."""
+    import json
+
+    changed = []
+    if not award.certificate_key:
+        award.certificate_key = _store_once(
+            award.storage_key("certificate.pdf"), certificates.certificate_pdf(award)
+        )
+        changed.append("certificate_key")
+    badge = None
+    if not award.badge_png_key:
+        badge = images.badge_image(award.microcredential)
+        payload = json.dumps(award.credential, ensure_ascii=False)
+        award.badge_png_key = _store_once(
+            award.storage_key("badge.png"),
+            images.baked_png(badge, keyword="openbadgecredential", payload=payload),
+        )
+        changed.append("badge_png_key")
+    if not award.badge_svg_key:
+        award.badge_svg_key = _store_once(
+            award.storage_key("badge.svg"),
+            images.baked_svg(award.microcredential, award.credential).encode(),
+        )
+        changed.append("badge_svg_key")
+    if not award.ob2_png_key:
+        badge = badge or images.badge_image(award.microcredential)
+        assertion = json.dumps(open_badges.ob2_assertion(award), ensure_ascii=False)
+        award.ob2_png_key = _store_once(
+            award.storage_key("badge-ob2.png"),
+            images.baked_png(badge, keyword="openbadges", payload=assertion),
+        )
+        changed.append("ob2_png_key")
+    return changed
+
+
+def _award_email(award: Award) -> None:
+    from accounts.tasks import send_email
+
+    verify_url = open_badges.absolute(reverse("badges:verify", kwargs={"award_uuid": award.uuid}))
+    portfolio_url = open_badges.absolute(reverse("badges:portfolio"))
+    title = award.microcredential.title
+    text = (
+        f"Congratulations, {award.educator.display_name}!\n\n"
+        f"You have earned the micro-credential “{title}” from {award.district.name}.\n\n"
+        f"Your certificate (PDF) and your verifiable badge are in your portfolio:\n"
+        f"{portfolio_url}\n\n"
+        f"Anyone can check it at:\n{verify_url}\n"
+    )
+    send_email.delay([award.educator.email], f"You earned “{title}”", text)
+
+
+def award_issue_for_submission(*, submission_id: int) -> Award:
+    """Issue the award of an earned submission: one row, one set of files, one e-mail.
+
+    Every step checks what is already done, so a task that is redelivered after its worker
+    died (or simply runs twice) completes the award instead of making a second one.
+    """
+    award = _award_record(submission_id)
+    if award.state == Award.State.ISSUED:
+        return award
+    with transaction.atomic():
+        # The row lock makes concurrent deliveries of the same task take turns.
+        award = (
+            Award.objects.select_for_update()
+            .select_related("district", "educator", "microcredential__district")
+            .get(pk=award.pk)
+        )
+        if award.state == Award.State.ISSUED:
+            return award
+        changed = _award_files(award)
+        award.state = Award.State.ISSUED
+        changed.append("state")
+        if award.emailed_at is None:
+            award.emailed_at = timezone.now()
+            changed.append("emailed_at")
+            transaction.on_commit(lambda: _award_email(award))
+        award.save(update_fields=changed)
+        audit_record(
+            actor=None,
+            action="award.issued",
+            target=award,
+            district=award.district,
+            from_status=Award.State.PREPARING,
+            to_status=Award.State.ISSUED,
+        )
+    return award
+
+
+# --- Revocation -------------------------------------------------------------------------------
+
+
+def award_revoke(*, award: Award, reason: str, actor: User) -> Award:
+    """Revoke an award (district admin of its district), re-signing the status list."""
+    if not actor.has_role(Role.DISTRICT_ADMIN) or actor.district_id != award.district_id:
+        raise PermissionDenied("Only a district admin of this district can revoke an award.")
+    reason = reason.strip()
+    if not reason:
+        raise AwardError("Give the reason for revoking; the verification page shows it.")
+    with transaction.atomic():
+        locked = Award.objects.select_for_update().get(pk=award.pk)
+        if locked.revoked_at is not None:
+            raise AwardError("This award is already revoked.")
+        locked.revoked_at = timezone.now()
+        locked.revoked_by = actor
+        locked.revocation_reason = reason
+        locked.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+        status_list_resign(status_list_locked(locked.district))
+        audit_record(
+            actor=actor,
+            action="award.revoked",
+            target=locked,
+            district=locked.district,
+            from_status="valid",
+            to_status="revoked",
+            detail={"reason": reason},
+        )
+    return locked
+
+
+# --- Portfolio --------------------------------------------------------------------------------
+
+
+def portfolio_update(*, educator: User, published: bool, headline: str, actor: User) -> Portfolio:
+    if actor.pk != educator.pk:
+        raise PermissionDenied("Only the educator can change their portfolio.")
+    portfolio, _ = Portfolio.objects.get_or_create(educator=educator)
+    portfolio.published = published
+    portfolio.headline = headline.strip()[:200]
+    portfolio.save(update_fields=["published", "headline", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="portfolio.published" if published else "portfolio.unpublished",
+        target=portfolio,
+        district=educator.district,
+    )
+    return portfolio

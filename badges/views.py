@@ -1,0 +1,292 @@
+"""Pages and documents of awards. Verification and the credential documents are public."""
+
+import json
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import District
+from accounts.permissions import district_admin_required, educator_required
+from credentials.models import MicroCredential
+
+from . import keys, open_badges, permissions, selectors, services
+from .forms import PortfolioForm, RevokeForm
+from .models import Award, Portfolio, StatusList
+
+VC_MEDIA_TYPE = "application/vc+ld+json"
+DOWNLOADS = {
+    "pdf": ("certificate_key", "application/pdf", "certificate.pdf"),
+    "png": ("badge_png_key", "image/png", "badge.png"),
+    "svg": ("badge_svg_key", "image/svg+xml", "badge.svg"),
+}
+
+
+def _json(document: dict, content_type: str = "application/json", status: int = 200):
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=2),
+        content_type=f"{content_type}; charset=utf-8",
+        status=status,
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _public_award_or_404(award_uuid) -> Award:
+    award = selectors.public_award(award_uuid)
+    if award is None:
+        raise Http404("No such award.")
+    return award
+
+
+def _stored(key: str, content_type: str, filename: str | None = None) -> HttpResponse:
+    if not key:
+        raise Http404("Not ready yet.")
+    with default_storage.open(key, "rb") as handle:
+        response = HttpResponse(handle.read(), content_type=content_type)
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def linkedin_url(award: Award) -> str:
+    """LinkedIn's add-to-profile link with the certification's fields filled in."""
+    verify_url = open_badges.absolute(reverse("badges:verify", kwargs={"award_uuid": award.uuid}))
+    params = {
+        "startTask": "CERTIFICATION_NAME",
+        "name": award.microcredential.title,
+        "organizationName": award.district.name,
+        "issueYear": award.issued_at.year,
+        "issueMonth": award.issued_at.month,
+        "certUrl": verify_url,
+        "certId": str(award.uuid),
+    }
+    if award.expires_at:
+        params["expirationYear"] = award.expires_at.year
+        params["expirationMonth"] = award.expires_at.month
+    return "https://www.linkedin.com/profile/add?" + urlencode(params)
+
+
+def signature_snippet(award: Award) -> str:
+    from django.utils.html import format_html
+
+    verify_url = open_badges.absolute(reverse("badges:verify", kwargs={"award_uuid": award.uuid}))
+    image_url = open_badges.absolute(reverse("badges:badge_png", kwargs={"award_uuid": award.uuid}))
+    return format_html(
+        '<a href="{}"><img src="{}" alt="{} — verified micro-credential" width="80" '
+        'height="80"></a>',
+        verify_url,
+        image_url,
+        award.microcredential.title,
+    )
+
+
+# --- Public -----------------------------------------------------------------------------------
+
+
+@require_GET
+def verify(request: HttpRequest, award_uuid) -> HttpResponse:
+    award = _public_award_or_404(award_uuid)
+    return render(
+        request,
+        "badges/verify.html",
+        {
+            "award": award,
+            "status": award.verification_status,
+            "issuer_did": keys.district_did(award.district),
+        },
+    )
+
+
+@require_GET
+def credential_json(request: HttpRequest, award_uuid) -> HttpResponse:
+    award = _public_award_or_404(award_uuid)
+    return _json(award.credential, VC_MEDIA_TYPE)
+
+
+@require_GET
+def badge_png(request: HttpRequest, award_uuid) -> HttpResponse:
+    award = _public_award_or_404(award_uuid)
+    return _stored(award.badge_png_key, "image/png")
+
+
+@require_GET
+def badge_svg(request: HttpRequest, award_uuid) -> HttpResponse:
+    award = _public_award_or_404(award_uuid)
+    return _stored(award.badge_svg_key, "image/svg+xml")
+
+
+@require_GET
+def ob2_png(request: HttpRequest, award_uuid) -> HttpResponse:
+    award = _public_award_or_404(award_uuid)
+    return _stored(award.ob2_png_key, "image/png")
+
+
+@require_GET
+def ob2_assertion(request: HttpRequest, award_uuid) -> HttpResponse:
+    award = _public_award_or_404(award_uuid)
+    return _json(open_badges.ob2_assertion(award), "application/ld+json")
+
+
+@require_GET
+def ob2_badge_class(request: HttpRequest, pk: int) -> HttpResponse:
+    award = (
+        Award.objects.filter(microcredential_id=pk, state=Award.State.ISSUED)
+        .select_related("microcredential__district")
+        .first()
+    )
+    if award is None:
+        raise Http404("No badge class has been awarded under this id.")
+    microcredential: MicroCredential = award.microcredential
+    image_url = open_badges.absolute(reverse("badges:ob2_png", kwargs={"award_uuid": award.uuid}))
+    return _json(
+        open_badges.ob2_badge_class(microcredential, image_url=image_url), "application/ld+json"
+    )
+
+
+@require_GET
+def ob2_issuer(request: HttpRequest, slug: str) -> HttpResponse:
+    district = get_object_or_404(District, slug=slug)
+    return _json(open_badges.ob2_issuer(district), "application/ld+json")
+
+
+@require_GET
+def did_document(request: HttpRequest, slug: str) -> HttpResponse:
+    district = get_object_or_404(District, slug=slug)
+    document = keys.did_document(district)
+    if not document["verificationMethod"]:
+        raise Http404("This district has no badge keys.")
+    return _json(document, "application/did+ld+json")
+
+
+@require_GET
+def status_list(request: HttpRequest, slug: str) -> HttpResponse:
+    status = StatusList.objects.filter(district__slug=slug).exclude(credential={}).first()
+    if status is None:
+        raise Http404("No status list.")
+    response = _json(status.credential, VC_MEDIA_TYPE)
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def public_portfolio(request: HttpRequest, slug) -> HttpResponse:
+    portfolio = selectors.published_portfolio(slug)
+    if portfolio is None:
+        raise Http404("No such portfolio.")
+    return render(
+        request,
+        "badges/public_portfolio.html",
+        {"portfolio": portfolio, "awards": list(selectors.portfolio_awards(portfolio))},
+    )
+
+
+# --- Educator ---------------------------------------------------------------------------------
+
+
+@require_GET
+@educator_required
+def portfolio(request: HttpRequest) -> HttpResponse:
+    awards = list(selectors.awards_for_educator(request.user))
+    portfolio_record = Portfolio.objects.filter(educator=request.user).first()
+    return render(
+        request,
+        "badges/portfolio.html",
+        {
+            "awards": [
+                {
+                    "award": award,
+                    "linkedin_url": linkedin_url(award),
+                    "signature": signature_snippet(award),
+                }
+                for award in awards
+                if award.state == Award.State.ISSUED
+            ],
+            "preparing": list(selectors.earned_without_award(request.user)),
+            "portfolio": portfolio_record,
+            "form": PortfolioForm(
+                initial={
+                    "published": bool(portfolio_record and portfolio_record.published),
+                    "headline": portfolio_record.headline if portfolio_record else "",
+                }
+            ),
+        },
+    )
+
+
+@require_http_methods(["POST"])
+@educator_required
+def portfolio_settings(request: HttpRequest) -> HttpResponse:
+    form = PortfolioForm(request.POST)
+    if form.is_valid():
+        services.portfolio_update(
+            educator=request.user,
+            published=form.cleaned_data["published"],
+            headline=form.cleaned_data["headline"],
+            actor=request.user,
+        )
+        messages.success(request, "Your portfolio settings are saved.")
+    else:
+        messages.error(request, "The headline is too long (200 characters at most).")
+    return redirect("badges:portfolio")
+
+
+@require_GET
+@login_required
+def award_download(request: HttpRequest, award_uuid, kind: str) -> HttpResponse:
+    award = permissions.get_award_for_user(request.user, award_uuid)
+    if award.state != Award.State.ISSUED:
+        raise Http404("Not ready yet.")
+    if kind == "json":
+        response = _json(award.credential, VC_MEDIA_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="badge-{award.uuid}.json"'
+        return response
+    if kind not in DOWNLOADS:
+        raise Http404("No such download.")
+    field, content_type, filename = DOWNLOADS[kind]
+    return _stored(getattr(award, field), content_type, filename)
+
+
+@require_GET
+@login_required
+def issuance_progress(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """The progress note of an earned submission's award; htmx polls it until it is ready."""
+    submission = permissions.get_earned_submission_for_user(request.user, submission_id)
+    award = Award.objects.filter(submission=submission).first()
+    ready = award is not None and award.state == Award.State.ISSUED
+    template = "badges/_progress.html" if request.htmx else "badges/progress.html"
+    return render(request, template, {"submission": submission, "award": award if ready else None})
+
+
+# --- District admin ---------------------------------------------------------------------------
+
+
+@require_GET
+@district_admin_required
+def district_awards(request: HttpRequest) -> HttpResponse:
+    awards = selectors.awards_for_district(request.user).order_by("-issued_at")[:200]
+    return render(request, "badges/district_awards.html", {"awards": awards})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def revoke(request: HttpRequest, award_uuid) -> HttpResponse:
+    award = permissions.get_award_for_admin(request.user, award_uuid)
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.award_revoke(
+                award=award, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except services.AwardError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The award is revoked; its verification page says so.")
+            return redirect("badges:verify", award_uuid=award.uuid)
+    return render(request, "badges/revoke.html", {"award": award, "form": form})
