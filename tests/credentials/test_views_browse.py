@@ -140,7 +140,7 @@ def test_catalog_query_count_is_fixed(client, educator, district, django_assert_
     for round_ in range(2):
         for _ in range(5):
             MicroCredentialFactory(district=district, stack=stack, evidence_types=[video])
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(7):
             response = client.get(url, {"q": "routines"})
         assert len(titles(response)) == 5 * (round_ + 1)
 
@@ -170,7 +170,7 @@ def test_detail_shows_competency_method_evidence_and_rubric(client, educator, ro
 
 def test_detail_has_fixed_query_count(client, educator, routines, django_assert_max_num_queries):
     client.force_login(educator)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(7):
         assert client.get(reverse("credentials:detail", args=[routines.pk])).status_code == 200
 
 

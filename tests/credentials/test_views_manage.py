@@ -1,0 +1,429 @@
+"""The district admin's catalog pages: every role, anonymous, another district, wrong method."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import AuditEvent
+from credentials.models import EvidenceType, MicroCredential, RubricCriterion, Stack
+from submissions.models import Plan
+from tests.credentials.factories import (
+    EvidenceTypeFactory,
+    MicroCredentialFactory,
+    StackFactory,
+)
+
+pytestmark = pytest.mark.django_db
+MC = MicroCredential.Status
+
+
+@pytest.fixture
+def entry(district):
+    return MicroCredentialFactory(district=district, title="Aspects of an Engaged Classroom")
+
+
+@pytest.fixture
+def draft(district):
+    return MicroCredentialFactory(district=district, status=MC.DRAFT, title="A draft entry")
+
+
+@pytest.fixture
+def admin_client(client, district_admin):
+    client.force_login(district_admin)
+    return client
+
+
+def entry_post(**overrides) -> dict:
+    data = {
+        "title": "Organizing the Physical Layout of the Classroom",
+        "competency": "Organizes the room so that it supports learning.",
+        "key_method": "Plan and test a layout.",
+        "method_components": "",
+        "research_and_resources": "",
+        "submission_guidelines": "",
+        "estimated_hours": "15",
+        "pd_points": "1.5",
+        "rigor": "2",
+        "origin": "district",
+        "stack": "",
+        "tags": "layout",
+        "grade_band": "all",
+        "valid_for_days": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def level_post(rows: list[tuple[str, str]], total: int = 5) -> dict:
+    data = {
+        "levels-TOTAL_FORMS": str(total),
+        "levels-INITIAL_FORMS": str(total),
+        "levels-MIN_NUM_FORMS": "0",
+        "levels-MAX_NUM_FORMS": "8",
+    }
+    for index in range(total):
+        score, label = rows[index] if index < len(rows) else ("", "")
+        data[f"levels-{index}-score"] = score
+        data[f"levels-{index}-label"] = label
+        data[f"levels-{index}-description"] = ""
+    return data
+
+
+# --- access, for every admin page -----------------------------------------------------------
+
+ADMIN_GET_PAGES = [
+    ("credentials:manage", False),
+    ("credentials:create", False),
+    ("credentials:stacks", False),
+    ("credentials:evidence_types", False),
+    ("credentials:preview", True),
+    ("credentials:edit", True),
+    ("credentials:rubric", True),
+]
+
+
+@pytest.mark.parametrize("name,with_pk", ADMIN_GET_PAGES)
+def test_admin_pages_anonymous_redirect(client, entry, name, with_pk):
+    url = reverse(name, args=[entry.pk] if with_pk else [])
+    response = client.get(url)
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("name,with_pk", ADMIN_GET_PAGES)
+@pytest.mark.parametrize("who", ["educator", "reviewer"])
+def test_admin_pages_refuse_other_roles(client, request, entry, name, with_pk, who):
+    client.force_login(request.getfixturevalue(who))
+    url = reverse(name, args=[entry.pk] if with_pk else [])
+    assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("name,with_pk", ADMIN_GET_PAGES)
+def test_admin_pages_open_for_the_admin(admin_client, entry, name, with_pk):
+    url = reverse(name, args=[entry.pk] if with_pk else [])
+    assert admin_client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["credentials:preview", "credentials:edit", "credentials:rubric"],
+)
+def test_entry_pages_of_another_district_are_404(client, outsider_admin, entry, name):
+    client.force_login(outsider_admin)
+    assert client.get(reverse(name, args=[entry.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name", ["credentials:publish", "credentials:retire", "credentials:new_draft"]
+)
+def test_actions_refuse_get_other_roles_and_other_districts(
+    client, educator, outsider_admin, district_admin, draft, name
+):
+    url = reverse(name, args=[draft.pk])
+    response = client.post(url)
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+    client.force_login(educator)
+    assert client.post(url).status_code == 403
+    client.force_login(outsider_admin)
+    assert client.post(url).status_code == 404
+    client.force_login(district_admin)
+    assert client.get(url).status_code == 405
+    draft.refresh_from_db()
+    assert draft.status == MC.DRAFT
+
+
+@pytest.mark.parametrize("name", ["credentials:manage", "credentials:preview"])
+def test_read_only_admin_pages_refuse_post(admin_client, entry, name):
+    url = reverse(name, args=[entry.pk] if name.endswith("preview") else [])
+    assert admin_client.post(url).status_code == 405
+
+
+# --- list -----------------------------------------------------------------------------------
+
+
+def test_manage_lists_drafts_and_hides_superseded_unless_asked(admin_client, entry, draft):
+    old = MicroCredentialFactory(district=entry.district, status=MC.SUPERSEDED, title="Old one")
+    MicroCredentialFactory(title="Another district's")
+    response = admin_client.get(reverse("credentials:manage"))
+    assert [e.title for e in response.context["entries"]] == [
+        "A draft entry",
+        "Aspects of an Engaged Classroom",
+    ]
+    response = admin_client.get(reverse("credentials:manage"), {"status": "superseded"})
+    assert [e.pk for e in response.context["entries"]] == [old.pk]
+    response = admin_client.get(reverse("credentials:manage"), {"q": "engaged"})
+    assert [e.pk for e in response.context["entries"]] == [entry.pk]
+
+
+def test_manage_query_count_is_fixed(
+    admin_client, district, educator, django_assert_max_num_queries
+):
+    stack = StackFactory(district=district)
+    url = reverse("credentials:manage")
+    for round_ in range(2):
+        for _ in range(5):
+            made = MicroCredentialFactory(district=district, stack=stack, created_by=educator)
+            Plan.objects.create(district=district, microcredential=made, lead=educator)
+        with django_assert_max_num_queries(4):
+            response = admin_client.get(url)
+        rows = list(response.context["entries"])
+        assert len(rows) == 5 * (round_ + 1)
+        assert all(row.plan_count == 1 for row in rows)
+
+
+# --- create and edit ------------------------------------------------------------------------
+
+
+def test_create_makes_a_draft_and_goes_to_the_rubric(admin_client, district):
+    video = EvidenceTypeFactory(district=district, name="Video")
+    response = admin_client.post(
+        reverse("credentials:create"), entry_post(evidence_types=[str(video.pk)])
+    )
+    made = MicroCredential.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("credentials:rubric", args=[made.pk])
+    assert made.status == MC.DRAFT
+    assert list(made.evidence_types.all()) == [video]
+
+
+def test_create_with_errors_shows_a_summary_and_saves_nothing(admin_client, other_district):
+    foreign = StackFactory(district=other_district)
+    response = admin_client.post(
+        reverse("credentials:create"),
+        entry_post(title="", estimated_hours="-3", stack=str(foreign.pk)),
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Please correct the following" in body
+    assert 'href="#id_title"' in body
+    assert 'href="#id_stack"' in body
+    assert not MicroCredential.objects.exists()
+
+
+def test_create_refuses_over_long_title(admin_client):
+    response = admin_client.post(reverse("credentials:create"), entry_post(title="x" * 201))
+    assert "at most 200 characters" in response.content.decode()
+    assert not MicroCredential.objects.exists()
+
+
+def test_edit_a_draft_in_place(admin_client, draft):
+    response = admin_client.post(
+        reverse("credentials:edit", args=[draft.pk]), entry_post(title="Renamed draft")
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.title == "Renamed draft"
+    assert MicroCredential.objects.count() == 1
+
+
+def test_edit_a_published_entry_publishes_a_new_version(admin_client, entry, educator):
+    plan = Plan.objects.create(district=entry.district, microcredential=entry, lead=educator)
+    response = admin_client.post(
+        reverse("credentials:edit", args=[entry.pk]), entry_post(title="Engaged Classroom v2")
+    )
+    new = MicroCredential.objects.get(lineage=entry.lineage, version=2)
+    assert response.url == reverse("credentials:preview", args=[new.pk])
+    assert new.status == MC.PUBLISHED
+    entry.refresh_from_db()
+    assert entry.status == MC.SUPERSEDED
+    plan.refresh_from_db()
+    assert plan.microcredential_id == entry.pk
+    follow = admin_client.get(response.url)
+    assert "Version 1 is kept" in follow.content.decode()
+
+
+def test_edit_of_a_retired_entry_is_refused(admin_client, entry):
+    entry.status = MC.RETIRED
+    entry.save()
+    response = admin_client.post(reverse("credentials:edit", args=[entry.pk]), entry_post())
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.title == "Aspects of an Engaged Classroom"
+
+
+# --- publish, retire, new draft -------------------------------------------------------------
+
+
+def test_publish_a_complete_draft(admin_client, draft):
+    response = admin_client.post(reverse("credentials:publish", args=[draft.pk]))
+    assert response.url == reverse("credentials:preview", args=[draft.pk])
+    draft.refresh_from_db()
+    assert draft.status == MC.PUBLISHED
+
+
+def test_publish_of_an_incomplete_draft_says_what_is_missing(admin_client, district):
+    bare = MicroCredentialFactory(district=district, status=MC.DRAFT, criteria=0)
+    preview = admin_client.get(reverse("credentials:preview", args=[bare.pk]))
+    assert "Before it can be published" in preview.content.decode()
+    response = admin_client.post(reverse("credentials:publish", args=[bare.pk]), follow=True)
+    assert "cannot be published yet" in response.content.decode()
+    bare.refresh_from_db()
+    assert bare.status == MC.DRAFT
+
+
+def test_retire_and_then_it_leaves_the_catalog(admin_client, entry, educator, client):
+    admin_client.post(reverse("credentials:retire", args=[entry.pk]))
+    entry.refresh_from_db()
+    assert entry.status == MC.RETIRED
+    response = admin_client.get(reverse("credentials:catalog"))
+    assert list(response.context["entries"]) == []
+
+
+def test_new_draft_version(admin_client, entry):
+    response = admin_client.post(reverse("credentials:new_draft", args=[entry.pk]))
+    draft = MicroCredential.objects.get(lineage=entry.lineage, version=2)
+    assert response.url == reverse("credentials:preview", args=[draft.pk])
+    assert draft.status == MC.DRAFT
+    again = admin_client.post(reverse("credentials:new_draft", args=[entry.pk]), follow=True)
+    assert "already a draft" in again.content.decode()
+
+
+# --- rubric editor --------------------------------------------------------------------------
+
+
+def test_rubric_add_a_criterion_with_a_four_level_scale(admin_client, draft):
+    data = {
+        "form": "criterion",
+        "criterion-title": "Lesson plan",
+        "criterion-description": "A lesson plan teaching one routine.",
+        "criterion-component": "implementation",
+        "criterion-evidence_type": "",
+        "criterion-passing_score": "3",
+        **level_post(
+            [("1", "Beginning"), ("2", "Developing"), ("3", "Proficient"), ("4", "Exemplary")]
+        ),
+    }
+    response = admin_client.post(reverse("credentials:rubric", args=[draft.pk]), data)
+    assert response.status_code == 302
+    criterion = RubricCriterion.objects.get(title="Lesson plan")
+    assert [lv.label for lv in criterion.levels.all()] == [
+        "Beginning",
+        "Developing",
+        "Proficient",
+        "Exemplary",
+    ]
+    assert criterion.passing_score == 3
+    assert AuditEvent.objects.filter(action="rubric_criterion.created").count() == 1
+
+
+def test_rubric_add_criterion_errors(admin_client, draft):
+    data = {
+        "form": "criterion",
+        "criterion-title": "",
+        "criterion-passing_score": "2",
+        **level_post([("1", ""), ("1", "Twice")]),
+    }
+    response = admin_client.post(reverse("credentials:rubric", args=[draft.pk]), data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Please correct the following" in body
+    assert "A level needs both a score and a label." in body
+    assert draft.rubric.criteria.count() == 2
+
+    data = {
+        "form": "criterion",
+        "criterion-title": "Too high",
+        "criterion-passing_score": "5",
+        **level_post([("1", "Not yet"), ("2", "Demonstrated")]),
+    }
+    response = admin_client.post(reverse("credentials:rubric", args=[draft.pk]), data)
+    assert response.status_code == 400
+    assert "higher than every level" in response.content.decode()
+
+
+def test_rubric_passing_rule(admin_client, draft):
+    url = reverse("credentials:rubric", args=[draft.pk])
+    response = admin_client.post(url, {"form": "rule", "rule-passing_rule": "minimum"})
+    assert response.status_code == 400
+    assert "Say how many criteria" in response.content.decode()
+    admin_client.post(
+        url,
+        {"form": "rule", "rule-passing_rule": "minimum", "rule-minimum_passing_criteria": "1"},
+    )
+    draft.rubric.refresh_from_db()
+    assert (draft.rubric.passing_rule, draft.rubric.minimum_passing_criteria) == ("minimum", 1)
+
+
+def test_rubric_of_a_published_entry_is_read_only(admin_client, entry):
+    url = reverse("credentials:rubric", args=[entry.pk])
+    body = admin_client.get(url).content.decode()
+    assert "rubric is fixed" in body
+    assert "Add a criterion" not in body
+    data = {
+        "form": "criterion",
+        "criterion-title": "Sneaky",
+        "criterion-passing_score": "2",
+        **level_post([("1", "Not yet"), ("2", "Demonstrated")]),
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 400
+    assert not RubricCriterion.objects.filter(title="Sneaky").exists()
+
+
+def test_criterion_edit_and_delete(admin_client, draft, client, outsider_admin, educator):
+    criterion = draft.rubric.criteria.first()
+    url = reverse("credentials:criterion_edit", args=[criterion.pk])
+    assert admin_client.get(url).status_code == 200
+    data = {
+        "criterion-title": "Video of the routine",
+        "criterion-description": "",
+        "criterion-component": "impact",
+        "criterion-evidence_type": "",
+        "criterion-passing_score": "2",
+        "criterion-position": "3",
+        **level_post([("1", "Not yet"), ("2", "Demonstrated")]),
+    }
+    assert admin_client.post(url, data).status_code == 302
+    criterion.refresh_from_db()
+    assert (criterion.title, criterion.position) == ("Video of the routine", 3)
+    delete_url = reverse("credentials:criterion_delete", args=[criterion.pk])
+    assert admin_client.get(delete_url).status_code == 405
+
+    other = draft.rubric.criteria.exclude(pk=criterion.pk).get()
+    for person, status in [(outsider_admin, 404), (educator, 403)]:
+        client.force_login(person)
+        assert (
+            client.post(reverse("credentials:criterion_delete", args=[other.pk])).status_code
+            == status
+        )
+        assert (
+            client.get(reverse("credentials:criterion_edit", args=[other.pk])).status_code == status
+        )
+
+    client.force_login(draft.district.people.filter(is_district_admin=True).first())
+    assert client.post(delete_url).status_code == 302
+    assert not RubricCriterion.objects.filter(pk=criterion.pk).exists()
+    assert RubricCriterion.objects.filter(pk=other.pk).exists()
+
+
+# --- stacks and evidence types --------------------------------------------------------------
+
+
+def test_stacks_page_create_and_edit(admin_client, district, client, outsider_admin):
+    url = reverse("credentials:stacks")
+    response = admin_client.post(
+        url, {"name": "Classroom Management", "description": "Five", "color": "#1f4e79"}
+    )
+    assert response.status_code == 302
+    stack = Stack.objects.get(district=district)
+    duplicate = admin_client.post(url, {"name": "classroom management", "color": "#1f4e79"})
+    assert "already exists" in duplicate.content.decode()
+    edit_url = reverse("credentials:stack_edit", args=[stack.pk])
+    admin_client.post(edit_url, {"name": "Classroom management", "color": "#000000"})
+    stack.refresh_from_db()
+    assert stack.name == "Classroom management"
+    client.force_login(outsider_admin)
+    assert client.get(edit_url).status_code == 404
+
+
+def test_evidence_types_page_create_and_edit(admin_client, district, client, outsider_admin):
+    url = reverse("credentials:evidence_types")
+    admin_client.post(url, {"name": "Video", "description": "3–5 minutes", "accepts": "video"})
+    evidence = EvidenceType.objects.get(district=district)
+    assert evidence.accepts == "video"
+    edit_url = reverse("credentials:evidence_type_edit", args=[evidence.pk])
+    response = admin_client.post(edit_url, {"name": "", "accepts": "video"})
+    assert "Please correct the following" in response.content.decode()
+    client.force_login(outsider_admin)
+    assert client.get(edit_url).status_code == 404
+    assert client.post(url, {"name": "Theirs", "accepts": "any"}).status_code == 302
+    assert EvidenceType.objects.filter(district=outsider_admin.district, name="Theirs").exists()
+    assert list(EvidenceType.objects.filter(district=district)) == [evidence]
