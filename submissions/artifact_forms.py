@@ -63,8 +63,8 @@ class ArtifactDetailsForm(forms.Form):
 class ArtifactStartForm(ArtifactDetailsForm):
     """What the browser announces before uploading one file."""
 
-    file_name = forms.CharField(max_length=255, strip=False)
-    size = forms.IntegerField(min_value=0)
+    file_name = forms.CharField(max_length=255, strip=False, label="File name")
+    size = forms.IntegerField(min_value=0, label="File size")
     replaces = forms.UUIDField(required=False)
 
 

@@ -44,7 +44,11 @@ def _client_ip(request: HttpRequest) -> str | None:
 
 
 def _form_errors(form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        parts.extend(f"{label}: {e}" if label else str(e) for e in errors)
+    return " ".join(parts)
 
 
 def _page_context(request: HttpRequest, submission, link_form=None) -> dict:
