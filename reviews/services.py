@@ -210,7 +210,7 @@ def reviewers_assign(*, submission_id: int, stage: str) -> list[int]:
     created: list[ReviewAssignment] = []
     with transaction.atomic():
         submission = (
-            Submission.objects.select_for_update()
+            Submission.objects.select_for_update(of=("self",))
             .select_related("district", "educator", "plan__microcredential")
             .get(pk=submission_id)
         )
@@ -346,7 +346,7 @@ def _lock_for_decision(
     assignment: ReviewAssignment, actor: User, stage: str
 ) -> tuple[Submission, StageReview, ReviewAssignment]:
     submission = (
-        Submission.objects.select_for_update()
+        Submission.objects.select_for_update(of=("self",))
         .select_related("district")
         .get(pk=assignment.submission_id)
     )
@@ -575,12 +575,14 @@ def _lock_for_chair(
     stage_review: StageReview, actor: User, stage: str
 ) -> tuple[Submission, StageReview]:
     submission = (
-        Submission.objects.select_for_update()
+        Submission.objects.select_for_update(of=("self",))
         .select_related("district", "plan__microcredential", "educator")
         .get(pk=stage_review.submission_id)
     )
     stage_review = (
-        StageReview.objects.select_for_update().select_related("panel").get(pk=stage_review.pk)
+        StageReview.objects.select_for_update(of=("self",))
+        .select_related("panel")
+        .get(pk=stage_review.pk)
     )
     if actor not in _chairs_of(stage_review) and not (
         actor.is_district_admin and actor.district_id == stage_review.district_id
