@@ -18,6 +18,9 @@ from credentials.models import MicroCredential
 from . import keys, proofs
 from .models import STATUS_LIST_SIZE, Award
 
+# The schema verifiers pick for an OpenBadgeCredential in the VC 2.0 / OB 3.0.3 contexts. Not named
+# in ``credentialSchema``: its type "1EdTechJsonSchemaValidator2019" is undefined in those
+# contexts, and JSON-LD safe mode (as verifiers run it) rejects a relative type.
 OB3_SCHEMA_URL = (
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 )
@@ -185,7 +188,6 @@ def open_badge_credential(award: Award) -> dict:
             "statusListIndex": str(award.status_list_index),
             "statusListCredential": status_url,
         },
-        "credentialSchema": [{"id": OB3_SCHEMA_URL, "type": "1EdTechJsonSchemaValidator2019"}],
     }
     if award.expires_at is not None:
         credential["validUntil"] = timestamp(award.expires_at)

@@ -36,6 +36,8 @@ globalThis.fetch = async (input, init) => {
   throw new TypeError(`offline test: refused to fetch ${url}`);
 };
 
+// verifier-core logs schema problems with console.log; keep stdout for the JSON result.
+console.log = (...args) => console.error(...args);
 const { verifyCredential } = await import("@digitalcredentials/verifier-core");
 const credential = JSON.parse(readFileSync(credentialPath, "utf8"));
 const result = await verifyCredential({ credential, knownDIDRegistries: [] });

@@ -1,0 +1,110 @@
+"""The credential verifies with @digitalcredentials/verifier-core (node), offline.
+
+The verifier resolves our did:web DID document and the status list from the test's live server
+(see verify_credential.mjs) and reads the OB 3.0 JSON schema from the vendored copy.
+"""
+
+import copy
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from badges.open_badges import OB3_SCHEMA_URL
+from badges.services import award_issue_for_submission, award_revoke
+from tests.badges.factories import earned_submission
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(settings.BASE_DIR)
+SCRIPT = ROOT / "tests" / "badges" / "verify_credential.mjs"
+SCHEMA = ROOT / "static" / "badges" / "schema" / "ob_v3p0_achievementcredential_schema.json"
+
+
+def verify_with_node(credential: dict, live_server, tmp_path) -> dict:
+    path = tmp_path / "credential.json"
+    path.write_text(json.dumps(credential))
+    completed = subprocess.run(
+        [
+            "node",
+            str(SCRIPT),
+            str(path),
+            settings.SITE_URL,
+            live_server.url,
+            f"{OB3_SCHEMA_URL}={SCHEMA}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(completed.stdout)
+
+
+def steps(result: dict) -> dict:
+    return {step["id"]: step for step in result.get("log", [])}
+
+
+def test_issued_credential_verifies_offline(educator, live_server, tmp_path):
+    submission = earned_submission(educator=educator)
+    award = award_issue_for_submission(submission_id=submission.pk)
+
+    output = verify_with_node(award.credential, live_server, tmp_path)
+
+    result = output["result"]
+    assert "errors" not in result, result
+    log = steps(result)
+    assert log["valid_signature"]["valid"] is True
+    assert log["revocation_status"]["valid"] is True
+    assert log["expiration"]["valid"] is True
+    schema_check = result["additionalInformation"][0]["results"][0]
+    assert schema_check["schema"] == OB3_SCHEMA_URL
+    assert schema_check["result"]["valid"] is True
+    slug = educator.district.slug
+    assert f"https://testserver/districts/{slug}/did.json" in output["requested"]
+    assert f"http://testserver/districts/{slug}/status/revocation.json" in output["requested"]
+
+
+def test_a_changed_byte_fails_verification(educator, live_server, tmp_path):
+    submission = earned_submission(educator=educator)
+    award = award_issue_for_submission(submission_id=submission.pk)
+    tampered = copy.deepcopy(award.credential)
+    name = tampered["credentialSubject"]["achievement"]["name"]
+    tampered["credentialSubject"]["achievement"]["name"] = name[:-1] + chr(ord(name[-1]) ^ 1)
+
+    result = verify_with_node(tampered, live_server, tmp_path)["result"]
+
+    assert result["errors"][0]["name"] == "invalid_signature"
+
+
+def test_a_revoked_award_is_reported_revoked(educator, district_admin, live_server, tmp_path):
+    submission = earned_submission(educator=educator)
+    award = award_issue_for_submission(submission_id=submission.pk)
+    other = award_issue_for_submission(submission_id=earned_submission(educator=educator).pk)
+    award_revoke(award=award, reason="Issued in error.", actor=district_admin)
+
+    revoked = steps(verify_with_node(award.credential, live_server, tmp_path)["result"])
+    still_valid = steps(verify_with_node(other.credential, live_server, tmp_path)["result"])
+
+    assert revoked["valid_signature"]["valid"] is True
+    assert revoked["revocation_status"]["valid"] is False
+    assert still_valid["revocation_status"]["valid"] is True
+
+
+def test_credentials_signed_before_a_key_rotation_still_verify(educator, live_server, tmp_path):
+    from badges import keys
+
+    before = award_issue_for_submission(submission_id=earned_submission(educator=educator).pk)
+    keys.key_generate(educator.district)
+    after = award_issue_for_submission(submission_id=earned_submission(educator=educator).pk)
+
+    assert (
+        before.credential["proof"]["verificationMethod"]
+        != after.credential["proof"]["verificationMethod"]
+    )
+    for award in (before, after):
+        log = steps(verify_with_node(award.credential, live_server, tmp_path)["result"])
+        assert log["valid_signature"]["valid"] is True
