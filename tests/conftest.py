@@ -84,6 +84,17 @@ def s3_storage(s3_server, django_test_environment):
     override.disable()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def badge_keys_dir(tmp_path_factory, django_test_environment):
+    """Badge signing keys made during the run live in a temporary directory, not the repo."""
+    from django.test import override_settings
+
+    override = override_settings(BADGE_KEYS_DIR=tmp_path_factory.mktemp("badge-keys"))
+    override.enable()
+    yield
+    override.disable()
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
     """Rate-limit counters live in the Redis cache; each test starts from none."""
