@@ -9,7 +9,15 @@ from .models import EvidenceType, MicroCredential, Rubric, RubricCriterion, Stac
 from .services import ENTRY_FIELDS, LevelInput
 
 
-class CatalogFilterForm(forms.Form):
+class NoSuffix:
+    """Labels without a trailing colon: the page reads "Title", not "Title:"."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class CatalogFilterForm(NoSuffix, forms.Form):
     q = forms.CharField(
         label="Search",
         required=False,
@@ -51,7 +59,7 @@ class CatalogFilterForm(forms.Form):
         }
 
 
-class MicroCredentialForm(forms.ModelForm):
+class MicroCredentialForm(NoSuffix, forms.ModelForm):
     class Meta:
         model = MicroCredential
         fields = [*ENTRY_FIELDS, "evidence_types"]
@@ -84,7 +92,7 @@ class MicroCredentialForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in ENTRY_FIELDS}
 
 
-class RubricForm(forms.ModelForm):
+class RubricForm(NoSuffix, forms.ModelForm):
     class Meta:
         model = Rubric
         fields = ["passing_rule", "minimum_passing_criteria"]
@@ -102,7 +110,7 @@ class RubricForm(forms.ModelForm):
         return cleaned
 
 
-class RubricCriterionForm(forms.ModelForm):
+class RubricCriterionForm(NoSuffix, forms.ModelForm):
     class Meta:
         model = RubricCriterion
         fields = ["title", "description", "component", "evidence_type", "passing_score", "position"]
@@ -125,7 +133,7 @@ class RubricCriterionForm(forms.ModelForm):
         self.fields["position"].required = False
 
 
-class RubricLevelForm(forms.Form):
+class RubricLevelForm(NoSuffix, forms.Form):
     score = forms.IntegerField(label="Score", min_value=0, max_value=20, required=False)
     label = forms.CharField(label="Label", max_length=80, required=False)
     description = forms.CharField(
@@ -183,7 +191,7 @@ def level_formset(data=None, *, criterion: RubricCriterion | None = None) -> Bas
     return LevelFormSet(data, initial=initial, prefix="levels")
 
 
-class StackForm(forms.ModelForm):
+class StackForm(NoSuffix, forms.ModelForm):
     class Meta:
         model = Stack
         fields = ["name", "description", "color"]
@@ -191,7 +199,7 @@ class StackForm(forms.ModelForm):
         help_texts = {"color": "Used for the stack's label in the catalog."}
 
 
-class EvidenceTypeForm(forms.ModelForm):
+class EvidenceTypeForm(NoSuffix, forms.ModelForm):
     class Meta:
         model = EvidenceType
         fields = ["name", "description", "accepts"]

@@ -1,0 +1,73 @@
+"""In Chromium: an admin writes, scores and publishes an entry; an educator finds and reads it.
+axe finds nothing serious or critical on any catalog page."""
+
+import pytest
+
+from credentials import demo
+from credentials.models import MicroCredential
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def catalog(district, educator, reviewer, district_admin, building):
+    people = {"educator": educator, "reviewer": reviewer, "admin": district_admin}
+    demo.seed_demo(district=district, people=people, buildings={building.name: building})
+    return district
+
+
+def test_admin_writes_scores_and_publishes_an_entry(
+    page, live_server, axe, catalog, district_admin, password, browser_sign_in
+):
+    browser_sign_in(page, live_server, district_admin.email, password)
+    page.get_by_role("link", name="Manage catalog").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Manage the catalog"
+    assert axe(page) == []
+
+    page.get_by_role("link", name="New micro-credential").click()
+    page.get_by_role("button", name="Save as draft").click()
+    assert page.get_by_role("alert").is_visible()  # the error summary
+    assert axe(page) == []
+    page.get_by_label("Title", exact=True).fill("Student-Led Conferences")
+    page.get_by_label("Competency statement").fill(
+        "The educator prepares students to lead conferences about their learning."
+    )
+    page.get_by_label("Video", exact=True).check()
+    page.get_by_role("button", name="Save as draft").click()
+    assert "Rubric of" in page.get_by_role("heading", level=1).inner_text()
+    assert axe(page) == []
+
+    # The level rows come filled with "Not yet" / "Demonstrated".
+    page.get_by_label("Title", exact=True).fill("Conference video")
+    page.get_by_label("Passing score", exact=True).fill("2")
+    page.get_by_role("button", name="Add the criterion").click()
+    assert page.get_by_role("row", name="Conference video").is_visible()
+
+    page.get_by_role("link", name="Back to the preview").click()
+    assert axe(page) == []
+    page.get_by_role("button", name="Publish").click()
+    assert page.get_by_text("is published").is_visible()
+    entry = MicroCredential.objects.get(title="Student-Led Conferences")
+    assert entry.status == MicroCredential.Status.PUBLISHED
+    assert entry.rubric.criteria.get().levels.count() == 2
+
+
+def test_educator_searches_filters_and_reads_an_entry(
+    page, live_server, axe, catalog, educator, password, browser_sign_in
+):
+    browser_sign_in(page, live_server, educator.email, password)
+    page.get_by_role("link", name="Catalog", exact=True).click()
+    assert axe(page) == []
+    page.get_by_label("Search", exact=True).fill("routines")
+    page.get_by_label("Stack").select_option(label="Classroom Management")
+    page.get_by_role("button", name="Search").click()
+    results = page.locator(".catalog-card h3")
+    assert results.all_inner_texts() == ["Classroom Expectations and Routines"]
+    results.first.get_by_role("link").click()
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Classroom Expectations and Routines"
+    )
+    for section in ("Competency", "Key method", "Evidence", "Rubric"):
+        assert page.get_by_role("heading", name=section, exact=True).is_visible()
+    assert page.get_by_role("table").is_visible()
+    assert axe(page) == []
