@@ -142,6 +142,11 @@ CELERY_BEAT_SCHEDULE["artifact-retention"] = {
     "task": "submissions.tasks.apply_artifact_retention",
     "schedule": 24 * 3600,
 }
+# Hourly: overdue reviews remind their reviewer, and later the panel's chair.
+CELERY_BEAT_SCHEDULE["review-overdue-reminders"] = {
+    "task": "reviews.tasks.send_overdue_reminders",
+    "schedule": 3600,
+}
 
 # --- Object storage: S3 API when configured, local files otherwise ------------------------------
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
