@@ -109,7 +109,10 @@ def test_most_specific_panel_by_building_and_stack(district, teacher, north, rev
         district=district, name="North", members=[reviewers[1]], buildings=[north]
     )
     by_both = PanelFactory(
-        district=district, name="North routines", members=[reviewers[2]], buildings=[north],
+        district=district,
+        name="North routines",
+        members=[reviewers[2]],
+        buildings=[north],
         stacks=[stack],
     )
     in_stack = MicroCredentialFactory(district=district, stack=stack)

@@ -33,10 +33,18 @@ def assigned(submission, stage="plan"):
     ("decision", "extra", "status", "kind"),
     [
         ("approve", {}, S.PLAN_APPROVED, "decision"),
-        ("approve_with_conditions", {"conditions": "Add a fourth source."}, S.PLAN_APPROVED,
-         "decision"),
-        ("request_changes", {"reason": "Measure impact weekly."}, S.CHANGES_REQUESTED,
-         "changes_requested"),
+        (
+            "approve_with_conditions",
+            {"conditions": "Add a fourth source."},
+            S.PLAN_APPROVED,
+            "decision",
+        ),
+        (
+            "request_changes",
+            {"reason": "Measure impact weekly."},
+            S.CHANGES_REQUESTED,
+            "changes_requested",
+        ),
         ("decline", {"reason": "Not a fit for this credential."}, S.DECLINED, "decision"),
     ],
 )
@@ -96,9 +104,7 @@ def test_only_the_assigned_reviewer_decides(panel, teacher, reviewers, chair, di
     others = [r for r in reviewers if r != assignment.reviewer] + [chair, district_admin, teacher]
     for person in others:
         with pytest.raises(PermissionDenied):
-            services.plan_decide(
-                assignment=assignment, decision="approve", reason="", actor=person
-            )
+            services.plan_decide(assignment=assignment, decision="approve", reason="", actor=person)
     submission.refresh_from_db()
     assert submission.status == S.PLAN_SUBMITTED
 
