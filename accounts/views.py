@@ -32,7 +32,14 @@ def admin_dashboard(request: HttpRequest) -> HttpResponse:
         {
             "district": district,
             "counts": selectors.district_counts(district=district),
-            "admin_links": [("Micro-credential catalog", reverse("credentials:catalog"))],
+            "admin_links": [
+                ("Micro-credential catalog", reverse("credentials:catalog")),
+                ("People, invitations and roster import", reverse("accounts:people")),
+                ("Buildings", reverse("accounts:buildings")),
+                ("District goals", reverse("accounts:goals")),
+                ("Reports", reverse("reports:index")),
+                ("Program rules: cycles, credit and renewal", reverse("reports:rules")),
+            ],
         },
     )
 
