@@ -107,7 +107,13 @@ SourceFormSet = forms.formset_factory(
 
 
 def source_formset(*, plan: Plan, data=None) -> forms.BaseFormSet:
-    """The plan's sources plus empty rows to reach at least three, and two spare rows."""
+    """The plan's sources plus empty rows to reach at least three, and two spare rows.
+
+    Posted rows are read as they are, never compared with the stored ones: the rows are
+    positions, and an unchanged row must be kept, not skipped.
+    """
+    if data is not None:
+        return SourceFormSet(data=data, prefix="sources")
     initial = [
         {"citation": s.citation, "kind": s.kind, "url": s.url, "learned": s.learned}
         for s in plan.sources.all()

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from submissions.models import Plan, PlanRevision, Submission
-from tests.submissions.factories import PlanSourceFactory, SubmissionFactory, complete_plan
+from tests.submissions.factories import SubmissionFactory, complete_plan
 
 
 def plan_post(submission, **overrides):
@@ -76,3 +76,214 @@ def test_autosave_saves_and_bumps_the_version_and_records_history(client, submis
     revision = PlanRevision.objects.get(plan=plan)
     assert revision.changed_fields == ["rationale"]
     assert revision.author == submission.educator
+
+
+def save(client, submission, data, htmx=True):
+    extra = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    return client.post(reverse("submissions:save", args=[submission.pk]), data, **extra)
+
+
+def test_a_save_from_a_stale_tab_is_refused_with_both_texts(client, submission, other_educator):
+    client.force_login(submission.educator)
+    first_tab = plan_post(submission, rationale="Text from the first tab.")
+    second_tab = plan_post(submission, rationale="Text from the second tab.", editor_token="tab-2")
+    assert save(client, submission, first_tab)["X-Autosave"] == "saved"
+    response = save(client, submission, second_tab)
+    assert response.status_code == 200
+    assert response["X-Autosave"] == "conflict"
+    page = response.content.decode()
+    assert "Text from the first tab." in page and "Text from the second tab." in page
+    assert "nothing was overwritten" in page
+    assert 'id="version-plan"' not in page  # the stale tab keeps its old version
+    plan = Plan.objects.get(pk=submission.plan_id)
+    assert (plan.rationale, plan.version) == ("Text from the first tab.", 2)
+    # Choosing to keep the second tab's text: save again from the saved version.
+    second_tab["version"] = "2"
+    assert save(client, submission, second_tab)["X-Autosave"] == "saved"
+    plan.refresh_from_db()
+    assert (plan.rationale, plan.version) == ("Text from the second tab.", 3)
+
+
+def test_a_tab_closed_mid_save_is_not_in_conflict_with_itself(
+    client, submission, django_capture_on_commit_callbacks
+):
+    client.force_login(submission.educator)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert save(client, submission, plan_post(submission, rationale="Typed"))["X-Autosave"]
+    # The reopened page restores the local draft written from version 1, same editor token.
+    later = plan_post(submission, rationale="Typed, and more.", version="1")
+    response = save(client, submission, later)
+    assert response["X-Autosave"] == "saved"
+    assert Plan.objects.get(pk=submission.plan_id).rationale == "Typed, and more."
+
+
+def test_a_stale_save_with_the_same_text_is_no_conflict(client, submission):
+    client.force_login(submission.educator)
+    save(client, submission, plan_post(submission, rationale="Same"))
+    response = save(
+        client,
+        submission,
+        plan_post(submission, rationale="Same", version="1", editor_token="other"),
+    )
+    assert response["X-Autosave"] == "unchanged"
+    assert response["X-Autosave-Version"] == "2"
+
+
+def test_without_javascript_a_conflict_reshows_the_form_with_both_texts(client, submission):
+    client.force_login(submission.educator)
+    save(client, submission, plan_post(submission, hypothesis="Saved elsewhere."))
+    response = save(
+        client,
+        submission,
+        plan_post(submission, hypothesis="Mine.", version="1", editor_token="x"),
+        htmx=False,
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Saved elsewhere." in page and "Mine." in page
+    assert 'name="version" id="version-plan" value="2"' in page
+    assert Plan.objects.get(pk=submission.plan_id).hypothesis == "Saved elsewhere."
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("rationale", "x" * 10001, "at most 10000 characters"),
+        ("title", "t" * 201, "at most 200 characters"),
+        ("sources-0-url", "not a web address", "Enter a valid URL."),
+        ("sources-0-learned", "What I learned, but no citation.", "Give the citation"),
+        ("setting", "moon", "Select a valid choice."),
+    ],
+)
+def test_bad_input_is_refused_beside_the_field_and_nothing_is_written(
+    client, submission, field, value, message
+):
+    client.force_login(submission.educator)
+    data = plan_post(
+        submission,
+        actions="This good text must not be saved with the bad one.",
+        **{"sources-0-citation": "" if "learned" in field else "A citation", field: value},
+    )
+    response = save(client, submission, data)
+    assert response["X-Autosave"] == "invalid"
+    page = response.content.decode()
+    assert message in page
+    assert "Not saved" in page
+    plan = Plan.objects.get(pk=submission.plan_id)
+    assert plan.actions == "" and plan.version == 1
+    assert not plan.sources.exists() and not PlanRevision.objects.exists()
+    # Without JavaScript: the error summary, the message beside the field, the text kept.
+    response = save(client, submission, data, htmx=False)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "error-summary" in page and message in page
+    assert "This good text must not be saved with the bad one." in page
+
+
+def test_a_goal_of_another_district_is_refused(client, submission, other_district):
+    from tests.accounts.factories import DistrictGoalFactory
+
+    client.force_login(submission.educator)
+    foreign = DistrictGoalFactory(district=other_district)
+    response = save(client, submission, plan_post(submission, district_goals=[str(foreign.pk)]))
+    assert response["X-Autosave"] == "invalid"
+    assert not Plan.objects.get(pk=submission.plan_id).district_goals.exists()
+
+
+def test_sources_are_saved_in_order_and_an_emptied_row_is_removed(client, submission):
+    client.force_login(submission.educator)
+    data = plan_post(submission)
+    for index, name in enumerate(["First", "Second", "Third"]):
+        data[f"sources-{index}-citation"] = f"{name} source"
+        data[f"sources-{index}-url"] = f"https://example.org/{index}"
+    save(client, submission, data)
+    assert list(submission.plan.sources.values_list("citation", flat=True)) == [
+        "First source",
+        "Second source",
+        "Third source",
+    ]
+    data["version"] = "2"
+    data["sources-1-citation"] = ""
+    data["sources-1-url"] = ""
+    save(client, submission, data)
+    assert list(submission.plan.sources.values_list("citation", flat=True)) == [
+        "First source",
+        "Third source",
+    ]
+
+
+def test_rapid_saves_by_one_person_are_one_history_entry(client, submission):
+    client.force_login(submission.educator)
+    save(client, submission, plan_post(submission, rationale="One"))
+    save(client, submission, plan_post(submission, rationale="One", timeline="Two", version="2"))
+    revision = PlanRevision.objects.get()
+    assert revision.changed_fields == ["rationale", "timeline"]
+    assert revision.version == 3
+    response = client.get(reverse("submissions:history", args=[submission.pk]))
+    page = response.content.decode()
+    assert "Rationale, Timeline" in page
+    assert submission.educator.display_name in page
+
+
+def test_the_plan_text_is_locked_once_submitted(client, submission):
+    complete_plan(submission.plan)
+    client.force_login(submission.educator)
+    from submissions.services import submission_submit_plan
+
+    submission_submit_plan(submission=submission, actor=submission.educator)
+    response = save(client, submission, plan_post(submission, rationale="Late edit"))
+    assert response["X-Autosave"] == "refused"
+    assert "can no longer be edited" in response.content.decode()
+    assert Plan.objects.get(pk=submission.plan_id).rationale != "Late edit"
+    page = client.get(reverse("submissions:detail", args=[submission.pk])).content.decode()
+    assert 'id="plan-editor"' not in page
+    assert submission.plan.rationale in page
+
+
+def test_an_expired_session_gets_401_for_autosave_and_nothing_is_written(client, submission):
+    response = save(client, submission, plan_post(submission, rationale="Typed while away"))
+    assert response.status_code == 401
+    assert response["X-Autosave"] == "signed-out"
+    page = response.content.decode()
+    assert "kept in this browser" in page
+    assert f"next=/plans/{submission.pk}/" in page
+    response = save(client, submission, plan_post(submission), htmx=False)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert Plan.objects.get(pk=submission.plan_id).rationale == ""
+
+
+def results_post(submission, **overrides):
+    data = {
+        "kind": "results",
+        "version": str(submission.version),
+        "editor_token": "tab-1",
+        "impact_results": "Transitions fell from 9 to 4 minutes.",
+        "reflection_practice": "Rehearsal mattered.",
+        "reflection_feedback": "Students liked the timer.",
+        "reflection_changes": "Start in week one.",
+        "share_notes": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_results_and_reflection_are_saved_only_after_implementation_starts(client, submission):
+    client.force_login(submission.educator)
+    response = save(client, submission, results_post(submission))
+    assert response["X-Autosave"] == "refused"
+    Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.IN_PROGRESS)
+    page = client.get(reverse("submissions:detail", args=[submission.pk])).content.decode()
+    assert 'id="results-editor"' in page and "5. Reflection" in page
+    response = save(client, submission, results_post(submission))
+    assert response["X-Autosave"] == "saved"
+    submission.refresh_from_db()
+    assert submission.impact_results == "Transitions fell from 9 to 4 minutes."
+    assert submission.version == 2
+    stale = save(
+        client,
+        submission,
+        results_post(submission, version="1", editor_token="other", reflection_changes="Other tab"),
+    )
+    assert stale["X-Autosave"] == "conflict"
+    submission.refresh_from_db()
+    assert submission.reflection_changes == "Start in week one."
