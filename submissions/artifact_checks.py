@@ -25,6 +25,12 @@ IMAGE = "image"
 VIDEO = "video"
 AUDIO = "audio"
 FAMILIES = (DOCUMENT, IMAGE, VIDEO, AUDIO)
+FAMILY_NOUNS = {
+    DOCUMENT: "a document",
+    IMAGE: "an image",
+    VIDEO: "a video",
+    AUDIO: "an audio recording",
+}
 FAMILY_LABELS = {
     DOCUMENT: "documents (PDF, office files, text)",
     IMAGE: "images",
@@ -214,7 +220,7 @@ def check_declared(*, name: str, size: int | None, accepts: str | None) -> str:
         )
     if family not in families:
         raise ArtifactRefused(
-            f"“{name}” looks like {FAMILY_LABELS[family]}; this evidence accepts "
+            f"“{name}” looks like {FAMILY_NOUNS[family]}; this evidence accepts "
             f"{families_text(families)}."
         )
     return safe
@@ -256,20 +262,20 @@ def check_family(*, mime: str, name: str, accepts: str | None) -> str:
     claimed = EXTENSIONS.get(extension_of(name))
     what = TYPE_NAMES.get(mime, f"a file of type {mime}")
     if family is None:
-        named = f", though it is named like {FAMILY_LABELS[claimed]}" if claimed else ""
+        named = f", though it is named like {FAMILY_NOUNS[claimed]}" if claimed else ""
         raise ArtifactRefused(
             f"“{name}” is really {what}{named}. That type is not accepted; accepted here: "
             f"{families_text(families)}."
         )
     if family not in families:
         raise ArtifactRefused(
-            f"“{name}” is {FAMILY_LABELS[family]}; this evidence accepts {families_text(families)}."
+            f"“{name}” is {FAMILY_NOUNS[family]}; this evidence accepts {families_text(families)}."
         )
     # Audio in an MP4/WebM container is often reported as video; both play the same way.
     if claimed is not None and claimed != family and {claimed, family} != {AUDIO, VIDEO}:
         raise ArtifactRefused(
-            f"“{name}” is named like {FAMILY_LABELS[claimed]}, but its content is "
-            f"{FAMILY_LABELS[family]} ({mime}). Rename it to match what it is, or choose the "
+            f"“{name}” is named like {FAMILY_NOUNS[claimed]}, but its content is "
+            f"{FAMILY_NOUNS[family]} ({mime}). Rename it to match what it is, or choose the "
             "right file."
         )
     return family

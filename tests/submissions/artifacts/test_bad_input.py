@@ -55,7 +55,7 @@ def test_html_renamed_jpg_is_refused_as_html(
         educator_client, submission, "photo.jpg", html, django_capture_on_commit_callbacks
     )
     assert "“photo.jpg” is really an HTML web page" in artifact.refusal_reason
-    assert "named like images" in artifact.refusal_reason
+    assert "though it is named like an image" in artifact.refusal_reason
     assert no_quarantine_left(s3_storage, artifact)
 
 
