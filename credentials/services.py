@@ -279,6 +279,12 @@ def microcredential_update(
             raise CatalogError(
                 f"“{entry.title}” is {entry.get_status_display().lower()} and cannot be edited."
             )
+        pending = MicroCredential.objects.filter(lineage=entry.lineage, status=MC.DRAFT).first()
+        if pending is not None:
+            raise CatalogError(
+                f"Version {pending.version} of “{entry.title}” is a draft; edit and publish "
+                "that one instead."
+            )
         entry.status = MC.SUPERSEDED
         entry.save(update_fields=["status", "updated_at"])
         new = _copy_as_new_version(entry, actor=actor, status=MC.PUBLISHED, changes=cleaned)
@@ -324,6 +330,22 @@ def microcredential_new_draft(*, microcredential: MicroCredential, actor: User) 
         detail={"from_version": entry.version},
     )
     return draft
+
+
+def microcredential_check_startable(*, microcredential: MicroCredential) -> None:
+    """Raise CatalogError unless a new plan may start on this version of the entry."""
+    if microcredential.status == MC.PUBLISHED:
+        return
+    if microcredential.status == MC.RETIRED:
+        raise CatalogError(
+            f"“{microcredential.title}” is retired: new plans cannot be started on it."
+        )
+    if microcredential.status == MC.SUPERSEDED:
+        raise CatalogError(
+            f"Version {microcredential.version} of “{microcredential.title}” has been replaced; "
+            "start your plan from the catalog's current version."
+        )
+    raise CatalogError(f"“{microcredential.title}” is not published in the catalog.")
 
 
 def microcredential_publish(*, microcredential: MicroCredential, actor: User) -> MicroCredential:

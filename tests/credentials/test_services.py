@@ -282,3 +282,31 @@ def test_stacks_and_evidence_types(district_admin, educator):
         services.evidence_type_update(evidence_type=evidence, actor=educator, name="Mine")
     assert AuditEvent.objects.filter(action__startswith="stack.").count() == 2
     assert AuditEvent.objects.filter(action__startswith="evidence_type.").count() == 2
+
+
+def test_published_entry_with_a_pending_draft_is_edited_through_the_draft(district_admin):
+    entry = MicroCredentialFactory(district=district_admin.district)
+    services.microcredential_new_draft(microcredential=entry, actor=district_admin)
+    with pytest.raises(CatalogError, match="Version 2 .* is a draft"):
+        services.microcredential_update(microcredential=entry, actor=district_admin, title="Z")
+    entry.refresh_from_db()
+    assert entry.status == MC.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "status,message",
+    [
+        (MC.RETIRED, "retired: new plans cannot be started"),
+        (MC.SUPERSEDED, "has been replaced"),
+        (MC.DRAFT, "not published"),
+        (MC.PROPOSED, "not published"),
+    ],
+)
+def test_check_startable(district, status, message):
+    services.microcredential_check_startable(
+        microcredential=MicroCredentialFactory(district=district)
+    )
+    with pytest.raises(CatalogError, match=message):
+        services.microcredential_check_startable(
+            microcredential=MicroCredentialFactory(district=district, status=status)
+        )

@@ -266,3 +266,15 @@ def test_nav_has_manage_catalog_for_admins_only(client, educator, district_admin
     client.force_login(EducatorFactory(district=district_admin.district))
     body = client.get(reverse("credentials:catalog")).content.decode()
     assert f'href="{reverse("credentials:manage")}"' not in body
+
+
+def test_detail_query_count_does_not_grow_with_the_rubric(
+    client, educator, district, django_assert_max_num_queries
+):
+    small = MicroCredentialFactory(district=district, criteria=1)
+    large = MicroCredentialFactory(district=district, criteria=8)
+    client.force_login(educator)
+    for entry in (small, large):
+        with django_assert_max_num_queries(7):
+            response = client.get(reverse("credentials:detail", args=[entry.pk]))
+        assert response.content.decode().count("Demonstrated") == entry.rubric.criteria.count()

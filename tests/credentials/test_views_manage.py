@@ -427,3 +427,19 @@ def test_evidence_types_page_create_and_edit(admin_client, district, client, out
     assert client.post(url, {"name": "Theirs", "accepts": "any"}).status_code == 302
     assert EvidenceType.objects.filter(district=outsider_admin.district, name="Theirs").exists()
     assert list(EvidenceType.objects.filter(district=district)) == [evidence]
+
+
+@pytest.mark.parametrize(
+    "name,with_pk",
+    [
+        ("credentials:create", False),
+        ("credentials:edit", True),
+        ("credentials:rubric", True),
+        ("credentials:stacks", False),
+        ("credentials:evidence_types", False),
+    ],
+)
+def test_form_pages_refuse_other_methods(admin_client, entry, name, with_pk):
+    url = reverse(name, args=[entry.pk] if with_pk else [])
+    assert admin_client.put(url).status_code == 405
+    assert admin_client.delete(url).status_code == 405
