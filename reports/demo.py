@@ -1,0 +1,138 @@
+"""The demo district's program rules and some history, so every dashboard shows progress.
+
+Kansas-style renewal (2 micro-credentials within 3 semesters) and Kettle Moraine-style salary
+credit ($100–$600 to base salary by level of rigor), with semesters around today.
+"""
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.utils import timezone
+
+from accounts.models import Building, District, DistrictGoal, User
+from credentials.models import MicroCredential
+from submissions.models import Attempt, Plan, Submission
+
+from .models import CreditRule, ProgramCycle, RenewalRule
+
+SALARY_BY_RIGOR = {1: Decimal("100"), 2: Decimal("200"), 3: Decimal("400"), 4: Decimal("600")}
+
+
+def _semesters(year: int) -> list[tuple[str, dt.date, dt.date]]:
+    return [
+        (f"Fall {year - 1}", dt.date(year - 1, 8, 17), dt.date(year - 1, 12, 18)),
+        (f"Spring {year}", dt.date(year, 1, 5), dt.date(year, 5, 22)),
+        (f"Fall {year}", dt.date(year, 8, 17), dt.date(year, 12, 18)),
+        (f"Spring {year + 1}", dt.date(year + 1, 1, 4), dt.date(year + 1, 5, 21)),
+        (f"Fall {year + 1}", dt.date(year + 1, 8, 16), dt.date(year + 1, 12, 17)),
+    ]
+
+
+def program_rules_seed(*, district: District, today: dt.date) -> RenewalRule:
+    """Semesters from last fall to next fall, the renewal rule and the salary credit rules."""
+    cycles = [
+        ProgramCycle.objects.get_or_create(
+            district=district,
+            name=name,
+            defaults={
+                "starts_on": starts,
+                "ends_on": ends,
+                "plan_deadline": starts + dt.timedelta(weeks=4),
+                "evidence_deadline": ends - dt.timedelta(weeks=3),
+            },
+        )[0]
+        for name, starts, ends in _semesters(today.year)
+    ]
+    rule, _ = RenewalRule.objects.get_or_create(
+        district=district,
+        name="License renewal (Kansas pilot)",
+        defaults={
+            "required_count": 2,
+            "window_cycles": 3,
+            "first_cycle": cycles[1],
+            "effective_from": dt.date(today.year - 1, 1, 1),
+            "at_risk_days": 120,
+        },
+    )
+    since = dt.date(today.year - 1, 7, 1)
+    CreditRule.objects.get_or_create(
+        district=district,
+        scope=CreditRule.Scope.DISTRICT,
+        effective_from=since,
+        defaults={"salary_amount": Decimal("100"), "note": "Base salary increase"},
+    )
+    for rigor, amount in SALARY_BY_RIGOR.items():
+        CreditRule.objects.get_or_create(
+            district=district,
+            scope=CreditRule.Scope.RIGOR,
+            rigor=rigor,
+            effective_from=since,
+            defaults={
+                "salary_amount": amount,
+                "note": f"{MicroCredential.Rigor(rigor).label} micro-credentials",
+            },
+        )
+    return rule
+
+
+def _earned_for(educator: User, credential: MicroCredential, decided: dt.datetime) -> Submission:
+    """An award from an earlier semester (history, so not replayed through the panel)."""
+    plan = Plan.objects.create(
+        district=educator.district, microcredential=credential, lead=educator
+    )
+    submission = Submission.objects.create(
+        district=educator.district,
+        plan=plan,
+        educator=educator,
+        status=Submission.Status.EARNED,
+        attempt_count=1,
+        plan_submitted_at=decided - dt.timedelta(days=75),
+        plan_decided_at=decided - dt.timedelta(days=68),
+        submitted_for_review_at=decided - dt.timedelta(days=12),
+        decided_at=decided,
+    )
+    Attempt.objects.create(
+        submission=submission, number=1, outcome=Submission.Status.EARNED, decided_at=decided
+    )
+    return submission
+
+
+def seed_demo(*, district: District, people: dict[str, User], buildings: dict) -> None:
+    from .scale import CLOSED_WEIGHTS, scale_catalog, seed_people, seed_plans
+
+    today = timezone.localdate()
+    rule = program_rules_seed(district=district, today=today)
+    catalog = list(
+        MicroCredential.objects.filter(
+            district=district, status=MicroCredential.Status.PUBLISHED
+        ).order_by("-rigor", "title")
+    ) or scale_catalog(district=district, count=8)
+
+    # The demo educator has one award in this renewal window: "1 of 2 toward renewal".
+    elena = people["educator"]
+    if not Submission.objects.filter(educator=elena, status=Submission.Status.EARNED).exists():
+        window_start = rule.first_cycle.starts_on
+        decided_on = min(today - dt.timedelta(days=7), window_start + dt.timedelta(days=70))
+        decided_on = max(decided_on, window_start)
+        decided = timezone.make_aware(dt.datetime.combine(decided_on, dt.time(15)))
+        _earned_for(elena, catalog[0], decided)
+
+    # Two years of finished work by colleagues, so the reports have a story to tell.
+    rng = random.Random(2026)
+    colleagues = seed_people(
+        district=district,
+        count=16,
+        buildings=list(buildings.values()) or list(Building.objects.filter(district=district)),
+        rng=rng,
+        email_prefix="teacher",
+    )
+    seed_plans(
+        district=district,
+        educators=colleagues,
+        count=48,
+        catalog=catalog,
+        goals=list(DistrictGoal.objects.filter(district=district)),
+        rng=rng,
+        weights=CLOSED_WEIGHTS,
+    )
