@@ -39,10 +39,9 @@ def catalog(request: HttpRequest) -> HttpResponse:
     form = CatalogFilterForm(request.GET or None, user=request.user)
     filters = form.filters() if form.is_bound else {}
     entries = selectors.published_catalog_for_user(request.user, **filters)
+    template = "credentials/_catalog_results.html" if request.htmx else "credentials/catalog.html"
     return render(
-        request,
-        "credentials/catalog.html",
-        {"form": form, "entries": entries, "searching": any(filters.values())},
+        request, template, {"form": form, "entries": entries, "searching": any(filters.values())}
     )
 
 

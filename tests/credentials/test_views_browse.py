@@ -278,3 +278,19 @@ def test_detail_query_count_does_not_grow_with_the_rubric(
         with django_assert_max_num_queries(7):
             response = client.get(reverse("credentials:detail", args=[entry.pk]))
         assert response.content.decode().count("Demonstrated") == entry.rubric.criteria.count()
+
+
+def test_catalog_htmx_request_gets_only_the_results(client, educator, routines):
+    client.force_login(educator)
+    response = client.get(
+        reverse("credentials:catalog"), {"q": "routines"}, headers={"HX-Request": "true"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body
+    assert "Classroom Expectations and Routines" in body
+    assert 'hx-swap-oob="innerHTML">1 micro-credential found.' in body
+    invalid = client.get(
+        reverse("credentials:catalog"), {"max_hours": "-4"}, headers={"HX-Request": "true"}
+    )
+    assert "Please correct the following" in invalid.content.decode()
