@@ -1,0 +1,470 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from reviews.models import Notification, Panel, ReviewAssignment, StageReview
+from reviews.tasks import assign_reviewers
+from submissions.models import Artifact, Submission
+from tests.accounts.factories import (
+    DistrictAdminFactory,
+    EducatorFactory,
+    ReviewerFactory,
+)
+
+from .factories import PanelFactory, submission_in
+
+S = Submission.Status
+pytestmark = pytest.mark.django_db
+
+XSS = "<script>alert('x')</script>"
+
+
+def login_redirect(response):
+    return response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+@pytest.fixture
+def plan_review(panel, teacher):
+    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    [pk] = assign_reviewers(submission.pk, "plan")
+    return ReviewAssignment.objects.select_related("submission").get(pk=pk)
+
+
+@pytest.fixture
+def final_reviews(panel, teacher):
+    submission = submission_in(S.SUBMITTED_FOR_REVIEW, educator=teacher)
+    assign_reviewers(submission.pk, "final")
+    return list(ReviewAssignment.objects.filter(submission=submission))
+
+
+@pytest.fixture
+def outsider_reviewer(other_district):
+    return ReviewerFactory(district=other_district, email="reviewer@lakeside.example.org")
+
+
+# --- queue ------------------------------------------------------------------------------------
+
+
+def test_queue_lists_my_reviews_per_stage(client, plan_review, final_reviews, teacher):
+    reviewer = plan_review.reviewer
+    client.force_login(reviewer)
+    response = client.get(reverse("reviews:queue"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert str(plan_review.submission.plan) in content
+    assert response.context["counts"]["plan"] == 1
+    mine = [a for a in final_reviews if a.reviewer_id == reviewer.pk]
+    assert response.context["counts"]["final"] == len(mine)
+    assert reverse("reviews:review", args=[plan_review.pk]) in content
+
+
+def test_queue_is_oldest_first_and_marks_overdue(client, district, panel, teacher, reviewers):
+    district.plan_reviewers_required = 3
+    district.save()
+    titles = []
+    for days in (3, 10, 1):
+        submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+        assign_reviewers(submission.pk, "plan")
+        StageReview.objects.filter(submission=submission).update(
+            opened_at=timezone.now() - timedelta(days=days)
+        )
+        titles.append((days, str(submission.plan)))
+    oldest = ReviewAssignment.objects.filter(reviewer=reviewers[0]).order_by("id").first()
+    ReviewAssignment.objects.filter(pk=oldest.pk).update(due_at=timezone.now() - timedelta(days=1))
+    client.force_login(reviewers[0])
+    response = client.get(reverse("reviews:queue"))
+    shown = [str(item.submission.plan) for item in response.context["items"]]
+    assert shown == [t for _, t in sorted(titles, reverse=True)]
+    assert response.context["counts"]["overdue"] == 1
+    assert "Overdue" in response.content.decode()
+
+
+def test_queue_filters_and_search(client, plan_review, final_reviews, teacher):
+    client.force_login(plan_review.reviewer)
+    response = client.get(reverse("reviews:queue"), {"stage": "plan"})
+    assert {i.stage for i in response.context["items"]} == {"plan"}
+    response = client.get(reverse("reviews:queue"), {"q": teacher.last_name})
+    assert plan_review in response.context["items"]
+    response = client.get(reverse("reviews:queue"), {"q": "nobody-like-this"})
+    assert response.context["items"] == []
+    response = client.get(reverse("reviews:queue"), {"state": "overdue"})
+    assert response.context["items"] == []
+
+
+def test_queue_leaves_out_withdrawn_and_other_districts(
+    client, plan_review, teacher, other_district
+):
+    Submission.objects.filter(pk=plan_review.submission_id).update(status=S.WITHDRAWN)
+    foreign_teacher = EducatorFactory(district=other_district)
+    foreign_reviewer = ReviewerFactory(district=other_district)
+    PanelFactory(district=other_district, members=[foreign_reviewer])
+    foreign = submission_in(S.PLAN_SUBMITTED, educator=foreign_teacher)
+    assign_reviewers(foreign.pk, "plan")
+    client.force_login(plan_review.reviewer)
+    response = client.get(reverse("reviews:queue"))
+    assert response.context["items"] == []
+    assert str(foreign.plan) not in response.content.decode()
+
+
+def test_queue_access(client, teacher, district_admin):
+    url = reverse("reviews:queue")
+    assert login_redirect(client.get(url))
+    client.force_login(teacher)
+    assert client.get(url).status_code == 403
+    client.force_login(district_admin)
+    assert client.get(url).status_code == 403
+
+
+def test_queue_wrong_method(client, reviewers):
+    client.force_login(reviewers[0])
+    assert client.post(reverse("reviews:queue")).status_code == 405
+
+
+def test_queue_query_count_does_not_grow(
+    client, district, panel, reviewers, django_assert_max_num_queries
+):
+    district.plan_reviewers_required = 3
+    district.final_reviewers_required = 3
+    district.save()
+
+    def add(n):
+        for _ in range(n):
+            educator = EducatorFactory(district=district)
+            assign_reviewers(submission_in(S.PLAN_SUBMITTED, educator=educator).pk, "plan")
+            assign_reviewers(submission_in(S.SUBMITTED_FOR_REVIEW, educator=educator).pk, "final")
+
+    client.force_login(reviewers[0])
+    add(1)
+    with django_assert_max_num_queries(8):
+        small = client.get(reverse("reviews:queue"))
+    add(15)
+    with django_assert_max_num_queries(8):
+        large = client.get(reverse("reviews:queue"))
+    assert len(small.context["items"]) == 2 and len(large.context["items"]) == 32
+
+
+# --- pre-approval page ------------------------------------------------------------------------
+
+
+def test_plan_review_page_shows_components_escaped(client, plan_review):
+    plan = plan_review.submission.plan
+    plan.rationale = XSS
+    plan.save()
+    client.force_login(plan_review.reviewer)
+    response = client.get(reverse("reviews:review", args=[plan_review.pk]))
+    content = response.content.decode()
+    assert response.status_code == 200
+    for heading in ("Overview", "Basis of Knowledge", "Implementation", "Impact measures"):
+        assert heading in content
+    assert XSS not in content and "&lt;script&gt;" in content
+    assert 'name="comment_overview"' in content
+
+
+def test_plan_review_post_decides_and_escapes_comments(client, plan_review, teacher):
+    client.force_login(plan_review.reviewer)
+    url = reverse("reviews:review", args=[plan_review.pk])
+    response = client.post(
+        url,
+        {
+            "decision": "request_changes",
+            "reason": f"Please add sources {XSS}",
+            "comment_knowledge": f"Only one source {XSS}",
+        },
+    )
+    assert response.status_code == 302
+    submission = Submission.objects.get(pk=plan_review.submission_id)
+    assert submission.status == S.CHANGES_REQUESTED
+    # The educator reads it, escaped.
+    client.force_login(teacher)
+    page = client.get(reverse("reviews:feedback", args=[submission.pk])).content.decode()
+    assert "Only one source &lt;script&gt;" in page and XSS not in page
+    assert "Please add sources &lt;script&gt;" in page
+
+
+def test_plan_review_form_errors_are_summarised(client, plan_review):
+    client.force_login(plan_review.reviewer)
+    response = client.post(
+        reverse("reviews:review", args=[plan_review.pk]), {"decision": "decline"}
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "There is a problem" in content and "Give the educator a reason" in content
+    assert Submission.objects.get(pk=plan_review.submission_id).status == S.PLAN_SUBMITTED
+
+
+def test_plan_review_on_withdrawn_plan_says_why(client, plan_review):
+    client.force_login(plan_review.reviewer)
+    Submission.objects.filter(pk=plan_review.submission_id).update(status=S.WITHDRAWN)
+    url = reverse("reviews:review", args=[plan_review.pk])
+    response = client.post(url, {"decision": "approve"}, follow=True)
+    assert "withdrew this plan" in response.content.decode()
+
+
+def test_plan_review_access(client, plan_review, reviewers, teacher, outsider_reviewer, chair):
+    url = reverse("reviews:review", args=[plan_review.pk])
+    assert login_redirect(client.get(url))
+    other = next(r for r in reviewers if r != plan_review.reviewer)
+    client.force_login(other)
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"decision": "approve"}).status_code == 403
+    client.force_login(chair)
+    assert client.get(url).status_code == 403
+    client.force_login(teacher)
+    assert client.get(url).status_code == 403
+    client.force_login(outsider_reviewer)
+    assert client.get(url).status_code == 404
+    client.force_login(plan_review.reviewer)
+    assert client.put(url).status_code == 405
+    assert Submission.objects.get(pk=plan_review.submission_id).status == S.PLAN_SUBMITTED
+
+
+# --- scoring page -----------------------------------------------------------------------------
+
+
+def post_scores(client, assignment, passed=True, feedback="Good"):
+    criteria = list(assignment.submission.plan.microcredential.rubric.criteria.all())
+    data = {"overall_comment": "Overall fine."}
+    for criterion in criteria:
+        data[f"level_{criterion.pk}"] = criterion.levels.get(score=2 if passed else 1).pk
+        data[f"feedback_{criterion.pk}"] = f"{feedback} {criterion.title}"
+    return client.post(reverse("reviews:review", args=[assignment.pk]), data)
+
+
+def test_scoring_page_puts_evidence_beside_its_criterion(client, final_reviews):
+    first = final_reviews[0]
+    submission = first.submission
+    criterion = submission.plan.microcredential.rubric.criteria.first()
+    Artifact.objects.create(
+        district=submission.district,
+        submission=submission,
+        criterion=criterion,
+        kind=Artifact.Kind.LINK,
+        url="https://video.example.org/lesson",
+        title="Morning routine video",
+        status=Artifact.Status.ACCEPTED,
+    )
+    Artifact.objects.create(
+        district=submission.district,
+        submission=submission,
+        title="Unchecked upload",
+        status=Artifact.Status.CHECKING,
+    )
+    client.force_login(first.reviewer)
+    response = client.get(reverse("reviews:review", args=[first.pk]))
+    content = response.content.decode()
+    assert response.status_code == 200
+    row = next(r for r in response.context["rows"] if r["criterion"] == criterion)
+    assert [a.title for a in row["evidence"]] == ["Morning routine video"]
+    assert "Unchecked upload" not in content
+    assert "/evidence/" in content and "/open/" in content
+
+
+def test_other_scores_hidden_until_my_own_are_in(client, final_reviews):
+    first, second = final_reviews
+    client.force_login(second.reviewer)
+    post_scores(client, second, feedback="SecondReviewerSays")
+    client.force_login(first.reviewer)
+    before = client.get(reverse("reviews:review", args=[first.pk])).content.decode()
+    assert "SecondReviewerSays" not in before
+    response = post_scores(client, first, feedback="FirstSays")
+    assert response.status_code == 302
+    after = client.get(reverse("reviews:review", args=[first.pk])).content.decode()
+    assert "SecondReviewerSays" in after
+    assert Submission.objects.get(pk=first.submission_id).status == S.EARNED
+
+
+def test_scoring_without_levels_shows_errors(client, final_reviews):
+    first = final_reviews[0]
+    client.force_login(first.reviewer)
+    response = client.post(reverse("reviews:review", args=[first.pk]), {"overall_comment": ""})
+    assert response.status_code == 200
+    assert "Choose a level for" in response.content.decode()
+
+
+# --- round, chair, reassign -------------------------------------------------------------------
+
+
+def test_round_page_for_chair_and_admin_only(
+    client, plan_review, chair, district_admin, teacher, outsider_admin
+):
+    url = reverse("reviews:round", args=[plan_review.stage_review_id])
+    assert login_redirect(client.get(url))
+    for person, status in [
+        (chair, 200),
+        (district_admin, 200),
+        (plan_review.reviewer, 403),
+        (teacher, 403),
+        (outsider_admin, 404),
+    ]:
+        client.force_login(person)
+        assert client.get(url).status_code == status, person
+    client.force_login(chair)
+    assert client.post(url).status_code == 405
+
+
+def test_chair_decides_a_split_from_the_page(client, district, panel, teacher, chair):
+    district.plan_reviewers_required = 2
+    district.save()
+    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    assign_reviewers(submission.pk, "plan")
+    first, second = ReviewAssignment.objects.filter(submission=submission)
+    for assignment, decision in ((first, "approve"), (second, "decline")):
+        client.force_login(assignment.reviewer)
+        client.post(
+            reverse("reviews:review", args=[assignment.pk]),
+            {"decision": decision, "reason": "Because."},
+        )
+    round_ = StageReview.objects.get(submission=submission)
+    assert round_.status == "chair"
+    url = reverse("reviews:chair_decide", args=[round_.pk])
+    client.force_login(first.reviewer)
+    assert client.post(url, {"decision": "approve", "reason": "x"}).status_code == 403
+    client.force_login(chair)
+    assert client.get(url).status_code == 405
+    response = client.post(url, {"decision": "approve", "reason": "Fits the program."})
+    assert response.status_code == 302
+    assert Submission.objects.get(pk=submission.pk).status == S.PLAN_APPROVED
+
+
+def test_reassign_from_the_round_page(client, plan_review, chair, reviewers, outsider_admin):
+    url = reverse("reviews:reassign", args=[plan_review.pk])
+    spare = next(r for r in reviewers if r != plan_review.reviewer)
+    data = {f"a{plan_review.pk}-to_reviewer": spare.pk}
+    client.force_login(plan_review.reviewer)
+    assert client.post(url, data).status_code == 403
+    client.force_login(outsider_admin)
+    assert client.post(url, data).status_code == 404
+    client.force_login(chair)
+    assert client.get(url).status_code == 405
+    assert client.post(url, data).status_code == 302
+    assert ReviewAssignment.objects.filter(
+        stage_review=plan_review.stage_review, reviewer=spare, status="pending"
+    ).exists()
+    assert spare.notifications.filter(kind="plan_submitted").exists()
+
+
+# --- feedback ---------------------------------------------------------------------------------
+
+
+def test_feedback_access(
+    client, plan_review, teacher, other_educator, reviewers, district_admin, outsider_admin
+):
+    url = reverse("reviews:feedback", args=[plan_review.submission_id])
+    assert login_redirect(client.get(url))
+    unassigned = next(r for r in reviewers if r != plan_review.reviewer)
+    for person, status in [
+        (teacher, 200),
+        (plan_review.reviewer, 200),
+        (district_admin, 200),
+        (other_educator, 404),
+        (unassigned, 403),
+        (outsider_admin, 404),
+    ]:
+        client.force_login(person)
+        assert client.get(url).status_code == status, person
+    client.force_login(teacher)
+    assert client.post(url).status_code == 405
+
+
+# --- notifications ----------------------------------------------------------------------------
+
+
+def test_notifications_list_open_and_read(client, plan_review, other_educator):
+    reviewer = plan_review.reviewer
+    note = Notification.objects.get(recipient=reviewer)
+    client.force_login(reviewer)
+    response = client.get(reverse("reviews:notifications"))
+    assert response.status_code == 200 and response.context["unread"] == 1
+    badge = client.get(reverse("reviews:notifications_badge")).content.decode()
+    assert "1" in badge and "unread" in badge
+    response = client.post(reverse("reviews:notification_open", args=[note.pk]))
+    assert response.status_code == 302
+    assert response.url == reverse("reviews:review", args=[plan_review.pk])
+    note.refresh_from_db()
+    assert note.read_at is not None
+    assert "unread" not in client.get(reverse("reviews:notifications_badge")).content.decode()
+    client.force_login(other_educator)
+    assert client.post(reverse("reviews:notification_open", args=[note.pk])).status_code == 404
+    assert client.get(reverse("reviews:notification_open", args=[note.pk])).status_code == 405
+
+
+def test_notifications_read_all_and_anonymous(client, plan_review):
+    url = reverse("reviews:notifications")
+    assert login_redirect(client.get(url))
+    client.force_login(plan_review.reviewer)
+    client.post(reverse("reviews:notifications_read_all"))
+    assert not Notification.objects.filter(read_at__isnull=True, recipient=plan_review.reviewer)
+
+
+# --- panels and report ------------------------------------------------------------------------
+
+
+def test_admin_creates_and_edits_a_panel(client, district, district_admin, reviewers, north):
+    client.force_login(district_admin)
+    assert client.get(reverse("reviews:panels")).status_code == 200
+    response = client.post(
+        reverse("reviews:panel_create"),
+        {
+            "name": "North panel",
+            "chair": reviewers[0].pk,
+            "members": [reviewers[1].pk, reviewers[2].pk],
+            "buildings": [north.pk],
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302
+    panel = Panel.objects.get(name="North panel")
+    assert panel.district == district and set(panel.members.all()) == set(reviewers[1:])
+    response = client.post(
+        reverse("reviews:panel_edit", args=[panel.pk]),
+        {"name": "North panel", "chair": reviewers[1].pk, "members": [reviewers[2].pk]},
+    )
+    panel.refresh_from_db()
+    assert panel.chair == reviewers[1] and not panel.active and not panel.buildings.exists()
+
+
+def test_panel_pages_access(client, panel, reviewers, outsider_admin, other_district):
+    assert login_redirect(client.get(reverse("reviews:panels")))
+    client.force_login(reviewers[0])
+    assert client.get(reverse("reviews:panels")).status_code == 403
+    assert client.get(reverse("reviews:panel_edit", args=[panel.pk])).status_code == 403
+    client.force_login(outsider_admin)
+    assert client.get(reverse("reviews:panel_edit", args=[panel.pk])).status_code == 404
+    foreign_reviewer = ReviewerFactory(district=other_district)
+    response = client.post(
+        reverse("reviews:panel_create"), {"name": "Sneaky", "members": [reviewers[0].pk]}
+    )
+    assert response.status_code == 200 and not Panel.objects.filter(name="Sneaky").exists()
+    client.post(reverse("reviews:panel_create"), {"name": "Own", "members": [foreign_reviewer.pk]})
+    assert Panel.objects.get(name="Own").district == other_district
+    assert client.delete(reverse("reviews:panels")).status_code == 405
+
+
+def test_report_shows_workload_and_agreement(client, final_reviews, chair, district_admin):
+    first, second = final_reviews
+    client.force_login(first.reviewer)
+    post_scores(client, first, passed=True)
+    client.force_login(second.reviewer)
+    post_scores(client, second, passed=True)
+    client.force_login(chair)
+    response = client.get(reverse("reviews:report"))
+    assert response.status_code == 200
+    [row] = response.context["agreement"]
+    assert row["criteria"] == 2 and row["agreement"] == 1.0
+    done = {p.pk: p.done for p in response.context["workload"]}
+    assert done[first.reviewer_id] == 1 and done[second.reviewer_id] == 1
+    client.force_login(district_admin)
+    assert client.get(reverse("reviews:report")).status_code == 200
+
+
+def test_report_access(client, reviewers, teacher, panel):
+    assert login_redirect(client.get(reverse("reviews:report")))
+    client.force_login(reviewers[0])  # a member, not the chair
+    assert client.get(reverse("reviews:report")).status_code == 403
+    client.force_login(teacher)
+    assert client.get(reverse("reviews:report")).status_code == 403
+    admin = DistrictAdminFactory(district=teacher.district)
+    client.force_login(admin)
+    assert client.post(reverse("reviews:report")).status_code == 405
