@@ -1,0 +1,149 @@
+"""A real Celery worker killed with SIGKILL in the middle of issuance: once the task is
+redelivered, there is exactly one award and one certificate; issuing again makes nothing new."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+
+from badges.models import Award
+from badges.tasks import issue_award
+from microcreds.celery import app
+from tests.badges.factories import earned_submission
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(settings.BASE_DIR)
+VISIBILITY_TIMEOUT = 3
+
+
+def worker_env(s3_storage, keys_dir) -> dict:
+    db = connection.settings_dict
+    return {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+        "BADGE_KEYS_DIR": str(keys_dir),
+        "AWS_STORAGE_BUCKET_NAME": s3_storage["bucket"],
+        "AWS_S3_ENDPOINT_URL": s3_storage["endpoint"],
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "EMAIL_URL": "dummymail://",
+    }
+
+
+def start_worker(env: dict, name: str, log: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "celery"),
+            "-A",
+            "microcreds",
+            "worker",
+            "--pool=prefork",
+            "--concurrency=1",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"{name}@%h",
+            "-l",
+            "info",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("w"),
+    )
+
+
+def kill_worker(worker: subprocess.Popen) -> None:
+    """SIGKILL the worker's main process and its pool children at once."""
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=10)
+
+
+def wait_for(predicate, timeout: float, interval: float = 0.01):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"Timed out after {timeout} s")
+
+
+def stored_objects(s3_storage, prefix: str) -> list[str]:
+    listing = s3_storage["client"].list_objects_v2(Bucket=s3_storage["bucket"], Prefix=prefix)
+    return sorted(item["Key"] for item in listing.get("Contents", []))
+
+
+@pytest.fixture
+def broker():
+    """A clean queue on this suite's Redis database, and tasks sent for real."""
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+    app.conf.task_always_eager = False
+    app.conf.broker_transport_options = {"visibility_timeout": VISIBILITY_TIMEOUT}
+    yield
+    app.conf.task_always_eager = True
+
+
+def test_worker_killed_during_issuance_leaves_one_award(
+    educator, s3_storage, badge_keys_dir, broker, tmp_path
+):
+    submission = earned_submission(educator=educator)
+    env = worker_env(s3_storage, badge_keys_dir)
+    first = start_worker(env, "doomed", tmp_path / "doomed.log")
+    try:
+        task_id = issue_award.delay(submission.pk).id
+        # The award row is committed before the certificate is rendered: kill right then.
+        wait_for(lambda: Award.objects.filter(submission=submission).exists(), timeout=90)
+        kill_worker(first)
+    finally:
+        if first.poll() is None:
+            kill_worker(first)
+    award = Award.objects.get(submission=submission)
+    assert award.state == Award.State.PREPARING, "the worker finished before it was killed"
+
+    second = start_worker(env, "survivor", tmp_path / "survivor.log")
+    try:
+        wait_for(
+            lambda: Award.objects.filter(pk=award.pk, state=Award.State.ISSUED).exists(),
+            timeout=120,
+            interval=0.2,
+        )
+        prefix = f"badges/{educator.district.slug}/{award.uuid}/"
+        files = stored_objects(s3_storage, prefix)
+        assert Award.objects.filter(submission=submission).count() == 1
+        assert files == [
+            f"{prefix}badge-ob2.png",
+            f"{prefix}badge.png",
+            f"{prefix}badge.svg",
+            f"{prefix}certificate.pdf",
+        ]
+        credential = Award.objects.get(pk=award.pk).credential
+        # The very message the killed worker held was redelivered to the new one.
+        assert f"issue_award[{task_id}] succeeded" in (tmp_path / "survivor.log").read_text()
+
+        # Issuing twice makes nothing new.
+        issue_award.delay(submission.pk).get(timeout=60)
+
+        assert Award.objects.filter(submission=submission).count() == 1
+        assert stored_objects(s3_storage, prefix) == files
+        assert Award.objects.get(pk=award.pk).credential == credential
+        all_certificates = [
+            key
+            for key in stored_objects(s3_storage, "badges/")
+            if key.endswith(".pdf") and key.startswith(prefix[: prefix.rindex("/", 0, -1)])
+        ]
+        assert all_certificates == [f"{prefix}certificate.pdf"]
+    finally:
+        kill_worker(second)
