@@ -1,0 +1,116 @@
+"""In Chromium, with the CSP enforced: an educator uploads files straight to the S3 server and
+watches each progress bar reach done; a refused file says why and leaves the other alone."""
+
+import pytest
+from playwright.sync_api import expect
+
+from submissions.artifact_forms import PRIVACY_CONSENT, PRIVACY_NO_IDENTIFYING
+from submissions.models import Artifact, Submission
+from tests.accounts.factories import PASSWORD, EducatorFactory
+from tests.submissions.factories import SubmissionFactory
+
+from .conftest import png_bytes
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def wait_until(page, condition, seconds: float = 10) -> None:
+    for _ in range(int(seconds * 10)):
+        if condition():
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("The condition did not become true in time.")
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # Unlike the other journeys, this one keeps the CSP on: uploads must pass connect-src.
+    return {**browser_context_args, "bypass_csp": False}
+
+
+@pytest.fixture
+def csp_with_storage(settings, s3_storage):
+    """The policy settings.py derives when AWS_S3_ENDPOINT_URL is the test S3 server."""
+    policy = {"DIRECTIVES": dict(settings.CONTENT_SECURITY_POLICY["DIRECTIVES"])}
+    for directive in ("connect-src", "img-src", "form-action"):
+        policy["DIRECTIVES"][directive] = ["'self'", s3_storage["endpoint"]]
+    settings.CONTENT_SECURITY_POLICY = policy
+    return policy
+
+
+def test_uploads_show_progress_to_done_and_a_refusal_with_its_reason(
+    page, live_server, browser_sign_in, csp_with_storage, transactional_db
+):
+    educator = EducatorFactory(email="elena@pv.example.org")
+    submission = SubmissionFactory(
+        plan__lead=educator, educator=educator, status=Submission.Status.IN_PROGRESS
+    )
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    browser_sign_in(page, live_server, educator.email, PASSWORD)
+    page.goto(f"{live_server.url}/plans/{submission.pk}/evidence/")
+    form = page.locator("#artifact-upload-form")
+    form.get_by_label(PRIVACY_NO_IDENTIFYING).check()
+    form.get_by_label(PRIVACY_CONSENT).check()
+    form.get_by_label("Files").set_input_files(
+        files=[
+            {"name": "transition-chart.png", "mimeType": "image/png", "buffer": png_bytes()},
+            {"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": b"<html>not a photo</html>"},
+        ]
+    )
+    form.get_by_role("button", name="Upload").click()
+
+    rows = page.locator("[data-upload-list] li")
+    expect(rows).to_have_count(2)
+    good = rows.filter(has_text="transition-chart.png")
+    bad = rows.filter(has_text="photo.jpg")
+    expect(good).to_have_attribute("data-state", "done", timeout=20_000)
+    expect(good.locator("progress")).to_have_js_property("value", 100)
+    expect(good.get_by_role("status")).to_have_text("Done: accepted.")
+    expect(bad).to_have_attribute("data-state", "refused", timeout=20_000)
+    expect(bad.get_by_role("status")).to_contain_text("is really an HTML web page")
+    # The list of evidence refreshes with the accepted file.
+    expect(page.locator("[data-artifact-list]")).to_contain_text("transition-chart.png")
+    # htmx (in base.html) injects its indicator style on every page; that is not ours to judge
+    # here. Uploads must not trip connect-src, img-src or script-src.
+    assert [v for v in violations if "inline style" not in v] == []
+    statuses = dict(Artifact.objects.values_list("original_name", "status"))
+    assert statuses == {"transition-chart.png": "accepted", "photo.jpg": "refused"}
+
+
+def test_cancel_stops_an_upload_and_retry_starts_it_again(
+    page, live_server, browser_sign_in, csp_with_storage, transactional_db, settings
+):
+    educator = EducatorFactory(email="marcus@pv.example.org")
+    submission = SubmissionFactory(
+        plan__lead=educator, educator=educator, status=Submission.Status.IN_PROGRESS
+    )
+    browser_sign_in(page, live_server, educator.email, PASSWORD)
+    # Hold the storage request so the upload is in flight when Cancel is pressed.
+    held = []
+    page.route("**/microcreds-test", lambda route: held.append(route))
+    page.goto(f"{live_server.url}/plans/{submission.pk}/evidence/")
+    form = page.locator("#artifact-upload-form")
+    form.get_by_label(PRIVACY_NO_IDENTIFYING).check()
+    form.get_by_label(PRIVACY_CONSENT).check()
+    form.get_by_label("Files").set_input_files(
+        files=[{"name": "chart.png", "mimeType": "image/png", "buffer": png_bytes()}]
+    )
+    form.get_by_role("button", name="Upload").click()
+    row = page.locator("[data-upload-list] li")
+    expect(row.get_by_role("button", name="Retry")).to_be_hidden()
+    wait_until(page, lambda: len(held) == 1)
+    row.get_by_role("button", name="Cancel").click()
+    expect(row).to_have_attribute("data-state", "cancelled")
+    expect(row.get_by_role("status")).to_have_text("Cancelled.")
+    expect(row.get_by_role("button", name="Cancel")).to_be_hidden()
+    # The cancelled upload was dropped on the server: nothing half-made is left.
+    wait_until(page, lambda: not Artifact.objects.exists())
+    held[0].abort()
+    page.unroute("**/microcreds-test")
+    row.get_by_role("button", name="Retry").click()
+    expect(row).to_have_attribute("data-state", "done", timeout=20_000)
+    assert list(Artifact.objects.values_list("status", flat=True)) == ["accepted"]
