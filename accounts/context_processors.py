@@ -15,6 +15,8 @@ def navigation(request: HttpRequest) -> dict:
         items.append(("Catalog", reverse("credentials:catalog")))
     if user.has_role(Role.REVIEWER):
         items.append(("Review queue", reverse("reviews:queue")))
+        if not user.has_role(Role.EDUCATOR):
+            items.append(("Catalog", reverse("credentials:catalog")))
     if user.has_role(Role.DISTRICT_ADMIN):
         items.append(("District", reverse("accounts:admin_dashboard")))
         items.append(("Manage catalog", reverse("credentials:manage")))
