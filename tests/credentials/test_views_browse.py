@@ -294,3 +294,9 @@ def test_catalog_htmx_request_gets_only_the_results(client, educator, routines):
         reverse("credentials:catalog"), {"max_hours": "-4"}, headers={"HX-Request": "true"}
     )
     assert "Please correct the following" in invalid.content.decode()
+
+
+def test_nav_has_catalog_for_reviewers(client, reviewer):
+    client.force_login(reviewer)
+    body = client.get(reverse("credentials:catalog")).content.decode()
+    assert f'<a href="{reverse("credentials:catalog")}" aria-current="page">Catalog</a>' in body
