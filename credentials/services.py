@@ -275,6 +275,11 @@ def microcredential_update(
                 detail={"fields": sorted(cleaned) + (["evidence_types"] if evidence else [])},
             )
             return entry
+        if entry.status == MC.SUPERSEDED:
+            raise CatalogError(
+                f"A newer version of “{entry.title}” was saved meanwhile; open the current "
+                "version to edit it."
+            )
         if entry.status != MC.PUBLISHED:
             raise CatalogError(
                 f"“{entry.title}” is {entry.get_status_display().lower()} and cannot be edited."
