@@ -84,6 +84,7 @@ class MicroCredentialForm(NoSuffix, forms.ModelForm):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["stack"].queryset = Stack.objects.filter(district_id=user.district_id)
+        self.fields["stack"].empty_label = "No stack"
         self.fields["evidence_types"].queryset = selectors.evidence_types_for_user(user)
         for name in ("competency", "key_method", "method_components", "research_and_resources"):
             self.fields[name].widget.attrs["rows"] = 4
