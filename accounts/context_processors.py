@@ -13,6 +13,7 @@ def navigation(request: HttpRequest) -> dict:
     if user.has_role(Role.EDUCATOR):
         items.append(("My plans", reverse("submissions:dashboard")))
         items.append(("Catalog", reverse("credentials:catalog")))
+        items.append(("My badges", reverse("badges:portfolio")))
     if user.has_role(Role.REVIEWER):
         items.append(("Review queue", reverse("reviews:queue")))
         if not user.has_role(Role.EDUCATOR):
@@ -20,4 +21,5 @@ def navigation(request: HttpRequest) -> dict:
     if user.has_role(Role.DISTRICT_ADMIN):
         items.append(("District", reverse("accounts:admin_dashboard")))
         items.append(("Manage catalog", reverse("credentials:manage")))
+        items.append(("Awards", reverse("badges:district_awards")))
     return {"nav_items": items}
