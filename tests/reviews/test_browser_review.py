@@ -1,0 +1,74 @@
+"""In Chromium: a reviewer approves a plan component by component, then scores a submission
+criterion by criterion; axe finds nothing serious on the queue or either page."""
+
+import pytest
+
+from reviews.tasks import assign_reviewers
+from submissions.models import Submission
+from tests.accounts.factories import PASSWORD
+
+from .factories import PanelFactory, submission_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+S = Submission.Status
+
+
+@pytest.fixture
+def handed_off(monkeypatch):
+    from badges.tasks import issue_award
+
+    calls: list[int] = []
+    monkeypatch.setattr(issue_award, "delay", lambda pk: calls.append(pk))
+    return calls
+
+
+def test_reviewer_approves_a_plan_and_scores_a_submission(
+    page, live_server, axe, browser_sign_in, district, chair, teacher, reviewers, handed_off
+):
+    district.final_reviewers_required = 1
+    district.save()
+    reviewer = reviewers[0]
+    PanelFactory(district=district, chair=chair, members=[reviewer])
+    plan_sub = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    plan_sub.plan.title = "Station routines plan"
+    plan_sub.plan.save()
+    final_sub = submission_in(S.SUBMITTED_FOR_REVIEW, educator=teacher)
+    final_sub.plan.title = "Questioning plan"
+    final_sub.plan.save()
+    assign_reviewers(plan_sub.pk, "plan")
+    assign_reviewers(final_sub.pk, "final")
+    assert plan_sub.review_assignments.get().reviewer == reviewer
+    assert final_sub.review_assignments.get().reviewer == reviewer
+
+    browser_sign_in(page, live_server, reviewer.email, PASSWORD)
+    assert page.get_by_role("heading", level=1).inner_text() == "Review queue"
+    assert axe(page) == []
+
+    # Pre-approval: comment on a component, approve.
+    page.get_by_role("link", name="Station routines plan").click()
+    assert page.get_by_role("heading", name="Implementation").is_visible()
+    page.get_by_label("Your comment on Implementation").fill("Keep the visible timer.")
+    assert axe(page) == []
+    page.get_by_label("Approve", exact=True).check()
+    page.get_by_role("button", name="Submit decision").click()
+    page.wait_for_load_state("networkidle")
+    assert "Your decision is recorded." in page.content()
+    plan_sub.refresh_from_db()
+    assert plan_sub.status == S.PLAN_APPROVED
+
+    # Scoring: a level and feedback per criterion, an overall comment.
+    page.get_by_role("link", name="← Review queue").click()
+    page.get_by_role("link", name="Questioning plan").click()
+    for title in ("Criterion 1", "Criterion 2"):
+        page.get_by_role("group", name=f"Level for “{title}”").get_by_label(
+            "Demonstrated (2)"
+        ).check()
+        page.get_by_label(f"Feedback on “{title}”").fill(f"{title} is clearly met.")
+    page.get_by_label("Overall comment to the educator").fill("Well documented.")
+    assert axe(page) == []
+    page.get_by_role("button", name="Submit scores").click()
+    page.wait_for_load_state("networkidle")
+    assert "Your scores are recorded." in page.content()
+    final_sub.refresh_from_db()
+    assert final_sub.status == S.EARNED
+    assert handed_off == [final_sub.pk]
