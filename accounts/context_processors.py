@@ -21,5 +21,6 @@ def navigation(request: HttpRequest) -> dict:
     if user.has_role(Role.DISTRICT_ADMIN):
         items.append(("District", reverse("accounts:admin_dashboard")))
         items.append(("Manage catalog", reverse("credentials:manage")))
+        items.append(("Reviews", reverse("reviews:rounds")))
         items.append(("Awards", reverse("badges:district_awards")))
     return {"nav_items": items}
