@@ -272,7 +272,9 @@ def microcredential_update(
                 actor=actor,
                 action="microcredential.updated",
                 target=entry,
-                detail={"fields": sorted(cleaned) + (["evidence_types"] if evidence else [])},
+                detail={
+                    "fields": sorted(cleaned) + (["evidence_types"] if evidence is not None else [])
+                },
             )
             return entry
         if entry.status == MC.SUPERSEDED:
