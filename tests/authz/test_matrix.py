@@ -1,0 +1,293 @@
+"""Every route of ours, every actor, every method: the outcome the matrix says, nothing else.
+
+The world (tests/authz/world.py) is built once for this module and committed; each test runs in
+a transaction that is rolled back, so an allowed POST never leaks into the next test. The module
+flushes the database when it is done, as a transactional test would.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from .matrix import (
+    ACTORS,
+    ALLOW,
+    EXEMPT,
+    LOGIN,
+    METHODS,
+    ROWS,
+    SKIP,
+    Row,
+)
+
+LOGIN_PATH = "/accounts/login/"
+OUR_APPS = ("accounts", "credentials", "submissions", "reviews", "badges", "reports")
+
+
+# --- the routes -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str | None
+    namespace: str
+    pattern: str
+    callback: Any
+    urlconfs: tuple[str, ...]  # the modules of the includes the route came through
+
+    @property
+    def module(self) -> str:
+        return getattr(self.callback, "__module__", "") or ""
+
+    @property
+    def full_name(self) -> str | None:
+        if self.name is None:
+            return None
+        return f"{self.namespace}:{self.name}" if self.namespace else self.name
+
+
+def urlconf_module(resolver: URLResolver) -> str:
+    conf = resolver.urlconf_name
+    if isinstance(conf, str):
+        return conf
+    return getattr(conf, "__name__", "")
+
+
+def walk(
+    resolver: URLResolver, prefix: str = "", namespace: str = "", urlconfs: tuple[str, ...] = ()
+) -> Iterator[Route]:
+    urlconfs = (*urlconfs, urlconf_module(resolver))
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = ":".join(part for part in (namespace, entry.namespace) if part)
+            yield from walk(entry, prefix + str(entry.pattern), inner, urlconfs)
+        elif isinstance(entry, URLPattern):
+            yield Route(
+                entry.name, namespace, prefix + str(entry.pattern), entry.callback, urlconfs
+            )
+
+
+def exemption_of(route: Route) -> str | None:
+    for exemption in EXEMPT:
+        if exemption.applies(route):
+            return exemption.label
+    return None
+
+
+def our_routes() -> list[Route]:
+    return [route for route in walk(get_resolver()) if exemption_of(route) is None]
+
+
+def test_every_route_of_ours_has_a_row():
+    covered = {row.name for row in ROWS}
+    missing = sorted(
+        f"{route.full_name or '(unnamed)'}  /{route.pattern}  ({route.module})"
+        for route in our_routes()
+        if route.full_name not in covered
+    )
+    assert not missing, (
+        "Routes without a row in tests/authz/matrix.py (add one; see the top of that file):\n  "
+        + "\n  ".join(missing)
+    )
+
+
+def test_every_row_names_a_route_of_ours():
+    ours = {route.full_name for route in our_routes()}
+    stale = sorted({row.name for row in ROWS} - ours)
+    assert not stale, f"Rows for routes that do not exist (or are exempt): {stale}"
+
+
+def test_row_ids_are_unique():
+    ids = [row.id for row in ROWS]
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+def test_each_exemption_still_exempts_something():
+    labels = {exemption_of(route) for route in walk(get_resolver())}
+    # Static serving is mounted only with DEBUG and local storage, never under the test settings.
+    expected = {e.label for e in EXEMPT if e.label != "static/media"}
+    assert expected <= labels
+
+
+# --- the database, before and after -------------------------------------------------------------
+
+
+def our_tables() -> list[tuple[str, str]]:
+    """(model label, table) of every model of our apps, many-to-many tables included."""
+    return sorted(
+        {
+            (model._meta.label, model._meta.db_table)
+            for label in OUR_APPS
+            for model in apps.get_app_config(label).get_models(include_auto_created=True)
+        }
+    )
+
+
+def snapshot() -> dict[str, tuple[int, str]]:
+    """Row count and a hash of every row of every table of our apps, in one query: PostgreSQL
+    hashes each table's rows, in a fixed order, on its side."""
+    tables = our_tables()
+    quote = connection.ops.quote_name
+    sql = " UNION ALL ".join(
+        f"SELECT %s, COUNT(*), MD5(COALESCE(STRING_AGG(t::text, '|' ORDER BY t::text), '')) "
+        f"FROM {quote(table)} t"
+        for _, table in tables
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [label for label, _ in tables])
+        return {label: (count, digest) for label, count, digest in cursor.fetchall()}
+
+
+def changed_tables(before: dict, after: dict) -> list[str]:
+    return sorted(label for label in before if before[label] != after.get(label))
+
+
+# --- the world -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", autouse=True)
+def quiet_refusals():
+    """Every refusal the matrix provokes would log a warning with its traceback."""
+    logger = logging.getLogger("django.request")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    yield
+    logger.setLevel(level)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, s3_storage):
+    from django.core.management import call_command
+
+    from .world import build_world
+
+    with django_db_blocker.unblock():
+        built = build_world()
+    yield built
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+# --- the requests ---------------------------------------------------------------------------------
+
+
+def request(world, row: Row, actor: str, method: str):
+    client = Client()
+    user = world.user(actor)
+    if user is not None:
+        client.force_login(user)
+    url = reverse(row.name, kwargs=row.kwargs(world))
+    if row.query is not None:
+        from urllib.parse import urlencode
+
+        url = f"{url}?{urlencode(row.query(world), doseq=True)}"
+    before = snapshot()
+    if method == "get":
+        response = client.get(url, **row.headers)
+    else:
+        body = row.data(world, actor) if row.data is not None else {}
+        response = client.post(url, body, **row.headers)
+    return url, response, before, snapshot()
+
+
+def body_of(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode(errors="replace")
+    return response.content.decode(errors="replace")
+
+
+def describe(row: Row, actor: str, method: str, url: str, response) -> str:
+    where = response.get("Location", "")
+    return f"{row.id} {method.upper()} {url} as {actor}: got {response.status_code}" + (
+        f" -> {where}" if where else ""
+    )
+
+
+def assert_outcome(world, row: Row, actor: str, method: str, expected: str, url, response):
+    status = response.status_code
+    location = response.get("Location", "")
+    what = describe(row, actor, method, url, response)
+    if expected == ALLOW:
+        assert 200 <= status < 400, f"{what}; expected allowed"
+        if status >= 300:
+            assert not location.startswith(LOGIN_PATH), f"{what}; allowed must not go to sign-in"
+            if row.redirect is not None:
+                assert location.startswith(row.redirect(world)), f"{what}; expected a redirect "
+                f"to {row.redirect(world)}"
+        if row.hidden is not None or row.shown is not None:
+            content = body_of(response)
+            for text in row.hidden(world, actor) if row.hidden else []:
+                assert text not in content, f"{what}; the page reveals {text!r}"
+            if status == 200:
+                for text in row.shown(world, actor) if row.shown else []:
+                    assert text in content, f"{what}; the page does not show {text!r}"
+    elif expected == LOGIN:
+        assert status == 302 and location.startswith(LOGIN_PATH), f"{what}; expected sign-in"
+    else:
+        assert status == int(expected), f"{what}; expected {expected}"
+
+
+CASES = [
+    pytest.param(row, actor, method, id=f"{row.id}-{method}-{actor}")
+    for row in ROWS
+    for method in row.methods
+    for actor, expected in row.outcomes(method).items()
+    if expected != SKIP
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("row", "actor", "method"), CASES)
+def test_outcome(world, row: Row, actor: str, method: str):
+    expected = row.outcomes(method)[actor]
+    url, response, before, after = request(world, row, actor, method)
+    assert_outcome(world, row, actor, method, expected, url, response)
+    changed = changed_tables(before, after)
+    if expected != ALLOW:
+        assert not changed, (
+            f"{describe(row, actor, method, url, response)}: refused, yet changed {changed}"
+        )
+    elif method == "post" and row.changes:
+        assert changed, (
+            f"{describe(row, actor, method, url, response)}: allowed, yet changed nothing; "
+            "is the row's data= a body the view accepts?"
+        )
+
+
+def unlisted_cases() -> list:
+    cases = []
+    for row in ROWS:
+        for method in METHODS:
+            if method in row.methods:
+                continue
+            for actor in ACTORS:
+                cases.append(pytest.param(row, actor, method, id=f"{row.id}-{method}-{actor}"))
+    return cases
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("row", "actor", "method"), unlisted_cases())
+def test_unlisted_method_is_refused(world, row: Row, actor: str, method: str):
+    """A method the row does not list: 405 for whoever may use the route, refused for the rest,
+    and never a change to the database."""
+    listed = [row.outcomes(m)[actor] for m in row.methods]
+    url, response, before, after = request(world, row, actor, method)
+    what = describe(row, actor, method, url, response)
+    if ALLOW in listed:
+        assert response.status_code == 405, f"{what}; expected 405"
+    else:
+        refusals = {int(o) for o in listed if o.isdigit()} | {405}
+        if LOGIN in listed and response.status_code == 302:
+            assert response["Location"].startswith(LOGIN_PATH), what
+        else:
+            assert response.status_code in refusals, f"{what}; expected one of {refusals}"
+    assert not changed_tables(before, after), f"{what}: changed the database"

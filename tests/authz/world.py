@@ -1,0 +1,449 @@
+"""The fixture world the matrix runs in: two districts, every role, a plan in every status.
+
+Built once per test module (see ``test_matrix.py``) and committed, so it is made the way
+production makes it: through each app's services, with their on-commit side effects.
+
+District A is the one the matrix looks at. District B is its mirror: same people, same plans;
+its admin is the ``other_admin`` actor, and its records are what A's people must never reach.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from accounts.models import Building, District, DistrictGoal, User
+from accounts.services import user_create
+from submissions.models import Submission
+
+S = Submission.Status
+
+# The steps that bring a fresh plan (its submission a draft) to each status, in order. Each
+# step is done the way the app does it: the educator's moves, then the panel's services.
+PATHS: dict[str, list[str]] = {
+    S.DRAFT: [],
+    S.PLAN_SUBMITTED: ["submit_plan"],
+    S.CHANGES_REQUESTED: ["submit_plan", "request_changes"],
+    S.PLAN_APPROVED: ["submit_plan", "approve"],
+    S.IN_PROGRESS: ["submit_plan", "approve", "start"],
+    S.SUBMITTED_FOR_REVIEW: ["submit_plan", "approve", "start", "submit_evidence"],
+    S.NOT_YET: ["submit_plan", "approve", "start", "submit_evidence", "score_not_yet"],
+    S.RESUBMITTED: [
+        "submit_plan",
+        "approve",
+        "start",
+        "submit_evidence",
+        "score_not_yet",
+        "resubmit",
+    ],
+    S.EARNED: ["submit_plan", "approve", "start", "submit_evidence", "score_earned"],
+    S.DECLINED: ["submit_plan", "decline"],
+    S.WITHDRAWN: ["withdraw"],
+}
+
+# Actor name -> key of the person in their district (``other_admin`` is district B's admin).
+ROLE_OF_ACTOR = {
+    "owner": "owner",
+    "colleague": "colleague",
+    "reviewer": "reviewer",
+    "assigned": "assigned",
+    "chair": "chair",
+    "admin": "admin",
+    "other_admin": "admin",
+}
+
+
+@dataclass
+class DistrictWorld:
+    """Everything of one district."""
+
+    district: District
+    buildings: list[Building]
+    goal: DistrictGoal
+    people: dict[str, User]
+    credential: Any = None
+    submissions: dict[str, Submission] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def owner(self) -> User:
+        return self.people["owner"]
+
+    @property
+    def submission(self) -> Submission:
+        """The submission with artifacts and reviews: with the panel for its final review."""
+        return self.submissions[S.SUBMITTED_FOR_REVIEW]
+
+
+@dataclass
+class World:
+    a: DistrictWorld
+    b: DistrictWorld
+
+    # District A, the district under test, at hand.
+    @property
+    def district(self) -> District:
+        return self.a.district
+
+    @property
+    def owner(self) -> User:
+        return self.a.owner
+
+    @property
+    def submissions(self) -> dict[str, Submission]:
+        return self.a.submissions
+
+    @property
+    def submission(self) -> Submission:
+        return self.a.submission
+
+    @property
+    def credential(self) -> Any:
+        return self.a.credential
+
+    # District B, the other district.
+    @property
+    def other_district(self) -> District:
+        return self.b.district
+
+    @property
+    def other_credential(self) -> Any:
+        return self.b.credential
+
+    def x(self, key: str) -> Any:
+        """An object of district A's ``extra`` (draft_credential, panel, chair_round, ...)."""
+        return self.a.extra[key]
+
+    def assignment(self, status: str) -> Any:
+        """The assigned reviewer's latest assignment on the owner's submission in ``status``."""
+        return self.a.extra["assignments"][status]
+
+    def round(self, status: str) -> Any:
+        return self.a.extra["rounds"][status]
+
+    def user(self, actor: str) -> User | None:
+        if actor == "anon":
+            return None
+        home = self.b if actor == "other_admin" else self.a
+        return home.people[ROLE_OF_ACTOR[actor]]
+
+    def own(self, actor: str) -> DistrictWorld:
+        """The actor's own district (A for anonymous: what the pages are about)."""
+        return self.b if actor == "other_admin" else self.a
+
+    def foreign(self, actor: str) -> DistrictWorld:
+        """The district the actor does not belong to: nothing of it may reach them."""
+        return self.a if actor == "other_admin" else self.b
+
+
+def build_people(district: District, buildings: list[Building]) -> dict[str, User]:
+    slug = district.slug
+    main, other = buildings[0], buildings[1]
+
+    def person(key: str, first: str, last: str, building: Building, **roles: bool) -> User:
+        return user_create(
+            district=district,
+            email=f"{key}@{slug}.example.org",
+            first_name=first,
+            last_name=last,
+            password=None,  # the matrix signs people in with force_login; no slow hashing
+            building=building,
+            email_verified=True,
+            **roles,
+        )
+
+    return {
+        "owner": person("owner", "Olive", f"Owner-{slug}", main, is_educator=True),
+        "colleague": person("colleague", "Colin", f"Colleague-{slug}", main, is_educator=True),
+        "reviewer": person("reviewer", "Rita", f"Reviewer-{slug}", other, is_reviewer=True),
+        "assigned": person("assigned", "Asa", f"Assigned-{slug}", other, is_reviewer=True),
+        "chair": person("chair", "Chris", f"Chair-{slug}", other, is_reviewer=True),
+        "admin": person("admin", "Ada", f"Admin-{slug}", other, is_district_admin=True),
+    }
+
+
+def build_district(*, name: str, slug: str, statuses: list[str]) -> DistrictWorld:
+    district = District.objects.create(
+        name=name,
+        slug=slug,
+        signatory_name=f"Dr. Signatory of {name}",
+        signatory_title="Superintendent",
+        plan_reviewers_required=1,
+        final_reviewers_required=1,
+    )
+    buildings = [
+        Building.objects.create(district=district, name=f"{name} Elementary"),
+        Building.objects.create(district=district, name=f"{name} High"),
+    ]
+    goal = DistrictGoal.objects.create(district=district, title=f"Every reader in {name}")
+    people = build_people(district, buildings)
+    world = DistrictWorld(district=district, buildings=buildings, goal=goal, people=people)
+    build_catalog(world)
+    build_panel(world)
+    build_plans(world, statuses)
+    if S.SUBMITTED_FOR_REVIEW in statuses:
+        build_chair_round(world)
+    build_reviews_index(world)
+    return world
+
+
+def build_catalog(world: DistrictWorld) -> None:
+    """A published entry (the plans' one), a draft ready to publish, a retired entry, a stack,
+    an evidence type and an educator's proposal: all through the catalog services."""
+    from credentials import services as catalog
+    from credentials.services import LevelInput
+
+    admin = world.people["admin"]
+    slug = world.district.slug
+    levels = [LevelInput(score=1, label="Not yet"), LevelInput(score=2, label="Demonstrated")]
+    evidence = catalog.evidence_type_create(actor=admin, name=f"Student work {slug}")
+    stack = catalog.stack_create(actor=admin, name=f"Classroom management {slug}")
+
+    def entry(title: str, *, publish: bool):
+        created = catalog.microcredential_create(
+            actor=admin,
+            title=title,
+            competency="The educator establishes and teaches classroom routines.",
+            key_method="Teach, model and practise routines with students.",
+            stack=stack,
+            evidence_types=[evidence],
+        )
+        catalog.rubric_criterion_create(
+            microcredential=created,
+            actor=admin,
+            title=f"Routines are taught ({slug})",
+            levels=levels,
+            passing_score=2,
+            evidence_type=evidence,
+        )
+        if publish:
+            created = catalog.microcredential_publish(microcredential=created, actor=admin)
+        return created
+
+    world.credential = entry(f"Classroom routines ({slug})", publish=True)
+    world.extra["draft_credential"] = entry(f"Draft: restorative circles ({slug})", publish=False)
+    retired = entry(f"Retired: bulletin boards ({slug})", publish=True)
+    world.extra["retired_credential"] = catalog.microcredential_retire(
+        microcredential=retired, actor=admin
+    )
+    world.extra["proposed_credential"] = catalog.microcredential_propose(
+        actor=world.owner,
+        title=f"Proposed: morning meetings ({slug})",
+        competency="The educator runs a daily morning meeting.",
+        criteria=["Meetings are held daily"],
+    )
+    world.extra["evidence_type"] = evidence
+    world.extra["stack"] = stack
+    world.extra["criterion"] = world.extra["draft_credential"].rubric.criteria.get()
+
+
+def build_panel(world: DistrictWorld) -> None:
+    """The district's panel: ``chair`` chairs it, ``assigned`` is its only member, so every
+    review of the owner's work goes to ``assigned``; ``reviewer`` is on no panel."""
+    from reviews.forms import PanelForm
+    from reviews.models import Panel
+    from reviews.services import panel_save
+
+    people = world.people
+    form = PanelForm(
+        {
+            "name": f"Panel of {world.district.name}",
+            "description": "Reviews every building and stack.",
+            "chair": people["chair"].pk,
+            "members": [people["assigned"].pk],
+            "active": "on",
+        },
+        instance=Panel(district=world.district),
+        district=world.district,
+    )
+    if not form.is_valid():
+        raise ValueError(f"The world's panel is invalid: {form.errors.as_json()}")
+    world.extra["panel"] = panel_save(form=form, actor=people["admin"])
+
+
+class Steps:
+    """The moves of one submission; each names who makes it, as the pages would."""
+
+    def __init__(self, world: DistrictWorld, submission: Submission):
+        self.world = world
+        self.submission = submission
+        self.owner = world.owner
+        self.assigned = world.people["assigned"]
+
+    def _move(self, to_status: str, action: str) -> None:
+        from submissions.transitions import submission_move
+
+        submission_move(
+            submission_id=self.submission.pk, to_status=to_status, actor=self.owner, action=action
+        )
+
+    def _new_attempt(self) -> None:
+        from submissions.models import Attempt
+
+        submission = Submission.objects.get(pk=self.submission.pk)
+        submission.attempt_count += 1
+        submission.save(update_fields=["attempt_count"])
+        Attempt.objects.create(submission=submission, number=submission.attempt_count)
+
+    def _assignment(self, stage: str):
+        from reviews.models import ReviewAssignment
+
+        return ReviewAssignment.objects.get(
+            submission=self.submission,
+            stage=stage,
+            reviewer=self.assigned,
+            status=ReviewAssignment.Status.PENDING,
+        )
+
+    def submit_plan(self) -> None:
+        from reviews.services import reviewers_assign
+
+        self._move(S.PLAN_SUBMITTED, "submission.plan_submitted")
+        reviewers_assign(submission_id=self.submission.pk, stage="plan")
+
+    def _decide(self, decision: str, reason: str = "") -> None:
+        from reviews.services import plan_decide
+
+        plan_decide(
+            assignment=self._assignment("plan"),
+            decision=decision,
+            reason=reason,
+            comments={"overview": "The rationale is clear."},
+            actor=self.assigned,
+        )
+
+    def approve(self) -> None:
+        self._decide("approve")
+
+    def request_changes(self) -> None:
+        self._decide("request_changes", "Name the measures of impact.")
+
+    def decline(self) -> None:
+        self._decide("decline", "This plan does not address the competency.")
+
+    def start(self) -> None:
+        self._move(S.IN_PROGRESS, "submission.started")
+
+    def submit_evidence(self) -> None:
+        from reviews.services import reviewers_assign
+
+        self._new_attempt()
+        self._move(S.SUBMITTED_FOR_REVIEW, "submission.submitted_for_review")
+        reviewers_assign(submission_id=self.submission.pk, stage="final")
+
+    def resubmit(self) -> None:
+        from reviews.services import reviewers_assign
+
+        self._new_attempt()
+        self._move(S.RESUBMITTED, "submission.resubmitted")
+        reviewers_assign(submission_id=self.submission.pk, stage="final")
+
+    def _score(self, passing: bool) -> None:
+        from reviews.services import scores_submit
+
+        assignment = self._assignment("final")
+        criteria = self.submission.plan.microcredential.rubric.criteria.prefetch_related("levels")
+        levels = {
+            c.pk: next(lv.pk for lv in c.levels.all() if (lv.score >= c.passing_score) == passing)
+            for c in criteria
+        }
+        scores_submit(
+            assignment=assignment,
+            levels=levels,
+            feedback={pk: "Clear evidence of routines." for pk in levels},
+            overall_comment="Scored by the matrix world.",
+            actor=self.assigned,
+        )
+
+    def score_earned(self) -> None:
+        self._score(True)
+
+    def score_not_yet(self) -> None:
+        self._score(False)
+
+    def withdraw(self) -> None:
+        self._move(S.WITHDRAWN, "submission.withdrawn")
+
+
+def new_plan(world: DistrictWorld, label: str) -> Submission:
+    from submissions.models import Plan
+
+    owner = world.owner
+    plan = Plan.objects.create(
+        district=world.district,
+        microcredential=world.credential,
+        lead=owner,
+        title=f"Plan {label} of {owner.last_name}",
+        rationale=f"Private rationale {label} {world.district.slug}",
+        actions="Teach the routine, model it, practise it daily.",
+        impact_measures="Transition times, measured weekly.",
+    )
+    return Submission.objects.create(district=world.district, plan=plan, educator=owner)
+
+
+def build_plans(world: DistrictWorld, statuses: list[str]) -> None:
+    """A plan of the owner in each of ``statuses``, each brought there by its steps."""
+    for status in statuses:
+        path = PATHS[status]
+        submission = new_plan(world, status)
+        steps = Steps(world, submission)
+        for step in path:
+            getattr(steps, step)()
+        submission.refresh_from_db()
+        assert submission.status == status, (status, submission.status)
+        world.submissions[status] = submission
+
+
+def build_chair_round(world: DistrictWorld) -> None:
+    """A final round waiting for the chair: scored while the district asked for the chair's
+    confirmation of every outcome (the setting is put back afterwards)."""
+    from reviews.models import StageReview
+
+    district = world.district
+    submission = new_plan(world, "for the chair")
+    steps = Steps(world, submission)
+    for step in ("submit_plan", "approve", "start", "submit_evidence"):
+        getattr(steps, step)()
+    district.require_chair_confirmation = True
+    district.save(update_fields=["require_chair_confirmation"])
+    steps.score_earned()
+    district.require_chair_confirmation = False
+    district.save(update_fields=["require_chair_confirmation"])
+    world.extra["chair_submission"] = submission
+    world.extra["chair_round"] = StageReview.objects.get(
+        submission=submission, stage="final", status=StageReview.Status.CHAIR
+    )
+
+
+def build_reviews_index(world: DistrictWorld) -> None:
+    """The assigned reviewer's latest assignment and the latest round of each submission."""
+    from reviews.models import Notification, ReviewAssignment, StageReview
+
+    world.extra["assignments"] = {}
+    world.extra["rounds"] = {}
+    for status, submission in world.submissions.items():
+        assignment = (
+            ReviewAssignment.objects.filter(
+                submission=submission, reviewer=world.people["assigned"]
+            )
+            .order_by("-assigned_at", "-id")
+            .first()
+        )
+        if assignment is not None:
+            world.extra["assignments"][status] = assignment
+            world.extra["rounds"][status] = assignment.stage_review
+    world.extra["owner_notification"] = (
+        Notification.objects.filter(recipient=world.owner).order_by("-id").first()
+    )
+    assert world.extra["owner_notification"] is not None
+    assert StageReview.objects.filter(district=world.district).exists()
+
+
+def build_world() -> World:
+    return World(
+        a=build_district(name="Prairie View", slug="matrix-a", statuses=list(PATHS)),
+        # The other district needs its people and a little of everything, not every status.
+        b=build_district(
+            name="Lakeside", slug="matrix-b", statuses=[S.DRAFT, S.PLAN_SUBMITTED, S.EARNED]
+        ),
+    )
