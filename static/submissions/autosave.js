@@ -240,6 +240,15 @@
         form.dataset.paused = "conflict";
         return;
       }
+      if (xhr && (xhr.status === 403 || xhr.status === 404)) {
+        form.dataset.paused = "refused";
+        setStatus(
+          form,
+          "Not saved: this page has expired or you no longer have access. Your text is kept " +
+            "in this browser; reload the page (signing in again if asked) and it will be saved."
+        );
+        return;
+      }
       if (!outcome) {
         setStatus(
           form,

@@ -1,0 +1,141 @@
+"""In Chromium: an educator drafts a plan, closes the tab mid-edit, reopens it and finds every
+word; then completes and submits it. And a session that expires keeps the text until sign-in."""
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import DistrictGoal
+from submissions import services
+from submissions.models import Plan, Submission
+from tests.accounts.factories import (
+    PASSWORD,
+    BuildingFactory,
+    DistrictFactory,
+    EducatorFactory,
+    ReviewerFactory,
+)
+from tests.credentials.factories import MicroCredentialFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+RATIONALE = (
+    "Transitions between centres take nine to twelve minutes in my third grade class, "
+    "roughly forty minutes of instruction lost every day, and several anxious students "
+    "struggle whenever expectations are unclear or change without warning."
+)
+
+
+@pytest.fixture
+def draft(transactional_db):
+    district = DistrictFactory(name="Prairie View USD", slug="prairie-view")
+    building = BuildingFactory(district=district)
+    DistrictGoal.objects.create(district=district, title="Safe and supportive classrooms")
+    ReviewerFactory(district=district)
+    educator = EducatorFactory(district=district, building=building, email="elena@example.org")
+    entry = MicroCredentialFactory(district=district, title="Classroom routines")
+    submission, _ = services.plan_start(microcredential=entry, actor=educator)
+    return submission
+
+
+def open_editor(context, live_server, submission):
+    page = context.new_page()
+    page.goto(f"{live_server.url}/plans/{submission.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Classroom routines")
+    return page
+
+
+def wait_until(condition, seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+def wait_saved(page):
+    expect(page.locator("#save-status-plan")).to_have_text(
+        re.compile(r"Saved at|All changes saved"), timeout=15000
+    )
+
+
+def test_a_tab_closed_mid_edit_loses_nothing_and_the_plan_is_submitted(
+    page, live_server, browser_sign_in, axe, draft
+):
+    browser_sign_in(page, live_server, "elena@example.org", PASSWORD)
+    context = page.context
+    editor = open_editor(context, live_server, draft)
+    assert axe(editor) == []
+    first_half, second_half = RATIONALE[:80], RATIONALE[80:]
+    editor.get_by_label("Rationale").press_sequentially(first_half, delay=0)
+    wait_until(lambda: Plan.objects.get(pk=draft.plan_id).rationale == first_half)
+    # From now on every save hangs in flight, and the beacon on closing is lost (a crash).
+    held = []
+    editor.route("**/save/", lambda route: held.append(route))
+    editor.evaluate("() => { navigator.sendBeacon = () => true; }")
+    editor.get_by_label("Rationale").press_sequentially(second_half, delay=0)
+    editor.close()
+    assert Plan.objects.get(pk=draft.plan_id).rationale == first_half
+
+    editor = open_editor(context, live_server, draft)
+    expect(editor.get_by_label("Rationale")).to_have_value(RATIONALE)
+    expect(editor.locator("#draft-restored-plan")).to_contain_text("We restored text you typed")
+    wait_saved(editor)
+    expect(editor.get_by_label("Rationale")).to_have_value(RATIONALE)
+    assert Plan.objects.get(pk=draft.plan_id).rationale == RATIONALE
+
+    # Complete every required part; the completeness panel empties as the plan autosaves.
+    editor.get_by_label("Hypothesis or purpose").fill(
+        "Explicitly taught routines will cut transition time under four minutes in six weeks."
+    )
+    editor.get_by_label("Personal goal it ties to").fill("Protect instructional time.")
+    editor.get_by_label("Building goal it ties to").fill("Fewer office referrals.")
+    editor.get_by_label("Safe and supportive classrooms").check()
+    for index in range(3):
+        row = editor.locator("[data-source-row]").nth(index)
+        row.get_by_label("Citation").fill(f"Author {index}, A. (2020). Routines study {index}.")
+        row.get_by_label("Link").fill(f"https://example.org/research/{index}")
+        row.get_by_label("What you learned").fill("Rehearsal makes routines stick.")
+    editor.get_by_label("Job-embedded actions").fill("Teach, model, rehearse three routines.")
+    editor.get_by_label("Classroom", exact=True).check()
+    editor.get_by_label("Timeline").fill("Six weeks from February 2.")
+    editor.get_by_label("Students or staff affected").fill("24 third-grade students.")
+    editor.get_by_label("How you will measure the impact").fill(
+        "Stopwatch timings before and after; weekly redirection tally."
+    )
+    expect(editor.locator("#completeness")).to_contain_text(
+        "Ready to submit for pre-approval", timeout=15000
+    )
+    wait_saved(editor)
+    editor.get_by_role("button", name="Submit the plan for pre-approval").click()
+    expect(editor.locator(".messages")).to_contain_text("submitted for pre-approval")
+    expect(editor.locator("[data-status]")).to_have_text("Plan submitted")
+    assert editor.get_by_text(RATIONALE).is_visible()
+    submission = Submission.objects.get(pk=draft.pk)
+    assert submission.status == Submission.Status.PLAN_SUBMITTED
+    assert submission.plan.sources.count() == 3
+    assert axe(editor) == []
+
+
+def test_text_typed_after_the_session_expired_is_saved_after_signing_in(
+    page, live_server, browser_sign_in, draft
+):
+    browser_sign_in(page, live_server, "elena@example.org", PASSWORD)
+    page.goto(f"{live_server.url}/plans/{draft.pk}/")
+    # The session ends (the CSRF cookie, which outlives sessions, stays).
+    page.context.clear_cookies(name="sessionid")
+    page.get_by_label("Timeline").fill("Typed after the session ended, and not lost.")
+    expect(page.locator("#save-status-plan")).to_contain_text("you are signed out", timeout=15000)
+    assert Plan.objects.get(pk=draft.plan_id).timeline == ""
+    page.get_by_role("link", name="Sign in again").click()
+    page.get_by_label("E-mail address").fill("elena@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_label("Timeline")).to_have_value(
+        "Typed after the session ended, and not lost."
+    )
+    wait_saved(page)
+    assert Plan.objects.get(pk=draft.plan_id).timeline == (
+        "Typed after the session ended, and not lost."
+    )
