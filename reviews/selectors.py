@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -124,7 +124,17 @@ def rounds_waiting_for_chair(*, user: User) -> list[StageReview]:
 def reviewer_workload(*, district_id: int, now=None) -> list[User]:
     """Per reviewer: waiting, overdue and done reviews, and the mean days to a review."""
     now = now or timezone.now()
-    pending = Q(review_assignments__status=ReviewAssignment.Status.PENDING)
+    # A review is waiting only while its submission still waits for that stage.
+    pending = Q(review_assignments__status=ReviewAssignment.Status.PENDING) & (
+        Q(
+            review_assignments__stage="plan",
+            review_assignments__submission__status__in=WAITING["plan"],
+        )
+        | Q(
+            review_assignments__stage="final",
+            review_assignments__submission__status__in=WAITING["final"],
+        )
+    )
     done = Q(review_assignments__status=ReviewAssignment.Status.SUBMITTED)
     return list(
         User.objects.filter(district_id=district_id, is_reviewer=True)
@@ -191,3 +201,29 @@ def panel_agreement(*, district_id: int) -> list[dict]:
             }
         )
     return result
+
+
+def open_rounds_for_manager(*, user: User) -> list[StageReview]:
+    """Rounds still with the panel that this person may manage: every one of the district for
+    a district admin, those of their panels for a chair. Oldest first; fixed query count."""
+    qs = StageReview.objects.filter(
+        district_id=user.district_id,
+        status__in=(StageReview.Status.OPEN, StageReview.Status.CHAIR),
+    ).filter(
+        Q(stage="plan", submission__status__in=WAITING["plan"])
+        | Q(stage="final", submission__status__in=WAITING["final"])
+    )
+    if not user.is_district_admin:
+        qs = qs.filter(panel__chair_id=user.pk)
+    return list(
+        qs.select_related("panel", "submission__educator", "submission__plan__microcredential")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=ReviewAssignment.objects.filter(status__in=ACTIVE).select_related(
+                    "reviewer"
+                ),
+            )
+        )
+        .order_by("opened_at", "id")
+    )

@@ -7,6 +7,7 @@ app_name = "reviews"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("review/<int:pk>/", views.review, name="review"),
+    path("rounds/", views.rounds, name="rounds"),
     path("rounds/<int:pk>/", views.round_detail, name="round"),
     path("rounds/<int:pk>/decide/", views.chair_decide, name="chair_decide"),
     path("review/<int:pk>/reassign/", views.reassign, name="reassign"),

@@ -72,6 +72,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "items": items,
             "counts": selectors.queue_counts(user=request.user, now=now),
             "chair_rounds": selectors.rounds_waiting_for_chair(user=request.user),
+            "is_chair": selectors.panels_chaired_by(request.user).exists(),
             "now": now,
             "filtered": any(filters.values()),
         },
@@ -326,6 +327,21 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if stage_review.stage == Stage.PLAN:
         context.update(_plan_context(submission))
     return render(request, "reviews/round.html", context)
+
+
+@require_GET
+@login_required
+def rounds(request: HttpRequest) -> HttpResponse:
+    """Open reviews to follow up and reassign: the district's for admins, a chair's panels'."""
+    user = request.user
+    is_chair = user.has_role(Role.REVIEWER) and selectors.panels_chaired_by(user).exists()
+    if not (user.has_role(Role.DISTRICT_ADMIN) or is_chair):
+        raise PermissionDenied("Open reviews are for district admins and panel chairs.")
+    return render(
+        request,
+        "reviews/rounds.html",
+        {"rounds": selectors.open_rounds_for_manager(user=user), "now": timezone.now()},
+    )
 
 
 @require_POST
