@@ -139,3 +139,29 @@ def test_text_typed_after_the_session_expired_is_saved_after_signing_in(
     assert Plan.objects.get(pk=draft.plan_id).timeline == (
         "Typed after the session ended, and not lost."
     )
+
+
+def test_a_stale_tab_sees_both_texts_and_chooses_which_to_keep(
+    page, live_server, browser_sign_in, axe, draft
+):
+    browser_sign_in(page, live_server, "elena@example.org", PASSWORD)
+    assert axe(page) == []  # the dashboard
+    page.goto(f"{live_server.url}/plans/propose/")
+    assert axe(page) == []
+    first = open_editor(page.context, live_server, draft)
+    second = open_editor(page.context, live_server, draft)
+    first.get_by_label("Hypothesis or purpose").fill("Written in the first tab.")
+    wait_saved(first)
+    second.get_by_label("Hypothesis or purpose").fill("Written in the second tab.")
+    conflict = second.locator("#save-conflict-plan")
+    expect(conflict).to_contain_text("nothing was overwritten", timeout=15000)
+    expect(conflict.locator("[data-conflict-yours]")).to_have_text("Written in the second tab.")
+    expect(conflict.locator("[data-conflict-saved]")).to_have_text("Written in the first tab.")
+    assert Plan.objects.get(pk=draft.plan_id).hypothesis == "Written in the first tab."
+    assert axe(second) == []
+    second.get_by_role("button", name="Keep my text (save it over the saved one)").click()
+    wait_saved(second)
+    wait_until(
+        lambda: Plan.objects.get(pk=draft.plan_id).hypothesis == "Written in the second tab."
+    )
+    expect(conflict).to_be_empty()
