@@ -4,6 +4,7 @@ goals; and the public page where an invited person sets their password."""
 import secrets
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -306,8 +307,10 @@ def invitation_accept(request: HttpRequest, uidb36: str, token: str) -> HttpResp
         people_services.invitation_accept(
             person=person, password=form.cleaned_data["new_password1"]
         )
-        messages.success(request, "Your password is set. Sign in with your e-mail address.")
-        return redirect("account_login")
+        # The link proved the address and the password is new: sign them straight in.
+        login(request, person, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Welcome! Your password is set.")
+        return redirect("home")
     return render(
         request, "accounts/people/invitation_accept.html", {"form": form, "person": person}
     )

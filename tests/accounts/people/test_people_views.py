@@ -65,7 +65,8 @@ def test_invite_person_sends_link_that_sets_password(
     done = client.post(
         link, {"new_password1": "a-long-new-secret-42", "new_password2": "a-long-new-secret-42"}
     )
-    assert done.status_code == 302
+    assert done.status_code == 302 and done["Location"] == "/"
+    assert client.get("/").status_code == 302  # signed in: sent on to their dashboard
     ivy.refresh_from_db()
     assert ivy.check_password("a-long-new-secret-42")
     assert EmailAddress.objects.get(user=ivy).verified
