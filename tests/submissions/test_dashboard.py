@@ -65,3 +65,27 @@ def test_the_dashboard_query_count_does_not_grow_with_plans(
     with django_assert_max_num_queries(len(one_plan)):
         response = client.get(reverse("submissions:dashboard"))
     assert len(response.context["rows"]) == 12
+
+
+def test_the_plan_page_query_count_does_not_grow_with_members_and_sources(
+    client, educator, django_assert_max_num_queries
+):
+    from tests.submissions.factories import PlanSourceFactory
+
+    mine = SubmissionFactory(plan__lead=educator)
+    PlanSourceFactory(plan=mine.plan)
+    services.plan_member_add(
+        submission=mine, colleague=EducatorFactory(district=educator.district), actor=educator
+    )
+    client.force_login(educator)
+    url = reverse("submissions:detail", args=[mine.pk])
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for _ in range(6):
+        PlanSourceFactory(plan=mine.plan)
+        services.plan_member_add(
+            submission=mine, colleague=EducatorFactory(district=educator.district), actor=educator
+        )
+    with django_assert_max_num_queries(len(small)):
+        response = client.get(url)
+    assert len(response.context["members"]) == 8
