@@ -14,7 +14,7 @@ class AwardAdmin(admin.ModelAdmin):
 
 @admin.register(StatusList)
 class StatusListAdmin(admin.ModelAdmin):
-    list_display = ["district", "next_index", "updated_at"]
+    list_display = ["district", "allocated", "updated_at"]
     readonly_fields = ["credential"]
 
 

@@ -18,7 +18,8 @@ class StatusList(models.Model):
     """A district's revocation list; ``credential`` is the signed BitstringStatusListCredential."""
 
     district = models.OneToOneField(District, on_delete=models.CASCADE, related_name="status_list")
-    next_index = models.PositiveIntegerField(default=0)
+    # How many positions are in use; the positions themselves are drawn at random.
+    allocated = models.PositiveIntegerField(default=0)
     credential = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -15,7 +15,7 @@ from accounts.services import audit_record
 from submissions.models import Submission
 
 from . import certificates, images, open_badges
-from .models import Award, Portfolio, StatusList
+from .models import STATUS_LIST_SIZE, Award, Portfolio, StatusList
 
 
 class AwardNotIssuable(Exception):
@@ -35,6 +35,16 @@ def _revoked_indexes(district: District) -> set[int]:
             "status_list_index", flat=True
         )
     )
+
+
+def _free_status_index(district: District) -> int:
+    """A random unused position: neighbours in the list say nothing about each other.
+
+    Call with the district's status list locked."""
+    while True:
+        index = secrets.randbelow(STATUS_LIST_SIZE)
+        if not Award.objects.filter(district=district, status_list_index=index).exists():
+            return index
 
 
 def status_list_locked(district: District) -> StatusList:
@@ -75,9 +85,11 @@ def _award_record(submission_id: int) -> Award:
         district = submission.district
         microcredential = submission.plan.microcredential
         status_list = status_list_locked(district)
-        index = status_list.next_index
-        status_list.next_index = index + 1
-        status_list.save(update_fields=["next_index", "updated_at"])
+        if status_list.allocated >= STATUS_LIST_SIZE:
+            raise AwardError(f"The status list of {district.name} is full.")
+        index = _free_status_index(district)
+        status_list.allocated += 1
+        status_list.save(update_fields=["allocated", "updated_at"])
         issued_at = (submission.decided_at or timezone.now()).replace(microsecond=0)
         expires_at = None
         if microcredential.valid_for_days:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("verify/<uuid:award_uuid>/badge-ob2.png", views.ob2_png, name="ob2_png"),
     path("ob2/assertions/<uuid:award_uuid>.json", views.ob2_assertion, name="ob2_assertion"),
     path("ob2/badge-classes/<int:pk>.json", views.ob2_badge_class, name="ob2_badge_class"),
+    path("ob2/badge-classes/<int:pk>.png", views.ob2_badge_class_image, name="ob2_badge_image"),
     path("ob2/issuers/<slug:slug>.json", views.ob2_issuer, name="ob2_issuer"),
     path("districts/<slug:slug>/did.json", views.did_document, name="did"),
     path("districts/<slug:slug>/status/revocation.json", views.status_list, name="status_list"),

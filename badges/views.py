@@ -15,7 +15,7 @@ from accounts.models import District
 from accounts.permissions import district_admin_required, educator_required
 from credentials.models import MicroCredential
 
-from . import keys, open_badges, permissions, selectors, services
+from . import images, keys, open_badges, permissions, selectors, services
 from .forms import PortfolioForm, RevokeForm
 from .models import Award, Portfolio, StatusList
 
@@ -134,20 +134,37 @@ def ob2_assertion(request: HttpRequest, award_uuid) -> HttpResponse:
     return _json(open_badges.ob2_assertion(award), "application/ld+json")
 
 
-@require_GET
-def ob2_badge_class(request: HttpRequest, pk: int) -> HttpResponse:
-    award = (
-        Award.objects.filter(microcredential_id=pk, state=Award.State.ISSUED)
-        .select_related("microcredential__district")
+def _awarded_microcredential_or_404(pk: int) -> MicroCredential:
+    """Badge classes are public once something has been awarded under them, not before."""
+    microcredential = (
+        MicroCredential.objects.filter(pk=pk, awards__state=Award.State.ISSUED)
+        .select_related("district", "stack")
         .first()
     )
-    if award is None:
+    if microcredential is None:
         raise Http404("No badge class has been awarded under this id.")
-    microcredential: MicroCredential = award.microcredential
-    image_url = open_badges.absolute(reverse("badges:ob2_png", kwargs={"award_uuid": award.uuid}))
+    return microcredential
+
+
+@require_GET
+def ob2_badge_class(request: HttpRequest, pk: int) -> HttpResponse:
+    microcredential = _awarded_microcredential_or_404(pk)
+    image_url = open_badges.absolute(reverse("badges:ob2_badge_image", kwargs={"pk": pk}))
     return _json(
         open_badges.ob2_badge_class(microcredential, image_url=image_url), "application/ld+json"
     )
+
+
+@require_GET
+def ob2_badge_class_image(request: HttpRequest, pk: int) -> HttpResponse:
+    import io
+
+    microcredential = _awarded_microcredential_or_404(pk)
+    buffer = io.BytesIO()
+    images.badge_image(microcredential).save(buffer, "PNG")
+    response = HttpResponse(buffer.getvalue(), content_type="image/png")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @require_GET

@@ -134,6 +134,9 @@ def test_ob2_assertion_badge_class_and_issuer_have_every_required_field(client, 
         assert badge_class[field], field
     assert badge_class["type"] == "BadgeClass"
     assert badge_class["id"] == assertion["badge"]
+    class_image = client.get(badge_class["image"].removeprefix("http://testserver"))
+    assert class_image["Content-Type"] == "image/png"
+    assert images.read_png_text(class_image.content, "openbadges") is None
 
     issuer = json.loads(client.get(badge_class["issuer"].removeprefix("http://testserver")).content)
     for field in ["@context", "type", "id", "name", "url", "email"]:
@@ -144,6 +147,13 @@ def test_ob2_assertion_badge_class_and_issuer_have_every_required_field(client, 
     image = client.get(assertion["image"].removeprefix("http://testserver"))
     baked = json.loads(images.read_png_text(image.content, "openbadges"))
     assert baked["id"] == assertion["id"]
+
+
+def test_badge_class_of_a_never_awarded_micro_credential_is_404(client, educator):
+    submission = earned_submission(educator=educator)
+    pk = submission.plan.microcredential_id
+    assert client.get(reverse("badges:ob2_badge_class", kwargs={"pk": pk})).status_code == 404
+    assert client.get(reverse("badges:ob2_badge_image", kwargs={"pk": pk})).status_code == 404
 
 
 def test_ob2_assertion_of_a_revoked_award_says_so(client, award, district_admin):
