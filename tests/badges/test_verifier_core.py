@@ -108,3 +108,20 @@ def test_credentials_signed_before_a_key_rotation_still_verify(educator, live_se
     for award in (before, after):
         log = steps(verify_with_node(award.credential, live_server, tmp_path)["result"])
         assert log["valid_signature"]["valid"] is True
+
+
+def test_an_expired_credential_is_reported_expired(educator, live_server, tmp_path):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    submission = earned_submission(educator=educator, valid_for_days=30)
+    submission.decided_at = timezone.now() - timedelta(days=40)
+    submission.save(update_fields=["decided_at"])
+    award = award_issue_for_submission(submission_id=submission.pk)
+
+    log = steps(verify_with_node(award.credential, live_server, tmp_path)["result"])
+
+    assert log["valid_signature"]["valid"] is True
+    assert log["expiration"]["valid"] is False
+    assert award.verification_status == "expired"
