@@ -538,6 +538,11 @@ def _plan_outcome_apply(
         body += f"\n\nConditions:\n{conditions}"
     if reason:
         body += f"\n\nReason:\n{reason}"
+    comments = ComponentComment.objects.filter(
+        assignment__stage_review=stage_review, assignment__status=A.SUBMITTED
+    ).order_by("id")
+    for comment in comments:
+        body += f"\n\n{comment.get_component_display()}: {comment.body}"
     notify(
         recipient=submission.educator,
         kind=kind,

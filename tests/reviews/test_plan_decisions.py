@@ -241,3 +241,40 @@ def test_self_created_credential_is_approved_with_the_plan(district, panel, teac
         action="microcredential.approved_for_plan", target_id=proposed.pk
     ).exists()
     assert ComponentComment.objects.get().component == "proposal"
+
+
+def test_assigned_reviewers_hear_of_a_submitted_plan_by_mail_and_in_app(
+    panel, teacher, django_capture_on_commit_callbacks, mailoutbox
+):
+    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    with django_capture_on_commit_callbacks(execute=True):
+        [pk] = assign_reviewers(submission.pk, "plan")
+    assignment = ReviewAssignment.objects.get(pk=pk)
+    note = Notification.objects.get(recipient=assignment.reviewer)
+    assert note.kind == "plan_submitted" and note.url == f"/reviews/review/{pk}/"
+    assert note.emailed_at is not None
+    [mail] = mailoutbox
+    assert mail.to == [assignment.reviewer.email]
+    assert f"http://testserver/reviews/review/{pk}/" in mail.body
+    html = mail.alternatives[0][0]
+    assert f'href="http://testserver/reviews/review/{pk}/"' in html
+
+
+def test_the_decision_mail_carries_the_comments_escaped_in_html(
+    panel, teacher, django_capture_on_commit_callbacks, mailoutbox
+):
+    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    [assignment] = assigned(submission)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.plan_decide(
+            assignment=assignment,
+            decision="request_changes",
+            reason="Measure <b>weekly</b>.",
+            comments={"impact": "Add the survey questions."},
+            actor=assignment.reviewer,
+        )
+    mail = next(m for m in mailoutbox if m.to == [teacher.email])
+    assert "Impact measures: Add the survey questions." in mail.body
+    assert "Measure <b>weekly</b>." in mail.body  # plain text as written
+    html = mail.alternatives[0][0]
+    assert "Measure &lt;b&gt;weekly&lt;/b&gt;." in html and "<b>weekly</b>" not in html
