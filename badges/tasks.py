@@ -1,4 +1,8 @@
+import logging
+
 from celery import shared_task
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -9,8 +13,15 @@ from celery import shared_task
     retry_backoff_max=600,
     max_retries=8,
 )
-def issue_award(submission_id: int) -> int:
+def issue_award(submission_id: int) -> int | None:
     """Issue the award of an earned submission; safe to run twice (returns the award's id)."""
+    from submissions.models import Submission
+
     from . import services
 
-    return services.award_issue_for_submission(submission_id=submission_id).pk
+    try:
+        return services.award_issue_for_submission(submission_id=submission_id).pk
+    except (services.AwardNotIssuable, Submission.DoesNotExist) as reason:
+        # Nothing a retry could fix: the submission is gone or not earned.
+        logger.warning("No award for submission %s: %s", submission_id, reason)
+        return None

@@ -78,3 +78,10 @@ def test_only_an_admin_of_the_district_revokes(issued_award, outsider_admin, rev
             award_revoke(award=issued_award, reason="No.", actor=person)
     issued_award.refresh_from_db()
     assert not issued_award.is_revoked
+
+
+def test_the_task_does_not_retry_what_cannot_succeed(educator):
+    submission = SubmissionFactory(educator=educator, plan__lead=educator)
+    assert issue_award.delay(submission.pk).get() is None
+    assert issue_award.delay(987654321).get() is None
+    assert not Award.objects.exists()
