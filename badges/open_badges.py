@@ -108,7 +108,7 @@ def achievement(award: Award) -> dict:
         "criteria": {"narrative": criteria_narrative(microcredential)},
         "alignment": _alignments(award),
         "image": {
-            "id": absolute(reverse("badges:badge_png", kwargs={"award_uuid": award.uuid})),
+            "id": absolute(reverse("badges:ob2_badge_image", kwargs={"pk": microcredential.pk})),
             "type": "Image",
         },
         "creator": issuer_profile(award.district),
