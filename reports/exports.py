@@ -41,7 +41,7 @@ class Dataset:
 def _ledger_values(district: District, filters: ReportFilters):
     qs = selectors.submissions_in_scope(district=district, filters=filters, date_field="decided_at")
     return (
-        selectors.earned_with_credit(qs)
+        selectors.earned_with_credit(qs, district=district)
         .order_by("decided_at", "id")
         .values_list(
             Concat(F("educator__first_name"), Value(" "), F("educator__last_name")),

@@ -6,6 +6,7 @@ groupings and percentiles are computed by the database.
 
 import datetime as dt
 import statistics
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -21,12 +22,9 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
-    IntegerField,
     Max,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -210,24 +208,32 @@ def completions(*, district: District, filters: ReportFilters) -> dict:
     """Earned micro-credentials by building, by micro-credential, by stack and by district goal."""
     earned = submissions_in_scope(district=district, filters=filters, date_field="decided_at")
     earned = earned.filter(status=S.EARNED)
-    by_building = list(
-        earned.values(name=Coalesce("educator__building__name", Value("No building")))
-        .annotate(count=Count("id"))
-        .order_by("-count", "name")
-    )
-    by_microcredential = list(
-        earned.values("plan__microcredential__lineage")
-        .annotate(
-            name=Max("plan__microcredential__title"),
-            stack=Max("plan__microcredential__stack__name"),
-            count=Count("id"),
+    # Building × micro-credential × stack in one GROUP BY; the few hundred groups are then
+    # summed up each way.
+    groups = list(
+        earned.values(
+            building=Coalesce("educator__building__name", Value("No building")),
+            lineage=F("plan__microcredential__lineage"),
+            stack=F("plan__microcredential__stack__name"),
         )
-        .order_by("-count", "name")
+        .annotate(title=Max("plan__microcredential__title"), count=Count("id"))
+        .order_by()
     )
-    by_stack = list(
-        earned.values(name=Coalesce("plan__microcredential__stack__name", Value("No stack")))
-        .annotate(count=Count("id"))
-        .order_by("-count", "name")
+    buildings: dict[str, int] = defaultdict(int)
+    stacks: dict[str, int] = defaultdict(int)
+    credentials: dict = {}
+    for group in groups:
+        buildings[group["building"]] += group["count"]
+        stacks[group["stack"] or "No stack"] += group["count"]
+        entry = credentials.setdefault(
+            group["lineage"], {"name": group["title"], "stack": group["stack"], "count": 0}
+        )
+        entry["count"] += group["count"]
+        entry["name"] = max(entry["name"], group["title"])
+    by_building = _ranked({"name": k, "count": v} for k, v in buildings.items())
+    by_stack = _ranked({"name": k, "count": v} for k, v in stacks.items())
+    by_microcredential = _ranked(
+        {"plan__microcredential__lineage": k, **v} for k, v in credentials.items()
     )
     by_goal = list(
         earned.values(name=Coalesce("plan__district_goals__title", Value("No district goal")))
@@ -241,6 +247,10 @@ def completions(*, district: District, filters: ReportFilters) -> dict:
         "by_goal": by_goal,
         "pass_rates": pass_rates(district=district, filters=filters),
     }
+
+
+def _ranked(rows) -> list[dict]:
+    return sorted(rows, key=lambda r: (-r["count"], r["name"]))
 
 
 def pass_rates(*, district: District, filters: ReportFilters) -> dict:
@@ -340,57 +350,47 @@ def renewal_rules_for_district(*, district: District) -> QuerySet[RenewalRule]:
     return RenewalRule.objects.filter(district_id=district.pk).select_related("first_cycle")
 
 
-def _credit_rule_value(value_field: str, *, prefix: str = ""):
-    """A subquery picking, for an earned submission, the value of the rule that applies."""
-    lineage = OuterRef(f"{prefix}plan__microcredential__lineage")
-    rigor = OuterRef(f"{prefix}plan__microcredential__rigor")
-    rules = (
-        CreditRule.objects.filter(
-            district_id=OuterRef(f"{prefix}district_id"),
-            effective_from__lte=OuterRef(f"{prefix}effective_on"),
-            **{f"{value_field}__isnull": False},
-        )
-        .filter(
-            Q(scope=CreditRule.Scope.MICROCREDENTIAL, microcredential_lineage=lineage)
-            | Q(scope=CreditRule.Scope.RIGOR, rigor=rigor)
-            | Q(scope=CreditRule.Scope.DISTRICT)
-        )
-        .annotate(
-            specificity=Case(
-                When(scope=CreditRule.Scope.MICROCREDENTIAL, then=Value(3)),
-                When(scope=CreditRule.Scope.RIGOR, then=Value(2)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("-specificity", "-effective_from", "-id")
-        .values(value_field)[:1]
+def _specificity(rule: CreditRule) -> int:
+    return {CreditRule.Scope.MICROCREDENTIAL: 3, CreditRule.Scope.RIGOR: 2}.get(rule.scope, 1)
+
+
+def _credit_value(rules: list[CreditRule], value_field: str, fallback):
+    """A CASE picking, for an earned submission, the value of the rule that applies.
+
+    The district's rules are few: they become the WHEN branches, most specific and latest
+    first, so the database evaluates one expression per row instead of a subquery.
+    """
+    applicable = sorted(
+        (r for r in rules if getattr(r, value_field) is not None),
+        key=lambda r: (-_specificity(r), -r.effective_from.toordinal(), -r.pk),
     )
-    return Subquery(rules, output_field=DecimalField(max_digits=8, decimal_places=2))
+    whens = []
+    for rule in applicable:
+        condition = Q(effective_on__gte=rule.effective_from)
+        if rule.scope == CreditRule.Scope.MICROCREDENTIAL:
+            condition &= Q(plan__microcredential__lineage=rule.microcredential_lineage)
+        elif rule.scope == CreditRule.Scope.RIGOR:
+            condition &= Q(plan__microcredential__rigor=rule.rigor)
+        whens.append(When(condition, then=Value(getattr(rule, value_field))))
+    if not whens:
+        return Cast(fallback, MONEY)
+    return Case(*whens, default=fallback, output_field=MONEY)
 
 
 MONEY = DecimalField(max_digits=12, decimal_places=2)
 
 
-def earned_with_credit(qs: QuerySet[Submission]) -> QuerySet[Submission]:
-    """Annotate earned submissions with their salary credit, PD points and clock hours."""
+def earned_with_credit(qs: QuerySet[Submission], *, district: District) -> QuerySet[Submission]:
+    """Annotate earned submissions with their salary credit, PD points and clock hours
+    (one query for the district's rules; the values are computed by the database)."""
+    rules = list(CreditRule.objects.filter(district_id=district.pk))
     earned = qs.filter(status=S.EARNED, decided_at__isnull=False).annotate(
         effective_on=Cast(TruncDate("decided_at"), DateField())
     )
     return earned.annotate(
-        salary=Coalesce(
-            _credit_rule_value("salary_amount"), Value(Decimal("0")), output_field=MONEY
-        ),
-        points=Coalesce(
-            _credit_rule_value("pd_points"),
-            "plan__microcredential__pd_points",
-            output_field=MONEY,
-        ),
-        hours=Coalesce(
-            _credit_rule_value("clock_hours"),
-            "plan__microcredential__estimated_hours",
-            output_field=MONEY,
-        ),
+        salary=_credit_value(rules, "salary_amount", Value(Decimal("0"))),
+        points=_credit_value(rules, "pd_points", F("plan__microcredential__pd_points")),
+        hours=_credit_value(rules, "clock_hours", F("plan__microcredential__estimated_hours")),
     )
 
 
@@ -398,9 +398,19 @@ def salary_ledger(*, district: District, filters: ReportFilters) -> QuerySet[Sub
     """HR's ledger: educator, award, amount, effective date (the award's decision date)."""
     qs = submissions_in_scope(district=district, filters=filters, date_field="decided_at")
     return (
-        earned_with_credit(qs)
+        earned_with_credit(qs, district=district)
         .select_related("educator", "educator__building", "plan__microcredential")
         .order_by("-decided_at", "-id")
+    )
+
+
+def salary_ledger_ids(*, district: District, filters: ReportFilters) -> QuerySet:
+    """The ledger's order over the submission table alone: paging needs no joins."""
+    qs = submissions_in_scope(district=district, filters=filters, date_field="decided_at")
+    return (
+        qs.filter(status=S.EARNED, decided_at__isnull=False)
+        .order_by("-decided_at", "-id")
+        .values_list("pk", flat=True)
     )
 
 
@@ -478,24 +488,12 @@ RENEWAL_LABELS = {
 def _educators_with_renewal(
     *, district: District, window: RenewalWindow, filters: ReportFilters, today: dt.date
 ) -> QuerySet[User]:
-    earned_in_window = (
-        Submission.objects.filter(
-            educator_id=OuterRef("pk"),
-            status=S.EARNED,
-            decided_at__gte=_day_start(window.starts_on),
-            decided_at__lt=_day_start(window.ends_on + dt.timedelta(days=1)),
-        )
-        .order_by()
-        .values("educator_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    in_progress = (
-        Submission.objects.filter(educator_id=OuterRef("pk"), status__in=IN_PROGRESS_STATUSES)
-        .order_by()
-        .values("educator_id")
-        .annotate(n=Count("id"))
-        .values("n")
+    """Each educator with what they earned in the window and have in progress: one join and
+    one GROUP BY over the district's submissions."""
+    in_window = Q(
+        submissions__status=S.EARNED,
+        submissions__decided_at__gte=_day_start(window.starts_on),
+        submissions__decided_at__lt=_day_start(window.ends_on + dt.timedelta(days=1)),
     )
     people = User.objects.filter(district_id=district.pk, is_educator=True, is_active=True)
     if filters.building_id:
@@ -503,8 +501,10 @@ def _educators_with_renewal(
     required = window.rule.required_count
     closing = today >= window.at_risk_from
     return people.annotate(
-        earned_count=Coalesce(Subquery(earned_in_window, output_field=IntegerField()), 0),
-        in_progress_count=Coalesce(Subquery(in_progress, output_field=IntegerField()), 0),
+        earned_count=Count("submissions", filter=in_window),
+        in_progress_count=Count(
+            "submissions", filter=Q(submissions__status__in=IN_PROGRESS_STATUSES)
+        ),
     ).annotate(
         renewal=Case(
             When(earned_count__gte=required, then=Value(RENEWAL_MET)),
@@ -525,29 +525,33 @@ def relicensure(
     today = today or timezone.localdate()
     window = current_renewal_window(district=district, today=today)
     if window is None:
-        return {"window": None, "counts": {}, "people": User.objects.none()}
+        return {"window": None, "counts": [], "total": 0, "people": User.objects.none()}
     people = _educators_with_renewal(district=district, window=window, filters=filters, today=today)
-    counts = {
-        row["renewal"]: row["count"]
-        for row in people.values("renewal").annotate(count=Count("id")).order_by()
-    }
+    counts = people.order_by().aggregate(
+        **{key: Count("pk", filter=Q(renewal=key)) for key in RENEWAL_LABELS}
+    )
     return {
         "window": window,
         "counts": [
-            {"key": key, "label": label, "count": counts.get(key, 0)}
+            {"key": key, "label": label, "count": counts[key]}
             for key, label in RENEWAL_LABELS.items()
         ],
-        "people": people.select_related("building").order_by(
-            Case(
-                When(renewal=RENEWAL_AT_RISK, then=Value(0)),
-                When(renewal=RENEWAL_ON_TRACK, then=Value(1)),
-                default=Value(2),
-            ),
-            "last_name",
-            "first_name",
-            "id",
-        ),
+        "total": sum(counts.values()),
+        "people": people.select_related("building").order_by("last_name", "first_name", "id"),
     }
+
+
+def relicensure_page_ids(
+    *, district: District, filters: ReportFilters, people: QuerySet[User], renewal: str | None
+) -> QuerySet:
+    """The ids to page over: by name over the people table alone, or, for one status, from
+    the aggregated list."""
+    if renewal:
+        return people.filter(renewal=renewal).values_list("pk", flat=True)
+    base = User.objects.filter(district_id=district.pk, is_educator=True, is_active=True)
+    if filters.building_id:
+        base = base.filter(building_id=filters.building_id)
+    return base.order_by("last_name", "first_name", "id").values_list("pk", flat=True)
 
 
 # --- An educator's own progress -----------------------------------------------------------------
@@ -558,7 +562,9 @@ def educator_progress(*, user: User, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     district = user.district
     window = current_renewal_window(district=district, today=today)
-    earned = earned_with_credit(Submission.objects.filter(district_id=district.pk, educator=user))
+    earned = earned_with_credit(
+        Submission.objects.filter(district_id=district.pk, educator=user), district=district
+    )
     totals = earned.order_by().aggregate(
         total_salary=Coalesce(Sum("salary"), Value(Decimal("0")), output_field=MONEY),
         total_points=Coalesce(Sum("points"), Value(Decimal("0")), output_field=MONEY),

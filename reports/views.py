@@ -154,8 +154,20 @@ def turnaround(request: HttpRequest) -> HttpResponse:
 @district_admin_required
 def relicensure(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
-    data = selectors.relicensure(district=request.user.district, filters=filters)
-    page = Paginator(data["people"], PAGE_SIZE).get_page(request.GET.get("page"))
+    district = request.user.district
+    data = selectors.relicensure(district=district, filters=filters)
+    renewal = request.GET.get("renewal")
+    renewal = renewal if renewal in selectors.RENEWAL_LABELS else None
+    counts = {c["key"]: c["count"] for c in data["counts"]}
+    ids = selectors.relicensure_page_ids(
+        district=district, filters=filters, people=data["people"], renewal=renewal
+    )
+    paginator = Paginator(ids, PAGE_SIZE)
+    # Known from the counts: no second pass over everyone.
+    paginator.count = counts[renewal] if renewal else data["total"]
+    page = paginator.get_page(request.GET.get("page"))
+    rows = list(data["people"].filter(pk__in=list(page.object_list))) if data["window"] else []
+    query = filters.as_query()
     chart = charts.bar_chart(
         chart_id="renewal-chart",
         title="Educators by re-licensure status",
@@ -170,6 +182,11 @@ def relicensure(request: HttpRequest) -> HttpResponse:
             filters,
             data=data,
             page=page,
+            rows=rows,
+            renewal=renewal,
+            page_query="&".join(
+                f"{k}={v}" for k, v in {**query, "renewal": renewal or ""}.items() if v
+            ),
             chart=chart if data["window"] else None,
             labels=selectors.RENEWAL_LABELS,
             sync_limit=export_sync_rows(),
@@ -183,13 +200,24 @@ def salary(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     ledger = selectors.salary_ledger(district=request.user.district, filters=filters)
     totals = selectors.salary_totals(ledger)
-    page = Paginator(ledger, PAGE_SIZE).get_page(request.GET.get("page"))
-    # The paginator's count would repeat the totals query's work.
-    page.paginator.count = totals["awards"]
+    # Page over the ids alone, then read the page's 50 rows with their joins and credit.
+    ids = selectors.salary_ledger_ids(district=request.user.district, filters=filters)
+    paginator = Paginator(ids, PAGE_SIZE)
+    paginator.count = totals["awards"]  # known from the totals: no second pass
+    page = paginator.get_page(request.GET.get("page"))
+    rows = list(ledger.filter(pk__in=list(page.object_list)))
     return render(
         request,
         "reports/salary.html",
-        _context(request, form, filters, page=page, totals=totals, sync_limit=export_sync_rows()),
+        _context(
+            request,
+            form,
+            filters,
+            page=page,
+            rows=rows,
+            totals=totals,
+            sync_limit=export_sync_rows(),
+        ),
     )
 
 

@@ -98,7 +98,8 @@ def test_most_specific_then_latest_rule_applies_from_award_date(district, educat
     rows = {
         s.pk: s
         for s in selectors.earned_with_credit(
-            selectors.submissions_in_scope(district=district, filters=selectors.ReportFilters())
+            selectors.submissions_in_scope(district=district, filters=selectors.ReportFilters()),
+            district=district,
         )
     }
     assert rows[before.pk].salary == Decimal("100")

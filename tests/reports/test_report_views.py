@@ -223,7 +223,7 @@ def test_relicensure_met_on_track_at_risk(district, kansas_rules):
     assert status == {"Met": "met", "Working": "on_track", "Idle": "at_risk"}
     counts = {c["key"]: c["count"] for c in late["counts"]}
     assert counts == {"met": 1, "on_track": 1, "at_risk": 1}
-    assert [p.last_name for p in late["people"]][0] == "Idle"
+    assert [p.last_name for p in late["people"]] == ["Idle", "Met", "Working"]
 
 
 def test_relicensure_page_without_rule_explains(client, district_admin):
@@ -252,3 +252,17 @@ def test_reviewer_workload_link_only_when_the_route_exists(client, district_admi
         assert "Reviewer workload" not in html
     else:
         assert url in html
+
+
+def test_relicensure_page_lists_one_status(client, district_admin, kansas_rules):
+    district = district_admin.district
+    met = EducatorFactory(district=district, last_name="Met")
+    earned_submission(educator=met, decided_on=dt.date(2026, 3, 1))
+    earned_submission(educator=met, decided_on=dt.date(2026, 10, 1))
+    EducatorFactory(district=district, last_name="Idle")
+    client.force_login(district_admin)
+    everyone = client.get(reverse("reports:relicensure"))
+    assert [p.last_name for p in everyone.context["rows"]] == ["Idle", "Met"]
+    only_met = client.get(reverse("reports:relicensure"), {"renewal": "met"})
+    assert [p.last_name for p in only_met.context["rows"]] == ["Met"]
+    assert only_met.context["page"].paginator.count == 1

