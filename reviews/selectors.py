@@ -46,8 +46,8 @@ def stage_reviews_visible_to(user: User) -> QuerySet[StageReview]:
 
 def queue_for_reviewer(
     *, user: User, stage: str = "", state: str = "", q: str = "", now=None
-) -> list[ReviewAssignment]:
-    """What waits for this reviewer, oldest first: one query whatever the length."""
+) -> QuerySet[ReviewAssignment]:
+    """What waits for this reviewer, oldest first; each slice of it is one query."""
     now = now or timezone.now()
     qs = (
         ReviewAssignment.objects.filter(
@@ -81,7 +81,7 @@ def queue_for_reviewer(
             | Q(submission__plan__title__icontains=q)
             | Q(submission__plan__microcredential__title__icontains=q)
         )
-    return list(qs)
+    return qs
 
 
 def queue_counts(*, user: User, now=None) -> dict[str, int]:

@@ -145,6 +145,21 @@ def test_queue_query_count_does_not_grow(
     assert len(small.context["items"]) == 2 and len(large.context["items"]) == 32
 
 
+def test_queue_pages_fifty_per_stage(client, district, reviewers):
+    PanelFactory(district=district, members=[reviewers[0]])
+    for _ in range(53):
+        educator = EducatorFactory(district=district)
+        assign_reviewers(submission_in(S.PLAN_SUBMITTED, educator=educator).pk, "plan")
+    client.force_login(reviewers[0])
+    first = client.get(reverse("reviews:queue"), {"stage": "plan"})
+    assert len(first.context["items"]) == 50 and first.context["next_page"] == 2
+    assert "stage=plan&amp;page=2" in first.content.decode()
+    second = client.get(reverse("reviews:queue"), {"stage": "plan", "page": "2"})
+    assert len(second.context["items"]) == 3 and second.context["next_page"] is None
+    assert not {i.pk for i in first.context["items"]} & {i.pk for i in second.context["items"]}
+    assert client.get(reverse("reviews:queue"), {"page": "x"}).status_code == 200
+
+
 # --- pre-approval page ------------------------------------------------------------------------
 
 
