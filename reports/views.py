@@ -39,11 +39,17 @@ def _filters(request: HttpRequest):
     return form, form.report_filters()
 
 
+# The reviews app's workload page (its name has varied); linked only when it exists.
+WORKLOAD_URL_NAMES = ("reviews:workload", "reviews:report")
+
+
 def _reviewer_workload_url() -> str | None:
-    try:
-        return reverse("reviews:workload")
-    except NoReverseMatch:
-        return None
+    for name in WORKLOAD_URL_NAMES:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return None
 
 
 def _context(request: HttpRequest, form, filters, **extra) -> dict:
