@@ -294,6 +294,7 @@
       if (conflict) {
         conflict.innerHTML = "";
         conflict.removeAttribute("role");
+        conflict.hidden = true;
       }
       remember(form);
       saveNow(form);

@@ -28,6 +28,14 @@ RATIONALE = (
 )
 
 
+@pytest.fixture(autouse=True)
+def patient_expect():
+    """The machine running the suite is shared: give the page time to answer."""
+    expect.set_options(timeout=15000)
+    yield
+    expect.set_options(timeout=5000)
+
+
 @pytest.fixture
 def draft(transactional_db):
     district = DistrictFactory(name="Prairie View USD", slug="prairie-view")
