@@ -236,8 +236,13 @@
         }
         return;
       }
-      if (outcome === "conflict") {
-        form.dataset.paused = "conflict";
+      if (outcome === "conflict" || outcome === "refused") {
+        form.dataset.paused = outcome;
+        return;
+      }
+      if (outcome === "invalid") {
+        // Wait for the next edit rather than resending text the server has refused.
+        form.dataset.dirty = "false";
         return;
       }
       if (xhr && (xhr.status === 403 || xhr.status === 404)) {
