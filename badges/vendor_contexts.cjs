@@ -1,10 +1,11 @@
 // Copies the JSON-LD contexts our credentials use out of their npm packages into
 // static/badges/contexts/, with index.json mapping each context URL to its file.
 // Run: node badges/vendor_contexts.cjs (after `npm ci`). Nothing is fetched at run time.
+// CONTEXTS_OUT=<dir> writes elsewhere (the test suite checks the committed copies still match).
 const fs = require("node:fs");
 const path = require("node:path");
 
-const out = path.join(__dirname, "..", "static", "badges", "contexts");
+const out = process.env.CONTEXTS_OUT || path.join(__dirname, "..", "static", "badges", "contexts");
 const contexts = new Map();
 const vc2 = require("@digitalcredentials/credentials-v2-context");
 contexts.set(vc2.CONTEXT_URL, vc2.CONTEXT);

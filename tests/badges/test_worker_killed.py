@@ -131,7 +131,12 @@ def test_worker_killed_during_issuance_leaves_one_award(
         ]
         credential = Award.objects.get(pk=award.pk).credential
         # The very message the killed worker held was redelivered to the new one.
-        assert f"issue_award[{task_id}] succeeded" in (tmp_path / "survivor.log").read_text()
+        survivor_log = tmp_path / "survivor.log"
+        wait_for(
+            lambda: f"issue_award[{task_id}] succeeded" in survivor_log.read_text(),
+            timeout=30,
+            interval=0.1,
+        )
 
         # Issuing twice makes nothing new.
         issue_award.delay(submission.pk).get(timeout=60)
