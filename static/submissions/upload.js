@@ -12,6 +12,7 @@
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   var PARALLEL_PARTS = 4;
   var PART_TRIES = 3;
+  var SIGN_BATCH = 8;
   var POLL_MS = 1500;
 
   function mb(bytes) {
@@ -235,13 +236,23 @@
       listing.parts.forEach(function (p) { done[p.part_number] = true; loaded[p.part_number] = p.size; });
       for (var n = 1; n <= count; n++) if (!done[n]) todo.push(n);
       self.progress(total());
+      var urls = {};
+      function urlFor(number) {
+        if (urls[number]) return Promise.resolve(urls[number]);
+        // Sign this part and the next few waiting in one request.
+        var batch = [number].concat(todo.filter(function (n) { return !urls[n]; }).slice(0, SIGN_BATCH - 1));
+        var body = new FormData();
+        batch.forEach(function (n) { body.append("part_number", String(n)); });
+        return api("POST", grant.sign_url, body).then(function (signed) {
+          Object.keys(signed.urls).forEach(function (n) { urls[n] = signed.urls[n]; });
+          return urls[number];
+        });
+      }
       function uploadPart(number, tries) {
         var blob = self.file.slice((number - 1) * size, Math.min(number * size, self.file.size));
-        var body = new FormData();
-        body.append("part_number", String(number));
-        return api("POST", grant.sign_url, body)
-          .then(function (signed) {
-            return self.xhr("PUT", signed.urls[String(number)], blob, function (l) {
+        return urlFor(number)
+          .then(function (url) {
+            return self.xhr("PUT", url, blob, function (l) {
               loaded[number] = l;
               self.progress(total());
             });
@@ -250,6 +261,7 @@
           .catch(function (error) {
             if (error.cancelled || self.cancelled || tries <= 1) throw error;
             loaded[number] = 0;
+            delete urls[number];
             return new Promise(function (r) { setTimeout(r, 1000); }).then(function () { return uploadPart(number, tries - 1); });
           });
       }

@@ -114,3 +114,55 @@ def test_cancel_stops_an_upload_and_retry_starts_it_again(
     row.get_by_role("button", name="Retry").click()
     expect(row).to_have_attribute("data-state", "done", timeout=20_000)
     assert list(Artifact.objects.values_list("status", flat=True)) == ["accepted"]
+
+
+def test_a_large_file_goes_in_parts_and_resumes_after_a_broken_connection(
+    page, live_server, browser_sign_in, csp_with_storage, transactional_db, settings
+):
+    settings.ARTIFACT_MULTIPART_THRESHOLD = 5 * 1024 * 1024
+    settings.ARTIFACT_PART_BYTES = 5 * 1024 * 1024
+    educator = EducatorFactory(email="priya@pv.example.org")
+    submission = SubmissionFactory(
+        plan__lead=educator, educator=educator, status=Submission.Status.IN_PROGRESS
+    )
+    video = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x11" * (12 * 1024 * 1024)
+    sent: list[int] = []
+    broken = {"on": True}
+
+    def part_route(route):
+        number = int(route.request.url.split("partNumber=")[1].split("&")[0])
+        if route.request.method != "PUT":
+            route.continue_()
+            return
+        if number == 3 and broken["on"]:
+            route.abort("connectionreset")
+            return
+        sent.append(number)
+        route.continue_()
+
+    browser_sign_in(page, live_server, educator.email, PASSWORD)
+    page.route("**/*partNumber=*", part_route)
+    page.goto(f"{live_server.url}/plans/{submission.pk}/evidence/")
+    form = page.locator("#artifact-upload-form")
+    form.get_by_label(PRIVACY_NO_IDENTIFYING).check()
+    form.get_by_label(PRIVACY_CONSENT).check()
+    form.get_by_label("Files").set_input_files(
+        files=[{"name": "lesson.mp4", "mimeType": "video/mp4", "buffer": video}]
+    )
+    form.get_by_role("button", name="Upload").click()
+    row = page.locator("[data-upload-list] li")
+    expect(row).to_have_attribute("data-state", "failed", timeout=30_000)
+    expect(row.get_by_role("status")).to_contain_text("The connection broke.")
+    expect(row.get_by_role("status")).to_contain_text("other files and the plan are not affected")
+    assert sorted(sent) == [1, 2]
+    # The connection is back: Retry asks storage which parts it holds and sends only the rest.
+    broken["on"] = False
+    row.get_by_role("button", name="Retry").click()
+    expect(row).to_have_attribute("data-state", "done", timeout=30_000)
+    assert sorted(sent) == [1, 2, 3]
+    artifact = Artifact.objects.get()
+    assert (artifact.status, artifact.size, artifact.content_type) == (
+        "accepted",
+        len(video),
+        "video/mp4",
+    )
