@@ -41,6 +41,9 @@ Outcome tokens:
     403    PermissionDenied
     404    not found (another district's object, or one this actor may not know exists)
     405    method not allowed
+    4xx    any other exact status, when the permission check lets the actor through and the
+           view then answers with a rule of its own (e.g. 409: the evidence is not uploaded
+           yet); refused or not, such a request must change nothing
     -      this actor is not tested on this method (use sparingly; say why in ``note``)
 
 Other ``Row`` options:
@@ -69,6 +72,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 if TYPE_CHECKING:
     from .world import World
 
@@ -90,14 +95,16 @@ NOT_FOUND = "404"
 METHOD_NOT_ALLOWED = "405"
 SKIP = "-"
 OUTCOMES = (ALLOW, LOGIN, FORBIDDEN, NOT_FOUND, METHOD_NOT_ALLOWED, SKIP)
-METHODS = ("get", "post")
+METHODS = ("get", "post", "put")
+# Methods probed on every row that does not list them (see test_unlisted_method_is_refused).
+PROBED_METHODS = ("get", "post")
 
 
 def parse(outcomes: str, where: str) -> dict[str, str]:
     tokens = outcomes.split()
     if len(tokens) != len(ACTORS):
         raise ValueError(f"{where}: {len(tokens)} outcomes for {len(ACTORS)} actors: {outcomes!r}")
-    unknown = [t for t in tokens if t not in OUTCOMES]
+    unknown = [t for t in tokens if t not in OUTCOMES and not (t.isdigit() and len(t) == 3)]
     if unknown:
         raise ValueError(f"{where}: unknown outcome(s) {unknown}; use one of {OUTCOMES}")
     return dict(zip(ACTORS, tokens, strict=True))
@@ -112,6 +119,7 @@ class Row:
     name: str
     get: str | None = None
     post: str | None = None
+    put: str | None = None
     kwargs: Callable[[World], dict[str, Any]] = no_kwargs
     data: Callable[[World, str], dict[str, Any]] | None = None
     query: Callable[[World], dict[str, Any]] | None = None
@@ -124,10 +132,11 @@ class Row:
     note: str = ""
 
     def __post_init__(self) -> None:
-        if self.get is None and self.post is None:
+        if self.get is None and self.post is None and self.put is None:
             raise ValueError(f"{self.id}: a row needs outcomes for at least one method")
-        if self.post is not None and self.data is None:
-            raise ValueError(f"{self.id}: a POST row needs data= (a body an allowed actor sends)")
+        for method in ("post", "put"):
+            if getattr(self, method) is not None and self.data is None:
+                raise ValueError(f"{self.id}: a {method.upper()} row needs data= (the body)")
 
     @property
     def id(self) -> str:
@@ -210,6 +219,109 @@ def pk_of(key: str) -> Callable[[World], dict[str, Any]]:
     return lambda w: {"pk": w.x(key).pk}
 
 
+def sub_of(status: str, name: str = "pk") -> Callable[[World], dict[str, Any]]:
+    return lambda w: {name: w.submissions[status].pk}
+
+
+def uuid_of(key: str, name: str = "uuid") -> Callable[[World], dict[str, Any]]:
+    return lambda w: {name: w.x(key).uuid}
+
+
+def award_of(w: World, **extra: Any) -> dict[str, Any]:
+    return {"award_uuid": w.x("award").uuid, **extra}
+
+
+def private_parts(w: World, actor: str) -> list[str]:
+    """What an award's public pages must never show: the plan, the results, the panel's words,
+    the educator's e-mail address."""
+    from tests.authz.world import PLAN_TEXT, RESULTS
+
+    return [
+        PLAN_TEXT["rationale"],
+        RESULTS["reflection_practice"],
+        "Private panel comment from the matrix world.",
+        w.owner.email,
+    ]
+
+
+def results_body(w: World, actor: str) -> dict[str, Any]:
+    from submissions.models import Submission
+    from tests.authz.world import RESULTS
+
+    current = Submission.objects.get(pk=w.submissions["in_progress"].pk)
+    return {
+        **RESULTS,
+        "kind": "results",
+        "version": current.version,
+        "impact_results": f"Transitions now take 60 seconds ({actor}).",
+    }
+
+
+def person_body(w: World, actor: str) -> dict[str, Any]:
+    return {
+        "first_name": "Olivia",
+        "last_name": "Renamed",
+        "building": w.a.buildings[0].pk,
+        "is_educator": "on",
+    }
+
+
+def new_password_body() -> dict[str, Any]:
+    return {
+        "new_password1": "a-long-new-password-2026",
+        "new_password2": "a-long-new-password-2026",
+    }
+
+
+def invitation_of(w: World) -> dict[str, Any]:
+    from django.utils.http import int_to_base36
+
+    from accounts.people_services import invitation_tokens
+
+    invitee = w.x("invitee")
+    return {"uidb36": int_to_base36(invitee.pk), "token": invitation_tokens.make_token(invitee)}
+
+
+def local_file_token(w: World) -> dict[str, Any]:
+    from django.core import signing
+
+    from submissions.artifact_storage import LOCAL_URL_SALT
+
+    grant = {"k": "quarantine/none", "d": "attachment", "t": "text/plain", "u": w.owner.pk}
+    return {"token": signing.dumps(grant, salt=LOCAL_URL_SALT)}
+
+
+def artifact_start_body(w: World, actor: str) -> dict[str, Any]:
+    return {
+        "file_name": "reflection.pdf",
+        "size": "4096",
+        "title": "Reflection",
+        "component": "reflection",
+        "confirmed_no_identifying_info": "on",
+        "confirmed_consent_on_file": "on",
+    }
+
+
+def artifact_link_body(w: World, actor: str) -> dict[str, Any]:
+    return {
+        "link-url": "https://video.example.org/second-lesson",
+        "link-title": "Second lesson",
+        "link-component": "impact",
+        "link-confirmed_no_identifying_info": "on",
+        "link-confirmed_consent_on_file": "on",
+    }
+
+
+def artifact_edit_body(w: World, actor: str) -> dict[str, Any]:
+    return {
+        "title": "Lesson video, renamed",
+        "description": "",
+        "component": "impact",
+        "confirmed_no_identifying_info": "on",
+        "confirmed_consent_on_file": "on",
+    }
+
+
 # fmt: off
 ROWS: list[Row] = [
     # --- the front door ---------------------------------------------------------------------
@@ -235,6 +347,129 @@ ROWS: list[Row] = [
     Row(
         "accounts:no_role",
         get="login ok    ok        ok       ok       ok    ok    ok",
+    ),
+    Row(
+        "accounts:people",
+        get="login 403   403       403      403      403   ok    ok",
+        hidden=lambda w, actor: [w.foreign(actor).owner.email],
+    ),
+    Row(
+        "accounts:person_invite",
+        get="login 403   403       403      403      403   ok    ok",
+        post="login 403  403       403      403      403   ok    ok",
+        data=lambda w, actor: {
+            "first_name": "New", "last_name": "Person", "email": f"new-{actor}@example.org",
+            "building": "", "is_educator": "on",
+        },
+    ),
+    Row(
+        "accounts:person_edit",
+        kwargs=lambda w: {"pk": w.owner.pk},
+        get="login 403   403       403      403      403   ok    404",
+        post="login 403  403       403      403      403   ok    404",
+        data=person_body,
+    ),
+    Row(
+        "accounts:person_resend",
+        kwargs=pk_of("invitee"),
+        post="login 403  403       403      403      403   ok    404",
+        data=lambda w, actor: {},
+    ),
+    Row(
+        "accounts:person_deactivate",
+        kwargs=lambda w: {"pk": w.a.people["colleague"].pk},
+        post="login 403  403       403      403      403   ok    404",
+        data=lambda w, actor: {},
+    ),
+    Row(
+        "accounts:person_reactivate",
+        kwargs=pk_of("former"),
+        post="login 403  403       403      403      403   ok    404",
+        data=lambda w, actor: {},
+    ),
+    Row(
+        "accounts:roster_example",
+        get="login 403   403       403      403      403   ok    ok",
+    ),
+    Row(
+        "accounts:roster_import",
+        get="login 403   403       403      403      403   ok    ok",
+        post="login 403  403       403      403      403   ok    ok",
+        data=lambda w, actor: {
+            "roster": SimpleUploadedFile(
+                "roster.csv",
+                b"email,first_name,last_name,building,roles\n"
+                b"roster@example.org,Rosa,Roster,,educator\n",
+                content_type="text/csv",
+            )
+        },
+        changes=False,
+        note="Reading a roster only shows its preview (kept in the session); confirming writes.",
+    ),
+    Row(
+        "accounts:roster_confirm",
+        post="login 403  403       403      403      403   ok    ok",
+        data=lambda w, actor: {"token": "not-the-session-token", "invite_new": "on"},
+        changes=False,
+        note="Without the preview in the session an admin is sent back to upload: no write.",
+    ),
+    Row(
+        "accounts:buildings",
+        get="login 403   403       403      403      403   ok    ok",
+        post="login 403  403       403      403      403   ok    ok",
+        data=lambda w, actor: {"name": f"Annex of {actor}"},
+        hidden=lambda w, actor: [w.foreign(actor).buildings[0].name],
+    ),
+    Row(
+        "accounts:building_edit",
+        kwargs=lambda w: {"pk": w.a.buildings[1].pk},
+        get="login 403   403       403      403      403   ok    404",
+        post="login 403  403       403      403      403   ok    404",
+        data=lambda w, actor: {"name": "Renamed High"},
+    ),
+    Row(
+        "accounts:building_delete",
+        kwargs=lambda w: {"pk": w.a.buildings[1].pk},
+        post="login 403  403       403      403      403   ok    404",
+        data=lambda w, actor: {},
+    ),
+    Row(
+        "accounts:goals",
+        get="login 403   403       403      403      403   ok    ok",
+        hidden=lambda w, actor: [w.foreign(actor).goal.title],
+    ),
+    Row(
+        "accounts:goal_new",
+        get="login 403   403       403      403      403   ok    ok",
+        post="login 403  403       403      403      403   ok    ok",
+        data=lambda w, actor: {
+            "title": f"Goal of {actor}", "description": "", "position": "1", "active": "on",
+        },
+    ),
+    Row(
+        "accounts:goal_edit",
+        kwargs=lambda w: {"pk": w.a.goal.pk},
+        get="login 403   403       403      403      403   ok    404",
+        post="login 403  403       403      403      403   ok    404",
+        data=lambda w, actor: {
+            "title": "Every reader, renamed", "description": "", "position": "0", "active": "on",
+        },
+    ),
+    Row(
+        "accounts:invitation_accept", variant="valid link",
+        kwargs=invitation_of,
+        #    anon  owner colleague reviewer assigned chair admin other_admin
+        get="ok    404   404       404      404      404   404   404",
+        post="ok   404   404       404      404      404   404   404",
+        data=lambda w, actor: new_password_body(),
+        note="Public: the link is the credential. Someone else signed in must not use it.",
+    ),
+    Row(
+        "accounts:invitation_accept", variant="forged link",
+        kwargs=lambda w: {**invitation_of(w), "token": "abc-0123456789abcdef"},
+        get="404   404   404       404      404      404   404   404",
+        post="404  404   404       404      404      404   404   404",
+        data=lambda w, actor: new_password_body(),
     ),
     # --- credentials (catalog) --------------------------------------------------------------
     Row(
@@ -364,6 +599,176 @@ ROWS: list[Row] = [
         get="login ok    ok        403      403      403   403   403",
         hidden=lambda w, actor: [w.foreign(actor).credential.title],
     ),
+    Row(
+        "submissions:plan_start",
+        kwargs=lambda w: {"credential_pk": w.credential.pk},
+        #     anon  owner colleague reviewer assigned chair admin other_admin
+        post="login ok   ok        403      403      403   403   403",
+        data=lambda w, actor: {},
+        note="An educator starts a plan on a published entry of their own district.",
+    ),
+    Row(
+        "submissions:propose",
+        get="login ok    ok        403      403      403   403   403",
+        post="login ok   ok        403      403      403   403   403",
+        data=lambda w, actor: {
+            "title": f"Morning meetings by {actor}", "competency": "Runs a morning meeting.",
+            "proposed_evidence": "A video.", "criteria": "Meetings are held daily",
+        },
+    ),
+    Row(
+        "submissions:detail", variant="draft",
+        kwargs=sub_of("draft"),
+        get="login ok    404       403      403      403   403   403",
+        hidden=lambda w, actor: [w.foreign(actor).owner.email],
+        note="Only its educator; reviewers read plans in the review pages.",
+    ),
+    Row(
+        "submissions:detail", variant="under review",
+        kwargs=sub_of("submitted_for_review"),
+        get="login ok    404       403      403      403   403   403",
+    ),
+    Row(
+        "submissions:save", variant="results",
+        kwargs=sub_of("in_progress"),
+        post="login ok   404       403      403      403   403   403",
+        data=results_body,
+    ),
+    Row(
+        "submissions:history",
+        kwargs=sub_of("in_progress"),
+        get="login ok    404       403      403      403   403   403",
+    ),
+    Row(
+        "submissions:member_add",
+        kwargs=sub_of("draft"),
+        post="login ok   404       403      403      403   403   403",
+        data=lambda w, actor: {"email": w.a.people["colleague"].email},
+    ),
+    Row(
+        "submissions:submit_plan",
+        kwargs=sub_of("changes_requested"),
+        post="login ok   404       403      403      403   403   403",
+        data=lambda w, actor: {},
+    ),
+    Row(
+        "submissions:start_work",
+        kwargs=sub_of("plan_approved"),
+        post="login ok   404       403      403      403   403   403",
+        data=lambda w, actor: {},
+    ),
+    Row(
+        "submissions:submit_for_review",
+        kwargs=sub_of("in_progress"),
+        post="login ok   404       403      403      403   403   403",
+        data=lambda w, actor: {},
+    ),
+    Row(
+        "submissions:resubmit",
+        kwargs=sub_of("not_yet"),
+        post="login ok   404       403      403      403   403   403",
+        data=lambda w, actor: {},
+    ),
+    Row(
+        "submissions:withdraw",
+        kwargs=sub_of("draft"),
+        post="login ok   404       403      403      403   403   403",
+        data=lambda w, actor: {},
+    ),
+    # --- submissions: evidence (artifacts) --------------------------------------------------
+    Row(
+        "submissions:artifact_upload",
+        kwargs=sub_of("in_progress", "submission_id"),
+        get="login ok    404       403      403      403   403   403",
+    ),
+    Row(
+        "submissions:artifact_start",
+        kwargs=sub_of("in_progress", "submission_id"),
+        post="login ok   404       403      403      403   403   403",
+        data=artifact_start_body,
+    ),
+    Row(
+        "submissions:artifact_link",
+        kwargs=sub_of("in_progress", "submission_id"),
+        post="login ok   404       403      403      403   403   403",
+        data=artifact_link_body,
+    ),
+    Row(
+        "submissions:artifact_finish",
+        kwargs=uuid_of("uploading_artifact"),
+        post="login ok   404       403      403      403   403   403",
+        data=lambda w, actor: {"key": ""},
+        note="The owner hands the upload over to the checks (which will refuse missing bytes).",
+    ),
+    Row(
+        "submissions:artifact_parts",
+        kwargs=uuid_of("uploading_artifact"),
+        get="login 409   404       403      403      403   403   403",
+        note="The owner passes the check; this upload is not multipart (409).",
+    ),
+    Row(
+        "submissions:artifact_sign_parts",
+        kwargs=uuid_of("uploading_artifact"),
+        post="login 400  404       403      403      403   403   403",
+        data=lambda w, actor: {"part_number": ["1"]},
+        note="The owner passes the check; this upload is not multipart (400).",
+    ),
+    Row(
+        "submissions:artifact_abort",
+        kwargs=uuid_of("uploading_artifact"),
+        post="login ok   404       403      403      403   403   403",
+        data=lambda w, actor: {},
+    ),
+    Row(
+        "submissions:artifact_local_upload",
+        kwargs=uuid_of("uploading_artifact"),
+        put="login 400   404       403      403      403   403   403",
+        data=lambda w, actor: b"%PDF-1.4 matrix",
+        note="Local storage only; with S3 the owner passes the check and is refused (400).",
+    ),
+    Row(
+        "submissions:artifact_status",
+        kwargs=uuid_of("uploading_artifact"),
+        get="login ok    404       403      403      403   403   403",
+    ),
+    Row(
+        "submissions:artifact_edit",
+        kwargs=uuid_of("open_artifact"),
+        get="login ok    404       403      403      403   403   403",
+        post="login ok   404       403      403      403   403   403",
+        data=artifact_edit_body,
+    ),
+    Row(
+        "submissions:artifact_delete",
+        kwargs=uuid_of("open_artifact"),
+        post="login ok   404       403      403      403   403   403",
+        data=lambda w, actor: {},
+    ),
+    Row(
+        "submissions:artifact_open",
+        kwargs=uuid_of("artifact"),
+        #    anon  owner colleague reviewer assigned chair admin other_admin
+        get="login ok    404       404      ok       ok    ok    404",
+        note="Its educator, the reviewers of its submission and its chair, the admins; every "
+        "open is logged (ArtifactAccess), so an allowed GET writes.",
+    ),
+    Row(
+        "submissions:artifact_thumbnail",
+        kwargs=uuid_of("artifact"),
+        get="login 409   404       404      409      409   409   404",
+        note="Access as for opening; a link has no thumbnail, so the allowed get 409.",
+    ),
+    Row(
+        "submissions:artifact_local_file",
+        kwargs=local_file_token,
+        get="login 404   404       404      404      404   404   404",
+        note="Local storage only: under S3 every signed-in person gets 404.",
+    ),
+    Row(
+        "submissions:artifact_access_log",
+        get="login 403   403       403      403      403   ok    ok",
+        hidden=lambda w, actor: [w.foreign(actor).owner.last_name],
+    ),
     # --- reviews ----------------------------------------------------------------------------
     Row(
         "reviews:queue",
@@ -389,6 +794,12 @@ ROWS: list[Row] = [
         "reviews:round",
         kwargs=lambda w: {"pk": w.round("submitted_for_review").pk},
         get="login 403   403       403      403      ok    ok    404",
+    ),
+    Row(
+        "reviews:rounds",
+        get="login 403   403       403      403      ok    ok    ok",
+        hidden=lambda w, actor: [w.foreign(actor).owner.last_name],
+        note="District admins and panel chairs; other_admin sees their own district's.",
     ),
     Row(
         "reviews:chair_decide",
@@ -455,6 +866,194 @@ ROWS: list[Row] = [
         "reviews:report",
         get="login 403   403       403      403      ok    ok    ok",
         note="District admins and panel chairs; other_admin sees their own district's.",
+    ),
+    # --- badges: public pages and documents --------------------------------------------------
+    Row(
+        "badges:verify",
+        kwargs=award_of,
+        get="ok    ok    ok        ok       ok       ok    ok    ok",
+        hidden=private_parts,
+        shown=lambda w, actor: [w.x("award").microcredential.title],
+    ),
+    Row(
+        "badges:verify", variant="unknown award",
+        kwargs=lambda w: {"award_uuid": "00000000-0000-4000-8000-000000000000"},
+        get="404   404   404       404      404      404   404   404",
+    ),
+    Row(
+        "badges:credential",
+        kwargs=award_of,
+        get="ok    ok    ok        ok       ok       ok    ok    ok",
+        hidden=private_parts,
+    ),
+    Row(
+        "badges:badge_png",
+        kwargs=award_of,
+        get="ok    ok    ok        ok       ok       ok    ok    ok",
+    ),
+    Row(
+        "badges:badge_svg",
+        kwargs=award_of,
+        get="ok    ok    ok        ok       ok       ok    ok    ok",
+        hidden=private_parts,
+    ),
+    Row(
+        "badges:ob2_png",
+        kwargs=award_of,
+        get="ok    ok    ok        ok       ok       ok    ok    ok",
+    ),
+    Row(
+        "badges:ob2_assertion",
+        kwargs=award_of,
+        get="ok    ok    ok        ok       ok       ok    ok    ok",
+        hidden=private_parts,
+    ),
+    Row(
+        "badges:ob2_badge_class",
+        kwargs=lambda w: {"pk": w.x("award").microcredential_id},
+        get="ok    ok    ok        ok       ok       ok    ok    ok",
+        hidden=private_parts,
+    ),
+    Row(
+        "badges:ob2_badge_class", variant="never awarded",
+        kwargs=pk_of("draft_credential"),
+        get="404   404   404       404      404      404   404   404",
+        note="A class nobody earned (here a draft) is not published as an Open Badge.",
+    ),
+    Row(
+        "badges:ob2_badge_image",
+        kwargs=lambda w: {"pk": w.x("award").microcredential_id},
+        get="ok    ok    ok        ok       ok       ok    ok    ok",
+    ),
+    Row(
+        "badges:ob2_badge_image", variant="never awarded",
+        kwargs=pk_of("draft_credential"),
+        get="404   404   404       404      404      404   404   404",
+    ),
+    Row(
+        "badges:ob2_issuer",
+        kwargs=lambda w: {"slug": w.district.slug},
+        get="ok    ok    ok        ok       ok       ok    ok    ok",
+        hidden=private_parts,
+    ),
+    Row(
+        "badges:did",
+        kwargs=lambda w: {"slug": w.district.slug},
+        get="ok    ok    ok        ok       ok       ok    ok    ok",
+        hidden=private_parts,
+    ),
+    Row(
+        "badges:status_list",
+        kwargs=lambda w: {"slug": w.district.slug},
+        get="ok    ok    ok        ok       ok       ok    ok    ok",
+    ),
+    Row(
+        "badges:public_portfolio", variant="published",
+        kwargs=lambda w: {"slug": w.x("portfolio").slug},
+        get="ok    ok    ok        ok       ok       ok    ok    ok",
+        hidden=private_parts,
+        shown=lambda w, actor: [w.x("award").microcredential.title],
+    ),
+    Row(
+        "badges:public_portfolio", variant="unpublished",
+        kwargs=lambda w: {"slug": w.x("hidden_portfolio").slug},
+        get="404   404   404       404      404      404   404   404",
+        note="Unpublished is 404 for everyone, its educator included: it is not public.",
+    ),
+    # --- badges: signed in ------------------------------------------------------------------
+    Row(
+        "badges:portfolio",
+        get="login ok    ok        403      403      403   403   403",
+    ),
+    Row(
+        "badges:portfolio_settings",
+        post="login ok   ok        403      403      403   403   403",
+        data=lambda w, actor: {"published": "on", "headline": f"Headline of {actor}"},
+    ),
+    Row(
+        "badges:award_download", variant="pdf",
+        kwargs=lambda w: award_of(w, kind="pdf"),
+        get="login ok    404       403      403      403   403   403",
+    ),
+    Row(
+        "badges:award_download", variant="json",
+        kwargs=lambda w: award_of(w, kind="json"),
+        get="login ok    404       403      403      403   403   403",
+    ),
+    Row(
+        "badges:issuance_progress",
+        kwargs=sub_of("earned", "submission_id"),
+        get="login ok    404       403      403      403   403   403",
+    ),
+    Row(
+        "badges:district_awards",
+        get="login 403   403       403      403      403   ok    ok",
+        hidden=lambda w, actor: [w.foreign(actor).owner.last_name],
+    ),
+    Row(
+        "badges:revoke",
+        kwargs=award_of,
+        get="login 403   403       403      403      403   ok    404",
+        post="login 403  403       403      403      403   ok    404",
+        data=lambda w, actor: {"reason": "Issued in error."},
+    ),
+    # --- reports ----------------------------------------------------------------------------
+    *[
+        Row(
+            f"reports:{name}",
+            get="login 403   403       403      403      403   ok    ok",
+            hidden=lambda w, actor: [w.foreign(actor).owner.last_name],
+        )
+        for name in ("index", "funnel", "completions", "turnaround", "relicensure", "salary")
+    ],
+    Row(
+        "reports:export",
+        kwargs=lambda w: {"dataset": "salary_ledger", "file_format": "csv"},
+        get="login 403   403       403      403      403   ok    ok",
+        post="login 403  403       403      403      403   ok    ok",
+        data=lambda w, actor: {},
+        hidden=lambda w, actor: [w.foreign(actor).owner.email],
+    ),
+    Row(
+        "reports:export_job",
+        kwargs=lambda w: {"job_uuid": w.x("export_job").uuid},
+        get="login 403   403       403      403      403   ok    404",
+    ),
+    Row(
+        "reports:export_download",
+        kwargs=lambda w: {"job_uuid": w.x("export_job").uuid},
+        get="login 403   403       403      403      403   ok    404",
+        note="The admin is sent to a short-lived signed URL of the file.",
+    ),
+    Row(
+        "reports:rules",
+        get="login 403   403       403      403      403   ok    ok",
+    ),
+    Row(
+        "reports:rule_new",
+        kwargs=lambda w: {"kind": "cycle"},
+        get="login 403   403       403      403      403   ok    ok",
+        post="login 403  403       403      403      403   ok    ok",
+        data=lambda w, actor: {
+            "name": f"Fall 2026 ({actor})", "starts_on": "2026-08-17", "ends_on": "2026-12-18",
+            "plan_deadline": "", "evidence_deadline": "",
+        },
+    ),
+    Row(
+        "reports:rule_edit",
+        kwargs=lambda w: {"kind": "cycle", "pk": w.x("cycle").pk},
+        get="login 403   403       403      403      403   ok    404",
+        post="login 403  403       403      403      403   ok    404",
+        data=lambda w, actor: {
+            "name": "Spring 2026, renamed", "starts_on": "2026-01-05", "ends_on": "2026-05-29",
+            "plan_deadline": "", "evidence_deadline": "",
+        },
+    ),
+    Row(
+        "reports:rule_delete",
+        kwargs=lambda w: {"kind": "credit", "pk": w.x("credit_rule").pk},
+        post="login 403  403       403      403      403   ok    404",
+        data=lambda w, actor: {},
     ),
 ]
 # fmt: on

@@ -184,6 +184,10 @@ def build_district(*, name: str, slug: str, statuses: list[str]) -> DistrictWorl
     if S.SUBMITTED_FOR_REVIEW in statuses:
         build_chair_round(world)
     build_reviews_index(world)
+    build_evidence(world)
+    build_awards(world)
+    build_people_admin(world)
+    build_program_rules(world)
     return world
 
 
@@ -220,6 +224,7 @@ def build_catalog(world: DistrictWorld) -> None:
             created = catalog.microcredential_publish(microcredential=created, actor=admin)
         return created
 
+    world.extra["entry"] = entry
     world.credential = entry(f"Classroom routines ({slug})", publish=True)
     world.extra["draft_credential"] = entry(f"Draft: restorative circles ({slug})", publish=False)
     retired = entry(f"Retired: bulletin boards ({slug})", publish=True)
@@ -261,8 +266,38 @@ def build_panel(world: DistrictWorld) -> None:
     world.extra["panel"] = panel_save(form=form, actor=people["admin"])
 
 
+PLAN_TEXT = {
+    "rationale": "Private rationale: transitions take too long in my classroom.",
+    "hypothesis": "Explicit routines will cut transition time in half.",
+    "personal_goal": "Calmer, faster transitions.",
+    "building_goal": "More time on task.",
+    "district_goal_notes": "",
+    "actions": "Teach the routine, model it, practise it daily.",
+    "setting": "classroom",
+    "timeline": "Six weeks in the spring.",
+    "affected": "Twenty-four third graders.",
+    "impact_measures": "Transition times, measured weekly.",
+}
+SOURCES = [
+    {
+        "citation": f"Wong, H. & Wong, R. (2018). The First Days of School, part {n}.",
+        "kind": "book",
+        "url": "",
+        "learned": "Routines are taught, not told.",
+    }
+    for n in (1, 2, 3)
+]
+RESULTS = {
+    "impact_results": "Transitions fell from 4 minutes to 90 seconds.",
+    "reflection_practice": "Private reflection: I now model every routine first.",
+    "reflection_feedback": "Students said the room feels calmer.",
+    "reflection_changes": "Start the routines in the first week next year.",
+    "share_notes": "",
+}
+
+
 class Steps:
-    """The moves of one submission; each names who makes it, as the pages would."""
+    """The moves of one submission, each made by whom the pages would let make it."""
 
     def __init__(self, world: DistrictWorld, submission: Submission):
         self.world = world
@@ -270,20 +305,9 @@ class Steps:
         self.owner = world.owner
         self.assigned = world.people["assigned"]
 
-    def _move(self, to_status: str, action: str) -> None:
-        from submissions.transitions import submission_move
-
-        submission_move(
-            submission_id=self.submission.pk, to_status=to_status, actor=self.owner, action=action
-        )
-
-    def _new_attempt(self) -> None:
-        from submissions.models import Attempt
-
-        submission = Submission.objects.get(pk=self.submission.pk)
-        submission.attempt_count += 1
-        submission.save(update_fields=["attempt_count"])
-        Attempt.objects.create(submission=submission, number=submission.attempt_count)
+    def _fresh(self) -> Submission:
+        self.submission = Submission.objects.select_related("plan").get(pk=self.submission.pk)
+        return self.submission
 
     def _assignment(self, stage: str):
         from reviews.models import ReviewAssignment
@@ -295,11 +319,24 @@ class Steps:
             status=ReviewAssignment.Status.PENDING,
         )
 
-    def submit_plan(self) -> None:
-        from reviews.services import reviewers_assign
+    def write_plan(self) -> None:
+        from submissions.services import plan_text_save
 
-        self._move(S.PLAN_SUBMITTED, "submission.plan_submitted")
-        reviewers_assign(submission_id=self.submission.pk, stage="plan")
+        submission = self._fresh()
+        plan_text_save(
+            submission=submission,
+            values={"title": submission.plan.title, **PLAN_TEXT},
+            district_goals=[self.world.goal],
+            sources=SOURCES,
+            version=submission.plan.version,
+            actor=self.owner,
+        )
+
+    def submit_plan(self) -> None:
+        """Submitting queues the plan's review round; its task assigns ``assigned``."""
+        from submissions.services import submission_submit_plan
+
+        submission_submit_plan(submission=self._fresh(), actor=self.owner)
 
     def _decide(self, decision: str, reason: str = "") -> None:
         from reviews.services import plan_decide
@@ -322,21 +359,44 @@ class Steps:
         self._decide("decline", "This plan does not address the competency.")
 
     def start(self) -> None:
-        self._move(S.IN_PROGRESS, "submission.started")
+        from submissions.services import submission_start_work
+
+        submission_start_work(submission=self._fresh(), actor=self.owner)
+
+    def add_evidence(self) -> None:
+        from submissions.artifact_services import ArtifactDetails, artifact_link_create
+
+        artifact_link_create(
+            submission=self._fresh(),
+            actor=self.owner,
+            url="https://video.example.org/routines-lesson",
+            details=ArtifactDetails(
+                title=f"Private lesson video {self.submission.pk}",
+                confirmed_no_identifying_info=True,
+                confirmed_consent_on_file=True,
+            ),
+        )
+
+    def write_results(self) -> None:
+        from submissions.services import submission_results_save
+
+        submission = self._fresh()
+        submission_results_save(
+            submission=submission, values=RESULTS, version=submission.version, actor=self.owner
+        )
 
     def submit_evidence(self) -> None:
-        from reviews.services import reviewers_assign
+        """Evidence and results, then the request for review (its task assigns reviewers)."""
+        from submissions.services import submission_submit_for_review
 
-        self._new_attempt()
-        self._move(S.SUBMITTED_FOR_REVIEW, "submission.submitted_for_review")
-        reviewers_assign(submission_id=self.submission.pk, stage="final")
+        self.add_evidence()
+        self.write_results()
+        submission_submit_for_review(submission=self._fresh(), actor=self.owner)
 
     def resubmit(self) -> None:
-        from reviews.services import reviewers_assign
+        from submissions.services import submission_resubmit
 
-        self._new_attempt()
-        self._move(S.RESUBMITTED, "submission.resubmitted")
-        reviewers_assign(submission_id=self.submission.pk, stage="final")
+        submission_resubmit(submission=self._fresh(), actor=self.owner)
 
     def _score(self, passing: bool) -> None:
         from reviews.services import scores_submit
@@ -351,34 +411,32 @@ class Steps:
             assignment=assignment,
             levels=levels,
             feedback={pk: "Clear evidence of routines." for pk in levels},
-            overall_comment="Scored by the matrix world.",
+            overall_comment="Private panel comment from the matrix world.",
             actor=self.assigned,
         )
 
     def score_earned(self) -> None:
+        """Earning hands off to the badges task (on commit), which issues the award."""
         self._score(True)
 
     def score_not_yet(self) -> None:
         self._score(False)
 
     def withdraw(self) -> None:
-        self._move(S.WITHDRAWN, "submission.withdrawn")
+        from submissions.services import submission_withdraw
+
+        submission_withdraw(submission=self._fresh(), actor=self.owner)
 
 
 def new_plan(world: DistrictWorld, label: str) -> Submission:
-    from submissions.models import Plan
+    """A plan started on its own published entry (one open plan per entry and educator)."""
+    from submissions.services import plan_start
 
-    owner = world.owner
-    plan = Plan.objects.create(
-        district=world.district,
-        microcredential=world.credential,
-        lead=owner,
-        title=f"Plan {label} of {owner.last_name}",
-        rationale=f"Private rationale {label} {world.district.slug}",
-        actions="Teach the routine, model it, practise it daily.",
-        impact_measures="Transition times, measured weekly.",
-    )
-    return Submission.objects.create(district=world.district, plan=plan, educator=owner)
+    entry = world.extra["entry"](f"Routines {label} ({world.district.slug})", publish=True)
+    submission, created = plan_start(microcredential=entry, actor=world.owner)
+    assert created
+    Steps(world, submission).write_plan()
+    return Submission.objects.get(pk=submission.pk)
 
 
 def build_plans(world: DistrictWorld, statuses: list[str]) -> None:
@@ -437,6 +495,109 @@ def build_reviews_index(world: DistrictWorld) -> None:
     )
     assert world.extra["owner_notification"] is not None
     assert StageReview.objects.filter(district=world.district).exists()
+
+
+def build_evidence(world: DistrictWorld) -> None:
+    """The evidence of the owner's work: the accepted link frozen in the submission under
+    review, an editable link and a file announced but not uploaded on the plan in progress."""
+    from submissions.artifact_services import ArtifactDetails, artifact_upload_start
+    from submissions.models import Artifact
+
+    if S.SUBMITTED_FOR_REVIEW in world.submissions:
+        world.extra["artifact"] = Artifact.objects.get(
+            submission=world.submissions[S.SUBMITTED_FOR_REVIEW]
+        )
+    if S.IN_PROGRESS not in world.submissions:
+        return
+    in_progress = world.submissions[S.IN_PROGRESS]
+    Steps(world, in_progress).add_evidence()
+    Steps(world, in_progress).write_results()
+    world.extra["open_artifact"] = Artifact.objects.get(submission=in_progress)
+    world.extra["uploading_artifact"], _ = artifact_upload_start(
+        submission=in_progress,
+        actor=world.owner,
+        file_name="lesson-plan.pdf",
+        size=2048,
+        details=ArtifactDetails(
+            title="Lesson plan",
+            confirmed_no_identifying_info=True,
+            confirmed_consent_on_file=True,
+        ),
+    )
+
+
+def build_awards(world: DistrictWorld) -> None:
+    """The award the earned submission was given (issued by the badges task on commit), the
+    owner's published portfolio and the colleague's unpublished one."""
+    from badges.models import Award
+    from badges.services import portfolio_update
+
+    if S.EARNED not in world.submissions:
+        return
+    world.extra["award"] = Award.objects.get(submission=world.submissions[S.EARNED])
+    assert world.extra["award"].state == Award.State.ISSUED
+    owner, colleague = world.owner, world.people["colleague"]
+    world.extra["portfolio"] = portfolio_update(
+        educator=owner, published=True, headline="Routines, earned", actor=owner
+    )
+    world.extra["hidden_portfolio"] = portfolio_update(
+        educator=colleague, published=False, headline="Not public yet", actor=colleague
+    )
+
+
+def build_people_admin(world: DistrictWorld) -> None:
+    """An invited person who has not accepted yet, and a deactivated one."""
+    from accounts.people_services import person_invite, person_set_active
+
+    admin = world.people["admin"]
+    slug = world.district.slug
+    world.extra["invitee"] = person_invite(
+        actor=admin,
+        email=f"invitee@{slug}.example.org",
+        first_name="Ivy",
+        last_name="Invitee",
+        building=world.buildings[0],
+        is_educator=True,
+    )
+    former = person_invite(
+        actor=admin,
+        email=f"former@{slug}.example.org",
+        first_name="Fern",
+        last_name="Former",
+        building=world.buildings[0],
+        is_educator=True,
+    )
+    world.extra["former"] = person_set_active(person=former, actor=admin, active=False)
+
+
+def build_program_rules(world: DistrictWorld) -> None:
+    """A cycle, a credit rule and a finished export (its task runs on commit)."""
+    import datetime
+
+    from reports.models import CreditRule, ExportJob, ProgramCycle
+    from reports.services import export_job_create, program_rule_save
+
+    admin = world.people["admin"]
+    world.extra["cycle"] = program_rule_save(
+        rule=ProgramCycle(
+            name="Spring 2026",
+            starts_on=datetime.date(2026, 1, 5),
+            ends_on=datetime.date(2026, 5, 29),
+        ),
+        actor=admin,
+    )
+    world.extra["credit_rule"] = program_rule_save(
+        rule=CreditRule(
+            scope=CreditRule.Scope.DISTRICT,
+            effective_from=datetime.date(2025, 8, 1),
+            salary_amount="250.00",
+        ),
+        actor=admin,
+    )
+    job = export_job_create(
+        actor=admin, dataset="salary_ledger", file_format="csv", filters={}, rows_total=1
+    )
+    world.extra["export_job"] = ExportJob.objects.get(pk=job.pk)
 
 
 def build_world() -> World:
