@@ -293,6 +293,12 @@ LOGGING = {
 
 # --- Program defaults (overridable per district in the database) ------------------------------
 ARTIFACT_MAX_BYTES = env.int("ARTIFACT_MAX_BYTES", default=2 * 1024**3)
+# Kinds of evidence file accepted at all (an evidence type may narrow it further).
+ARTIFACT_ALLOWED_FAMILIES = env.list(
+    "ARTIFACT_ALLOWED_FAMILIES", default=["document", "image", "video", "audio"]
+)
+# Files above this go to S3 as multipart uploads that resume after a broken connection.
+ARTIFACT_MULTIPART_THRESHOLD = env.int("ARTIFACT_MULTIPART_THRESHOLD", default=64 * 1024**2)
 PRESIGNED_URL_SECONDS = env.int("PRESIGNED_URL_SECONDS", default=300)
 CLAMD_HOST = env("CLAMD_HOST", default="")
 CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
