@@ -170,7 +170,7 @@
           localStorage.setItem(resumeKey(self.file), JSON.stringify(grant));
           return self.multipart(grant).catch(function (error) {
             // A stale resume record (finished or cancelled elsewhere): start over once.
-            if (saved && error.status === 404) {
+            if (saved && (error.status === 404 || error.status === 409)) {
               localStorage.removeItem(resumeKey(self.file));
               saved = null;
               return self.announce().then(function (fresh) { self.grant = fresh; return self.send(fresh); });
