@@ -106,3 +106,30 @@ def test_certificate_shows_the_award(issued_award):
     assert "15 hours" in text and "1.5 PD points" in text
     assert "Dr. Pat Lee" in text and "Superintendent" in text
     assert 'alt="QR code' in html
+
+
+def test_certificate_carries_the_district_logo_and_colors(educator):
+    import io
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), (10, 20, 200)).save(buffer, "PNG")
+    district = educator.district
+    district.logo.name = default_storage.save(
+        "districts/logos/pv.png", ContentFile(buffer.getvalue())
+    )
+    district.primary_color = "#7a1f5c"
+    district.save()
+    award = award_issue_for_submission(submission_id=earned_submission(educator=educator).pk)
+
+    html = certificates.certificate_html(award)
+
+    assert 'class="logo" src="data:image/png;base64,' in html
+    assert "border-color: #7a1f5c" in html
+    fetcher = certificates.StaticOnlyURLFetcher()
+    certificates.render_pdf(html, fetcher)
+    assert fetcher.refused == []
+    assert sum(url.startswith("data:image/png") for url in fetcher.served) == 1
