@@ -15,6 +15,7 @@ import statistics
 import subprocess
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 from django.apps import apps
@@ -193,6 +194,15 @@ def _measure() -> list[tuple[str, str]]:
             f"{small_growth / 1024:.1f} MB ({small_seconds:.2f} s)",
         )
     )
+    # Python heap peak (tracemalloc) while streaming: rows are not accumulated.
+    for email in ("admin@ledger.example.org", "admin@large.example.org"):
+        client.force_login(User.objects.get(email=email))
+        tracemalloc.start()
+        response = client.get(url)
+        count = sum(1 for _ in response.streaming_content) - 1
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        figures.append((f"Python heap peak while streaming {count} rows", f"{peak / 2**20:.1f} MB"))
     view_lines = (work / "view0.csv").read_text(encoding="utf-8-sig").count("\n")
     copy_lines = (work / "copy0.csv").read_text().count("\n")
     figures.append(("rows written: view / psql", f"{view_lines - 1} / {copy_lines - 1}"))

@@ -1,0 +1,77 @@
+"""In Chromium: the admin's report pages, rules and roster import, and the educator's progress,
+with no serious or critical axe violations; the export progress updates by itself (htmx)."""
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(transactional_db):
+    from django.core.management import call_command
+
+    from accounts.management.commands.seed_demo import DEMO_PASSWORD
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    return DEMO_PASSWORD
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("/reports/", "Reports"),
+        ("/reports/funnel/", "Funnel"),
+        ("/reports/completions/", "Completions"),
+        ("/reports/turnaround/", "Turnaround"),
+        ("/reports/relicensure/", "Re-licensure"),
+        ("/reports/salary/", "Salary ledger"),
+        ("/reports/rules/", "Program rules"),
+        ("/reports/rules/credit/new/", "Add a credit rule"),
+        ("/district/people/", "People"),
+        ("/district/people/import/", "Import a roster"),
+        ("/district/buildings/", "Buildings"),
+        ("/district/goals/", "District goals"),
+    ],
+)
+def test_admin_pages_are_accessible(page, live_server, axe, demo, browser_sign_in, path, heading):
+    browser_sign_in(page, live_server, "admin@example.org", demo)
+    page.goto(f"{live_server.url}{path}")
+    assert page.get_by_role("heading", level=1).inner_text() == heading
+    assert axe(page) == []
+
+
+def test_roster_preview_then_import(page, live_server, axe, demo, browser_sign_in, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "first_name,last_name,email,building,roles\n"
+        "Nia,New,nia.new@example.org,Prairie View High,educator\n"
+        "Bad,Row,not-an-email,,educator\n"
+    )
+    browser_sign_in(page, live_server, "admin@example.org", demo)
+    page.goto(f"{live_server.url}/district/people/import/")
+    page.get_by_label("Roster file (CSV)").set_input_files(str(roster))
+    page.get_by_role("button", name="Check the file").click()
+    assert page.get_by_text("Nothing has been saved yet").is_visible()
+    assert axe(page) == []
+    page.get_by_label("Import only the valid rows").check()
+    page.get_by_role("button", name="Import 1 change").click()
+    assert "1 new" in page.locator(".messages").inner_text()
+
+
+def test_educator_sees_progress(page, live_server, axe, demo, browser_sign_in):
+    browser_sign_in(page, live_server, "educator@example.org", demo)
+    progress = page.get_by_role("region", name="My progress")
+    assert "of 2" in progress.inner_text()
+    assert "Salary credit earned" in progress.inner_text()
+    assert axe(page) == []
+
+
+def test_background_export_shows_progress_then_download(
+    page, live_server, demo, browser_sign_in, settings
+):
+    settings.REPORTS_EXPORT_SYNC_ROWS = 1
+    browser_sign_in(page, live_server, "admin@example.org", demo)
+    page.goto(f"{live_server.url}/reports/salary/")
+    page.get_by_role("button", name="Prepare CSV in the background").click()
+    page.get_by_role("link", name="Download").wait_for(timeout=15000)
+    assert "rows" in page.locator("#export-progress").inner_text()
