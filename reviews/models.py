@@ -118,6 +118,22 @@ class StageReview(models.Model):
     def __str__(self) -> str:
         return f"{self.get_stage_display()} round {self.round} of {self.submission}"
 
+    @property
+    def outcome_label(self) -> str:
+        labels = {
+            **dict(ReviewAssignment.Decision.choices),
+            Submission.Status.EARNED: "Earned",
+            Submission.Status.NOT_YET: "Not yet",
+        }
+        return labels.get(self.outcome, self.outcome)
+
+    @property
+    def recommendation_label(self) -> str:
+        return {
+            Submission.Status.EARNED: "Earned",
+            Submission.Status.NOT_YET: "Not yet",
+        }.get(self.recommendation, self.recommendation)
+
 
 class ReviewAssignment(models.Model):
     """One reviewer's work on one round: a plan decision, or a score per rubric criterion."""

@@ -327,19 +327,27 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 reassign_forms[assignment.pk] = ReassignForm(
                     reviewers=eligible, prefix=f"a{assignment.pk}"
                 )
+    criteria = list(
+        RubricCriterion.objects.filter(
+            rubric__microcredential_id=submission.plan.microcredential_id
+        )
+    )
+    evidence, other_evidence = (
+        _evidence_by_criterion(submission, criteria)
+        if stage_review.stage == Stage.FINAL
+        else ({}, [])
+    )
     context = {
         "stage_review": stage_review,
+        "evidence_rows": [(c, evidence.get(c.pk, [])) for c in criteria],
+        "other_evidence": other_evidence,
         "submission": submission,
         "assignments": assignments,
         "reassign_rows": [(a, reassign_forms.get(a.pk)) for a in assignments],
         "disagreed": set(disagreed),
         "agreed": set(agreed),
         "chair_form": chair_form,
-        "criteria": list(
-            RubricCriterion.objects.filter(
-                rubric__microcredential_id=submission.plan.microcredential_id
-            )
-        ),
+        "criteria": criteria,
     }
     if stage_review.stage == Stage.PLAN:
         context.update(_plan_context(submission))

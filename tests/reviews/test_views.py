@@ -483,3 +483,28 @@ def test_report_access(client, reviewers, teacher, panel):
     admin = DistrictAdminFactory(district=teacher.district)
     client.force_login(admin)
     assert client.post(reverse("reviews:report")).status_code == 405
+
+
+def test_round_page_of_a_final_review_shows_scores_and_evidence(client, final_reviews, chair):
+    first, second = final_reviews
+    submission = first.submission
+    criterion = submission.plan.microcredential.rubric.criteria.first()
+    Artifact.objects.create(
+        district=submission.district,
+        submission=submission,
+        criterion=criterion,
+        kind=Artifact.Kind.LINK,
+        url="https://video.example.org/lesson",
+        title="Lesson video",
+        status=Artifact.Status.ACCEPTED,
+    )
+    client.force_login(first.reviewer)
+    post_scores(client, first, passed=True)
+    client.force_login(second.reviewer)
+    post_scores(client, second, passed=False)
+    client.force_login(chair)
+    response = client.get(reverse("reviews:round", args=[first.stage_review_id]))
+    content = response.content.decode()
+    assert "Lesson video" in content and "Disagreement" in content
+    assert "Chair&#x27;s decision" in content or "Chair's decision" in content
+    assert response.context["chair_form"] is not None
