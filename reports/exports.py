@@ -20,6 +20,8 @@ from .selectors import RENEWAL_LABELS, ReportFilters
 # A spreadsheet reading a cell that starts with one of these may run it as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_ROWS = 2000
+# Rows per piece of a streamed CSV: few enough to keep memory flat, enough to keep overhead low.
+LINES_PER_PIECE = 500
 
 
 def neutralise(value: Any) -> Any:
@@ -220,10 +222,17 @@ class _Echo:
 
 
 def csv_lines(dataset: Dataset, district: District, filters: ReportFilters) -> Iterator[str]:
+    """The CSV text in pieces of up to ``LINES_PER_PIECE`` rows (the header first)."""
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(list(dataset.headers))
+    piece: list[str] = []
     for row in dataset.rows(district, filters):
-        yield writer.writerow([neutralise(v) for v in row])
+        piece.append(writer.writerow([neutralise(v) for v in row]))
+        if len(piece) == LINES_PER_PIECE:
+            yield "".join(piece)
+            piece = []
+    if piece:
+        yield "".join(piece)
 
 
 def write_csv(
@@ -233,13 +242,16 @@ def write_csv(
     out: IO[str],
     progress: Callable[[int], None] | None = None,
 ) -> int:
+    writer = csv.writer(out)
+    out.write("\ufeff")
+    writer.writerow(list(dataset.headers))
     written = 0
-    for line in csv_lines(dataset, district, filters):
-        out.write(line)
+    for row in dataset.rows(district, filters):
+        writer.writerow([neutralise(v) for v in row])
         written += 1
         if progress and written % CHUNK_ROWS == 0:
-            progress(written - 1)
-    return max(0, written - 1)
+            progress(written)
+    return written
 
 
 def write_xlsx(
