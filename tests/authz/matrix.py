@@ -799,12 +799,6 @@ ROWS: list[Row] = [
         "reviews:rounds",
         get="login 403   403       403      403      ok    ok    ok",
         hidden=lambda w, actor: [w.foreign(actor).owner.last_name],
-        note="District admins and panel chairs; other_admin sees their own district's.",
-    ),
-    Row(
-        "reviews:rounds",
-        get="login 403   403       403      403      ok    ok    ok",
-        hidden=lambda w, actor: [w.foreign(actor).owner.last_name],
         note="District admins (all open reviews) and panel chairs (their panels').",
     ),
     Row(
