@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
+from django.db import connection
 from django.db.models import F, Value
 from django.db.models.functions import Concat
 
@@ -19,6 +20,7 @@ from .selectors import RENEWAL_LABELS, ReportFilters
 
 # A spreadsheet reading a cell that starts with one of these may run it as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = frozenset("".join(FORMULA_PREFIXES))
 CHUNK_ROWS = 2000
 # Rows per piece of a streamed CSV: few enough to keep memory flat, enough to keep overhead low.
 LINES_PER_PIECE = 500
@@ -60,7 +62,17 @@ def _ledger_values(district: District, filters: ReportFilters):
 
 
 def _ledger_rows(district: District, filters: ReportFilters) -> Iterator[Sequence[Any]]:
-    yield from _ledger_values(district, filters).iterator(chunk_size=CHUNK_ROWS)
+    """The ledger's rows as the database driver returns them.
+
+    This is what ``QuerySet.iterator()`` does underneath (a server-side cursor read in chunks),
+    minus Django's per-value converters: the driver's Decimal and date values are already
+    what a CSV needs, and skipping them halves the export's Python time.
+    """
+    sql, params = _ledger_values(district, filters).query.sql_with_params()
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(CHUNK_ROWS):
+            yield from rows
 
 
 def _ledger_count(district: District, filters: ReportFilters) -> int:
@@ -226,8 +238,17 @@ def csv_lines(dataset: Dataset, district: District, filters: ReportFilters) -> I
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(list(dataset.headers))
     piece: list[str] = []
+    text_columns: list[int] | None = None
     for row in dataset.rows(district, filters):
-        piece.append(writer.writerow([neutralise(v) for v in row]))
+        if text_columns is None:
+            # A column's type does not change from row to row: check only text (or empty) ones.
+            text_columns = [i for i, v in enumerate(row) if v is None or isinstance(v, str)]
+        cells = list(row)
+        for i in text_columns:
+            value = cells[i]
+            if value and isinstance(value, str) and value[0] in FORMULA_START:
+                cells[i] = "'" + value
+        piece.append(writer.writerow(cells))
         if len(piece) == LINES_PER_PIECE:
             yield "".join(piece)
             piece = []

@@ -203,3 +203,13 @@ def test_export_job_runs_on_the_real_worker(celery_worker_real, client, district
         time.sleep(0.1)
     assert job.status == ExportJob.Status.DONE
     assert job.rows_done == 3 and job.storage_key
+
+
+def test_csv_neutralises_a_text_column_empty_in_the_first_row(district):
+    from reports.exports import Dataset, csv_lines
+    from reports.selectors import ReportFilters
+
+    rows = [(None, 1.5), ("=2+2", ""), ("-x", 3)]
+    spec = Dataset("t", "T", ["a", "b"], lambda d, f: rows, lambda d, f: 3)
+    lines = list(csv.reader(io.StringIO("".join(csv_lines(spec, district, ReportFilters())))))
+    assert lines[1:] == [["", "1.5"], ["'=2+2", ""], ["'-x", "3"]]
