@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -172,6 +173,13 @@ def world(django_db_setup, django_db_blocker, s3_storage):
 
     with django_db_blocker.unblock():
         built = build_world()
+        # One session per actor, signed in once: each test only presents its cookie.
+        built.sessions = {}
+        for actor in ACTORS:
+            if built.user(actor) is not None:
+                client = Client()
+                client.force_login(built.user(actor))
+                built.sessions[actor] = client.cookies[settings.SESSION_COOKIE_NAME].value
     yield built
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
@@ -182,9 +190,8 @@ def world(django_db_setup, django_db_blocker, s3_storage):
 
 def request(world, row: Row, actor: str, method: str):
     client = Client()
-    user = world.user(actor)
-    if user is not None:
-        client.force_login(user)
+    if actor in world.sessions:
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[actor]
     url = reverse(row.name, kwargs=row.kwargs(world))
     if row.query is not None:
         from urllib.parse import urlencode

@@ -79,6 +79,7 @@ class DistrictWorld:
 class World:
     a: DistrictWorld
     b: DistrictWorld
+    sessions: dict[str, str] = field(default_factory=dict)  # actor -> session key
 
     # District A, the district under test, at hand.
     @property
