@@ -702,16 +702,16 @@ ROWS: list[Row] = [
     ),
     Row(
         "submissions:artifact_parts",
-        kwargs=uuid_of("uploading_artifact"),
-        get="login 409   404       403      403      403   403   403",
-        note="The owner passes the check; this upload is not multipart (409).",
+        kwargs=uuid_of("multipart_artifact"),
+        get="login ok    404       403      403      403   403   403",
     ),
     Row(
         "submissions:artifact_sign_parts",
-        kwargs=uuid_of("uploading_artifact"),
-        post="login 400  404       403      403      403   403   403",
-        data=lambda w, actor: {"part_number": ["1"]},
-        note="The owner passes the check; this upload is not multipart (400).",
+        kwargs=uuid_of("multipart_artifact"),
+        post="login ok   404       403      403      403   403   403",
+        data=lambda w, actor: {"part_number": ["1", "2"]},
+        changes=False,
+        note="Signing part URLs writes nothing.",
     ),
     Row(
         "submissions:artifact_abort",

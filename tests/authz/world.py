@@ -500,8 +500,13 @@ def build_reviews_index(world: DistrictWorld) -> None:
 
 def build_evidence(world: DistrictWorld) -> None:
     """The evidence of the owner's work: the accepted link frozen in the submission under
-    review, an editable link and a file announced but not uploaded on the plan in progress."""
-    from submissions.artifact_services import ArtifactDetails, artifact_upload_start
+    review; on the plan in progress an editable link, a file announced but not uploaded, and a
+    large video whose multipart upload has begun."""
+    from submissions.artifact_services import (
+        ArtifactDetails,
+        artifact_upload_start,
+        multipart_threshold,
+    )
     from submissions.models import Artifact
 
     if S.SUBMITTED_FOR_REVIEW in world.submissions:
@@ -514,6 +519,17 @@ def build_evidence(world: DistrictWorld) -> None:
     Steps(world, in_progress).add_evidence()
     Steps(world, in_progress).write_results()
     world.extra["open_artifact"] = Artifact.objects.get(submission=in_progress)
+    world.extra["multipart_artifact"], _ = artifact_upload_start(
+        submission=in_progress,
+        actor=world.owner,
+        file_name="lesson-video.mp4",
+        size=multipart_threshold() + 1,
+        details=ArtifactDetails(
+            title="Lesson video",
+            confirmed_no_identifying_info=True,
+            confirmed_consent_on_file=True,
+        ),
+    )
     world.extra["uploading_artifact"], _ = artifact_upload_start(
         submission=in_progress,
         actor=world.owner,
