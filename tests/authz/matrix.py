@@ -6,24 +6,28 @@ HOW TO ADD A ROW (a new route in any ``urls.py``)
 2. Append a ``Row`` to ``ROWS`` below, in the block of its app:
 
        Row(
-           "submissions:detail",
-           kwargs=lambda w: {"pk": w.submission.pk},  # the URL's arguments, from the world
-           #     anon  owner colleague reviewer assigned chair admin other_admin
-           get="login ok    403       403      ok       ok    ok    404",
+           "reviews:feedback",
+           kwargs=lambda w: {"submission_pk": w.submissions["earned"].pk},  # from the world
+           #    anon  owner colleague reviewer assigned chair admin other_admin
+           get="login ok    404       403      ok       ok    ok    404",
        ),
 
    and for a route that takes a POST, the outcomes and a body that would be ACCEPTED from an
    allowed actor (so that a refusal is the permission check's doing, never form validation):
 
        Row(
-           "submissions:withdraw",
-           kwargs=lambda w: {"pk": w.submission.pk},
-           post="login ok 404 404 404 404 404 404",
-           data=lambda w, actor: {"reason": "Moving schools"},
+           "reviews:chair_decide",
+           kwargs=lambda w: {"pk": w.x("chair_round").pk},
+           post="login 403  403       403      403      ok    ok    404",
+           data=lambda w, actor: {"outcome": "earned", "reason": "Confirmed."},
        ),
 
+   A route with a fixed shape across districts (a list, a "new" form) is usually
+   ``ok`` for other_admin (they see their own district's); a route naming one object of
+   district A is ``404`` for other_admin.
 3. ``make test ... PYTEST_ARGS="tests/authz -q"``. If an object the route needs is not in the
-   world yet, add it in ``tests/authz/world.py`` through the app's services.
+   world yet, add it in ``tests/authz/world.py`` through the app's services, and reach it
+   with ``w.x("key")`` (district A's ``extra``), ``w.submissions[status]``, ``w.owner``...
 
 The eight columns are always in the order of ``ACTORS``:
     anon         not signed in
@@ -59,11 +63,13 @@ Other ``Row`` options:
               records, ``w.foreign(actor)``)
     shown     ``(w, actor) -> list[str]``: text that MUST appear in every allowed 200 response
     redirect  ``w -> str``: where an allowed 3xx must go (its path prefix)
-    changes   an allowed POST must change the database (default True): proves the body valid
+    changes   an allowed POST/PUT must change the database (default True): proves the body
+              valid; set False (with a note) for a POST that legitimately writes nothing
     note      why the row is as it is, when it is not obvious
 
-A method a row does not list (GET or POST) is probed too: whoever is allowed on the route must
-get 405, everyone else must be refused, and a POST must change nothing.
+A method a row does not list (GET or POST) is probed too, for anonymous and for every actor
+allowed on the route: the allowed must get 405, anonymous must be refused, and nothing changes.
+Every refused request (any method) must leave every table of our apps exactly as it was.
 """
 
 from __future__ import annotations
