@@ -761,8 +761,8 @@ ROWS: list[Row] = [
     Row(
         "submissions:artifact_thumbnail",
         kwargs=uuid_of("artifact"),
-        get="login 409   404       404      409      409   409   404",
-        note="Access as for opening; a link has no thumbnail, so the allowed get 409.",
+        get="login ok    404       404      ok       ok    ok    404",
+        note="Access as for opening; each thumbnail view is logged too.",
     ),
     Row(
         "submissions:artifact_local_file",

@@ -26,7 +26,7 @@ PATHS: dict[str, list[str]] = {
     S.CHANGES_REQUESTED: ["submit_plan", "request_changes"],
     S.PLAN_APPROVED: ["submit_plan", "approve"],
     S.IN_PROGRESS: ["submit_plan", "approve", "start"],
-    S.SUBMITTED_FOR_REVIEW: ["submit_plan", "approve", "start", "submit_evidence"],
+    S.SUBMITTED_FOR_REVIEW: ["submit_plan", "approve", "start", "add_photo", "submit_evidence"],
     S.NOT_YET: ["submit_plan", "approve", "start", "submit_evidence", "score_not_yet"],
     S.RESUBMITTED: [
         "submit_plan",
@@ -378,6 +378,43 @@ class Steps:
             ),
         )
 
+    def add_photo(self) -> None:
+        """A photo uploaded the way the browser does: announce it, POST the bytes to storage
+        through the grant, finish; the checks (on commit) accept it and make its thumbnail."""
+        import io
+
+        import requests
+        from PIL import Image
+
+        from submissions.artifact_services import (
+            ArtifactDetails,
+            artifact_upload_finish,
+            artifact_upload_start,
+        )
+
+        out = io.BytesIO()
+        Image.new("RGB", (64, 48), (200, 30, 30)).save(out, format="PNG")
+        content = out.getvalue()
+        artifact, grant = artifact_upload_start(
+            submission=self._fresh(),
+            actor=self.owner,
+            file_name="anchor-chart.png",
+            size=len(content),
+            details=ArtifactDetails(
+                title=f"Private anchor chart {self.submission.pk}",
+                confirmed_no_identifying_info=True,
+                confirmed_consent_on_file=True,
+            ),
+        )
+        stored = requests.post(
+            grant["url"],
+            data=grant["fields"],
+            files={"file": ("anchor-chart.png", content)},
+            timeout=30,
+        )
+        assert stored.status_code == 201, stored.text
+        artifact_upload_finish(artifact=artifact, actor=self.owner)
+
     def write_results(self) -> None:
         from submissions.services import submission_results_save
 
@@ -499,8 +536,8 @@ def build_reviews_index(world: DistrictWorld) -> None:
 
 
 def build_evidence(world: DistrictWorld) -> None:
-    """The evidence of the owner's work: the accepted link frozen in the submission under
-    review; on the plan in progress an editable link, a file announced but not uploaded, and a
+    """The evidence of the owner's work: the accepted photo (and link) frozen in the submission
+    under review; on the plan in progress an editable link, a file announced but not uploaded, and a
     large video whose multipart upload has begun."""
     from submissions.artifact_services import (
         ArtifactDetails,
@@ -510,9 +547,12 @@ def build_evidence(world: DistrictWorld) -> None:
     from submissions.models import Artifact
 
     if S.SUBMITTED_FOR_REVIEW in world.submissions:
-        world.extra["artifact"] = Artifact.objects.get(
-            submission=world.submissions[S.SUBMITTED_FOR_REVIEW]
+        photo = Artifact.objects.get(
+            submission=world.submissions[S.SUBMITTED_FOR_REVIEW], kind=Artifact.Kind.FILE
         )
+        assert photo.status == Artifact.Status.ACCEPTED and photo.thumbnail_key, photo.status
+        assert photo.attempt_id is not None  # frozen with the attempt under review
+        world.extra["artifact"] = photo
     if S.IN_PROGRESS not in world.submissions:
         return
     in_progress = world.submissions[S.IN_PROGRESS]
