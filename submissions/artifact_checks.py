@@ -159,7 +159,8 @@ def max_artifact_bytes() -> int:
 
 def allowed_families(accepts: str | None) -> tuple[str, ...]:
     """The families a file may belong to: the district's, narrowed by the evidence type's."""
-    district_families = tuple(getattr(settings, "ARTIFACT_ALLOWED_FAMILIES", FAMILIES))
+    configured = getattr(settings, "ARTIFACT_ALLOWED_FAMILIES", FAMILIES)
+    district_families = tuple(f for f in FAMILIES if f in configured)
     if accepts in (None, "", "any"):
         return district_families
     if accepts == "link":

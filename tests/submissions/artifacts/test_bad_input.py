@@ -228,3 +228,13 @@ def test_a_plan_not_open_for_evidence_takes_no_upload(educator_client, educator)
     response = start(educator_client, submission, "a.png", 100)
     assert response.status_code == 400
     assert "evidence cannot be added or changed now" in response.json()["error"]
+
+
+def test_a_family_the_deployment_does_not_accept_is_refused(educator_client, submission, settings):
+    settings.ARTIFACT_ALLOWED_FAMILIES = ["document", "image"]
+    response = start(educator_client, submission, "lesson.mp4", 1000)
+    assert response.status_code == 400
+    assert response.json()["error"] == (
+        "“lesson.mp4” looks like a video; this evidence accepts documents (PDF, office files, "
+        "text), images."
+    )
