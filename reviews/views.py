@@ -147,6 +147,9 @@ def _history(submission: Submission, stage: str, exclude: StageReview | None = N
 @reviewer_required
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_assignment_for_user(request.user, pk)
+    if not assignment.is_active:
+        # Reassigned away: the plan and its evidence are no longer this reviewer's to read.
+        return render(request, "reviews/review_closed.html", {"assignment": assignment})
     if assignment.stage == Stage.PLAN:
         return _plan_review(request, assignment)
     return _final_review(request, assignment)

@@ -508,3 +508,22 @@ def test_round_page_of_a_final_review_shows_scores_and_evidence(client, final_re
     assert "Lesson video" in content and "Disagreement" in content
     assert "Chair&#x27;s decision" in content or "Chair's decision" in content
     assert response.context["chair_form"] is not None
+
+
+def test_a_reassigned_reviewer_no_longer_reads_the_plan(client, plan_review, chair, reviewers):
+    from reviews import services
+
+    plan = plan_review.submission.plan
+    plan.rationale = "Private rationale of the plan"
+    plan.save()
+    spare = next(r for r in reviewers if r != plan_review.reviewer)
+    services.assignment_reassign(assignment=plan_review, to_reviewer=spare, actor=chair)
+    client.force_login(plan_review.reviewer)
+    response = client.get(reverse("reviews:review", args=[plan_review.pk]))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "no longer yours" in content and "Private rationale" not in content
+    response = client.post(
+        reverse("reviews:review", args=[plan_review.pk]), {"decision": "approve"}
+    )
+    assert Submission.objects.get(pk=plan_review.submission_id).status == S.PLAN_SUBMITTED
