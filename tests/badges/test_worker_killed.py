@@ -138,8 +138,12 @@ def test_worker_killed_during_issuance_leaves_one_award(
             interval=0.1,
         )
 
-        # Issuing twice makes nothing new.
-        issue_award.delay(submission.pk).get(timeout=60)
+        # Issuing twice makes nothing new. (Polled rather than joined: an eager task run by the
+        # live server's threads earlier in the session can leave Celery's process-wide "join
+        # would block" flag set, which makes ``.get()`` refuse outside any task.)
+        again = issue_award.delay(submission.pk)
+        wait_for(again.ready, timeout=60, interval=0.1)
+        assert again.successful(), again.traceback
 
         assert Award.objects.filter(submission=submission).count() == 1
         assert stored_objects(s3_storage, prefix) == files
