@@ -86,6 +86,16 @@ def stored_objects(s3_storage, prefix: str) -> list[str]:
     return sorted(item["Key"] for item in listing.get("Contents", []))
 
 
+def certificates(s3_storage, prefix: str) -> list[str]:
+    paginator = s3_storage["client"].get_paginator("list_objects_v2")
+    return [
+        item["Key"]
+        for page in paginator.paginate(Bucket=s3_storage["bucket"], Prefix=prefix)
+        for item in page.get("Contents", [])
+        if item["Key"].endswith(".pdf")
+    ]
+
+
 @pytest.fixture
 def broker():
     """A clean queue on this suite's Redis database, and tasks sent for real."""
@@ -100,6 +110,9 @@ def test_worker_killed_during_issuance_leaves_one_award(
     educator, s3_storage, badge_keys_dir, broker, tmp_path
 ):
     submission = earned_submission(educator=educator)
+    district_prefix = f"badges/{educator.district.slug}/"
+    # The bucket lives for the whole test session: earlier tests left certificates in it.
+    certificates_before = set(certificates(s3_storage, district_prefix))
     env = worker_env(s3_storage, badge_keys_dir)
     first = start_worker(env, "doomed", tmp_path / "doomed.log")
     try:
@@ -148,11 +161,7 @@ def test_worker_killed_during_issuance_leaves_one_award(
         assert Award.objects.filter(submission=submission).count() == 1
         assert stored_objects(s3_storage, prefix) == files
         assert Award.objects.get(pk=award.pk).credential == credential
-        all_certificates = [
-            key
-            for key in stored_objects(s3_storage, "badges/")
-            if key.endswith(".pdf") and key.startswith(prefix[: prefix.rindex("/", 0, -1)])
-        ]
-        assert all_certificates == [f"{prefix}certificate.pdf"]
+        new_certificates = set(certificates(s3_storage, district_prefix)) - certificates_before
+        assert new_certificates == {f"{prefix}certificate.pdf"}
     finally:
         kill_worker(second)
