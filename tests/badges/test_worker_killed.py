@@ -31,6 +31,9 @@ def worker_env(s3_storage, keys_dir) -> dict:
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+        # Look for abandoned tasks every second (kombu's default is every 100 s).
+        "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+        "CELERY_UNACKED_RESTORE_THROTTLE": "1",
         "BADGE_KEYS_DIR": str(keys_dir),
         "AWS_STORAGE_BUCKET_NAME": s3_storage["bucket"],
         "AWS_S3_ENDPOINT_URL": s3_storage["endpoint"],
@@ -100,10 +103,12 @@ def certificates(s3_storage, prefix: str) -> list[str]:
 def broker():
     """A clean queue on this suite's Redis database, and tasks sent for real."""
     redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+    options = app.conf.broker_transport_options
     app.conf.task_always_eager = False
-    app.conf.broker_transport_options = {"visibility_timeout": VISIBILITY_TIMEOUT}
+    app.conf.broker_transport_options = {**options, "visibility_timeout": VISIBILITY_TIMEOUT}
     yield
     app.conf.task_always_eager = True
+    app.conf.broker_transport_options = options
 
 
 def test_worker_killed_during_issuance_leaves_one_award(
