@@ -20,7 +20,8 @@ from .models import STATUS_LIST_SIZE, Award
 
 # The schema verifiers pick for an OpenBadgeCredential in the VC 2.0 / OB 3.0.3 contexts. Not named
 # in ``credentialSchema``: its type "1EdTechJsonSchemaValidator2019" is undefined in those
-# contexts, and JSON-LD safe mode (as verifiers run it) rejects a relative type.
+# contexts, and JSON-LD safe mode (as verifiers run it) rejects a relative type. Our copy of
+# 1EdTech's file is static/badges/schema/, vendored from PyPI by vendor_schema.py.
 OB3_SCHEMA_URL = (
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 )

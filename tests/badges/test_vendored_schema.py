@@ -1,0 +1,35 @@
+"""The OB 3.0 JSON schema we validate against is 1EdTech's own, byte for byte as a PyPI
+package ships it (badges/vendor_schema.py), not one of ours posing as it."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+from badges.open_badges import OB3_SCHEMA_URL
+
+ROOT = Path(settings.BASE_DIR)
+COMMITTED = ROOT / "static" / "badges" / "schema"
+
+
+def test_vendored_schema_matches_its_pypi_package(tmp_path):
+    subprocess.run(
+        [sys.executable, "-m", "badges.vendor_schema"],
+        cwd=ROOT,
+        env={**os.environ, "SCHEMA_OUT": str(tmp_path)},
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    fresh = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
+    committed = {path.name: path.read_bytes() for path in COMMITTED.iterdir()}
+    assert fresh == committed
+
+
+def test_vendored_schema_is_1edtechs_at_the_url_verifiers_pick():
+    schema = json.loads((COMMITTED / "ob_v3p0_achievementcredential_schema.json").read_text())
+    assert schema["$id"] == OB3_SCHEMA_URL
+    assert schema["$schema"] == "https://json-schema.org/draft/2019-09/schema#"
