@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import District, User
-from accounts.services import audit_record
+from accounts.services import audit_record, email_send
 from credentials.models import MicroCredential, RubricLevel
 from submissions.models import Attempt, Submission
 from submissions.transitions import submission_move
@@ -30,6 +30,7 @@ from .models import (
     Stage,
     StageReview,
 )
+from .tasks import deliver_notification
 
 S = Submission.Status
 A = ReviewAssignment.Status
@@ -803,26 +804,38 @@ def notify(
     )
     if not created:
         return None
-    transaction.on_commit(lambda: _email_enqueue(notification.pk))
+    transaction.on_commit(lambda: deliver_notification.delay(notification.pk))
     return notification
 
 
-def _email_enqueue(notification_id: int) -> None:
-    from accounts.tasks import send_email
+def notification_email(*, notification_id: int) -> bool:
+    """Send a notification's e-mail (text and HTML) unless it was sent already; True if sent.
 
-    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    context = {
-        "notification": notification,
-        "link": f"{settings.SITE_URL}{notification.url}",
-        "recipient": notification.recipient,
-    }
-    send_email.delay(
-        [notification.recipient.email],
-        notification.title,
-        render_to_string("reviews/email/notification.txt", context),
-        render_to_string("reviews/email/notification.html", context),
-    )
-    Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
+    The row stays locked while the mail goes out, so two runs of the task send it once; a
+    failed send rolls back and leaves it to be retried."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("recipient")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None or notification.emailed_at is not None:
+            return False
+        context = {
+            "notification": notification,
+            "link": f"{settings.SITE_URL}{notification.url}",
+            "recipient": notification.recipient,
+        }
+        email_send(
+            to=[notification.recipient.email],
+            subject=notification.title,
+            text=render_to_string("reviews/email/notification.txt", context),
+            html=render_to_string("reviews/email/notification.html", context),
+        )
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return True
 
 
 def notifications_mark_read(*, user: User, notification_id: int | None = None) -> int:
