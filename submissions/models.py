@@ -121,7 +121,6 @@ class Submission(models.Model):
     share_notes = models.TextField(blank=True, max_length=5000)
     version = models.PositiveIntegerField(default=1)
     attempt_count = models.PositiveSmallIntegerField(default=0)
-    deadline = models.DateField(null=True, blank=True)
     plan_submitted_at = models.DateTimeField(null=True, blank=True)
     plan_decided_at = models.DateTimeField(null=True, blank=True)
     submitted_for_review_at = models.DateTimeField(null=True, blank=True)

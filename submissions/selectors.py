@@ -1,8 +1,13 @@
 """Reads of plans and submissions: above all, what this user may see, and what is missing."""
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
+from reports.models import ProgramCycle
+from reports.selectors import cycles_for_district
 
 from .models import Artifact, Plan, PlanRevision, Submission
 
@@ -35,6 +40,47 @@ NEXT_STEPS: dict[str, str] = {
 
 def next_step(status: str) -> str:
     return NEXT_STEPS[status]
+
+
+# Which of a cycle's deadlines the educator's next step has to meet. Other statuses wait on
+# the panel or are finished: no deadline of theirs.
+DEADLINE_FIELDS: dict[str, tuple[str, str]] = {
+    S.DRAFT: ("plan_deadline", "Plan"),
+    S.CHANGES_REQUESTED: ("plan_deadline", "Plan"),
+    S.PLAN_APPROVED: ("evidence_deadline", "Evidence"),
+    S.IN_PROGRESS: ("evidence_deadline", "Evidence"),
+    S.NOT_YET: ("evidence_deadline", "Evidence"),
+}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The day the educator's next step is due, from the district's program cycles."""
+
+    what: str
+    day: dt.date
+    cycle: str
+    overdue: bool
+
+
+def deadline_cycles(user: User) -> list[ProgramCycle]:
+    """The district's cycles, oldest first: one query for a whole page of submissions."""
+    return list(cycles_for_district(district=user.district).order_by("starts_on", "id"))
+
+
+def next_deadline(
+    submission: Submission, *, cycles: list[ProgramCycle], today: dt.date
+) -> Deadline | None:
+    """The deadline of the cycle under way today (or, between cycles, the next to open) that
+    applies to the submission's next step; overdue once that day has passed."""
+    if submission.status not in DEADLINE_FIELDS:
+        return None
+    field, what = DEADLINE_FIELDS[submission.status]
+    cycle = next((c for c in cycles if c.ends_on >= today), None)
+    day = getattr(cycle, field) if cycle else None
+    if day is None:
+        return None
+    return Deadline(what=what, day=day, cycle=cycle.name, overdue=day < today)
 
 
 def submissions_of_educator(user: User) -> QuerySet[Submission]:

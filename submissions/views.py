@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import DistrictGoal, Role
@@ -58,8 +59,14 @@ WITHDRAWABLE = {
 @require_GET
 @educator_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    cycles = selectors.deadline_cycles(request.user)
+    today = timezone.localdate()
     rows = [
-        {"submission": submission, "next_step": selectors.next_step(submission.status)}
+        {
+            "submission": submission,
+            "next_step": selectors.next_step(submission.status),
+            "deadline": selectors.next_deadline(submission, cycles=cycles, today=today),
+        }
         for submission in selectors.submissions_of_educator(request.user)
     ]
     return render(request, "submissions/dashboard.html", {"rows": rows})
@@ -124,6 +131,11 @@ def _editor_context(request: HttpRequest, submission: Submission, **overrides) -
         "can_edit_plan": can_edit_plan,
         "can_edit_results": can_edit_results,
         "next_step": selectors.next_step(submission.status),
+        "deadline": selectors.next_deadline(
+            submission,
+            cycles=selectors.deadline_cycles(request.user),
+            today=timezone.localdate(),
+        ),
         "moves": MOVE_BUTTONS.get(submission.status, []),
         "can_withdraw": submission.status in WITHDRAWABLE,
         "sources": list(plan.sources.all()),
