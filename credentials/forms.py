@@ -3,6 +3,7 @@
 from django import forms
 
 from accounts.models import User
+from badges import images
 
 from . import selectors
 from .models import EvidenceType, MicroCredential, Rubric, RubricCriterion, Stack
@@ -60,6 +61,18 @@ class CatalogFilterForm(NoSuffix, forms.Form):
 
 
 class MicroCredentialForm(NoSuffix, forms.ModelForm):
+    # Not a model field of the form: the upload is checked and re-encoded here, and the badges
+    # service stores the result (never the bytes as they came).
+    badge_image = forms.FileField(
+        label="Badge image",
+        required=False,
+        help_text=(
+            "PNG or JPEG, square or nearly so, at least 200 px a side, 2 MB at most. "
+            "Without one, the badge is drawn in the stack's color with the title."
+        ),
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+
     class Meta:
         model = MicroCredential
         fields = [*ENTRY_FIELDS, "evidence_types"]
@@ -89,8 +102,44 @@ class MicroCredentialForm(NoSuffix, forms.ModelForm):
         for name in ("competency", "key_method", "method_components", "research_and_resources"):
             self.fields[name].widget.attrs["rows"] = 4
 
+    def clean_badge_image(self) -> bytes | None:
+        """The upload as a checked PNG (see ``images.uploaded_badge_png``), or None."""
+        upload = self.cleaned_data.get("badge_image")
+        if not upload:
+            return None
+        if upload.size > images.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The image is {upload.size / 1048576:.1f} MB; upload one of 2 MB at most."
+            )
+        try:
+            return images.uploaded_badge_png(upload.read())
+        except images.BadgeImageRejected as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            self._ask_for_the_image_again()
+        return cleaned
+
+    def refuse(self, message: str) -> None:
+        """Report a refusal of the catalog service above the form."""
+        self.add_error(None, message)
+        self._ask_for_the_image_again()
+
+    def _ask_for_the_image_again(self) -> None:
+        # A browser cannot put a chosen file back into the page that reports the errors.
+        if self.cleaned_data.get("badge_image"):
+            self.add_error(
+                "badge_image", "The image was fine; choose it again once the rest is corrected."
+            )
+
     def entry_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in ENTRY_FIELDS}
+
+    def entry_changed(self) -> bool:
+        """Whether anything but the badge image changed (an image alone is no new version)."""
+        return any(name != "badge_image" for name in self.changed_data)
 
 
 class RubricForm(NoSuffix, forms.ModelForm):

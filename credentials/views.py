@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Role
 from accounts.permissions import district_admin_required, role_required
+from badges import services as badge_services
 
 from . import selectors, services
 from .forms import (
@@ -89,7 +90,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @district_admin_required
 def create(request: HttpRequest) -> HttpResponse:
-    form = MicroCredentialForm(request.POST or None, user=request.user)
+    form = MicroCredentialForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.microcredential_create(
@@ -98,8 +99,14 @@ def create(request: HttpRequest) -> HttpResponse:
                 **form.entry_fields(),
             )
         except CatalogError as error:
-            form.add_error(None, str(error))
+            form.refuse(str(error))
         else:
+            if form.cleaned_data["badge_image"]:
+                badge_services.microcredential_badge_image_set(
+                    microcredential=entry,
+                    image_png=form.cleaned_data["badge_image"],
+                    actor=request.user,
+                )
             messages.success(request, f"“{entry.title}” was saved as a draft. Add its rubric.")
             return redirect("credentials:rubric", pk=entry.pk)
     return render(request, "credentials/entry_form.html", {"form": form, "entry": None})
@@ -115,21 +122,31 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             f"This version is {entry.get_status_display().lower()}; it can no longer be edited.",
         )
         return redirect("credentials:preview", pk=entry.pk)
-    form = MicroCredentialForm(request.POST or None, instance=entry, user=request.user)
+    form = MicroCredentialForm(
+        request.POST or None, request.FILES or None, instance=entry, user=request.user
+    )
     if request.method == "POST" and form.is_valid() and not form.has_changed():
         messages.info(request, "Nothing was changed.")
         return redirect("credentials:preview", pk=entry.pk)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.microcredential_update(
-                microcredential=entry,
-                actor=request.user,
-                evidence_types=form.cleaned_data["evidence_types"],
-                **form.entry_fields(),
-            )
+            saved = entry
+            if form.entry_changed():
+                saved = services.microcredential_update(
+                    microcredential=entry,
+                    actor=request.user,
+                    evidence_types=form.cleaned_data["evidence_types"],
+                    **form.entry_fields(),
+                )
         except CatalogError as error:
-            form.add_error(None, str(error))
+            form.refuse(str(error))
         else:
+            if form.cleaned_data["badge_image"]:
+                saved = badge_services.microcredential_badge_image_set(
+                    microcredential=saved,
+                    image_png=form.cleaned_data["badge_image"],
+                    actor=request.user,
+                )
             if saved.pk != entry.pk:
                 messages.success(
                     request,

@@ -1,9 +1,16 @@
 """The district admin's catalog pages: every role, anonymous, another district, wrong method."""
 
+import io
+
 import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
 from accounts.models import AuditEvent
+from badges import images
 from credentials.models import EvidenceType, MicroCredential, RubricCriterion, Stack
 from submissions.models import Plan
 from tests.credentials.factories import (
@@ -237,6 +244,170 @@ def test_edit_of_a_retired_entry_is_refused(admin_client, entry):
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.title == "Aspects of an Engaged Classroom"
+
+
+# --- badge image ----------------------------------------------------------------------------
+
+BADGE_BLUE = (20, 120, 200)
+
+
+def image_upload(name="badge.png", *, size=(400, 400), kind="PNG", **save) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, BADGE_BLUE).save(buffer, kind, **save)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{kind.lower()}")
+
+
+def stored_image(entry: MicroCredential) -> Image.Image:
+    with default_storage.open(entry.badge_image.name, "rb") as handle:
+        image = Image.open(io.BytesIO(handle.read()))
+        image.load()
+    return image
+
+
+def unchanged_post(entry: MicroCredential) -> dict:
+    return entry_post(
+        title=entry.title,
+        competency=entry.competency,
+        key_method=entry.key_method,
+        method_components=entry.method_components,
+        research_and_resources=entry.research_and_resources,
+        submission_guidelines=entry.submission_guidelines,
+        estimated_hours=str(entry.estimated_hours),
+        pd_points=str(entry.pd_points),
+        rigor=str(entry.rigor),
+        origin=entry.origin,
+        stack=str(entry.stack_id or ""),
+        tags=entry.tags,
+        grade_band=entry.grade_band,
+        valid_for_days=str(entry.valid_for_days or ""),
+    )
+
+
+def test_entry_form_is_multipart_with_a_badge_image_field(admin_client, entry):
+    body = admin_client.get(reverse("credentials:edit", args=[entry.pk])).content.decode()
+    assert 'enctype="multipart/form-data"' in body
+    assert 'type="file" name="badge_image"' in body
+    assert 'accept="image/png,image/jpeg"' in body
+
+
+def test_create_with_a_badge_image_stores_it_re_encoded(admin_client, district_admin):
+    metadata = PngInfo()
+    metadata.add_text("Comment", "written by the camera")
+    upload = image_upload(size=(1200, 1100), pnginfo=metadata)
+
+    response = admin_client.post(
+        reverse("credentials:create"), {**entry_post(), "badge_image": upload}
+    )
+
+    assert response.status_code == 302
+    made = MicroCredential.objects.get()
+    stored = stored_image(made)
+    assert stored.format == "PNG"
+    assert stored.size == (600, 550)
+    assert "Comment" not in stored.text
+    assert images.badge_image(made).convert("RGB").getpixel((300, 300)) == BADGE_BLUE
+    event = AuditEvent.objects.get(action="microcredential.badge_image_set")
+    assert (event.target_id, event.actor) == (made.pk, district_admin)
+
+
+def test_a_jpeg_badge_image_is_stored_as_png(admin_client, draft):
+    upload = image_upload("badge.jpg", size=(300, 300), kind="JPEG", quality=95)
+    response = admin_client.post(
+        reverse("credentials:edit", args=[draft.pk]),
+        {**unchanged_post(draft), "badge_image": upload},
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert stored_image(draft).format == "PNG"
+    assert draft.badge_image.name.endswith(".png")
+
+
+def test_an_image_alone_changes_a_published_entry_in_place(admin_client, entry):
+    response = admin_client.post(
+        reverse("credentials:edit", args=[entry.pk]),
+        {**unchanged_post(entry), "badge_image": image_upload()},
+    )
+    assert response.url == reverse("credentials:preview", args=[entry.pk])
+    assert MicroCredential.objects.filter(lineage=entry.lineage).count() == 1
+    entry.refresh_from_db()
+    assert entry.status == MC.PUBLISHED
+    assert entry.badge_image.name.startswith("badges/images/")
+
+
+def test_an_image_with_other_changes_goes_on_the_new_version(admin_client, entry):
+    admin_client.post(
+        reverse("credentials:edit", args=[entry.pk]),
+        {**entry_post(title="Engaged Classroom v2"), "badge_image": image_upload()},
+    )
+    new = MicroCredential.objects.get(lineage=entry.lineage, version=2)
+    entry.refresh_from_db()
+    assert new.badge_image and not entry.badge_image
+    assert stored_image(new).size == (400, 400)
+
+
+def _bytes_of(image: Image.Image, kind: str) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, kind)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "badge.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400"/>',
+            "not a PNG or JPEG image",
+        ),
+        ("badge.png", b"%PDF-1.7 not an image at all", "not a PNG or JPEG image"),
+        ("badge.gif", _bytes_of(Image.new("RGB", (400, 400)), "GIF"), "not a PNG or JPEG image"),
+        (
+            "cut.png",
+            _bytes_of(Image.effect_noise((400, 400), 60), "PNG")[:5000],
+            "not a PNG or JPEG image",
+        ),
+        ("small.png", _bytes_of(Image.new("RGB", (120, 120)), "PNG"), "at least 200 px"),
+        ("banner.png", _bytes_of(Image.new("RGB", (800, 300)), "PNG"), "square"),
+        ("huge.png", _bytes_of(Image.new("1", (5000, 5000)), "PNG"), "at most 4000 px"),
+        ("heavy.png", b"\x89PNG" + b"\0" * (2 * 1024 * 1024), "2 MB at most"),
+    ],
+)
+def test_a_refused_badge_image_keeps_everything_typed(admin_client, name, content, message):
+    typed = entry_post(title="Routines That Stick", tags="routines, behavior")
+    response = admin_client.post(
+        reverse("credentials:create"),
+        {**typed, "badge_image": SimpleUploadedFile(name, content)},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Please correct the following" in body
+    assert 'href="#id_badge_image"' in body
+    assert message in body
+    assert 'value="Routines That Stick"' in body
+    assert 'value="routines, behavior"' in body
+    assert not MicroCredential.objects.exists()
+
+
+def test_a_good_image_with_other_errors_asks_for_the_image_again(admin_client):
+    response = admin_client.post(
+        reverse("credentials:create"), {**entry_post(title=""), "badge_image": image_upload()}
+    )
+    body = response.content.decode()
+    assert 'href="#id_title"' in body
+    assert "choose it again once the rest is corrected" in body
+    assert not MicroCredential.objects.exists()
+
+
+def test_a_refused_image_on_edit_changes_nothing(admin_client, draft):
+    response = admin_client.post(
+        reverse("credentials:edit", args=[draft.pk]),
+        {**entry_post(title="Renamed draft"), "badge_image": SimpleUploadedFile("x.png", b"x")},
+    )
+    assert response.status_code == 200
+    assert 'value="Renamed draft"' in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.title == "A draft entry"
+    assert not draft.badge_image
 
 
 # --- publish, retire, new draft -------------------------------------------------------------
