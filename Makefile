@@ -30,9 +30,15 @@ node_modules/.installed: package.json package-lock.json
 	mkdir -p static/vendor && cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 	touch $@
 
-install: $(VENV)/.installed
+# Development settings for the commands a newcomer types by hand (`.venv/bin/python manage.py
+# ...`): written once if missing, never overwritten. Variables set in the environment still win
+# (the test targets pass DEBUG=0).
+.env:
+	printf 'DEBUG=1\n' > $@
 
-run: $(VENV)/.installed
+install: $(VENV)/.installed .env
+
+run: $(VENV)/.installed .env
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
