@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -308,12 +308,19 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reviewer_or_admin(request.user)
     stage_review = get_stage_review_for_user(request.user, pk)
     submission = stage_review.submission
-    assignments = list(
-        stage_review.assignments.select_related("reviewer").prefetch_related(
-            "component_comments", "scores__level", "scores__criterion"
-        )
+    assignments = list(stage_review.assignments.select_related("reviewer"))
+    # A chair who is also a reviewer of this round still owes their own review: like every
+    # reviewer, they see the others' decisions and scores only once theirs is in.
+    own_review = next(
+        (a for a in assignments if a.reviewer_id == request.user.pk and a.status == A.PENDING),
+        None,
     )
-    agreed, disagreed = services.round_agreement(stage_review)
+    agreed, disagreed = [], []
+    if own_review is None:
+        prefetch_related_objects(
+            assignments, "component_comments", "scores__level", "scores__criterion"
+        )
+        agreed, disagreed = services.round_agreement(stage_review)
     chair_form = None
     if stage_review.status == StageReview.Status.CHAIR:
         if stage_review.stage == Stage.PLAN:
@@ -351,6 +358,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "agreed": set(agreed),
         "chair_form": chair_form,
         "criteria": criteria,
+        "own_review": own_review,
     }
     if stage_review.stage == Stage.PLAN:
         context.update(_plan_context(submission))

@@ -319,6 +319,74 @@ def test_round_page_for_chair_and_admin_only(
     assert client.post(url).status_code == 405
 
 
+@pytest.fixture
+def chair_reviews(panel, chair, reviewers):
+    """The chair also sits on the panel as a reviewer, with one other member."""
+    panel.members.set([reviewers[0], chair])
+    return chair
+
+
+def test_a_reviewing_chair_sees_the_others_plan_decisions_only_after_their_own(
+    client, district, chair_reviews, teacher, reviewers, district_admin
+):
+    district.plan_reviewers_required = 2
+    district.save()
+    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    assign_reviewers(submission.pk, "plan")
+    other = ReviewAssignment.objects.get(submission=submission, reviewer=reviewers[0])
+    own = ReviewAssignment.objects.get(submission=submission, reviewer=chair_reviews)
+    client.force_login(other.reviewer)
+    client.post(
+        reverse("reviews:review", args=[other.pk]),
+        {
+            "decision": "request_changes",
+            "reason": "OtherReviewerReason",
+            "comment_overview": "OtherReviewerComment",
+        },
+    )
+    url = reverse("reviews:round", args=[other.stage_review_id])
+    client.force_login(chair_reviews)
+    page = client.get(url).content.decode()
+    assert "OtherReviewerReason" not in page and "OtherReviewerComment" not in page
+    assert "Request changes" not in page
+    assert "Hidden until you submit your own review" in page
+    assert reverse("reviews:review", args=[own.pk]) in page
+    client.force_login(district_admin)
+    page = client.get(url).content.decode()
+    assert "OtherReviewerReason" in page and "OtherReviewerComment" in page
+    assert "Hidden until" not in page
+    client.force_login(chair_reviews)
+    client.post(
+        reverse("reviews:review", args=[own.pk]), {"decision": "approve", "reason": "Fine."}
+    )
+    page = client.get(url).content.decode()
+    assert "OtherReviewerReason" in page and "OtherReviewerComment" in page
+    assert "Hidden until" not in page
+
+
+def test_a_reviewing_chair_sees_the_others_scores_only_after_their_own(
+    client, chair_reviews, teacher, reviewers
+):
+    submission = submission_in(S.SUBMITTED_FOR_REVIEW, educator=teacher)
+    assign_reviewers(submission.pk, "final")
+    other = ReviewAssignment.objects.get(submission=submission, reviewer=reviewers[0])
+    own = ReviewAssignment.objects.get(submission=submission, reviewer=chair_reviews)
+    client.force_login(other.reviewer)
+    post_scores(client, other, passed=False, feedback="OtherReviewerSays")
+    url = reverse("reviews:round", args=[other.stage_review_id])
+    client.force_login(chair_reviews)
+    response = client.get(url)
+    page = response.content.decode()
+    assert "OtherReviewerSays" not in page and "Not yet" not in page
+    assert "Scores per criterion" not in page
+    assert response.context["own_review"] == own
+    post_scores(client, own, passed=True, feedback="ChairSays")
+    response = client.get(url)
+    page = response.content.decode()
+    assert "OtherReviewerSays" in page and "ChairSays" in page and "Disagreement" in page
+    assert response.context["own_review"] is None
+
+
 def test_chair_decides_a_split_from_the_page(client, district, panel, teacher, chair):
     district.plan_reviewers_required = 2
     district.save()
