@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Award, Portfolio, StatusList
+from .models import Award, IssuanceRecovery, Portfolio, StatusList
 
 
 @admin.register(Award)
@@ -21,3 +21,9 @@ class StatusListAdmin(admin.ModelAdmin):
 @admin.register(Portfolio)
 class PortfolioAdmin(admin.ModelAdmin):
     list_display = ["educator", "published", "updated_at"]
+
+
+@admin.register(IssuanceRecovery)
+class IssuanceRecoveryAdmin(admin.ModelAdmin):
+    list_display = ["submission", "requeues", "requeued_at", "district_told_at"]
+    raw_id_fields = ["submission"]

@@ -1,6 +1,7 @@
 """Awards: the certificate and verifiable badge an educator receives for an earned submission."""
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +13,11 @@ from submissions.models import Submission
 
 # A BitstringStatusList is at least 16 KB uncompressed (131,072 entries) for group privacy.
 STATUS_LIST_SIZE = 131072
+# An earned submission still without an issued award this long after the decision is handed to
+# issuance again (at most once per this interval); after the long wait the educator's note says
+# so, and the district admins are told once.
+ISSUANCE_RETRY_AFTER = timedelta(minutes=10)
+ISSUANCE_LONG_WAIT = timedelta(minutes=30)
 
 
 class StatusList(models.Model):
@@ -95,6 +101,22 @@ class Award(models.Model):
     def storage_key(self, name: str) -> str:
         """Deterministic object keys: the same award always writes the same files."""
         return f"badges/{self.district.slug}/{self.uuid}/{name}"
+
+
+class IssuanceRecovery(models.Model):
+    """An earned submission whose award did not come through in time, as the recovery sweep
+    found it: when it last handed it back to issuance, how often, and when the district's
+    admins were told."""
+
+    submission = models.OneToOneField(
+        Submission, on_delete=models.CASCADE, related_name="issuance_recovery"
+    )
+    requeued_at = models.DateTimeField()
+    requeues = models.PositiveIntegerField(default=0)
+    district_told_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Issuance recovery of submission {self.submission_id}"
 
 
 class Portfolio(models.Model):

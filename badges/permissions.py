@@ -7,7 +7,7 @@ from accounts.permissions import require_role
 from submissions.models import Submission
 
 from .models import Award
-from .selectors import awards_for_district, awards_for_educator
+from .selectors import awards_for_district, awards_for_educator, with_issuance_wait
 
 
 def get_award_for_user(user: User, award_uuid) -> Award:
@@ -29,9 +29,17 @@ def get_award_for_admin(user: User, award_uuid) -> Award:
 
 
 def get_earned_submission_for_user(user: User, submission_id: int) -> Submission:
+    """The educator's own earned submission (anything else: 404), ready for the progress note."""
     require_role(user, Role.EDUCATOR)
     submission = (
-        Submission.objects.filter(pk=submission_id, district_id=user.district_id, educator=user)
+        with_issuance_wait(
+            Submission.objects.filter(
+                pk=submission_id,
+                district_id=user.district_id,
+                educator=user,
+                status=Submission.Status.EARNED,
+            )
+        )
         .select_related("plan__microcredential")
         .first()
     )

@@ -1,11 +1,14 @@
 """Reads of the badges app, scoped to what the reader may see."""
 
-from django.db.models import QuerySet
+from datetime import datetime
+
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from submissions.models import Submission
 
-from .models import Award, Portfolio
+from .models import ISSUANCE_LONG_WAIT, Award, Portfolio
 
 
 def _with_related(queryset: QuerySet[Award]) -> QuerySet[Award]:
@@ -25,14 +28,43 @@ def public_award(award_uuid) -> Award | None:
     return _with_related(Award.objects.filter(uuid=award_uuid, state=Award.State.ISSUED)).first()
 
 
+def with_issuance_wait(queryset: QuerySet[Submission]) -> QuerySet[Submission]:
+    """Earned submissions with ``issuance_delayed`` (decided longer ago than the long wait) and
+    their recovery record, for the progress note."""
+    long_ago = timezone.now() - ISSUANCE_LONG_WAIT
+    return queryset.select_related("issuance_recovery").annotate(
+        issuance_delayed=ExpressionWrapper(Q(decided_at__lte=long_ago), output_field=BooleanField())
+    )
+
+
 def earned_without_award(user: User) -> QuerySet[Submission]:
     """The educator's earned submissions whose award is still being prepared."""
-    return (
+    return with_issuance_wait(
         Submission.objects.filter(
             district_id=user.district_id, educator=user, status=Submission.Status.EARNED
         )
         .exclude(award__state=Award.State.ISSUED)
         .select_related("plan__microcredential")
+    )
+
+
+def issuance_overdue(*, decided_before: datetime) -> QuerySet[Submission]:
+    """Earned submissions of every district decided before ``decided_before`` whose award has
+    not been issued (no award row at all, or one still being prepared), oldest first."""
+    return (
+        Submission.objects.filter(status=Submission.Status.EARNED, decided_at__lte=decided_before)
+        .exclude(award__state=Award.State.ISSUED)
+        .select_related("district", "educator", "plan__microcredential")
+        .order_by("decided_at", "pk")
+    )
+
+
+def issuance_overdue_for_district(user: User, *, decided_before: datetime) -> QuerySet[Submission]:
+    """The district admin's view of the same: whose certificate is late in their district."""
+    return (
+        issuance_overdue(decided_before=decided_before)
+        .filter(district_id=user.district_id)
+        .select_related("issuance_recovery")
     )
 
 

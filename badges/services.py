@@ -1,7 +1,7 @@
 """Writes of the badges app: issuing an award, revoking it, an educator's portfolio settings."""
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -15,8 +15,16 @@ from accounts.services import audit_record
 from credentials.models import MicroCredential
 from submissions.models import Submission
 
-from . import certificates, images, open_badges
-from .models import STATUS_LIST_SIZE, Award, Portfolio, StatusList
+from . import certificates, images, open_badges, selectors
+from .models import (
+    ISSUANCE_LONG_WAIT,
+    ISSUANCE_RETRY_AFTER,
+    STATUS_LIST_SIZE,
+    Award,
+    IssuanceRecovery,
+    Portfolio,
+    StatusList,
+)
 
 
 class AwardNotIssuable(Exception):
@@ -216,6 +224,86 @@ def award_issue_for_submission(*, submission_id: int) -> Award:
             to_status=Award.State.ISSUED,
         )
     return award
+
+
+# --- Recovery of stuck issuance ---------------------------------------------------------------
+
+# Submissions handed back per sweep, oldest first; the next sweep takes the rest.
+RECOVERY_BATCH = 200
+
+
+def _hand_to_issuance(submission_id: int) -> None:
+    from .tasks import issue_award
+
+    issue_award.delay(submission_id)
+
+
+def _tell_district_admins(submission: Submission, *, waited: timedelta) -> bool:
+    """E-mail the district's admins that a certificate is late; False if it has none."""
+    from accounts.services import email_send
+
+    admins = list(
+        User.objects.filter(
+            district_id=submission.district_id, is_district_admin=True, is_active=True
+        ).values_list("email", flat=True)
+    )
+    if not admins:
+        return False
+    title = submission.plan.microcredential.title
+    educator = submission.educator.display_name
+    awards_url = open_badges.absolute(reverse("badges:district_awards"))
+    every = int(ISSUANCE_RETRY_AFTER.total_seconds() // 60)
+    email_send(
+        to=admins,
+        subject=f"A certificate is late: {educator}, “{title}”",
+        text=(
+            f"{educator} earned “{title}” {int(waited.total_seconds() // 60)} minutes ago, "
+            "and their certificate and badge have not been issued yet.\n\n"
+            f"Issuance is tried again by itself every {every} minutes. If it keeps failing, "
+            "the badge worker, its broker, the file storage or the district's signing key "
+            "needs a look. The educator's page says you have been told.\n\n"
+            f"Certificates still being prepared: {awards_url}\n"
+        ),
+    )
+    return True
+
+
+def award_issuance_recover(*, now: datetime | None = None) -> list[int]:
+    """Hand issuance back to the worker for every earned submission still without an issued
+    award ``ISSUANCE_RETRY_AFTER`` after its decision: its award stuck in preparing (retries
+    spent) or never created (the hand-off lost while the broker was down). The task is safe to
+    run twice, so a hand-off that meets a task still retrying does no harm. After
+    ``ISSUANCE_LONG_WAIT`` the district's admins are told, once. Returns the submission ids."""
+    now = now or timezone.now()
+    handed = []
+    overdue = selectors.issuance_overdue(decided_before=now - ISSUANCE_RETRY_AFTER)
+    for submission in overdue[:RECOVERY_BATCH]:
+        with transaction.atomic():
+            recovery, created = IssuanceRecovery.objects.select_for_update().get_or_create(
+                submission=submission, defaults={"requeued_at": now}
+            )
+            if not created and recovery.requeued_at > now - ISSUANCE_RETRY_AFTER:
+                continue
+            recovery.requeued_at = now
+            recovery.requeues += 1
+            recovery.save(update_fields=["requeued_at", "requeues"])
+            audit_record(
+                actor=None,
+                action="award.issuance_requeued",
+                target=submission,
+                district=submission.district,
+                detail={"requeues": recovery.requeues},
+            )
+            transaction.on_commit(lambda pk=submission.pk: _hand_to_issuance(pk))
+        handed.append(submission.pk)
+        waited = now - submission.decided_at
+        if (
+            recovery.district_told_at is None
+            and waited >= ISSUANCE_LONG_WAIT
+            and _tell_district_admins(submission, waited=waited)
+        ):
+            IssuanceRecovery.objects.filter(pk=recovery.pk).update(district_told_at=now)
+    return handed
 
 
 # --- Revocation -------------------------------------------------------------------------------

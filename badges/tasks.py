@@ -25,3 +25,11 @@ def issue_award(submission_id: int) -> int | None:
         # Nothing a retry could fix: the submission is gone or not earned.
         logger.warning("No award for submission %s: %s", submission_id, reason)
         return None
+
+
+@shared_task
+def recover_stuck_issuance() -> int:
+    """Beat: hand stuck issuance back to the worker (see award_issuance_recover)."""
+    from . import services
+
+    return len(services.award_issuance_recover())

@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import District
@@ -17,7 +18,7 @@ from credentials.models import MicroCredential
 
 from . import images, keys, open_badges, permissions, selectors, services
 from .forms import PortfolioForm, RevokeForm
-from .models import Award, Portfolio, StatusList
+from .models import ISSUANCE_RETRY_AFTER, Award, Portfolio, StatusList
 
 VC_MEDIA_TYPE = "application/vc+ld+json"
 DOWNLOADS = {
@@ -288,7 +289,10 @@ def issuance_progress(request: HttpRequest, submission_id: int) -> HttpResponse:
 @district_admin_required
 def district_awards(request: HttpRequest) -> HttpResponse:
     awards = selectors.awards_for_district(request.user).order_by("-issued_at")[:200]
-    return render(request, "badges/district_awards.html", {"awards": awards})
+    late = selectors.issuance_overdue_for_district(
+        request.user, decided_before=timezone.now() - ISSUANCE_RETRY_AFTER
+    )[:200]
+    return render(request, "badges/district_awards.html", {"awards": awards, "late": late})
 
 
 @require_http_methods(["GET", "POST"])

@@ -153,6 +153,11 @@ CELERY_BEAT_SCHEDULE["review-overdue-reminders"] = {
     "task": "reviews.tasks.send_overdue_reminders",
     "schedule": 3600,
 }
+# Every 5 minutes: earned submissions whose award has not come through go back to issuance.
+CELERY_BEAT_SCHEDULE["badge-issuance-recovery"] = {
+    "task": "badges.tasks.recover_stuck_issuance",
+    "schedule": 300,
+}
 
 # --- Object storage: S3 API when configured, local files otherwise ------------------------------
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
