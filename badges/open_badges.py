@@ -273,10 +273,21 @@ def ob2_badge_class(microcredential: MicroCredential, *, image_url: str) -> dict
 
 
 def ob2_assertion(award: Award) -> dict:
+    """The hosted Assertion; once revoked, only what OB 2.0 keeps of a revoked hosted assertion
+    (``id``, ``revoked``, the reason), which the view serves with 410 Gone."""
+    assertion_id = absolute(reverse("badges:ob2_assertion", kwargs={"award_uuid": award.uuid}))
+    if award.is_revoked:
+        return {
+            "@context": OB2_CONTEXT,
+            "type": "Assertion",
+            "id": assertion_id,
+            "revoked": True,
+            "revocationReason": award.revocation_reason,
+        }
     document = {
         "@context": OB2_CONTEXT,
         "type": "Assertion",
-        "id": absolute(reverse("badges:ob2_assertion", kwargs={"award_uuid": award.uuid})),
+        "id": assertion_id,
         "recipient": {
             "type": "email",
             "hashed": True,
@@ -298,7 +309,4 @@ def ob2_assertion(award: Award) -> dict:
     }
     if award.expires_at is not None:
         document["expires"] = timestamp(award.expires_at)
-    if award.is_revoked:
-        document["revoked"] = True
-        document["revocationReason"] = award.revocation_reason
     return document

@@ -132,7 +132,9 @@ def ob2_png(request: HttpRequest, award_uuid) -> HttpResponse:
 @require_GET
 def ob2_assertion(request: HttpRequest, award_uuid) -> HttpResponse:
     award = _public_award_or_404(award_uuid)
-    return _json(open_badges.ob2_assertion(award), "application/ld+json")
+    # OB 2.0: a revoked hosted assertion answers 410 Gone (its body says revoked, and why).
+    status = 410 if award.is_revoked else 200
+    return _json(open_badges.ob2_assertion(award), "application/ld+json", status=status)
 
 
 def _awarded_microcredential_or_404(pk: int) -> MicroCredential:

@@ -156,11 +156,24 @@ def test_badge_class_of_a_never_awarded_micro_credential_is_404(client, educator
     assert client.get(reverse("badges:ob2_badge_image", kwargs={"pk": pk})).status_code == 404
 
 
-def test_ob2_assertion_of_a_revoked_award_says_so(client, award, district_admin):
+def test_ob2_assertion_of_a_revoked_award_is_gone(client, award, district_admin):
+    """OB 2.0, Revoking Hosted Assertions: 410 Gone; only ``id`` and ``revoked`` are required."""
+    assertion_url = url("ob2_assertion", award)
+    assert client.get(assertion_url).status_code == 200
     award_revoke(award=award, reason="Issued in error.", actor=district_admin)
-    assertion = json.loads(client.get(url("ob2_assertion", award)).content)
-    assert assertion["revoked"] is True
-    assert assertion["revocationReason"] == "Issued in error."
+
+    response = client.get(assertion_url)
+
+    assert response.status_code == 410
+    assert response["Content-Type"].startswith("application/ld+json")
+    assertion = json.loads(response.content)
+    assert assertion == {
+        "@context": "https://w3id.org/openbadges/v2",
+        "type": "Assertion",
+        "id": f"http://testserver{assertion_url}",
+        "revoked": True,
+        "revocationReason": "Issued in error.",
+    }
 
 
 # --- Educator portfolio -----------------------------------------------------------------------
