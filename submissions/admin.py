@@ -1,0 +1,102 @@
+"""Plans, submissions and their evidence, to look up by district, status or person.
+
+Read-only: every change to these goes through the services, which lock the row, keep the plan's
+revision history, write the audit log and clean up storage; an admin form would skip all that.
+"""
+
+from django.contrib import admin
+
+from .models import Artifact, ArtifactAccess, Attempt, Plan, PlanRevision, PlanSource, Submission
+
+
+class ReadOnlyAdminMixin:
+    """Lists, searches, filters and shows records; never adds, changes or deletes them."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class PlanSourceInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = PlanSource
+    fields = ["position", "kind", "citation", "url"]
+    readonly_fields = fields
+    extra = 0
+
+
+class PlanSubmissionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Submission
+    fields = ["educator", "status", "status_changed_at"]
+    readonly_fields = fields
+    show_change_link = True
+    extra = 0
+
+
+@admin.register(Plan)
+class PlanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["__str__", "microcredential", "lead", "district", "updated_at"]
+    list_filter = ["district"]
+    search_fields = ["title", "microcredential__title", "lead__email", "lead__last_name"]
+    list_select_related = ["microcredential", "lead", "district"]
+    readonly_fields = ["created_at", "updated_at"]
+    date_hierarchy = "updated_at"
+    inlines = [PlanSourceInline, PlanSubmissionInline]
+
+
+class AttemptInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Attempt
+    fields = ["number", "submitted_at", "outcome", "decided_at"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["educator", "plan", "district", "status", "attempt_count", "status_changed_at"]
+    list_filter = ["district", "status"]
+    search_fields = [
+        "educator__email",
+        "educator__last_name",
+        "plan__title",
+        "plan__microcredential__title",
+    ]
+    list_select_related = ["educator", "plan__microcredential", "district"]
+    readonly_fields = ["status_changed_at", "created_at"]
+    date_hierarchy = "status_changed_at"
+    inlines = [AttemptInline]
+
+
+@admin.register(PlanRevision)
+class PlanRevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["plan", "version", "author", "created_at"]
+    list_filter = ["plan__district"]
+    search_fields = ["plan__title", "plan__microcredential__title", "author__email"]
+    list_select_related = ["plan__microcredential", "author"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(Artifact)
+class ArtifactAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "submission", "district", "component", "kind", "status", "size"]
+    list_filter = ["district", "status", "kind", "component"]
+    search_fields = ["title", "original_name", "submission__educator__email"]
+    list_select_related = ["submission__educator", "submission__plan__microcredential", "district"]
+    readonly_fields = ["uuid", "created_at"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ArtifactAccess)
+class ArtifactAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The disclosure record: who opened which piece of evidence, and when."""
+
+    list_display = ["opened_at", "user", "artifact", "purpose", "ip_address", "district"]
+    list_filter = ["district", "purpose"]
+    search_fields = ["user__email", "artifact__title"]
+    list_select_related = ["user", "artifact", "district"]
+    readonly_fields = ["opened_at"]
+    date_hierarchy = "opened_at"
