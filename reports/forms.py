@@ -32,6 +32,16 @@ class ReportFilterForm(forms.Form):
         ]
         self.fields["goal"].choices = [("", "All goals")] + choices["goals"]
 
+    def chosen_labels(self) -> dict[str, str]:
+        """The name of each filter applied, for the sentences saying what it does."""
+        if not self.is_valid():
+            return {}
+        return {
+            name: str(dict(field.choices)[self.cleaned_data[name]])
+            for name, field in self.fields.items()
+            if self.cleaned_data[name]
+        }
+
     def report_filters(self) -> ReportFilters:
         """The valid filters; a value not of this district is simply not applied."""
         if not self.is_valid():

@@ -90,18 +90,27 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def _catalog_q(filters: ReportFilters, *, prefix: str = "") -> Q:
+    """The submissions the stack, micro-credential and goal filters keep; ``prefix`` leads
+    from the queried model to Submission."""
+    condition = Q()
+    if filters.stack_id:
+        condition &= Q(**{f"{prefix}plan__microcredential__stack_id": filters.stack_id})
+    if filters.microcredential_lineage:
+        condition &= Q(
+            **{f"{prefix}plan__microcredential__lineage": filters.microcredential_lineage}
+        )
+    if filters.goal_id:
+        # A plan names a goal at most once: the join adds no duplicate rows.
+        condition &= Q(**{f"{prefix}plan__district_goals": filters.goal_id})
+    return condition
+
+
 def _scope(qs: QuerySet, filters: ReportFilters, *, prefix: str = "", date_field: str) -> QuerySet:
     """Apply the filters to ``qs``; ``prefix`` leads from its model to Submission."""
     if filters.building_id:
         qs = qs.filter(**{f"{prefix}educator__building_id": filters.building_id})
-    if filters.stack_id:
-        qs = qs.filter(**{f"{prefix}plan__microcredential__stack_id": filters.stack_id})
-    if filters.microcredential_lineage:
-        qs = qs.filter(
-            **{f"{prefix}plan__microcredential__lineage": filters.microcredential_lineage}
-        )
-    if filters.goal_id:
-        qs = qs.filter(**{f"{prefix}plan__district_goals": filters.goal_id})
+    qs = qs.filter(_catalog_q(filters, prefix=prefix))
     if filters.cycle:
         qs = qs.filter(
             **{
@@ -443,6 +452,9 @@ class RenewalWindow:
     def at_risk_from(self) -> dt.date:
         return self.ends_on - dt.timedelta(days=self.rule.at_risk_days)
 
+    def closed(self, today: dt.date) -> bool:
+        return self.ends_on < today
+
 
 def current_renewal_window(
     *, district: District, today: dt.date | None = None
@@ -465,6 +477,15 @@ def current_renewal_window(
     return renewal_window_for(rule=rule, cycles=cycles, today=today)
 
 
+def renewal_window_holding(*, district: District, cycle: ProgramCycle) -> RenewalWindow | None:
+    """The window holding ``cycle``, of the rule in force by the cycle's end (two queries);
+    none when the cycle comes before that rule's first cycle."""
+    window = current_renewal_window(district=district, today=cycle.ends_on)
+    if window is None or cycle.pk not in {c.pk for c in window.cycles}:
+        return None
+    return window
+
+
 def renewal_window_for(
     *, rule: RenewalRule, cycles: list[ProgramCycle], today: dt.date
 ) -> RenewalWindow | None:
@@ -485,19 +506,29 @@ def renewal_window_for(
 RENEWAL_MET = "met"
 RENEWAL_ON_TRACK = "on_track"
 RENEWAL_AT_RISK = "at_risk"
+RENEWAL_NOT_MET = "not_met"
 RENEWAL_LABELS = {
     RENEWAL_MET: "Met",
     RENEWAL_ON_TRACK: "On track",
     RENEWAL_AT_RISK: "At risk",
+    RENEWAL_NOT_MET: "Not met",
 }
+# While a window is open nobody has missed it yet; once it has closed, nobody is on track.
+OPEN_WINDOW_STATUSES = [RENEWAL_MET, RENEWAL_ON_TRACK, RENEWAL_AT_RISK]
+CLOSED_WINDOW_STATUSES = [RENEWAL_MET, RENEWAL_NOT_MET]
 
 
 def _educators_with_renewal(
     *, district: District, window: RenewalWindow, filters: ReportFilters, today: dt.date
 ) -> QuerySet[User]:
     """Each educator with what they earned in the window and have in progress: one join and
-    one GROUP BY over the district's submissions."""
-    in_window = Q(
+    one GROUP BY over the district's submissions.
+
+    The building filter narrows the educators; the stack, micro-credential and goal filters
+    narrow what counts (only matching micro-credentials, earned or in progress).
+    """
+    counted = _catalog_q(filters, prefix="submissions__")
+    in_window = counted & Q(
         submissions__status=S.EARNED,
         submissions__decided_at__gte=_day_start(window.starts_on),
         submissions__decided_at__lt=_day_start(window.ends_on + dt.timedelta(days=1)),
@@ -506,42 +537,53 @@ def _educators_with_renewal(
     if filters.building_id:
         people = people.filter(building_id=filters.building_id)
     required = window.rule.required_count
-    closing = today >= window.at_risk_from
-    return people.annotate(
+    people = people.annotate(
         earned_count=Count("submissions", filter=in_window),
         in_progress_count=Count(
-            "submissions", filter=Q(submissions__status__in=IN_PROGRESS_STATUSES)
+            "submissions", filter=counted & Q(submissions__status__in=IN_PROGRESS_STATUSES)
         ),
-    ).annotate(
-        renewal=Case(
-            When(earned_count__gte=required, then=Value(RENEWAL_MET)),
-            When(
-                Q(earned_count__lt=required - F("in_progress_count")) if closing else Q(pk=None),
-                then=Value(RENEWAL_AT_RISK),
-            ),
-            default=Value(RENEWAL_ON_TRACK),
-            output_field=CharField(),
+    )
+    whens = [When(earned_count__gte=required, then=Value(RENEWAL_MET))]
+    if window.closed(today):
+        whens.append(When(earned_count__lt=required, then=Value(RENEWAL_NOT_MET)))
+    elif today >= window.at_risk_from:
+        whens.append(
+            When(earned_count__lt=required - F("in_progress_count"), then=Value(RENEWAL_AT_RISK))
         )
+    return people.annotate(
+        renewal=Case(*whens, default=Value(RENEWAL_ON_TRACK), output_field=CharField())
     )
 
 
 def relicensure(
     *, district: District, filters: ReportFilters, today: dt.date | None = None
 ) -> dict:
-    """Educators met / on track / at risk in the current window, and the query of the list."""
+    """Educators met / on track / at risk in the current window (or, with a cycle chosen,
+    the window holding it; once closed: met / not met), and the query of the list."""
     today = today or timezone.localdate()
-    window = current_renewal_window(district=district, today=today)
+    if filters.cycle:
+        window = renewal_window_holding(district=district, cycle=filters.cycle)
+    else:
+        window = current_renewal_window(district=district, today=today)
     if window is None:
-        return {"window": None, "counts": [], "total": 0, "people": User.objects.none()}
+        return {
+            "window": None,
+            "closed": False,
+            "counts": [],
+            "total": 0,
+            "people": User.objects.none(),
+        }
     people = _educators_with_renewal(district=district, window=window, filters=filters, today=today)
+    closed = window.closed(today)
+    statuses = CLOSED_WINDOW_STATUSES if closed else OPEN_WINDOW_STATUSES
     counts = people.order_by().aggregate(
-        **{key: Count("pk", filter=Q(renewal=key)) for key in RENEWAL_LABELS}
+        **{key: Count("pk", filter=Q(renewal=key)) for key in statuses}
     )
     return {
         "window": window,
+        "closed": closed,
         "counts": [
-            {"key": key, "label": label, "count": counts[key]}
-            for key, label in RENEWAL_LABELS.items()
+            {"key": key, "label": RENEWAL_LABELS[key], "count": counts[key]} for key in statuses
         ],
         "total": sum(counts.values()),
         "people": people.select_related("building").order_by("last_name", "first_name", "id"),
@@ -605,7 +647,7 @@ def educator_progress(*, user: User, today: dt.date | None = None) -> dict:
             "met": totals["in_window"] >= required,
             "starts_on": window.starts_on,
             "ends_on": window.ends_on,
-            "closed": window.ends_on < today,
+            "closed": window.closed(today),
             "percent": min(100, int(totals["in_window"] * 100 / required)),
         }
     return {

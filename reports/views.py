@@ -16,7 +16,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import district_admin_required
@@ -39,24 +39,14 @@ def _filters(request: HttpRequest):
     return form, form.report_filters()
 
 
-# The reviews app's workload page (its name has varied); linked only when it exists.
-WORKLOAD_URL_NAMES = ("reviews:workload", "reviews:report")
-
-
-def _reviewer_workload_url() -> str | None:
-    for name in WORKLOAD_URL_NAMES:
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return None
-
-
-def _context(request: HttpRequest, form, filters, **extra) -> dict:
+def _context(request: HttpRequest, form, filters, *, cycle_means: str, **extra) -> dict:
+    """``cycle_means`` says on the page which dates the cycle filter holds to the cycle."""
     query = filters.as_query()
     return {
         "district": request.user.district,
         "filter_form": form,
+        "chosen": form.chosen_labels(),
+        "cycle_means": cycle_means,
         "query": "&".join(f"{k}={v}" for k, v in query.items()),
         "active_filters": bool(query),
         "filters_dict": query,
@@ -73,7 +63,6 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "district": request.user.district,
             "jobs": selectors.recent_export_jobs(user=request.user),
-            "workload_url": _reviewer_workload_url(),
         },
     )
 
@@ -96,7 +85,15 @@ def funnel(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/funnel.html",
-        _context(request, form, filters, data=data, chart=chart, stall_chart=stall_chart),
+        _context(
+            request,
+            form,
+            filters,
+            cycle_means="plans started during the cycle",
+            data=data,
+            chart=chart,
+            stall_chart=stall_chart,
+        ),
     )
 
 
@@ -133,7 +130,14 @@ def completions(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/completions.html",
-        _context(request, form, filters, sections=sections, pass_rates=data["pass_rates"]),
+        _context(
+            request,
+            form,
+            filters,
+            cycle_means="micro-credentials earned, and attempts decided, during the cycle",
+            sections=sections,
+            pass_rates=data["pass_rates"],
+        ),
     )
 
 
@@ -152,7 +156,14 @@ def turnaround(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/turnaround.html",
-        _context(request, form, filters, data=data, chart=chart),
+        _context(
+            request,
+            form,
+            filters,
+            cycle_means="plans and evidence decided during the cycle",
+            data=data,
+            chart=chart,
+        ),
     )
 
 
@@ -162,9 +173,9 @@ def relicensure(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     district = request.user.district
     data = selectors.relicensure(district=district, filters=filters)
-    renewal = request.GET.get("renewal")
-    renewal = renewal if renewal in selectors.RENEWAL_LABELS else None
     counts = {c["key"]: c["count"] for c in data["counts"]}
+    renewal = request.GET.get("renewal")
+    renewal = renewal if renewal in counts else None
     ids = selectors.relicensure_page_ids(
         district=district, filters=filters, people=data["people"], renewal=renewal
     )
@@ -186,6 +197,7 @@ def relicensure(request: HttpRequest) -> HttpResponse:
             request,
             form,
             filters,
+            cycle_means="the renewal window holding the cycle, instead of the current one",
             data=data,
             page=page,
             rows=rows,
@@ -219,6 +231,7 @@ def salary(request: HttpRequest) -> HttpResponse:
             request,
             form,
             filters,
+            cycle_means="micro-credentials earned during the cycle",
             page=page,
             rows=rows,
             totals=totals,

@@ -4,9 +4,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from reports import selectors
 from reports.selectors import ReportFilters
+from submissions.models import Submission
 from tests.accounts.factories import BuildingFactory, DistrictGoalFactory, EducatorFactory
 from tests.credentials.factories import MicroCredentialFactory, StackFactory
 from tests.reports.factories import (
@@ -129,6 +131,39 @@ def test_funnel_counts_and_conversion(district):
     assert stalls["draft"] == 4 and stalls["resubmitted"] == 4
 
 
+def test_funnel_counts_as_stalled_open_plans_unchanged_for_30_days(client, district_admin):
+    district = district_admin.district
+    now = timezone.now()
+    educator = EducatorFactory(district=district)
+
+    def plan_changed(status: str, days_ago: float):
+        submission = SubmissionFactory(
+            plan=PlanFactory(district=district, lead=educator), status=status
+        )
+        Submission.objects.filter(pk=submission.pk).update(
+            status_changed_at=now - dt.timedelta(days=days_ago)
+        )
+
+    plan_changed("draft", 31)
+    plan_changed("draft", 29)
+    plan_changed("in_progress", selectors.STALL_DAYS + 0.01)
+    plan_changed("in_progress", selectors.STALL_DAYS - 0.01)
+    plan_changed("not_yet", 90)
+    plan_changed("earned", 90)  # finished: never stalled
+    plan_changed("withdrawn", 90)
+    data = selectors.funnel(district=district, filters=ReportFilters())
+    stalls = {s["status"]: (s["count"], s["stalled"]) for s in data["stalls"]}
+    assert stalls["draft"] == (2, 1)
+    assert stalls["in_progress"] == (2, 1)
+    assert stalls["not_yet"] == (1, 1)
+    assert stalls["plan_submitted"] == (0, 0)
+    assert "earned" not in stalls and "withdrawn" not in stalls
+    assert sum(stalled for _, stalled in stalls.values()) == 3
+    client.force_login(district_admin)
+    html = client.get(reverse("reports:funnel")).content.decode()
+    assert '<tr><th scope="row">Draft</th><td>2</td><td>1</td></tr>' in html
+
+
 def test_completions_grouped_and_pass_rates(district):
     populate(district, 3)
     # One that passed on its second attempt.
@@ -241,15 +276,14 @@ def test_charts_are_svg_with_text_equivalent(client, district_admin):
     assert "<table" in html and "Plans drafted" in html
 
 
-def test_reviewer_workload_link_only_when_the_route_exists(client, district_admin, monkeypatch):
-    from reports import views
-
+def test_reviewer_workload_links_to_the_panel_report(client, district_admin):
     client.force_login(district_admin)
-    monkeypatch.setattr(views, "WORKLOAD_URL_NAMES", ("reviews:no_such_page",))
-    assert "Reviewer workload" not in client.get(reverse("reports:index")).content.decode()
-    monkeypatch.setattr(views, "WORKLOAD_URL_NAMES", ("reviews:queue",))
     html = client.get(reverse("reports:index")).content.decode()
-    assert "Reviewer workload" in html and reverse("reviews:queue") in html
+    link = f'<a href="{reverse("reviews:report")}">Reviewer workload</a>'
+    assert link in html
+    workload = client.get(reverse("reviews:report"))
+    assert workload.status_code == 200
+    assert "workload" in workload.context
 
 
 def test_relicensure_page_lists_one_status(client, district_admin, kansas_rules):
