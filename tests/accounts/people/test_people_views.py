@@ -7,6 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import AuditEvent, User
+from badges.models import Award
+from badges.services import award_issue_for_submission
 from tests.accounts.factories import BuildingFactory, EducatorFactory
 from tests.reports.factories import earned_submission
 
@@ -147,8 +149,12 @@ def test_edit_cannot_use_another_districts_building(
     assert educator.building != theirs
 
 
-def test_deactivate_keeps_records(client, district_admin, educator, kansas_rules_light):
+def test_deactivate_keeps_records(
+    client, district_admin, educator, kansas_rules_light, settings, tmp_path
+):
+    settings.BADGE_KEYS_DIR = tmp_path  # the district's signing keys, for this test only
     submission = earned_submission(educator=educator, decided_on=kansas_rules_light)
+    award = award_issue_for_submission(submission_id=submission.pk)
     client.force_login(district_admin)
     response = client.post(reverse("accounts:person_deactivate", args=[educator.pk]))
     assert response.status_code == 302
@@ -156,6 +162,16 @@ def test_deactivate_keeps_records(client, district_admin, educator, kansas_rules
     assert not educator.is_active
     submission.refresh_from_db()
     assert submission.status == "earned"
+    # The award stays, issued and not revoked, and still verifies for anyone who holds it.
+    award.refresh_from_db()
+    assert award.verification_status == "valid"
+    assert list(Award.objects.filter(educator=educator)) == [award]
+    client.logout()
+    verification = client.get(reverse("badges:verify", kwargs={"award_uuid": award.uuid}))
+    assert verification.status_code == 200
+    assert verification.context["status"] == "valid"
+    assert "Valid." in verification.content.decode()
+    client.force_login(district_admin)
     client.post(reverse("accounts:person_reactivate", args=[educator.pk]))
     educator.refresh_from_db()
     assert educator.is_active
