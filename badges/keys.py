@@ -5,6 +5,7 @@ one PEM file per key, named by its key id; the newest signs, and every key stays
 district's DID document so credentials signed before a rotation keep verifying.
 """
 
+import fcntl
 import os
 import re
 import secrets
@@ -26,7 +27,9 @@ from accounts.models import District
 
 from .proofs import DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT, multikey_from_public_key
 
-_KEY_FILE = re.compile(r"^(key-\d{14}-[0-9a-f]{8})\.pem$")
+# key-<UTC time to the microsecond>-<random>: names sort oldest first, so the last one signs. (Keys
+# made before the microseconds were added have 14 digits; they sort before any later key.)
+_KEY_FILE = re.compile(r"^(key-\d{14}(?:\d{6})?-[0-9a-f]{8})\.pem$")
 
 
 class SigningKeyMissing(Exception):
@@ -83,27 +86,50 @@ def current_key(district: District) -> SigningKey:
     return keys[-1]
 
 
-def key_generate(district: District) -> SigningKey:
-    """Create a new signing key for the district; it signs from now on (a rotation)."""
+def _key_directory(district: District) -> Path:
     directory = _district_dir(district)
     directory.mkdir(parents=True, exist_ok=True)
     os.chmod(directory, 0o700)
-    key_id = f"key-{timezone.now():%Y%m%d%H%M%S}-{secrets.token_hex(4)}"
+    return directory
+
+
+def key_generate(district: District) -> SigningKey:
+    """Create a new signing key for the district; it signs from now on (a rotation)."""
+    directory = _key_directory(district)
+    key_id = f"key-{timezone.now():%Y%m%d%H%M%S%f}-{secrets.token_hex(4)}"
     private_key = Ed25519PrivateKey.generate()
     pem = private_key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
-    path = directory / f"{key_id}.pem"
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(pem)
+    # Written under a name district_keys() skips, then linked into place whole: a reader never
+    # meets a half-written key, and the link (like O_EXCL) never replaces an existing file.
+    partial = directory / f".{key_id}.pem.partial"
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(pem)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(partial, directory / f"{key_id}.pem")
+    finally:
+        partial.unlink(missing_ok=True)
     return SigningKey(key_id=key_id, private_key=private_key)
 
 
 def key_ensure(district: District) -> SigningKey:
-    """The district's current key, generating the first one if it has none."""
+    """The district's current key, generating the first one if it has none.
+
+    Two workers issuing for a district without a key at the same moment take turns on an
+    exclusive lock of the district's key directory, and the second re-reads the directory and
+    finds the first one's key instead of making another."""
     try:
         return current_key(district)
     except SigningKeyMissing:
-        return key_generate(district)
+        pass
+    with open(_key_directory(district) / ".lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return current_key(district)
+        except SigningKeyMissing:
+            return key_generate(district)
 
 
 def did_document(district: District) -> dict:
