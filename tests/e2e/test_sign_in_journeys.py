@@ -24,7 +24,7 @@ def demo(transactional_db):
     return DEMO_PASSWORD
 
 
-def test_sign_in_page_has_no_serious_accessibility_violations(page, live_server, axe, demo):
+def test_sign_in_page_has_no_serious_accessibility_violations(page, live_server, axe):
     page.goto(f"{live_server.url}/accounts/login/")
     assert axe(page) == []
 
@@ -45,8 +45,9 @@ def test_demo_role_signs_in_to_its_dashboard_and_out(
 
 
 def test_wrong_password_shows_an_error_summary_and_keeps_the_email(
-    page, live_server, demo, browser_sign_in
+    page, live_server, educator, browser_sign_in
 ):
-    browser_sign_in(page, live_server, "educator@example.org", "wrong-password")
+    browser_sign_in(page, live_server, educator.email, "wrong-password")
     assert page.get_by_role("alert").is_visible()
-    assert page.get_by_label("E-mail address").input_value() == "educator@example.org"
+    assert page.get_by_label("E-mail address").input_value() == educator.email
+    assert "/accounts/login/" in page.url
