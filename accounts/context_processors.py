@@ -20,6 +20,7 @@ def navigation(request: HttpRequest) -> dict:
             items.append(("Catalog", reverse("credentials:catalog")))
     if user.has_role(Role.DISTRICT_ADMIN):
         items.append(("District", reverse("accounts:admin_dashboard")))
+        items.append(("Settings", reverse("accounts:district_settings")))
         items.append(("Manage catalog", reverse("credentials:manage")))
         items.append(("Reviews", reverse("reviews:rounds")))
         items.append(("Awards", reverse("badges:district_awards")))

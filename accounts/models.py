@@ -1,34 +1,176 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.core.validators import RegexValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import (
+    DomainNameValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import models
 from django.db.models.functions import Lower
 
 hex_color = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a color like #1f4e79.")
+_domain_name = DomainNameValidator(accept_idna=False)
+# Anyone can have an address there: as a district's sign-in domain it would let anyone join.
+PUBLIC_MAIL_DOMAINS = frozenset(
+    "gmail.com googlemail.com outlook.com hotmail.com live.com msn.com yahoo.com icloud.com "
+    "me.com aol.com proton.me protonmail.com gmx.com mail.com yandex.com zoho.com".split()
+)
+
+
+def validate_email_domains(value: str) -> None:
+    """Comma-separated host names of the district's own, e.g. ``kmsd.edu, staff.kmsd.edu``."""
+    for domain in (d.strip().lower() for d in value.split(",")):
+        if not domain:
+            continue
+        try:
+            _domain_name(domain)
+        except ValidationError:
+            raise ValidationError(
+                "“%(domain)s” is not a domain name. Use the part after the @ of your staff's "
+                "addresses, e.g. kmsd.edu.",
+                code="invalid_domain",
+                params={"domain": domain[:100]},
+            ) from None
+        if domain in PUBLIC_MAIL_DOMAINS:
+            raise ValidationError(
+                "“%(domain)s” is a public mail service: anyone with an address there could "
+                "join your district. Use your district's own domain.",
+                code="public_domain",
+                params={"domain": domain},
+            )
+
+
+def validate_artifact_families(value) -> None:
+    """A list of the evidence file families this deployment accepts (see submissions)."""
+    from submissions.artifact_checks import FAMILY_LABELS, deployment_families
+
+    if value is None:
+        return
+    offered = deployment_families()
+    if not isinstance(value, list) or any(f not in offered for f in value):
+        raise ValidationError(
+            "Choose among the types this site accepts: %(offered)s.",
+            code="invalid_families",
+            params={"offered": ", ".join(FAMILY_LABELS[f] for f in offered)},
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError("A type is listed twice.", code="duplicate_families")
 
 
 class District(models.Model):
     """The tenant: every record of the program belongs to exactly one district."""
 
-    name = models.CharField(max_length=200)
+    # Labels and help texts are the district settings page's (accounts.forms), and its history's.
+    name = models.CharField(
+        "district name",
+        max_length=200,
+        help_text="Shown at the top of every page and on certificates.",
+    )
     slug = models.SlugField(max_length=80, unique=True)
-    logo = models.ImageField(upload_to="districts/logos/", blank=True)
-    primary_color = models.CharField(max_length=7, default="#1f4e79", validators=[hex_color])
-    secondary_color = models.CharField(max_length=7, default="#f2b134", validators=[hex_color])
-    signatory_name = models.CharField(max_length=200, blank=True)
-    signatory_title = models.CharField(max_length=200, blank=True)
+    logo = models.ImageField(
+        upload_to="districts/logos/",
+        blank=True,
+        help_text="Printed on certificates. A PNG or JPEG image up to 2 MB; it is re-encoded, so "
+        "no hidden metadata is kept.",
+    )
+    primary_color = models.CharField(
+        max_length=7,
+        default="#1f4e79",
+        validators=[hex_color],
+        help_text="The certificate's border and headings, as #rrggbb.",
+    )
+    secondary_color = models.CharField(
+        "accent color",
+        max_length=7,
+        default="#f2b134",
+        validators=[hex_color],
+        help_text="The band across the certificate, as #rrggbb.",
+    )
+    signatory_name = models.CharField(
+        "signatory's name",
+        max_length=200,
+        blank=True,
+        help_text="The person who signs certificates, e.g. Dr. Pat Lee. Empty: the district's "
+        "name is printed instead.",
+    )
+    signatory_title = models.CharField(
+        "signatory's title",
+        max_length=200,
+        blank=True,
+        help_text="Printed under the signature, e.g. Superintendent.",
+    )
     # SSO: only addresses of these domains may sign in through Google / Microsoft.
     email_domains = models.CharField(
-        max_length=500, blank=True, help_text="Comma-separated, e.g. kmsd.edu, staff.kmsd.edu"
+        "sign-in e-mail domains",
+        max_length=500,
+        blank=True,
+        help_text="People whose verified Google or Microsoft address is at one of these domains "
+        "may sign in with it; a new person joins your district as an educator. Comma-separated, "
+        "e.g. kmsd.edu, staff.kmsd.edu. Empty: nobody signs in this way.",
+        validators=[validate_email_domains],
     )
     # Review program settings (the reviews issue reads them).
-    plan_reviewers_required = models.PositiveSmallIntegerField(default=1)
-    final_reviewers_required = models.PositiveSmallIntegerField(default=2)
-    review_turnaround_days = models.PositiveSmallIntegerField(default=14)
-    exclude_same_building_reviewers = models.BooleanField(default=True)
-    require_chair_confirmation = models.BooleanField(default=False)
-    max_attempts = models.PositiveSmallIntegerField(null=True, blank=True)
+    plan_reviewers_required = models.PositiveSmallIntegerField(
+        "reviewers per plan",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="How many reviewers must approve a plan before the educator starts (1 to 5). "
+        "When they disagree, the panel chair decides.",
+    )
+    final_reviewers_required = models.PositiveSmallIntegerField(
+        "reviewers per final review",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="How many reviewers score the evidence of a submission (1 to 5). A "
+        "disagreement on any criterion goes to the panel chair.",
+    )
+    review_turnaround_days = models.PositiveSmallIntegerField(
+        "review turnaround (days)",
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text="Reviewers have this many days from assignment (1 to 90); after that the "
+        "review is overdue and they are reminded.",
+    )
+    exclude_same_building_reviewers = models.BooleanField(
+        "reviewers never review educators of their own building",
+        default=True,
+        help_text="Keeps reviews impartial: an educator's reviewers come from other buildings.",
+    )
+    require_chair_confirmation = models.BooleanField(
+        "the panel chair confirms every final outcome",
+        default=False,
+        help_text="Off: when the reviewers agree, their outcome stands at once. On: the chair "
+        "confirms it before the educator is told.",
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        "attempts allowed per micro-credential",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="How many times an educator may submit evidence for one micro-credential, "
+        "the first time included (1 to 10). Empty: no limit.",
+    )
     # Artifact files are deleted this many days after the final decision (empty: kept).
-    artifact_retention_days = models.PositiveIntegerField(null=True, blank=True)
+    artifact_retention_days = models.PositiveIntegerField(
+        "keep evidence files for (days)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text="Evidence files are deleted this many days after a plan's final decision "
+        "(1 to 3650); the credential and a note of what was deleted stay. Empty: files are kept.",
+    )
+    # Evidence file families accepted (document, image, video, audio), within the deployment's
+    # ARTIFACT_ALLOWED_FAMILIES. None: every family the deployment accepts.
+    artifact_families = models.JSONField(
+        "evidence file types accepted",
+        null=True,
+        blank=True,
+        default=None,
+        validators=[validate_artifact_families],
+        help_text="The kinds of file educators may upload as evidence; an evidence type may "
+        "narrow them further. Links are always accepted.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,8 +1,14 @@
 """Reads for people and districts, always scoped to the reader's district."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from .models import Building, DistrictGoal, Role, User
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import QuerySet
+from django.utils.text import capfirst
+
+from .models import AuditEvent, Building, District, DistrictGoal, Role, User
 
 
 def people_for_user(user: User) -> QuerySet[User]:
@@ -46,3 +52,63 @@ def district_counts(*, district) -> dict[str, int]:
         .count(),
         "earned": Submission.objects.filter(district=district, status=S.EARNED).count(),
     }
+
+
+def district_of(user: User) -> District:
+    """A fresh copy of the user's district (a form may change it in memory, not the user's)."""
+    return District.objects.get(pk=user.district_id)
+
+
+@dataclass
+class SettingsChange:
+    when: datetime
+    actor: str
+    changes: list[tuple[str, str, str]]
+
+
+def _shown(name: str, value: Any) -> str:
+    from submissions.artifact_checks import families_text
+
+    if name == "artifact_families":
+        return families_text(value or [])
+    if name == "logo":
+        return value.rsplit("/", 1)[-1] if value else "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value in (None, ""):
+        return "empty"
+    return str(value)
+
+
+def district_settings_history(*, district: District, limit: int = 10) -> list[SettingsChange]:
+    """The latest changes of the district's settings: when, by whom, which from what to what."""
+    from .services import DISTRICT_SETTINGS_UPDATED
+
+    events = (
+        AuditEvent.objects.filter(
+            district=district,
+            action=DISTRICT_SETTINGS_UPDATED,
+            target_type=District._meta.label_lower,
+            target_id=district.pk,
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    history = []
+    for event in events:
+        changes = []
+        for name, change in event.detail.get("changes", {}).items():
+            try:
+                label = str(District._meta.get_field(name).verbose_name)
+            except FieldDoesNotExist:
+                label = name.replace("_", " ")
+            changes.append(
+                (
+                    capfirst(label),
+                    _shown(name, change["from"]),
+                    _shown(name, change["to"]),
+                )
+            )
+        actor = event.actor.display_name if event.actor else "someone no longer here"
+        history.append(SettingsChange(when=event.created_at, actor=actor, changes=changes))
+    return history

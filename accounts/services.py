@@ -1,10 +1,16 @@
 """Writes for people and districts, and the one way every app records an audit event."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db import models
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import models, transaction
 
-from .models import AuditEvent, Building, District, User
+from .models import AuditEvent, Building, District, Role, User
+
+if TYPE_CHECKING:
+    from submissions.artifact_checks import CleanImage
 
 
 def audit_record(
@@ -73,3 +79,116 @@ def email_send(*, to: list[str], subject: str, text: str, html: str | None = Non
     if html:
         message.attach_alternative(html, "text/html")
     return message.send()
+
+
+# --- District settings --------------------------------------------------------------------------
+
+# What a district admin may change on the settings page (besides the logo).
+DISTRICT_SETTINGS = (
+    "name",
+    "primary_color",
+    "secondary_color",
+    "signatory_name",
+    "signatory_title",
+    "email_domains",
+    "plan_reviewers_required",
+    "final_reviewers_required",
+    "review_turnaround_days",
+    "exclude_same_building_reviewers",
+    "require_chair_confirmation",
+    "max_attempts",
+    "artifact_retention_days",
+    "artifact_families",
+)
+DISTRICT_SETTINGS_UPDATED = "district.settings_updated"
+
+
+def _normalized_domains(value: str) -> str:
+    domains = [d.strip().lower() for d in value.split(",") if d.strip()]
+    return ", ".join(dict.fromkeys(domains))
+
+
+def _domains_of_other_districts(district: District, domains: list[str]) -> list[str]:
+    """The domains another district signs in with already: a domain leads to one district."""
+    wanted = set(domains)
+    taken: list[str] = []
+    for other in District.objects.exclude(pk=district.pk).exclude(email_domains=""):
+        taken.extend(d for d in other.domain_list if d in wanted and d not in taken)
+    return taken
+
+
+def district_settings_update(
+    *,
+    district: District,
+    actor: User,
+    logo: "CleanImage | None" = None,
+    remove_logo: bool = False,
+    **values: Any,
+) -> dict[str, dict[str, Any]]:
+    """Change the settings of ``district`` (names of ``DISTRICT_SETTINGS``) as one of its admins.
+
+    The row is locked; only what differs is saved and audited, as ``{setting: {"from", "to"}}``,
+    which is also returned. ``logo`` is an image already re-encoded (``reencode_image``);
+    the file it replaces is deleted after the commit.
+    """
+    from submissions.artifact_checks import FAMILIES, district_families
+
+    unknown = sorted(set(values) - set(DISTRICT_SETTINGS))
+    if unknown:
+        raise TypeError(f"Not a district setting: {', '.join(unknown)}")
+    if not (actor.has_role(Role.DISTRICT_ADMIN) and actor.district_id == district.pk):
+        raise PermissionDenied("Only an admin of this district can change its settings.")
+    if "email_domains" in values:
+        values["email_domains"] = _normalized_domains(values["email_domains"] or "")
+    if values.get("artifact_families") is not None:
+        # In the one order of FAMILIES; anything else is left for the model's validator to refuse.
+        order = {family: position for position, family in enumerate(FAMILIES)}
+        values["artifact_families"] = sorted(
+            values["artifact_families"], key=lambda f: order.get(f, len(order))
+        )
+    with transaction.atomic():
+        locked = District.objects.select_for_update().get(pk=district.pk)
+        changes: dict[str, dict[str, Any]] = {}
+        for name, value in values.items():
+            before = getattr(locked, name)
+            if name == "artifact_families":
+                # A district that never chose accepts every family; ticking them all is no change.
+                same = value is not None and tuple(value) == district_families(locked)
+                before = list(district_families(locked)) if before is None else before
+                if same or value == before:
+                    continue
+            elif value == before:
+                continue
+            changes[name] = {"from": before, "to": value}
+            setattr(locked, name, value)
+        unchanged = [f.name for f in District._meta.concrete_fields if f.name not in changes]
+        locked.full_clean(exclude=unchanged, validate_unique=False, validate_constraints=False)
+        if "email_domains" in changes:
+            taken = _domains_of_other_districts(locked, locked.domain_list)
+            if taken:
+                raise ValidationError(
+                    {
+                        "email_domains": f"{', '.join(taken)} already signs people in to another "
+                        "district; a domain can belong to one district only."
+                    }
+                )
+        old_logo = locked.logo.name
+        if logo is not None:
+            locked.logo.save(f"{locked.slug}{logo.extension}", ContentFile(logo.data), save=False)
+            changes["logo"] = {"from": old_logo, "to": locked.logo.name}
+        elif remove_logo and old_logo:
+            locked.logo = ""
+            changes["logo"] = {"from": old_logo, "to": ""}
+        if not changes:
+            return changes
+        locked.save(update_fields=list(changes))
+        audit_record(
+            actor=actor,
+            action=DISTRICT_SETTINGS_UPDATED,
+            target=locked,
+            district=locked,
+            detail={"changes": changes},
+        )
+        if "logo" in changes and old_logo:
+            transaction.on_commit(lambda: default_storage.delete(old_logo))
+    return changes

@@ -8,5 +8,6 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.admin_dashboard, name="admin_dashboard"),
     path("no-role/", views.no_role, name="no_role"),
+    path("settings/", views.district_settings, name="district_settings"),
     *people_urlpatterns,
 ]

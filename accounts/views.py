@@ -1,12 +1,15 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from . import selectors
+from . import selectors, services
+from .forms import DistrictSettingsForm
 from .permissions import district_admin_required
 
 
@@ -33,6 +36,10 @@ def admin_dashboard(request: HttpRequest) -> HttpResponse:
             "district": district,
             "counts": selectors.district_counts(district=district),
             "admin_links": [
+                (
+                    "District settings: certificates, sign-in, reviews, evidence files",
+                    reverse("accounts:district_settings"),
+                ),
                 ("Micro-credential catalog", reverse("credentials:catalog")),
                 ("People, invitations and roster import", reverse("accounts:people")),
                 ("Buildings", reverse("accounts:buildings")),
@@ -40,6 +47,35 @@ def admin_dashboard(request: HttpRequest) -> HttpResponse:
                 ("Reports", reverse("reports:index")),
                 ("Program rules: cycles, credit and renewal", reverse("reports:rules")),
             ],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@district_admin_required
+def district_settings(request: HttpRequest) -> HttpResponse:
+    district = selectors.district_of(request.user)
+    form = DistrictSettingsForm(request.POST or None, request.FILES or None, instance=district)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = services.district_settings_update(
+                district=district, actor=request.user, **form.settings()
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if changes:
+                messages.success(request, "The district settings were saved.")
+            else:
+                messages.info(request, "Nothing was changed.")
+            return redirect("accounts:district_settings")
+    return render(
+        request,
+        "accounts/district_settings.html",
+        {
+            "form": form,
+            "logo_url": district.logo.url if district.logo else "",
+            "history": selectors.district_settings_history(district=district),
         },
     )
 

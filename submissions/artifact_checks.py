@@ -157,15 +157,29 @@ def max_artifact_bytes() -> int:
     return settings.ARTIFACT_MAX_BYTES
 
 
-def allowed_families(accepts: str | None) -> tuple[str, ...]:
-    """The families a file may belong to: the district's, narrowed by the evidence type's."""
+def deployment_families() -> tuple[str, ...]:
+    """The families this deployment accepts at all (``ARTIFACT_ALLOWED_FAMILIES``)."""
     configured = getattr(settings, "ARTIFACT_ALLOWED_FAMILIES", FAMILIES)
-    district_families = tuple(f for f in FAMILIES if f in configured)
+    return tuple(f for f in FAMILIES if f in configured)
+
+
+def district_families(district) -> tuple[str, ...]:
+    """The families ``district`` accepts: its own choice within the deployment's. A district
+    that never chose (``artifact_families`` is None) accepts all the deployment accepts."""
+    offered = deployment_families()
+    chosen = district.artifact_families
+    if chosen is None:
+        return offered
+    return tuple(f for f in offered if f in chosen)
+
+
+def allowed_families(accepts: str | None, *, district_accepts: tuple[str, ...]) -> tuple[str, ...]:
+    """The families a file may belong to: the district's, narrowed by the evidence type's."""
     if accepts in (None, "", "any"):
-        return district_families
+        return district_accepts
     if accepts == "link":
         return ()
-    return tuple(f for f in district_families if f == accepts)
+    return tuple(f for f in district_accepts if f == accepts)
 
 
 def families_text(families: Iterable[str]) -> str:
@@ -199,12 +213,41 @@ def extension_of(name: str) -> str:
     return PurePosixPath(name).suffix.lower().lstrip(".")
 
 
-def check_declared(*, name: str, size: int | None, accepts: str | None) -> str:
-    """Refuse before any byte moves what can never pass; return the safe file name."""
+def _family_refused(
+    name: str,
+    family: str,
+    *,
+    verb: str,
+    families: tuple[str, ...],
+    district_accepts: tuple[str, ...],
+) -> ArtifactRefused:
+    """Why a file of ``family`` is refused: the district turned the family off, or the evidence
+    type (or the deployment) does not take it. ``families`` is what is accepted here."""
+    if family in deployment_families() and family not in district_accepts:
+        return ArtifactRefused(
+            f"“{name}” {verb} {FAMILY_NOUNS[family]}; your district does not accept "
+            f"{FAMILY_LABELS[family]} as evidence files. Accepted here: {families_text(families)}."
+        )
+    return ArtifactRefused(
+        f"“{name}” {verb} {FAMILY_NOUNS[family]}; this evidence accepts {families_text(families)}."
+    )
+
+
+def check_declared(
+    *, name: str, size: int | None, accepts: str | None, district_accepts: tuple[str, ...]
+) -> str:
+    """Refuse before any byte moves what can never pass; return the safe file name.
+
+    ``district_accepts`` is what ``district_families`` says of the plan's district."""
     safe = safe_file_name(name)
-    families = allowed_families(accepts)
+    families = allowed_families(accepts, district_accepts=district_accepts)
     if not families:
-        raise ArtifactRefused("This evidence type takes a link, not a file.")
+        if accepts == "link":
+            raise ArtifactRefused("This evidence type takes a link, not a file.")
+        what = f"{FAMILY_LABELS[accepts]} files" if accepts in FAMILIES else "files"
+        raise ArtifactRefused(
+            f"Your district does not accept {what} as evidence; add a link instead."
+        )
     if size is None:
         raise ArtifactRefused("The browser did not say how large the file is.")
     if size <= 0:
@@ -220,9 +263,8 @@ def check_declared(*, name: str, size: int | None, accepts: str | None) -> str:
             f"Files like “{name}” are not accepted. Accepted here: {families_text(families)}."
         )
     if family not in families:
-        raise ArtifactRefused(
-            f"“{name}” looks like {FAMILY_NOUNS[family]}; this evidence accepts "
-            f"{families_text(families)}."
+        raise _family_refused(
+            name, family, verb="looks like", families=families, district_accepts=district_accepts
         )
     return safe
 
@@ -256,10 +298,12 @@ def _office_type(open_zip) -> str | None:
     return None
 
 
-def check_family(*, mime: str, name: str, accepts: str | None) -> str:
+def check_family(
+    *, mime: str, name: str, accepts: str | None, district_accepts: tuple[str, ...]
+) -> str:
     """Refuse a type the district or evidence type does not accept; return its family."""
     family = TYPE_FAMILIES.get(mime)
-    families = allowed_families(accepts)
+    families = allowed_families(accepts, district_accepts=district_accepts)
     claimed = EXTENSIONS.get(extension_of(name))
     what = TYPE_NAMES.get(mime, f"a file of type {mime}")
     if family is None:
@@ -269,8 +313,8 @@ def check_family(*, mime: str, name: str, accepts: str | None) -> str:
             f"{families_text(families)}."
         )
     if family not in families:
-        raise ArtifactRefused(
-            f"“{name}” is {FAMILY_NOUNS[family]}; this evidence accepts {families_text(families)}."
+        raise _family_refused(
+            name, family, verb="is", families=families, district_accepts=district_accepts
         )
     # Audio in an MP4/WebM container is often reported as video; both play the same way.
     if claimed is not None and claimed != family and {claimed, family} != {AUDIO, VIDEO}:
@@ -321,6 +365,10 @@ def reencode_image(data: bytes, *, mime: str, name: str) -> CleanImage:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Checksums and end marker first: decoding alone pads a cut-off file once anything in
+            # the process (WeasyPrint does) has set ImageFile.LOAD_TRUNCATED_IMAGES.
+            with Image.open(io.BytesIO(data)) as probe:
+                probe.verify()
             image = Image.open(io.BytesIO(data))
             width, height = image.size
             if width * height > limit:

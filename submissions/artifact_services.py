@@ -31,6 +31,7 @@ from .artifact_checks import (
     check_svg,
     clamd_scan,
     detect_type,
+    district_families,
     human_size,
     max_artifact_bytes,
     reencode_image,
@@ -238,7 +239,12 @@ def artifact_upload_start(
     )
     accepts = artifact.evidence_type.accepts if artifact.evidence_type else None
     try:
-        safe_name = check_declared(name=file_name, size=size, accepts=accepts)
+        safe_name = check_declared(
+            name=file_name,
+            size=size,
+            accepts=accepts,
+            district_accepts=district_families(submission.district),
+        )
     except ArtifactRefused as exc:
         raise ArtifactError(str(exc)) from exc
     artifact.title = (details.title or file_name)[:200]
@@ -509,7 +515,9 @@ def _inspect(artifact: Artifact) -> _Accepted:
         open_zip=(lambda: io.BytesIO(storage.read_all(key))) if size <= WHOLE_READ_MAX else None,
     )
     accepts = artifact.evidence_type.accepts if artifact.evidence_type else None
-    check_family(mime=mime, name=name, accepts=accepts)
+    check_family(
+        mime=mime, name=name, accepts=accepts, district_accepts=district_families(artifact.district)
+    )
     safe_name = key.rsplit("/", 1)[-1]
     if mime == "image/svg+xml" or mime in REENCODE_FORMATS:
         if size > WHOLE_READ_MAX:
@@ -547,7 +555,7 @@ def artifact_check(*, artifact_id: int) -> Artifact | None:
     verdict is written.
     """
     artifact = (
-        Artifact.objects.select_related("submission", "evidence_type")
+        Artifact.objects.select_related("submission", "evidence_type", "district")
         .filter(pk=artifact_id, status=A.CHECKING)
         .first()
     )

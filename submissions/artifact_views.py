@@ -23,7 +23,7 @@ from accounts.permissions import district_admin_required, educator_required
 from . import artifact_selectors as selectors
 from . import artifact_services as services
 from . import artifact_storage as storage
-from .artifact_checks import max_artifact_bytes
+from .artifact_checks import district_families, families_text, max_artifact_bytes
 from .artifact_forms import (
     ArtifactDetailsForm,
     ArtifactEditForm,
@@ -66,6 +66,7 @@ def _page_context(request: HttpRequest, submission, link_form=None) -> dict:
         "open_for_evidence": submission.status in services.OPEN_FOR_EVIDENCE,
         "replacing": replacing,
         "max_bytes": max_artifact_bytes(),
+        "accepted_families": families_text(district_families(submission.district)),
     }
 
 

@@ -272,6 +272,26 @@ def person_body(w: World, actor: str) -> dict[str, Any]:
     }
 
 
+def district_settings_body(w: World, actor: str) -> dict[str, Any]:
+    """The actor's own district as it is, with a longer review turnaround."""
+    district = w.own(actor).district
+    return {
+        "name": district.name,
+        "primary_color": district.primary_color,
+        "secondary_color": district.secondary_color,
+        "signatory_name": district.signatory_name,
+        "signatory_title": district.signatory_title,
+        "email_domains": district.email_domains,
+        "plan_reviewers_required": district.plan_reviewers_required,
+        "final_reviewers_required": district.final_reviewers_required,
+        "review_turnaround_days": district.review_turnaround_days + 7,
+        "exclude_same_building_reviewers": "on",
+        "max_attempts": "",
+        "artifact_retention_days": "",
+        "artifact_families": ["document", "image", "video", "audio"],
+    }
+
+
 def new_password_body() -> dict[str, Any]:
     return {
         "new_password1": "a-long-new-password-2026",
@@ -353,6 +373,14 @@ ROWS: list[Row] = [
     Row(
         "accounts:no_role",
         get="login ok    ok        ok       ok       ok    ok    ok",
+    ),
+    Row(
+        "accounts:district_settings",
+        get="login 403   403       403      403      403   ok    ok",
+        post="login 403  403       403      403      403   ok    ok",
+        data=district_settings_body,
+        hidden=lambda w, actor: [w.foreign(actor).district.signatory_name],
+        note="Always the admin's own district: other_admin sees and changes Lakeside only.",
     ),
     Row(
         "accounts:people",

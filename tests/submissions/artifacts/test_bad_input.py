@@ -2,12 +2,16 @@
 
 import io
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from submissions.models import Artifact
+from accounts.services import district_settings_update
+from submissions.models import Artifact, Submission
 from tests.submissions.factories import SubmissionFactory
 
 from .conftest import finish, png_bytes, post_to_storage, start, upload
@@ -238,3 +242,90 @@ def test_a_family_the_deployment_does_not_accept_is_refused(educator_client, sub
         "“lesson.mp4” looks like a video; this evidence accepts documents (PDF, office files, "
         "text), images."
     )
+
+
+# A real H.264 video: ten 64x48 frames at 10 fps, written by PyAV (libx264) into an MP4.
+LESSON_MP4 = (Path(__file__).parent / "samples" / "lesson.mp4").read_bytes()
+ACCEPTED_WITHOUT_VIDEO = "documents (PDF, office files, text), images, audio"
+
+
+def test_a_district_that_turns_off_video_refuses_a_real_mp4_another_district_accepts_it(
+    educator_client,
+    submission,
+    kept,
+    district_admin,
+    outsider_educator,
+    s3_storage,
+    django_capture_on_commit_callbacks,
+):
+    # The educator announces the video while the district still accepts video...
+    grant = start(educator_client, submission, "lesson.mp4", len(LESSON_MP4)).json()
+    post_to_storage(grant, "lesson.mp4", LESSON_MP4)
+    # ...and the district turns video off before the checks read the bytes.
+    district_settings_update(
+        district=submission.district,
+        actor=district_admin,
+        artifact_families=["document", "image", "audio"],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        finish(educator_client, grant)
+    artifact = Artifact.objects.get(uuid=grant["uuid"])
+    assert artifact.status == Artifact.Status.REFUSED
+    assert artifact.refusal_reason == (
+        "“lesson.mp4” is a video; your district does not accept video as evidence files. "
+        f"Accepted here: {ACCEPTED_WITHOUT_VIDEO}."
+    )
+    assert no_quarantine_left(s3_storage, artifact)
+    # The bytes decide, not the name: the video named as a document is refused all the same.
+    renamed = refused(
+        educator_client, submission, "notes.pdf", LESSON_MP4, django_capture_on_commit_callbacks
+    )
+    assert renamed.refusal_reason.startswith(
+        "“notes.pdf” is a video; your district does not accept video as evidence files."
+    )
+    # A new video is refused before it is uploaded, and the upload page says what is accepted.
+    response = start(educator_client, submission, "lesson.mp4", len(LESSON_MP4))
+    assert response.status_code == 400
+    assert response.json()["error"] == (
+        "“lesson.mp4” looks like a video; your district does not accept video as evidence "
+        f"files. Accepted here: {ACCEPTED_WITHOUT_VIDEO}."
+    )
+    page = educator_client.get(
+        reverse("submissions:artifact_upload", kwargs={"submission_id": submission.pk})
+    )
+    assert f"Your district accepts {ACCEPTED_WITHOUT_VIDEO}." in page.content.decode()
+
+    # Another district never turned video off: the same bytes are accepted there.
+    other_client = Client()
+    other_client.force_login(outsider_educator)
+    other_submission = SubmissionFactory(
+        plan__lead=outsider_educator,
+        educator=outsider_educator,
+        status=Submission.Status.IN_PROGRESS,
+    )
+    accepted = upload(
+        other_client,
+        other_submission,
+        "lesson.mp4",
+        LESSON_MP4,
+        capture=django_capture_on_commit_callbacks,
+    )
+    assert accepted.status == Artifact.Status.ACCEPTED, accepted.refusal_reason
+    assert (accepted.content_type, accepted.size) == ("video/mp4", len(LESSON_MP4))
+
+
+def test_a_district_that_accepts_no_files_takes_links_only(
+    educator_client, submission, district_admin
+):
+    district_settings_update(
+        district=submission.district, actor=district_admin, artifact_families=[]
+    )
+    response = start(educator_client, submission, "notes.pdf", 1000)
+    assert response.status_code == 400
+    assert response.json()["error"] == (
+        "Your district does not accept files as evidence; add a link instead."
+    )
+    page = educator_client.get(
+        reverse("submissions:artifact_upload", kwargs={"submission_id": submission.pk})
+    )
+    assert "Your district accepts links only." in page.content.decode()
