@@ -55,6 +55,10 @@ class MicroCredential(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PROPOSED = "proposed", "Proposed by an educator"
+        # An educator's proposal after the panel's plan decision: approved for its plan and
+        # group (not in the catalog unless an admin publishes it), or declined.
+        APPROVED = "approved", "Approved by the panel for its plan"
+        DECLINED = "declined", "Declined by the panel"
         PUBLISHED = "published", "Published"
         RETIRED = "retired", "Retired"
         SUPERSEDED = "superseded", "Replaced by a newer version"

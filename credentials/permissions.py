@@ -12,6 +12,8 @@ MC = MicroCredential.Status
 # Shown to everyone of the district with a role: a retired or replaced version stays readable
 # (with a notice) because plans started on it keep pointing at it.
 PUBLIC_STATUSES = frozenset({MC.PUBLISHED, MC.RETIRED, MC.SUPERSEDED})
+# An educator's own micro-credential, before and after the panel's decision on its plan.
+EDUCATOR_PROPOSAL_STATUSES = frozenset({MC.PROPOSED, MC.APPROVED, MC.DECLINED})
 
 
 def can_view_microcredential(user: User, entry: MicroCredential) -> bool:
@@ -19,9 +21,13 @@ def can_view_microcredential(user: User, entry: MicroCredential) -> bool:
         return False
     if user.has_role(Role.DISTRICT_ADMIN) or entry.status in PUBLIC_STATUSES:
         return True
-    if entry.status == MC.PROPOSED:
-        # The panel reads a proposal with the plan it came with.
-        return entry.created_by_id == user.pk or user.has_role(Role.REVIEWER)
+    if entry.status in EDUCATOR_PROPOSAL_STATUSES:
+        # The panel reads a proposal with the plan it came with; the group on that plan uses it.
+        return (
+            entry.created_by_id == user.pk
+            or user.has_role(Role.REVIEWER)
+            or entry.plans.filter(submissions__educator_id=user.pk).exists()
+        )
     return False
 
 

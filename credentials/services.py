@@ -47,7 +47,16 @@ ENTRY_FIELDS = (
 )
 # Statuses in which an entry (and its rubric) may change in place.
 EDITABLE = frozenset({MC.DRAFT, MC.PROPOSED})
-PUBLISHABLE_FROM = frozenset({MC.DRAFT, MC.PROPOSED})
+# An educator's proposal approved for its plan becomes a district entry only when an admin
+# publishes it.
+PUBLISHABLE_FROM = frozenset({MC.DRAFT, MC.PROPOSED, MC.APPROVED})
+# Where the panel's decision on the plan takes a proposal: approved, still proposed (changes
+# requested), or declined.
+PROPOSAL_OUTCOMES = {
+    MC.APPROVED: "microcredential.approved",
+    MC.PROPOSED: "microcredential.changes_requested",
+    MC.DECLINED: "microcredential.declined",
+}
 
 
 class CatalogError(Exception):
@@ -181,7 +190,16 @@ def microcredential_propose(
         district_id=actor.district_id, status=MC.PROPOSED, created_by=actor, **cleaned
     )
     entry.evidence_types.set(evidence)
-    rubric = Rubric.objects.create(microcredential=entry)
+    _proposal_criteria_create(Rubric.objects.create(microcredential=entry), criteria)
+    audit_record(
+        actor=actor, action="microcredential.proposed", target=entry, to_status=MC.PROPOSED
+    )
+    return entry
+
+
+def _proposal_criteria_create(rubric: Rubric, criteria: Sequence[str]) -> None:
+    """An educator's criteria, each with the levels "Not yet" (1) and "Demonstrated" (2,
+    passing)."""
     for position, criterion_title in enumerate(c.strip() for c in criteria if c.strip()):
         criterion = RubricCriterion.objects.create(
             rubric=rubric, position=position, title=criterion_title[:200], passing_score=2
@@ -192,10 +210,78 @@ def microcredential_propose(
                 RubricLevel(criterion=criterion, score=2, label="Demonstrated"),
             ]
         )
+
+
+@transaction.atomic
+def microcredential_proposal_update(
+    *,
+    microcredential: MicroCredential,
+    actor: User,
+    title: str,
+    competency: str,
+    submission_guidelines: str = "",
+    criteria: Sequence[str] = (),
+    evidence_types: Iterable[EvidenceType] = (),
+) -> MicroCredential:
+    """The educator changes their own proposal while it is still proposed; its criteria are
+    replaced. (Whether the plan it came with may change now is the plan's rule: the caller's.)
+    """
+    entry = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
+    if entry.created_by_id != actor.pk or entry.origin != MicroCredential.Origin.EDUCATOR:
+        raise CatalogError("Only the educator who proposed this micro-credential can change it.")
+    if entry.status != MC.PROPOSED:
+        raise CatalogError(
+            f"“{entry.title}” is {entry.get_status_display().lower()}; it can no longer be changed."
+        )
+    evidence = list(evidence_types)
+    cleaned = _clean_fields(
+        {"title": title, "competency": competency, "submission_guidelines": submission_guidelines}
+    )
+    _check_same_district(entry.district_id, evidence=evidence)
+    for name, value in cleaned.items():
+        setattr(entry, name, value)
+    entry.save()
+    entry.evidence_types.set(evidence)
+    rubric, _ = Rubric.objects.get_or_create(microcredential=entry)
+    rubric.criteria.all().delete()
+    _proposal_criteria_create(rubric, criteria)
     audit_record(
-        actor=actor, action="microcredential.proposed", target=entry, to_status=MC.PROPOSED
+        actor=actor,
+        action="microcredential.proposal_changed",
+        target=entry,
+        detail={"title": entry.title, "criteria": rubric.criteria.count()},
     )
     return entry
+
+
+def microcredential_proposal_decide(
+    *, microcredential: MicroCredential, to_status: str, actor: User, detail: dict[str, Any]
+) -> MicroCredential:
+    """Carry the panel's decision on a plan to the educator's own micro-credential proposed
+    with it: approved (its plan and group use it; it is not listed in the catalog unless an
+    admin publishes it), still proposed (changes requested: the educator edits it with the
+    plan), or declined. Called inside the decision's transaction; audited.
+
+    Only a proposal moves. Once approved it stays approved: a later decision on a group
+    member's plan is about that member, not about the micro-credential."""
+    if to_status not in PROPOSAL_OUTCOMES:
+        raise ValueError(f"A proposal cannot be decided to {to_status!r}.")
+    with transaction.atomic():
+        entry = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
+        if entry.status != MC.PROPOSED:
+            return entry
+        if to_status != entry.status:
+            entry.status = to_status
+            entry.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=PROPOSAL_OUTCOMES[to_status],
+            target=entry,
+            from_status=MC.PROPOSED,
+            to_status=to_status,
+            detail=detail,
+        )
+        return entry
 
 
 def _copy_as_new_version(

@@ -18,7 +18,9 @@ from django.utils import timezone
 from accounts.models import District, User
 from accounts.services import audit_record, email_send
 from credentials.models import MicroCredential, RubricLevel
+from credentials.services import microcredential_proposal_decide
 from submissions.models import Attempt, Submission
+from submissions.selectors import CLOSED_STATUSES
 from submissions.transitions import submission_move
 
 from .models import (
@@ -36,6 +38,7 @@ S = Submission.Status
 A = ReviewAssignment.Status
 D = ReviewAssignment.Decision
 R = StageReview.Status
+MC = MicroCredential.Status
 
 # The statuses in which a submission waits for the reviewers of a stage.
 WAITING = {
@@ -52,6 +55,23 @@ PLAN_DECISION_STATUS = {
     D.REQUEST_CHANGES: S.CHANGES_REQUESTED,
     D.DECLINE: S.DECLINED,
 }
+# A plan decision and what it makes of the educator's own micro-credential proposed with it.
+PROPOSAL_STATUS = {
+    D.APPROVE: MC.APPROVED,
+    D.APPROVE_WITH_CONDITIONS: MC.APPROVED,
+    D.REQUEST_CHANGES: MC.PROPOSED,
+    D.DECLINE: MC.DECLINED,
+}
+
+
+def _group_still_open(submission: Submission) -> bool:
+    """Another member of the submission's group plan has a submission not declined or withdrawn."""
+    return (
+        Submission.objects.filter(plan_id=submission.plan_id)
+        .exclude(pk=submission.pk)
+        .exclude(status__in=CLOSED_STATUSES)
+        .exists()
+    )
 
 
 class ReviewError(Exception):
@@ -518,15 +538,21 @@ def _plan_outcome_apply(
         detail={"stage_review": stage_review.pk, "reason": reason, "conditions": conditions},
     )
     microcredential = submission.plan.microcredential
-    if decision in APPROVALS and microcredential.status == MicroCredential.Status.PROPOSED:
-        # A self-created credential stays "proposed" (it is not added to the district catalog);
-        # its competency and criteria are approved for this plan, recorded here and in the audit.
-        audit_record(
+    if microcredential.status == MC.PROPOSED:
+        proposal_status = PROPOSAL_STATUS[decision]
+        if proposal_status == MC.DECLINED and _group_still_open(submission):
+            # Another member of the group plan still waits for the panel: so does the proposal.
+            proposal_status = MC.PROPOSED
+        microcredential_proposal_decide(
+            microcredential=microcredential,
+            to_status=proposal_status,
             actor=actor,
-            action="microcredential.approved_for_plan",
-            target=microcredential,
-            district=submission.district,
-            detail={"plan": submission.plan_id, "stage_review": stage_review.pk},
+            detail={
+                "plan": submission.plan_id,
+                "submission": submission.pk,
+                "stage_review": stage_review.pk,
+                "decision": decision,
+            },
         )
     kind = (
         Notification.Kind.CHANGES_REQUESTED

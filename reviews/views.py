@@ -105,7 +105,12 @@ def _plan_context(submission: Submission) -> dict:
         .exclude(pk=submission.pk)
         .select_related("educator")
     ]
-    proposal = microcredential.status == MicroCredential.Status.PROPOSED
+    # An educator's own micro-credential is read with its plan; a group member's plan may come
+    # to the panel after the proposal was approved with the lead's.
+    proposal = microcredential.status in (
+        MicroCredential.Status.PROPOSED,
+        MicroCredential.Status.APPROVED,
+    )
     criteria = (
         list(RubricCriterion.objects.filter(rubric__microcredential=microcredential))
         if proposal

@@ -261,6 +261,21 @@ def test_propose_by_educator(educator, district_admin):
         services.microcredential_propose(actor=district_admin, title="X", competency="Y")
 
 
+@pytest.mark.parametrize(
+    ("title", "competency", "message"),
+    [
+        ("  ", "Uses number talks.", "The title of a micro-credential cannot be empty."),
+        ("Number talks", "\n ", "The competency of a micro-credential cannot be empty."),
+    ],
+)
+def test_propose_refuses_an_empty_title_or_competency(educator, title, competency, message):
+    with pytest.raises(CatalogError, match=message):
+        services.microcredential_propose(
+            actor=educator, title=title, competency=competency, criteria=["Plan"]
+        )
+    assert not MicroCredential.objects.exists() and not Rubric.objects.exists()
+
+
 def test_stacks_and_evidence_types(district_admin, educator):
     stack = services.stack_create(actor=district_admin, name="Classroom Management")
     with pytest.raises(CatalogError, match="already exists"):

@@ -220,27 +220,87 @@ def test_chair_decision_only_when_the_round_waits_for_the_chair(panel, teacher, 
         services.plan_chair_decide(stage_review=round_, decision="approve", reason="x", actor=chair)
 
 
-def test_self_created_credential_is_approved_with_the_plan(district, panel, teacher):
-    proposed = MicroCredentialFactory(
+@pytest.fixture
+def proposed(district):
+    return MicroCredentialFactory(
         district=district,
         status=MicroCredential.Status.PROPOSED,
         origin=MicroCredential.Origin.EDUCATOR,
     )
+
+
+@pytest.mark.parametrize(
+    ("decision", "extra", "credential_status", "action"),
+    [
+        ("approve", {}, "approved", "microcredential.approved"),
+        (
+            "approve_with_conditions",
+            {"conditions": "Add a criterion on student voice."},
+            "approved",
+            "microcredential.approved",
+        ),
+        ("request_changes", {}, "proposed", "microcredential.changes_requested"),
+        ("decline", {}, "declined", "microcredential.declined"),
+    ],
+)
+def test_the_plan_decision_carries_the_self_created_credential(
+    panel, teacher, proposed, decision, extra, credential_status, action
+):
     submission = submission_in(S.PLAN_SUBMITTED, educator=teacher, microcredential=proposed)
     [assignment] = assigned(submission)
     services.plan_decide(
         assignment=assignment,
-        decision="approve",
-        reason="",
+        decision=decision,
+        reason="Criteria are observable.",
         comments={"proposal": "Criteria are observable."},
         actor=assignment.reviewer,
+        **extra,
     )
     proposed.refresh_from_db()
-    assert proposed.status == MicroCredential.Status.PROPOSED  # not added to the catalog
-    assert AuditEvent.objects.filter(
-        action="microcredential.approved_for_plan", target_id=proposed.pk
-    ).exists()
+    assert proposed.status == credential_status
+    event = AuditEvent.objects.get(action=action, target_id=proposed.pk)
+    assert event.actor == assignment.reviewer and event.to_status == credential_status
+    assert event.detail["submission"] == submission.pk and event.detail["decision"] == decision
     assert ComponentComment.objects.get().component == "proposal"
+
+
+def test_the_chairs_decision_carries_the_self_created_credential(
+    district, two_reviewers, panel, teacher, chair, proposed
+):
+    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher, microcredential=proposed)
+    first, second = assigned(submission)
+    for assignment, decision in ((first, "approve"), (second, "decline")):
+        services.plan_decide(
+            assignment=assignment, decision=decision, reason="Because.", actor=assignment.reviewer
+        )
+    proposed.refresh_from_db()
+    assert proposed.status == MicroCredential.Status.PROPOSED
+    round_ = StageReview.objects.get(submission=submission)
+    services.plan_chair_decide(stage_review=round_, decision="approve", reason="Fits.", actor=chair)
+    proposed.refresh_from_db()
+    assert proposed.status == MicroCredential.Status.APPROVED
+
+
+def test_a_group_members_decline_leaves_the_proposal_to_the_others(
+    district, panel, teacher, proposed
+):
+    from tests.accounts.factories import EducatorFactory
+
+    lead = submission_in(S.PLAN_SUBMITTED, educator=teacher, microcredential=proposed)
+    colleague = EducatorFactory(district=district, building=teacher.building)
+    member = submission_in(S.PLAN_SUBMITTED, educator=colleague, plan=lead.plan)
+    [for_member] = assigned(member)
+    services.plan_decide(
+        assignment=for_member, decision="decline", reason="Not now.", actor=for_member.reviewer
+    )
+    proposed.refresh_from_db()
+    assert proposed.status == MicroCredential.Status.PROPOSED
+    [for_lead] = assigned(lead)
+    services.plan_decide(
+        assignment=for_lead, decision="approve", reason="", actor=for_lead.reviewer
+    )
+    proposed.refresh_from_db()
+    assert proposed.status == MicroCredential.Status.APPROVED
 
 
 def test_assigned_reviewers_hear_of_a_submitted_plan_by_mail_and_in_app(
