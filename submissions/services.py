@@ -17,13 +17,8 @@ from django.utils import timezone
 
 from accounts.models import DistrictGoal, Role, User
 from accounts.services import audit_record
-from credentials.models import (
-    EvidenceType,
-    MicroCredential,
-    Rubric,
-    RubricCriterion,
-    RubricLevel,
-)
+from credentials import services as catalog
+from credentials.models import EvidenceType, MicroCredential
 
 from . import selectors
 from .models import Artifact, Attempt, Plan, PlanRevision, PlanSource, Submission
@@ -145,6 +140,13 @@ def plan_start(*, microcredential: MicroCredential, actor: User) -> tuple[Submis
         return _plan_create(microcredential=microcredential, actor=actor), True
 
 
+def _proposal_criteria(criteria: list[str]) -> list[str]:
+    criteria = [c.strip() for c in criteria if c.strip()]
+    if not criteria:
+        raise PlanError("Propose at least one criterion the panel will judge the evidence by.")
+    return criteria
+
+
 def plan_propose(
     *,
     actor: User,
@@ -156,37 +158,58 @@ def plan_propose(
 ) -> Submission:
     """The educator proposes their own micro-credential; the panel approves it with the plan."""
     _require_educator(actor, actor.district_id)
-    criteria = [c.strip() for c in criteria if c.strip()]
-    if not criteria:
-        raise PlanError("Propose at least one criterion the panel will judge the evidence by.")
-    if any(t.district_id != actor.district_id for t in evidence_types):
-        raise PlanError("Choose evidence types of your own district.")
-    with transaction.atomic():
-        microcredential = MicroCredential.objects.create(
-            district_id=actor.district_id,
-            title=title,
-            competency=competency,
-            submission_guidelines=proposed_evidence,
-            origin=MicroCredential.Origin.EDUCATOR,
-            status=MicroCredential.Status.PROPOSED,
-            created_by=actor,
-        )
-        microcredential.evidence_types.set(evidence_types)
-        rubric = Rubric.objects.create(microcredential=microcredential)
-        for position, title_of_criterion in enumerate(criteria):
-            criterion = RubricCriterion.objects.create(
-                rubric=rubric, position=position, title=title_of_criterion[:200], passing_score=2
+    criteria = _proposal_criteria(criteria)
+    try:
+        with transaction.atomic():
+            microcredential = catalog.microcredential_propose(
+                actor=actor,
+                title=title,
+                competency=competency,
+                criteria=criteria,
+                evidence_types=evidence_types,
+                submission_guidelines=proposed_evidence,
             )
-            RubricLevel.objects.create(criterion=criterion, score=1, label="Not yet")
-            RubricLevel.objects.create(criterion=criterion, score=2, label="Demonstrated")
-        audit_record(
-            actor=actor,
-            action="microcredential.propose",
-            target=microcredential,
-            district=actor.district,
-            to_status=MicroCredential.Status.PROPOSED,
-        )
-        return _plan_create(microcredential=microcredential, actor=actor)
+            return _plan_create(microcredential=microcredential, actor=actor)
+    except catalog.CatalogError as error:
+        raise PlanError(str(error)) from error
+
+
+def plan_proposal_change(
+    *,
+    submission: Submission,
+    actor: User,
+    title: str,
+    competency: str,
+    evidence_types: list[EvidenceType],
+    proposed_evidence: str,
+    criteria: list[str],
+) -> MicroCredential:
+    """The lead changes the micro-credential they proposed with the plan, while the plan is
+    theirs to edit: before it is submitted, or after the panel asked for changes."""
+    if submission.educator_id != actor.pk or submission.plan.lead_id != actor.pk:
+        raise PlanError("Only the educator who proposed this micro-credential can change it.")
+    criteria = _proposal_criteria(criteria)
+    try:
+        with transaction.atomic():
+            # Serialised with submitting the plan, which locks the same row.
+            plan = Plan.objects.select_for_update().get(pk=submission.plan_id)
+            locked = Submission.objects.get(pk=submission.pk)
+            if not selectors.can_edit_plan(locked):
+                raise PlanError(
+                    "The proposal changes with the plan: only while the plan is a draft or "
+                    "the panel has asked for changes."
+                )
+            return catalog.microcredential_proposal_update(
+                microcredential=plan.microcredential,
+                actor=actor,
+                title=title,
+                competency=competency,
+                submission_guidelines=proposed_evidence,
+                criteria=criteria,
+                evidence_types=evidence_types,
+            )
+    except catalog.CatalogError as error:
+        raise PlanError(str(error)) from error
 
 
 # --- Saving text (autosave) -------------------------------------------------------------------

@@ -10,6 +10,7 @@ urlpatterns = [
     path("start/<int:credential_pk>/", views.plan_start, name="plan_start"),
     path("propose/", views.propose, name="propose"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/proposal/", views.proposal_edit, name="proposal_edit"),
     path("<int:pk>/save/", views.save, name="save"),
     path("<int:pk>/history/", views.history, name="history"),
     path("<int:pk>/members/", views.member_add, name="member_add"),

@@ -3,7 +3,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -116,6 +116,48 @@ def propose(request: HttpRequest) -> HttpResponse:
             )
             return redirect("submissions:detail", pk=submission.pk)
     return render(request, "submissions/propose.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@educator_required
+def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The lead changes the micro-credential they proposed, while the plan is theirs to edit."""
+    submission = get_submission_for_user(request.user, pk)
+    entry = submission.plan.microcredential
+    if entry.created_by_id != request.user.pk or submission.plan.lead_id != request.user.pk:
+        raise Http404("This plan has no proposal of yours.")
+    if entry.status != MicroCredential.Status.PROPOSED or not selectors.can_edit_plan(submission):
+        messages.info(
+            request,
+            f"“{entry.title}” is {entry.get_status_display().lower()}; it changes with the plan, "
+            "only while the plan is a draft or the panel has asked for changes.",
+        )
+        return redirect("submissions:detail", pk=submission.pk)
+    initial = {
+        "title": entry.title,
+        "competency": entry.competency,
+        "evidence_types": list(entry.evidence_types.all()),
+        "proposed_evidence": entry.submission_guidelines,
+        "criteria": "\n".join(c.title for c in entry.rubric.criteria.all()),
+    }
+    form = ProposeForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_proposal_change(
+                submission=submission,
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                competency=form.cleaned_data["competency"],
+                evidence_types=list(form.cleaned_data["evidence_types"]),
+                proposed_evidence=form.cleaned_data["proposed_evidence"],
+                criteria=form.cleaned_data["criteria"],
+            )
+        except services.PlanError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Your proposal is saved; the panel reads it with the plan.")
+            return redirect("submissions:detail", pk=submission.pk)
+    return render(request, "submissions/propose.html", {"form": form, "submission": submission})
 
 
 def _editor_context(request: HttpRequest, submission: Submission, **overrides) -> dict:

@@ -651,6 +651,17 @@ ROWS: list[Row] = [
         },
     ),
     Row(
+        "submissions:proposal_edit",
+        kwargs=pk_of("proposal_plan"),
+        get="login ok    404       403      403      403   403   403",
+        post="login ok   404       403      403      403   403   403",
+        data=lambda w, actor: {
+            "title": "Morning meetings, revised", "competency": "Runs a morning meeting.",
+            "proposed_evidence": "A video.", "criteria": "Meetings are held daily",
+        },
+        note="The lead changes the micro-credential they proposed while the plan is a draft.",
+    ),
+    Row(
         "submissions:detail", variant="draft",
         kwargs=sub_of("draft"),
         get="login ok    404       403      403      403   403   403",

@@ -194,9 +194,10 @@ def build_district(*, name: str, slug: str, statuses: list[str]) -> DistrictWorl
 
 def build_catalog(world: DistrictWorld) -> None:
     """A published entry (the plans' one), a draft ready to publish, a retired entry, a stack,
-    an evidence type and an educator's proposal: all through the catalog services."""
+    an evidence type, and an educator's proposal with its draft plan: all through the services."""
     from credentials import services as catalog
     from credentials.services import LevelInput
+    from submissions.services import plan_propose
 
     admin = world.people["admin"]
     slug = world.district.slug
@@ -232,12 +233,15 @@ def build_catalog(world: DistrictWorld) -> None:
     world.extra["retired_credential"] = catalog.microcredential_retire(
         microcredential=retired, actor=admin
     )
-    world.extra["proposed_credential"] = catalog.microcredential_propose(
+    world.extra["proposal_plan"] = plan_propose(
         actor=world.owner,
         title=f"Proposed: morning meetings ({slug})",
         competency="The educator runs a daily morning meeting.",
+        evidence_types=[],
+        proposed_evidence="A video of one meeting.",
         criteria=["Meetings are held daily"],
     )
+    world.extra["proposed_credential"] = world.extra["proposal_plan"].plan.microcredential
     world.extra["evidence_type"] = evidence
     world.extra["stack"] = stack
     world.extra["criterion"] = world.extra["draft_credential"].rubric.criteria.get()
