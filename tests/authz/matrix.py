@@ -40,7 +40,7 @@ The eight columns are always in the order of ``ACTORS``:
     other_admin  the district admin of ANOTHER district
 
 Outcome tokens:
-    ok     allowed: 2xx, or a 3xx that does not go to sign-in (``redirect=`` narrows where to)
+    ok     allowed: 2xx, or a 3xx to where the row's ``redirect=`` says
     login  302 to /accounts/login/
     403    PermissionDenied
     404    not found (another district's object, or one this actor may not know exists)
@@ -62,7 +62,9 @@ Other ``Row`` options:
               (public pages: the private parts of a record; lists: the other district's
               records, ``w.foreign(actor)``)
     shown     ``(w, actor) -> list[str]``: text that MUST appear in every allowed 200 response
-    redirect  ``w -> str``: where an allowed 3xx must go (its path prefix)
+    redirect  ``(w, actor) -> pattern``: where an allowed 3xx must go, required on every row
+              that redirects; helpers: ``to(route, kwargs)``, ``new_object(regex)``,
+              ``stored(key)`` for a signed URL of one object in the bucket
     changes   an allowed POST/PUT must change the database (default True): proves the body
               valid; set False (with a note) for a POST that legitimately writes nothing
     note      why the row is as it is, when it is not obvious
@@ -74,11 +76,14 @@ Every refused request (any method) must leave every table of our apps exactly as
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 if TYPE_CHECKING:
     from .world import World
@@ -132,7 +137,7 @@ class Row:
     headers: dict[str, str] = field(default_factory=dict)
     hidden: Callable[[World, str], list[str]] | None = None
     shown: Callable[[World, str], list[str]] | None = None
-    redirect: Callable[[World], str] | None = None
+    redirect: Callable[[World, str], str] | None = None
     changes: bool = True
     variant: str = ""
     note: str = ""
@@ -227,6 +232,40 @@ def pk_of(key: str) -> Callable[[World], dict[str, Any]]:
 
 def sub_of(status: str, name: str = "pk") -> Callable[[World], dict[str, Any]]:
     return lambda w: {name: w.submissions[status].pk}
+
+
+# Where an allowed redirect goes: a regular expression the Location's path must match in full
+# (or, when it starts with a scheme, the whole Location: signed URLs of object storage).
+Redirect = Callable[["World", str], str]
+
+
+def to(route: str, kwargs: Callable[[World], dict[str, Any]] | None = None) -> Redirect:
+    """The page of ``route``, its arguments built from the world like a row's ``kwargs``."""
+    return lambda w, actor: re.escape(reverse(route, kwargs=kwargs(w) if kwargs else None))
+
+
+def new_object(pattern: str) -> Redirect:
+    """A page of an object the request just made (its id is not known beforehand)."""
+    return lambda w, actor: pattern
+
+
+def stored(key: Callable[[World], str]) -> Redirect:
+    """A short-lived signed URL of one object in the bucket, and no other."""
+    return lambda w, actor: (
+        re.escape(f"{settings.AWS_S3_ENDPOINT_URL}/{settings.AWS_STORAGE_BUCKET_NAME}/{key(w)}?")
+        + r".*X-Amz-Signature=.*"
+    )
+
+
+HOME_OF = {
+    "owner": "submissions:dashboard",
+    "colleague": "submissions:dashboard",
+    "reviewer": "reviews:queue",
+    "assigned": "reviews:queue",
+    "chair": "reviews:queue",
+    "admin": "accounts:admin_dashboard",
+    "other_admin": "accounts:admin_dashboard",
+}
 
 
 def uuid_of(key: str, name: str = "uuid") -> Callable[[World], dict[str, Any]]:
@@ -353,6 +392,7 @@ ROWS: list[Row] = [
     # --- the front door ---------------------------------------------------------------------
     Row(
         "home",
+        redirect=lambda w, actor: re.escape(reverse(HOME_OF[actor])),
         #    anon  owner colleague reviewer assigned chair admin other_admin
         get="login ok    ok        ok       ok       ok    ok    ok",
         note="Every signed-in person is sent on to the dashboard of their role.",
@@ -376,6 +416,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "accounts:district_settings",
+        redirect=to("accounts:district_settings"),
         get="login 403   403       403      403      403   ok    ok",
         post="login 403  403       403      403      403   ok    ok",
         data=district_settings_body,
@@ -389,6 +430,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "accounts:person_invite",
+        redirect=to("accounts:people"),
         get="login 403   403       403      403      403   ok    ok",
         post="login 403  403       403      403      403   ok    ok",
         data=lambda w, actor: {
@@ -398,6 +440,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "accounts:person_edit",
+        redirect=to("accounts:people"),
         kwargs=lambda w: {"pk": w.owner.pk},
         get="login 403   403       403      403      403   ok    404",
         post="login 403  403       403      403      403   ok    404",
@@ -405,18 +448,21 @@ ROWS: list[Row] = [
     ),
     Row(
         "accounts:person_resend",
+        redirect=to("accounts:people"),
         kwargs=pk_of("invitee"),
         post="login 403  403       403      403      403   ok    404",
         data=lambda w, actor: {},
     ),
     Row(
         "accounts:person_deactivate",
+        redirect=to("accounts:people"),
         kwargs=lambda w: {"pk": w.a.people["colleague"].pk},
         post="login 403  403       403      403      403   ok    404",
         data=lambda w, actor: {},
     ),
     Row(
         "accounts:person_reactivate",
+        redirect=to("accounts:people"),
         kwargs=pk_of("former"),
         post="login 403  403       403      403      403   ok    404",
         data=lambda w, actor: {},
@@ -442,6 +488,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "accounts:roster_confirm",
+        redirect=to("accounts:roster_import"),
         post="login 403  403       403      403      403   ok    ok",
         data=lambda w, actor: {"token": "not-the-session-token", "invite_new": "on"},
         changes=False,
@@ -449,6 +496,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "accounts:buildings",
+        redirect=to("accounts:buildings"),
         get="login 403   403       403      403      403   ok    ok",
         post="login 403  403       403      403      403   ok    ok",
         data=lambda w, actor: {"name": f"Annex of {actor}"},
@@ -456,6 +504,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "accounts:building_edit",
+        redirect=to("accounts:buildings"),
         kwargs=lambda w: {"pk": w.a.buildings[1].pk},
         get="login 403   403       403      403      403   ok    404",
         post="login 403  403       403      403      403   ok    404",
@@ -463,6 +512,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "accounts:building_delete",
+        redirect=to("accounts:buildings"),
         kwargs=lambda w: {"pk": w.a.buildings[1].pk},
         post="login 403  403       403      403      403   ok    404",
         data=lambda w, actor: {},
@@ -474,6 +524,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "accounts:goal_new",
+        redirect=to("accounts:goals"),
         get="login 403   403       403      403      403   ok    ok",
         post="login 403  403       403      403      403   ok    ok",
         data=lambda w, actor: {
@@ -482,6 +533,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "accounts:goal_edit",
+        redirect=to("accounts:goals"),
         kwargs=lambda w: {"pk": w.a.goal.pk},
         get="login 403   403       403      403      403   ok    404",
         post="login 403  403       403      403      403   ok    404",
@@ -491,6 +543,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "accounts:invitation_accept", variant="valid link",
+        redirect=to("home"),
         kwargs=invitation_of,
         #    anon  owner colleague reviewer assigned chair admin other_admin
         get="ok    404   404       404      404      404   404   404",
@@ -542,6 +595,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "credentials:create",
+        redirect=new_object(r"/catalog/manage/\d+/rubric/"),
         get="login 403   403       403      403      403   ok    ok",
         post="login 403  403       403      403      403   ok    ok",
         data=credential_body,
@@ -553,6 +607,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "credentials:edit",
+        redirect=to("credentials:preview", pk_of("draft_credential")),
         kwargs=pk_of("draft_credential"),
         get="login 403   403       403      403      403   ok    404",
         post="login 403  403       403      403      403   ok    404",
@@ -560,24 +615,28 @@ ROWS: list[Row] = [
     ),
     Row(
         "credentials:publish",
+        redirect=to("credentials:preview", pk_of("draft_credential")),
         kwargs=pk_of("draft_credential"),
         post="login 403  403       403      403      403   ok    404",
         data=lambda w, actor: {},
     ),
     Row(
         "credentials:retire",
+        redirect=to("credentials:preview", lambda w: {"pk": w.credential.pk}),
         kwargs=lambda w: {"pk": w.credential.pk},
         post="login 403  403       403      403      403   ok    404",
         data=lambda w, actor: {},
     ),
     Row(
         "credentials:new_draft",
+        redirect=new_object(r"/catalog/manage/\d+/"),
         kwargs=lambda w: {"pk": w.credential.pk},
         post="login 403  403       403      403      403   ok    404",
         data=lambda w, actor: {},
     ),
     Row(
         "credentials:rubric",
+        redirect=to("credentials:rubric", pk_of("draft_credential")),
         kwargs=pk_of("draft_credential"),
         get="login 403   403       403      403      403   ok    404",
         post="login 403  403       403      403      403   ok    404",
@@ -587,6 +646,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "credentials:criterion_edit",
+        redirect=to("credentials:rubric", pk_of("draft_credential")),
         kwargs=pk_of("criterion"),
         get="login 403   403       403      403      403   ok    404",
         post="login 403  403       403      403      403   ok    404",
@@ -594,12 +654,14 @@ ROWS: list[Row] = [
     ),
     Row(
         "credentials:criterion_delete",
+        redirect=to("credentials:rubric", pk_of("draft_credential")),
         kwargs=pk_of("criterion"),
         post="login 403  403       403      403      403   ok    404",
         data=lambda w, actor: {},
     ),
     Row(
         "credentials:stacks",
+        redirect=to("credentials:stacks"),
         get="login 403   403       403      403      403   ok    ok",
         post="login 403  403       403      403      403   ok    ok",
         data=lambda w, actor: {"name": f"Stack by {actor}", "description": "", "color": "#225588"},
@@ -607,6 +669,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "credentials:stack_edit",
+        redirect=to("credentials:stacks"),
         kwargs=pk_of("stack"),
         get="login 403   403       403      403      403   ok    404",
         post="login 403  403       403      403      403   ok    404",
@@ -614,6 +677,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "credentials:evidence_types",
+        redirect=to("credentials:evidence_types"),
         get="login 403   403       403      403      403   ok    ok",
         post="login 403  403       403      403      403   ok    ok",
         data=lambda w, actor: {"name": f"Video by {actor}", "description": "", "accepts": "any"},
@@ -621,6 +685,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "credentials:evidence_type_edit",
+        redirect=to("credentials:evidence_types"),
         kwargs=pk_of("evidence_type"),
         get="login 403   403       403      403      403   ok    404",
         post="login 403  403       403      403      403   ok    404",
@@ -635,6 +700,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "submissions:plan_start",
+        redirect=new_object(r"/plans/\d+/"),
         kwargs=lambda w: {"credential_pk": w.credential.pk},
         #     anon  owner colleague reviewer assigned chair admin other_admin
         post="login ok   ok        403      403      403   403   403",
@@ -643,6 +709,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "submissions:propose",
+        redirect=new_object(r"/plans/\d+/"),
         get="login ok    ok        403      403      403   403   403",
         post="login ok   ok        403      403      403   403   403",
         data=lambda w, actor: {
@@ -652,6 +719,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "submissions:proposal_edit",
+        redirect=to("submissions:detail", pk_of("proposal_plan")),
         kwargs=pk_of("proposal_plan"),
         get="login ok    404       403      403      403   403   403",
         post="login ok   404       403      403      403   403   403",
@@ -675,6 +743,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "submissions:save", variant="results",
+        redirect=to("submissions:detail", sub_of("in_progress")),
         kwargs=sub_of("in_progress"),
         post="login ok   404       403      403      403   403   403",
         data=results_body,
@@ -686,36 +755,42 @@ ROWS: list[Row] = [
     ),
     Row(
         "submissions:member_add",
+        redirect=to("submissions:detail", sub_of("draft")),
         kwargs=sub_of("draft"),
         post="login ok   404       403      403      403   403   403",
         data=lambda w, actor: {"email": w.a.people["colleague"].email},
     ),
     Row(
         "submissions:submit_plan",
+        redirect=to("submissions:detail", sub_of("changes_requested")),
         kwargs=sub_of("changes_requested"),
         post="login ok   404       403      403      403   403   403",
         data=lambda w, actor: {},
     ),
     Row(
         "submissions:start_work",
+        redirect=to("submissions:detail", sub_of("plan_approved")),
         kwargs=sub_of("plan_approved"),
         post="login ok   404       403      403      403   403   403",
         data=lambda w, actor: {},
     ),
     Row(
         "submissions:submit_for_review",
+        redirect=to("submissions:detail", sub_of("in_progress")),
         kwargs=sub_of("in_progress"),
         post="login ok   404       403      403      403   403   403",
         data=lambda w, actor: {},
     ),
     Row(
         "submissions:resubmit",
+        redirect=to("submissions:detail", sub_of("not_yet")),
         kwargs=sub_of("not_yet"),
         post="login ok   404       403      403      403   403   403",
         data=lambda w, actor: {},
     ),
     Row(
         "submissions:withdraw",
+        redirect=to("submissions:detail", sub_of("draft")),
         kwargs=sub_of("draft"),
         post="login ok   404       403      403      403   403   403",
         data=lambda w, actor: {},
@@ -734,6 +809,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "submissions:artifact_link",
+        redirect=to("submissions:artifact_upload", sub_of("in_progress", "submission_id")),
         kwargs=sub_of("in_progress", "submission_id"),
         post="login ok   404       403      403      403   403   403",
         data=artifact_link_body,
@@ -778,6 +854,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "submissions:artifact_edit",
+        redirect=to("submissions:artifact_upload", sub_of("in_progress", "submission_id")),
         kwargs=uuid_of("open_artifact"),
         get="login ok    404       403      403      403   403   403",
         post="login ok   404       403      403      403   403   403",
@@ -785,12 +862,14 @@ ROWS: list[Row] = [
     ),
     Row(
         "submissions:artifact_delete",
+        redirect=to("submissions:artifact_upload", sub_of("in_progress", "submission_id")),
         kwargs=uuid_of("open_artifact"),
         post="login ok   404       403      403      403   403   403",
         data=lambda w, actor: {},
     ),
     Row(
         "submissions:artifact_open",
+        redirect=stored(lambda w: w.x("artifact").storage_key),
         kwargs=uuid_of("artifact"),
         #    anon  owner colleague reviewer assigned chair admin other_admin
         get="login ok    404       404      ok       ok    ok    404",
@@ -799,6 +878,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "submissions:artifact_thumbnail",
+        redirect=stored(lambda w: w.x("artifact").thumbnail_key),
         kwargs=uuid_of("artifact"),
         get="login ok    404       404      ok       ok    ok    404",
         note="Access as for opening; each thumbnail view is logged too.",
@@ -821,6 +901,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "reviews:review", variant="plan",
+        redirect=to("reviews:review", lambda w: {"pk": w.assignment("plan_submitted").pk}),
         kwargs=lambda w: {"pk": w.assignment("plan_submitted").pk},
         #    anon  owner colleague reviewer assigned chair admin other_admin
         get="login 403   403       403      ok       403   403   403",
@@ -830,6 +911,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "reviews:review", variant="final",
+        redirect=to("reviews:review", lambda w: {"pk": w.assignment("submitted_for_review").pk}),
         kwargs=lambda w: {"pk": w.assignment("submitted_for_review").pk},
         get="login 403   403       403      ok       403   403   403",
         post="login 403  403       403      ok       403   403   403",
@@ -848,12 +930,14 @@ ROWS: list[Row] = [
     ),
     Row(
         "reviews:chair_decide",
+        redirect=to("reviews:round", pk_of("chair_round")),
         kwargs=pk_of("chair_round"),
         post="login 403  403       403      403      ok    ok    404",
         data=lambda w, actor: {"outcome": "earned", "reason": "Confirmed."},
     ),
     Row(
         "reviews:reassign",
+        redirect=to("reviews:round", lambda w: {"pk": w.round("submitted_for_review").pk}),
         kwargs=lambda w: {"pk": w.assignment("submitted_for_review").pk},
         post="login 403  403       403      403      ok    ok    404",
         data=lambda w, actor: {
@@ -877,6 +961,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "reviews:notification_open",
+        redirect=lambda w, actor: re.escape(w.x("owner_notification").url),
         kwargs=pk_of("owner_notification"),
         post="login ok   404       404      404      404   404   404",
         data=lambda w, actor: {},
@@ -884,6 +969,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "reviews:notifications_read_all",
+        redirect=to("reviews:notifications"),
         post="login ok   ok        ok       ok       ok    ok    ok",
         data=lambda w, actor: {},
         changes=False,
@@ -896,12 +982,14 @@ ROWS: list[Row] = [
     ),
     Row(
         "reviews:panel_create",
+        redirect=to("reviews:panels"),
         get="login 403   403       403      403      403   ok    ok",
         post="login 403  403       403      403      403   ok    ok",
         data=panel_body,
     ),
     Row(
         "reviews:panel_edit",
+        redirect=to("reviews:panels"),
         kwargs=pk_of("panel"),
         get="login 403   403       403      403      403   ok    404",
         post="login 403  403       403      403      403   ok    404",
@@ -1012,6 +1100,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "badges:portfolio_settings",
+        redirect=to("badges:portfolio"),
         post="login ok   ok        403      403      403   403   403",
         data=lambda w, actor: {"published": "on", "headline": f"Headline of {actor}"},
     ),
@@ -1037,6 +1126,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "badges:revoke",
+        redirect=to("badges:verify", lambda w: {"award_uuid": w.x("award").uuid}),
         kwargs=award_of,
         get="login 403   403       403      403      403   ok    404",
         post="login 403  403       403      403      403   ok    404",
@@ -1053,6 +1143,7 @@ ROWS: list[Row] = [
     ],
     Row(
         "reports:export",
+        redirect=new_object(r"/reports/exports/[0-9a-f-]{36}/"),
         kwargs=lambda w: {"dataset": "salary_ledger", "file_format": "csv"},
         get="login 403   403       403      403      403   ok    ok",
         post="login 403  403       403      403      403   ok    ok",
@@ -1066,6 +1157,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "reports:export_download",
+        redirect=stored(lambda w: w.x("export_job").storage_key),
         kwargs=lambda w: {"job_uuid": w.x("export_job").uuid},
         get="login 403   403       403      403      403   ok    404",
         note="The admin is sent to a short-lived signed URL of the file.",
@@ -1076,6 +1168,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "reports:rule_new",
+        redirect=to("reports:rules"),
         kwargs=lambda w: {"kind": "cycle"},
         get="login 403   403       403      403      403   ok    ok",
         post="login 403  403       403      403      403   ok    ok",
@@ -1086,6 +1179,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "reports:rule_edit",
+        redirect=to("reports:rules"),
         kwargs=lambda w: {"kind": "cycle", "pk": w.x("cycle").pk},
         get="login 403   403       403      403      403   ok    404",
         post="login 403  403       403      403      403   ok    404",
@@ -1096,6 +1190,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "reports:rule_delete",
+        redirect=to("reports:rules"),
         kwargs=lambda w: {"kind": "credit", "pk": w.x("credit_rule").pk},
         post="login 403  403       403      403      403   ok    404",
         data=lambda w, actor: {},
