@@ -406,8 +406,21 @@ def reencode_image(data: bytes, *, mime: str, name: str) -> CleanImage:
     )
 
 
-class ClamdError(Exception):
+class CheckUnavailable(Exception):
+    """The check could not run now because a service it needs did not answer; this says nothing
+    about the file. The check task retries; when it gives up, the file is refused with ``reason``
+    (what the educator reads), never accepted unchecked."""
+
+    reason: str
+
+
+class ClamdError(CheckUnavailable):
     """The scanner could not be reached or answered with an error; the check is retried."""
+
+    reason = (
+        "We could not check this file for viruses right now; it was not accepted. Remove it and "
+        "upload it again in a little while."
+    )
 
 
 def clamd_scan(chunks: Iterable[bytes], *, host: str, port: int, timeout: float = 60.0) -> str:

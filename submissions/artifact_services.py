@@ -2,16 +2,22 @@
 
 An uploaded file lands under a quarantine prefix as an opaque octet stream. ``artifact_check``
 (run by a Celery task) decides what it really is, re-encodes images, optionally asks clamd, and
-moves an accepted file out of quarantine; a refused file is deleted and the reason kept.
+moves an accepted file out of quarantine; a refused file is deleted and the reason kept. When the
+scanner or storage stays unreachable, ``artifact_check_give_up`` refuses it the same way, with a
+reason that asks the educator to upload it again.
 """
 
 import hashlib
 import io
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import IO
 
+from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as StorageConnectionError
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -26,6 +32,7 @@ from .artifact_checks import (
     INLINE_SAFE_TYPES,
     REENCODE_FORMATS,
     ArtifactRefused,
+    CheckUnavailable,
     check_declared,
     check_family,
     check_svg,
@@ -54,6 +61,29 @@ WHOLE_READ_MAX = 100 * 1024 * 1024
 
 class ArtifactError(Exception):
     """A request about an artifact that cannot be done now; the message is for the user."""
+
+
+class StorageUnavailable(CheckUnavailable):
+    """Object storage did not answer while checking a file; the check is retried."""
+
+    reason = (
+        "We could not read this file from storage to check it right now; it was not accepted. "
+        "Remove it and upload it again in a little while."
+    )
+
+
+@contextmanager
+def _storage_answering() -> Iterator[None]:
+    """No answer, a dropped connection or a server error (5xx) from storage says nothing about
+    the file: raised as ``StorageUnavailable``, which the check task retries."""
+    try:
+        yield
+    except (ConnectionError, StorageConnectionError, HTTPClientError) as exc:
+        raise StorageUnavailable(f"The file storage could not be reached: {exc}") from exc
+    except ClientError as exc:
+        if exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) < 500:
+            raise
+        raise StorageUnavailable(f"The file storage answered with an error: {exc}") from exc
 
 
 def multipart_threshold() -> int:
@@ -561,11 +591,12 @@ def artifact_check(*, artifact_id: int) -> Artifact | None:
     )
     if artifact is None:
         return None
-    try:
-        accepted = _inspect(artifact)
-    except ArtifactRefused as exc:
-        storage.delete(artifact.storage_key)
-        return _verdict(artifact, status=A.REFUSED, refusal_reason=str(exc), storage_key="")
+    with _storage_answering():
+        try:
+            accepted = _inspect(artifact)
+        except ArtifactRefused as exc:
+            storage.delete(artifact.storage_key)
+            return _verdict(artifact, status=A.REFUSED, refusal_reason=str(exc), storage_key="")
     return _verdict(
         artifact,
         status=A.ACCEPTED,
@@ -578,8 +609,41 @@ def artifact_check(*, artifact_id: int) -> Artifact | None:
     )
 
 
-def _verdict(artifact: Artifact, **fields) -> Artifact | None:
+def artifact_check_give_up(*, artifact_id: int, cause: CheckUnavailable) -> Artifact | None:
+    """The check's last retry failed for a reason that says nothing about the file (``cause``):
+    refuse it as a refused file is, so it no longer hangs on "checking". The educator reads
+    ``cause.reason``, can remove it and upload it again; reviewers never open it.
+
+    The quarantined bytes are deleted; if storage is the thing down, the key is kept so that
+    removing the artifact deletes them later.
+    """
+    artifact = (
+        Artifact.objects.select_related("submission", "district")
+        .filter(pk=artifact_id, status=A.CHECKING)
+        .first()
+    )
+    if artifact is None:
+        return None
+    key = artifact.storage_key
+    try:
+        with _storage_answering():
+            storage.delete(key)
+        key = ""
+    except StorageUnavailable:
+        logger.warning("Quarantined artifact %s kept: storage unreachable", artifact.pk)
+    return _verdict(
+        artifact, status=A.REFUSED, refusal_reason=cause.reason, storage_key=key, error=str(cause)
+    )
+
+
+def _verdict(artifact: Artifact, *, error: str = "", **fields) -> Artifact | None:
+    """Write the check's outcome if no other run did; ``error`` (for the audit) is why a check
+    could not run."""
     fields["checked_at"] = timezone.now()
+    if fields["status"] == A.REFUSED:
+        detail = {"reason": fields["refusal_reason"], **({"error": error} if error else {})}
+    else:
+        detail = {"content_type": fields["content_type"], "size": fields["size"]}
     with transaction.atomic():
         if not Artifact.objects.filter(pk=artifact.pk, status=A.CHECKING).update(**fields):
             return None
@@ -591,9 +655,7 @@ def _verdict(artifact: Artifact, **fields) -> Artifact | None:
             target=artifact,
             from_status=A.CHECKING,
             to_status=fields["status"],
-            detail={"reason": fields.get("refusal_reason", "")}
-            if fields["status"] == A.REFUSED
-            else {"content_type": fields.get("content_type", ""), "size": fields.get("size")},
+            detail=detail,
         )
     return artifact
 

@@ -2,20 +2,32 @@
 
 from celery import shared_task
 
-from .artifact_checks import ClamdError
+from .artifact_checks import CheckUnavailable
 
 
 @shared_task(
-    autoretry_for=(ClamdError, ConnectionError),
-    retry_backoff=True,
+    bind=True,
+    autoretry_for=(CheckUnavailable,),
+    # Waits of up to 10 s, 20 s, ... 320 s (random below each): about ten minutes at most to
+    # ride out a scanner or storage restart before the educator is asked to upload again.
+    retry_backoff=10,
     max_retries=6,
     acks_late=True,
 )
-def check_artifact(artifact_id: int) -> str:
-    """Decide an uploaded file in quarantine (see ``artifact_services.artifact_check``)."""
+def check_artifact(self, artifact_id: int) -> str:
+    """Decide an uploaded file in quarantine (see ``artifact_services.artifact_check``).
+
+    While clamd or storage cannot be reached the check is retried; after the last retry the
+    file is refused with a reason to try again, so it never stays "checking".
+    """
     from . import artifact_services
 
-    artifact = artifact_services.artifact_check(artifact_id=artifact_id)
+    try:
+        artifact = artifact_services.artifact_check(artifact_id=artifact_id)
+    except CheckUnavailable as exc:
+        if self.request.retries < self.max_retries:
+            raise  # autoretry_for schedules the next try
+        artifact = artifact_services.artifact_check_give_up(artifact_id=artifact_id, cause=exc)
     return artifact.status if artifact is not None else "skipped"
 
 

@@ -6,8 +6,10 @@ import io
 import pytest
 import requests
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
+from reviews.models import ReviewAssignment, StageReview
 from submissions.models import Artifact, Submission
 from tests.credentials.factories import EvidenceTypeFactory
 from tests.submissions.factories import SubmissionFactory
@@ -58,6 +60,25 @@ def jpeg_with_gps() -> bytes:
     out = io.BytesIO()
     image.save(out, format="JPEG", exif=exif)
     return out.getvalue()
+
+
+def assign(reviewer, submission, status=ReviewAssignment.Status.PENDING) -> ReviewAssignment:
+    """Make ``reviewer`` a reviewer of ``submission`` (final stage)."""
+    round_ = StageReview.objects.create(
+        district=submission.district,
+        submission=submission,
+        stage="final",
+        due_at=timezone.now(),
+    )
+    return ReviewAssignment.objects.create(
+        district=submission.district,
+        stage_review=round_,
+        submission=submission,
+        stage="final",
+        reviewer=reviewer,
+        due_at=timezone.now(),
+        status=status,
+    )
 
 
 def start(client, submission, name: str, size: int, **extra):

@@ -13,14 +13,17 @@ import time
 
 import pytest
 from celery.exceptions import Retry
+from django.test import Client
+from django.urls import reverse
 
+from accounts.models import AuditEvent
 from submissions import artifact_services
 from submissions.artifact_checks import ClamdError, clamd_scan
 from submissions.models import Artifact
 from submissions.tasks import check_artifact
 from tests.conftest import free_port
 
-from .conftest import finish, png_bytes, post_to_storage, start, upload
+from .conftest import assign, finish, png_bytes, post_to_storage, start, upload
 
 # The standard antivirus test file (harmless by design), assembled so this source is not it.
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
@@ -211,3 +214,90 @@ def test_with_the_scanner_down_a_file_is_not_accepted_and_is_checked_when_it_is_
     artifact.refresh_from_db()
     assert artifact.status == Artifact.Status.ACCEPTED
     assert "/artifacts/" in artifact.storage_key
+
+
+@pytest.mark.integration
+def test_with_the_scanner_down_past_the_last_retry_the_file_is_refused_and_can_be_uploaded_again(
+    clamd,
+    closed_port,
+    settings,
+    reviewer,
+    educator,
+    educator_client,
+    submission,
+    s3_storage,
+    django_capture_on_commit_callbacks,
+):
+    settings.CLAMD_PORT = closed_port
+    data = b"Reflection on the third lesson.\n" * 100
+    grant = start(educator_client, submission, "reflection.txt", len(data)).json()
+    post_to_storage(grant, "reflection.txt", data)
+    with pytest.raises(Retry, match="could not be reached"):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert finish(educator_client, grant).status_code == 200
+    artifact = Artifact.objects.get(uuid=grant["uuid"])
+    quarantined = artifact.storage_key
+    # Every retry but the last is still a retry...
+    with pytest.raises(Retry):
+        check_artifact.apply(args=[artifact.pk], retries=check_artifact.max_retries - 1)
+    assert Artifact.objects.get(pk=artifact.pk).status == Artifact.Status.CHECKING
+
+    # ...the last one gives up: refused, with a reason that is about the scanner, not the file.
+    result = check_artifact.apply(args=[artifact.pk], retries=check_artifact.max_retries)
+    assert result.get() == Artifact.Status.REFUSED
+    artifact.refresh_from_db()
+    assert artifact.status == Artifact.Status.REFUSED
+    assert artifact.refusal_reason == (
+        "We could not check this file for viruses right now; it was not accepted. Remove it and "
+        "upload it again in a little while."
+    )
+    assert artifact.checked_at is not None
+    # Deleted from quarantine, as a refused file is.
+    assert artifact.storage_key == ""
+    listed = s3_storage["client"].list_objects_v2(Bucket=s3_storage["bucket"], Prefix=quarantined)
+    assert listed["KeyCount"] == 0
+    event = AuditEvent.objects.get(action="artifact.refused", target_id=artifact.pk)
+    assert (event.from_status, event.to_status) == ("checking", "refused")
+    assert event.detail["reason"] == artifact.refusal_reason
+    assert "could not be reached" in event.detail["error"]
+    # A task run again later (a duplicate delivery) leaves the verdict alone.
+    assert check_artifact.apply(args=[artifact.pk]).get() == "skipped"
+
+    # Nobody opens it: the educator is told why, an assigned reviewer does not see it at all.
+    response = educator_client.get(
+        reverse("submissions:artifact_open", kwargs={"uuid": artifact.uuid})
+    )
+    assert response.status_code == 409
+    assert "could not check this file for viruses right now" in response.content.decode()
+    assign(reviewer, submission)
+    reviewer_client = Client()
+    reviewer_client.force_login(reviewer)
+    assert (
+        reviewer_client.get(
+            reverse("submissions:artifact_open", kwargs={"uuid": artifact.uuid})
+        ).status_code
+        == 404
+    )
+
+    # The evidence page says why and offers to remove it; removing it works.
+    page = educator_client.get(
+        reverse("submissions:artifact_upload", kwargs={"submission_id": submission.pk})
+    ).content.decode()
+    assert "could not check this file for viruses right now" in page
+    delete_url = reverse("submissions:artifact_delete", kwargs={"uuid": artifact.uuid})
+    assert f'action="{delete_url}"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        removed = educator_client.post(delete_url, follow=True)
+    assert "“reflection.txt” removed." in removed.content.decode()
+    assert not Artifact.objects.filter(pk=artifact.pk).exists()
+
+    # With the scanner back, the same file uploaded again is checked and accepted.
+    settings.CLAMD_PORT = clamd["port"]
+    again = upload(
+        educator_client,
+        submission,
+        "reflection.txt",
+        data,
+        capture=django_capture_on_commit_callbacks,
+    )
+    assert again.status == Artifact.Status.ACCEPTED, again.refusal_reason

@@ -5,34 +5,14 @@ import pytest
 import requests
 from django.urls import reverse
 
-from reviews.models import ReviewAssignment, StageReview
+from reviews.models import ReviewAssignment
 from submissions.models import Artifact, ArtifactAccess
 from tests.submissions.factories import SubmissionFactory
 
-from .conftest import CHECKLIST
+from .conftest import CHECKLIST, assign
 from .factories import ArtifactFactory
 
 pytestmark = pytest.mark.integration
-
-
-def assign(reviewer, submission, status=ReviewAssignment.Status.PENDING):
-    from django.utils import timezone
-
-    round_ = StageReview.objects.create(
-        district=submission.district,
-        submission=submission,
-        stage="final",
-        due_at=timezone.now(),
-    )
-    return ReviewAssignment.objects.create(
-        district=submission.district,
-        stage_review=round_,
-        submission=submission,
-        stage="final",
-        reviewer=reviewer,
-        due_at=timezone.now(),
-        status=status,
-    )
 
 
 def open_url(artifact) -> str:
