@@ -165,9 +165,8 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_microcredential_for_admin(request.user, pk)
     context = _detail_context(request, entry, preview=True)
     context["versions"] = selectors.lineage_versions(entry)
-    context["publish_problems"] = (
-        services.publish_problems(entry) if entry.status in services.PUBLISHABLE_FROM else []
-    )
+    context["publishable"] = entry.status in services.PUBLISHABLE_FROM
+    context["publish_problems"] = services.publish_problems(entry) if context["publishable"] else []
     return render(request, "credentials/detail.html", context)
 
 

@@ -5,12 +5,14 @@ import io
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
 from accounts.models import AuditEvent
 from badges import images
+from credentials import services
 from credentials.models import EvidenceType, MicroCredential, RubricCriterion, Stack
 from submissions.models import Plan
 from tests.credentials.factories import (
@@ -428,6 +430,51 @@ def test_publish_of_an_incomplete_draft_says_what_is_missing(admin_client, distr
     assert "cannot be published yet" in response.content.decode()
     bare.refresh_from_db()
     assert bare.status == MC.DRAFT
+
+
+@pytest.mark.parametrize("status", list(MC))
+def test_the_preview_offers_publish_exactly_where_the_service_allows_it(
+    admin_client, district, status
+):
+    shown = MicroCredentialFactory(district=district, status=status)
+    page = admin_client.get(reverse("credentials:preview", args=[shown.pk])).content.decode()
+    publish_form = f'action="{reverse("credentials:publish", args=[shown.pk])}"'
+    assert (publish_form in page) == (status in services.PUBLISHABLE_FROM)
+
+
+def test_an_admin_publishes_an_approved_educator_proposal_from_its_preview(
+    admin_client, district_admin, educator, reviewer
+):
+    proposal = services.microcredential_propose(
+        actor=educator,
+        title="Number talks",
+        competency="Uses number talks to build fluency.",
+        criteria=["Plan of three talks", "Video of a talk"],
+    )
+    approved = services.microcredential_proposal_decide(
+        microcredential=proposal, to_status=MC.APPROVED, actor=reviewer, detail={}
+    )
+    preview_url = reverse("credentials:preview", args=[approved.pk])
+    publish_url = reverse("credentials:publish", args=[approved.pk])
+    page = admin_client.get(preview_url).content.decode()
+    assert f'<form method="post" action="{publish_url}">' in page
+    assert "Before it can be published" not in page
+
+    response = admin_client.post(publish_url, follow=True)
+    assert response.redirect_chain == [(preview_url, 302)]
+    assert "“Number talks” (version 1) is published" in response.content.decode()
+    approved.refresh_from_db()
+    assert approved.status == MC.PUBLISHED
+    assert AuditEvent.objects.filter(
+        action="microcredential.published",
+        target_id=approved.pk,
+        from_status=MC.APPROVED,
+        actor=district_admin,
+    ).exists()
+    educator_client = Client()
+    educator_client.force_login(educator)
+    catalog = educator_client.get(reverse("credentials:catalog"))
+    assert list(catalog.context["entries"]) == [approved]
 
 
 def test_retire_and_then_it_leaves_the_catalog(admin_client, entry, educator, client):
