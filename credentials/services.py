@@ -449,8 +449,8 @@ def microcredential_publish(*, microcredential: MicroCredential, actor: User) ->
         entry = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
         if entry.status not in PUBLISHABLE_FROM:
             raise CatalogError(
-                f"“{entry.title}” is {entry.get_status_display().lower()}; only a draft or a "
-                "proposal can be published."
+                f"“{entry.title}” is {entry.get_status_display().lower()}; only a draft, a "
+                "proposal or an approved educator-created entry can be published."
             )
         problems = publish_problems(entry)
         if problems:

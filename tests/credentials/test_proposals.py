@@ -96,7 +96,7 @@ def test_a_declined_proposal_cannot_be_published(proposal, reviewer, district_ad
     services.microcredential_proposal_decide(
         microcredential=proposal, to_status=MC.DECLINED, actor=reviewer, detail={}
     )
-    with pytest.raises(CatalogError, match="only a draft or a proposal"):
+    with pytest.raises(CatalogError, match="only a draft, a proposal or an approved"):
         services.microcredential_publish(microcredential=proposal, actor=district_admin)
 
 
