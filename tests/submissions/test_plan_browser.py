@@ -78,17 +78,28 @@ def test_a_tab_closed_mid_edit_loses_nothing_and_the_plan_is_submitted(
     first_half, second_half = RATIONALE[:80], RATIONALE[80:]
     editor.get_by_label("Rationale").press_sequentially(first_half, delay=0)
     wait_until(lambda: Plan.objects.get(pk=draft.plan_id).rationale == first_half)
-    # From now on every save hangs in flight, and the beacon on closing is lost (a crash).
-    held = []
-    editor.route("**/save/", lambda route: held.append(route))
+    # From now on the connection is down: every save fails, and so does the beacon on closing
+    # (a crash). Offline rather than intercepted: a request paused by an interception is let go
+    # when its tab closes, and would reach the server after all.
+    tried = []
+    editor.on("requestfailed", lambda request: tried.append(request.url))
+    context.set_offline(True)
     editor.evaluate("() => { navigator.sendBeacon = () => true; }")
     editor.get_by_label("Rationale").press_sequentially(second_half, delay=0)
+    deadline = time.monotonic() + 15
+    while not any(url.endswith("/save/") for url in tried):
+        assert time.monotonic() < deadline, "the editor never tried to save the second half"
+        editor.wait_for_timeout(200)
     editor.close()
+    context.set_offline(False)
     assert Plan.objects.get(pk=draft.plan_id).rationale == first_half
 
     editor = open_editor(context, live_server, draft)
     expect(editor.get_by_label("Rationale")).to_have_value(RATIONALE)
-    expect(editor.locator("#draft-restored-plan")).to_contain_text("We restored text you typed")
+    # The notice says the text was restored, then (once saved) that the restored text is saved.
+    expect(editor.locator("#draft-restored-plan")).to_contain_text(
+        re.compile("We restored text you typed|The restored text is saved")
+    )
     wait_saved(editor)
     expect(editor.get_by_label("Rationale")).to_have_value(RATIONALE)
     assert Plan.objects.get(pk=draft.plan_id).rationale == RATIONALE
