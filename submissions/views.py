@@ -92,20 +92,25 @@ def plan_start(request: HttpRequest, credential_pk: int) -> HttpResponse:
     return redirect("submissions:detail", pk=submission.pk)
 
 
+def _proposal(form: ProposeForm) -> dict:
+    """The proposed micro-credential as the plan services take it."""
+    data = form.cleaned_data
+    return {
+        "title": data["title"],
+        "competency": data["competency"],
+        "evidence_types": list(data["evidence_types"]),
+        "proposed_evidence": data["proposed_evidence"],
+        "criteria": data["criteria"],
+    }
+
+
 @require_http_methods(["GET", "POST"])
 @educator_required
 def propose(request: HttpRequest) -> HttpResponse:
     form = ProposeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            submission = services.plan_propose(
-                actor=request.user,
-                title=form.cleaned_data["title"],
-                competency=form.cleaned_data["competency"],
-                evidence_types=list(form.cleaned_data["evidence_types"]),
-                proposed_evidence=form.cleaned_data["proposed_evidence"],
-                criteria=form.cleaned_data["criteria"],
-            )
+            submission = services.plan_propose(actor=request.user, **_proposal(form))
         except services.PlanError as error:
             form.add_error(None, str(error))
         else:
@@ -144,13 +149,7 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_proposal_change(
-                submission=submission,
-                actor=request.user,
-                title=form.cleaned_data["title"],
-                competency=form.cleaned_data["competency"],
-                evidence_types=list(form.cleaned_data["evidence_types"]),
-                proposed_evidence=form.cleaned_data["proposed_evidence"],
-                criteria=form.cleaned_data["criteria"],
+                submission=submission, actor=request.user, **_proposal(form)
             )
         except services.PlanError as error:
             form.add_error(None, str(error))
