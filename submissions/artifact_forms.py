@@ -1,5 +1,8 @@
-"""Input validation for artifacts: details and the privacy checklist, file announcements, links."""
+"""Input validation for artifacts: details and the privacy checklist, file announcements, links,
+and the parts of a multipart upload the browser asks to sign."""
 
+import base64
+import binascii
 import ipaddress
 from urllib.parse import urlsplit
 
@@ -66,6 +69,38 @@ class ArtifactStartForm(ArtifactDetailsForm):
     file_name = forms.CharField(max_length=255, strip=False, label="File name")
     size = forms.IntegerField(min_value=0, label="File size")
     replaces = forms.UUIDField(required=False)
+
+
+def _is_crc32_base64(text: str) -> bool:
+    """True for the base64 of 4 bytes, written as S3 writes it (``x-amz-checksum-crc32``)."""
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return len(raw) == 4 and base64.b64encode(raw).decode() == text
+
+
+class PartChecksumsForm(forms.Form):
+    """The parts of a multipart upload to sign, each ``<part number>:<its CRC32, base64>``."""
+
+    part = forms.Field(
+        widget=forms.MultipleHiddenInput,
+        label="Parts",
+        error_messages={"required": "Name the parts to sign, each with its CRC32 checksum."},
+    )
+
+    def clean_part(self) -> dict[int, str]:
+        checksums: dict[int, str] = {}
+        for value in self.cleaned_data["part"]:
+            number, _, checksum = value.partition(":")
+            if not number.isdigit() or not _is_crc32_base64(checksum):
+                raise forms.ValidationError(
+                    "Each part is named by its number and its CRC32 checksum in base64, as "
+                    "“3:q83vEg==”."
+                )
+            if checksums.setdefault(int(number), checksum) != checksum:
+                raise forms.ValidationError(f"Part {int(number)} was named with two checksums.")
+        return checksums
 
 
 class ArtifactLinkForm(ArtifactDetailsForm):

@@ -368,17 +368,22 @@ def artifact_parts(*, artifact: Artifact, actor: User) -> list[dict]:
     return [{"part_number": p["PartNumber"], "size": p["Size"]} for p in parts]
 
 
-def artifact_sign_parts(*, artifact: Artifact, actor: User, part_numbers: list[int]) -> dict:
+def artifact_sign_parts(*, artifact: Artifact, actor: User, checksums: dict[int, str]) -> dict:
+    """A PUT URL for each part number, signed for the CRC32 the browser computed for that part.
+
+    Storage verifies each part's bytes against it and refuses a part that does not match, so a
+    part damaged on its way is sent again instead of becoming part of the evidence.
+    """
     _require_uploading(artifact, actor)
     if not artifact.upload_id:
         raise ArtifactError("This upload is not a multipart upload.")
     count = -(-(artifact.declared_size or 0) // part_size())
-    if not part_numbers or any(n < 1 or n > count for n in part_numbers) or len(part_numbers) > 100:
+    if not checksums or any(n < 1 or n > count for n in checksums) or len(checksums) > 100:
         raise ArtifactError(f"Part numbers must be between 1 and {count}, at most 100 at a time.")
     urls = storage.multipart_part_urls(
         key=artifact.storage_key,
         upload_id=artifact.upload_id,
-        part_numbers=sorted(set(part_numbers)),
+        checksums=dict(sorted(checksums.items())),
         expires_in=3600,
     )
     return {str(n): url for n, url in urls.items()}

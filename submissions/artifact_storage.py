@@ -87,23 +87,35 @@ def presigned_post(*, key: str, max_bytes: int, expires_in: int) -> dict:
 
 
 def multipart_create(*, key: str) -> str:
+    """A multipart upload whose every part carries its CRC32, which storage verifies on receipt."""
     response = s3_client().create_multipart_upload(
-        Bucket=bucket(), Key=key, ContentType=QUARANTINE_TYPE
+        Bucket=bucket(), Key=key, ContentType=QUARANTINE_TYPE, ChecksumAlgorithm="CRC32"
     )
     return response["UploadId"]
 
 
 def multipart_part_urls(
-    *, key: str, upload_id: str, part_numbers: list[int], expires_in: int
+    *, key: str, upload_id: str, checksums: dict[int, str], expires_in: int
 ) -> dict[int, str]:
+    """A PUT URL per part number, each signed for the part's CRC32 (base64, big-endian).
+
+    The checksum is a signed header (``x-amz-checksum-crc32``): the browser must send exactly
+    that value, and storage refuses a part whose bytes do not match it (``BadDigest``).
+    """
     client = s3_client()
     return {
         number: client.generate_presigned_url(
             "upload_part",
-            Params={"Bucket": bucket(), "Key": key, "UploadId": upload_id, "PartNumber": number},
+            Params={
+                "Bucket": bucket(),
+                "Key": key,
+                "UploadId": upload_id,
+                "PartNumber": number,
+                "ChecksumCRC32": checksum,
+            },
             ExpiresIn=expires_in,
         )
-        for number in part_numbers
+        for number, checksum in checksums.items()
     }
 
 
@@ -117,7 +129,12 @@ def multipart_parts(*, key: str, upload_id: str) -> list[dict]:
             Bucket=bucket(), Key=key, UploadId=upload_id, PartNumberMarker=marker
         )
         parts.extend(
-            {"PartNumber": p["PartNumber"], "ETag": p["ETag"], "Size": p["Size"]}
+            {
+                "PartNumber": p["PartNumber"],
+                "ETag": p["ETag"],
+                "Size": p["Size"],
+                **({"ChecksumCRC32": p["ChecksumCRC32"]} if "ChecksumCRC32" in p else {}),
+            }
             for p in response.get("Parts", [])
         )
         if not response.get("IsTruncated"):
@@ -126,13 +143,17 @@ def multipart_parts(*, key: str, upload_id: str) -> list[dict]:
 
 
 def multipart_complete(*, key: str, upload_id: str, parts: list[dict]) -> None:
+    """Assemble ``parts`` (as ``multipart_parts`` lists them).
+
+    An upload created with a checksum algorithm must name each part's checksum here too (S3
+    refuses the request otherwise), so each part's CRC32 goes back as storage listed it.
+    """
+    completed = [
+        {field: p[field] for field in ("PartNumber", "ETag", "ChecksumCRC32") if field in p}
+        for p in parts
+    ]
     s3_client().complete_multipart_upload(
-        Bucket=bucket(),
-        Key=key,
-        UploadId=upload_id,
-        MultipartUpload={
-            "Parts": [{"PartNumber": p["PartNumber"], "ETag": p["ETag"]} for p in parts]
-        },
+        Bucket=bucket(), Key=key, UploadId=upload_id, MultipartUpload={"Parts": completed}
     )
 
 

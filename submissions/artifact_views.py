@@ -29,6 +29,7 @@ from .artifact_forms import (
     ArtifactEditForm,
     ArtifactLinkForm,
     ArtifactStartForm,
+    PartChecksumsForm,
 )
 from .artifact_permissions import (
     get_artifact_for_user,
@@ -163,13 +164,12 @@ def artifact_parts(request: HttpRequest, uuid) -> JsonResponse:
 @educator_required
 def artifact_sign_parts(request: HttpRequest, uuid) -> JsonResponse:
     artifact = get_own_artifact(request.user, uuid)
-    try:
-        numbers = [int(n) for n in request.POST.getlist("part_number")]
-    except ValueError:
-        return JsonResponse({"error": "Part numbers must be whole numbers."}, status=400)
+    form = PartChecksumsForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"error": _form_errors(form)}, status=400)
     try:
         urls = services.artifact_sign_parts(
-            artifact=artifact, actor=request.user, part_numbers=numbers
+            artifact=artifact, actor=request.user, checksums=form.cleaned_data["part"]
         )
     except ArtifactError as exc:
         return _json_error(exc)

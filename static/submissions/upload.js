@@ -1,6 +1,8 @@
 /* Evidence uploads: straight to object storage (presigned POST, or multipart for large files that
    resume after a broken connection), or through the app on local storage. One row per file with a
-   progress bar, cancel and retry; a failed file never touches the other files or the plan. */
+   progress bar, cancel and retry; a failed file never touches the other files or the plan.
+   Each part of a multipart upload carries its CRC32, which storage checks: a part damaged on its
+   way is refused, and sent again. */
 (function () {
   "use strict";
 
@@ -14,6 +16,31 @@
   var PART_TRIES = 3;
   var SIGN_BATCH = 8;
   var POLL_MS = 1500;
+
+  // CRC32 as zlib and S3 compute it (reflected polynomial 0xEDB88320), one table lookup a byte.
+  var CRC_TABLE = (function () {
+    var table = new Int32Array(256);
+    for (var n = 0; n < 256; n++) {
+      var c = n;
+      for (var k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      table[n] = c;
+    }
+    return table;
+  })();
+
+  function crc32(bytes) {
+    var crc = -1;
+    for (var i = 0; i < bytes.length; i++) crc = CRC_TABLE[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+    return (crc ^ -1) >>> 0;
+  }
+
+  // What S3's x-amz-checksum-crc32 header holds: the base64 of the checksum's 4 bytes, big-endian.
+  function crc32Header(blob) {
+    return blob.arrayBuffer().then(function (buffer) {
+      var c = crc32(new Uint8Array(buffer));
+      return btoa(String.fromCharCode(c >>> 24, (c >>> 16) & 0xff, (c >>> 8) & 0xff, c & 0xff));
+    });
+  }
 
   function mb(bytes) {
     if (bytes >= 1073741824) return (bytes / 1073741824).toFixed(2) + " GB";
@@ -122,6 +149,9 @@
   };
 
   Upload.prototype.progress = function (loaded) {
+    // Parts still in flight when another part failed for good must not hide that failure.
+    var state = this.row.dataset.state;
+    if (state !== "starting" && state !== "uploading") return;
     var pct = this.file.size ? Math.min(100, Math.floor((loaded / this.file.size) * 100)) : 100;
     this.bar.value = pct;
     this.setState("uploading", "Uploading: " + pct + "% (" + mb(loaded) + " of " + mb(this.file.size) + ")");
@@ -140,7 +170,14 @@
         if (xhr.status >= 200 && xhr.status < 300) resolve(xhr);
         else {
           var message = "Storage refused the upload (" + xhr.status + ").";
-          try { var data = JSON.parse(xhr.responseText); if (data.error) message = data.error; } catch (ignored) { /* XML from storage */ }
+          try {
+            var data = JSON.parse(xhr.responseText);
+            if (data.error) message = data.error;
+          } catch (ignored) {
+            // XML from storage, e.g. BadDigest: the bytes it received do not match their checksum.
+            var said = /<Message>([^<]*)<\/Message>/.exec(xhr.responseText || "");
+            if (said) message = "Storage refused the upload (" + xhr.status + "): " + said[1];
+          }
           reject(new Error(message));
         }
       };
@@ -230,38 +267,55 @@
     var count = grant.part_count;
     var loaded = {};
     function total() { return Object.keys(loaded).reduce(function (s, k) { return s + loaded[k]; }, 0); }
+    function partOf(number) { return self.file.slice((number - 1) * size, Math.min(number * size, self.file.size)); }
     return api("GET", grant.parts_url).then(function (listing) {
       var todo = [];
       var done = {};
       listing.parts.forEach(function (p) { done[p.part_number] = true; loaded[p.part_number] = p.size; });
       for (var n = 1; n <= count; n++) if (!done[n]) todo.push(n);
       self.progress(total());
-      var urls = {};
-      function urlFor(number) {
-        if (urls[number]) return Promise.resolve(urls[number]);
-        // Sign this part and the next few waiting in one request.
-        var batch = [number].concat(todo.filter(function (n) { return !urls[n]; }).slice(0, SIGN_BATCH - 1));
-        var body = new FormData();
-        batch.forEach(function (n) { body.append("part_number", String(n)); });
-        return api("POST", grant.sign_url, body).then(function (signed) {
-          Object.keys(signed.urls).forEach(function (n) { urls[n] = signed.urls[n]; });
-          return urls[number];
+      // Part number -> promise of {url, checksum}: the URL is signed for that checksum.
+      var signed = {};
+      function sign(batch) {
+        // The checksums one part at a time (one part's bytes in memory), then one request.
+        var checksums = {};
+        var computed = batch.reduce(function (chain, number) {
+          return chain.then(function () { return crc32Header(partOf(number)); })
+            .then(function (checksum) { checksums[number] = checksum; });
+        }, Promise.resolve());
+        var request = computed.then(function () {
+          var body = new FormData();
+          batch.forEach(function (number) { body.append("part", number + ":" + checksums[number]); });
+          return api("POST", grant.sign_url, body);
+        });
+        batch.forEach(function (number) {
+          signed[number] = request.then(function (answer) {
+            return { url: answer.urls[number], checksum: checksums[number] };
+          });
+          // A failed request is reported by the part that waits on it, when its turn comes.
+          signed[number].catch(function () { return null; });
         });
       }
+      function signedPart(number) {
+        // Sign this part and the next few waiting in one request.
+        if (!signed[number]) sign([number].concat(todo.filter(function (n) { return !signed[n]; }).slice(0, SIGN_BATCH - 1)));
+        return signed[number];
+      }
       function uploadPart(number, tries) {
-        var blob = self.file.slice((number - 1) * size, Math.min(number * size, self.file.size));
-        return urlFor(number)
-          .then(function (url) {
-            return self.xhr("PUT", url, blob, function (l) {
+        var blob = partOf(number);
+        return signedPart(number)
+          .then(function (part) {
+            return self.xhr("PUT", part.url, blob, function (l) {
               loaded[number] = l;
               self.progress(total());
-            });
+            }, { "x-amz-checksum-crc32": part.checksum });
           })
           .then(function () { loaded[number] = blob.size; self.progress(total()); })
           .catch(function (error) {
             if (error.cancelled || self.cancelled || tries <= 1) throw error;
+            // Broken connection or a part storage refused: checksum, sign and send it again.
             loaded[number] = 0;
-            delete urls[number];
+            delete signed[number];
             return new Promise(function (r) { setTimeout(r, 1000); }).then(function () { return uploadPart(number, tries - 1); });
           });
       }

@@ -830,7 +830,7 @@ ROWS: list[Row] = [
         "submissions:artifact_sign_parts",
         kwargs=uuid_of("multipart_artifact"),
         post="login ok   404       403      403      403   403   403",
-        data=lambda w, actor: {"part_number": ["1", "2"]},
+        data=lambda w, actor: {"part": ["1:AAAAAA==", "2:q83vEg=="]},
         changes=False,
         note="Signing part URLs writes nothing.",
     ),

@@ -1,7 +1,9 @@
 """Fixtures for artifact tests: an educator's submission at work, and helpers that upload the
 way the browser does (to the S3 server through the grant the app hands out)."""
 
+import base64
 import io
+import zlib
 
 import pytest
 import requests
@@ -86,6 +88,11 @@ def start(client, submission, name: str, size: int, **extra):
     return client.post(
         reverse("submissions:artifact_start", kwargs={"submission_id": submission.pk}), data
     )
+
+
+def crc32_header(data: bytes) -> str:
+    """A part's CRC32 as S3's ``x-amz-checksum-crc32`` holds it (base64 of 4 bytes, big-endian)."""
+    return base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode()
 
 
 def post_to_storage(grant: dict, name: str, data: bytes) -> requests.Response:

@@ -1,6 +1,9 @@
 """In Chromium, with the CSP enforced: an educator uploads files straight to the S3 server and
 watches each progress bar reach done; a refused file says why and leaves the other alone."""
 
+import hashlib
+import random
+
 import pytest
 from playwright.sync_api import expect
 
@@ -9,7 +12,7 @@ from submissions.models import Artifact, Submission
 from tests.accounts.factories import PASSWORD, EducatorFactory
 from tests.submissions.factories import SubmissionFactory
 
-from .conftest import png_bytes
+from .conftest import crc32_header, png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -166,3 +169,76 @@ def test_a_large_file_goes_in_parts_and_resumes_after_a_broken_connection(
         len(video),
         "video/mp4",
     )
+
+
+BAD_DIGEST = (
+    '<?xml version="1.0" encoding="UTF-8"?><Error><Code>BadDigest</Code>'
+    "<Message>The CRC32 you specified did not match the calculated checksum.</Message></Error>"
+)
+
+
+def test_a_part_damaged_on_its_way_is_refused_by_storage_and_sent_again(
+    page, live_server, browser_sign_in, csp_with_storage, transactional_db, settings
+):
+    """Each part goes with its CRC32; storage refuses a part whose bytes do not match it.
+
+    S3 makes that check (BadDigest); the test server (moto) takes any bytes, so the route below
+    makes it in its place, on the bytes that reach it: part 2's first bytes arrive with one bit
+    flipped, as a faulty link would deliver them.
+    """
+    settings.ARTIFACT_MULTIPART_THRESHOLD = 5 * 1024 * 1024
+    settings.ARTIFACT_PART_BYTES = 5 * 1024 * 1024
+    part = 5 * 1024 * 1024
+    educator = EducatorFactory(email="tomas@pv.example.org")
+    submission = SubmissionFactory(
+        plan__lead=educator, educator=educator, status=Submission.Status.IN_PROGRESS
+    )
+    video = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + random.Random(4).randbytes(
+        12 * 1024 * 1024
+    )
+    accepted: list[int] = []
+    refused: list[int] = []
+    not_the_part: list[int] = []
+
+    def storage_checks_the_checksum(route):
+        request = route.request
+        if request.method != "PUT":
+            route.continue_()
+            return
+        number = int(request.url.split("partNumber=")[1].split("&")[0])
+        received = request.post_data_buffer
+        if received != video[(number - 1) * part : number * part]:
+            not_the_part.append(number)
+        if number == 2 and not refused:
+            received = received[:1000] + bytes([received[1000] ^ 0x04]) + received[1001:]
+        if request.headers["x-amz-checksum-crc32"] != crc32_header(received):
+            refused.append(number)
+            route.fulfill(
+                status=400,
+                headers={"Access-Control-Allow-Origin": live_server.url},
+                content_type="application/xml",
+                body=BAD_DIGEST,
+            )
+            return
+        accepted.append(number)
+        route.continue_()
+
+    browser_sign_in(page, live_server, educator.email, PASSWORD)
+    page.route("**/*partNumber=*", storage_checks_the_checksum)
+    page.goto(f"{live_server.url}/plans/{submission.pk}/evidence/")
+    form = page.locator("#artifact-upload-form")
+    form.get_by_label(PRIVACY_NO_IDENTIFYING).check()
+    form.get_by_label(PRIVACY_CONSENT).check()
+    form.get_by_label("Files").set_input_files(
+        files=[{"name": "lesson.mp4", "mimeType": "video/mp4", "buffer": video}]
+    )
+    form.get_by_role("button", name="Upload").click()
+    row = page.locator("[data-upload-list] li")
+    expect(row).to_have_attribute("data-state", "done", timeout=30_000)
+    # Every part's checksum matched its bytes but the damaged one, which went again.
+    assert not_the_part == []
+    assert refused == [2]
+    assert sorted(accepted) == [1, 2, 3]
+    artifact = Artifact.objects.get()
+    assert (artifact.status, artifact.size) == ("accepted", len(video))
+    assert artifact.sha256 == hashlib.sha256(video).hexdigest()

@@ -3,16 +3,27 @@
 import base64
 import io
 import json
+import zlib
 from datetime import UTC, datetime, timedelta
+from xml.etree import ElementTree
 
 import pytest
 import requests
 from django.urls import reverse
 from PIL import Image
 
+from submissions import artifact_storage as storage
 from submissions.models import Artifact, ArtifactAccess
 
-from .conftest import finish, jpeg_with_gps, png_bytes, post_to_storage, start, upload
+from .conftest import (
+    crc32_header,
+    finish,
+    jpeg_with_gps,
+    png_bytes,
+    post_to_storage,
+    start,
+    upload,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -146,26 +157,54 @@ def test_several_files_one_refused_the_others_and_the_plan_are_untouched(
     assert bad.refusal_reason in page.content.decode()
 
 
-def test_multipart_upload_resumes_by_listing_parts(
-    educator_client, submission, s3_storage, settings, django_capture_on_commit_callbacks
-):
-    settings.ARTIFACT_MULTIPART_THRESHOLD = 5 * 1024 * 1024
-    settings.ARTIFACT_PART_BYTES = 5 * 1024 * 1024
-    data = (b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(range(256)) * 50_000)[
-        : 11 * 1024 * 1024
-    ]
-    response = start(educator_client, submission, "lesson.mp4", len(data))
+MULTIPART_VIDEO = (
+    b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(range(256)) * 50_000
+)[: 11 * 1024 * 1024]
+PART = 5 * 1024 * 1024
+
+
+@pytest.fixture
+def multipart_grant(educator_client, submission, settings) -> dict:
+    """An 11 MB video announced in three 5 MB parts."""
+    settings.ARTIFACT_MULTIPART_THRESHOLD = PART
+    settings.ARTIFACT_PART_BYTES = PART
+    response = start(educator_client, submission, "lesson.mp4", len(MULTIPART_VIDEO))
     assert response.status_code == 201, response.content
     grant = response.json()
     assert grant["method"] == "multipart"
     assert grant["part_count"] == 3
-    part = 5 * 1024 * 1024
+    return grant
+
+
+def part_of(number: int) -> bytes:
+    return MULTIPART_VIDEO[(number - 1) * PART : number * PART]
+
+
+def sign(client, grant: dict, parts: dict[int, str]):
+    return client.post(grant["sign_url"], {"part": [f"{n}:{c}" for n, c in parts.items()]})
+
+
+def test_multipart_upload_resumes_by_listing_parts(
+    educator_client, multipart_grant, s3_storage, django_capture_on_commit_callbacks
+):
+    grant = multipart_grant
+    client, bucket = s3_storage["client"], s3_storage["bucket"]
+    artifact = Artifact.objects.get(uuid=grant["uuid"])
+    uploads = client.list_multipart_uploads(Bucket=bucket)["Uploads"]
+    created = next(u for u in uploads if u["UploadId"] == artifact.upload_id)
+    assert created["ChecksumAlgorithm"] == "CRC32"
 
     def put_part(number: int) -> None:
-        signed = educator_client.post(grant["sign_url"], {"part_number": [number]}).json()
-        url = signed["urls"][str(number)]
+        checksum = crc32_header(part_of(number))
+        signed = sign(educator_client, grant, {number: checksum})
+        assert signed.status_code == 200, signed.content
+        url = signed.json()["urls"][str(number)]
         assert url.startswith(s3_storage["endpoint"])
-        r = requests.put(url, data=data[(number - 1) * part : number * part], timeout=30)
+        # The checksum is signed: the browser must send exactly it, and storage checks the bytes.
+        assert "X-Amz-SignedHeaders=host%3Bx-amz-checksum-crc32&" in url
+        r = requests.put(
+            url, data=part_of(number), headers={"x-amz-checksum-crc32": checksum}, timeout=30
+        )
         assert r.status_code == 200, r.text
 
     put_part(1)
@@ -178,14 +217,98 @@ def test_multipart_upload_resumes_by_listing_parts(
     assert [p["part_number"] for p in listing["parts"]] == [1]
     put_part(2)
     put_part(3)
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as checks:
         done = finish(educator_client, grant)
     assert done.status_code == 200, done.content
-    artifact = Artifact.objects.get(uuid=grant["uuid"])
+    # Completed as an upload of CRC32-checked parts: storage's checksum of the object is the
+    # CRC32 of the three parts' CRC32s (S3 writes "-3" after it; the test server's HEAD not).
+    stored = client.head_object(Bucket=bucket, Key=artifact.storage_key, ChecksumMode="ENABLED")
+    part_crcs = b"".join(zlib.crc32(part_of(n)).to_bytes(4, "big") for n in (1, 2, 3))
+    assert stored["ChecksumCRC32"].removesuffix("-3") == crc32_header(part_crcs)
+    for check in checks:
+        check()
+    artifact.refresh_from_db()
     assert artifact.status == Artifact.Status.ACCEPTED, artifact.refusal_reason
-    assert artifact.size == len(data)
+    assert artifact.size == len(MULTIPART_VIDEO)
     assert artifact.content_type == "video/mp4"
     assert artifact.upload_id == ""
+
+
+def test_part_urls_are_signed_only_for_a_checksum_of_each_part(educator_client, multipart_grant):
+    grant = multipart_grant
+    refusals = {
+        "without a checksum": {"part_number": ["1"]},
+        "a number alone": {"part": ["1"]},
+        "not base64": {"part": ["1:not-a-checksum"]},
+        "a SHA-256, not a CRC32": {"part": [f"1:{base64.b64encode(bytes(32)).decode()}"]},
+        "two checksums for one part": {"part": ["1:AAAAAA==", "1:AAAAAQ=="]},
+    }
+    for case, data in refusals.items():
+        response = educator_client.post(grant["sign_url"], data)
+        assert response.status_code == 400, case
+        assert response.json()["error"].startswith("Parts: "), case
+    beyond = sign(educator_client, grant, {4: crc32_header(b"x")})
+    assert beyond.status_code == 400
+    assert "between 1 and 3" in beyond.json()["error"]
+    both = sign(educator_client, grant, {2: crc32_header(part_of(2)), 1: crc32_header(part_of(1))})
+    assert both.status_code == 200
+    assert sorted(both.json()["urls"]) == ["1", "2"]
+
+
+def test_completing_names_each_parts_checksum_as_storage_listed_it(
+    educator_client, multipart_grant, s3_storage
+):
+    """S3 refuses to complete a CRC32 upload whose parts come without their checksums.
+
+    The test server's ListParts does not return a part's ChecksumCRC32 (S3's does), so the
+    parts are given here as S3 lists them; the request that goes to the server is read back.
+    """
+    artifact = Artifact.objects.get(uuid=multipart_grant["uuid"])
+    parts = []
+    for number in (1, 2, 3):
+        checksum = crc32_header(part_of(number))
+        url = sign(educator_client, multipart_grant, {number: checksum}).json()["urls"]
+        r = requests.put(
+            url[str(number)],
+            data=part_of(number),
+            headers={"x-amz-checksum-crc32": checksum},
+            timeout=30,
+        )
+        assert r.status_code == 200, r.text
+        parts.append(
+            {
+                "PartNumber": number,
+                "ETag": r.headers["ETag"],
+                "Size": PART,
+                "ChecksumCRC32": checksum,
+            }
+        )
+    sent: list[bytes] = []
+    events = storage.s3_client().meta.events
+    events.register(
+        "before-send.s3.CompleteMultipartUpload",
+        lambda request, **_: sent.append(request.body),
+        unique_id="test-complete-body",
+    )
+    try:
+        storage.multipart_complete(
+            key=artifact.storage_key, upload_id=artifact.upload_id, parts=parts
+        )
+    finally:
+        events.unregister("before-send.s3.CompleteMultipartUpload", unique_id="test-complete-body")
+    namespace = {"s3": "http://s3.amazonaws.com/doc/2006-03-01/"}
+    completed = {
+        part.findtext("s3:PartNumber", namespaces=namespace): (
+            part.findtext("s3:ETag", namespaces=namespace),
+            part.findtext("s3:ChecksumCRC32", namespaces=namespace),
+        )
+        for part in ElementTree.fromstring(sent[0]).iterfind("s3:Part", namespace)
+    }
+    assert completed == {
+        str(p["PartNumber"]): (p["ETag"], crc32_header(part_of(p["PartNumber"]))) for p in parts
+    }
+    stored = s3_storage["client"].head_object(Bucket=s3_storage["bucket"], Key=artifact.storage_key)
+    assert stored["ContentLength"] == len(MULTIPART_VIDEO)
 
 
 def test_cancel_aborts_the_multipart_upload_and_removes_the_row(
