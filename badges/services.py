@@ -81,8 +81,11 @@ def status_list_resign(status_list: StatusList) -> None:
 def _award_record(submission_id: int) -> Award:
     """Create the award row and its signed credential once; later calls return the same row."""
     with transaction.atomic():
+        # Lock the submission row only ("self"): a plain FOR UPDATE would also lock the joined
+        # district, educator, plan and micro-credential rows, so every award of a district
+        # would wait for the one being issued.
         submission = (
-            Submission.objects.select_for_update()
+            Submission.objects.select_for_update(of=("self",))
             .select_related("district", "educator", "plan__microcredential")
             .get(pk=submission_id)
         )
@@ -201,7 +204,7 @@ def award_issue_for_submission(*, submission_id: int) -> Award:
     with transaction.atomic():
         # The row lock makes concurrent deliveries of the same task take turns.
         award = (
-            Award.objects.select_for_update()
+            Award.objects.select_for_update(of=("self",))
             .select_related("district", "educator", "microcredential__district")
             .get(pk=award.pk)
         )
