@@ -82,11 +82,20 @@ def _vendored_contexts() -> dict[str, Any]:
 
 
 def vendored_document_loader(url: str, options: dict | None = None) -> dict:
-    """PyLD document loader: vendored contexts only; anything else is refused."""
+    """PyLD document loader: vendored contexts only; anything else is refused.
+
+    The ``static`` tag tells PyLD the document never changes, so it keeps the resolved and
+    processed context for the life of the process (its shared LRU cache) instead of loading,
+    hashing and processing every context again for each canonicalization."""
     contexts = _vendored_contexts()
     if url not in contexts:
         raise ContextNotVendored(f"The JSON-LD context {url} is not vendored.")
-    return {"contextUrl": None, "documentUrl": url, "document": copy.deepcopy(contexts[url])}
+    return {
+        "contextUrl": None,
+        "documentUrl": url,
+        "document": copy.deepcopy(contexts[url]),
+        "tag": "static",
+    }
 
 
 def canonicalize(document: dict) -> str:

@@ -77,6 +77,26 @@ def test_multikey_round_trip(district):
     proofs.verify(signed, public_key=decoded)
 
 
+def test_vendored_contexts_are_loaded_once_per_process(monkeypatch):
+    document = {
+        "@context": [proofs.VC_V2_CONTEXT, proofs.OB_V3_CONTEXT],
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": "Classroom Routines",
+    }
+    first = proofs.canonicalize(document)
+    loads: list[str] = []
+    load = proofs.vendored_document_loader
+
+    def counted(url, options=None):
+        loads.append(url)
+        return load(url, options)
+
+    monkeypatch.setattr(proofs, "vendored_document_loader", counted)
+
+    assert proofs.canonicalize(document) == first
+    assert loads == []
+
+
 def test_an_unvendored_context_is_refused():
     from pyld.jsonld import JsonLdError
 
