@@ -4,14 +4,15 @@ baked copies that carry the credential (PNG iTXt chunk, SVG element) as Open Bad
 import io
 import json
 import re
+import struct
 import textwrap
-from functools import cache
+import zlib
+from functools import cache, lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.core.files.storage import default_storage
 from PIL import Image, ImageDraw, ImageFont, ImageOps
-from PIL.PngImagePlugin import PngInfo
 
 from credentials.models import MicroCredential
 
@@ -71,13 +72,19 @@ def title_lines(title: str) -> list[str]:
 
 def generated_badge(microcredential: MicroCredential) -> Image.Image:
     """A round badge in the stack's color with the title, drawn with a local font."""
-    rgb = _hex_to_rgb(badge_color(microcredential))
+    return _drawn_badge(
+        badge_color(microcredential), microcredential.title, microcredential.district.name
+    )
+
+
+def _drawn_badge(color: str, title: str, district_name: str) -> Image.Image:
+    rgb = _hex_to_rgb(color)
     ink = _readable_on(rgb)
     image = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     draw.ellipse((10, 10, SIZE - 10, SIZE - 10), fill=rgb + (255,), outline=ink, width=8)
     draw.ellipse((40, 40, SIZE - 40, SIZE - 40), outline=ink, width=3)
-    lines = title_lines(microcredential.title)
+    lines = title_lines(title)
     font = _font(44)
     line_height = 56
     top = SIZE // 2 - (len(lines) * line_height) // 2 - 20
@@ -85,7 +92,7 @@ def generated_badge(microcredential: MicroCredential) -> Image.Image:
         draw.text((SIZE // 2, top + number * line_height), line, font=font, fill=ink, anchor="mt")
     draw.text(
         (SIZE // 2, SIZE - 120),
-        microcredential.district.name[:36],
+        district_name[:36],
         font=_font(22, bold=False),
         fill=ink,
         anchor="mt",
@@ -147,24 +154,69 @@ def uploaded_badge_png(data: bytes) -> bytes:
 def badge_image(microcredential: MicroCredential) -> Image.Image:
     """The uploaded badge image (squared to 600 px) or a generated one."""
     if microcredential.badge_image:
-        with default_storage.open(microcredential.badge_image.name, "rb") as handle:
-            uploaded = Image.open(io.BytesIO(handle.read()))
-            uploaded.load()
-        uploaded = uploaded.convert("RGBA")
-        uploaded.thumbnail((SIZE, SIZE))
-        canvas = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
-        canvas.paste(uploaded, ((SIZE - uploaded.width) // 2, (SIZE - uploaded.height) // 2))
-        return canvas
+        return _uploaded_badge(microcredential.badge_image.name)
     return generated_badge(microcredential)
 
 
-def baked_png(image: Image.Image, *, keyword: str, payload: str) -> bytes:
-    """PNG bytes of ``image`` with an uncompressed iTXt chunk ``keyword`` holding ``payload``."""
-    info = PngInfo()
-    info.add_itxt(keyword, payload, lang="", tkey="", zip=False)
+def _uploaded_badge(name: str) -> Image.Image:
+    with default_storage.open(name, "rb") as handle:
+        uploaded = Image.open(io.BytesIO(handle.read()))
+        uploaded.load()
+    uploaded = uploaded.convert("RGBA")
+    uploaded.thumbnail((SIZE, SIZE))
+    canvas = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
+    canvas.paste(uploaded, ((SIZE - uploaded.width) // 2, (SIZE - uploaded.height) // 2))
+    return canvas
+
+
+def badge_png(microcredential: MicroCredential) -> bytes:
+    """The badge image as PNG bytes, with nothing baked in.
+
+    Encoded once per process for each look of a badge: a 600 px PNG encode costs more than
+    signing the credential, and every award of a micro-credential has the same picture."""
+    if microcredential.badge_image:
+        # Storage never reuses the name of a file it holds, and setting an upload saves the
+        # entry: together they stand for the upload's content.
+        name = microcredential.badge_image.name
+        return _encoded_badge(("uploaded", name, str(microcredential.updated_at)))
+    color = badge_color(microcredential)
+    return _encoded_badge(
+        ("generated", color, microcredential.title, microcredential.district.name)
+    )
+
+
+@lru_cache(maxsize=32)
+def _encoded_badge(look: tuple[str, ...]) -> bytes:
+    if look[0] == "uploaded":
+        image = _uploaded_badge(look[1])
+    else:
+        image = _drawn_badge(*look[1:])
     buffer = io.BytesIO()
-    image.save(buffer, "PNG", pnginfo=info, optimize=False)
+    image.save(buffer, "PNG", optimize=False)
     return buffer.getvalue()
+
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# The signature, then IHDR: length, type, 13 bytes of header, CRC.
+_PNG_HEADER_END = len(_PNG_SIGNATURE) + 4 + 4 + 13 + 4
+
+
+def baked_png(png: bytes, *, keyword: str, payload: str) -> bytes:
+    """``png`` with an uncompressed iTXt chunk ``keyword`` holding ``payload``, inserted right
+    after IHDR (a text chunk may stand anywhere between IHDR and IEND); the image data is not
+    touched, so one encode serves every baked copy."""
+    if png[: len(_PNG_SIGNATURE)] != _PNG_SIGNATURE or png[12:16] != b"IHDR":
+        raise ValueError("Not a PNG.")
+    # keyword, NUL, compression flag 0 and method 0, empty language tag + NUL, empty
+    # translated keyword + NUL, then the UTF-8 text.
+    data = keyword.encode("latin-1") + b"\0" + b"\0\0" + b"\0" + b"\0" + payload.encode("utf-8")
+    chunk = (
+        struct.pack(">I", len(data))
+        + b"iTXt"
+        + data
+        + struct.pack(">I", zlib.crc32(b"iTXt" + data))
+    )
+    return png[:_PNG_HEADER_END] + chunk + png[_PNG_HEADER_END:]
 
 
 def read_png_text(data: bytes, keyword: str) -> str | None:

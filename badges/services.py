@@ -150,13 +150,15 @@ def _award_files(award: Award) -> list[str]:
             award.storage_key("certificate.pdf"), certificates.certificate_pdf(award)
         )
         changed.append("certificate_key")
-    badge = None
     if not award.badge_png_key:
-        badge = images.badge_image(award.microcredential)
         payload = json.dumps(award.credential, ensure_ascii=False)
         award.badge_png_key = _store_once(
             award.storage_key("badge.png"),
-            images.baked_png(badge, keyword="openbadgecredential", payload=payload),
+            images.baked_png(
+                images.badge_png(award.microcredential),
+                keyword="openbadgecredential",
+                payload=payload,
+            ),
         )
         changed.append("badge_png_key")
     if not award.badge_svg_key:
@@ -166,11 +168,12 @@ def _award_files(award: Award) -> list[str]:
         )
         changed.append("badge_svg_key")
     if not award.ob2_png_key:
-        badge = badge or images.badge_image(award.microcredential)
         assertion = json.dumps(open_badges.ob2_assertion(award), ensure_ascii=False)
         award.ob2_png_key = _store_once(
             award.storage_key("badge-ob2.png"),
-            images.baked_png(badge, keyword="openbadges", payload=assertion),
+            images.baked_png(
+                images.badge_png(award.microcredential), keyword="openbadges", payload=assertion
+            ),
         )
         changed.append("ob2_png_key")
     return changed
@@ -205,7 +208,9 @@ def award_issue_for_submission(*, submission_id: int) -> Award:
         # The row lock makes concurrent deliveries of the same task take turns.
         award = (
             Award.objects.select_for_update(of=("self",))
-            .select_related("district", "educator", "microcredential__district")
+            .select_related(
+                "district", "educator", "microcredential__district", "microcredential__stack"
+            )
             .get(pk=award.pk)
         )
         if award.state == Award.State.ISSUED:

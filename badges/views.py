@@ -160,12 +160,8 @@ def ob2_badge_class(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def ob2_badge_class_image(request: HttpRequest, pk: int) -> HttpResponse:
-    import io
-
     microcredential = _awarded_microcredential_or_404(pk)
-    buffer = io.BytesIO()
-    images.badge_image(microcredential).save(buffer, "PNG")
-    response = HttpResponse(buffer.getvalue(), content_type="image/png")
+    response = HttpResponse(images.badge_png(microcredential), content_type="image/png")
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
