@@ -108,6 +108,29 @@ def test_certificate_shows_the_award(issued_award):
     assert 'alt="QR code' in html
 
 
+def test_the_qr_code_draws_exactly_the_dark_modules_of_the_verification_url(issued_award):
+    import base64
+    import re
+
+    import qrcode
+
+    context = certificates.certificate_context(issued_award)
+    svg = base64.b64decode(context["qr_code"].removeprefix("data:image/svg+xml;base64,")).decode()
+    path = re.search(r'<path d="([^"]*)"/>', svg).group(1)
+    runs = re.findall(r"M(\d+),(\d+)h(\d+)v1h-\3z", path)
+    assert "".join(f"M{x},{y}h{w}v1h-{w}z" for x, y, w in runs) == path
+    drawn = [(int(x) + step, int(y)) for x, y, w in runs for step in range(int(w))]
+    code = qrcode.QRCode(border=1)
+    code.add_data(context["verify_url"])
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    dark = {(x, y) for y, row in enumerate(matrix) for x, on in enumerate(row) if on}
+
+    assert len(drawn) == len(set(drawn))
+    assert set(drawn) == dark
+    assert f'viewBox="0 0 {len(matrix)} {len(matrix)}"' in svg
+
+
 def test_certificate_carries_the_district_logo_and_colors(educator):
     import io
 
