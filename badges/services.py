@@ -86,7 +86,7 @@ def _award_record(submission_id: int) -> Award:
         # would wait for the one being issued.
         submission = (
             Submission.objects.select_for_update(of=("self",))
-            .select_related("district", "educator", "plan__microcredential")
+            .select_related("district", "educator", "plan__microcredential__rubric")
             .get(pk=submission_id)
         )
         existing = Award.objects.filter(submission_id=submission.pk).first()
@@ -106,7 +106,7 @@ def _award_record(submission_id: int) -> Award:
         expires_at = None
         if microcredential.valid_for_days:
             expires_at = issued_at + timedelta(days=microcredential.valid_for_days)
-        award = Award.objects.create(
+        award = Award(
             district=district,
             submission=submission,
             educator=submission.educator,
@@ -116,10 +116,12 @@ def _award_record(submission_id: int) -> Award:
             status_list_index=index,
             recipient_salt=secrets.token_hex(16),
         )
+        # Signed before the row is written (its uuid is made with the instance), so the
+        # award is inserted once, credential included.
         award.credential = open_badges.sign_for_district(
             district, open_badges.open_badge_credential(award), created=issued_at
         )
-        award.save(update_fields=["credential"])
+        award.save(force_insert=True)
         audit_record(
             actor=None,
             action="award.created",
