@@ -6,9 +6,16 @@ Runs on its own throw-away database (created without migrations, destroyed at th
 file storage and key directory in a temporary folder, and real ``celery worker`` processes on
 the configured Redis broker. Every worker is warmed (imports, fonts, contexts) by real issuance
 tasks before anything is timed, and each figure is the median of three repeats.
+
+Breakdown figures say where time goes that is not the app's: the round trip of a task that finds
+nothing to issue (broker, worker and result backend alone), and, read from /proc during the
+throughput runs, the CPU the workers used per certificate and the CPU everything else on the
+machine used meanwhile (PostgreSQL, Redis, other programs), since two worker processes can only
+double the rate when two cores are free for them.
 """
 
 import os
+import resource
 import shutil
 import signal
 import statistics
@@ -33,6 +40,9 @@ REPEATS = 3
 AWARDS_PER_END_TO_END = 5
 TASKS_PER_THROUGHPUT_RUN = 12
 TASK_TIMEOUT = 300
+# Round trips of a task with nothing to issue, per repeat.
+EMPTY_TASKS = 20
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def run() -> list[tuple[str, str]]:
@@ -199,9 +209,63 @@ def _issue_through_broker(submission_ids: list[int]) -> float:
     return elapsed
 
 
-def _per_minute(earned) -> float:
-    """Certificates per minute over a batch handed to the broker at once."""
-    return TASKS_PER_THROUGHPUT_RUN / _issue_through_broker(earned(TASKS_PER_THROUGHPUT_RUN)) * 60
+def _empty_round_trip() -> float:
+    """Seconds from handing the broker an issuance task for a submission that does not exist
+    until its result is back: the broker, worker and result backend with no issuance work."""
+    from badges.tasks import issue_award
+
+    started = time.perf_counter()
+    issue_award.delay(0).get(timeout=TASK_TIMEOUT)
+    return time.perf_counter() - started
+
+
+def _group_cpu(process_groups: set[int]) -> float:
+    """CPU seconds used so far by the live processes of ``process_groups`` (from /proc)."""
+    used = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # After "(command)": state, ppid, pgrp, ... utime (12th), stime (13th).
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[2]) in process_groups:
+            used += int(fields[11]) + int(fields[12])
+    return used / CLOCK_TICKS
+
+
+def _machine_busy() -> float:
+    """CPU seconds the whole machine has been busy since boot, over every core."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    return (sum(values) - values[3] - values[4]) / CLOCK_TICKS
+
+
+def _driver_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class Throughput:
+    """One batch handed to the broker at once: certificates per minute, and where the CPU went
+    (workers per certificate; everything but the workers and this driver, in cores)."""
+
+    def __init__(self, workers: "Workers", earned) -> None:
+        groups = {process.pid for process in workers.processes}
+        ids = earned(TASKS_PER_THROUGHPUT_RUN)
+        cpu = (_group_cpu(groups), _machine_busy(), _driver_cpu())
+        elapsed = _issue_through_broker(ids)
+        workers_cpu = _group_cpu(groups) - cpu[0]
+        busy = _machine_busy() - cpu[1]
+        self.per_minute = TASKS_PER_THROUGHPUT_RUN / elapsed * 60
+        self.worker_cpu = workers_cpu / TASKS_PER_THROUGHPUT_RUN
+        self.elsewhere = (busy - workers_cpu - (_driver_cpu() - cpu[2])) / elapsed
+        self.busy = busy / elapsed
+
+
+def _median(runs: list[Throughput], attribute: str) -> float:
+    return statistics.median(getattr(run, attribute) for run in runs)
 
 
 def _measure(scratch: Path) -> list[tuple[str, str]]:
@@ -227,9 +291,10 @@ def _measure(scratch: Path) -> list[tuple[str, str]]:
         "EMAIL_URL": "dummymail://",
     }
 
-    end_to_end, renders = [], []
-    with Workers(env, 1, scratch, earned):
+    end_to_end, renders, empty = [], [], []
+    with Workers(env, 1, scratch, earned) as workers:
         for _ in range(REPEATS):
+            empty.append(statistics.median(_empty_round_trip() for _ in range(EMPTY_TASKS)))
             ids = earned(AWARDS_PER_END_TO_END)
             end_to_end.append(statistics.median([_issue_through_broker([i]) for i in ids]))
             # The bare render of the very certificates the worker just issued, in this process
@@ -247,14 +312,14 @@ def _measure(scratch: Path) -> list[tuple[str, str]]:
                 certificates.render_pdf(html)
                 samples.append(time.perf_counter() - started)
             renders.append(statistics.median(samples))
-        one = [_per_minute(earned) for _ in range(REPEATS)]
-    with Workers(env, 2, scratch, earned):
-        two = [_per_minute(earned) for _ in range(REPEATS)]
+        one = [Throughput(workers, earned) for _ in range(REPEATS)]
+    with Workers(env, 2, scratch, earned) as workers:
+        two = [Throughput(workers, earned) for _ in range(REPEATS)]
 
     issuance = statistics.median(end_to_end)
     render = statistics.median(renders)
-    per_minute_one = statistics.median(one)
-    per_minute_two = statistics.median(two)
+    per_minute_one = _median(one, "per_minute")
+    per_minute_two = _median(two, "per_minute")
     return [
         (
             "issuance of one award end to end: broker, worker, result (median of 3)",
@@ -262,10 +327,29 @@ def _measure(scratch: Path) -> list[tuple[str, str]]:
         ),
         ("bare WeasyPrint render of the same certificate (median of 3)", f"{render * 1000:.0f} ms"),
         ("issuance / bare render (goal <= 1.5x)", f"{issuance / render:.2f}x"),
+        (
+            "of the end to end: round trip of a task with nothing to issue (median of 3)",
+            f"{statistics.median(empty) * 1000:.0f} ms",
+        ),
         ("certificates per minute, 1 worker process (median of 3)", f"{per_minute_one:.1f}"),
         ("certificates per minute, 2 worker processes (median of 3)", f"{per_minute_two:.1f}"),
         ("2 worker processes / 1 (goal >= 1.8x)", f"{per_minute_two / per_minute_one:.2f}x"),
-        ("every run (per minute, 1 then 2 processes)", " ".join(f"{x:.1f}" for x in one + two)),
+        (
+            "every run (per minute, 1 then 2 processes)",
+            " ".join(f"{run.per_minute:.1f}" for run in one + two),
+        ),
+        (
+            "worker CPU per certificate, 1 / 2 processes (median of 3)",
+            f"{_median(one, 'worker_cpu') * 1000:.0f} / {_median(two, 'worker_cpu') * 1000:.0f} ms",
+        ),
+        (
+            "machine busy during the runs, 1 / 2 processes (median of 3)",
+            f"{_median(one, 'busy'):.2f} / {_median(two, 'busy'):.2f} cores",
+        ),
+        (
+            "every run (cores busy with neither workers nor driver: PostgreSQL, Redis, others)",
+            " ".join(f"{run.elsewhere:.2f}" for run in one + two),
+        ),
         ("CPU cores on this machine", str(os.cpu_count())),
         ("load average (1 min) at the end", f"{os.getloadavg()[0]:.1f}"),
     ]
