@@ -1,15 +1,23 @@
 import csv
 import datetime as dt
 import io
+import threading
+import time
 import urllib.request
+from dataclasses import replace
 
 import pytest
+from django.db import DataError, connection
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reports.exports import neutralise
+from accounts.models import User
+from credentials.models import MicroCredential
+from reports import exports
+from reports.exports import COPY_PIECE_BYTES, _crlf_line_ends, copy_csv, neutralise
 from reports.models import ExportJob
-from tests.accounts.factories import EducatorFactory
+from reports.selectors import ReportFilters
+from tests.accounts.factories import BuildingFactory, EducatorFactory
 from tests.reports.factories import earned_submission
 
 pytestmark = pytest.mark.django_db
@@ -207,9 +215,101 @@ def test_export_job_runs_on_the_real_worker(celery_worker_real, client, district
 
 def test_csv_neutralises_a_text_column_empty_in_the_first_row(district):
     from reports.exports import Dataset, csv_lines
-    from reports.selectors import ReportFilters
 
     rows = [(None, 1.5), ("=2+2", ""), ("-x", 3)]
     spec = Dataset("t", "T", ["a", "b"], lambda d, f: rows, lambda d, f: 3)
-    lines = list(csv.reader(io.StringIO("".join(csv_lines(spec, district, ReportFilters())))))
-    assert lines[1:] == [["", "1.5"], ["'=2+2", ""], ["'-x", "3"]]
+    body = b"".join(csv_lines(spec, district, ReportFilters())).decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(body)))[1:] == [["", "1.5"], ["'=2+2", ""], ["'-x", "3"]]
+
+
+def test_ledger_csv_written_by_postgresql_is_the_python_writers_csv(
+    district, kansas_rules, monkeypatch
+):
+    """The database's CSV (COPY) has the very bytes of the rows written by Python's csv."""
+    school = BuildingFactory(district=district, name='=Evil, "B"')
+    names = [
+        ('=HYPERLINK("x")', "Evil"),
+        ("-1", "+2"),
+        ("\tTab", "x"),
+        ("\rCR", "x"),
+        ("Multi\nLine", "Name\r\nEnd"),
+        ('Doe, "Jo"', "Smith"),
+        ("", ""),
+        ("Zoë", "Ångström 日本"),
+    ]
+    for i, (first, last) in enumerate(names):
+        person = EducatorFactory(
+            district=district, first_name=first, last_name=last, building=school if i % 2 else None
+        )
+        earned_submission(educator=person, decided_on=dt.date(2026, 3, 1 + i))
+    EducatorFactory(district=district, email="-x@example.org")
+    earned_submission(
+        educator=User.objects.get(email="-x@example.org"), decided_on=dt.date(2026, 4, 1)
+    )
+    MicroCredential.objects.filter(district=district).update(title="")
+    spec = exports.DATASETS["salary_ledger"]
+    copied = []
+    monkeypatch.setattr(exports, "copy_csv", lambda *args: copied.append(args) or copy_csv(*args))
+
+    by_database = b"".join(exports.csv_lines(spec, district, ReportFilters()))
+    by_python = b"".join(exports.csv_lines(replace(spec, values=None), district, ReportFilters()))
+
+    assert len(copied) == 1
+    assert by_database == by_python
+    rows = list(csv.reader(io.StringIO(by_database.decode("utf-8-sig"))))
+    assert len(rows) == len(names) + 2
+    assert [r[0] for r in rows[1:4]] == ['\'=HYPERLINK("x") Evil', "'-1 +2", "'\tTab x"]
+    assert rows[2][2] == '\'=Evil, "B"' and rows[1][2] == ""
+    assert rows[-1][1] == "'-x@example.org"
+    assert by_database.count(b"\r\n") == len(names) + 3  # every row, and "Name\r\nEnd"
+
+
+def test_row_ends_become_crlf_wherever_a_piece_is_cut():
+    body = b'a,"x\ny"\nb,"q""\n""",3\n"\n",\n,"""\n"""\n'
+    expected = b'a,"x\ny"\r\nb,"q""\n""",3\r\n"\n",\r\n,"""\n"""\r\n'
+    for cut in range(len(body) + 1):
+        first, quoted = _crlf_line_ends(body[:cut], False)
+        second, quoted = _crlf_line_ends(body[cut:], quoted)
+        assert first + second == expected, cut
+        assert not quoted
+
+
+def test_copy_csv_streams_in_pieces_like_pythons_csv():
+    sql = (
+        "SELECT g, repeat('x', 100) || CASE WHEN g %% 7 = 0 THEN E'\\n\"y\",' ELSE '' END"
+        " FROM generate_series(1, %s) g"
+    )
+    pieces = list(copy_csv(sql, [5000]))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [5000])
+        expected = io.StringIO()
+        csv.writer(expected).writerows(cursor.fetchall())
+    assert b"".join(pieces) == expected.getvalue().encode()
+    assert len(pieces) > 5
+    assert max(len(p) for p in pieces) <= 2 * COPY_PIECE_BYTES
+
+
+def test_copy_csv_closed_early_cancels_the_copy(district):
+    EducatorFactory(district=district)
+    # About 1 MB at once, then a row every 10 ms: a minute to the end, unless cancelled.
+    sql = (
+        "SELECT g, repeat('x', 1000) FROM generate_series(1, 7000) g"
+        " WHERE g < 1000 OR pg_sleep(0.01)::text = ''"
+    )
+    pieces = copy_csv(sql, [])
+    assert next(pieces)
+    started = time.monotonic()
+    pieces.close()
+    assert time.monotonic() - started < 10
+    assert not [t for t in threading.enumerate() if t.name == "csv-copy"]
+    # Only the COPY's savepoint was rolled back: the test's transaction and its rows remain.
+    assert User.objects.filter(district=district).count() == 1
+
+
+def test_copy_csv_raises_the_database_error():
+    with pytest.raises(DataError):
+        list(copy_csv("SELECT 1 / %s", [0]))
+    assert not [t for t in threading.enumerate() if t.name == "csv-copy"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)
