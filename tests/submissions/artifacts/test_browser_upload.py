@@ -41,6 +41,16 @@ def csp_with_storage(settings, s3_storage):
     return policy
 
 
+def upload(page, live_server, submission, files: list[dict]) -> None:
+    """On the plan's evidence page: confirm the privacy checklist, choose the files, Upload."""
+    page.goto(f"{live_server.url}/plans/{submission.pk}/evidence/")
+    form = page.locator("#artifact-upload-form")
+    form.get_by_label(PRIVACY_NO_IDENTIFYING).check()
+    form.get_by_label(PRIVACY_CONSENT).check()
+    form.get_by_label("Files").set_input_files(files=files)
+    form.get_by_role("button", name="Upload").click()
+
+
 def test_uploads_show_progress_to_done_and_a_refusal_with_its_reason(
     page, live_server, browser_sign_in, csp_with_storage, transactional_db
 ):
@@ -54,17 +64,15 @@ def test_uploads_show_progress_to_done_and_a_refusal_with_its_reason(
         lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
     )
     browser_sign_in(page, live_server, educator.email, PASSWORD)
-    page.goto(f"{live_server.url}/plans/{submission.pk}/evidence/")
-    form = page.locator("#artifact-upload-form")
-    form.get_by_label(PRIVACY_NO_IDENTIFYING).check()
-    form.get_by_label(PRIVACY_CONSENT).check()
-    form.get_by_label("Files").set_input_files(
-        files=[
+    upload(
+        page,
+        live_server,
+        submission,
+        [
             {"name": "transition-chart.png", "mimeType": "image/png", "buffer": png_bytes()},
             {"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": b"<html>not a photo</html>"},
-        ]
+        ],
     )
-    form.get_by_role("button", name="Upload").click()
 
     rows = page.locator("[data-upload-list] li")
     expect(rows).to_have_count(2)
@@ -95,14 +103,12 @@ def test_cancel_stops_an_upload_and_retry_starts_it_again(
     # Hold the storage request so the upload is in flight when Cancel is pressed.
     held = []
     page.route("**/microcreds-test", lambda route: held.append(route))
-    page.goto(f"{live_server.url}/plans/{submission.pk}/evidence/")
-    form = page.locator("#artifact-upload-form")
-    form.get_by_label(PRIVACY_NO_IDENTIFYING).check()
-    form.get_by_label(PRIVACY_CONSENT).check()
-    form.get_by_label("Files").set_input_files(
-        files=[{"name": "chart.png", "mimeType": "image/png", "buffer": png_bytes()}]
+    upload(
+        page,
+        live_server,
+        submission,
+        [{"name": "chart.png", "mimeType": "image/png", "buffer": png_bytes()}],
     )
-    form.get_by_role("button", name="Upload").click()
     row = page.locator("[data-upload-list] li")
     expect(row.get_by_role("button", name="Retry")).to_be_hidden()
     wait_until(page, lambda: len(held) == 1)
@@ -145,14 +151,12 @@ def test_a_large_file_goes_in_parts_and_resumes_after_a_broken_connection(
 
     browser_sign_in(page, live_server, educator.email, PASSWORD)
     page.route("**/*partNumber=*", part_route)
-    page.goto(f"{live_server.url}/plans/{submission.pk}/evidence/")
-    form = page.locator("#artifact-upload-form")
-    form.get_by_label(PRIVACY_NO_IDENTIFYING).check()
-    form.get_by_label(PRIVACY_CONSENT).check()
-    form.get_by_label("Files").set_input_files(
-        files=[{"name": "lesson.mp4", "mimeType": "video/mp4", "buffer": video}]
+    upload(
+        page,
+        live_server,
+        submission,
+        [{"name": "lesson.mp4", "mimeType": "video/mp4", "buffer": video}],
     )
-    form.get_by_role("button", name="Upload").click()
     row = page.locator("[data-upload-list] li")
     expect(row).to_have_attribute("data-state", "failed", timeout=30_000)
     expect(row.get_by_role("status")).to_contain_text("The connection broke.")
@@ -225,14 +229,12 @@ def test_a_part_damaged_on_its_way_is_refused_by_storage_and_sent_again(
 
     browser_sign_in(page, live_server, educator.email, PASSWORD)
     page.route("**/*partNumber=*", storage_checks_the_checksum)
-    page.goto(f"{live_server.url}/plans/{submission.pk}/evidence/")
-    form = page.locator("#artifact-upload-form")
-    form.get_by_label(PRIVACY_NO_IDENTIFYING).check()
-    form.get_by_label(PRIVACY_CONSENT).check()
-    form.get_by_label("Files").set_input_files(
-        files=[{"name": "lesson.mp4", "mimeType": "video/mp4", "buffer": video}]
+    upload(
+        page,
+        live_server,
+        submission,
+        [{"name": "lesson.mp4", "mimeType": "video/mp4", "buffer": video}],
     )
-    form.get_by_role("button", name="Upload").click()
     row = page.locator("[data-upload-list] li")
     expect(row).to_have_attribute("data-state", "done", timeout=30_000)
     # Every part's checksum matched its bytes but the damaged one, which went again.

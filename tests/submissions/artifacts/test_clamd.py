@@ -181,6 +181,17 @@ def test_an_infected_file_is_refused_with_the_reason_and_a_clean_one_passes(
     assert clean.content_type == "image/png"
 
 
+def upload_with_the_scanner_down(client, submission, data: bytes, on_commit) -> Artifact:
+    """Upload a text file while clamd cannot be reached: the check asks Celery to retry it
+    later (raised here, where tasks run eagerly)."""
+    grant = start(client, submission, "reflection.txt", len(data)).json()
+    post_to_storage(grant, "reflection.txt", data)
+    with pytest.raises(Retry, match="could not be reached"):
+        with on_commit(execute=True):
+            assert finish(client, grant).status_code == 200
+    return Artifact.objects.get(uuid=grant["uuid"])
+
+
 @pytest.mark.integration
 def test_with_the_scanner_down_a_file_is_not_accepted_and_is_checked_when_it_is_back(
     clamd,
@@ -194,13 +205,9 @@ def test_with_the_scanner_down_a_file_is_not_accepted_and_is_checked_when_it_is_
 ):
     settings.CLAMD_PORT = closed_port
     data = b"Reflection on the second lesson.\n" * 100
-    grant = start(educator_client, submission, "reflection.txt", len(data)).json()
-    post_to_storage(grant, "reflection.txt", data)
-    # The check task asks Celery to retry it later (raised here, where tasks run eagerly).
-    with pytest.raises(Retry, match="could not be reached"):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert finish(educator_client, grant).status_code == 200
-    artifact = Artifact.objects.get(uuid=grant["uuid"])
+    artifact = upload_with_the_scanner_down(
+        educator_client, submission, data, django_capture_on_commit_callbacks
+    )
     # Neither accepted nor refused: still "checking", its bytes kept in quarantine, unopenable.
     assert artifact.status == Artifact.Status.CHECKING
     assert "/quarantine/" in artifact.storage_key
@@ -230,12 +237,9 @@ def test_with_the_scanner_down_past_the_last_retry_the_file_is_refused_and_can_b
 ):
     settings.CLAMD_PORT = closed_port
     data = b"Reflection on the third lesson.\n" * 100
-    grant = start(educator_client, submission, "reflection.txt", len(data)).json()
-    post_to_storage(grant, "reflection.txt", data)
-    with pytest.raises(Retry, match="could not be reached"):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert finish(educator_client, grant).status_code == 200
-    artifact = Artifact.objects.get(uuid=grant["uuid"])
+    artifact = upload_with_the_scanner_down(
+        educator_client, submission, data, django_capture_on_commit_callbacks
+    )
     quarantined = artifact.storage_key
     # Every retry but the last is still a retry...
     with pytest.raises(Retry):
