@@ -1,7 +1,9 @@
 """Report pages and CSV export at scale.
 
 Figures:
-- each report page's time at 50,000 plans over its time at 500 plans (goal ≤ 1.3×);
+- each report page's time at 50,000 plans over its time at 500 plans (goal ≤ 1.3×), as a
+  district admin sees it: the figures cached under the district's report stamp; and, next to
+  it, the page's time on the first view after a change (the stamp moved: figures computed);
 - a 50,000-row salary-ledger CSV export through the view over ``psql \\copy`` of the very same
   query (goal ≤ 2×), and the growth of this (web) process's resident memory while streaming it,
   next to the growth for a 5,000-row export (flat: about the same).
@@ -41,15 +43,25 @@ def _reset_peak() -> None:
     Path("/proc/self/clear_refs").write_text("5")
 
 
-def _page_time(client: Client, url: str) -> float:
+def _page_time(client: Client, url: str, *, changed_before_each=None) -> float:
     client.get(url)  # warm: templates, session, plans in the database cache
     samples = []
     for _ in range(RUNS):
+        if changed_before_each:
+            changed_before_each()
         started = time.perf_counter()
         response = client.get(url)
         samples.append(time.perf_counter() - started)
         assert response.status_code == 200, (url, response.status_code)
     return statistics.median(samples)
+
+
+def _a_change_in(district) -> None:
+    """Something the reports read changes (and is committed): the stamp moves on."""
+    from accounts.models import Building
+
+    building = Building.objects.filter(district=district).order_by("pk").first()
+    Building.objects.filter(pk=building.pk).update(name=building.name)
 
 
 def _export_via_view(client: Client, url: str, out: Path) -> tuple[float, int, int]:
@@ -130,22 +142,33 @@ def _measure() -> list[tuple[str, str]]:
         cursor.execute("ANALYZE")
 
     client = Client()
-    ratios = []
+    small = User.objects.get(email="admin@small.example.org")
+    large_admin = User.objects.get(email="admin@large.example.org")
+    ratios, cold_ratios = [], []
     for name in PAGES:
         url = reverse(f"reports:{name}")
-        client.force_login(User.objects.get(email="admin@small.example.org"))
-        small_time = _page_time(client, url)
-        client.force_login(User.objects.get(email="admin@large.example.org"))
-        large_time = _page_time(client, url)
-        ratio = large_time / small_time
-        ratios.append(ratio)
-        figures.append(
-            (
-                f"{name} page 50,000 vs 500 plans",
-                f"{large_time * 1000:.0f} ms / {small_time * 1000:.0f} ms = {ratio:.2f}x",
+        times = {}
+        for admin in (small, large_admin):
+            client.force_login(admin)
+            times[admin.pk, "cached"] = _page_time(client, url)
+            times[admin.pk, "cold"] = _page_time(
+                client, url, changed_before_each=lambda a=admin: _a_change_in(a.district)
             )
-        )
+        for kind, label, into in (
+            ("cached", "", ratios),
+            ("cold", ", first view after a change", cold_ratios),
+        ):
+            large_time, small_time = times[large_admin.pk, kind], times[small.pk, kind]
+            into.append(large_time / small_time)
+            figures.append(
+                (
+                    f"{name} page 50,000 vs 500 plans{label}",
+                    f"{large_time * 1000:.0f} ms / {small_time * 1000:.0f} ms"
+                    f" = {large_time / small_time:.2f}x",
+                )
+            )
     figures.append(("worst report page ratio (goal <= 1.3x)", f"{max(ratios):.2f}x"))
+    figures.append(("worst ratio, first view after a change", f"{max(cold_ratios):.2f}x"))
 
     # The export: a district whose salary ledger has 50,000 rows.
     ledger_district, _ = seed_scale(slug="ledger", educators=2000, plans=0, seed=3)

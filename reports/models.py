@@ -162,3 +162,18 @@ class ExportJob(models.Model):
     @property
     def filename(self) -> str:
         return f"{self.dataset}-{self.created_at:%Y%m%d-%H%M}.{self.file_format}"
+
+
+class ReportStamp(models.Model):
+    """A number that changes with every change to what a district's reports read (kept by
+    database triggers: see ``reports.stamps``); cached report figures are filed under it.
+
+    ``district_id`` is a plain number, not a foreign key: the stamp is bumped at COMMIT, also
+    for the commit that deletes its district.
+    """
+
+    district_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"district {self.district_id}: {self.version}"

@@ -1,7 +1,9 @@
 """Reads for program rules and completion reports, always scoped to one district.
 
 Every report is a fixed handful of aggregate queries, whatever the number of plans: counts,
-groupings and percentiles are computed by the database.
+groupings and percentiles are computed by the database. Their results are cached under the
+district's report stamp (``reports.stamps``), which the database changes on every change to
+what they read: a page costs its aggregates once per change, not once per view.
 """
 
 import datetime as dt
@@ -10,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -37,6 +40,7 @@ from credentials.models import MicroCredential
 from submissions.models import Attempt, Submission
 
 from .models import CreditRule, ExportJob, ProgramCycle, RenewalRule
+from .stamps import current_stamp
 
 S = Submission.Status
 PASSED = S.EARNED
@@ -60,6 +64,8 @@ IN_PROGRESS_STATUSES = [
 ]
 OPEN_STATUSES = [S.DRAFT, *IN_PROGRESS_STATUSES]
 STALL_DAYS = 30
+# Cached figures are filed under the stamp and the day: a day old at most, whatever happens.
+CACHE_SECONDS = 24 * 60 * 60
 
 
 # --- Filters ------------------------------------------------------------------------------------
@@ -129,6 +135,23 @@ def submissions_in_scope(
     )
 
 
+def _cached(report: str, *, district: District, filters: ReportFilters, today: dt.date, compute):
+    """``compute()``, or its result for the same district stamp, filters and day.
+
+    Computed afresh where there is no stamp to trust (SQLite, or a transaction that has
+    written and not yet committed)."""
+    stamp = current_stamp(district_id=district.pk)
+    if stamp is None:
+        return compute()
+    query = "&".join(f"{k}={v}" for k, v in sorted(filters.as_query().items()))
+    key = f"reports:{report}:{district.pk}:{stamp}:{today.isoformat()}:{query}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = compute()
+        cache.set(key, figures, CACHE_SECONDS)
+    return figures
+
+
 def filter_choices(*, district: District) -> dict[str, list]:
     """The options of the filter form: five small queries."""
     from accounts.models import Building, DistrictGoal
@@ -157,8 +180,20 @@ def filter_choices(*, district: District) -> dict[str, list]:
 # --- Funnel -------------------------------------------------------------------------------------
 
 
-def funnel(*, district: District, filters: ReportFilters) -> dict:
-    """Plans drafted → submitted → approved → submitted for review → earned, and the stalls."""
+def funnel(*, district: District, filters: ReportFilters, today: dt.date | None = None) -> dict:
+    """Plans drafted → submitted → approved → submitted for review → earned, and the stalls:
+    open plans whose status last changed ``STALL_DAYS`` or more days before ``today``."""
+    today = today or timezone.localdate()
+    return _cached(
+        "funnel",
+        district=district,
+        filters=filters,
+        today=today,
+        compute=lambda: _funnel(district=district, filters=filters, today=today),
+    )
+
+
+def _funnel(*, district: District, filters: ReportFilters, today: dt.date) -> dict:
     qs = submissions_in_scope(district=district, filters=filters)
     counts = qs.aggregate(
         drafted=Count("id"),
@@ -181,7 +216,7 @@ def funnel(*, district: District, filters: ReportFilters) -> dict:
         conversion = None if previous is None else _percent(value, previous)
         stages.append({"key": key, "label": label, "count": value, "conversion": conversion})
         previous = value
-    stalled_before = timezone.now() - dt.timedelta(days=STALL_DAYS)
+    stalled_before = _day_start(today - dt.timedelta(days=STALL_DAYS - 1))
     by_status = {
         row["status"]: row
         for row in qs.filter(status__in=OPEN_STATUSES)
@@ -214,7 +249,18 @@ def _percent(part: int, whole: int) -> float | None:
 
 
 def completions(*, district: District, filters: ReportFilters) -> dict:
-    """Earned micro-credentials by building, by micro-credential, by stack and by district goal."""
+    """Earned micro-credentials by building, by micro-credential, by stack and by district
+    goal, with the pass rates."""
+    return _cached(
+        "completions",
+        district=district,
+        filters=filters,
+        today=timezone.localdate(),
+        compute=lambda: _completions(district=district, filters=filters),
+    )
+
+
+def _completions(*, district: District, filters: ReportFilters) -> dict:
     earned = submissions_in_scope(district=district, filters=filters, date_field="decided_at")
     earned = earned.filter(status=S.EARNED)
     # Building × micro-credential in one GROUP BY over ids (no wide joins); the few hundred
@@ -336,7 +382,19 @@ def _duration_stats(qs: QuerySet, *, end: str, start: str) -> dict:
 
 
 def turnaround(*, district: District, filters: ReportFilters) -> dict:
-    """Days from plan submission to its decision, and from evidence submission to its outcome."""
+    """Days from plan submission to its decision, and from evidence submission to its outcome,
+    next to the district's target."""
+    durations = _cached(
+        "turnaround",
+        district=district,
+        filters=filters,
+        today=timezone.localdate(),
+        compute=lambda: _turnaround(district=district, filters=filters),
+    )
+    return {**durations, "target_days": district.review_turnaround_days}
+
+
+def _turnaround(*, district: District, filters: ReportFilters) -> dict:
     plans = submissions_in_scope(district=district, filters=filters, date_field="plan_decided_at")
     attempts = _scope(
         Attempt.objects.filter(submission__district_id=district.pk).exclude(outcome=""),
@@ -347,7 +405,6 @@ def turnaround(*, district: District, filters: ReportFilters) -> dict:
     return {
         "plan": _duration_stats(plans, end="plan_decided_at", start="plan_submitted_at"),
         "review": _duration_stats(attempts, end="decided_at", start="submitted_at"),
-        "target_days": district.review_turnaround_days,
     }
 
 
@@ -430,11 +487,22 @@ def salary_ledger_ids(*, district: District, filters: ReportFilters) -> QuerySet
     )
 
 
-def salary_totals(ledger: QuerySet[Submission]) -> dict:
-    return ledger.order_by().aggregate(
-        total_salary=Coalesce(Sum("salary"), Value(Decimal("0")), output_field=MONEY),
-        total_points=Coalesce(Sum("points"), Value(Decimal("0")), output_field=MONEY),
-        awards=Count("id"),
+def salary_totals(*, district: District, filters: ReportFilters) -> dict:
+    """The ledger's total salary credit and PD points, and its number of awards."""
+    return _cached(
+        "salary_totals",
+        district=district,
+        filters=filters,
+        today=timezone.localdate(),
+        compute=lambda: (
+            salary_ledger(district=district, filters=filters)
+            .order_by()
+            .aggregate(
+                total_salary=Coalesce(Sum("salary"), Value(Decimal("0")), output_field=MONEY),
+                total_points=Coalesce(Sum("points"), Value(Decimal("0")), output_field=MONEY),
+                awards=Count("id"),
+            )
+        ),
     )
 
 
@@ -576,8 +644,14 @@ def relicensure(
     people = _educators_with_renewal(district=district, window=window, filters=filters, today=today)
     closed = window.closed(today)
     statuses = CLOSED_WINDOW_STATUSES if closed else OPEN_WINDOW_STATUSES
-    counts = people.order_by().aggregate(
-        **{key: Count("pk", filter=Q(renewal=key)) for key in statuses}
+    counts = _cached(
+        "relicensure",
+        district=district,
+        filters=filters,
+        today=today,
+        compute=lambda: people.order_by().aggregate(
+            **{key: Count("pk", filter=Q(renewal=key)) for key in statuses}
+        ),
     )
     return {
         "window": window,

@@ -217,7 +217,7 @@ def relicensure(request: HttpRequest) -> HttpResponse:
 def salary(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     ledger = selectors.salary_ledger(district=request.user.district, filters=filters)
-    totals = selectors.salary_totals(ledger)
+    totals = selectors.salary_totals(district=request.user.district, filters=filters)
     # Page over the ids alone, then read the page's 50 rows with their joins and credit.
     ids = selectors.salary_ledger_ids(district=request.user.district, filters=filters)
     paginator = Paginator(ids, PAGE_SIZE)

@@ -146,7 +146,7 @@ def turnaround_count(district, filters):
 
 def salary_count(district, filters):
     ledger = selectors.salary_ledger(district=district, filters=filters)
-    awards = selectors.salary_totals(ledger)["awards"]
+    awards = selectors.salary_totals(district=district, filters=filters)["awards"]
     assert len(list(ledger)) == awards
     assert selectors.salary_ledger_ids(district=district, filters=filters).count() == awards
     return awards

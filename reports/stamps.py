@@ -1,0 +1,181 @@
+"""A district's report stamp: a number that changes whenever data its reports read changes.
+
+Report pages cache their aggregates under the district's stamp (see ``selectors``), so a page
+at 50,000 plans costs about what it costs at 500 until something the report reads changes.
+
+The stamp is kept by PostgreSQL itself, with triggers on every table the reports read, so no
+write can forget it: not a service, not the admin, not ``QuerySet.update()``, not a bulk insert.
+The triggers are deferred constraint triggers: they run once per statement at COMMIT, so the
+stamp's row is locked only for the instant of the commit (no writer waits on another for the
+rest of its transaction), and a reader never sees a new stamp before the data it stands for.
+An update that touches none of the columns the reports read (an autosave of a plan's text, a
+sign-in's ``last_login``) leaves the stamp alone.
+
+SQLite (the embedded ``make run`` default) has no stamp: its reports are computed every time.
+"""
+
+from django.apps import apps
+from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+# The function every trigger calls: bump one district's stamp, once per statement.
+# ``statement_timestamp()`` tells the statements of a transaction apart; a bulk insert of
+# 50,000 rows bumps the stamp once, not 50,000 times.
+BUMP_FUNCTION = """
+CREATE OR REPLACE FUNCTION reports_bump_stamp(district bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    marker text := 'microcreds.report_stamp_' || district::text;
+    now_us bigint := (extract(epoch FROM clock_timestamp()) * 1000000)::bigint;
+BEGIN
+    IF district IS NULL
+       OR current_setting(marker, true) = statement_timestamp()::text THEN
+        RETURN;
+    END IF;
+    PERFORM set_config(marker, statement_timestamp()::text, true);
+    -- Microseconds since 1970, and always more than before: a restored backup or a
+    -- re-created table can never bring back a stamp that figures are cached under.
+    INSERT INTO {stamp} (district_id, version) VALUES (district, now_us)
+    ON CONFLICT (district_id)
+    DO UPDATE SET version = GREATEST({stamp}.version + 1, EXCLUDED.version);
+END $$;
+"""
+
+# Row triggers: the district of the row (old and new, as a row may move), or found through
+# the row's parent.
+ROW_FUNCTIONS = {
+    "district": """
+        IF TG_OP <> 'INSERT' THEN PERFORM reports_bump_stamp(OLD.district_id); END IF;
+        IF TG_OP <> 'DELETE' THEN PERFORM reports_bump_stamp(NEW.district_id); END IF;
+    """,
+    "submission": """
+        IF TG_OP <> 'INSERT' THEN
+            PERFORM reports_bump_stamp(
+                (SELECT district_id FROM {submission} WHERE id = OLD.submission_id));
+        END IF;
+        IF TG_OP <> 'DELETE' THEN
+            PERFORM reports_bump_stamp(
+                (SELECT district_id FROM {submission} WHERE id = NEW.submission_id));
+        END IF;
+    """,
+    "plan": """
+        IF TG_OP <> 'INSERT' THEN
+            PERFORM reports_bump_stamp((SELECT district_id FROM {plan} WHERE id = OLD.plan_id));
+        END IF;
+        IF TG_OP <> 'DELETE' THEN
+            PERFORM reports_bump_stamp((SELECT district_id FROM {plan} WHERE id = NEW.plan_id));
+        END IF;
+    """,
+}
+
+ROW_FUNCTION = """
+CREATE OR REPLACE FUNCTION reports_stamp_by_{kind}() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+{body}
+    RETURN NULL;
+END $$;
+"""
+
+
+def _watched() -> list[tuple[str, str, list[str] | None]]:
+    """(table, how its district is found, the columns the reports read or None for all)."""
+    model = apps.get_model
+    plan = model("submissions", "Plan")
+    return [
+        (
+            model("submissions", "Submission")._meta.db_table,
+            "district",
+            [
+                "district_id",
+                "plan_id",
+                "educator_id",
+                "status",
+                "plan_submitted_at",
+                "plan_decided_at",
+                "submitted_for_review_at",
+                "decided_at",
+                "status_changed_at",
+                "created_at",
+            ],
+        ),
+        (
+            model("submissions", "Attempt")._meta.db_table,
+            "submission",
+            ["submission_id", "number", "submitted_at", "outcome", "decided_at"],
+        ),
+        (plan._meta.db_table, "district", ["district_id", "microcredential_id"]),
+        (plan.district_goals.through._meta.db_table, "plan", None),
+        (
+            model("accounts", "User")._meta.db_table,
+            "district",
+            ["district_id", "building_id", "is_educator", "is_active"],
+        ),
+        (model("accounts", "Building")._meta.db_table, "district", None),
+        (model("accounts", "DistrictGoal")._meta.db_table, "district", None),
+        (model("credentials", "Stack")._meta.db_table, "district", None),
+        (model("credentials", "MicroCredential")._meta.db_table, "district", None),
+        (model("reports", "ProgramCycle")._meta.db_table, "district", None),
+        (model("reports", "CreditRule")._meta.db_table, "district", None),
+        (model("reports", "RenewalRule")._meta.db_table, "district", None),
+    ]
+
+
+def install(db: BaseDatabaseWrapper) -> None:
+    """Create (or re-create) the stamp's function and triggers; safe to run again."""
+    if db.vendor != "postgresql":
+        return
+    names = {
+        "stamp": apps.get_model("reports", "ReportStamp")._meta.db_table,
+        "submission": apps.get_model("submissions", "Submission")._meta.db_table,
+        "plan": apps.get_model("submissions", "Plan")._meta.db_table,
+    }
+    with db.cursor() as cursor:
+        cursor.execute(BUMP_FUNCTION.format(**names))
+        for kind, body in ROW_FUNCTIONS.items():
+            cursor.execute(ROW_FUNCTION.format(kind=kind, body=body.format(**names)))
+        for table, kind, columns in _watched():
+            trigger = f"reports_stamp_{table}"
+            if columns:
+                changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in columns)
+                # A constraint trigger takes one event list; updates are filtered by WHEN.
+                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}_update ON {table}")
+                cursor.execute(
+                    f"CREATE CONSTRAINT TRIGGER {trigger}_update AFTER UPDATE ON {table} "
+                    "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+                    f"WHEN ({changed}) EXECUTE FUNCTION reports_stamp_by_{kind}()"
+                )
+                events = "INSERT OR DELETE"
+            else:
+                events = "INSERT OR UPDATE OR DELETE"
+            cursor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
+            cursor.execute(
+                f"CREATE CONSTRAINT TRIGGER {trigger} AFTER {events} ON {table} "
+                "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+                f"EXECUTE FUNCTION reports_stamp_by_{kind}()"
+            )
+
+
+def install_after_migrate(sender, using: str = "default", **kwargs) -> None:
+    from django.db import connections
+
+    install(connections[using])
+
+
+def current_stamp(*, district_id: int) -> int | None:
+    """The district's stamp, or None when a cached report can't be trusted here: on SQLite,
+    or inside a transaction that has written (its own changes are not stamped until COMMIT,
+    and could still be rolled back)."""
+    if connection.vendor != "postgresql":
+        return None
+    stamp_table = apps.get_model("reports", "ReportStamp")._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_current_xact_id_if_assigned() IS NULL, "
+            f"(SELECT version FROM {stamp_table} WHERE district_id = %s)",
+            [district_id],
+        )
+        clean, version = cursor.fetchone()
+    if not clean:
+        return None
+    return version or 0

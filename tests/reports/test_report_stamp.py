@@ -1,0 +1,236 @@
+"""Report figures are cached under the district's stamp, which the database changes on COMMIT
+of any change to what the reports read, and only then.
+
+These tests commit (``transaction=True``): inside a test's own transaction no stamp is trusted
+and every report is computed afresh.
+"""
+
+import datetime as dt
+
+import psycopg2
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+from reports import selectors
+from reports.selectors import ReportFilters
+from reports.stamps import current_stamp
+from submissions.models import Plan, Submission
+from tests.accounts.factories import (
+    BuildingFactory,
+    DistrictFactory,
+    DistrictGoalFactory,
+    EducatorFactory,
+)
+from tests.credentials.factories import StackFactory
+from tests.reports.factories import (
+    AttemptFactory,
+    CreditRuleFactory,
+    PlanFactory,
+    ProgramCycleFactory,
+    SubmissionFactory,
+    earned_submission,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ALL = ReportFilters()
+
+
+def stamp_of(district) -> int:
+    stamp = current_stamp(district_id=district.pk)
+    assert stamp is not None
+    return stamp
+
+
+def earned_count(district) -> int:
+    return selectors.funnel(district=district, filters=ALL)["stages"][-1]["count"]
+
+
+def test_a_report_read_twice_is_computed_once():
+    district = DistrictFactory()
+    earned_submission(educator=EducatorFactory(district=district), decided_on=dt.date(2026, 3, 1))
+    with CaptureQueriesContext(connection) as first:
+        figures = selectors.completions(district=district, filters=ALL)
+    with CaptureQueriesContext(connection) as second:
+        again = selectors.completions(district=district, filters=ALL)
+    assert again == figures
+    assert len(first) > 2
+    assert len(second) == 1  # the stamp alone
+
+
+def test_a_committed_change_shows_at_once_even_through_queryset_update():
+    district = DistrictFactory()
+    submission = SubmissionFactory(plan=PlanFactory(district=district), status="in_progress")
+    assert earned_count(district) == 0
+    before = stamp_of(district)
+    # No model save, no signal: the trigger sees it all the same.
+    Submission.objects.filter(pk=submission.pk).update(status="earned")
+    assert stamp_of(district) > before
+    assert earned_count(district) == 1
+
+
+def test_figures_differ_by_filter_and_each_is_cached_apart():
+    district = DistrictFactory()
+    north = BuildingFactory(district=district)
+    south = BuildingFactory(district=district)
+    for building in (north, south, south):
+        earned_submission(
+            educator=EducatorFactory(district=district, building=building),
+            decided_on=dt.date(2026, 3, 1),
+        )
+    assert selectors.salary_totals(district=district, filters=ALL)["awards"] == 3
+    only_north = ReportFilters(building_id=north.pk)
+    only_south = ReportFilters(building_id=south.pk)
+    assert selectors.salary_totals(district=district, filters=only_north)["awards"] == 1
+    assert selectors.salary_totals(district=district, filters=only_south)["awards"] == 2
+
+
+def test_text_autosaves_and_sign_ins_leave_the_stamp_alone():
+    district = DistrictFactory()
+    submission = SubmissionFactory(plan=PlanFactory(district=district))
+    before = stamp_of(district)
+    Plan.objects.filter(pk=submission.plan_id).update(rationale="Because students…", version=2)
+    Submission.objects.filter(pk=submission.pk).update(reflection_practice="It went well.")
+    User.objects.filter(pk=submission.educator_id).update(last_login="2026-11-30T08:00Z")
+    assert stamp_of(district) == before
+
+
+def test_another_districts_change_leaves_the_stamp_alone():
+    district, other = DistrictFactory(), DistrictFactory()
+    SubmissionFactory(plan=PlanFactory(district=district))
+    before = stamp_of(district)
+    SubmissionFactory(plan=PlanFactory(district=other), status="earned")
+    assert stamp_of(district) == before
+    assert stamp_of(other) > 0
+
+
+def test_a_bulk_insert_bumps_the_stamp_once():
+    district = DistrictFactory()
+    plan = PlanFactory(district=district)
+    people = EducatorFactory.create_batch(3, district=district)
+    before = stamp_of(district)
+    Submission.objects.bulk_create(
+        Submission(district=district, plan=plan, educator=person, status="earned")
+        for person in people
+    )
+    assert 0 < stamp_of(district) - before < 1_000_000  # microseconds, not one per row
+    assert earned_count(district) == 3
+
+
+def _stamp_seen_by_another_connection(district) -> int | None:
+    db = settings.DATABASES["default"]
+    other = psycopg2.connect(
+        dbname=connection.settings_dict["NAME"],
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        user=db["USER"],
+        password=db["PASSWORD"] or None,
+    )
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(
+                "SELECT version FROM reports_reportstamp WHERE district_id = %s", [district.pk]
+            )
+            row = cursor.fetchone()
+            return row[0] if row else None
+    finally:
+        other.close()
+
+
+def test_the_stamp_changes_at_commit_and_a_writing_transaction_is_not_cached():
+    district = DistrictFactory()
+    submission = SubmissionFactory(plan=PlanFactory(district=district), status="in_progress")
+    assert earned_count(district) == 0
+    before = stamp_of(district)
+    with transaction.atomic():
+        Submission.objects.filter(pk=submission.pk).update(status="earned")
+        # Not yet stamped for anyone; this transaction sees its own change, uncached.
+        assert _stamp_seen_by_another_connection(district) == before
+        assert current_stamp(district_id=district.pk) is None
+        assert earned_count(district) == 1
+    assert _stamp_seen_by_another_connection(district) > before
+    assert earned_count(district) == 1
+
+
+def test_a_rolled_back_change_leaves_stamp_and_figures_as_they_were():
+    district = DistrictFactory()
+    submission = SubmissionFactory(plan=PlanFactory(district=district), status="in_progress")
+    before = stamp_of(district)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Submission.objects.filter(pk=submission.pk).update(status="earned")
+        assert earned_count(district) == 1
+        raise RuntimeError("cancelled")
+    assert stamp_of(district) == before
+    assert earned_count(district) == 0
+
+
+def _rename_building(district):
+    building = BuildingFactory(district=district)
+    return lambda: type(building).objects.filter(pk=building.pk).update(name="Renamed")
+
+
+def _retitle_goal(district):
+    goal = DistrictGoalFactory(district=district)
+    return lambda: type(goal).objects.filter(pk=goal.pk).update(title="Renamed")
+
+
+def _rename_stack(district):
+    stack = StackFactory(district=district)
+    return lambda: type(stack).objects.filter(pk=stack.pk).update(name="Renamed")
+
+
+def _retitle_microcredential(district):
+    plan = PlanFactory(district=district)
+    model = type(plan.microcredential)
+    return lambda: model.objects.filter(pk=plan.microcredential_id).update(title="Renamed")
+
+
+def _move_educator(district):
+    educator = EducatorFactory(district=district)
+    building = BuildingFactory(district=district)
+    return lambda: User.objects.filter(pk=educator.pk).update(building=building)
+
+
+def _decide_attempt(district):
+    attempt = AttemptFactory(submission=SubmissionFactory(plan=PlanFactory(district=district)))
+    return lambda: type(attempt).objects.filter(pk=attempt.pk).update(outcome="not_yet")
+
+
+def _name_a_goal_in_a_plan(district):
+    plan = PlanFactory(district=district)
+    goal = DistrictGoalFactory(district=district)
+    return lambda: plan.district_goals.add(goal)
+
+
+def _move_a_cycle(district):
+    cycle = ProgramCycleFactory(district=district)
+    return lambda: type(cycle).objects.filter(pk=cycle.pk).update(ends_on=dt.date(2026, 6, 30))
+
+
+def _add_a_credit_rule(district):
+    return lambda: CreditRuleFactory(district=district)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _rename_building,
+        _retitle_goal,
+        _rename_stack,
+        _retitle_microcredential,
+        _move_educator,
+        _decide_attempt,
+        _name_a_goal_in_a_plan,
+        _move_a_cycle,
+        _add_a_credit_rule,
+    ],
+)
+def test_every_table_the_reports_read_bumps_the_stamp(change):
+    district = DistrictFactory()
+    make_change = change(district)
+    before = stamp_of(district)
+    make_change()
+    assert stamp_of(district) > before
