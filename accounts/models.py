@@ -262,6 +262,12 @@ class User(AbstractUser):
     class Meta:
         ordering = ["last_name", "first_name", "email"]
         constraints = [models.UniqueConstraint(Lower("email"), name="unique_user_email_ci")]
+        # A district's people by name, a page at a time (people lists, re-licensure report).
+        indexes = [
+            models.Index(
+                fields=["district", "last_name", "first_name", "id"], name="user_district_name"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.display_name

@@ -24,6 +24,7 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     FloatField,
     Max,
     Q,
@@ -64,6 +65,7 @@ IN_PROGRESS_STATUSES = [
 ]
 OPEN_STATUSES = [S.DRAFT, *IN_PROGRESS_STATUSES]
 STALL_DAYS = 30
+PEOPLE_ORDER = ("last_name", "first_name", "id")
 # Cached figures are filed under the stamp and the day: a day old at most, whatever happens.
 CACHE_SECONDS = 24 * 60 * 60
 
@@ -587,28 +589,44 @@ CLOSED_WINDOW_STATUSES = [RENEWAL_MET, RENEWAL_NOT_MET]
 
 
 def _educators_with_renewal(
-    *, district: District, window: RenewalWindow, filters: ReportFilters, today: dt.date
+    *,
+    district: District,
+    window: RenewalWindow,
+    filters: ReportFilters,
+    today: dt.date,
+    only: list[int] | None = None,
 ) -> QuerySet[User]:
     """Each educator with what they earned in the window and have in progress: one join and
-    one GROUP BY over the district's submissions.
+    one GROUP BY over the district's submissions (or, for the ``only`` educators of a page,
+    over theirs alone: the join condition names them, so their index is used).
 
     The building filter narrows the educators; the stack, micro-credential and goal filters
     narrow what counts (only matching micro-credentials, earned or in progress).
     """
-    counted = _catalog_q(filters, prefix="submissions__")
-    in_window = counted & Q(
-        submissions__status=S.EARNED,
-        submissions__decided_at__gte=_day_start(window.starts_on),
-        submissions__decided_at__lt=_day_start(window.ends_on + dt.timedelta(days=1)),
-    )
     people = User.objects.filter(district_id=district.pk, is_educator=True, is_active=True)
+    relation = "submissions"
+    if only is not None:
+        relation = "page_submissions"
+        people = people.filter(pk__in=only).annotate(
+            page_submissions=FilteredRelation(
+                "submissions", condition=Q(submissions__educator_id__in=only)
+            )
+        )
+    counted = _catalog_q(filters, prefix=f"{relation}__")
+    in_window = counted & Q(
+        **{
+            f"{relation}__status": S.EARNED,
+            f"{relation}__decided_at__gte": _day_start(window.starts_on),
+            f"{relation}__decided_at__lt": _day_start(window.ends_on + dt.timedelta(days=1)),
+        }
+    )
     if filters.building_id:
         people = people.filter(building_id=filters.building_id)
     required = window.rule.required_count
     people = people.annotate(
-        earned_count=Count("submissions", filter=in_window),
+        earned_count=Count(relation, filter=in_window),
         in_progress_count=Count(
-            "submissions", filter=counted & Q(submissions__status__in=IN_PROGRESS_STATUSES)
+            relation, filter=counted & Q(**{f"{relation}__status__in": IN_PROGRESS_STATUSES})
         ),
     )
     whens = [When(earned_count__gte=required, then=Value(RENEWAL_MET))]
@@ -637,6 +655,7 @@ def relicensure(
         return {
             "window": None,
             "closed": False,
+            "today": today,
             "counts": [],
             "total": 0,
             "people": User.objects.none(),
@@ -656,12 +675,29 @@ def relicensure(
     return {
         "window": window,
         "closed": closed,
+        "today": today,
         "counts": [
             {"key": key, "label": RENEWAL_LABELS[key], "count": counts[key]} for key in statuses
         ],
         "total": sum(counts.values()),
-        "people": people.select_related("building").order_by("last_name", "first_name", "id"),
+        "people": people.select_related("building").order_by(*PEOPLE_ORDER),
     }
+
+
+def relicensure_rows(
+    *, district: District, filters: ReportFilters, report: dict, ids: list[int]
+) -> list[User]:
+    """The educators of one page of the re-licensure list, with their status."""
+    if report["window"] is None:
+        return []
+    people = _educators_with_renewal(
+        district=district,
+        window=report["window"],
+        filters=filters,
+        today=report["today"],
+        only=ids,
+    )
+    return list(people.select_related("building").order_by(*PEOPLE_ORDER))
 
 
 def relicensure_page_ids(
@@ -674,7 +710,7 @@ def relicensure_page_ids(
     base = User.objects.filter(district_id=district.pk, is_educator=True, is_active=True)
     if filters.building_id:
         base = base.filter(building_id=filters.building_id)
-    return base.order_by("last_name", "first_name", "id").values_list("pk", flat=True)
+    return base.order_by(*PEOPLE_ORDER).values_list("pk", flat=True)
 
 
 # --- An educator's own progress -----------------------------------------------------------------

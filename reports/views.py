@@ -183,7 +183,9 @@ def relicensure(request: HttpRequest) -> HttpResponse:
     # Known from the counts: no second pass over everyone.
     paginator.count = counts[renewal] if renewal else data["total"]
     page = paginator.get_page(request.GET.get("page"))
-    rows = list(data["people"].filter(pk__in=list(page.object_list))) if data["window"] else []
+    rows = selectors.relicensure_rows(
+        district=district, filters=filters, report=data, ids=list(page.object_list)
+    )
     query = filters.as_query()
     chart = charts.bar_chart(
         chart_id="renewal-chart",

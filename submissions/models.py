@@ -133,7 +133,13 @@ class Submission(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "educator"], name="one_submission_per_educator")
         ]
-        indexes = [models.Index(fields=["district", "status"])]
+        # By status within a district, newest decision first (the salary ledger, a page at a
+        # time, without sorting every award).
+        indexes = [
+            models.Index(
+                fields=["district", "status", "decided_at", "id"], name="submission_district_status"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.educator} — {self.plan}"

@@ -209,6 +209,23 @@ def test_relicensure_stack_filter_changes_who_has_met_renewal(district, world):
     assert routines_only["Both"] == (1, "at_risk")
 
 
+@pytest.mark.parametrize("filter_name", [None, "stack", "microcredential", "goal", "building"])
+def test_a_relicensure_pages_rows_agree_with_the_whole_list(district, world, filter_name):
+    filters = world["filters"][filter_name] if filter_name else ReportFilters()
+    data = selectors.relicensure(district=district, filters=filters, today=dt.date(2027, 3, 22))
+    everyone = {
+        p.pk: (p.earned_count, p.in_progress_count, p.renewal, p.building.name)
+        for p in data["people"]
+    }
+    page = list(everyone)[1:4]
+    rows = selectors.relicensure_rows(district=district, filters=filters, report=data, ids=page)
+    assert [p.pk for p in rows] == page  # by name, like the whole list
+    assert {
+        p.pk: (p.earned_count, p.in_progress_count, p.renewal, p.building.name) for p in rows
+    } == {pk: everyone[pk] for pk in page}
+    assert any(everyone[pk][0] for pk in page)
+
+
 def test_relicensure_building_filter_lists_only_that_buildings_educators(district, world):
     data, rows = renewal_rows(district, world["filters"]["building"])
     assert set(rows) == {n.title() for n in ALL_VARIANTS - {"building"}}
