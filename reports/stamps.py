@@ -41,32 +41,19 @@ BEGIN
 END $$;
 """
 
-# Row triggers: the district of the row (old and new, as a row may move), or found through
-# the row's parent.
-ROW_FUNCTIONS = {
-    "district": """
-        IF TG_OP <> 'INSERT' THEN PERFORM reports_bump_stamp(OLD.district_id); END IF;
-        IF TG_OP <> 'DELETE' THEN PERFORM reports_bump_stamp(NEW.district_id); END IF;
-    """,
-    "submission": """
-        IF TG_OP <> 'INSERT' THEN
-            PERFORM reports_bump_stamp(
-                (SELECT district_id FROM {submission} WHERE id = OLD.submission_id));
-        END IF;
-        IF TG_OP <> 'DELETE' THEN
-            PERFORM reports_bump_stamp(
-                (SELECT district_id FROM {submission} WHERE id = NEW.submission_id));
-        END IF;
-    """,
-    "plan": """
-        IF TG_OP <> 'INSERT' THEN
-            PERFORM reports_bump_stamp((SELECT district_id FROM {plan} WHERE id = OLD.plan_id));
-        END IF;
-        IF TG_OP <> 'DELETE' THEN
-            PERFORM reports_bump_stamp((SELECT district_id FROM {plan} WHERE id = NEW.plan_id));
-        END IF;
-    """,
-}
+# Row triggers: the district of the row (old and new, as a row may move), or of its parent.
+DIRECT = """
+    IF TG_OP <> 'INSERT' THEN PERFORM reports_bump_stamp(OLD.district_id); END IF;
+    IF TG_OP <> 'DELETE' THEN PERFORM reports_bump_stamp(NEW.district_id); END IF;
+"""
+THROUGH_PARENT = """
+    IF TG_OP <> 'INSERT' THEN
+        PERFORM reports_bump_stamp((SELECT district_id FROM {parent} WHERE id = OLD.{key}));
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM reports_bump_stamp((SELECT district_id FROM {parent} WHERE id = NEW.{key}));
+    END IF;
+"""
 
 ROW_FUNCTION = """
 CREATE OR REPLACE FUNCTION reports_stamp_by_{kind}() RETURNS trigger
@@ -130,10 +117,15 @@ def install(db: BaseDatabaseWrapper) -> None:
         "submission": apps.get_model("submissions", "Submission")._meta.db_table,
         "plan": apps.get_model("submissions", "Plan")._meta.db_table,
     }
+    bodies = {
+        "district": DIRECT,
+        "submission": THROUGH_PARENT.format(parent=names["submission"], key="submission_id"),
+        "plan": THROUGH_PARENT.format(parent=names["plan"], key="plan_id"),
+    }
     with db.cursor() as cursor:
         cursor.execute(BUMP_FUNCTION.format(**names))
-        for kind, body in ROW_FUNCTIONS.items():
-            cursor.execute(ROW_FUNCTION.format(kind=kind, body=body.format(**names)))
+        for kind, body in bodies.items():
+            cursor.execute(ROW_FUNCTION.format(kind=kind, body=body))
         for table, kind, columns in _watched():
             trigger = f"reports_stamp_{table}"
             if columns:
