@@ -158,6 +158,11 @@ CELERY_BEAT_SCHEDULE["badge-issuance-recovery"] = {
     "task": "badges.tasks.recover_stuck_issuance",
     "schedule": 300,
 }
+# Every minute: report figures of districts whose data changed are computed ahead of a visit.
+CELERY_BEAT_SCHEDULE["report-figures-warm"] = {
+    "task": "reports.tasks.report_figures_warm",
+    "schedule": 60,
+}
 
 # --- Object storage: S3 API when configured, local files otherwise ------------------------------
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")

@@ -4,6 +4,7 @@ import io
 import tempfile
 from typing import Any
 
+from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import models, transaction
@@ -12,8 +13,8 @@ from django.utils import timezone
 from accounts.models import District, User
 from accounts.services import audit_record
 
-from . import exports
-from .models import CreditRule, ExportJob, ProgramCycle, RenewalRule
+from . import exports, selectors
+from .models import CreditRule, ExportJob, ProgramCycle, RenewalRule, ReportStamp
 
 RULE_MODELS = (ProgramCycle, CreditRule, RenewalRule)
 
@@ -158,3 +159,27 @@ def _save(job: ExportJob, content: File) -> str:
         default_storage.delete(job.storage_key)
     name = f"exports/district-{job.district_id}/{job.uuid}/{job.dataset}.{job.file_format}"
     return default_storage.save(name, content)
+
+
+def report_figures_warm() -> int:
+    """Compute and cache the unfiltered report figures of every district whose report stamp
+    has moved since they were last computed here (or whose day has turned), so that the first
+    admin to look after a change does not wait for the aggregates. Returns how many districts
+    were warmed. Run every minute by Celery beat."""
+    today = timezone.localdate()
+    stamps = dict(ReportStamp.objects.values_list("district_id", "version"))
+    done = cache.get_many([f"reports:warmed:{pk}" for pk in stamps])
+    due = [
+        pk for pk, version in stamps.items() if done.get(f"reports:warmed:{pk}") != (version, today)
+    ]
+    everyone = selectors.ReportFilters()
+    for district in District.objects.filter(pk__in=due):
+        selectors.funnel(district=district, filters=everyone, today=today)
+        selectors.completions(district=district, filters=everyone)
+        selectors.turnaround(district=district, filters=everyone)
+        selectors.relicensure(district=district, filters=everyone, today=today)
+        selectors.salary_totals(district=district, filters=everyone)
+        cache.set(
+            f"reports:warmed:{district.pk}", (stamps[district.pk], today), selectors.CACHE_SECONDS
+        )
+    return len(due)

@@ -14,9 +14,10 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from reports import selectors
+from reports import selectors, services
 from reports.selectors import ReportFilters
 from reports.stamps import current_stamp
+from reports.tasks import report_figures_warm
 from submissions.models import Plan, Submission
 from tests.accounts.factories import (
     BuildingFactory,
@@ -118,6 +119,30 @@ def test_a_bulk_insert_bumps_the_stamp_once():
     )
     assert 0 < stamp_of(district) - before < 1_000_000  # microseconds, not one per row
     assert earned_count(district) == 3
+
+
+def test_the_warmer_computes_a_changed_districts_figures_before_anyone_looks():
+    district, quiet = DistrictFactory(), DistrictFactory()
+    submission = SubmissionFactory(plan=PlanFactory(district=district), status="in_progress")
+    assert services.report_figures_warm() == 1
+    assert services.report_figures_warm() == 0  # nothing changed since
+    Submission.objects.filter(pk=submission.pk).update(status="earned")
+    assert services.report_figures_warm() == 1
+    with CaptureQueriesContext(connection) as visit:
+        assert earned_count(district) == 1
+        selectors.completions(district=district, filters=ALL)
+        selectors.salary_totals(district=district, filters=ALL)
+    assert len(visit) == 3  # the stamp, three times: every figure was ready
+    assert current_stamp(district_id=quiet.pk) == 0  # never changed: never warmed
+
+
+def test_beat_runs_the_warmer_every_minute():
+    district = DistrictFactory()
+    SubmissionFactory(plan=PlanFactory(district=district), status="earned")
+    assert report_figures_warm.delay().get() == 1
+    entry = settings.CELERY_BEAT_SCHEDULE["report-figures-warm"]
+    assert entry["task"] == report_figures_warm.name
+    assert entry["schedule"] <= 60
 
 
 def _stamp_seen_by_another_connection(district) -> int | None:
