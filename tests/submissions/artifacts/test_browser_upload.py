@@ -51,6 +51,19 @@ def upload(page, live_server, submission, files: list[dict]) -> None:
     form.get_by_role("button", name="Upload").click()
 
 
+def upload_video_in_parts(page, live_server, sign_in, educator, submission, video, on_part):
+    """Sign in, send each part's request through ``on_part``, upload one video; its row."""
+    sign_in(page, live_server, educator.email, PASSWORD)
+    page.route("**/*partNumber=*", on_part)
+    upload(
+        page,
+        live_server,
+        submission,
+        [{"name": "lesson.mp4", "mimeType": "video/mp4", "buffer": video}],
+    )
+    return page.locator("[data-upload-list] li")
+
+
 def test_uploads_show_progress_to_done_and_a_refusal_with_its_reason(
     page, live_server, browser_sign_in, csp_with_storage, transactional_db
 ):
@@ -149,15 +162,9 @@ def test_a_large_file_goes_in_parts_and_resumes_after_a_broken_connection(
         sent.append(number)
         route.continue_()
 
-    browser_sign_in(page, live_server, educator.email, PASSWORD)
-    page.route("**/*partNumber=*", part_route)
-    upload(
-        page,
-        live_server,
-        submission,
-        [{"name": "lesson.mp4", "mimeType": "video/mp4", "buffer": video}],
+    row = upload_video_in_parts(
+        page, live_server, browser_sign_in, educator, submission, video, part_route
     )
-    row = page.locator("[data-upload-list] li")
     expect(row).to_have_attribute("data-state", "failed", timeout=30_000)
     expect(row.get_by_role("status")).to_contain_text("The connection broke.")
     expect(row.get_by_role("status")).to_contain_text("other files and the plan are not affected")
@@ -227,15 +234,9 @@ def test_a_part_damaged_on_its_way_is_refused_by_storage_and_sent_again(
         accepted.append(number)
         route.continue_()
 
-    browser_sign_in(page, live_server, educator.email, PASSWORD)
-    page.route("**/*partNumber=*", storage_checks_the_checksum)
-    upload(
-        page,
-        live_server,
-        submission,
-        [{"name": "lesson.mp4", "mimeType": "video/mp4", "buffer": video}],
+    row = upload_video_in_parts(
+        page, live_server, browser_sign_in, educator, submission, video, storage_checks_the_checksum
     )
-    row = page.locator("[data-upload-list] li")
     expect(row).to_have_attribute("data-state", "done", timeout=30_000)
     # Every part's checksum matched its bytes but the damaged one, which went again.
     assert not_the_part == []
