@@ -17,7 +17,12 @@ TEST_ENV = DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	WHITENOISE_USE_FINDERS=1 EMAIL_URL=consolemail:// ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
 	SITE_URL=http://testserver
 
-.PHONY: run test test-fast test-browser bench lint format install
+# The suite runs on every core (pytest-xdist), one test file per worker at a time; each worker
+# has its own test database and Redis databases (tests/worker_env.py). TEST_WORKERS=0: one process.
+TEST_WORKERS ?= auto
+PYTEST = $(TEST_ENV) $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+
+.PHONY: run test test-fast test-browser bench lint format install prerequisites
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -43,18 +48,22 @@ run: $(VENV)/.installed .env
 	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.installed node_modules/.installed
-	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+# What the machine needs for the suite (Debian packages, PostgreSQL and Redis running).
+prerequisites:
+	bash tests/prerequisites.sh
 
-test-fast: $(VENV)/.installed node_modules/.installed
-	$(TEST_ENV) $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+test: prerequisites $(VENV)/.installed node_modules/.installed
+	$(PYTEST) $(PYTEST_ARGS)
 
-test-browser: $(VENV)/.installed node_modules/.installed
-	$(TEST_ENV) $(PY) -m pytest -m browser $(PYTEST_ARGS)
+test-fast: prerequisites $(VENV)/.installed node_modules/.installed
+	$(PYTEST) -m "not browser" $(PYTEST_ARGS)
+
+test-browser: prerequisites $(VENV)/.installed node_modules/.installed
+	$(PYTEST) -m browser $(PYTEST_ARGS)
 
 # Benchmarks use their own database, migrated fresh; modules start the servers they measure.
 BENCH_DATABASE ?= microcreds_bench
-bench: $(VENV)/.installed node_modules/.installed
+bench: prerequisites $(VENV)/.installed node_modules/.installed
 	psql -h 127.0.0.1 -U postgres -qtc "SELECT 1 FROM pg_database WHERE datname='$(BENCH_DATABASE)'" | grep -q 1 \
 		|| createdb -h 127.0.0.1 -U postgres $(BENCH_DATABASE)
 	$(TEST_ENV) DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DATABASE) $(PY) manage.py migrate -v0

@@ -84,6 +84,27 @@ def s3_storage(s3_server, django_test_environment):
     override.disable()
 
 
+# The hashers production signs in with, read before the run swaps them for a fast one.
+PRODUCTION_PASSWORD_HASHERS: list[str] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing(django_test_environment):
+    """Every test person's password is hashed with MD5 instead of the production hasher's
+    deliberate cost (PBKDF2's million iterations cost about 0.5 s per person). Passwords are test
+    data here; ``tests/accounts/test_production_hasher.py`` signs in through the real hasher."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    PRODUCTION_PASSWORD_HASHERS[:] = settings.PASSWORD_HASHERS
+    override = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    )
+    override.enable()
+    yield
+    override.disable()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def badge_keys_dir(tmp_path_factory, django_test_environment):
     """Badge signing keys made during the run live in a temporary directory, not the repo."""

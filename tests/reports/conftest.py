@@ -45,9 +45,3 @@ def kansas_rules(district):
     )
     credit = CreditRuleFactory(district=district, salary_amount=300)
     return {"cycles": [spring, fall, spring27], "rule": rule, "credit": credit}
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Reports tests make many people; their passwords need no real key stretching."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
