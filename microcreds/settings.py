@@ -235,7 +235,32 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ALLOW_SIGNUPS = env.bool("ACCOUNT_ALLOW_SIGNUPS", default=False)
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_RATE_LIMITS = {"login_failed": env("LOGIN_RATE_LIMIT", default="10/m/ip,5/300s/key")}
+# Every teacher of a school (often of the whole district) reaches us from one NAT address, so the
+# limits per address are sized for a district signing in at once on a Monday morning; guessing is
+# stopped per account ("key": the e-mail address). Behind a reverse proxy, set
+# ALLAUTH_TRUSTED_PROXY_COUNT, or every limit per address counts the proxy's address instead.
+ACCOUNT_RATE_LIMITS = {
+    # Sign-ins, right or wrong, per client address.
+    "login": env("LOGIN_RATE_LIMIT_IP", default="600/m/ip"),
+    # Failed sign-ins per client address, and per account: past either, even the right password
+    # is refused until the window has passed.
+    "login_failed": env("LOGIN_RATE_LIMIT", default="100/m/ip,5/300s/key"),
+    # Password reset e-mails, and the page their link opens: per address as above, per account
+    # as allauth has them.
+    "reset_password": "100/m/ip,5/m/key",
+    "reset_password_from_key": "100/m/ip",
+    "signup": "100/m/ip",
+    "confirm_email": "1/180s/key",
+    # Signed in: per person, as allauth has them.
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    # Sign-in codes and phone numbers are not switched on; allauth's limits, should they be.
+    "request_login_code": "20/m/ip,3/m/key",
+    "change_phone": "1/m/user",
+    "verify_phone": "1/30s/key,3/m/ip",
+}
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
