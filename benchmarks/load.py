@@ -418,6 +418,23 @@ def _server_cpu(master: int) -> float:
     return total / CLOCK_TICKS
 
 
+def _database_cpu() -> dict[int, int]:
+    """CPU ticks of each PostgreSQL backend connected to this database (but this process's)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        pids = [pid for (pid,) in cursor.fetchall()]
+    ticks = {}
+    for pid in pids:
+        try:
+            ticks[pid] = _stat_ticks(pid, children=False)
+        except FileNotFoundError:
+            pass
+    return ticks
+
+
 def _machine_busy() -> float:
     """CPU seconds every process on the machine has used (all cores)."""
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
@@ -585,6 +602,7 @@ def _locust(base: str, server: int, world: dict, work: Path) -> dict:
         "WARNING",
     ]
     env = {**os.environ, "LOAD_PEOPLE": str(people_file), "PYTHONPATH": str(ROOT)}
+    database = _database_cpu()
     cpu, busy, started = _server_cpu(server), _machine_busy(), time.perf_counter()
     with (work / "locust.log").open("wb") as log:
         proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -592,6 +610,8 @@ def _locust(base: str, server: int, world: dict, work: Path) -> dict:
     proc.returncode = os.waitstatus_to_exitcode(status)
     elapsed = time.perf_counter() - started
     server_cpu, machine = _server_cpu(server) - cpu, _machine_busy() - busy
+    # Backends that closed during the run are missed: complete with persistent connections only.
+    database_cpu = sum(t - database.get(pid, 0) for pid, t in _database_cpu().items()) / CLOCK_TICKS
     rows = _csv(prefix.with_name("locust_stats.csv"))
     if not rows:
         raise RuntimeError(f"locust wrote no statistics; see {work / 'locust.log'}")
@@ -614,6 +634,7 @@ def _locust(base: str, server: int, world: dict, work: Path) -> dict:
         "failures": failures,
         "elapsed": elapsed,
         "server_cpu": server_cpu,
+        "database_cpu": database_cpu,
         "machine_cpu": machine,
         "locust_cpu": usage.ru_utime + usage.ru_stime,
     }
@@ -840,6 +861,7 @@ def _report_load(load: dict, single: dict) -> list[tuple[str, str]]:
             )
         )
     signed_in = pages.get("sign-in", {"count": 0, "failures": 0})
+    others = load["machine_cpu"] - load["server_cpu"] - load["database_cpu"] - load["locust_cpu"]
     figures += [
         (
             f"P5 sign-ins completed ({USERS} people arriving over {SPAWN_SECONDS} s)",
@@ -869,9 +891,15 @@ def _report_load(load: dict, single: dict) -> list[tuple[str, str]]:
             f" ({load['server_cpu']:.1f} s for {total['count']} requests)",
         ),
         (
-            "P5 CPU of the whole machine meanwhile (PostgreSQL, Redis, locust, others)",
-            f"{load['machine_cpu']:.0f} s of {load['elapsed'] * (os.cpu_count() or 1):.0f} s"
-            f" (locust itself {load['locust_cpu']:.1f} s)",
+            "P5 PostgreSQL CPU per request (its backends for this database alive at the end)",
+            f"{_ms(load['database_cpu'] / max(1, total['count']))} ({load['database_cpu']:.1f} s)",
+        ),
+        (
+            "P5 CPU of the whole machine meanwhile",
+            f"{load['machine_cpu']:.0f} s of {load['elapsed'] * (os.cpu_count() or 1):.0f} s:"
+            f" gunicorn {load['server_cpu']:.0f} s, PostgreSQL (as above)"
+            f" {load['database_cpu']:.0f} s, locust {load['locust_cpu']:.0f} s, everything else"
+            f" (other programs, Redis) {others:.0f} s",
         ),
     ]
     return figures
