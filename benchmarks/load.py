@@ -46,6 +46,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -418,6 +419,50 @@ def _server_cpu(master: int) -> float:
     return total / CLOCK_TICKS
 
 
+def _server_waits(master: int) -> float:
+    """Seconds gunicorn's processes have spent runnable but waiting for a CPU (schedstat)."""
+    pids = [master, *map(int, Path(f"/proc/{master}/task/{master}/children").read_text().split())]
+    total = 0
+    for pid in pids:
+        try:
+            total += int(Path(f"/proc/{pid}/schedstat").read_text().split()[1])
+        except FileNotFoundError:
+            pass
+    return total / 1e9
+
+
+def _cpu_pressure() -> float:
+    """Seconds during which some task on the machine waited for a CPU (PSI, cumulative)."""
+    some = Path("/proc/pressure/cpu").read_text().split("\n", 1)[0]
+    return int(some.rsplit("total=", 1)[1]) / 1e6
+
+
+class _AcceptQueue:
+    """Connections waiting for a free gunicorn worker, sampled every 0.1 s from /proc/net/tcp
+    (a listening socket's receive queue is its backlog of accepted-by-the-kernel connections)."""
+
+    def __init__(self, port: int):
+        self.local = f"0100007F:{port:04X}"
+        self.samples: list[int] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+                fields = line.split()
+                if fields[1] == self.local and fields[3] == "0A":
+                    self.samples.append(int(fields[4].split(":")[1], 16))
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def _database_cpu() -> dict[int, int]:
     """CPU ticks of each PostgreSQL backend connected to this database (but this process's)."""
     with connection.cursor() as cursor:
@@ -443,7 +488,11 @@ def _machine_busy() -> float:
 
 def _load_note() -> str:
     one, five, _ = os.getloadavg()
-    return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} cores"
+    pressure = Path("/proc/pressure/cpu").read_text().split()[2].split("=")[1]
+    return (
+        f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} cores;"
+        f" some task waited for a CPU {pressure} % of the last 60 s"
+    )
 
 
 # --- 1. Single user ------------------------------------------------------------------------
@@ -602,14 +651,16 @@ def _locust(base: str, server: int, world: dict, work: Path) -> dict:
         "WARNING",
     ]
     env = {**os.environ, "LOAD_PEOPLE": str(people_file), "PYTHONPATH": str(ROOT)}
-    database = _database_cpu()
+    database, waits, pressure = _database_cpu(), _server_waits(server), _cpu_pressure()
     cpu, busy, started = _server_cpu(server), _machine_busy(), time.perf_counter()
-    with (work / "locust.log").open("wb") as log:
+    port = int(base.rsplit(":", 1)[1])
+    with (work / "locust.log").open("wb") as log, _AcceptQueue(port) as queue:
         proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     elapsed = time.perf_counter() - started
     server_cpu, machine = _server_cpu(server) - cpu, _machine_busy() - busy
+    waits, pressure = _server_waits(server) - waits, _cpu_pressure() - pressure
     # Backends that closed during the run are missed: complete with persistent connections only.
     database_cpu = sum(t - database.get(pid, 0) for pid, t in _database_cpu().items()) / CLOCK_TICKS
     rows = _csv(prefix.with_name("locust_stats.csv"))
@@ -634,6 +685,9 @@ def _locust(base: str, server: int, world: dict, work: Path) -> dict:
         "failures": failures,
         "elapsed": elapsed,
         "server_cpu": server_cpu,
+        "server_waits": waits,
+        "cpu_pressure": pressure,
+        "accept_queue": queue.samples or [0],
         "database_cpu": database_cpu,
         "machine_cpu": machine,
         "locust_cpu": usage.ru_utime + usage.ru_stime,
@@ -889,6 +943,18 @@ def _report_load(load: dict, single: dict) -> list[tuple[str, str]]:
             "P5 server CPU per request (3 gunicorn workers)",
             f"{_ms(load['server_cpu'] / max(1, total['count']))}"
             f" ({load['server_cpu']:.1f} s for {total['count']} requests)",
+        ),
+        (
+            "P5 gunicorn: on a CPU / runnable but waiting for one",
+            f"{load['server_cpu']:.1f} s / {load['server_waits']:.1f} s",
+        ),
+        (
+            "P5 connections waiting for a free worker (accept queue, sampled every 0.1 s)",
+            f"mean {statistics.mean(load['accept_queue']):.1f}, max {max(load['accept_queue'])}",
+        ),
+        (
+            "P5 CPU pressure: some task on the machine waited for a CPU",
+            f"{load['cpu_pressure'] / load['elapsed'] * 100:.0f} % of the time",
         ),
         (
             "P5 PostgreSQL CPU per request (its backends for this database alive at the end)",
