@@ -437,22 +437,34 @@ def _cpu_pressure() -> float:
     return int(some.rsplit("total=", 1)[1]) / 1e6
 
 
-class _AcceptQueue:
-    """Connections waiting for a free gunicorn worker, sampled every 0.1 s from /proc/net/tcp
-    (a listening socket's receive queue is its backlog of accepted-by-the-kernel connections)."""
+class _Sockets:
+    """The server's listening socket and connections, sampled every 0.1 s from /proc/net/tcp:
+    connections waiting for a free worker (the listening socket's receive queue), and workers
+    that have sent their response and wait for the client to close (gunicorn's graceful close
+    lingers up to 2 s for the client's FIN: a connection in FIN_WAIT2 still owned by a process)."""
+
+    LISTEN, FIN_WAIT2 = "0A", "05"
 
     def __init__(self, port: int):
         self.local = f"0100007F:{port:04X}"
-        self.samples: list[int] = []
+        self.waiting: list[int] = []
+        self.lingering: list[int] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.wait(0.1):
+            waiting = lingering = 0
             for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
                 fields = line.split()
-                if fields[1] == self.local and fields[3] == "0A":
-                    self.samples.append(int(fields[4].split(":")[1], 16))
+                if fields[1] != self.local:
+                    continue
+                if fields[3] == self.LISTEN:
+                    waiting += int(fields[4].split(":")[1], 16)
+                elif fields[3] == self.FIN_WAIT2 and fields[9] != "0":
+                    lingering += 1
+            self.waiting.append(waiting)
+            self.lingering.append(lingering)
 
     def __enter__(self):
         self._thread.start()
@@ -654,7 +666,7 @@ def _locust(base: str, server: int, world: dict, work: Path) -> dict:
     database, waits, pressure = _database_cpu(), _server_waits(server), _cpu_pressure()
     cpu, busy, started = _server_cpu(server), _machine_busy(), time.perf_counter()
     port = int(base.rsplit(":", 1)[1])
-    with (work / "locust.log").open("wb") as log, _AcceptQueue(port) as queue:
+    with (work / "locust.log").open("wb") as log, _Sockets(port) as sockets:
         proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -687,7 +699,8 @@ def _locust(base: str, server: int, world: dict, work: Path) -> dict:
         "server_cpu": server_cpu,
         "server_waits": waits,
         "cpu_pressure": pressure,
-        "accept_queue": queue.samples or [0],
+        "accept_queue": sockets.waiting or [0],
+        "lingering": sockets.lingering or [0],
         "database_cpu": database_cpu,
         "machine_cpu": machine,
         "locust_cpu": usage.ru_utime + usage.ru_stime,
@@ -951,6 +964,10 @@ def _report_load(load: dict, single: dict) -> list[tuple[str, str]]:
         (
             "P5 connections waiting for a free worker (accept queue, sampled every 0.1 s)",
             f"mean {statistics.mean(load['accept_queue']):.1f}, max {max(load['accept_queue'])}",
+        ),
+        (
+            "P5 workers waiting for the client to close after their response (of 3)",
+            f"mean {statistics.mean(load['lingering']):.1f}",
         ),
         (
             "P5 CPU pressure: some task on the machine waited for a CPU",
