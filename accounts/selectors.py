@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.text import capfirst
 
 from .models import AuditEvent, Building, District, DistrictGoal, Role, User
+from .uploads import families_text
 
 
 def people_for_user(user: User) -> QuerySet[User]:
@@ -67,8 +68,6 @@ class SettingsChange:
 
 
 def _shown(name: str, value: Any) -> str:
-    from submissions.artifact_checks import families_text
-
     if name == "artifact_families":
         return families_text(value or [])
     if name == "logo":

@@ -1,54 +1,41 @@
-"""What an uploaded file really is, and whether the district accepts it.
-
-Pure checks on bytes: the type from the content (libmagic through python-magic, never the name),
-the family it belongs to, image re-encoding without metadata, SVG scripts, and a clamd client
-speaking the INSTREAM protocol. Storage and statuses live in ``artifact_services``.
+"""Whether an evidence file may be accepted: its name, size and family against what the
+district and the evidence type accept, SVG scripts, and a clamd client speaking the INSTREAM
+protocol. What a file really is (its type from the bytes, images re-encoded without metadata)
+and the families a district chooses from are ``accounts.uploads``'s. Storage and statuses live
+in ``artifact_services``.
 """
 
-import io
 import re
 import socket
 import struct
 import unicodedata
-import warnings
-import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-import magic
 from django.conf import settings
-from PIL import Image, ImageOps, UnidentifiedImageError
 
-DOCUMENT = "document"
-IMAGE = "image"
-VIDEO = "video"
-AUDIO = "audio"
-FAMILIES = (DOCUMENT, IMAGE, VIDEO, AUDIO)
+from accounts.uploads import (
+    AUDIO,
+    DOCUMENT,
+    FAMILIES,
+    FAMILY_LABELS,
+    IMAGE,
+    OFFICE_TYPES,
+    TYPE_NAMES,
+    VIDEO,
+    FileRefused,
+    deployment_families,
+    families_text,
+    human_size,
+)
+
 FAMILY_NOUNS = {
     DOCUMENT: "a document",
     IMAGE: "an image",
     VIDEO: "a video",
     AUDIO: "an audio recording",
 }
-FAMILY_LABELS = {
-    DOCUMENT: "documents (PDF, office files, text)",
-    IMAGE: "images",
-    VIDEO: "video",
-    AUDIO: "audio",
-}
 
-OFFICE_TYPES = {
-    "application/msword",
-    "application/vnd.ms-excel",
-    "application/vnd.ms-powerpoint",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "application/vnd.oasis.opendocument.text",
-    "application/vnd.oasis.opendocument.spreadsheet",
-    "application/vnd.oasis.opendocument.presentation",
-}
 TYPE_FAMILIES: dict[str, str] = {
     "application/pdf": DOCUMENT,
     "text/plain": DOCUMENT,
@@ -83,16 +70,6 @@ TYPE_FAMILIES: dict[str, str] = {
     "audio/x-flac": AUDIO,
     "audio/webm": AUDIO,
 }
-# Raster images Pillow re-encodes; the value is the format written back.
-REENCODE_FORMATS = {
-    "image/jpeg": ("JPEG", "image/jpeg", ".jpg"),
-    "image/png": ("PNG", "image/png", ".png"),
-    "image/gif": ("PNG", "image/png", ".png"),
-    "image/webp": ("WEBP", "image/webp", ".webp"),
-    "image/tiff": ("PNG", "image/png", ".png"),
-    "image/bmp": ("PNG", "image/png", ".png"),
-    "image/x-ms-bmp": ("PNG", "image/png", ".png"),
-}
 # Shown in the browser when opened; every other type is sent as an attachment (SVG never inline).
 INLINE_SAFE_TYPES = {
     "image/jpeg",
@@ -113,24 +90,6 @@ EXTENSIONS: dict[str, str] = {
     **{e: VIDEO for e in "mp4 m4v mov webm avi mkv mpeg mpg 3gp".split()},
     **{e: AUDIO for e in "mp3 wav ogg oga m4a aac flac weba".split()},
 }
-TYPE_NAMES = {
-    "text/html": "an HTML web page",
-    "application/x-executable": "a program",
-    "application/x-dosexec": "a Windows program",
-    "application/x-sharedlib": "a program library",
-    "application/zip": "a ZIP archive",
-    "application/x-7z-compressed": "a 7-Zip archive",
-    "application/x-rar": "a RAR archive",
-    "application/javascript": "a script",
-    "text/x-shellscript": "a shell script",
-    "application/x-shockwave-flash": "a Flash file",
-    "application/octet-stream": "a file of unknown type",
-}
-_ZIP_OFFICE = {
-    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-}
 _SVG_ACTIVE = re.compile(
     rb"<\s*script|\son[a-z]+\s*=|javascript\s*:|<\s*foreignObject|<!ENTITY|xlink:href\s*=\s*[\"']\s*data:",
     re.IGNORECASE,
@@ -138,39 +97,8 @@ _SVG_ACTIVE = re.compile(
 SVG_MAX_BYTES = 5 * 1024 * 1024
 
 
-class ArtifactRefused(Exception):
-    """The file cannot be accepted; the message tells the educator why and what to do."""
-
-
-def human_size(size: int | None) -> str:
-    if size is None:
-        return "unknown size"
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{int(value)} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} GB"
-
-
 def max_artifact_bytes() -> int:
     return settings.ARTIFACT_MAX_BYTES
-
-
-def deployment_families() -> tuple[str, ...]:
-    """The families this deployment accepts at all (``ARTIFACT_ALLOWED_FAMILIES``)."""
-    configured = getattr(settings, "ARTIFACT_ALLOWED_FAMILIES", FAMILIES)
-    return tuple(f for f in FAMILIES if f in configured)
-
-
-def district_families(district) -> tuple[str, ...]:
-    """The families ``district`` accepts: its own choice within the deployment's. A district
-    that never chose (``artifact_families`` is None) accepts all the deployment accepts."""
-    offered = deployment_families()
-    chosen = district.artifact_families
-    if chosen is None:
-        return offered
-    return tuple(f for f in offered if f in chosen)
 
 
 def allowed_families(accepts: str | None, *, district_accepts: tuple[str, ...]) -> tuple[str, ...]:
@@ -182,20 +110,15 @@ def allowed_families(accepts: str | None, *, district_accepts: tuple[str, ...]) 
     return tuple(f for f in district_accepts if f == accepts)
 
 
-def families_text(families: Iterable[str]) -> str:
-    labels = [FAMILY_LABELS[f] for f in families]
-    return ", ".join(labels) if labels else "links only"
-
-
 def safe_file_name(name: str) -> str:
     """A storage-safe version of the browser's file name; refuse names that carry folders."""
     if not name or not name.strip():
-        raise ArtifactRefused("The file has no name.")
+        raise FileRefused("The file has no name.")
     if any(ord(ch) < 32 for ch in name):
-        raise ArtifactRefused("The file name contains control characters; rename the file.")
+        raise FileRefused("The file name contains control characters; rename the file.")
     parts = re.split(r"[\\/]", name)
     if len(parts) > 1 or name.strip() in (".", ".."):
-        raise ArtifactRefused(
+        raise FileRefused(
             f"The file name “{name[:120]}” contains folder parts (/ or \\ or ..); "
             "choose the file itself, with a plain name."
         )
@@ -220,15 +143,15 @@ def _family_refused(
     verb: str,
     families: tuple[str, ...],
     district_accepts: tuple[str, ...],
-) -> ArtifactRefused:
+) -> FileRefused:
     """Why a file of ``family`` is refused: the district turned the family off, or the evidence
     type (or the deployment) does not take it. ``families`` is what is accepted here."""
     if family in deployment_families() and family not in district_accepts:
-        return ArtifactRefused(
+        return FileRefused(
             f"“{name}” {verb} {FAMILY_NOUNS[family]}; your district does not accept "
             f"{FAMILY_LABELS[family]} as evidence files. Accepted here: {families_text(families)}."
         )
-    return ArtifactRefused(
+    return FileRefused(
         f"“{name}” {verb} {FAMILY_NOUNS[family]}; this evidence accepts {families_text(families)}."
     )
 
@@ -243,23 +166,21 @@ def check_declared(
     families = allowed_families(accepts, district_accepts=district_accepts)
     if not families:
         if accepts == "link":
-            raise ArtifactRefused("This evidence type takes a link, not a file.")
+            raise FileRefused("This evidence type takes a link, not a file.")
         what = f"{FAMILY_LABELS[accepts]} files" if accepts in FAMILIES else "files"
-        raise ArtifactRefused(
-            f"Your district does not accept {what} as evidence; add a link instead."
-        )
+        raise FileRefused(f"Your district does not accept {what} as evidence; add a link instead.")
     if size is None:
-        raise ArtifactRefused("The browser did not say how large the file is.")
+        raise FileRefused("The browser did not say how large the file is.")
     if size <= 0:
-        raise ArtifactRefused(f"“{name}” is empty (0 bytes); choose the file again.")
+        raise FileRefused(f"“{name}” is empty (0 bytes); choose the file again.")
     limit = max_artifact_bytes()
     if size > limit:
-        raise ArtifactRefused(
+        raise FileRefused(
             f"“{name}” is {human_size(size)}; the largest file accepted is {human_size(limit)}."
         )
     family = EXTENSIONS.get(extension_of(safe))
     if family is None:
-        raise ArtifactRefused(
+        raise FileRefused(
             f"Files like “{name}” are not accepted. Accepted here: {families_text(families)}."
         )
     if family not in families:
@@ -267,35 +188,6 @@ def check_declared(
             name, family, verb="looks like", families=families, district_accepts=district_accepts
         )
     return safe
-
-
-def detect_type(head: bytes, *, name: str = "", open_zip=None) -> str:
-    """The MIME type decided from the first bytes; ZIP containers are looked into for office."""
-    detected = magic.from_buffer(head, mime=True) or "application/octet-stream"
-    if detected in ("application/zip", "application/octet-stream") and open_zip is not None:
-        office = _office_type(open_zip)
-        if office:
-            return office
-    if detected == "image/svg" or (detected in ("text/xml", "application/xml") and b"<svg" in head):
-        return "image/svg+xml"
-    return detected
-
-
-def _office_type(open_zip) -> str | None:
-    try:
-        with zipfile.ZipFile(open_zip()) as archive:
-            names = archive.namelist()
-            if "[Content_Types].xml" in names:
-                for prefix, mime in _ZIP_OFFICE.items():
-                    if any(n.startswith(prefix) for n in names):
-                        return mime
-            if "mimetype" in names:
-                declared = archive.read("mimetype").decode("ascii", "ignore").strip()
-                if declared in OFFICE_TYPES:
-                    return declared
-    except (zipfile.BadZipFile, OSError, KeyError):
-        return None
-    return None
 
 
 def check_family(
@@ -308,7 +200,7 @@ def check_family(
     what = TYPE_NAMES.get(mime, f"a file of type {mime}")
     if family is None:
         named = f", though it is named like {FAMILY_NOUNS[claimed]}" if claimed else ""
-        raise ArtifactRefused(
+        raise FileRefused(
             f"“{name}” is really {what}{named}. That type is not accepted; accepted here: "
             f"{families_text(families)}."
         )
@@ -318,7 +210,7 @@ def check_family(
         )
     # Audio in an MP4/WebM container is often reported as video; both play the same way.
     if claimed is not None and claimed != family and {claimed, family} != {AUDIO, VIDEO}:
-        raise ArtifactRefused(
+        raise FileRefused(
             f"“{name}” is named like {FAMILY_NOUNS[claimed]}, but its content is "
             f"{FAMILY_NOUNS[family]} ({mime}). Rename it to match what it is, or choose the "
             "right file."
@@ -328,82 +220,14 @@ def check_family(
 
 def check_svg(data: bytes, *, name: str) -> None:
     if len(data) > SVG_MAX_BYTES:
-        raise ArtifactRefused(
-            f"“{name}”: SVG drawings over {human_size(SVG_MAX_BYTES)} are refused."
-        )
+        raise FileRefused(f"“{name}”: SVG drawings over {human_size(SVG_MAX_BYTES)} are refused.")
     match = _SVG_ACTIVE.search(data)
     if match:
         found = match.group(0).decode("ascii", "replace").strip("<= \"'")
-        raise ArtifactRefused(
+        raise FileRefused(
             f"“{name}” is an SVG drawing that contains active content ({found}); scripts and "
             "embedded pages are not allowed. Export it as PNG or PDF instead."
         )
-
-
-@dataclass
-class CleanImage:
-    data: bytes
-    content_type: str
-    extension: str
-    thumbnail: bytes
-    width: int
-    height: int
-
-
-def max_image_pixels() -> int:
-    return getattr(settings, "ARTIFACT_MAX_IMAGE_PIXELS", 50_000_000)
-
-
-def reencode_image(data: bytes, *, mime: str, name: str) -> CleanImage:
-    """Decode with bomb protection, apply the EXIF orientation, write back without metadata."""
-    fmt, out_type, extension = REENCODE_FORMATS[mime]
-    limit = max_image_pixels()
-    bomb = ArtifactRefused(
-        f"“{name}” declares an image far larger than its file (a “decompression bomb”); "
-        f"images up to {limit // 1_000_000} megapixels are accepted."
-    )
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            # Checksums and end marker first: decoding alone pads a cut-off file once anything in
-            # the process (WeasyPrint does) has set ImageFile.LOAD_TRUNCATED_IMAGES.
-            with Image.open(io.BytesIO(data)) as probe:
-                probe.verify()
-            image = Image.open(io.BytesIO(data))
-            width, height = image.size
-            if width * height > limit:
-                raise bomb
-            image.load()
-            image = ImageOps.exif_transpose(image)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise bomb from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ArtifactRefused(f"“{name}” is damaged or not a readable image ({exc}).") from exc
-    if fmt == "JPEG":
-        mode = "RGB"
-    elif image.mode in ("RGB", "RGBA", "L", "LA"):
-        mode = image.mode
-    else:
-        mode = "RGBA"
-    if image.mode != mode:
-        image = image.convert(mode)
-    # A fresh image from the pixels alone: no EXIF, GPS, XMP, comments or ICC text survive.
-    clean = Image.frombytes(mode, image.size, image.tobytes())
-    out = io.BytesIO()
-    options = {"quality": 90, "optimize": True} if fmt in ("JPEG", "WEBP") else {"optimize": True}
-    clean.save(out, format=fmt, **options)
-    thumb = clean.convert("RGB")
-    thumb.thumbnail((480, 480))
-    thumb_out = io.BytesIO()
-    thumb.save(thumb_out, format="JPEG", quality=80)
-    return CleanImage(
-        data=out.getvalue(),
-        content_type=out_type,
-        extension=extension,
-        thumbnail=thumb_out.getvalue(),
-        width=clean.width,
-        height=clean.height,
-    )
 
 
 class CheckUnavailable(Exception):

@@ -25,23 +25,25 @@ from django.utils import timezone
 
 from accounts.models import District, User
 from accounts.services import audit_record
+from accounts.uploads import (
+    REENCODE_FORMATS,
+    FileRefused,
+    detect_type,
+    district_families,
+    human_size,
+    reencode_image,
+)
 from credentials.models import EvidenceType, RubricCriterion
 
 from . import artifact_storage as storage
 from .artifact_checks import (
     INLINE_SAFE_TYPES,
-    REENCODE_FORMATS,
-    ArtifactRefused,
     CheckUnavailable,
     check_declared,
     check_family,
     check_svg,
     clamd_scan,
-    detect_type,
-    district_families,
-    human_size,
     max_artifact_bytes,
-    reencode_image,
 )
 from .models import Artifact, ArtifactAccess, Attempt, Component, Submission
 
@@ -275,7 +277,7 @@ def artifact_upload_start(
             accepts=accepts,
             district_accepts=district_families(submission.district),
         )
-    except ArtifactRefused as exc:
+    except FileRefused as exc:
         raise ArtifactError(str(exc)) from exc
     artifact.title = (details.title or file_name)[:200]
     artifact.original_name = file_name[:255]
@@ -517,7 +519,7 @@ def _scan(key: str) -> str:
     if settings.CLAMD_HOST:
         found = clamd_scan(chunks(), host=settings.CLAMD_HOST, port=settings.CLAMD_PORT)
         if found:
-            raise ArtifactRefused(
+            raise FileRefused(
                 f"The virus scanner found “{found}” in this file; it was deleted. Check the "
                 "computer it came from before uploading again."
             )
@@ -531,14 +533,14 @@ def _inspect(artifact: Artifact) -> _Accepted:
     key = artifact.storage_key
     name = artifact.original_name
     if not key.startswith(f"{submission_prefix(artifact.submission)}quarantine/{artifact.uuid}/"):
-        raise ArtifactRefused("This upload does not belong to this plan's evidence.")
+        raise FileRefused("This upload does not belong to this plan's evidence.")
     size = storage.size_of(key)
     if size is None:
-        raise ArtifactRefused(f"“{name}” never arrived in storage; choose the file again.")
+        raise FileRefused(f"“{name}” never arrived in storage; choose the file again.")
     if size == 0:
-        raise ArtifactRefused(f"“{name}” is empty (0 bytes); choose the file again.")
+        raise FileRefused(f"“{name}” is empty (0 bytes); choose the file again.")
     if size > max_artifact_bytes():
-        raise ArtifactRefused(
+        raise FileRefused(
             f"“{name}” is {human_size(size)}; the largest file accepted is "
             f"{human_size(max_artifact_bytes())}."
         )
@@ -556,7 +558,7 @@ def _inspect(artifact: Artifact) -> _Accepted:
     safe_name = key.rsplit("/", 1)[-1]
     if mime == "image/svg+xml" or mime in REENCODE_FORMATS:
         if size > WHOLE_READ_MAX:
-            raise ArtifactRefused(
+            raise FileRefused(
                 f"“{name}” is {human_size(size)}; images up to {human_size(WHOLE_READ_MAX)} are "
                 "accepted."
             )
@@ -599,7 +601,7 @@ def artifact_check(*, artifact_id: int) -> Artifact | None:
     with _storage_answering():
         try:
             accepted = _inspect(artifact)
-        except ArtifactRefused as exc:
+        except FileRefused as exc:
             storage.delete(artifact.storage_key)
             return _verdict(artifact, status=A.REFUSED, refusal_reason=str(exc), storage_key="")
     return _verdict(

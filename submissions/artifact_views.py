@@ -19,11 +19,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import district_admin_required, educator_required
+from accounts.uploads import district_families, families_text
 
 from . import artifact_selectors as selectors
 from . import artifact_services as services
 from . import artifact_storage as storage
-from .artifact_checks import district_families, families_text, max_artifact_bytes
+from .artifact_checks import max_artifact_bytes
 from .artifact_forms import (
     ArtifactDetailsForm,
     ArtifactEditForm,
