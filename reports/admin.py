@@ -6,7 +6,7 @@ against their district and audited; exports are made by the worker.
 
 from django.contrib import admin
 
-from submissions.admin import ReadOnlyAdminMixin
+from accounts.admin import ReadOnlyAdminMixin
 
 from .models import CreditRule, ExportJob, ProgramCycle, RenewalRule
 

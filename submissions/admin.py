@@ -6,20 +6,9 @@ revision history, write the audit log and clean up storage; an admin form would 
 
 from django.contrib import admin
 
+from accounts.admin import ReadOnlyAdminMixin
+
 from .models import Artifact, ArtifactAccess, Attempt, Plan, PlanRevision, PlanSource, Submission
-
-
-class ReadOnlyAdminMixin:
-    """Lists, searches, filters and shows records; never adds, changes or deletes them."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class PlanSourceInline(ReadOnlyAdminMixin, admin.TabularInline):
