@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.microsoft",
     "accounts",
+    "notifications",
     "credentials",
     "submissions",
     "reviews",

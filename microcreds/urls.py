@@ -12,6 +12,7 @@ urlpatterns = [
     path("catalog/", include("credentials.urls")),
     path("plans/", include("submissions.urls")),
     path("reviews/", include("reviews.urls")),
+    path("reviews/notifications/", include("notifications.urls")),
     path("", include("badges.urls")),
     path("reports/", include("reports.urls")),
     path("django-admin/", admin.site.urls),

@@ -1,4 +1,4 @@
-"""Every write of the review side: assignment, plan decisions, scores, outcomes, notifications.
+"""Every write of the review side: assignment, plan decisions, scores, outcomes, reminders.
 
 Lock order, everywhere: the Submission row, then the StageReview, then the ReviewAssignment.
 Two reviewers deciding at the same moment are serialised on the submission row, so the second
@@ -7,18 +7,18 @@ one sees the first one's decision and the round's outcome is computed exactly on
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import District, User
-from accounts.services import audit_record, email_send
+from accounts.services import audit_record
 from credentials.models import MicroCredential, RubricLevel
 from credentials.services import microcredential_proposal_decide
+from notifications.models import Notification
+from notifications.services import notify
 from submissions.models import Attempt, Submission
 from submissions.selectors import CLOSED_STATUSES
 from submissions.transitions import submission_move
@@ -26,13 +26,11 @@ from submissions.transitions import submission_move
 from .models import (
     ComponentComment,
     CriterionScore,
-    Notification,
     Panel,
     ReviewAssignment,
     Stage,
     StageReview,
 )
-from .tasks import deliver_notification
 
 S = Submission.Status
 A = ReviewAssignment.Status
@@ -810,65 +808,7 @@ def final_chair_decide(
     return stage_review
 
 
-# --- Notifications ----------------------------------------------------------------------------
-
-
-def notify(
-    *, recipient: User, kind: str, title: str, body: str, url: str, event_key: str
-) -> Notification | None:
-    """Record an in-app notification and send it by e-mail after the commit; once per event."""
-    notification, created = Notification.objects.get_or_create(
-        recipient=recipient,
-        event_key=event_key,
-        defaults={
-            "district_id": recipient.district_id,
-            "kind": kind,
-            "title": title[:200],
-            "body": body,
-            "url": url,
-        },
-    )
-    if not created:
-        return None
-    transaction.on_commit(lambda: deliver_notification.delay(notification.pk))
-    return notification
-
-
-def notification_email(*, notification_id: int) -> bool:
-    """Send a notification's e-mail (text and HTML) unless it was sent already; True if sent.
-
-    The row stays locked while the mail goes out, so two runs of the task send it once; a
-    failed send rolls back and leaves it to be retried."""
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(of=("self",))
-            .select_related("recipient")
-            .filter(pk=notification_id)
-            .first()
-        )
-        if notification is None or notification.emailed_at is not None:
-            return False
-        context = {
-            "notification": notification,
-            "link": f"{settings.SITE_URL}{notification.url}",
-            "recipient": notification.recipient,
-        }
-        email_send(
-            to=[notification.recipient.email],
-            subject=notification.title,
-            text=render_to_string("reviews/email/notification.txt", context),
-            html=render_to_string("reviews/email/notification.html", context),
-        )
-        notification.emailed_at = timezone.now()
-        notification.save(update_fields=["emailed_at"])
-    return True
-
-
-def notifications_mark_read(*, user: User, notification_id: int | None = None) -> int:
-    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
-    if notification_id is not None:
-        qs = qs.filter(pk=notification_id)
-    return qs.update(read_at=timezone.now())
+# --- Reminders ------------------------------------------------------------------------------
 
 
 def overdue_reminders_send(*, now: timezone.datetime | None = None) -> int:

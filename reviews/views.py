@@ -1,4 +1,4 @@
-"""The reviewer's and chair's pages, the educator's feedback page, and notifications."""
+"""The reviewer's and chair's pages, and the educator's feedback page."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,7 +7,6 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role, User
@@ -29,7 +28,6 @@ from .forms import (
 from .models import (
     CommentTopic,
     CriterionScore,
-    Notification,
     Panel,
     ReviewAssignment,
     Stage,
@@ -486,44 +484,6 @@ def feedback(request: HttpRequest, submission_pk: int) -> HttpResponse:
             ),
         },
     )
-
-
-# --- Notifications ----------------------------------------------------------------------------
-
-
-@require_GET
-@login_required
-def notifications(request: HttpRequest) -> HttpResponse:
-    items = list(Notification.objects.filter(recipient=request.user)[:100])
-    unread = sum(1 for n in items if n.read_at is None)
-    return render(request, "reviews/notifications.html", {"notifications": items, "unread": unread})
-
-
-@require_GET
-@login_required
-def notifications_badge(request: HttpRequest) -> HttpResponse:
-    """The unread count beside the navigation link, loaded by htmx after the page."""
-    unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True).count()
-    return render(request, "reviews/_unread_badge.html", {"unread": unread})
-
-
-@require_POST
-@login_required
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
-    services.notifications_mark_read(user=request.user, notification_id=notification.pk)
-    target = notification.url
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
-        return redirect(target)
-    return redirect("reviews:notifications")
-
-
-@require_POST
-@login_required
-def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    count = services.notifications_mark_read(user=request.user)
-    messages.success(request, f"{count} notification(s) marked as read.")
-    return redirect("reviews:notifications")
 
 
 # --- Panels and reports (district admins; chairs see the reports) -----------------------------

@@ -951,31 +951,6 @@ ROWS: list[Row] = [
         note="Other educators do not learn it exists (404); an unassigned reviewer is told no.",
     ),
     Row(
-        "reviews:notifications",
-        get="login ok    ok        ok       ok       ok    ok    ok",
-        hidden=lambda w, actor: [] if actor == "owner" else [w.x("owner_notification").title],
-    ),
-    Row(
-        "reviews:notifications_badge",
-        get="login ok    ok        ok       ok       ok    ok    ok",
-    ),
-    Row(
-        "reviews:notification_open",
-        redirect=lambda w, actor: re.escape(w.x("owner_notification").url),
-        kwargs=pk_of("owner_notification"),
-        post="login ok   404       404      404      404   404   404",
-        data=lambda w, actor: {},
-        note="Only its recipient; anyone else is told it does not exist.",
-    ),
-    Row(
-        "reviews:notifications_read_all",
-        redirect=to("reviews:notifications"),
-        post="login ok   ok        ok       ok       ok    ok    ok",
-        data=lambda w, actor: {},
-        changes=False,
-        note="Marks the signed-in person's own notifications only; some actors have none.",
-    ),
-    Row(
         "reviews:panels",
         get="login 403   403       403      403      403   ok    ok",
         hidden=lambda w, actor: [w.foreign(actor).extra["panel"].name],
@@ -999,6 +974,32 @@ ROWS: list[Row] = [
         "reviews:report",
         get="login 403   403       403      403      ok    ok    ok",
         note="District admins and panel chairs; other_admin sees their own district's.",
+    ),
+    # --- notifications ----------------------------------------------------------------------
+    Row(
+        "notifications:list",
+        get="login ok    ok        ok       ok       ok    ok    ok",
+        hidden=lambda w, actor: [] if actor == "owner" else [w.x("owner_notification").title],
+    ),
+    Row(
+        "notifications:badge",
+        get="login ok    ok        ok       ok       ok    ok    ok",
+    ),
+    Row(
+        "notifications:open",
+        redirect=lambda w, actor: re.escape(w.x("owner_notification").url),
+        kwargs=pk_of("owner_notification"),
+        post="login ok   404       404      404      404   404   404",
+        data=lambda w, actor: {},
+        note="Only its recipient; anyone else is told it does not exist.",
+    ),
+    Row(
+        "notifications:read_all",
+        redirect=to("notifications:list"),
+        post="login ok   ok        ok       ok       ok    ok    ok",
+        data=lambda w, actor: {},
+        changes=False,
+        note="Marks the signed-in person's own notifications only; some actors have none.",
     ),
     # --- badges: public pages and documents --------------------------------------------------
     Row(

@@ -33,7 +33,15 @@ from .matrix import (
 )
 
 LOGIN_PATH = "/accounts/login/"
-OUR_APPS = ("accounts", "credentials", "submissions", "reviews", "badges", "reports")
+OUR_APPS = (
+    "accounts",
+    "notifications",
+    "credentials",
+    "submissions",
+    "reviews",
+    "badges",
+    "reports",
+)
 
 
 # --- the routes -------------------------------------------------------------------------------

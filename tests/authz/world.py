@@ -517,7 +517,8 @@ def build_chair_round(world: DistrictWorld) -> None:
 
 def build_reviews_index(world: DistrictWorld) -> None:
     """The assigned reviewer's latest assignment and the latest round of each submission."""
-    from reviews.models import Notification, ReviewAssignment, StageReview
+    from notifications.models import Notification
+    from reviews.models import ReviewAssignment, StageReview
 
     world.extra["assignments"] = {}
     world.extra["rounds"] = {}

@@ -3,8 +3,9 @@ from django.core.exceptions import PermissionDenied
 
 from accounts.models import AuditEvent
 from credentials.models import MicroCredential
+from notifications.models import Notification
 from reviews import services
-from reviews.models import ComponentComment, Notification, ReviewAssignment, StageReview
+from reviews.models import ComponentComment, ReviewAssignment, StageReview
 from reviews.tasks import assign_reviewers
 from submissions.models import Submission
 from submissions.transitions import submission_move

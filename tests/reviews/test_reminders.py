@@ -4,8 +4,9 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from notifications.models import Notification
 from reviews import services
-from reviews.models import Notification, ReviewAssignment, StageReview
+from reviews.models import ReviewAssignment, StageReview
 from reviews.tasks import assign_reviewers, send_overdue_reminders
 from submissions.models import Submission
 from submissions.transitions import submission_move

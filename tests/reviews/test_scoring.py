@@ -2,8 +2,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from credentials.models import Rubric, RubricLevel
+from notifications.models import Notification
 from reviews import services
-from reviews.models import CriterionScore, Notification, ReviewAssignment, StageReview
+from reviews.models import CriterionScore, ReviewAssignment, StageReview
 from reviews.tasks import assign_reviewers
 from submissions.models import Attempt, Submission
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.models import Notification, Panel, ReviewAssignment, StageReview
+from reviews.models import Panel, ReviewAssignment, StageReview
 from reviews.tasks import assign_reviewers
 from submissions.models import Artifact, Submission
 from tests.accounts.factories import (
@@ -449,36 +449,6 @@ def test_feedback_access(
         assert client.get(url).status_code == status, person
     client.force_login(teacher)
     assert client.post(url).status_code == 405
-
-
-# --- notifications ----------------------------------------------------------------------------
-
-
-def test_notifications_list_open_and_read(client, plan_review, other_educator):
-    reviewer = plan_review.reviewer
-    note = Notification.objects.get(recipient=reviewer)
-    client.force_login(reviewer)
-    response = client.get(reverse("reviews:notifications"))
-    assert response.status_code == 200 and response.context["unread"] == 1
-    badge = client.get(reverse("reviews:notifications_badge")).content.decode()
-    assert "1" in badge and "unread" in badge
-    response = client.post(reverse("reviews:notification_open", args=[note.pk]))
-    assert response.status_code == 302
-    assert response.url == reverse("reviews:review", args=[plan_review.pk])
-    note.refresh_from_db()
-    assert note.read_at is not None
-    assert "unread" not in client.get(reverse("reviews:notifications_badge")).content.decode()
-    client.force_login(other_educator)
-    assert client.post(reverse("reviews:notification_open", args=[note.pk])).status_code == 404
-    assert client.get(reverse("reviews:notification_open", args=[note.pk])).status_code == 405
-
-
-def test_notifications_read_all_and_anonymous(client, plan_review):
-    url = reverse("reviews:notifications")
-    assert login_redirect(client.get(url))
-    client.force_login(plan_review.reviewer)
-    client.post(reverse("reviews:notifications_read_all"))
-    assert not Notification.objects.filter(read_at__isnull=True, recipient=plan_review.reviewer)
 
 
 # --- panels and report ------------------------------------------------------------------------

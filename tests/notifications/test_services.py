@@ -4,9 +4,9 @@
 import pytest
 from django.db import transaction
 
-from reviews import services
-from reviews.models import Notification
-from reviews.tasks import deliver_notification
+from notifications import services
+from notifications.models import Notification
+from notifications.tasks import deliver_notification
 
 pytestmark = pytest.mark.django_db
 
@@ -24,34 +24,34 @@ def note_for(person, key="event:1"):
 
 
 def test_notify_mails_through_the_task_after_the_commit(
-    teacher, django_capture_on_commit_callbacks, mailoutbox
+    educator, django_capture_on_commit_callbacks, mailoutbox
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        notification = note_for(teacher)
+        notification = note_for(educator)
     assert mailoutbox == [] and notification.emailed_at is None
     for callback in callbacks:
         callback()
     notification.refresh_from_db()
     assert notification.emailed_at is not None
     [mail] = mailoutbox
-    assert mail.to == [teacher.email] and mail.subject == notification.title
+    assert mail.to == [educator.email] and mail.subject == notification.title
     assert "http://testserver/reviews/feedback/1/" in mail.body
     assert "&lt;b&gt;now&lt;/b&gt;" in mail.alternatives[0][0]
 
 
 def test_the_same_event_is_recorded_and_mailed_once(
-    teacher, django_capture_on_commit_callbacks, mailoutbox
+    educator, django_capture_on_commit_callbacks, mailoutbox
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        assert note_for(teacher) is not None
-        assert note_for(teacher) is None
+        assert note_for(educator) is not None
+        assert note_for(educator) is None
     assert Notification.objects.count() == 1
     assert len(mailoutbox) == 1
 
 
-def test_the_task_is_safe_to_run_twice(teacher, django_capture_on_commit_callbacks, mailoutbox):
+def test_the_task_is_safe_to_run_twice(educator, django_capture_on_commit_callbacks, mailoutbox):
     with django_capture_on_commit_callbacks(execute=False):
-        notification = note_for(teacher)
+        notification = note_for(educator)
     assert deliver_notification.delay(notification.pk).get() is True
     assert deliver_notification.delay(notification.pk).get() is False
     assert len(mailoutbox) == 1
@@ -59,10 +59,10 @@ def test_the_task_is_safe_to_run_twice(teacher, django_capture_on_commit_callbac
 
 
 def test_a_failed_send_leaves_the_notification_to_retry(
-    teacher, django_capture_on_commit_callbacks, mailoutbox, monkeypatch
+    educator, django_capture_on_commit_callbacks, mailoutbox, monkeypatch
 ):
     with django_capture_on_commit_callbacks(execute=False):
-        notification = note_for(teacher)
+        notification = note_for(educator)
 
     def mail_server_down(**kwargs):
         raise ConnectionRefusedError("mail server down")
