@@ -45,7 +45,7 @@ def admin_dashboard(request: HttpRequest) -> HttpResponse:
                 ("Buildings", reverse("accounts:buildings")),
                 ("District goals", reverse("accounts:goals")),
                 ("Reports", reverse("reports:index")),
-                ("Program rules: cycles, credit and renewal", reverse("reports:rules")),
+                ("Program rules: cycles, credit and renewal", reverse("programs:rules")),
             ],
         },
     )

@@ -2,9 +2,9 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
-from accounts.models import User
+from accounts.models import District, User
 
 from .models import EvidenceType, MicroCredential, RubricCriterion, Stack
 
@@ -91,6 +91,19 @@ def lineage_versions(entry: MicroCredential) -> QuerySet[MicroCredential]:
     return MicroCredential.objects.filter(
         district_id=entry.district_id, lineage=entry.lineage
     ).order_by("-version")
+
+
+def lineage_choices(*, district: District) -> list[tuple[str, str]]:
+    """Each entry of the district's catalog past its first draft, once for all its versions:
+    (lineage, latest title), by title. What a credit rule or a report filter names."""
+    latest_titles = (
+        MicroCredential.objects.filter(district_id=district.pk)
+        .exclude(status=MC.DRAFT)
+        .values("lineage")
+        .annotate(title=Max("title"))
+        .order_by("title")
+    )
+    return [(str(r["lineage"]), r["title"]) for r in latest_titles]
 
 
 def current_version(entry: MicroCredential) -> MicroCredential | None:

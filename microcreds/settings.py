@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "accounts",
     "notifications",
     "credentials",
+    "programs",
     "submissions",
     "reviews",
     "badges",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("reviews/notifications/", include("notifications.urls")),
     path("", include("badges.urls")),
     path("reports/", include("reports.urls")),
+    path("reports/", include("programs.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -1,4 +1,4 @@
-"""Reads for program rules and completion reports, always scoped to one district.
+"""Reads for completion reports, always scoped to one district.
 
 Every report is a fixed handful of aggregate queries, whatever the number of plans: counts,
 groupings and percentiles are computed by the database. Their results are cached under the
@@ -9,7 +9,7 @@ what they read: a page costs its aggregates once per change, not once per view.
 import datetime as dt
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -26,7 +26,6 @@ from django.db.models import (
     F,
     FilteredRelation,
     FloatField,
-    Max,
     Q,
     QuerySet,
     Sum,
@@ -38,9 +37,12 @@ from django.utils import timezone
 
 from accounts.models import Building, District, User
 from credentials.models import MicroCredential
+from credentials.selectors import lineage_choices
+from programs.models import CreditRule, ProgramCycle
+from programs.selectors import RenewalWindow, current_renewal_window, renewal_window_holding
 from submissions.models import Attempt, Submission
 
-from .models import CreditRule, ExportJob, ProgramCycle, RenewalRule
+from .models import ExportJob
 from .stamps import current_stamp
 
 S = Submission.Status
@@ -159,20 +161,13 @@ def filter_choices(*, district: District) -> dict[str, list]:
     from accounts.models import Building, DistrictGoal
     from credentials.models import Stack
 
-    latest_titles = (
-        MicroCredential.objects.filter(district_id=district.pk)
-        .exclude(status=MicroCredential.Status.DRAFT)
-        .values("lineage")
-        .annotate(title=Max("title"))
-        .order_by("title")
-    )
     return {
         "cycles": list(ProgramCycle.objects.filter(district_id=district.pk)),
         "buildings": list(
             Building.objects.filter(district_id=district.pk).values_list("pk", "name")
         ),
         "stacks": list(Stack.objects.filter(district_id=district.pk).values_list("pk", "name")),
-        "microcredentials": [(str(r["lineage"]), r["title"]) for r in latest_titles],
+        "microcredentials": lineage_choices(district=district),
         "goals": list(
             DistrictGoal.objects.filter(district_id=district.pk).values_list("pk", "title")
         ),
@@ -410,21 +405,6 @@ def _turnaround(*, district: District, filters: ReportFilters) -> dict:
     }
 
 
-# --- Program rules ------------------------------------------------------------------------------
-
-
-def cycles_for_district(*, district: District) -> QuerySet[ProgramCycle]:
-    return ProgramCycle.objects.filter(district_id=district.pk)
-
-
-def credit_rules_for_district(*, district: District) -> QuerySet[CreditRule]:
-    return CreditRule.objects.filter(district_id=district.pk)
-
-
-def renewal_rules_for_district(*, district: District) -> QuerySet[RenewalRule]:
-    return RenewalRule.objects.filter(district_id=district.pk).select_related("first_cycle")
-
-
 def _specificity(rule: CreditRule) -> int:
     return {CreditRule.Scope.MICROCREDENTIAL: 3, CreditRule.Scope.RIGOR: 2}.get(rule.scope, 1)
 
@@ -509,68 +489,6 @@ def salary_totals(*, district: District, filters: ReportFilters) -> dict:
 
 
 # --- Re-licensure -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RenewalWindow:
-    rule: RenewalRule
-    starts_on: dt.date
-    ends_on: dt.date
-    cycles: list[ProgramCycle] = field(default_factory=list)
-
-    @property
-    def at_risk_from(self) -> dt.date:
-        return self.ends_on - dt.timedelta(days=self.rule.at_risk_days)
-
-    def closed(self, today: dt.date) -> bool:
-        return self.ends_on < today
-
-
-def current_renewal_window(
-    *, district: District, today: dt.date | None = None
-) -> RenewalWindow | None:
-    """The window of the rule in force today: two queries (the rule, the cycles)."""
-    today = today or timezone.localdate()
-    rule = (
-        RenewalRule.objects.filter(district_id=district.pk, effective_from__lte=today)
-        .select_related("first_cycle")
-        .order_by("-effective_from", "-id")
-        .first()
-    )
-    if rule is None:
-        return None
-    cycles = list(
-        ProgramCycle.objects.filter(
-            district_id=district.pk, starts_on__gte=rule.first_cycle.starts_on
-        ).order_by("starts_on", "id")
-    )
-    return renewal_window_for(rule=rule, cycles=cycles, today=today)
-
-
-def renewal_window_holding(*, district: District, cycle: ProgramCycle) -> RenewalWindow | None:
-    """The window holding ``cycle``, of the rule in force by the cycle's end (two queries);
-    none when the cycle comes before that rule's first cycle."""
-    window = current_renewal_window(district=district, today=cycle.ends_on)
-    if window is None or cycle.pk not in {c.pk for c in window.cycles}:
-        return None
-    return window
-
-
-def renewal_window_for(
-    *, rule: RenewalRule, cycles: list[ProgramCycle], today: dt.date
-) -> RenewalWindow | None:
-    """Windows are consecutive runs of ``window_cycles`` cycles; pick the one holding ``today``
-    (or the next to open, or else the last one)."""
-    chunks = [cycles[i : i + rule.window_cycles] for i in range(0, len(cycles), rule.window_cycles)]
-    windows = [
-        RenewalWindow(rule=rule, starts_on=c[0].starts_on, ends_on=c[-1].ends_on, cycles=c)
-        for c in chunks
-        if c
-    ]
-    for window in windows:
-        if today <= window.ends_on:
-            return window
-    return windows[-1] if windows else None
 
 
 RENEWAL_MET = "met"

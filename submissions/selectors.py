@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
-from reports.models import ProgramCycle
-from reports.selectors import cycles_for_district
+from programs.models import ProgramCycle
+from programs.selectors import cycles_for_district
 
 from .models import Artifact, Plan, PlanRevision, Submission
 

@@ -12,7 +12,7 @@ from accounts.models import User
 from reports.models import ExportJob
 from submissions.models import Artifact, ArtifactAccess, Attempt, PlanRevision
 from tests.accounts.factories import EducatorFactory
-from tests.reports.factories import CreditRuleFactory, ProgramCycleFactory, RenewalRuleFactory
+from tests.programs.factories import CreditRuleFactory, ProgramCycleFactory, RenewalRuleFactory
 from tests.submissions.factories import PlanSourceFactory, SubmissionFactory
 
 MODELS = [
@@ -21,9 +21,9 @@ MODELS = [
     "submissions.planrevision",
     "submissions.artifact",
     "submissions.artifactaccess",
-    "reports.programcycle",
-    "reports.creditrule",
-    "reports.renewalrule",
+    "programs.programcycle",
+    "programs.creditrule",
+    "programs.renewalrule",
     "reports.exportjob",
 ]
 
@@ -57,9 +57,9 @@ def make_records(district) -> dict:
         "submissions.artifactaccess": ArtifactAccess.objects.create(
             artifact=artifact, district=district, user=educator
         ),
-        "reports.programcycle": cycle,
-        "reports.creditrule": CreditRuleFactory(district=district, note=f"Salary step, {term}"),
-        "reports.renewalrule": RenewalRuleFactory(
+        "programs.programcycle": cycle,
+        "programs.creditrule": CreditRuleFactory(district=district, note=f"Salary step, {term}"),
+        "programs.renewalrule": RenewalRuleFactory(
             district=district, first_cycle=cycle, name=f"Renewal, {term}"
         ),
         "reports.exportjob": ExportJob.objects.create(

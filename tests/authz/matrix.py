@@ -1133,6 +1133,40 @@ ROWS: list[Row] = [
         post="login 403  403       403      403      403   ok    404",
         data=lambda w, actor: {"reason": "Issued in error."},
     ),
+    # --- programs (cycles and rules) --------------------------------------------------------
+    Row(
+        "programs:rules",
+        get="login 403   403       403      403      403   ok    ok",
+    ),
+    Row(
+        "programs:rule_new",
+        redirect=to("programs:rules"),
+        kwargs=lambda w: {"kind": "cycle"},
+        get="login 403   403       403      403      403   ok    ok",
+        post="login 403  403       403      403      403   ok    ok",
+        data=lambda w, actor: {
+            "name": f"Fall 2026 ({actor})", "starts_on": "2026-08-17", "ends_on": "2026-12-18",
+            "plan_deadline": "", "evidence_deadline": "",
+        },
+    ),
+    Row(
+        "programs:rule_edit",
+        redirect=to("programs:rules"),
+        kwargs=lambda w: {"kind": "cycle", "pk": w.x("cycle").pk},
+        get="login 403   403       403      403      403   ok    404",
+        post="login 403  403       403      403      403   ok    404",
+        data=lambda w, actor: {
+            "name": "Spring 2026, renamed", "starts_on": "2026-01-05", "ends_on": "2026-05-29",
+            "plan_deadline": "", "evidence_deadline": "",
+        },
+    ),
+    Row(
+        "programs:rule_delete",
+        redirect=to("programs:rules"),
+        kwargs=lambda w: {"kind": "credit", "pk": w.x("credit_rule").pk},
+        post="login 403  403       403      403      403   ok    404",
+        data=lambda w, actor: {},
+    ),
     # --- reports ----------------------------------------------------------------------------
     *[
         Row(
@@ -1162,39 +1196,6 @@ ROWS: list[Row] = [
         kwargs=lambda w: {"job_uuid": w.x("export_job").uuid},
         get="login 403   403       403      403      403   ok    404",
         note="The admin is sent to a short-lived signed URL of the file.",
-    ),
-    Row(
-        "reports:rules",
-        get="login 403   403       403      403      403   ok    ok",
-    ),
-    Row(
-        "reports:rule_new",
-        redirect=to("reports:rules"),
-        kwargs=lambda w: {"kind": "cycle"},
-        get="login 403   403       403      403      403   ok    ok",
-        post="login 403  403       403      403      403   ok    ok",
-        data=lambda w, actor: {
-            "name": f"Fall 2026 ({actor})", "starts_on": "2026-08-17", "ends_on": "2026-12-18",
-            "plan_deadline": "", "evidence_deadline": "",
-        },
-    ),
-    Row(
-        "reports:rule_edit",
-        redirect=to("reports:rules"),
-        kwargs=lambda w: {"kind": "cycle", "pk": w.x("cycle").pk},
-        get="login 403   403       403      403      403   ok    404",
-        post="login 403  403       403      403      403   ok    404",
-        data=lambda w, actor: {
-            "name": "Spring 2026, renamed", "starts_on": "2026-01-05", "ends_on": "2026-05-29",
-            "plan_deadline": "", "evidence_deadline": "",
-        },
-    ),
-    Row(
-        "reports:rule_delete",
-        redirect=to("reports:rules"),
-        kwargs=lambda w: {"kind": "credit", "pk": w.x("credit_rule").pk},
-        post="login 403  403       403      403      403   ok    404",
-        data=lambda w, actor: {},
     ),
 ]
 # fmt: on

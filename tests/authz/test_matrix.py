@@ -37,6 +37,7 @@ OUR_APPS = (
     "accounts",
     "notifications",
     "credentials",
+    "programs",
     "submissions",
     "reviews",
     "badges",

@@ -636,8 +636,10 @@ def build_program_rules(world: DistrictWorld) -> None:
     """A cycle, a credit rule and a finished export (its task runs on commit)."""
     import datetime
 
-    from reports.models import CreditRule, ExportJob, ProgramCycle
-    from reports.services import export_job_create, program_rule_save
+    from programs.models import CreditRule, ProgramCycle
+    from programs.services import program_rule_save
+    from reports.models import ExportJob
+    from reports.services import export_job_create
 
     admin = world.people["admin"]
     world.extra["cycle"] = program_rule_save(

@@ -5,7 +5,6 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from reports.models import CreditRule, ProgramCycle, RenewalRule
 from submissions.models import Attempt, Plan, Submission
 from tests.accounts.factories import DistrictFactory, EducatorFactory
 from tests.credentials.factories import MicroCredentialFactory
@@ -42,39 +41,6 @@ class AttemptFactory(factory.django.DjangoModelFactory):
     submission = factory.SubFactory(SubmissionFactory)
     number = 1
     outcome = ""
-
-
-class ProgramCycleFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ProgramCycle
-
-    district = factory.SubFactory(DistrictFactory)
-    name = factory.Sequence(lambda n: f"Semester {n}")
-    starts_on = dt.date(2026, 1, 1)
-    ends_on = dt.date(2026, 5, 31)
-
-
-class CreditRuleFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = CreditRule
-
-    district = factory.SubFactory(DistrictFactory)
-    scope = CreditRule.Scope.DISTRICT
-    effective_from = dt.date(2020, 1, 1)
-    salary_amount = 300
-
-
-class RenewalRuleFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = RenewalRule
-
-    district = factory.SubFactory(DistrictFactory)
-    first_cycle = factory.SubFactory(
-        ProgramCycleFactory, district=factory.SelfAttribute("..district")
-    )
-    required_count = 2
-    window_cycles = 3
-    effective_from = dt.date(2020, 1, 1)
 
 
 def at(day: dt.date, hour: int = 12) -> dt.datetime:

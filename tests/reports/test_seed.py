@@ -5,8 +5,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import District, User
+from programs.models import CreditRule, ProgramCycle, RenewalRule
 from reports import selectors
-from reports.models import CreditRule, ProgramCycle, RenewalRule
 from reports.selectors import ReportFilters
 from submissions.models import Attempt, Submission
 

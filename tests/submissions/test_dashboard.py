@@ -8,11 +8,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.models import ProgramCycle
+from programs.models import ProgramCycle
 from submissions import selectors, services
 from submissions.models import Submission
 from tests.accounts.factories import DistrictFactory, EducatorFactory
-from tests.reports.factories import ProgramCycleFactory
+from tests.programs.factories import ProgramCycleFactory
 from tests.submissions.factories import SubmissionFactory
 
 S = Submission.Status

@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AuditEvent
-from reports.models import CreditRule, ProgramCycle, RenewalRule
+from programs.models import CreditRule, ProgramCycle, RenewalRule
 from tests.credentials.factories import MicroCredentialFactory
-from tests.reports.factories import CreditRuleFactory, ProgramCycleFactory
+from tests.programs.factories import CreditRuleFactory, ProgramCycleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_add_cycle_with_deadlines(client, district_admin):
     client.force_login(district_admin)
     response = client.post(
-        reverse("reports:rule_new", args=["cycle"]),
+        reverse("programs:rule_new", args=["cycle"]),
         {
             "name": "Fall 2026",
             "starts_on": "2026-08-17",
@@ -34,7 +34,7 @@ def test_cycle_validation(client, district_admin):
     ProgramCycleFactory(district=district_admin.district, name="Fall 2026")
     client.force_login(district_admin)
     response = client.post(
-        reverse("reports:rule_new", args=["cycle"]),
+        reverse("programs:rule_new", args=["cycle"]),
         {
             "name": "Fall 2026",
             "starts_on": "2026-08-17",
@@ -54,7 +54,7 @@ def test_add_credit_rule_for_a_level_of_rigor_and_for_one_microcredential(client
     credential = MicroCredentialFactory(district=district_admin.district, criteria=0)
     client.force_login(district_admin)
     client.post(
-        reverse("reports:rule_new", args=["credit"]),
+        reverse("programs:rule_new", args=["credit"]),
         {
             "scope": "rigor",
             "rigor": "4",
@@ -64,7 +64,7 @@ def test_add_credit_rule_for_a_level_of_rigor_and_for_one_microcredential(client
         },
     )
     client.post(
-        reverse("reports:rule_new", args=["credit"]),
+        reverse("programs:rule_new", args=["credit"]),
         {
             "scope": "microcredential",
             "microcredential": str(credential.lineage),
@@ -76,14 +76,14 @@ def test_add_credit_rule_for_a_level_of_rigor_and_for_one_microcredential(client
     assert rigor.rigor == 4 and rigor.salary_amount == 600
     one = CreditRule.objects.get(scope="microcredential")
     assert one.microcredential_lineage == credential.lineage and one.salary_amount is None
-    page = client.get(reverse("reports:rules")).content.decode()
+    page = client.get(reverse("programs:rules")).content.decode()
     assert credential.title in page and "$600" in page
 
 
 def test_credit_rule_needs_a_value_and_its_target(client, district_admin):
     client.force_login(district_admin)
     response = client.post(
-        reverse("reports:rule_new", args=["credit"]),
+        reverse("programs:rule_new", args=["credit"]),
         {"scope": "rigor", "effective_from": "2026-07-01"},
     )
     html = response.content.decode()
@@ -98,7 +98,7 @@ def test_credit_rule_cannot_point_at_another_districts_microcredential(
     theirs = MicroCredentialFactory(district=other_district, criteria=0)
     client.force_login(district_admin)
     response = client.post(
-        reverse("reports:rule_new", args=["credit"]),
+        reverse("programs:rule_new", args=["credit"]),
         {
             "scope": "microcredential",
             "microcredential": str(theirs.lineage),
@@ -114,7 +114,7 @@ def test_add_renewal_rule_and_edit_it(client, district_admin):
     cycle = ProgramCycleFactory(district=district_admin.district)
     client.force_login(district_admin)
     client.post(
-        reverse("reports:rule_new", args=["renewal"]),
+        reverse("programs:rule_new", args=["renewal"]),
         {
             "name": "License renewal",
             "required_count": "2",
@@ -126,7 +126,7 @@ def test_add_renewal_rule_and_edit_it(client, district_admin):
     )
     rule = RenewalRule.objects.get()
     client.post(
-        reverse("reports:rule_edit", args=["renewal", rule.pk]),
+        reverse("programs:rule_edit", args=["renewal", rule.pk]),
         {
             "name": "License renewal",
             "required_count": "3",
@@ -139,7 +139,7 @@ def test_add_renewal_rule_and_edit_it(client, district_admin):
     rule.refresh_from_db()
     assert rule.required_count == 3 and rule.at_risk_days == 90
     # The cycle a renewal rule starts with cannot be deleted.
-    client.post(reverse("reports:rule_delete", args=["cycle", cycle.pk]))
+    client.post(reverse("programs:rule_delete", args=["cycle", cycle.pk]))
     assert ProgramCycle.objects.filter(pk=cycle.pk).exists()
 
 
@@ -147,7 +147,7 @@ def test_renewal_rule_refuses_another_districts_cycle(client, district_admin, ot
     theirs = ProgramCycleFactory(district=other_district)
     client.force_login(district_admin)
     response = client.post(
-        reverse("reports:rule_new", args=["renewal"]),
+        reverse("programs:rule_new", args=["renewal"]),
         {
             "name": "x",
             "required_count": "2",
@@ -164,8 +164,8 @@ def test_renewal_rule_refuses_another_districts_cycle(client, district_admin, ot
 def test_delete_credit_rule(client, district_admin):
     rule = CreditRuleFactory(district=district_admin.district)
     client.force_login(district_admin)
-    assert client.get(reverse("reports:rule_delete", args=["credit", rule.pk])).status_code == 405
-    client.post(reverse("reports:rule_delete", args=["credit", rule.pk]))
+    assert client.get(reverse("programs:rule_delete", args=["credit", rule.pk])).status_code == 405
+    client.post(reverse("programs:rule_delete", args=["credit", rule.pk]))
     assert not CreditRule.objects.exists()
 
 
@@ -179,9 +179,9 @@ def test_rule_routes_access(client, district_admin, outsider_admin, educator, ki
             district=district_admin.district, first_cycle=cycle, effective_from=dt.date.today()
         ),
     }[kind]
-    edit = reverse("reports:rule_edit", args=[kind, rule.pk])
-    delete = reverse("reports:rule_delete", args=[kind, rule.pk])
-    new = reverse("reports:rule_new", args=[kind])
+    edit = reverse("programs:rule_edit", args=[kind, rule.pk])
+    delete = reverse("programs:rule_delete", args=[kind, rule.pk])
+    new = reverse("programs:rule_new", args=[kind])
     assert client.get(edit)["Location"].startswith("/accounts/login/")
     assert client.post(delete)["Location"].startswith("/accounts/login/")
     client.force_login(educator)
@@ -195,4 +195,4 @@ def test_rule_routes_access(client, district_admin, outsider_admin, educator, ki
     assert client.get(edit).status_code == 200
     assert client.get(new).status_code == 200
     assert client.put(edit).status_code == 405
-    assert client.get(reverse("reports:rule_new", args=["bogus"])).status_code == 404
+    assert client.get(reverse("programs:rule_new", args=["bogus"])).status_code == 404
