@@ -3,7 +3,7 @@
 The type is read from the content (libmagic through python-magic, never the name), raster images
 are re-encoded without their metadata, and the families of evidence files (document, image,
 video, audio) are the vocabulary a district chooses from on its settings page. District logos
-use them here; evidence files build their checks on them in ``submissions.artifact_checks``.
+use them here; evidence files build their checks on them in ``artifacts.checks``.
 """
 
 import io

@@ -11,6 +11,7 @@ urlpatterns = [
     path("district/", include("accounts.urls")),
     path("catalog/", include("credentials.urls")),
     path("plans/", include("submissions.urls")),
+    path("plans/", include("artifacts.urls")),
     path("reviews/", include("reviews.urls")),
     path("reviews/notifications/", include("notifications.urls")),
     path("", include("badges.urls")),
@@ -22,5 +23,5 @@ urlpatterns = [
 if settings.DEBUG and not settings.USE_S3:
     from django.conf.urls.static import static
 
-    # Local file storage in development only; artifacts never go through this (see submissions).
+    # Local file storage in development only; artifacts never go through this (see artifacts).
     urlpatterns += static("/media/districts/", document_root=settings.MEDIA_ROOT / "districts")

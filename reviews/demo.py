@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from accounts.models import Building, District, User
 from accounts.services import user_create
+from artifacts.models import Artifact
 from credentials.models import MicroCredential, RubricLevel
 from submissions import services as submission_services
-from submissions.models import Artifact, PlanSource, Submission
+from submissions.models import PlanSource, Submission
 
 from . import services
 from .models import Panel, ReviewAssignment, Stage, StageReview

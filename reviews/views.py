@@ -11,8 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Role, User
 from accounts.permissions import district_admin_required, require_role, reviewer_required
+from artifacts.models import Artifact
 from credentials.models import MicroCredential, RubricCriterion
-from submissions.models import Artifact, Submission
+from submissions.models import Submission
 from submissions.transitions import TransitionError
 
 from . import selectors, services

@@ -9,7 +9,8 @@ from accounts.models import User
 from programs.models import ProgramCycle
 from programs.selectors import cycles_for_district
 
-from .models import Artifact, Plan, PlanRevision, Submission
+from .models import Component, Plan, PlanRevision, Submission
+from .signals import results_checked
 
 S = Submission.Status
 
@@ -176,15 +177,11 @@ def plan_missing(plan: Plan) -> list[tuple[str, list[str]]]:
 
 
 def results_missing(submission: Submission) -> list[tuple[str, list[str]]]:
-    """What an educator still needs before submitting for review (after implementation)."""
+    """What an educator still needs before submitting for review (after implementation); what
+    the evidence lacks is said by the evidence side, through ``signals.results_checked``."""
     impact = []
     if not submission.impact_results.strip():
         impact.append("Describe the results and the data you collected.")
-    has_evidence = Artifact.objects.filter(
-        submission=submission, status=Artifact.Status.ACCEPTED
-    ).exists()
-    if not has_evidence:
-        impact.append("Add at least one piece of evidence that has been accepted.")
     reflection = []
     if not submission.reflection_practice.strip():
         reflection.append("Reflect on your professional practice or student learning.")
@@ -192,8 +189,11 @@ def results_missing(submission: Submission) -> list[tuple[str, list[str]]]:
         reflection.append("Record student or staff feedback.")
     if not submission.reflection_changes.strip():
         reflection.append("Say what you will change in future practice.")
-    sections = [("Impact", impact), ("Reflection", reflection)]
-    return [(label, items) for label, items in sections if items]
+    sections = {Component.IMPACT.label: impact, Component.REFLECTION.label: reflection}
+    for _receiver, lacking in results_checked.send(sender=Submission, submission=submission):
+        for label, items in lacking.items():
+            sections.setdefault(label, []).extend(items)
+    return [(label, items) for label, items in sections.items() if items]
 
 
 def revisions_for_submission(submission: Submission) -> QuerySet[PlanRevision]:

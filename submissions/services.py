@@ -2,7 +2,8 @@
 
 Every status change goes through ``submissions.transitions.submission_move``; the functions here
 check the educator's right first and add what the move needs (completeness, attempts, frozen
-evidence, the review round queued on commit).
+evidence, the review round asked for on commit). Evidence and reviews sit above this app: they
+hear of attempts and review requests through ``signals``.
 """
 
 from dataclasses import dataclass, field
@@ -21,7 +22,8 @@ from credentials import services as catalog
 from credentials.models import EvidenceType, MicroCredential
 
 from . import selectors
-from .models import Artifact, Attempt, Plan, PlanRevision, PlanSource, Submission
+from .models import Attempt, Plan, PlanRevision, PlanSource, Submission
+from .signals import attempt_opened, review_requested
 from .transitions import TransitionError, submission_move
 
 S = Submission.Status
@@ -462,9 +464,7 @@ def _require_owner(submission: Submission, actor: User) -> None:
 
 def _queue_review(stage: str):
     def callback(submission: Submission) -> None:
-        from reviews.tasks import assign_reviewers
-
-        assign_reviewers.delay(submission.pk, stage)
+        review_requested.send(sender=Submission, submission=submission, stage=stage)
 
     return callback
 
@@ -515,9 +515,7 @@ def _attempt_open(locked: Submission) -> list[str]:
         raise IncompleteError("Your results and reflection are not complete yet.", missing)
     number = locked.attempt_count + 1
     attempt = Attempt.objects.create(submission=locked, number=number)
-    Artifact.objects.filter(
-        submission=locked, status=Artifact.Status.ACCEPTED, attempt__isnull=True
-    ).update(attempt=attempt)
+    attempt_opened.send(sender=Attempt, attempt=attempt)
     locked.attempt_count = number
     return ["attempt_count"]
 

@@ -1,7 +1,6 @@
 from django.urls import path
 
 from . import views
-from .artifact_urls import urlpatterns as artifact_urlpatterns
 
 app_name = "submissions"
 
@@ -24,5 +23,4 @@ urlpatterns = [
     ),
     path("<int:pk>/resubmit/", views.move, {"action": "resubmit"}, name="resubmit"),
     path("<int:pk>/withdraw/", views.move, {"action": "withdraw"}, name="withdraw"),
-    *artifact_urlpatterns,
 ]

@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
+from artifacts.models import Artifact, ArtifactAccess
 from reports.models import ExportJob
-from submissions.models import Artifact, ArtifactAccess, Attempt, PlanRevision
+from submissions.models import Attempt, PlanRevision
 from tests.accounts.factories import EducatorFactory
 from tests.programs.factories import CreditRuleFactory, ProgramCycleFactory, RenewalRuleFactory
 from tests.submissions.factories import PlanSourceFactory, SubmissionFactory
@@ -19,8 +20,8 @@ MODELS = [
     "submissions.plan",
     "submissions.submission",
     "submissions.planrevision",
-    "submissions.artifact",
-    "submissions.artifactaccess",
+    "artifacts.artifact",
+    "artifacts.artifactaccess",
     "programs.programcycle",
     "programs.creditrule",
     "programs.renewalrule",
@@ -53,8 +54,8 @@ def make_records(district) -> dict:
         "submissions.planrevision": PlanRevision.objects.create(
             plan=plan, author=educator, version=2, snapshot={}
         ),
-        "submissions.artifact": artifact,
-        "submissions.artifactaccess": ArtifactAccess.objects.create(
+        "artifacts.artifact": artifact,
+        "artifacts.artifactaccess": ArtifactAccess.objects.create(
             artifact=artifact, district=district, user=educator
         ),
         "programs.programcycle": cycle,

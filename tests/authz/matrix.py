@@ -350,7 +350,7 @@ def invitation_of(w: World) -> dict[str, Any]:
 def local_file_token(w: World) -> dict[str, Any]:
     from django.core import signing
 
-    from submissions.artifact_storage import LOCAL_URL_SALT
+    from artifacts.storage import LOCAL_URL_SALT
 
     grant = {"k": "quarantine/none", "d": "attachment", "t": "text/plain", "u": w.owner.pk}
     return {"token": signing.dumps(grant, salt=LOCAL_URL_SALT)}
@@ -795,39 +795,39 @@ ROWS: list[Row] = [
         post="login ok   404       403      403      403   403   403",
         data=lambda w, actor: {},
     ),
-    # --- submissions: evidence (artifacts) --------------------------------------------------
+    # --- artifacts (evidence) ---------------------------------------------------------------
     Row(
-        "submissions:artifact_upload",
+        "artifacts:upload",
         kwargs=sub_of("in_progress", "submission_id"),
         get="login ok    404       403      403      403   403   403",
     ),
     Row(
-        "submissions:artifact_start",
+        "artifacts:start",
         kwargs=sub_of("in_progress", "submission_id"),
         post="login ok   404       403      403      403   403   403",
         data=artifact_start_body,
     ),
     Row(
-        "submissions:artifact_link",
-        redirect=to("submissions:artifact_upload", sub_of("in_progress", "submission_id")),
+        "artifacts:link",
+        redirect=to("artifacts:upload", sub_of("in_progress", "submission_id")),
         kwargs=sub_of("in_progress", "submission_id"),
         post="login ok   404       403      403      403   403   403",
         data=artifact_link_body,
     ),
     Row(
-        "submissions:artifact_finish",
+        "artifacts:finish",
         kwargs=uuid_of("uploading_artifact"),
         post="login ok   404       403      403      403   403   403",
         data=lambda w, actor: {"key": ""},
         note="The owner hands the upload over to the checks (which will refuse missing bytes).",
     ),
     Row(
-        "submissions:artifact_parts",
+        "artifacts:parts",
         kwargs=uuid_of("multipart_artifact"),
         get="login ok    404       403      403      403   403   403",
     ),
     Row(
-        "submissions:artifact_sign_parts",
+        "artifacts:sign_parts",
         kwargs=uuid_of("multipart_artifact"),
         post="login ok   404       403      403      403   403   403",
         data=lambda w, actor: {"part": ["1:AAAAAA==", "2:q83vEg=="]},
@@ -835,40 +835,40 @@ ROWS: list[Row] = [
         note="Signing part URLs writes nothing.",
     ),
     Row(
-        "submissions:artifact_abort",
+        "artifacts:abort",
         kwargs=uuid_of("uploading_artifact"),
         post="login ok   404       403      403      403   403   403",
         data=lambda w, actor: {},
     ),
     Row(
-        "submissions:artifact_local_upload",
+        "artifacts:local_upload",
         kwargs=uuid_of("uploading_artifact"),
         put="login 400   404       403      403      403   403   403",
         data=lambda w, actor: b"%PDF-1.4 matrix",
         note="Local storage only; with S3 the owner passes the check and is refused (400).",
     ),
     Row(
-        "submissions:artifact_status",
+        "artifacts:status",
         kwargs=uuid_of("uploading_artifact"),
         get="login ok    404       403      403      403   403   403",
     ),
     Row(
-        "submissions:artifact_edit",
-        redirect=to("submissions:artifact_upload", sub_of("in_progress", "submission_id")),
+        "artifacts:edit",
+        redirect=to("artifacts:upload", sub_of("in_progress", "submission_id")),
         kwargs=uuid_of("open_artifact"),
         get="login ok    404       403      403      403   403   403",
         post="login ok   404       403      403      403   403   403",
         data=artifact_edit_body,
     ),
     Row(
-        "submissions:artifact_delete",
-        redirect=to("submissions:artifact_upload", sub_of("in_progress", "submission_id")),
+        "artifacts:delete",
+        redirect=to("artifacts:upload", sub_of("in_progress", "submission_id")),
         kwargs=uuid_of("open_artifact"),
         post="login ok   404       403      403      403   403   403",
         data=lambda w, actor: {},
     ),
     Row(
-        "submissions:artifact_open",
+        "artifacts:open",
         redirect=stored(lambda w: w.x("artifact").storage_key),
         kwargs=uuid_of("artifact"),
         #    anon  owner colleague reviewer assigned chair admin other_admin
@@ -877,20 +877,20 @@ ROWS: list[Row] = [
         "open is logged (ArtifactAccess), so an allowed GET writes.",
     ),
     Row(
-        "submissions:artifact_thumbnail",
+        "artifacts:thumbnail",
         redirect=stored(lambda w: w.x("artifact").thumbnail_key),
         kwargs=uuid_of("artifact"),
         get="login ok    404       404      ok       ok    ok    404",
         note="Access as for opening; each thumbnail view is logged too.",
     ),
     Row(
-        "submissions:artifact_local_file",
+        "artifacts:local_file",
         kwargs=local_file_token,
         get="login 404   404       404      404      404   404   404",
         note="Local storage only: under S3 every signed-in person gets 404.",
     ),
     Row(
-        "submissions:artifact_access_log",
+        "artifacts:access_log",
         get="login 403   403       403      403      403   ok    ok",
         hidden=lambda w, actor: [w.foreign(actor).owner.last_name],
     ),

@@ -39,6 +39,7 @@ OUR_APPS = (
     "credentials",
     "programs",
     "submissions",
+    "artifacts",
     "reviews",
     "badges",
     "reports",

@@ -369,7 +369,7 @@ class Steps:
         submission_start_work(submission=self._fresh(), actor=self.owner)
 
     def add_evidence(self) -> None:
-        from submissions.artifact_services import ArtifactDetails, artifact_link_create
+        from artifacts.services import ArtifactDetails, artifact_link_create
 
         artifact_link_create(
             submission=self._fresh(),
@@ -390,7 +390,7 @@ class Steps:
         import requests
         from PIL import Image
 
-        from submissions.artifact_services import (
+        from artifacts.services import (
             ArtifactDetails,
             artifact_upload_finish,
             artifact_upload_start,
@@ -544,12 +544,12 @@ def build_evidence(world: DistrictWorld) -> None:
     """The evidence of the owner's work: the accepted photo (and link) frozen in the submission
     under review; on the plan in progress an editable link, a file announced but not uploaded, and a
     large video whose multipart upload has begun."""
-    from submissions.artifact_services import (
+    from artifacts.models import Artifact
+    from artifacts.services import (
         ArtifactDetails,
         artifact_upload_start,
         multipart_threshold,
     )
-    from submissions.models import Artifact
 
     if S.SUBMITTED_FOR_REVIEW in world.submissions:
         photo = Artifact.objects.get(

@@ -4,9 +4,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from artifacts.models import Artifact
 from reviews.models import Panel, ReviewAssignment, StageReview
 from reviews.tasks import assign_reviewers
-from submissions.models import Artifact, Submission
+from submissions.models import Submission
 from tests.accounts.factories import (
     DistrictAdminFactory,
     EducatorFactory,

@@ -4,8 +4,9 @@ and through the educator's services."""
 import pytest
 
 from accounts.models import AuditEvent
+from artifacts.models import Artifact
 from submissions import services
-from submissions.models import Artifact, Attempt, Submission
+from submissions.models import Attempt, Submission
 from submissions.transitions import ALLOWED_MOVES, TransitionError, submission_move
 from tests.submissions.factories import SubmissionFactory, complete_plan
 
