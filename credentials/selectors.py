@@ -93,6 +93,11 @@ def lineage_versions(entry: MicroCredential) -> QuerySet[MicroCredential]:
     ).order_by("-version")
 
 
+def published_count(*, district: District) -> int:
+    """How many entries the district's catalog offers (its admin dashboard)."""
+    return MicroCredential.objects.filter(district=district, status=MC.PUBLISHED).count()
+
+
 def lineage_choices(*, district: District) -> list[tuple[str, str]]:
     """Each entry of the district's catalog past its first draft, once for all its versions:
     (lineage, latest title), by title. What a credit rule or a report filter names."""

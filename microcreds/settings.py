@@ -45,8 +45,9 @@ INSTALLED_APPS = [
     "programs",
     "submissions",
     "artifacts",
-    "reviews",
     "badges",
+    "reviews",
+    "people",
     "reports",
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", account_views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("district/", include("accounts.urls")),
+    path("district/", include("people.urls")),
     path("catalog/", include("credentials.urls")),
     path("plans/", include("submissions.urls")),
     path("plans/", include("artifacts.urls")),

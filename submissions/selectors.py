@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from accounts.models import User
+from accounts.models import District, User
 from programs.models import ProgramCycle
 from programs.selectors import cycles_for_district
 
@@ -82,6 +82,17 @@ def next_deadline(
     if day is None:
         return None
     return Deadline(what=what, day=day, cycle=cycle.name, overdue=day < today)
+
+
+def district_submission_counts(*, district: District) -> dict[str, int]:
+    """The district's plans under way and micro-credentials earned (its admin dashboard)."""
+    closed = [S.EARNED, S.DECLINED, S.WITHDRAWN]
+    return {
+        "open_submissions": Submission.objects.filter(district=district)
+        .exclude(status__in=closed)
+        .count(),
+        "earned": Submission.objects.filter(district=district, status=S.EARNED).count(),
+    }
 
 
 def submissions_of_educator(user: User) -> QuerySet[Submission]:

@@ -25,10 +25,39 @@ class Migration(migrations.Migration):
                 migrations.CreateModel(
                     name="Artifact",
                     fields=[
-                        ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
                         ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                        ("component", models.CharField(choices=[("overview", "Overview"), ("knowledge", "Basis of Knowledge"), ("implementation", "Implementation"), ("impact", "Impact"), ("reflection", "Reflection"), ("share", "Share")], default="impact", max_length=20)),
-                        ("kind", models.CharField(choices=[("file", "File"), ("link", "Link")], default="file", max_length=10)),
+                        (
+                            "component",
+                            models.CharField(
+                                choices=[
+                                    ("overview", "Overview"),
+                                    ("knowledge", "Basis of Knowledge"),
+                                    ("implementation", "Implementation"),
+                                    ("impact", "Impact"),
+                                    ("reflection", "Reflection"),
+                                    ("share", "Share"),
+                                ],
+                                default="impact",
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "kind",
+                            models.CharField(
+                                choices=[("file", "File"), ("link", "Link")],
+                                default="file",
+                                max_length=10,
+                            ),
+                        ),
                         ("title", models.CharField(max_length=200)),
                         ("description", models.TextField(blank=True, max_length=5000)),
                         ("url", models.URLField(blank=True, max_length=1000)),
@@ -42,7 +71,20 @@ class Migration(migrations.Migration):
                         ("upload_id", models.CharField(blank=True, max_length=400)),
                         ("upload_expires_at", models.DateTimeField(blank=True, null=True)),
                         ("inline_safe", models.BooleanField(default=False)),
-                        ("status", models.CharField(choices=[("uploading", "Uploading"), ("checking", "Checking"), ("accepted", "Accepted"), ("refused", "Refused"), ("deleted", "Deleted")], default="uploading", max_length=20)),
+                        (
+                            "status",
+                            models.CharField(
+                                choices=[
+                                    ("uploading", "Uploading"),
+                                    ("checking", "Checking"),
+                                    ("accepted", "Accepted"),
+                                    ("refused", "Refused"),
+                                    ("deleted", "Deleted"),
+                                ],
+                                default="uploading",
+                                max_length=20,
+                            ),
+                        ),
                         ("refusal_reason", models.TextField(blank=True)),
                         ("confirmed_no_identifying_info", models.BooleanField(default=False)),
                         ("confirmed_consent_on_file", models.BooleanField(default=False)),
@@ -50,13 +92,71 @@ class Migration(migrations.Migration):
                         ("checked_at", models.DateTimeField(blank=True, null=True)),
                         ("deleted_at", models.DateTimeField(blank=True, null=True)),
                         ("deletion_note", models.CharField(blank=True, max_length=300)),
-                        ("attempt", models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="artifacts", to="submissions.attempt")),
-                        ("criterion", models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="artifacts", to="credentials.rubriccriterion")),
-                        ("district", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="artifacts", to="accounts.district")),
-                        ("evidence_type", models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to="credentials.evidencetype")),
-                        ("replaces", models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="replaced_by", to="artifacts.artifact")),
-                        ("submission", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="artifacts", to="submissions.submission")),
-                        ("uploaded_by", models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL)),
+                        (
+                            "attempt",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="artifacts",
+                                to="submissions.attempt",
+                            ),
+                        ),
+                        (
+                            "criterion",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="artifacts",
+                                to="credentials.rubriccriterion",
+                            ),
+                        ),
+                        (
+                            "district",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="artifacts",
+                                to="accounts.district",
+                            ),
+                        ),
+                        (
+                            "evidence_type",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to="credentials.evidencetype",
+                            ),
+                        ),
+                        (
+                            "replaces",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="replaced_by",
+                                to="artifacts.artifact",
+                            ),
+                        ),
+                        (
+                            "submission",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="artifacts",
+                                to="submissions.submission",
+                            ),
+                        ),
+                        (
+                            "uploaded_by",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
                     ],
                     options={
                         "db_table": "submissions_artifact",
@@ -72,13 +172,52 @@ class Migration(migrations.Migration):
                 migrations.CreateModel(
                     name="ArtifactAccess",
                     fields=[
-                        ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
                         ("opened_at", models.DateTimeField(auto_now_add=True, db_index=True)),
                         ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
-                        ("purpose", models.CharField(choices=[("open", "Opened the file"), ("thumbnail", "Viewed the thumbnail")], default="open", max_length=20)),
-                        ("artifact", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="accesses", to="artifacts.artifact")),
-                        ("district", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.district")),
-                        ("user", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL)),
+                        (
+                            "purpose",
+                            models.CharField(
+                                choices=[
+                                    ("open", "Opened the file"),
+                                    ("thumbnail", "Viewed the thumbnail"),
+                                ],
+                                default="open",
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "artifact",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="accesses",
+                                to="artifacts.artifact",
+                            ),
+                        ),
+                        (
+                            "district",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="+",
+                                to="accounts.district",
+                            ),
+                        ),
+                        (
+                            "user",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
                     ],
                     options={
                         "db_table": "submissions_artifactaccess",

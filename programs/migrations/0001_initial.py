@@ -23,7 +23,10 @@ class Migration(migrations.Migration):
                         (
                             "id",
                             models.BigAutoField(
-                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
                             ),
                         ),
                         ("name", models.CharField(max_length=120)),
@@ -67,7 +70,10 @@ class Migration(migrations.Migration):
                         (
                             "id",
                             models.BigAutoField(
-                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
                             ),
                         ),
                         ("name", models.CharField(default="License renewal", max_length=120)),
@@ -104,7 +110,10 @@ class Migration(migrations.Migration):
                         (
                             "id",
                             models.BigAutoField(
-                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
                             ),
                         ),
                         (
@@ -144,7 +153,9 @@ class Migration(migrations.Migration):
                         ),
                         (
                             "clock_hours",
-                            models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True),
+                            models.DecimalField(
+                                blank=True, decimal_places=1, max_digits=5, null=True
+                            ),
                         ),
                         ("note", models.CharField(blank=True, max_length=300)),
                         ("created_at", models.DateTimeField(auto_now_add=True)),
@@ -162,7 +173,8 @@ class Migration(migrations.Migration):
                         "ordering": ["-effective_from", "scope", "id"],
                         "indexes": [
                             models.Index(
-                                fields=["district", "effective_from"], name="reports_cre_distric_3d2639_idx"
+                                fields=["district", "effective_from"],
+                                name="reports_cre_distric_3d2639_idx",
                             )
                         ],
                         "constraints": [

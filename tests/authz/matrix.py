@@ -263,8 +263,8 @@ HOME_OF = {
     "reviewer": "reviews:queue",
     "assigned": "reviews:queue",
     "chair": "reviews:queue",
-    "admin": "accounts:admin_dashboard",
-    "other_admin": "accounts:admin_dashboard",
+    "admin": "people:admin_dashboard",
+    "other_admin": "people:admin_dashboard",
 }
 
 
@@ -341,7 +341,7 @@ def new_password_body() -> dict[str, Any]:
 def invitation_of(w: World) -> dict[str, Any]:
     from django.utils.http import int_to_base36
 
-    from accounts.people_services import invitation_tokens
+    from people.services import invitation_tokens
 
     invitee = w.x("invitee")
     return {"uidb36": int_to_base36(invitee.pk), "token": invitation_tokens.make_token(invitee)}
@@ -405,7 +405,7 @@ ROWS: list[Row] = [
     ),
     # --- accounts ---------------------------------------------------------------------------
     Row(
-        "accounts:admin_dashboard",
+        "people:admin_dashboard",
         get="login 403   403       403      403      403   ok    ok",
         hidden=lambda w, actor: [w.foreign(actor).district.name],
         note="other_admin sees their own district's dashboard, never this district's.",
@@ -424,13 +424,13 @@ ROWS: list[Row] = [
         note="Always the admin's own district: other_admin sees and changes Lakeside only.",
     ),
     Row(
-        "accounts:people",
+        "people:list",
         get="login 403   403       403      403      403   ok    ok",
         hidden=lambda w, actor: [w.foreign(actor).owner.email],
     ),
     Row(
-        "accounts:person_invite",
-        redirect=to("accounts:people"),
+        "people:person_invite",
+        redirect=to("people:list"),
         get="login 403   403       403      403      403   ok    ok",
         post="login 403  403       403      403      403   ok    ok",
         data=lambda w, actor: {
@@ -439,40 +439,40 @@ ROWS: list[Row] = [
         },
     ),
     Row(
-        "accounts:person_edit",
-        redirect=to("accounts:people"),
+        "people:person_edit",
+        redirect=to("people:list"),
         kwargs=lambda w: {"pk": w.owner.pk},
         get="login 403   403       403      403      403   ok    404",
         post="login 403  403       403      403      403   ok    404",
         data=person_body,
     ),
     Row(
-        "accounts:person_resend",
-        redirect=to("accounts:people"),
+        "people:person_resend",
+        redirect=to("people:list"),
         kwargs=pk_of("invitee"),
         post="login 403  403       403      403      403   ok    404",
         data=lambda w, actor: {},
     ),
     Row(
-        "accounts:person_deactivate",
-        redirect=to("accounts:people"),
+        "people:person_deactivate",
+        redirect=to("people:list"),
         kwargs=lambda w: {"pk": w.a.people["colleague"].pk},
         post="login 403  403       403      403      403   ok    404",
         data=lambda w, actor: {},
     ),
     Row(
-        "accounts:person_reactivate",
-        redirect=to("accounts:people"),
+        "people:person_reactivate",
+        redirect=to("people:list"),
         kwargs=pk_of("former"),
         post="login 403  403       403      403      403   ok    404",
         data=lambda w, actor: {},
     ),
     Row(
-        "accounts:roster_example",
+        "people:roster_example",
         get="login 403   403       403      403      403   ok    ok",
     ),
     Row(
-        "accounts:roster_import",
+        "people:roster_import",
         get="login 403   403       403      403      403   ok    ok",
         post="login 403  403       403      403      403   ok    ok",
         data=lambda w, actor: {
@@ -487,44 +487,44 @@ ROWS: list[Row] = [
         note="Reading a roster only shows its preview (kept in the session); confirming writes.",
     ),
     Row(
-        "accounts:roster_confirm",
-        redirect=to("accounts:roster_import"),
+        "people:roster_confirm",
+        redirect=to("people:roster_import"),
         post="login 403  403       403      403      403   ok    ok",
         data=lambda w, actor: {"token": "not-the-session-token", "invite_new": "on"},
         changes=False,
         note="Without the preview in the session an admin is sent back to upload: no write.",
     ),
     Row(
-        "accounts:buildings",
-        redirect=to("accounts:buildings"),
+        "people:buildings",
+        redirect=to("people:buildings"),
         get="login 403   403       403      403      403   ok    ok",
         post="login 403  403       403      403      403   ok    ok",
         data=lambda w, actor: {"name": f"Annex of {actor}"},
         hidden=lambda w, actor: [w.foreign(actor).buildings[0].name],
     ),
     Row(
-        "accounts:building_edit",
-        redirect=to("accounts:buildings"),
+        "people:building_edit",
+        redirect=to("people:buildings"),
         kwargs=lambda w: {"pk": w.a.buildings[1].pk},
         get="login 403   403       403      403      403   ok    404",
         post="login 403  403       403      403      403   ok    404",
         data=lambda w, actor: {"name": "Renamed High"},
     ),
     Row(
-        "accounts:building_delete",
-        redirect=to("accounts:buildings"),
+        "people:building_delete",
+        redirect=to("people:buildings"),
         kwargs=lambda w: {"pk": w.a.buildings[1].pk},
         post="login 403  403       403      403      403   ok    404",
         data=lambda w, actor: {},
     ),
     Row(
-        "accounts:goals",
+        "people:goals",
         get="login 403   403       403      403      403   ok    ok",
         hidden=lambda w, actor: [w.foreign(actor).goal.title],
     ),
     Row(
-        "accounts:goal_new",
-        redirect=to("accounts:goals"),
+        "people:goal_new",
+        redirect=to("people:goals"),
         get="login 403   403       403      403      403   ok    ok",
         post="login 403  403       403      403      403   ok    ok",
         data=lambda w, actor: {
@@ -532,8 +532,8 @@ ROWS: list[Row] = [
         },
     ),
     Row(
-        "accounts:goal_edit",
-        redirect=to("accounts:goals"),
+        "people:goal_edit",
+        redirect=to("people:goals"),
         kwargs=lambda w: {"pk": w.a.goal.pk},
         get="login 403   403       403      403      403   ok    404",
         post="login 403  403       403      403      403   ok    404",
@@ -542,7 +542,7 @@ ROWS: list[Row] = [
         },
     ),
     Row(
-        "accounts:invitation_accept", variant="valid link",
+        "people:invitation_accept", variant="valid link",
         redirect=to("home"),
         kwargs=invitation_of,
         #    anon  owner colleague reviewer assigned chair admin other_admin
@@ -552,7 +552,7 @@ ROWS: list[Row] = [
         note="Public: the link is the credential. Someone else signed in must not use it.",
     ),
     Row(
-        "accounts:invitation_accept", variant="forged link",
+        "people:invitation_accept", variant="forged link",
         kwargs=lambda w: {**invitation_of(w), "token": "abc-0123456789abcdef"},
         get="404   404   404       404      404      404   404   404",
         post="404  404   404       404      404      404   404   404",

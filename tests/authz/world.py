@@ -609,7 +609,7 @@ def build_awards(world: DistrictWorld) -> None:
 
 def build_people_admin(world: DistrictWorld) -> None:
     """An invited person who has not accepted yet, and a deactivated one."""
-    from accounts.people_services import person_invite, person_set_active
+    from people.services import person_invite, person_set_active
 
     admin = world.people["admin"]
     slug = world.district.slug

@@ -1,5 +1,6 @@
-"""District admins' people pages: list, invite, edit, deactivate, roster import, buildings and
-goals; and the public page where an invited person sets their password."""
+"""District admins' pages: their district's dashboard; people (list, invite, edit, deactivate,
+roster import), buildings and goals; and the public page where an invited person sets their
+password."""
 
 import secrets
 
@@ -8,12 +9,15 @@ from django.contrib.auth import login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import people_selectors, people_services
-from .models import Building, DistrictGoal, User
-from .people_forms import (
+from accounts.models import Building, DistrictGoal, User
+from accounts.permissions import district_admin_required
+
+from . import selectors, services
+from .forms import (
     BuildingForm,
     GoalForm,
     PeopleFilterForm,
@@ -22,8 +26,7 @@ from .people_forms import (
     RosterUploadForm,
     SetPasswordForm,
 )
-from .people_services import PeopleError, RosterError
-from .permissions import district_admin_required
+from .services import PeopleError, RosterError
 
 PAGE_SIZE = 50
 ROSTER_SESSION_KEY = "roster_import"
@@ -33,13 +36,45 @@ def _person(request: HttpRequest, pk: int) -> User:
     return get_object_or_404(User, pk=pk, district_id=request.user.district_id)
 
 
+# --- The district dashboard ----------------------------------------------------------------------
+
+
+@require_GET
+@district_admin_required
+def admin_dashboard(request: HttpRequest) -> HttpResponse:
+    district = request.user.district
+    return render(
+        request,
+        "people/admin_dashboard.html",
+        {
+            "district": district,
+            "counts": selectors.district_counts(district=district),
+            "admin_links": [
+                (
+                    "District settings: certificates, sign-in, reviews, evidence files",
+                    reverse("accounts:district_settings"),
+                ),
+                ("Micro-credential catalog", reverse("credentials:catalog")),
+                ("People, invitations and roster import", reverse("people:list")),
+                ("Buildings", reverse("people:buildings")),
+                ("District goals", reverse("people:goals")),
+                ("Reports", reverse("reports:index")),
+                ("Program rules: cycles, credit and renewal", reverse("programs:rules")),
+            ],
+        },
+    )
+
+
+# --- People --------------------------------------------------------------------------------------
+
+
 @require_GET
 @district_admin_required
 def people(request: HttpRequest) -> HttpResponse:
     district = request.user.district
     form = PeopleFilterForm(request.GET or None, district=district)
     filters = form.cleaned_data if form.is_valid() else {}
-    listing = people_selectors.people_list(
+    listing = selectors.people_list(
         district=district,
         q=filters.get("q", ""),
         building=filters.get("building"),
@@ -51,7 +86,7 @@ def people(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(
         request,
-        "accounts/people/list.html",
+        "people/list.html",
         {"form": form, "page": page, "query": query.urlencode()},
     )
 
@@ -62,13 +97,13 @@ def person_invite(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None, district=request.user.district)
     if request.method == "POST" and form.is_valid():
         try:
-            person = people_services.person_invite(actor=request.user, **form.cleaned_data)
+            person = services.person_invite(actor=request.user, **form.cleaned_data)
         except PeopleError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"{person.display_name} was added and invited by e-mail.")
-            return redirect("accounts:people")
-    return render(request, "accounts/people/person_form.html", {"form": form, "person": None})
+            return redirect("people:list")
+    return render(request, "people/person_form.html", {"form": form, "person": None})
 
 
 @require_http_methods(["GET", "POST"])
@@ -88,13 +123,13 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            people_services.person_update(person=person, actor=request.user, **form.cleaned_data)
+            services.person_update(person=person, actor=request.user, **form.cleaned_data)
         except PeopleError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"{person.display_name} was saved.")
-            return redirect("accounts:people")
-    return render(request, "accounts/people/person_form.html", {"form": form, "person": person})
+            return redirect("people:list")
+    return render(request, "people/person_form.html", {"form": form, "person": person})
 
 
 @require_POST
@@ -102,24 +137,24 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def person_resend(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk)
     try:
-        people_services.invitation_send(person=person, actor=request.user)
+        services.invitation_send(person=person, actor=request.user)
     except PeopleError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"A new invitation was sent to {person.email}.")
-    return redirect("accounts:people")
+    return redirect("people:list")
 
 
 def _set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
     person = _person(request, pk)
     try:
-        people_services.person_set_active(person=person, actor=request.user, active=active)
+        services.person_set_active(person=person, actor=request.user, active=active)
     except PeopleError as exc:
         messages.error(request, str(exc))
     else:
         verb = "reactivated" if active else "deactivated; their records and awards stay"
         messages.success(request, f"{person.display_name} was {verb}.")
-    return redirect("accounts:people")
+    return redirect("people:list")
 
 
 @require_POST
@@ -140,7 +175,7 @@ def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @district_admin_required
 def roster_example(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(people_services.roster_example(), content_type="text/csv")
+    response = HttpResponse(services.roster_example(), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="roster-example.csv"'
     return response
 
@@ -153,13 +188,13 @@ def roster_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["roster"]
         try:
-            if upload.size > people_services.ROSTER_MAX_BYTES:
+            if upload.size > services.ROSTER_MAX_BYTES:
                 raise RosterError(
                     f"The file is too large ({upload.size // 1024} KB). The limit is "
-                    f"{people_services.ROSTER_MAX_BYTES // 1024} KB; split the roster."
+                    f"{services.ROSTER_MAX_BYTES // 1024} KB; split the roster."
                 )
-            text = people_services.roster_decode(upload.read())
-            preview = people_services.roster_preview(district=request.user.district, text=text)
+            text = services.roster_decode(upload.read())
+            preview = services.roster_preview(district=request.user.district, text=text)
         except RosterError as exc:
             form.add_error("roster", str(exc))
         else:
@@ -172,10 +207,10 @@ def roster_import(request: HttpRequest) -> HttpResponse:
             confirm = RosterConfirmForm(initial={"token": token, "invite_new": True})
             return render(
                 request,
-                "accounts/people/roster_preview.html",
+                "people/roster_preview.html",
                 {"preview": preview, "confirm": confirm, "filename": upload.name},
             )
-    return render(request, "accounts/people/roster_import.html", {"form": form})
+    return render(request, "people/roster_import.html", {"form": form})
 
 
 @require_POST
@@ -185,21 +220,19 @@ def roster_confirm(request: HttpRequest) -> HttpResponse:
     form = RosterConfirmForm(request.POST)
     if not stored or not form.is_valid() or form.cleaned_data["token"] != stored["token"]:
         messages.error(request, "This import has expired; upload the file again.")
-        return redirect("accounts:roster_import")
+        return redirect("people:roster_import")
     try:
-        result = people_services.roster_import(
+        result = services.roster_import(
             actor=request.user,
             text=stored["text"],
             only_valid=form.cleaned_data["only_valid"],
             invite_new=form.cleaned_data["invite_new"],
         )
     except (PeopleError, RosterError) as exc:
-        preview = people_services.roster_preview(
-            district=request.user.district, text=stored["text"]
-        )
+        preview = services.roster_preview(district=request.user.district, text=stored["text"])
         return render(
             request,
-            "accounts/people/roster_preview.html",
+            "people/roster_preview.html",
             {"preview": preview, "confirm": form, "filename": stored["name"], "error": str(exc)},
             status=400,
         )
@@ -210,7 +243,7 @@ def roster_confirm(request: HttpRequest) -> HttpResponse:
         f"Roster imported: {counts['new']} new, {counts['updated']} updated, "
         f"{counts['unchanged']} unchanged, {counts['error']} skipped with errors.",
     )
-    return redirect("accounts:people")
+    return redirect("people:list")
 
 
 # --- Buildings and goals ------------------------------------------------------------------------
@@ -222,18 +255,18 @@ def buildings(request: HttpRequest) -> HttpResponse:
     form = BuildingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            people_services.building_save(building=form.save(commit=False), actor=request.user)
+            services.building_save(building=form.save(commit=False), actor=request.user)
         except PeopleError as exc:
             form.add_error("name", str(exc))
         else:
             messages.success(request, "The building was added.")
-            return redirect("accounts:buildings")
+            return redirect("people:buildings")
     return render(
         request,
-        "accounts/people/buildings.html",
+        "people/buildings.html",
         {
             "form": form,
-            "buildings": people_selectors.buildings_with_counts(district=request.user.district),
+            "buildings": selectors.buildings_with_counts(district=request.user.district),
         },
     )
 
@@ -245,24 +278,22 @@ def building_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = BuildingForm(request.POST or None, instance=building)
     if request.method == "POST" and form.is_valid():
         try:
-            people_services.building_save(building=form.save(commit=False), actor=request.user)
+            services.building_save(building=form.save(commit=False), actor=request.user)
         except PeopleError as exc:
             form.add_error("name", str(exc))
         else:
             messages.success(request, "The building was renamed.")
-            return redirect("accounts:buildings")
-    return render(
-        request, "accounts/people/simple_form.html", {"form": form, "title": "Rename a building"}
-    )
+            return redirect("people:buildings")
+    return render(request, "people/simple_form.html", {"form": form, "title": "Rename a building"})
 
 
 @require_POST
 @district_admin_required
 def building_delete(request: HttpRequest, pk: int) -> HttpResponse:
     building = get_object_or_404(Building, pk=pk, district_id=request.user.district_id)
-    people_services.building_delete(building=building, actor=request.user)
+    services.building_delete(building=building, actor=request.user)
     messages.success(request, f"“{building.name}” was deleted; its people have no building now.")
-    return redirect("accounts:buildings")
+    return redirect("people:buildings")
 
 
 @require_GET
@@ -270,8 +301,8 @@ def building_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def goals(request: HttpRequest) -> HttpResponse:
     return render(
         request,
-        "accounts/people/goals.html",
-        {"goals": people_selectors.goals_of_district(district=request.user.district)},
+        "people/goals.html",
+        {"goals": selectors.goals_of_district(district=request.user.district)},
     )
 
 
@@ -284,11 +315,11 @@ def goal_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         goal = get_object_or_404(DistrictGoal, pk=pk, district_id=request.user.district_id)
     form = GoalForm(request.POST or None, instance=goal)
     if request.method == "POST" and form.is_valid():
-        people_services.goal_save(goal=form.save(commit=False), actor=request.user)
+        services.goal_save(goal=form.save(commit=False), actor=request.user)
         messages.success(request, "The district goal was saved.")
-        return redirect("accounts:goals")
+        return redirect("people:goals")
     title = "Edit a district goal" if pk else "Add a district goal"
-    return render(request, "accounts/people/simple_form.html", {"form": form, "title": title})
+    return render(request, "people/simple_form.html", {"form": form, "title": title})
 
 
 # --- The invited person -------------------------------------------------------------------------
@@ -297,20 +328,16 @@ def goal_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, uidb36: str, token: str) -> HttpResponse:
-    person = people_services.invitation_person(uidb36=uidb36, token=token)
+    person = services.invitation_person(uidb36=uidb36, token=token)
     if person is None:
-        return render(request, "accounts/people/invitation_invalid.html", status=404)
+        return render(request, "people/invitation_invalid.html", status=404)
     if request.user.is_authenticated and request.user.pk != person.pk:
         raise Http404("This invitation is for someone else.")
     form = SetPasswordForm(request.POST or None, user=person)
     if request.method == "POST" and form.is_valid():
-        people_services.invitation_accept(
-            person=person, password=form.cleaned_data["new_password1"]
-        )
+        services.invitation_accept(person=person, password=form.cleaned_data["new_password1"])
         # The link proved the address and the password is new: sign them straight in.
         login(request, person, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome! Your password is set.")
         return redirect("home")
-    return render(
-        request, "accounts/people/invitation_accept.html", {"form": form, "person": person}
-    )
+    return render(request, "people/invitation_accept.html", {"form": form, "person": person})

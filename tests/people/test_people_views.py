@@ -18,23 +18,23 @@ pytestmark = pytest.mark.django_db
 def test_people_list_fixed_queries(client, district_admin, building, outsider_educator):
     client.force_login(district_admin)
     EducatorFactory(district=district_admin.district, building=building)
-    client.get(reverse("accounts:people"))
+    client.get(reverse("people:list"))
     with CaptureQueriesContext(connection) as small:
-        response = client.get(reverse("accounts:people"))
+        response = client.get(reverse("people:list"))
     assert outsider_educator.email not in response.content.decode()
     for _ in range(10):
         EducatorFactory(district=district_admin.district, building=building)
     with CaptureQueriesContext(connection) as large:
-        response = client.get(reverse("accounts:people"))
+        response = client.get(reverse("people:list"))
     assert len(large) == len(small) <= 10
     assert response.context["page"].paginator.count == 12
 
 
 def test_people_list_filters(client, district_admin, educator, reviewer):
     client.force_login(district_admin)
-    response = client.get(reverse("accounts:people"), {"role": "reviewer"})
+    response = client.get(reverse("people:list"), {"role": "reviewer"})
     assert [p.email for p in response.context["page"]] == [reviewer.email]
-    response = client.get(reverse("accounts:people"), {"q": "educator@"})
+    response = client.get(reverse("people:list"), {"q": "educator@"})
     assert [p.email for p in response.context["page"]] == [educator.email]
 
 
@@ -44,7 +44,7 @@ def test_invite_person_sends_link_that_sets_password(
     client.force_login(district_admin)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("accounts:person_invite"),
+            reverse("people:person_invite"),
             {
                 "first_name": "Ivy",
                 "last_name": "Invited",
@@ -84,18 +84,18 @@ def test_resend_gives_a_new_invitation(
     )
     client.force_login(district_admin)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("accounts:person_resend", args=[person.pk]))
-        client.post(reverse("accounts:person_resend", args=[person.pk]))
+        client.post(reverse("people:person_resend", args=[person.pk]))
+        client.post(reverse("people:person_resend", args=[person.pk]))
     assert len(mailoutbox) == 2
     assert AuditEvent.objects.filter(action="person.invited", target_id=person.pk).count() == 2
-    listing = client.get(reverse("accounts:people")).content.decode()
+    listing = client.get(reverse("people:list")).content.decode()
     assert "Resend invitation" in listing
 
 
 def test_invite_rejects_duplicate_email(client, district_admin, outsider_educator):
     client.force_login(district_admin)
     response = client.post(
-        reverse("accounts:person_invite"),
+        reverse("people:person_invite"),
         {
             "first_name": "A",
             "last_name": "B",
@@ -110,7 +110,7 @@ def test_invite_rejects_duplicate_email(client, district_admin, outsider_educato
 def test_invite_requires_a_role(client, district_admin):
     client.force_login(district_admin)
     response = client.post(
-        reverse("accounts:person_invite"),
+        reverse("people:person_invite"),
         {"first_name": "A", "last_name": "B", "email": "x@pv.example.org"},
     )
     assert b"at least one role" in response.content
@@ -121,7 +121,7 @@ def test_edit_person_roles_and_building(client, district_admin, educator):
     other = BuildingFactory(district=district_admin.district, name="North")
     client.force_login(district_admin)
     response = client.post(
-        reverse("accounts:person_edit", args=[educator.pk]),
+        reverse("people:person_edit", args=[educator.pk]),
         {
             "first_name": "Eda",
             "last_name": "Edited",
@@ -141,7 +141,7 @@ def test_edit_cannot_use_another_districts_building(
     theirs = BuildingFactory(district=other_district)
     client.force_login(district_admin)
     response = client.post(
-        reverse("accounts:person_edit", args=[educator.pk]),
+        reverse("people:person_edit", args=[educator.pk]),
         {"first_name": "E", "last_name": "F", "building": theirs.pk, "is_educator": "on"},
     )
     assert response.status_code == 200
@@ -156,7 +156,7 @@ def test_deactivate_keeps_records(
     submission = earned_submission(educator=educator, decided_on=kansas_rules_light)
     award = award_issue_for_submission(submission_id=submission.pk)
     client.force_login(district_admin)
-    response = client.post(reverse("accounts:person_deactivate", args=[educator.pk]))
+    response = client.post(reverse("people:person_deactivate", args=[educator.pk]))
     assert response.status_code == 302
     educator.refresh_from_db()
     assert not educator.is_active
@@ -172,7 +172,7 @@ def test_deactivate_keeps_records(
     assert verification.context["status"] == "valid"
     assert "Valid." in verification.content.decode()
     client.force_login(district_admin)
-    client.post(reverse("accounts:person_reactivate", args=[educator.pk]))
+    client.post(reverse("people:person_reactivate", args=[educator.pk]))
     educator.refresh_from_db()
     assert educator.is_active
 
@@ -186,7 +186,7 @@ def kansas_rules_light():
 
 def test_admin_cannot_deactivate_self(client, district_admin):
     client.force_login(district_admin)
-    client.post(reverse("accounts:person_deactivate", args=[district_admin.pk]))
+    client.post(reverse("people:person_deactivate", args=[district_admin.pk]))
     district_admin.refresh_from_db()
     assert district_admin.is_active
 
@@ -201,7 +201,7 @@ PERSON_ROUTES = [
 
 @pytest.mark.parametrize(("name", "method"), PERSON_ROUTES)
 def test_person_routes_access(client, educator, outsider_admin, other_educator, name, method):
-    url = reverse(f"accounts:{name}", args=[educator.pk])
+    url = reverse(f"people:{name}", args=[educator.pk])
     response = getattr(client, method)(url)
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     client.force_login(other_educator)
@@ -215,12 +215,12 @@ def test_person_routes_access(client, educator, outsider_admin, other_educator, 
 @pytest.mark.parametrize("name", ["person_resend", "person_deactivate", "person_reactivate"])
 def test_person_actions_refuse_get(client, district_admin, educator, name):
     client.force_login(district_admin)
-    assert client.get(reverse(f"accounts:{name}", args=[educator.pk])).status_code == 405
+    assert client.get(reverse(f"people:{name}", args=[educator.pk])).status_code == 405
 
 
-@pytest.mark.parametrize("name", ["people", "person_invite", "buildings", "goals", "goal_new"])
+@pytest.mark.parametrize("name", ["list", "person_invite", "buildings", "goals", "goal_new"])
 def test_admin_pages_access(client, district_admin, reviewer, name):
-    url = reverse(f"accounts:{name}")
+    url = reverse(f"people:{name}")
     assert client.get(url)["Location"].startswith("/accounts/login/")
     client.force_login(reviewer)
     assert client.get(url).status_code == 403
@@ -231,48 +231,48 @@ def test_admin_pages_access(client, district_admin, reviewer, name):
 
 def test_buildings_add_rename_delete(client, district_admin, building, educator):
     client.force_login(district_admin)
-    client.post(reverse("accounts:buildings"), {"name": "North Middle"})
+    client.post(reverse("people:buildings"), {"name": "North Middle"})
     north = district_admin.district.buildings.get(name="North Middle")
-    duplicate = client.post(reverse("accounts:buildings"), {"name": "north middle"})
+    duplicate = client.post(reverse("people:buildings"), {"name": "north middle"})
     assert b"Another building has this name" in duplicate.content
-    client.post(reverse("accounts:building_edit", args=[north.pk]), {"name": "North MS"})
+    client.post(reverse("people:building_edit", args=[north.pk]), {"name": "North MS"})
     north.refresh_from_db()
     assert north.name == "North MS"
-    client.post(reverse("accounts:building_delete", args=[building.pk]))
+    client.post(reverse("people:building_delete", args=[building.pk]))
     educator.refresh_from_db()
     assert educator.building is None and educator.is_active
 
 
 def test_buildings_of_another_district_are_404(client, outsider_admin, building):
     client.force_login(outsider_admin)
-    assert client.get(reverse("accounts:building_edit", args=[building.pk])).status_code == 404
-    assert client.post(reverse("accounts:building_delete", args=[building.pk])).status_code == 404
-    assert client.get(reverse("accounts:building_delete", args=[building.pk])).status_code == 405
-    assert building.name not in client.get(reverse("accounts:buildings")).content.decode()
+    assert client.get(reverse("people:building_edit", args=[building.pk])).status_code == 404
+    assert client.post(reverse("people:building_delete", args=[building.pk])).status_code == 404
+    assert client.get(reverse("people:building_delete", args=[building.pk])).status_code == 405
+    assert building.name not in client.get(reverse("people:buildings")).content.decode()
 
 
 def test_goals_add_edit(client, district_admin, outsider_admin):
     client.force_login(district_admin)
     client.post(
-        reverse("accounts:goal_new"),
+        reverse("people:goal_new"),
         {"title": "Literacy for all", "description": "", "position": 1, "active": "on"},
     )
     goal = district_admin.district.goals.get()
     client.post(
-        reverse("accounts:goal_edit", args=[goal.pk]),
+        reverse("people:goal_edit", args=[goal.pk]),
         {"title": "Literacy for all", "description": "", "position": 1},
     )
     goal.refresh_from_db()
     assert goal.active is False
     client.force_login(outsider_admin)
-    assert client.get(reverse("accounts:goal_edit", args=[goal.pk])).status_code == 404
+    assert client.get(reverse("people:goal_edit", args=[goal.pk])).status_code == 404
 
 
 def test_bad_invitation_link(client):
-    assert client.get(reverse("accounts:invitation_accept", args=["zz", "nope"])).status_code == 404
+    assert client.get(reverse("people:invitation_accept", args=["zz", "nope"])).status_code == 404
 
 
 def test_admin_dashboard_links_to_people_and_reports(client, district_admin):
     client.force_login(district_admin)
-    html = client.get(reverse("accounts:admin_dashboard")).content.decode()
-    assert reverse("accounts:people") in html and reverse("reports:index") in html
+    html = client.get(reverse("people:admin_dashboard")).content.decode()
+    assert reverse("people:list") in html and reverse("reports:index") in html

@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import people_views as views
+from . import views
 
-# Included by accounts/urls.py, in the ``accounts`` namespace.
+app_name = "people"
+
+# Included under district/, beside the district settings, where these pages have always been.
 urlpatterns = [
-    path("people/", views.people, name="people"),
+    path("", views.admin_dashboard, name="admin_dashboard"),
+    path("people/", views.people, name="list"),
     path("people/invite/", views.person_invite, name="person_invite"),
     path("people/<int:pk>/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/invite/", views.person_resend, name="person_resend"),

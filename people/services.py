@@ -14,8 +14,9 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.http import base36_to_int, int_to_base36
 
-from .models import AuditEvent, Building, District, DistrictGoal, User
-from .services import audit_record, user_create
+from accounts import tasks
+from accounts.models import AuditEvent, Building, District, DistrictGoal, User
+from accounts.services import audit_record, user_create
 
 ROSTER_MAX_BYTES = 1024 * 1024
 ROSTER_MAX_ROWS = 5000
@@ -47,6 +48,7 @@ class InvitationTokenGenerator(PasswordResetTokenGenerator):
     """Like a password-reset token (void once a password is set or the person signs in), but
     never interchangeable with one."""
 
+    # The salt of the module's former name: links already sent stay valid.
     key_salt = "accounts.people_services.InvitationTokenGenerator"
 
 
@@ -55,7 +57,7 @@ invitation_tokens = InvitationTokenGenerator()
 
 def invitation_url(person: User) -> str:
     path = reverse(
-        "accounts:invitation_accept",
+        "people:invitation_accept",
         kwargs={"uidb36": int_to_base36(person.pk), "token": invitation_tokens.make_token(person)},
     )
     return f"{settings.SITE_URL}{path}"
@@ -75,8 +77,6 @@ def invitation_person(*, uidb36: str, token: str) -> User | None:
 
 def invitation_send(*, person: User, actor: User) -> None:
     """E-mail ``person`` a link to set their password (a new link each time: resend)."""
-    from . import tasks
-
     if person.district_id != actor.district_id:
         raise PeopleError("This person belongs to another district.")
     if not person.is_active:

@@ -2,8 +2,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accounts import people_services
 from accounts.models import AuditEvent, User
+from people import services
 from tests.accounts.factories import BuildingFactory, EducatorFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,7 @@ HEADER = "first_name,last_name,email,building,roles\n"
 def upload(client, text: str | bytes, name: str = "roster.csv"):
     data = text.encode() if isinstance(text, str) else text
     return client.post(
-        reverse("accounts:roster_import"),
+        reverse("people:roster_import"),
         {"roster": SimpleUploadedFile(name, data, content_type="text/csv")},
     )
 
@@ -73,7 +73,7 @@ def test_file_with_errors_imports_nothing_by_default(client, district_admin, ros
     client.force_login(district_admin)
     upload(client, roster)
     response = client.post(
-        reverse("accounts:roster_confirm"),
+        reverse("people:roster_confirm"),
         {"token": client.session["roster_import"]["token"], "invite_new": "on"},
     )
     assert response.status_code == 400
@@ -89,7 +89,7 @@ def test_only_valid_rows_are_imported_when_chosen(
     upload(client, roster)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("accounts:roster_confirm"),
+            reverse("people:roster_confirm"),
             {
                 "token": client.session["roster_import"]["token"],
                 "only_valid": "on",
@@ -115,7 +115,7 @@ def test_clean_file_imports(client, district_admin, building):
     client.force_login(district_admin)
     upload(client, HEADER + "Ola,Clean,ola@pv.example.org,Prairie View Elementary,admin\n")
     response = client.post(
-        reverse("accounts:roster_confirm"), {"token": client.session["roster_import"]["token"]}
+        reverse("people:roster_confirm"), {"token": client.session["roster_import"]["token"]}
     )
     assert response.status_code == 302
     assert User.objects.get(email="ola@pv.example.org").is_district_admin
@@ -147,7 +147,7 @@ def test_malformed_file_gets_a_clear_error_and_writes_nothing(
 def test_huge_file_is_refused(client, district_admin):
     client.force_login(district_admin)
     big = HEADER + "".join(f"A,B,p{i}@pv.example.org,,educator{' ' * 200}\n" for i in range(5000))
-    assert len(big) > people_services.ROSTER_MAX_BYTES
+    assert len(big) > services.ROSTER_MAX_BYTES
     response = upload(client, big)
     assert "too large" in response.content.decode()
     assert not User.objects.filter(email="p1@pv.example.org").exists()
@@ -155,23 +155,23 @@ def test_huge_file_is_refused(client, district_admin):
 
 def test_too_many_rows_is_refused(district):
     text = HEADER + "".join(f"A,B,p{i}@x.org,,educator\n" for i in range(5001))
-    with pytest.raises(people_services.RosterError, match="more than 5000"):
-        people_services.roster_preview(district=district, text=text)
+    with pytest.raises(services.RosterError, match="more than 5000"):
+        services.roster_preview(district=district, text=text)
 
 
 def test_confirm_without_a_preview_is_refused(client, district_admin):
     client.force_login(district_admin)
-    response = client.post(reverse("accounts:roster_confirm"), {"token": "guess"})
+    response = client.post(reverse("people:roster_confirm"), {"token": "guess"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:roster_import")
+    assert response["Location"] == reverse("people:roster_import")
 
 
 def test_example_file_is_a_valid_roster(client, district_admin):
     client.force_login(district_admin)
-    response = client.get(reverse("accounts:roster_example"))
+    response = client.get(reverse("people:roster_example"))
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('filename="roster-example.csv"')
-    preview = people_services.roster_preview(
+    preview = services.roster_preview(
         district=district_admin.district, text=response.content.decode()
     )
     # Its buildings are examples; only the person without a building is valid as is.
@@ -187,7 +187,7 @@ def test_example_file_is_a_valid_roster(client, district_admin):
     ],
 )
 def test_roster_access(client, educator, district_admin, name, method, wrong_method):
-    url = reverse(f"accounts:{name}")
+    url = reverse(f"people:{name}")
     response = getattr(client, method)(url)
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     client.force_login(educator)
@@ -201,7 +201,7 @@ def test_roster_of_one_district_never_touches_another(client, outsider_admin, ed
     client.force_login(outsider_admin)
     upload(client, HEADER + f"Hi,Jack,{educator.email},,admin\n")
     preview = client.post(
-        reverse("accounts:roster_confirm"),
+        reverse("people:roster_confirm"),
         {"token": client.session["roster_import"]["token"], "only_valid": "on"},
     )
     assert preview.status_code == 302

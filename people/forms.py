@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
-from .models import Building, District, DistrictGoal, Role
+from accounts.models import Building, District, DistrictGoal, Role
 
 
 class PersonForm(forms.Form):

@@ -1,9 +1,23 @@
-"""Reads for the people pages: a district's people with their invitation state."""
+"""Reads for the district admin's pages: the dashboard's numbers, and a district's people with
+their invitation state."""
 
 from django.db.models import Q, QuerySet
 
-from .models import Building, District, DistrictGoal, User
-from .people_services import last_invited_subquery
+from accounts.models import Building, District, DistrictGoal, User
+from credentials.selectors import published_count
+from submissions.selectors import district_submission_counts
+
+from .services import last_invited_subquery
+
+
+def district_counts(*, district: District) -> dict[str, int]:
+    """The admin dashboard's numbers, in one query per table; each app counts its own."""
+    return {
+        "people": User.objects.filter(district=district, is_active=True).count(),
+        "buildings": Building.objects.filter(district=district).count(),
+        "published": published_count(district=district),
+        **district_submission_counts(district=district),
+    }
 
 
 def people_list(
