@@ -3,9 +3,8 @@
 from django import forms
 
 from accounts.models import User
-from badges import images
 
-from . import selectors
+from . import images, selectors
 from .models import EvidenceType, MicroCredential, Rubric, RubricCriterion, Stack
 from .services import ENTRY_FIELDS, LevelInput
 

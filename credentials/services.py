@@ -5,11 +5,14 @@ entry of their own). A published entry is never edited in place: plans point at 
 started on, so an edit makes a new version of the same lineage and the old row is superseded.
 """
 
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -775,3 +778,27 @@ def evidence_type_update(
         detail={"name": evidence_type.name},
     )
     return evidence_type
+
+
+# --- badge images ---------------------------------------------------------------------------
+
+
+def microcredential_badge_image_set(
+    *, microcredential: MicroCredential, image_png: bytes, actor: User
+) -> MicroCredential:
+    """Make ``image_png`` (checked and re-encoded by ``images.uploaded_badge_png``) the badge
+    image of a catalog entry; awards issued from now on carry it, earlier ones keep theirs."""
+    if not actor.has_role(Role.DISTRICT_ADMIN) or actor.district_id != microcredential.district_id:
+        raise PermissionDenied("Only a district admin of this district can change its badges.")
+    with transaction.atomic():
+        entry = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
+        name = f"{entry.lineage}-v{entry.version}-{secrets.token_hex(4)}.png"
+        entry.badge_image.save(name, ContentFile(image_png), save=False)
+        entry.save(update_fields=["badge_image", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="microcredential.badge_image_set",
+            target=entry,
+            detail={"key": entry.badge_image.name},
+        )
+    return entry

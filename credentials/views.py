@@ -5,7 +5,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Role
 from accounts.permissions import district_admin_required, role_required
-from badges import services as badge_services
 
 from . import selectors, services
 from .forms import (
@@ -102,7 +101,7 @@ def create(request: HttpRequest) -> HttpResponse:
             form.refuse(str(error))
         else:
             if form.cleaned_data["badge_image"]:
-                badge_services.microcredential_badge_image_set(
+                services.microcredential_badge_image_set(
                     microcredential=entry,
                     image_png=form.cleaned_data["badge_image"],
                     actor=request.user,
@@ -142,7 +141,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.refuse(str(error))
         else:
             if form.cleaned_data["badge_image"]:
-                saved = badge_services.microcredential_badge_image_set(
+                saved = services.microcredential_badge_image_set(
                     microcredential=saved,
                     image_png=form.cleaned_data["badge_image"],
                     actor=request.user,
