@@ -40,8 +40,9 @@ OUR_APPS = (
     "programs",
     "submissions",
     "artifacts",
-    "reviews",
     "badges",
+    "reviews",
+    "people",
     "reports",
 )
 
