@@ -23,8 +23,14 @@ from submissions.transitions import submission_move
 from . import checks, services, storage
 from .models import Artifact
 
-S = Submission.Status
-REVIEW_STAGE = (S.SUBMITTED_FOR_REVIEW, S.IN_PROGRESS, S.NOT_YET, S.RESUBMITTED, S.EARNED)
+SubmissionStatus = Submission.Status
+REVIEW_STAGE = (
+    SubmissionStatus.SUBMITTED_FOR_REVIEW,
+    SubmissionStatus.IN_PROGRESS,
+    SubmissionStatus.NOT_YET,
+    SubmissionStatus.RESUBMITTED,
+    SubmissionStatus.EARNED,
+)
 
 
 def _chart(seed: int) -> bytes:
@@ -167,7 +173,11 @@ def _submission_at_review(district: District, educator: User) -> Submission:
         impact_measures="Stopwatch timings, a redirection tally and a short student survey.",
     )
     submission = Submission.objects.create(district=district, plan=plan, educator=educator)
-    for to_status in (S.PLAN_SUBMITTED, S.PLAN_APPROVED, S.IN_PROGRESS):
+    for to_status in (
+        SubmissionStatus.PLAN_SUBMITTED,
+        SubmissionStatus.PLAN_APPROVED,
+        SubmissionStatus.IN_PROGRESS,
+    ):
         submission_move(
             submission_id=submission.pk, to_status=to_status, actor=None, action="demo.artifacts"
         )
@@ -181,7 +191,7 @@ def _submission_at_review(district: District, educator: User) -> Submission:
 
     return submission_move(
         submission_id=submission.pk,
-        to_status=S.SUBMITTED_FOR_REVIEW,
+        to_status=SubmissionStatus.SUBMITTED_FOR_REVIEW,
         actor=educator,
         action="demo.artifacts",
         before_save=open_attempt,
@@ -193,7 +203,7 @@ def _to_review(district: District, reviewer: User) -> None:
     evidence (a link), submitted for review, and the panel's decision where there is one."""
     for email, final in REVIEWED.items():
         submission = Submission.objects.filter(
-            district=district, educator__email=email, status=S.IN_PROGRESS
+            district=district, educator__email=email, status=SubmissionStatus.IN_PROGRESS
         ).first()
         if submission is None:
             continue
@@ -212,7 +222,7 @@ def _to_review(district: District, reviewer: User) -> None:
         submission_services.submission_submit_for_review(
             submission=submission, actor=submission.educator
         )
-        if final != S.SUBMITTED_FOR_REVIEW:
+        if final != SubmissionStatus.SUBMITTED_FOR_REVIEW:
             submission_move(
                 submission_id=submission.pk, to_status=final, actor=reviewer, action="demo.panel"
             )
@@ -225,7 +235,7 @@ def seed_demo(*, district: District, people: dict[str, User], buildings: dict) -
         .select_related("plan__microcredential", "educator")
         .order_by("pk")
     )
-    if not any(s.status == S.SUBMITTED_FOR_REVIEW for s in submissions):
+    if not any(s.status == SubmissionStatus.SUBMITTED_FOR_REVIEW for s in submissions):
         submissions.append(_submission_at_review(district, people["educator"]))
     for index, submission in enumerate(submissions):
         attempt = submission.attempts.order_by("-number").first()

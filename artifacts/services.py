@@ -50,13 +50,19 @@ from .models import Artifact, ArtifactAccess
 
 logger = logging.getLogger(__name__)
 
-S = Submission.Status
-A = Artifact.Status
+SubmissionStatus = Submission.Status
+ArtifactStatus = Artifact.Status
 # Evidence can be added while the educator is working on the plan or the results.
 OPEN_FOR_EVIDENCE = frozenset(
-    {S.DRAFT, S.CHANGES_REQUESTED, S.PLAN_APPROVED, S.IN_PROGRESS, S.NOT_YET}
+    {
+        SubmissionStatus.DRAFT,
+        SubmissionStatus.CHANGES_REQUESTED,
+        SubmissionStatus.PLAN_APPROVED,
+        SubmissionStatus.IN_PROGRESS,
+        SubmissionStatus.NOT_YET,
+    }
 )
-FINAL_STATUSES = (S.EARNED, S.DECLINED, S.WITHDRAWN)
+FINAL_STATUSES = (SubmissionStatus.EARNED, SubmissionStatus.DECLINED, SubmissionStatus.WITHDRAWN)
 HEAD_BYTES = 8192
 # Whole-file reads (images, SVG, office containers) are capped; beyond this they are refused.
 WHOLE_READ_MAX = 100 * 1024 * 1024
@@ -229,12 +235,15 @@ def artifact_link_create(
             "not a link."
         )
     artifact.url = url
-    artifact.status = A.ACCEPTED
+    artifact.status = ArtifactStatus.ACCEPTED
     artifact.checked_at = timezone.now()
     with transaction.atomic():
         artifact.save()
         audit_record(
-            actor=actor, action="artifact.link_added", target=artifact, to_status=A.ACCEPTED
+            actor=actor,
+            action="artifact.link_added",
+            target=artifact,
+            to_status=ArtifactStatus.ACCEPTED,
         )
     return artifact
 
@@ -308,7 +317,7 @@ def artifact_upload_start(
             actor=actor,
             action="artifact.upload_started",
             target=artifact,
-            to_status=A.UPLOADING,
+            to_status=ArtifactStatus.UPLOADING,
             detail={"name": file_name[:255], "size": size, "method": method},
         )
     if method == "local":
@@ -318,7 +327,7 @@ def artifact_upload_start(
 
 def _require_uploading(artifact: Artifact, actor: User) -> None:
     _require_owner(artifact.submission, actor)
-    if artifact.kind != Artifact.Kind.FILE or artifact.status != A.UPLOADING:
+    if artifact.kind != Artifact.Kind.FILE or artifact.status != ArtifactStatus.UPLOADING:
         raise ArtifactError(f"“{artifact.title}” is not waiting for an upload.")
     if artifact.upload_expires_at and artifact.upload_expires_at < timezone.now():
         _discard_upload(artifact)
@@ -418,19 +427,19 @@ def artifact_upload_finish(*, artifact: Artifact, actor: User, key: str = "") ->
             key=artifact.storage_key, upload_id=artifact.upload_id, parts=parts
         )
     with transaction.atomic():
-        updated = Artifact.objects.filter(pk=artifact.pk, status=A.UPLOADING).update(
-            status=A.CHECKING, upload_id=""
+        updated = Artifact.objects.filter(pk=artifact.pk, status=ArtifactStatus.UPLOADING).update(
+            status=ArtifactStatus.CHECKING, upload_id=""
         )
         if not updated:
             raise ArtifactError(f"“{artifact.title}” is not waiting for an upload.")
-        artifact.status = A.CHECKING
+        artifact.status = ArtifactStatus.CHECKING
         artifact.upload_id = ""
         audit_record(
             actor=actor,
             action="artifact.uploaded",
             target=artifact,
-            from_status=A.UPLOADING,
-            to_status=A.CHECKING,
+            from_status=ArtifactStatus.UPLOADING,
+            to_status=ArtifactStatus.CHECKING,
         )
         transaction.on_commit(lambda: _queue_check(artifact.pk))
     return artifact
@@ -445,7 +454,7 @@ def _queue_check(artifact_id: int) -> None:
 def artifact_upload_cancel(*, artifact: Artifact, actor: User) -> None:
     """Cancel an unfinished upload; nothing else of the plan changes."""
     _require_owner(artifact.submission, actor)
-    if artifact.status != A.UPLOADING:
+    if artifact.status != ArtifactStatus.UPLOADING:
         raise ArtifactError(f"“{artifact.title}” has finished uploading; delete it instead.")
     _discard_upload(artifact)
 
@@ -476,10 +485,10 @@ def artifact_update(*, artifact: Artifact, actor: User, details: ArtifactDetails
 def artifact_delete(*, artifact: Artifact, actor: User) -> None:
     """Remove a draft artifact (never one submitted for review) and its stored files."""
     _require_editable(artifact, actor)
-    if artifact.status == A.UPLOADING:
+    if artifact.status == ArtifactStatus.UPLOADING:
         _discard_upload(artifact)
         return
-    if artifact.status == A.CHECKING:
+    if artifact.status == ArtifactStatus.CHECKING:
         raise ArtifactError(f"“{artifact.title}” is still being checked; try again in a moment.")
     keys = [artifact.storage_key, artifact.thumbnail_key]
     with transaction.atomic():
@@ -592,7 +601,7 @@ def artifact_check(*, artifact_id: int) -> Artifact | None:
     """
     artifact = (
         Artifact.objects.select_related("submission", "evidence_type", "district")
-        .filter(pk=artifact_id, status=A.CHECKING)
+        .filter(pk=artifact_id, status=ArtifactStatus.CHECKING)
         .first()
     )
     if artifact is None:
@@ -602,10 +611,12 @@ def artifact_check(*, artifact_id: int) -> Artifact | None:
             accepted = _inspect(artifact)
         except FileRefused as exc:
             storage.delete(artifact.storage_key)
-            return _verdict(artifact, status=A.REFUSED, refusal_reason=str(exc), storage_key="")
+            return _verdict(
+                artifact, status=ArtifactStatus.REFUSED, refusal_reason=str(exc), storage_key=""
+            )
     return _verdict(
         artifact,
-        status=A.ACCEPTED,
+        status=ArtifactStatus.ACCEPTED,
         storage_key=accepted.key,
         thumbnail_key=accepted.thumbnail_key,
         content_type=accepted.content_type,
@@ -625,7 +636,7 @@ def artifact_check_give_up(*, artifact_id: int, cause: CheckUnavailable) -> Arti
     """
     artifact = (
         Artifact.objects.select_related("submission", "district")
-        .filter(pk=artifact_id, status=A.CHECKING)
+        .filter(pk=artifact_id, status=ArtifactStatus.CHECKING)
         .first()
     )
     if artifact is None:
@@ -638,7 +649,11 @@ def artifact_check_give_up(*, artifact_id: int, cause: CheckUnavailable) -> Arti
     except StorageUnavailable:
         logger.warning("Quarantined artifact %s kept: storage unreachable", artifact.pk)
     return _verdict(
-        artifact, status=A.REFUSED, refusal_reason=cause.reason, storage_key=key, error=str(cause)
+        artifact,
+        status=ArtifactStatus.REFUSED,
+        refusal_reason=cause.reason,
+        storage_key=key,
+        error=str(cause),
     )
 
 
@@ -646,12 +661,14 @@ def _verdict(artifact: Artifact, *, error: str = "", **fields) -> Artifact | Non
     """Write the check's outcome if no other run did; ``error`` (for the audit) is why a check
     could not run."""
     fields["checked_at"] = timezone.now()
-    if fields["status"] == A.REFUSED:
+    if fields["status"] == ArtifactStatus.REFUSED:
         detail = {"reason": fields["refusal_reason"], **({"error": error} if error else {})}
     else:
         detail = {"content_type": fields["content_type"], "size": fields["size"]}
     with transaction.atomic():
-        if not Artifact.objects.filter(pk=artifact.pk, status=A.CHECKING).update(**fields):
+        if not Artifact.objects.filter(pk=artifact.pk, status=ArtifactStatus.CHECKING).update(
+            **fields
+        ):
             return None
         for name, value in fields.items():
             setattr(artifact, name, value)
@@ -659,7 +676,7 @@ def _verdict(artifact: Artifact, *, error: str = "", **fields) -> Artifact | Non
             actor=None,
             action=f"artifact.{fields['status']}",
             target=artifact,
-            from_status=A.CHECKING,
+            from_status=ArtifactStatus.CHECKING,
             to_status=fields["status"],
             detail=detail,
         )
@@ -687,8 +704,8 @@ def artifact_open(
     thumbnail = purpose == ArtifactAccess.Purpose.THUMBNAIL
     if artifact.kind == Artifact.Kind.LINK and not thumbnail:
         url = artifact.url
-    elif artifact.status != A.ACCEPTED:
-        if artifact.status == A.REFUSED:
+    elif artifact.status != ArtifactStatus.ACCEPTED:
+        if artifact.status == ArtifactStatus.REFUSED:
             raise ArtifactError(f"“{artifact.title}” was refused: {artifact.refusal_reason}")
         raise ArtifactError(f"“{artifact.title}” is still being checked; it opens once accepted.")
     elif thumbnail and not artifact.thumbnail_key:
@@ -717,7 +734,7 @@ def artifact_open(
 def artifacts_attach_to_attempt(*, attempt: Attempt) -> int:
     """Freeze the accepted, not yet submitted artifacts of the attempt's submission."""
     return Artifact.objects.filter(
-        submission_id=attempt.submission_id, status=A.ACCEPTED, attempt__isnull=True
+        submission_id=attempt.submission_id, status=ArtifactStatus.ACCEPTED, attempt__isnull=True
     ).update(attempt=attempt)
 
 
@@ -725,7 +742,7 @@ def artifacts_purge_expired_uploads(*, now=None) -> int:
     """Uploads abandoned past their grant: abort them and drop their rows."""
     now = now or timezone.now()
     expired = Artifact.objects.select_related("submission").filter(
-        status=A.UPLOADING, upload_expires_at__lt=now
+        status=ArtifactStatus.UPLOADING, upload_expires_at__lt=now
     )
     count = 0
     for artifact in expired:
@@ -756,7 +773,7 @@ def artifacts_apply_retention(*, now=None) -> int:
 
 def _retention_delete(artifact: Artifact, *, now, days: int) -> None:
     submission = artifact.submission
-    if artifact.status == A.UPLOADING and artifact.upload_id and storage.use_s3():
+    if artifact.status == ArtifactStatus.UPLOADING and artifact.upload_id and storage.use_s3():
         storage.multipart_abort(key=artifact.storage_key, upload_id=artifact.upload_id)
     for key in (artifact.storage_key, artifact.thumbnail_key):
         storage.delete(key)
@@ -770,7 +787,7 @@ def _retention_delete(artifact: Artifact, *, now, days: int) -> None:
     with transaction.atomic():
         previous = artifact.status
         Artifact.objects.filter(pk=artifact.pk).update(
-            status=A.DELETED,
+            status=ArtifactStatus.DELETED,
             deleted_at=now,
             deletion_note=note[:300],
             storage_key="",
@@ -783,6 +800,6 @@ def _retention_delete(artifact: Artifact, *, now, days: int) -> None:
             target=artifact,
             district=artifact.district,
             from_status=previous,
-            to_status=A.DELETED,
+            to_status=ArtifactStatus.DELETED,
             detail={"note": note[:300]},
         )

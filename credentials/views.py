@@ -26,7 +26,7 @@ from .permissions import (
 )
 from .services import CatalogError
 
-MC = MicroCredential.Status
+Status = MicroCredential.Status
 any_role = role_required(Role.EDUCATOR, Role.REVIEWER, Role.DISTRICT_ADMIN)
 
 
@@ -47,14 +47,14 @@ def catalog(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, entry: MicroCredential, *, preview: bool) -> dict:
     current = None
-    if entry.status in (MC.SUPERSEDED, MC.DRAFT):
+    if entry.status in (Status.SUPERSEDED, Status.DRAFT):
         current = selectors.current_version(entry)
     return {
         "entry": entry,
         "rubric": getattr(entry, "rubric", None),
         "preview": preview,
         "current": current,
-        "can_start": entry.status == MC.PUBLISHED and request.user.has_role(Role.EDUCATOR),
+        "can_start": entry.status == Status.PUBLISHED and request.user.has_role(Role.EDUCATOR),
         "is_admin": request.user.has_role(Role.DISTRICT_ADMIN),
     }
 
@@ -75,14 +75,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @district_admin_required
 def manage(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
-    if status not in MC.values:
+    if status not in Status.values:
         status = ""
     query = request.GET.get("q", "")[:200]
     entries = selectors.catalog_for_admin(request.user, status=status, query=query)
     return render(
         request,
         "credentials/manage.html",
-        {"entries": entries, "status": status, "query": query, "statuses": MC.choices},
+        {"entries": entries, "status": status, "query": query, "statuses": Status.choices},
     )
 
 
@@ -115,7 +115,7 @@ def create(request: HttpRequest) -> HttpResponse:
 @district_admin_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_microcredential_for_admin(request.user, pk)
-    if entry.status not in (MC.DRAFT, MC.PROPOSED, MC.PUBLISHED):
+    if entry.status not in (Status.DRAFT, Status.PROPOSED, Status.PUBLISHED):
         messages.error(
             request,
             f"This version is {entry.get_status_display().lower()}; it can no longer be edited.",

@@ -45,27 +45,27 @@ from submissions.models import Attempt, Submission
 from .models import ExportJob
 from .stamps import current_stamp
 
-S = Submission.Status
-PASSED = S.EARNED
+SubmissionStatus = Submission.Status
+PASSED = SubmissionStatus.EARNED
 APPROVED_OR_LATER = [
-    S.PLAN_APPROVED,
-    S.IN_PROGRESS,
-    S.SUBMITTED_FOR_REVIEW,
-    S.NOT_YET,
-    S.RESUBMITTED,
-    S.EARNED,
+    SubmissionStatus.PLAN_APPROVED,
+    SubmissionStatus.IN_PROGRESS,
+    SubmissionStatus.SUBMITTED_FOR_REVIEW,
+    SubmissionStatus.NOT_YET,
+    SubmissionStatus.RESUBMITTED,
+    SubmissionStatus.EARNED,
 ]
 # Work under way that can still become an earned micro-credential.
 IN_PROGRESS_STATUSES = [
-    S.PLAN_SUBMITTED,
-    S.CHANGES_REQUESTED,
-    S.PLAN_APPROVED,
-    S.IN_PROGRESS,
-    S.SUBMITTED_FOR_REVIEW,
-    S.NOT_YET,
-    S.RESUBMITTED,
+    SubmissionStatus.PLAN_SUBMITTED,
+    SubmissionStatus.CHANGES_REQUESTED,
+    SubmissionStatus.PLAN_APPROVED,
+    SubmissionStatus.IN_PROGRESS,
+    SubmissionStatus.SUBMITTED_FOR_REVIEW,
+    SubmissionStatus.NOT_YET,
+    SubmissionStatus.RESUBMITTED,
 ]
-OPEN_STATUSES = [S.DRAFT, *IN_PROGRESS_STATUSES]
+OPEN_STATUSES = [SubmissionStatus.DRAFT, *IN_PROGRESS_STATUSES]
 STALL_DAYS = 30
 PEOPLE_ORDER = ("last_name", "first_name", "id")
 # Cached figures are filed under the stamp and the day: a day old at most, whatever happens.
@@ -197,7 +197,7 @@ def _funnel(*, district: District, filters: ReportFilters, today: dt.date) -> di
         submitted=Count("id", filter=Q(plan_submitted_at__isnull=False)),
         approved=Count("id", filter=Q(status__in=APPROVED_OR_LATER)),
         for_review=Count("id", filter=Q(submitted_for_review_at__isnull=False)),
-        earned=Count("id", filter=Q(status=S.EARNED)),
+        earned=Count("id", filter=Q(status=SubmissionStatus.EARNED)),
     )
     labels = [
         ("drafted", "Plans drafted"),
@@ -227,7 +227,7 @@ def _funnel(*, district: District, filters: ReportFilters, today: dt.date) -> di
     stalls = [
         {
             "status": status,
-            "label": S(status).label,
+            "label": SubmissionStatus(status).label,
             "count": by_status.get(status, {}).get("count", 0),
             "stalled": by_status.get(status, {}).get("stalled", 0),
         }
@@ -259,7 +259,7 @@ def completions(*, district: District, filters: ReportFilters) -> dict:
 
 def _completions(*, district: District, filters: ReportFilters) -> dict:
     earned = submissions_in_scope(district=district, filters=filters, date_field="decided_at")
-    earned = earned.filter(status=S.EARNED)
+    earned = earned.filter(status=SubmissionStatus.EARNED)
     # Building × micro-credential in one GROUP BY over ids (no wide joins); the few hundred
     # groups are summed up each way with the names of two small lookups.
     groups = earned.values("educator__building_id", "plan__microcredential_id").annotate(
@@ -439,7 +439,7 @@ def earned_with_credit(qs: QuerySet[Submission], *, district: District) -> Query
     """Annotate earned submissions with their salary credit, PD points and clock hours
     (one query for the district's rules; the values are computed by the database)."""
     rules = list(CreditRule.objects.filter(district_id=district.pk))
-    earned = qs.filter(status=S.EARNED, decided_at__isnull=False).annotate(
+    earned = qs.filter(status=SubmissionStatus.EARNED, decided_at__isnull=False).annotate(
         effective_on=Cast(TruncDate("decided_at"), DateField())
     )
     return earned.annotate(
@@ -463,7 +463,7 @@ def salary_ledger_ids(*, district: District, filters: ReportFilters) -> QuerySet
     """The ledger's order over the submission table alone: paging needs no joins."""
     qs = submissions_in_scope(district=district, filters=filters, date_field="decided_at")
     return (
-        qs.filter(status=S.EARNED, decided_at__isnull=False)
+        qs.filter(status=SubmissionStatus.EARNED, decided_at__isnull=False)
         .order_by("-decided_at", "-id")
         .values_list("pk", flat=True)
     )
@@ -533,7 +533,7 @@ def _educators_with_renewal(
     counted = _catalog_q(filters, prefix=f"{relation}__")
     in_window = counted & Q(
         **{
-            f"{relation}__status": S.EARNED,
+            f"{relation}__status": SubmissionStatus.EARNED,
             f"{relation}__decided_at__gte": _day_start(window.starts_on),
             f"{relation}__decided_at__lt": _day_start(window.ends_on + dt.timedelta(days=1)),
         }

@@ -41,7 +41,7 @@ from .permissions import (
     get_submission_feedback_for_user,
 )
 
-A = ReviewAssignment.Status
+AssignmentStatus = ReviewAssignment.Status
 
 
 QUEUE_PAGE_SIZE = 50
@@ -135,7 +135,7 @@ def _history(submission: Submission, stage: str, exclude: StageReview | None = N
         .prefetch_related(
             Prefetch(
                 "assignments",
-                queryset=ReviewAssignment.objects.filter(status=A.SUBMITTED)
+                queryset=ReviewAssignment.objects.filter(status=AssignmentStatus.SUBMITTED)
                 .select_related("reviewer")
                 .prefetch_related("component_comments", "scores__level", "scores__criterion"),
             )
@@ -182,10 +182,10 @@ def _plan_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpResp
         messages.success(request, "Your decision is recorded.")
         return redirect("reviews:review", pk=assignment.pk)
     others = []
-    if assignment.status == A.SUBMITTED:
+    if assignment.status == AssignmentStatus.SUBMITTED:
         # Reviewers see each other's decisions only once they have submitted their own.
         others = list(
-            assignment.stage_review.assignments.filter(status=A.SUBMITTED)
+            assignment.stage_review.assignments.filter(status=AssignmentStatus.SUBMITTED)
             .exclude(pk=assignment.pk)
             .select_related("reviewer")
             .prefetch_related("component_comments")
@@ -203,7 +203,7 @@ def _plan_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpResp
             "my_comments": existing,
             "others": others,
             "history": _history(submission, Stage.PLAN, exclude=assignment.stage_review),
-            "can_decide": assignment.status == A.PENDING
+            "can_decide": assignment.status == AssignmentStatus.PENDING
             and assignment.stage_review.status == StageReview.Status.OPEN
             and submission.status in services.WAITING[Stage.PLAN],
         },
@@ -258,9 +258,9 @@ def _final_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpRes
     evidence, other_evidence = _evidence_by_criterion(submission, criteria)
     others: dict[int, list[CriterionScore]] = {}
     other_reviews = []
-    if assignment.status == A.SUBMITTED:
+    if assignment.status == AssignmentStatus.SUBMITTED:
         other_reviews = list(
-            assignment.stage_review.assignments.filter(status=A.SUBMITTED)
+            assignment.stage_review.assignments.filter(status=AssignmentStatus.SUBMITTED)
             .exclude(pk=assignment.pk)
             .select_related("reviewer")
         )
@@ -295,7 +295,7 @@ def _final_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpRes
             "other_reviews": other_reviews,
             "history": _history(submission, Stage.FINAL, exclude=assignment.stage_review),
             "max_attempts": district.max_attempts,
-            "can_decide": assignment.status == A.PENDING
+            "can_decide": assignment.status == AssignmentStatus.PENDING
             and assignment.stage_review.status == StageReview.Status.OPEN
             and submission.status in services.WAITING[Stage.FINAL],
         },
@@ -316,7 +316,11 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # A chair who is also a reviewer of this round still owes their own review: like every
     # reviewer, they see the others' decisions and scores only once theirs is in.
     own_review = next(
-        (a for a in assignments if a.reviewer_id == request.user.pk and a.status == A.PENDING),
+        (
+            a
+            for a in assignments
+            if a.reviewer_id == request.user.pk and a.status == AssignmentStatus.PENDING
+        ),
         None,
     )
     agreed, disagreed = [], []
@@ -337,7 +341,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         taken = {a.reviewer_id for a in assignments}
         eligible = User.objects.filter(pk__in=[c.pk for c in candidates if c.pk not in taken])
         for assignment in assignments:
-            if assignment.status == A.PENDING:
+            if assignment.status == AssignmentStatus.PENDING:
                 reassign_forms[assignment.pk] = ReassignForm(
                     reviewers=eligible, prefix=f"a{assignment.pk}"
                 )
@@ -459,9 +463,9 @@ def feedback(request: HttpRequest, submission_pk: int) -> HttpResponse:
         .prefetch_related(
             Prefetch(
                 "assignments",
-                queryset=ReviewAssignment.objects.filter(status=A.SUBMITTED).prefetch_related(
-                    "component_comments", "scores__level", "scores__criterion"
-                ),
+                queryset=ReviewAssignment.objects.filter(
+                    status=AssignmentStatus.SUBMITTED
+                ).prefetch_related("component_comments", "scores__level", "scores__criterion"),
             )
         )
         .order_by("-decided_at", "-id")

@@ -12,7 +12,7 @@ from . import services
 from .models import Plan, PlanSource, Submission
 from .transitions import submission_move
 
-S = Submission.Status
+Status = Submission.Status
 
 COLLEAGUES = [
     ("marcus.lee@example.org", "Marcus", "Lee", "Prairie View Elementary"),
@@ -25,9 +25,9 @@ COLLEAGUES = [
 # runs next) adds their evidence and takes each to its status here. Submitting for review needs
 # accepted evidence, which this app cannot make.
 REVIEWED = {
-    "priya.natarajan@example.org": S.SUBMITTED_FOR_REVIEW,
-    "sam.oconnor@example.org": S.NOT_YET,
-    "grace.kim@example.org": S.EARNED,
+    "priya.natarajan@example.org": Status.SUBMITTED_FOR_REVIEW,
+    "sam.oconnor@example.org": Status.NOT_YET,
+    "grace.kim@example.org": Status.EARNED,
 }
 
 SOURCES = [
@@ -242,18 +242,18 @@ def seed_demo(*, district: District, people: dict[str, User], buildings: dict) -
     changes = _start(entry(2), elena)
     _write_plan(changes, "feedback")
     services.submission_submit_plan(submission=changes, actor=elena)
-    _panel(changes, S.CHANGES_REQUESTED, reviewer)
+    _panel(changes, Status.CHANGES_REQUESTED, reviewer)
 
     # Elena: approved, ready to start; and one in progress with results under way.
     approved = _start(entry(3), elena)
     _write_plan(approved, "routines", sources=4)
     services.submission_submit_plan(submission=approved, actor=elena)
-    _panel(approved, S.PLAN_APPROVED, reviewer)
+    _panel(approved, Status.PLAN_APPROVED, reviewer)
 
     in_progress = _start(entry(4), elena)
     _write_plan(in_progress, "questioning")
     services.submission_submit_plan(submission=in_progress, actor=elena)
-    _panel(in_progress, S.PLAN_APPROVED, reviewer)
+    _panel(in_progress, Status.PLAN_APPROVED, reviewer)
     services.submission_start_work(submission=in_progress, actor=elena)
 
     # Colleagues: the work done and written up (then, with their evidence, submitted for review,
@@ -262,14 +262,14 @@ def seed_demo(*, district: District, people: dict[str, User], buildings: dict) -
         submission = _start(entry(0), educator)
         _write_plan(submission, "routines", sources=3)
         services.submission_submit_plan(submission=submission, actor=educator)
-        _panel(submission, S.PLAN_APPROVED, reviewer)
+        _panel(submission, Status.PLAN_APPROVED, reviewer)
         services.submission_start_work(submission=submission, actor=educator)
         _finish_work(submission)
 
     declined = _start(entry(1), sam)
     _write_plan(declined, "feedback")
     services.submission_submit_plan(submission=declined, actor=sam)
-    _panel(declined, S.DECLINED, reviewer)
+    _panel(declined, Status.DECLINED, reviewer)
 
     withdrawn = _start(entry(2), priya)
     _write_plan(withdrawn, "questioning", complete=False)

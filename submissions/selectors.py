@@ -12,30 +12,30 @@ from programs.selectors import cycles_for_district
 from .models import Component, Plan, PlanRevision, Submission
 from .signals import results_checked
 
-S = Submission.Status
+Status = Submission.Status
 
 MIN_SOURCES = 3
 
 # Statuses in which the shared plan text may change (for every member still on the plan).
-PLAN_EDITABLE_STATUSES = frozenset({S.DRAFT, S.CHANGES_REQUESTED})
+PLAN_EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED})
 # Statuses in which an educator writes their own results and reflection.
-RESULTS_EDITABLE_STATUSES = frozenset({S.IN_PROGRESS, S.NOT_YET})
+RESULTS_EDITABLE_STATUSES = frozenset({Status.IN_PROGRESS, Status.NOT_YET})
 # Members who left the plan no longer hold its text.
-CLOSED_STATUSES = frozenset({S.WITHDRAWN, S.DECLINED})
+CLOSED_STATUSES = frozenset({Status.WITHDRAWN, Status.DECLINED})
 
 NEXT_STEPS: dict[str, str] = {
-    S.DRAFT: "Complete the five components and submit the plan for pre-approval.",
-    S.PLAN_SUBMITTED: "Wait for the panel’s pre-approval of your plan.",
-    S.CHANGES_REQUESTED: "Revise the plan as the panel asked, then submit it again.",
-    S.PLAN_APPROVED: "Start the work when you are ready.",
-    S.IN_PROGRESS: "Carry out the plan, add evidence, write your results and reflection, "
+    Status.DRAFT: "Complete the five components and submit the plan for pre-approval.",
+    Status.PLAN_SUBMITTED: "Wait for the panel’s pre-approval of your plan.",
+    Status.CHANGES_REQUESTED: "Revise the plan as the panel asked, then submit it again.",
+    Status.PLAN_APPROVED: "Start the work when you are ready.",
+    Status.IN_PROGRESS: "Carry out the plan, add evidence, write your results and reflection, "
     "then submit for review.",
-    S.SUBMITTED_FOR_REVIEW: "Wait for the panel’s review of your evidence.",
-    S.NOT_YET: "Read the panel’s feedback, strengthen your evidence and resubmit.",
-    S.RESUBMITTED: "Wait for the panel’s review of your resubmission.",
-    S.EARNED: "Earned. Nothing more to do.",
-    S.DECLINED: "Closed: the panel declined this plan.",
-    S.WITHDRAWN: "Closed: you withdrew this plan.",
+    Status.SUBMITTED_FOR_REVIEW: "Wait for the panel’s review of your evidence.",
+    Status.NOT_YET: "Read the panel’s feedback, strengthen your evidence and resubmit.",
+    Status.RESUBMITTED: "Wait for the panel’s review of your resubmission.",
+    Status.EARNED: "Earned. Nothing more to do.",
+    Status.DECLINED: "Closed: the panel declined this plan.",
+    Status.WITHDRAWN: "Closed: you withdrew this plan.",
 }
 
 
@@ -46,11 +46,11 @@ def next_step(status: str) -> str:
 # Which of a cycle's deadlines the educator's next step has to meet. Other statuses wait on
 # the panel or are finished: no deadline of theirs.
 DEADLINE_FIELDS: dict[str, tuple[str, str]] = {
-    S.DRAFT: ("plan_deadline", "Plan"),
-    S.CHANGES_REQUESTED: ("plan_deadline", "Plan"),
-    S.PLAN_APPROVED: ("evidence_deadline", "Evidence"),
-    S.IN_PROGRESS: ("evidence_deadline", "Evidence"),
-    S.NOT_YET: ("evidence_deadline", "Evidence"),
+    Status.DRAFT: ("plan_deadline", "Plan"),
+    Status.CHANGES_REQUESTED: ("plan_deadline", "Plan"),
+    Status.PLAN_APPROVED: ("evidence_deadline", "Evidence"),
+    Status.IN_PROGRESS: ("evidence_deadline", "Evidence"),
+    Status.NOT_YET: ("evidence_deadline", "Evidence"),
 }
 
 
@@ -86,12 +86,12 @@ def next_deadline(
 
 def district_submission_counts(*, district: District) -> dict[str, int]:
     """The district's plans under way and micro-credentials earned (its admin dashboard)."""
-    closed = [S.EARNED, S.DECLINED, S.WITHDRAWN]
+    closed = [Status.EARNED, Status.DECLINED, Status.WITHDRAWN]
     return {
         "open_submissions": Submission.objects.filter(district=district)
         .exclude(status__in=closed)
         .count(),
-        "earned": Submission.objects.filter(district=district, status=S.EARNED).count(),
+        "earned": Submission.objects.filter(district=district, status=Status.EARNED).count(),
     }
 
 

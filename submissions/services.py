@@ -26,7 +26,7 @@ from .models import Attempt, Plan, PlanRevision, PlanSource, Submission
 from .signals import attempt_opened, review_requested
 from .transitions import TransitionError, submission_move
 
-S = Submission.Status
+Status = Submission.Status
 
 PLAN_TEXT_FIELDS = [
     "title",
@@ -98,7 +98,7 @@ def _open_submission_on(actor: User, microcredential: MicroCredential) -> Submis
             district_id=actor.district_id,
             plan__microcredential__lineage=microcredential.lineage,
         )
-        .exclude(status__in=[S.WITHDRAWN, S.DECLINED])
+        .exclude(status__in=[Status.WITHDRAWN, Status.DECLINED])
         .first()
     )
 
@@ -113,7 +113,7 @@ def _plan_create(*, microcredential: MicroCredential, actor: User, title: str = 
         action="plan.start",
         target=submission,
         district=submission.district,
-        to_status=S.DRAFT,
+        to_status=Status.DRAFT,
         detail={"plan": plan.pk, "microcredential": microcredential.pk},
     )
     return submission
@@ -433,7 +433,7 @@ def plan_member_add(*, submission: Submission, colleague: User, actor: User) -> 
             action="plan.member_add",
             target=added,
             district=added.district,
-            to_status=S.DRAFT,
+            to_status=Status.DRAFT,
             detail={"plan": plan.pk, "member": colleague.pk},
         )
         link = settings.SITE_URL + reverse("submissions:detail", kwargs={"pk": added.pk})
@@ -487,10 +487,10 @@ def submission_submit_plan(*, submission: Submission, actor: User) -> Submission
 
     return submission_move(
         submission_id=submission.pk,
-        to_status=S.PLAN_SUBMITTED,
+        to_status=Status.PLAN_SUBMITTED,
         actor=actor,
         action="submission.submit_plan",
-        allowed_from=[S.DRAFT, S.CHANGES_REQUESTED],
+        allowed_from=[Status.DRAFT, Status.CHANGES_REQUESTED],
         before_save=check,
         on_commit=_queue_review("plan"),
     )
@@ -501,10 +501,10 @@ def submission_start_work(*, submission: Submission, actor: User) -> Submission:
     _require_owner(submission, actor)
     return submission_move(
         submission_id=submission.pk,
-        to_status=S.IN_PROGRESS,
+        to_status=Status.IN_PROGRESS,
         actor=actor,
         action="submission.start_work",
-        allowed_from=[S.PLAN_APPROVED],
+        allowed_from=[Status.PLAN_APPROVED],
     )
 
 
@@ -525,10 +525,10 @@ def submission_submit_for_review(*, submission: Submission, actor: User) -> Subm
     _require_owner(submission, actor)
     return submission_move(
         submission_id=submission.pk,
-        to_status=S.SUBMITTED_FOR_REVIEW,
+        to_status=Status.SUBMITTED_FOR_REVIEW,
         actor=actor,
         action="submission.submit_for_review",
-        allowed_from=[S.IN_PROGRESS],
+        allowed_from=[Status.IN_PROGRESS],
         before_save=_attempt_open,
         on_commit=_queue_review("final"),
     )
@@ -548,10 +548,10 @@ def submission_resubmit(*, submission: Submission, actor: User) -> Submission:
 
     return submission_move(
         submission_id=submission.pk,
-        to_status=S.RESUBMITTED,
+        to_status=Status.RESUBMITTED,
         actor=actor,
         action="submission.resubmit",
-        allowed_from=[S.NOT_YET],
+        allowed_from=[Status.NOT_YET],
         before_save=check,
         on_commit=_queue_review("final"),
     )
@@ -562,7 +562,7 @@ def submission_withdraw(*, submission: Submission, actor: User) -> Submission:
     _require_owner(submission, actor)
     return submission_move(
         submission_id=submission.pk,
-        to_status=S.WITHDRAWN,
+        to_status=Status.WITHDRAWN,
         actor=actor,
         action="submission.withdraw",
     )

@@ -15,32 +15,34 @@ from accounts.services import audit_record
 
 from .models import Submission
 
-S = Submission.Status
+Status = Submission.Status
 
 ALLOWED_MOVES: dict[str, frozenset[str]] = {
-    S.DRAFT: frozenset({S.PLAN_SUBMITTED, S.WITHDRAWN}),
-    S.PLAN_SUBMITTED: frozenset({S.CHANGES_REQUESTED, S.PLAN_APPROVED, S.DECLINED, S.WITHDRAWN}),
-    S.CHANGES_REQUESTED: frozenset({S.PLAN_SUBMITTED, S.WITHDRAWN}),
-    S.PLAN_APPROVED: frozenset({S.IN_PROGRESS, S.WITHDRAWN}),
-    S.IN_PROGRESS: frozenset({S.SUBMITTED_FOR_REVIEW, S.WITHDRAWN}),
-    S.SUBMITTED_FOR_REVIEW: frozenset({S.NOT_YET, S.EARNED}),
-    S.NOT_YET: frozenset({S.RESUBMITTED, S.WITHDRAWN}),
-    S.RESUBMITTED: frozenset({S.NOT_YET, S.EARNED}),
-    S.EARNED: frozenset(),
-    S.DECLINED: frozenset(),
-    S.WITHDRAWN: frozenset(),
+    Status.DRAFT: frozenset({Status.PLAN_SUBMITTED, Status.WITHDRAWN}),
+    Status.PLAN_SUBMITTED: frozenset(
+        {Status.CHANGES_REQUESTED, Status.PLAN_APPROVED, Status.DECLINED, Status.WITHDRAWN}
+    ),
+    Status.CHANGES_REQUESTED: frozenset({Status.PLAN_SUBMITTED, Status.WITHDRAWN}),
+    Status.PLAN_APPROVED: frozenset({Status.IN_PROGRESS, Status.WITHDRAWN}),
+    Status.IN_PROGRESS: frozenset({Status.SUBMITTED_FOR_REVIEW, Status.WITHDRAWN}),
+    Status.SUBMITTED_FOR_REVIEW: frozenset({Status.NOT_YET, Status.EARNED}),
+    Status.NOT_YET: frozenset({Status.RESUBMITTED, Status.WITHDRAWN}),
+    Status.RESUBMITTED: frozenset({Status.NOT_YET, Status.EARNED}),
+    Status.EARNED: frozenset(),
+    Status.DECLINED: frozenset(),
+    Status.WITHDRAWN: frozenset(),
 }
 
 # Timestamps a move stamps on the submission.
 _STAMPS: dict[str, str] = {
-    S.PLAN_SUBMITTED: "plan_submitted_at",
-    S.PLAN_APPROVED: "plan_decided_at",
-    S.CHANGES_REQUESTED: "plan_decided_at",
-    S.DECLINED: "plan_decided_at",
-    S.SUBMITTED_FOR_REVIEW: "submitted_for_review_at",
-    S.RESUBMITTED: "submitted_for_review_at",
-    S.EARNED: "decided_at",
-    S.NOT_YET: "decided_at",
+    Status.PLAN_SUBMITTED: "plan_submitted_at",
+    Status.PLAN_APPROVED: "plan_decided_at",
+    Status.CHANGES_REQUESTED: "plan_decided_at",
+    Status.DECLINED: "plan_decided_at",
+    Status.SUBMITTED_FOR_REVIEW: "submitted_for_review_at",
+    Status.RESUBMITTED: "submitted_for_review_at",
+    Status.EARNED: "decided_at",
+    Status.NOT_YET: "decided_at",
 }
 
 
@@ -49,7 +51,7 @@ class TransitionError(Exception):
 
 
 def status_label(status: str) -> str:
-    return S(status).label
+    return Status(status).label
 
 
 def submission_move(

@@ -19,7 +19,7 @@ from .forms import MemberAddForm, PlanTextForm, ProposeForm, ResultsForm, source
 from .models import PlanSource, Submission
 from .permissions import get_submission_for_user
 
-S = Submission.Status
+Status = Submission.Status
 
 FIELD_LABELS: dict[str, str] = {
     **{name: str(label) for name, label in PlanTextForm.Meta.labels.items()},
@@ -40,19 +40,19 @@ MOVES = {
 
 # The moves an educator may offer from each status: (url name, button label).
 MOVE_BUTTONS: dict[str, list[tuple[str, str]]] = {
-    S.DRAFT: [("submissions:submit_plan", "Submit the plan for pre-approval")],
-    S.CHANGES_REQUESTED: [("submissions:submit_plan", "Submit the revised plan")],
-    S.PLAN_APPROVED: [("submissions:start_work", "Start the work")],
-    S.IN_PROGRESS: [("submissions:submit_for_review", "Submit for review")],
-    S.NOT_YET: [("submissions:resubmit", "Resubmit for review")],
+    Status.DRAFT: [("submissions:submit_plan", "Submit the plan for pre-approval")],
+    Status.CHANGES_REQUESTED: [("submissions:submit_plan", "Submit the revised plan")],
+    Status.PLAN_APPROVED: [("submissions:start_work", "Start the work")],
+    Status.IN_PROGRESS: [("submissions:submit_for_review", "Submit for review")],
+    Status.NOT_YET: [("submissions:resubmit", "Resubmit for review")],
 }
 WITHDRAWABLE = {
-    S.DRAFT,
-    S.PLAN_SUBMITTED,
-    S.CHANGES_REQUESTED,
-    S.PLAN_APPROVED,
-    S.IN_PROGRESS,
-    S.NOT_YET,
+    Status.DRAFT,
+    Status.PLAN_SUBMITTED,
+    Status.CHANGES_REQUESTED,
+    Status.PLAN_APPROVED,
+    Status.IN_PROGRESS,
+    Status.NOT_YET,
 }
 
 

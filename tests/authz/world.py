@@ -16,19 +16,31 @@ from accounts.models import Building, District, DistrictGoal, User
 from accounts.services import user_create
 from submissions.models import Submission
 
-S = Submission.Status
+SubmissionStatus = Submission.Status
 
 # The steps that bring a fresh plan (its submission a draft) to each status, in order. Each
 # step is done the way the app does it: the educator's moves, then the panel's services.
 PATHS: dict[str, list[str]] = {
-    S.DRAFT: [],
-    S.PLAN_SUBMITTED: ["submit_plan"],
-    S.CHANGES_REQUESTED: ["submit_plan", "request_changes"],
-    S.PLAN_APPROVED: ["submit_plan", "approve"],
-    S.IN_PROGRESS: ["submit_plan", "approve", "start"],
-    S.SUBMITTED_FOR_REVIEW: ["submit_plan", "approve", "start", "add_photo", "submit_evidence"],
-    S.NOT_YET: ["submit_plan", "approve", "start", "submit_evidence", "score_not_yet"],
-    S.RESUBMITTED: [
+    SubmissionStatus.DRAFT: [],
+    SubmissionStatus.PLAN_SUBMITTED: ["submit_plan"],
+    SubmissionStatus.CHANGES_REQUESTED: ["submit_plan", "request_changes"],
+    SubmissionStatus.PLAN_APPROVED: ["submit_plan", "approve"],
+    SubmissionStatus.IN_PROGRESS: ["submit_plan", "approve", "start"],
+    SubmissionStatus.SUBMITTED_FOR_REVIEW: [
+        "submit_plan",
+        "approve",
+        "start",
+        "add_photo",
+        "submit_evidence",
+    ],
+    SubmissionStatus.NOT_YET: [
+        "submit_plan",
+        "approve",
+        "start",
+        "submit_evidence",
+        "score_not_yet",
+    ],
+    SubmissionStatus.RESUBMITTED: [
         "submit_plan",
         "approve",
         "start",
@@ -36,9 +48,9 @@ PATHS: dict[str, list[str]] = {
         "score_not_yet",
         "resubmit",
     ],
-    S.EARNED: ["submit_plan", "approve", "start", "submit_evidence", "score_earned"],
-    S.DECLINED: ["submit_plan", "decline"],
-    S.WITHDRAWN: ["withdraw"],
+    SubmissionStatus.EARNED: ["submit_plan", "approve", "start", "submit_evidence", "score_earned"],
+    SubmissionStatus.DECLINED: ["submit_plan", "decline"],
+    SubmissionStatus.WITHDRAWN: ["withdraw"],
 }
 
 # Actor name -> key of the person in their district (``other_admin`` is district B's admin).
@@ -72,7 +84,7 @@ class DistrictWorld:
     @property
     def submission(self) -> Submission:
         """The submission with artifacts and reviews: with the panel for its final review."""
-        return self.submissions[S.SUBMITTED_FOR_REVIEW]
+        return self.submissions[SubmissionStatus.SUBMITTED_FOR_REVIEW]
 
 
 @dataclass
@@ -182,7 +194,7 @@ def build_district(*, name: str, slug: str, statuses: list[str]) -> DistrictWorl
     build_catalog(world)
     build_panel(world)
     build_plans(world, statuses)
-    if S.SUBMITTED_FOR_REVIEW in statuses:
+    if SubmissionStatus.SUBMITTED_FOR_REVIEW in statuses:
         build_chair_round(world)
     build_reviews_index(world)
     build_evidence(world)
@@ -551,16 +563,17 @@ def build_evidence(world: DistrictWorld) -> None:
         multipart_threshold,
     )
 
-    if S.SUBMITTED_FOR_REVIEW in world.submissions:
+    if SubmissionStatus.SUBMITTED_FOR_REVIEW in world.submissions:
         photo = Artifact.objects.get(
-            submission=world.submissions[S.SUBMITTED_FOR_REVIEW], kind=Artifact.Kind.FILE
+            submission=world.submissions[SubmissionStatus.SUBMITTED_FOR_REVIEW],
+            kind=Artifact.Kind.FILE,
         )
         assert photo.status == Artifact.Status.ACCEPTED and photo.thumbnail_key, photo.status
         assert photo.attempt_id is not None  # frozen with the attempt under review
         world.extra["artifact"] = photo
-    if S.IN_PROGRESS not in world.submissions:
+    if SubmissionStatus.IN_PROGRESS not in world.submissions:
         return
-    in_progress = world.submissions[S.IN_PROGRESS]
+    in_progress = world.submissions[SubmissionStatus.IN_PROGRESS]
     Steps(world, in_progress).add_evidence()
     Steps(world, in_progress).write_results()
     world.extra["open_artifact"] = Artifact.objects.get(submission=in_progress)
@@ -594,9 +607,9 @@ def build_awards(world: DistrictWorld) -> None:
     from badges.models import Award
     from badges.services import portfolio_update
 
-    if S.EARNED not in world.submissions:
+    if SubmissionStatus.EARNED not in world.submissions:
         return
-    world.extra["award"] = Award.objects.get(submission=world.submissions[S.EARNED])
+    world.extra["award"] = Award.objects.get(submission=world.submissions[SubmissionStatus.EARNED])
     assert world.extra["award"].state == Award.State.ISSUED
     owner, colleague = world.owner, world.people["colleague"]
     world.extra["portfolio"] = portfolio_update(
@@ -669,6 +682,12 @@ def build_world() -> World:
         a=build_district(name="Prairie View", slug="matrix-a", statuses=list(PATHS)),
         # The other district needs its people and a little of everything, not every status.
         b=build_district(
-            name="Lakeside", slug="matrix-b", statuses=[S.DRAFT, S.PLAN_SUBMITTED, S.EARNED]
+            name="Lakeside",
+            slug="matrix-b",
+            statuses=[
+                SubmissionStatus.DRAFT,
+                SubmissionStatus.PLAN_SUBMITTED,
+                SubmissionStatus.EARNED,
+            ],
         ),
     )

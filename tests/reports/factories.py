@@ -9,7 +9,7 @@ from submissions.models import Attempt, Plan, Submission
 from tests.accounts.factories import DistrictFactory, EducatorFactory
 from tests.credentials.factories import MicroCredentialFactory
 
-S = Submission.Status
+SubmissionStatus = Submission.Status
 
 
 class PlanFactory(factory.django.DjangoModelFactory):
@@ -31,7 +31,7 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
     district = factory.SelfAttribute("plan.district")
     plan = factory.SubFactory(PlanFactory)
     educator = factory.SelfAttribute("plan.lead")
-    status = S.DRAFT
+    status = SubmissionStatus.DRAFT
 
 
 class AttemptFactory(factory.django.DjangoModelFactory):
@@ -57,7 +57,7 @@ def earned_submission(
     submission = SubmissionFactory(
         plan=plan,
         educator=educator or plan.lead,
-        status=S.EARNED,
+        status=SubmissionStatus.EARNED,
         plan_submitted_at=at(decided_on - dt.timedelta(days=60)),
         plan_decided_at=at(decided_on - dt.timedelta(days=55)),
         submitted_for_review_at=at(decided_on - dt.timedelta(days=10)),
@@ -66,7 +66,7 @@ def earned_submission(
         **extra,
     )
     attempt = AttemptFactory(
-        submission=submission, number=1, outcome=S.EARNED, decided_at=at(decided_on)
+        submission=submission, number=1, outcome=SubmissionStatus.EARNED, decided_at=at(decided_on)
     )
     Attempt.objects.filter(pk=attempt.pk).update(
         submitted_at=at(decided_on - dt.timedelta(days=10))

@@ -5,7 +5,7 @@ from accounts.models import User
 from reviews.models import Panel, ReviewAssignment, StageReview
 from submissions.models import Submission
 
-S = Submission.Status
+SubmissionStatus = Submission.Status
 pytestmark = pytest.mark.django_db
 
 
@@ -18,7 +18,11 @@ def test_seed_demo_builds_a_panel_with_work_at_every_stage(client):
 
     # Every waiting submission of the district has its reviewers.
     for submission in Submission.objects.filter(
-        status__in=(S.PLAN_SUBMITTED, S.SUBMITTED_FOR_REVIEW, S.RESUBMITTED)
+        status__in=(
+            SubmissionStatus.PLAN_SUBMITTED,
+            SubmissionStatus.SUBMITTED_FOR_REVIEW,
+            SubmissionStatus.RESUBMITTED,
+        )
     ):
         assert ReviewAssignment.objects.filter(
             submission=submission, status__in=("pending", "submitted")
@@ -28,7 +32,7 @@ def test_seed_demo_builds_a_panel_with_work_at_every_stage(client):
     assert mine.filter(stage="plan").exists() and mine.filter(stage="final").exists()
     assert mine.filter(stage_review__round__gt=1).exists()  # a revised plan or a resubmission
     assert StageReview.objects.filter(status="chair", panel=panel).exists()
-    assert Submission.objects.filter(status=S.RESUBMITTED).exists()
+    assert Submission.objects.filter(status=SubmissionStatus.RESUBMITTED).exists()
 
     client.force_login(reviewer)
     response = client.get("/reviews/")
