@@ -124,11 +124,14 @@ def install(db: BaseDatabaseWrapper, models: Apps = apps) -> None:
     triggers go on the watched tables that state has."""
     if db.vendor != "postgresql":
         return
-    names = {
-        "stamp": models.get_model("reports", "ReportStamp")._meta.db_table,
-        "submission": models.get_model("submissions", "Submission")._meta.db_table,
-        "plan": models.get_model("submissions", "Plan")._meta.db_table,
-    }
+    try:
+        names = {
+            "stamp": models.get_model("reports", "ReportStamp")._meta.db_table,
+            "submission": models.get_model("submissions", "Submission")._meta.db_table,
+            "plan": models.get_model("submissions", "Plan")._meta.db_table,
+        }
+    except LookupError:
+        return  # migrated to a state without the stamp or the plans yet: nothing to stamp
     bodies = {
         "district": DIRECT,
         "submission": THROUGH_PARENT.format(parent=names["submission"], key="submission_id"),
