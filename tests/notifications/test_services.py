@@ -2,25 +2,14 @@
 ``deliver_notification`` task, once per notification."""
 
 import pytest
-from django.db import transaction
 
 from notifications import services
 from notifications.models import Notification
 from notifications.tasks import deliver_notification
 
+from .factories import note_for
+
 pytestmark = pytest.mark.django_db
-
-
-def note_for(person, key="event:1"):
-    with transaction.atomic():
-        return services.notify(
-            recipient=person,
-            kind=Notification.Kind.DECISION,
-            title="Plan decision: Approve — Routines",
-            body="The panel's decision on your plan: approve <b>now</b>.",
-            url="/reviews/feedback/1/",
-            event_key=key,
-        )
 
 
 def test_notify_mails_through_the_task_after_the_commit(

@@ -1,11 +1,11 @@
 """The notification pages: the list, the unread count, opening one and reading them all."""
 
 import pytest
-from django.db import transaction
 from django.urls import reverse
 
-from notifications import services
 from notifications.models import Notification
+
+from .factories import note_for
 
 pytestmark = pytest.mark.django_db
 
@@ -16,16 +16,7 @@ def login_redirect(response):
 
 @pytest.fixture
 def note(reviewer):
-    """What a reviewer is sent when a plan is assigned to them: a link to their review."""
-    with transaction.atomic():
-        return services.notify(
-            recipient=reviewer,
-            kind=Notification.Kind.PLAN_SUBMITTED,
-            title="A plan waits for your review: Routines",
-            body="Please review it by December 14, 2026.",
-            url="/reviews/review/7/",
-            event_key="assigned:7",
-        )
+    return note_for(reviewer)
 
 
 def test_notifications_list_open_and_read(client, note, reviewer, other_educator):
