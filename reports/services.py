@@ -1,4 +1,5 @@
-"""Writes for program rules and report exports. Every change is audited."""
+"""Writes for report exports, and the figures computed ahead of a visit. Every export is
+audited."""
 
 import io
 import tempfile
@@ -14,6 +15,7 @@ from accounts.services import audit_record
 
 from . import exports, selectors
 from .models import ExportJob, ReportStamp
+
 
 # --- Exports ------------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""District admins' reports, exports and program rules. Thin: parse, check, call, render."""
+"""District admins' reports and exports. Thin: parse, check, call, render."""
 
 import tempfile
 
