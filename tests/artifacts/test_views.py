@@ -72,6 +72,25 @@ def test_a_reassigned_away_reviewer_loses_access(client, reviewer, artifact, sub
     assert client.get(open_url(artifact)).status_code == 404
 
 
+def test_without_the_review_side_to_answer_no_reviewer_is_let_in(
+    client, reviewer, artifact, submission
+):
+    # Who reviews what is the review side's to say (artifacts.signals.reviewer_access_asked).
+    from artifacts.signals import reviewer_access_asked
+    from reviews import receivers
+
+    assign(reviewer, submission)
+    client.force_login(reviewer)
+    assert reviewer_access_asked.disconnect(dispatch_uid="reviews_evidence_access")
+    try:
+        assert client.get(open_url(artifact)).status_code == 404
+    finally:
+        reviewer_access_asked.connect(
+            receivers.reviewer_access_asked, dispatch_uid="reviews_evidence_access"
+        )
+    assert client.get(open_url(artifact)).status_code == 302
+
+
 def test_another_educator_and_another_district_get_404(
     client, other_educator, outsider_admin, outsider_educator, artifact
 ):
