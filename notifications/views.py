@@ -3,18 +3,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from . import services
-from .models import Notification
+from . import selectors, services
+from .permissions import get_notification_for_user
 
 
 @require_GET
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    items = list(Notification.objects.filter(recipient=request.user)[:100])
+    items = selectors.notifications_for_user(request.user)
     unread = sum(1 for n in items if n.read_at is None)
     return render(request, "notifications/list.html", {"notifications": items, "unread": unread})
 
@@ -23,14 +23,14 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @login_required
 def notifications_badge(request: HttpRequest) -> HttpResponse:
     """The unread count beside the navigation link, loaded by htmx after the page."""
-    unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True).count()
+    unread = selectors.unread_count_for_user(request.user)
     return render(request, "notifications/_unread_badge.html", {"unread": unread})
 
 
 @require_POST
 @login_required
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notification = get_notification_for_user(request.user, pk)
     services.notifications_mark_read(user=request.user, notification_id=notification.pk)
     target = notification.url
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
