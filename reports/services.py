@@ -16,7 +16,6 @@ from accounts.services import audit_record
 from . import exports, selectors
 from .models import ExportJob, ReportStamp
 
-
 # --- Exports ------------------------------------------------------------------------------------
 
 
