@@ -97,9 +97,7 @@ def fast_password_hashing(django_test_environment):
     from django.test import override_settings
 
     PRODUCTION_PASSWORD_HASHERS[:] = settings.PASSWORD_HASHERS
-    override = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    )
+    override = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     override.enable()
     yield
     override.disable()

@@ -39,6 +39,12 @@ The eight columns are always in the order of ``ACTORS``:
     admin        the district admin
     other_admin  the district admin of ANOTHER district
 
+Two more actors are not written in the rows; their outcome is derived from a column that is
+(``CROSS_DISTRICT``): an educator and a reviewer of the other district, as ``colleague`` and
+``reviewer`` are in this one. On a route that names an object of district A they must be refused
+(403 or 404: ``no``); on a public page (anonymous allowed), or a route without an object (a
+list, a "new" form), they get what their counterpart gets, and the row's ``hidden`` applies.
+
 Outcome tokens:
     ok     allowed: 2xx, or a 3xx to where the row's ``redirect=`` says
     login  302 to /accounts/login/
@@ -99,12 +105,18 @@ ACTORS = (
     "other_admin",
 )
 
+# Educator and reviewer of the other district, derived from the counterpart of their role here.
+CROSS_DISTRICT = {"other_educator": "colleague", "other_reviewer": "reviewer"}
+ALL_ACTORS = (*ACTORS, *CROSS_DISTRICT)
+
 ALLOW = "ok"
 LOGIN = "login"
 FORBIDDEN = "403"
 NOT_FOUND = "404"
 METHOD_NOT_ALLOWED = "405"
 SKIP = "-"
+# Derived outcomes only: refused with 403 or 404, whichever the view's checks reach first.
+REFUSED = "no"
 OUTCOMES = (ALLOW, LOGIN, FORBIDDEN, NOT_FOUND, METHOD_NOT_ALLOWED, SKIP)
 METHODS = ("get", "post", "put")
 # Methods probed on every row that does not list them (see test_unlisted_method_is_refused).
@@ -155,7 +167,23 @@ class Row:
 
     def outcomes(self, method: str) -> dict[str, str] | None:
         raw = getattr(self, method)
-        return None if raw is None else parse(raw, f"{self.id} {method.upper()}")
+        if raw is None:
+            return None
+        written = parse(raw, f"{self.id} {method.upper()}")
+        return {**written, **self.cross_district(written)}
+
+    def cross_district(self, written: dict[str, str]) -> dict[str, str]:
+        """The other district's educator and reviewer, from their counterparts here."""
+        derived = {}
+        for actor, counterpart in CROSS_DISTRICT.items():
+            base = written[counterpart]
+            if base in (SKIP, METHOD_NOT_ALLOWED):
+                derived[actor] = base
+            elif base == ALLOW and (written["anon"] == ALLOW or self.kwargs is no_kwargs):
+                derived[actor] = ALLOW
+            else:
+                derived[actor] = REFUSED
+        return derived
 
     @property
     def methods(self) -> list[str]:
@@ -265,6 +293,8 @@ HOME_OF = {
     "chair": "reviews:queue",
     "admin": "people:admin_dashboard",
     "other_admin": "people:admin_dashboard",
+    "other_educator": "submissions:dashboard",
+    "other_reviewer": "reviews:queue",
 }
 
 

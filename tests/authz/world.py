@@ -62,7 +62,11 @@ ROLE_OF_ACTOR = {
     "chair": "chair",
     "admin": "admin",
     "other_admin": "admin",
+    "other_educator": "owner",
+    "other_reviewer": "reviewer",
 }
+# The actors who belong to district B.
+OTHER_DISTRICT_ACTORS = frozenset({"other_admin", "other_educator", "other_reviewer"})
 
 
 @dataclass
@@ -137,16 +141,16 @@ class World:
     def user(self, actor: str) -> User | None:
         if actor == "anon":
             return None
-        home = self.b if actor == "other_admin" else self.a
+        home = self.b if actor in OTHER_DISTRICT_ACTORS else self.a
         return home.people[ROLE_OF_ACTOR[actor]]
 
     def own(self, actor: str) -> DistrictWorld:
         """The actor's own district (A for anonymous: what the pages are about)."""
-        return self.b if actor == "other_admin" else self.a
+        return self.b if actor in OTHER_DISTRICT_ACTORS else self.a
 
     def foreign(self, actor: str) -> DistrictWorld:
         """The district the actor does not belong to: nothing of it may reach them."""
-        return self.a if actor == "other_admin" else self.b
+        return self.a if actor in OTHER_DISTRICT_ACTORS else self.b
 
 
 def build_people(district: District, buildings: list[Building]) -> dict[str, User]:

@@ -72,26 +72,6 @@ def test_admin_sees_report(client, district_admin, kansas_rules, name):
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("name", REPORTS)
-def test_anonymous_goes_to_sign_in(client, name):
-    response = client.get(reverse(name))
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/")
-
-
-@pytest.mark.parametrize("name", REPORTS)
-def test_educator_and_reviewer_are_refused(client, educator, reviewer, name):
-    for person in (educator, reviewer):
-        client.force_login(person)
-        assert client.get(reverse(name)).status_code == 403
-
-
-@pytest.mark.parametrize("name", REPORTS)
-def test_wrong_method(client, district_admin, name):
-    client.force_login(district_admin)
-    assert client.post(reverse(name)).status_code == 405
-
-
 @pytest.mark.parametrize("name", ["funnel", "completions", "turnaround", "relicensure", "salary"])
 def test_fixed_number_of_queries_whatever_the_size(client, district_admin, kansas_rules, name):
     client.force_login(district_admin)

@@ -6,29 +6,8 @@ from django.core.management.base import CommandError
 
 from accounts.models import District
 from badges import keys, proofs
-from badges.models import Award, Portfolio
 
 pytestmark = pytest.mark.django_db
-
-
-def test_seed_demo_issues_awards_and_revokes_one(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo")
-
-    district = District.objects.get(slug="prairie-view")
-    awards = list(Award.objects.filter(district=district))
-    assert len(awards) >= 3
-    assert all(award.state == Award.State.ISSUED for award in awards)
-    assert all(award.certificate_key and award.badge_png_key for award in awards)
-    assert sum(1 for award in awards if award.is_revoked) == 1
-    public_key = keys.current_key(district).public_key
-    for award in awards:
-        proofs.verify(award.credential, public_key=public_key)
-    assert Portfolio.objects.filter(published=True).exists()
-
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo")
-    assert Award.objects.filter(district=district).count() == len(awards)
 
 
 def test_badge_keys_command_creates_then_rotates(district, capsys):
