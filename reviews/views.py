@@ -482,11 +482,7 @@ def feedback(request: HttpRequest, submission_pk: int) -> HttpResponse:
             "rounds": rounds,
             "waiting": waiting,
             "max_attempts": district.max_attempts,
-            "attempts_left": (
-                max(0, district.max_attempts - submission.attempt_count)
-                if district.max_attempts
-                else None
-            ),
+            "attempts_left": submission.attempts_left,
         },
     )
 

@@ -143,6 +143,12 @@ class Submission(models.Model):
     def __str__(self) -> str:
         return f"{self.educator} — {self.plan}"
 
+    @property
+    def attempts_left(self) -> int | None:
+        """Submissions for review still allowed by the district (None: no limit)."""
+        limit = self.district.max_attempts
+        return None if not limit else max(0, limit - self.attempt_count)
+
 
 class Attempt(models.Model):
     """One submission for review. Artifacts submitted with it are frozen; scores attach here."""
