@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.forms import BaseFormSet
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,7 +20,7 @@ from credentials.models import MicroCredential
 from . import selectors, services
 from .forms import MemberAddForm, PlanTextForm, ProposeForm, ResultsForm, source_formset
 from .models import PlanSource, Submission
-from .permissions import get_submission_for_user
+from .permissions import get_proposal_submission_for_user, get_submission_for_user
 from .transitions import EDUCATOR_MOVES
 
 Status = Submission.Status
@@ -103,10 +103,8 @@ def propose(request: HttpRequest) -> HttpResponse:
 @educator_required
 def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The lead changes the micro-credential they proposed, while the plan is theirs to edit."""
-    submission = get_submission_for_user(request.user, pk)
+    submission = get_proposal_submission_for_user(request.user, pk)
     entry = submission.plan.microcredential
-    if entry.created_by_id != request.user.pk or submission.plan.lead_id != request.user.pk:
-        raise Http404("This plan has no proposal of yours.")
     if entry.status != MicroCredential.Status.PROPOSED or not selectors.can_edit_plan(submission):
         messages.info(
             request,
