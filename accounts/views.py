@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -23,32 +22,6 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def no_role(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/no_role.html")
-
-
-@require_GET
-@district_admin_required
-def admin_dashboard(request: HttpRequest) -> HttpResponse:
-    district = request.user.district
-    return render(
-        request,
-        "accounts/admin_dashboard.html",
-        {
-            "district": district,
-            "counts": selectors.district_counts(district=district),
-            "admin_links": [
-                (
-                    "District settings: certificates, sign-in, reviews, evidence files",
-                    reverse("accounts:district_settings"),
-                ),
-                ("Micro-credential catalog", reverse("credentials:catalog")),
-                ("People, invitations and roster import", reverse("accounts:people")),
-                ("Buildings", reverse("accounts:buildings")),
-                ("District goals", reverse("accounts:goals")),
-                ("Reports", reverse("reports:index")),
-                ("Program rules: cycles, credit and renewal", reverse("reports:rules")),
-            ],
-        },
-    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -40,10 +40,14 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.microsoft",
     "accounts",
+    "notifications",
     "credentials",
+    "programs",
     "submissions",
-    "reviews",
+    "artifacts",
     "badges",
+    "reviews",
+    "people",
     "reports",
 ]
 
@@ -166,6 +170,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BEAT_SCHEDULE: dict = {}
 # Daily: abandoned uploads are dropped, artifact files past a district's retention deleted.
+# (artifacts.tasks.apply_artifact_retention, registered under its name from before the move.)
 CELERY_BEAT_SCHEDULE["artifact-retention"] = {
     "task": "submissions.tasks.apply_artifact_retention",
     "schedule": 24 * 3600,
@@ -324,7 +329,7 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # The origin browsers upload to: the configured endpoint, else AWS's regional one (path style,
-# as submissions.artifact_storage signs it).
+# as artifacts.storage signs it).
 _storage_origin = (
     (AWS_S3_ENDPOINT_URL or f"https://s3.{AWS_S3_REGION_NAME}.amazonaws.com").rstrip("/")
     if USE_S3

@@ -9,16 +9,20 @@ urlpatterns = [
     path("healthz", account_views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("district/", include("accounts.urls")),
+    path("district/", include("people.urls")),
     path("catalog/", include("credentials.urls")),
     path("plans/", include("submissions.urls")),
+    path("plans/", include("artifacts.urls")),
     path("reviews/", include("reviews.urls")),
+    path("reviews/notifications/", include("notifications.urls")),
     path("", include("badges.urls")),
     path("reports/", include("reports.urls")),
+    path("reports/", include("programs.urls")),
     path("django-admin/", admin.site.urls),
 ]
 
 if settings.DEBUG and not settings.USE_S3:
     from django.conf.urls.static import static
 
-    # Local file storage in development only; artifacts never go through this (see submissions).
+    # Local file storage in development only; artifacts never go through this (see artifacts).
     urlpatterns += static("/media/districts/", document_root=settings.MEDIA_ROOT / "districts")
