@@ -22,7 +22,7 @@ from benchmarks._pages import (
     autosave_body,
     csrf_token,
     load_fragments,
-    plan_editor_fields,
+    plan_editor,
     review_links,
     with_version,
 )
@@ -95,7 +95,7 @@ class Educator(Person):
 
     def on_start(self) -> None:
         super().on_start()
-        self.fields: list = []
+        self.save_url, self.fields = "", []
         self.saves = 0
 
     @task(2)
@@ -110,7 +110,7 @@ class Educator(Person):
     def plan(self) -> None:
         html = self.page(self.me["plan"], "plan")
         if html:
-            self.fields = plan_editor_fields(html)
+            self.save_url, self.fields = plan_editor(html)
 
     @task(3)
     def autosave(self) -> None:
@@ -118,7 +118,7 @@ class Educator(Person):
             return self.plan()
         self.saves += 1
         with self.client.post(
-            self.me["save"],
+            self.save_url,
             data=autosave_body(self.fields, self.saves),
             headers={**AUTOSAVE_HEADERS, "HX-Current-URL": self.me["plan"]},
             name="autosave",

@@ -31,6 +31,7 @@ class _Reader(HTMLParser):
         self.in_template = 0
         self.fields: list[tuple[str, str, str]] = []  # (name, value, kind)
         self.load_urls: list[str] = []
+        self.form_post = ""
         self._textarea: str | None = None
         self._text: list[str] = []
         self._select: str | None = None
@@ -42,6 +43,7 @@ class _Reader(HTMLParser):
             self.load_urls.append(a["hx-get"])
         if tag == "form" and self.form_id and a.get("id") == self.form_id:
             self.in_form = True
+            self.form_post = a.get("hx-post") or a.get("action", "")
         if tag == "template":
             self.in_template += 1
         if not self.in_form or self.in_template or not a.get("name") and tag != "option":
@@ -102,11 +104,12 @@ def review_links(html: str) -> list[str]:
     return sorted(set(re.findall(r'href="(/reviews/review/\d+/)"', html)))
 
 
-def plan_editor_fields(html: str) -> list[tuple[str, str, str]]:
-    fields = _read(html, "plan-editor").fields
-    if not fields:
+def plan_editor(html: str) -> tuple[str, list[tuple[str, str, str]]]:
+    """Where the plan editor autosaves to (its hx-post), and the fields it sends."""
+    reader = _read(html, "plan-editor")
+    if not reader.fields or not reader.form_post:
         raise ValueError("no plan editor on the page")
-    return fields
+    return reader.form_post, reader.fields
 
 
 def autosave_body(fields: list[tuple[str, str, str]], counter: int) -> list[tuple[str, str]]:

@@ -67,7 +67,7 @@ from benchmarks._pages import (
     autosave_body,
     csrf_token,
     load_fragments,
-    plan_editor_fields,
+    plan_editor,
     review_links,
     with_version,
 )
@@ -242,7 +242,7 @@ def _world() -> dict:
         .distinct("educator_id")
     )
     educators = [
-        {"email": s.educator.email, "plan": f"/plans/{s.pk}/", "save": f"/plans/{s.pk}/save/"}
+        {"email": s.educator.email, "plan": f"/plans/{s.pk}/"}
         for s in drafts.select_related("educator")[: ROLE_SHARE["educator"]]
     ]
     reviewers = [
@@ -613,8 +613,8 @@ def _single_user(base: str, server: int, world: dict) -> tuple[dict, dict]:
             server, lambda f=fragment: educator.get(f, headers={"HX-Request": "true"})
         )
 
-    plan, save = people["educator"][0]["plan"], people["educator"][0]["save"]
-    fields = plan_editor_fields(educator.get(plan).text)
+    plan = people["educator"][0]["plan"]
+    save, fields = plan_editor(educator.get(plan).text)
     counter = iter(range(1, 10**6))
 
     def autosave() -> None:
