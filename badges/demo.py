@@ -1,4 +1,8 @@
-"""Demo data: earned plans with their certificates and badges issued, and one revoked award."""
+"""Demo data: the demo educator's micro-credential earned through the panel, every earned plan's
+certificate and badge issued, and one colleague's award revoked.
+
+Elena earns one micro-credential here and no more: the catalog keeps entries she has not started,
+so a newcomer signed in as her can start a plan and take it through the whole journey."""
 
 from django.utils import timezone
 
@@ -21,23 +25,11 @@ PATH_TO_EARNED = [
     SubmissionStatus.EARNED,
 ]
 
-DEMO_PLANS = [
-    (
-        "Explicit routines cut transition time in half",
-        "Transitions took ten minutes of each lesson; I taught three routines explicitly.",
-        "Transition time fell from 9.5 to 4 minutes a lesson over six weeks.",
-    ),
-    (
-        "Exit tickets that change tomorrow's lesson",
-        "I used a daily two-question exit ticket and regrouped students the next day.",
-        "Unit test proficiency rose from 58% to 74% against last year's class.",
-    ),
-    (
-        "Restorative circles in advisory",
-        "Weekly circles in advisory to rebuild relationships after conflicts.",
-        "Office referrals from advisory dropped from 14 to 5 in the semester.",
-    ),
-]
+ELENA_PLAN = (
+    "Explicit routines cut transition time in half",
+    "Transitions took ten minutes of each lesson; I taught three routines explicitly.",
+    "Transition time fell from 9.5 to 4 minutes a lesson over six weeks.",
+)
 
 
 def _earned_submission(
@@ -78,49 +70,45 @@ def _earned_submission(
     return Submission.objects.get(pk=submission.pk)
 
 
+def _entry_not_started(district: District, educator: User) -> MicroCredential:
+    taken = Plan.objects.filter(submissions__educator=educator).values_list(
+        "microcredential_id", flat=True
+    )
+    entry = (
+        MicroCredential.objects.filter(district=district, status=MicroCredential.Status.PUBLISHED)
+        .exclude(pk__in=taken)
+        .order_by("title")
+        .first()
+    )
+    return entry or MicroCredential.objects.create(
+        district=district,
+        title="Classroom Routines",
+        competency="The educator teaches, models and reinforces routines.",
+        status=MicroCredential.Status.PUBLISHED,
+        published_at=timezone.now(),
+        estimated_hours=15,
+        pd_points=1.5,
+    )
+
+
 def seed_demo(*, district: District, people: dict[str, User], buildings: dict) -> None:
     keys.key_ensure(district)
     educator, reviewer, admin = people["educator"], people["reviewer"], people["admin"]
-    earned = list(Submission.objects.filter(district=district, status=SubmissionStatus.EARNED))
-    if len(earned) < 3:
-        taken = set(
-            Plan.objects.filter(submissions__educator=educator).values_list(
-                "microcredential_id", flat=True
-            )
+    if not Submission.objects.filter(educator=educator, status=SubmissionStatus.EARNED).exists():
+        _earned_submission(
+            district=district,
+            educator=educator,
+            reviewer=reviewer,
+            microcredential=_entry_not_started(district, educator),
+            texts=ELENA_PLAN,
         )
-        catalog = [
-            entry
-            for entry in MicroCredential.objects.filter(
-                district=district, status=MicroCredential.Status.PUBLISHED
-            ).order_by("title")
-            if entry.pk not in taken
-        ]
-        if not catalog:
-            catalog = [
-                MicroCredential.objects.create(
-                    district=district,
-                    title="Classroom Routines",
-                    competency="The educator teaches, models and reinforces routines.",
-                    status=MicroCredential.Status.PUBLISHED,
-                    published_at=timezone.now(),
-                    estimated_hours=15,
-                    pd_points=1.5,
-                )
-            ]
-        for microcredential, texts in zip(catalog, DEMO_PLANS[: 3 - len(earned)], strict=False):
-            earned.append(
-                _earned_submission(
-                    district=district,
-                    educator=educator,
-                    reviewer=reviewer,
-                    microcredential=microcredential,
-                    texts=texts,
-                )
-            )
-    awards = [award_issue_for_submission(submission_id=s.pk) for s in earned]
-    if awards and not Award.objects.filter(district=district, revoked_at__isnull=False).exists():
+    earned = Submission.objects.filter(district=district, status=SubmissionStatus.EARNED)
+    awards = [award_issue_for_submission(submission_id=s.pk) for s in earned.order_by("pk")]
+    colleagues = [award for award in awards if award.educator_id != educator.pk]
+    revoked = Award.objects.filter(district=district, revoked_at__isnull=False)
+    if colleagues and not revoked.exists():
         award_revoke(
-            award=awards[-1],
+            award=colleagues[-1],
             reason="Issued in error: the evidence was submitted for a different plan.",
             actor=admin,
         )

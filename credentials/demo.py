@@ -1,7 +1,7 @@
 """The demo district's catalog: evidence types, the NEA "Classroom Management" stack with its
-five micro-credentials, an Arkansas-style packaged entry, the Kansas self-designed template, a
-revised entry (two versions) and an unfinished draft. Written through the services, as an admin
-would, so every entry is validated and audited."""
+five micro-credentials, an Arkansas-style packaged entry, a goal-setting entry nobody has started
+yet, the Kansas self-designed template, a revised entry (two versions) and an unfinished draft.
+Written through the services, as an admin would, so every entry is validated and audited."""
 
 from decimal import Decimal
 
@@ -315,6 +315,39 @@ KANSAS_TEMPLATE = {
 }
 
 
+# Nobody in the demo has started it: the demo educator finds it waiting in the catalog.
+GOAL_SETTING = {
+    "title": "Student Goal Setting and Self-Assessment",
+    "competency": (
+        "The educator teaches students to set learning goals, track their progress and assess "
+        "their own work against clear success criteria."
+    ),
+    "key_method": (
+        "Students write one goal per unit in their own words, check their work weekly against "
+        "a student-friendly checklist, and confer with the educator about the next step."
+    ),
+    "method_components": (
+        "1. Turn the unit's learning targets into student-friendly success criteria.\n"
+        "2. Model writing a goal and checking work against the criteria.\n"
+        "3. Give students a weekly tracker and five minutes to update it.\n"
+        "4. Hold short goal conferences and record what students decide to do next."
+    ),
+    "research": (
+        "Hattie, J., & Timperley, H. (2007). The power of feedback. Review of Educational "
+        "Research, 77(1), 81–112.\n"
+        "Andrade, H. L. (2019). A critical review of research on student self-assessment. "
+        "Frontiers in Education, 4, 87."
+    ),
+    "evidence": ["Student work samples", "Journal or reflection", "Written artifact"],
+    "criteria": [
+        ("Success criteria written for students", "Written artifact", "implementation"),
+        ("Students' goal trackers, de-identified", "Student work samples", "impact"),
+        ("Reflection on what changed for students", "Journal or reflection", "reflection"),
+    ],
+    "tags": "goal setting, self-assessment, student agency, success criteria",
+}
+
+
 def _add_criteria(
     entry: MicroCredential,
     *,
@@ -411,6 +444,38 @@ def seed_demo(*, district: District, people: dict[str, User], buildings: dict[st
         microcredential=arkansas, actor=admin, passing_rule=Rubric.PassingRule.ALL
     )
     services.microcredential_publish(microcredential=arkansas, actor=admin)
+
+    goal_setting = services.microcredential_create(
+        actor=admin,
+        title=GOAL_SETTING["title"],
+        competency=GOAL_SETTING["competency"],
+        key_method=GOAL_SETTING["key_method"],
+        method_components=GOAL_SETTING["method_components"],
+        research_and_resources=GOAL_SETTING["research"],
+        submission_guidelines=(
+            "Submit the success criteria, three students' trackers (names removed) and a "
+            "reflection on what changed for your students."
+        ),
+        evidence_types=[evidence[name] for name in GOAL_SETTING["evidence"]],
+        estimated_hours=12,
+        pd_points=Decimal("1.5"),
+        rigor=MicroCredential.Rigor.DEVELOPING,
+        origin=MicroCredential.Origin.PACKAGED,
+        tags=GOAL_SETTING["tags"],
+        grade_band=MicroCredential.GradeBand.ALL,
+    )
+    _add_criteria(
+        goal_setting,
+        admin=admin,
+        criteria=GOAL_SETTING["criteria"],
+        evidence=evidence,
+        levels=NOT_YET_DEMONSTRATED,
+        passing_score=2,
+    )
+    services.rubric_update(
+        microcredential=goal_setting, actor=admin, passing_rule=Rubric.PassingRule.ALL
+    )
+    services.microcredential_publish(microcredential=goal_setting, actor=admin)
 
     kansas = services.microcredential_create(
         actor=admin,

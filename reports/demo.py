@@ -1,7 +1,9 @@
 """The demo district's program rules and some history, so every dashboard shows progress.
 
-Kansas-style renewal (2 micro-credentials within 3 semesters) and Kettle Moraine-style salary
-credit ($100–$600 to base salary by level of rigor), with semesters around today.
+Kansas-style renewal (2 micro-credentials within 3 cycles) and Kettle Moraine-style salary
+credit ($100–$600 to base salary by level of rigor). The cycles are laid around today, whatever
+day the demo is seeded: the one under way started six weeks ago and its deadlines are ahead, so
+no plan is overdue the moment it is made.
 """
 
 import datetime as dt
@@ -11,25 +13,37 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import Building, District, DistrictGoal, User
+from badges.selectors import issuance_overdue
+from badges.services import award_issue_for_submission
 from credentials.models import MicroCredential
 from programs.models import CreditRule, ProgramCycle, RenewalRule
 from submissions.models import Attempt, Plan, Submission
 
 SALARY_BY_RIGOR = {1: Decimal("100"), 2: Decimal("200"), 3: Decimal("400"), 4: Decimal("600")}
+# A cycle every six months, twenty weeks long; the one under way (the third of five) started six
+# weeks ago. Named by the half year it starts in: "Spring" from January, "Fall" from July.
+CYCLE_MONTHS = 6
+CYCLE_LENGTH = dt.timedelta(weeks=20)
+CURRENT_STARTED = dt.timedelta(weeks=6)
 
 
-def _semesters(year: int) -> list[tuple[str, dt.date, dt.date]]:
-    return [
-        (f"Fall {year - 1}", dt.date(year - 1, 8, 17), dt.date(year - 1, 12, 18)),
-        (f"Spring {year}", dt.date(year, 1, 5), dt.date(year, 5, 22)),
-        (f"Fall {year}", dt.date(year, 8, 17), dt.date(year, 12, 18)),
-        (f"Spring {year + 1}", dt.date(year + 1, 1, 4), dt.date(year + 1, 5, 21)),
-        (f"Fall {year + 1}", dt.date(year + 1, 8, 16), dt.date(year + 1, 12, 17)),
-    ]
+def _months_later(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, min(day.day, 28))
+
+
+def _semesters(today: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    current = today - CURRENT_STARTED
+    cycles = []
+    for step in range(-2, 3):
+        starts = _months_later(current, step * CYCLE_MONTHS) if step else current
+        season = "Spring" if starts.month <= 6 else "Fall"
+        cycles.append((f"{season} {starts.year}", starts, starts + CYCLE_LENGTH))
+    return cycles
 
 
 def program_rules_seed(*, district: District, today: dt.date) -> RenewalRule:
-    """Semesters from last fall to next fall, the renewal rule and the salary credit rules."""
+    """Five cycles around ``today``, the renewal rule and the salary credit rules."""
     cycles = [
         ProgramCycle.objects.get_or_create(
             district=district,
@@ -37,11 +51,11 @@ def program_rules_seed(*, district: District, today: dt.date) -> RenewalRule:
             defaults={
                 "starts_on": starts,
                 "ends_on": ends,
-                "plan_deadline": starts + dt.timedelta(weeks=4),
-                "evidence_deadline": ends - dt.timedelta(weeks=3),
+                "plan_deadline": starts + dt.timedelta(weeks=10),
+                "evidence_deadline": ends - dt.timedelta(weeks=2),
             },
         )[0]
-        for name, starts, ends in _semesters(today.year)
+        for name, starts, ends in _semesters(today)
     ]
     rule, _ = RenewalRule.objects.get_or_create(
         district=district,
@@ -51,7 +65,8 @@ def program_rules_seed(*, district: District, today: dt.date) -> RenewalRule:
             "window_cycles": 3,
             "first_cycle": cycles[1],
             "effective_from": dt.date(today.year - 1, 1, 1),
-            "at_risk_days": 120,
+            # At risk a year before the window closes: the demo shows who needs a nudge.
+            "at_risk_days": 365,
         },
     )
     since = dt.date(today.year - 1, 7, 1)
@@ -135,3 +150,7 @@ def seed_demo(*, district: District, people: dict[str, User], buildings: dict) -
         rng=rng,
         weights=CLOSED_WEIGHTS,
     )
+    # The history skips the panel (bulk inserts), and with it the hand-off to issuance its
+    # decision makes: each earned micro-credential gets its certificate and badge here.
+    for submission in issuance_overdue(decided_before=timezone.now()).filter(district=district):
+        award_issue_for_submission(submission_id=submission.pk)

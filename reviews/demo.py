@@ -10,8 +10,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from accounts.demo import demo_person
 from accounts.models import Building, District, User
-from accounts.services import user_create
 from artifacts.models import Artifact
 from credentials.models import MicroCredential, RubricLevel
 from submissions import services as submission_services
@@ -72,39 +72,25 @@ RESULTS = {
 
 
 def _reviewer(district: District, buildings: dict[str, Building], row: tuple) -> User:
-    from accounts.management.commands.seed_demo import DEMO_PASSWORD
-
     email, first, last, building = row
-    existing = User.objects.filter(email=email).first()
-    if existing is not None:
-        return existing
-    return user_create(
+    return demo_person(
         district=district,
         email=email,
-        password=DEMO_PASSWORD,
         first_name=first,
         last_name=last,
-        is_reviewer=True,
         building=buildings.get(building),
-        email_verified=True,
+        is_reviewer=True,
     )
 
 
 def _educator(district: District, email: str, first: str, last: str, building) -> User:
-    from accounts.management.commands.seed_demo import DEMO_PASSWORD
-
-    existing = User.objects.filter(email=email).first()
-    if existing is not None:
-        return existing
-    return user_create(
+    return demo_person(
         district=district,
         email=email,
-        password=DEMO_PASSWORD,
         first_name=first,
         last_name=last,
-        is_educator=True,
         building=building,
-        email_verified=True,
+        is_educator=True,
     )
 
 

@@ -4,8 +4,8 @@ Educator moves go through the services, so completeness, attempts and audit hold
 use; the panel's moves are made with ``submission_move`` by the demo reviewer.
 """
 
+from accounts.demo import demo_person
 from accounts.models import Building, District, User
-from accounts.services import user_create
 from credentials.models import MicroCredential
 
 from . import services
@@ -144,21 +144,14 @@ RESULTS = {
 
 
 def _colleague(district: District, buildings: dict[str, Building], row: tuple) -> User:
-    from accounts.management.commands.seed_demo import DEMO_PASSWORD
-
     email, first, last, building = row
-    existing = User.objects.filter(email=email).first()
-    if existing is not None:
-        return existing
-    return user_create(
+    return demo_person(
         district=district,
         email=email,
-        password=DEMO_PASSWORD,
         first_name=first,
         last_name=last,
-        is_educator=True,
         building=buildings.get(building),
-        email_verified=True,
+        is_educator=True,
     )
 
 

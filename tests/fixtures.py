@@ -75,7 +75,7 @@ def seeded_demo(django_db_setup, django_db_blocker, s3_storage):
 
     from django.core.management import call_command
 
-    from accounts.management.commands.seed_demo import DEMO_PASSWORD
+    from accounts.demo import DEMO_PASSWORD
 
     with django_db_blocker.unblock():
         call_command("seed_demo", stdout=io.StringIO())

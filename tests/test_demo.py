@@ -19,7 +19,7 @@ from badges.models import Award, Portfolio
 from credentials.models import MicroCredential
 from programs.models import CreditRule, RenewalRule
 from reviews.models import Panel, ReviewAssignment, StageReview
-from submissions.demo import COLLEAGUES, PLANS
+from submissions.demo import COLLEAGUES, PLANS, RESULTS
 from submissions.models import Attempt, Submission
 from submissions.selectors import plan_missing
 
@@ -63,7 +63,7 @@ def test_the_catalog_is_published(seeded_demo):
     published = MicroCredential.objects.filter(
         district=admin.district, status=MicroCredential.Status.PUBLISHED
     )
-    assert published.count() == 7
+    assert published.count() == 8
 
 
 def test_a_panel_with_work_at_every_stage(seeded_demo, client):
@@ -167,4 +167,136 @@ def test_seeding_again_changes_nothing(seeded_demo):
         "submissions": Submission.objects.count(),
         "people": User.objects.count(),
     }
-    assert counts["panels"] == 1 and counts["catalog"] == 9
+    assert counts["panels"] == 1 and counts["catalog"] == 10
+
+
+# --- The showroom: what a newcomer meets on the day they run it ------------------------------
+
+
+def test_every_earned_micro_credential_has_its_certificate(seeded_demo, client):
+    earned = Submission.objects.filter(district=demo_district(), status=Status.EARNED)
+    assert earned.count() > 10
+    assert not earned.exclude(award__state=Award.State.ISSUED).exists()
+    client.force_login(User.objects.get(email="admin@example.org"))
+    page = client.get(reverse("badges:district_awards"))
+    assert list(page.context["late"]) == []
+    assert "Certificates still being prepared" not in page.content.decode()
+
+
+def test_the_cycle_under_way_has_its_deadlines_ahead(seeded_demo, client):
+    from django.utils import timezone
+
+    from programs.models import ProgramCycle
+
+    today = timezone.localdate()
+    [current] = ProgramCycle.objects.filter(
+        district=demo_district(), starts_on__lte=today, ends_on__gte=today
+    )
+    assert today < current.plan_deadline < current.evidence_deadline < current.ends_on
+    # A plan started today is not overdue; nothing in Elena's list is.
+    elena = User.objects.get(email="educator@example.org")
+    client.force_login(elena)
+    page = client.get(reverse("submissions:dashboard")).content.decode()
+    assert "Overdue" not in page
+    assert current.name in page
+
+
+def test_reviews_are_due_ahead_but_one_overdue(seeded_demo):
+    from django.utils import timezone
+
+    pending = ReviewAssignment.objects.filter(
+        district=demo_district(), status=ReviewAssignment.Status.PENDING
+    )
+    overdue = pending.filter(due_at__lt=timezone.now())
+    assert overdue.count() == 1
+    assert overdue.get().reviewer.email == "reviewer@example.org"
+    assert pending.filter(due_at__gt=timezone.now()).count() >= 5
+
+
+def test_the_educator_has_catalog_entries_left_to_start(seeded_demo):
+    elena = User.objects.get(email="educator@example.org")
+    started = Submission.objects.filter(educator=elena).values("plan__microcredential__lineage")
+    left = MicroCredential.objects.filter(
+        district=demo_district(), status=MicroCredential.Status.PUBLISHED
+    ).exclude(lineage__in=started)
+    assert left.count() >= 2
+
+
+def test_the_reviewers_who_receive_the_educators_work_are_in_the_readme(
+    seeded_demo, django_capture_on_commit_callbacks
+):
+    """Elena starts a new plan and takes it to final review: every reviewer it reaches is a
+    login the README gives, and the README says what each of them does."""
+    from reviews import services as review_services
+    from submissions import services as submission_services
+    from tests.project_copy import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("Sign in with any of the demo logins", 1)[1].split("\n\n", 2)[1]
+    elena = User.objects.get(email="educator@example.org")
+    started = Submission.objects.filter(educator=elena).values("plan__microcredential__lineage")
+    entry = (
+        MicroCredential.objects.filter(
+            district=demo_district(), status=MicroCredential.Status.PUBLISHED
+        )
+        .exclude(lineage__in=started)
+        .order_by("title")
+        .first()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        submission, _ = submission_services.plan_start(microcredential=entry, actor=elena)
+        submission_services.plan_text_save(
+            submission=submission,
+            values={**PLANS["routines"]},
+            district_goals=list(demo_district().goals.all()[:1]),
+            sources=[
+                {"citation": f"Source {n}", "kind": "book", "url": "", "learned": "Much."}
+                for n in range(3)
+            ],
+            version=submission.plan.version,
+            actor=elena,
+        )
+        submission_services.submission_submit_plan(submission=submission, actor=elena)
+    plan_reviews = list(ReviewAssignment.objects.filter(submission=submission, stage="plan"))
+    assert plan_reviews
+    for assignment in plan_reviews:
+        assert f"| {assignment.reviewer.email} |" in table
+        with django_capture_on_commit_callbacks(execute=True):
+            review_services.plan_decide(
+                assignment=assignment,
+                decision="approve",
+                reason="",
+                comments={},
+                actor=assignment.reviewer,
+            )
+    with django_capture_on_commit_callbacks(execute=True):
+        submission.refresh_from_db()
+        submission_services.submission_start_work(submission=submission, actor=elena)
+        submission.refresh_from_db()
+        submission_services.submission_results_save(
+            submission=submission,
+            values=RESULTS,
+            version=submission.version,
+            actor=elena,
+        )
+        for criterion in entry.rubric.criteria.all():
+            Artifact.objects.create(
+                district=submission.district,
+                submission=submission,
+                criterion=criterion,
+                kind=Artifact.Kind.LINK,
+                title=f"Evidence: {criterion.title}",
+                url="https://docs.example.org/log",
+                status=Artifact.Status.ACCEPTED,
+                confirmed_no_identifying_info=True,
+                confirmed_consent_on_file=True,
+                uploaded_by=elena,
+            )
+        submission.refresh_from_db()
+        submission_services.submission_submit_for_review(submission=submission, actor=elena)
+    final_reviews = ReviewAssignment.objects.filter(submission=submission, stage="final")
+    assert final_reviews.exists()
+    for assignment in final_reviews:
+        assert f"| {assignment.reviewer.email} |" in table
+    chair = Panel.objects.get(district=demo_district()).chair
+    assert f"| {chair.email} |" in table

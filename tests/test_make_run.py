@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 
+from accounts.management.commands.seed_demo import DEMO_LOGINS
 from tests.project_copy import ROOT, bare_env, django_shell, manage, project_copy
 
 # Where each demo login lands, and the heading it reads there.
@@ -37,7 +38,7 @@ print(json.dumps(landed))
 
 def readme_demo_password() -> str:
     readme = (ROOT / "README.md").read_text()
-    for email in DEMO_LANDINGS:
+    for email, _ in DEMO_LOGINS:
         assert email in readme
     return re.search(r"password `([^`]+)`", readme).group(1)
 
@@ -54,8 +55,9 @@ def test_demo_logins_land_on_their_dashboards_on_the_embedded_default(tmp_path):
     project = project_copy(tmp_path / "clone")
     env = bare_env(DEBUG="1")
     for command in (["migrate", "--noinput"], ["seed_demo"]):
-        result = manage(project, *command, env=env)
+        result = manage(project, *command, env=env, timeout=600)
         assert result.returncode == 0, result.stderr[-3000:]
+    seeded = result
     # The embedded default keeps its data beside manage.py: the SQLite file and local files.
     assert (project / "db.sqlite3").is_file()
     assert any(path.is_file() for path in (project / "media").rglob("*"))
@@ -66,6 +68,16 @@ def test_demo_logins_land_on_their_dashboards_on_the_embedded_default(tmp_path):
     assert landed == {
         email: [200, view_name, heading] for email, (view_name, heading) in DEMO_LANDINGS.items()
     }
+
+    # A quiet seeding: no e-mail printed (only counted), no task log; the logins come last.
+    lines = seeded.stdout.strip().splitlines()
+    assert len(lines) <= 12, seeded.stdout[:3000]
+    assert "Subject:" not in seeded.stdout and "Task " not in seeded.stderr
+    sent = re.search(r"(\d+) e-mail messages “sent” while seeding", seeded.stdout)
+    assert sent and int(sent.group(1)) > 0
+    banner = lines[-len(DEMO_LOGINS) - 1 :]
+    assert banner[0].startswith("Sign in at ") and readme_demo_password() in banner[0]
+    assert [line.split()[0] for line in banner[1:]] == [email for email, _ in DEMO_LOGINS]
 
 
 def make(project, *args: str) -> subprocess.CompletedProcess:

@@ -67,7 +67,7 @@ def test_seed_demo_arkansas_kansas_versions_and_draft(seeded):
         (2, Status.PUBLISHED),
     ]
     assert MicroCredential.objects.filter(district=seeded, status=Status.DRAFT).count() == 1
-    assert MicroCredential.objects.filter(district=seeded, status=Status.PUBLISHED).count() == 7
+    assert MicroCredential.objects.filter(district=seeded, status=Status.PUBLISHED).count() == 8
     assert (
-        AuditEvent.objects.filter(district=seeded, action="microcredential.published").count() == 7
+        AuditEvent.objects.filter(district=seeded, action="microcredential.published").count() == 8
     )

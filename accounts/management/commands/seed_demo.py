@@ -2,18 +2,24 @@
 
 Each app contributes its part through a ``seed_demo(district, people, buildings)`` function
 (see DEMO_MODULES); this command runs them in order, inside one transaction, and is safe to re-run.
+The people come from ``accounts.demo``, the one home of the demo logins and their password.
 """
 
 import importlib
 import importlib.util
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from django.conf import settings
+from django.core import mail
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test import override_settings
 
+from accounts.demo import DEMO_PASSWORD, demo_person
 from accounts.models import Building, District, DistrictGoal, User
-from accounts.services import user_create
 
-DEMO_PASSWORD = "microcreds-demo-2026"
 # Each module's seed_demo(district=, people=, buildings=) adds that app's part, in this order.
 DEMO_MODULES = [
     "credentials.demo",
@@ -23,13 +29,66 @@ DEMO_MODULES = [
     "badges.demo",
     "reports.demo",
 ]
+# Who a newcomer signs in as to follow a plan from draft to certificate, and what each does.
+# The reviewers listed are the panel members who receive the educator's plans: the panel
+# excludes reviewers of her own building, and new work goes to the lightest load first.
+DEMO_LOGINS = [
+    ("educator@example.org", "educator: writes plans, adds evidence, earns certificates"),
+    ("jordan.bell@example.org", "reviewer: receives the educator's new plans and evidence"),
+    ("taylor.singh@example.org", "reviewer: the second reviewer of her evidence"),
+    ("reviewer@example.org", "reviewer: a queue at every stage, one review overdue"),
+    ("dana.whitaker@example.org", "panel chair: decides when reviewers disagree"),
+    ("admin@example.org", "district admin: people, catalog, panels, awards, reports"),
+]
+# Logged for every task run in-process (hundreds of lines while seeding), and kombu's warning
+# that, with no broker configured, it assumes one on localhost (tasks run in-process anyway).
+TASK_LOGGERS = ["celery.app.trace", "kombu.connection"]
+
+
+@contextmanager
+def quiet_seeding() -> Iterator[list]:
+    """Mail sent while seeding is kept in memory (counted, never printed or delivered) and the
+    in-process tasks' log lines are held back. Yields the messages "sent"."""
+    saved_outbox = getattr(mail, "outbox", None)
+    mail.outbox = []
+    loggers = [logging.getLogger(name) for name in TASK_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
+    try:
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            yield mail.outbox
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+        if saved_outbox is None:
+            del mail.outbox
+        else:
+            mail.outbox = saved_outbox
 
 
 class Command(BaseCommand):
     help = "Load a demo district with one login per role (safe to run again)."
 
-    @transaction.atomic
     def handle(self, *args, **options) -> None:
+        # The transaction commits inside the quiet block: the tasks and mail its commit sets off
+        # (certificates, notifications) run, in-process, before anything is printed.
+        with quiet_seeding() as sent:
+            district = self._seed()
+        if district is None:
+            self.stdout.write("The demo district is already loaded.")
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Loaded the demo district “{district.name}”."))
+            self.stdout.write(
+                f"{len(sent)} e-mail message{'s' if len(sent) != 1 else ''} “sent” while "
+                "seeding were kept quiet (not printed, not delivered)."
+            )
+            if not settings.CELERY_TASK_ALWAYS_EAGER:
+                self.stdout.write("Mail of the tasks queued for the Celery worker goes out there.")
+        self._print_logins()
+
+    @transaction.atomic
+    def _seed(self) -> District | None:
         district, created = District.objects.get_or_create(
             slug="prairie-view",
             defaults={
@@ -40,9 +99,7 @@ class Command(BaseCommand):
             },
         )
         if not created:
-            self.stdout.write("The demo district is already loaded.")
-            self._print_logins()
-            return
+            return None
         buildings = {
             name: Building.objects.create(district=district, name=name)
             for name in ["Prairie View Elementary", "Prairie View Middle", "Prairie View High"]
@@ -57,34 +114,28 @@ class Command(BaseCommand):
         ):
             DistrictGoal.objects.create(district=district, title=title, position=position)
         people = {
-            "educator": user_create(
+            "educator": demo_person(
                 district=district,
                 email="educator@example.org",
-                password=DEMO_PASSWORD,
                 first_name="Elena",
                 last_name="Martinez",
                 is_educator=True,
                 building=buildings["Prairie View Elementary"],
-                email_verified=True,
             ),
-            "reviewer": user_create(
+            "reviewer": demo_person(
                 district=district,
                 email="reviewer@example.org",
-                password=DEMO_PASSWORD,
                 first_name="Ray",
                 last_name="Okafor",
                 is_reviewer=True,
                 building=buildings["Prairie View High"],
-                email_verified=True,
             ),
-            "admin": user_create(
+            "admin": demo_person(
                 district=district,
                 email="admin@example.org",
-                password=DEMO_PASSWORD,
                 first_name="Ada",
                 last_name="Whitfield",
                 is_district_admin=True,
-                email_verified=True,
             ),
         }
         for name in DEMO_MODULES:
@@ -93,13 +144,16 @@ class Command(BaseCommand):
             importlib.import_module(name).seed_demo(
                 district=district, people=people, buildings=buildings
             )
-        self.stdout.write(self.style.SUCCESS(f"Loaded the demo district “{district.name}”."))
-        self._print_logins()
+        return district
 
     def _print_logins(self) -> None:
-        self.stdout.write("Sign in at http://127.0.0.1:8000 with any of:")
-        for user in User.objects.filter(
-            email__in=["educator@example.org", "reviewer@example.org", "admin@example.org"]
-        ).order_by("email"):
-            self.stdout.write(f"  {user.email:<24} ({', '.join(user.roles)})")
-        self.stdout.write(f"  password: {DEMO_PASSWORD}")
+        names = dict(
+            User.objects.filter(email__in=[email for email, _ in DEMO_LOGINS]).values_list(
+                "email", "first_name"
+            )
+        )
+        self.stdout.write("")
+        self.stdout.write(f"Sign in at {settings.SITE_URL} as any of (password {DEMO_PASSWORD}):")
+        for email, role in DEMO_LOGINS:
+            if email in names:
+                self.stdout.write(f"  {email:<27} {names[email]:<7} {role}")
