@@ -1,13 +1,19 @@
 """Object-level access to awards: anything of another district is a 404."""
 
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.permissions import require_role
 from submissions.models import Submission
 
 from .models import Award
-from .selectors import awards_for_district, awards_for_educator, with_issuance_wait
+from .selectors import (
+    awards_for_district,
+    awards_for_educator,
+    issuance_overdue_for_district,
+    with_issuance_wait,
+)
 
 
 def get_award_for_user(user: User, award_uuid) -> Award:
@@ -45,4 +51,18 @@ def get_earned_submission_for_user(user: User, submission_id: int) -> Submission
     )
     if submission is None:
         raise Http404("No such submission.")
+    return submission
+
+
+def get_late_submission_for_admin(user: User, submission_id: int) -> Submission:
+    """An earned submission of the district admin's district whose certificate is not issued
+    yet (anything else, issued meanwhile included: 404)."""
+    require_role(user, Role.DISTRICT_ADMIN)
+    submission = (
+        issuance_overdue_for_district(user, decided_before=timezone.now())
+        .filter(pk=submission_id)
+        .first()
+    )
+    if submission is None:
+        raise Http404("No certificate of your district is waiting to be issued under this id.")
     return submission

@@ -315,6 +315,38 @@ def award_issuance_recover(*, now: datetime | None = None) -> list[int]:
     return handed
 
 
+def award_issuance_retry(*, submission: Submission, actor: User) -> IssuanceRecovery:
+    """A district admin hands a late certificate back to issuance now, from the Awards page,
+    instead of waiting for the next sweep. Audited; the task it queues is safe to run twice, so
+    a retry that meets issuance already under way (or a second click) does no harm."""
+    if not actor.has_role(Role.DISTRICT_ADMIN) or actor.district_id != submission.district_id:
+        raise PermissionDenied("Only a district admin of this district can retry a certificate.")
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update(of=("self",)).get(pk=submission.pk)
+        if locked.status != Submission.Status.EARNED:
+            raise AwardError("This micro-credential is not earned, so there is no certificate.")
+        if Award.objects.filter(submission=locked, state=Award.State.ISSUED).exists():
+            raise AwardError("This certificate has been issued already; nothing to retry.")
+        recovery, _ = IssuanceRecovery.objects.select_for_update().get_or_create(
+            submission=locked, defaults={"requeued_at": now}
+        )
+        recovery.requeued_at = now
+        recovery.requeues += 1
+        recovery.save(update_fields=["requeued_at", "requeues"])
+        audit_record(
+            actor=actor,
+            action="award.issuance_retried",
+            target=locked,
+            district=locked.district,
+            detail={"requeues": recovery.requeues},
+        )
+        # robust: a failure of in-process issuance (no broker) is logged and the certificate
+        # stays on the list, instead of failing the admin's request.
+        transaction.on_commit(lambda: _hand_to_issuance(locked.pk), robust=True)
+    return recovery
+
+
 # --- Revocation -------------------------------------------------------------------------------
 
 

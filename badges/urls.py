@@ -18,7 +18,7 @@ urlpatterns = [
     path("districts/<slug:slug>/did.json", views.did_document, name="did"),
     path("districts/<slug:slug>/status/revocation.json", views.status_list, name="status_list"),
     path("portfolio/<uuid:slug>/", views.public_portfolio, name="public_portfolio"),
-    # Signed in: the educator's portfolio and downloads; a district admin's revocation.
+    # Signed in: the educator's portfolio and downloads; a district admin's retry and revocation.
     path("badges/", views.portfolio, name="portfolio"),
     path("badges/portfolio/", views.portfolio_settings, name="portfolio_settings"),
     path(
@@ -32,5 +32,10 @@ urlpatterns = [
         name="issuance_progress",
     ),
     path("badges/district/", views.district_awards, name="district_awards"),
+    path(
+        "badges/district/late/<int:submission_id>/retry/",
+        views.issuance_retry,
+        name="issuance_retry",
+    ),
     path("badges/district/<uuid:award_uuid>/revoke/", views.revoke, name="revoke"),
 ]

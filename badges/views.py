@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import District
 from accounts.permissions import district_admin_required, educator_required
@@ -291,6 +291,24 @@ def district_awards(request: HttpRequest) -> HttpResponse:
         request.user, decided_before=timezone.now() - ISSUANCE_RETRY_AFTER
     )[:200]
     return render(request, "badges/district_awards.html", {"awards": awards, "late": late})
+
+
+@require_POST
+@district_admin_required
+def issuance_retry(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = permissions.get_late_submission_for_admin(request.user, submission_id)
+    try:
+        services.award_issuance_retry(submission=submission, actor=request.user)
+    except services.AwardError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"The certificate of {submission.educator.display_name} for "
+            f"“{submission.plan.microcredential.title}” was handed back to issuance; it leaves "
+            "this list once it is issued.",
+        )
+    return redirect("badges:district_awards")
 
 
 @require_http_methods(["GET", "POST"])

@@ -1198,6 +1198,14 @@ ROWS: list[Row] = [
         hidden=lambda w, actor: [w.foreign(actor).owner.last_name],
     ),
     Row(
+        "badges:issuance_retry",
+        kwargs=lambda w: {"submission_id": w.x("late_submission").pk},
+        redirect=to("badges:district_awards"),
+        post="login 403  403       403      403      403   ok    404",
+        data=lambda w, actor: {},
+        note="Hands a late certificate back to issuance: a recovery record and an audit entry.",
+    ),
+    Row(
         "badges:revoke",
         redirect=to("badges:verify", lambda w: {"award_uuid": w.x("award").uuid}),
         kwargs=award_of,

@@ -607,9 +607,14 @@ def build_evidence(world: DistrictWorld) -> None:
 
 def build_awards(world: DistrictWorld) -> None:
     """The award the earned submission was given (issued by the badges task on commit), the
-    owner's published portfolio and the colleague's unpublished one."""
-    from badges.models import Award
+    owner's published portfolio and the colleague's unpublished one, and a late certificate:
+    the colleague's, earned twenty minutes ago, its hand-off to issuance lost (as with the
+    broker down, so it is written as that leaves it: earned, no award)."""
+    from django.utils import timezone
+
+    from badges.models import ISSUANCE_RETRY_AFTER, Award
     from badges.services import portfolio_update
+    from submissions.models import Plan
 
     if SubmissionStatus.EARNED not in world.submissions:
         return
@@ -621,6 +626,21 @@ def build_awards(world: DistrictWorld) -> None:
     )
     world.extra["hidden_portfolio"] = portfolio_update(
         educator=colleague, published=False, headline="Not public yet", actor=colleague
+    )
+    # On the retired entry (started before it retired): the colleague's other rows start plans
+    # on the published one.
+    late_plan = Plan.objects.create(
+        district=world.district,
+        microcredential=world.extra["retired_credential"],
+        lead=colleague,
+        title="Routines, certificate late",
+    )
+    world.extra["late_submission"] = Submission.objects.create(
+        district=world.district,
+        plan=late_plan,
+        educator=colleague,
+        status=SubmissionStatus.EARNED,
+        decided_at=timezone.now() - ISSUANCE_RETRY_AFTER * 2,
     )
 
 
