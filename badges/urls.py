@@ -6,6 +6,7 @@ app_name = "badges"
 
 urlpatterns = [
     # Public: verification, the credential documents, the issuer's DID and status list.
+    path("verify/", views.verify_lookup, name="verify_lookup"),
     path("verify/<uuid:award_uuid>/", views.verify, name="verify"),
     path("verify/<uuid:award_uuid>/credential.json", views.credential_json, name="credential"),
     path("verify/<uuid:award_uuid>/badge.png", views.badge_png, name="badge_png"),

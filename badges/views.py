@@ -17,7 +17,7 @@ from accounts.permissions import district_admin_required, educator_required
 from credentials.models import MicroCredential
 
 from . import images, keys, open_badges, permissions, selectors, services
-from .forms import PortfolioForm, RevokeForm
+from .forms import PortfolioForm, RevokeForm, VerifyLookupForm
 from .models import ISSUANCE_RETRY_AFTER, Award, Portfolio, StatusList
 
 VC_MEDIA_TYPE = "application/vc+ld+json"
@@ -89,6 +89,24 @@ def signature_snippet(award: Award) -> str:
 
 
 # --- Public -----------------------------------------------------------------------------------
+
+
+@require_GET
+def verify_lookup(request: HttpRequest) -> HttpResponse:
+    """Anyone types or scans a certificate ID (or pastes its link) and lands on its page."""
+    form = VerifyLookupForm(request.GET or None)
+    status = 200
+    if form.is_valid():
+        award = selectors.public_award(form.cleaned_data["certificate"])
+        if award is not None:
+            return redirect("badges:verify", award_uuid=award.uuid)
+        form.add_error(
+            "certificate",
+            "No certificate has this ID. Check it against the certificate, character by "
+            "character; if it is right, the certificate was not issued here.",
+        )
+        status = 404
+    return render(request, "badges/verify_lookup.html", {"form": form}, status=status)
 
 
 @require_GET

@@ -1075,6 +1075,21 @@ ROWS: list[Row] = [
     ),
     # --- badges: public pages and documents --------------------------------------------------
     Row(
+        "badges:verify_lookup",
+        get="ok    ok    ok        ok       ok       ok    ok    ok",
+    ),
+    Row(
+        "badges:verify_lookup", variant="an award's id",
+        query=lambda w: {"certificate": str(w.x("award").uuid)},
+        redirect=to("badges:verify", lambda w: {"award_uuid": w.x("award").uuid}),
+        get="ok    ok    ok        ok       ok       ok    ok    ok",
+    ),
+    Row(
+        "badges:verify_lookup", variant="unknown id",
+        query=lambda w: {"certificate": "00000000-0000-4000-8000-000000000000"},
+        get="404   404   404       404      404      404   404   404",
+    ),
+    Row(
         "badges:verify",
         kwargs=award_of,
         get="ok    ok    ok        ok       ok       ok    ok    ok",
