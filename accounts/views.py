@@ -1,3 +1,8 @@
+from functools import cache
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -5,6 +10,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import selectors, services
@@ -16,6 +22,45 @@ from .permissions import district_admin_required
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return redirect(selectors.home_url_name_for(request.user))
+
+
+# --- The site's own error pages (microcreds.urls: handler403, handler404; 500.html is rendered
+# by Django's own handler, without the request or the database) --------------------------------
+
+
+@cache
+def _our_apps() -> frozenset[str]:
+    """The apps of this project (beside manage.py), not Django's or a library's."""
+    return frozenset(
+        config.name
+        for config in apps.get_app_configs()
+        if Path(config.path).parent == Path(settings.BASE_DIR)
+    )
+
+
+def reason_for_people(exception: Exception) -> str:
+    """Why the page is refused or missing, when our own code said so: our apps raise
+    ``PermissionDenied``/``Http404`` with a message written for the person ("This review is
+    assigned to someone else."). Anything raised elsewhere (Django's "No User matches the given
+    query.", the URL resolver, a library) names internals and is not shown."""
+    message = exception.args[0] if exception.args else ""
+    trace = exception.__traceback__
+    if not isinstance(message, str) or not message or trace is None:
+        return ""
+    while trace.tb_next is not None:
+        trace = trace.tb_next
+    raised_in = trace.tb_frame.f_globals.get("__name__", "").split(".")[0]
+    return message if raised_in in _our_apps() else ""
+
+
+@requires_csrf_token
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "403.html", {"reason": reason_for_people(exception)}, status=403)
+
+
+@requires_csrf_token
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "404.html", {"reason": reason_for_people(exception)}, status=404)
 
 
 @require_GET

@@ -4,6 +4,10 @@ from django.urls import include, path
 
 from accounts import views as account_views
 
+# The site's own pages, saying why in words a person understands (500.html: Django's handler).
+handler403 = account_views.permission_denied
+handler404 = account_views.page_not_found
+
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", account_views.healthz, name="healthz"),
