@@ -244,7 +244,8 @@ class RosterRow:
     building: str
     roles_text: str
     result: str = NEW
-    reason: str = ""
+    # Every reason the row cannot be imported, not only the first: the admin fixes them at once.
+    reasons: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
     roles: dict[str, bool] = field(default_factory=dict)
     building_id: int | None = None
@@ -355,43 +356,51 @@ def roster_preview(*, district: District, text: str) -> RosterPreview:
 
 
 def _check_row(row: RosterRow, *, district, buildings, existing, seen) -> None:
-    def fail(reason: str) -> None:
-        row.result, row.reason = ERROR, reason
-
+    reasons = row.reasons
+    email_valid = False
     if not row.email:
-        return fail("The e-mail address is missing.")
-    try:
-        validate_email(row.email)
-    except ValidationError:
-        return fail(f"“{row.email}” is not a valid e-mail address.")
-    if row.email in seen:
-        return fail("This e-mail address appears more than once in the file.")
-    seen.add(row.email)
+        reasons.append("The e-mail address is missing.")
+    else:
+        try:
+            validate_email(row.email)
+            email_valid = True
+        except ValidationError:
+            reasons.append(f"“{row.email}” is not a valid e-mail address.")
+    if email_valid:
+        if row.email in seen:
+            reasons.append("This e-mail address appears more than once in the file.")
+        seen.add(row.email)
+        other = existing.get(row.email)
+        if other is not None and other.district_id != district.pk:
+            reasons.append("This e-mail address is already in use by another account.")
     if not row.first_name and not row.last_name:
-        return fail("The name is missing.")
+        reasons.append("The name is missing.")
     if len(row.first_name) > 150 or len(row.last_name) > 150:
-        return fail("The name is longer than 150 characters.")
+        reasons.append("The name is longer than 150 characters.")
     words = [w.strip().lower() for w in row.roles_text.replace("|", ";").split(";") if w.strip()]
     unknown = [w for w in words if w not in ROLE_WORDS]
     if unknown:
-        return fail(
-            f"Unknown role “{unknown[0]}”: use educator, reviewer or admin, separated by “;”."
+        named = ", ".join(f"“{w}”" for w in unknown)
+        reasons.append(
+            f"Unknown role{'s' if len(unknown) > 1 else ''} {named}: use educator, reviewer or "
+            "admin, separated by “;”."
         )
-    if not words:
-        return fail("Give at least one role: educator, reviewer or admin.")
-    row.roles = {name: False for name in ROLE_FIELDS}
-    for word in words:
-        row.roles[ROLE_WORDS[word]] = True
+    elif not words:
+        reasons.append("Give at least one role: educator, reviewer or admin.")
     if row.building:
         row.building_id = buildings.get(row.building.lower())
         if row.building_id is None:
-            return fail(f"There is no building “{row.building}”; add it under Buildings first.")
+            reasons.append(f"There is no building “{row.building}”; add it under Buildings first.")
+    if reasons:
+        row.result = ERROR
+        return None
+    row.roles = {name: False for name in ROLE_FIELDS}
+    for word in words:
+        row.roles[ROLE_WORDS[word]] = True
     person = existing.get(row.email)
     if person is None:
         row.result = NEW
         return None
-    if person.district_id != district.pk:
-        return fail("This e-mail address is already in use by another account.")
     row.person_id = person.pk
     values = {
         "first_name": row.first_name,

@@ -59,14 +59,33 @@ def test_preview_shows_every_row_result_and_writes_nothing(client, district_admi
     assert rows[2].result == "new"
     assert rows[3].result == "unchanged"
     assert rows[4].result == "updated" and rows[4].changes == ["building"]
-    assert rows[5].result == "error" and "not a valid e-mail" in rows[5].reason
-    assert rows[6].result == "error" and "no building “Atlantis”" in rows[6].reason
-    assert rows[7].result == "error" and "already in use" in rows[7].reason
-    assert rows[8].result == "error" and "Unknown role" in rows[8].reason
-    assert rows[9].result == "error" and "more than once" in rows[9].reason
+    assert rows[5].result == "error" and "not a valid e-mail" in rows[5].reasons[0]
+    assert rows[6].result == "error" and "no building “Atlantis”" in rows[6].reasons[0]
+    assert rows[7].result == "error" and "already in use" in rows[7].reasons[0]
+    assert rows[8].result == "error" and "Unknown role" in rows[8].reasons[0]
+    assert rows[9].result == "error" and "more than once" in rows[9].reasons[0]
     html = response.content.decode()
     assert "Nothing has been saved yet" in html
     assert User.objects.count() == people_before
+
+
+def test_preview_lists_every_error_of_a_row(client, district_admin, roster):
+    client.force_login(district_admin)
+    response = upload(
+        client,
+        HEADER + ",,not-an-email,Atlantis,janitor; teacher; wizard\n" + roster.split("\n", 1)[1],
+    )
+    first = response.context["preview"].rows[0]
+    assert first.result == "error"
+    assert first.reasons == [
+        "“not-an-email” is not a valid e-mail address.",
+        "The name is missing.",
+        "Unknown roles “janitor”, “wizard”: use educator, reviewer or admin, separated by “;”.",
+        "There is no building “Atlantis”; add it under Buildings first.",
+    ]
+    html = response.content.decode()
+    for reason in first.reasons:
+        assert reason in html
 
 
 def test_file_with_errors_imports_nothing_by_default(client, district_admin, roster):
