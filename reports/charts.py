@@ -1,47 +1,67 @@
-"""Charts drawn on the server as SVG: no script, no CDN; each sits beside its table."""
+"""Charts drawn on the server as SVG: no script, no CDN; each sits beside its table and shows
+what the table shows, every row and every column of figures, nothing cut.
 
+Each label is written in full above its bars (wrapped onto more lines when it is long), so
+nothing is clipped at any width; each bar's value is written beside it with its series' name,
+so no figure is told by colour alone. The value texts carry ``data-value`` for the tests that
+hold a chart to its table.
+"""
+
+import textwrap
 from collections.abc import Sequence
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-ROW_HEIGHT = 28
-LABEL_WIDTH = 260
-BAR_WIDTH = 360
-WIDTH = LABEL_WIDTH + BAR_WIDTH + 80
+WIDTH = 480
+VALUE_ROOM = 110  # right of the longest bar: its value and series name
+BAR_WIDTH = WIDTH - VALUE_ROOM
+LINE = 17  # a line of label text
+BAR = 14
+BAR_GAP = 4
+ROW_GAP = 10
+LABEL_CHARACTERS = 56  # a line of label at the chart's font size, with room to spare
 
-
-def _short(label: str, limit: int = 38) -> str:
-    return label if len(label) <= limit else label[: limit - 1] + "…"
+Value = float | int | None
 
 
 def bar_chart(
-    *, chart_id: str, title: str, items: Sequence[tuple[str, float]], unit: str = ""
+    *,
+    chart_id: str,
+    title: str,
+    items: Sequence[tuple[str, Value | Sequence[Value]]],
+    series: Sequence[str] = (),
+    unit: str = "",
 ) -> SafeString:
-    """A horizontal bar chart. Screen readers get its title and the table it illustrates."""
-    top = max((value for _, value in items), default=0) or 1
-    height = max(1, len(items)) * ROW_HEIGHT + 8
-    bars = format_html_join(
-        "",
-        '<g transform="translate(0,{})">'
-        '<text x="{}" y="18" text-anchor="end" class="chart-label">{}</text>'
-        '<rect x="{}" y="4" width="{}" height="{}" class="chart-bar"></rect>'
-        '<text x="{}" y="18" class="chart-value">{}{}</text></g>',
-        (
-            (
-                index * ROW_HEIGHT + 4,
-                LABEL_WIDTH - 8,
-                _short(str(label)),
-                LABEL_WIDTH,
-                round(BAR_WIDTH * value / top, 1),
-                ROW_HEIGHT - 8,
-                LABEL_WIDTH + round(BAR_WIDTH * value / top, 1) + 6,
-                _number(value),
-                unit,
+    """Horizontal bars, one group per item: ``(label, value)``, or ``(label, (value, ...))``
+    with one value per name of ``series``. ``None`` (no figure) draws no bar and reads "—".
+    Screen readers get the title and the table the chart illustrates."""
+    rows = [(str(label), _values(value)) for label, value in items]
+    names = list(series) or [""]
+    top = max((v for _, values in rows for v in values if v is not None), default=0) or 1
+    parts = []
+    y = 0
+    if len(names) > 1:
+        parts.append(_legend(names))
+        y += LINE + ROW_GAP
+    for label, values in rows:
+        lines = textwrap.wrap(label, LABEL_CHARACTERS) or [""]
+        parts.append(
+            format_html(
+                '<text class="chart-label" x="0" y="{}">{}</text>',
+                y + LINE - 4,
+                format_html_join(
+                    "",
+                    '<tspan x="0" dy="{}">{}</tspan>',
+                    ((0 if n == 0 else LINE, line) for n, line in enumerate(lines)),
+                ),
             )
-            for index, (label, value) in enumerate(items)
-        ),
-    )
+        )
+        y += LINE * len(lines)
+        for index, (name, value) in enumerate(zip(names, values, strict=True)):
+            parts.append(_bar(y, value, top=top, name=name, series=index, unit=unit))
+            y += BAR + BAR_GAP
+        y += ROW_GAP
     return format_html(
         '<svg class="chart" id="{}" role="img" aria-labelledby="{}-title" '
         'viewBox="0 0 {} {}" width="100%" preserveAspectRatio="xMinYMin meet" '
@@ -49,10 +69,42 @@ def bar_chart(
         chart_id,
         chart_id,
         WIDTH,
-        height,
+        max(y, LINE),
         chart_id,
         title,
-        bars,
+        SafeString("".join(parts)),
+    )
+
+
+def _values(value: Value | Sequence[Value]) -> list[Value]:
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def _legend(names: list[str]) -> SafeString:
+    return format_html_join(
+        "",
+        '<rect class="chart-bar chart-bar-{}" x="{}" y="3" width="12" height="12"></rect>'
+        '<text class="chart-legend" x="{}" y="14">{}</text>',
+        ((index, index * 120, index * 120 + 17, name) for index, name in enumerate(names)),
+    )
+
+
+def _bar(y: int, value: Value, *, top: float, name: str, series: int, unit: str) -> SafeString:
+    length = 0 if value is None else round(BAR_WIDTH * value / top, 1)
+    shown = "—" if value is None else f"{_number(value)}{unit}"
+    return format_html(
+        '<rect class="chart-bar chart-bar-{}" x="0" y="{}" width="{}" height="{}"></rect>'
+        '<text class="chart-value" x="{}" y="{}" data-series="{}" data-value="{}">{}{}</text>',
+        series,
+        y,
+        length,
+        BAR,
+        length + 6,
+        y + BAR - 2,
+        name,
+        "" if value is None else value,
+        shown,
+        f" {name.lower()}" if name else "",
     )
 
 

@@ -77,8 +77,9 @@ def funnel(request: HttpRequest) -> HttpResponse:
     )
     stall_chart = charts.bar_chart(
         chart_id="stall-chart",
-        title=f"Open plans by status, unchanged for {data['stall_days']} days or more",
-        items=[(s["label"], s["stalled"]) for s in data["stalls"]],
+        title=(f"Open plans by status, and those unchanged for {data['stall_days']} days or more"),
+        items=[(s["label"], (s["count"], s["stalled"])) for s in data["stalls"]],
+        series=("Open", "Stalled"),
     )
     return render(
         request,
@@ -120,7 +121,7 @@ def completions(request: HttpRequest) -> HttpResponse:
             "chart": charts.bar_chart(
                 chart_id=f"completions-{key}",
                 title=f"Micro-credentials earned, {title.lower()}",
-                items=[(r["name"], r["count"]) for r in rows[:15]],
+                items=[(r["name"], r["count"]) for r in rows],
             ),
         }
         for key, title, dataset, rows in groups
@@ -144,12 +145,18 @@ def completions(request: HttpRequest) -> HttpResponse:
 def turnaround(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     data = selectors.turnaround(district=request.user.district, filters=filters)
-    items = []
-    for key, label in (("plan", "Plan to decision"), ("review", "Evidence to outcome")):
-        items.append((f"{label}, median", data[key]["median"] or 0))
-        items.append((f"{label}, 90th percentile", data[key]["p90"] or 0))
     chart = charts.bar_chart(
-        chart_id="turnaround-chart", title="Turnaround in days", items=items, unit=" d"
+        chart_id="turnaround-chart",
+        title="Turnaround in days, median and 90th percentile",
+        items=[
+            (label, (data[key]["median"], data[key]["p90"]))
+            for key, label in (
+                ("plan", "Plan submission to decision"),
+                ("review", "Evidence submission to outcome"),
+            )
+        ],
+        series=("Median", "90th percentile"),
+        unit=" d",
     )
     return render(
         request,
