@@ -24,4 +24,5 @@ def navigation(request: HttpRequest) -> dict:
         items.append(("Manage catalog", reverse("credentials:manage")))
         items.append(("Reviews", reverse("reviews:rounds")))
         items.append(("Awards", reverse("badges:district_awards")))
+        items.append(("Reports", reverse("reports:index")))
     return {"nav_items": items}

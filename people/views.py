@@ -27,6 +27,7 @@ from .forms import (
     SetPasswordForm,
 )
 from .services import PeopleError, RosterError
+from .signals import dashboard_figures_asked
 
 PAGE_SIZE = 50
 ROSTER_SESSION_KEY = "roster_import"
@@ -43,11 +44,13 @@ def _person(request: HttpRequest, pk: int) -> User:
 @district_admin_required
 def admin_dashboard(request: HttpRequest) -> HttpResponse:
     district = request.user.district
+    answers = dashboard_figures_asked.send(sender=User, district=district)
     return render(
         request,
         "people/admin_dashboard.html",
         {
             "district": district,
+            "figures": [figure for _receiver, figures in answers for figure in figures or []],
             "counts": selectors.district_counts(district=district),
             "admin_links": [
                 (

@@ -6,7 +6,13 @@ class ReportsConfig(AppConfig):
     name = "reports"
 
     def ready(self) -> None:
+        from people import signals as people_signals
+
+        from . import receivers
         from .stamps import install_after_migrate
 
+        people_signals.dashboard_figures_asked.connect(
+            receivers.dashboard_figures_asked, dispatch_uid="reports_dashboard_figures"
+        )
         # Triggers are not models: (re)created after every migrate, test databases included.
         post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="reports_stamps")

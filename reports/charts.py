@@ -13,14 +13,13 @@ from collections.abc import Sequence
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-WIDTH = 480
+WIDTH = 480  # a report's chart; a dashboard card's is narrower (``width``)
 VALUE_ROOM = 110  # right of the longest bar: its value and series name
-BAR_WIDTH = WIDTH - VALUE_ROOM
 LINE = 17  # a line of label text
 BAR = 14
 BAR_GAP = 4
 ROW_GAP = 10
-LABEL_CHARACTERS = 56  # a line of label at the chart's font size, with room to spare
+CHARACTER = 8.5  # the width of a character of label, generously, at the chart's font size
 
 Value = float | int | None
 
@@ -32,11 +31,13 @@ def bar_chart(
     items: Sequence[tuple[str, Value | Sequence[Value]]],
     series: Sequence[str] = (),
     unit: str = "",
+    width: int = WIDTH,
 ) -> SafeString:
     """Horizontal bars, one group per item: ``(label, value)``, or ``(label, (value, ...))``
     with one value per name of ``series``. ``None`` (no figure) draws no bar and reads "—".
     Screen readers get the title and the table the chart illustrates."""
     rows = [(str(label), _values(value)) for label, value in items]
+    bar_width = width - VALUE_ROOM
     names = list(series) or [""]
     top = max((v for _, values in rows for v in values if v is not None), default=0) or 1
     parts = []
@@ -45,7 +46,7 @@ def bar_chart(
         parts.append(_legend(names))
         y += LINE + ROW_GAP
     for label, values in rows:
-        lines = textwrap.wrap(label, LABEL_CHARACTERS) or [""]
+        lines = textwrap.wrap(label, label_characters(width)) or [""]
         parts.append(
             format_html(
                 '<text class="chart-label" x="0" y="{}">{}</text>',
@@ -59,7 +60,9 @@ def bar_chart(
         )
         y += LINE * len(lines)
         for index, (name, value) in enumerate(zip(names, values, strict=True)):
-            parts.append(_bar(y, value, top=top, name=name, series=index, unit=unit))
+            parts.append(
+                _bar(y, value, top=top, width=bar_width, name=name, series=index, unit=unit)
+            )
             y += BAR + BAR_GAP
         y += ROW_GAP
     return format_html(
@@ -68,12 +71,17 @@ def bar_chart(
         'xmlns="http://www.w3.org/2000/svg"><title id="{}-title">{}</title>{}</svg>',
         chart_id,
         chart_id,
-        WIDTH,
+        width,
         max(y, LINE),
         chart_id,
         title,
         SafeString("".join(parts)),
     )
+
+
+def label_characters(width: int) -> int:
+    """How many characters of label a line of a chart ``width`` wide holds."""
+    return int(width // CHARACTER)
 
 
 def _values(value: Value | Sequence[Value]) -> list[Value]:
@@ -89,8 +97,10 @@ def _legend(names: list[str]) -> SafeString:
     )
 
 
-def _bar(y: int, value: Value, *, top: float, name: str, series: int, unit: str) -> SafeString:
-    length = 0 if value is None else round(BAR_WIDTH * value / top, 1)
+def _bar(
+    y: int, value: Value, *, top: float, width: int, name: str, series: int, unit: str
+) -> SafeString:
+    length = 0 if value is None else round(width * value / top, 1)
     shown = "—" if value is None else f"{_number(value)}{unit}"
     return format_html(
         '<rect class="chart-bar chart-bar-{}" x="0" y="{}" width="{}" height="{}"></rect>'

@@ -631,6 +631,60 @@ def relicensure_page_ids(
     return base.order_by(*PEOPLE_ORDER).values_list("pk", flat=True)
 
 
+# --- The program's headline figures (the district admin's dashboard) ----------------------------
+
+
+def program_headline(*, district: District, today: dt.date | None = None) -> dict:
+    """The figures the admin's dashboard leads with, each the figure of one report: plans by
+    stage (funnel), earned in the cycle under way by building (completions), pass rates,
+    median turnaround, and educators by re-licensure status. One cached read: on a visit that
+    finds the stamp unchanged, a query for the stamp and none for the figures."""
+    today = today or timezone.localdate()
+    return _cached(
+        "headline",
+        district=district,
+        filters=ReportFilters(),
+        today=today,
+        compute=lambda: _program_headline(district=district, today=today),
+    )
+
+
+def _program_headline(*, district: District, today: dt.date) -> dict:
+    everything = ReportFilters()
+    cycle = (
+        ProgramCycle.objects.filter(
+            district_id=district.pk, starts_on__lte=today, ends_on__gte=today
+        )
+        .order_by("starts_on", "id")
+        .first()
+    )
+    in_cycle = ReportFilters(cycle=cycle) if cycle else everything
+    earned = submissions_in_scope(district=district, filters=in_cycle, date_field="decided_at")
+    by_building = list(
+        earned.filter(status=SubmissionStatus.EARNED)
+        .values(name=Coalesce("educator__building__name", Value("No building")))
+        .annotate(count=Count("id"))
+        .order_by("-count", "name")
+    )
+    stages = funnel(district=district, filters=everything, today=today)
+    renewal = relicensure(district=district, filters=everything, today=today)
+    window = renewal["window"]
+    return {
+        "stages": stages["stages"],
+        "open": sum(row["count"] for row in stages["stalls"]),
+        "cycle": {"pk": cycle.pk, "name": cycle.name} if cycle else None,
+        "earned_in_cycle": sum(row["count"] for row in by_building),
+        "earned_by_building": by_building,
+        "pass_rates": pass_rates(district=district, filters=everything),
+        "turnaround": turnaround(district=district, filters=everything),
+        "renewal": {
+            "counts": renewal["counts"],
+            "ends_on": window.ends_on if window else None,
+            "closed": renewal["closed"],
+        },
+    }
+
+
 # --- An educator's own progress -----------------------------------------------------------------
 
 

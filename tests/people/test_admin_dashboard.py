@@ -1,6 +1,19 @@
-"""The district admin's dashboard: the numbers of their own district only."""
+"""The district admin's dashboard: the numbers of their own district only, led by the
+program's headline figures (read from the reports, cached under the report stamp)."""
 
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+
+from reports import selectors
+from tests.programs.factories import ProgramCycleFactory, RenewalRuleFactory
+from tests.reports.test_report_views import populate
+
+FIGURES = ["stages", "earned", "pass_rate", "turnaround", "renewal"]
 
 
 def test_admin_dashboard_counts_only_its_own_district(
@@ -15,3 +28,96 @@ def test_admin_dashboard_counts_only_its_own_district(
     client.force_login(outsider_admin)
     response = client.get(reverse("people:admin_dashboard"))
     assert response.context["counts"]["people"] == 5
+
+
+# --- The program's headline figures ------------------------------------------------------------
+
+
+@pytest.fixture
+def renewal_rule(district):
+    today = timezone.localdate()
+    cycle = ProgramCycleFactory(
+        district=district,
+        name="This term",
+        starts_on=today - dt.timedelta(days=30),
+        ends_on=today + dt.timedelta(days=90),
+    )
+    return RenewalRuleFactory(
+        district=district,
+        first_cycle=cycle,
+        required_count=2,
+        window_cycles=1,
+        effective_from=today - dt.timedelta(days=30),
+        at_risk_days=365,
+    )
+
+
+def test_the_dashboard_leads_with_the_programs_figures_each_linking_to_its_report(
+    client, district_admin, renewal_rule
+):
+    populate(district_admin.district, 3)
+    client.force_login(district_admin)
+    response = client.get(reverse("people:admin_dashboard"))
+    cards = {card["key"]: card for card in response.context["figures"]}
+    assert list(cards) == FIGURES
+    headline = selectors.program_headline(district=district_admin.district)
+    assert cards["stages"]["figure"] == headline["open"] == 6
+    assert cards["earned"]["title"] == "Earned in This term"
+    assert cards["pass_rate"]["figure"] == f"{headline['pass_rates']['first_rate']:g} %"
+    assert cards["renewal"]["figure"] == 3  # three educators, none has earned two yet
+    html = response.content.decode()
+    for card, report in zip(
+        FIGURES, ["funnel", "completions", "completions", "turnaround", "relicensure"], strict=True
+    ):
+        assert reverse(f"reports:{report}") in cards[card]["url"]
+        assert f'href="{cards[card]["url"].replace("&", "&amp;")}"' in html
+        assert f'id="headline-{card.replace("_", "-")}"' in html or card == "earned"
+    assert "?renewal=at_risk" in cards["renewal"]["url"]
+    assert f"?cycle={renewal_rule.first_cycle.pk}" in cards["earned"]["url"]
+
+
+def test_the_dashboard_costs_a_fixed_number_of_queries(
+    client, district_admin, renewal_rule, django_assert_max_num_queries
+):
+    client.force_login(district_admin)
+    url = reverse("people:admin_dashboard")
+    populate(district_admin.district, 2)
+    client.get(url)  # the session and the person, read once
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    populate(district_admin.district, 12)
+    with CaptureQueriesContext(connection) as large:
+        client.get(url)
+    assert len(large) == len(small)
+    # Computed afresh here (the test's transaction has written, so no stamp is trusted): the
+    # session, the person, the counts and each figure's aggregates, whatever the district's size.
+    with django_assert_max_num_queries(22):
+        client.get(url)
+
+
+def test_a_district_without_rules_or_history_still_has_its_dashboard(client, district_admin):
+    client.force_login(district_admin)
+    response = client.get(reverse("people:admin_dashboard"))
+    assert response.status_code == 200
+    cards = {card["key"]: card for card in response.context["figures"]}
+    assert list(cards) == ["stages", "earned", "pass_rate", "turnaround"]
+    assert cards["pass_rate"]["figure"] == "—" and cards["turnaround"]["figure"] == "—"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_figures_are_read_from_the_cache_until_the_data_changes(client, district_admin):
+    """Committed data, a trusted stamp: a second visit costs one query for the stamp, none for
+    the figures; a change moves the stamp and the figures are computed again."""
+    populate(district_admin.district, 2)
+    client.force_login(district_admin)
+    url = reverse("people:admin_dashboard")
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    with CaptureQueriesContext(connection) as cached:
+        response = client.get(url)
+    assert len(cached) <= len(first) - 8
+    before = {card["key"]: card["figure"] for card in response.context["figures"]}
+    populate(district_admin.district, 1)
+    response = client.get(url)
+    after = {card["key"]: card["figure"] for card in response.context["figures"]}
+    assert after["stages"] == before["stages"] + 2

@@ -138,4 +138,4 @@ def test_a_long_label_is_wrapped_not_cut():
     lines = re.findall(r"<tspan[^>]*>(.*?)</tspan>", svg)
     assert len(lines) > 1
     assert " ".join(unescape(line) for line in lines) == LONG_TITLE * 2
-    assert all(len(line) <= charts.LABEL_CHARACTERS for line in lines)
+    assert all(len(line) <= charts.label_characters(charts.WIDTH) for line in lines)

@@ -1,0 +1,11 @@
+"""What this app asks of the apps above it, which it may not import (see the README's layout).
+
+They connect their receivers in their ``AppConfig.ready()``.
+"""
+
+from django.dispatch import Signal
+
+# Sent by ``views.admin_dashboard`` with ``district``: a receiver returns the program's headline
+# figures for the dashboard to lead with, a list of dicts (title, figure, detail, chart, url,
+# link). The reports app, which computes and caches them, answers.
+dashboard_figures_asked = Signal()

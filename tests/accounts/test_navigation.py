@@ -1,0 +1,33 @@
+"""The role-aware navigation of the base layout: each role finds its pages."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def nav_links(client, person) -> dict[str, str]:
+    client.force_login(person)
+    html = client.get(reverse("notifications:list")).content.decode()
+    nav = html.split('<nav aria-label="Main">', 1)[1].split("</nav>", 1)[0]
+    return {label: href for href, label in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', nav)}
+
+
+def test_district_admins_find_reports_in_the_navigation(client, district_admin):
+    links = nav_links(client, district_admin)
+    assert links["Reports"] == reverse("reports:index")
+    assert list(links)[:6] == [
+        "District",
+        "Settings",
+        "Manage catalog",
+        "Reviews",
+        "Awards",
+        "Reports",
+    ]
+
+
+@pytest.mark.parametrize("who", ["educator", "reviewer"])
+def test_other_roles_have_no_reports_link(client, request, who):
+    assert "Reports" not in nav_links(client, request.getfixturevalue(who))
