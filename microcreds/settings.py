@@ -121,6 +121,9 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", default="America/Chicago")
 USE_I18N = True
 USE_TZ = True
+# One way of writing dates across the site (microcreds/formats/en/formats.py: DATE_FORMAT,
+# DATETIME_FORMAT, SHORT_DATE_FORMAT...); with USE_I18N a format module is what wins.
+FORMAT_MODULE_PATH = ["microcreds.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
