@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import District
@@ -21,11 +22,19 @@ from .forms import PortfolioForm, RevokeForm, VerifyLookupForm
 from .models import ISSUANCE_RETRY_AFTER, Award, Portfolio, StatusList
 
 VC_MEDIA_TYPE = "application/vc+ld+json"
+# Each download: the award's field, its content type, and what the file is (its name's start).
 DOWNLOADS = {
-    "pdf": ("certificate_key", "application/pdf", "certificate.pdf"),
-    "png": ("badge_png_key", "image/png", "badge.png"),
-    "svg": ("badge_svg_key", "image/svg+xml", "badge.svg"),
+    "pdf": ("certificate_key", "application/pdf", "certificate"),
+    "png": ("badge_png_key", "image/png", "badge"),
+    "svg": ("badge_svg_key", "image/svg+xml", "badge"),
 }
+
+
+def download_name(award: Award, what: str, extension: str) -> str:
+    """A name that says what the file is and whose: certificate-<credential>-<name>.pdf."""
+    credential = slugify(award.microcredential.title)[:60].strip("-")
+    person = slugify(award.educator.display_name)[:40].strip("-")
+    return "-".join(part for part in (what, credential, person) if part) + f".{extension}"
 
 
 def _json(document: dict, content_type: str = "application/json", status: int = 200):
@@ -279,12 +288,13 @@ def award_download(request: HttpRequest, award_uuid, kind: str) -> HttpResponse:
         raise Http404("Not ready yet.")
     if kind == "json":
         response = _json(award.credential, VC_MEDIA_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="badge-{award.uuid}.json"'
+        filename = download_name(award, "badge", "json")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
     if kind not in DOWNLOADS:
         raise Http404("No such download.")
-    field, content_type, filename = DOWNLOADS[kind]
-    return _stored(getattr(award, field), content_type, filename)
+    field, content_type, what = DOWNLOADS[kind]
+    return _stored(getattr(award, field), content_type, download_name(award, what, kind))
 
 
 @require_GET

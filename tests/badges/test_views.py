@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from badges import images, open_badges
 from badges.models import Award, Portfolio
@@ -209,6 +210,18 @@ def test_owner_downloads_the_credential_json(client, award):
     client.force_login(award.educator)
     response = client.get(url("award_download", award, kind="json"))
     assert json.loads(response.content) == award.credential
+
+
+@pytest.mark.parametrize("kind", ["pdf", "png", "svg", "json"])
+def test_downloads_are_named_for_what_they_are_and_whose(client, award, kind):
+    client.force_login(award.educator)
+    response = client.get(url("award_download", award, kind=kind))
+    what = "certificate" if kind == "pdf" else "badge"
+    credential = slugify(award.microcredential.title)
+    person = slugify(award.educator.display_name)
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="{what}-{credential}-{person}.{kind}"'
+    )
 
 
 def test_public_portfolio_is_404_until_published(client, award):
