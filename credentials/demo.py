@@ -1,7 +1,8 @@
 """The demo district's catalog: evidence types, the NEA "Classroom Management" stack with its
-five micro-credentials, an Arkansas-style packaged entry, a goal-setting entry nobody has started
-yet, the Kansas self-designed template, a revised entry (two versions) and an unfinished draft.
-Written through the services, as an admin would, so every entry is validated and audited."""
+five micro-credentials, an Arkansas-style packaged entry, a goal-setting entry the demo educator
+has not started, the Kansas self-designed template, a revised entry (two versions) and an
+unfinished draft. Written through the services, as an admin would, so every entry is validated
+and audited."""
 
 from decimal import Decimal
 
@@ -315,7 +316,7 @@ KANSAS_TEMPLATE = {
 }
 
 
-# Nobody in the demo has started it: the demo educator finds it waiting in the catalog.
+# The demo educator has not started it: she finds it waiting in the catalog.
 GOAL_SETTING = {
     "title": "Student Goal Setting and Self-Assessment",
     "competency": (
