@@ -60,7 +60,7 @@ def test_educator_searches_filters_and_reads_an_entry(
     page.get_by_role("link", name="Catalog", exact=True).click()
     assert axe(page) == []
     results = page.locator(".catalog-card h3")
-    expect(results).to_have_count(7)
+    expect(results).to_have_count(8)
     # With JavaScript the results follow the filters as they change (htmx), no button needed.
     page.get_by_label("Stack").select_option(label="Classroom Management")
     expect(results).to_have_count(5)
