@@ -79,6 +79,24 @@ class Artifact(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def _openable_file(self) -> bool:
+        return (
+            self.kind == self.Kind.FILE
+            and self.status == self.Status.ACCEPTED
+            and self.deleted_at is None
+        )
+
+    @property
+    def has_image_preview(self) -> bool:
+        """An accepted image with its thumbnail, shown in the page to whoever may open it."""
+        return self._openable_file and bool(self.thumbnail_key)
+
+    @property
+    def plays_inline(self) -> bool:
+        """An accepted video the browser may play in the page (it is served inline)."""
+        return self._openable_file and self.inline_safe and self.content_type.startswith("video/")
+
 
 class ArtifactAccess(models.Model):
     """The disclosure record: every time someone opened an artifact."""

@@ -1,6 +1,8 @@
 """What this app does when an app below it announces or asks something (``submissions.signals``,
 ``artifacts.signals``); connected in ``apps.ReviewsConfig.ready``."""
 
+from submissions.signals import PlanPageSection
+
 from . import selectors, tasks
 
 
@@ -12,3 +14,20 @@ def review_requested(sender, *, submission, stage: str, **kwargs) -> None:
 
 def reviewer_access_asked(sender, *, user, submission, **kwargs) -> bool:
     return selectors.reviewer_can_see_submission(user=user, submission=submission)
+
+
+def plan_page_shown(sender, *, submission, **kwargs) -> PlanPageSection | None:
+    """The plan page shows the panel's latest decision, its reason and comments, and what to do
+    next (after a request for changes, a decline, a "not yet", or with an approval's
+    conditions)."""
+    feedback = selectors.plan_page_feedback(submission)
+    if feedback is None:
+        return None
+    return PlanPageSection(
+        "reviews/_plan_feedback.html", {"feedback": feedback, "submission": submission}
+    )
+
+
+def history_asked(sender, *, submission, **kwargs) -> list:
+    """The plan's history lists the panel's decisions with their reasons and comments."""
+    return selectors.decisions_history(submission)

@@ -203,6 +203,8 @@ def _plan_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpResp
             "my_comments": existing,
             "others": others,
             "history": _history(submission, Stage.PLAN, exclude=assignment.stage_review),
+            "rubric": selectors.rubric_for_reading(context["microcredential"]),
+            "changes_since": selectors.plan_changes_for_round(assignment.stage_review),
             "can_decide": assignment.status == AssignmentStatus.PENDING
             and assignment.stage_review.status == StageReview.Status.OPEN
             and submission.status in services.WAITING[Stage.PLAN],
@@ -288,7 +290,7 @@ def _final_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpRes
             "submission": submission,
             "plan": submission.plan,
             "microcredential": microcredential,
-            "rubric": getattr(microcredential, "rubric", None),
+            "rubric": selectors.rubric_for_reading(microcredential),
             "form": form,
             "rows": rows,
             "other_evidence": other_evidence,

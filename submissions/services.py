@@ -266,7 +266,8 @@ def _revision_record(
     changed: list[str],
     snapshot: dict,
 ) -> None:
-    """Append to the history, folding rapid autosaves by one person into one entry."""
+    """Append to the history, folding rapid autosaves by one person into one entry; never across
+    a move of the submission (the text the panel read stays on record as it was)."""
     now = timezone.now()
     last = PlanRevision.objects.filter(plan=plan).order_by("-created_at", "-id").first()
     if (
@@ -274,6 +275,7 @@ def _revision_record(
         and last.author_id == actor.pk
         and last.submission_id == submission.pk
         and now - last.created_at < REVISION_WINDOW
+        and last.created_at >= submission.status_changed_at
         and set(last.snapshot) == set(snapshot)
     ):
         merged = list(dict.fromkeys([*last.changed_fields, *changed]))

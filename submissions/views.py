@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import DistrictGoal, Role
+from accounts.models import Role
 from accounts.permissions import educator_required, require_role
 from credentials.models import MicroCredential
 
-from . import selectors, services
+from . import history, selectors, services
 from .forms import (
     MemberAddForm,
     PlanTextForm,
@@ -26,17 +26,11 @@ from .forms import (
     source_formset,
     sources_to_save,
 )
-from .models import PlanSource, Submission
+from .models import Submission
 from .permissions import get_proposal_submission_for_user, get_submission_for_user
 from .transitions import EDUCATOR_MOVES
 
 Status = Submission.Status
-
-FIELD_LABELS: dict[str, str] = {
-    **{name: str(label) for name, label in PlanTextForm.Meta.labels.items()},
-    **{name: str(label) for name, label in ResultsForm.Meta.labels.items()},
-    "sources": "Research sources",
-}
 
 
 @require_GET
@@ -141,12 +135,24 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _missing(submission: Submission) -> dict:
-    """What the submission still needs before its next move to the panel, and which move."""
+    """What the submission still needs before its next move to the panel, and which move; while
+    the panel's feedback awaits an answer, what it asks and what changed since."""
     if submission.status in selectors.PLAN_EDITABLE_STATUSES:
-        return {"missing": selectors.plan_missing(submission.plan), "missing_stage": "pre-approval"}
-    if submission.status in selectors.RESULTS_EDITABLE_STATUSES:
-        return {"missing": selectors.results_missing(submission), "missing_stage": "review"}
-    return {}
+        context = {
+            "missing": selectors.plan_missing(submission.plan),
+            "missing_stage": "pre-approval",
+        }
+    elif submission.status in selectors.RESULTS_EDITABLE_STATUSES:
+        context = {"missing": selectors.results_missing(submission), "missing_stage": "review"}
+    else:
+        return {}
+    context["feedback_prompt"] = selectors.feedback_prompt(submission)
+    if context["feedback_prompt"]:
+        context["changed_since_decision"] = [
+            history.FIELD_LABELS.get(name, name)
+            for name in selectors.changed_since_decision(submission)
+        ]
+    return context
 
 
 def _editor_context(request: HttpRequest, submission: Submission, **overrides) -> dict:
@@ -169,6 +175,7 @@ def _editor_context(request: HttpRequest, submission: Submission, **overrides) -
         ),
         "moves": selectors.educator_moves(submission),
         "plan_locked_by_group": selectors.plan_locked_by_group(submission),
+        "sections": selectors.plan_page_sections(submission),
         "sources": list(plan.sources.all()),
         "district_goals": list(plan.district_goals.all()),
         "editor_token": token,
@@ -198,35 +205,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "submissions/detail.html", _editor_context(request, submission))
 
 
-def _describe(name: str, value, goals: dict[int, str]) -> str:
-    """A field's value as text, for showing two versions side by side."""
-    if name == "district_goals":
-        return "\n".join(goals.get(pk, f"Goal {pk}") for pk in value) or "(none chosen)"
-    if name == "sources":
-        kinds = dict(PlanSource.Kind.choices)
-        return (
-            "\n\n".join(
-                f"{n}. {s['citation']} ({kinds.get(s['kind'], s['kind'])})"
-                + (f"\n{s['url']}" if s["url"] else "")
-                + (f"\nLearned: {s['learned']}" if s["learned"] else "")
-                for n, s in enumerate(value, start=1)
-            )
-            or "(no sources)"
-        )
-    if name == "setting":
-        return dict(PlanTextForm.base_fields["setting"].choices).get(value, value) or "(empty)"
-    return value or "(empty)"
-
-
 def _conflict_rows(conflict: services.SaveConflict, district_id: int) -> list[dict]:
-    goals = dict(DistrictGoal.objects.filter(district_id=district_id).values_list("pk", "title"))
     return [
-        {
-            "label": FIELD_LABELS.get(name, name),
-            "yours": _describe(name, conflict.yours[name], goals),
-            "saved": _describe(name, conflict.saved[name], goals),
-        }
-        for name in conflict.fields
+        {"label": change.label, "yours": change.after, "saved": change.before}
+        for change in history.text_changes(
+            conflict.saved, conflict.yours, district_id=district_id, names=conflict.fields
+        )
     ]
 
 
@@ -478,17 +462,16 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @educator_required
-def history(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan's history: text edits, the educator's moves, the panel's decisions and
+    comments, and what changed in the plan between its rounds."""
     submission = get_submission_for_user(request.user, pk)
-    revisions = [
-        {
-            "revision": revision,
-            "fields": [FIELD_LABELS.get(name, name) for name in revision.changed_fields],
-        }
-        for revision in selectors.revisions_for_submission(submission)
-    ]
     return render(
         request,
         "submissions/history.html",
-        {"submission": submission, "plan": submission.plan, "revisions": revisions},
+        {
+            "submission": submission,
+            "plan": submission.plan,
+            "entries": history.plan_history(submission),
+        },
     )
