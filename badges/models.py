@@ -89,6 +89,12 @@ class Award(models.Model):
         return self.expires_at is not None and self.expires_at <= timezone.now()
 
     @property
+    def is_valid(self) -> bool:
+        """Issued, not revoked, not expired: what the verification page calls valid, and what
+        may be shared (LinkedIn, an e-mail signature)."""
+        return self.verification_status == "valid"
+
+    @property
     def verification_status(self) -> str:
         if self.is_revoked:
             return "revoked"
