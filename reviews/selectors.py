@@ -333,7 +333,7 @@ def plan_changes_for_round(stage_review: StageReview) -> dict | None:
     changes = plan_changes_since(stage_review.submission, previous.decided_at)
     if changes is None:
         return None
-    return {"since": previous, "changes": changes}
+    return {"since": previous, "changes": changes, "before_label": f"In round {previous.round}"}
 
 
 def rounds_waiting_for_chair(*, user: User) -> list[StageReview]:

@@ -225,7 +225,8 @@ def test_a_reviewer_of_round_two_sees_what_changed_since_round_one(
     assert second.reviewer == first.reviewer and second.stage_review.round == 2
     page = client.get(reverse("reviews:review", args=[second.pk])).content.decode()
     assert "What the educator changed since round 1" in page
-    assert "Request changes (Measure weekly.)" in page
+    assert "Request changes. Reason: Measure weekly." in page
+    assert '<th scope="col">In round 1</th><th scope="col">Now</th>' in page
     assert '<th scope="row">How you will measure the impact</th>' in page
     assert "Stopwatch timings every Friday." in page
     # Only what changed is listed.
