@@ -94,3 +94,25 @@ def test_images_and_video_are_previewed_through_the_permission_check(
     client.force_login(reviewer)
     assert client.get(thumbnail).status_code == 404
     assert client.get(opened).status_code == 404
+
+
+def test_the_policy_lets_previews_load_from_the_storage_and_nothing_else():
+    """Previews are presigned URLs of the bucket: the CSP names its origin for images and media
+    (only when files are kept in S3 or MinIO), and no other."""
+    from tests.project_copy import ROOT, bare_env, django_shell
+
+    read = (
+        "import json; from django.conf import settings; "
+        "d = settings.CONTENT_SECURITY_POLICY['DIRECTIVES']; "
+        "print(json.dumps([d['img-src'], d['media-src']]))"
+    )
+    with_s3 = bare_env(
+        DEBUG="1",
+        AWS_STORAGE_BUCKET_NAME="microcreds",
+        AWS_S3_ENDPOINT_URL="http://minio.example.org:9000/",
+    )
+    images, media = django_shell(ROOT, read, env=with_s3)
+    assert images == ["'self'", "data:", "http://minio.example.org:9000"]
+    assert media == ["'self'", "http://minio.example.org:9000"]
+    images, media = django_shell(ROOT, read, env=bare_env(DEBUG="1"))
+    assert (images, media) == (["'self'", "data:"], ["'self'"])
