@@ -310,6 +310,24 @@ def test_rapid_saves_by_one_person_are_one_history_entry(client, submission):
     assert submission.educator.display_name in page
 
 
+def test_saves_either_side_of_a_move_stay_two_history_entries(client, submission):
+    """The text the panel read stays on record: a save after a move never folds into the one
+    before it, however soon it comes."""
+    from submissions.transitions import submission_move
+
+    client.force_login(submission.educator)
+    save(client, submission, plan_post(submission, rationale="The text the panel read."))
+    for status in (Submission.Status.PLAN_SUBMITTED, Submission.Status.CHANGES_REQUESTED):
+        submission_move(
+            submission_id=submission.pk, to_status=status, actor=None, action="test.move"
+        )
+    save(client, submission, plan_post(submission, rationale="Revised.", version="2"))
+    assert [r.snapshot["rationale"] for r in PlanRevision.objects.order_by("created_at")] == [
+        "The text the panel read.",
+        "Revised.",
+    ]
+
+
 def test_the_plan_text_is_locked_once_submitted(client, submission):
     complete_plan(submission.plan)
     client.force_login(submission.educator)
