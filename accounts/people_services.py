@@ -14,6 +14,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.http import base36_to_int, int_to_base36
 
+from outbox.services import mail_enqueue
+
 from .models import AuditEvent, Building, District, DistrictGoal, User
 from .services import audit_record, user_create
 
@@ -44,10 +46,42 @@ class PeopleError(Exception):
 
 
 class InvitationTokenGenerator(PasswordResetTokenGenerator):
-    """Like a password-reset token (void once a password is set or the person signs in), but
-    never interchangeable with one."""
+    """Like a password-reset token, never interchangeable with one, and narrower:
+
+    - bound to the person as they were invited: their password (none yet), last sign-in (none
+      yet), e-mail address, district, active flag, second factors and latest invitation. Setting
+      the password, signing in, a new invitation or any of those changes voids the link, so it
+      works once and only for the person the admin invited;
+    - short-lived: ``INVITATION_TIMEOUT`` seconds (two days unless configured).
+    """
 
     key_salt = "accounts.people_services.InvitationTokenGenerator"
+
+    def _make_hash_value(self, user: User, timestamp: int) -> str:
+        from allauth.mfa.models import Authenticator
+
+        invited = (
+            AuditEvent.objects.filter(
+                target_type="accounts.user", target_id=user.pk, action=INVITED
+            )
+            .order_by("-id")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        factors = sorted(Authenticator.objects.filter(user=user).values_list("pk", flat=True))
+        return (
+            f"{super()._make_hash_value(user, timestamp)}|{user.district_id}|{user.is_active}"
+            f"|{invited}|{factors}"
+        )
+
+    def check_token(self, user: User | None, token: str | None) -> bool:
+        if not super().check_token(user, token):
+            return False
+        try:
+            issued = base36_to_int(token.split("-")[0])
+        except ValueError:
+            return False
+        return self._num_seconds(self._now()) - issued <= settings.INVITATION_TIMEOUT
 
 
 invitation_tokens = InvitationTokenGenerator()
@@ -62,40 +96,53 @@ def invitation_url(person: User) -> str:
 
 
 def invitation_person(*, uidb36: str, token: str) -> User | None:
-    """The person an invitation link is for, or None if it is wrong, used or expired."""
+    """The person an invitation link is for, or None if it is wrong, used, expired, or the
+    person has signed in since (an invitation never replaces a password a person chose)."""
     try:
         pk = base36_to_int(uidb36)
     except ValueError:
         return None
     person = User.objects.filter(pk=pk, is_active=True).first()
-    if person is None or not invitation_tokens.check_token(person, token):
+    if person is None or not person.awaits_invitation:
+        return None
+    if not invitation_tokens.check_token(person, token):
         return None
     return person
 
 
 def invitation_send(*, person: User, actor: User) -> None:
-    """E-mail ``person`` a link to set their password (a new link each time: resend)."""
-    from . import tasks
+    """E-mail ``person`` a link to set their password (a new link each time: resend).
 
+    Only for someone who has never signed in: the link sets a password and signs in, so for
+    anyone else it would let whoever reads their mail past their password and second factor.
+    People who forgot their password reset it from the sign-in page instead."""
     if person.district_id != actor.district_id:
         raise PeopleError("This person belongs to another district.")
     if not person.is_active:
         raise PeopleError("Reactivate this person before inviting them.")
     with transaction.atomic():
+        person = User.objects.select_for_update().get(pk=person.pk)
+        if not person.awaits_invitation:
+            raise PeopleError(
+                f"{person.display_name} has already signed in, so no invitation was sent. If "
+                "they forgot their password, they can reset it from the sign-in page (their "
+                "two-factor sign-in still applies)."
+            )
         audit_record(actor=actor, action=INVITED, target=person, district=person.district)
         link = invitation_url(person)
         district_name = person.district.name
+        hours = settings.INVITATION_TIMEOUT // 3600
         text = (
             f"Hello {person.first_name or person.email},\n\n"
             f"{actor.display_name} invited you to {district_name}'s micro-credential program "
             f"on microcreds.\n\nSet your password and sign in here:\n{link}\n\n"
-            f"The link works once and for {settings.PASSWORD_RESET_TIMEOUT // 86400} days. "
+            f"The link works once and for {hours} hours. "
             "If it has expired, ask your district admin to send a new invitation.\n"
         )
-        transaction.on_commit(
-            lambda: tasks.send_email.delay(
-                [person.email], f"Your invitation to {district_name}'s micro-credentials", text
-            )
+        mail_enqueue(
+            to=[person.email],
+            subject=f"Your invitation to {district_name}'s micro-credentials",
+            text=text,
         )
 
 

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "csp",
+    "outbox",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -143,6 +144,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
 }
 CELERY_BEAT_SCHEDULE: dict = {}
+# Tasks queued in a transaction go out after its commit (outbox.services); what the broker could
+# not take then (it was down) is sent by this relay once it is back.
+OUTBOX_RELAY_SECONDS = env.int("OUTBOX_RELAY_SECONDS", default=30)
+CELERY_BEAT_SCHEDULE["outbox-relay"] = {
+    "task": "outbox.tasks.outbox_relay_pending",
+    "schedule": OUTBOX_RELAY_SECONDS,
+}
 # Daily: abandoned uploads are dropped, artifact files past a district's retention deleted.
 CELERY_BEAT_SCHEDULE["artifact-retention"] = {
     "task": "submissions.tasks.apply_artifact_retention",
@@ -209,6 +217,8 @@ STORAGES = {
 # --- Mail -------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A mail server that accepts the connection and then says nothing must not hold a worker forever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="microcreds <no-reply@microcreds.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -227,6 +237,12 @@ ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandator
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {"login_failed": env("LOGIN_RATE_LIMIT", default="10/m/ip,5/300s/key")}
 ACCOUNT_SESSION_REMEMBER = None
+# Every way in goes through allauth's login stages, the second factor among them: a reset link or
+# an e-mail confirmation never signs anyone in by itself.
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+# An invitation link (accounts.people_services) works once, for this many seconds.
+INVITATION_TIMEOUT = env.int("INVITATION_TIMEOUT", default=2 * 24 * 3600)
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True

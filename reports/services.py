@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import District, User
 from accounts.services import audit_record
+from outbox.services import outbox_enqueue
 
 from . import exports, selectors
 from .models import CreditRule, ExportJob, ProgramCycle, RenewalRule, ReportStamp
@@ -104,7 +105,7 @@ def export_job_create(
             district=actor.district,
             detail={"dataset": dataset, "format": file_format, "filters": filters},
         )
-        transaction.on_commit(lambda: tasks.export_run.delay(job.pk))
+        outbox_enqueue(task=tasks.export_run, args=[job.pk])
     return job
 
 

@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import District, User
-from accounts.services import audit_record, email_send
+from accounts.services import audit_record
 from credentials.models import MicroCredential, RubricLevel
 from credentials.services import microcredential_proposal_decide
+from outbox.services import email_send, outbox_enqueue
 from submissions.models import Attempt, Submission
 from submissions.selectors import CLOSED_STATUSES
 from submissions.transitions import submission_move
@@ -755,7 +756,7 @@ def _final_outcome_apply(
     def hand_off(saved: Submission) -> None:
         from badges.tasks import issue_award
 
-        issue_award.delay(saved.pk)
+        outbox_enqueue(task=issue_award, args=[saved.pk])
 
     submission_move(
         submission_id=submission.pk,
@@ -764,7 +765,7 @@ def _final_outcome_apply(
         action=f"submission.{outcome}",
         allowed_from=WAITING[Stage.FINAL],
         detail={"stage_review": stage_review.pk},
-        on_commit=hand_off if outcome == S.EARNED else None,
+        side_effects=hand_off if outcome == S.EARNED else None,
     )
     url = reverse("reviews:feedback", args=[submission.pk])
     if outcome == S.EARNED:
@@ -830,7 +831,7 @@ def notify(
     )
     if not created:
         return None
-    transaction.on_commit(lambda: deliver_notification.delay(notification.pk))
+    outbox_enqueue(task=deliver_notification, args=[notification.pk])
     return notification
 
 

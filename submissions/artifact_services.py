@@ -26,6 +26,7 @@ from django.utils import timezone
 from accounts.models import District, User
 from accounts.services import audit_record
 from credentials.models import EvidenceType, RubricCriterion
+from outbox.services import outbox_enqueue
 
 from . import artifact_storage as storage
 from .artifact_checks import (
@@ -431,14 +432,15 @@ def artifact_upload_finish(*, artifact: Artifact, actor: User, key: str = "") ->
             from_status=A.UPLOADING,
             to_status=A.CHECKING,
         )
-        transaction.on_commit(lambda: _queue_check(artifact.pk))
+        _queue_check(artifact.pk)
     return artifact
 
 
 def _queue_check(artifact_id: int) -> None:
+    """Queue the checks of an uploaded file for after the commit (the outbox)."""
     from .tasks import check_artifact
 
-    check_artifact.delay(artifact_id)
+    outbox_enqueue(task=check_artifact, args=[artifact_id])
 
 
 def artifact_upload_cancel(*, artifact: Artifact, actor: User) -> None:

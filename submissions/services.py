@@ -19,6 +19,7 @@ from accounts.models import DistrictGoal, Role, User
 from accounts.services import audit_record
 from credentials import services as catalog
 from credentials.models import EvidenceType, MicroCredential
+from outbox.services import mail_enqueue, outbox_enqueue
 
 from . import selectors
 from .models import Artifact, Attempt, Plan, PlanRevision, PlanSource, Submission
@@ -441,14 +442,7 @@ def plan_member_add(*, submission: Submission, colleague: User, actor: User) -> 
             f"You share the plan text; your evidence, reflection and decision are your own.\n"
             f"Open it: {link}\n"
         )
-        to = [colleague.email]
-
-        def notify() -> None:
-            from accounts.tasks import send_email
-
-            send_email.delay(to, subject, text)
-
-        transaction.on_commit(notify)
+        mail_enqueue(to=[colleague.email], subject=subject, text=text)
     return added
 
 
@@ -464,7 +458,7 @@ def _queue_review(stage: str):
     def callback(submission: Submission) -> None:
         from reviews.tasks import assign_reviewers
 
-        assign_reviewers.delay(submission.pk, stage)
+        outbox_enqueue(task=assign_reviewers, args=[submission.pk, stage])
 
     return callback
 
@@ -492,7 +486,7 @@ def submission_submit_plan(*, submission: Submission, actor: User) -> Submission
         action="submission.submit_plan",
         allowed_from=[S.DRAFT, S.CHANGES_REQUESTED],
         before_save=check,
-        on_commit=_queue_review("plan"),
+        side_effects=_queue_review("plan"),
     )
 
 
@@ -532,7 +526,7 @@ def submission_submit_for_review(*, submission: Submission, actor: User) -> Subm
         action="submission.submit_for_review",
         allowed_from=[S.IN_PROGRESS],
         before_save=_attempt_open,
-        on_commit=_queue_review("final"),
+        side_effects=_queue_review("final"),
     )
 
 
@@ -555,7 +549,7 @@ def submission_resubmit(*, submission: Submission, actor: User) -> Submission:
         action="submission.resubmit",
         allowed_from=[S.NOT_YET],
         before_save=check,
-        on_commit=_queue_review("final"),
+        side_effects=_queue_review("final"),
     )
 
 
