@@ -168,6 +168,23 @@ def _roles(**flags: bool) -> dict[str, bool]:
     return roles
 
 
+def _address_taken_elsewhere(*, email: str, district: District) -> None:
+    """An admin of ``district`` asked to add an address another district's person has: nothing
+    is created, the admin is told exactly what a new address would tell them (so nothing about
+    the other district reaches them), and the address's owner is told, who can sort it out."""
+    mail_enqueue(
+        to=[email],
+        subject=f"{district.name} tried to add you to its micro-credentials",
+        text=(
+            f"Hello,\n\n{district.name} tried to add {email} to its micro-credential program on "
+            "microcreds, but this address already has an account there with another district, "
+            "so nothing was changed.\n\nIf you are joining "
+            f"{district.name}, ask its district admin to add you with another address, or ask "
+            "your current district admin to move your account.\n"
+        ),
+    )
+
+
 def person_invite(
     *,
     actor: User,
@@ -178,16 +195,22 @@ def person_invite(
     is_educator: bool = False,
     is_reviewer: bool = False,
     is_district_admin: bool = False,
-) -> User:
-    """Add a person to the actor's district and e-mail them their invitation."""
+) -> User | None:
+    """Add a person to the actor's district and e-mail them their invitation. Returns the person,
+    or None when the address belongs to another district's person (see
+    ``_address_taken_elsewhere``: the admin is answered as for a new address)."""
     district = actor.district
     roles = _roles(
         is_educator=is_educator, is_reviewer=is_reviewer, is_district_admin=is_district_admin
     )
     email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise PeopleError("This e-mail address is already in use.")
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None and existing.district_id == district.pk:
+        raise PeopleError(f"{existing.display_name} already has this address in your district.")
     with transaction.atomic():
+        if existing is not None:
+            _address_taken_elsewhere(email=email, district=district)
+            return None
         person = user_create(
             district=district,
             email=email,
@@ -296,6 +319,8 @@ class RosterRow:
     roles: dict[str, bool] = field(default_factory=dict)
     building_id: int | None = None
     person_id: int | None = None
+    # The address is another district's person's: the row reads as new (see _check_row).
+    taken_elsewhere: bool = False
 
     @property
     def result_label(self) -> str:
@@ -438,7 +463,10 @@ def _check_row(row: RosterRow, *, district, buildings, existing, seen) -> None:
         row.result = NEW
         return None
     if person.district_id != district.pk:
-        return fail("This e-mail address is already in use by another account.")
+        # Nothing of another district may show here: the row reads as a new person, and
+        # importing it tells the address's owner instead of creating anyone.
+        row.result, row.taken_elsewhere = NEW, True
+        return None
     row.person_id = person.pk
     values = {
         "first_name": row.first_name,
@@ -478,7 +506,9 @@ def roster_import(
             )
         }
         for row in preview.rows:
-            if row.result == NEW:
+            if row.result == NEW and row.taken_elsewhere:
+                _address_taken_elsewhere(email=row.email, district=district)
+            elif row.result == NEW:
                 person = user_create(
                     district=district,
                     email=row.email,

@@ -63,11 +63,12 @@ def person_invite(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None, district=request.user.district)
     if request.method == "POST" and form.is_valid():
         try:
-            person = people_services.person_invite(actor=request.user, **form.cleaned_data)
+            people_services.person_invite(actor=request.user, **form.cleaned_data)
         except PeopleError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"{person.display_name} was added and invited by e-mail.")
+            # The same words whether or not the address was another district's (person is None).
+            messages.success(request, f"An invitation was sent to {form.cleaned_data['email']}.")
             return redirect("accounts:people")
     return render(request, "accounts/people/person_form.html", {"form": form, "person": None})
 
