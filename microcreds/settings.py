@@ -334,4 +334,7 @@ ARTIFACT_MULTIPART_THRESHOLD = env.int("ARTIFACT_MULTIPART_THRESHOLD", default=6
 PRESIGNED_URL_SECONDS = env.int("PRESIGNED_URL_SECONDS", default=300)
 CLAMD_HOST = env("CLAMD_HOST", default="")
 CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
+# Without CLAMD_HOST files are accepted unscanned: `check` warns and `check --deploy` fails unless
+# the deployment says it has no scanner on purpose with ARTIFACT_SCAN_DISABLED=1.
+ARTIFACT_SCAN_DISABLED = env.bool("ARTIFACT_SCAN_DISABLED", default=False)
 BADGE_KEYS_DIR = Path(env("BADGE_KEYS_DIR", default=str(BASE_DIR / "keys")))
