@@ -5,12 +5,13 @@ import secrets
 
 from allauth.account.utils import perform_login
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from microcreds.pagination import paginate
 
 from . import people_selectors, people_services
 from .models import Building, DistrictGoal, User
@@ -47,7 +48,7 @@ def people(request: HttpRequest) -> HttpResponse:
         role=filters.get("role", ""),
         status=filters.get("status", ""),
     )
-    page = Paginator(listing, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, listing, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

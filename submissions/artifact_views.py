@@ -6,7 +6,6 @@ import uuid as uuid_lib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
     Http404,
@@ -19,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import district_admin_required, educator_required
+from microcreds.pagination import paginate
 
 from . import artifact_selectors as selectors
 from . import artifact_services as services
@@ -319,7 +319,7 @@ def artifact_access_log(request: HttpRequest) -> HttpResponse:
         except ValueError:
             raise Http404("No such evidence.") from None
     log = selectors.access_log_for_admin(request.user, artifact_uuid=artifact_uuid)
-    page = Paginator(log, 50).get_page(request.GET.get("page"))
+    page = paginate(request, log, 50)
     return render(
         request,
         "submissions/artifacts/access_log.html",

@@ -7,7 +7,6 @@ flushes the database when it is done, as a transactional test would.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -152,39 +151,6 @@ def snapshot() -> dict[str, tuple[int, str]]:
 
 def changed_tables(before: dict, after: dict) -> list[str]:
     return sorted(label for label in before if before[label] != after.get(label))
-
-
-# --- the world -----------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module", autouse=True)
-def quiet_refusals():
-    """Every refusal the matrix provokes would log a warning with its traceback."""
-    logger = logging.getLogger("django.request")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    yield
-    logger.setLevel(level)
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, s3_storage):
-    from django.core.management import call_command
-
-    from .world import build_world
-
-    with django_db_blocker.unblock():
-        built = build_world()
-        # One session per actor, signed in once: each test only presents its cookie.
-        built.sessions = {}
-        for actor in ACTORS:
-            if built.user(actor) is not None:
-                client = Client()
-                client.force_login(built.user(actor))
-                built.sessions[actor] = client.cookies[settings.SESSION_COOKIE_NAME].value
-    yield built
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
 
 
 # --- the requests ---------------------------------------------------------------------------------
