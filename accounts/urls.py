@@ -9,5 +9,6 @@ urlpatterns = [
     path("", views.admin_dashboard, name="admin_dashboard"),
     path("no-role/", views.no_role, name="no_role"),
     path("settings/", views.district_settings, name="district_settings"),
+    path("settings/logo/", views.district_logo, name="district_logo"),
     *people_urlpatterns,
 ]
