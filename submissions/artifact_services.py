@@ -36,12 +36,12 @@ from .artifact_checks import (
     CheckUnavailable,
     check_declared,
     check_family,
-    check_svg,
     clamd_scan,
     detect_type,
     district_families,
     human_size,
     max_artifact_bytes,
+    rasterize_svg,
     reencode_image,
 )
 from .models import Artifact, ArtifactAccess, Attempt, Component, Submission
@@ -564,7 +564,8 @@ def _inspect(artifact: Artifact) -> _Accepted:
             )
         data = storage.read_all(key)
     if mime == "image/svg+xml":
-        check_svg(data, name=name)
+        # Kept as the picture it draws: a PNG, made like any uploaded PNG from here on.
+        data, mime = rasterize_svg(data, name=name), "image/png"
     if mime in REENCODE_FORMATS:
         clean = reencode_image(data, mime=mime, name=name)
         stem = safe_name.rsplit(".", 1)[0]
