@@ -156,9 +156,11 @@ def export_job_run(*, job_id: int) -> ExportJob:
 
 
 def _save(job: ExportJob, content: File) -> str:
-    if job.storage_key and default_storage.exists(job.storage_key):
-        default_storage.delete(job.storage_key)
+    """Store the job's file under its one name. A run stopped after storing it (its worker
+    killed) and run again replaces that file instead of leaving it beside a second one."""
     name = f"exports/district-{job.district_id}/{job.uuid}/{job.dataset}.{job.file_format}"
+    if default_storage.exists(name):
+        default_storage.delete(name)
     return default_storage.save(name, content)
 
 

@@ -529,6 +529,32 @@ def _scan(key: str) -> str:
     return digest.hexdigest()
 
 
+def _moved_out_of_quarantine(artifact: Artifact) -> _Accepted | None:
+    """What a check stopped midway (its worker killed) left: the file already moved out of
+    quarantine, its verdict not yet written. Only a check that passed puts a file under the
+    artifact's accepted prefix (uploads can only reach its quarantine key), so the verdict is
+    written from that file, and the check rerun by the redelivered task finishes the job."""
+    thumbnail = accepted_key(artifact, "thumbnail.jpg")
+    keys = storage.list_keys(accepted_key(artifact, ""))
+    files = [k for k in keys if k != thumbnail]
+    if len(files) != 1:
+        return None
+    key = files[0]
+    size = storage.size_of(key) or 0
+    mime = detect_type(
+        storage.read_head(key, HEAD_BYTES),
+        name=key,
+        open_zip=(lambda: io.BytesIO(storage.read_all(key))) if size <= WHOLE_READ_MAX else None,
+    )
+    return _Accepted(
+        key=key,
+        content_type=mime,
+        size=size,
+        sha256=storage.sha256_of(storage.iter_chunks(key)),
+        thumbnail_key=thumbnail if thumbnail in keys else "",
+    )
+
+
 def _inspect(artifact: Artifact) -> _Accepted:
     key = artifact.storage_key
     name = artifact.original_name
@@ -536,6 +562,9 @@ def _inspect(artifact: Artifact) -> _Accepted:
         raise ArtifactRefused("This upload does not belong to this plan's evidence.")
     size = storage.size_of(key)
     if size is None:
+        moved = _moved_out_of_quarantine(artifact)
+        if moved is not None:
+            return moved
         raise ArtifactRefused(f"“{name}” never arrived in storage; choose the file again.")
     if size == 0:
         raise ArtifactRefused(f"“{name}” is empty (0 bytes); choose the file again.")

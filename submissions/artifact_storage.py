@@ -209,6 +209,20 @@ def size_of(key: str) -> int | None:
     return path.stat().st_size if path.is_file() else None
 
 
+def list_keys(prefix: str) -> list[str]:
+    """Every key stored under ``prefix`` (a folder: it ends with "/")."""
+    if use_s3():
+        pages = (
+            s3_client().get_paginator("list_objects_v2").paginate(Bucket=bucket(), Prefix=prefix)
+        )
+        return sorted(item["Key"] for page in pages for item in page.get("Contents", []))
+    folder = local_path(prefix)
+    if not folder.is_dir():
+        return []
+    root = Path(settings.MEDIA_ROOT).resolve()
+    return sorted(str(p.relative_to(root)) for p in folder.rglob("*") if p.is_file())
+
+
 def read_head(key: str, length: int) -> bytes:
     if use_s3():
         response = s3_client().get_object(Bucket=bucket(), Key=key, Range=f"bytes=0-{length - 1}")
