@@ -7,10 +7,11 @@ scanner or storage stays unreachable, ``artifact_check_give_up`` refuses it the 
 reason that asks the educator to upload it again.
 """
 
+import functools
 import hashlib
 import io
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -85,6 +86,36 @@ def _storage_answering() -> Iterator[None]:
         if exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) < 500:
             raise
         raise StorageUnavailable(f"The file storage answered with an error: {exc}") from exc
+
+
+class StorageDown(ArtifactError):
+    """Object storage did not answer a person's request (an upload, a resume, an open): nothing
+    changed, and they are told so in words, with a 503, instead of an error page."""
+
+    http_status = 503
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The file storage is not answering right now, so this could not be done. Your plan "
+            "and your other evidence are safe. Try again in a few minutes: an upload continues "
+            "where it stopped."
+        )
+
+
+def _storage_reachable(service: Callable) -> Callable:
+    """A service that talks to storage for a person raises ``StorageDown`` when it does not
+    answer (see ``_storage_answering``)."""
+
+    @functools.wraps(service)
+    def wrapped(*args, **kwargs):
+        try:
+            with _storage_answering():
+                return service(*args, **kwargs)
+        except StorageUnavailable as exc:
+            logger.warning("%s: %s", service.__name__, exc)
+            raise StorageDown() from exc
+
+    return wrapped
 
 
 def multipart_threshold() -> int:
@@ -252,6 +283,7 @@ def _endpoints(artifact: Artifact) -> dict[str, str]:
     }
 
 
+@_storage_reachable
 def artifact_upload_start(
     *,
     submission: Submission,
@@ -360,6 +392,7 @@ def artifact_local_receive(*, artifact: Artifact, actor: User, stream: IO[bytes]
     return artifact
 
 
+@_storage_reachable
 def artifact_parts(*, artifact: Artifact, actor: User) -> list[dict]:
     """The parts already in storage, so a broken upload resumes where it stopped."""
     _require_uploading(artifact, actor)
@@ -390,6 +423,7 @@ def artifact_sign_parts(*, artifact: Artifact, actor: User, checksums: dict[int,
     return {str(n): url for n, url in urls.items()}
 
 
+@_storage_reachable
 def artifact_upload_finish(*, artifact: Artifact, actor: User, key: str = "") -> Artifact:
     """The browser says the bytes are in: complete a multipart upload, then queue the checks."""
     _require_uploading(artifact, actor)
@@ -443,6 +477,7 @@ def _queue_check(artifact_id: int) -> None:
     outbox_enqueue(task=check_artifact, args=[artifact_id])
 
 
+@_storage_reachable
 def artifact_upload_cancel(*, artifact: Artifact, actor: User) -> None:
     """Cancel an unfinished upload; nothing else of the plan changes."""
     _require_owner(artifact.submission, actor)
@@ -705,6 +740,7 @@ def download_name(artifact: Artifact, *, thumbnail: bool = False) -> str:
     return key.rsplit("/", 1)[-1] if key else "artifact"
 
 
+@_storage_reachable
 def artifact_open(
     *,
     artifact: Artifact,
@@ -725,8 +761,12 @@ def artifact_open(
     elif thumbnail and not artifact.thumbnail_key:
         raise ArtifactError(f"“{artifact.title}” has no thumbnail.")
     else:
+        key = artifact.thumbnail_key if thumbnail else artifact.storage_key
+        # Storage must answer before the person is sent to it: when it does not, they get a
+        # page that says so instead of a browser error, and nothing is logged as disclosed.
+        storage.size_of(key)
         url = storage.open_url(
-            key=artifact.thumbnail_key if thumbnail else artifact.storage_key,
+            key=key,
             filename=download_name(artifact, thumbnail=thumbnail),
             content_type="image/jpeg" if thumbnail else artifact.content_type,
             inline=thumbnail or artifact.inline_safe,

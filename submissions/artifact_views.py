@@ -102,7 +102,7 @@ def artifact_start(request: HttpRequest, submission_id: int) -> JsonResponse:
             details=form.details(replaces=replaces),
         )
     except ArtifactError as exc:
-        return JsonResponse({"error": str(exc)}, status=400)
+        return _json_error(exc)
     return JsonResponse(grant, status=201)
 
 
@@ -132,7 +132,7 @@ def artifact_link(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 
 def _json_error(exc: Exception, status: int = 400) -> JsonResponse:
-    return JsonResponse({"error": str(exc)}, status=status)
+    return JsonResponse({"error": str(exc)}, status=getattr(exc, "http_status", status))
 
 
 @require_POST
@@ -261,7 +261,7 @@ def _open(request: HttpRequest, uuid, purpose: str) -> HttpResponse:
             artifact=artifact, user=request.user, ip_address=_client_ip(request), purpose=purpose
         )
     except ArtifactError as exc:
-        status = 410 if artifact.deleted_at else 409
+        status = getattr(exc, "http_status", 410 if artifact.deleted_at else 409)
         return render(
             request,
             "submissions/artifacts/unavailable.html",
