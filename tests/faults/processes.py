@@ -185,14 +185,16 @@ def signed_in(base: str, user) -> requests.Session:
     from django.utils.crypto import get_random_string
 
     browser = requests.Session()
-    browser.cookies.set(settings.SESSION_COOKIE_NAME, store.session_key)
+    host = base.split("//", 1)[1].split(":", 1)[0]
+    browser.cookies.set(settings.SESSION_COOKIE_NAME, store.session_key, domain=host, path="/")
     # A CSRF secret of the browser's own, as the cookie a first page would have set.
-    browser.cookies.set(settings.CSRF_COOKIE_NAME, get_random_string(32))
+    browser.cookies.set(settings.CSRF_COOKIE_NAME, get_random_string(32), domain=host, path="/")
     return browser
 
 
 def post_form(browser: requests.Session, url: str, data: dict | None = None, **kwargs):
-    token = browser.cookies.get(settings.CSRF_COOKIE_NAME)
+    # The app may send the same secret back as a cookie of its own: any copy will do.
+    token = next(c.value for c in browser.cookies if c.name == settings.CSRF_COOKIE_NAME)
     return browser.post(
         url,
         data={**(data or {}), "csrfmiddlewaretoken": token},
