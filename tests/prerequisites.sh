@@ -14,6 +14,9 @@ dpkg -s libpangoft2-1.0-0 >/dev/null 2>&1 || need+=(libpangoft2-1.0-0)
 dpkg -s libcairo2 >/dev/null 2>&1 || need+=(libcairo2)
 command -v clamd >/dev/null 2>&1 || need+=(clamav-daemon)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+# The fault tests (tests/faults/) run a redis-server and a PostgreSQL cluster of their own.
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
