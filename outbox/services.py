@@ -15,6 +15,7 @@ which sends it once and is retried while the mail server is down.
 """
 
 import logging
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,6 +30,11 @@ logger = logging.getLogger(__name__)
 
 # Messages handed to the broker per relay run; the next run takes the rest.
 RELAY_BATCH = 500
+# Once the broker has refused a message, the after-commit relays of this process leave what
+# they queue to the beat relay for this long, instead of each request waiting on a broker that
+# is down (a roster import queues an invitation per person).
+BROKER_DOWN_PAUSE = 30.0
+_broker_down_until = 0.0
 
 
 def _celery_app():
@@ -43,7 +49,7 @@ def outbox_enqueue(
     """Queue ``task(*args, **kwargs)`` to run once the current transaction commits (at once in
     autocommit). Arguments are JSON: primary keys and plain values, never model instances."""
     message = OutboxMessage.objects.create(task=task.name, args=list(args), kwargs=kwargs or {})
-    transaction.on_commit(lambda: outbox_relay(message_ids=[message.pk]))
+    transaction.on_commit(lambda: outbox_relay(message_ids=[message.pk], after_commit=True))
     return message
 
 
@@ -56,14 +62,20 @@ def _publish(message: OutboxMessage) -> None:
     )
 
 
-def outbox_relay(*, message_ids: list[int] | None = None, limit: int = RELAY_BATCH) -> int:
+def outbox_relay(
+    *, message_ids: list[int] | None = None, limit: int = RELAY_BATCH, after_commit: bool = False
+) -> int:
     """Send pending messages (those named, else the oldest ``limit``); return how many were
     sent. A message another relay holds or has sent is skipped; the first one the broker
-    refuses stops the run, since the rest would meet the same broker."""
+    refuses stops the run, since the rest would meet the same broker, and for
+    ``BROKER_DOWN_PAUSE`` the ``after_commit`` relays of this process do not try again."""
+    global _broker_down_until
+    eager = _celery_app().conf.task_always_eager
+    if after_commit and not eager and time.monotonic() < _broker_down_until:
+        return 0
     pending = OutboxMessage.objects.filter(sent_at__isnull=True)
     if message_ids is not None:
         pending = pending.filter(pk__in=message_ids)
-    eager = _celery_app().conf.task_always_eager
     sent = 0
     for pk in list(pending.order_by("pk").values_list("pk", flat=True)[:limit]):
         with transaction.atomic():
@@ -84,6 +96,7 @@ def outbox_relay(*, message_ids: list[int] | None = None, limit: int = RELAY_BAT
                     logger.warning("Outbox message %s (%s) waits: %s", pk, message.task, exc)
                     if isinstance(exc, KeyError):
                         continue  # an unknown task: the others may still go
+                    _broker_down_until = time.monotonic() + BROKER_DOWN_PAUSE
                     return sent
             message.sent_at = timezone.now()
             message.attempts += 1

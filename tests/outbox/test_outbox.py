@@ -11,6 +11,7 @@ import pytest
 from django.db import transaction
 
 from microcreds.celery import app
+from outbox import services
 from outbox.models import Mail, OutboxMessage
 from outbox.services import mail_deliver, mail_enqueue, outbox_relay
 from outbox.tasks import mail_deliver as mail_deliver_task
@@ -30,12 +31,20 @@ def broker_down(settings):
     """Tasks really sent, to a broker that does not answer."""
     url = f"redis://127.0.0.1:{closed_port()}/0"
     previous = (app.conf.task_always_eager, app.conf.broker_url)
+
+    def forget_connections() -> None:
+        # The app keeps its connection pools; the next publish takes them for the broker URL
+        # set now. (Closing them instead would close kombu's pools of the suite's own broker.)
+        app._pool = None
+        app.amqp._producer_pool = None
+
     app.conf.task_always_eager = False
     app.conf.broker_url = url
-    app.pool.force_close_all()
+    forget_connections()
     yield url
     app.conf.task_always_eager, app.conf.broker_url = previous
-    app.pool.force_close_all()
+    forget_connections()
+    services._broker_down_until = 0.0
 
 
 @pytest.fixture
@@ -48,6 +57,7 @@ def sent(monkeypatch) -> list:
         calls.append((task.name, list(args or []), task_id))
 
     monkeypatch.setattr(task, "apply_async", record)
+    monkeypatch.setattr(services, "_broker_down_until", 0.0)
     app.conf.task_always_eager = False
     yield calls
     app.conf.task_always_eager = True
@@ -95,6 +105,18 @@ def test_while_the_broker_is_down_the_message_waits_and_the_beat_relay_sends_it(
     message.refresh_from_db()
     assert message.sent_at is not None and published == [str(message.task_id)]
     assert outbox_relay_pending.run() == 0
+
+
+@pytest.mark.django_db
+def test_a_request_that_queues_many_while_the_broker_is_down_waits_on_it_once(
+    broker_down, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(50):
+            mail_enqueue(to=[f"p{n}@example.org"], subject="Invitation", text="Welcome.")
+    attempts = list(OutboxMessage.objects.values_list("attempts", flat=True))
+    assert sorted(attempts) == [0] * 49 + [1], "one try, then the rest left to the beat relay"
+    assert not OutboxMessage.objects.filter(sent_at__isnull=False).exists()
 
 
 @pytest.mark.django_db(transaction=True)
