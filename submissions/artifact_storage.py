@@ -88,8 +88,14 @@ def presigned_post(*, key: str, max_bytes: int, expires_in: int) -> dict:
 
 def multipart_create(*, key: str) -> str:
     """A multipart upload whose every part carries its CRC32, which storage verifies on receipt."""
+    # Private like every object the app stores (django-storages' default_acl): the object the
+    # parts make is never readable without a signature.
     response = s3_client().create_multipart_upload(
-        Bucket=bucket(), Key=key, ContentType=QUARANTINE_TYPE, ChecksumAlgorithm="CRC32"
+        Bucket=bucket(),
+        Key=key,
+        ContentType=QUARANTINE_TYPE,
+        ChecksumAlgorithm="CRC32",
+        ACL="private",
     )
     return response["UploadId"]
 
