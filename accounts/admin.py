@@ -4,6 +4,20 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from .models import AuditEvent, Building, District, DistrictGoal, User
 
 
+class ReadOnlyAdminMixin:
+    """Lists, searches, filters and shows records; never adds, changes or deletes them. For the
+    records of every app that only its services may change."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(District)
 class DistrictAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]

@@ -19,7 +19,7 @@ def navigation(request: HttpRequest) -> dict:
         if not user.has_role(Role.EDUCATOR):
             items.append(("Catalog", reverse("credentials:catalog")))
     if user.has_role(Role.DISTRICT_ADMIN):
-        items.append(("District", reverse("accounts:admin_dashboard")))
+        items.append(("District", reverse("people:admin_dashboard")))
         items.append(("Settings", reverse("accounts:district_settings")))
         items.append(("Manage catalog", reverse("credentials:manage")))
         items.append(("Reviews", reverse("reviews:rounds")))

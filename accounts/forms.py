@@ -3,21 +3,20 @@
 from django import forms
 from django.utils.text import capfirst
 
-from submissions.artifact_checks import (
+from .models import District
+from .services import DISTRICT_SETTINGS
+from .uploads import (
     FAMILY_LABELS,
     REENCODE_FORMATS,
     TYPE_NAMES,
-    ArtifactRefused,
     CleanImage,
+    FileRefused,
     deployment_families,
     detect_type,
     district_families,
     human_size,
     reencode_image,
 )
-
-from .models import District
-from .services import DISTRICT_SETTINGS
 
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 
@@ -79,7 +78,7 @@ class DistrictSettingsForm(forms.ModelForm):
             )
         try:
             return reencode_image(data, mime=mime, name=upload.name)
-        except ArtifactRefused as exc:
+        except FileRefused as exc:
             raise forms.ValidationError(str(exc)) from exc
 
     def settings(self) -> dict:

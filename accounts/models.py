@@ -9,6 +9,8 @@ from django.core.validators import (
 from django.db import models
 from django.db.models.functions import Lower
 
+from .uploads import FAMILY_LABELS, deployment_families
+
 hex_color = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a color like #1f4e79.")
 _domain_name = DomainNameValidator(accept_idna=False)
 # Anyone can have an address there: as a district's sign-in domain it would let anyone join.
@@ -42,9 +44,7 @@ def validate_email_domains(value: str) -> None:
 
 
 def validate_artifact_families(value) -> None:
-    """A list of the evidence file families this deployment accepts (see submissions)."""
-    from submissions.artifact_checks import FAMILY_LABELS, deployment_families
-
+    """A list of the evidence file families this deployment accepts (see ``uploads``)."""
     if value is None:
         return
     offered = deployment_families()

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.text import capfirst
 
 from .models import AuditEvent, Building, District, DistrictGoal, Role, User
+from .uploads import families_text
 
 
 def people_for_user(user: User) -> QuerySet[User]:
@@ -26,32 +27,12 @@ def goals_for_user(user: User) -> QuerySet[DistrictGoal]:
 def home_url_name_for(user: User) -> str:
     """The dashboard a person lands on after sign-in: their most responsible role first."""
     if user.has_role(Role.DISTRICT_ADMIN):
-        return "accounts:admin_dashboard"
+        return "people:admin_dashboard"
     if user.has_role(Role.REVIEWER):
         return "reviews:queue"
     if user.has_role(Role.EDUCATOR):
         return "submissions:dashboard"
     return "accounts:no_role"
-
-
-def district_counts(*, district) -> dict[str, int]:
-    """The admin dashboard's numbers, in one query per table."""
-    from credentials.models import MicroCredential
-    from submissions.models import Submission
-
-    S = Submission.Status
-    closed = [S.EARNED, S.DECLINED, S.WITHDRAWN]
-    return {
-        "people": User.objects.filter(district=district, is_active=True).count(),
-        "buildings": Building.objects.filter(district=district).count(),
-        "published": MicroCredential.objects.filter(
-            district=district, status=MicroCredential.Status.PUBLISHED
-        ).count(),
-        "open_submissions": Submission.objects.filter(district=district)
-        .exclude(status__in=closed)
-        .count(),
-        "earned": Submission.objects.filter(district=district, status=S.EARNED).count(),
-    }
 
 
 def district_of(user: User) -> District:
@@ -67,8 +48,6 @@ class SettingsChange:
 
 
 def _shown(name: str, value: Any) -> str:
-    from submissions.artifact_checks import families_text
-
     if name == "artifact_families":
         return families_text(value or [])
     if name == "logo":

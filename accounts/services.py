@@ -1,6 +1,6 @@
 """Writes for people and districts, and the one way every app records an audit event."""
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -8,9 +8,7 @@ from django.core.files.storage import default_storage
 from django.db import models, transaction
 
 from .models import AuditEvent, Building, District, Role, User
-
-if TYPE_CHECKING:
-    from submissions.artifact_checks import CleanImage
+from .uploads import FAMILIES, CleanImage, district_families
 
 
 def audit_record(
@@ -111,7 +109,7 @@ def district_settings_update(
     *,
     district: District,
     actor: User,
-    logo: "CleanImage | None" = None,
+    logo: CleanImage | None = None,
     remove_logo: bool = False,
     **values: Any,
 ) -> dict[str, dict[str, Any]]:
@@ -121,8 +119,6 @@ def district_settings_update(
     which is also returned. ``logo`` is an image already re-encoded (``reencode_image``);
     the file it replaces is deleted after the commit.
     """
-    from submissions.artifact_checks import FAMILIES, district_families
-
     unknown = sorted(set(values) - set(DISTRICT_SETTINGS))
     if unknown:
         raise TypeError(f"Not a district setting: {', '.join(unknown)}")

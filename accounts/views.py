@@ -27,32 +27,6 @@ def no_role(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/no_role.html")
 
 
-@require_GET
-@district_admin_required
-def admin_dashboard(request: HttpRequest) -> HttpResponse:
-    district = request.user.district
-    return render(
-        request,
-        "accounts/admin_dashboard.html",
-        {
-            "district": district,
-            "counts": selectors.district_counts(district=district),
-            "admin_links": [
-                (
-                    "District settings: certificates, sign-in, reviews, evidence files",
-                    reverse("accounts:district_settings"),
-                ),
-                ("Micro-credential catalog", reverse("credentials:catalog")),
-                ("People, invitations and roster import", reverse("accounts:people")),
-                ("Buildings", reverse("accounts:buildings")),
-                ("District goals", reverse("accounts:goals")),
-                ("Reports", reverse("reports:index")),
-                ("Program rules: cycles, credit and renewal", reverse("reports:rules")),
-            ],
-        },
-    )
-
-
 @require_http_methods(["GET", "POST"])
 @district_admin_required
 def district_settings(request: HttpRequest) -> HttpResponse:

@@ -11,14 +11,14 @@ from . import keys
 from .models import Award, Portfolio
 from .services import award_issue_for_submission, award_revoke
 
-S = Submission.Status
+SubmissionStatus = Submission.Status
 # The path of an educator's submission from draft to earned, one move at a time.
 PATH_TO_EARNED = [
-    S.PLAN_SUBMITTED,
-    S.PLAN_APPROVED,
-    S.IN_PROGRESS,
-    S.SUBMITTED_FOR_REVIEW,
-    S.EARNED,
+    SubmissionStatus.PLAN_SUBMITTED,
+    SubmissionStatus.PLAN_APPROVED,
+    SubmissionStatus.IN_PROGRESS,
+    SubmissionStatus.SUBMITTED_FOR_REVIEW,
+    SubmissionStatus.EARNED,
 ]
 
 DEMO_PLANS = [
@@ -67,7 +67,11 @@ def _earned_submission(
         reflection_changes="Next year I will start the routines in the first week.",
     )
     for status in PATH_TO_EARNED:
-        actor = reviewer if status in (S.PLAN_APPROVED, S.EARNED) else educator
+        actor = (
+            reviewer
+            if status in (SubmissionStatus.PLAN_APPROVED, SubmissionStatus.EARNED)
+            else educator
+        )
         submission_move(
             submission_id=submission.pk, to_status=status, actor=actor, action=f"demo.{status}"
         )
@@ -77,7 +81,7 @@ def _earned_submission(
 def seed_demo(*, district: District, people: dict[str, User], buildings: dict) -> None:
     keys.key_ensure(district)
     educator, reviewer, admin = people["educator"], people["reviewer"], people["admin"]
-    earned = list(Submission.objects.filter(district=district, status=S.EARNED))
+    earned = list(Submission.objects.filter(district=district, status=SubmissionStatus.EARNED))
     if len(earned) < 3:
         taken = set(
             Plan.objects.filter(submissions__educator=educator).values_list(

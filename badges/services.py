@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from accounts.models import District, Role, User
 from accounts.services import audit_record
-from credentials.models import MicroCredential
 from outbox.services import mail_enqueue, outbox_enqueue
 from submissions.models import Submission
 
@@ -344,30 +343,6 @@ def award_revoke(*, award: Award, reason: str, actor: User) -> Award:
             detail={"reason": reason},
         )
     return locked
-
-
-# --- Badge images -----------------------------------------------------------------------------
-
-
-def microcredential_badge_image_set(
-    *, microcredential: MicroCredential, image_png: bytes, actor: User
-) -> MicroCredential:
-    """Make ``image_png`` (checked and re-encoded by ``images.uploaded_badge_png``) the badge
-    image of a catalog entry; awards issued from now on carry it, earlier ones keep theirs."""
-    if not actor.has_role(Role.DISTRICT_ADMIN) or actor.district_id != microcredential.district_id:
-        raise PermissionDenied("Only a district admin of this district can change its badges.")
-    with transaction.atomic():
-        entry = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
-        name = f"{entry.lineage}-v{entry.version}-{secrets.token_hex(4)}.png"
-        entry.badge_image.save(name, ContentFile(image_png), save=False)
-        entry.save(update_fields=["badge_image", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="microcredential.badge_image_set",
-            target=entry,
-            detail={"key": entry.badge_image.name},
-        )
-    return entry
 
 
 # --- Portfolio --------------------------------------------------------------------------------

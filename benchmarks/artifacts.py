@@ -322,8 +322,8 @@ def _gunicorn(port: int, env: dict):
 def _measure(tmp: Path, database_url: str) -> list[tuple[str, str]]:
     from django.test import override_settings
 
-    from submissions import artifact_services
-    from submissions.models import Artifact
+    from artifacts import services
+    from artifacts.models import Artifact
 
     figures: list[tuple[str, str]] = []
     path = tmp / "video.mp4"
@@ -429,7 +429,7 @@ def _measure(tmp: Path, database_url: str) -> list[tuple[str, str]]:
         ):
             artifact = Artifact.objects.get(uuid=uuid)
             started = time.perf_counter()
-            artifact_services.artifact_check(artifact_id=artifact.pk)
+            services.artifact_check(artifact_id=artifact.pk)
             check_seconds = time.perf_counter() - started
             artifact.refresh_from_db()
         figures.append(

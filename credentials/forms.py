@@ -3,9 +3,8 @@
 from django import forms
 
 from accounts.models import User
-from badges import images
 
-from . import selectors
+from . import images, selectors
 from .models import EvidenceType, MicroCredential, Rubric, RubricCriterion, Stack
 from .services import ENTRY_FIELDS, LevelInput
 
@@ -61,8 +60,8 @@ class CatalogFilterForm(NoSuffix, forms.Form):
 
 
 class MicroCredentialForm(NoSuffix, forms.ModelForm):
-    # Not a model field of the form: the upload is checked and re-encoded here, and the badges
-    # service stores the result (never the bytes as they came).
+    # Not a model field of the form: the upload is checked and re-encoded here, and
+    # services.microcredential_badge_image_set stores the result (never the bytes as they came).
     badge_image = forms.FileField(
         label="Badge image",
         required=False,

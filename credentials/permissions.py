@@ -8,12 +8,12 @@ from accounts.models import Role, User
 from .models import EvidenceType, MicroCredential, RubricCriterion, Stack
 from .selectors import microcredential_detail_queryset
 
-MC = MicroCredential.Status
+Status = MicroCredential.Status
 # Shown to everyone of the district with a role: a retired or replaced version stays readable
 # (with a notice) because plans started on it keep pointing at it.
-PUBLIC_STATUSES = frozenset({MC.PUBLISHED, MC.RETIRED, MC.SUPERSEDED})
+PUBLIC_STATUSES = frozenset({Status.PUBLISHED, Status.RETIRED, Status.SUPERSEDED})
 # An educator's own micro-credential, before and after the panel's decision on its plan.
-EDUCATOR_PROPOSAL_STATUSES = frozenset({MC.PROPOSED, MC.APPROVED, MC.DECLINED})
+EDUCATOR_PROPOSAL_STATUSES = frozenset({Status.PROPOSED, Status.APPROVED, Status.DECLINED})
 
 
 def can_view_microcredential(user: User, entry: MicroCredential) -> bool:

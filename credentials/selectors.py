@@ -2,13 +2,13 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
-from accounts.models import User
+from accounts.models import District, User
 
 from .models import EvidenceType, MicroCredential, RubricCriterion, Stack
 
-MC = MicroCredential.Status
+Status = MicroCredential.Status
 SEARCH_FIELDS = ("title", "competency", "key_method", "tags")
 
 
@@ -35,7 +35,7 @@ def published_catalog_for_user(
     """The published entries of the user's district, searched and filtered.
 
     An entry for "All grades" matches every grade band."""
-    entries = MicroCredential.objects.filter(district_id=user.district_id, status=MC.PUBLISHED)
+    entries = MicroCredential.objects.filter(district_id=user.district_id, status=Status.PUBLISHED)
     if query.strip():
         entries = entries.filter(_text_filter(query))
     if stack_id:
@@ -67,7 +67,7 @@ def catalog_for_admin(
     if status:
         entries = entries.filter(status=status)
     else:
-        entries = entries.exclude(status=MC.SUPERSEDED)
+        entries = entries.exclude(status=Status.SUPERSEDED)
     if query.strip():
         entries = entries.filter(_text_filter(query))
     return (
@@ -93,14 +93,34 @@ def lineage_versions(entry: MicroCredential) -> QuerySet[MicroCredential]:
     ).order_by("-version")
 
 
+def published_count(*, district: District) -> int:
+    """How many entries the district's catalog offers (its admin dashboard)."""
+    return MicroCredential.objects.filter(district=district, status=Status.PUBLISHED).count()
+
+
+def lineage_choices(*, district: District) -> list[tuple[str, str]]:
+    """Each entry of the district's catalog past its first draft, once for all its versions:
+    (lineage, latest title), by title. What a credit rule or a report filter names."""
+    latest_titles = (
+        MicroCredential.objects.filter(district_id=district.pk)
+        .exclude(status=Status.DRAFT)
+        .values("lineage")
+        .annotate(title=Max("title"))
+        .order_by("title")
+    )
+    return [(str(r["lineage"]), r["title"]) for r in latest_titles]
+
+
 def current_version(entry: MicroCredential) -> MicroCredential | None:
     """The published version of ``entry``'s lineage, if there is one."""
-    return lineage_versions(entry).filter(status=MC.PUBLISHED).first()
+    return lineage_versions(entry).filter(status=Status.PUBLISHED).first()
 
 
 def stacks_for_user(user: User) -> QuerySet[Stack]:
     return Stack.objects.filter(district_id=user.district_id).annotate(
-        published_count=Count("microcredentials", filter=Q(microcredentials__status=MC.PUBLISHED))
+        published_count=Count(
+            "microcredentials", filter=Q(microcredentials__status=Status.PUBLISHED)
+        )
     )
 
 

@@ -5,11 +5,14 @@ entry of their own). A published entry is never edited in place: plans point at 
 started on, so an edit makes a new version of the same lineage and the old row is superseded.
 """
 
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -26,7 +29,7 @@ from .models import (
     Stack,
 )
 
-MC = MicroCredential.Status
+Status = MicroCredential.Status
 
 # The fields of an entry an admin edits in a form (evidence types go separately: many-to-many).
 ENTRY_FIELDS = (
@@ -46,16 +49,16 @@ ENTRY_FIELDS = (
     "valid_for_days",
 )
 # Statuses in which an entry (and its rubric) may change in place.
-EDITABLE = frozenset({MC.DRAFT, MC.PROPOSED})
+EDITABLE = frozenset({Status.DRAFT, Status.PROPOSED})
 # An educator's proposal approved for its plan becomes a district entry only when an admin
 # publishes it.
-PUBLISHABLE_FROM = frozenset({MC.DRAFT, MC.PROPOSED, MC.APPROVED})
+PUBLISHABLE_FROM = frozenset({Status.DRAFT, Status.PROPOSED, Status.APPROVED})
 # Where the panel's decision on the plan takes a proposal: approved, still proposed (changes
 # requested), or declined.
 PROPOSAL_OUTCOMES = {
-    MC.APPROVED: "microcredential.approved",
-    MC.PROPOSED: "microcredential.changes_requested",
-    MC.DECLINED: "microcredential.declined",
+    Status.APPROVED: "microcredential.approved",
+    Status.PROPOSED: "microcredential.changes_requested",
+    Status.DECLINED: "microcredential.declined",
 }
 
 
@@ -159,11 +162,13 @@ def microcredential_create(
     cleaned = _clean_fields({"title": title, "competency": competency, **fields})
     _check_same_district(actor.district_id, stack=cleaned.get("stack"), evidence=evidence)
     entry = MicroCredential.objects.create(
-        district_id=actor.district_id, status=MC.DRAFT, created_by=actor, **cleaned
+        district_id=actor.district_id, status=Status.DRAFT, created_by=actor, **cleaned
     )
     entry.evidence_types.set(evidence)
     Rubric.objects.create(microcredential=entry)
-    audit_record(actor=actor, action="microcredential.created", target=entry, to_status=MC.DRAFT)
+    audit_record(
+        actor=actor, action="microcredential.created", target=entry, to_status=Status.DRAFT
+    )
     return entry
 
 
@@ -187,12 +192,12 @@ def microcredential_propose(
     _check_same_district(actor.district_id, stack=cleaned.get("stack"), evidence=evidence)
     cleaned.setdefault("origin", MicroCredential.Origin.EDUCATOR)
     entry = MicroCredential.objects.create(
-        district_id=actor.district_id, status=MC.PROPOSED, created_by=actor, **cleaned
+        district_id=actor.district_id, status=Status.PROPOSED, created_by=actor, **cleaned
     )
     entry.evidence_types.set(evidence)
     _proposal_criteria_create(Rubric.objects.create(microcredential=entry), criteria)
     audit_record(
-        actor=actor, action="microcredential.proposed", target=entry, to_status=MC.PROPOSED
+        actor=actor, action="microcredential.proposed", target=entry, to_status=Status.PROPOSED
     )
     return entry
 
@@ -229,7 +234,7 @@ def microcredential_proposal_update(
     entry = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
     if entry.created_by_id != actor.pk or entry.origin != MicroCredential.Origin.EDUCATOR:
         raise CatalogError("Only the educator who proposed this micro-credential can change it.")
-    if entry.status != MC.PROPOSED:
+    if entry.status != Status.PROPOSED:
         raise CatalogError(
             f"“{entry.title}” is {entry.get_status_display().lower()}; it can no longer be changed."
         )
@@ -268,7 +273,7 @@ def microcredential_proposal_decide(
         raise ValueError(f"A proposal cannot be decided to {to_status!r}.")
     with transaction.atomic():
         entry = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
-        if entry.status != MC.PROPOSED:
+        if entry.status != Status.PROPOSED:
             return entry
         if to_status != entry.status:
             entry.status = to_status
@@ -277,7 +282,7 @@ def microcredential_proposal_decide(
             actor=actor,
             action=PROPOSAL_OUTCOMES[to_status],
             target=entry,
-            from_status=MC.PROPOSED,
+            from_status=Status.PROPOSED,
             to_status=to_status,
             detail=detail,
         )
@@ -297,7 +302,7 @@ def _copy_as_new_version(
     copy.version = (latest or entry.version) + 1
     copy.status = status
     copy.created_by = actor
-    copy.published_at = timezone.now() if status == MC.PUBLISHED else None
+    copy.published_at = timezone.now() if status == Status.PUBLISHED else None
     for name, value in changes.items():
         setattr(copy, name, value)
     copy.save()
@@ -363,39 +368,39 @@ def microcredential_update(
                 },
             )
             return entry
-        if entry.status == MC.SUPERSEDED:
+        if entry.status == Status.SUPERSEDED:
             raise CatalogError(
                 f"A newer version of “{entry.title}” was saved meanwhile; open the current "
                 "version to edit it."
             )
-        if entry.status != MC.PUBLISHED:
+        if entry.status != Status.PUBLISHED:
             raise CatalogError(
                 f"“{entry.title}” is {entry.get_status_display().lower()} and cannot be edited."
             )
-        pending = MicroCredential.objects.filter(lineage=entry.lineage, status=MC.DRAFT).first()
+        pending = MicroCredential.objects.filter(lineage=entry.lineage, status=Status.DRAFT).first()
         if pending is not None:
             raise CatalogError(
                 f"Version {pending.version} of “{entry.title}” is a draft; edit and publish "
                 "that one instead."
             )
-        entry.status = MC.SUPERSEDED
+        entry.status = Status.SUPERSEDED
         entry.save(update_fields=["status", "updated_at"])
-        new = _copy_as_new_version(entry, actor=actor, status=MC.PUBLISHED, changes=cleaned)
+        new = _copy_as_new_version(entry, actor=actor, status=Status.PUBLISHED, changes=cleaned)
         if evidence is not None:
             new.evidence_types.set(evidence)
         audit_record(
             actor=actor,
             action="microcredential.superseded",
             target=entry,
-            from_status=MC.PUBLISHED,
-            to_status=MC.SUPERSEDED,
+            from_status=Status.PUBLISHED,
+            to_status=Status.SUPERSEDED,
             detail={"by_version": new.version, "by_id": new.pk},
         )
         audit_record(
             actor=actor,
             action="microcredential.new_version",
             target=new,
-            to_status=MC.PUBLISHED,
+            to_status=Status.PUBLISHED,
             detail={"from_version": entry.version, "fields": sorted(cleaned)},
         )
         return new
@@ -407,19 +412,19 @@ def microcredential_new_draft(*, microcredential: MicroCredential, actor: User) 
     the current version stays in use until the draft is published."""
     _require_admin(actor, microcredential.district_id)
     entry = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
-    if entry.status not in (MC.PUBLISHED, MC.RETIRED):
+    if entry.status not in (Status.PUBLISHED, Status.RETIRED):
         raise CatalogError("Only a published or retired entry gets a new draft version.")
-    existing = MicroCredential.objects.filter(lineage=entry.lineage, status=MC.DRAFT).first()
+    existing = MicroCredential.objects.filter(lineage=entry.lineage, status=Status.DRAFT).first()
     if existing is not None:
         raise CatalogError(
             f"Version {existing.version} of “{entry.title}” is already a draft; edit that one."
         )
-    draft = _copy_as_new_version(entry, actor=actor, status=MC.DRAFT, changes={})
+    draft = _copy_as_new_version(entry, actor=actor, status=Status.DRAFT, changes={})
     audit_record(
         actor=actor,
         action="microcredential.new_draft",
         target=draft,
-        to_status=MC.DRAFT,
+        to_status=Status.DRAFT,
         detail={"from_version": entry.version},
     )
     return draft
@@ -427,13 +432,13 @@ def microcredential_new_draft(*, microcredential: MicroCredential, actor: User) 
 
 def microcredential_check_startable(*, microcredential: MicroCredential) -> None:
     """Raise CatalogError unless a new plan may start on this version of the entry."""
-    if microcredential.status == MC.PUBLISHED:
+    if microcredential.status == Status.PUBLISHED:
         return
-    if microcredential.status == MC.RETIRED:
+    if microcredential.status == Status.RETIRED:
         raise CatalogError(
             f"“{microcredential.title}” is retired: new plans cannot be started on it."
         )
-    if microcredential.status == MC.SUPERSEDED:
+    if microcredential.status == Status.SUPERSEDED:
         raise CatalogError(
             f"Version {microcredential.version} of “{microcredential.title}” has been replaced; "
             "start your plan from the catalog's current version."
@@ -457,22 +462,22 @@ def microcredential_publish(*, microcredential: MicroCredential, actor: User) ->
             raise CatalogError("It cannot be published yet: " + " ".join(problems))
         previous = list(
             MicroCredential.objects.select_for_update()
-            .filter(lineage=entry.lineage, status=MC.PUBLISHED)
+            .filter(lineage=entry.lineage, status=Status.PUBLISHED)
             .exclude(pk=entry.pk)
         )
         for old in previous:
-            old.status = MC.SUPERSEDED
+            old.status = Status.SUPERSEDED
             old.save(update_fields=["status", "updated_at"])
             audit_record(
                 actor=actor,
                 action="microcredential.superseded",
                 target=old,
-                from_status=MC.PUBLISHED,
-                to_status=MC.SUPERSEDED,
+                from_status=Status.PUBLISHED,
+                to_status=Status.SUPERSEDED,
                 detail={"by_version": entry.version, "by_id": entry.pk},
             )
         from_status = entry.status
-        entry.status = MC.PUBLISHED
+        entry.status = Status.PUBLISHED
         entry.published_at = timezone.now()
         entry.save(update_fields=["status", "published_at", "updated_at"])
         audit_record(
@@ -480,7 +485,7 @@ def microcredential_publish(*, microcredential: MicroCredential, actor: User) ->
             action="microcredential.published",
             target=entry,
             from_status=from_status,
-            to_status=MC.PUBLISHED,
+            to_status=Status.PUBLISHED,
         )
         return entry
 
@@ -490,19 +495,19 @@ def microcredential_retire(*, microcredential: MicroCredential, actor: User) -> 
     _require_admin(actor, microcredential.district_id)
     with transaction.atomic():
         entry = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
-        if entry.status != MC.PUBLISHED:
+        if entry.status != Status.PUBLISHED:
             raise CatalogError(
                 f"“{entry.title}” is {entry.get_status_display().lower()}; only a published "
                 "entry can be retired."
             )
-        entry.status = MC.RETIRED
+        entry.status = Status.RETIRED
         entry.save(update_fields=["status", "updated_at"])
         audit_record(
             actor=actor,
             action="microcredential.retired",
             target=entry,
-            from_status=MC.PUBLISHED,
-            to_status=MC.RETIRED,
+            from_status=Status.PUBLISHED,
+            to_status=Status.RETIRED,
         )
         return entry
 
@@ -775,3 +780,27 @@ def evidence_type_update(
         detail={"name": evidence_type.name},
     )
     return evidence_type
+
+
+# --- badge images ---------------------------------------------------------------------------
+
+
+def microcredential_badge_image_set(
+    *, microcredential: MicroCredential, image_png: bytes, actor: User
+) -> MicroCredential:
+    """Make ``image_png`` (checked and re-encoded by ``images.uploaded_badge_png``) the badge
+    image of a catalog entry; awards issued from now on carry it, earlier ones keep theirs."""
+    if not actor.has_role(Role.DISTRICT_ADMIN) or actor.district_id != microcredential.district_id:
+        raise PermissionDenied("Only a district admin of this district can change its badges.")
+    with transaction.atomic():
+        entry = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
+        name = f"{entry.lineage}-v{entry.version}-{secrets.token_hex(4)}.png"
+        entry.badge_image.save(name, ContentFile(image_png), save=False)
+        entry.save(update_fields=["badge_image", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="microcredential.badge_image_set",
+            target=entry,
+            detail={"key": entry.badge_image.name},
+        )
+    return entry

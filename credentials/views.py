@@ -5,7 +5,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Role
 from accounts.permissions import district_admin_required, role_required
-from badges import services as badge_services
 
 from . import selectors, services
 from .forms import (
@@ -27,7 +26,7 @@ from .permissions import (
 )
 from .services import CatalogError
 
-MC = MicroCredential.Status
+Status = MicroCredential.Status
 any_role = role_required(Role.EDUCATOR, Role.REVIEWER, Role.DISTRICT_ADMIN)
 
 
@@ -48,14 +47,14 @@ def catalog(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, entry: MicroCredential, *, preview: bool) -> dict:
     current = None
-    if entry.status in (MC.SUPERSEDED, MC.DRAFT):
+    if entry.status in (Status.SUPERSEDED, Status.DRAFT):
         current = selectors.current_version(entry)
     return {
         "entry": entry,
         "rubric": getattr(entry, "rubric", None),
         "preview": preview,
         "current": current,
-        "can_start": entry.status == MC.PUBLISHED and request.user.has_role(Role.EDUCATOR),
+        "can_start": entry.status == Status.PUBLISHED and request.user.has_role(Role.EDUCATOR),
         "is_admin": request.user.has_role(Role.DISTRICT_ADMIN),
     }
 
@@ -76,14 +75,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @district_admin_required
 def manage(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
-    if status not in MC.values:
+    if status not in Status.values:
         status = ""
     query = request.GET.get("q", "")[:200]
     entries = selectors.catalog_for_admin(request.user, status=status, query=query)
     return render(
         request,
         "credentials/manage.html",
-        {"entries": entries, "status": status, "query": query, "statuses": MC.choices},
+        {"entries": entries, "status": status, "query": query, "statuses": Status.choices},
     )
 
 
@@ -102,7 +101,7 @@ def create(request: HttpRequest) -> HttpResponse:
             form.refuse(str(error))
         else:
             if form.cleaned_data["badge_image"]:
-                badge_services.microcredential_badge_image_set(
+                services.microcredential_badge_image_set(
                     microcredential=entry,
                     image_png=form.cleaned_data["badge_image"],
                     actor=request.user,
@@ -116,7 +115,7 @@ def create(request: HttpRequest) -> HttpResponse:
 @district_admin_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_microcredential_for_admin(request.user, pk)
-    if entry.status not in (MC.DRAFT, MC.PROPOSED, MC.PUBLISHED):
+    if entry.status not in (Status.DRAFT, Status.PROPOSED, Status.PUBLISHED):
         messages.error(
             request,
             f"This version is {entry.get_status_display().lower()}; it can no longer be edited.",
@@ -142,7 +141,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.refuse(str(error))
         else:
             if form.cleaned_data["badge_image"]:
-                saved = badge_services.microcredential_badge_image_set(
+                saved = services.microcredential_badge_image_set(
                     microcredential=saved,
                     image_png=form.cleaned_data["badge_image"],
                     actor=request.user,

@@ -8,15 +8,19 @@ urlpatterns = [
     path("healthz", account_views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("district/", include("accounts.urls")),
+    path("district/", include("people.urls")),
     path("catalog/", include("credentials.urls")),
     path("plans/", include("submissions.urls")),
+    path("plans/", include("artifacts.urls")),
     path("reviews/", include("reviews.urls")),
+    path("reviews/notifications/", include("notifications.urls")),
     path("", include("badges.urls")),
     path("reports/", include("reports.urls")),
+    path("reports/", include("programs.urls")),
     path("django-admin/", admin.site.urls),
 ]
 
 # Stored files are never served by path, in any mode (no static serving of MEDIA_ROOT, even with
 # DEBUG): each kind is read through its own view, after its permission check, as in production.
-# Evidence: submissions:artifact_open (logged, five-minute URL); a district's logo:
+# Evidence: artifacts:open (logged, five-minute URL); a district's logo:
 # accounts:district_logo; exports: reports:export_download; certificates: badges' own routes.

@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from accounts.models import Building, District, DistrictGoal, User
 from credentials.models import MicroCredential
+from programs.models import CreditRule, ProgramCycle, RenewalRule
 from submissions.models import Attempt, Plan, Submission
-
-from .models import CreditRule, ProgramCycle, RenewalRule
 
 SALARY_BY_RIGOR = {1: Decimal("100"), 2: Decimal("200"), 3: Decimal("400"), 4: Decimal("600")}
 

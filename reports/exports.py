@@ -19,6 +19,7 @@ from django.db.models.functions import Concat, Left, NullIf
 from django.db.models.lookups import In
 
 from accounts.models import District
+from submissions.models import Submission
 
 from . import selectors
 from .selectors import RENEWAL_LABELS, ReportFilters
@@ -110,7 +111,7 @@ def _ledger_rows(district: District, filters: ReportFilters) -> Iterator[Sequenc
 
 def _ledger_count(district: District, filters: ReportFilters) -> int:
     qs = selectors.submissions_in_scope(district=district, filters=filters, date_field="decided_at")
-    return qs.filter(status=selectors.S.EARNED, decided_at__isnull=False).count()
+    return qs.filter(status=Submission.Status.EARNED, decided_at__isnull=False).count()
 
 
 def _renewal_people(district: District, filters: ReportFilters):

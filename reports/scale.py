@@ -18,24 +18,28 @@ from accounts.models import Building, District, DistrictGoal, User
 from credentials.models import MicroCredential, Stack
 from submissions.models import Attempt, Plan, Submission
 
-S = Submission.Status
+SubmissionStatus = Submission.Status
 BATCH = 2000
 
 # Where a district's plans are, roughly, at any moment.
 STATUS_WEIGHTS: dict[str, int] = {
-    S.DRAFT: 12,
-    S.PLAN_SUBMITTED: 6,
-    S.CHANGES_REQUESTED: 4,
-    S.PLAN_APPROVED: 5,
-    S.IN_PROGRESS: 18,
-    S.SUBMITTED_FOR_REVIEW: 6,
-    S.NOT_YET: 4,
-    S.RESUBMITTED: 3,
-    S.EARNED: 35,
-    S.DECLINED: 2,
-    S.WITHDRAWN: 5,
+    SubmissionStatus.DRAFT: 12,
+    SubmissionStatus.PLAN_SUBMITTED: 6,
+    SubmissionStatus.CHANGES_REQUESTED: 4,
+    SubmissionStatus.PLAN_APPROVED: 5,
+    SubmissionStatus.IN_PROGRESS: 18,
+    SubmissionStatus.SUBMITTED_FOR_REVIEW: 6,
+    SubmissionStatus.NOT_YET: 4,
+    SubmissionStatus.RESUBMITTED: 3,
+    SubmissionStatus.EARNED: 35,
+    SubmissionStatus.DECLINED: 2,
+    SubmissionStatus.WITHDRAWN: 5,
 }
-CLOSED_WEIGHTS: dict[str, int] = {S.EARNED: 8, S.WITHDRAWN: 1, S.DECLINED: 1}
+CLOSED_WEIGHTS: dict[str, int] = {
+    SubmissionStatus.EARNED: 8,
+    SubmissionStatus.WITHDRAWN: 1,
+    SubmissionStatus.DECLINED: 1,
+}
 
 FIRST_NAMES = [
     "Avery", "Jordan", "Maya", "Luis", "Hannah", "Omar", "Grace", "Theo", "Priya", "Noah",
@@ -128,22 +132,31 @@ def _times(rng: random.Random, now: dt.datetime) -> dict[str, dt.datetime]:
 
 
 def _stamps(status: str, t: dict[str, dt.datetime]) -> dict[str, dt.datetime | None]:
-    reached_plan = status != S.DRAFT
-    decided_plan = status not in (S.DRAFT, S.PLAN_SUBMITTED, S.WITHDRAWN)
-    in_review = status in (S.SUBMITTED_FOR_REVIEW, S.NOT_YET, S.RESUBMITTED, S.EARNED)
-    decided = status in (S.NOT_YET, S.EARNED)
+    reached_plan = status != SubmissionStatus.DRAFT
+    decided_plan = status not in (
+        SubmissionStatus.DRAFT,
+        SubmissionStatus.PLAN_SUBMITTED,
+        SubmissionStatus.WITHDRAWN,
+    )
+    in_review = status in (
+        SubmissionStatus.SUBMITTED_FOR_REVIEW,
+        SubmissionStatus.NOT_YET,
+        SubmissionStatus.RESUBMITTED,
+        SubmissionStatus.EARNED,
+    )
+    decided = status in (SubmissionStatus.NOT_YET, SubmissionStatus.EARNED)
     last = {
-        S.DRAFT: t["started"],
-        S.PLAN_SUBMITTED: t["plan_submitted"],
-        S.CHANGES_REQUESTED: t["plan_decided"],
-        S.PLAN_APPROVED: t["plan_decided"],
-        S.DECLINED: t["plan_decided"],
-        S.IN_PROGRESS: t["plan_decided"],
-        S.SUBMITTED_FOR_REVIEW: t["for_review"],
-        S.RESUBMITTED: t["for_review"],
-        S.NOT_YET: t["decided"],
-        S.EARNED: t["decided"],
-        S.WITHDRAWN: t["plan_submitted"],
+        SubmissionStatus.DRAFT: t["started"],
+        SubmissionStatus.PLAN_SUBMITTED: t["plan_submitted"],
+        SubmissionStatus.CHANGES_REQUESTED: t["plan_decided"],
+        SubmissionStatus.PLAN_APPROVED: t["plan_decided"],
+        SubmissionStatus.DECLINED: t["plan_decided"],
+        SubmissionStatus.IN_PROGRESS: t["plan_decided"],
+        SubmissionStatus.SUBMITTED_FOR_REVIEW: t["for_review"],
+        SubmissionStatus.RESUBMITTED: t["for_review"],
+        SubmissionStatus.NOT_YET: t["decided"],
+        SubmissionStatus.EARNED: t["decided"],
+        SubmissionStatus.WITHDRAWN: t["plan_submitted"],
     }[status]
     return {
         "created_at": t["started"],
@@ -158,38 +171,40 @@ def _stamps(status: str, t: dict[str, dt.datetime]) -> dict[str, dt.datetime | N
 def _attempts(submission: Submission, rng: random.Random) -> list[Attempt]:
     status = submission.status
     first = submission.submitted_for_review_at
-    if status in (S.SUBMITTED_FOR_REVIEW,):
+    if status in (SubmissionStatus.SUBMITTED_FOR_REVIEW,):
         return [Attempt(submission=submission, number=1, submitted_at=first)]
-    if status == S.NOT_YET:
+    if status == SubmissionStatus.NOT_YET:
         return [
             Attempt(
                 submission=submission,
                 number=1,
                 submitted_at=first,
-                outcome=S.NOT_YET,
+                outcome=SubmissionStatus.NOT_YET,
                 decided_at=submission.decided_at,
             )
         ]
-    if status == S.RESUBMITTED or (status == S.EARNED and rng.random() < 0.3):
+    if status == SubmissionStatus.RESUBMITTED or (
+        status == SubmissionStatus.EARNED and rng.random() < 0.3
+    ):
         retry_at = first + dt.timedelta(days=rng.uniform(5, 20))
         not_yet = Attempt(
             submission=submission,
             number=1,
             submitted_at=first - dt.timedelta(days=30),
-            outcome=S.NOT_YET,
+            outcome=SubmissionStatus.NOT_YET,
             decided_at=first - dt.timedelta(days=rng.uniform(3, 20)),
         )
         second = Attempt(submission=submission, number=2, submitted_at=min(first, retry_at))
-        if status == S.EARNED:
-            second.outcome, second.decided_at = S.EARNED, submission.decided_at
+        if status == SubmissionStatus.EARNED:
+            second.outcome, second.decided_at = SubmissionStatus.EARNED, submission.decided_at
         return [not_yet, second]
-    if status == S.EARNED:
+    if status == SubmissionStatus.EARNED:
         return [
             Attempt(
                 submission=submission,
                 number=1,
                 submitted_at=first,
-                outcome=S.EARNED,
+                outcome=SubmissionStatus.EARNED,
                 decided_at=submission.decided_at,
             )
         ]

@@ -1,4 +1,4 @@
-"""Reads for program rules and completion reports, always scoped to one district.
+"""Reads for completion reports, always scoped to one district.
 
 Every report is a fixed handful of aggregate queries, whatever the number of plans: counts,
 groupings and percentiles are computed by the database. Their results are cached under the
@@ -9,7 +9,7 @@ what they read: a page costs its aggregates once per change, not once per view.
 import datetime as dt
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -26,7 +26,6 @@ from django.db.models import (
     F,
     FilteredRelation,
     FloatField,
-    Max,
     Q,
     QuerySet,
     Sum,
@@ -38,32 +37,35 @@ from django.utils import timezone
 
 from accounts.models import Building, District, User
 from credentials.models import MicroCredential
+from credentials.selectors import lineage_choices
+from programs.models import CreditRule, ProgramCycle
+from programs.selectors import RenewalWindow, current_renewal_window, renewal_window_holding
 from submissions.models import Attempt, Submission
 
-from .models import CreditRule, ExportJob, ProgramCycle, RenewalRule
+from .models import ExportJob
 from .stamps import current_stamp
 
-S = Submission.Status
-PASSED = S.EARNED
+SubmissionStatus = Submission.Status
+PASSED = SubmissionStatus.EARNED
 APPROVED_OR_LATER = [
-    S.PLAN_APPROVED,
-    S.IN_PROGRESS,
-    S.SUBMITTED_FOR_REVIEW,
-    S.NOT_YET,
-    S.RESUBMITTED,
-    S.EARNED,
+    SubmissionStatus.PLAN_APPROVED,
+    SubmissionStatus.IN_PROGRESS,
+    SubmissionStatus.SUBMITTED_FOR_REVIEW,
+    SubmissionStatus.NOT_YET,
+    SubmissionStatus.RESUBMITTED,
+    SubmissionStatus.EARNED,
 ]
 # Work under way that can still become an earned micro-credential.
 IN_PROGRESS_STATUSES = [
-    S.PLAN_SUBMITTED,
-    S.CHANGES_REQUESTED,
-    S.PLAN_APPROVED,
-    S.IN_PROGRESS,
-    S.SUBMITTED_FOR_REVIEW,
-    S.NOT_YET,
-    S.RESUBMITTED,
+    SubmissionStatus.PLAN_SUBMITTED,
+    SubmissionStatus.CHANGES_REQUESTED,
+    SubmissionStatus.PLAN_APPROVED,
+    SubmissionStatus.IN_PROGRESS,
+    SubmissionStatus.SUBMITTED_FOR_REVIEW,
+    SubmissionStatus.NOT_YET,
+    SubmissionStatus.RESUBMITTED,
 ]
-OPEN_STATUSES = [S.DRAFT, *IN_PROGRESS_STATUSES]
+OPEN_STATUSES = [SubmissionStatus.DRAFT, *IN_PROGRESS_STATUSES]
 STALL_DAYS = 30
 PEOPLE_ORDER = ("last_name", "first_name", "id")
 # Cached figures are filed under the stamp and the day: a day old at most, whatever happens.
@@ -159,20 +161,13 @@ def filter_choices(*, district: District) -> dict[str, list]:
     from accounts.models import Building, DistrictGoal
     from credentials.models import Stack
 
-    latest_titles = (
-        MicroCredential.objects.filter(district_id=district.pk)
-        .exclude(status=MicroCredential.Status.DRAFT)
-        .values("lineage")
-        .annotate(title=Max("title"))
-        .order_by("title")
-    )
     return {
         "cycles": list(ProgramCycle.objects.filter(district_id=district.pk)),
         "buildings": list(
             Building.objects.filter(district_id=district.pk).values_list("pk", "name")
         ),
         "stacks": list(Stack.objects.filter(district_id=district.pk).values_list("pk", "name")),
-        "microcredentials": [(str(r["lineage"]), r["title"]) for r in latest_titles],
+        "microcredentials": lineage_choices(district=district),
         "goals": list(
             DistrictGoal.objects.filter(district_id=district.pk).values_list("pk", "title")
         ),
@@ -202,7 +197,7 @@ def _funnel(*, district: District, filters: ReportFilters, today: dt.date) -> di
         submitted=Count("id", filter=Q(plan_submitted_at__isnull=False)),
         approved=Count("id", filter=Q(status__in=APPROVED_OR_LATER)),
         for_review=Count("id", filter=Q(submitted_for_review_at__isnull=False)),
-        earned=Count("id", filter=Q(status=S.EARNED)),
+        earned=Count("id", filter=Q(status=SubmissionStatus.EARNED)),
     )
     labels = [
         ("drafted", "Plans drafted"),
@@ -232,7 +227,7 @@ def _funnel(*, district: District, filters: ReportFilters, today: dt.date) -> di
     stalls = [
         {
             "status": status,
-            "label": S(status).label,
+            "label": SubmissionStatus(status).label,
             "count": by_status.get(status, {}).get("count", 0),
             "stalled": by_status.get(status, {}).get("stalled", 0),
         }
@@ -264,7 +259,7 @@ def completions(*, district: District, filters: ReportFilters) -> dict:
 
 def _completions(*, district: District, filters: ReportFilters) -> dict:
     earned = submissions_in_scope(district=district, filters=filters, date_field="decided_at")
-    earned = earned.filter(status=S.EARNED)
+    earned = earned.filter(status=SubmissionStatus.EARNED)
     # Building × micro-credential in one GROUP BY over ids (no wide joins); the few hundred
     # groups are summed up each way with the names of two small lookups.
     groups = earned.values("educator__building_id", "plan__microcredential_id").annotate(
@@ -410,21 +405,6 @@ def _turnaround(*, district: District, filters: ReportFilters) -> dict:
     }
 
 
-# --- Program rules ------------------------------------------------------------------------------
-
-
-def cycles_for_district(*, district: District) -> QuerySet[ProgramCycle]:
-    return ProgramCycle.objects.filter(district_id=district.pk)
-
-
-def credit_rules_for_district(*, district: District) -> QuerySet[CreditRule]:
-    return CreditRule.objects.filter(district_id=district.pk)
-
-
-def renewal_rules_for_district(*, district: District) -> QuerySet[RenewalRule]:
-    return RenewalRule.objects.filter(district_id=district.pk).select_related("first_cycle")
-
-
 def _specificity(rule: CreditRule) -> int:
     return {CreditRule.Scope.MICROCREDENTIAL: 3, CreditRule.Scope.RIGOR: 2}.get(rule.scope, 1)
 
@@ -459,7 +439,7 @@ def earned_with_credit(qs: QuerySet[Submission], *, district: District) -> Query
     """Annotate earned submissions with their salary credit, PD points and clock hours
     (one query for the district's rules; the values are computed by the database)."""
     rules = list(CreditRule.objects.filter(district_id=district.pk))
-    earned = qs.filter(status=S.EARNED, decided_at__isnull=False).annotate(
+    earned = qs.filter(status=SubmissionStatus.EARNED, decided_at__isnull=False).annotate(
         effective_on=Cast(TruncDate("decided_at"), DateField())
     )
     return earned.annotate(
@@ -483,7 +463,7 @@ def salary_ledger_ids(*, district: District, filters: ReportFilters) -> QuerySet
     """The ledger's order over the submission table alone: paging needs no joins."""
     qs = submissions_in_scope(district=district, filters=filters, date_field="decided_at")
     return (
-        qs.filter(status=S.EARNED, decided_at__isnull=False)
+        qs.filter(status=SubmissionStatus.EARNED, decided_at__isnull=False)
         .order_by("-decided_at", "-id")
         .values_list("pk", flat=True)
     )
@@ -509,68 +489,6 @@ def salary_totals(*, district: District, filters: ReportFilters) -> dict:
 
 
 # --- Re-licensure -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RenewalWindow:
-    rule: RenewalRule
-    starts_on: dt.date
-    ends_on: dt.date
-    cycles: list[ProgramCycle] = field(default_factory=list)
-
-    @property
-    def at_risk_from(self) -> dt.date:
-        return self.ends_on - dt.timedelta(days=self.rule.at_risk_days)
-
-    def closed(self, today: dt.date) -> bool:
-        return self.ends_on < today
-
-
-def current_renewal_window(
-    *, district: District, today: dt.date | None = None
-) -> RenewalWindow | None:
-    """The window of the rule in force today: two queries (the rule, the cycles)."""
-    today = today or timezone.localdate()
-    rule = (
-        RenewalRule.objects.filter(district_id=district.pk, effective_from__lte=today)
-        .select_related("first_cycle")
-        .order_by("-effective_from", "-id")
-        .first()
-    )
-    if rule is None:
-        return None
-    cycles = list(
-        ProgramCycle.objects.filter(
-            district_id=district.pk, starts_on__gte=rule.first_cycle.starts_on
-        ).order_by("starts_on", "id")
-    )
-    return renewal_window_for(rule=rule, cycles=cycles, today=today)
-
-
-def renewal_window_holding(*, district: District, cycle: ProgramCycle) -> RenewalWindow | None:
-    """The window holding ``cycle``, of the rule in force by the cycle's end (two queries);
-    none when the cycle comes before that rule's first cycle."""
-    window = current_renewal_window(district=district, today=cycle.ends_on)
-    if window is None or cycle.pk not in {c.pk for c in window.cycles}:
-        return None
-    return window
-
-
-def renewal_window_for(
-    *, rule: RenewalRule, cycles: list[ProgramCycle], today: dt.date
-) -> RenewalWindow | None:
-    """Windows are consecutive runs of ``window_cycles`` cycles; pick the one holding ``today``
-    (or the next to open, or else the last one)."""
-    chunks = [cycles[i : i + rule.window_cycles] for i in range(0, len(cycles), rule.window_cycles)]
-    windows = [
-        RenewalWindow(rule=rule, starts_on=c[0].starts_on, ends_on=c[-1].ends_on, cycles=c)
-        for c in chunks
-        if c
-    ]
-    for window in windows:
-        if today <= window.ends_on:
-            return window
-    return windows[-1] if windows else None
 
 
 RENEWAL_MET = "met"
@@ -615,7 +533,7 @@ def _educators_with_renewal(
     counted = _catalog_q(filters, prefix=f"{relation}__")
     in_window = counted & Q(
         **{
-            f"{relation}__status": S.EARNED,
+            f"{relation}__status": SubmissionStatus.EARNED,
             f"{relation}__decided_at__gte": _day_start(window.starts_on),
             f"{relation}__decided_at__lt": _day_start(window.ends_on + dt.timedelta(days=1)),
         }

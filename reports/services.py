@@ -1,13 +1,13 @@
-"""Writes for program rules and report exports. Every change is audited."""
+"""Writes for report exports, and the figures computed ahead of a visit. Every export is
+audited."""
 
 import io
 import tempfile
-from typing import Any
 
 from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import District, User
@@ -15,68 +15,7 @@ from accounts.services import audit_record
 from outbox.services import outbox_enqueue
 
 from . import exports, selectors
-from .models import CreditRule, ExportJob, ProgramCycle, RenewalRule, ReportStamp
-
-RULE_MODELS = (ProgramCycle, CreditRule, RenewalRule)
-
-
-def _check_district(obj: models.Model, district: District) -> None:
-    if obj.district_id != district.pk:
-        raise ValueError("This record belongs to another district.")
-
-
-def _audit_fields(obj: models.Model) -> dict[str, Any]:
-    return {
-        f.attname: str(getattr(obj, f.attname))
-        for f in obj._meta.concrete_fields
-        if f.attname not in ("id", "district_id", "created_at")
-    }
-
-
-@transaction.atomic
-def program_rule_save(*, rule: models.Model, actor: User) -> models.Model:
-    """Create or update a cycle, credit rule or renewal rule of the actor's district."""
-    if not isinstance(rule, RULE_MODELS):
-        raise TypeError("Not a program rule.")
-    if rule.pk is None:
-        rule.district = actor.district
-    _check_district(rule, actor.district)
-    if isinstance(rule, CreditRule):
-        if rule.scope != CreditRule.Scope.RIGOR:
-            rule.rigor = None
-        if rule.scope != CreditRule.Scope.MICROCREDENTIAL:
-            rule.microcredential_lineage = None
-    if isinstance(rule, RenewalRule) and rule.first_cycle.district_id != actor.district_id:
-        raise ValueError("The first cycle belongs to another district.")
-    action = "updated" if rule.pk else "created"
-    rule.full_clean()
-    rule.save()
-    audit_record(
-        actor=actor,
-        action=f"{rule._meta.model_name}.{action}",
-        target=rule,
-        district=actor.district,
-        detail=_audit_fields(rule),
-    )
-    return rule
-
-
-@transaction.atomic
-def program_rule_delete(*, rule: models.Model, actor: User) -> None:
-    if not isinstance(rule, RULE_MODELS):
-        raise TypeError("Not a program rule.")
-    _check_district(rule, actor.district)
-    if isinstance(rule, ProgramCycle) and RenewalRule.objects.filter(first_cycle=rule).exists():
-        raise ValueError("A renewal rule starts with this cycle; change or delete that rule first.")
-    audit_record(
-        actor=actor,
-        action=f"{rule._meta.model_name}.deleted",
-        target=rule,
-        district=actor.district,
-        detail=_audit_fields(rule),
-    )
-    rule.delete()
-
+from .models import ExportJob, ReportStamp
 
 # --- Exports ------------------------------------------------------------------------------------
 

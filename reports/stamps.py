@@ -15,6 +15,7 @@ SQLite (the embedded ``make run`` default) has no stamp: its reports are compute
 """
 
 from django.apps import apps
+from django.apps.registry import Apps
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -65,58 +66,72 @@ END $$;
 """
 
 
-def _watched() -> list[tuple[str, str, list[str] | None]]:
-    """(table, how its district is found, the columns the reports read or None for all)."""
-    model = apps.get_model
-    plan = model("submissions", "Plan")
-    return [
-        (
-            model("submissions", "Submission")._meta.db_table,
-            "district",
-            [
-                "district_id",
-                "plan_id",
-                "educator_id",
-                "status",
-                "plan_submitted_at",
-                "plan_decided_at",
-                "submitted_for_review_at",
-                "decided_at",
-                "status_changed_at",
-                "created_at",
-            ],
-        ),
-        (
-            model("submissions", "Attempt")._meta.db_table,
-            "submission",
-            ["submission_id", "number", "submitted_at", "outcome", "decided_at"],
-        ),
-        (plan._meta.db_table, "district", ["district_id", "microcredential_id"]),
-        (plan.district_goals.through._meta.db_table, "plan", None),
-        (
-            model("accounts", "User")._meta.db_table,
-            "district",
-            ["district_id", "building_id", "is_educator", "is_active"],
-        ),
-        (model("accounts", "Building")._meta.db_table, "district", None),
-        (model("accounts", "DistrictGoal")._meta.db_table, "district", None),
-        (model("credentials", "Stack")._meta.db_table, "district", None),
-        (model("credentials", "MicroCredential")._meta.db_table, "district", None),
-        (model("reports", "ProgramCycle")._meta.db_table, "district", None),
-        (model("reports", "CreditRule")._meta.db_table, "district", None),
-        (model("reports", "RenewalRule")._meta.db_table, "district", None),
-    ]
+# (app, model, how its district is found, the columns the reports read or None for all).
+WATCHED: list[tuple[str, str, str, list[str] | None]] = [
+    (
+        "submissions",
+        "Submission",
+        "district",
+        [
+            "district_id",
+            "plan_id",
+            "educator_id",
+            "status",
+            "plan_submitted_at",
+            "plan_decided_at",
+            "submitted_for_review_at",
+            "decided_at",
+            "status_changed_at",
+            "created_at",
+        ],
+    ),
+    (
+        "submissions",
+        "Attempt",
+        "submission",
+        ["submission_id", "number", "submitted_at", "outcome", "decided_at"],
+    ),
+    ("submissions", "Plan", "district", ["district_id", "microcredential_id"]),
+    ("submissions", "Plan_district_goals", "plan", None),
+    ("accounts", "User", "district", ["district_id", "building_id", "is_educator", "is_active"]),
+    ("accounts", "Building", "district", None),
+    ("accounts", "DistrictGoal", "district", None),
+    ("credentials", "Stack", "district", None),
+    ("credentials", "MicroCredential", "district", None),
+    ("programs", "ProgramCycle", "district", None),
+    ("programs", "CreditRule", "district", None),
+    ("programs", "RenewalRule", "district", None),
+]
 
 
-def install(db: BaseDatabaseWrapper) -> None:
-    """Create (or re-create) the stamp's function and triggers; safe to run again."""
+def _watched(models: Apps) -> list[tuple[str, str, list[str] | None]]:
+    """(table, how its district is found, the columns the reports read or None for all) of the
+    watched models that ``models`` holds: after a migration to an earlier state, only those."""
+    watched = []
+    for app_label, model_name, kind, columns in WATCHED:
+        try:
+            table = models.get_model(app_label, model_name)._meta.db_table
+        except LookupError:
+            continue
+        watched.append((table, kind, columns))
+    return watched
+
+
+def install(db: BaseDatabaseWrapper, models: Apps = apps) -> None:
+    """Create (or re-create) the stamp's function and triggers; safe to run again.
+
+    ``models`` is the state the database was migrated to (``post_migrate`` passes it): the
+    triggers go on the watched tables that state has."""
     if db.vendor != "postgresql":
         return
-    names = {
-        "stamp": apps.get_model("reports", "ReportStamp")._meta.db_table,
-        "submission": apps.get_model("submissions", "Submission")._meta.db_table,
-        "plan": apps.get_model("submissions", "Plan")._meta.db_table,
-    }
+    try:
+        names = {
+            "stamp": models.get_model("reports", "ReportStamp")._meta.db_table,
+            "submission": models.get_model("submissions", "Submission")._meta.db_table,
+            "plan": models.get_model("submissions", "Plan")._meta.db_table,
+        }
+    except LookupError:
+        return  # migrated to a state without the stamp or the plans yet: nothing to stamp
     bodies = {
         "district": DIRECT,
         "submission": THROUGH_PARENT.format(parent=names["submission"], key="submission_id"),
@@ -126,32 +141,47 @@ def install(db: BaseDatabaseWrapper) -> None:
         cursor.execute(BUMP_FUNCTION.format(**names))
         for kind, body in bodies.items():
             cursor.execute(ROW_FUNCTION.format(kind=kind, body=body))
-        for table, kind, columns in _watched():
-            trigger = f"reports_stamp_{table}"
-            if columns:
-                changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in columns)
-                # A constraint trigger takes one event list; updates are filtered by WHEN.
-                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}_update ON {table}")
-                cursor.execute(
-                    f"CREATE CONSTRAINT TRIGGER {trigger}_update AFTER UPDATE ON {table} "
-                    "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
-                    f"WHEN ({changed}) EXECUTE FUNCTION reports_stamp_by_{kind}()"
-                )
-                events = "INSERT OR DELETE"
-            else:
-                events = "INSERT OR UPDATE OR DELETE"
-            cursor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
-            cursor.execute(
-                f"CREATE CONSTRAINT TRIGGER {trigger} AFTER {events} ON {table} "
-                "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
-                f"EXECUTE FUNCTION reports_stamp_by_{kind}()"
-            )
+        for table, kind, columns in _watched(models):
+            install_triggers(cursor, table=table, kind=kind, columns=columns)
+
+
+def install_triggers(cursor, *, table: str, kind: str, columns: list[str] | None) -> None:
+    """The stamp triggers of one table, and no other of ours on it: a table renamed by a
+    migration keeps the triggers made for its old name, which would bump the stamp twice."""
+    trigger = f"reports_stamp_{table}"
+    wanted = {trigger, f"{trigger}_update"} if columns else {trigger}
+    cursor.execute(
+        "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal "
+        "AND tgname LIKE 'reports\\_stamp\\_%%'",
+        [table],
+    )
+    for (stale,) in cursor.fetchall():
+        if stale not in wanted:
+            cursor.execute(f"DROP TRIGGER {stale} ON {table}")
+    if columns:
+        changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in columns)
+        # A constraint trigger takes one event list; updates are filtered by WHEN.
+        cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}_update ON {table}")
+        cursor.execute(
+            f"CREATE CONSTRAINT TRIGGER {trigger}_update AFTER UPDATE ON {table} "
+            "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+            f"WHEN ({changed}) EXECUTE FUNCTION reports_stamp_by_{kind}()"
+        )
+        events = "INSERT OR DELETE"
+    else:
+        events = "INSERT OR UPDATE OR DELETE"
+    cursor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
+    cursor.execute(
+        f"CREATE CONSTRAINT TRIGGER {trigger} AFTER {events} ON {table} "
+        "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+        f"EXECUTE FUNCTION reports_stamp_by_{kind}()"
+    )
 
 
 def install_after_migrate(sender, using: str = "default", **kwargs) -> None:
     from django.db import connections
 
-    install(connections[using])
+    install(connections[using], kwargs.get("apps") or apps)
 
 
 def current_stamp(*, district_id: int) -> int | None:

@@ -14,8 +14,4 @@ urlpatterns = [
     path("export/<slug:dataset>.<str:file_format>", views.export, name="export"),
     path("exports/<uuid:job_uuid>/", views.export_job, name="export_job"),
     path("exports/<uuid:job_uuid>/download/", views.export_download, name="export_download"),
-    path("rules/", views.rules, name="rules"),
-    path("rules/<slug:kind>/new/", views.rule_edit, name="rule_new"),
-    path("rules/<slug:kind>/<int:pk>/", views.rule_edit, name="rule_edit"),
-    path("rules/<slug:kind>/<int:pk>/delete/", views.rule_delete, name="rule_delete"),
 ]

@@ -1,10 +1,8 @@
-"""District admins' reports, exports and program rules. Thin: parse, check, call, render."""
+"""District admins' reports and exports. Thin: parse, check, call, render."""
 
 import tempfile
 
 from django.conf import settings
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import (
     FileResponse,
@@ -14,16 +12,16 @@ from django.http import (
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import district_admin_required
 from microcreds.pagination import paginate
 
 from . import charts, exports, selectors, services
-from .forms import CreditRuleForm, ProgramCycleForm, RenewalRuleForm, ReportFilterForm
-from .models import CreditRule, ExportJob, ProgramCycle, RenewalRule
+from .forms import ReportFilterForm
+from .models import ExportJob
 
 PAGE_SIZE = 50
 
@@ -316,84 +314,3 @@ def export_download(request: HttpRequest, job_uuid) -> HttpResponse:
     return FileResponse(
         default_storage.open(job.storage_key, "rb"), as_attachment=True, filename=job.filename
     )
-
-
-# --- Program rules ------------------------------------------------------------------------------
-
-RULE_KINDS = {
-    "cycle": (ProgramCycle, ProgramCycleForm, "cycle"),
-    "credit": (CreditRule, CreditRuleForm, "credit rule"),
-    "renewal": (RenewalRule, RenewalRuleForm, "renewal rule"),
-}
-
-
-@require_GET
-@district_admin_required
-def rules(request: HttpRequest) -> HttpResponse:
-    district = request.user.district
-    lineage_titles = dict(selectors.filter_choices(district=district)["microcredentials"])
-    credit_rules = list(selectors.credit_rules_for_district(district=district))
-    for rule in credit_rules:
-        rule.microcredential_title = lineage_titles.get(str(rule.microcredential_lineage), "")
-    return render(
-        request,
-        "reports/rules.html",
-        {
-            "district": district,
-            "cycles": selectors.cycles_for_district(district=district),
-            "credit_rules": credit_rules,
-            "renewal_rules": selectors.renewal_rules_for_district(district=district),
-            "window": selectors.current_renewal_window(district=district),
-        },
-    )
-
-
-def _rule_form(kind: str, district, *args, **kwargs):
-    _, form_class, _ = RULE_KINDS[kind]
-    if form_class is ProgramCycleForm:
-        return form_class(*args, **kwargs)
-    return form_class(*args, district=district, **kwargs)
-
-
-@require_http_methods(["GET", "POST"])
-@district_admin_required
-def rule_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
-    if kind not in RULE_KINDS:
-        raise Http404("No such rule.")
-    model, _, label = RULE_KINDS[kind]
-    district = request.user.district
-    if pk is None:
-        instance = model(district=district)
-    else:
-        instance = get_object_or_404(model, pk=pk, district_id=district.pk)
-    form = _rule_form(kind, district, request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.program_rule_save(rule=form.save(commit=False), actor=request.user)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, f"The {label} was saved.")
-            return redirect("reports:rules")
-    return render(
-        request,
-        "reports/rule_form.html",
-        {"form": form, "label": label, "kind": kind, "instance": instance},
-    )
-
-
-@require_POST
-@district_admin_required
-def rule_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    if kind not in RULE_KINDS:
-        raise Http404("No such rule.")
-    model, _, label = RULE_KINDS[kind]
-    rule = get_object_or_404(model, pk=pk, district_id=request.user.district_id)
-    try:
-        services.program_rule_delete(rule=rule, actor=request.user)
-    except ValueError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"The {label} was deleted.")
-    return redirect("reports:rules")

@@ -3,7 +3,6 @@ from django.contrib import admin
 from .models import (
     ComponentComment,
     CriterionScore,
-    Notification,
     Panel,
     ReviewAssignment,
     StageReview,
@@ -42,10 +41,3 @@ class ReviewAssignmentAdmin(admin.ModelAdmin):
 
 admin.site.register(ComponentComment)
 admin.site.register(CriterionScore)
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["recipient", "kind", "title", "created_at", "read_at"]
-    list_filter = ["district", "kind"]
-    raw_id_fields = ["recipient"]

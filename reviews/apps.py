@@ -3,3 +3,16 @@ from django.apps import AppConfig
 
 class ReviewsConfig(AppConfig):
     name = "reviews"
+
+    def ready(self) -> None:
+        from artifacts import signals as artifact_signals
+        from submissions import signals as submission_signals
+
+        from . import receivers
+
+        submission_signals.review_requested.connect(
+            receivers.review_requested, dispatch_uid="reviews_assign_reviewers"
+        )
+        artifact_signals.reviewer_access_asked.connect(
+            receivers.reviewer_access_asked, dispatch_uid="reviews_evidence_access"
+        )

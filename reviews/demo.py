@@ -12,14 +12,15 @@ from django.utils import timezone
 
 from accounts.models import Building, District, User
 from accounts.services import user_create
+from artifacts.models import Artifact
 from credentials.models import MicroCredential, RubricLevel
 from submissions import services as submission_services
-from submissions.models import Artifact, PlanSource, Submission
+from submissions.models import PlanSource, Submission
 
 from . import services
 from .models import Panel, ReviewAssignment, Stage, StageReview
 
-S = Submission.Status
+SubmissionStatus = Submission.Status
 
 REVIEWERS = [
     ("dana.whitaker@example.org", "Dana", "Whitaker", "Prairie View Middle"),
@@ -221,9 +222,11 @@ def seed_demo(*, district: District, people: dict[str, User], buildings: dict) -
 
     # Everything the submissions demo left waiting for the panel gets its reviewers.
     waiting = Submission.objects.filter(district=district).order_by("id")
-    for submission in waiting.filter(status=S.PLAN_SUBMITTED):
+    for submission in waiting.filter(status=SubmissionStatus.PLAN_SUBMITTED):
         _with_reviewer(_assignments(submission, Stage.PLAN), reviewer, chair)
-    for submission in waiting.filter(status__in=(S.SUBMITTED_FOR_REVIEW, S.RESUBMITTED)):
+    for submission in waiting.filter(
+        status__in=(SubmissionStatus.SUBMITTED_FOR_REVIEW, SubmissionStatus.RESUBMITTED)
+    ):
         _with_reviewer(_assignments(submission, Stage.FINAL), reviewer, chair)
 
     catalog = list(
@@ -286,6 +289,6 @@ def seed_demo(*, district: District, people: dict[str, User], buildings: dict) -
     for assignment in _assignments(again, Stage.FINAL):
         _score(assignment, [False], "The impact data is missing; add the weekly timings.")
     again.refresh_from_db()
-    if again.status == S.NOT_YET:
+    if again.status == SubmissionStatus.NOT_YET:
         again = submission_services.submission_resubmit(submission=again, actor=ivy)
         _with_reviewer(_assignments(again, Stage.FINAL), reviewer, chair)

@@ -9,7 +9,7 @@ from submissions.models import Submission
 
 from .models import CommentTopic, Panel, ReviewAssignment, Stage
 
-D = ReviewAssignment.Decision
+Decision = ReviewAssignment.Decision
 
 
 class QueueFilterForm(forms.Form):
@@ -26,7 +26,7 @@ class QueueFilterForm(forms.Form):
 
 
 class PlanDecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=D.choices, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(choices=Decision.choices, widget=forms.RadioSelect)
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
@@ -56,9 +56,12 @@ class PlanDecisionForm(forms.Form):
     def clean(self):
         data = super().clean()
         decision = data.get("decision")
-        if decision in (D.REQUEST_CHANGES, D.DECLINE) and not data.get("reason", "").strip():
+        if (
+            decision in (Decision.REQUEST_CHANGES, Decision.DECLINE)
+            and not data.get("reason", "").strip()
+        ):
             self.add_error("reason", "Give the educator a reason for this decision.")
-        if decision == D.APPROVE_WITH_CONDITIONS and not data.get("conditions", "").strip():
+        if decision == Decision.APPROVE_WITH_CONDITIONS and not data.get("conditions", "").strip():
             self.add_error("conditions", "State the conditions of the approval.")
         return data
 
@@ -111,7 +114,7 @@ class ScoreForm(forms.Form):
 
 
 class ChairPlanForm(forms.Form):
-    decision = forms.ChoiceField(choices=D.choices, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(choices=Decision.choices, widget=forms.RadioSelect)
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, label="Reason the educator reads"
     )
@@ -124,7 +127,7 @@ class ChairPlanForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == D.APPROVE_WITH_CONDITIONS and not data.get("conditions"):
+        if data.get("decision") == Decision.APPROVE_WITH_CONDITIONS and not data.get("conditions"):
             self.add_error("conditions", "State the conditions of the approval.")
         return data
 

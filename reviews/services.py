@@ -1,4 +1,4 @@
-"""Every write of the review side: assignment, plan decisions, scores, outcomes, notifications.
+"""Every write of the review side: assignment, plan decisions, scores, outcomes, reminders.
 
 Lock order, everywhere: the Submission row, then the StageReview, then the ReviewAssignment.
 Two reviewers deciding at the same moment are serialised on the submission row, so the second
@@ -7,11 +7,9 @@ one sees the first one's decision and the round's outcome is computed exactly on
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,7 +17,9 @@ from accounts.models import District, User
 from accounts.services import audit_record
 from credentials.models import MicroCredential, RubricLevel
 from credentials.services import microcredential_proposal_decide
-from outbox.services import email_send, outbox_enqueue
+from notifications.models import Notification
+from notifications.services import notify
+from outbox.services import outbox_enqueue
 from submissions.models import Attempt, Submission
 from submissions.selectors import CLOSED_STATUSES
 from submissions.transitions import submission_move
@@ -27,41 +27,39 @@ from submissions.transitions import submission_move
 from .models import (
     ComponentComment,
     CriterionScore,
-    Notification,
     Panel,
     ReviewAssignment,
     Stage,
     StageReview,
 )
-from .tasks import deliver_notification
 
-S = Submission.Status
-A = ReviewAssignment.Status
-D = ReviewAssignment.Decision
-R = StageReview.Status
-MC = MicroCredential.Status
+SubmissionStatus = Submission.Status
+AssignmentStatus = ReviewAssignment.Status
+Decision = ReviewAssignment.Decision
+RoundStatus = StageReview.Status
+MicroCredentialStatus = MicroCredential.Status
 
 # The statuses in which a submission waits for the reviewers of a stage.
 WAITING = {
-    Stage.PLAN: (S.PLAN_SUBMITTED,),
-    Stage.FINAL: (S.SUBMITTED_FOR_REVIEW, S.RESUBMITTED),
+    Stage.PLAN: (SubmissionStatus.PLAN_SUBMITTED,),
+    Stage.FINAL: (SubmissionStatus.SUBMITTED_FOR_REVIEW, SubmissionStatus.RESUBMITTED),
 }
 # The chair hears about an overdue review this long after the reviewer's first reminder.
 CHAIR_ESCALATION_AFTER = timedelta(days=3)
-APPROVALS = {D.APPROVE, D.APPROVE_WITH_CONDITIONS}
+APPROVALS = {Decision.APPROVE, Decision.APPROVE_WITH_CONDITIONS}
 # A plan decision and the status it moves the submission to.
 PLAN_DECISION_STATUS = {
-    D.APPROVE: S.PLAN_APPROVED,
-    D.APPROVE_WITH_CONDITIONS: S.PLAN_APPROVED,
-    D.REQUEST_CHANGES: S.CHANGES_REQUESTED,
-    D.DECLINE: S.DECLINED,
+    Decision.APPROVE: SubmissionStatus.PLAN_APPROVED,
+    Decision.APPROVE_WITH_CONDITIONS: SubmissionStatus.PLAN_APPROVED,
+    Decision.REQUEST_CHANGES: SubmissionStatus.CHANGES_REQUESTED,
+    Decision.DECLINE: SubmissionStatus.DECLINED,
 }
 # A plan decision and what it makes of the educator's own micro-credential proposed with it.
 PROPOSAL_STATUS = {
-    D.APPROVE: MC.APPROVED,
-    D.APPROVE_WITH_CONDITIONS: MC.APPROVED,
-    D.REQUEST_CHANGES: MC.PROPOSED,
-    D.DECLINE: MC.DECLINED,
+    Decision.APPROVE: MicroCredentialStatus.APPROVED,
+    Decision.APPROVE_WITH_CONDITIONS: MicroCredentialStatus.APPROVED,
+    Decision.REQUEST_CHANGES: MicroCredentialStatus.PROPOSED,
+    Decision.DECLINE: MicroCredentialStatus.DECLINED,
 }
 
 
@@ -173,7 +171,9 @@ def reviewer_candidates(*, submission: Submission, panel: Panel | None) -> list[
     if district.exclude_same_building_reviewers and building_id is not None:
         people = people.exclude(building_id=building_id)
     people = people.annotate(
-        load=Count("review_assignments", filter=Q(review_assignments__status=A.PENDING))
+        load=Count(
+            "review_assignments", filter=Q(review_assignments__status=AssignmentStatus.PENDING)
+        )
     )
     return list(people.order_by("load", "id"))
 
@@ -195,7 +195,11 @@ def _current_round(submission: Submission, stage: str) -> StageReview | None:
         return None
     rounds = StageReview.objects.filter(submission=submission, stage=stage)
     if stage == Stage.PLAN:
-        current = rounds.filter(status__in=(R.OPEN, R.CHAIR)).order_by("-round").first()
+        current = (
+            rounds.filter(status__in=(RoundStatus.OPEN, RoundStatus.CHAIR))
+            .order_by("-round")
+            .first()
+        )
         if current is not None:
             return current
         number = (rounds.order_by("-round").values_list("round", flat=True).first() or 0) + 1
@@ -208,7 +212,7 @@ def _current_round(submission: Submission, stage: str) -> StageReview | None:
             number = max(1, submission.attempt_count)
         existing = rounds.filter(round=number).first()
         if existing is not None:
-            return existing if existing.status in (R.OPEN, R.CHAIR) else None
+            return existing if existing.status in (RoundStatus.OPEN, RoundStatus.CHAIR) else None
     return StageReview.objects.create(
         district_id=submission.district_id,
         submission=submission,
@@ -237,16 +241,18 @@ def reviewers_assign(*, submission_id: int, stage: str) -> list[int]:
             .get(pk=submission_id)
         )
         stage_review = _current_round(submission, stage)
-        if stage_review is None or stage_review.status != R.OPEN:
+        if stage_review is None or stage_review.status != RoundStatus.OPEN:
             return []
         taken = set(stage_review.assignments.values_list("reviewer_id", flat=True))
-        active = stage_review.assignments.filter(status__in=(A.PENDING, A.SUBMITTED)).count()
+        active = stage_review.assignments.filter(
+            status__in=(AssignmentStatus.PENDING, AssignmentStatus.SUBMITTED)
+        ).count()
         missing = _required(submission.district, stage) - active
         if missing <= 0:
             return []
         previous = set(
             ReviewAssignment.objects.filter(
-                submission=submission, stage=stage, status=A.SUBMITTED
+                submission=submission, stage=stage, status=AssignmentStatus.SUBMITTED
             ).values_list("reviewer_id", flat=True)
         )
         candidates = [
@@ -296,7 +302,7 @@ def _notify_assignment(assignment: ReviewAssignment, submission: Submission) -> 
         kind = Notification.Kind.RESUBMITTED if resubmission else Notification.Kind.PLAN_SUBMITTED
         what = "A revised plan" if resubmission else "A plan"
     else:
-        resubmission = submission.status == S.RESUBMITTED
+        resubmission = submission.status == SubmissionStatus.RESUBMITTED
         kind = Notification.Kind.RESUBMITTED if resubmission else Notification.Kind.REVIEW_REQUESTED
         what = "A resubmission" if resubmission else "A submission"
     notify(
@@ -332,14 +338,14 @@ def assignment_reassign(
         assignment = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
         if not can_manage_round(user=actor, stage_review=stage_review):
             raise PermissionDenied("Only the panel's chair or a district admin may reassign.")
-        if assignment.status != A.PENDING or stage_review.status != R.OPEN:
+        if assignment.status != AssignmentStatus.PENDING or stage_review.status != RoundStatus.OPEN:
             raise ReviewError("Only a review that is still waiting can be reassigned.")
         reason = reviewer_is_eligible(reviewer=to_reviewer, submission=submission)
         if reason:
             raise ReviewError(reason)
         if stage_review.assignments.filter(reviewer=to_reviewer).exists():
             raise ReviewError(f"{to_reviewer.display_name} is already assigned to this review.")
-        assignment.status = A.REASSIGNED
+        assignment.status = AssignmentStatus.REASSIGNED
         assignment.reassigned_by = actor
         assignment.save(update_fields=["status", "reassigned_by"])
         new = ReviewAssignment.objects.create(
@@ -379,9 +385,9 @@ def _lock_for_decision(
     if assignment.stage != stage:
         raise ReviewError("This review belongs to another stage.")
     _refuse_if_not_waiting(submission, stage)
-    if assignment.status == A.SUBMITTED:
+    if assignment.status == AssignmentStatus.SUBMITTED:
         raise ReviewError("You have already submitted your review of this round.")
-    if assignment.status != A.PENDING or stage_review.status != R.OPEN:
+    if assignment.status != AssignmentStatus.PENDING or stage_review.status != RoundStatus.OPEN:
         raise ReviewError("This review is closed: it was reassigned or the round was decided.")
     return submission, stage_review, assignment
 
@@ -389,7 +395,7 @@ def _lock_for_decision(
 def _refuse_if_not_waiting(submission: Submission, stage: str) -> None:
     if submission.status in WAITING[stage]:
         return
-    if submission.status == S.WITHDRAWN:
+    if submission.status == SubmissionStatus.WITHDRAWN:
         raise ReviewError("The educator withdrew this plan; no decision can be recorded.")
     raise ReviewError(
         f"This plan is already “{submission.get_status_display()}”; "
@@ -407,11 +413,11 @@ def plan_decide(
     actor: User,
 ) -> StageReview:
     """A reviewer's decision on a plan, with comments per component; may conclude the round."""
-    if decision not in D.values:
+    if decision not in Decision.values:
         raise ReviewError("Choose a decision.")
-    if decision in (D.REQUEST_CHANGES, D.DECLINE) and not reason.strip():
+    if decision in (Decision.REQUEST_CHANGES, Decision.DECLINE) and not reason.strip():
         raise ReviewError("Give the educator a reason for this decision.")
-    if decision == D.APPROVE_WITH_CONDITIONS and not conditions.strip():
+    if decision == Decision.APPROVE_WITH_CONDITIONS and not conditions.strip():
         raise ReviewError("State the conditions of the approval.")
     with transaction.atomic():
         submission, stage_review, assignment = _lock_for_decision(assignment, actor, Stage.PLAN)
@@ -422,8 +428,10 @@ def plan_decide(
                 )
         assignment.decision = decision
         assignment.reason = reason.strip()
-        assignment.conditions = conditions.strip() if decision == D.APPROVE_WITH_CONDITIONS else ""
-        assignment.status = A.SUBMITTED
+        assignment.conditions = (
+            conditions.strip() if decision == Decision.APPROVE_WITH_CONDITIONS else ""
+        )
+        assignment.status = AssignmentStatus.SUBMITTED
         assignment.submitted_at = timezone.now()
         assignment.save(
             update_fields=["decision", "reason", "conditions", "status", "submitted_at"]
@@ -442,11 +450,11 @@ def plan_decide(
 def _round_complete(stage_review: StageReview) -> list[ReviewAssignment] | None:
     """The submitted assignments when every active reviewer has submitted, else None."""
     active = list(
-        stage_review.assignments.filter(status__in=(A.PENDING, A.SUBMITTED)).select_related(
-            "reviewer"
-        )
+        stage_review.assignments.filter(
+            status__in=(AssignmentStatus.PENDING, AssignmentStatus.SUBMITTED)
+        ).select_related("reviewer")
     )
-    if not active or any(a.status == A.PENDING for a in active):
+    if not active or any(a.status == AssignmentStatus.PENDING for a in active):
         return None
     return active
 
@@ -459,8 +467,8 @@ def _plan_round_conclude(submission: Submission, stage_review: StageReview, acto
         return
     decisions = {a.decision for a in done}
     if decisions <= APPROVALS:
-        with_conditions = D.APPROVE_WITH_CONDITIONS in decisions
-        decision = D.APPROVE_WITH_CONDITIONS if with_conditions else D.APPROVE
+        with_conditions = Decision.APPROVE_WITH_CONDITIONS in decisions
+        decision = Decision.APPROVE_WITH_CONDITIONS if with_conditions else Decision.APPROVE
         conditions = "\n\n".join(a.conditions for a in done if a.conditions)
         reason = "\n\n".join(a.reason for a in done if a.reason)
         _plan_outcome_apply(submission, stage_review, decision, reason, conditions, actor)
@@ -475,7 +483,7 @@ def _plan_round_conclude(submission: Submission, stage_review: StageReview, acto
 def _send_to_chair(
     submission: Submission, stage_review: StageReview, reason: str, recommendation: str
 ) -> None:
-    stage_review.status = R.CHAIR
+    stage_review.status = RoundStatus.CHAIR
     stage_review.chair_reason = reason
     stage_review.recommendation = recommendation
     stage_review.save(update_fields=["status", "chair_reason", "recommendation"])
@@ -521,7 +529,7 @@ def _plan_outcome_apply(
 ) -> None:
     to_status = PLAN_DECISION_STATUS[decision]
     now = timezone.now()
-    stage_review.status = R.DECIDED
+    stage_review.status = RoundStatus.DECIDED
     stage_review.outcome = decision
     stage_review.reason = reason
     stage_review.conditions = conditions
@@ -539,11 +547,11 @@ def _plan_outcome_apply(
         detail={"stage_review": stage_review.pk, "reason": reason, "conditions": conditions},
     )
     microcredential = submission.plan.microcredential
-    if microcredential.status == MC.PROPOSED:
+    if microcredential.status == MicroCredentialStatus.PROPOSED:
         proposal_status = PROPOSAL_STATUS[decision]
-        if proposal_status == MC.DECLINED and _group_still_open(submission):
+        if proposal_status == MicroCredentialStatus.DECLINED and _group_still_open(submission):
             # Another member of the group plan still waits for the panel: so does the proposal.
-            proposal_status = MC.PROPOSED
+            proposal_status = MicroCredentialStatus.PROPOSED
         microcredential_proposal_decide(
             microcredential=microcredential,
             to_status=proposal_status,
@@ -557,24 +565,24 @@ def _plan_outcome_apply(
         )
     kind = (
         Notification.Kind.CHANGES_REQUESTED
-        if decision == D.REQUEST_CHANGES
+        if decision == Decision.REQUEST_CHANGES
         else Notification.Kind.DECISION
     )
-    label = D(decision).label.lower()
+    label = Decision(decision).label.lower()
     body = f"The panel's decision on your plan “{submission.plan}”: {label}."
     if conditions:
         body += f"\n\nConditions:\n{conditions}"
     if reason:
         body += f"\n\nReason:\n{reason}"
     comments = ComponentComment.objects.filter(
-        assignment__stage_review=stage_review, assignment__status=A.SUBMITTED
+        assignment__stage_review=stage_review, assignment__status=AssignmentStatus.SUBMITTED
     ).order_by("id")
     for comment in comments:
         body += f"\n\n{comment.get_component_display()}: {comment.body}"
     notify(
         recipient=submission.educator,
         kind=kind,
-        title=f"Plan decision: {D(decision).label} — {submission.plan}",
+        title=f"Plan decision: {Decision(decision).label} — {submission.plan}",
         body=body,
         url=reverse("reviews:feedback", args=[submission.pk]),
         event_key=f"decided:{stage_review.pk}",
@@ -585,11 +593,11 @@ def plan_chair_decide(
     *, stage_review: StageReview, decision: str, reason: str, conditions: str = "", actor: User
 ) -> StageReview:
     """The chair's decision on a split plan review."""
-    if decision not in D.values:
+    if decision not in Decision.values:
         raise ReviewError("Choose a decision.")
     if not reason.strip():
         raise ReviewError("Give the educator a reason for this decision.")
-    if decision == D.APPROVE_WITH_CONDITIONS and not conditions.strip():
+    if decision == Decision.APPROVE_WITH_CONDITIONS and not conditions.strip():
         raise ReviewError("State the conditions of the approval.")
     with transaction.atomic():
         submission, stage_review = _lock_for_chair(stage_review, actor, Stage.PLAN)
@@ -598,7 +606,7 @@ def plan_chair_decide(
             stage_review,
             decision,
             reason.strip(),
-            conditions.strip() if decision == D.APPROVE_WITH_CONDITIONS else "",
+            conditions.strip() if decision == Decision.APPROVE_WITH_CONDITIONS else "",
             actor,
         )
     return stage_review
@@ -624,7 +632,7 @@ def _lock_for_chair(
     if stage_review.stage != stage:
         raise ReviewError("This round belongs to another stage.")
     _refuse_if_not_waiting(submission, stage)
-    if stage_review.status != R.CHAIR:
+    if stage_review.status != RoundStatus.CHAIR:
         raise ReviewError("This round does not wait for the chair.")
     return submission, stage_review
 
@@ -680,7 +688,7 @@ def scores_submit(
         )
         assignment.overall_comment = overall_comment.strip()
         assignment.recommendation = recommendation
-        assignment.status = A.SUBMITTED
+        assignment.status = AssignmentStatus.SUBMITTED
         assignment.submitted_at = timezone.now()
         assignment.save(
             update_fields=["overall_comment", "recommendation", "status", "submitted_at"]
@@ -701,7 +709,7 @@ def round_agreement(stage_review: StageReview) -> tuple[list[int], list[int]]:
     disagreed on."""
     by_criterion: dict[int, set[bool]] = {}
     for score in CriterionScore.objects.filter(
-        assignment__stage_review=stage_review, assignment__status=A.SUBMITTED
+        assignment__stage_review=stage_review, assignment__status=AssignmentStatus.SUBMITTED
     ):
         by_criterion.setdefault(score.criterion_id, set()).add(score.passed)
     agreed = [c for c, verdicts in by_criterion.items() if len(verdicts) == 1]
@@ -724,13 +732,17 @@ def _final_round_conclude(submission: Submission, stage_review: StageReview, act
     total = rubric.criteria.count()
     passed = (
         CriterionScore.objects.filter(
-            assignment__stage_review=stage_review, assignment__status=A.SUBMITTED, passed=True
+            assignment__stage_review=stage_review,
+            assignment__status=AssignmentStatus.SUBMITTED,
+            passed=True,
         )
         .values("criterion_id")
         .distinct()
         .count()
     )
-    recommendation = S.EARNED if rubric.passes(passed, total) else S.NOT_YET
+    recommendation = (
+        SubmissionStatus.EARNED if rubric.passes(passed, total) else SubmissionStatus.NOT_YET
+    )
     if submission.district.require_chair_confirmation:
         _send_to_chair(
             submission, stage_review, StageReview.ChairReason.CONFIRMATION, recommendation
@@ -744,7 +756,7 @@ def _final_outcome_apply(
     submission: Submission, stage_review: StageReview, outcome: str, reason: str, actor: User
 ) -> None:
     now = timezone.now()
-    stage_review.status = R.DECIDED
+    stage_review.status = RoundStatus.DECIDED
     stage_review.outcome = outcome
     stage_review.reason = reason
     stage_review.decided_by = actor
@@ -765,10 +777,10 @@ def _final_outcome_apply(
         action=f"submission.{outcome}",
         allowed_from=WAITING[Stage.FINAL],
         detail={"stage_review": stage_review.pk},
-        side_effects=hand_off if outcome == S.EARNED else None,
+        side_effects=hand_off if outcome == SubmissionStatus.EARNED else None,
     )
     url = reverse("reviews:feedback", args=[submission.pk])
-    if outcome == S.EARNED:
+    if outcome == SubmissionStatus.EARNED:
         notify(
             recipient=submission.educator,
             kind=Notification.Kind.EARNED,
@@ -779,9 +791,8 @@ def _final_outcome_apply(
             event_key=f"decided:{stage_review.pk}",
         )
         return
-    district = submission.district
     body = "The panel scored your submission: not yet. Read the feedback per criterion."
-    if district.max_attempts and submission.attempt_count >= district.max_attempts:
+    if submission.attempts_left == 0:
         body += " This was your last permitted attempt."
     else:
         body += " You may revise and resubmit."
@@ -801,7 +812,7 @@ def final_chair_decide(
     *, stage_review: StageReview, outcome: str, reason: str, actor: User
 ) -> StageReview:
     """The chair grants (or not) after a disagreement or a recommendation to confirm."""
-    if outcome not in (S.EARNED, S.NOT_YET):
+    if outcome not in (SubmissionStatus.EARNED, SubmissionStatus.NOT_YET):
         raise ReviewError("Choose earned or not yet.")
     if stage_review.chair_reason != StageReview.ChairReason.CONFIRMATION and not reason.strip():
         raise ReviewError("Explain the decision to the educator.")
@@ -811,65 +822,7 @@ def final_chair_decide(
     return stage_review
 
 
-# --- Notifications ----------------------------------------------------------------------------
-
-
-def notify(
-    *, recipient: User, kind: str, title: str, body: str, url: str, event_key: str
-) -> Notification | None:
-    """Record an in-app notification and send it by e-mail after the commit; once per event."""
-    notification, created = Notification.objects.get_or_create(
-        recipient=recipient,
-        event_key=event_key,
-        defaults={
-            "district_id": recipient.district_id,
-            "kind": kind,
-            "title": title[:200],
-            "body": body,
-            "url": url,
-        },
-    )
-    if not created:
-        return None
-    outbox_enqueue(task=deliver_notification, args=[notification.pk])
-    return notification
-
-
-def notification_email(*, notification_id: int) -> bool:
-    """Send a notification's e-mail (text and HTML) unless it was sent already; True if sent.
-
-    The row stays locked while the mail goes out, so two runs of the task send it once; a
-    failed send rolls back and leaves it to be retried."""
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(of=("self",))
-            .select_related("recipient")
-            .filter(pk=notification_id)
-            .first()
-        )
-        if notification is None or notification.emailed_at is not None:
-            return False
-        context = {
-            "notification": notification,
-            "link": f"{settings.SITE_URL}{notification.url}",
-            "recipient": notification.recipient,
-        }
-        email_send(
-            to=[notification.recipient.email],
-            subject=notification.title,
-            text=render_to_string("reviews/email/notification.txt", context),
-            html=render_to_string("reviews/email/notification.html", context),
-        )
-        notification.emailed_at = timezone.now()
-        notification.save(update_fields=["emailed_at"])
-    return True
-
-
-def notifications_mark_read(*, user: User, notification_id: int | None = None) -> int:
-    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
-    if notification_id is not None:
-        qs = qs.filter(pk=notification_id)
-    return qs.update(read_at=timezone.now())
+# --- Reminders ------------------------------------------------------------------------------
 
 
 def overdue_reminders_send(*, now: timezone.datetime | None = None) -> int:
@@ -878,7 +831,7 @@ def overdue_reminders_send(*, now: timezone.datetime | None = None) -> int:
     now = now or timezone.now()
     sent = 0
     overdue = ReviewAssignment.objects.filter(
-        status=A.PENDING, due_at__lt=now, stage_review__status=R.OPEN
+        status=AssignmentStatus.PENDING, due_at__lt=now, stage_review__status=RoundStatus.OPEN
     ).select_related("reviewer", "submission__plan", "submission__educator", "stage_review")
     for assignment in overdue:
         if assignment.submission.status not in WAITING[assignment.stage]:
@@ -900,11 +853,13 @@ def overdue_reminders_send(*, now: timezone.datetime | None = None) -> int:
                 ReviewAssignment.objects.filter(pk=assignment.pk).update(reminded_at=now)
             sent += 1
     rounds = (
-        StageReview.objects.filter(status__in=(R.OPEN, R.CHAIR), chair_reminded_at__isnull=True)
+        StageReview.objects.filter(
+            status__in=(RoundStatus.OPEN, RoundStatus.CHAIR), chair_reminded_at__isnull=True
+        )
         .filter(
-            Q(status=R.CHAIR, due_at__lt=now)
+            Q(status=RoundStatus.CHAIR, due_at__lt=now)
             | Q(
-                assignments__status=A.PENDING,
+                assignments__status=AssignmentStatus.PENDING,
                 assignments__reminded_at__lt=now - CHAIR_ESCALATION_AFTER,
             )
         )

@@ -15,15 +15,6 @@ def assign_reviewers(submission_id: int, stage: str) -> list[int]:
     return services.reviewers_assign(submission_id=submission_id, stage=stage)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def deliver_notification(notification_id: int) -> bool:
-    """E-mail one notification; queued on commit by ``services.notify``. A notification already
-    e-mailed is not sent again, and a mail server that is down is retried."""
-    from . import services
-
-    return services.notification_email(notification_id=notification_id)
-
-
 @shared_task
 def send_overdue_reminders() -> int:
     """Celery beat: remind reviewers of overdue reviews, and later their chair."""

@@ -1,4 +1,4 @@
-"""The reviewer's and chair's pages, the educator's feedback page, and notifications."""
+"""The reviewer's and chair's pages, and the educator's feedback page."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,14 +7,14 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role, User
 from accounts.permissions import district_admin_required, require_role, reviewer_required
+from artifacts.models import Artifact
 from credentials.models import MicroCredential, RubricCriterion
 from microcreds.pagination import page_number
-from submissions.models import Artifact, Submission
+from submissions.models import Submission
 from submissions.transitions import TransitionError
 
 from . import selectors, services
@@ -30,7 +30,6 @@ from .forms import (
 from .models import (
     CommentTopic,
     CriterionScore,
-    Notification,
     Panel,
     ReviewAssignment,
     Stage,
@@ -43,7 +42,7 @@ from .permissions import (
     get_submission_feedback_for_user,
 )
 
-A = ReviewAssignment.Status
+AssignmentStatus = ReviewAssignment.Status
 
 
 QUEUE_PAGE_SIZE = 50
@@ -134,7 +133,7 @@ def _history(submission: Submission, stage: str, exclude: StageReview | None = N
         .prefetch_related(
             Prefetch(
                 "assignments",
-                queryset=ReviewAssignment.objects.filter(status=A.SUBMITTED)
+                queryset=ReviewAssignment.objects.filter(status=AssignmentStatus.SUBMITTED)
                 .select_related("reviewer")
                 .prefetch_related("component_comments", "scores__level", "scores__criterion"),
             )
@@ -181,10 +180,10 @@ def _plan_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpResp
         messages.success(request, "Your decision is recorded.")
         return redirect("reviews:review", pk=assignment.pk)
     others = []
-    if assignment.status == A.SUBMITTED:
+    if assignment.status == AssignmentStatus.SUBMITTED:
         # Reviewers see each other's decisions only once they have submitted their own.
         others = list(
-            assignment.stage_review.assignments.filter(status=A.SUBMITTED)
+            assignment.stage_review.assignments.filter(status=AssignmentStatus.SUBMITTED)
             .exclude(pk=assignment.pk)
             .select_related("reviewer")
             .prefetch_related("component_comments")
@@ -202,7 +201,7 @@ def _plan_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpResp
             "my_comments": existing,
             "others": others,
             "history": _history(submission, Stage.PLAN, exclude=assignment.stage_review),
-            "can_decide": assignment.status == A.PENDING
+            "can_decide": assignment.status == AssignmentStatus.PENDING
             and assignment.stage_review.status == StageReview.Status.OPEN
             and submission.status in services.WAITING[Stage.PLAN],
         },
@@ -257,9 +256,9 @@ def _final_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpRes
     evidence, other_evidence = _evidence_by_criterion(submission, criteria)
     others: dict[int, list[CriterionScore]] = {}
     other_reviews = []
-    if assignment.status == A.SUBMITTED:
+    if assignment.status == AssignmentStatus.SUBMITTED:
         other_reviews = list(
-            assignment.stage_review.assignments.filter(status=A.SUBMITTED)
+            assignment.stage_review.assignments.filter(status=AssignmentStatus.SUBMITTED)
             .exclude(pk=assignment.pk)
             .select_related("reviewer")
         )
@@ -294,7 +293,7 @@ def _final_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpRes
             "other_reviews": other_reviews,
             "history": _history(submission, Stage.FINAL, exclude=assignment.stage_review),
             "max_attempts": district.max_attempts,
-            "can_decide": assignment.status == A.PENDING
+            "can_decide": assignment.status == AssignmentStatus.PENDING
             and assignment.stage_review.status == StageReview.Status.OPEN
             and submission.status in services.WAITING[Stage.FINAL],
         },
@@ -315,7 +314,11 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # A chair who is also a reviewer of this round still owes their own review: like every
     # reviewer, they see the others' decisions and scores only once theirs is in.
     own_review = next(
-        (a for a in assignments if a.reviewer_id == request.user.pk and a.status == A.PENDING),
+        (
+            a
+            for a in assignments
+            if a.reviewer_id == request.user.pk and a.status == AssignmentStatus.PENDING
+        ),
         None,
     )
     agreed, disagreed = [], []
@@ -336,7 +339,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         taken = {a.reviewer_id for a in assignments}
         eligible = User.objects.filter(pk__in=[c.pk for c in candidates if c.pk not in taken])
         for assignment in assignments:
-            if assignment.status == A.PENDING:
+            if assignment.status == AssignmentStatus.PENDING:
                 reassign_forms[assignment.pk] = ReassignForm(
                     reviewers=eligible, prefix=f"a{assignment.pk}"
                 )
@@ -458,9 +461,9 @@ def feedback(request: HttpRequest, submission_pk: int) -> HttpResponse:
         .prefetch_related(
             Prefetch(
                 "assignments",
-                queryset=ReviewAssignment.objects.filter(status=A.SUBMITTED).prefetch_related(
-                    "component_comments", "scores__level", "scores__criterion"
-                ),
+                queryset=ReviewAssignment.objects.filter(
+                    status=AssignmentStatus.SUBMITTED
+                ).prefetch_related("component_comments", "scores__level", "scores__criterion"),
             )
         )
         .order_by("-decided_at", "-id")
@@ -477,51 +480,9 @@ def feedback(request: HttpRequest, submission_pk: int) -> HttpResponse:
             "rounds": rounds,
             "waiting": waiting,
             "max_attempts": district.max_attempts,
-            "attempts_left": (
-                max(0, district.max_attempts - submission.attempt_count)
-                if district.max_attempts
-                else None
-            ),
+            "attempts_left": submission.attempts_left,
         },
     )
-
-
-# --- Notifications ----------------------------------------------------------------------------
-
-
-@require_GET
-@login_required
-def notifications(request: HttpRequest) -> HttpResponse:
-    items = list(Notification.objects.filter(recipient=request.user)[:100])
-    unread = sum(1 for n in items if n.read_at is None)
-    return render(request, "reviews/notifications.html", {"notifications": items, "unread": unread})
-
-
-@require_GET
-@login_required
-def notifications_badge(request: HttpRequest) -> HttpResponse:
-    """The unread count beside the navigation link, loaded by htmx after the page."""
-    unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True).count()
-    return render(request, "reviews/_unread_badge.html", {"unread": unread})
-
-
-@require_POST
-@login_required
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
-    services.notifications_mark_read(user=request.user, notification_id=notification.pk)
-    target = notification.url
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
-        return redirect(target)
-    return redirect("reviews:notifications")
-
-
-@require_POST
-@login_required
-def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    count = services.notifications_mark_read(user=request.user)
-    messages.success(request, f"{count} notification(s) marked as read.")
-    return redirect("reviews:notifications")
 
 
 # --- Panels and reports (district admins; chairs see the reports) -----------------------------

@@ -1,4 +1,4 @@
-"""Plans, submissions and their evidence, to look up by district, status or person.
+"""Plans and submissions, to look up by district, status or person.
 
 Read-only: every change to these goes through the services, which lock the row, keep the plan's
 revision history, write the audit log and clean up storage; an admin form would skip all that.
@@ -6,20 +6,9 @@ revision history, write the audit log and clean up storage; an admin form would 
 
 from django.contrib import admin
 
-from .models import Artifact, ArtifactAccess, Attempt, Plan, PlanRevision, PlanSource, Submission
+from accounts.admin import ReadOnlyAdminMixin
 
-
-class ReadOnlyAdminMixin:
-    """Lists, searches, filters and shows records; never adds, changes or deletes them."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+from .models import Attempt, Plan, PlanRevision, PlanSource, Submission
 
 
 class PlanSourceInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -78,25 +67,3 @@ class PlanRevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["plan__title", "plan__microcredential__title", "author__email"]
     list_select_related = ["plan__microcredential", "author"]
     readonly_fields = ["created_at"]
-
-
-@admin.register(Artifact)
-class ArtifactAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "submission", "district", "component", "kind", "status", "size"]
-    list_filter = ["district", "status", "kind", "component"]
-    search_fields = ["title", "original_name", "submission__educator__email"]
-    list_select_related = ["submission__educator", "submission__plan__microcredential", "district"]
-    readonly_fields = ["uuid", "created_at"]
-    date_hierarchy = "created_at"
-
-
-@admin.register(ArtifactAccess)
-class ArtifactAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """The disclosure record: who opened which piece of evidence, and when."""
-
-    list_display = ["opened_at", "user", "artifact", "purpose", "ip_address", "district"]
-    list_filter = ["district", "purpose"]
-    search_fields = ["user__email", "artifact__title"]
-    list_select_related = ["user", "artifact", "district"]
-    readonly_fields = ["opened_at"]
-    date_hierarchy = "opened_at"

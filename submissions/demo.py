@@ -9,10 +9,10 @@ from accounts.services import user_create
 from credentials.models import MicroCredential
 
 from . import services
-from .models import Artifact, Plan, PlanSource, Submission
+from .models import Plan, PlanSource, Submission
 from .transitions import submission_move
 
-S = Submission.Status
+Status = Submission.Status
 
 COLLEAGUES = [
     ("marcus.lee@example.org", "Marcus", "Lee", "Prairie View Elementary"),
@@ -20,6 +20,15 @@ COLLEAGUES = [
     ("sam.oconnor@example.org", "Sam", "O’Connor", "Prairie View High"),
     ("grace.kim@example.org", "Grace", "Kim", "Prairie View Elementary"),
 ]
+
+# The colleagues' plans that go on past the work: the evidence demo (``artifacts.demo``, which
+# runs next) adds their evidence and takes each to its status here. Submitting for review needs
+# accepted evidence, which this app cannot make.
+REVIEWED = {
+    "priya.natarajan@example.org": Status.SUBMITTED_FOR_REVIEW,
+    "sam.oconnor@example.org": Status.NOT_YET,
+    "grace.kim@example.org": Status.EARNED,
+}
 
 SOURCES = [
     (
@@ -180,22 +189,10 @@ def _panel(submission: Submission, to_status: str, reviewer: User) -> Submission
 
 
 def _finish_work(submission: Submission) -> None:
-    """Write results and reflection and add one accepted piece of evidence (a link)."""
+    """Write results and reflection (the evidence is the evidence demo's, ``REVIEWED``)."""
     submission.refresh_from_db()
     services.submission_results_save(
         submission=submission, values=RESULTS, version=submission.version, actor=submission.educator
-    )
-    Artifact.objects.create(
-        district=submission.district,
-        submission=submission,
-        kind=Artifact.Kind.LINK,
-        title="Transition timing log (spreadsheet)",
-        description="Baseline and weeks 5–6 timings, one row per transition.",
-        url="https://docs.example.org/prairie-view/transition-log",
-        status=Artifact.Status.ACCEPTED,
-        confirmed_no_identifying_info=True,
-        confirmed_consent_on_file=True,
-        uploaded_by=submission.educator,
     )
 
 
@@ -245,36 +242,34 @@ def seed_demo(*, district: District, people: dict[str, User], buildings: dict) -
     changes = _start(entry(2), elena)
     _write_plan(changes, "feedback")
     services.submission_submit_plan(submission=changes, actor=elena)
-    _panel(changes, S.CHANGES_REQUESTED, reviewer)
+    _panel(changes, Status.CHANGES_REQUESTED, reviewer)
 
     # Elena: approved, ready to start; and one in progress with results under way.
     approved = _start(entry(3), elena)
     _write_plan(approved, "routines", sources=4)
     services.submission_submit_plan(submission=approved, actor=elena)
-    _panel(approved, S.PLAN_APPROVED, reviewer)
+    _panel(approved, Status.PLAN_APPROVED, reviewer)
 
     in_progress = _start(entry(4), elena)
     _write_plan(in_progress, "questioning")
     services.submission_submit_plan(submission=in_progress, actor=elena)
-    _panel(in_progress, S.PLAN_APPROVED, reviewer)
+    _panel(in_progress, Status.PLAN_APPROVED, reviewer)
     services.submission_start_work(submission=in_progress, actor=elena)
 
-    # Colleagues: submitted for review, not yet, earned, declined, withdrawn.
-    for educator, final in ((priya, S.SUBMITTED_FOR_REVIEW), (sam, S.NOT_YET), (grace, S.EARNED)):
+    # Colleagues: the work done and written up (then, with their evidence, submitted for review,
+    # not yet and earned: see REVIEWED), declined, withdrawn.
+    for educator in (priya, sam, grace):
         submission = _start(entry(0), educator)
         _write_plan(submission, "routines", sources=3)
         services.submission_submit_plan(submission=submission, actor=educator)
-        _panel(submission, S.PLAN_APPROVED, reviewer)
+        _panel(submission, Status.PLAN_APPROVED, reviewer)
         services.submission_start_work(submission=submission, actor=educator)
         _finish_work(submission)
-        services.submission_submit_for_review(submission=submission, actor=educator)
-        if final != S.SUBMITTED_FOR_REVIEW:
-            _panel(submission, final, reviewer)
 
     declined = _start(entry(1), sam)
     _write_plan(declined, "feedback")
     services.submission_submit_plan(submission=declined, actor=sam)
-    _panel(declined, S.DECLINED, reviewer)
+    _panel(declined, Status.DECLINED, reviewer)
 
     withdrawn = _start(entry(2), priya)
     _write_plan(withdrawn, "questioning", complete=False)

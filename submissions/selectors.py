@@ -5,36 +5,38 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from accounts.models import User
-from reports.models import ProgramCycle
-from reports.selectors import cycles_for_district
+from accounts.models import District, User
+from programs.models import ProgramCycle
+from programs.selectors import cycles_for_district
 
-from .models import Artifact, Plan, PlanRevision, Submission
+from .models import Component, Plan, PlanRevision, Submission
+from .signals import results_checked
+from .transitions import EDUCATOR_MOVES, may_move
 
-S = Submission.Status
+Status = Submission.Status
 
 MIN_SOURCES = 3
 
 # Statuses in which the shared plan text may change (for every member still on the plan).
-PLAN_EDITABLE_STATUSES = frozenset({S.DRAFT, S.CHANGES_REQUESTED})
+PLAN_EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED})
 # Statuses in which an educator writes their own results and reflection.
-RESULTS_EDITABLE_STATUSES = frozenset({S.IN_PROGRESS, S.NOT_YET})
+RESULTS_EDITABLE_STATUSES = frozenset({Status.IN_PROGRESS, Status.NOT_YET})
 # Members who left the plan no longer hold its text.
-CLOSED_STATUSES = frozenset({S.WITHDRAWN, S.DECLINED})
+CLOSED_STATUSES = frozenset({Status.WITHDRAWN, Status.DECLINED})
 
 NEXT_STEPS: dict[str, str] = {
-    S.DRAFT: "Complete the five components and submit the plan for pre-approval.",
-    S.PLAN_SUBMITTED: "Wait for the panel’s pre-approval of your plan.",
-    S.CHANGES_REQUESTED: "Revise the plan as the panel asked, then submit it again.",
-    S.PLAN_APPROVED: "Start the work when you are ready.",
-    S.IN_PROGRESS: "Carry out the plan, add evidence, write your results and reflection, "
+    Status.DRAFT: "Complete the five components and submit the plan for pre-approval.",
+    Status.PLAN_SUBMITTED: "Wait for the panel’s pre-approval of your plan.",
+    Status.CHANGES_REQUESTED: "Revise the plan as the panel asked, then submit it again.",
+    Status.PLAN_APPROVED: "Start the work when you are ready.",
+    Status.IN_PROGRESS: "Carry out the plan, add evidence, write your results and reflection, "
     "then submit for review.",
-    S.SUBMITTED_FOR_REVIEW: "Wait for the panel’s review of your evidence.",
-    S.NOT_YET: "Read the panel’s feedback, strengthen your evidence and resubmit.",
-    S.RESUBMITTED: "Wait for the panel’s review of your resubmission.",
-    S.EARNED: "Earned. Nothing more to do.",
-    S.DECLINED: "Closed: the panel declined this plan.",
-    S.WITHDRAWN: "Closed: you withdrew this plan.",
+    Status.SUBMITTED_FOR_REVIEW: "Wait for the panel’s review of your evidence.",
+    Status.NOT_YET: "Read the panel’s feedback, strengthen your evidence and resubmit.",
+    Status.RESUBMITTED: "Wait for the panel’s review of your resubmission.",
+    Status.EARNED: "Earned. Nothing more to do.",
+    Status.DECLINED: "Closed: the panel declined this plan.",
+    Status.WITHDRAWN: "Closed: you withdrew this plan.",
 }
 
 
@@ -45,11 +47,11 @@ def next_step(status: str) -> str:
 # Which of a cycle's deadlines the educator's next step has to meet. Other statuses wait on
 # the panel or are finished: no deadline of theirs.
 DEADLINE_FIELDS: dict[str, tuple[str, str]] = {
-    S.DRAFT: ("plan_deadline", "Plan"),
-    S.CHANGES_REQUESTED: ("plan_deadline", "Plan"),
-    S.PLAN_APPROVED: ("evidence_deadline", "Evidence"),
-    S.IN_PROGRESS: ("evidence_deadline", "Evidence"),
-    S.NOT_YET: ("evidence_deadline", "Evidence"),
+    Status.DRAFT: ("plan_deadline", "Plan"),
+    Status.CHANGES_REQUESTED: ("plan_deadline", "Plan"),
+    Status.PLAN_APPROVED: ("evidence_deadline", "Evidence"),
+    Status.IN_PROGRESS: ("evidence_deadline", "Evidence"),
+    Status.NOT_YET: ("evidence_deadline", "Evidence"),
 }
 
 
@@ -81,6 +83,17 @@ def next_deadline(
     if day is None:
         return None
     return Deadline(what=what, day=day, cycle=cycle.name, overdue=day < today)
+
+
+def district_submission_counts(*, district: District) -> dict[str, int]:
+    """The district's plans under way and micro-credentials earned (its admin dashboard)."""
+    closed = [Status.EARNED, Status.DECLINED, Status.WITHDRAWN]
+    return {
+        "open_submissions": Submission.objects.filter(district=district)
+        .exclude(status__in=closed)
+        .count(),
+        "earned": Submission.objects.filter(district=district, status=Status.EARNED).count(),
+    }
 
 
 def submissions_of_educator(user: User) -> QuerySet[Submission]:
@@ -122,6 +135,34 @@ def can_edit_plan(submission: Submission) -> bool:
 
 def can_edit_results(submission: Submission) -> bool:
     return submission.status in RESULTS_EDITABLE_STATUSES
+
+
+def plan_locked_by_group(submission: Submission) -> bool:
+    """The educator's own plan is open for changes, but a group member's is under review or
+    beyond, so the shared text stays as it is."""
+    return submission.status in PLAN_EDITABLE_STATUSES and not plan_is_editable(submission.plan)
+
+
+@dataclass(frozen=True)
+class MoveButton:
+    action: str
+    label: str
+    confirm: bool
+
+    @property
+    def url_name(self) -> str:
+        return f"submissions:{self.action}"
+
+
+def educator_moves(submission: Submission) -> list[MoveButton]:
+    """The moves the plan page offers its educator: every one the status table allows from
+    here; resubmission only while the district allows another attempt."""
+    return [
+        MoveButton(action, move.button_for(submission.status), move.confirm)
+        for action, move in EDUCATOR_MOVES.items()
+        if may_move(submission.status, move.to_status)
+        and not (move.to_status == Status.RESUBMITTED and submission.attempts_left == 0)
+    ]
 
 
 def plan_missing(plan: Plan) -> list[tuple[str, list[str]]]:
@@ -176,15 +217,11 @@ def plan_missing(plan: Plan) -> list[tuple[str, list[str]]]:
 
 
 def results_missing(submission: Submission) -> list[tuple[str, list[str]]]:
-    """What an educator still needs before submitting for review (after implementation)."""
+    """What an educator still needs before submitting for review (after implementation); what
+    the evidence lacks is said by the evidence side, through ``signals.results_checked``."""
     impact = []
     if not submission.impact_results.strip():
         impact.append("Describe the results and the data you collected.")
-    has_evidence = Artifact.objects.filter(
-        submission=submission, status=Artifact.Status.ACCEPTED
-    ).exists()
-    if not has_evidence:
-        impact.append("Add at least one piece of evidence that has been accepted.")
     reflection = []
     if not submission.reflection_practice.strip():
         reflection.append("Reflect on your professional practice or student learning.")
@@ -192,8 +229,11 @@ def results_missing(submission: Submission) -> list[tuple[str, list[str]]]:
         reflection.append("Record student or staff feedback.")
     if not submission.reflection_changes.strip():
         reflection.append("Say what you will change in future practice.")
-    sections = [("Impact", impact), ("Reflection", reflection)]
-    return [(label, items) for label, items in sections if items]
+    sections = {Component.IMPACT.label: impact, Component.REFLECTION.label: reflection}
+    for _receiver, lacking in results_checked.send(sender=Submission, submission=submission):
+        for label, items in lacking.items():
+            sections.setdefault(label, []).extend(items)
+    return [(label, items) for label, items in sections.items() if items]
 
 
 def revisions_for_submission(submission: Submission) -> QuerySet[PlanRevision]:

@@ -2,7 +2,8 @@
 
 Every status change goes through ``submissions.transitions.submission_move``; the functions here
 check the educator's right first and add what the move needs (completeness, attempts, frozen
-evidence, the review round queued on commit).
+evidence, the review round asked for on commit). Evidence and reviews sit above this app: they
+hear of attempts and review requests through ``signals``.
 """
 
 from dataclasses import dataclass, field
@@ -19,13 +20,14 @@ from accounts.models import DistrictGoal, Role, User
 from accounts.services import audit_record
 from credentials import services as catalog
 from credentials.models import EvidenceType, MicroCredential
-from outbox.services import mail_enqueue, outbox_enqueue
+from outbox.services import mail_enqueue
 
 from . import selectors
-from .models import Artifact, Attempt, Plan, PlanRevision, PlanSource, Submission
+from .models import Attempt, Plan, PlanRevision, PlanSource, Submission
+from .signals import attempt_opened, review_requested
 from .transitions import TransitionError, submission_move
 
-S = Submission.Status
+Status = Submission.Status
 
 PLAN_TEXT_FIELDS = [
     "title",
@@ -97,7 +99,7 @@ def _open_submission_on(actor: User, microcredential: MicroCredential) -> Submis
             district_id=actor.district_id,
             plan__microcredential__lineage=microcredential.lineage,
         )
-        .exclude(status__in=[S.WITHDRAWN, S.DECLINED])
+        .exclude(status__in=[Status.WITHDRAWN, Status.DECLINED])
         .first()
     )
 
@@ -112,7 +114,7 @@ def _plan_create(*, microcredential: MicroCredential, actor: User, title: str = 
         action="plan.start",
         target=submission,
         district=submission.district,
-        to_status=S.DRAFT,
+        to_status=Status.DRAFT,
         detail={"plan": plan.pk, "microcredential": microcredential.pk},
     )
     return submission
@@ -432,7 +434,7 @@ def plan_member_add(*, submission: Submission, colleague: User, actor: User) -> 
             action="plan.member_add",
             target=added,
             district=added.district,
-            to_status=S.DRAFT,
+            to_status=Status.DRAFT,
             detail={"plan": plan.pk, "member": colleague.pk},
         )
         link = settings.SITE_URL + reverse("submissions:detail", kwargs={"pk": added.pk})
@@ -456,9 +458,7 @@ def _require_owner(submission: Submission, actor: User) -> None:
 
 def _queue_review(stage: str):
     def callback(submission: Submission) -> None:
-        from reviews.tasks import assign_reviewers
-
-        outbox_enqueue(task=assign_reviewers, args=[submission.pk, stage])
+        review_requested.send(sender=Submission, submission=submission, stage=stage)
 
     return callback
 
@@ -481,10 +481,9 @@ def submission_submit_plan(*, submission: Submission, actor: User) -> Submission
 
     return submission_move(
         submission_id=submission.pk,
-        to_status=S.PLAN_SUBMITTED,
+        to_status=Status.PLAN_SUBMITTED,
         actor=actor,
         action="submission.submit_plan",
-        allowed_from=[S.DRAFT, S.CHANGES_REQUESTED],
         before_save=check,
         side_effects=_queue_review("plan"),
     )
@@ -495,10 +494,9 @@ def submission_start_work(*, submission: Submission, actor: User) -> Submission:
     _require_owner(submission, actor)
     return submission_move(
         submission_id=submission.pk,
-        to_status=S.IN_PROGRESS,
+        to_status=Status.IN_PROGRESS,
         actor=actor,
         action="submission.start_work",
-        allowed_from=[S.PLAN_APPROVED],
     )
 
 
@@ -509,9 +507,7 @@ def _attempt_open(locked: Submission) -> list[str]:
         raise IncompleteError("Your results and reflection are not complete yet.", missing)
     number = locked.attempt_count + 1
     attempt = Attempt.objects.create(submission=locked, number=number)
-    Artifact.objects.filter(
-        submission=locked, status=Artifact.Status.ACCEPTED, attempt__isnull=True
-    ).update(attempt=attempt)
+    attempt_opened.send(sender=Attempt, attempt=attempt)
     locked.attempt_count = number
     return ["attempt_count"]
 
@@ -521,10 +517,9 @@ def submission_submit_for_review(*, submission: Submission, actor: User) -> Subm
     _require_owner(submission, actor)
     return submission_move(
         submission_id=submission.pk,
-        to_status=S.SUBMITTED_FOR_REVIEW,
+        to_status=Status.SUBMITTED_FOR_REVIEW,
         actor=actor,
         action="submission.submit_for_review",
-        allowed_from=[S.IN_PROGRESS],
         before_save=_attempt_open,
         side_effects=_queue_review("final"),
     )
@@ -535,19 +530,18 @@ def submission_resubmit(*, submission: Submission, actor: User) -> Submission:
     _require_owner(submission, actor)
 
     def check(locked: Submission) -> list[str]:
-        limit = locked.district.max_attempts
-        if limit and locked.attempt_count >= limit:
+        if locked.attempts_left == 0:
             raise TransitionError(
-                f"You have used all {limit} attempts your district allows for a micro-credential."
+                f"You have used all {locked.district.max_attempts} attempts your district allows "
+                "for a micro-credential."
             )
         return _attempt_open(locked)
 
     return submission_move(
         submission_id=submission.pk,
-        to_status=S.RESUBMITTED,
+        to_status=Status.RESUBMITTED,
         actor=actor,
         action="submission.resubmit",
-        allowed_from=[S.NOT_YET],
         before_save=check,
         side_effects=_queue_review("final"),
     )
@@ -558,7 +552,17 @@ def submission_withdraw(*, submission: Submission, actor: User) -> Submission:
     _require_owner(submission, actor)
     return submission_move(
         submission_id=submission.pk,
-        to_status=S.WITHDRAWN,
+        to_status=Status.WITHDRAWN,
         actor=actor,
         action="submission.withdraw",
     )
+
+
+# The service behind each of the educator's moves (their table: ``transitions.EDUCATOR_MOVES``).
+EDUCATOR_MOVE_SERVICES = {
+    "submit_plan": submission_submit_plan,
+    "start_work": submission_start_work,
+    "submit_for_review": submission_submit_for_review,
+    "resubmit": submission_resubmit,
+    "withdraw": submission_withdraw,
+}

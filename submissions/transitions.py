@@ -7,6 +7,7 @@ move first.
 """
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,33 +17,79 @@ from accounts.services import audit_record
 
 from .models import Submission
 
-S = Submission.Status
+Status = Submission.Status
 
 ALLOWED_MOVES: dict[str, frozenset[str]] = {
-    S.DRAFT: frozenset({S.PLAN_SUBMITTED, S.WITHDRAWN}),
-    S.PLAN_SUBMITTED: frozenset({S.CHANGES_REQUESTED, S.PLAN_APPROVED, S.DECLINED, S.WITHDRAWN}),
-    S.CHANGES_REQUESTED: frozenset({S.PLAN_SUBMITTED, S.WITHDRAWN}),
-    S.PLAN_APPROVED: frozenset({S.IN_PROGRESS, S.WITHDRAWN}),
-    S.IN_PROGRESS: frozenset({S.SUBMITTED_FOR_REVIEW, S.WITHDRAWN}),
-    S.SUBMITTED_FOR_REVIEW: frozenset({S.NOT_YET, S.EARNED}),
-    S.NOT_YET: frozenset({S.RESUBMITTED, S.WITHDRAWN}),
-    S.RESUBMITTED: frozenset({S.NOT_YET, S.EARNED}),
-    S.EARNED: frozenset(),
-    S.DECLINED: frozenset(),
-    S.WITHDRAWN: frozenset(),
+    Status.DRAFT: frozenset({Status.PLAN_SUBMITTED, Status.WITHDRAWN}),
+    Status.PLAN_SUBMITTED: frozenset(
+        {Status.CHANGES_REQUESTED, Status.PLAN_APPROVED, Status.DECLINED, Status.WITHDRAWN}
+    ),
+    Status.CHANGES_REQUESTED: frozenset({Status.PLAN_SUBMITTED, Status.WITHDRAWN}),
+    Status.PLAN_APPROVED: frozenset({Status.IN_PROGRESS, Status.WITHDRAWN}),
+    Status.IN_PROGRESS: frozenset({Status.SUBMITTED_FOR_REVIEW, Status.WITHDRAWN}),
+    Status.SUBMITTED_FOR_REVIEW: frozenset({Status.NOT_YET, Status.EARNED}),
+    Status.NOT_YET: frozenset({Status.RESUBMITTED, Status.WITHDRAWN}),
+    Status.RESUBMITTED: frozenset({Status.NOT_YET, Status.EARNED}),
+    Status.EARNED: frozenset(),
+    Status.DECLINED: frozenset(),
+    Status.WITHDRAWN: frozenset(),
 }
 
 # Timestamps a move stamps on the submission.
 _STAMPS: dict[str, str] = {
-    S.PLAN_SUBMITTED: "plan_submitted_at",
-    S.PLAN_APPROVED: "plan_decided_at",
-    S.CHANGES_REQUESTED: "plan_decided_at",
-    S.DECLINED: "plan_decided_at",
-    S.SUBMITTED_FOR_REVIEW: "submitted_for_review_at",
-    S.RESUBMITTED: "submitted_for_review_at",
-    S.EARNED: "decided_at",
-    S.NOT_YET: "decided_at",
+    Status.PLAN_SUBMITTED: "plan_submitted_at",
+    Status.PLAN_APPROVED: "plan_decided_at",
+    Status.CHANGES_REQUESTED: "plan_decided_at",
+    Status.DECLINED: "plan_decided_at",
+    Status.SUBMITTED_FOR_REVIEW: "submitted_for_review_at",
+    Status.RESUBMITTED: "submitted_for_review_at",
+    Status.EARNED: "decided_at",
+    Status.NOT_YET: "decided_at",
 }
+
+
+# The moves an educator makes from their plan page: the status each leads to, the words of its
+# button and of the message after it. Where each may start is the table's to say (above): a
+# button is offered exactly where the table allows its status.
+@dataclass(frozen=True)
+class EducatorMove:
+    to_status: str
+    button: str
+    done: str
+    # A different wording of the button from some statuses (a revised plan goes in again).
+    button_from: dict[str, str] = field(default_factory=dict)
+    # Asked twice before it is made (it cannot be undone).
+    confirm: bool = False
+
+    def button_for(self, status: str) -> str:
+        return self.button_from.get(status, self.button)
+
+
+EDUCATOR_MOVES: dict[str, EducatorMove] = {
+    "submit_plan": EducatorMove(
+        Status.PLAN_SUBMITTED,
+        "Submit the plan for pre-approval",
+        "Your plan was submitted for pre-approval.",
+        button_from={Status.CHANGES_REQUESTED: "Submit the revised plan"},
+    ),
+    "start_work": EducatorMove(
+        Status.IN_PROGRESS, "Start the work", "You have started the work on your plan."
+    ),
+    "submit_for_review": EducatorMove(
+        Status.SUBMITTED_FOR_REVIEW, "Submit for review", "Your evidence was submitted for review."
+    ),
+    "resubmit": EducatorMove(
+        Status.RESUBMITTED, "Resubmit for review", "Your evidence was resubmitted for review."
+    ),
+    # Offered apart from the others: it asks for confirmation.
+    "withdraw": EducatorMove(
+        Status.WITHDRAWN, "Withdraw from this plan", "You withdrew from this plan.", confirm=True
+    ),
+}
+
+
+def may_move(status: str, to_status: str) -> bool:
+    return to_status in ALLOWED_MOVES[status]
 
 
 class TransitionError(Exception):
@@ -50,7 +97,7 @@ class TransitionError(Exception):
 
 
 def status_label(status: str) -> str:
-    return S(status).label
+    return Status(status).label
 
 
 def submission_move(
@@ -75,10 +122,10 @@ def submission_move(
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission_id)
         current = submission.status
-        permitted = ALLOWED_MOVES[current]
+        permitted = may_move(current, to_status)
         if allowed_from is not None and current not in set(allowed_from):
-            permitted = frozenset()
-        if to_status not in permitted:
+            permitted = False
+        if not permitted:
             raise TransitionError(
                 f"This plan is “{status_label(current)}”; it cannot be moved to "
                 f"“{status_label(to_status)}” now."

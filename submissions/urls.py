@@ -1,7 +1,6 @@
 from django.urls import path
 
 from . import views
-from .artifact_urls import urlpatterns as artifact_urlpatterns
 
 app_name = "submissions"
 
@@ -11,7 +10,8 @@ urlpatterns = [
     path("propose/", views.propose, name="propose"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/proposal/", views.proposal_edit, name="proposal_edit"),
-    path("<int:pk>/save/", views.save, name="save"),
+    path("<int:pk>/plan/save/", views.plan_save, name="plan_save"),
+    path("<int:pk>/results/save/", views.results_save, name="results_save"),
     path("<int:pk>/history/", views.history, name="history"),
     path("<int:pk>/members/", views.member_add, name="member_add"),
     path("<int:pk>/submit-plan/", views.move, {"action": "submit_plan"}, name="submit_plan"),
@@ -24,5 +24,4 @@ urlpatterns = [
     ),
     path("<int:pk>/resubmit/", views.move, {"action": "resubmit"}, name="resubmit"),
     path("<int:pk>/withdraw/", views.move, {"action": "withdraw"}, name="withdraw"),
-    *artifact_urlpatterns,
 ]

@@ -60,3 +60,36 @@ def outsider_educator(other_district):
 @pytest.fixture
 def outsider_admin(other_district):
     return DistrictAdminFactory(district=other_district, email="admin@lakeside.example.org")
+
+
+# --- The demo district, seeded once per module ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seeded_demo(django_db_setup, django_db_blocker, s3_storage):
+    """``seed_demo``, run once for the test module and committed, as the authorization matrix
+    builds its world; the module's tests read it (and a browser may change it) without paying
+    for it again. The database is flushed when the module is done. Returns the demo password.
+    Its tests are marked ``django_db`` as usual: each runs in a transaction over the demo."""
+    import io
+
+    from django.core.management import call_command
+
+    from accounts.management.commands.seed_demo import DEMO_PASSWORD
+
+    with django_db_blocker.unblock():
+        call_command("seed_demo", stdout=io.StringIO())
+    yield DEMO_PASSWORD
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def demo_server(seeded_demo):
+    """A live server of the module's own over its demo. Not pytest-django's ``live_server``: a
+    test that uses that one gets an emptied database after it, and the demo with it."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost")
+    yield server
+    server.stop()

@@ -9,21 +9,22 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
+from artifacts.models import Artifact, ArtifactAccess
 from reports.models import ExportJob
-from submissions.models import Artifact, ArtifactAccess, Attempt, PlanRevision
+from submissions.models import Attempt, PlanRevision
 from tests.accounts.factories import EducatorFactory
-from tests.reports.factories import CreditRuleFactory, ProgramCycleFactory, RenewalRuleFactory
+from tests.programs.factories import CreditRuleFactory, ProgramCycleFactory, RenewalRuleFactory
 from tests.submissions.factories import PlanSourceFactory, SubmissionFactory
 
 MODELS = [
     "submissions.plan",
     "submissions.submission",
     "submissions.planrevision",
-    "submissions.artifact",
-    "submissions.artifactaccess",
-    "reports.programcycle",
-    "reports.creditrule",
-    "reports.renewalrule",
+    "artifacts.artifact",
+    "artifacts.artifactaccess",
+    "programs.programcycle",
+    "programs.creditrule",
+    "programs.renewalrule",
     "reports.exportjob",
 ]
 
@@ -53,13 +54,13 @@ def make_records(district) -> dict:
         "submissions.planrevision": PlanRevision.objects.create(
             plan=plan, author=educator, version=2, snapshot={}
         ),
-        "submissions.artifact": artifact,
-        "submissions.artifactaccess": ArtifactAccess.objects.create(
+        "artifacts.artifact": artifact,
+        "artifacts.artifactaccess": ArtifactAccess.objects.create(
             artifact=artifact, district=district, user=educator
         ),
-        "reports.programcycle": cycle,
-        "reports.creditrule": CreditRuleFactory(district=district, note=f"Salary step, {term}"),
-        "reports.renewalrule": RenewalRuleFactory(
+        "programs.programcycle": cycle,
+        "programs.creditrule": CreditRuleFactory(district=district, note=f"Salary step, {term}"),
+        "programs.renewalrule": RenewalRuleFactory(
             district=district, first_cycle=cycle, name=f"Renewal, {term}"
         ),
         "reports.exportjob": ExportJob.objects.create(

@@ -13,7 +13,7 @@ from tests.project_copy import ROOT, bare_env, django_shell, manage, project_cop
 DEMO_LANDINGS = {
     "educator@example.org": ("submissions:dashboard", "My micro-credential plans"),
     "reviewer@example.org": ("reviews:queue", "Review queue"),
-    "admin@example.org": ("accounts:admin_dashboard", "Prairie View Unified School District"),
+    "admin@example.org": ("people:admin_dashboard", "Prairie View Unified School District"),
 }
 
 SIGN_IN = """

@@ -13,7 +13,7 @@ from PIL import Image
 
 from accounts.models import AuditEvent, District
 from accounts.services import DISTRICT_SETTINGS_UPDATED
-from tests.submissions.artifacts.conftest import jpeg_with_gps, png_bytes
+from tests.artifacts.conftest import jpeg_with_gps, png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,7 @@ def test_only_the_types_the_deployment_accepts_are_offered(
 
 def test_the_page_is_linked_from_the_dashboard_and_the_navigation(client, district_admin):
     client.force_login(district_admin)
-    html = client.get(reverse("accounts:admin_dashboard")).content.decode()
+    html = client.get(reverse("people:admin_dashboard")).content.decode()
     assert html.count(f'href="{URL}"') == 2
     assert "District settings: certificates, sign-in, reviews, evidence files" in html
 

@@ -21,14 +21,14 @@ from django.urls import reverse
 from django.utils.http import int_to_base36
 
 from accounts.models import AuditEvent, User
-from accounts.people_services import (
+from outbox.models import Mail
+from people.services import (
     PeopleError,
     invitation_person,
     invitation_send,
     invitation_tokens,
     person_invite,
 )
-from outbox.models import Mail
 
 LOGIN = "/accounts/login/"
 NEW_PASSWORD = "a-long-new-secret-42"
@@ -46,7 +46,7 @@ def with_totp(user: User) -> str:
 
 def invitation_link(person: User) -> str:
     return reverse(
-        "accounts:invitation_accept",
+        "people:invitation_accept",
         kwargs={"uidb36": int_to_base36(person.pk), "token": invitation_tokens.make_token(person)},
     )
 
@@ -81,7 +81,7 @@ def test_reinviting_a_person_who_signed_in_is_refused(
     with_totp(educator)
     client.force_login(district_admin)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("accounts:person_resend", args=[educator.pk]), follow=True)
+        response = client.post(reverse("people:person_resend", args=[educator.pk]), follow=True)
     assert "has already signed in, so no invitation was sent" in response.content.decode()
     assert not Mail.objects.exists()
     assert not AuditEvent.objects.filter(action="person.invited", target_id=educator.pk).exists()

@@ -13,7 +13,7 @@ def post_login(client, email, password):
     [
         ("educator", "submissions:dashboard"),
         ("reviewer", "reviews:queue"),
-        ("district_admin", "accounts:admin_dashboard"),
+        ("district_admin", "people:admin_dashboard"),
     ],
 )
 def test_each_role_lands_on_its_own_dashboard(client, request, password, role_fixture, dashboard):
@@ -28,7 +28,7 @@ def test_a_person_with_several_roles_lands_on_the_most_responsible(client, educa
     educator.is_district_admin = True
     educator.save()
     response = post_login(client, educator.email, password)
-    assert response["Location"] == reverse("accounts:admin_dashboard")
+    assert response["Location"] == reverse("people:admin_dashboard")
 
 
 def test_wrong_password_is_refused_with_a_message(client, educator):

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from .matrix import ACTORS
+from .matrix import ALL_ACTORS
 
 # --- the world -----------------------------------------------------------------------------------
 
@@ -32,7 +32,7 @@ def world(django_db_setup, django_db_blocker, s3_storage):
         built = build_world()
         # One session per actor, signed in once: each test only presents its cookie.
         built.sessions = {}
-        for actor in ACTORS:
+        for actor in ALL_ACTORS:
             if built.user(actor) is not None:
                 client = Client()
                 client.force_login(built.user(actor))

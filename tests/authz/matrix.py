@@ -39,6 +39,12 @@ The eight columns are always in the order of ``ACTORS``:
     admin        the district admin
     other_admin  the district admin of ANOTHER district
 
+Two more actors are not written in the rows; their outcome is derived from a column that is
+(``CROSS_DISTRICT``): an educator and a reviewer of the other district, as ``colleague`` and
+``reviewer`` are in this one. On a route that names an object of district A they must be refused
+(403 or 404: ``no``); on a public page (anonymous allowed), or a route without an object (a
+list, a "new" form), they get what their counterpart gets, and the row's ``hidden`` applies.
+
 Outcome tokens:
     ok     allowed: 2xx, or a 3xx to where the row's ``redirect=`` says
     login  302 to /accounts/login/
@@ -99,12 +105,18 @@ ACTORS = (
     "other_admin",
 )
 
+# Educator and reviewer of the other district, derived from the counterpart of their role here.
+CROSS_DISTRICT = {"other_educator": "colleague", "other_reviewer": "reviewer"}
+ALL_ACTORS = (*ACTORS, *CROSS_DISTRICT)
+
 ALLOW = "ok"
 LOGIN = "login"
 FORBIDDEN = "403"
 NOT_FOUND = "404"
 METHOD_NOT_ALLOWED = "405"
 SKIP = "-"
+# Derived outcomes only: refused with 403 or 404, whichever the view's checks reach first.
+REFUSED = "no"
 OUTCOMES = (ALLOW, LOGIN, FORBIDDEN, NOT_FOUND, METHOD_NOT_ALLOWED, SKIP)
 METHODS = ("get", "post", "put")
 # Methods probed on every row that does not list them (see test_unlisted_method_is_refused).
@@ -155,7 +167,23 @@ class Row:
 
     def outcomes(self, method: str) -> dict[str, str] | None:
         raw = getattr(self, method)
-        return None if raw is None else parse(raw, f"{self.id} {method.upper()}")
+        if raw is None:
+            return None
+        written = parse(raw, f"{self.id} {method.upper()}")
+        return {**written, **self.cross_district(written)}
+
+    def cross_district(self, written: dict[str, str]) -> dict[str, str]:
+        """The other district's educator and reviewer, from their counterparts here."""
+        derived = {}
+        for actor, counterpart in CROSS_DISTRICT.items():
+            base = written[counterpart]
+            if base in (SKIP, METHOD_NOT_ALLOWED):
+                derived[actor] = base
+            elif base == ALLOW and (written["anon"] == ALLOW or self.kwargs is no_kwargs):
+                derived[actor] = ALLOW
+            else:
+                derived[actor] = REFUSED
+        return derived
 
     @property
     def methods(self) -> list[str]:
@@ -263,8 +291,10 @@ HOME_OF = {
     "reviewer": "reviews:queue",
     "assigned": "reviews:queue",
     "chair": "reviews:queue",
-    "admin": "accounts:admin_dashboard",
-    "other_admin": "accounts:admin_dashboard",
+    "admin": "people:admin_dashboard",
+    "other_admin": "people:admin_dashboard",
+    "other_educator": "submissions:dashboard",
+    "other_reviewer": "reviews:queue",
 }
 
 
@@ -289,6 +319,42 @@ def private_parts(w: World, actor: str) -> list[str]:
     ]
 
 
+def plan_body(w: World, actor: str) -> dict[str, Any]:
+    """The draft's plan editor as the browser posts it, with one change."""
+    from submissions.models import Plan
+
+    plan = Plan.objects.get(pk=w.submissions["draft"].plan_id)
+    sources = list(plan.sources.all())
+    body: dict[str, Any] = {
+        "version": plan.version,
+        **{
+            name: getattr(plan, name)
+            for name in (
+                "title",
+                "hypothesis",
+                "personal_goal",
+                "building_goal",
+                "district_goal_notes",
+                "actions",
+                "setting",
+                "timeline",
+                "affected",
+                "impact_measures",
+            )
+        },
+        "rationale": f"Transitions take too long ({actor}).",
+        "district_goals": [str(pk) for pk in plan.district_goals.values_list("pk", flat=True)],
+        "sources-TOTAL_FORMS": str(len(sources)),
+        "sources-INITIAL_FORMS": "0",
+        "sources-MIN_NUM_FORMS": "0",
+        "sources-MAX_NUM_FORMS": "30",
+    }
+    for index, source in enumerate(sources):
+        for name in ("citation", "kind", "url", "learned"):
+            body[f"sources-{index}-{name}"] = getattr(source, name)
+    return body
+
+
 def results_body(w: World, actor: str) -> dict[str, Any]:
     from submissions.models import Submission
     from tests.authz.world import RESULTS
@@ -296,7 +362,6 @@ def results_body(w: World, actor: str) -> dict[str, Any]:
     current = Submission.objects.get(pk=w.submissions["in_progress"].pk)
     return {
         **RESULTS,
-        "kind": "results",
         "version": current.version,
         "impact_results": f"Transitions now take 60 seconds ({actor}).",
     }
@@ -341,7 +406,7 @@ def new_password_body() -> dict[str, Any]:
 def invitation_of(w: World) -> dict[str, Any]:
     from django.utils.http import int_to_base36
 
-    from accounts.people_services import invitation_tokens
+    from people.services import invitation_tokens
 
     invitee = w.x("invitee")
     return {"uidb36": int_to_base36(invitee.pk), "token": invitation_tokens.make_token(invitee)}
@@ -350,7 +415,7 @@ def invitation_of(w: World) -> dict[str, Any]:
 def local_file_token(w: World) -> dict[str, Any]:
     from django.core import signing
 
-    from submissions.artifact_storage import LOCAL_URL_SALT
+    from artifacts.storage import LOCAL_URL_SALT
 
     grant = {"k": "quarantine/none", "d": "attachment", "t": "text/plain", "u": w.owner.pk}
     return {"token": signing.dumps(grant, salt=LOCAL_URL_SALT)}
@@ -405,7 +470,7 @@ ROWS: list[Row] = [
     ),
     # --- accounts ---------------------------------------------------------------------------
     Row(
-        "accounts:admin_dashboard",
+        "people:admin_dashboard",
         get="login 403   403       403      403      403   ok    ok",
         hidden=lambda w, actor: [w.foreign(actor).district.name],
         note="other_admin sees their own district's dashboard, never this district's.",
@@ -429,13 +494,13 @@ ROWS: list[Row] = [
         note="The admin's own district's logo (other_admin gets Lakeside's, or 404 with none).",
     ),
     Row(
-        "accounts:people",
+        "people:list",
         get="login 403   403       403      403      403   ok    ok",
         hidden=lambda w, actor: [w.foreign(actor).owner.email],
     ),
     Row(
-        "accounts:person_invite",
-        redirect=to("accounts:people"),
+        "people:person_invite",
+        redirect=to("people:list"),
         get="login 403   403       403      403      403   ok    ok",
         post="login 403  403       403      403      403   ok    ok",
         data=lambda w, actor: {
@@ -444,40 +509,40 @@ ROWS: list[Row] = [
         },
     ),
     Row(
-        "accounts:person_edit",
-        redirect=to("accounts:people"),
+        "people:person_edit",
+        redirect=to("people:list"),
         kwargs=lambda w: {"pk": w.owner.pk},
         get="login 403   403       403      403      403   ok    404",
         post="login 403  403       403      403      403   ok    404",
         data=person_body,
     ),
     Row(
-        "accounts:person_resend",
-        redirect=to("accounts:people"),
+        "people:person_resend",
+        redirect=to("people:list"),
         kwargs=pk_of("invitee"),
         post="login 403  403       403      403      403   ok    404",
         data=lambda w, actor: {},
     ),
     Row(
-        "accounts:person_deactivate",
-        redirect=to("accounts:people"),
+        "people:person_deactivate",
+        redirect=to("people:list"),
         kwargs=lambda w: {"pk": w.a.people["colleague"].pk},
         post="login 403  403       403      403      403   ok    404",
         data=lambda w, actor: {},
     ),
     Row(
-        "accounts:person_reactivate",
-        redirect=to("accounts:people"),
+        "people:person_reactivate",
+        redirect=to("people:list"),
         kwargs=pk_of("former"),
         post="login 403  403       403      403      403   ok    404",
         data=lambda w, actor: {},
     ),
     Row(
-        "accounts:roster_example",
+        "people:roster_example",
         get="login 403   403       403      403      403   ok    ok",
     ),
     Row(
-        "accounts:roster_import",
+        "people:roster_import",
         get="login 403   403       403      403      403   ok    ok",
         post="login 403  403       403      403      403   ok    ok",
         data=lambda w, actor: {
@@ -492,44 +557,44 @@ ROWS: list[Row] = [
         note="Reading a roster only shows its preview (kept in the session); confirming writes.",
     ),
     Row(
-        "accounts:roster_confirm",
-        redirect=to("accounts:roster_import"),
+        "people:roster_confirm",
+        redirect=to("people:roster_import"),
         post="login 403  403       403      403      403   ok    ok",
         data=lambda w, actor: {"token": "not-the-session-token", "invite_new": "on"},
         changes=False,
         note="Without the preview in the session an admin is sent back to upload: no write.",
     ),
     Row(
-        "accounts:buildings",
-        redirect=to("accounts:buildings"),
+        "people:buildings",
+        redirect=to("people:buildings"),
         get="login 403   403       403      403      403   ok    ok",
         post="login 403  403       403      403      403   ok    ok",
         data=lambda w, actor: {"name": f"Annex of {actor}"},
         hidden=lambda w, actor: [w.foreign(actor).buildings[0].name],
     ),
     Row(
-        "accounts:building_edit",
-        redirect=to("accounts:buildings"),
+        "people:building_edit",
+        redirect=to("people:buildings"),
         kwargs=lambda w: {"pk": w.a.buildings[1].pk},
         get="login 403   403       403      403      403   ok    404",
         post="login 403  403       403      403      403   ok    404",
         data=lambda w, actor: {"name": "Renamed High"},
     ),
     Row(
-        "accounts:building_delete",
-        redirect=to("accounts:buildings"),
+        "people:building_delete",
+        redirect=to("people:buildings"),
         kwargs=lambda w: {"pk": w.a.buildings[1].pk},
         post="login 403  403       403      403      403   ok    404",
         data=lambda w, actor: {},
     ),
     Row(
-        "accounts:goals",
+        "people:goals",
         get="login 403   403       403      403      403   ok    ok",
         hidden=lambda w, actor: [w.foreign(actor).goal.title],
     ),
     Row(
-        "accounts:goal_new",
-        redirect=to("accounts:goals"),
+        "people:goal_new",
+        redirect=to("people:goals"),
         get="login 403   403       403      403      403   ok    ok",
         post="login 403  403       403      403      403   ok    ok",
         data=lambda w, actor: {
@@ -537,8 +602,8 @@ ROWS: list[Row] = [
         },
     ),
     Row(
-        "accounts:goal_edit",
-        redirect=to("accounts:goals"),
+        "people:goal_edit",
+        redirect=to("people:goals"),
         kwargs=lambda w: {"pk": w.a.goal.pk},
         get="login 403   403       403      403      403   ok    404",
         post="login 403  403       403      403      403   ok    404",
@@ -547,7 +612,7 @@ ROWS: list[Row] = [
         },
     ),
     Row(
-        "accounts:invitation_accept", variant="valid link",
+        "people:invitation_accept", variant="valid link",
         redirect=to("home"),
         kwargs=invitation_of,
         #    anon  owner colleague reviewer assigned chair admin other_admin
@@ -557,7 +622,7 @@ ROWS: list[Row] = [
         note="Public: the link is the credential. Someone else signed in must not use it.",
     ),
     Row(
-        "accounts:invitation_accept", variant="forged link",
+        "people:invitation_accept", variant="forged link",
         kwargs=lambda w: {**invitation_of(w), "token": "abc-0123456789abcdef"},
         get="404   404   404       404      404      404   404   404",
         post="404  404   404       404      404      404   404   404",
@@ -747,7 +812,14 @@ ROWS: list[Row] = [
         get="login ok    404       403      403      403   403   403",
     ),
     Row(
-        "submissions:save", variant="results",
+        "submissions:plan_save",
+        redirect=to("submissions:detail", sub_of("draft")),
+        kwargs=sub_of("draft"),
+        post="login ok   404       403      403      403   403   403",
+        data=plan_body,
+    ),
+    Row(
+        "submissions:results_save",
         redirect=to("submissions:detail", sub_of("in_progress")),
         kwargs=sub_of("in_progress"),
         post="login ok   404       403      403      403   403   403",
@@ -800,39 +872,39 @@ ROWS: list[Row] = [
         post="login ok   404       403      403      403   403   403",
         data=lambda w, actor: {},
     ),
-    # --- submissions: evidence (artifacts) --------------------------------------------------
+    # --- artifacts (evidence) ---------------------------------------------------------------
     Row(
-        "submissions:artifact_upload",
+        "artifacts:upload",
         kwargs=sub_of("in_progress", "submission_id"),
         get="login ok    404       403      403      403   403   403",
     ),
     Row(
-        "submissions:artifact_start",
+        "artifacts:start",
         kwargs=sub_of("in_progress", "submission_id"),
         post="login ok   404       403      403      403   403   403",
         data=artifact_start_body,
     ),
     Row(
-        "submissions:artifact_link",
-        redirect=to("submissions:artifact_upload", sub_of("in_progress", "submission_id")),
+        "artifacts:link",
+        redirect=to("artifacts:upload", sub_of("in_progress", "submission_id")),
         kwargs=sub_of("in_progress", "submission_id"),
         post="login ok   404       403      403      403   403   403",
         data=artifact_link_body,
     ),
     Row(
-        "submissions:artifact_finish",
+        "artifacts:finish",
         kwargs=uuid_of("uploading_artifact"),
         post="login ok   404       403      403      403   403   403",
         data=lambda w, actor: {"key": ""},
         note="The owner hands the upload over to the checks (which will refuse missing bytes).",
     ),
     Row(
-        "submissions:artifact_parts",
+        "artifacts:parts",
         kwargs=uuid_of("multipart_artifact"),
         get="login ok    404       403      403      403   403   403",
     ),
     Row(
-        "submissions:artifact_sign_parts",
+        "artifacts:sign_parts",
         kwargs=uuid_of("multipart_artifact"),
         post="login ok   404       403      403      403   403   403",
         data=lambda w, actor: {"part": ["1:AAAAAA==", "2:q83vEg=="]},
@@ -840,40 +912,40 @@ ROWS: list[Row] = [
         note="Signing part URLs writes nothing.",
     ),
     Row(
-        "submissions:artifact_abort",
+        "artifacts:abort",
         kwargs=uuid_of("uploading_artifact"),
         post="login ok   404       403      403      403   403   403",
         data=lambda w, actor: {},
     ),
     Row(
-        "submissions:artifact_local_upload",
+        "artifacts:local_upload",
         kwargs=uuid_of("uploading_artifact"),
         put="login 400   404       403      403      403   403   403",
         data=lambda w, actor: b"%PDF-1.4 matrix",
         note="Local storage only; with S3 the owner passes the check and is refused (400).",
     ),
     Row(
-        "submissions:artifact_status",
+        "artifacts:status",
         kwargs=uuid_of("uploading_artifact"),
         get="login ok    404       403      403      403   403   403",
     ),
     Row(
-        "submissions:artifact_edit",
-        redirect=to("submissions:artifact_upload", sub_of("in_progress", "submission_id")),
+        "artifacts:edit",
+        redirect=to("artifacts:upload", sub_of("in_progress", "submission_id")),
         kwargs=uuid_of("open_artifact"),
         get="login ok    404       403      403      403   403   403",
         post="login ok   404       403      403      403   403   403",
         data=artifact_edit_body,
     ),
     Row(
-        "submissions:artifact_delete",
-        redirect=to("submissions:artifact_upload", sub_of("in_progress", "submission_id")),
+        "artifacts:delete",
+        redirect=to("artifacts:upload", sub_of("in_progress", "submission_id")),
         kwargs=uuid_of("open_artifact"),
         post="login ok   404       403      403      403   403   403",
         data=lambda w, actor: {},
     ),
     Row(
-        "submissions:artifact_open",
+        "artifacts:open",
         redirect=stored(lambda w: w.x("artifact").storage_key),
         kwargs=uuid_of("artifact"),
         #    anon  owner colleague reviewer assigned chair admin other_admin
@@ -882,20 +954,20 @@ ROWS: list[Row] = [
         "open is logged (ArtifactAccess), so an allowed GET writes.",
     ),
     Row(
-        "submissions:artifact_thumbnail",
+        "artifacts:thumbnail",
         redirect=stored(lambda w: w.x("artifact").thumbnail_key),
         kwargs=uuid_of("artifact"),
         get="login ok    404       404      ok       ok    ok    404",
         note="Access as for opening; each thumbnail view is logged too.",
     ),
     Row(
-        "submissions:artifact_local_file",
+        "artifacts:local_file",
         kwargs=local_file_token,
         get="login 404   404       404      404      404   404   404",
         note="Local storage only: under S3 every signed-in person gets 404.",
     ),
     Row(
-        "submissions:artifact_access_log",
+        "artifacts:access_log",
         get="login 403   403       403      403      403   ok    ok",
         hidden=lambda w, actor: [w.foreign(actor).owner.last_name],
     ),
@@ -956,31 +1028,6 @@ ROWS: list[Row] = [
         note="Other educators do not learn it exists (404); an unassigned reviewer is told no.",
     ),
     Row(
-        "reviews:notifications",
-        get="login ok    ok        ok       ok       ok    ok    ok",
-        hidden=lambda w, actor: [] if actor == "owner" else [w.x("owner_notification").title],
-    ),
-    Row(
-        "reviews:notifications_badge",
-        get="login ok    ok        ok       ok       ok    ok    ok",
-    ),
-    Row(
-        "reviews:notification_open",
-        redirect=lambda w, actor: re.escape(w.x("owner_notification").url),
-        kwargs=pk_of("owner_notification"),
-        post="login ok   404       404      404      404   404   404",
-        data=lambda w, actor: {},
-        note="Only its recipient; anyone else is told it does not exist.",
-    ),
-    Row(
-        "reviews:notifications_read_all",
-        redirect=to("reviews:notifications"),
-        post="login ok   ok        ok       ok       ok    ok    ok",
-        data=lambda w, actor: {},
-        changes=False,
-        note="Marks the signed-in person's own notifications only; some actors have none.",
-    ),
-    Row(
         "reviews:panels",
         get="login 403   403       403      403      403   ok    ok",
         hidden=lambda w, actor: [w.foreign(actor).extra["panel"].name],
@@ -1004,6 +1051,32 @@ ROWS: list[Row] = [
         "reviews:report",
         get="login 403   403       403      403      ok    ok    ok",
         note="District admins and panel chairs; other_admin sees their own district's.",
+    ),
+    # --- notifications ----------------------------------------------------------------------
+    Row(
+        "notifications:list",
+        get="login ok    ok        ok       ok       ok    ok    ok",
+        hidden=lambda w, actor: [] if actor == "owner" else [w.x("owner_notification").title],
+    ),
+    Row(
+        "notifications:badge",
+        get="login ok    ok        ok       ok       ok    ok    ok",
+    ),
+    Row(
+        "notifications:open",
+        redirect=lambda w, actor: re.escape(w.x("owner_notification").url),
+        kwargs=pk_of("owner_notification"),
+        post="login ok   404       404      404      404   404   404",
+        data=lambda w, actor: {},
+        note="Only its recipient; anyone else is told it does not exist.",
+    ),
+    Row(
+        "notifications:read_all",
+        redirect=to("notifications:list"),
+        post="login ok   ok        ok       ok       ok    ok    ok",
+        data=lambda w, actor: {},
+        changes=False,
+        note="Marks the signed-in person's own notifications only; some actors have none.",
     ),
     # --- badges: public pages and documents --------------------------------------------------
     Row(
@@ -1137,6 +1210,40 @@ ROWS: list[Row] = [
         post="login 403  403       403      403      403   ok    404",
         data=lambda w, actor: {"reason": "Issued in error."},
     ),
+    # --- programs (cycles and rules) --------------------------------------------------------
+    Row(
+        "programs:rules",
+        get="login 403   403       403      403      403   ok    ok",
+    ),
+    Row(
+        "programs:rule_new",
+        redirect=to("programs:rules"),
+        kwargs=lambda w: {"kind": "cycle"},
+        get="login 403   403       403      403      403   ok    ok",
+        post="login 403  403       403      403      403   ok    ok",
+        data=lambda w, actor: {
+            "name": f"Fall 2026 ({actor})", "starts_on": "2026-08-17", "ends_on": "2026-12-18",
+            "plan_deadline": "", "evidence_deadline": "",
+        },
+    ),
+    Row(
+        "programs:rule_edit",
+        redirect=to("programs:rules"),
+        kwargs=lambda w: {"kind": "cycle", "pk": w.x("cycle").pk},
+        get="login 403   403       403      403      403   ok    404",
+        post="login 403  403       403      403      403   ok    404",
+        data=lambda w, actor: {
+            "name": "Spring 2026, renamed", "starts_on": "2026-01-05", "ends_on": "2026-05-29",
+            "plan_deadline": "", "evidence_deadline": "",
+        },
+    ),
+    Row(
+        "programs:rule_delete",
+        redirect=to("programs:rules"),
+        kwargs=lambda w: {"kind": "credit", "pk": w.x("credit_rule").pk},
+        post="login 403  403       403      403      403   ok    404",
+        data=lambda w, actor: {},
+    ),
     # --- reports ----------------------------------------------------------------------------
     *[
         Row(
@@ -1166,39 +1273,6 @@ ROWS: list[Row] = [
         kwargs=lambda w: {"job_uuid": w.x("export_job").uuid},
         get="login 403   403       403      403      403   ok    404",
         note="The admin is sent to a short-lived signed URL of the file.",
-    ),
-    Row(
-        "reports:rules",
-        get="login 403   403       403      403      403   ok    ok",
-    ),
-    Row(
-        "reports:rule_new",
-        redirect=to("reports:rules"),
-        kwargs=lambda w: {"kind": "cycle"},
-        get="login 403   403       403      403      403   ok    ok",
-        post="login 403  403       403      403      403   ok    ok",
-        data=lambda w, actor: {
-            "name": f"Fall 2026 ({actor})", "starts_on": "2026-08-17", "ends_on": "2026-12-18",
-            "plan_deadline": "", "evidence_deadline": "",
-        },
-    ),
-    Row(
-        "reports:rule_edit",
-        redirect=to("reports:rules"),
-        kwargs=lambda w: {"kind": "cycle", "pk": w.x("cycle").pk},
-        get="login 403   403       403      403      403   ok    404",
-        post="login 403  403       403      403      403   ok    404",
-        data=lambda w, actor: {
-            "name": "Spring 2026, renamed", "starts_on": "2026-01-05", "ends_on": "2026-05-29",
-            "plan_deadline": "", "evidence_deadline": "",
-        },
-    ),
-    Row(
-        "reports:rule_delete",
-        redirect=to("reports:rules"),
-        kwargs=lambda w: {"kind": "credit", "pk": w.x("credit_rule").pk},
-        post="login 403  403       403      403      403   ok    404",
-        data=lambda w, actor: {},
     ),
 ]
 # fmt: on

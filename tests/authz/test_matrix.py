@@ -20,19 +20,23 @@ from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.project_copy import ROOT
+
 from .matrix import (
-    ACTORS,
+    ALL_ACTORS,
     ALLOW,
     EXEMPT,
     LOGIN,
     PROBED_METHODS,
+    REFUSED,
     ROWS,
     SKIP,
     Row,
 )
 
 LOGIN_PATH = "/accounts/login/"
-OUR_APPS = ("accounts", "credentials", "submissions", "reviews", "badges", "reports")
+# The apps of this project (each has an apps.py beside manage.py), whatever their number.
+OUR_APPS = tuple(app for app in settings.INSTALLED_APPS if (ROOT / app / "apps.py").is_file())
 
 
 # --- the routes -------------------------------------------------------------------------------
@@ -208,6 +212,8 @@ def assert_outcome(world, row: Row, actor: str, method: str, expected: str, url,
             if status == 200:
                 for text in row.shown(world, actor) if row.shown else []:
                     assert text in content, f"{what}; the page does not show {text!r}"
+    elif expected == REFUSED:
+        assert status in (403, 404), f"{what}; expected refused (403 or 404)"
     elif expected == LOGIN:
         assert status == 302 and location.startswith(LOGIN_PATH), f"{what}; expected sign-in"
     else:
@@ -250,7 +256,7 @@ def unlisted_cases() -> list:
         for method in PROBED_METHODS:
             if method in row.methods:
                 continue
-            for actor in ACTORS:
+            for actor in ALL_ACTORS:
                 if actor == "anon" or actor in allowed:
                     cases.append(pytest.param(row, actor, method, id=f"{row.id}-{method}-{actor}"))
     return cases
@@ -268,6 +274,8 @@ def test_unlisted_method_is_refused(world, row: Row, actor: str, method: str):
         assert response.status_code == 405, f"{what}; expected 405"
     else:
         refusals = {int(o) for o in listed if o.isdigit()} | {405}
+        if REFUSED in listed:
+            refusals |= {403, 404}
         if LOGIN in listed and response.status_code == 302:
             assert response["Location"].startswith(LOGIN_PATH), what
         else:

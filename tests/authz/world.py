@@ -18,19 +18,31 @@ from accounts.models import Building, District, DistrictGoal, User
 from accounts.services import user_create
 from submissions.models import Submission
 
-S = Submission.Status
+SubmissionStatus = Submission.Status
 
 # The steps that bring a fresh plan (its submission a draft) to each status, in order. Each
 # step is done the way the app does it: the educator's moves, then the panel's services.
 PATHS: dict[str, list[str]] = {
-    S.DRAFT: [],
-    S.PLAN_SUBMITTED: ["submit_plan"],
-    S.CHANGES_REQUESTED: ["submit_plan", "request_changes"],
-    S.PLAN_APPROVED: ["submit_plan", "approve"],
-    S.IN_PROGRESS: ["submit_plan", "approve", "start"],
-    S.SUBMITTED_FOR_REVIEW: ["submit_plan", "approve", "start", "add_photo", "submit_evidence"],
-    S.NOT_YET: ["submit_plan", "approve", "start", "submit_evidence", "score_not_yet"],
-    S.RESUBMITTED: [
+    SubmissionStatus.DRAFT: [],
+    SubmissionStatus.PLAN_SUBMITTED: ["submit_plan"],
+    SubmissionStatus.CHANGES_REQUESTED: ["submit_plan", "request_changes"],
+    SubmissionStatus.PLAN_APPROVED: ["submit_plan", "approve"],
+    SubmissionStatus.IN_PROGRESS: ["submit_plan", "approve", "start"],
+    SubmissionStatus.SUBMITTED_FOR_REVIEW: [
+        "submit_plan",
+        "approve",
+        "start",
+        "add_photo",
+        "submit_evidence",
+    ],
+    SubmissionStatus.NOT_YET: [
+        "submit_plan",
+        "approve",
+        "start",
+        "submit_evidence",
+        "score_not_yet",
+    ],
+    SubmissionStatus.RESUBMITTED: [
         "submit_plan",
         "approve",
         "start",
@@ -38,9 +50,9 @@ PATHS: dict[str, list[str]] = {
         "score_not_yet",
         "resubmit",
     ],
-    S.EARNED: ["submit_plan", "approve", "start", "submit_evidence", "score_earned"],
-    S.DECLINED: ["submit_plan", "decline"],
-    S.WITHDRAWN: ["withdraw"],
+    SubmissionStatus.EARNED: ["submit_plan", "approve", "start", "submit_evidence", "score_earned"],
+    SubmissionStatus.DECLINED: ["submit_plan", "decline"],
+    SubmissionStatus.WITHDRAWN: ["withdraw"],
 }
 
 # Actor name -> key of the person in their district (``other_admin`` is district B's admin).
@@ -52,7 +64,11 @@ ROLE_OF_ACTOR = {
     "chair": "chair",
     "admin": "admin",
     "other_admin": "admin",
+    "other_educator": "owner",
+    "other_reviewer": "reviewer",
 }
+# The actors who belong to district B.
+OTHER_DISTRICT_ACTORS = frozenset({"other_admin", "other_educator", "other_reviewer"})
 
 
 @dataclass
@@ -74,7 +90,7 @@ class DistrictWorld:
     @property
     def submission(self) -> Submission:
         """The submission with artifacts and reviews: with the panel for its final review."""
-        return self.submissions[S.SUBMITTED_FOR_REVIEW]
+        return self.submissions[SubmissionStatus.SUBMITTED_FOR_REVIEW]
 
 
 @dataclass
@@ -127,16 +143,16 @@ class World:
     def user(self, actor: str) -> User | None:
         if actor == "anon":
             return None
-        home = self.b if actor == "other_admin" else self.a
+        home = self.b if actor in OTHER_DISTRICT_ACTORS else self.a
         return home.people[ROLE_OF_ACTOR[actor]]
 
     def own(self, actor: str) -> DistrictWorld:
         """The actor's own district (A for anonymous: what the pages are about)."""
-        return self.b if actor == "other_admin" else self.a
+        return self.b if actor in OTHER_DISTRICT_ACTORS else self.a
 
     def foreign(self, actor: str) -> DistrictWorld:
         """The district the actor does not belong to: nothing of it may reach them."""
-        return self.a if actor == "other_admin" else self.b
+        return self.a if actor in OTHER_DISTRICT_ACTORS else self.b
 
 
 def build_people(district: District, buildings: list[Building]) -> dict[str, User]:
@@ -197,7 +213,7 @@ def build_district(*, name: str, slug: str, statuses: list[str]) -> DistrictWorl
     build_catalog(world)
     build_panel(world)
     build_plans(world, statuses)
-    if S.SUBMITTED_FOR_REVIEW in statuses:
+    if SubmissionStatus.SUBMITTED_FOR_REVIEW in statuses:
         build_chair_round(world)
     build_reviews_index(world)
     build_evidence(world)
@@ -384,7 +400,7 @@ class Steps:
         submission_start_work(submission=self._fresh(), actor=self.owner)
 
     def add_evidence(self) -> None:
-        from submissions.artifact_services import ArtifactDetails, artifact_link_create
+        from artifacts.services import ArtifactDetails, artifact_link_create
 
         artifact_link_create(
             submission=self._fresh(),
@@ -405,7 +421,7 @@ class Steps:
         import requests
         from PIL import Image
 
-        from submissions.artifact_services import (
+        from artifacts.services import (
             ArtifactDetails,
             artifact_upload_finish,
             artifact_upload_start,
@@ -532,7 +548,8 @@ def build_chair_round(world: DistrictWorld) -> None:
 
 def build_reviews_index(world: DistrictWorld) -> None:
     """The assigned reviewer's latest assignment and the latest round of each submission."""
-    from reviews.models import Notification, ReviewAssignment, StageReview
+    from notifications.models import Notification
+    from reviews.models import ReviewAssignment, StageReview
 
     world.extra["assignments"] = {}
     world.extra["rounds"] = {}
@@ -558,23 +575,24 @@ def build_evidence(world: DistrictWorld) -> None:
     """The evidence of the owner's work: the accepted photo (and link) frozen in the submission
     under review; on the plan in progress an editable link, a file announced but not uploaded, and a
     large video whose multipart upload has begun."""
-    from submissions.artifact_services import (
+    from artifacts.models import Artifact
+    from artifacts.services import (
         ArtifactDetails,
         artifact_upload_start,
         multipart_threshold,
     )
-    from submissions.models import Artifact
 
-    if S.SUBMITTED_FOR_REVIEW in world.submissions:
+    if SubmissionStatus.SUBMITTED_FOR_REVIEW in world.submissions:
         photo = Artifact.objects.get(
-            submission=world.submissions[S.SUBMITTED_FOR_REVIEW], kind=Artifact.Kind.FILE
+            submission=world.submissions[SubmissionStatus.SUBMITTED_FOR_REVIEW],
+            kind=Artifact.Kind.FILE,
         )
         assert photo.status == Artifact.Status.ACCEPTED and photo.thumbnail_key, photo.status
         assert photo.attempt_id is not None  # frozen with the attempt under review
         world.extra["artifact"] = photo
-    if S.IN_PROGRESS not in world.submissions:
+    if SubmissionStatus.IN_PROGRESS not in world.submissions:
         return
-    in_progress = world.submissions[S.IN_PROGRESS]
+    in_progress = world.submissions[SubmissionStatus.IN_PROGRESS]
     Steps(world, in_progress).add_evidence()
     Steps(world, in_progress).write_results()
     world.extra["open_artifact"] = Artifact.objects.get(submission=in_progress)
@@ -608,9 +626,9 @@ def build_awards(world: DistrictWorld) -> None:
     from badges.models import Award
     from badges.services import portfolio_update
 
-    if S.EARNED not in world.submissions:
+    if SubmissionStatus.EARNED not in world.submissions:
         return
-    world.extra["award"] = Award.objects.get(submission=world.submissions[S.EARNED])
+    world.extra["award"] = Award.objects.get(submission=world.submissions[SubmissionStatus.EARNED])
     assert world.extra["award"].state == Award.State.ISSUED
     owner, colleague = world.owner, world.people["colleague"]
     world.extra["portfolio"] = portfolio_update(
@@ -623,7 +641,7 @@ def build_awards(world: DistrictWorld) -> None:
 
 def build_people_admin(world: DistrictWorld) -> None:
     """An invited person who has not accepted yet, and a deactivated one."""
-    from accounts.people_services import person_invite, person_set_active
+    from people.services import person_invite, person_set_active
 
     admin = world.people["admin"]
     slug = world.district.slug
@@ -650,8 +668,10 @@ def build_program_rules(world: DistrictWorld) -> None:
     """A cycle, a credit rule and a finished export (its task runs on commit)."""
     import datetime
 
-    from reports.models import CreditRule, ExportJob, ProgramCycle
-    from reports.services import export_job_create, program_rule_save
+    from programs.models import CreditRule, ProgramCycle
+    from programs.services import program_rule_save
+    from reports.models import ExportJob
+    from reports.services import export_job_create
 
     admin = world.people["admin"]
     world.extra["cycle"] = program_rule_save(
@@ -681,6 +701,12 @@ def build_world() -> World:
         a=build_district(name="Prairie View", slug="matrix-a", statuses=list(PATHS)),
         # The other district needs its people and a little of everything, not every status.
         b=build_district(
-            name="Lakeside", slug="matrix-b", statuses=[S.DRAFT, S.PLAN_SUBMITTED, S.EARNED]
+            name="Lakeside",
+            slug="matrix-b",
+            statuses=[
+                SubmissionStatus.DRAFT,
+                SubmissionStatus.PLAN_SUBMITTED,
+                SubmissionStatus.EARNED,
+            ],
         ),
     )

@@ -8,7 +8,7 @@ from django.utils import timezone
 from badges import images, open_badges
 from badges.models import Award, Portfolio
 from badges.services import award_issue_for_submission, award_revoke
-from tests.accounts.factories import EducatorFactory, ReviewerFactory
+from tests.accounts.factories import EducatorFactory
 from tests.badges.factories import earned_submission
 
 pytestmark = pytest.mark.django_db
@@ -61,10 +61,6 @@ def test_unknown_or_unissued_award_is_404(client, educator):
     preparing = _award_record(submission.pk)
     assert client.get(url("verify", preparing)).status_code == 404
     assert client.get(url("credential", preparing)).status_code == 404
-
-
-def test_verification_page_refuses_post(client, award):
-    assert client.post(url("verify", award)).status_code == 405
 
 
 def test_credential_json_is_the_signed_credential(client, award):
@@ -196,18 +192,6 @@ def test_portfolio_lists_awards_with_downloads_linkedin_and_signature(
     assert "Formative Assessment" in body and "being prepared" in body
 
 
-def test_portfolio_requires_sign_in_and_the_educator_role(client, district):
-    response = client.get(reverse("badges:portfolio"))
-    assert response.status_code == 302 and response.url.startswith(LOGIN)
-    client.force_login(ReviewerFactory(district=district))
-    assert client.get(reverse("badges:portfolio")).status_code == 403
-
-
-def test_portfolio_refuses_post(client, educator):
-    client.force_login(educator)
-    assert client.post(reverse("badges:portfolio")).status_code == 405
-
-
 @pytest.mark.parametrize(
     ("kind", "content_type"),
     [("pdf", "application/pdf"), ("png", "image/png"), ("svg", "image/svg+xml")],
@@ -225,22 +209,6 @@ def test_owner_downloads_the_credential_json(client, award):
     client.force_login(award.educator)
     response = client.get(url("award_download", award, kind="json"))
     assert json.loads(response.content) == award.credential
-
-
-def test_downloads_of_others_are_404(client, award, other_educator, outsider_educator):
-    for person in [other_educator, outsider_educator]:
-        client.force_login(person)
-        assert client.get(url("award_download", award, kind="pdf")).status_code == 404
-
-
-def test_downloads_need_sign_in_role_and_get(client, award, reviewer):
-    response = client.get(url("award_download", award, kind="pdf"))
-    assert response.status_code == 302 and response.url.startswith(LOGIN)
-    client.force_login(reviewer)
-    assert client.get(url("award_download", award, kind="pdf")).status_code == 403
-    client.force_login(award.educator)
-    assert client.post(url("award_download", award, kind="pdf")).status_code == 405
-    assert client.get(url("award_download", award, kind="exe")).status_code == 404
 
 
 def test_public_portfolio_is_404_until_published(client, award):
@@ -299,18 +267,6 @@ def test_progress_note_while_issuance_runs_then_ready(client, educator):
     assert url("award_download", award, kind="pdf") in ready
 
 
-def test_progress_note_of_someone_else_is_404(client, educator, other_educator, outsider_educator):
-    submission = earned_submission(educator=educator)
-    progress_url = reverse("badges:issuance_progress", kwargs={"submission_id": submission.pk})
-    for person in [other_educator, outsider_educator]:
-        client.force_login(person)
-        assert client.get(progress_url).status_code == 404
-    client.logout()
-    assert client.get(progress_url).url.startswith(LOGIN)
-    client.force_login(educator)
-    assert client.post(progress_url).status_code == 405
-
-
 # --- District admin: list and revocation ------------------------------------------------------
 
 
@@ -323,16 +279,6 @@ def test_district_awards_list(client, award, district_admin, django_assert_max_n
         response = client.get(reverse("badges:district_awards"))
     assert response.status_code == 200
     assert url("revoke", award) in response.content.decode()
-
-
-def test_district_awards_rules(client, educator, outsider_admin, award):
-    list_url = reverse("badges:district_awards")
-    assert client.get(list_url).url.startswith(LOGIN)
-    client.force_login(educator)
-    assert client.get(list_url).status_code == 403
-    client.force_login(outsider_admin)
-    assert url("revoke", award) not in client.get(list_url).content.decode()
-    assert client.post(list_url).status_code == 405
 
 
 def test_admin_revokes_with_a_reason(client, award, district_admin):
@@ -355,13 +301,6 @@ def test_revocation_needs_a_reason(client, award, district_admin):
     assert not award.is_revoked
 
 
-def test_revocation_rules(client, award, outsider_admin):
-    revoke_url = url("revoke", award)
-    assert client.post(revoke_url, {"reason": "x"}).url.startswith(LOGIN)
+def test_an_unknown_download_kind_is_404(client, award):
     client.force_login(award.educator)
-    assert client.post(revoke_url, {"reason": "x"}).status_code == 403
-    client.force_login(outsider_admin)
-    assert client.post(revoke_url, {"reason": "x"}).status_code == 404
-    assert client.put(revoke_url).status_code == 405
-    award.refresh_from_db()
-    assert not award.is_revoked
+    assert client.get(url("award_download", award, kind="exe")).status_code == 404

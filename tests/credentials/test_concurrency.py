@@ -11,7 +11,7 @@ from credentials.services import CatalogError
 from tests.accounts.factories import DistrictAdminFactory
 from tests.credentials.factories import MicroCredentialFactory
 
-MC = MicroCredential.Status
+Status = MicroCredential.Status
 
 
 @pytest.mark.django_db(transaction=True)
@@ -40,6 +40,9 @@ def test_concurrent_edits_of_a_published_entry_make_one_version(district):
         thread.join(timeout=30)
 
     versions = MicroCredential.objects.filter(lineage=entry.lineage).order_by("version")
-    assert [(v.version, v.status) for v in versions] == [(1, MC.SUPERSEDED), (2, MC.PUBLISHED)]
+    assert [(v.version, v.status) for v in versions] == [
+        (1, Status.SUPERSEDED),
+        (2, Status.PUBLISHED),
+    ]
     assert len(outcomes) == 2 and outcomes.count("saved") == 1
     assert any("newer version" in outcome for outcome in outcomes)

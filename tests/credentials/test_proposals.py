@@ -13,7 +13,7 @@ from submissions.models import Plan, Submission
 from tests.credentials.factories import EvidenceTypeFactory, MicroCredentialFactory
 
 pytestmark = pytest.mark.django_db
-MC = MicroCredential.Status
+Status = MicroCredential.Status
 
 
 @pytest.fixture
@@ -37,9 +37,9 @@ def events(entry) -> list[tuple[str, str, str]]:
 @pytest.mark.parametrize(
     ("to_status", "action"),
     [
-        (MC.APPROVED, "microcredential.approved"),
-        (MC.PROPOSED, "microcredential.changes_requested"),
-        (MC.DECLINED, "microcredential.declined"),
+        (Status.APPROVED, "microcredential.approved"),
+        (Status.PROPOSED, "microcredential.changes_requested"),
+        (Status.DECLINED, "microcredential.declined"),
     ],
 )
 def test_the_panel_decision_moves_a_proposal(proposal, reviewer, to_status, action):
@@ -48,33 +48,33 @@ def test_the_panel_decision_moves_a_proposal(proposal, reviewer, to_status, acti
     )
     proposal.refresh_from_db()
     assert decided.status == proposal.status == to_status
-    assert events(proposal)[-1] == (action, MC.PROPOSED, to_status)
+    assert events(proposal)[-1] == (action, Status.PROPOSED, to_status)
 
 
-@pytest.mark.parametrize("to_status", [MC.APPROVED, MC.PROPOSED, MC.DECLINED])
+@pytest.mark.parametrize("to_status", [Status.APPROVED, Status.PROPOSED, Status.DECLINED])
 def test_an_approved_proposal_stays_approved(proposal, reviewer, to_status):
     services.microcredential_proposal_decide(
-        microcredential=proposal, to_status=MC.APPROVED, actor=reviewer, detail={}
+        microcredential=proposal, to_status=Status.APPROVED, actor=reviewer, detail={}
     )
     before = events(proposal)
     services.microcredential_proposal_decide(
         microcredential=proposal, to_status=to_status, actor=reviewer, detail={}
     )
     proposal.refresh_from_db()
-    assert proposal.status == MC.APPROVED
+    assert proposal.status == Status.APPROVED
     assert events(proposal) == before
 
 
 def test_a_catalog_entry_is_not_moved_by_a_plan_decision(district, reviewer):
     entry = MicroCredentialFactory(district=district)
     services.microcredential_proposal_decide(
-        microcredential=entry, to_status=MC.DECLINED, actor=reviewer, detail={}
+        microcredential=entry, to_status=Status.DECLINED, actor=reviewer, detail={}
     )
     entry.refresh_from_db()
-    assert entry.status == MC.PUBLISHED and events(entry) == []
+    assert entry.status == Status.PUBLISHED and events(entry) == []
     with pytest.raises(ValueError):
         services.microcredential_proposal_decide(
-            microcredential=entry, to_status=MC.RETIRED, actor=reviewer, detail={}
+            microcredential=entry, to_status=Status.RETIRED, actor=reviewer, detail={}
         )
 
 
@@ -82,19 +82,19 @@ def test_an_approved_proposal_is_not_in_the_catalog_until_an_admin_publishes_it(
     proposal, educator, reviewer, district_admin
 ):
     services.microcredential_proposal_decide(
-        microcredential=proposal, to_status=MC.APPROVED, actor=reviewer, detail={}
+        microcredential=proposal, to_status=Status.APPROVED, actor=reviewer, detail={}
     )
     assert proposal not in published_catalog_for_user(educator)
     with pytest.raises(CatalogError, match="not published"):
         services.microcredential_check_startable(microcredential=proposal)
     published = services.microcredential_publish(microcredential=proposal, actor=district_admin)
-    assert published.status == MC.PUBLISHED
+    assert published.status == Status.PUBLISHED
     assert published in published_catalog_for_user(educator)
 
 
 def test_a_declined_proposal_cannot_be_published(proposal, reviewer, district_admin):
     services.microcredential_proposal_decide(
-        microcredential=proposal, to_status=MC.DECLINED, actor=reviewer, detail={}
+        microcredential=proposal, to_status=Status.DECLINED, actor=reviewer, detail={}
     )
     with pytest.raises(CatalogError, match="only a draft, a proposal or an approved"):
         services.microcredential_publish(microcredential=proposal, actor=district_admin)
@@ -143,7 +143,7 @@ def test_only_its_author_changes_a_proposal_and_only_while_proposed(
             microcredential=proposal, actor=educator, evidence_types=[foreign], **change
         )
     services.microcredential_proposal_decide(
-        microcredential=proposal, to_status=MC.APPROVED, actor=reviewer, detail={}
+        microcredential=proposal, to_status=Status.APPROVED, actor=reviewer, detail={}
     )
     with pytest.raises(CatalogError, match="can no longer be changed"):
         services.microcredential_proposal_update(microcredential=proposal, actor=educator, **change)
@@ -152,7 +152,7 @@ def test_only_its_author_changes_a_proposal_and_only_while_proposed(
     assert proposal.rubric.criteria.count() == 2
 
 
-@pytest.mark.parametrize("status", [MC.APPROVED, MC.DECLINED])
+@pytest.mark.parametrize("status", [Status.APPROVED, Status.DECLINED])
 def test_a_decided_proposal_is_read_by_its_author_group_panel_and_admins(
     client, proposal, educator, other_educator, reviewer, district_admin, outsider_admin, status
 ):
@@ -167,6 +167,6 @@ def test_a_decided_proposal_is_read_by_its_author_group_panel_and_admins(
         client.force_login(person)
         response = client.get(url)
         assert response.status_code == 200, person
-        assert MC(status).label in response.content.decode()
+        assert Status(status).label in response.content.decode()
     client.force_login(outsider_admin)
     assert client.get(url).status_code == 404

@@ -12,7 +12,7 @@ from tests.credentials.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-MC = MicroCredential.Status
+Status = MicroCredential.Status
 LEVELS = [LevelInput(1, "Not yet"), LevelInput(2, "Demonstrated")]
 
 
@@ -35,7 +35,7 @@ def test_create_makes_a_draft_with_an_empty_rubric(district_admin):
         stack=stack,
         estimated_hours=6,
     )
-    assert entry.status == MC.DRAFT
+    assert entry.status == Status.DRAFT
     assert entry.title == "Classroom Routines"
     assert entry.district == district_admin.district
     assert entry.rubric.criteria.count() == 0
@@ -65,7 +65,7 @@ def test_create_refuses_other_districts_stack_and_empty_title(district_admin, ot
 
 
 def test_update_of_a_draft_changes_it_in_place(district_admin):
-    entry = MicroCredentialFactory(district=district_admin.district, status=MC.DRAFT)
+    entry = MicroCredentialFactory(district=district_admin.district, status=Status.DRAFT)
     updated = services.microcredential_update(
         microcredential=entry, actor=district_admin, title="Renamed"
     )
@@ -89,9 +89,9 @@ def test_editing_a_published_entry_makes_a_new_version_and_plans_keep_theirs(
     entry.refresh_from_db()
     plan.refresh_from_db()
     assert new.pk != entry.pk
-    assert (new.lineage, new.version, new.status) == (entry.lineage, 2, MC.PUBLISHED)
+    assert (new.lineage, new.version, new.status) == (entry.lineage, 2, Status.PUBLISHED)
     assert new.competency == "A sharper competency."
-    assert entry.status == MC.SUPERSEDED
+    assert entry.status == Status.SUPERSEDED
     assert entry.competency != new.competency
     assert plan.microcredential_id == entry.pk
     # The rubric, its criteria and levels, and the evidence types were copied, not moved.
@@ -107,7 +107,7 @@ def test_editing_a_published_entry_makes_a_new_version_and_plans_keep_theirs(
 
 
 def test_publish_requires_a_complete_rubric(district_admin):
-    bare = MicroCredentialFactory(district=district_admin.district, status=MC.DRAFT, criteria=0)
+    bare = MicroCredentialFactory(district=district_admin.district, status=Status.DRAFT, criteria=0)
     with pytest.raises(CatalogError, match="rubric"):
         services.microcredential_publish(microcredential=bare, actor=district_admin)
 
@@ -122,13 +122,13 @@ def test_publish_requires_a_complete_rubric(district_admin):
     with pytest.raises(CatalogError, match="has no levels"):
         services.microcredential_publish(microcredential=entry, actor=district_admin)
     entry.refresh_from_db()
-    assert entry.status == MC.DRAFT
+    assert entry.status == Status.DRAFT
 
     services.rubric_criterion_update(
         criterion=criterion, actor=district_admin, title="Plan", levels=LEVELS, passing_score=2
     )
     published = services.microcredential_publish(microcredential=entry, actor=district_admin)
-    assert published.status == MC.PUBLISHED
+    assert published.status == Status.PUBLISHED
     assert published.published_at is not None
     assert "microcredential.published" in audit_actions(entry)
 
@@ -136,7 +136,7 @@ def test_publish_requires_a_complete_rubric(district_admin):
 def test_publish_of_a_new_draft_version_supersedes_the_published_one(district_admin):
     entry = MicroCredentialFactory(district=district_admin.district)
     draft = services.microcredential_new_draft(microcredential=entry, actor=district_admin)
-    assert (draft.status, draft.version, draft.lineage) == (MC.DRAFT, 2, entry.lineage)
+    assert (draft.status, draft.version, draft.lineage) == (Status.DRAFT, 2, entry.lineage)
     with pytest.raises(CatalogError, match="already a draft"):
         services.microcredential_new_draft(microcredential=entry, actor=district_admin)
     # The rubric of the draft may change; the published one may not.
@@ -149,13 +149,13 @@ def test_publish_of_a_new_draft_version_supersedes_the_published_one(district_ad
         )
     services.microcredential_publish(microcredential=draft, actor=district_admin)
     entry.refresh_from_db()
-    assert entry.status == MC.SUPERSEDED
+    assert entry.status == Status.SUPERSEDED
     assert entry.rubric.criteria.count() == 2
     assert draft.rubric.criteria.count() == 3
 
 
 def test_publish_refuses_minimum_rule_out_of_range(district_admin):
-    entry = MicroCredentialFactory(district=district_admin.district, status=MC.DRAFT)
+    entry = MicroCredentialFactory(district=district_admin.district, status=Status.DRAFT)
     services.rubric_update(
         microcredential=entry,
         actor=district_admin,
@@ -170,11 +170,11 @@ def test_publish_refused_from_published_and_for_other_district(district_admin, o
     entry = MicroCredentialFactory(district=district_admin.district)
     with pytest.raises(CatalogError, match="only a draft"):
         services.microcredential_publish(microcredential=entry, actor=district_admin)
-    draft = MicroCredentialFactory(district=district_admin.district, status=MC.DRAFT)
+    draft = MicroCredentialFactory(district=district_admin.district, status=Status.DRAFT)
     with pytest.raises(CatalogError, match="district admin"):
         services.microcredential_publish(microcredential=draft, actor=outsider_admin)
     draft.refresh_from_db()
-    assert draft.status == MC.DRAFT
+    assert draft.status == Status.DRAFT
 
 
 def test_retire(district_admin, educator):
@@ -182,11 +182,11 @@ def test_retire(district_admin, educator):
     with pytest.raises(CatalogError, match="district admin"):
         services.microcredential_retire(microcredential=entry, actor=educator)
     retired = services.microcredential_retire(microcredential=entry, actor=district_admin)
-    assert retired.status == MC.RETIRED
+    assert retired.status == Status.RETIRED
     event = AuditEvent.objects.get(action="microcredential.retired", target_id=entry.pk)
     assert (event.from_status, event.to_status, event.actor) == (
-        MC.PUBLISHED,
-        MC.RETIRED,
+        Status.PUBLISHED,
+        Status.RETIRED,
         district_admin,
     )
     with pytest.raises(CatalogError, match="only a published"):
@@ -196,7 +196,7 @@ def test_retire(district_admin, educator):
 
 
 def test_criterion_validation(district_admin, other_district):
-    entry = MicroCredentialFactory(district=district_admin.district, status=MC.DRAFT)
+    entry = MicroCredentialFactory(district=district_admin.district, status=Status.DRAFT)
     kwargs = {"microcredential": entry, "actor": district_admin, "title": "Video"}
     with pytest.raises(CatalogError, match="higher than every level"):
         services.rubric_criterion_create(**kwargs, levels=LEVELS, passing_score=3)
@@ -217,7 +217,7 @@ def test_criterion_validation(district_admin, other_district):
 
 
 def test_criterion_update_replaces_levels_and_delete(district_admin):
-    entry = MicroCredentialFactory(district=district_admin.district, status=MC.DRAFT)
+    entry = MicroCredentialFactory(district=district_admin.district, status=Status.DRAFT)
     criterion = entry.rubric.criteria.first()
     scale = [
         LevelInput(s, label)
@@ -251,7 +251,7 @@ def test_propose_by_educator(educator, district_admin):
         criteria=["Plan", "Video of a number talk", " "],
     )
     assert (entry.status, entry.origin, entry.created_by) == (
-        MC.PROPOSED,
+        Status.PROPOSED,
         MicroCredential.Origin.EDUCATOR,
         educator,
     )
@@ -305,16 +305,16 @@ def test_published_entry_with_a_pending_draft_is_edited_through_the_draft(distri
     with pytest.raises(CatalogError, match="Version 2 .* is a draft"):
         services.microcredential_update(microcredential=entry, actor=district_admin, title="Z")
     entry.refresh_from_db()
-    assert entry.status == MC.PUBLISHED
+    assert entry.status == Status.PUBLISHED
 
 
 @pytest.mark.parametrize(
     "status,message",
     [
-        (MC.RETIRED, "retired: new plans cannot be started"),
-        (MC.SUPERSEDED, "has been replaced"),
-        (MC.DRAFT, "not published"),
-        (MC.PROPOSED, "not published"),
+        (Status.RETIRED, "retired: new plans cannot be started"),
+        (Status.SUPERSEDED, "has been replaced"),
+        (Status.DRAFT, "not published"),
+        (Status.PROPOSED, "not published"),
     ],
 )
 def test_check_startable(district, status, message):

@@ -13,7 +13,7 @@ from tests.credentials.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-MC = MicroCredential.Status
+Status = MicroCredential.Status
 
 
 @pytest.fixture
@@ -42,8 +42,8 @@ def test_catalog_anonymous_goes_to_sign_in(client):
 
 @pytest.mark.parametrize("who", ["educator", "reviewer", "district_admin"])
 def test_catalog_lists_published_entries_of_the_district(client, request, who, routines):
-    MicroCredentialFactory(district=routines.district, status=MC.DRAFT, title="Hidden draft")
-    MicroCredentialFactory(district=routines.district, status=MC.RETIRED, title="Old retired")
+    MicroCredentialFactory(district=routines.district, status=Status.DRAFT, title="Hidden draft")
+    MicroCredentialFactory(district=routines.district, status=Status.RETIRED, title="Old retired")
     client.force_login(request.getfixturevalue(who))
     response = client.get(reverse("credentials:catalog"))
     assert response.status_code == 200
@@ -197,7 +197,7 @@ def test_detail_start_button_only_when_the_plan_view_exists(client, educator, ro
 
 
 def test_detail_of_a_retired_entry_says_so_and_offers_no_plan(client, educator, routines):
-    routines.status = MC.RETIRED
+    routines.status = Status.RETIRED
     routines.save()
     client.force_login(educator)
     body = client.get(reverse("credentials:detail", args=[routines.pk])).content.decode()
@@ -207,11 +207,11 @@ def test_detail_of_a_retired_entry_says_so_and_offers_no_plan(client, educator, 
 
 def test_detail_of_a_superseded_version_links_the_current_one(client, educator, routines):
     newer = MicroCredentialFactory(
-        district=routines.district, lineage=routines.lineage, version=2, status=MC.DRAFT
+        district=routines.district, lineage=routines.lineage, version=2, status=Status.DRAFT
     )
-    routines.status = MC.SUPERSEDED
+    routines.status = Status.SUPERSEDED
     routines.save()
-    newer.status = MC.PUBLISHED
+    newer.status = Status.PUBLISHED
     newer.save()
     client.force_login(educator)
     body = client.get(reverse("credentials:detail", args=[routines.pk])).content.decode()
@@ -222,7 +222,7 @@ def test_detail_of_a_superseded_version_links_the_current_one(client, educator, 
 def test_detail_of_a_draft_is_hidden_from_educators_and_reviewers(
     client, educator, reviewer, district_admin, district
 ):
-    draft = MicroCredentialFactory(district=district, status=MC.DRAFT)
+    draft = MicroCredentialFactory(district=district, status=Status.DRAFT)
     url = reverse("credentials:detail", args=[draft.pk])
     for person in (educator, reviewer):
         client.force_login(person)

@@ -16,12 +16,12 @@ import redis
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.people_services import person_invite, roster_import
 from badges.models import ISSUANCE_LONG_WAIT
 from badges.services import award_issuance_recover
 from microcreds.celery import app
+from notifications.models import Notification
 from outbox.models import Mail
-from reviews.models import Notification
+from people.services import person_invite, roster_import
 from reviews.services import notify
 from submissions.models import Submission
 from submissions.services import plan_member_add

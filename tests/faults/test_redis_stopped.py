@@ -6,8 +6,9 @@ outbox; once Redis is back the beat relay sends it, the reviewer is assigned and
 
 import pytest
 
+from notifications.models import Notification
 from outbox.models import OutboxMessage
-from reviews.models import Notification, ReviewAssignment
+from reviews.models import ReviewAssignment
 from reviews.tasks import assign_reviewers
 from submissions.models import Submission
 from tests.accounts.factories import BuildingFactory, EducatorFactory, ReviewerFactory

@@ -10,9 +10,10 @@ from django.urls import reverse
 from moto.server import ThreadedMotoServer
 
 from accounts.models import User
-from submissions.artifact_services import ArtifactDetails, artifact_link_create
-from submissions.models import Artifact, ArtifactAccess, Submission
-from tests.submissions.artifacts.conftest import crc32_header, start
+from artifacts.models import Artifact, ArtifactAccess
+from artifacts.services import ArtifactDetails, artifact_link_create
+from submissions.models import Submission
+from tests.artifacts.conftest import crc32_header, start
 from tests.submissions.factories import SubmissionFactory
 
 from .processes import free_port
@@ -123,9 +124,7 @@ def test_an_upload_across_a_storage_outage(
         assert SAID in response.json()["error"]
     artifact = Artifact.objects.get(uuid=grant["uuid"])
     assert artifact.status == Artifact.Status.UPLOADING and artifact.upload_id
-    page = client.get(
-        reverse("submissions:artifact_upload", kwargs={"submission_id": submission.pk})
-    )
+    page = client.get(reverse("artifacts:upload", kwargs={"submission_id": submission.pk}))
     assert page.status_code == 200 and "Lesson link" in page.content.decode()
     assert Artifact.objects.filter(submission=submission).count() == 2
     assert Artifact.objects.get(pk=link.pk).status == Artifact.Status.ACCEPTED
@@ -158,7 +157,7 @@ def test_opening_evidence_while_storage_is_down_says_so(
         client.post(grant["finish_url"])
     artifact = Artifact.objects.get(uuid=grant["uuid"])
     assert artifact.status == Artifact.Status.ACCEPTED, artifact.refusal_reason
-    opened_url = reverse("submissions:artifact_open", kwargs={"uuid": artifact.uuid})
+    opened_url = reverse("artifacts:open", kwargs={"uuid": artifact.uuid})
 
     client.force_login(User.objects.get(pk=district_admin.pk))
     storage.stop()

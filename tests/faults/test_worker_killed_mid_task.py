@@ -13,20 +13,21 @@ from django.core.files.storage import default_storage
 from openpyxl import load_workbook
 
 from accounts.models import AuditEvent, User
-from microcreds.celery import app
-from reports.models import ExportJob
-from reports.scale import seed_scale
-from reports.services import export_job_create
-from submissions import artifact_storage as storage
-from submissions.artifact_services import (
+from artifacts import storage
+from artifacts.models import Artifact
+from artifacts.services import (
     ArtifactDetails,
     accepted_key,
     artifact_check,
     artifact_upload_finish,
     artifact_upload_start,
 )
-from submissions.models import Artifact, Submission
-from tests.submissions.artifacts.conftest import png_bytes
+from microcreds.celery import app
+from reports.models import ExportJob
+from reports.scale import seed_scale
+from reports.services import export_job_create
+from submissions.models import Submission
+from tests.artifacts.conftest import png_bytes
 from tests.submissions.factories import SubmissionFactory
 
 from .processes import app_env, start_worker, stop, wait_for

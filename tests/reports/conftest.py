@@ -2,11 +2,7 @@ import datetime as dt
 
 import pytest
 
-from tests.reports.factories import (
-    CreditRuleFactory,
-    ProgramCycleFactory,
-    RenewalRuleFactory,
-)
+from tests.programs.factories import CreditRuleFactory, ProgramCycleFactory, RenewalRuleFactory
 
 TODAY = dt.date(2026, 11, 23)
 

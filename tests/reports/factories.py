@@ -5,12 +5,11 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from reports.models import CreditRule, ProgramCycle, RenewalRule
 from submissions.models import Attempt, Plan, Submission
 from tests.accounts.factories import DistrictFactory, EducatorFactory
 from tests.credentials.factories import MicroCredentialFactory
 
-S = Submission.Status
+SubmissionStatus = Submission.Status
 
 
 class PlanFactory(factory.django.DjangoModelFactory):
@@ -32,7 +31,7 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
     district = factory.SelfAttribute("plan.district")
     plan = factory.SubFactory(PlanFactory)
     educator = factory.SelfAttribute("plan.lead")
-    status = S.DRAFT
+    status = SubmissionStatus.DRAFT
 
 
 class AttemptFactory(factory.django.DjangoModelFactory):
@@ -42,39 +41,6 @@ class AttemptFactory(factory.django.DjangoModelFactory):
     submission = factory.SubFactory(SubmissionFactory)
     number = 1
     outcome = ""
-
-
-class ProgramCycleFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ProgramCycle
-
-    district = factory.SubFactory(DistrictFactory)
-    name = factory.Sequence(lambda n: f"Semester {n}")
-    starts_on = dt.date(2026, 1, 1)
-    ends_on = dt.date(2026, 5, 31)
-
-
-class CreditRuleFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = CreditRule
-
-    district = factory.SubFactory(DistrictFactory)
-    scope = CreditRule.Scope.DISTRICT
-    effective_from = dt.date(2020, 1, 1)
-    salary_amount = 300
-
-
-class RenewalRuleFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = RenewalRule
-
-    district = factory.SubFactory(DistrictFactory)
-    first_cycle = factory.SubFactory(
-        ProgramCycleFactory, district=factory.SelfAttribute("..district")
-    )
-    required_count = 2
-    window_cycles = 3
-    effective_from = dt.date(2020, 1, 1)
 
 
 def at(day: dt.date, hour: int = 12) -> dt.datetime:
@@ -91,7 +57,7 @@ def earned_submission(
     submission = SubmissionFactory(
         plan=plan,
         educator=educator or plan.lead,
-        status=S.EARNED,
+        status=SubmissionStatus.EARNED,
         plan_submitted_at=at(decided_on - dt.timedelta(days=60)),
         plan_decided_at=at(decided_on - dt.timedelta(days=55)),
         submitted_for_review_at=at(decided_on - dt.timedelta(days=10)),
@@ -100,7 +66,7 @@ def earned_submission(
         **extra,
     )
     attempt = AttemptFactory(
-        submission=submission, number=1, outcome=S.EARNED, decided_at=at(decided_on)
+        submission=submission, number=1, outcome=SubmissionStatus.EARNED, decided_at=at(decided_on)
     )
     Attempt.objects.filter(pk=attempt.pk).update(
         submitted_at=at(decided_on - dt.timedelta(days=10))

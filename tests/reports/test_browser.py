@@ -3,17 +3,8 @@ with no serious or critical axe violations; the export progress updates by itsel
 
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(transactional_db):
-    from django.core.management import call_command
-
-    from accounts.management.commands.seed_demo import DEMO_PASSWORD
-
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
-    return DEMO_PASSWORD
+# One demo district for the module (``seeded_demo``); the tests take turns on it.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 
 ADMIN_PAGES = [
@@ -32,12 +23,12 @@ ADMIN_PAGES = [
 ]
 
 
-def test_admin_pages_are_accessible(page, live_server, axe, demo, browser_sign_in):
+def test_admin_pages_are_accessible(page, demo_server, axe, seeded_demo, browser_sign_in):
     # One sign-in for the whole walk: every page is checked, and every problem reported at once.
-    browser_sign_in(page, live_server, "admin@example.org", demo)
+    browser_sign_in(page, demo_server, "admin@example.org", seeded_demo)
     problems = {}
     for path, heading in ADMIN_PAGES:
-        page.goto(f"{live_server.url}{path}")
+        page.goto(f"{demo_server.url}{path}")
         found = page.get_by_role("heading", level=1).inner_text()
         violations = axe(page)
         if found != heading or violations:
@@ -45,15 +36,15 @@ def test_admin_pages_are_accessible(page, live_server, axe, demo, browser_sign_i
     assert problems == {}
 
 
-def test_roster_preview_then_import(page, live_server, axe, demo, browser_sign_in, tmp_path):
+def test_roster_preview_then_import(page, demo_server, axe, seeded_demo, browser_sign_in, tmp_path):
     roster = tmp_path / "roster.csv"
     roster.write_text(
         "first_name,last_name,email,building,roles\n"
         "Nia,New,nia.new@example.org,Prairie View High,educator\n"
         "Bad,Row,not-an-email,,educator\n"
     )
-    browser_sign_in(page, live_server, "admin@example.org", demo)
-    page.goto(f"{live_server.url}/district/people/import/")
+    browser_sign_in(page, demo_server, "admin@example.org", seeded_demo)
+    page.goto(f"{demo_server.url}/district/people/import/")
     page.get_by_label("Roster file (CSV)").set_input_files(str(roster))
     page.get_by_role("button", name="Check the file").click()
     assert page.get_by_text("Nothing has been saved yet").is_visible()
@@ -63,8 +54,8 @@ def test_roster_preview_then_import(page, live_server, axe, demo, browser_sign_i
     assert "1 new" in page.locator(".messages").inner_text()
 
 
-def test_educator_sees_progress(page, live_server, axe, demo, browser_sign_in):
-    browser_sign_in(page, live_server, "educator@example.org", demo)
+def test_educator_sees_progress(page, demo_server, axe, seeded_demo, browser_sign_in):
+    browser_sign_in(page, demo_server, "educator@example.org", seeded_demo)
     progress = page.get_by_role("region", name="My progress")
     assert "of 2" in progress.inner_text()
     assert "Salary credit earned" in progress.inner_text()
@@ -72,11 +63,11 @@ def test_educator_sees_progress(page, live_server, axe, demo, browser_sign_in):
 
 
 def test_background_export_shows_progress_then_download(
-    page, live_server, demo, browser_sign_in, settings
+    page, demo_server, seeded_demo, browser_sign_in, settings
 ):
     settings.REPORTS_EXPORT_SYNC_ROWS = 1
-    browser_sign_in(page, live_server, "admin@example.org", demo)
-    page.goto(f"{live_server.url}/reports/salary/")
+    browser_sign_in(page, demo_server, "admin@example.org", seeded_demo)
+    page.goto(f"{demo_server.url}/reports/salary/")
     page.get_by_role("button", name="Prepare CSV in the background").click()
     page.get_by_role("link", name="Download").wait_for(timeout=15000)
     assert "rows" in page.locator("#export-progress").inner_text()

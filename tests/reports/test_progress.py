@@ -4,16 +4,13 @@ from decimal import Decimal
 import pytest
 
 from credentials.models import MicroCredential
+from programs import selectors as program_selectors
+from programs.models import CreditRule
 from reports import selectors
-from reports.models import CreditRule
 from tests.credentials.factories import MicroCredentialFactory
+from tests.programs.factories import CreditRuleFactory
 from tests.reports.conftest import TODAY
-from tests.reports.factories import (
-    CreditRuleFactory,
-    PlanFactory,
-    SubmissionFactory,
-    earned_submission,
-)
+from tests.reports.factories import PlanFactory, SubmissionFactory, earned_submission
 
 pytestmark = pytest.mark.django_db
 
@@ -112,12 +109,12 @@ def test_most_specific_then_latest_rule_applies_from_award_date(district, educat
 
 
 def test_renewal_window_rolls_to_next_run_of_cycles(district, kansas_rules):
-    window = selectors.current_renewal_window(district=district, today=dt.date(2026, 3, 1))
+    window = program_selectors.current_renewal_window(district=district, today=dt.date(2026, 3, 1))
     assert (window.starts_on, window.ends_on) == (dt.date(2026, 1, 5), dt.date(2027, 5, 21))
     assert [c.name for c in window.cycles] == ["Spring 2026", "Fall 2026", "Spring 2027"]
     rule = kansas_rules["rule"]
     cycles = list(kansas_rules["cycles"])
-    later = selectors.renewal_window_for(
+    later = program_selectors.renewal_window_for(
         rule=rule,
         cycles=cycles
         + [

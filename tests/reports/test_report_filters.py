@@ -18,14 +18,8 @@ from reports.selectors import ReportFilters
 from submissions.models import Submission
 from tests.accounts.factories import BuildingFactory, DistrictGoalFactory, EducatorFactory
 from tests.credentials.factories import MicroCredentialFactory, StackFactory
-from tests.reports.factories import (
-    PlanFactory,
-    ProgramCycleFactory,
-    RenewalRuleFactory,
-    SubmissionFactory,
-    at,
-    earned_submission,
-)
+from tests.programs.factories import ProgramCycleFactory, RenewalRuleFactory
+from tests.reports.factories import PlanFactory, SubmissionFactory, at, earned_submission
 
 pytestmark = pytest.mark.django_db
 

@@ -26,11 +26,10 @@ from tests.accounts.factories import (
     EducatorFactory,
 )
 from tests.credentials.factories import StackFactory
+from tests.programs.factories import CreditRuleFactory, ProgramCycleFactory
 from tests.reports.factories import (
     AttemptFactory,
-    CreditRuleFactory,
     PlanFactory,
-    ProgramCycleFactory,
     SubmissionFactory,
     earned_submission,
 )

@@ -1,12 +1,10 @@
-import re
-
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import District, User
+from programs.models import ProgramCycle, RenewalRule
 from reports import selectors
-from reports.models import CreditRule, ProgramCycle, RenewalRule
 from reports.selectors import ReportFilters
 from submissions.models import Attempt, Submission
 
@@ -40,26 +38,3 @@ def test_seed_scale_refuses_an_existing_slug(district):
 
     with pytest.raises(CommandError):
         call_command("seed_scale", educators=1, plans=1, slug=district.slug)
-
-
-def test_seed_demo_gives_dashboards_progress_from_the_start(client):
-    call_command("seed_demo")
-    district = District.objects.get(slug="prairie-view")
-    assert RenewalRule.objects.get(district=district).required_count == 2
-    amounts = set(
-        CreditRule.objects.filter(district=district).values_list("salary_amount", flat=True)
-    )
-    assert min(amounts) == 100 and max(amounts) == 600
-
-    client.force_login(User.objects.get(email="educator@example.org"))
-    html = client.get(reverse("submissions:dashboard")).content.decode()
-    # At least one award in the window (other apps' demos may add more).
-    assert re.search(r"[12] of 2", html)
-    assert "window closes" in html or "Met: you have earned" in html
-    assert "Salary credit earned" in html and "$0" not in html
-
-    client.force_login(User.objects.get(email="admin@example.org"))
-    salary = client.get(reverse("reports:salary"))
-    assert salary.context["totals"]["awards"] >= 10
-    renewal = client.get(reverse("reports:relicensure"))
-    assert renewal.context["data"]["window"] is not None

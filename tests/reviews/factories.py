@@ -11,10 +11,10 @@ from submissions.models import Attempt, Plan, Submission
 from tests.accounts.factories import DistrictFactory
 from tests.credentials.factories import MicroCredentialFactory
 
-S = Submission.Status
+SubmissionStatus = Submission.Status
 
-PLAN_STAGE = {S.PLAN_SUBMITTED}
-FINAL_STAGE = {S.SUBMITTED_FOR_REVIEW, S.RESUBMITTED}
+PLAN_STAGE = {SubmissionStatus.PLAN_SUBMITTED}
+FINAL_STAGE = {SubmissionStatus.SUBMITTED_FOR_REVIEW, SubmissionStatus.RESUBMITTED}
 
 
 class PanelFactory(factory.django.DjangoModelFactory):
@@ -69,12 +69,16 @@ def submission_in(status: str, *, educator, plan=None, microcredential=None, att
         district=educator.district, plan=plan, educator=educator, status=status
     )
     fields = {}
-    if status != S.DRAFT:
+    if status != SubmissionStatus.DRAFT:
         fields["plan_submitted_at"] = now
     count = 0
-    if status in (S.SUBMITTED_FOR_REVIEW, S.NOT_YET, S.EARNED):
+    if status in (
+        SubmissionStatus.SUBMITTED_FOR_REVIEW,
+        SubmissionStatus.NOT_YET,
+        SubmissionStatus.EARNED,
+    ):
         count = 1
-    if status == S.RESUBMITTED:
+    if status == SubmissionStatus.RESUBMITTED:
         count = 2
     if attempts is not None:
         count = attempts

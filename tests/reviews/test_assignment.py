@@ -10,7 +10,7 @@ from tests.credentials.factories import MicroCredentialFactory, StackFactory
 
 from .factories import PanelFactory, submission_in
 
-S = Submission.Status
+SubmissionStatus = Submission.Status
 pytestmark = pytest.mark.django_db
 
 
@@ -23,7 +23,7 @@ def active(submission, stage):
 
 
 def test_plan_is_assigned_to_the_district_number_of_panel_reviewers(panel, teacher, reviewers):
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     ids = assign_reviewers(submission.pk, "plan")
     assert len(ids) == 1
     assignment = ReviewAssignment.objects.get(pk=ids[0])
@@ -34,7 +34,7 @@ def test_plan_is_assigned_to_the_district_number_of_panel_reviewers(panel, teach
 
 
 def test_final_review_gets_two_reviewers_and_the_attempt(panel, teacher):
-    submission = submission_in(S.SUBMITTED_FOR_REVIEW, educator=teacher)
+    submission = submission_in(SubmissionStatus.SUBMITTED_FOR_REVIEW, educator=teacher)
     ids = assign_reviewers(submission.pk, "final")
     assert len(ids) == 2
     round_ = StageReview.objects.get(submission=submission, stage=Stage.FINAL)
@@ -43,7 +43,7 @@ def test_final_review_gets_two_reviewers_and_the_attempt(panel, teacher):
 
 
 def test_assignment_is_idempotent(panel, teacher):
-    submission = submission_in(S.SUBMITTED_FOR_REVIEW, educator=teacher)
+    submission = submission_in(SubmissionStatus.SUBMITTED_FOR_REVIEW, educator=teacher)
     first = assign_reviewers(submission.pk, "final")
     second = assign_reviewers(submission.pk, "final")
     assert len(first) == 2 and second == []
@@ -52,14 +52,14 @@ def test_assignment_is_idempotent(panel, teacher):
 
 
 def test_nothing_is_assigned_when_the_submission_does_not_wait_for_the_stage(panel, teacher):
-    submission = submission_in(S.DRAFT, educator=teacher)
+    submission = submission_in(SubmissionStatus.DRAFT, educator=teacher)
     assert assign_reviewers(submission.pk, "plan") == []
     assert assign_reviewers(submission.pk, "final") == []
     assert not StageReview.objects.exists()
 
 
 def test_unknown_stage_is_refused(panel, teacher):
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     with pytest.raises(ValueError):
         assign_reviewers(submission.pk, "banana")
 
@@ -67,7 +67,7 @@ def test_unknown_stage_is_refused(panel, teacher):
 def test_balanced_by_current_load(district, panel, reviewers):
     educators = [EducatorFactory(district=district) for _ in range(6)]
     for educator in educators:
-        submission = submission_in(S.PLAN_SUBMITTED, educator=educator)
+        submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=educator)
         assign_reviewers(submission.pk, "plan")
     loads = [
         ReviewAssignment.objects.filter(reviewer=r, status="pending").count() for r in reviewers
@@ -85,8 +85,8 @@ def test_never_the_educator_nor_the_group_nor_the_same_building(district, north,
     PanelFactory(district=district, members=[educator, partner, same_building, eligible])
     district.final_reviewers_required = 4
     district.save()
-    submission = submission_in(S.SUBMITTED_FOR_REVIEW, educator=educator)
-    submission_in(S.SUBMITTED_FOR_REVIEW, educator=partner, plan=submission.plan)
+    submission = submission_in(SubmissionStatus.SUBMITTED_FOR_REVIEW, educator=educator)
+    submission_in(SubmissionStatus.SUBMITTED_FOR_REVIEW, educator=partner, plan=submission.plan)
     assign_reviewers(submission.pk, "final")
     assert active(submission, "final") == [eligible.pk]
 
@@ -97,7 +97,7 @@ def test_same_building_allowed_when_the_district_allows_it(district, north):
     PanelFactory(district=district, members=[neighbour])
     district.exclude_same_building_reviewers = False
     district.save()
-    submission = submission_in(S.PLAN_SUBMITTED, educator=educator)
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=educator)
     assign_reviewers(submission.pk, "plan")
     assert active(submission, "plan") == [neighbour.pk]
 
@@ -116,33 +116,35 @@ def test_most_specific_panel_by_building_and_stack(district, teacher, north, rev
         stacks=[stack],
     )
     in_stack = MicroCredentialFactory(district=district, stack=stack)
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher, microcredential=in_stack)
+    submission = submission_in(
+        SubmissionStatus.PLAN_SUBMITTED, educator=teacher, microcredential=in_stack
+    )
     assert services.panel_for_submission(submission) == by_both
-    other = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    other = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     assert services.panel_for_submission(other) == by_building
     elsewhere = EducatorFactory(district=district)
-    third = submission_in(S.PLAN_SUBMITTED, educator=elsewhere)
+    third = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=elsewhere)
     assert services.panel_for_submission(third) == general
 
 
 def test_no_panel_means_any_reviewer_of_the_district(district, teacher, other_district):
     ReviewerFactory(district=other_district)
     local = ReviewerFactory(district=district)
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     assign_reviewers(submission.pk, "plan")
     assert active(submission, "plan") == [local.pk]
 
 
 def test_a_short_panel_tells_the_chair(district, teacher, chair, reviewers):
     PanelFactory(district=district, chair=chair, members=reviewers[:1])
-    submission = submission_in(S.SUBMITTED_FOR_REVIEW, educator=teacher)
+    submission = submission_in(SubmissionStatus.SUBMITTED_FOR_REVIEW, educator=teacher)
     assign_reviewers(submission.pk, "final")
     assert len(active(submission, "final")) == 1
     assert chair.notifications.filter(event_key__startswith="short:").exists()
 
 
 def test_a_revised_plan_goes_back_to_its_reviewer(district, teacher, panel, reviewers):
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     [first_id] = assign_reviewers(submission.pk, "plan")
     first = ReviewAssignment.objects.get(pk=first_id)
     services.plan_decide(
@@ -150,7 +152,7 @@ def test_a_revised_plan_goes_back_to_its_reviewer(district, teacher, panel, revi
     )
     # The educator resubmits (the plan helper's move); the new round prefers the same reviewer
     # although the others have a lighter load.
-    Submission.objects.filter(pk=submission.pk).update(status=S.PLAN_SUBMITTED)
+    Submission.objects.filter(pk=submission.pk).update(status=SubmissionStatus.PLAN_SUBMITTED)
     [second_id] = assign_reviewers(submission.pk, "plan")
     second = ReviewAssignment.objects.get(pk=second_id)
     assert second.reviewer == first.reviewer
@@ -161,7 +163,7 @@ def test_a_revised_plan_goes_back_to_its_reviewer(district, teacher, panel, revi
 def test_chair_and_admin_can_reassign_others_cannot(
     district, teacher, panel, reviewers, chair, district_admin
 ):
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     [pk] = assign_reviewers(submission.pk, "plan")
     assignment = ReviewAssignment.objects.get(pk=pk)
     spare = next(r for r in reviewers if r != assignment.reviewer)
@@ -176,7 +178,7 @@ def test_chair_and_admin_can_reassign_others_cannot(
 
 
 def test_reassigning_to_an_ineligible_person_is_refused(district, teacher, panel, chair, north):
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     [pk] = assign_reviewers(submission.pk, "plan")
     assignment = ReviewAssignment.objects.get(pk=pk)
     neighbour = ReviewerFactory(district=district, building=north)

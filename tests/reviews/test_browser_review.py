@@ -10,7 +10,7 @@ from tests.accounts.factories import PASSWORD
 from .factories import PanelFactory, submission_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-S = Submission.Status
+SubmissionStatus = Submission.Status
 
 
 @pytest.fixture
@@ -29,10 +29,10 @@ def test_reviewer_approves_a_plan_and_scores_a_submission(
     district.save()
     reviewer = reviewers[0]
     PanelFactory(district=district, chair=chair, members=[reviewer])
-    plan_sub = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    plan_sub = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     plan_sub.plan.title = "Station routines plan"
     plan_sub.plan.save()
-    final_sub = submission_in(S.SUBMITTED_FOR_REVIEW, educator=teacher)
+    final_sub = submission_in(SubmissionStatus.SUBMITTED_FOR_REVIEW, educator=teacher)
     final_sub.plan.title = "Questioning plan"
     final_sub.plan.save()
     assign_reviewers(plan_sub.pk, "plan")
@@ -54,7 +54,7 @@ def test_reviewer_approves_a_plan_and_scores_a_submission(
     page.wait_for_load_state("networkidle")
     assert "Your decision is recorded." in page.content()
     plan_sub.refresh_from_db()
-    assert plan_sub.status == S.PLAN_APPROVED
+    assert plan_sub.status == SubmissionStatus.PLAN_APPROVED
 
     # Scoring: a level and feedback per criterion, an overall comment.
     page.get_by_role("link", name="← Review queue").click()
@@ -70,5 +70,5 @@ def test_reviewer_approves_a_plan_and_scores_a_submission(
     page.wait_for_load_state("networkidle")
     assert "Your scores are recorded." in page.content()
     final_sub.refresh_from_db()
-    assert final_sub.status == S.EARNED
+    assert final_sub.status == SubmissionStatus.EARNED
     assert handed_off == [final_sub.pk]

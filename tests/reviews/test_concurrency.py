@@ -13,7 +13,7 @@ from submissions.models import Submission
 
 from .factories import submission_in
 
-S = Submission.Status
+SubmissionStatus = Submission.Status
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -43,7 +43,7 @@ def test_two_reviewers_approving_at_once_produce_one_outcome(district, panel, te
     district.plan_reviewers_required = 2
     district.save()
     for _ in range(5):
-        submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+        submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
         assign_reviewers(submission.pk, "plan")
         first, second = ReviewAssignment.objects.filter(submission=submission)
         errors = run_together(
@@ -56,11 +56,11 @@ def test_two_reviewers_approving_at_once_produce_one_outcome(district, panel, te
         )
         assert errors == [None, None]
         submission.refresh_from_db()
-        assert submission.status == S.PLAN_APPROVED
+        assert submission.status == SubmissionStatus.PLAN_APPROVED
         moves = AuditEvent.objects.filter(
             target_type="submissions.submission",
             target_id=submission.pk,
-            to_status=S.PLAN_APPROVED,
+            to_status=SubmissionStatus.PLAN_APPROVED,
         )
         assert moves.count() == 1
         assert StageReview.objects.get(submission=submission).status == "decided"
@@ -71,7 +71,7 @@ def test_two_reviewers_scoring_at_once_earn_once(district, panel, teacher, monke
 
     handed: list[int] = []
     monkeypatch.setattr(issue_award, "delay", lambda pk: handed.append(pk))
-    submission = submission_in(S.SUBMITTED_FOR_REVIEW, educator=teacher)
+    submission = submission_in(SubmissionStatus.SUBMITTED_FOR_REVIEW, educator=teacher)
     assign_reviewers(submission.pk, "final")
     first, second = ReviewAssignment.objects.filter(submission=submission)
     criteria = list(submission.plan.microcredential.rubric.criteria.all())
@@ -89,13 +89,18 @@ def test_two_reviewers_scoring_at_once_earn_once(district, panel, teacher, monke
     errors = run_together(job(first), job(second))
     assert errors == [None, None]
     submission.refresh_from_db()
-    assert submission.status == S.EARNED
+    assert submission.status == SubmissionStatus.EARNED
     assert handed == [submission.pk]
-    assert AuditEvent.objects.filter(target_id=submission.pk, to_status=S.EARNED).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            target_id=submission.pk, to_status=SubmissionStatus.EARNED
+        ).count()
+        == 1
+    )
 
 
 def test_one_decision_twice_at_once_is_recorded_once(district, panel, teacher):
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     [pk] = assign_reviewers(submission.pk, "plan")
     assignment = ReviewAssignment.objects.get(pk=pk)
     errors = run_together(
@@ -112,5 +117,5 @@ def test_one_decision_twice_at_once_is_recorded_once(district, panel, teacher):
     refused = [e for e in errors if e is not None]
     assert len(refused) == 1 and isinstance(refused[0], services.ReviewError)
     submission.refresh_from_db()
-    assert submission.status in (S.PLAN_APPROVED, S.DECLINED)
+    assert submission.status in (SubmissionStatus.PLAN_APPROVED, SubmissionStatus.DECLINED)
     assert AuditEvent.objects.filter(action="review.plan_decision").count() == 1

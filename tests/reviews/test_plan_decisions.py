@@ -3,8 +3,9 @@ from django.core.exceptions import PermissionDenied
 
 from accounts.models import AuditEvent
 from credentials.models import MicroCredential
+from notifications.models import Notification
 from reviews import services
-from reviews.models import ComponentComment, Notification, ReviewAssignment, StageReview
+from reviews.models import ComponentComment, ReviewAssignment, StageReview
 from reviews.tasks import assign_reviewers
 from submissions.models import Submission
 from submissions.transitions import submission_move
@@ -12,7 +13,7 @@ from tests.credentials.factories import MicroCredentialFactory
 
 from .factories import submission_in
 
-S = Submission.Status
+SubmissionStatus = Submission.Status
 pytestmark = pytest.mark.django_db
 
 
@@ -32,26 +33,31 @@ def assigned(submission, stage="plan"):
 @pytest.mark.parametrize(
     ("decision", "extra", "status", "kind"),
     [
-        ("approve", {}, S.PLAN_APPROVED, "decision"),
+        ("approve", {}, SubmissionStatus.PLAN_APPROVED, "decision"),
         (
             "approve_with_conditions",
             {"conditions": "Add a fourth source."},
-            S.PLAN_APPROVED,
+            SubmissionStatus.PLAN_APPROVED,
             "decision",
         ),
         (
             "request_changes",
             {"reason": "Measure impact weekly."},
-            S.CHANGES_REQUESTED,
+            SubmissionStatus.CHANGES_REQUESTED,
             "changes_requested",
         ),
-        ("decline", {"reason": "Not a fit for this credential."}, S.DECLINED, "decision"),
+        (
+            "decline",
+            {"reason": "Not a fit for this credential."},
+            SubmissionStatus.DECLINED,
+            "decision",
+        ),
     ],
 )
 def test_one_reviewer_decision_moves_the_plan(
     panel, teacher, decision, extra, status, kind, django_capture_on_commit_callbacks, mailoutbox
 ):
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     [assignment] = assigned(submission)
     with django_capture_on_commit_callbacks(execute=True):
         services.plan_decide(
@@ -69,7 +75,7 @@ def test_one_reviewer_decision_moves_the_plan(
     assert round_.status == "decided" and round_.outcome == decision
     assert round_.conditions == extra.get("conditions", "")
     assert AuditEvent.objects.filter(
-        target_id=submission.pk, from_status=S.PLAN_SUBMITTED, to_status=status
+        target_id=submission.pk, from_status=SubmissionStatus.PLAN_SUBMITTED, to_status=status
     ).exists()
     assert list(ComponentComment.objects.values_list("component", "body")) == [
         ("overview", "Clear rationale.")
@@ -83,7 +89,7 @@ def test_one_reviewer_decision_moves_the_plan(
 
 
 def test_reason_and_conditions_are_required(panel, teacher):
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     [assignment] = assigned(submission)
     for decision, message in [
         ("request_changes", "reason"),
@@ -95,25 +101,28 @@ def test_reason_and_conditions_are_required(panel, teacher):
                 assignment=assignment, decision=decision, reason="", actor=assignment.reviewer
             )
     submission.refresh_from_db()
-    assert submission.status == S.PLAN_SUBMITTED
+    assert submission.status == SubmissionStatus.PLAN_SUBMITTED
 
 
 def test_only_the_assigned_reviewer_decides(panel, teacher, reviewers, chair, district_admin):
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     [assignment] = assigned(submission)
     others = [r for r in reviewers if r != assignment.reviewer] + [chair, district_admin, teacher]
     for person in others:
         with pytest.raises(PermissionDenied):
             services.plan_decide(assignment=assignment, decision="approve", reason="", actor=person)
     submission.refresh_from_db()
-    assert submission.status == S.PLAN_SUBMITTED
+    assert submission.status == SubmissionStatus.PLAN_SUBMITTED
 
 
 def test_decision_on_a_withdrawn_plan_is_refused_readably(panel, teacher):
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     [assignment] = assigned(submission)
     submission_move(
-        submission_id=submission.pk, to_status=S.WITHDRAWN, actor=teacher, action="withdraw"
+        submission_id=submission.pk,
+        to_status=SubmissionStatus.WITHDRAWN,
+        actor=teacher,
+        action="withdraw",
     )
     with pytest.raises(services.ReviewError, match="withdrew this plan"):
         services.plan_decide(
@@ -122,7 +131,7 @@ def test_decision_on_a_withdrawn_plan_is_refused_readably(panel, teacher):
 
 
 def test_decision_on_an_already_decided_plan_is_refused(panel, teacher, two_reviewers):
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     first, second = assigned(submission)
     services.plan_decide(assignment=first, decision="approve", reason="", actor=first.reviewer)
     with pytest.raises(services.ReviewError, match="already submitted your review"):
@@ -131,13 +140,13 @@ def test_decision_on_an_already_decided_plan_is_refused(panel, teacher, two_revi
     with pytest.raises(services.ReviewError, match="already “Plan approved”"):
         services.plan_decide(assignment=first, decision="decline", reason="x", actor=first.reviewer)
     submission.refresh_from_db()
-    assert submission.status == S.PLAN_APPROVED
+    assert submission.status == SubmissionStatus.PLAN_APPROVED
 
 
 def test_decision_after_the_plan_was_decided_elsewhere(panel, teacher):
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     [assignment] = assigned(submission)
-    Submission.objects.filter(pk=submission.pk).update(status=S.PLAN_APPROVED)
+    Submission.objects.filter(pk=submission.pk).update(status=SubmissionStatus.PLAN_APPROVED)
     with pytest.raises(services.ReviewError, match="already “Plan approved”"):
         services.plan_decide(
             assignment=assignment, decision="approve", reason="", actor=assignment.reviewer
@@ -145,11 +154,11 @@ def test_decision_after_the_plan_was_decided_elsewhere(panel, teacher):
 
 
 def test_all_must_approve_conditions_are_combined(panel, teacher, two_reviewers):
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     first, second = assigned(submission)
     services.plan_decide(assignment=first, decision="approve", reason="", actor=first.reviewer)
     submission.refresh_from_db()
-    assert submission.status == S.PLAN_SUBMITTED  # waits for the second reviewer
+    assert submission.status == SubmissionStatus.PLAN_SUBMITTED  # waits for the second reviewer
     services.plan_decide(
         assignment=second,
         decision="approve_with_conditions",
@@ -159,13 +168,13 @@ def test_all_must_approve_conditions_are_combined(panel, teacher, two_reviewers)
     )
     submission.refresh_from_db()
     round_ = StageReview.objects.get(submission=submission)
-    assert submission.status == S.PLAN_APPROVED
+    assert submission.status == SubmissionStatus.PLAN_APPROVED
     assert round_.outcome == "approve_with_conditions"
     assert round_.conditions == "Share results with the grade team."
 
 
 def test_all_request_changes_decides_changes(panel, teacher, two_reviewers):
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     first, second = assigned(submission)
     services.plan_decide(
         assignment=first, decision="request_changes", reason="A", actor=first.reviewer
@@ -174,14 +183,14 @@ def test_all_request_changes_decides_changes(panel, teacher, two_reviewers):
         assignment=second, decision="request_changes", reason="B", actor=second.reviewer
     )
     submission.refresh_from_db()
-    assert submission.status == S.CHANGES_REQUESTED
+    assert submission.status == SubmissionStatus.CHANGES_REQUESTED
     assert StageReview.objects.get(submission=submission).reason == "A\n\nB"
 
 
 def test_a_split_goes_to_the_chair_who_decides(
     panel, teacher, chair, two_reviewers, reviewers, django_capture_on_commit_callbacks
 ):
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     first, second = assigned(submission)
     services.plan_decide(assignment=first, decision="approve", reason="", actor=first.reviewer)
     services.plan_decide(
@@ -189,7 +198,7 @@ def test_a_split_goes_to_the_chair_who_decides(
     )
     submission.refresh_from_db()
     round_ = StageReview.objects.get(submission=submission)
-    assert submission.status == S.PLAN_SUBMITTED
+    assert submission.status == SubmissionStatus.PLAN_SUBMITTED
     assert round_.status == "chair" and round_.chair_reason == "split"
     assert chair.notifications.filter(kind="chair").exists()
     with pytest.raises(PermissionDenied):
@@ -204,7 +213,7 @@ def test_a_split_goes_to_the_chair_who_decides(
     )
     submission.refresh_from_db()
     round_.refresh_from_db()
-    assert submission.status == S.CHANGES_REQUESTED
+    assert submission.status == SubmissionStatus.CHANGES_REQUESTED
     assert round_.decided_by == chair and round_.outcome == "request_changes"
     with pytest.raises(services.ReviewError):
         services.plan_chair_decide(
@@ -213,7 +222,7 @@ def test_a_split_goes_to_the_chair_who_decides(
 
 
 def test_chair_decision_only_when_the_round_waits_for_the_chair(panel, teacher, chair):
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     assigned(submission)
     round_ = StageReview.objects.get(submission=submission)
     with pytest.raises(services.ReviewError, match="does not wait for the chair"):
@@ -246,7 +255,9 @@ def proposed(district):
 def test_the_plan_decision_carries_the_self_created_credential(
     panel, teacher, proposed, decision, extra, credential_status, action
 ):
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher, microcredential=proposed)
+    submission = submission_in(
+        SubmissionStatus.PLAN_SUBMITTED, educator=teacher, microcredential=proposed
+    )
     [assignment] = assigned(submission)
     services.plan_decide(
         assignment=assignment,
@@ -267,7 +278,9 @@ def test_the_plan_decision_carries_the_self_created_credential(
 def test_the_chairs_decision_carries_the_self_created_credential(
     district, two_reviewers, panel, teacher, chair, proposed
 ):
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher, microcredential=proposed)
+    submission = submission_in(
+        SubmissionStatus.PLAN_SUBMITTED, educator=teacher, microcredential=proposed
+    )
     first, second = assigned(submission)
     for assignment, decision in ((first, "approve"), (second, "decline")):
         services.plan_decide(
@@ -286,9 +299,11 @@ def test_a_group_members_decline_leaves_the_proposal_to_the_others(
 ):
     from tests.accounts.factories import EducatorFactory
 
-    lead = submission_in(S.PLAN_SUBMITTED, educator=teacher, microcredential=proposed)
+    lead = submission_in(
+        SubmissionStatus.PLAN_SUBMITTED, educator=teacher, microcredential=proposed
+    )
     colleague = EducatorFactory(district=district, building=teacher.building)
-    member = submission_in(S.PLAN_SUBMITTED, educator=colleague, plan=lead.plan)
+    member = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=colleague, plan=lead.plan)
     [for_member] = assigned(member)
     services.plan_decide(
         assignment=for_member, decision="decline", reason="Not now.", actor=for_member.reviewer
@@ -306,7 +321,7 @@ def test_a_group_members_decline_leaves_the_proposal_to_the_others(
 def test_assigned_reviewers_hear_of_a_submitted_plan_by_mail_and_in_app(
     panel, teacher, django_capture_on_commit_callbacks, mailoutbox
 ):
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     with django_capture_on_commit_callbacks(execute=True):
         [pk] = assign_reviewers(submission.pk, "plan")
     assignment = ReviewAssignment.objects.get(pk=pk)
@@ -323,7 +338,7 @@ def test_assigned_reviewers_hear_of_a_submitted_plan_by_mail_and_in_app(
 def test_the_decision_mail_carries_the_comments_escaped_in_html(
     panel, teacher, django_capture_on_commit_callbacks, mailoutbox
 ):
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     [assignment] = assigned(submission)
     with django_capture_on_commit_callbacks(execute=True):
         services.plan_decide(

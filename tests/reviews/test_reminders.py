@@ -4,15 +4,16 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from notifications.models import Notification
 from reviews import services
-from reviews.models import Notification, ReviewAssignment, StageReview
+from reviews.models import ReviewAssignment, StageReview
 from reviews.tasks import assign_reviewers, send_overdue_reminders
 from submissions.models import Submission
 from submissions.transitions import submission_move
 
 from .factories import submission_in
 
-S = Submission.Status
+SubmissionStatus = Submission.Status
 
 
 def overdue_kinds(user):
@@ -21,7 +22,7 @@ def overdue_kinds(user):
 
 @pytest.fixture
 def waiting(db, panel, teacher):
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     [pk] = assign_reviewers(submission.pk, "plan")
     return ReviewAssignment.objects.get(pk=pk)
 
@@ -79,7 +80,10 @@ def test_a_round_waiting_for_the_chair_past_due_reminds_the_chair(waiting, chair
 @pytest.mark.django_db
 def test_no_reminder_for_a_withdrawn_plan(waiting, teacher):
     submission_move(
-        submission_id=waiting.submission_id, to_status=S.WITHDRAWN, actor=teacher, action="w"
+        submission_id=waiting.submission_id,
+        to_status=SubmissionStatus.WITHDRAWN,
+        actor=teacher,
+        action="w",
     )
     later = waiting.due_at + timedelta(days=10)
     assert services.overdue_reminders_send(now=later) == 0
@@ -88,7 +92,7 @@ def test_no_reminder_for_a_withdrawn_plan(waiting, teacher):
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
 def test_the_task_runs_on_a_real_worker(celery_worker_real, panel, teacher):
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     assign_reviewers(submission.pk, "plan")
     assignment = ReviewAssignment.objects.get(submission=submission)
     ReviewAssignment.objects.filter(pk=assignment.pk).update(

@@ -2,14 +2,15 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from credentials.models import Rubric, RubricLevel
+from notifications.models import Notification
 from reviews import services
-from reviews.models import CriterionScore, Notification, ReviewAssignment, StageReview
+from reviews.models import CriterionScore, ReviewAssignment, StageReview
 from reviews.tasks import assign_reviewers
 from submissions.models import Attempt, Submission
 
 from .factories import submission_in
 
-S = Submission.Status
+SubmissionStatus = Submission.Status
 pytestmark = pytest.mark.django_db
 
 
@@ -49,32 +50,32 @@ def score(assignment, verdicts: list[bool], comment="Strong evidence.", feedback
 def test_two_reviewers_passing_every_criterion_earn_and_hand_off(
     panel, teacher, handed_off, django_capture_on_commit_callbacks
 ):
-    submission = submission_in(S.SUBMITTED_FOR_REVIEW, educator=teacher)
+    submission = submission_in(SubmissionStatus.SUBMITTED_FOR_REVIEW, educator=teacher)
     first, second = reviews_of(submission)
     with django_capture_on_commit_callbacks(execute=True):
         score(first, [True, True])
     submission.refresh_from_db()
-    assert submission.status == S.SUBMITTED_FOR_REVIEW and handed_off == []
+    assert submission.status == SubmissionStatus.SUBMITTED_FOR_REVIEW and handed_off == []
     with django_capture_on_commit_callbacks(execute=True):
         score(second, [True, True])
     submission.refresh_from_db()
-    assert submission.status == S.EARNED
+    assert submission.status == SubmissionStatus.EARNED
     assert handed_off == [submission.pk]
     attempt = Attempt.objects.get(submission=submission)
-    assert attempt.outcome == S.EARNED and attempt.decided_at is not None
+    assert attempt.outcome == SubmissionStatus.EARNED and attempt.decided_at is not None
     assert CriterionScore.objects.filter(attempt=attempt).count() == 4
     assert Notification.objects.get(recipient=teacher).kind == "earned"
 
 
 def test_not_yet_returns_to_the_educator_with_feedback(panel, teacher, handed_off):
-    submission = submission_in(S.SUBMITTED_FOR_REVIEW, educator=teacher)
+    submission = submission_in(SubmissionStatus.SUBMITTED_FOR_REVIEW, educator=teacher)
     first, second = reviews_of(submission)
     score(first, [True, False], comment="Impact data is missing.")
     score(second, [True, False], comment="Add the weekly measures.")
     submission.refresh_from_db()
     round_ = StageReview.objects.get(submission=submission)
-    assert submission.status == S.NOT_YET
-    assert round_.outcome == S.NOT_YET
+    assert submission.status == SubmissionStatus.NOT_YET
+    assert round_.outcome == SubmissionStatus.NOT_YET
     assert "Impact data is missing." in round_.reason
     assert handed_off == []
     note = Notification.objects.get(recipient=teacher)
@@ -82,7 +83,7 @@ def test_not_yet_returns_to_the_educator_with_feedback(panel, teacher, handed_of
 
 
 def test_minimum_passing_rule_of_the_rubric(panel, teacher, handed_off):
-    submission = submission_in(S.SUBMITTED_FOR_REVIEW, educator=teacher)
+    submission = submission_in(SubmissionStatus.SUBMITTED_FOR_REVIEW, educator=teacher)
     Rubric.objects.filter(microcredential=submission.plan.microcredential).update(
         passing_rule=Rubric.PassingRule.MINIMUM, minimum_passing_criteria=1
     )
@@ -90,19 +91,19 @@ def test_minimum_passing_rule_of_the_rubric(panel, teacher, handed_off):
     score(first, [True, False])
     score(second, [True, False])
     submission.refresh_from_db()
-    assert submission.status == S.EARNED
+    assert submission.status == SubmissionStatus.EARNED
 
 
 def test_disagreement_is_flagged_and_goes_to_the_chair(
     panel, teacher, chair, handed_off, django_capture_on_commit_callbacks
 ):
-    submission = submission_in(S.SUBMITTED_FOR_REVIEW, educator=teacher)
+    submission = submission_in(SubmissionStatus.SUBMITTED_FOR_REVIEW, educator=teacher)
     first, second = reviews_of(submission)
     score(first, [True, True])
     score(second, [True, False])
     submission.refresh_from_db()
     round_ = StageReview.objects.get(submission=submission)
-    assert submission.status == S.SUBMITTED_FOR_REVIEW
+    assert submission.status == SubmissionStatus.SUBMITTED_FOR_REVIEW
     assert round_.status == "chair" and round_.chair_reason == "disagreement"
     agreed, disagreed = services.round_agreement(round_)
     assert len(agreed) == 1 and len(disagreed) == 1
@@ -114,7 +115,7 @@ def test_disagreement_is_flagged_and_goes_to_the_chair(
             stage_review=round_, outcome="earned", reason="The video shows it.", actor=chair
         )
     submission.refresh_from_db()
-    assert submission.status == S.EARNED
+    assert submission.status == SubmissionStatus.EARNED
     assert handed_off == [submission.pk]
 
 
@@ -123,38 +124,45 @@ def test_district_requires_the_chair_to_confirm(
 ):
     district.require_chair_confirmation = True
     district.save()
-    submission = submission_in(S.SUBMITTED_FOR_REVIEW, educator=teacher)
+    submission = submission_in(SubmissionStatus.SUBMITTED_FOR_REVIEW, educator=teacher)
     first, second = reviews_of(submission)
     score(first, [True, True])
     score(second, [True, True])
     submission.refresh_from_db()
     round_ = StageReview.objects.get(submission=submission)
-    assert submission.status == S.SUBMITTED_FOR_REVIEW
-    assert round_.chair_reason == "confirmation" and round_.recommendation == S.EARNED
+    assert submission.status == SubmissionStatus.SUBMITTED_FOR_REVIEW
+    assert (
+        round_.chair_reason == "confirmation" and round_.recommendation == SubmissionStatus.EARNED
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.final_chair_decide(stage_review=round_, outcome="earned", reason="", actor=chair)
     submission.refresh_from_db()
-    assert submission.status == S.EARNED and handed_off == [submission.pk]
+    assert submission.status == SubmissionStatus.EARNED and handed_off == [submission.pk]
 
 
 def test_resubmission_is_a_new_round_and_history_stays(panel, teacher, handed_off):
-    submission = submission_in(S.SUBMITTED_FOR_REVIEW, educator=teacher)
+    submission = submission_in(SubmissionStatus.SUBMITTED_FOR_REVIEW, educator=teacher)
     first, second = reviews_of(submission)
     score(first, [False, True])
     score(second, [False, True])
     submission.refresh_from_db()
-    assert submission.status == S.NOT_YET
+    assert submission.status == SubmissionStatus.NOT_YET
     # The educator resubmits (the plan helper's move opens attempt 2).
     Attempt.objects.create(submission=submission, number=2)
-    Submission.objects.filter(pk=submission.pk).update(status=S.RESUBMITTED, attempt_count=2)
+    Submission.objects.filter(pk=submission.pk).update(
+        status=SubmissionStatus.RESUBMITTED, attempt_count=2
+    )
     again = reviews_of(submission)
     assert {a.reviewer_id for a in again} == {first.reviewer_id, second.reviewer_id}
     for assignment in again:
         score(assignment, [True, True])
     submission.refresh_from_db()
-    assert submission.status == S.EARNED
+    assert submission.status == SubmissionStatus.EARNED
     rounds = list(StageReview.objects.filter(submission=submission).order_by("round"))
-    assert [(r.round, r.outcome) for r in rounds] == [(1, S.NOT_YET), (2, S.EARNED)]
+    assert [(r.round, r.outcome) for r in rounds] == [
+        (1, SubmissionStatus.NOT_YET),
+        (2, SubmissionStatus.EARNED),
+    ]
     assert CriterionScore.objects.filter(attempt__number=1).count() == 4
     assert CriterionScore.objects.filter(attempt__number=2).count() == 4
 
@@ -162,14 +170,14 @@ def test_resubmission_is_a_new_round_and_history_stays(panel, teacher, handed_of
 def test_last_attempt_is_said_in_the_notification(district, panel, teacher, handed_off):
     district.max_attempts = 1
     district.save()
-    submission = submission_in(S.SUBMITTED_FOR_REVIEW, educator=teacher)
+    submission = submission_in(SubmissionStatus.SUBMITTED_FOR_REVIEW, educator=teacher)
     for assignment in reviews_of(submission):
         score(assignment, [False, False])
     assert "last permitted attempt" in Notification.objects.get(recipient=teacher).body
 
 
 def test_every_criterion_needs_a_level_of_its_own(panel, teacher):
-    submission = submission_in(S.SUBMITTED_FOR_REVIEW, educator=teacher)
+    submission = submission_in(SubmissionStatus.SUBMITTED_FOR_REVIEW, educator=teacher)
     first, _ = reviews_of(submission)
     criteria = list(submission.plan.microcredential.rubric.criteria.all())
     with pytest.raises(services.ReviewError, match="every criterion"):
@@ -192,7 +200,7 @@ def test_every_criterion_needs_a_level_of_its_own(panel, teacher):
 
 
 def test_only_the_assigned_reviewer_scores(panel, teacher, chair):
-    submission = submission_in(S.SUBMITTED_FOR_REVIEW, educator=teacher)
+    submission = submission_in(SubmissionStatus.SUBMITTED_FOR_REVIEW, educator=teacher)
     first, second = reviews_of(submission)
     with pytest.raises(PermissionDenied):
         services.scores_submit(
@@ -205,7 +213,7 @@ def test_only_the_assigned_reviewer_scores(panel, teacher, chair):
 
 
 def test_a_plan_review_cannot_be_scored(panel, teacher):
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     assign_reviewers(submission.pk, "plan")
     assignment = ReviewAssignment.objects.get(submission=submission)
     with pytest.raises(services.ReviewError, match="another stage"):

@@ -9,12 +9,12 @@ from tests.accounts.factories import EducatorFactory, ReviewerFactory
 
 from .factories import PanelFactory, submission_in
 
-S = Submission.Status
+SubmissionStatus = Submission.Status
 pytestmark = pytest.mark.django_db
 
 
 def test_who_sees_a_submission(district, panel, teacher, chair, reviewers, other_district):
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     [pk] = assign_reviewers(submission.pk, "plan")
     assigned = ReviewAssignment.objects.get(pk=pk).reviewer
     unassigned = next(r for r in reviewers if r != assigned)
@@ -39,7 +39,7 @@ def test_who_sees_a_submission(district, panel, teacher, chair, reviewers, other
 def test_chair_of_another_panel_does_not_see(district, panel, teacher):
     other_chair = ReviewerFactory(district=district)
     PanelFactory(district=district, name="Other", chair=other_chair)
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     assign_reviewers(submission.pk, "plan")
     assert not reviewer_can_see_submission(user=other_chair, submission=submission)
 
@@ -57,10 +57,12 @@ def test_open_reviews_page(
 ):
     for _ in range(3):
         educator = EducatorFactory(district=district)
-        assign_reviewers(submission_in(S.PLAN_SUBMITTED, educator=educator).pk, "plan")
-    withdrawn = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+        assign_reviewers(
+            submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=educator).pk, "plan"
+        )
+    withdrawn = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     assign_reviewers(withdrawn.pk, "plan")
-    Submission.objects.filter(pk=withdrawn.pk).update(status=S.WITHDRAWN)
+    Submission.objects.filter(pk=withdrawn.pk).update(status=SubmissionStatus.WITHDRAWN)
     url = "/reviews/rounds/"
     assert client.get(url).status_code == 302
     client.force_login(district_admin)

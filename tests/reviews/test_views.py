@@ -4,9 +4,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.models import Notification, Panel, ReviewAssignment, StageReview
+from artifacts.models import Artifact
+from reviews.models import Panel, ReviewAssignment, StageReview
 from reviews.tasks import assign_reviewers
-from submissions.models import Artifact, Submission
+from submissions.models import Submission
 from tests.accounts.factories import (
     DistrictAdminFactory,
     EducatorFactory,
@@ -15,7 +16,7 @@ from tests.accounts.factories import (
 
 from .factories import PanelFactory, submission_in
 
-S = Submission.Status
+SubmissionStatus = Submission.Status
 pytestmark = pytest.mark.django_db
 
 XSS = "<script>alert('x')</script>"
@@ -27,14 +28,14 @@ def login_redirect(response):
 
 @pytest.fixture
 def plan_review(panel, teacher):
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     [pk] = assign_reviewers(submission.pk, "plan")
     return ReviewAssignment.objects.select_related("submission").get(pk=pk)
 
 
 @pytest.fixture
 def final_reviews(panel, teacher):
-    submission = submission_in(S.SUBMITTED_FOR_REVIEW, educator=teacher)
+    submission = submission_in(SubmissionStatus.SUBMITTED_FOR_REVIEW, educator=teacher)
     assign_reviewers(submission.pk, "final")
     return list(ReviewAssignment.objects.filter(submission=submission))
 
@@ -65,7 +66,7 @@ def test_queue_is_oldest_first_and_marks_overdue(client, district, panel, teache
     district.save()
     titles = []
     for days in (3, 10, 1):
-        submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+        submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
         assign_reviewers(submission.pk, "plan")
         StageReview.objects.filter(submission=submission).update(
             opened_at=timezone.now() - timedelta(days=days)
@@ -96,11 +97,13 @@ def test_queue_filters_and_search(client, plan_review, final_reviews, teacher):
 def test_queue_leaves_out_withdrawn_and_other_districts(
     client, plan_review, teacher, other_district
 ):
-    Submission.objects.filter(pk=plan_review.submission_id).update(status=S.WITHDRAWN)
+    Submission.objects.filter(pk=plan_review.submission_id).update(
+        status=SubmissionStatus.WITHDRAWN
+    )
     foreign_teacher = EducatorFactory(district=other_district)
     foreign_reviewer = ReviewerFactory(district=other_district)
     PanelFactory(district=other_district, members=[foreign_reviewer])
-    foreign = submission_in(S.PLAN_SUBMITTED, educator=foreign_teacher)
+    foreign = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=foreign_teacher)
     assign_reviewers(foreign.pk, "plan")
     client.force_login(plan_review.reviewer)
     response = client.get(reverse("reviews:queue"))
@@ -132,8 +135,12 @@ def test_queue_query_count_does_not_grow(
     def add(n):
         for _ in range(n):
             educator = EducatorFactory(district=district)
-            assign_reviewers(submission_in(S.PLAN_SUBMITTED, educator=educator).pk, "plan")
-            assign_reviewers(submission_in(S.SUBMITTED_FOR_REVIEW, educator=educator).pk, "final")
+            assign_reviewers(
+                submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=educator).pk, "plan"
+            )
+            assign_reviewers(
+                submission_in(SubmissionStatus.SUBMITTED_FOR_REVIEW, educator=educator).pk, "final"
+            )
 
     client.force_login(reviewers[0])
     add(1)
@@ -149,7 +156,9 @@ def test_queue_pages_fifty_per_stage(client, district, reviewers):
     PanelFactory(district=district, members=[reviewers[0]])
     for _ in range(53):
         educator = EducatorFactory(district=district)
-        assign_reviewers(submission_in(S.PLAN_SUBMITTED, educator=educator).pk, "plan")
+        assign_reviewers(
+            submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=educator).pk, "plan"
+        )
     client.force_login(reviewers[0])
     first = client.get(reverse("reviews:queue"), {"stage": "plan"})
     assert len(first.context["items"]) == 50 and first.context["next_page"] == 2
@@ -190,7 +199,7 @@ def test_plan_review_post_decides_and_escapes_comments(client, plan_review, teac
     )
     assert response.status_code == 302
     submission = Submission.objects.get(pk=plan_review.submission_id)
-    assert submission.status == S.CHANGES_REQUESTED
+    assert submission.status == SubmissionStatus.CHANGES_REQUESTED
     # The educator reads it, escaped.
     client.force_login(teacher)
     page = client.get(reverse("reviews:feedback", args=[submission.pk])).content.decode()
@@ -206,12 +215,17 @@ def test_plan_review_form_errors_are_summarised(client, plan_review):
     assert response.status_code == 200
     content = response.content.decode()
     assert "There is a problem" in content and "Give the educator a reason" in content
-    assert Submission.objects.get(pk=plan_review.submission_id).status == S.PLAN_SUBMITTED
+    assert (
+        Submission.objects.get(pk=plan_review.submission_id).status
+        == SubmissionStatus.PLAN_SUBMITTED
+    )
 
 
 def test_plan_review_on_withdrawn_plan_says_why(client, plan_review):
     client.force_login(plan_review.reviewer)
-    Submission.objects.filter(pk=plan_review.submission_id).update(status=S.WITHDRAWN)
+    Submission.objects.filter(pk=plan_review.submission_id).update(
+        status=SubmissionStatus.WITHDRAWN
+    )
     url = reverse("reviews:review", args=[plan_review.pk])
     response = client.post(url, {"decision": "approve"}, follow=True)
     assert "withdrew this plan" in response.content.decode()
@@ -232,7 +246,10 @@ def test_plan_review_access(client, plan_review, reviewers, teacher, outsider_re
     assert client.get(url).status_code == 404
     client.force_login(plan_review.reviewer)
     assert client.put(url).status_code == 405
-    assert Submission.objects.get(pk=plan_review.submission_id).status == S.PLAN_SUBMITTED
+    assert (
+        Submission.objects.get(pk=plan_review.submission_id).status
+        == SubmissionStatus.PLAN_SUBMITTED
+    )
 
 
 # --- scoring page -----------------------------------------------------------------------------
@@ -287,7 +304,7 @@ def test_other_scores_hidden_until_my_own_are_in(client, final_reviews):
     assert response.status_code == 302
     after = client.get(reverse("reviews:review", args=[first.pk])).content.decode()
     assert "SecondReviewerSays" in after
-    assert Submission.objects.get(pk=first.submission_id).status == S.EARNED
+    assert Submission.objects.get(pk=first.submission_id).status == SubmissionStatus.EARNED
 
 
 def test_scoring_without_levels_shows_errors(client, final_reviews):
@@ -331,7 +348,7 @@ def test_a_reviewing_chair_sees_the_others_plan_decisions_only_after_their_own(
 ):
     district.plan_reviewers_required = 2
     district.save()
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     assign_reviewers(submission.pk, "plan")
     other = ReviewAssignment.objects.get(submission=submission, reviewer=reviewers[0])
     own = ReviewAssignment.objects.get(submission=submission, reviewer=chair_reviews)
@@ -367,7 +384,7 @@ def test_a_reviewing_chair_sees_the_others_plan_decisions_only_after_their_own(
 def test_a_reviewing_chair_sees_the_others_scores_only_after_their_own(
     client, chair_reviews, teacher, reviewers
 ):
-    submission = submission_in(S.SUBMITTED_FOR_REVIEW, educator=teacher)
+    submission = submission_in(SubmissionStatus.SUBMITTED_FOR_REVIEW, educator=teacher)
     assign_reviewers(submission.pk, "final")
     other = ReviewAssignment.objects.get(submission=submission, reviewer=reviewers[0])
     own = ReviewAssignment.objects.get(submission=submission, reviewer=chair_reviews)
@@ -390,7 +407,7 @@ def test_a_reviewing_chair_sees_the_others_scores_only_after_their_own(
 def test_chair_decides_a_split_from_the_page(client, district, panel, teacher, chair):
     district.plan_reviewers_required = 2
     district.save()
-    submission = submission_in(S.PLAN_SUBMITTED, educator=teacher)
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
     assign_reviewers(submission.pk, "plan")
     first, second = ReviewAssignment.objects.filter(submission=submission)
     for assignment, decision in ((first, "approve"), (second, "decline")):
@@ -408,7 +425,7 @@ def test_chair_decides_a_split_from_the_page(client, district, panel, teacher, c
     assert client.get(url).status_code == 405
     response = client.post(url, {"decision": "approve", "reason": "Fits the program."})
     assert response.status_code == 302
-    assert Submission.objects.get(pk=submission.pk).status == S.PLAN_APPROVED
+    assert Submission.objects.get(pk=submission.pk).status == SubmissionStatus.PLAN_APPROVED
 
 
 def test_reassign_from_the_round_page(client, plan_review, chair, reviewers, outsider_admin):
@@ -449,36 +466,6 @@ def test_feedback_access(
         assert client.get(url).status_code == status, person
     client.force_login(teacher)
     assert client.post(url).status_code == 405
-
-
-# --- notifications ----------------------------------------------------------------------------
-
-
-def test_notifications_list_open_and_read(client, plan_review, other_educator):
-    reviewer = plan_review.reviewer
-    note = Notification.objects.get(recipient=reviewer)
-    client.force_login(reviewer)
-    response = client.get(reverse("reviews:notifications"))
-    assert response.status_code == 200 and response.context["unread"] == 1
-    badge = client.get(reverse("reviews:notifications_badge")).content.decode()
-    assert "1" in badge and "unread" in badge
-    response = client.post(reverse("reviews:notification_open", args=[note.pk]))
-    assert response.status_code == 302
-    assert response.url == reverse("reviews:review", args=[plan_review.pk])
-    note.refresh_from_db()
-    assert note.read_at is not None
-    assert "unread" not in client.get(reverse("reviews:notifications_badge")).content.decode()
-    client.force_login(other_educator)
-    assert client.post(reverse("reviews:notification_open", args=[note.pk])).status_code == 404
-    assert client.get(reverse("reviews:notification_open", args=[note.pk])).status_code == 405
-
-
-def test_notifications_read_all_and_anonymous(client, plan_review):
-    url = reverse("reviews:notifications")
-    assert login_redirect(client.get(url))
-    client.force_login(plan_review.reviewer)
-    client.post(reverse("reviews:notifications_read_all"))
-    assert not Notification.objects.filter(read_at__isnull=True, recipient=plan_review.reviewer)
 
 
 # --- panels and report ------------------------------------------------------------------------
@@ -594,4 +581,7 @@ def test_a_reassigned_reviewer_no_longer_reads_the_plan(client, plan_review, cha
     response = client.post(
         reverse("reviews:review", args=[plan_review.pk]), {"decision": "approve"}
     )
-    assert Submission.objects.get(pk=plan_review.submission_id).status == S.PLAN_SUBMITTED
+    assert (
+        Submission.objects.get(pk=plan_review.submission_id).status
+        == SubmissionStatus.PLAN_SUBMITTED
+    )

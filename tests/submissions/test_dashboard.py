@@ -8,14 +8,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.models import ProgramCycle
+from programs.models import ProgramCycle
 from submissions import selectors, services
 from submissions.models import Submission
 from tests.accounts.factories import DistrictFactory, EducatorFactory
-from tests.reports.factories import ProgramCycleFactory
+from tests.programs.factories import ProgramCycleFactory
 from tests.submissions.factories import SubmissionFactory
 
-S = Submission.Status
+Status = Submission.Status
 DAY = datetime.timedelta(days=1)
 
 
@@ -35,7 +35,7 @@ def test_each_plan_shows_its_status_in_words_next_step_and_deadline(client, educ
     today = timezone.localdate()
     cycle_around(educator.district, today, name="Spring term", plan_in=5, evidence_in=40)
     draft = SubmissionFactory(plan__lead=educator, plan__title="Smooth transitions")
-    approved = SubmissionFactory(plan__lead=educator, status=S.PLAN_APPROVED)
+    approved = SubmissionFactory(plan__lead=educator, status=Status.PLAN_APPROVED)
     client.force_login(educator)
     page = client.get(reverse("submissions:dashboard")).content.decode()
     assert "Smooth transitions" in page
@@ -71,8 +71,8 @@ def test_without_cycles_there_is_no_deadline(client, educator):
 
 def test_a_finished_plan_or_one_waiting_on_the_panel_has_no_deadline(client, educator):
     cycle_around(educator.district, timezone.localdate())
-    SubmissionFactory(plan__lead=educator, status=S.EARNED)
-    SubmissionFactory(plan__lead=educator, status=S.SUBMITTED_FOR_REVIEW)
+    SubmissionFactory(plan__lead=educator, status=Status.EARNED)
+    SubmissionFactory(plan__lead=educator, status=Status.SUBMITTED_FOR_REVIEW)
     client.force_login(educator)
     page = client.get(reverse("submissions:dashboard")).content.decode()
     assert page.count("<td>None</td>") == 2 and " due <time" not in page
@@ -89,7 +89,7 @@ def test_another_districts_cycles_do_not_apply(client, educator):
 def test_the_plan_page_shows_the_deadline_of_its_next_step(client, educator):
     today = timezone.localdate()
     cycle_around(educator.district, today, evidence_in=-1)
-    working = SubmissionFactory(plan__lead=educator, status=S.IN_PROGRESS)
+    working = SubmissionFactory(plan__lead=educator, status=Status.IN_PROGRESS)
     client.force_login(educator)
     page = client.get(reverse("submissions:detail", args=[working.pk])).content.decode()
     assert f'Deadline: Evidence due <time datetime="{today - DAY:%Y-%m-%d}">' in page
@@ -116,17 +116,17 @@ SPRING = ProgramCycle(
 @pytest.mark.parametrize(
     "status, expected",
     [
-        (S.DRAFT, ("Plan", datetime.date(2026, 9, 15), True)),
-        (S.CHANGES_REQUESTED, ("Plan", datetime.date(2026, 9, 15), True)),
-        (S.PLAN_APPROVED, ("Evidence", datetime.date(2026, 12, 11), False)),
-        (S.IN_PROGRESS, ("Evidence", datetime.date(2026, 12, 11), False)),
-        (S.NOT_YET, ("Evidence", datetime.date(2026, 12, 11), False)),
-        (S.PLAN_SUBMITTED, None),
-        (S.SUBMITTED_FOR_REVIEW, None),
-        (S.RESUBMITTED, None),
-        (S.EARNED, None),
-        (S.DECLINED, None),
-        (S.WITHDRAWN, None),
+        (Status.DRAFT, ("Plan", datetime.date(2026, 9, 15), True)),
+        (Status.CHANGES_REQUESTED, ("Plan", datetime.date(2026, 9, 15), True)),
+        (Status.PLAN_APPROVED, ("Evidence", datetime.date(2026, 12, 11), False)),
+        (Status.IN_PROGRESS, ("Evidence", datetime.date(2026, 12, 11), False)),
+        (Status.NOT_YET, ("Evidence", datetime.date(2026, 12, 11), False)),
+        (Status.PLAN_SUBMITTED, None),
+        (Status.SUBMITTED_FOR_REVIEW, None),
+        (Status.RESUBMITTED, None),
+        (Status.EARNED, None),
+        (Status.DECLINED, None),
+        (Status.WITHDRAWN, None),
     ],
 )
 def test_the_deadline_follows_the_next_step_in_the_current_cycle(status, expected):
@@ -143,7 +143,7 @@ def test_the_deadline_follows_the_next_step_in_the_current_cycle(status, expecte
 def test_between_cycles_the_next_cycle_applies():
     winter_break = datetime.date(2026, 12, 24)
     deadline = selectors.next_deadline(
-        Submission(status=S.DRAFT), cycles=[FALL, SPRING], today=winter_break
+        Submission(status=Status.DRAFT), cycles=[FALL, SPRING], today=winter_break
     )
     assert (deadline.day, deadline.cycle, deadline.overdue) == (
         datetime.date(2027, 2, 1),
@@ -156,7 +156,7 @@ def test_a_cycle_without_that_deadline_or_no_cycle_left_gives_none():
     no_dates = ProgramCycle(
         name="Summer", starts_on=datetime.date(2026, 6, 1), ends_on=datetime.date(2026, 12, 31)
     )
-    draft = Submission(status=S.DRAFT)
+    draft = Submission(status=Status.DRAFT)
     assert selectors.next_deadline(draft, cycles=[no_dates], today=TODAY) is None
     assert selectors.next_deadline(draft, cycles=[FALL], today=datetime.date(2027, 1, 5)) is None
 

@@ -10,7 +10,7 @@ from tests.accounts.factories import EducatorFactory, ReviewerFactory
 from tests.submissions.factories import SubmissionFactory, complete_plan
 from tests.submissions.test_editor import plan_post
 
-S = Submission.Status
+Status = Submission.Status
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def test_the_lead_adds_a_colleague_who_is_notified_and_gets_their_own_submission
     assert "joined the plan and was notified" in response.content.decode()
     theirs = Submission.objects.get(educator=other_educator)
     assert theirs.plan_id == lead_submission.plan_id
-    assert theirs.status == S.DRAFT
+    assert theirs.status == Status.DRAFT
     assert mail.outbox[-1].to == [other_educator.email]
     assert f"/plans/{theirs.pk}/" in mail.outbox[-1].body
 
@@ -45,7 +45,7 @@ def test_members_share_the_text_and_only_members_may_edit_it(
     )
     client.force_login(other_educator)
     response = client.post(
-        reverse("submissions:save", args=[colleague.pk]),
+        reverse("submissions:plan_save", args=[colleague.pk]),
         plan_post(colleague, rationale="Written by the colleague."),
         HTTP_HX_REQUEST="true",
     )
@@ -56,7 +56,7 @@ def test_members_share_the_text_and_only_members_may_edit_it(
     outsider = EducatorFactory(district=lead_submission.district)
     client.force_login(outsider)
     response = client.post(
-        reverse("submissions:save", args=[lead_submission.pk]),
+        reverse("submissions:plan_save", args=[lead_submission.pk]),
         plan_post(lead_submission, rationale="Not a member"),
         HTTP_HX_REQUEST="true",
     )
@@ -73,7 +73,7 @@ def test_each_member_has_their_own_status_and_the_text_locks_when_one_submits(
     complete_plan(lead_submission.plan)
     services.submission_submit_plan(submission=lead_submission, actor=lead_submission.educator)
     colleague.refresh_from_db()
-    assert colleague.status == S.DRAFT
+    assert colleague.status == Status.DRAFT
     with pytest.raises(services.PlanError, match="can no longer be edited"):
         services.plan_text_save(
             submission=colleague,
@@ -85,7 +85,7 @@ def test_each_member_has_their_own_status_and_the_text_locks_when_one_submits(
         )
     services.submission_submit_plan(submission=colleague, actor=other_educator)
     colleague.refresh_from_db()
-    assert colleague.status == S.PLAN_SUBMITTED
+    assert colleague.status == Status.PLAN_SUBMITTED
 
 
 def test_the_colleague_reflection_stays_out_of_the_other_members_history(
@@ -94,7 +94,7 @@ def test_the_colleague_reflection_stays_out_of_the_other_members_history(
     colleague = services.plan_member_add(
         submission=lead_submission, colleague=other_educator, actor=lead_submission.educator
     )
-    Submission.objects.filter(pk=colleague.pk).update(status=S.IN_PROGRESS)
+    Submission.objects.filter(pk=colleague.pk).update(status=Status.IN_PROGRESS)
     colleague.refresh_from_db()
     services.submission_results_save(
         submission=colleague,

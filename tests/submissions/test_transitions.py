@@ -4,13 +4,14 @@ and through the educator's services."""
 import pytest
 
 from accounts.models import AuditEvent
+from artifacts.models import Artifact
 from submissions import services
-from submissions.models import Artifact, Attempt, Submission
+from submissions.models import Attempt, Submission
 from submissions.transitions import ALLOWED_MOVES, TransitionError, submission_move
 from tests.submissions.factories import SubmissionFactory, complete_plan
 
-S = Submission.Status
-ALL_PAIRS = [(a, b) for a in S.values for b in S.values]
+Status = Submission.Status
+ALL_PAIRS = [(a, b) for a in Status.values for b in Status.values]
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def test_submission_move_follows_the_table(submission, reviewer, from_status, to
             submission_move(
                 submission_id=submission.pk, to_status=to_status, actor=reviewer, action="test"
             )
-        assert S(from_status).label in str(refused.value)
+        assert Status(from_status).label in str(refused.value)
         submission.refresh_from_db()
         assert submission.status == from_status
         assert not AuditEvent.objects.filter(target_id=submission.pk, action="test").exists()
@@ -67,19 +68,27 @@ def ready_for_review(submission: Submission) -> Submission:
 
 # Each educator service: the statuses it moves from, and where to.
 SERVICES = {
-    "submission_submit_plan": ({S.DRAFT, S.CHANGES_REQUESTED}, S.PLAN_SUBMITTED),
-    "submission_start_work": ({S.PLAN_APPROVED}, S.IN_PROGRESS),
-    "submission_submit_for_review": ({S.IN_PROGRESS}, S.SUBMITTED_FOR_REVIEW),
-    "submission_resubmit": ({S.NOT_YET}, S.RESUBMITTED),
+    "submission_submit_plan": ({Status.DRAFT, Status.CHANGES_REQUESTED}, Status.PLAN_SUBMITTED),
+    "submission_start_work": ({Status.PLAN_APPROVED}, Status.IN_PROGRESS),
+    "submission_submit_for_review": ({Status.IN_PROGRESS}, Status.SUBMITTED_FOR_REVIEW),
+    "submission_resubmit": ({Status.NOT_YET}, Status.RESUBMITTED),
     "submission_withdraw": (
-        {S.DRAFT, S.PLAN_SUBMITTED, S.CHANGES_REQUESTED, S.PLAN_APPROVED, S.IN_PROGRESS, S.NOT_YET},
-        S.WITHDRAWN,
+        {
+            Status.DRAFT,
+            Status.PLAN_SUBMITTED,
+            Status.CHANGES_REQUESTED,
+            Status.PLAN_APPROVED,
+            Status.IN_PROGRESS,
+            Status.NOT_YET,
+        },
+        Status.WITHDRAWN,
     ),
 }
 
 
 @pytest.mark.parametrize(
-    ("service_name", "from_status"), [(name, status) for name in SERVICES for status in S.values]
+    ("service_name", "from_status"),
+    [(name, status) for name in SERVICES for status in Status.values],
 )
 def test_each_service_moves_only_from_its_statuses(submission, service_name, from_status):
     complete_plan(submission.plan)
@@ -117,7 +126,7 @@ def test_an_incomplete_plan_is_refused_with_the_list_of_what_is_missing(submissi
     labels = [label for label, _ in refused.value.missing]
     assert labels == ["Overview", "Basis of Knowledge", "Implementation", "Impact"]
     submission.refresh_from_db()
-    assert submission.status == S.DRAFT
+    assert submission.status == Status.DRAFT
     assert submission.plan_submitted_at is None
 
 
@@ -148,7 +157,7 @@ def test_submitting_for_review_opens_attempt_one_and_freezes_accepted_evidence(
         url="https://example.org/x",
         status=Artifact.Status.REFUSED,
     )
-    put(submission, S.IN_PROGRESS)
+    put(submission, Status.IN_PROGRESS)
     queued = []
     from reviews import tasks
 
@@ -169,9 +178,9 @@ def test_submitting_for_review_opens_attempt_one_and_freezes_accepted_evidence(
 
 def test_resubmission_opens_the_next_attempt_with_only_new_evidence(submission):
     ready_for_review(submission)
-    put(submission, S.IN_PROGRESS)
+    put(submission, Status.IN_PROGRESS)
     services.submission_submit_for_review(submission=submission, actor=submission.educator)
-    put(submission, S.NOT_YET)
+    put(submission, Status.NOT_YET)
     new = Artifact.objects.create(
         district=submission.district,
         submission=submission,
@@ -185,7 +194,7 @@ def test_resubmission_opens_the_next_attempt_with_only_new_evidence(submission):
     assert new.attempt.number == 2
     assert Artifact.objects.filter(attempt__number=1).count() == 1
     submission.refresh_from_db()
-    assert (submission.status, submission.attempt_count) == (S.RESUBMITTED, 2)
+    assert (submission.status, submission.attempt_count) == (Status.RESUBMITTED, 2)
 
 
 def test_resubmission_respects_the_districts_limit_of_attempts(submission):
@@ -193,18 +202,18 @@ def test_resubmission_respects_the_districts_limit_of_attempts(submission):
     district = submission.district
     district.max_attempts = 1
     district.save()
-    put(submission, S.IN_PROGRESS)
+    put(submission, Status.IN_PROGRESS)
     services.submission_submit_for_review(submission=submission, actor=submission.educator)
-    put(submission, S.NOT_YET)
+    put(submission, Status.NOT_YET)
     with pytest.raises(TransitionError, match="all 1 attempts"):
         services.submission_resubmit(submission=submission, actor=submission.educator)
     submission.refresh_from_db()
-    assert (submission.status, submission.attempt_count) == (S.NOT_YET, 1)
+    assert (submission.status, submission.attempt_count) == (Status.NOT_YET, 1)
     assert Attempt.objects.filter(submission=submission).count() == 1
 
 
 def test_submission_for_review_needs_results_reflection_and_evidence(submission):
-    put(submission, S.IN_PROGRESS)
+    put(submission, Status.IN_PROGRESS)
     with pytest.raises(services.IncompleteError) as refused:
         services.submission_submit_for_review(submission=submission, actor=submission.educator)
     missing = dict(refused.value.missing)
@@ -212,7 +221,7 @@ def test_submission_for_review_needs_results_reflection_and_evidence(submission)
     assert len(missing["Reflection"]) == 3
     assert not Attempt.objects.exists()
     submission.refresh_from_db()
-    assert submission.status == S.IN_PROGRESS
+    assert submission.status == Status.IN_PROGRESS
 
 
 def test_a_retired_entry_cannot_take_a_plan_submission(submission):
@@ -223,4 +232,4 @@ def test_a_retired_entry_cannot_take_a_plan_submission(submission):
     with pytest.raises(TransitionError, match="retired"):
         services.submission_submit_plan(submission=submission, actor=submission.educator)
     submission.refresh_from_db()
-    assert submission.status == S.DRAFT
+    assert submission.status == Status.DRAFT

@@ -18,7 +18,7 @@ DEMO_PASSWORD = "microcreds-demo-2026"
 DEMO_MODULES = [
     "credentials.demo",
     "submissions.demo",
-    "submissions.artifact_demo",
+    "artifacts.demo",
     "reviews.demo",
     "badges.demo",
     "reports.demo",

@@ -1,0 +1,58 @@
+"""Reads of artifacts and of their access log, always within the reader's district."""
+
+from django.db.models import QuerySet
+
+from accounts.models import User
+from credentials.models import EvidenceType, RubricCriterion
+from submissions.models import Component, Submission
+
+from .models import Artifact, ArtifactAccess
+
+
+def artifacts_of_submission(submission: Submission) -> QuerySet[Artifact]:
+    """What the educator sees on the evidence page: everything but abandoned uploads."""
+    return (
+        Artifact.objects.filter(submission=submission, district_id=submission.district_id)
+        .exclude(status=Artifact.Status.UPLOADING)
+        .select_related("criterion", "evidence_type", "attempt", "replaces")
+        .order_by("component", "created_at", "id")
+    )
+
+
+def evidence_missing(submission: Submission) -> dict[str, list[str]]:
+    """What the evidence still lacks before a submission for review: one accepted piece at
+    least (asked by ``submissions.selectors.results_missing``)."""
+    accepted = Artifact.objects.filter(submission=submission, status=Artifact.Status.ACCEPTED)
+    if accepted.exists():
+        return {}
+    return {Component.IMPACT.label: ["Add at least one piece of evidence that has been accepted."]}
+
+
+def criteria_for_submission(submission: Submission) -> QuerySet[RubricCriterion]:
+    return RubricCriterion.objects.filter(
+        rubric__microcredential_id=submission.plan.microcredential_id
+    ).order_by("position", "id")
+
+
+def evidence_types_for_submission(submission: Submission) -> QuerySet[EvidenceType]:
+    """The micro-credential's evidence types, or the district's when it names none."""
+    asked = EvidenceType.objects.filter(
+        district_id=submission.district_id,
+        pk__in=submission.plan.microcredential.evidence_types.values("pk"),
+    )
+    if asked.exists():
+        return asked
+    return EvidenceType.objects.filter(district_id=submission.district_id)
+
+
+def access_log_for_admin(user: User, *, artifact_uuid=None) -> QuerySet[ArtifactAccess]:
+    """The disclosure record of the admin's district, newest first."""
+    log = ArtifactAccess.objects.filter(district_id=user.district_id).select_related(
+        "user",
+        "artifact",
+        "artifact__submission__educator",
+        "artifact__submission__plan__microcredential",
+    )
+    if artifact_uuid is not None:
+        log = log.filter(artifact__uuid=artifact_uuid)
+    return log.order_by("-opened_at", "-id")

@@ -1,0 +1,108 @@
+"""Input validation for the people pages of district admins."""
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+
+from accounts.models import Building, District, DistrictGoal, Role
+
+
+class PersonForm(forms.Form):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    email = forms.EmailField(label="E-mail address")
+    building = forms.ModelChoiceField(
+        queryset=Building.objects.none(), required=False, empty_label="No building"
+    )
+    is_educator = forms.BooleanField(required=False, label="Educator")
+    is_reviewer = forms.BooleanField(required=False, label="Reviewer")
+    is_district_admin = forms.BooleanField(required=False, label="District admin")
+
+    def __init__(self, *args, district: District, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["building"].queryset = Building.objects.filter(district=district)
+        if editing:
+            del self.fields["email"]
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(f) for f in ("is_educator", "is_reviewer", "is_district_admin")):
+            raise forms.ValidationError("Give the person at least one role.")
+        return data
+
+
+class PeopleFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Name or e-mail", max_length=200)
+    building = forms.ModelChoiceField(
+        queryset=Building.objects.none(), required=False, empty_label="All buildings"
+    )
+    role = forms.ChoiceField(required=False, choices=[("", "All roles"), *Role.choices])
+    status = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "Active"),
+            ("invited", "Invited, not signed in yet"),
+            ("inactive", "Deactivated"),
+            ("all", "Everyone"),
+        ],
+    )
+
+    def __init__(self, *args, district: District, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["building"].queryset = Building.objects.filter(district=district)
+
+
+class RosterUploadForm(forms.Form):
+    roster = forms.FileField(
+        label="Roster file (CSV)",
+        help_text="Columns: first_name, last_name, email, building, roles. Roles are educator, "
+        "reviewer or admin, separated by “;”.",
+    )
+
+
+class RosterConfirmForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+    only_valid = forms.BooleanField(
+        required=False, label="Import only the valid rows and skip the rows with errors"
+    )
+    invite_new = forms.BooleanField(
+        required=False, initial=True, label="E-mail an invitation to each new person"
+    )
+
+
+class BuildingForm(forms.ModelForm):
+    class Meta:
+        model = Building
+        fields = ["name"]
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = DistrictGoal
+        fields = ["title", "description", "position", "active"]
+        labels = {"active": "Active (educators can align plans to it)"}
+
+
+class SetPasswordForm(forms.Form):
+    new_password1 = forms.CharField(
+        label="New password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    new_password2 = forms.CharField(
+        label="New password again",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("new_password1"), data.get("new_password2")
+        if first and second and first != second:
+            self.add_error("new_password2", "The two passwords differ.")
+        elif first:
+            try:
+                validate_password(first, self.user)
+            except forms.ValidationError as exc:
+                self.add_error("new_password1", exc)
+        return data

@@ -1,0 +1,613 @@
+"""District admins' writes about people: roster import, invitations, roles, deactivation,
+buildings and district goals. Every change is audited; e-mail goes out after the commit."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.http import base36_to_int, int_to_base36
+
+from accounts.models import AuditEvent, Building, District, DistrictGoal, User
+from accounts.services import audit_record, user_create
+from outbox.services import mail_enqueue
+
+ROSTER_MAX_BYTES = 1024 * 1024
+ROSTER_MAX_ROWS = 5000
+ROSTER_COLUMNS = ["first_name", "last_name", "email", "building", "roles"]
+ROLE_WORDS = {
+    "educator": "is_educator",
+    "teacher": "is_educator",
+    "reviewer": "is_reviewer",
+    "admin": "is_district_admin",
+    "district admin": "is_district_admin",
+    "district_admin": "is_district_admin",
+}
+ROLE_FIELDS = ("is_educator", "is_reviewer", "is_district_admin")
+INVITED = "person.invited"
+
+
+class RosterError(Exception):
+    """The file itself cannot be read: nothing of it is written. The message is for the admin."""
+
+
+class PeopleError(Exception):
+    """A change the rules refuse; the message is for the admin."""
+
+
+# --- Invitations --------------------------------------------------------------------------------
+
+
+class InvitationTokenGenerator(PasswordResetTokenGenerator):
+    """Like a password-reset token, never interchangeable with one, and narrower:
+
+    - bound to the person as they were invited: their password (none yet), last sign-in (none
+      yet), e-mail address, district, active flag, second factors and latest invitation. Setting
+      the password, signing in, a new invitation or any of those changes voids the link, so it
+      works once and only for the person the admin invited;
+    - short-lived: ``INVITATION_TIMEOUT`` seconds (two days unless configured).
+    """
+
+    # The salt of the module's former name: links already sent stay valid.
+    key_salt = "accounts.people_services.InvitationTokenGenerator"
+
+    def _make_hash_value(self, user: User, timestamp: int) -> str:
+        from allauth.mfa.models import Authenticator
+
+        invited = (
+            AuditEvent.objects.filter(
+                target_type="accounts.user", target_id=user.pk, action=INVITED
+            )
+            .order_by("-id")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        factors = sorted(Authenticator.objects.filter(user=user).values_list("pk", flat=True))
+        return (
+            f"{super()._make_hash_value(user, timestamp)}|{user.district_id}|{user.is_active}"
+            f"|{invited}|{factors}"
+        )
+
+    def check_token(self, user: User | None, token: str | None) -> bool:
+        if not super().check_token(user, token):
+            return False
+        try:
+            issued = base36_to_int(token.split("-")[0])
+        except ValueError:
+            return False
+        return self._num_seconds(self._now()) - issued <= settings.INVITATION_TIMEOUT
+
+
+invitation_tokens = InvitationTokenGenerator()
+
+
+def invitation_url(person: User) -> str:
+    path = reverse(
+        "people:invitation_accept",
+        kwargs={"uidb36": int_to_base36(person.pk), "token": invitation_tokens.make_token(person)},
+    )
+    return f"{settings.SITE_URL}{path}"
+
+
+def invitation_person(*, uidb36: str, token: str) -> User | None:
+    """The person an invitation link is for, or None if it is wrong, used, expired, or the
+    person has signed in since (an invitation never replaces a password a person chose)."""
+    try:
+        pk = base36_to_int(uidb36)
+    except ValueError:
+        return None
+    person = User.objects.filter(pk=pk, is_active=True).first()
+    if person is None or not person.awaits_invitation:
+        return None
+    if not invitation_tokens.check_token(person, token):
+        return None
+    return person
+
+
+def invitation_send(*, person: User, actor: User) -> None:
+    """E-mail ``person`` a link to set their password (a new link each time: resend).
+
+    Only for someone who has never signed in: the link sets a password and signs in, so for
+    anyone else it would let whoever reads their mail past their password and second factor.
+    People who forgot their password reset it from the sign-in page instead."""
+    if person.district_id != actor.district_id:
+        raise PeopleError("This person belongs to another district.")
+    if not person.is_active:
+        raise PeopleError("Reactivate this person before inviting them.")
+    with transaction.atomic():
+        person = User.objects.select_for_update().get(pk=person.pk)
+        if not person.awaits_invitation:
+            raise PeopleError(
+                f"{person.display_name} has already signed in, so no invitation was sent. If "
+                "they forgot their password, they can reset it from the sign-in page (their "
+                "two-factor sign-in still applies)."
+            )
+        audit_record(actor=actor, action=INVITED, target=person, district=person.district)
+        link = invitation_url(person)
+        district_name = person.district.name
+        hours = settings.INVITATION_TIMEOUT // 3600
+        text = (
+            f"Hello {person.first_name or person.email},\n\n"
+            f"{actor.display_name} invited you to {district_name}'s micro-credential program "
+            f"on microcreds.\n\nSet your password and sign in here:\n{link}\n\n"
+            f"The link works once and for {hours} hours. "
+            "If it has expired, ask your district admin to send a new invitation.\n"
+        )
+        mail_enqueue(
+            to=[person.email],
+            subject=f"Your invitation to {district_name}'s micro-credentials",
+            text=text,
+        )
+
+
+@transaction.atomic
+def invitation_accept(*, person: User, password: str) -> User:
+    """Set the invited person's password; the link proved their e-mail address."""
+    from allauth.account.models import EmailAddress
+
+    person.set_password(password)
+    person.save(update_fields=["password"])
+    EmailAddress.objects.filter(user=person, email__iexact=person.email).update(verified=True)
+    audit_record(actor=person, action="person.invitation_accepted", target=person)
+    return person
+
+
+# --- People -------------------------------------------------------------------------------------
+
+
+def _roles(**flags: bool) -> dict[str, bool]:
+    roles = {name: bool(flags.get(name)) for name in ROLE_FIELDS}
+    if not any(roles.values()):
+        raise PeopleError("Give the person at least one role.")
+    return roles
+
+
+def _address_taken_elsewhere(*, email: str, district: District) -> None:
+    """An admin of ``district`` asked to add an address another district's person has: nothing
+    is created, the admin is told exactly what a new address would tell them (so nothing about
+    the other district reaches them), and the address's owner is told, who can sort it out."""
+    mail_enqueue(
+        to=[email],
+        subject=f"{district.name} tried to add you to its micro-credentials",
+        text=(
+            f"Hello,\n\n{district.name} tried to add {email} to its micro-credential program on "
+            "microcreds, but this address already has an account there with another district, "
+            "so nothing was changed.\n\nIf you are joining "
+            f"{district.name}, ask its district admin to add you with another address, or ask "
+            "your current district admin to move your account.\n"
+        ),
+    )
+
+
+def person_invite(
+    *,
+    actor: User,
+    email: str,
+    first_name: str,
+    last_name: str,
+    building: Building | None,
+    is_educator: bool = False,
+    is_reviewer: bool = False,
+    is_district_admin: bool = False,
+) -> User | None:
+    """Add a person to the actor's district and e-mail them their invitation. Returns the person,
+    or None when the address belongs to another district's person (see
+    ``_address_taken_elsewhere``: the admin is answered as for a new address)."""
+    district = actor.district
+    roles = _roles(
+        is_educator=is_educator, is_reviewer=is_reviewer, is_district_admin=is_district_admin
+    )
+    email = email.strip().lower()
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None and existing.district_id == district.pk:
+        raise PeopleError(f"{existing.display_name} already has this address in your district.")
+    with transaction.atomic():
+        if existing is not None:
+            _address_taken_elsewhere(email=email, district=district)
+            return None
+        person = user_create(
+            district=district,
+            email=email,
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+            building=building,
+            **roles,
+        )
+        audit_record(actor=actor, action="person.created", target=person, detail={"email": email})
+        invitation_send(person=person, actor=actor)
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *,
+    person: User,
+    actor: User,
+    first_name: str,
+    last_name: str,
+    building: Building | None,
+    is_educator: bool,
+    is_reviewer: bool,
+    is_district_admin: bool,
+) -> User:
+    if person.district_id != actor.district_id:
+        raise PeopleError("This person belongs to another district.")
+    if building is not None and building.district_id != actor.district_id:
+        raise PeopleError("The building belongs to another district.")
+    roles = _roles(
+        is_educator=is_educator, is_reviewer=is_reviewer, is_district_admin=is_district_admin
+    )
+    if person.pk == actor.pk and not roles["is_district_admin"]:
+        raise PeopleError("You cannot remove your own district admin role.")
+    values = {
+        "first_name": first_name.strip(),
+        "last_name": last_name.strip(),
+        "building_id": building.pk if building else None,
+        **roles,
+    }
+    changed = {k: v for k, v in values.items() if getattr(person, k) != v}
+    if changed:
+        for name, value in changed.items():
+            setattr(person, name, value)
+        person.save(update_fields=[k.removesuffix("_id") for k in changed])
+        audit_record(
+            actor=actor,
+            action="person.updated",
+            target=person,
+            detail={k: str(v) for k, v in changed.items()},
+        )
+    return person
+
+
+@transaction.atomic
+def person_set_active(*, person: User, actor: User, active: bool) -> User:
+    """Deactivate (or reactivate) a person. Their plans, records and awards stay."""
+    if person.district_id != actor.district_id:
+        raise PeopleError("This person belongs to another district.")
+    if person.pk == actor.pk and not active:
+        raise PeopleError("You cannot deactivate yourself.")
+    person = User.objects.select_for_update().get(pk=person.pk)
+    if person.is_active == active:
+        return person
+    person.is_active = active
+    person.save(update_fields=["is_active"])
+    audit_record(
+        actor=actor,
+        action="person.reactivated" if active else "person.deactivated",
+        target=person,
+        from_status="inactive" if active else "active",
+        to_status="active" if active else "inactive",
+    )
+    return person
+
+
+def last_invited_subquery():
+    from django.db.models import OuterRef, Subquery
+
+    return Subquery(
+        AuditEvent.objects.filter(
+            target_type="accounts.user", target_id=OuterRef("pk"), action=INVITED
+        )
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+
+
+# --- Roster import ------------------------------------------------------------------------------
+
+NEW, UPDATED, UNCHANGED, ERROR = "new", "updated", "unchanged", "error"
+RESULT_LABELS = {NEW: "New", UPDATED: "Updated", UNCHANGED: "Unchanged", ERROR: "Error"}
+
+
+@dataclass
+class RosterRow:
+    line: int
+    first_name: str
+    last_name: str
+    email: str
+    building: str
+    roles_text: str
+    result: str = NEW
+    reason: str = ""
+    changes: list[str] = field(default_factory=list)
+    roles: dict[str, bool] = field(default_factory=dict)
+    building_id: int | None = None
+    person_id: int | None = None
+    # The address is another district's person's: the row reads as new (see _check_row).
+    taken_elsewhere: bool = False
+
+    @property
+    def result_label(self) -> str:
+        return RESULT_LABELS[self.result]
+
+
+@dataclass
+class RosterPreview:
+    rows: list[RosterRow]
+
+    def count(self, result: str) -> int:
+        return sum(1 for r in self.rows if r.result == result)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {key: self.count(key) for key in RESULT_LABELS}
+
+    @property
+    def has_errors(self) -> bool:
+        return any(r.result == ERROR for r in self.rows)
+
+    @property
+    def changes(self) -> int:
+        return self.count(NEW) + self.count(UPDATED)
+
+
+def roster_decode(content: bytes) -> str:
+    """The file as text, or RosterError with what is wrong with it."""
+    if len(content) > ROSTER_MAX_BYTES:
+        raise RosterError(
+            f"The file is too large ({len(content) // 1024} KB). The limit is "
+            f"{ROSTER_MAX_BYTES // 1024} KB; split the roster into several files."
+        )
+    if not content.strip():
+        raise RosterError("The file is empty.")
+    if b"\x00" in content:
+        raise RosterError("This is not a CSV text file. Save the roster as CSV (UTF-8).")
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RosterError(
+            "The file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8”."
+        ) from exc
+
+
+def roster_preview(*, district: District, text: str) -> RosterPreview:
+    """Every row's result: new, updated, unchanged or error with the reason. Writes nothing."""
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        header = next(reader, None)
+        if header is None:
+            raise RosterError("The file is empty.")
+        columns = [h.strip().lower().replace(" ", "_").replace("-", "") for h in header]
+        columns = ["email" if c in ("email", "e_mail", "email_address") else c for c in columns]
+        missing = [c for c in ROSTER_COLUMNS if c not in columns]
+        if missing:
+            raise RosterError(
+                "The first line must name the columns "
+                f"{', '.join(ROSTER_COLUMNS)}; missing: {', '.join(missing)}. "
+                "Download the example file to see the layout."
+            )
+        index = {c: columns.index(c) for c in ROSTER_COLUMNS}
+        raw_rows = []
+        for record in reader:
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(raw_rows) >= ROSTER_MAX_ROWS:
+                raise RosterError(
+                    f"The file has more than {ROSTER_MAX_ROWS} people; split it into several files."
+                )
+            raw_rows.append((reader.line_num, record))
+    except csv.Error as exc:
+        raise RosterError(f"The file is not valid CSV: {exc}.") from exc
+    if not raw_rows:
+        raise RosterError("The file has a header but no people.")
+
+    buildings = {
+        name.lower(): pk
+        for pk, name in Building.objects.filter(district=district).values_list("pk", "name")
+    }
+    rows: list[RosterRow] = []
+    for line, record in raw_rows:
+        cells = record + [""] * (len(columns) - len(record))
+        rows.append(
+            RosterRow(
+                line=line,
+                first_name=cells[index["first_name"]].strip(),
+                last_name=cells[index["last_name"]].strip(),
+                email=cells[index["email"]].strip().lower(),
+                building=cells[index["building"]].strip(),
+                roles_text=cells[index["roles"]].strip(),
+            )
+        )
+    existing = {
+        u.email_lower: u
+        for u in User.objects.annotate(email_lower=Lower("email")).filter(
+            email_lower__in=[r.email for r in rows if r.email]
+        )
+    }
+    seen: set[str] = set()
+    for row in rows:
+        _check_row(row, district=district, buildings=buildings, existing=existing, seen=seen)
+    return RosterPreview(rows=rows)
+
+
+def _check_row(row: RosterRow, *, district, buildings, existing, seen) -> None:
+    def fail(reason: str) -> None:
+        row.result, row.reason = ERROR, reason
+
+    if not row.email:
+        return fail("The e-mail address is missing.")
+    try:
+        validate_email(row.email)
+    except ValidationError:
+        return fail(f"“{row.email}” is not a valid e-mail address.")
+    if row.email in seen:
+        return fail("This e-mail address appears more than once in the file.")
+    seen.add(row.email)
+    if not row.first_name and not row.last_name:
+        return fail("The name is missing.")
+    if len(row.first_name) > 150 or len(row.last_name) > 150:
+        return fail("The name is longer than 150 characters.")
+    words = [w.strip().lower() for w in row.roles_text.replace("|", ";").split(";") if w.strip()]
+    unknown = [w for w in words if w not in ROLE_WORDS]
+    if unknown:
+        return fail(
+            f"Unknown role “{unknown[0]}”: use educator, reviewer or admin, separated by “;”."
+        )
+    if not words:
+        return fail("Give at least one role: educator, reviewer or admin.")
+    row.roles = {name: False for name in ROLE_FIELDS}
+    for word in words:
+        row.roles[ROLE_WORDS[word]] = True
+    if row.building:
+        row.building_id = buildings.get(row.building.lower())
+        if row.building_id is None:
+            return fail(f"There is no building “{row.building}”; add it under Buildings first.")
+    person = existing.get(row.email)
+    if person is None:
+        row.result = NEW
+        return None
+    if person.district_id != district.pk:
+        # Nothing of another district may show here: the row reads as a new person, and
+        # importing it tells the address's owner instead of creating anyone.
+        row.result, row.taken_elsewhere = NEW, True
+        return None
+    row.person_id = person.pk
+    values = {
+        "first_name": row.first_name,
+        "last_name": row.last_name,
+        "building_id": row.building_id,
+        **row.roles,
+    }
+    labels = {
+        "first_name": "first name",
+        "last_name": "last name",
+        "building_id": "building",
+        "is_educator": "educator role",
+        "is_reviewer": "reviewer role",
+        "is_district_admin": "admin role",
+    }
+    row.changes = [labels[k] for k, v in values.items() if getattr(person, k) != v]
+    row.result = UPDATED if row.changes else UNCHANGED
+    return None
+
+
+def roster_import(
+    *, actor: User, text: str, only_valid: bool = False, invite_new: bool = True
+) -> RosterPreview:
+    """Write the roster. With errors, nothing is written unless ``only_valid`` is chosen."""
+    district = actor.district
+    preview = roster_preview(district=district, text=text)
+    if preview.has_errors and not only_valid:
+        raise PeopleError(
+            "The file has rows with errors, so nothing was imported. Fix them, or choose to "
+            "import only the valid rows."
+        )
+    with transaction.atomic():
+        people = {
+            u.pk: u
+            for u in User.objects.select_for_update().filter(
+                pk__in=[r.person_id for r in preview.rows if r.person_id]
+            )
+        }
+        for row in preview.rows:
+            if row.result == NEW and row.taken_elsewhere:
+                _address_taken_elsewhere(email=row.email, district=district)
+            elif row.result == NEW:
+                person = user_create(
+                    district=district,
+                    email=row.email,
+                    first_name=row.first_name,
+                    last_name=row.last_name,
+                    building=Building(pk=row.building_id, district_id=district.pk)
+                    if row.building_id
+                    else None,
+                    **row.roles,
+                )
+                audit_record(
+                    actor=actor,
+                    action="person.imported",
+                    target=person,
+                    detail={"line": row.line},
+                )
+                if invite_new:
+                    invitation_send(person=person, actor=actor)
+            elif row.result == UPDATED:
+                person = people[row.person_id]
+                if person.district_id != district.pk:
+                    raise PeopleError("A person of the file moved to another district; try again.")
+                person.first_name, person.last_name = row.first_name, row.last_name
+                person.building_id = row.building_id
+                for name, value in row.roles.items():
+                    setattr(person, name, value)
+                person.save(update_fields=["first_name", "last_name", "building", *ROLE_FIELDS])
+                audit_record(
+                    actor=actor,
+                    action="person.updated",
+                    target=person,
+                    detail={"import_line": row.line, "changed": row.changes},
+                )
+        audit_record(
+            actor=actor,
+            action="roster.imported",
+            target=district,
+            district=district,
+            detail={**preview.counts, "only_valid": only_valid},
+        )
+    return preview
+
+
+def roster_example() -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(ROSTER_COLUMNS)
+    writer.writerow(
+        ["Elena", "Martinez", "elena.martinez@example.org", "Lincoln Elementary", "educator"]
+    )
+    writer.writerow(
+        ["Ray", "Okafor", "ray.okafor@example.org", "Central High", "educator; reviewer"]
+    )
+    writer.writerow(["Ada", "Whitfield", "ada.whitfield@example.org", "", "admin"])
+    return out.getvalue()
+
+
+# --- Buildings and goals ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def building_save(*, building: Building, actor: User) -> Building:
+    if building.pk is None:
+        building.district = actor.district
+    if building.district_id != actor.district_id:
+        raise PeopleError("This building belongs to another district.")
+    building.name = building.name.strip()
+    clash = Building.objects.filter(district_id=actor.district_id, name__iexact=building.name)
+    if clash.exclude(pk=building.pk).exists():
+        raise PeopleError("Another building has this name.")
+    action = "building.updated" if building.pk else "building.created"
+    building.save()
+    audit_record(actor=actor, action=action, target=building, detail={"name": building.name})
+    return building
+
+
+@transaction.atomic
+def building_delete(*, building: Building, actor: User) -> None:
+    """Delete a building; its people stay, without a building."""
+    if building.district_id != actor.district_id:
+        raise PeopleError("This building belongs to another district.")
+    audit_record(
+        actor=actor, action="building.deleted", target=building, detail={"name": building.name}
+    )
+    building.delete()
+
+
+@transaction.atomic
+def goal_save(*, goal: DistrictGoal, actor: User) -> DistrictGoal:
+    if goal.pk is None:
+        goal.district = actor.district
+    if goal.district_id != actor.district_id:
+        raise PeopleError("This goal belongs to another district.")
+    action = "goal.updated" if goal.pk else "goal.created"
+    goal.save()
+    audit_record(
+        actor=actor,
+        action=action,
+        target=goal,
+        detail={"title": goal.title, "active": goal.active},
+    )
+    return goal

@@ -1,0 +1,128 @@
+"""Input validation for a district's cycles, credit rules and renewal rules."""
+
+from django import forms
+
+from accounts.models import District
+from credentials.models import MicroCredential
+from credentials.selectors import lineage_choices
+
+from .models import CreditRule, ProgramCycle, RenewalRule
+
+
+class ProgramCycleForm(forms.ModelForm):
+    class Meta:
+        model = ProgramCycle
+        fields = ["name", "starts_on", "ends_on", "plan_deadline", "evidence_deadline"]
+        widgets = {
+            f: forms.DateInput(attrs={"type": "date"})
+            for f in ["starts_on", "ends_on", "plan_deadline", "evidence_deadline"]
+        }
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", "The cycle must end on or after its first day.")
+        for name in ("plan_deadline", "evidence_deadline"):
+            day = data.get(name)
+            if day and starts and ends and not starts <= day <= ends:
+                self.add_error(name, "The deadline must fall within the cycle.")
+        return data
+
+    def validate_unique(self):
+        # The district is set by the service; check the name within it here.
+        name = self.cleaned_data.get("name")
+        district_id = self.instance.district_id
+        if name and district_id:
+            clash = ProgramCycle.objects.filter(district_id=district_id, name=name).exclude(
+                pk=self.instance.pk
+            )
+            if clash.exists():
+                self.add_error("name", "Another cycle has this name.")
+
+
+class CreditRuleForm(forms.ModelForm):
+    microcredential = forms.ChoiceField(required=False, label="Micro-credential")
+    rigor = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        label="Level of rigor",
+        choices=[("", "—")] + list(MicroCredential.Rigor.choices),
+    )
+
+    class Meta:
+        model = CreditRule
+        fields = [
+            "scope",
+            "rigor",
+            "effective_from",
+            "salary_amount",
+            "pd_points",
+            "clock_hours",
+            "note",
+        ]
+        widgets = {"effective_from": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {
+            "effective_from": "Applies to micro-credentials earned on or after this date.",
+            "pd_points": "Leave empty to use the catalog entry's PD points.",
+            "clock_hours": "Leave empty to use the catalog entry's estimated hours.",
+        }
+
+    def __init__(self, *args, district: District, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["microcredential"].choices = [("", "—")] + lineage_choices(district=district)
+        if self.instance.microcredential_lineage:
+            self.initial["microcredential"] = str(self.instance.microcredential_lineage)
+
+    def clean(self):
+        data = super().clean()
+        scope = data.get("scope")
+        if scope == CreditRule.Scope.RIGOR and not data.get("rigor"):
+            self.add_error("rigor", "Choose the level of rigor this rule is for.")
+        if scope == CreditRule.Scope.MICROCREDENTIAL and not data.get("microcredential"):
+            self.add_error("microcredential", "Choose the micro-credential this rule is for.")
+        if all(data.get(f) is None for f in ("salary_amount", "pd_points", "clock_hours")):
+            raise forms.ValidationError(
+                "Give at least one of salary increase, PD points or clock hours."
+            )
+        for name in ("salary_amount", "pd_points", "clock_hours"):
+            value = data.get(name)
+            if value is not None and value < 0:
+                self.add_error(name, "Use zero or more.")
+        return data
+
+    def save(self, commit: bool = True):
+        rule = super().save(commit=False)
+        rule.microcredential_lineage = self.cleaned_data.get("microcredential") or None
+        return rule
+
+
+class RenewalRuleForm(forms.ModelForm):
+    class Meta:
+        model = RenewalRule
+        fields = [
+            "name",
+            "required_count",
+            "window_cycles",
+            "first_cycle",
+            "effective_from",
+            "at_risk_days",
+        ]
+        labels = {
+            "required_count": "Micro-credentials required",
+            "window_cycles": "Within this many cycles",
+            "at_risk_days": "At risk when the window closes within (days)",
+        }
+        widgets = {"effective_from": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, district: District, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_cycle"].queryset = ProgramCycle.objects.filter(district_id=district.pk)
+
+    def clean(self):
+        data = super().clean()
+        for name in ("required_count", "window_cycles"):
+            if data.get(name) is not None and data[name] < 1:
+                self.add_error(name, "Use 1 or more.")
+        return data

@@ -1,0 +1,118 @@
+"""A district's program: its cycles (semesters with deadlines) and its rules, what earning a
+micro-credential counts for (credit) and what re-licensure asks (renewal).
+
+Rules are effective-dated: a rule applies to awards decided on or after its ``effective_from``;
+when several apply, the most specific wins (one micro-credential, then a level of rigor, then the
+whole district), and among equals the latest start date.
+"""
+
+from django.db import models
+
+from accounts.models import District
+
+
+class ProgramCycle(models.Model):
+    """A semester or cycle with its dates and its submission deadlines."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="cycles")
+    name = models.CharField(max_length=120)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    plan_deadline = models.DateField(
+        "plan submission deadline", null=True, blank=True, help_text="Last day to submit a plan."
+    )
+    evidence_deadline = models.DateField(
+        "evidence submission deadline",
+        null=True,
+        blank=True,
+        help_text="Last day to submit evidence for review.",
+    )
+
+    class Meta:
+        ordering = ["starts_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "name"], name="unique_cycle_name"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="cycle_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CreditRule(models.Model):
+    """What an earned micro-credential counts for: salary, PD points, clock hours."""
+
+    class Scope(models.TextChoices):
+        DISTRICT = "district", "Every micro-credential"
+        RIGOR = "rigor", "A level of rigor"
+        MICROCREDENTIAL = "microcredential", "One micro-credential"
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="credit_rules")
+    scope = models.CharField(max_length=20, choices=Scope.choices, default=Scope.DISTRICT)
+    rigor = models.PositiveSmallIntegerField(null=True, blank=True)
+    # A catalog entry's lineage, so the rule follows it across versions.
+    microcredential_lineage = models.UUIDField(null=True, blank=True)
+    effective_from = models.DateField()
+    salary_amount = models.DecimalField(
+        "salary increase ($)", max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    pd_points = models.DecimalField(
+        "PD points", max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    clock_hours = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_from", "scope", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(scope="district", rigor__isnull=True, microcredential_lineage=None)
+                    | models.Q(scope="rigor", rigor__isnull=False, microcredential_lineage=None)
+                    | models.Q(
+                        scope="microcredential",
+                        rigor__isnull=True,
+                        microcredential_lineage__isnull=False,
+                    )
+                ),
+                name="credit_rule_scope_fields",
+            ),
+        ]
+        indexes = [models.Index(fields=["district", "effective_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} from {self.effective_from}"
+
+
+class RenewalRule(models.Model):
+    """Re-licensure: ``required_count`` micro-credentials earned within ``window_cycles`` cycles.
+
+    Windows are consecutive runs of cycles starting at ``first_cycle`` (Kansas pilot: 2 within
+    3 semesters). An educator is at risk when the window closes within ``at_risk_days`` and
+    what they have earned plus what they have in progress falls short.
+    """
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="renewal_rules")
+    name = models.CharField(max_length=120, default="License renewal")
+    required_count = models.PositiveSmallIntegerField(default=2)
+    window_cycles = models.PositiveSmallIntegerField(default=3)
+    first_cycle = models.ForeignKey(ProgramCycle, on_delete=models.PROTECT, related_name="+")
+    effective_from = models.DateField()
+    at_risk_days = models.PositiveSmallIntegerField(default=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_from", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(required_count__gte=1, window_cycles__gte=1),
+                name="renewal_rule_positive",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.required_count} within {self.window_cycles} cycles"

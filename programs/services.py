@@ -1,0 +1,70 @@
+"""Writes of a district's cycles, credit rules and renewal rules. Every change is audited."""
+
+from typing import Any
+
+from django.db import models, transaction
+
+from accounts.models import District, User
+from accounts.services import audit_record
+
+from .models import CreditRule, ProgramCycle, RenewalRule
+
+RULE_MODELS = (ProgramCycle, CreditRule, RenewalRule)
+
+
+def _check_district(obj: models.Model, district: District) -> None:
+    if obj.district_id != district.pk:
+        raise ValueError("This record belongs to another district.")
+
+
+def _audit_fields(obj: models.Model) -> dict[str, Any]:
+    return {
+        f.attname: str(getattr(obj, f.attname))
+        for f in obj._meta.concrete_fields
+        if f.attname not in ("id", "district_id", "created_at")
+    }
+
+
+@transaction.atomic
+def program_rule_save(*, rule: models.Model, actor: User) -> models.Model:
+    """Create or update a cycle, credit rule or renewal rule of the actor's district."""
+    if not isinstance(rule, RULE_MODELS):
+        raise TypeError("Not a program rule.")
+    if rule.pk is None:
+        rule.district = actor.district
+    _check_district(rule, actor.district)
+    if isinstance(rule, CreditRule):
+        if rule.scope != CreditRule.Scope.RIGOR:
+            rule.rigor = None
+        if rule.scope != CreditRule.Scope.MICROCREDENTIAL:
+            rule.microcredential_lineage = None
+    if isinstance(rule, RenewalRule) and rule.first_cycle.district_id != actor.district_id:
+        raise ValueError("The first cycle belongs to another district.")
+    action = "updated" if rule.pk else "created"
+    rule.full_clean()
+    rule.save()
+    audit_record(
+        actor=actor,
+        action=f"{rule._meta.model_name}.{action}",
+        target=rule,
+        district=actor.district,
+        detail=_audit_fields(rule),
+    )
+    return rule
+
+
+@transaction.atomic
+def program_rule_delete(*, rule: models.Model, actor: User) -> None:
+    if not isinstance(rule, RULE_MODELS):
+        raise TypeError("Not a program rule.")
+    _check_district(rule, actor.district)
+    if isinstance(rule, ProgramCycle) and RenewalRule.objects.filter(first_cycle=rule).exists():
+        raise ValueError("A renewal rule starts with this cycle; change or delete that rule first.")
+    audit_record(
+        actor=actor,
+        action=f"{rule._meta.model_name}.deleted",
+        target=rule,
+        district=actor.district,
+        detail=_audit_fields(rule),
+    )
+    rule.delete()

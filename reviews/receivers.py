@@ -1,0 +1,17 @@
+"""What this app does when an app below it announces or asks something (``submissions.signals``,
+``artifacts.signals``); connected in ``apps.ReviewsConfig.ready``."""
+
+from outbox.services import outbox_enqueue
+
+from . import selectors, tasks
+
+
+def review_requested(sender, *, submission, stage: str, **kwargs) -> None:
+    """A plan or evidence was submitted: the worker assigns the round's reviewers
+    (``tasks.assign_reviewers``, safe to run twice), queued through the outbox in the move's
+    own transaction, so it is sent once the move commits and never lost."""
+    outbox_enqueue(task=tasks.assign_reviewers, args=[submission.pk, stage])
+
+
+def reviewer_access_asked(sender, *, user, submission, **kwargs) -> bool:
+    return selectors.reviewer_can_see_submission(user=user, submission=submission)
