@@ -13,6 +13,7 @@ from accounts.models import Role, User
 from accounts.permissions import district_admin_required, require_role, reviewer_required
 from artifacts.models import Artifact
 from credentials.models import MicroCredential, RubricCriterion
+from microcreds.pagination import page_number
 from submissions.models import Submission
 from submissions.transitions import TransitionError
 
@@ -52,10 +53,7 @@ QUEUE_PAGE_SIZE = 50
 def queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = page_number(request)
     now = timezone.now()
     waiting = selectors.queue_for_reviewer(
         user=request.user,

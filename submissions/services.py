@@ -20,6 +20,7 @@ from accounts.models import DistrictGoal, Role, User
 from accounts.services import audit_record
 from credentials import services as catalog
 from credentials.models import EvidenceType, MicroCredential
+from outbox.services import mail_enqueue
 
 from . import selectors
 from .models import Attempt, Plan, PlanRevision, PlanSource, Submission
@@ -445,14 +446,7 @@ def plan_member_add(*, submission: Submission, colleague: User, actor: User) -> 
             f"You share the plan text; your evidence, reflection and decision are your own.\n"
             f"Open it: {link}\n"
         )
-        to = [colleague.email]
-
-        def notify() -> None:
-            from accounts.tasks import send_email
-
-            send_email.delay(to, subject, text)
-
-        transaction.on_commit(notify)
+        mail_enqueue(to=[colleague.email], subject=subject, text=text)
     return added
 
 
@@ -493,7 +487,7 @@ def submission_submit_plan(*, submission: Submission, actor: User) -> Submission
         actor=actor,
         action="submission.submit_plan",
         before_save=check,
-        on_commit=_queue_review("plan"),
+        side_effects=_queue_review("plan"),
     )
 
 
@@ -529,7 +523,7 @@ def submission_submit_for_review(*, submission: Submission, actor: User) -> Subm
         actor=actor,
         action="submission.submit_for_review",
         before_save=_attempt_open,
-        on_commit=_queue_review("final"),
+        side_effects=_queue_review("final"),
     )
 
 
@@ -551,7 +545,7 @@ def submission_resubmit(*, submission: Submission, actor: User) -> Submission:
         actor=actor,
         action="submission.resubmit",
         before_save=check,
-        on_commit=_queue_review("final"),
+        side_effects=_queue_review("final"),
     )
 
 

@@ -9,8 +9,9 @@ from typing import Any
 
 from django.dispatch import Signal
 
-# Sent after the commit of a move that asks the panel for a review round, with ``submission``
-# and ``stage`` ("plan" or "final"). The review side assigns the reviewers.
+# Sent inside the transaction of a move that asks the panel for a review round, with
+# ``submission`` and ``stage`` ("plan" or "final"). The review side queues the assignment of
+# its reviewers (through the outbox: sent after the commit).
 review_requested = Signal()
 
 # Sent inside the transaction that opens an attempt, the submission's row locked, with
