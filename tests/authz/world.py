@@ -284,7 +284,9 @@ def build_panel(world: DistrictWorld) -> None:
     )
     if not form.is_valid():
         raise ValueError(f"The world's panel is invalid: {form.errors.as_json()}")
-    world.extra["panel"] = panel_save(form=form, actor=people["admin"])
+    world.extra["panel"] = panel_save(
+        panel=None, district=world.district, actor=people["admin"], **form.cleaned_data
+    )
 
 
 PLAN_TEXT = {
