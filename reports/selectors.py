@@ -691,11 +691,5 @@ def educator_progress(*, user: User, today: dt.date | None = None) -> dict:
 # --- Exports ------------------------------------------------------------------------------------
 
 
-def export_job_for_user(*, user: User, job_uuid) -> ExportJob:
-    from django.shortcuts import get_object_or_404
-
-    return get_object_or_404(ExportJob, uuid=job_uuid, district_id=user.district_id)
-
-
 def recent_export_jobs(*, user: User) -> QuerySet[ExportJob]:
     return ExportJob.objects.filter(district_id=user.district_id).order_by("-created_at")[:10]
