@@ -154,9 +154,11 @@ def microcredential_create(
     title: str,
     competency: str,
     evidence_types: Iterable[EvidenceType] = (),
+    badge_image_png: bytes | None = None,
     **fields: Any,
 ) -> MicroCredential:
-    """A new draft entry of the actor's district, with an empty rubric (all criteria pass)."""
+    """A new draft entry of the actor's district, with an empty rubric (all criteria pass) and
+    its badge image when one is given (checked as ``microcredential_badge_image_set`` says)."""
     _require_admin(actor, actor.district_id)
     evidence = list(evidence_types)
     cleaned = _clean_fields({"title": title, "competency": competency, **fields})
@@ -169,6 +171,8 @@ def microcredential_create(
     audit_record(
         actor=actor, action="microcredential.created", target=entry, to_status=Status.DRAFT
     )
+    if badge_image_png is not None:
+        _badge_image_store(entry, badge_image_png, actor=actor)
     return entry
 
 
@@ -340,11 +344,13 @@ def microcredential_update(
     microcredential: MicroCredential,
     actor: User,
     evidence_types: Iterable[EvidenceType] | None = None,
+    badge_image_png: bytes | None = None,
     **fields: Any,
 ) -> MicroCredential:
     """Change an entry. A draft or proposal changes in place; a published entry gets a new
     published version (rubric and evidence types copied) and the old row is superseded, so
-    plans started on it keep it. Returns the row that now carries the changes."""
+    plans started on it keep it. A badge image given goes to the row that carries the changes,
+    which is returned."""
     _require_admin(actor, microcredential.district_id)
     cleaned = _clean_fields(fields)
     evidence = list(evidence_types) if evidence_types is not None else None
@@ -367,6 +373,8 @@ def microcredential_update(
                     "fields": sorted(cleaned) + (["evidence_types"] if evidence is not None else [])
                 },
             )
+            if badge_image_png is not None:
+                _badge_image_store(entry, badge_image_png, actor=actor)
             return entry
         if entry.status == Status.SUPERSEDED:
             raise CatalogError(
@@ -403,6 +411,8 @@ def microcredential_update(
             to_status=Status.PUBLISHED,
             detail={"from_version": entry.version, "fields": sorted(cleaned)},
         )
+        if badge_image_png is not None:
+            _badge_image_store(new, badge_image_png, actor=actor)
         return new
 
 
@@ -794,13 +804,18 @@ def microcredential_badge_image_set(
         raise PermissionDenied("Only a district admin of this district can change its badges.")
     with transaction.atomic():
         entry = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
-        name = f"{entry.lineage}-v{entry.version}-{secrets.token_hex(4)}.png"
-        entry.badge_image.save(name, ContentFile(image_png), save=False)
-        entry.save(update_fields=["badge_image", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="microcredential.badge_image_set",
-            target=entry,
-            detail={"key": entry.badge_image.name},
-        )
+        _badge_image_store(entry, image_png, actor=actor)
     return entry
+
+
+def _badge_image_store(entry: MicroCredential, image_png: bytes, *, actor: User) -> None:
+    """Store the image as ``entry``'s badge; call inside the transaction that holds its row."""
+    name = f"{entry.lineage}-v{entry.version}-{secrets.token_hex(4)}.png"
+    entry.badge_image.save(name, ContentFile(image_png), save=False)
+    entry.save(update_fields=["badge_image", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="microcredential.badge_image_set",
+        target=entry,
+        detail={"key": entry.badge_image.name},
+    )

@@ -95,17 +95,12 @@ def create(request: HttpRequest) -> HttpResponse:
             entry = services.microcredential_create(
                 actor=request.user,
                 evidence_types=form.cleaned_data["evidence_types"],
+                badge_image_png=form.cleaned_data["badge_image"],
                 **form.entry_fields(),
             )
         except CatalogError as error:
             form.refuse(str(error))
         else:
-            if form.cleaned_data["badge_image"]:
-                services.microcredential_badge_image_set(
-                    microcredential=entry,
-                    image_png=form.cleaned_data["badge_image"],
-                    actor=request.user,
-                )
             messages.success(request, f"“{entry.title}” was saved as a draft. Add its rubric.")
             return redirect("credentials:rubric", pk=entry.pk)
     return render(request, "credentials/entry_form.html", {"form": form, "entry": None})
@@ -128,24 +123,23 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "Nothing was changed.")
         return redirect("credentials:preview", pk=entry.pk)
     if request.method == "POST" and form.is_valid():
+        badge_image_png = form.cleaned_data["badge_image"]
         try:
-            saved = entry
             if form.entry_changed():
                 saved = services.microcredential_update(
                     microcredential=entry,
                     actor=request.user,
                     evidence_types=form.cleaned_data["evidence_types"],
+                    badge_image_png=badge_image_png,
                     **form.entry_fields(),
+                )
+            else:
+                saved = services.microcredential_badge_image_set(
+                    microcredential=entry, image_png=badge_image_png, actor=request.user
                 )
         except CatalogError as error:
             form.refuse(str(error))
         else:
-            if form.cleaned_data["badge_image"]:
-                saved = services.microcredential_badge_image_set(
-                    microcredential=saved,
-                    image_png=form.cleaned_data["badge_image"],
-                    actor=request.user,
-                )
             if saved.pk != entry.pk:
                 messages.success(
                     request,
