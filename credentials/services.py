@@ -48,11 +48,6 @@ ENTRY_FIELDS = (
     "grade_band",
     "valid_for_days",
 )
-# Statuses in which an entry (and its rubric) may change in place.
-EDITABLE = frozenset({Status.DRAFT, Status.PROPOSED})
-# An educator's proposal approved for its plan becomes a district entry only when an admin
-# publishes it.
-PUBLISHABLE_FROM = frozenset({Status.DRAFT, Status.PROPOSED, Status.APPROVED})
 # Where the panel's decision on the plan takes a proposal: approved, still proposed (changes
 # requested), or declined.
 PROPOSAL_OUTCOMES = {
@@ -82,7 +77,7 @@ def _require_admin(actor: User, district_id: int | None) -> None:
 
 
 def _require_editable(entry: MicroCredential) -> None:
-    if entry.status not in EDITABLE:
+    if not entry.changes_in_place:
         raise CatalogError(
             f"“{entry.title}” is {entry.get_status_display().lower()}; its rubric is fixed "
             "because plans are scored against it. Make a new version to change it."
@@ -359,7 +354,7 @@ def microcredential_update(
     )
     with transaction.atomic():
         entry = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
-        if entry.status in EDITABLE:
+        if entry.changes_in_place:
             for name, value in cleaned.items():
                 setattr(entry, name, value)
             entry.save()
@@ -381,7 +376,7 @@ def microcredential_update(
                 f"A newer version of “{entry.title}” was saved meanwhile; open the current "
                 "version to edit it."
             )
-        if entry.status != Status.PUBLISHED:
+        if not entry.edit_makes_new_version:
             raise CatalogError(
                 f"“{entry.title}” is {entry.get_status_display().lower()} and cannot be edited."
             )
@@ -422,7 +417,7 @@ def microcredential_new_draft(*, microcredential: MicroCredential, actor: User) 
     the current version stays in use until the draft is published."""
     _require_admin(actor, microcredential.district_id)
     entry = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
-    if entry.status not in (Status.PUBLISHED, Status.RETIRED):
+    if not entry.takes_new_draft:
         raise CatalogError("Only a published or retired entry gets a new draft version.")
     existing = MicroCredential.objects.filter(lineage=entry.lineage, status=Status.DRAFT).first()
     if existing is not None:
@@ -442,7 +437,7 @@ def microcredential_new_draft(*, microcredential: MicroCredential, actor: User) 
 
 def microcredential_check_startable(*, microcredential: MicroCredential) -> None:
     """Raise CatalogError unless a new plan may start on this version of the entry."""
-    if microcredential.status == Status.PUBLISHED:
+    if microcredential.is_published:
         return
     if microcredential.status == Status.RETIRED:
         raise CatalogError(
@@ -462,7 +457,7 @@ def microcredential_publish(*, microcredential: MicroCredential, actor: User) ->
     _require_admin(actor, microcredential.district_id)
     with transaction.atomic():
         entry = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
-        if entry.status not in PUBLISHABLE_FROM:
+        if not entry.is_publishable:
             raise CatalogError(
                 f"“{entry.title}” is {entry.get_status_display().lower()}; only a draft, a "
                 "proposal or an approved educator-created entry can be published."
@@ -505,7 +500,7 @@ def microcredential_retire(*, microcredential: MicroCredential, actor: User) -> 
     _require_admin(actor, microcredential.district_id)
     with transaction.atomic():
         entry = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
-        if entry.status != Status.PUBLISHED:
+        if not entry.is_retirable:
             raise CatalogError(
                 f"“{entry.title}” is {entry.get_status_display().lower()}; only a published "
                 "entry can be retired."

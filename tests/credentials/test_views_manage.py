@@ -405,7 +405,27 @@ def test_the_preview_offers_publish_exactly_where_the_service_allows_it(
     shown = MicroCredentialFactory(district=district, status=status)
     page = admin_client.get(reverse("credentials:preview", args=[shown.pk])).content.decode()
     publish_form = f'action="{reverse("credentials:publish", args=[shown.pk])}"'
-    assert (publish_form in page) == (status in services.PUBLISHABLE_FROM)
+    assert (publish_form in page) == MicroCredential(status=status).is_publishable
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_editing_is_offered_and_allowed_exactly_where_the_entry_is_editable(
+    admin_client, district, status
+):
+    shown = MicroCredentialFactory(district=district, status=status)
+    editable = status in (Status.DRAFT, Status.PROPOSED, Status.PUBLISHED)
+    assert shown.is_editable == editable
+    edit_link = f'href="{reverse("credentials:edit", args=[shown.pk])}"'
+    preview = admin_client.get(reverse("credentials:preview", args=[shown.pk])).content.decode()
+    listing = admin_client.get(reverse("credentials:manage")).content.decode()
+    assert (edit_link in preview) == editable
+    assert (edit_link in listing) == editable
+    edit_page = admin_client.get(reverse("credentials:edit", args=[shown.pk]))
+    assert (edit_page.status_code == 200) == editable
+    rubric = admin_client.get(reverse("credentials:rubric", args=[shown.pk])).content.decode()
+    in_place = status in (Status.DRAFT, Status.PROPOSED)
+    assert ("Add a criterion" in rubric) == in_place
+    assert ("Edit rubric" in preview) == in_place
 
 
 def test_an_admin_publishes_an_approved_educator_proposal_from_its_preview(
