@@ -99,7 +99,6 @@ def verify(request: HttpRequest, award_uuid) -> HttpResponse:
         "badges/verify.html",
         {
             "award": award,
-            "status": award.verification_status,
             "issuer_did": keys.district_did(award.district),
         },
     )

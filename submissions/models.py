@@ -143,6 +143,18 @@ class Submission(models.Model):
     def __str__(self) -> str:
         return f"{self.educator} — {self.plan}"
 
+    @property
+    def earned_award(self):
+        """The award of an earned submission (``badges.Award``, read through its reverse
+        relation: this app does not import badges), or None before it is made."""
+        return getattr(self, "award", None) if self.status == self.Status.EARNED else None
+
+    @property
+    def award_counts(self) -> bool:
+        """Earned, and its award counts (issued, not revoked, not expired: ``Award.counts``)."""
+        award = self.earned_award
+        return award is not None and award.counts
+
 
 class Attempt(models.Model):
     """One submission for review. Artifacts submitted with it are frozen; scores attach here."""
