@@ -79,6 +79,21 @@ class Artifact(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def opens(self) -> bool:
+        """It can be opened: accepted (its checks passed) and not deleted."""
+        return self.status == self.Status.ACCEPTED and self.deleted_at is None
+
+    @property
+    def is_being_checked(self) -> bool:
+        return self.status == self.Status.CHECKING
+
+    @property
+    def is_frozen(self) -> bool:
+        """Submitted with an attempt: what a reviewer scored never changes; after a "not yet"
+        a replacement is added instead."""
+        return self.attempt_id is not None
+
 
 class ArtifactAccess(models.Model):
     """The disclosure record: every time someone opened an artifact."""

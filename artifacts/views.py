@@ -217,7 +217,7 @@ def artifact_status(request: HttpRequest, uuid) -> JsonResponse:
 def artifact_edit(request: HttpRequest, uuid) -> HttpResponse:
     artifact = get_own_artifact(request.user, uuid)
     form = ArtifactEditForm(request.POST or None, artifact=artifact)
-    frozen = services.artifact_is_frozen(artifact)
+    frozen = artifact.is_frozen
     if request.method == "POST" and form.is_valid():
         try:
             services.artifact_update(artifact=artifact, actor=request.user, details=form.details())

@@ -254,6 +254,11 @@ class RosterRow:
     def result_label(self) -> str:
         return RESULT_LABELS[self.result]
 
+    @property
+    def refused(self) -> bool:
+        """Not imported: the row has an error."""
+        return self.result == ERROR
+
 
 @dataclass
 class RosterPreview:
@@ -268,7 +273,7 @@ class RosterPreview:
 
     @property
     def has_errors(self) -> bool:
-        return any(r.result == ERROR for r in self.rows)
+        return any(r.refused for r in self.rows)
 
     @property
     def changes(self) -> int:

@@ -21,7 +21,6 @@ from accounts.permissions import district_admin_required
 
 from . import charts, exports, selectors, services
 from .forms import ReportFilterForm
-from .models import ExportJob
 from .permissions import get_export_job_for_user
 
 PAGE_SIZE = 50
@@ -306,7 +305,7 @@ def export_job(request: HttpRequest, job_uuid) -> HttpResponse:
 @district_admin_required
 def export_download(request: HttpRequest, job_uuid) -> HttpResponse:
     job = get_export_job_for_user(request.user, job_uuid)
-    if job.status != ExportJob.Status.DONE or not job.storage_key:
+    if not job.is_ready:
         raise Http404("This export is not ready.")
     if settings.USE_S3:
         # A short-lived signed URL with the file name HR expects.

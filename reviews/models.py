@@ -126,6 +126,11 @@ class StageReview(models.Model):
         return f"{self.get_stage_display()} round {self.round} of {self.submission}"
 
     @property
+    def is_plan_stage(self) -> bool:
+        """A round of the plan's pre-approval (else of the final review of evidence)."""
+        return self.stage == Stage.PLAN
+
+    @property
     def outcome_label(self) -> str:
         labels = {
             **dict(ReviewAssignment.Decision.choices),

@@ -55,6 +55,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         now=now,
     )
     start = (page - 1) * QUEUE_PAGE_SIZE
+    counts = selectors.queue_counts(user=request.user, now=now)
     stages, items, more = [], [], False
     for value, label in Stage.choices:
         if filters.get("stage") and filters["stage"] != value:
@@ -62,7 +63,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         # One query per stage, one page of it: the page costs the same at 10 or 10,000 waiting.
         rows = list(waiting.filter(stage=value)[start : start + QUEUE_PAGE_SIZE + 1])
         more = more or len(rows) > QUEUE_PAGE_SIZE
-        stages.append((value, label, rows[:QUEUE_PAGE_SIZE]))
+        stages.append((value, label, rows[:QUEUE_PAGE_SIZE], counts[value]))
         items += rows[:QUEUE_PAGE_SIZE]
     query = request.GET.copy()
     query.pop("page", None)
@@ -73,7 +74,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "form": form,
             "stages": stages,
             "items": items,
-            "counts": selectors.queue_counts(user=request.user, now=now),
+            "counts": counts,
             "chair_rounds": selectors.rounds_waiting_for_chair(user=request.user),
             "is_chair": selectors.is_panel_chair(request.user),
             "is_admin": request.user.has_role(Role.DISTRICT_ADMIN),
