@@ -225,11 +225,12 @@ def roster_confirm(request: HttpRequest) -> HttpResponse:
             invite_new=form.cleaned_data["invite_new"],
         )
     except (PeopleError, RosterError) as exc:
+        form.add_error(None, str(exc))
         preview = services.roster_preview(district=request.user.district, text=stored["text"])
         return render(
             request,
             "people/roster_preview.html",
-            {"preview": preview, "confirm": form, "filename": stored["name"], "error": str(exc)},
+            {"preview": preview, "confirm": form, "filename": stored["name"]},
             status=400,
         )
     del request.session[ROSTER_SESSION_KEY]
