@@ -116,6 +116,34 @@ def reviewer_candidates(*, submission: Submission, panel: Panel | None) -> list[
     return list(people.order_by("load", "id"))
 
 
+def panel_for_submission(submission: Submission) -> Panel | None:
+    """The most specific active panel whose scope covers the educator's building and the
+    credential's stack; a panel without buildings or stacks covers the whole district."""
+    building_id = submission.educator.building_id
+    stack_id = submission.plan.microcredential.stack_id
+    panels = (
+        Panel.objects.filter(district_id=submission.district_id, active=True)
+        .annotate(
+            n_buildings=Count("buildings", distinct=True),
+            n_stacks=Count("stacks", distinct=True),
+            building_match=Count("buildings", filter=Q(buildings__id=building_id), distinct=True),
+            stack_match=Count("stacks", filter=Q(stacks__id=stack_id), distinct=True),
+        )
+        .order_by("id")
+    )
+    best: Panel | None = None
+    best_specificity = -1
+    for panel in panels:
+        if panel.n_buildings and not panel.building_match:
+            continue
+        if panel.n_stacks and not panel.stack_match:
+            continue
+        specificity = (1 if panel.n_buildings else 0) + (1 if panel.n_stacks else 0)
+        if specificity > best_specificity:
+            best, best_specificity = panel, specificity
+    return best
+
+
 def reviewers_of_district(*, district_id: int) -> QuerySet[User]:
     """The district's reviewers (a reassignment's choices; the service says who is eligible)."""
     return User.objects.filter(holds_role(Role.REVIEWER), district_id=district_id)

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,6 +35,7 @@ from .models import (
 )
 from .selectors import (
     can_manage_round,
+    panel_for_submission,
     reviewer_candidates,
     reviewer_ineligibility,
     round_agreement,
@@ -126,34 +127,6 @@ def panel_save(
             detail={"chair": panel.chair_id, "members": sorted(p.pk for p in members)},
         )
     return panel
-
-
-def panel_for_submission(submission: Submission) -> Panel | None:
-    """The most specific active panel whose scope covers the educator's building and the
-    credential's stack; a panel without buildings or stacks covers the whole district."""
-    building_id = submission.educator.building_id
-    stack_id = submission.plan.microcredential.stack_id
-    panels = (
-        Panel.objects.filter(district_id=submission.district_id, active=True)
-        .annotate(
-            n_buildings=Count("buildings", distinct=True),
-            n_stacks=Count("stacks", distinct=True),
-            building_match=Count("buildings", filter=Q(buildings__id=building_id), distinct=True),
-            stack_match=Count("stacks", filter=Q(stacks__id=stack_id), distinct=True),
-        )
-        .order_by("id")
-    )
-    best: Panel | None = None
-    best_specificity = -1
-    for panel in panels:
-        if panel.n_buildings and not panel.building_match:
-            continue
-        if panel.n_stacks and not panel.stack_match:
-            continue
-        specificity = (1 if panel.n_buildings else 0) + (1 if panel.n_stacks else 0)
-        if specificity > best_specificity:
-            best, best_specificity = panel, specificity
-    return best
 
 
 def _required(district: District, stage: str) -> int:
