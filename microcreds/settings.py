@@ -93,10 +93,24 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# Each worker keeps its connection for a minute instead of opening one per request (a new
+# PostgreSQL connection costs more than most of our pages' queries); a connection that broke while
+# it was idle is noticed at the start of the next request and replaced.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("CONN_HEALTH_CHECKS", default=True))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Argon2id at OWASP's minimum parameters (accounts.hashers: about 30 ms of CPU per check). The
+# others stay so that older hashes still verify; each is re-hashed with Argon2id at the person's
+# next sign-in.
+PASSWORD_HASHERS = [
+    "accounts.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -114,13 +128,13 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
-# --- Redis: cache (login rate limits), Celery broker --------------------------------------------
+# --- Redis: cache (sessions, rate limits, report figures), Celery broker -------------------------
 REDIS_URL = env("REDIS_URL", default="")
 REDIS_CACHE_URL = env("REDIS_CACHE_URL", default=REDIS_URL)
 if REDIS_CACHE_URL:
@@ -132,6 +146,14 @@ if REDIS_CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# With Redis, sessions are read from it and written through to the database, so a Redis restart
+# (or a full cache) signs nobody out; without it, from the database alone (the local-memory cache
+# is one process's).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_CACHE_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
@@ -235,7 +257,32 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ALLOW_SIGNUPS = env.bool("ACCOUNT_ALLOW_SIGNUPS", default=False)
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_RATE_LIMITS = {"login_failed": env("LOGIN_RATE_LIMIT", default="10/m/ip,5/300s/key")}
+# Every teacher of a school (often of the whole district) reaches us from one NAT address, so the
+# limits per address are sized for a district signing in at once on a Monday morning; guessing is
+# stopped per account ("key": the e-mail address). Behind a reverse proxy, set
+# ALLAUTH_TRUSTED_PROXY_COUNT, or every limit per address counts the proxy's address instead.
+ACCOUNT_RATE_LIMITS = {
+    # Sign-ins, right or wrong, per client address.
+    "login": env("LOGIN_RATE_LIMIT_IP", default="600/m/ip"),
+    # Failed sign-ins per client address, and per account: past either, even the right password
+    # is refused until the window has passed.
+    "login_failed": env("LOGIN_RATE_LIMIT", default="100/m/ip,5/300s/key"),
+    # Password reset e-mails, and the page their link opens: per address as above, per account
+    # as allauth has them.
+    "reset_password": "100/m/ip,5/m/key",
+    "reset_password_from_key": "100/m/ip",
+    "signup": "100/m/ip",
+    "confirm_email": "1/180s/key",
+    # Signed in: per person, as allauth has them.
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    # Sign-in codes and phone numbers are not switched on; allauth's limits, should they be.
+    "request_login_code": "20/m/ip,3/m/key",
+    "change_phone": "1/m/user",
+    "verify_phone": "1/30s/key,3/m/ip",
+}
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"

@@ -718,9 +718,8 @@ def _final_outcome_apply(
             event_key=f"decided:{stage_review.pk}",
         )
         return
-    district = submission.district
     body = "The panel scored your submission: not yet. Read the feedback per criterion."
-    if district.max_attempts and submission.attempt_count >= district.max_attempts:
+    if submission.attempts_left == 0:
         body += " This was your last permitted attempt."
     else:
         body += " You may revise and resubmit."

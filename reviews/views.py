@@ -351,11 +351,7 @@ def feedback(request: HttpRequest, submission_pk: int) -> HttpResponse:
             "rounds": selectors.feedback_rounds(submission),
             "waiting": selectors.round_under_way(submission),
             "max_attempts": district.max_attempts,
-            "attempts_left": (
-                max(0, district.max_attempts - submission.attempt_count)
-                if district.max_attempts
-                else None
-            ),
+            "attempts_left": submission.attempts_left,
         },
     )
 

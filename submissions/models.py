@@ -144,6 +144,12 @@ class Submission(models.Model):
         return f"{self.educator} — {self.plan}"
 
     @property
+    def attempts_left(self) -> int | None:
+        """Submissions for review still allowed by the district (None: no limit)."""
+        limit = self.district.max_attempts
+        return None if not limit else max(0, limit - self.attempt_count)
+
+    @property
     def earned_award(self):
         """The award of an earned submission (``badges.Award``, read through its reverse
         relation: this app does not import badges), or None before it is made."""

@@ -11,6 +11,7 @@ from programs.selectors import cycles_for_district
 
 from .models import Component, Plan, PlanRevision, Submission
 from .signals import results_checked
+from .transitions import EDUCATOR_MOVES, may_move
 
 Status = Submission.Status
 
@@ -134,6 +135,34 @@ def can_edit_plan(submission: Submission) -> bool:
 
 def can_edit_results(submission: Submission) -> bool:
     return submission.status in RESULTS_EDITABLE_STATUSES
+
+
+def plan_locked_by_group(submission: Submission) -> bool:
+    """The educator's own plan is open for changes, but a group member's is under review or
+    beyond, so the shared text stays as it is."""
+    return submission.status in PLAN_EDITABLE_STATUSES and not plan_is_editable(submission.plan)
+
+
+@dataclass(frozen=True)
+class MoveButton:
+    action: str
+    label: str
+    confirm: bool
+
+    @property
+    def url_name(self) -> str:
+        return f"submissions:{self.action}"
+
+
+def educator_moves(submission: Submission) -> list[MoveButton]:
+    """The moves the plan page offers its educator: every one the status table allows from
+    here; resubmission only while the district allows another attempt."""
+    return [
+        MoveButton(action, move.button_for(submission.status), move.confirm)
+        for action, move in EDUCATOR_MOVES.items()
+        if may_move(submission.status, move.to_status)
+        and not (move.to_status == Status.RESUBMITTED and submission.attempts_left == 0)
+    ]
 
 
 def plan_missing(plan: Plan) -> list[tuple[str, list[str]]]:

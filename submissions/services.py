@@ -490,7 +490,6 @@ def submission_submit_plan(*, submission: Submission, actor: User) -> Submission
         to_status=Status.PLAN_SUBMITTED,
         actor=actor,
         action="submission.submit_plan",
-        allowed_from=[Status.DRAFT, Status.CHANGES_REQUESTED],
         before_save=check,
         on_commit=_queue_review("plan"),
     )
@@ -504,7 +503,6 @@ def submission_start_work(*, submission: Submission, actor: User) -> Submission:
         to_status=Status.IN_PROGRESS,
         actor=actor,
         action="submission.start_work",
-        allowed_from=[Status.PLAN_APPROVED],
     )
 
 
@@ -528,7 +526,6 @@ def submission_submit_for_review(*, submission: Submission, actor: User) -> Subm
         to_status=Status.SUBMITTED_FOR_REVIEW,
         actor=actor,
         action="submission.submit_for_review",
-        allowed_from=[Status.IN_PROGRESS],
         before_save=_attempt_open,
         on_commit=_queue_review("final"),
     )
@@ -539,10 +536,10 @@ def submission_resubmit(*, submission: Submission, actor: User) -> Submission:
     _require_owner(submission, actor)
 
     def check(locked: Submission) -> list[str]:
-        limit = locked.district.max_attempts
-        if limit and locked.attempt_count >= limit:
+        if locked.attempts_left == 0:
             raise TransitionError(
-                f"You have used all {limit} attempts your district allows for a micro-credential."
+                f"You have used all {locked.district.max_attempts} attempts your district allows "
+                "for a micro-credential."
             )
         return _attempt_open(locked)
 
@@ -551,7 +548,6 @@ def submission_resubmit(*, submission: Submission, actor: User) -> Submission:
         to_status=Status.RESUBMITTED,
         actor=actor,
         action="submission.resubmit",
-        allowed_from=[Status.NOT_YET],
         before_save=check,
         on_commit=_queue_review("final"),
     )
@@ -566,3 +562,13 @@ def submission_withdraw(*, submission: Submission, actor: User) -> Submission:
         actor=actor,
         action="submission.withdraw",
     )
+
+
+# The service behind each of the educator's moves (their table: ``transitions.EDUCATOR_MOVES``).
+EDUCATOR_MOVE_SERVICES = {
+    "submit_plan": submission_submit_plan,
+    "start_work": submission_start_work,
+    "submit_for_review": submission_submit_for_review,
+    "resubmit": submission_resubmit,
+    "withdraw": submission_withdraw,
+}

@@ -6,6 +6,7 @@ queues side effects for after the commit. Callers check *who* may make the move 
 """
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -46,6 +47,50 @@ _STAMPS: dict[str, str] = {
 }
 
 
+# The moves an educator makes from their plan page: the status each leads to, the words of its
+# button and of the message after it. Where each may start is the table's to say (above): a
+# button is offered exactly where the table allows its status.
+@dataclass(frozen=True)
+class EducatorMove:
+    to_status: str
+    button: str
+    done: str
+    # A different wording of the button from some statuses (a revised plan goes in again).
+    button_from: dict[str, str] = field(default_factory=dict)
+    # Asked twice before it is made (it cannot be undone).
+    confirm: bool = False
+
+    def button_for(self, status: str) -> str:
+        return self.button_from.get(status, self.button)
+
+
+EDUCATOR_MOVES: dict[str, EducatorMove] = {
+    "submit_plan": EducatorMove(
+        Status.PLAN_SUBMITTED,
+        "Submit the plan for pre-approval",
+        "Your plan was submitted for pre-approval.",
+        button_from={Status.CHANGES_REQUESTED: "Submit the revised plan"},
+    ),
+    "start_work": EducatorMove(
+        Status.IN_PROGRESS, "Start the work", "You have started the work on your plan."
+    ),
+    "submit_for_review": EducatorMove(
+        Status.SUBMITTED_FOR_REVIEW, "Submit for review", "Your evidence was submitted for review."
+    ),
+    "resubmit": EducatorMove(
+        Status.RESUBMITTED, "Resubmit for review", "Your evidence was resubmitted for review."
+    ),
+    # Offered apart from the others: it asks for confirmation.
+    "withdraw": EducatorMove(
+        Status.WITHDRAWN, "Withdraw from this plan", "You withdrew from this plan.", confirm=True
+    ),
+}
+
+
+def may_move(status: str, to_status: str) -> bool:
+    return to_status in ALLOWED_MOVES[status]
+
+
 class TransitionError(Exception):
     """A move the status table or the rules refuse; its message is for the user."""
 
@@ -74,10 +119,10 @@ def submission_move(
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission_id)
         current = submission.status
-        permitted = ALLOWED_MOVES[current]
+        permitted = may_move(current, to_status)
         if allowed_from is not None and current not in set(allowed_from):
-            permitted = frozenset()
-        if to_status not in permitted:
+            permitted = False
+        if not permitted:
             raise TransitionError(
                 f"This plan is “{status_label(current)}”; it cannot be moved to "
                 f"“{status_label(to_status)}” now."

@@ -1,9 +1,12 @@
 import copy
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.forms import BaseFormSet
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,7 +20,8 @@ from credentials.models import MicroCredential
 from . import selectors, services
 from .forms import MemberAddForm, PlanTextForm, ProposeForm, ResultsForm, source_formset
 from .models import PlanSource, Submission
-from .permissions import get_submission_for_user
+from .permissions import get_proposal_submission_for_user, get_submission_for_user
+from .transitions import EDUCATOR_MOVES
 
 Status = Submission.Status
 
@@ -25,34 +29,6 @@ FIELD_LABELS: dict[str, str] = {
     **{name: str(label) for name, label in PlanTextForm.Meta.labels.items()},
     **{name: str(label) for name, label in ResultsForm.Meta.labels.items()},
     "sources": "Research sources",
-}
-
-MOVES = {
-    "submit_plan": (services.submission_submit_plan, "Your plan was submitted for pre-approval."),
-    "start_work": (services.submission_start_work, "You have started the work on your plan."),
-    "submit_for_review": (
-        services.submission_submit_for_review,
-        "Your evidence was submitted for review.",
-    ),
-    "resubmit": (services.submission_resubmit, "Your evidence was resubmitted for review."),
-    "withdraw": (services.submission_withdraw, "You withdrew from this plan."),
-}
-
-# The moves an educator may offer from each status: (url name, button label).
-MOVE_BUTTONS: dict[str, list[tuple[str, str]]] = {
-    Status.DRAFT: [("submissions:submit_plan", "Submit the plan for pre-approval")],
-    Status.CHANGES_REQUESTED: [("submissions:submit_plan", "Submit the revised plan")],
-    Status.PLAN_APPROVED: [("submissions:start_work", "Start the work")],
-    Status.IN_PROGRESS: [("submissions:submit_for_review", "Submit for review")],
-    Status.NOT_YET: [("submissions:resubmit", "Resubmit for review")],
-}
-WITHDRAWABLE = {
-    Status.DRAFT,
-    Status.PLAN_SUBMITTED,
-    Status.CHANGES_REQUESTED,
-    Status.PLAN_APPROVED,
-    Status.IN_PROGRESS,
-    Status.NOT_YET,
 }
 
 
@@ -127,10 +103,8 @@ def propose(request: HttpRequest) -> HttpResponse:
 @educator_required
 def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The lead changes the micro-credential they proposed, while the plan is theirs to edit."""
-    submission = get_submission_for_user(request.user, pk)
+    submission = get_proposal_submission_for_user(request.user, pk)
     entry = submission.plan.microcredential
-    if entry.created_by_id != request.user.pk or submission.plan.lead_id != request.user.pk:
-        raise Http404("This plan has no proposal of yours.")
     if entry.status != MicroCredential.Status.PROPOSED or not selectors.can_edit_plan(submission):
         messages.info(
             request,
@@ -159,6 +133,15 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "submissions/propose.html", {"form": form, "submission": submission})
 
 
+def _missing(submission: Submission) -> dict:
+    """What the submission still needs before its next move to the panel, and which move."""
+    if submission.status in selectors.PLAN_EDITABLE_STATUSES:
+        return {"missing": selectors.plan_missing(submission.plan), "missing_stage": "pre-approval"}
+    if submission.status in selectors.RESULTS_EDITABLE_STATUSES:
+        return {"missing": selectors.results_missing(submission), "missing_stage": "review"}
+    return {}
+
+
 def _editor_context(request: HttpRequest, submission: Submission, **overrides) -> dict:
     plan = submission.plan
     can_edit_plan = selectors.can_edit_plan(submission)
@@ -177,18 +160,13 @@ def _editor_context(request: HttpRequest, submission: Submission, **overrides) -
             cycles=selectors.deadline_cycles(request.user),
             today=timezone.localdate(),
         ),
-        "moves": MOVE_BUTTONS.get(submission.status, []),
-        "can_withdraw": submission.status in WITHDRAWABLE,
+        "moves": selectors.educator_moves(submission),
+        "plan_locked_by_group": selectors.plan_locked_by_group(submission),
         "sources": list(plan.sources.all()),
         "district_goals": list(plan.district_goals.all()),
         "editor_token": token,
     }
-    if submission.status in selectors.PLAN_EDITABLE_STATUSES:
-        context["missing"] = selectors.plan_missing(plan)
-        context["missing_stage"] = "pre-approval"
-    elif submission.status in selectors.RESULTS_EDITABLE_STATUSES:
-        context["missing"] = selectors.results_missing(submission)
-        context["missing_stage"] = "review"
+    context.update(_missing(submission))
     if can_edit_plan:
         context["plan_form"] = PlanTextForm(
             instance=plan,
@@ -245,134 +223,176 @@ def _conflict_rows(conflict: services.SaveConflict, district_id: int) -> list[di
     ]
 
 
-@require_POST
-def save(request: HttpRequest, pk: int) -> HttpResponse:
-    """Autosave (htmx) and the plain Save button of the plan text or the results."""
-    if not request.user.is_authenticated:
-        # Autosave must not follow a redirect to the sign-in page: the page keeps the text.
-        if request.htmx:
-            response = render(
-                request,
-                "submissions/_session_expired.html",
-                {"next_url": reverse("submissions:detail", kwargs={"pk": pk})},
-                status=401,
-            )
-            response["X-Autosave"] = "signed-out"
-            return response
-        return redirect_to_login(reverse("submissions:detail", kwargs={"pk": pk}))
-    require_role(request.user, Role.EDUCATOR)
-    submission = get_submission_for_user(request.user, pk)
-    kind = "results" if request.POST.get("kind") == "results" else "plan"
-    formset = None
-    if kind == "plan":
-        form = PlanTextForm(request.POST, instance=copy.copy(submission.plan), user=request.user)
-        formset = source_formset(plan=submission.plan, data=request.POST)
-    else:
-        form = ResultsForm(request.POST, instance=copy.copy(submission))
-    outcome, result, conflict, refusal = "invalid", None, None, ""
-    forms_valid = form.is_valid() and (formset is None or formset.is_valid())
-    if forms_valid:
-        data = form.cleaned_data
+@dataclass
+class SaveAttempt:
+    """One save of the plan text or of the results: the form as posted, and how it went."""
+
+    kind: str  # "plan" or "results"
+    form: PlanTextForm | ResultsForm
+    rebind: Callable[[QueryDict], PlanTextForm | ResultsForm]
+    formset: BaseFormSet | None = None
+    outcome: str = "invalid"  # saved, unchanged, invalid, conflict, refused
+    result: services.SaveResult | None = None
+    conflict: services.SaveConflict | None = None
+    refusal: str = ""
+
+    def run(self, save: Callable[[], services.SaveResult]) -> None:
         try:
-            if kind == "plan":
-                result = services.plan_text_save(
-                    submission=submission,
-                    values={name: data.get(name) or "" for name in services.PLAN_TEXT_FIELDS},
-                    district_goals=list(data["district_goals"]),
-                    sources=[f.as_source() for f in formset.forms if f.cleaned_data.get("filled")],
-                    version=data["version"],
-                    actor=request.user,
-                    editor_token=data.get("editor_token") or "",
-                )
-            else:
-                result = services.submission_results_save(
-                    submission=submission,
-                    values={name: data.get(name) or "" for name in services.RESULTS_FIELDS},
-                    version=data["version"],
-                    actor=request.user,
-                    editor_token=data.get("editor_token") or "",
-                )
-            outcome = "saved" if result.changed_fields else "unchanged"
+            self.result = save()
         except services.SaveConflict as error:
-            outcome, conflict = "conflict", error
+            self.outcome, self.conflict = "conflict", error
         except services.PlanError as error:
-            outcome, refusal = "refused", str(error)
+            self.outcome, self.refusal = "refused", str(error)
+        else:
+            self.outcome = "saved" if self.result.changed_fields else "unchanged"
+
+
+def _autosave_signed_out(request: HttpRequest, pk: int) -> HttpResponse | None:
+    """A save from someone signed out: autosave must not follow a redirect to the sign-in page
+    (the page keeps the text and says so); a plain Save goes to sign in and back."""
+    if request.user.is_authenticated:
+        return None
+    next_url = reverse("submissions:detail", kwargs={"pk": pk})
+    if request.htmx:
+        response = render(
+            request, "submissions/_session_expired.html", {"next_url": next_url}, status=401
+        )
+        response["X-Autosave"] = "signed-out"
+        return response
+    return redirect_to_login(next_url)
+
+
+def _saved_response(
+    request: HttpRequest, submission: Submission, save: SaveAttempt
+) -> HttpResponse:
+    """Autosave gets the status line (and errors, or the two versions); a plain Save goes back
+    to the plan, or shows the editor again with the text as typed."""
     submission.refresh_from_db()
     submission.plan.refresh_from_db()
-    context = {
-        "kind": kind,
-        "outcome": outcome,
-        "result": result,
-        "refusal": refusal,
-        "form": form,
-        "formset": formset,
-        "submission": submission,
-        "conflict": conflict,
-        "conflict_rows": _conflict_rows(conflict, submission.district_id) if conflict else [],
-    }
-    if submission.status in selectors.PLAN_EDITABLE_STATUSES:
-        context["missing"] = selectors.plan_missing(submission.plan)
-        context["missing_stage"] = "pre-approval"
-    elif submission.status in selectors.RESULTS_EDITABLE_STATUSES:
-        context["missing"] = selectors.results_missing(submission)
-        context["missing_stage"] = "review"
+    conflict_rows = _conflict_rows(save.conflict, submission.district_id) if save.conflict else []
     if request.htmx:
+        context = {
+            "kind": save.kind,
+            "outcome": save.outcome,
+            "result": save.result,
+            "refusal": save.refusal,
+            "form": save.form,
+            "formset": save.formset,
+            "submission": submission,
+            "conflict": save.conflict,
+            "conflict_rows": conflict_rows,
+            **_missing(submission),
+        }
         response = HttpResponse(
             render_to_string("submissions/_save_response.html", context, request=request)
         )
-        response["X-Autosave"] = outcome
-        if result is not None:
-            response["X-Autosave-Version"] = str(result.version)
+        response["X-Autosave"] = save.outcome
+        if save.result is not None:
+            response["X-Autosave-Version"] = str(save.result.version)
         return response
-    if outcome in ("saved", "unchanged"):
+    if save.outcome in ("saved", "unchanged"):
         messages.success(request, "Your changes are saved.")
         return redirect("submissions:detail", pk=submission.pk)
-    if outcome == "refused":
-        messages.error(request, refusal)
+    if save.outcome == "refused":
+        messages.error(request, save.refusal)
         return redirect("submissions:detail", pk=submission.pk)
     # Re-show the editor with the text as typed. After a conflict it carries the saved version,
     # so pressing Save again deliberately keeps this text.
-    overrides = {
-        "save_conflict": conflict,
-        "save_conflict_kind": kind,
-        "conflict_rows": context["conflict_rows"],
-    }
-    if conflict is not None:
+    form = save.form
+    if save.conflict is not None:
         data = request.POST.copy()
-        data["version"] = str(conflict.saved_version)
-        form = (
-            PlanTextForm(data, instance=copy.copy(submission.plan), user=request.user)
-            if kind == "plan"
-            else ResultsForm(data, instance=copy.copy(submission))
-        )
+        data["version"] = str(save.conflict.saved_version)
+        form = save.rebind(data)
         form.is_valid()
-    overrides["plan_form" if kind == "plan" else "results_form"] = form
-    if formset is not None:
-        overrides["source_forms"] = formset
-    overrides["form_errors"] = outcome == "invalid"
-    status = 409 if conflict is not None else 400
+    overrides = {
+        "save_conflict": save.conflict,
+        "save_conflict_kind": save.kind,
+        "conflict_rows": conflict_rows,
+        f"{save.kind}_form": form,
+        "form_errors": save.outcome == "invalid",
+    }
+    if save.formset is not None:
+        overrides["source_forms"] = save.formset
     return render(
         request,
         "submissions/detail.html",
         _editor_context(request, submission, **overrides),
-        status=status,
+        status=409 if save.conflict is not None else 400,
     )
+
+
+@require_POST
+def plan_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """Autosave (htmx) and the Save button of the shared plan text and its sources."""
+    if (signed_out := _autosave_signed_out(request, pk)) is not None:
+        return signed_out
+    require_role(request.user, Role.EDUCATOR)
+    submission = get_submission_for_user(request.user, pk)
+
+    def bind(data: QueryDict) -> PlanTextForm:
+        return PlanTextForm(data, instance=copy.copy(submission.plan), user=request.user)
+
+    save = SaveAttempt(
+        "plan",
+        bind(request.POST),
+        bind,
+        formset=source_formset(plan=submission.plan, data=request.POST),
+    )
+    if save.form.is_valid() and save.formset.is_valid():
+        data = save.form.cleaned_data
+        save.run(
+            lambda: services.plan_text_save(
+                submission=submission,
+                values={name: data.get(name) or "" for name in services.PLAN_TEXT_FIELDS},
+                district_goals=list(data["district_goals"]),
+                sources=[f.as_source() for f in save.formset.forms if f.cleaned_data.get("filled")],
+                version=data["version"],
+                actor=request.user,
+                editor_token=data.get("editor_token") or "",
+            )
+        )
+    return _saved_response(request, submission, save)
+
+
+@require_POST
+def results_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """Autosave (htmx) and the Save button of the educator's own results and reflection."""
+    if (signed_out := _autosave_signed_out(request, pk)) is not None:
+        return signed_out
+    require_role(request.user, Role.EDUCATOR)
+    submission = get_submission_for_user(request.user, pk)
+
+    def bind(data: QueryDict) -> ResultsForm:
+        return ResultsForm(data, instance=copy.copy(submission))
+
+    save = SaveAttempt("results", bind(request.POST), bind)
+    if save.form.is_valid():
+        data = save.form.cleaned_data
+        save.run(
+            lambda: services.submission_results_save(
+                submission=submission,
+                values={name: data.get(name) or "" for name in services.RESULTS_FIELDS},
+                version=data["version"],
+                actor=request.user,
+                editor_token=data.get("editor_token") or "",
+            )
+        )
+    return _saved_response(request, submission, save)
 
 
 @require_POST
 @educator_required
 def move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     submission = get_submission_for_user(request.user, pk)
-    service, success = MOVES[action]
     try:
-        service(submission=submission, actor=request.user)
+        services.EDUCATOR_MOVE_SERVICES[action](submission=submission, actor=request.user)
     except services.IncompleteError as error:
         items = "; ".join(f"{label}: {' '.join(things)}" for label, things in error.missing)
         messages.error(request, f"{error} Still missing — {items}")
     except services.TransitionError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, success)
+        messages.success(request, EDUCATOR_MOVES[action].done)
     return redirect("submissions:detail", pk=submission.pk)
 
 

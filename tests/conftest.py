@@ -91,8 +91,8 @@ PRODUCTION_PASSWORD_HASHERS: list[str] = []
 @pytest.fixture(scope="session", autouse=True)
 def fast_password_hashing(django_test_environment):
     """Every test person's password is hashed with MD5 instead of the production hasher's
-    deliberate cost (PBKDF2's million iterations cost about 0.5 s per person). Passwords are test
-    data here; ``tests/accounts/test_production_hasher.py`` signs in through the real hasher."""
+    deliberate cost (Argon2id: 19 MiB and tens of milliseconds per person). Passwords are test
+    data here; ``tests/accounts/test_production_hasher.py`` signs in through the real hashers."""
     from django.conf import settings
     from django.test import override_settings
 

@@ -46,6 +46,37 @@ def test_check_deploy_reports_nothing_with_debug_off():
     assert "no issues" in result.stdout
 
 
+SETTINGS_READ = """
+import json
+from django.conf import settings
+database = settings.DATABASES["default"]
+print(json.dumps([database["CONN_MAX_AGE"], database["CONN_HEALTH_CHECKS"],
+                  settings.SESSION_ENGINE, settings.ALLAUTH_TRUSTED_PROXY_COUNT]))
+"""
+
+
+def test_production_keeps_database_connections_and_reads_sessions_from_redis():
+    production = bare_env(
+        DEBUG="0",
+        SECRET_KEY="x" * 50,
+        DATABASE_URL="postgres://microcreds@db:5432/microcreds",
+        REDIS_URL="redis://redis:6379/0",
+    )
+    assert django_shell(ROOT, SETTINGS_READ, env=production) == [
+        60,
+        True,
+        "django.contrib.sessions.backends.cached_db",
+        0,
+    ]
+    behind_a_proxy = {**production, "CONN_MAX_AGE": "0", "ALLAUTH_TRUSTED_PROXY_COUNT": "1"}
+    assert django_shell(ROOT, SETTINGS_READ, env=behind_a_proxy)[::3] == [0, 1]
+    # Without Redis the cache is one process's memory: sessions stay in the database alone.
+    without_redis = {k: v for k, v in production.items() if k != "REDIS_URL"}
+    assert django_shell(ROOT, SETTINGS_READ, env=without_redis)[2] == (
+        "django.contrib.sessions.backends.db"
+    )
+
+
 def test_secret_key_is_required_in_production():
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
     env["DEBUG"] = "0"

@@ -17,7 +17,6 @@
     csrfmiddlewaretoken: true,
     version: true,
     editor_token: true,
-    kind: true,
     "sources-INITIAL_FORMS": true,
     "sources-MIN_NUM_FORMS": true,
     "sources-MAX_NUM_FORMS": true,

@@ -319,6 +319,42 @@ def private_parts(w: World, actor: str) -> list[str]:
     ]
 
 
+def plan_body(w: World, actor: str) -> dict[str, Any]:
+    """The draft's plan editor as the browser posts it, with one change."""
+    from submissions.models import Plan
+
+    plan = Plan.objects.get(pk=w.submissions["draft"].plan_id)
+    sources = list(plan.sources.all())
+    body: dict[str, Any] = {
+        "version": plan.version,
+        **{
+            name: getattr(plan, name)
+            for name in (
+                "title",
+                "hypothesis",
+                "personal_goal",
+                "building_goal",
+                "district_goal_notes",
+                "actions",
+                "setting",
+                "timeline",
+                "affected",
+                "impact_measures",
+            )
+        },
+        "rationale": f"Transitions take too long ({actor}).",
+        "district_goals": [str(pk) for pk in plan.district_goals.values_list("pk", flat=True)],
+        "sources-TOTAL_FORMS": str(len(sources)),
+        "sources-INITIAL_FORMS": "0",
+        "sources-MIN_NUM_FORMS": "0",
+        "sources-MAX_NUM_FORMS": "30",
+    }
+    for index, source in enumerate(sources):
+        for name in ("citation", "kind", "url", "learned"):
+            body[f"sources-{index}-{name}"] = getattr(source, name)
+    return body
+
+
 def results_body(w: World, actor: str) -> dict[str, Any]:
     from submissions.models import Submission
     from tests.authz.world import RESULTS
@@ -326,7 +362,6 @@ def results_body(w: World, actor: str) -> dict[str, Any]:
     current = Submission.objects.get(pk=w.submissions["in_progress"].pk)
     return {
         **RESULTS,
-        "kind": "results",
         "version": current.version,
         "impact_results": f"Transitions now take 60 seconds ({actor}).",
     }
@@ -772,7 +807,14 @@ ROWS: list[Row] = [
         get="login ok    404       403      403      403   403   403",
     ),
     Row(
-        "submissions:save", variant="results",
+        "submissions:plan_save",
+        redirect=to("submissions:detail", sub_of("draft")),
+        kwargs=sub_of("draft"),
+        post="login ok   404       403      403      403   403   403",
+        data=plan_body,
+    ),
+    Row(
+        "submissions:results_save",
         redirect=to("submissions:detail", sub_of("in_progress")),
         kwargs=sub_of("in_progress"),
         post="login ok   404       403      403      403   403   403",

@@ -11,7 +11,6 @@ def plan_post(submission, **overrides):
     """The editor's form as the browser posts it, with three sources."""
     plan = submission.plan
     data = {
-        "kind": "plan",
         "version": str(plan.version),
         "editor_token": "tab-1",
         "title": plan.title,
@@ -64,7 +63,7 @@ def test_autosave_saves_and_bumps_the_version_and_records_history(client, submis
     client.force_login(submission.educator)
     data = plan_post(submission, rationale="Transitions take too long.")
     response = client.post(
-        reverse("submissions:save", args=[submission.pk]), data, HTTP_HX_REQUEST="true"
+        reverse("submissions:plan_save", args=[submission.pk]), data, HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 200
     assert response["X-Autosave"] == "saved"
@@ -78,9 +77,10 @@ def test_autosave_saves_and_bumps_the_version_and_records_history(client, submis
     assert revision.author == submission.educator
 
 
-def save(client, submission, data, htmx=True):
+def save(client, submission, data, htmx=True, kind="plan"):
+    """Post the plan editor (or, with ``kind="results"``, the results editor) as its page does."""
     extra = {"HTTP_HX_REQUEST": "true"} if htmx else {}
-    return client.post(reverse("submissions:save", args=[submission.pk]), data, **extra)
+    return client.post(reverse(f"submissions:{kind}_save", args=[submission.pk]), data, **extra)
 
 
 def test_a_save_from_a_stale_tab_is_refused_with_both_texts(client, submission, other_educator):
@@ -254,7 +254,6 @@ def test_an_expired_session_gets_401_for_autosave_and_nothing_is_written(client,
 
 def results_post(submission, **overrides):
     data = {
-        "kind": "results",
         "version": str(submission.version),
         "editor_token": "tab-1",
         "impact_results": "Transitions fell from 9 to 4 minutes.",
@@ -269,12 +268,12 @@ def results_post(submission, **overrides):
 
 def test_results_and_reflection_are_saved_only_after_implementation_starts(client, submission):
     client.force_login(submission.educator)
-    response = save(client, submission, results_post(submission))
+    response = save(client, submission, results_post(submission), kind="results")
     assert response["X-Autosave"] == "refused"
     Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.IN_PROGRESS)
     page = client.get(reverse("submissions:detail", args=[submission.pk])).content.decode()
     assert 'id="results-editor"' in page and "5. Reflection" in page
-    response = save(client, submission, results_post(submission))
+    response = save(client, submission, results_post(submission), kind="results")
     assert response["X-Autosave"] == "saved"
     submission.refresh_from_db()
     assert submission.impact_results == "Transitions fell from 9 to 4 minutes."
@@ -283,6 +282,7 @@ def test_results_and_reflection_are_saved_only_after_implementation_starts(clien
         client,
         submission,
         results_post(submission, version="1", editor_token="other", reflection_changes="Other tab"),
+        kind="results",
     )
     assert stale["X-Autosave"] == "conflict"
     submission.refresh_from_db()

@@ -45,7 +45,7 @@ def test_members_share_the_text_and_only_members_may_edit_it(
     )
     client.force_login(other_educator)
     response = client.post(
-        reverse("submissions:save", args=[colleague.pk]),
+        reverse("submissions:plan_save", args=[colleague.pk]),
         plan_post(colleague, rationale="Written by the colleague."),
         HTTP_HX_REQUEST="true",
     )
@@ -56,7 +56,7 @@ def test_members_share_the_text_and_only_members_may_edit_it(
     outsider = EducatorFactory(district=lead_submission.district)
     client.force_login(outsider)
     response = client.post(
-        reverse("submissions:save", args=[lead_submission.pk]),
+        reverse("submissions:plan_save", args=[lead_submission.pk]),
         plan_post(lead_submission, rationale="Not a member"),
         HTTP_HX_REQUEST="true",
     )
