@@ -35,7 +35,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Extract, TruncDate
 from django.utils import timezone
 
-from accounts.models import Building, District, User
+from accounts.models import Building, District, Role, User, holds_role
 from badges.models import award_counts_q
 from badges.selectors import with_counting_award
 from credentials.models import MicroCredential
@@ -543,7 +543,7 @@ def _educators_with_renewal(
     The building filter narrows the educators; the stack, micro-credential and goal filters
     narrow what counts (only matching micro-credentials, earned or in progress).
     """
-    people = User.objects.filter(district_id=district.pk, is_educator=True, is_active=True)
+    people = User.objects.filter(holds_role(Role.EDUCATOR), district_id=district.pk)
     relation = "submissions"
     if only is not None:
         relation = "page_submissions"
@@ -651,7 +651,7 @@ def relicensure_page_ids(
     the aggregated list."""
     if renewal:
         return people.filter(renewal=renewal).values_list("pk", flat=True)
-    base = User.objects.filter(district_id=district.pk, is_educator=True, is_active=True)
+    base = User.objects.filter(holds_role(Role.EDUCATOR), district_id=district.pk)
     if filters.building_id:
         base = base.filter(building_id=filters.building_id)
     return base.order_by(*PEOPLE_ORDER).values_list("pk", flat=True)
