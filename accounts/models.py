@@ -294,6 +294,12 @@ class User(AbstractUser):
     def roles(self) -> list[str]:
         return [role for role, flag in ROLE_FLAGS.items() if getattr(self, flag)]
 
+    @property
+    def awaits_invitation(self) -> bool:
+        """Never signed in and no password of their own: the one kind of person an invitation
+        (which sets a password and signs in) may be sent to."""
+        return self.last_login is None and not self.has_usable_password()
+
     def has_role(self, role: str) -> bool:
         return self.is_active and self.district_id is not None and role in self.roles
 

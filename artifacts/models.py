@@ -94,6 +94,21 @@ class Artifact(models.Model):
         a replacement is added instead."""
         return self.attempt_id is not None
 
+    @property
+    def has_image_preview(self) -> bool:
+        """An accepted image with its thumbnail, shown in the page to whoever may open it."""
+        return self.kind == self.Kind.FILE and self.opens and bool(self.thumbnail_key)
+
+    @property
+    def plays_inline(self) -> bool:
+        """An accepted video the browser may play in the page (it is served inline)."""
+        return (
+            self.kind == self.Kind.FILE
+            and self.opens
+            and self.inline_safe
+            and self.content_type.startswith("video/")
+        )
+
 
 class ArtifactAccess(models.Model):
     """The disclosure record: every time someone opened an artifact."""

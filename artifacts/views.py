@@ -6,7 +6,6 @@ import uuid as uuid_lib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
     Http404,
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import district_admin_required, educator_required
 from accounts.uploads import district_families, families_text
+from microcreds.pagination import paginate
 from submissions.permissions import get_submission_for_user
 
 from . import selectors, services, storage
@@ -98,7 +98,7 @@ def artifact_start(request: HttpRequest, submission_id: int) -> JsonResponse:
             details=form.details(replaces=replaces),
         )
     except ArtifactError as exc:
-        return JsonResponse({"error": str(exc)}, status=400)
+        return _json_error(exc)
     return JsonResponse(grant, status=201)
 
 
@@ -128,7 +128,7 @@ def artifact_link(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 
 def _json_error(exc: Exception, status: int = 400) -> JsonResponse:
-    return JsonResponse({"error": str(exc)}, status=status)
+    return JsonResponse({"error": str(exc)}, status=getattr(exc, "http_status", status))
 
 
 @require_POST
@@ -257,7 +257,7 @@ def _open(request: HttpRequest, uuid, purpose: str) -> HttpResponse:
             artifact=artifact, user=request.user, ip_address=_client_ip(request), purpose=purpose
         )
     except ArtifactError as exc:
-        status = 410 if artifact.deleted_at else 409
+        status = getattr(exc, "http_status", 410 if artifact.deleted_at else 409)
         return render(
             request,
             "artifacts/unavailable.html",
@@ -315,7 +315,7 @@ def artifact_access_log(request: HttpRequest) -> HttpResponse:
         except ValueError:
             raise Http404("No such evidence.") from None
     log = selectors.access_log_for_admin(request.user, artifact_uuid=artifact_uuid)
-    page = Paginator(log, 50).get_page(request.GET.get("page"))
+    page = paginate(request, log, 50)
     return render(
         request,
         "artifacts/access_log.html",

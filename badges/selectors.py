@@ -44,6 +44,20 @@ def public_award(award_uuid) -> Award | None:
     return _with_related(Award.objects.filter(uuid=award_uuid, state=Award.State.ISSUED)).first()
 
 
+def award_of_submission(submission: Submission) -> Award | None:
+    """The award of an earned submission, issued or still being prepared (None: not yet made)."""
+    return _with_related(Award.objects.filter(submission=submission)).first()
+
+
+def earned_submission_waiting(submission: Submission) -> Submission:
+    """The earned submission again, ready for the progress note while its award is prepared."""
+    return (
+        with_issuance_wait(Submission.objects.filter(pk=submission.pk))
+        .select_related("plan__microcredential")
+        .get()
+    )
+
+
 def with_issuance_wait(queryset: QuerySet[Submission]) -> QuerySet[Submission]:
     """Earned submissions with ``issuance_delayed`` (decided longer ago than the long wait) and
     their recovery record, for the progress note."""

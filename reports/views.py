@@ -4,7 +4,6 @@ import tempfile
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
     Http404,
@@ -18,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import district_admin_required
+from microcreds.pagination import paginate
 
 from . import charts, exports, selectors, services
 from .forms import ReportFilterForm
@@ -177,10 +177,8 @@ def relicensure(request: HttpRequest) -> HttpResponse:
     ids = selectors.relicensure_page_ids(
         district=district, filters=filters, people=data["people"], renewal=renewal
     )
-    paginator = Paginator(ids, PAGE_SIZE)
-    # Known from the counts: no second pass over everyone.
-    paginator.count = counts[renewal] if renewal else data["total"]
-    page = paginator.get_page(request.GET.get("page"))
+    # The count is known from the counts: no second pass over everyone.
+    page = paginate(request, ids, PAGE_SIZE, count=counts[renewal] if renewal else data["total"])
     rows = selectors.relicensure_rows(
         district=district, filters=filters, report=data, ids=list(page.object_list)
     )
@@ -220,9 +218,8 @@ def salary(request: HttpRequest) -> HttpResponse:
     totals = selectors.salary_totals(district=request.user.district, filters=filters)
     # Page over the ids alone, then read the page's 50 rows with their joins and credit.
     ids = selectors.salary_ledger_ids(district=request.user.district, filters=filters)
-    paginator = Paginator(ids, PAGE_SIZE)
-    paginator.count = totals["awards"]  # known from the totals: no second pass
-    page = paginator.get_page(request.GET.get("page"))
+    # The count is known from the totals: no second pass.
+    page = paginate(request, ids, PAGE_SIZE, count=totals["awards"])
     rows = list(ledger.filter(pk__in=list(page.object_list)))
     return render(
         request,

@@ -1,5 +1,6 @@
 """Reads of the review side, always scoped to the reader's district."""
 
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db.models import (
@@ -16,10 +17,23 @@ from django.utils import timezone
 
 from accounts.models import Role, User, holds_role
 from artifacts.models import Artifact
-from credentials.models import MicroCredential, RubricCriterion
+from credentials.models import MicroCredential, Rubric, RubricCriterion
+from submissions.history import plan_changes_since
 from submissions.models import Submission
+from submissions.signals import HistoryEntry
+from submissions.transitions import EDUCATOR_MOVES
 
-from .models import WAITING, CriterionScore, Panel, ReviewAssignment, StageReview
+from .models import (
+    WAITING,
+    CommentTopic,
+    CriterionScore,
+    Panel,
+    ReviewAssignment,
+    Stage,
+    StageReview,
+)
+
+SubmissionStatus = Submission.Status
 
 ACTIVE = (ReviewAssignment.Status.PENDING, ReviewAssignment.Status.SUBMITTED)
 AssignmentStatus = ReviewAssignment.Status
@@ -239,6 +253,229 @@ def queue_counts(*, user: User, now=None) -> dict[str, int]:
             ),
         ),
     )
+
+
+# --- What the educator reads of the panel on the plan page and in its history ---------------
+
+# The stage whose latest decision the plan page shows, by the submission's status, and its words.
+FEEDBACK_STAGES: dict[str, str] = {
+    SubmissionStatus.CHANGES_REQUESTED: Stage.PLAN,
+    SubmissionStatus.DECLINED: Stage.PLAN,
+    SubmissionStatus.PLAN_APPROVED: Stage.PLAN,
+    SubmissionStatus.IN_PROGRESS: Stage.PLAN,
+    SubmissionStatus.NOT_YET: Stage.FINAL,
+}
+FEEDBACK_HEADLINES: dict[str, str] = {
+    SubmissionStatus.CHANGES_REQUESTED: "The panel asked for changes to your plan",
+    SubmissionStatus.DECLINED: "The panel declined this plan",
+    SubmissionStatus.PLAN_APPROVED: "The panel approved your plan with conditions",
+    SubmissionStatus.IN_PROGRESS: "The panel approved your plan with conditions",
+    SubmissionStatus.NOT_YET: "Not yet: what the panel said of your evidence",
+}
+
+
+@dataclass(frozen=True)
+class CriterionMark:
+    reviewer: str
+    level: str
+    passed: bool
+    feedback: str
+
+
+@dataclass(frozen=True)
+class PanelFeedback:
+    """The panel's latest decision on a submission, as its educator reads it on the plan page:
+    the decision, the reason, each reviewer's comments per component or marks per criterion,
+    and what to do next. Reviewers are "Reviewer 1", "Reviewer 2", as on the feedback page."""
+
+    stage_review: StageReview
+    headline: str
+    what_next: str
+    reason: str
+    conditions: str
+    # The plan is closed (declined): a new plan starts from the catalog.
+    closed: bool = False
+    comments: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
+    marks: list[tuple[RubricCriterion, list[CriterionMark]]] = field(default_factory=list)
+    overall: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _what_next(submission: Submission) -> str:
+    if submission.status == SubmissionStatus.CHANGES_REQUESTED:
+        button = EDUCATOR_MOVES["submit_plan"].button_for(submission.status)
+        return (
+            "Revise the parts of the plan the panel commented on, then press "
+            f"“{button}”. The panel reads it again."
+        )
+    if submission.status == SubmissionStatus.DECLINED:
+        return (
+            "This plan is closed. You can choose a micro-credential in the catalog and start "
+            "a new plan."
+        )
+    if submission.status == SubmissionStatus.NOT_YET:
+        if submission.attempts_left == 0:
+            return (
+                f"You have used all {submission.district.max_attempts} attempts your district "
+                "allows for a micro-credential; this one cannot be resubmitted."
+            )
+        button = EDUCATOR_MOVES["resubmit"].button_for(submission.status)
+        left = submission.attempts_left
+        return (
+            "Strengthen the evidence for each criterion not yet met: add or replace evidence, "
+            f"revise your results and reflection, then press “{button}”."
+            + (f" You have {left} attempt{'s' if left != 1 else ''} left." if left else "")
+        )
+    return (
+        "Keep to these conditions as you carry out the plan; the panel reads them again with "
+        "your evidence."
+    )
+
+
+def _decided_rounds(submission: Submission, stage: str | None = None) -> QuerySet[StageReview]:
+    rounds = StageReview.objects.filter(
+        submission=submission, status=StageReview.Status.DECIDED
+    ).prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=ReviewAssignment.objects.filter(status=ReviewAssignment.Status.SUBMITTED)
+            .order_by("assigned_at", "id")
+            .prefetch_related("component_comments", "scores__level", "scores__criterion"),
+        )
+    )
+    if stage is not None:
+        rounds = rounds.filter(stage=stage)
+    return rounds.select_related("attempt").order_by("-decided_at", "-id")
+
+
+def _reviewers(stage_review: StageReview) -> list[tuple[str, ReviewAssignment]]:
+    return [(f"Reviewer {n}", a) for n, a in enumerate(stage_review.assignments.all(), start=1)]
+
+
+def _comments(stage_review: StageReview) -> list[tuple[str, list[tuple[str, str]]]]:
+    by_topic: dict[str, list[tuple[str, str]]] = {topic: [] for topic in CommentTopic.values}
+    for name, review in _reviewers(stage_review):
+        for comment in review.component_comments.all():
+            by_topic[comment.component].append((name, comment.body))
+    return [(CommentTopic(t).label, words) for t, words in by_topic.items() if words]
+
+
+def _marks(stage_review: StageReview) -> list[tuple[RubricCriterion, list[CriterionMark]]]:
+    by_criterion: dict[int, tuple[RubricCriterion, list[CriterionMark]]] = {}
+    for name, review in _reviewers(stage_review):
+        for score in review.scores.all():
+            by_criterion.setdefault(score.criterion_id, (score.criterion, []))[1].append(
+                CriterionMark(name, score.level.label, score.passed, score.feedback)
+            )
+    return sorted(by_criterion.values(), key=lambda row: (row[0].position, row[0].pk))
+
+
+def plan_page_feedback(submission: Submission) -> PanelFeedback | None:
+    """What the plan page says of the panel's latest decision: after a request for changes, a
+    decline or a "not yet", and while an approval's conditions apply. None otherwise."""
+    stage = FEEDBACK_STAGES.get(submission.status)
+    if stage is None:
+        return None
+    stage_review = _decided_rounds(submission, stage).first()
+    if stage_review is None:
+        return None
+    if stage == Stage.PLAN and submission.status in (
+        SubmissionStatus.PLAN_APPROVED,
+        SubmissionStatus.IN_PROGRESS,
+    ):
+        if not stage_review.conditions:
+            return None
+    final = stage == Stage.FINAL
+    return PanelFeedback(
+        stage_review=stage_review,
+        headline=FEEDBACK_HEADLINES[submission.status],
+        what_next=_what_next(submission),
+        # A final round's reason is the reviewers' overall comments, shown per reviewer below,
+        # unless the chair decided it.
+        reason=stage_review.reason if not final or stage_review.chair_reason else "",
+        conditions=stage_review.conditions,
+        closed=submission.status == SubmissionStatus.DECLINED,
+        comments=_comments(stage_review),
+        marks=_marks(stage_review) if final else [],
+        overall=[
+            (name, review.overall_comment)
+            for name, review in _reviewers(stage_review)
+            if review.overall_comment
+        ],
+    )
+
+
+def decisions_history(submission: Submission) -> list[HistoryEntry]:
+    """The panel's decisions on a submission, each with its reason and comments, as entries of
+    the plan's history."""
+    entries = []
+    for stage_review in _decided_rounds(submission):
+        which = (
+            f", attempt {stage_review.attempt.number}"
+            if stage_review.attempt
+            else (f", round {stage_review.round}" if stage_review.round > 1 else "")
+        )
+        details = []
+        if stage_review.conditions:
+            details.append(f"Conditions: {stage_review.conditions}")
+        if stage_review.reason and (stage_review.stage == Stage.PLAN or stage_review.chair_reason):
+            details.append(f"Reason: {stage_review.reason}")
+        for topic, words in _comments(stage_review):
+            details += [f"{name} on {topic}: {body}" for name, body in words]
+        for criterion, marks in _marks(stage_review):
+            details += [
+                f"{mark.reviewer} on “{criterion.title}”: {mark.level} "
+                f"({'met' if mark.passed else 'not yet met'})"
+                + (f". {mark.feedback}" if mark.feedback else "")
+                for mark in marks
+            ]
+        details += [
+            f"{name}: {review.overall_comment}"
+            for name, review in _reviewers(stage_review)
+            if review.overall_comment
+        ]
+        entries.append(
+            HistoryEntry(
+                at=stage_review.decided_at,
+                who="The panel’s chair" if stage_review.chair_reason else "The review panel",
+                what=f"{stage_review.get_stage_display()}{which}: {stage_review.outcome_label}.",
+                details=details,
+            )
+        )
+    return entries
+
+
+def rubric_for_reading(microcredential: MicroCredential) -> Rubric | None:
+    """The micro-credential's rubric with its criteria and their levels, for a reviewer to read
+    beside the plan or the evidence (None: it has no rubric)."""
+    return (
+        Rubric.objects.filter(microcredential=microcredential)
+        .prefetch_related("criteria__levels", "criteria__evidence_type")
+        .first()
+    )
+
+
+def plan_changes_for_round(stage_review: StageReview) -> dict | None:
+    """For a plan's second (or later) round of pre-approval: the round before it and what the
+    educator changed in the plan since its decision. None for a first round, or when the text
+    of then is not known."""
+    if stage_review.stage != Stage.PLAN or stage_review.round < 2:
+        return None
+    previous = (
+        StageReview.objects.filter(
+            submission_id=stage_review.submission_id,
+            stage=Stage.PLAN,
+            status=StageReview.Status.DECIDED,
+            round__lt=stage_review.round,
+        )
+        .order_by("-round")
+        .first()
+    )
+    if previous is None:
+        return None
+    changes = plan_changes_since(stage_review.submission, previous.decided_at)
+    if changes is None:
+        return None
+    return {"since": previous, "changes": changes, "before_label": f"In round {previous.round}"}
 
 
 def rounds_waiting_for_chair(*, user: User) -> list[StageReview]:

@@ -20,6 +20,7 @@ from credentials.models import MicroCredential, RubricLevel, Stack
 from credentials.services import microcredential_proposal_decide
 from notifications.models import Notification
 from notifications.services import notify
+from outbox.services import outbox_enqueue
 from submissions.models import Attempt, Submission
 from submissions.selectors import CLOSED_STATUSES
 from submissions.transitions import submission_move
@@ -695,7 +696,7 @@ def _final_outcome_apply(
     def hand_off(saved: Submission) -> None:
         from badges.tasks import issue_award
 
-        issue_award.delay(saved.pk)
+        outbox_enqueue(task=issue_award, args=[saved.pk])
 
     submission_move(
         submission_id=submission.pk,
@@ -704,7 +705,7 @@ def _final_outcome_apply(
         action=f"submission.{outcome}",
         allowed_from=WAITING[Stage.FINAL],
         detail={"stage_review": stage_review.pk},
-        on_commit=hand_off if outcome == SubmissionStatus.EARNED else None,
+        side_effects=hand_off if outcome == SubmissionStatus.EARNED else None,
     )
     url = reverse("reviews:feedback", args=[submission.pk])
     if outcome == SubmissionStatus.EARNED:

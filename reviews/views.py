@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Role
 from accounts.permissions import district_admin_required, reviewer_required
+from microcreds.pagination import page_number
 from submissions.transitions import TransitionError
 
 from . import selectors, services
@@ -43,10 +44,7 @@ QUEUE_PAGE_SIZE = 50
 def queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = page_number(request)
     now = timezone.now()
     waiting = selectors.queue_for_reviewer(
         user=request.user,
@@ -137,6 +135,8 @@ def _plan_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpResp
             "history": selectors.decided_rounds(
                 submission=submission, stage=Stage.PLAN, exclude=assignment.stage_review
             ),
+            "rubric": selectors.rubric_for_reading(context["microcredential"]),
+            "changes_since": selectors.plan_changes_for_round(assignment.stage_review),
             "can_decide": assignment.awaits_decision,
         },
     )
@@ -191,7 +191,7 @@ def _final_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpRes
             "submission": submission,
             "plan": submission.plan,
             "microcredential": microcredential,
-            "rubric": getattr(microcredential, "rubric", None),
+            "rubric": selectors.rubric_for_reading(microcredential),
             "form": form,
             "rows": rows,
             "other_evidence": other_evidence,

@@ -10,7 +10,7 @@ from programs.models import ProgramCycle
 from programs.selectors import cycles_for_district
 
 from .models import Component, Plan, PlanRevision, Submission
-from .signals import results_checked
+from .signals import PlanPageSection, plan_page_shown, results_checked
 from .transitions import EDUCATOR_MOVES, may_move
 
 Status = Submission.Status
@@ -42,6 +42,63 @@ NEXT_STEPS: dict[str, str] = {
 
 def next_step(status: str) -> str:
     return NEXT_STEPS[status]
+
+
+# Statuses in which the panel has asked for more, and the educator's answer is awaited: the plan
+# page never calls such a plan "ready", however complete its parts are.
+FEEDBACK_STATUSES = frozenset({Status.CHANGES_REQUESTED, Status.NOT_YET})
+FEEDBACK_PROMPTS: dict[str, str] = {
+    Status.CHANGES_REQUESTED: "Every required part is filled in, but the panel asked for changes: "
+    "revise what they commented on (their comments are above), then submit the revised plan.",
+    Status.NOT_YET: "Every required part is filled in, but the panel said “not yet”: strengthen "
+    "what they pointed to (their feedback is above): add or replace evidence, revise your "
+    "results and reflection, then resubmit.",
+}
+
+
+def feedback_prompt(submission: Submission) -> str:
+    """What a submission whose feedback awaits an answer asks of its educator ("" otherwise)."""
+    return FEEDBACK_PROMPTS.get(submission.status, "")
+
+
+def decided_at(submission: Submission):
+    """When the panel's decision the educator now answers was made (None if there is none)."""
+    if submission.status == Status.CHANGES_REQUESTED:
+        return submission.plan_decided_at
+    if submission.status == Status.NOT_YET:
+        return submission.decided_at
+    return None
+
+
+def changed_since_decision(submission: Submission) -> list[str]:
+    """The fields of the plan text and of the educator's own results changed since the
+    decision they answer, in the order they were first changed."""
+    moment = decided_at(submission)
+    if moment is None:
+        return []
+    names: dict[str, None] = {}
+    for revision in revisions_for_submission(submission).filter(created_at__gt=moment).reverse():
+        names.update(dict.fromkeys(revision.changed_fields))
+    return list(names)
+
+
+def plan_page_sections(submission: Submission) -> list[PlanPageSection]:
+    """What the apps above have to say on the plan page (the panel's feedback, the award)."""
+    answers = plan_page_shown.send(sender=Submission, submission=submission)
+    return [section for _receiver, section in answers if section is not None]
+
+
+def plan_text_at(plan: Plan, moment) -> dict | None:
+    """The shared plan text as it stood at ``moment``: the snapshot its last edit before then
+    left (None when it had none)."""
+    revision = (
+        PlanRevision.objects.filter(
+            plan=plan, snapshot__has_key="rationale", created_at__lte=moment
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return revision.snapshot if revision is not None else None
 
 
 # Which of a cycle's deadlines the educator's next step has to meet. Other statuses wait on

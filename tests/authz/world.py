@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.files.base import ContentFile
+
 from accounts.models import Building, District, DistrictGoal, User
 from accounts.services import user_create
 from submissions.models import Submission
@@ -179,6 +181,18 @@ def build_people(district: District, buildings: list[Building]) -> dict[str, Use
     }
 
 
+def logo_png(slug: str) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (32, 32), (30, 60, 90) if slug.endswith("a") else (90, 60, 30)).save(
+        out, format="PNG"
+    )
+    return out.getvalue()
+
+
 def build_district(*, name: str, slug: str, statuses: list[str]) -> DistrictWorld:
     district = District.objects.create(
         name=name,
@@ -188,6 +202,7 @@ def build_district(*, name: str, slug: str, statuses: list[str]) -> DistrictWorl
         plan_reviewers_required=1,
         final_reviewers_required=1,
     )
+    district.logo.save(f"{slug}.png", ContentFile(logo_png(slug)), save=True)
     buildings = [
         Building.objects.create(district=district, name=f"{name} Elementary"),
         Building.objects.create(district=district, name=f"{name} High"),
