@@ -159,11 +159,6 @@ def accepted_key(artifact: Artifact, safe_name: str) -> str:
     return f"{submission_prefix(artifact.submission)}artifacts/{artifact.uuid}/{safe_name}"
 
 
-def artifact_is_frozen(artifact: Artifact) -> bool:
-    """Submitted with an attempt: what a reviewer scored never changes."""
-    return artifact.attempt_id is not None
-
-
 def _require_owner(submission: Submission, actor: User) -> None:
     if submission.educator_id != actor.pk or submission.district_id != actor.district_id:
         raise ArtifactError("Only the educator of this plan can change its evidence.")
@@ -179,7 +174,7 @@ def _require_open(submission: Submission) -> None:
 
 def _require_editable(artifact: Artifact, actor: User) -> None:
     _require_owner(artifact.submission, actor)
-    if artifact_is_frozen(artifact):
+    if artifact.is_frozen:
         raise ArtifactError(
             f"“{artifact.title}” was submitted for review and is kept as it was scored. "
             "After a “not yet” decision you can add a replacement instead."
@@ -202,7 +197,7 @@ def _check_links(
     if replaces is not None:
         if replaces.submission_id != submission.pk:
             raise ArtifactError("Only evidence of this plan can be replaced.")
-        if not artifact_is_frozen(replaces):
+        if not replaces.is_frozen:
             raise ArtifactError(
                 "Only evidence already submitted for review is replaced; delete and add a draft "
                 "file instead."
@@ -525,7 +520,7 @@ def artifact_delete(*, artifact: Artifact, actor: User) -> None:
     if artifact.status == ArtifactStatus.UPLOADING:
         _discard_upload(artifact)
         return
-    if artifact.status == ArtifactStatus.CHECKING:
+    if artifact.is_being_checked:
         raise ArtifactError(f"“{artifact.title}” is still being checked; try again in a moment.")
     keys = [artifact.storage_key, artifact.thumbnail_key]
     with transaction.atomic():
@@ -772,7 +767,7 @@ def artifact_open(
     thumbnail = purpose == ArtifactAccess.Purpose.THUMBNAIL
     if artifact.kind == Artifact.Kind.LINK and not thumbnail:
         url = artifact.url
-    elif artifact.status != ArtifactStatus.ACCEPTED:
+    elif not artifact.opens:
         if artifact.status == ArtifactStatus.REFUSED:
             raise ArtifactError(f"“{artifact.title}” was refused: {artifact.refusal_reason}")
         raise ArtifactError(f"“{artifact.title}” is still being checked; it opens once accepted.")

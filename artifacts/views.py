@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.permissions import district_admin_required, educator_required
 from accounts.uploads import district_families, families_text
 from microcreds.pagination import paginate
+from submissions.permissions import get_submission_for_user
 
 from . import selectors, services, storage
 from .checks import max_artifact_bytes
@@ -31,11 +32,7 @@ from .forms import (
     PartChecksumsForm,
 )
 from .models import Artifact, ArtifactAccess
-from .permissions import (
-    get_artifact_for_user,
-    get_own_artifact,
-    get_submission_for_evidence,
-)
+from .permissions import get_artifact_for_user, get_own_artifact
 from .services import ArtifactError
 
 
@@ -74,7 +71,7 @@ def _page_context(request: HttpRequest, submission, link_form=None) -> dict:
 @educator_required
 def artifact_upload(request: HttpRequest, submission_id: int) -> HttpResponse:
     """The evidence page: add files (with progress) or links; see, edit, remove what is there."""
-    submission = get_submission_for_evidence(request.user, submission_id)
+    submission = get_submission_for_user(request.user, submission_id)
     context = _page_context(request, submission)
     if request.GET.get("part") == "list":
         return render(request, "artifacts/_artifact_list.html", context)
@@ -85,7 +82,7 @@ def artifact_upload(request: HttpRequest, submission_id: int) -> HttpResponse:
 @educator_required
 def artifact_start(request: HttpRequest, submission_id: int) -> JsonResponse:
     """Announce one file; answer with the grant to upload it (presigned POST, multipart, local)."""
-    submission = get_submission_for_evidence(request.user, submission_id)
+    submission = get_submission_for_user(request.user, submission_id)
     form = ArtifactStartForm(request.POST, submission=submission)
     if not form.is_valid():
         return JsonResponse({"error": _form_errors(form), "fields": form.errors}, status=400)
@@ -108,7 +105,7 @@ def artifact_start(request: HttpRequest, submission_id: int) -> JsonResponse:
 @require_POST
 @educator_required
 def artifact_link(request: HttpRequest, submission_id: int) -> HttpResponse:
-    submission = get_submission_for_evidence(request.user, submission_id)
+    submission = get_submission_for_user(request.user, submission_id)
     form = ArtifactLinkForm(request.POST, submission=submission, prefix="link")
     if form.is_valid():
         replaces = None
@@ -220,7 +217,7 @@ def artifact_status(request: HttpRequest, uuid) -> JsonResponse:
 def artifact_edit(request: HttpRequest, uuid) -> HttpResponse:
     artifact = get_own_artifact(request.user, uuid)
     form = ArtifactEditForm(request.POST or None, artifact=artifact)
-    frozen = services.artifact_is_frozen(artifact)
+    frozen = artifact.is_frozen
     if request.method == "POST" and form.is_valid():
         try:
             services.artifact_update(artifact=artifact, actor=request.user, details=form.details())

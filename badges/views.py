@@ -99,7 +99,6 @@ def verify(request: HttpRequest, award_uuid) -> HttpResponse:
         "badges/verify.html",
         {
             "award": award,
-            "status": award.verification_status,
             "issuer_did": keys.district_did(award.district),
         },
     )
@@ -220,8 +219,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
                     "award": award,
                     # Only a valid award is offered for sharing: a revoked or expired one is
                     # not put on a profile or in a signature.
-                    "linkedin_url": linkedin_url(award) if award.is_valid else "",
-                    "signature": signature_snippet(award) if award.is_valid else "",
+                    "linkedin_url": linkedin_url(award) if award.counts else "",
+                    "signature": signature_snippet(award) if award.counts else "",
                 }
                 for award in awards
                 if award.state == Award.State.ISSUED

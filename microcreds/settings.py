@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's own widget templates, for the project's form renderer.
+    "django.forms",
     "django_htmx",
     "csp",
     "outbox",
@@ -85,6 +87,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every form renders through templates/forms/ (one field template, one error summary).
+FORM_RENDERER = "microcreds.forms.FormRenderer"
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),

@@ -326,6 +326,11 @@ class RosterRow:
     def result_label(self) -> str:
         return RESULT_LABELS[self.result]
 
+    @property
+    def refused(self) -> bool:
+        """Not imported: the row has an error."""
+        return self.result == ERROR
+
 
 @dataclass
 class RosterPreview:
@@ -340,7 +345,7 @@ class RosterPreview:
 
     @property
     def has_errors(self) -> bool:
-        return any(r.result == ERROR for r in self.rows)
+        return any(r.refused for r in self.rows)
 
     @property
     def changes(self) -> int:
@@ -570,16 +575,18 @@ def roster_example() -> str:
 
 
 @transaction.atomic
-def building_save(*, building: Building, actor: User) -> Building:
-    if building.pk is None:
-        building.district = actor.district
+def building_save(*, building: Building | None, name: str, actor: User) -> Building:
+    """Add a building to the actor's district (``building`` None), or rename ``building``."""
+    if building is None:
+        building = Building(district=actor.district)
     if building.district_id != actor.district_id:
         raise PeopleError("This building belongs to another district.")
-    building.name = building.name.strip()
-    clash = Building.objects.filter(district_id=actor.district_id, name__iexact=building.name)
+    name = name.strip()
+    clash = Building.objects.filter(district_id=actor.district_id, name__iexact=name)
     if clash.exclude(pk=building.pk).exists():
         raise PeopleError("Another building has this name.")
     action = "building.updated" if building.pk else "building.created"
+    building.name = name
     building.save()
     audit_record(actor=actor, action=action, target=building, detail={"name": building.name})
     return building
@@ -597,12 +604,25 @@ def building_delete(*, building: Building, actor: User) -> None:
 
 
 @transaction.atomic
-def goal_save(*, goal: DistrictGoal, actor: User) -> DistrictGoal:
-    if goal.pk is None:
-        goal.district = actor.district
+def goal_save(
+    *,
+    goal: DistrictGoal | None,
+    title: str,
+    description: str,
+    position: int,
+    active: bool,
+    actor: User,
+) -> DistrictGoal:
+    """Add a goal to the actor's district (``goal`` None), or change ``goal``."""
+    if goal is None:
+        goal = DistrictGoal(district=actor.district)
     if goal.district_id != actor.district_id:
         raise PeopleError("This goal belongs to another district.")
     action = "goal.updated" if goal.pk else "goal.created"
+    goal.title = title
+    goal.description = description
+    goal.position = position
+    goal.active = active
     goal.save()
     audit_record(
         actor=actor,

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import Building, District, DistrictGoal, User
+from badges.services import award_issue_for_submission
 from credentials.models import MicroCredential
 from programs.models import CreditRule, ProgramCycle, RenewalRule
 from submissions.models import Attempt, Plan, Submission
@@ -134,4 +135,12 @@ def seed_demo(*, district: District, people: dict[str, User], buildings: dict) -
         goals=list(DistrictGoal.objects.filter(district=district)),
         rng=rng,
         weights=CLOSED_WEIGHTS,
+        award_records=False,
     )
+    # Every earned plan of the history holds its award, certificate and badge: reports count
+    # awards, not decisions.
+    history = Submission.objects.filter(
+        district=district, status=Submission.Status.EARNED, award__isnull=True
+    ).order_by("pk")
+    for submission in history:
+        award_issue_for_submission(submission_id=submission.pk)

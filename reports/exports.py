@@ -19,7 +19,6 @@ from django.db.models.functions import Concat, Left, NullIf
 from django.db.models.lookups import In
 
 from accounts.models import District
-from submissions.models import Submission
 
 from . import selectors
 from .selectors import RENEWAL_LABELS, ReportFilters
@@ -77,9 +76,8 @@ class Dataset:
 
 
 def _ledger_values(district: District, filters: ReportFilters):
-    qs = selectors.submissions_in_scope(district=district, filters=filters, date_field="decided_at")
     return (
-        selectors.earned_with_credit(qs, district=district)
+        selectors.salary_ledger(district=district, filters=filters)
         .order_by("decided_at", "id")
         .values_list(
             neutralised(Concat(F("educator__first_name"), Value(" "), F("educator__last_name"))),
@@ -110,8 +108,7 @@ def _ledger_rows(district: District, filters: ReportFilters) -> Iterator[Sequenc
 
 
 def _ledger_count(district: District, filters: ReportFilters) -> int:
-    qs = selectors.submissions_in_scope(district=district, filters=filters, date_field="decided_at")
-    return qs.filter(status=Submission.Status.EARNED, decided_at__isnull=False).count()
+    return selectors.salary_ledger_ids(district=district, filters=filters).count()
 
 
 def _renewal_people(district: District, filters: ReportFilters):

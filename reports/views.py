@@ -21,7 +21,7 @@ from microcreds.pagination import paginate
 
 from . import charts, exports, selectors, services
 from .forms import ReportFilterForm
-from .models import ExportJob
+from .permissions import get_export_job_for_user
 
 PAGE_SIZE = 50
 
@@ -293,7 +293,7 @@ def export(request: HttpRequest, dataset: str, file_format: str) -> HttpResponse
 @require_GET
 @district_admin_required
 def export_job(request: HttpRequest, job_uuid) -> HttpResponse:
-    job = selectors.export_job_for_user(user=request.user, job_uuid=job_uuid)
+    job = get_export_job_for_user(request.user, job_uuid)
     template = "reports/_export_progress.html" if request.htmx else "reports/export_job.html"
     return render(request, template, {"job": job, "title": exports.DATASETS[job.dataset].title})
 
@@ -301,8 +301,8 @@ def export_job(request: HttpRequest, job_uuid) -> HttpResponse:
 @require_GET
 @district_admin_required
 def export_download(request: HttpRequest, job_uuid) -> HttpResponse:
-    job = selectors.export_job_for_user(user=request.user, job_uuid=job_uuid)
-    if job.status != ExportJob.Status.DONE or not job.storage_key:
+    job = get_export_job_for_user(request.user, job_uuid)
+    if not job.is_ready:
         raise Http404("This export is not ready.")
     if settings.USE_S3:
         # A short-lived signed URL with the file name HR expects.

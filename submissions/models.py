@@ -149,6 +149,18 @@ class Submission(models.Model):
         limit = self.district.max_attempts
         return None if not limit else max(0, limit - self.attempt_count)
 
+    @property
+    def earned_award(self):
+        """The award of an earned submission (``badges.Award``, read through its reverse
+        relation: this app does not import badges), or None before it is made."""
+        return getattr(self, "award", None) if self.status == self.Status.EARNED else None
+
+    @property
+    def award_counts(self) -> bool:
+        """Earned, and its award counts (issued, not revoked, not expired: ``Award.counts``)."""
+        award = self.earned_award
+        return award is not None and award.counts
+
 
 class Attempt(models.Model):
     """One submission for review. Artifacts submitted with it are frozen; scores attach here."""

@@ -299,7 +299,9 @@ def build_panel(world: DistrictWorld) -> None:
     )
     if not form.is_valid():
         raise ValueError(f"The world's panel is invalid: {form.errors.as_json()}")
-    world.extra["panel"] = panel_save(form=form, actor=people["admin"])
+    world.extra["panel"] = panel_save(
+        panel=None, district=world.district, actor=people["admin"], **form.cleaned_data
+    )
 
 
 PLAN_TEXT = {
@@ -675,20 +677,20 @@ def build_program_rules(world: DistrictWorld) -> None:
 
     admin = world.people["admin"]
     world.extra["cycle"] = program_rule_save(
-        rule=ProgramCycle(
-            name="Spring 2026",
-            starts_on=datetime.date(2026, 1, 5),
-            ends_on=datetime.date(2026, 5, 29),
-        ),
+        model=ProgramCycle,
+        rule=None,
         actor=admin,
+        name="Spring 2026",
+        starts_on=datetime.date(2026, 1, 5),
+        ends_on=datetime.date(2026, 5, 29),
     )
     world.extra["credit_rule"] = program_rule_save(
-        rule=CreditRule(
-            scope=CreditRule.Scope.DISTRICT,
-            effective_from=datetime.date(2025, 8, 1),
-            salary_amount="250.00",
-        ),
+        model=CreditRule,
+        rule=None,
         actor=admin,
+        scope=CreditRule.Scope.DISTRICT,
+        effective_from=datetime.date(2025, 8, 1),
+        salary_amount="250.00",
     )
     job = export_job_create(
         actor=admin, dataset="salary_ledger", file_format="csv", filters={}, rows_total=1

@@ -169,7 +169,7 @@ def test_deactivate_keeps_records(
     client.logout()
     verification = client.get(reverse("badges:verify", kwargs={"award_uuid": award.uuid}))
     assert verification.status_code == 200
-    assert verification.context["status"] == "valid"
+    assert verification.context["award"].verification_status == "valid"
     assert "Valid." in verification.content.decode()
     client.force_login(district_admin)
     client.post(reverse("people:person_reactivate", args=[educator.pk]))
