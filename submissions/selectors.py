@@ -4,6 +4,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import District, User
 from programs.models import ProgramCycle
@@ -40,8 +42,24 @@ NEXT_STEPS: dict[str, str] = {
 }
 
 
-def next_step(status: str) -> str:
-    return NEXT_STEPS[status]
+def next_step(submission: Submission) -> str:
+    """What the educator does next; once earned, what became of the award (``award_counts``)."""
+    if submission.status != Status.EARNED:
+        return NEXT_STEPS[submission.status]
+    award = submission.earned_award
+    if submission.award_counts:
+        return NEXT_STEPS[Status.EARNED]
+    if award is None or award.is_preparing:
+        return "Earned. Your certificate and badge are being issued."
+    if award.is_revoked:
+        return (
+            f"Earned, but the district revoked its award on "
+            f"{date_format(timezone.localtime(award.revoked_at))}; it no longer counts."
+        )
+    return (
+        f"Earned; its award expired on {date_format(timezone.localtime(award.expires_at))} "
+        "and no longer counts."
+    )
 
 
 # Statuses in which the panel has asked for more, and the educator's answer is awaited: the plan
@@ -157,7 +175,9 @@ def submissions_of_educator(user: User) -> QuerySet[Submission]:
     """The educator's own submissions, each with its plan, credential and group size."""
     return (
         Submission.objects.filter(educator=user, district_id=user.district_id)
-        .select_related("plan", "plan__microcredential")
+        # The award (badges, read through its reverse relation) says whether an earned plan
+        # still counts.
+        .select_related("plan", "plan__microcredential", "award")
         .annotate(
             member_count=Count(
                 "plan__submissions",

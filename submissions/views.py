@@ -41,7 +41,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "submission": submission,
-            "next_step": selectors.next_step(submission.status),
+            "next_step": selectors.next_step(submission),
             "deadline": selectors.next_deadline(submission, cycles=cycles, today=today),
         }
         for submission in selectors.submissions_of_educator(request.user)
@@ -167,7 +167,7 @@ def _editor_context(request: HttpRequest, submission: Submission, **overrides) -
         "is_lead": plan.lead_id == request.user.pk,
         "can_edit_plan": can_edit_plan,
         "can_edit_results": can_edit_results,
-        "next_step": selectors.next_step(submission.status),
+        "next_step": selectors.next_step(submission),
         "deadline": selectors.next_deadline(
             submission,
             cycles=selectors.deadline_cycles(request.user),

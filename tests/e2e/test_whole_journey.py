@@ -516,12 +516,8 @@ def test_a_district_lives_the_whole_journey(people, live_server, axe, district):
     educator.check("dashboard-revoked", axe, narrow=True)
     admin.page.reload()
 
-    # The rule "an award that counts" (revoked and expired awards out of every report, progress
-    # card and plan status) is another branch's (issue 13, "one home per rule"). Until it is on
-    # main these lines fail, and only these: they are marked expected to fail, not left out.
-    try:
-        expect(awards).to_have_text("0", timeout=5_000)
-        expect(pd_points.locator("dd")).to_have_text("0", timeout=5_000)
-        expect(plan_status).not_to_have_text("Earned", timeout=5_000)
-    except AssertionError as error:
-        pytest.xfail(f"awaits the rule “an award that counts” from the rules branch: {error}")
+    # "An award that counts" (badges.models.award_counts_q): the revoked award is out of the
+    # ledger, the progress card and the plan's status.
+    expect(awards).to_have_text("0", timeout=5_000)
+    expect(pd_points.locator("dd")).to_have_text("0", timeout=5_000)
+    expect(plan_status).to_have_text("Earned · award revoked", timeout=5_000)
