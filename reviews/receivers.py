@@ -2,7 +2,7 @@
 ``artifacts.signals``); connected in ``apps.ReviewsConfig.ready``."""
 
 from outbox.services import outbox_enqueue
-from submissions.signals import PlanPageSection
+from submissions.signals import PageSection
 
 from . import selectors, tasks
 
@@ -18,14 +18,14 @@ def reviewer_access_asked(sender, *, user, submission, **kwargs) -> bool:
     return selectors.reviewer_can_see_submission(user=user, submission=submission)
 
 
-def plan_page_shown(sender, *, submission, **kwargs) -> PlanPageSection | None:
+def plan_page_shown(sender, *, submission, **kwargs) -> PageSection | None:
     """The plan page shows the panel's latest decision, its reason and comments, and what to do
     next (after a request for changes, a decline, a "not yet", or with an approval's
     conditions)."""
     feedback = selectors.plan_page_feedback(submission)
     if feedback is None:
         return None
-    return PlanPageSection(
+    return PageSection(
         "reviews/_plan_feedback.html", {"feedback": feedback, "submission": submission}
     )
 

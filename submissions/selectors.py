@@ -12,7 +12,7 @@ from programs.models import ProgramCycle
 from programs.selectors import cycles_for_district
 
 from .models import Component, Plan, PlanRevision, Submission
-from .signals import PlanPageSection, plan_page_shown, results_checked
+from .signals import PageSection, dashboard_shown, plan_page_shown, results_checked
 from .transitions import EDUCATOR_MOVES, may_move
 
 Status = Submission.Status
@@ -100,9 +100,15 @@ def changed_since_decision(submission: Submission) -> list[str]:
     return list(names)
 
 
-def plan_page_sections(submission: Submission) -> list[PlanPageSection]:
+def plan_page_sections(submission: Submission) -> list[PageSection]:
     """What the apps above have to say on the plan page (the panel's feedback, the award)."""
     answers = plan_page_shown.send(sender=Submission, submission=submission)
+    return [section for _receiver, section in answers if section is not None]
+
+
+def dashboard_sections(educator: User) -> list[PageSection]:
+    """What the apps above have to say on the educator's dashboard (their progress)."""
+    answers = dashboard_shown.send(sender=Submission, educator=educator)
     return [section for _receiver, section in answers if section is not None]
 
 

@@ -23,9 +23,14 @@ attempt_opened = Signal()
 results_checked = Signal()
 
 # Sent by the plan page (``selectors.plan_page_sections``) with ``submission``, read by its
-# educator: each receiver returns a ``PlanPageSection`` or None. The review side answers with
+# educator: each receiver returns a ``PageSection`` or None. The review side answers with
 # the panel's decision and comments, the badges side with the award of an earned plan.
 plan_page_shown = Signal()
+
+# Sent by the educator's dashboard (``selectors.dashboard_sections``) with ``educator``: each
+# receiver returns a ``PageSection`` or None. The reports side answers with their progress
+# against the district's rules (salary credit, PD points, re-licensure).
+dashboard_shown = Signal()
 
 # Sent by the plan's history (``selectors.plan_history``) with ``submission``: each receiver
 # returns a list of ``HistoryEntry`` (the review side: the panel's decisions and comments).
@@ -33,9 +38,9 @@ history_asked = Signal()
 
 
 @dataclass(frozen=True)
-class PlanPageSection:
-    """What an app above says on the plan page: a template of its own, and what it reads (the
-    template gets it as ``section``)."""
+class PageSection:
+    """What an app above says on a page of this app (the plan page, the dashboard): a template
+    of its own, and what it reads (the template gets it as ``section``)."""
 
     template_name: str
     context: dict[str, Any] = field(default_factory=dict)

@@ -46,7 +46,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         }
         for submission in selectors.submissions_of_educator(request.user)
     ]
-    return render(request, "submissions/dashboard.html", {"rows": rows})
+    return render(
+        request,
+        "submissions/dashboard.html",
+        {"rows": rows, "sections": selectors.dashboard_sections(request.user)},
+    )
 
 
 @require_POST
