@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.db import models
 from django.forms import BaseFormSet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -218,6 +219,16 @@ def _conflict_rows(conflict: services.SaveConflict, district_id: int) -> list[di
     ]
 
 
+class SaveOutcome(models.TextChoices):
+    """How a save went; also the ``X-Autosave`` header autosave.js reads."""
+
+    SAVED = "saved"
+    UNCHANGED = "unchanged"
+    INVALID = "invalid"  # what validated is saved; the rest is named
+    CONFLICT = "conflict"
+    REFUSED = "refused"
+
+
 @dataclass
 class SaveAttempt:
     """One save of the plan text or of the results: the form as posted, and how it went.
@@ -229,7 +240,7 @@ class SaveAttempt:
     form: PlanTextForm | ResultsForm
     rebind: Callable[[QueryDict], PlanTextForm | ResultsForm]
     formset: BaseFormSet | None = None
-    outcome: str = "invalid"  # saved, unchanged, invalid, conflict, refused
+    outcome: str = SaveOutcome.INVALID
     result: services.SaveResult | None = None
     conflict: services.SaveConflict | None = None
     refusal: str = ""
@@ -246,13 +257,15 @@ class SaveAttempt:
         try:
             self.result = save()
         except services.SaveConflict as error:
-            self.outcome, self.conflict = "conflict", error
+            self.outcome, self.conflict = SaveOutcome.CONFLICT, error
         except services.PlanError as error:
-            self.outcome, self.refusal = "refused", str(error)
+            self.outcome, self.refusal = SaveOutcome.REFUSED, str(error)
         else:
-            self.outcome = "saved" if self.result.changed_fields else "unchanged"
+            self.outcome = (
+                SaveOutcome.SAVED if self.result.changed_fields else SaveOutcome.UNCHANGED
+            )
             if self.invalid:
-                self.outcome = "invalid"
+                self.outcome = SaveOutcome.INVALID
 
     def error_items(self) -> list[dict]:
         """Each value that did not validate: the field's label, its message and its id."""
@@ -307,6 +320,7 @@ def _saved_response(
         context = {
             "kind": save.kind,
             "outcome": save.outcome,
+            "Outcome": SaveOutcome,
             "result": save.result,
             "refusal": save.refusal,
             "form": save.form,
@@ -320,14 +334,14 @@ def _saved_response(
         response = HttpResponse(
             render_to_string("submissions/_save_response.html", context, request=request)
         )
-        response["X-Autosave"] = save.outcome
+        response["X-Autosave"] = str(save.outcome)
         if save.result is not None:
             response["X-Autosave-Version"] = str(save.result.version)
         return response
-    if save.outcome in ("saved", "unchanged"):
+    if save.outcome in (SaveOutcome.SAVED, SaveOutcome.UNCHANGED):
         messages.success(request, "Your changes are saved.")
         return redirect("submissions:detail", pk=submission.pk)
-    if save.outcome == "refused":
+    if save.outcome == SaveOutcome.REFUSED:
         messages.error(request, save.refusal)
         return redirect("submissions:detail", pk=submission.pk)
     # Re-show the editor with the text as typed, naming the version the server holds now: after
@@ -347,9 +361,15 @@ def _saved_response(
         "save_conflict_kind": save.kind,
         "conflict_rows": conflict_rows,
         f"{save.kind}_form": form,
-        "form_errors": error_items,
-        "saved_rest": save.result is not None,
     }
+    if error_items:
+        overrides["error_form"] = form
+        overrides["error_formset"] = save.formset
+        overrides["summary_note"] = (
+            "Some of your changes were not saved. "
+            + ("Everything else is saved. " if save.result is not None else "")
+            + "Correct what is listed here, then save again; your text is kept in the form."
+        )
     if save.formset is not None:
         overrides["source_forms"] = save.formset
     return render(

@@ -54,5 +54,4 @@ def test_no_app_keeps_its_own_field_partial_or_error_summary():
         for path in TEMPLATES.rglob(pattern)
         if path.parent.name != "forms"
     ]
-    # The plan page's partial stays until its save responses address the new message ids.
-    assert own == ["submissions/_field.html"]
+    assert own == []

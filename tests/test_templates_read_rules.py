@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-NOT_YET_CHECKED = {"submissions"}
+NOT_YET_CHECKED: set[str] = set()
 # A comparison of a status-like field with a quoted word: ``status == "earned"``.
 LITERAL_RULE = re.compile(
     r"(\b(status|state|stage|scope|result|outcome|decision|passing_rule)|\.kind)"

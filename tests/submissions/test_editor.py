@@ -216,12 +216,12 @@ def test_without_javascript_a_bad_value_is_shown_beside_its_field_and_the_rest_i
     assert response.status_code == 400
     page = response.content.decode()
     assert "error-summary" in page and "Some of your changes were not saved" in page
-    assert '<a href="#id_sources-0-url">Source 1: Link: Enter a valid URL.</a>' in page
+    assert '<a href="#id_sources-0-url">Source 1, link: Enter a valid URL.</a>' in page
     # The bad value stays in the form, marked and described by its message.
     assert 'value="not a url"' in page
     assert 'aria-invalid="true"' in page
     assert 'aria-describedby="id_sources-0-url_helptext id_sources-0-url_error"' in page
-    assert 'id="id_sources-0-url_error">Enter a valid URL.' in page
+    assert 'id="id_sources-0-url_error" data-error-for="sources-0-url">Enter a valid URL.' in page
     # ...and the form goes on from the version the server holds now.
     assert 'name="version" id="version-plan" value="2"' in page
     plan = Plan.objects.get(pk=submission.plan_id)
