@@ -1,10 +1,11 @@
-# The web, worker and beat image. Debian's libraries for WeasyPrint (Pango) and python-magic.
+# The web, worker and beat image. Debian's libraries for WeasyPrint (Pango), CairoSVG (Cairo) and
+# python-magic.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core libmagic1 \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core libmagic1 libcairo2 \
         nodejs npm postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 

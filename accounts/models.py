@@ -240,6 +240,20 @@ class Role(models.TextChoices):
     DISTRICT_ADMIN = "district_admin", "District admin"
 
 
+# The flag of ``User`` that grants each role.
+ROLE_FLAGS = {
+    Role.EDUCATOR: "is_educator",
+    Role.REVIEWER: "is_reviewer",
+    Role.DISTRICT_ADMIN: "is_district_admin",
+}
+
+
+def holds_role(role: str) -> models.Q:
+    """The people who hold ``role``: active, in a district, with its flag. ``User.has_role``
+    is the same rule for one person already loaded."""
+    return models.Q(is_active=True, district__isnull=False, **{ROLE_FLAGS[role]: True})
+
+
 class User(AbstractUser):
     """A person of one district. Signs in by e-mail; holds one or more roles there."""
 
@@ -278,14 +292,13 @@ class User(AbstractUser):
 
     @property
     def roles(self) -> list[str]:
-        held = []
-        if self.is_educator:
-            held.append(Role.EDUCATOR)
-        if self.is_reviewer:
-            held.append(Role.REVIEWER)
-        if self.is_district_admin:
-            held.append(Role.DISTRICT_ADMIN)
-        return held
+        return [role for role, flag in ROLE_FLAGS.items() if getattr(self, flag)]
+
+    @property
+    def awaits_invitation(self) -> bool:
+        """Never signed in and no password of their own: the one kind of person an invitation
+        (which sets a password and signs in) may be sent to."""
+        return self.last_login is None and not self.has_usable_password()
 
     def has_role(self, role: str) -> bool:
         return self.is_active and self.district_id is not None and role in self.roles

@@ -69,16 +69,6 @@ def user_create(
     return user
 
 
-def email_send(*, to: list[str], subject: str, text: str, html: str | None = None) -> int:
-    """Send one e-mail (text, and HTML when given) through the configured backend."""
-    from django.core.mail import EmailMultiAlternatives
-
-    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
-    if html:
-        message.attach_alternative(html, "text/html")
-    return message.send()
-
-
 # --- District settings --------------------------------------------------------------------------
 
 # What a district admin may change on the settings page (besides the logo).

@@ -7,4 +7,5 @@ app_name = "accounts"
 urlpatterns = [
     path("no-role/", views.no_role, name="no_role"),
     path("settings/", views.district_settings, name="district_settings"),
+    path("settings/logo/", views.district_logo, name="district_logo"),
 ]

@@ -1,3 +1,4 @@
+import mimetypes
 from functools import cache
 from pathlib import Path
 
@@ -7,8 +8,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_http_methods
@@ -92,10 +94,30 @@ def district_settings(request: HttpRequest) -> HttpResponse:
         "accounts/district_settings.html",
         {
             "form": form,
-            "logo_url": district.logo.url if district.logo else "",
+            "logo_url": reverse("accounts:district_logo") if district.logo else "",
             "history": selectors.district_settings_history(district=district),
         },
     )
+
+
+@require_GET
+@district_admin_required
+def district_logo(request: HttpRequest) -> HttpResponse:
+    """The admin's own district's logo, for the settings page: stored files are only ever read
+    through a view that checks who asks (local files and S3 alike)."""
+    from django.core.files.storage import default_storage
+
+    district = selectors.district_of(request.user)
+    if not district.logo:
+        raise Http404("This district has no logo.")
+    try:
+        handle = default_storage.open(district.logo.name, "rb")
+    except (OSError, ValueError):
+        raise Http404("The logo is no longer stored.") from None
+    content_type = mimetypes.guess_type(district.logo.name)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_GET

@@ -8,7 +8,7 @@ class ArtifactsConfig(AppConfig):
     def ready(self) -> None:
         from submissions import signals
 
-        from . import receivers
+        from . import receivers, system_checks  # noqa: F401 - system_checks registers the checks
 
         signals.attempt_opened.connect(receivers.attempt_opened, dispatch_uid="artifacts_freeze")
         signals.results_checked.connect(

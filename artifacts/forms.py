@@ -12,7 +12,11 @@ from django.core.validators import URLValidator
 from submissions.models import Component, Submission
 
 from .models import Artifact
-from .selectors import criteria_for_submission, evidence_types_for_submission
+from .selectors import (
+    criteria_for_submission,
+    evidence_type_kinds,
+    evidence_types_for_submission,
+)
 from .services import ArtifactDetails
 
 PRIVACY_NO_IDENTIFYING = (
@@ -43,7 +47,14 @@ class ArtifactDetailsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.submission = submission
         self.fields["criterion"].queryset = criteria_for_submission(submission)
-        self.fields["evidence_type"].queryset = evidence_types_for_submission(submission)
+        evidence_types = evidence_types_for_submission(submission)
+        self.fields["evidence_type"].queryset = evidence_types
+        # Each type says, as it is chosen, which kinds of file it takes.
+        self.evidence_kinds = evidence_type_kinds(submission, evidence_types=evidence_types)
+        kinds = {evidence_type.pk: text for evidence_type, text in self.evidence_kinds}
+        self.fields["evidence_type"].label_from_instance = lambda evidence_type: (
+            f"{evidence_type.name} (takes {kinds[evidence_type.pk]})"
+        )
         self.fields["confirmed_no_identifying_info"].error_messages["required"] = (
             "Confirm that no student can be identified without consent."
         )

@@ -79,6 +79,36 @@ class Artifact(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def opens(self) -> bool:
+        """It can be opened: accepted (its checks passed) and not deleted."""
+        return self.status == self.Status.ACCEPTED and self.deleted_at is None
+
+    @property
+    def is_being_checked(self) -> bool:
+        return self.status == self.Status.CHECKING
+
+    @property
+    def is_frozen(self) -> bool:
+        """Submitted with an attempt: what a reviewer scored never changes; after a "not yet"
+        a replacement is added instead."""
+        return self.attempt_id is not None
+
+    @property
+    def has_image_preview(self) -> bool:
+        """An accepted image with its thumbnail, shown in the page to whoever may open it."""
+        return self.kind == self.Kind.FILE and self.opens and bool(self.thumbnail_key)
+
+    @property
+    def plays_inline(self) -> bool:
+        """An accepted video the browser may play in the page (it is served inline)."""
+        return (
+            self.kind == self.Kind.FILE
+            and self.opens
+            and self.inline_safe
+            and self.content_type.startswith("video/")
+        )
+
 
 class ArtifactAccess(models.Model):
     """The disclosure record: every time someone opened an artifact."""

@@ -3,7 +3,6 @@
 from django.http import Http404
 
 from accounts.models import Role, User
-from submissions.models import Submission
 
 from .models import Artifact
 from .signals import reviewer_access_asked
@@ -16,16 +15,6 @@ def _artifacts(user: User):
     return Artifact.objects.select_related(
         "submission", "submission__plan", "submission__educator", "district", "evidence_type"
     ).filter(district_id=user.district_id)
-
-
-def get_submission_for_evidence(user: User, submission_id: int) -> Submission:
-    """The educator's own submission, to add evidence to; anyone else's is a 404."""
-    try:
-        return Submission.objects.select_related(
-            "plan", "plan__microcredential", "district", "educator"
-        ).get(pk=submission_id, educator_id=user.pk, district_id=user.district_id)
-    except Submission.DoesNotExist:
-        raise Http404("No such plan.") from None
 
 
 def get_own_artifact(user: User, uuid) -> Artifact:

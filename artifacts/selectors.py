@@ -3,9 +3,11 @@
 from django.db.models import QuerySet
 
 from accounts.models import User
+from accounts.uploads import district_families, families_text
 from credentials.models import EvidenceType, RubricCriterion
 from submissions.models import Component, Submission
 
+from .checks import allowed_families
 from .models import Artifact, ArtifactAccess
 
 
@@ -43,6 +45,26 @@ def evidence_types_for_submission(submission: Submission) -> QuerySet[EvidenceTy
     if asked.exists():
         return asked
     return EvidenceType.objects.filter(district_id=submission.district_id)
+
+
+def evidence_type_kinds(
+    submission: Submission, *, evidence_types: QuerySet[EvidenceType] | None = None
+) -> list[tuple[EvidenceType, str]]:
+    """Each evidence type offered for ``submission`` (``evidence_types``, when already read) and
+    what it takes, said before anything is uploaded: the district's kinds of file narrowed by
+    the type's."""
+    if evidence_types is None:
+        evidence_types = evidence_types_for_submission(submission)
+    district_accepts = district_families(submission.district)
+    return [
+        (
+            evidence_type,
+            families_text(
+                allowed_families(evidence_type.accepts, district_accepts=district_accepts)
+            ),
+        )
+        for evidence_type in evidence_types
+    ]
 
 
 def access_log_for_admin(user: User, *, artifact_uuid=None) -> QuerySet[ArtifactAccess]:

@@ -7,10 +7,11 @@ scanner or storage stays unreachable, ``artifact_check_give_up`` refuses it the 
 reason that asks the educator to upload it again.
 """
 
+import functools
 import hashlib
 import io
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -34,6 +35,7 @@ from accounts.uploads import (
     reencode_image,
 )
 from credentials.models import EvidenceType, RubricCriterion
+from outbox.services import outbox_enqueue
 from submissions.models import Attempt, Component, Submission
 
 from . import storage
@@ -42,9 +44,9 @@ from .checks import (
     CheckUnavailable,
     check_declared,
     check_family,
-    check_svg,
     clamd_scan,
     max_artifact_bytes,
+    rasterize_svg,
 )
 from .models import Artifact, ArtifactAccess
 
@@ -95,6 +97,36 @@ def _storage_answering() -> Iterator[None]:
         raise StorageUnavailable(f"The file storage answered with an error: {exc}") from exc
 
 
+class StorageDown(ArtifactError):
+    """Object storage did not answer a person's request (an upload, a resume, an open): nothing
+    changed, and they are told so in words, with a 503, instead of an error page."""
+
+    http_status = 503
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The file storage is not answering right now, so this could not be done. Your plan "
+            "and your other evidence are safe. Try again in a few minutes: an upload continues "
+            "where it stopped."
+        )
+
+
+def _storage_reachable(service: Callable) -> Callable:
+    """A service that talks to storage for a person raises ``StorageDown`` when it does not
+    answer (see ``_storage_answering``)."""
+
+    @functools.wraps(service)
+    def wrapped(*args, **kwargs):
+        try:
+            with _storage_answering():
+                return service(*args, **kwargs)
+        except StorageUnavailable as exc:
+            logger.warning("%s: %s", service.__name__, exc)
+            raise StorageDown() from exc
+
+    return wrapped
+
+
 def multipart_threshold() -> int:
     return getattr(settings, "ARTIFACT_MULTIPART_THRESHOLD", 64 * 1024 * 1024)
 
@@ -127,11 +159,6 @@ def accepted_key(artifact: Artifact, safe_name: str) -> str:
     return f"{submission_prefix(artifact.submission)}artifacts/{artifact.uuid}/{safe_name}"
 
 
-def artifact_is_frozen(artifact: Artifact) -> bool:
-    """Submitted with an attempt: what a reviewer scored never changes."""
-    return artifact.attempt_id is not None
-
-
 def _require_owner(submission: Submission, actor: User) -> None:
     if submission.educator_id != actor.pk or submission.district_id != actor.district_id:
         raise ArtifactError("Only the educator of this plan can change its evidence.")
@@ -147,7 +174,7 @@ def _require_open(submission: Submission) -> None:
 
 def _require_editable(artifact: Artifact, actor: User) -> None:
     _require_owner(artifact.submission, actor)
-    if artifact_is_frozen(artifact):
+    if artifact.is_frozen:
         raise ArtifactError(
             f"“{artifact.title}” was submitted for review and is kept as it was scored. "
             "After a “not yet” decision you can add a replacement instead."
@@ -170,7 +197,7 @@ def _check_links(
     if replaces is not None:
         if replaces.submission_id != submission.pk:
             raise ArtifactError("Only evidence of this plan can be replaced.")
-        if not artifact_is_frozen(replaces):
+        if not replaces.is_frozen:
             raise ArtifactError(
                 "Only evidence already submitted for review is replaced; delete and add a draft "
                 "file instead."
@@ -263,6 +290,7 @@ def _endpoints(artifact: Artifact) -> dict[str, str]:
     }
 
 
+@_storage_reachable
 def artifact_upload_start(
     *,
     submission: Submission,
@@ -369,6 +397,7 @@ def artifact_local_receive(*, artifact: Artifact, actor: User, stream: IO[bytes]
     return artifact
 
 
+@_storage_reachable
 def artifact_parts(*, artifact: Artifact, actor: User) -> list[dict]:
     """The parts already in storage, so a broken upload resumes where it stopped."""
     _require_uploading(artifact, actor)
@@ -399,6 +428,7 @@ def artifact_sign_parts(*, artifact: Artifact, actor: User, checksums: dict[int,
     return {str(n): url for n, url in urls.items()}
 
 
+@_storage_reachable
 def artifact_upload_finish(*, artifact: Artifact, actor: User, key: str = "") -> Artifact:
     """The browser says the bytes are in: complete a multipart upload, then queue the checks."""
     _require_uploading(artifact, actor)
@@ -441,16 +471,18 @@ def artifact_upload_finish(*, artifact: Artifact, actor: User, key: str = "") ->
             from_status=ArtifactStatus.UPLOADING,
             to_status=ArtifactStatus.CHECKING,
         )
-        transaction.on_commit(lambda: _queue_check(artifact.pk))
+        _queue_check(artifact.pk)
     return artifact
 
 
 def _queue_check(artifact_id: int) -> None:
+    """Queue the checks of an uploaded file for after the commit (the outbox)."""
     from .tasks import check_artifact
 
-    check_artifact.delay(artifact_id)
+    outbox_enqueue(task=check_artifact, args=[artifact_id])
 
 
+@_storage_reachable
 def artifact_upload_cancel(*, artifact: Artifact, actor: User) -> None:
     """Cancel an unfinished upload; nothing else of the plan changes."""
     _require_owner(artifact.submission, actor)
@@ -488,7 +520,7 @@ def artifact_delete(*, artifact: Artifact, actor: User) -> None:
     if artifact.status == ArtifactStatus.UPLOADING:
         _discard_upload(artifact)
         return
-    if artifact.status == ArtifactStatus.CHECKING:
+    if artifact.is_being_checked:
         raise ArtifactError(f"“{artifact.title}” is still being checked; try again in a moment.")
     keys = [artifact.storage_key, artifact.thumbnail_key]
     with transaction.atomic():
@@ -537,6 +569,32 @@ def _scan(key: str) -> str:
     return digest.hexdigest()
 
 
+def _moved_out_of_quarantine(artifact: Artifact) -> _Accepted | None:
+    """What a check stopped midway (its worker killed) left: the file already moved out of
+    quarantine, its verdict not yet written. Only a check that passed puts a file under the
+    artifact's accepted prefix (uploads can only reach its quarantine key), so the verdict is
+    written from that file, and the check rerun by the redelivered task finishes the job."""
+    thumbnail = accepted_key(artifact, "thumbnail.jpg")
+    keys = storage.list_keys(accepted_key(artifact, ""))
+    files = [k for k in keys if k != thumbnail]
+    if len(files) != 1:
+        return None
+    key = files[0]
+    size = storage.size_of(key) or 0
+    mime = detect_type(
+        storage.read_head(key, HEAD_BYTES),
+        name=key,
+        open_zip=(lambda: io.BytesIO(storage.read_all(key))) if size <= WHOLE_READ_MAX else None,
+    )
+    return _Accepted(
+        key=key,
+        content_type=mime,
+        size=size,
+        sha256=storage.sha256_of(storage.iter_chunks(key)),
+        thumbnail_key=thumbnail if thumbnail in keys else "",
+    )
+
+
 def _inspect(artifact: Artifact) -> _Accepted:
     key = artifact.storage_key
     name = artifact.original_name
@@ -544,6 +602,9 @@ def _inspect(artifact: Artifact) -> _Accepted:
         raise FileRefused("This upload does not belong to this plan's evidence.")
     size = storage.size_of(key)
     if size is None:
+        moved = _moved_out_of_quarantine(artifact)
+        if moved is not None:
+            return moved
         raise FileRefused(f"“{name}” never arrived in storage; choose the file again.")
     if size == 0:
         raise FileRefused(f"“{name}” is empty (0 bytes); choose the file again.")
@@ -572,7 +633,8 @@ def _inspect(artifact: Artifact) -> _Accepted:
             )
         data = storage.read_all(key)
     if mime == "image/svg+xml":
-        check_svg(data, name=name)
+        # Kept as the picture it draws: a PNG, made like any uploaded PNG from here on.
+        data, mime = rasterize_svg(data, name=name), "image/png"
     if mime in REENCODE_FORMATS:
         clean = reencode_image(data, mime=mime, name=name)
         stem = safe_name.rsplit(".", 1)[0]
@@ -691,6 +753,7 @@ def download_name(artifact: Artifact, *, thumbnail: bool = False) -> str:
     return key.rsplit("/", 1)[-1] if key else "artifact"
 
 
+@_storage_reachable
 def artifact_open(
     *,
     artifact: Artifact,
@@ -704,15 +767,19 @@ def artifact_open(
     thumbnail = purpose == ArtifactAccess.Purpose.THUMBNAIL
     if artifact.kind == Artifact.Kind.LINK and not thumbnail:
         url = artifact.url
-    elif artifact.status != ArtifactStatus.ACCEPTED:
+    elif not artifact.opens:
         if artifact.status == ArtifactStatus.REFUSED:
             raise ArtifactError(f"“{artifact.title}” was refused: {artifact.refusal_reason}")
         raise ArtifactError(f"“{artifact.title}” is still being checked; it opens once accepted.")
     elif thumbnail and not artifact.thumbnail_key:
         raise ArtifactError(f"“{artifact.title}” has no thumbnail.")
     else:
+        key = artifact.thumbnail_key if thumbnail else artifact.storage_key
+        # Storage must answer before the person is sent to it: when it does not, they get a
+        # page that says so instead of a browser error, and nothing is logged as disclosed.
+        storage.size_of(key)
         url = storage.open_url(
-            key=artifact.thumbnail_key if thumbnail else artifact.storage_key,
+            key=key,
             filename=download_name(artifact, thumbnail=thumbnail),
             content_type="image/jpeg" if thumbnail else artifact.content_type,
             inline=thumbnail or artifact.inline_safe,

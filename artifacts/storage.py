@@ -88,8 +88,14 @@ def presigned_post(*, key: str, max_bytes: int, expires_in: int) -> dict:
 
 def multipart_create(*, key: str) -> str:
     """A multipart upload whose every part carries its CRC32, which storage verifies on receipt."""
+    # Private like every object the app stores (django-storages' default_acl): the object the
+    # parts make is never readable without a signature.
     response = s3_client().create_multipart_upload(
-        Bucket=bucket(), Key=key, ContentType=QUARANTINE_TYPE, ChecksumAlgorithm="CRC32"
+        Bucket=bucket(),
+        Key=key,
+        ContentType=QUARANTINE_TYPE,
+        ChecksumAlgorithm="CRC32",
+        ACL="private",
     )
     return response["UploadId"]
 
@@ -207,6 +213,20 @@ def size_of(key: str) -> int | None:
             raise
     path = local_path(key)
     return path.stat().st_size if path.is_file() else None
+
+
+def list_keys(prefix: str) -> list[str]:
+    """Every key stored under ``prefix`` (a folder: it ends with "/")."""
+    if use_s3():
+        pages = (
+            s3_client().get_paginator("list_objects_v2").paginate(Bucket=bucket(), Prefix=prefix)
+        )
+        return sorted(item["Key"] for page in pages for item in page.get("Contents", []))
+    folder = local_path(prefix)
+    if not folder.is_dir():
+        return []
+    root = Path(settings.MEDIA_ROOT).resolve()
+    return sorted(str(p.relative_to(root)) for p in folder.rglob("*") if p.is_file())
 
 
 def read_head(key: str, length: int) -> bytes:

@@ -6,7 +6,6 @@ import uuid as uuid_lib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
     Http404,
@@ -20,6 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import district_admin_required, educator_required
 from accounts.uploads import district_families, families_text
+from microcreds.pagination import paginate
+from submissions.permissions import get_submission_for_user
 
 from . import selectors, services, storage
 from .checks import max_artifact_bytes
@@ -31,11 +32,7 @@ from .forms import (
     PartChecksumsForm,
 )
 from .models import Artifact, ArtifactAccess
-from .permissions import (
-    get_artifact_for_user,
-    get_own_artifact,
-    get_submission_for_evidence,
-)
+from .permissions import get_artifact_for_user, get_own_artifact
 from .services import ArtifactError
 
 
@@ -74,7 +71,7 @@ def _page_context(request: HttpRequest, submission, link_form=None) -> dict:
 @educator_required
 def artifact_upload(request: HttpRequest, submission_id: int) -> HttpResponse:
     """The evidence page: add files (with progress) or links; see, edit, remove what is there."""
-    submission = get_submission_for_evidence(request.user, submission_id)
+    submission = get_submission_for_user(request.user, submission_id)
     context = _page_context(request, submission)
     if request.GET.get("part") == "list":
         return render(request, "artifacts/_artifact_list.html", context)
@@ -85,7 +82,7 @@ def artifact_upload(request: HttpRequest, submission_id: int) -> HttpResponse:
 @educator_required
 def artifact_start(request: HttpRequest, submission_id: int) -> JsonResponse:
     """Announce one file; answer with the grant to upload it (presigned POST, multipart, local)."""
-    submission = get_submission_for_evidence(request.user, submission_id)
+    submission = get_submission_for_user(request.user, submission_id)
     form = ArtifactStartForm(request.POST, submission=submission)
     if not form.is_valid():
         return JsonResponse({"error": _form_errors(form), "fields": form.errors}, status=400)
@@ -101,14 +98,14 @@ def artifact_start(request: HttpRequest, submission_id: int) -> JsonResponse:
             details=form.details(replaces=replaces),
         )
     except ArtifactError as exc:
-        return JsonResponse({"error": str(exc)}, status=400)
+        return _json_error(exc)
     return JsonResponse(grant, status=201)
 
 
 @require_POST
 @educator_required
 def artifact_link(request: HttpRequest, submission_id: int) -> HttpResponse:
-    submission = get_submission_for_evidence(request.user, submission_id)
+    submission = get_submission_for_user(request.user, submission_id)
     form = ArtifactLinkForm(request.POST, submission=submission, prefix="link")
     if form.is_valid():
         replaces = None
@@ -131,7 +128,7 @@ def artifact_link(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 
 def _json_error(exc: Exception, status: int = 400) -> JsonResponse:
-    return JsonResponse({"error": str(exc)}, status=status)
+    return JsonResponse({"error": str(exc)}, status=getattr(exc, "http_status", status))
 
 
 @require_POST
@@ -220,7 +217,7 @@ def artifact_status(request: HttpRequest, uuid) -> JsonResponse:
 def artifact_edit(request: HttpRequest, uuid) -> HttpResponse:
     artifact = get_own_artifact(request.user, uuid)
     form = ArtifactEditForm(request.POST or None, artifact=artifact)
-    frozen = services.artifact_is_frozen(artifact)
+    frozen = artifact.is_frozen
     if request.method == "POST" and form.is_valid():
         try:
             services.artifact_update(artifact=artifact, actor=request.user, details=form.details())
@@ -260,7 +257,7 @@ def _open(request: HttpRequest, uuid, purpose: str) -> HttpResponse:
             artifact=artifact, user=request.user, ip_address=_client_ip(request), purpose=purpose
         )
     except ArtifactError as exc:
-        status = 410 if artifact.deleted_at else 409
+        status = getattr(exc, "http_status", 410 if artifact.deleted_at else 409)
         return render(
             request,
             "artifacts/unavailable.html",
@@ -318,7 +315,7 @@ def artifact_access_log(request: HttpRequest) -> HttpResponse:
         except ValueError:
             raise Http404("No such evidence.") from None
     log = selectors.access_log_for_admin(request.user, artifact_uuid=artifact_uuid)
-    page = Paginator(log, 50).get_page(request.GET.get("page"))
+    page = paginate(request, log, 50)
     return render(
         request,
         "artifacts/access_log.html",

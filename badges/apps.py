@@ -3,3 +3,12 @@ from django.apps import AppConfig
 
 class BadgesConfig(AppConfig):
     name = "badges"
+
+    def ready(self) -> None:
+        from submissions import signals as submission_signals
+
+        from . import receivers
+
+        submission_signals.plan_page_shown.connect(
+            receivers.plan_page_shown, dispatch_uid="badges_plan_page_award"
+        )

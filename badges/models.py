@@ -1,10 +1,11 @@
 """Awards: the certificate and verifiable badge an educator receives for an earned submission."""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import District
@@ -31,6 +32,25 @@ class StatusList(models.Model):
 
     def __str__(self) -> str:
         return f"Status list of {self.district}"
+
+
+def award_counts_q(*, at: datetime, prefix: str = "") -> Q:
+    """An award that counts at ``at``: issued, not revoked, and not expired by then.
+
+    The one rule of "does this award count?", which every report, export, progress card,
+    portfolio and plan status reads: through ``Award.objects.counting()``, through this
+    condition with ``prefix`` leading from another model to the award (``"award__"`` from a
+    Submission), or through ``Award.counts`` for one award already loaded.
+    """
+    return Q(**{f"{prefix}state": Award.State.ISSUED, f"{prefix}revoked_at__isnull": True}) & (
+        Q(**{f"{prefix}expires_at__isnull": True}) | Q(**{f"{prefix}expires_at__gt": at})
+    )
+
+
+class AwardQuerySet(models.QuerySet):
+    def counting(self, *, at: datetime | None = None) -> "AwardQuerySet":
+        """The awards that count at ``at`` (now by default)."""
+        return self.filter(award_counts_q(at=at or timezone.now()))
 
 
 class Award(models.Model):
@@ -68,6 +88,8 @@ class Award(models.Model):
     revocation_reason = models.TextField(blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = AwardQuerySet.as_manager()
+
     class Meta:
         ordering = ["-issued_at", "-id"]
         constraints = [
@@ -89,12 +111,22 @@ class Award(models.Model):
         return self.expires_at is not None and self.expires_at <= timezone.now()
 
     @property
+    def is_preparing(self) -> bool:
+        return self.state != self.State.ISSUED
+
+    @property
+    def counts(self) -> bool:
+        """This award counts now: ``award_counts_q`` for an award already loaded."""
+        return not (self.is_revoked or self.is_expired or self.is_preparing)
+
+    @property
     def verification_status(self) -> str:
+        """Why the award counts or not, in a word: "revoked", "expired", "preparing", "valid"."""
         if self.is_revoked:
             return "revoked"
         if self.is_expired:
             return "expired"
-        if self.state != self.State.ISSUED:
+        if self.is_preparing:
             return "preparing"
         return "valid"
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from submissions.models import Submission
 
-from .models import ISSUANCE_LONG_WAIT, Award, Portfolio
+from .models import ISSUANCE_LONG_WAIT, Award, Portfolio, award_counts_q
 
 
 def _with_related(queryset: QuerySet[Award]) -> QuerySet[Award]:
@@ -23,9 +23,39 @@ def awards_for_district(user: User) -> QuerySet[Award]:
     return _with_related(Award.objects.filter(district_id=user.district_id))
 
 
+def with_counting_award(
+    queryset: QuerySet[Submission], *, at: datetime | None = None
+) -> QuerySet[Submission]:
+    """The earned submissions of ``queryset`` whose award counts at ``at`` (now by default):
+    what reports, exports and progress cards count and credit."""
+    return queryset.filter(
+        award_counts_q(at=at or timezone.now(), prefix="award__"),
+        status=Submission.Status.EARNED,
+        decided_at__isnull=False,
+    )
+
+
+def counting_awards_count(*, district_id: int) -> int:
+    return Award.objects.filter(district_id=district_id).counting().count()
+
+
 def public_award(award_uuid) -> Award | None:
     """An issued award by its public id, for anyone (the verification page)."""
     return _with_related(Award.objects.filter(uuid=award_uuid, state=Award.State.ISSUED)).first()
+
+
+def award_of_submission(submission: Submission) -> Award | None:
+    """The award of an earned submission, issued or still being prepared (None: not yet made)."""
+    return _with_related(Award.objects.filter(submission=submission)).first()
+
+
+def earned_submission_waiting(submission: Submission) -> Submission:
+    """The earned submission again, ready for the progress note while its award is prepared."""
+    return (
+        with_issuance_wait(Submission.objects.filter(pk=submission.pk))
+        .select_related("plan__microcredential")
+        .get()
+    )
 
 
 def with_issuance_wait(queryset: QuerySet[Submission]) -> QuerySet[Submission]:
@@ -77,8 +107,4 @@ def published_portfolio(slug) -> Portfolio | None:
 
 
 def portfolio_awards(portfolio: Portfolio) -> QuerySet[Award]:
-    return _with_related(
-        Award.objects.filter(
-            educator=portfolio.educator, state=Award.State.ISSUED, revoked_at__isnull=True
-        )
-    )
+    return _with_related(Award.objects.filter(educator=portfolio.educator).counting())

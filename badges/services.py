@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import District, Role, User
 from accounts.services import audit_record
+from outbox.services import mail_enqueue, outbox_enqueue
 from submissions.models import Submission
 
 from . import certificates, images, open_badges, selectors
@@ -181,8 +182,6 @@ def _award_files(award: Award) -> list[str]:
 
 
 def _award_email(award: Award) -> None:
-    from accounts.tasks import send_email
-
     verify_url = open_badges.absolute(reverse("badges:verify", kwargs={"award_uuid": award.uuid}))
     portfolio_url = open_badges.absolute(reverse("badges:portfolio"))
     title = award.microcredential.title
@@ -193,7 +192,7 @@ def _award_email(award: Award) -> None:
         f"{portfolio_url}\n\n"
         f"Anyone can check it at:\n{verify_url}\n"
     )
-    send_email.delay([award.educator.email], f"You earned “{title}”", text)
+    mail_enqueue(to=[award.educator.email], subject=f"You earned “{title}”", text=text)
 
 
 def award_issue_for_submission(*, submission_id: int) -> Award:
@@ -222,7 +221,7 @@ def award_issue_for_submission(*, submission_id: int) -> Award:
         if award.emailed_at is None:
             award.emailed_at = timezone.now()
             changed.append("emailed_at")
-            transaction.on_commit(lambda: _award_email(award))
+            _award_email(award)
         award.save(update_fields=changed)
         audit_record(
             actor=None,
@@ -242,15 +241,14 @@ RECOVERY_BATCH = 200
 
 
 def _hand_to_issuance(submission_id: int) -> None:
+    """Queue the issuance of ``submission_id``'s award for after the commit (the outbox)."""
     from .tasks import issue_award
 
-    issue_award.delay(submission_id)
+    outbox_enqueue(task=issue_award, args=[submission_id])
 
 
 def _tell_district_admins(submission: Submission, *, waited: timedelta) -> bool:
     """E-mail the district's admins that a certificate is late; False if it has none."""
-    from accounts.services import email_send
-
     admins = list(
         User.objects.filter(
             district_id=submission.district_id, is_district_admin=True, is_active=True
@@ -262,7 +260,7 @@ def _tell_district_admins(submission: Submission, *, waited: timedelta) -> bool:
     educator = submission.educator.display_name
     awards_url = open_badges.absolute(reverse("badges:district_awards"))
     every = int(ISSUANCE_RETRY_AFTER.total_seconds() // 60)
-    email_send(
+    mail_enqueue(
         to=admins,
         subject=f"A certificate is late: {educator}, “{title}”",
         text=(
@@ -303,15 +301,16 @@ def award_issuance_recover(*, now: datetime | None = None) -> list[int]:
                 district=submission.district,
                 detail={"requeues": recovery.requeues},
             )
-            transaction.on_commit(lambda pk=submission.pk: _hand_to_issuance(pk))
+            _hand_to_issuance(submission.pk)
+            waited = now - submission.decided_at
+            if (
+                recovery.district_told_at is None
+                and waited >= ISSUANCE_LONG_WAIT
+                and _tell_district_admins(submission, waited=waited)
+            ):
+                recovery.district_told_at = now
+                recovery.save(update_fields=["district_told_at"])
         handed.append(submission.pk)
-        waited = now - submission.decided_at
-        if (
-            recovery.district_told_at is None
-            and waited >= ISSUANCE_LONG_WAIT
-            and _tell_district_admins(submission, waited=waited)
-        ):
-            IssuanceRecovery.objects.filter(pk=recovery.pk).update(district_told_at=now)
     return handed
 
 
@@ -341,9 +340,8 @@ def award_issuance_retry(*, submission: Submission, actor: User) -> IssuanceReco
             district=locked.district,
             detail={"requeues": recovery.requeues},
         )
-        # robust: a failure of in-process issuance (no broker) is logged and the certificate
-        # stays on the list, instead of failing the admin's request.
-        transaction.on_commit(lambda: _hand_to_issuance(locked.pk), robust=True)
+        # Through the outbox: sent once this commits, and kept while the broker is down.
+        _hand_to_issuance(locked.pk)
     return recovery
 
 

@@ -126,7 +126,6 @@ def verify(request: HttpRequest, award_uuid) -> HttpResponse:
         "badges/verify.html",
         {
             "award": award,
-            "status": award.verification_status,
             "issuer_did": keys.district_did(award.district),
         },
     )
@@ -245,8 +244,10 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "awards": [
                 {
                     "award": award,
-                    "linkedin_url": linkedin_url(award),
-                    "signature": signature_snippet(award),
+                    # Only a valid award is offered for sharing: a revoked or expired one is
+                    # not put on a profile or in a signature.
+                    "linkedin_url": linkedin_url(award) if award.counts else "",
+                    "signature": signature_snippet(award) if award.counts else "",
                 }
                 for award in awards
                 if award.state == Award.State.ISSUED

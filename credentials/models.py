@@ -133,6 +133,44 @@ class MicroCredential(models.Model):
     def tag_list(self) -> list[str]:
         return [t.strip() for t in self.tags.split(",") if t.strip()]
 
+    # What an entry's status lets the district do with it. The services enforce these; views
+    # and templates read them.
+
+    @property
+    def changes_in_place(self) -> bool:
+        """A draft or a proposal: no plan is scored against it yet, so its details and its
+        rubric change in place."""
+        return self.status in (self.Status.DRAFT, self.Status.PROPOSED)
+
+    @property
+    def edit_makes_new_version(self) -> bool:
+        """Published: editing its details publishes a new version; its rubric is fixed."""
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_editable(self) -> bool:
+        """Its details may be edited, in place or as a new version."""
+        return self.changes_in_place or self.edit_makes_new_version
+
+    @property
+    def is_publishable(self) -> bool:
+        """A draft, a proposal, or an educator's entry the panel approved with its plan."""
+        return self.status in (self.Status.DRAFT, self.Status.PROPOSED, self.Status.APPROVED)
+
+    @property
+    def is_retirable(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def takes_new_draft(self) -> bool:
+        """Published or retired: a draft copy may be made to change its rubric."""
+        return self.status in (self.Status.PUBLISHED, self.Status.RETIRED)
+
+    @property
+    def is_published(self) -> bool:
+        """In the catalog: new plans start on this version."""
+        return self.status == self.Status.PUBLISHED
+
 
 class Rubric(models.Model):
     """How a submission is scored. The passing rule of the whole rubric is explicit."""

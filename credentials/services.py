@@ -48,11 +48,6 @@ ENTRY_FIELDS = (
     "grade_band",
     "valid_for_days",
 )
-# Statuses in which an entry (and its rubric) may change in place.
-EDITABLE = frozenset({Status.DRAFT, Status.PROPOSED})
-# An educator's proposal approved for its plan becomes a district entry only when an admin
-# publishes it.
-PUBLISHABLE_FROM = frozenset({Status.DRAFT, Status.PROPOSED, Status.APPROVED})
 # Where the panel's decision on the plan takes a proposal: approved, still proposed (changes
 # requested), or declined.
 PROPOSAL_OUTCOMES = {
@@ -82,7 +77,7 @@ def _require_admin(actor: User, district_id: int | None) -> None:
 
 
 def _require_editable(entry: MicroCredential) -> None:
-    if entry.status not in EDITABLE:
+    if not entry.changes_in_place:
         raise CatalogError(
             f"“{entry.title}” is {entry.get_status_display().lower()}; its rubric is fixed "
             "because plans are scored against it. Make a new version to change it."
@@ -154,9 +149,11 @@ def microcredential_create(
     title: str,
     competency: str,
     evidence_types: Iterable[EvidenceType] = (),
+    badge_image_png: bytes | None = None,
     **fields: Any,
 ) -> MicroCredential:
-    """A new draft entry of the actor's district, with an empty rubric (all criteria pass)."""
+    """A new draft entry of the actor's district, with an empty rubric (all criteria pass) and
+    its badge image when one is given (checked as ``microcredential_badge_image_set`` says)."""
     _require_admin(actor, actor.district_id)
     evidence = list(evidence_types)
     cleaned = _clean_fields({"title": title, "competency": competency, **fields})
@@ -169,6 +166,8 @@ def microcredential_create(
     audit_record(
         actor=actor, action="microcredential.created", target=entry, to_status=Status.DRAFT
     )
+    if badge_image_png is not None:
+        _badge_image_store(entry, badge_image_png, actor=actor)
     return entry
 
 
@@ -340,11 +339,13 @@ def microcredential_update(
     microcredential: MicroCredential,
     actor: User,
     evidence_types: Iterable[EvidenceType] | None = None,
+    badge_image_png: bytes | None = None,
     **fields: Any,
 ) -> MicroCredential:
     """Change an entry. A draft or proposal changes in place; a published entry gets a new
     published version (rubric and evidence types copied) and the old row is superseded, so
-    plans started on it keep it. Returns the row that now carries the changes."""
+    plans started on it keep it. A badge image given goes to the row that carries the changes,
+    which is returned."""
     _require_admin(actor, microcredential.district_id)
     cleaned = _clean_fields(fields)
     evidence = list(evidence_types) if evidence_types is not None else None
@@ -353,7 +354,7 @@ def microcredential_update(
     )
     with transaction.atomic():
         entry = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
-        if entry.status in EDITABLE:
+        if entry.changes_in_place:
             for name, value in cleaned.items():
                 setattr(entry, name, value)
             entry.save()
@@ -367,13 +368,15 @@ def microcredential_update(
                     "fields": sorted(cleaned) + (["evidence_types"] if evidence is not None else [])
                 },
             )
+            if badge_image_png is not None:
+                _badge_image_store(entry, badge_image_png, actor=actor)
             return entry
         if entry.status == Status.SUPERSEDED:
             raise CatalogError(
                 f"A newer version of “{entry.title}” was saved meanwhile; open the current "
                 "version to edit it."
             )
-        if entry.status != Status.PUBLISHED:
+        if not entry.edit_makes_new_version:
             raise CatalogError(
                 f"“{entry.title}” is {entry.get_status_display().lower()} and cannot be edited."
             )
@@ -403,6 +406,8 @@ def microcredential_update(
             to_status=Status.PUBLISHED,
             detail={"from_version": entry.version, "fields": sorted(cleaned)},
         )
+        if badge_image_png is not None:
+            _badge_image_store(new, badge_image_png, actor=actor)
         return new
 
 
@@ -412,7 +417,7 @@ def microcredential_new_draft(*, microcredential: MicroCredential, actor: User) 
     the current version stays in use until the draft is published."""
     _require_admin(actor, microcredential.district_id)
     entry = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
-    if entry.status not in (Status.PUBLISHED, Status.RETIRED):
+    if not entry.takes_new_draft:
         raise CatalogError("Only a published or retired entry gets a new draft version.")
     existing = MicroCredential.objects.filter(lineage=entry.lineage, status=Status.DRAFT).first()
     if existing is not None:
@@ -432,7 +437,7 @@ def microcredential_new_draft(*, microcredential: MicroCredential, actor: User) 
 
 def microcredential_check_startable(*, microcredential: MicroCredential) -> None:
     """Raise CatalogError unless a new plan may start on this version of the entry."""
-    if microcredential.status == Status.PUBLISHED:
+    if microcredential.is_published:
         return
     if microcredential.status == Status.RETIRED:
         raise CatalogError(
@@ -452,7 +457,7 @@ def microcredential_publish(*, microcredential: MicroCredential, actor: User) ->
     _require_admin(actor, microcredential.district_id)
     with transaction.atomic():
         entry = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
-        if entry.status not in PUBLISHABLE_FROM:
+        if not entry.is_publishable:
             raise CatalogError(
                 f"“{entry.title}” is {entry.get_status_display().lower()}; only a draft, a "
                 "proposal or an approved educator-created entry can be published."
@@ -495,7 +500,7 @@ def microcredential_retire(*, microcredential: MicroCredential, actor: User) -> 
     _require_admin(actor, microcredential.district_id)
     with transaction.atomic():
         entry = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
-        if entry.status != Status.PUBLISHED:
+        if not entry.is_retirable:
             raise CatalogError(
                 f"“{entry.title}” is {entry.get_status_display().lower()}; only a published "
                 "entry can be retired."
@@ -794,13 +799,18 @@ def microcredential_badge_image_set(
         raise PermissionDenied("Only a district admin of this district can change its badges.")
     with transaction.atomic():
         entry = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
-        name = f"{entry.lineage}-v{entry.version}-{secrets.token_hex(4)}.png"
-        entry.badge_image.save(name, ContentFile(image_png), save=False)
-        entry.save(update_fields=["badge_image", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="microcredential.badge_image_set",
-            target=entry,
-            detail={"key": entry.badge_image.name},
-        )
+        _badge_image_store(entry, image_png, actor=actor)
     return entry
+
+
+def _badge_image_store(entry: MicroCredential, image_png: bytes, *, actor: User) -> None:
+    """Store the image as ``entry``'s badge; call inside the transaction that holds its row."""
+    name = f"{entry.lineage}-v{entry.version}-{secrets.token_hex(4)}.png"
+    entry.badge_image.save(name, ContentFile(image_png), save=False)
+    entry.save(update_fields=["badge_image", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="microcredential.badge_image_set",
+        target=entry,
+        detail={"key": entry.badge_image.name},
+    )

@@ -54,7 +54,7 @@ def _detail_context(request: HttpRequest, entry: MicroCredential, *, preview: bo
         "rubric": getattr(entry, "rubric", None),
         "preview": preview,
         "current": current,
-        "can_start": entry.status == Status.PUBLISHED and request.user.has_role(Role.EDUCATOR),
+        "can_start": entry.is_published and request.user.has_role(Role.EDUCATOR),
         "is_admin": request.user.has_role(Role.DISTRICT_ADMIN),
     }
 
@@ -95,17 +95,12 @@ def create(request: HttpRequest) -> HttpResponse:
             entry = services.microcredential_create(
                 actor=request.user,
                 evidence_types=form.cleaned_data["evidence_types"],
+                badge_image_png=form.cleaned_data["badge_image"],
                 **form.entry_fields(),
             )
         except CatalogError as error:
             form.refuse(str(error))
         else:
-            if form.cleaned_data["badge_image"]:
-                services.microcredential_badge_image_set(
-                    microcredential=entry,
-                    image_png=form.cleaned_data["badge_image"],
-                    actor=request.user,
-                )
             messages.success(request, f"“{entry.title}” was saved as a draft. Add its rubric.")
             return redirect("credentials:rubric", pk=entry.pk)
     return render(request, "credentials/entry_form.html", {"form": form, "entry": None})
@@ -115,7 +110,7 @@ def create(request: HttpRequest) -> HttpResponse:
 @district_admin_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_microcredential_for_admin(request.user, pk)
-    if entry.status not in (Status.DRAFT, Status.PROPOSED, Status.PUBLISHED):
+    if not entry.is_editable:
         messages.error(
             request,
             f"This version is {entry.get_status_display().lower()}; it can no longer be edited.",
@@ -128,24 +123,23 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "Nothing was changed.")
         return redirect("credentials:preview", pk=entry.pk)
     if request.method == "POST" and form.is_valid():
+        badge_image_png = form.cleaned_data["badge_image"]
         try:
-            saved = entry
             if form.entry_changed():
                 saved = services.microcredential_update(
                     microcredential=entry,
                     actor=request.user,
                     evidence_types=form.cleaned_data["evidence_types"],
+                    badge_image_png=badge_image_png,
                     **form.entry_fields(),
+                )
+            else:
+                saved = services.microcredential_badge_image_set(
+                    microcredential=entry, image_png=badge_image_png, actor=request.user
                 )
         except CatalogError as error:
             form.refuse(str(error))
         else:
-            if form.cleaned_data["badge_image"]:
-                saved = services.microcredential_badge_image_set(
-                    microcredential=saved,
-                    image_png=form.cleaned_data["badge_image"],
-                    actor=request.user,
-                )
             if saved.pk != entry.pk:
                 messages.success(
                     request,
@@ -164,8 +158,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_microcredential_for_admin(request.user, pk)
     context = _detail_context(request, entry, preview=True)
     context["versions"] = selectors.lineage_versions(entry)
-    context["publishable"] = entry.status in services.PUBLISHABLE_FROM
-    context["publish_problems"] = services.publish_problems(entry) if context["publishable"] else []
+    context["publish_problems"] = services.publish_problems(entry) if entry.is_publishable else []
     return render(request, "credentials/detail.html", context)
 
 
@@ -222,7 +215,6 @@ def rubric(request: HttpRequest, pk: int) -> HttpResponse:
     """The rubric's passing rule and criteria, with a form to add a criterion."""
     entry = get_microcredential_for_admin(request.user, pk)
     rubric = getattr(entry, "rubric", None)
-    editable = entry.status in services.EDITABLE
     rule_form = RubricForm(
         request.POST if request.POST.get("form") == "rule" else None,
         instance=rubric,
@@ -271,7 +263,6 @@ def rubric(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "entry": entry,
             "rubric": rubric,
-            "editable": editable,
             "rule_form": rule_form,
             "criterion_form": criterion_form,
             "levels": levels,

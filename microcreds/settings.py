@@ -31,8 +31,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's own widget templates, for the project's form renderer.
+    "django.forms",
     "django_htmx",
     "csp",
+    "outbox",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -56,6 +59,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "microcreds.middleware.RefuseNullCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -83,6 +87,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every form renders through templates/forms/ (one field template, one error summary).
+FORM_RENDERER = "microcreds.forms.FormRenderer"
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -136,10 +143,13 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 REDIS_URL = env("REDIS_URL", default="")
 REDIS_CACHE_URL = env("REDIS_CACHE_URL", default=REDIS_URL)
 if REDIS_CACHE_URL:
+    # An unreachable Redis is a cache miss (microcreds.cache): pages keep working from the
+    # database. Short timeouts, so a Redis that does not answer costs a request little.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "microcreds.cache.ResilientRedisCache",
             "LOCATION": REDIS_CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
@@ -172,6 +182,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
 }
 CELERY_BEAT_SCHEDULE: dict = {}
+# Tasks queued in a transaction go out after its commit (outbox.services); what the broker could
+# not take then (it was down) is sent by this relay once it is back.
+OUTBOX_RELAY_SECONDS = env.int("OUTBOX_RELAY_SECONDS", default=30)
+CELERY_BEAT_SCHEDULE["outbox-relay"] = {
+    "task": "outbox.tasks.outbox_relay_pending",
+    "schedule": OUTBOX_RELAY_SECONDS,
+}
 # Daily: abandoned uploads are dropped, artifact files past a district's retention deleted.
 # (artifacts.tasks.apply_artifact_retention, registered under its name from before the move.)
 CELERY_BEAT_SCHEDULE["artifact-retention"] = {
@@ -239,6 +256,8 @@ STORAGES = {
 # --- Mail -------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A mail server that accepts the connection and then says nothing must not hold a worker forever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="microcreds <no-reply@microcreds.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -282,6 +301,12 @@ ACCOUNT_RATE_LIMITS = {
 }
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_SESSION_REMEMBER = None
+# Every way in goes through allauth's login stages, the second factor among them: a reset link or
+# an e-mail confirmation never signs anyone in by itself.
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+# An invitation link (people.services) works once, for this many seconds.
+INVITATION_TIMEOUT = env.int("INVITATION_TIMEOUT", default=2 * 24 * 3600)
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
@@ -373,4 +398,7 @@ ARTIFACT_MULTIPART_THRESHOLD = env.int("ARTIFACT_MULTIPART_THRESHOLD", default=6
 PRESIGNED_URL_SECONDS = env.int("PRESIGNED_URL_SECONDS", default=300)
 CLAMD_HOST = env("CLAMD_HOST", default="")
 CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
+# Without CLAMD_HOST files are accepted unscanned: `check` warns and `check --deploy` fails unless
+# the deployment says it has no scanner on purpose with ARTIFACT_SCAN_DISABLED=1.
+ARTIFACT_SCAN_DISABLED = env.bool("ARTIFACT_SCAN_DISABLED", default=False)
 BADGE_KEYS_DIR = Path(env("BADGE_KEYS_DIR", default=str(BASE_DIR / "keys")))

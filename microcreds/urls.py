@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -25,8 +24,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
 ]
 
-if settings.DEBUG and not settings.USE_S3:
-    from django.conf.urls.static import static
-
-    # Local file storage in development only; artifacts never go through this (see artifacts).
-    urlpatterns += static("/media/districts/", document_root=settings.MEDIA_ROOT / "districts")
+# Stored files are never served by path, in any mode (no static serving of MEDIA_ROOT, even with
+# DEBUG): each kind is read through its own view, after its permission check, as in production.
+# Evidence: artifacts:open (logged, five-minute URL); a district's logo:
+# accounts:district_logo; exports: reports:export_download; certificates: badges' own routes.

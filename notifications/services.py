@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.services import email_send
+from outbox.services import email_send, outbox_enqueue
 
 from .models import Notification
 from .tasks import deliver_notification
@@ -30,7 +30,7 @@ def notify(
     )
     if not created:
         return None
-    transaction.on_commit(lambda: deliver_notification.delay(notification.pk))
+    outbox_enqueue(task=deliver_notification, args=[notification.pk])
     return notification
 
 

@@ -4,6 +4,7 @@ their invitation state."""
 from django.db.models import Q, QuerySet
 
 from accounts.models import Building, District, DistrictGoal, User
+from badges.selectors import counting_awards_count
 from credentials.selectors import published_count
 from submissions.selectors import district_submission_counts
 
@@ -17,6 +18,8 @@ def district_counts(*, district: District) -> dict[str, int]:
         "buildings": Building.objects.filter(district=district).count(),
         "published": published_count(district=district),
         **district_submission_counts(district=district),
+        # Held, not merely decided: a revoked or expired award is no longer earned.
+        "earned": counting_awards_count(district_id=district.pk),
     }
 
 

@@ -14,9 +14,9 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.http import base36_to_int, int_to_base36
 
-from accounts import tasks
 from accounts.models import AuditEvent, Building, District, DistrictGoal, User
 from accounts.services import audit_record, user_create
+from outbox.services import mail_enqueue
 
 ROSTER_MAX_BYTES = 1024 * 1024
 ROSTER_MAX_ROWS = 5000
@@ -45,11 +45,43 @@ class PeopleError(Exception):
 
 
 class InvitationTokenGenerator(PasswordResetTokenGenerator):
-    """Like a password-reset token (void once a password is set or the person signs in), but
-    never interchangeable with one."""
+    """Like a password-reset token, never interchangeable with one, and narrower:
+
+    - bound to the person as they were invited: their password (none yet), last sign-in (none
+      yet), e-mail address, district, active flag, second factors and latest invitation. Setting
+      the password, signing in, a new invitation or any of those changes voids the link, so it
+      works once and only for the person the admin invited;
+    - short-lived: ``INVITATION_TIMEOUT`` seconds (two days unless configured).
+    """
 
     # The salt of the module's former name: links already sent stay valid.
     key_salt = "accounts.people_services.InvitationTokenGenerator"
+
+    def _make_hash_value(self, user: User, timestamp: int) -> str:
+        from allauth.mfa.models import Authenticator
+
+        invited = (
+            AuditEvent.objects.filter(
+                target_type="accounts.user", target_id=user.pk, action=INVITED
+            )
+            .order_by("-id")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        factors = sorted(Authenticator.objects.filter(user=user).values_list("pk", flat=True))
+        return (
+            f"{super()._make_hash_value(user, timestamp)}|{user.district_id}|{user.is_active}"
+            f"|{invited}|{factors}"
+        )
+
+    def check_token(self, user: User | None, token: str | None) -> bool:
+        if not super().check_token(user, token):
+            return False
+        try:
+            issued = base36_to_int(token.split("-")[0])
+        except ValueError:
+            return False
+        return self._num_seconds(self._now()) - issued <= settings.INVITATION_TIMEOUT
 
 
 invitation_tokens = InvitationTokenGenerator()
@@ -64,38 +96,53 @@ def invitation_url(person: User) -> str:
 
 
 def invitation_person(*, uidb36: str, token: str) -> User | None:
-    """The person an invitation link is for, or None if it is wrong, used or expired."""
+    """The person an invitation link is for, or None if it is wrong, used, expired, or the
+    person has signed in since (an invitation never replaces a password a person chose)."""
     try:
         pk = base36_to_int(uidb36)
     except ValueError:
         return None
     person = User.objects.filter(pk=pk, is_active=True).first()
-    if person is None or not invitation_tokens.check_token(person, token):
+    if person is None or not person.awaits_invitation:
+        return None
+    if not invitation_tokens.check_token(person, token):
         return None
     return person
 
 
 def invitation_send(*, person: User, actor: User) -> None:
-    """E-mail ``person`` a link to set their password (a new link each time: resend)."""
+    """E-mail ``person`` a link to set their password (a new link each time: resend).
+
+    Only for someone who has never signed in: the link sets a password and signs in, so for
+    anyone else it would let whoever reads their mail past their password and second factor.
+    People who forgot their password reset it from the sign-in page instead."""
     if person.district_id != actor.district_id:
         raise PeopleError("This person belongs to another district.")
     if not person.is_active:
         raise PeopleError("Reactivate this person before inviting them.")
     with transaction.atomic():
+        person = User.objects.select_for_update().get(pk=person.pk)
+        if not person.awaits_invitation:
+            raise PeopleError(
+                f"{person.display_name} has already signed in, so no invitation was sent. If "
+                "they forgot their password, they can reset it from the sign-in page (their "
+                "two-factor sign-in still applies)."
+            )
         audit_record(actor=actor, action=INVITED, target=person, district=person.district)
         link = invitation_url(person)
         district_name = person.district.name
+        hours = settings.INVITATION_TIMEOUT // 3600
         text = (
             f"Hello {person.first_name or person.email},\n\n"
             f"{actor.display_name} invited you to {district_name}'s micro-credential program "
             f"on microcreds.\n\nSet your password and sign in here:\n{link}\n\n"
-            f"The link works once and for {settings.PASSWORD_RESET_TIMEOUT // 86400} days. "
+            f"The link works once and for {hours} hours. "
             "If it has expired, ask your district admin to send a new invitation.\n"
         )
-        transaction.on_commit(
-            lambda: tasks.send_email.delay(
-                [person.email], f"Your invitation to {district_name}'s micro-credentials", text
-            )
+        mail_enqueue(
+            to=[person.email],
+            subject=f"Your invitation to {district_name}'s micro-credentials",
+            text=text,
         )
 
 
@@ -121,6 +168,23 @@ def _roles(**flags: bool) -> dict[str, bool]:
     return roles
 
 
+def _address_taken_elsewhere(*, email: str, district: District) -> None:
+    """An admin of ``district`` asked to add an address another district's person has: nothing
+    is created, the admin is told exactly what a new address would tell them (so nothing about
+    the other district reaches them), and the address's owner is told, who can sort it out."""
+    mail_enqueue(
+        to=[email],
+        subject=f"{district.name} tried to add you to its micro-credentials",
+        text=(
+            f"Hello,\n\n{district.name} tried to add {email} to its micro-credential program on "
+            "microcreds, but this address already has an account there with another district, "
+            "so nothing was changed.\n\nIf you are joining "
+            f"{district.name}, ask its district admin to add you with another address, or ask "
+            "your current district admin to move your account.\n"
+        ),
+    )
+
+
 def person_invite(
     *,
     actor: User,
@@ -131,16 +195,22 @@ def person_invite(
     is_educator: bool = False,
     is_reviewer: bool = False,
     is_district_admin: bool = False,
-) -> User:
-    """Add a person to the actor's district and e-mail them their invitation."""
+) -> User | None:
+    """Add a person to the actor's district and e-mail them their invitation. Returns the person,
+    or None when the address belongs to another district's person (see
+    ``_address_taken_elsewhere``: the admin is answered as for a new address)."""
     district = actor.district
     roles = _roles(
         is_educator=is_educator, is_reviewer=is_reviewer, is_district_admin=is_district_admin
     )
     email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise PeopleError("This e-mail address is already in use.")
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None and existing.district_id == district.pk:
+        raise PeopleError(f"{existing.display_name} already has this address in your district.")
     with transaction.atomic():
+        if existing is not None:
+            _address_taken_elsewhere(email=email, district=district)
+            return None
         person = user_create(
             district=district,
             email=email,
@@ -250,10 +320,17 @@ class RosterRow:
     roles: dict[str, bool] = field(default_factory=dict)
     building_id: int | None = None
     person_id: int | None = None
+    # The address is another district's person's: the row reads as new (see _check_row).
+    taken_elsewhere: bool = False
 
     @property
     def result_label(self) -> str:
         return RESULT_LABELS[self.result]
+
+    @property
+    def refused(self) -> bool:
+        """Not imported: the row has an error."""
+        return self.result == ERROR
 
 
 @dataclass
@@ -269,7 +346,7 @@ class RosterPreview:
 
     @property
     def has_errors(self) -> bool:
-        return any(r.result == ERROR for r in self.rows)
+        return any(r.refused for r in self.rows)
 
     @property
     def changes(self) -> int:
@@ -370,9 +447,6 @@ def _check_row(row: RosterRow, *, district, buildings, existing, seen) -> None:
         if row.email in seen:
             reasons.append("This e-mail address appears more than once in the file.")
         seen.add(row.email)
-        other = existing.get(row.email)
-        if other is not None and other.district_id != district.pk:
-            reasons.append("This e-mail address is already in use by another account.")
     if not row.first_name and not row.last_name:
         reasons.append("The name is missing.")
     if len(row.first_name) > 150 or len(row.last_name) > 150:
@@ -400,6 +474,11 @@ def _check_row(row: RosterRow, *, district, buildings, existing, seen) -> None:
     person = existing.get(row.email)
     if person is None:
         row.result = NEW
+        return None
+    if person.district_id != district.pk:
+        # Nothing of another district may show here: the row reads as a new person, and
+        # importing it tells the address's owner instead of creating anyone.
+        row.result, row.taken_elsewhere = NEW, True
         return None
     row.person_id = person.pk
     values = {
@@ -440,7 +519,9 @@ def roster_import(
             )
         }
         for row in preview.rows:
-            if row.result == NEW:
+            if row.result == NEW and row.taken_elsewhere:
+                _address_taken_elsewhere(email=row.email, district=district)
+            elif row.result == NEW:
                 person = user_create(
                     district=district,
                     email=row.email,
@@ -502,16 +583,18 @@ def roster_example() -> str:
 
 
 @transaction.atomic
-def building_save(*, building: Building, actor: User) -> Building:
-    if building.pk is None:
-        building.district = actor.district
+def building_save(*, building: Building | None, name: str, actor: User) -> Building:
+    """Add a building to the actor's district (``building`` None), or rename ``building``."""
+    if building is None:
+        building = Building(district=actor.district)
     if building.district_id != actor.district_id:
         raise PeopleError("This building belongs to another district.")
-    building.name = building.name.strip()
-    clash = Building.objects.filter(district_id=actor.district_id, name__iexact=building.name)
+    name = name.strip()
+    clash = Building.objects.filter(district_id=actor.district_id, name__iexact=name)
     if clash.exclude(pk=building.pk).exists():
         raise PeopleError("Another building has this name.")
     action = "building.updated" if building.pk else "building.created"
+    building.name = name
     building.save()
     audit_record(actor=actor, action=action, target=building, detail={"name": building.name})
     return building
@@ -529,12 +612,25 @@ def building_delete(*, building: Building, actor: User) -> None:
 
 
 @transaction.atomic
-def goal_save(*, goal: DistrictGoal, actor: User) -> DistrictGoal:
-    if goal.pk is None:
-        goal.district = actor.district
+def goal_save(
+    *,
+    goal: DistrictGoal | None,
+    title: str,
+    description: str,
+    position: int,
+    active: bool,
+    actor: User,
+) -> DistrictGoal:
+    """Add a goal to the actor's district (``goal`` None), or change ``goal``."""
+    if goal is None:
+        goal = DistrictGoal(district=actor.district)
     if goal.district_id != actor.district_id:
         raise PeopleError("This goal belongs to another district.")
     action = "goal.updated" if goal.pk else "goal.created"
+    goal.title = title
+    goal.description = description
+    goal.position = position
+    goal.active = active
     goal.save()
     audit_record(
         actor=actor,

@@ -90,12 +90,9 @@ class CreditRuleForm(forms.ModelForm):
             value = data.get(name)
             if value is not None and value < 0:
                 self.add_error(name, "Use zero or more.")
+        # The rule keeps the chosen entry's lineage, so it follows it across versions.
+        data["microcredential_lineage"] = data.pop("microcredential", None) or None
         return data
-
-    def save(self, commit: bool = True):
-        rule = super().save(commit=False)
-        rule.microcredential_lineage = self.cleaned_data.get("microcredential") or None
-        return rule
 
 
 class RenewalRuleForm(forms.ModelForm):

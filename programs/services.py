@@ -25,14 +25,28 @@ def _audit_fields(obj: models.Model) -> dict[str, Any]:
     }
 
 
+def _set_fields(rule: models.Model, fields: dict[str, Any]) -> None:
+    settable = {f.name for f in rule._meta.concrete_fields} - {"id", "district", "created_at"}
+    unknown = set(fields) - settable
+    if unknown:
+        names = ", ".join(sorted(unknown))
+        raise TypeError(f"Unknown fields of a {rule._meta.model_name}: {names}")
+    for name, value in fields.items():
+        setattr(rule, name, value)
+
+
 @transaction.atomic
-def program_rule_save(*, rule: models.Model, actor: User) -> models.Model:
-    """Create or update a cycle, credit rule or renewal rule of the actor's district."""
-    if not isinstance(rule, RULE_MODELS):
+def program_rule_save(
+    *, model: type[models.Model], rule: models.Model | None, actor: User, **fields: Any
+) -> models.Model:
+    """Create (``rule`` None) or change a cycle, credit rule or renewal rule (``model``) of the
+    actor's district, from ``fields``."""
+    if model not in RULE_MODELS or (rule is not None and not isinstance(rule, model)):
         raise TypeError("Not a program rule.")
-    if rule.pk is None:
-        rule.district = actor.district
+    if rule is None:
+        rule = model(district=actor.district)
     _check_district(rule, actor.district)
+    _set_fields(rule, fields)
     if isinstance(rule, CreditRule):
         if rule.scope != CreditRule.Scope.RIGOR:
             rule.rigor = None

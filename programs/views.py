@@ -4,7 +4,7 @@ call, render."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import district_admin_required
@@ -13,6 +13,7 @@ from credentials.selectors import lineage_choices
 from . import selectors, services
 from .forms import CreditRuleForm, ProgramCycleForm, RenewalRuleForm
 from .models import CreditRule, ProgramCycle, RenewalRule
+from .permissions import get_rule_for_admin
 
 RULE_KINDS = {
     "cycle": (ProgramCycle, ProgramCycleForm, "cycle"),
@@ -56,14 +57,14 @@ def rule_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpRes
         raise Http404("No such rule.")
     model, _, label = RULE_KINDS[kind]
     district = request.user.district
-    if pk is None:
-        instance = model(district=district)
-    else:
-        instance = get_object_or_404(model, pk=pk, district_id=district.pk)
+    rule = get_rule_for_admin(request.user, model, pk) if pk else None
+    instance = rule if rule is not None else model(district=district)
     form = _rule_form(kind, district, request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
-            services.program_rule_save(rule=form.save(commit=False), actor=request.user)
+            services.program_rule_save(
+                model=model, rule=rule, actor=request.user, **form.cleaned_data
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -83,7 +84,7 @@ def rule_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if kind not in RULE_KINDS:
         raise Http404("No such rule.")
     model, _, label = RULE_KINDS[kind]
-    rule = get_object_or_404(model, pk=pk, district_id=request.user.district_id)
+    rule = get_rule_for_admin(request.user, model, pk)
     try:
         services.program_rule_delete(rule=rule, actor=request.user)
     except ValueError as exc:

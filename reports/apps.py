@@ -7,6 +7,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from people import signals as people_signals
+        from submissions import signals
 
         from . import receivers
         from .stamps import install_after_migrate
@@ -14,5 +15,7 @@ class ReportsConfig(AppConfig):
         people_signals.dashboard_figures_asked.connect(
             receivers.dashboard_figures_asked, dispatch_uid="reports_dashboard_figures"
         )
+        signals.dashboard_shown.connect(receivers.dashboard_shown, dispatch_uid="reports_progress")
+
         # Triggers are not models: (re)created after every migrate, test databases included.
         post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="reports_stamps")

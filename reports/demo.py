@@ -13,7 +13,6 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import Building, District, DistrictGoal, User
-from badges.selectors import issuance_overdue
 from badges.services import award_issue_for_submission
 from credentials.models import MicroCredential
 from programs.models import CreditRule, ProgramCycle, RenewalRule
@@ -149,8 +148,12 @@ def seed_demo(*, district: District, people: dict[str, User], buildings: dict) -
         goals=list(DistrictGoal.objects.filter(district=district)),
         rng=rng,
         weights=CLOSED_WEIGHTS,
+        award_records=False,
     )
-    # The history skips the panel (bulk inserts), and with it the hand-off to issuance its
-    # decision makes: each earned micro-credential gets its certificate and badge here.
-    for submission in issuance_overdue(decided_before=timezone.now()).filter(district=district):
+    # Every earned plan of the history holds its award, certificate and badge: reports count
+    # awards, not decisions.
+    history = Submission.objects.filter(
+        district=district, status=Submission.Status.EARNED, award__isnull=True
+    ).order_by("pk")
+    for submission in history:
         award_issue_for_submission(submission_id=submission.pk)

@@ -14,19 +14,21 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.db import connection, transaction
-from django.db.models import Case, CharField, Expression, F, QuerySet, Value, When
+from django.db.models import Case, CharField, Expression, F, Func, Q, QuerySet, Value, When
 from django.db.models.functions import Concat, Left, NullIf
 from django.db.models.lookups import In
 
 from accounts.models import District
-from submissions.models import Submission
 
 from . import selectors
 from .selectors import RENEWAL_LABELS, ReportFilters
 
-# A spreadsheet reading a cell that starts with one of these may run it as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-FORMULA_START = frozenset("".join(FORMULA_PREFIXES))
+# A spreadsheet reading a cell that starts with one of these may run it as a formula; so may one
+# that starts with blanks before them (spreadsheets trim a cell's leading spaces on import). A tab
+# or carriage return at the start is refused whatever follows: some importers split cells there.
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+CONTROL_PREFIXES = ("\t", "\r")
+LEADING_BLANKS = " \t\r\n\x0b\x0c\u00a0"
 CHUNK_ROWS = 2000
 # Rows per piece of a streamed CSV: few enough to keep memory flat, enough to keep overhead low.
 LINES_PER_PIECE = 500
@@ -35,8 +37,12 @@ COPY_PIECE_BYTES = 64 * 1024
 
 
 def neutralise(value: Any) -> Any:
-    """Text that a spreadsheet could read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """The one rule for every text cell of every export (CSV and XLSX): text that a spreadsheet
+    could read as a formula gets a leading apostrophe. ``neutralised`` is the same rule in SQL."""
+    if isinstance(value, str) and (
+        value.startswith(CONTROL_PREFIXES)
+        or value.lstrip(LEADING_BLANKS).startswith(FORMULA_PREFIXES)
+    ):
         return "'" + value
     return value
 
@@ -47,8 +53,12 @@ def neutralised(text: Expression) -> Case:
     An empty text becomes NULL: Python's csv writes both as nothing, PostgreSQL's COPY would
     write "" for the empty one.
     """
+    first = Left(Func(text, Value(LEADING_BLANKS), function="LTRIM"), 1)
     return Case(
-        When(In(Left(text, 1), list(FORMULA_PREFIXES)), then=Concat(Value("'"), text)),
+        When(
+            Q(In(Left(text, 1), list(CONTROL_PREFIXES))) | Q(In(first, list(FORMULA_PREFIXES))),
+            then=Concat(Value("'"), text),
+        ),
         default=NullIf(text, Value("")),
         output_field=CharField(),
     )
@@ -66,9 +76,8 @@ class Dataset:
 
 
 def _ledger_values(district: District, filters: ReportFilters):
-    qs = selectors.submissions_in_scope(district=district, filters=filters, date_field="decided_at")
     return (
-        selectors.earned_with_credit(qs, district=district)
+        selectors.salary_ledger(district=district, filters=filters)
         .order_by("decided_at", "id")
         .values_list(
             neutralised(Concat(F("educator__first_name"), Value(" "), F("educator__last_name"))),
@@ -99,8 +108,7 @@ def _ledger_rows(district: District, filters: ReportFilters) -> Iterator[Sequenc
 
 
 def _ledger_count(district: District, filters: ReportFilters) -> int:
-    qs = selectors.submissions_in_scope(district=district, filters=filters, date_field="decided_at")
-    return qs.filter(status=Submission.Status.EARNED, decided_at__isnull=False).count()
+    return selectors.salary_ledger_ids(district=district, filters=filters).count()
 
 
 def _renewal_people(district: District, filters: ReportFilters):
@@ -277,9 +285,7 @@ def csv_lines(dataset: Dataset, district: District, filters: ReportFilters) -> I
             text_columns = [i for i, v in enumerate(row) if v is None or isinstance(v, str)]
         cells = list(row)
         for i in text_columns:
-            value = cells[i]
-            if value and isinstance(value, str) and value[0] in FORMULA_START:
-                cells[i] = "'" + value
+            cells[i] = neutralise(cells[i])
         piece.append(writer.writerow(cells))
         if len(piece) == LINES_PER_PIECE:
             yield "".join(piece).encode()

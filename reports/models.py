@@ -40,6 +40,19 @@ class ExportJob(models.Model):
         return f"{self.dataset}.{self.file_format} ({self.status})"
 
     @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def is_ready(self) -> bool:
+        """Built: its file may be downloaded."""
+        return self.status == self.Status.DONE and bool(self.storage_key)
+
+    @property
+    def has_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
     def percent(self) -> int:
         if self.status == self.Status.DONE:
             return 100

@@ -1,9 +1,11 @@
-"""What this app answers when an app below it asks (``people.signals``); connected in
-``apps.ReportsConfig.ready``."""
+"""What this app answers when an app below it asks (``submissions.signals``,
+``people.signals``); connected in ``apps.ReportsConfig.ready``."""
 
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.http import urlencode
+
+from submissions.signals import PageSection
 
 from . import charts, selectors
 
@@ -121,3 +123,11 @@ def dashboard_figures_asked(sender, *, district, **kwargs) -> list[dict]:
             }
         )
     return cards
+
+
+def dashboard_shown(sender, *, educator, **kwargs) -> PageSection | None:
+    """The educator's progress against the district's rules, on their dashboard."""
+    progress = selectors.educator_progress(user=educator)
+    if not progress:
+        return None
+    return PageSection("reports/_educator_progress.html", {"progress": progress})

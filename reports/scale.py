@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Building, District, DistrictGoal, User
+from badges.models import STATUS_LIST_SIZE, Award
 from credentials.models import MicroCredential, Stack
 from submissions.models import Attempt, Plan, Submission
 
@@ -211,6 +212,39 @@ def _attempts(submission: Submission, rng: random.Random) -> list[Attempt]:
     return []
 
 
+def _award_records(
+    submissions: Sequence[Submission], rng: random.Random, taken: set[int]
+) -> list[Award]:
+    """The issued award of each earned submission, as a record only (no certificate files, no
+    signed credential): what reports count and credit."""
+    awards = []
+    for submission in submissions:
+        if submission.status != SubmissionStatus.EARNED:
+            continue
+        index = rng.randrange(STATUS_LIST_SIZE)
+        while index in taken:
+            index = rng.randrange(STATUS_LIST_SIZE)
+        taken.add(index)
+        microcredential = submission.plan.microcredential
+        valid_for = microcredential.valid_for_days
+        awards.append(
+            Award(
+                district_id=submission.district_id,
+                submission=submission,
+                educator_id=submission.educator_id,
+                microcredential=microcredential,
+                state=Award.State.ISSUED,
+                issued_at=submission.decided_at,
+                expires_at=submission.decided_at + dt.timedelta(days=valid_for)
+                if valid_for
+                else None,
+                status_list_index=index,
+                recipient_salt=f"{rng.getrandbits(128):032x}",
+            )
+        )
+    return awards
+
+
 def seed_people(
     *,
     district: District,
@@ -253,9 +287,13 @@ def seed_plans(
     goals: Sequence[DistrictGoal],
     rng: random.Random,
     weights: dict[str, int] = STATUS_WEIGHTS,
+    award_records: bool = True,
 ) -> ScaleResult:
-    """``count`` single-educator plans, each with its submission and attempts, in batches."""
+    """``count`` single-educator plans, each with its submission and attempts, in batches;
+    with ``award_records``, each earned one with the record of its issued award (without it,
+    the caller issues them)."""
     statuses, status_weights = list(weights), list(weights.values())
+    taken = set(Award.objects.filter(district=district).values_list("status_list_index", flat=True))
     now = timezone.now()
     totals = ScaleResult(educators=len(educators), plans=0, submissions=0, attempts=0)
     goal_link = Plan.district_goals.through
@@ -306,6 +344,8 @@ def seed_plans(
             )
             attempts = [a for s in submissions for a in _attempts(s, rng)]
             Attempt.objects.bulk_create(attempts)
+            if award_records:
+                Award.objects.bulk_create(_award_records(submissions, rng, taken))
             totals.plans += len(plans)
             totals.submissions += len(submissions)
             totals.attempts += len(attempts)

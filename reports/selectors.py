@@ -35,7 +35,9 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Extract, TruncDate
 from django.utils import timezone
 
-from accounts.models import Building, District, User
+from accounts.models import Building, District, Role, User, holds_role
+from badges.models import award_counts_q
+from badges.selectors import with_counting_award
 from credentials.models import MicroCredential
 from credentials.selectors import lineage_choices
 from programs.models import CreditRule, ProgramCycle
@@ -98,6 +100,13 @@ class ReportFilters:
 
 def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _awards_counted_at(today: dt.date) -> dt.datetime:
+    """The moment a report holds awards to: the start of its day. Figures are the day's (and
+    cached for the day), so an award that expires during the day counts until the day ends;
+    a revocation moves the report stamp and shows at once."""
+    return _day_start(today)
 
 
 def _catalog_q(filters: ReportFilters, *, prefix: str = "") -> Q:
@@ -246,20 +255,23 @@ def _percent(part: int, whole: int) -> float | None:
 
 
 def completions(*, district: District, filters: ReportFilters) -> dict:
-    """Earned micro-credentials by building, by micro-credential, by stack and by district
-    goal, with the pass rates."""
+    """Micro-credentials earned and held (their award counts) by building, by micro-credential,
+    by stack and by district goal, with the pass rates of the panels' decisions."""
+    today = timezone.localdate()
     return _cached(
         "completions",
         district=district,
         filters=filters,
-        today=timezone.localdate(),
-        compute=lambda: _completions(district=district, filters=filters),
+        today=today,
+        compute=lambda: _completions(district=district, filters=filters, today=today),
     )
 
 
-def _completions(*, district: District, filters: ReportFilters) -> dict:
-    earned = submissions_in_scope(district=district, filters=filters, date_field="decided_at")
-    earned = earned.filter(status=SubmissionStatus.EARNED)
+def _completions(*, district: District, filters: ReportFilters, today: dt.date) -> dict:
+    earned = with_counting_award(
+        submissions_in_scope(district=district, filters=filters, date_field="decided_at"),
+        at=_awards_counted_at(today),
+    )
     # Building × micro-credential in one GROUP BY over ids (no wide joins); the few hundred
     # groups are summed up each way with the names of two small lookups.
     groups = earned.values("educator__building_id", "plan__microcredential_id").annotate(
@@ -435,11 +447,14 @@ def _credit_value(rules: list[CreditRule], value_field: str, fallback):
 MONEY = DecimalField(max_digits=12, decimal_places=2)
 
 
-def earned_with_credit(qs: QuerySet[Submission], *, district: District) -> QuerySet[Submission]:
-    """Annotate earned submissions with their salary credit, PD points and clock hours
-    (one query for the district's rules; the values are computed by the database)."""
+def earned_with_credit(
+    qs: QuerySet[Submission], *, district: District, today: dt.date | None = None
+) -> QuerySet[Submission]:
+    """The submissions of ``qs`` whose award counts (``today``), with their salary credit,
+    PD points and clock hours (one query for the district's rules; the values are computed by
+    the database)."""
     rules = list(CreditRule.objects.filter(district_id=district.pk))
-    earned = qs.filter(status=SubmissionStatus.EARNED, decided_at__isnull=False).annotate(
+    earned = with_counting_award(qs, at=_awards_counted_at(today or timezone.localdate())).annotate(
         effective_on=Cast(TruncDate("decided_at"), DateField())
     )
     return earned.annotate(
@@ -449,21 +464,27 @@ def earned_with_credit(qs: QuerySet[Submission], *, district: District) -> Query
     )
 
 
-def salary_ledger(*, district: District, filters: ReportFilters) -> QuerySet[Submission]:
-    """HR's ledger: educator, award, amount, effective date (the award's decision date)."""
+def salary_ledger(
+    *, district: District, filters: ReportFilters, today: dt.date | None = None
+) -> QuerySet[Submission]:
+    """HR's ledger: educator, award, amount, effective date (the award's decision date), of
+    the awards that count."""
     qs = submissions_in_scope(district=district, filters=filters, date_field="decided_at")
     return (
-        earned_with_credit(qs, district=district)
+        earned_with_credit(qs, district=district, today=today)
         .select_related("educator", "educator__building", "plan__microcredential")
         .order_by("-decided_at", "-id")
     )
 
 
-def salary_ledger_ids(*, district: District, filters: ReportFilters) -> QuerySet:
-    """The ledger's order over the submission table alone: paging needs no joins."""
+def salary_ledger_ids(
+    *, district: District, filters: ReportFilters, today: dt.date | None = None
+) -> QuerySet:
+    """The ledger's order over the submission table and its awards alone: paging needs no
+    other join."""
     qs = submissions_in_scope(district=district, filters=filters, date_field="decided_at")
     return (
-        qs.filter(status=SubmissionStatus.EARNED, decided_at__isnull=False)
+        with_counting_award(qs, at=_awards_counted_at(today or timezone.localdate()))
         .order_by("-decided_at", "-id")
         .values_list("pk", flat=True)
     )
@@ -471,13 +492,14 @@ def salary_ledger_ids(*, district: District, filters: ReportFilters) -> QuerySet
 
 def salary_totals(*, district: District, filters: ReportFilters) -> dict:
     """The ledger's total salary credit and PD points, and its number of awards."""
+    today = timezone.localdate()
     return _cached(
         "salary_totals",
         district=district,
         filters=filters,
-        today=timezone.localdate(),
+        today=today,
         compute=lambda: (
-            salary_ledger(district=district, filters=filters)
+            salary_ledger(district=district, filters=filters, today=today)
             .order_by()
             .aggregate(
                 total_salary=Coalesce(Sum("salary"), Value(Decimal("0")), output_field=MONEY),
@@ -521,7 +543,7 @@ def _educators_with_renewal(
     The building filter narrows the educators; the stack, micro-credential and goal filters
     narrow what counts (only matching micro-credentials, earned or in progress).
     """
-    people = User.objects.filter(district_id=district.pk, is_educator=True, is_active=True)
+    people = User.objects.filter(holds_role(Role.EDUCATOR), district_id=district.pk)
     relation = "submissions"
     if only is not None:
         relation = "page_submissions"
@@ -531,12 +553,16 @@ def _educators_with_renewal(
             )
         )
     counted = _catalog_q(filters, prefix=f"{relation}__")
-    in_window = counted & Q(
-        **{
-            f"{relation}__status": SubmissionStatus.EARNED,
-            f"{relation}__decided_at__gte": _day_start(window.starts_on),
-            f"{relation}__decided_at__lt": _day_start(window.ends_on + dt.timedelta(days=1)),
-        }
+    in_window = (
+        counted
+        & Q(
+            **{
+                f"{relation}__status": SubmissionStatus.EARNED,
+                f"{relation}__decided_at__gte": _day_start(window.starts_on),
+                f"{relation}__decided_at__lt": _day_start(window.ends_on + dt.timedelta(days=1)),
+            }
+        )
+        & award_counts_q(at=_awards_counted_at(today), prefix=f"{relation}__award__")
     )
     if filters.building_id:
         people = people.filter(building_id=filters.building_id)
@@ -625,7 +651,7 @@ def relicensure_page_ids(
     the aggregated list."""
     if renewal:
         return people.filter(renewal=renewal).values_list("pk", flat=True)
-    base = User.objects.filter(district_id=district.pk, is_educator=True, is_active=True)
+    base = User.objects.filter(holds_role(Role.EDUCATOR), district_id=district.pk)
     if filters.building_id:
         base = base.filter(building_id=filters.building_id)
     return base.order_by(*PEOPLE_ORDER).values_list("pk", flat=True)
@@ -694,7 +720,9 @@ def educator_progress(*, user: User, today: dt.date | None = None) -> dict:
     district = user.district
     window = current_renewal_window(district=district, today=today)
     earned = earned_with_credit(
-        Submission.objects.filter(district_id=district.pk, educator=user), district=district
+        Submission.objects.filter(district_id=district.pk, educator=user),
+        district=district,
+        today=today,
     )
     totals = earned.order_by().aggregate(
         total_salary=Coalesce(Sum("salary"), Value(Decimal("0")), output_field=MONEY),
@@ -743,12 +771,6 @@ def educator_progress(*, user: User, today: dt.date | None = None) -> dict:
 
 
 # --- Exports ------------------------------------------------------------------------------------
-
-
-def export_job_for_user(*, user: User, job_uuid) -> ExportJob:
-    from django.shortcuts import get_object_or_404
-
-    return get_object_or_404(ExportJob, uuid=job_uuid, district_id=user.district_id)
 
 
 def recent_export_jobs(*, user: User) -> QuerySet[ExportJob]:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import District, User
 from accounts.services import audit_record
+from outbox.services import outbox_enqueue
 
 from . import exports, selectors
 from .models import ExportJob, ReportStamp
@@ -43,7 +44,7 @@ def export_job_create(
             district=actor.district,
             detail={"dataset": dataset, "format": file_format, "filters": filters},
         )
-        transaction.on_commit(lambda: tasks.export_run.delay(job.pk))
+        outbox_enqueue(task=tasks.export_run, args=[job.pk])
     return job
 
 
@@ -94,9 +95,11 @@ def export_job_run(*, job_id: int) -> ExportJob:
 
 
 def _save(job: ExportJob, content: File) -> str:
-    if job.storage_key and default_storage.exists(job.storage_key):
-        default_storage.delete(job.storage_key)
+    """Store the job's file under its one name. A run stopped after storing it (its worker
+    killed) and run again replaces that file instead of leaving it beside a second one."""
     name = f"exports/district-{job.district_id}/{job.uuid}/{job.dataset}.{job.file_format}"
+    if default_storage.exists(name):
+        default_storage.delete(name)
     return default_storage.save(name, content)
 
 

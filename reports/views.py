@@ -4,7 +4,6 @@ import tempfile
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
     Http404,
@@ -18,10 +17,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import district_admin_required
+from microcreds.pagination import paginate
 
 from . import charts, exports, selectors, services
 from .forms import ReportFilterForm
-from .models import ExportJob
+from .permissions import get_export_job_for_user
 
 PAGE_SIZE = 50
 
@@ -184,10 +184,8 @@ def relicensure(request: HttpRequest) -> HttpResponse:
     ids = selectors.relicensure_page_ids(
         district=district, filters=filters, people=data["people"], renewal=renewal
     )
-    paginator = Paginator(ids, PAGE_SIZE)
-    # Known from the counts: no second pass over everyone.
-    paginator.count = counts[renewal] if renewal else data["total"]
-    page = paginator.get_page(request.GET.get("page"))
+    # The count is known from the counts: no second pass over everyone.
+    page = paginate(request, ids, PAGE_SIZE, count=counts[renewal] if renewal else data["total"])
     rows = selectors.relicensure_rows(
         district=district, filters=filters, report=data, ids=list(page.object_list)
     )
@@ -227,9 +225,8 @@ def salary(request: HttpRequest) -> HttpResponse:
     totals = selectors.salary_totals(district=request.user.district, filters=filters)
     # Page over the ids alone, then read the page's 50 rows with their joins and credit.
     ids = selectors.salary_ledger_ids(district=request.user.district, filters=filters)
-    paginator = Paginator(ids, PAGE_SIZE)
-    paginator.count = totals["awards"]  # known from the totals: no second pass
-    page = paginator.get_page(request.GET.get("page"))
+    # The count is known from the totals: no second pass.
+    page = paginate(request, ids, PAGE_SIZE, count=totals["awards"])
     rows = list(ledger.filter(pk__in=list(page.object_list)))
     return render(
         request,
@@ -303,7 +300,7 @@ def export(request: HttpRequest, dataset: str, file_format: str) -> HttpResponse
 @require_GET
 @district_admin_required
 def export_job(request: HttpRequest, job_uuid) -> HttpResponse:
-    job = selectors.export_job_for_user(user=request.user, job_uuid=job_uuid)
+    job = get_export_job_for_user(request.user, job_uuid)
     template = "reports/_export_progress.html" if request.htmx else "reports/export_job.html"
     return render(request, template, {"job": job, "title": exports.DATASETS[job.dataset].title})
 
@@ -311,8 +308,8 @@ def export_job(request: HttpRequest, job_uuid) -> HttpResponse:
 @require_GET
 @district_admin_required
 def export_download(request: HttpRequest, job_uuid) -> HttpResponse:
-    job = selectors.export_job_for_user(user=request.user, job_uuid=job_uuid)
-    if job.status != ExportJob.Status.DONE or not job.storage_key:
+    job = get_export_job_for_user(request.user, job_uuid)
+    if not job.is_ready:
         raise Http404("This export is not ready.")
     if settings.USE_S3:
         # A short-lived signed URL with the file name HR expects.

@@ -16,3 +16,9 @@ class ReviewsConfig(AppConfig):
         artifact_signals.reviewer_access_asked.connect(
             receivers.reviewer_access_asked, dispatch_uid="reviews_evidence_access"
         )
+        submission_signals.plan_page_shown.connect(
+            receivers.plan_page_shown, dispatch_uid="reviews_plan_page_feedback"
+        )
+        submission_signals.history_asked.connect(
+            receivers.history_asked, dispatch_uid="reviews_plan_history"
+        )

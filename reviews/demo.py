@@ -17,7 +17,7 @@ from credentials.models import MicroCredential, RubricLevel
 from submissions import services as submission_services
 from submissions.models import PlanSource, Submission
 
-from . import services
+from . import selectors, services
 from .models import Panel, ReviewAssignment, Stage, StageReview
 
 SubmissionStatus = Submission.Status
@@ -127,7 +127,7 @@ def _with_reviewer(
     """Make sure the demo reviewer holds one of these reviews (the chair reassigns)."""
     if not assignments or any(a.reviewer_id == reviewer.pk for a in assignments):
         return assignments
-    if services.reviewer_is_eligible(reviewer=reviewer, submission=assignments[0].submission):
+    if selectors.reviewer_ineligibility(reviewer=reviewer, submission=assignments[0].submission):
         return assignments
     new = services.assignment_reassign(
         assignment=assignments[-1], to_reviewer=reviewer, actor=chair

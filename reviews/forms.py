@@ -3,7 +3,7 @@
 from django import forms
 from django.db.models import QuerySet
 
-from accounts.models import Building, User
+from accounts.models import Building, Role, User, holds_role
 from credentials.models import RubricCriterion, Stack
 from submissions.models import Submission
 
@@ -176,7 +176,7 @@ class PanelForm(forms.ModelForm):
     def __init__(self, *args, district, **kwargs):
         super().__init__(*args, **kwargs)
         self.district = district
-        reviewers = User.objects.filter(district=district, is_reviewer=True, is_active=True)
+        reviewers = User.objects.filter(holds_role(Role.REVIEWER), district=district)
         self.fields["chair"].queryset = reviewers
         self.fields["members"].queryset = reviewers
         self.fields["buildings"].queryset = Building.objects.filter(district=district)

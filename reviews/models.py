@@ -19,6 +19,13 @@ class Stage(models.TextChoices):
     FINAL = "final", "Final review"
 
 
+# The statuses in which a submission waits for the reviewers of a stage.
+WAITING = {
+    Stage.PLAN: (Submission.Status.PLAN_SUBMITTED,),
+    Stage.FINAL: (Submission.Status.SUBMITTED_FOR_REVIEW, Submission.Status.RESUBMITTED),
+}
+
+
 class CommentTopic(models.TextChoices):
     """What a reviewer can comment on in a plan: its components, and a self-created
     micro-credential's competency and criteria."""
@@ -119,6 +126,11 @@ class StageReview(models.Model):
         return f"{self.get_stage_display()} round {self.round} of {self.submission}"
 
     @property
+    def is_plan_stage(self) -> bool:
+        """A round of the plan's pre-approval (else of the final review of evidence)."""
+        return self.stage == Stage.PLAN
+
+    @property
     def outcome_label(self) -> str:
         labels = {
             **dict(ReviewAssignment.Decision.choices),
@@ -198,6 +210,16 @@ class ReviewAssignment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (self.Status.PENDING, self.Status.SUBMITTED)
+
+    @property
+    def awaits_decision(self) -> bool:
+        """Still the reviewer's to decide: pending, in an open round, on a submission that
+        waits for this stage (``services`` refuses a decision otherwise, saying which)."""
+        return (
+            self.status == self.Status.PENDING
+            and self.stage_review.status == StageReview.Status.OPEN
+            and self.submission.status in WAITING[self.stage]
+        )
 
 
 class ComponentComment(models.Model):

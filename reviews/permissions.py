@@ -5,12 +5,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.models import User
+from accounts.models import Role, User
+from accounts.permissions import require_role
 from submissions.models import Submission
 
 from .models import Panel, ReviewAssignment, StageReview
-from .selectors import reviewer_can_see_submission
-from .services import can_manage_round
+from .selectors import can_manage_round, is_panel_chair, reviewer_can_see_submission
+
+
+def require_admin_or_chair(user: User) -> None:
+    """The pages that follow the panels' work: for district admins and panel chairs."""
+    if not (user.has_role(Role.DISTRICT_ADMIN) or is_panel_chair(user)):
+        raise PermissionDenied("This page is for district admins and panel chairs.")
 
 
 def get_assignment_for_user(user: User, pk: int) -> ReviewAssignment:
@@ -32,8 +38,23 @@ def get_assignment_for_user(user: User, pk: int) -> ReviewAssignment:
     return assignment
 
 
+def get_assignment_for_manager(user: User, pk: int) -> ReviewAssignment:
+    """A review of a round this person manages (to reassign it): the chair of its panel and
+    the district's admins."""
+    require_role(user, Role.REVIEWER, Role.DISTRICT_ADMIN)
+    assignment = get_object_or_404(
+        ReviewAssignment.objects.select_related("stage_review__panel", "submission"),
+        pk=pk,
+        district_id=user.district_id,
+    )
+    if not can_manage_round(user=user, stage_review=assignment.stage_review):
+        raise PermissionDenied("Only the panel's chair or a district admin may reassign.")
+    return assignment
+
+
 def get_stage_review_for_user(user: User, pk: int) -> StageReview:
     """A round, for the chair of its panel and the district's admins."""
+    require_role(user, Role.REVIEWER, Role.DISTRICT_ADMIN)
     stage_review = get_object_or_404(
         StageReview.objects.select_related(
             "panel__chair",
@@ -60,17 +81,17 @@ def get_submission_feedback_for_user(user: User, pk: int) -> Submission:
     )
     if submission.educator_id == user.pk:
         return submission
-    if user.is_district_admin and user.is_active:
+    if user.has_role(Role.DISTRICT_ADMIN):
         return submission
     if reviewer_can_see_submission(user=user, submission=submission):
         return submission
-    if user.is_reviewer:
+    if user.has_role(Role.REVIEWER):
         raise PermissionDenied("You are not reviewing this submission.")
     raise Http404
 
 
 def get_panel_for_admin(user: User, pk: int) -> Panel:
     panel = get_object_or_404(Panel, pk=pk, district_id=user.district_id)
-    if not user.is_district_admin:
+    if not user.has_role(Role.DISTRICT_ADMIN):
         raise PermissionDenied("Only district admins manage panels.")
     return panel

@@ -1,14 +1,35 @@
 """What this app does when an app below it announces or asks something (``submissions.signals``,
 ``artifacts.signals``); connected in ``apps.ReviewsConfig.ready``."""
 
+from outbox.services import outbox_enqueue
+from submissions.signals import PageSection
+
 from . import selectors, tasks
 
 
 def review_requested(sender, *, submission, stage: str, **kwargs) -> None:
-    """A plan or evidence was submitted and committed: the worker assigns the round's reviewers
-    (``tasks.assign_reviewers``, safe to run twice)."""
-    tasks.assign_reviewers.delay(submission.pk, stage)
+    """A plan or evidence was submitted: the worker assigns the round's reviewers
+    (``tasks.assign_reviewers``, safe to run twice), queued through the outbox in the move's
+    own transaction, so it is sent once the move commits and never lost."""
+    outbox_enqueue(task=tasks.assign_reviewers, args=[submission.pk, stage])
 
 
 def reviewer_access_asked(sender, *, user, submission, **kwargs) -> bool:
     return selectors.reviewer_can_see_submission(user=user, submission=submission)
+
+
+def plan_page_shown(sender, *, submission, **kwargs) -> PageSection | None:
+    """The plan page shows the panel's latest decision, its reason and comments, and what to do
+    next (after a request for changes, a decline, a "not yet", or with an approval's
+    conditions)."""
+    feedback = selectors.plan_page_feedback(submission)
+    if feedback is None:
+        return None
+    return PageSection(
+        "reviews/_plan_feedback.html", {"feedback": feedback, "submission": submission}
+    )
+
+
+def history_asked(sender, *, submission, **kwargs) -> list:
+    """The plan's history lists the panel's decisions with their reasons and comments."""
+    return selectors.decisions_history(submission)

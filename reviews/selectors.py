@@ -1,17 +1,166 @@
 """Reads of the review side, always scoped to the reader's district."""
 
+from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Role, User, holds_role
+from artifacts.models import Artifact
+from credentials.models import MicroCredential, Rubric, RubricCriterion
+from submissions.history import plan_changes_since
 from submissions.models import Submission
+from submissions.signals import HistoryEntry
+from submissions.transitions import EDUCATOR_MOVES
 
-from .models import CriterionScore, Panel, ReviewAssignment, StageReview
-from .services import WAITING
+from .models import (
+    WAITING,
+    CommentTopic,
+    CriterionScore,
+    Panel,
+    ReviewAssignment,
+    Stage,
+    StageReview,
+)
+
+SubmissionStatus = Submission.Status
 
 ACTIVE = (ReviewAssignment.Status.PENDING, ReviewAssignment.Status.SUBMITTED)
+AssignmentStatus = ReviewAssignment.Status
+
+
+# --- Who manages a round, who may review a submission ------------------------------------------
+
+
+def can_manage_round(*, user: User, stage_review: StageReview) -> bool:
+    """District admins of the district, and the chair of the round's panel."""
+    if user.district_id != stage_review.district_id or not user.is_active:
+        return False
+    if user.has_role(Role.DISTRICT_ADMIN):
+        return True
+    return stage_review.panel is not None and stage_review.panel.chair_id == user.pk
+
+
+def is_panel_chair(user: User) -> bool:
+    """A reviewer who chairs a panel of their district (they follow its reviews)."""
+    return user.has_role(Role.REVIEWER) and panels_chaired_by(user).exists()
+
+
+def _own_group_ids(submission: Submission) -> set[int]:
+    """The educator, the plan's lead and every educator with a submission of the same plan."""
+    group = set(
+        Submission.objects.filter(plan_id=submission.plan_id).values_list("educator_id", flat=True)
+    )
+    return group | {submission.educator_id, submission.plan.lead_id}
+
+
+def _eligibility(submission: Submission) -> list[tuple[Q, str]]:
+    """What a reviewer of ``submission`` must be, each with the reason given when they are not.
+
+    Nobody reviews their own plan or their group's plan; the district may keep reviewers away
+    from the educators of their own building."""
+    conditions = [
+        (
+            Q(district_id=submission.district_id, is_active=True),
+            "This person is not a reviewer of this district.",
+        ),
+        (holds_role(Role.REVIEWER), "This person does not hold the reviewer role."),
+        (
+            ~Q(pk__in=_own_group_ids(submission)),
+            "Nobody reviews their own plan or their group's plan.",
+        ),
+    ]
+    building_id = submission.educator.building_id
+    if submission.district.exclude_same_building_reviewers and building_id is not None:
+        conditions.append(
+            (
+                ~Q(building_id=building_id),
+                "The district does not let reviewers review educators of their own building.",
+            )
+        )
+    return conditions
+
+
+def eligible_reviewers(*, submission: Submission) -> QuerySet[User]:
+    """The people who may review ``submission``."""
+    return User.objects.filter(*(condition for condition, _reason in _eligibility(submission)))
+
+
+def reviewer_ineligibility(*, reviewer: User, submission: Submission) -> str | None:
+    """None when ``reviewer`` may review ``submission``, else the reason they may not: the same
+    conditions as ``eligible_reviewers``, read in one query."""
+    conditions = _eligibility(submission)
+    met = (
+        User.objects.filter(pk=reviewer.pk)
+        .annotate(
+            **{
+                f"met_{i}": ExpressionWrapper(condition, output_field=BooleanField())
+                for i, (condition, _reason) in enumerate(conditions)
+            }
+        )
+        .values(*(f"met_{i}" for i in range(len(conditions))))
+        .first()
+    )
+    if met is None:
+        return conditions[0][1]
+    return next((reason for i, (_c, reason) in enumerate(conditions) if not met[f"met_{i}"]), None)
+
+
+def reviewer_candidates(*, submission: Submission, panel: Panel | None) -> list[User]:
+    """Eligible reviewers, lightest current load first (pending assignments), then by id."""
+    people = eligible_reviewers(submission=submission)
+    if panel is not None:
+        # The chair reviews only when also a member; otherwise they decide splits and confirm.
+        people = people.filter(review_panels=panel)
+    people = people.annotate(
+        load=Count(
+            "review_assignments", filter=Q(review_assignments__status=AssignmentStatus.PENDING)
+        )
+    )
+    return list(people.order_by("load", "id"))
+
+
+def panel_for_submission(submission: Submission) -> Panel | None:
+    """The most specific active panel whose scope covers the educator's building and the
+    credential's stack; a panel without buildings or stacks covers the whole district."""
+    building_id = submission.educator.building_id
+    stack_id = submission.plan.microcredential.stack_id
+    panels = (
+        Panel.objects.filter(district_id=submission.district_id, active=True)
+        .annotate(
+            n_buildings=Count("buildings", distinct=True),
+            n_stacks=Count("stacks", distinct=True),
+            building_match=Count("buildings", filter=Q(buildings__id=building_id), distinct=True),
+            stack_match=Count("stacks", filter=Q(stacks__id=stack_id), distinct=True),
+        )
+        .order_by("id")
+    )
+    best: Panel | None = None
+    best_specificity = -1
+    for panel in panels:
+        if panel.n_buildings and not panel.building_match:
+            continue
+        if panel.n_stacks and not panel.stack_match:
+            continue
+        specificity = (1 if panel.n_buildings else 0) + (1 if panel.n_stacks else 0)
+        if specificity > best_specificity:
+            best, best_specificity = panel, specificity
+    return best
+
+
+def reviewers_of_district(*, district_id: int) -> QuerySet[User]:
+    """The district's reviewers (a reassignment's choices; the service says who is eligible)."""
+    return User.objects.filter(holds_role(Role.REVIEWER), district_id=district_id)
 
 
 def reviewer_can_see_submission(*, user: User, submission: Submission) -> bool:
@@ -36,7 +185,7 @@ def stage_reviews_visible_to(user: User) -> QuerySet[StageReview]:
     """Rounds a user may open: assigned to them, chaired by them, or any of their district for
     a district admin."""
     qs = StageReview.objects.filter(district_id=user.district_id)
-    if user.is_district_admin and user.is_active:
+    if user.has_role(Role.DISTRICT_ADMIN):
         return qs
     return qs.filter(
         Q(assignments__reviewer_id=user.pk, assignments__status__in=ACTIVE)
@@ -106,11 +255,234 @@ def queue_counts(*, user: User, now=None) -> dict[str, int]:
     )
 
 
+# --- What the educator reads of the panel on the plan page and in its history ---------------
+
+# The stage whose latest decision the plan page shows, by the submission's status, and its words.
+FEEDBACK_STAGES: dict[str, str] = {
+    SubmissionStatus.CHANGES_REQUESTED: Stage.PLAN,
+    SubmissionStatus.DECLINED: Stage.PLAN,
+    SubmissionStatus.PLAN_APPROVED: Stage.PLAN,
+    SubmissionStatus.IN_PROGRESS: Stage.PLAN,
+    SubmissionStatus.NOT_YET: Stage.FINAL,
+}
+FEEDBACK_HEADLINES: dict[str, str] = {
+    SubmissionStatus.CHANGES_REQUESTED: "The panel asked for changes to your plan",
+    SubmissionStatus.DECLINED: "The panel declined this plan",
+    SubmissionStatus.PLAN_APPROVED: "The panel approved your plan with conditions",
+    SubmissionStatus.IN_PROGRESS: "The panel approved your plan with conditions",
+    SubmissionStatus.NOT_YET: "Not yet: what the panel said of your evidence",
+}
+
+
+@dataclass(frozen=True)
+class CriterionMark:
+    reviewer: str
+    level: str
+    passed: bool
+    feedback: str
+
+
+@dataclass(frozen=True)
+class PanelFeedback:
+    """The panel's latest decision on a submission, as its educator reads it on the plan page:
+    the decision, the reason, each reviewer's comments per component or marks per criterion,
+    and what to do next. Reviewers are "Reviewer 1", "Reviewer 2", as on the feedback page."""
+
+    stage_review: StageReview
+    headline: str
+    what_next: str
+    reason: str
+    conditions: str
+    # The plan is closed (declined): a new plan starts from the catalog.
+    closed: bool = False
+    comments: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
+    marks: list[tuple[RubricCriterion, list[CriterionMark]]] = field(default_factory=list)
+    overall: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _what_next(submission: Submission) -> str:
+    if submission.status == SubmissionStatus.CHANGES_REQUESTED:
+        button = EDUCATOR_MOVES["submit_plan"].button_for(submission.status)
+        return (
+            "Revise the parts of the plan the panel commented on, then press "
+            f"“{button}”. The panel reads it again."
+        )
+    if submission.status == SubmissionStatus.DECLINED:
+        return (
+            "This plan is closed. You can choose a micro-credential in the catalog and start "
+            "a new plan."
+        )
+    if submission.status == SubmissionStatus.NOT_YET:
+        if submission.attempts_left == 0:
+            return (
+                f"You have used all {submission.district.max_attempts} attempts your district "
+                "allows for a micro-credential; this one cannot be resubmitted."
+            )
+        button = EDUCATOR_MOVES["resubmit"].button_for(submission.status)
+        left = submission.attempts_left
+        return (
+            "Strengthen the evidence for each criterion not yet met: add or replace evidence, "
+            f"revise your results and reflection, then press “{button}”."
+            + (f" You have {left} attempt{'s' if left != 1 else ''} left." if left else "")
+        )
+    return (
+        "Keep to these conditions as you carry out the plan; the panel reads them again with "
+        "your evidence."
+    )
+
+
+def _decided_rounds(submission: Submission, stage: str | None = None) -> QuerySet[StageReview]:
+    rounds = StageReview.objects.filter(
+        submission=submission, status=StageReview.Status.DECIDED
+    ).prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=ReviewAssignment.objects.filter(status=ReviewAssignment.Status.SUBMITTED)
+            .order_by("assigned_at", "id")
+            .prefetch_related("component_comments", "scores__level", "scores__criterion"),
+        )
+    )
+    if stage is not None:
+        rounds = rounds.filter(stage=stage)
+    return rounds.select_related("attempt").order_by("-decided_at", "-id")
+
+
+def _reviewers(stage_review: StageReview) -> list[tuple[str, ReviewAssignment]]:
+    return [(f"Reviewer {n}", a) for n, a in enumerate(stage_review.assignments.all(), start=1)]
+
+
+def _comments(stage_review: StageReview) -> list[tuple[str, list[tuple[str, str]]]]:
+    by_topic: dict[str, list[tuple[str, str]]] = {topic: [] for topic in CommentTopic.values}
+    for name, review in _reviewers(stage_review):
+        for comment in review.component_comments.all():
+            by_topic[comment.component].append((name, comment.body))
+    return [(CommentTopic(t).label, words) for t, words in by_topic.items() if words]
+
+
+def _marks(stage_review: StageReview) -> list[tuple[RubricCriterion, list[CriterionMark]]]:
+    by_criterion: dict[int, tuple[RubricCriterion, list[CriterionMark]]] = {}
+    for name, review in _reviewers(stage_review):
+        for score in review.scores.all():
+            by_criterion.setdefault(score.criterion_id, (score.criterion, []))[1].append(
+                CriterionMark(name, score.level.label, score.passed, score.feedback)
+            )
+    return sorted(by_criterion.values(), key=lambda row: (row[0].position, row[0].pk))
+
+
+def plan_page_feedback(submission: Submission) -> PanelFeedback | None:
+    """What the plan page says of the panel's latest decision: after a request for changes, a
+    decline or a "not yet", and while an approval's conditions apply. None otherwise."""
+    stage = FEEDBACK_STAGES.get(submission.status)
+    if stage is None:
+        return None
+    stage_review = _decided_rounds(submission, stage).first()
+    if stage_review is None:
+        return None
+    if stage == Stage.PLAN and submission.status in (
+        SubmissionStatus.PLAN_APPROVED,
+        SubmissionStatus.IN_PROGRESS,
+    ):
+        if not stage_review.conditions:
+            return None
+    final = stage == Stage.FINAL
+    return PanelFeedback(
+        stage_review=stage_review,
+        headline=FEEDBACK_HEADLINES[submission.status],
+        what_next=_what_next(submission),
+        # A final round's reason is the reviewers' overall comments, shown per reviewer below,
+        # unless the chair decided it.
+        reason=stage_review.reason if not final or stage_review.chair_reason else "",
+        conditions=stage_review.conditions,
+        closed=submission.status == SubmissionStatus.DECLINED,
+        comments=_comments(stage_review),
+        marks=_marks(stage_review) if final else [],
+        overall=[
+            (name, review.overall_comment)
+            for name, review in _reviewers(stage_review)
+            if review.overall_comment
+        ],
+    )
+
+
+def decisions_history(submission: Submission) -> list[HistoryEntry]:
+    """The panel's decisions on a submission, each with its reason and comments, as entries of
+    the plan's history."""
+    entries = []
+    for stage_review in _decided_rounds(submission):
+        which = (
+            f", attempt {stage_review.attempt.number}"
+            if stage_review.attempt
+            else (f", round {stage_review.round}" if stage_review.round > 1 else "")
+        )
+        details = []
+        if stage_review.conditions:
+            details.append(f"Conditions: {stage_review.conditions}")
+        if stage_review.reason and (stage_review.stage == Stage.PLAN or stage_review.chair_reason):
+            details.append(f"Reason: {stage_review.reason}")
+        for topic, words in _comments(stage_review):
+            details += [f"{name} on {topic}: {body}" for name, body in words]
+        for criterion, marks in _marks(stage_review):
+            details += [
+                f"{mark.reviewer} on “{criterion.title}”: {mark.level} "
+                f"({'met' if mark.passed else 'not yet met'})"
+                + (f". {mark.feedback}" if mark.feedback else "")
+                for mark in marks
+            ]
+        details += [
+            f"{name}: {review.overall_comment}"
+            for name, review in _reviewers(stage_review)
+            if review.overall_comment
+        ]
+        entries.append(
+            HistoryEntry(
+                at=stage_review.decided_at,
+                who="The panel’s chair" if stage_review.chair_reason else "The review panel",
+                what=f"{stage_review.get_stage_display()}{which}: {stage_review.outcome_label}.",
+                details=details,
+            )
+        )
+    return entries
+
+
+def rubric_for_reading(microcredential: MicroCredential) -> Rubric | None:
+    """The micro-credential's rubric with its criteria and their levels, for a reviewer to read
+    beside the plan or the evidence (None: it has no rubric)."""
+    return (
+        Rubric.objects.filter(microcredential=microcredential)
+        .prefetch_related("criteria__levels", "criteria__evidence_type")
+        .first()
+    )
+
+
+def plan_changes_for_round(stage_review: StageReview) -> dict | None:
+    """For a plan's second (or later) round of pre-approval: the round before it and what the
+    educator changed in the plan since its decision. None for a first round, or when the text
+    of then is not known."""
+    if stage_review.stage != Stage.PLAN or stage_review.round < 2:
+        return None
+    previous = (
+        StageReview.objects.filter(
+            submission_id=stage_review.submission_id,
+            stage=Stage.PLAN,
+            status=StageReview.Status.DECIDED,
+            round__lt=stage_review.round,
+        )
+        .order_by("-round")
+        .first()
+    )
+    if previous is None:
+        return None
+    changes = plan_changes_since(stage_review.submission, previous.decided_at)
+    if changes is None:
+        return None
+    return {"since": previous, "changes": changes, "before_label": f"In round {previous.round}"}
+
+
 def rounds_waiting_for_chair(*, user: User) -> list[StageReview]:
     """Rounds this person decides as chair; a district admin also takes those of panels
     without a chair (and of no panel)."""
     chaired = Q(panel__chair_id=user.pk)
-    if user.is_district_admin:
+    if user.has_role(Role.DISTRICT_ADMIN):
         chaired |= Q(panel__isnull=True) | Q(panel__chair__isnull=True)
     return list(
         StageReview.objects.filter(
@@ -213,7 +585,7 @@ def open_rounds_for_manager(*, user: User) -> list[StageReview]:
         Q(stage="plan", submission__status__in=WAITING["plan"])
         | Q(stage="final", submission__status__in=WAITING["final"])
     )
-    if not user.is_district_admin:
+    if not user.has_role(Role.DISTRICT_ADMIN):
         qs = qs.filter(panel__chair_id=user.pk)
     return list(
         qs.select_related("panel", "submission__educator", "submission__plan__microcredential")
@@ -227,3 +599,152 @@ def open_rounds_for_manager(*, user: User) -> list[StageReview]:
         )
         .order_by("opened_at", "id")
     )
+
+
+def panels_of_district(*, district_id: int) -> list[Panel]:
+    return list(
+        Panel.objects.filter(district_id=district_id)
+        .select_related("chair")
+        .prefetch_related("members", "buildings", "stacks")
+    )
+
+
+# --- What a reviewer, a chair and the educator read --------------------------------------------
+
+
+def rubric_criteria(*, microcredential_id: int, with_levels: bool = False) -> list[RubricCriterion]:
+    criteria = RubricCriterion.objects.filter(rubric__microcredential_id=microcredential_id)
+    if with_levels:
+        criteria = criteria.prefetch_related("levels")
+    return list(criteria)
+
+
+def plan_context(submission: Submission) -> dict:
+    """The plan as the panel reads it: its sources, goals, group, and the educator's own
+    micro-credential proposed with it."""
+    plan = submission.plan
+    microcredential = plan.microcredential
+    group = [
+        s.educator
+        for s in Submission.objects.filter(plan=plan)
+        .exclude(pk=submission.pk)
+        .select_related("educator")
+    ]
+    # An educator's own micro-credential is read with its plan; a group member's plan may come
+    # to the panel after the proposal was approved with the lead's.
+    proposal = microcredential.status in (
+        MicroCredential.Status.PROPOSED,
+        MicroCredential.Status.APPROVED,
+    )
+    return {
+        "plan": plan,
+        "microcredential": microcredential,
+        "sources": list(plan.sources.all()),
+        "district_goals": list(plan.district_goals.all()),
+        "group": group,
+        "proposal": proposal,
+        "proposal_criteria": (
+            rubric_criteria(microcredential_id=microcredential.pk) if proposal else []
+        ),
+    }
+
+
+def decided_rounds(
+    *, submission: Submission, stage: str, exclude: StageReview | None = None
+) -> list[StageReview]:
+    """Earlier decided rounds of a stage, newest first, with every reviewer's submitted work."""
+    rounds = (
+        StageReview.objects.filter(submission=submission, stage=stage)
+        .exclude(status=StageReview.Status.OPEN)
+        .select_related("attempt")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=ReviewAssignment.objects.filter(status=AssignmentStatus.SUBMITTED)
+                .select_related("reviewer")
+                .prefetch_related("component_comments", "scores__level", "scores__criterion"),
+            )
+        )
+        .order_by("-round")
+    )
+    if exclude is not None:
+        rounds = rounds.exclude(pk=exclude.pk)
+    return list(rounds)
+
+
+def evidence_by_criterion(
+    *, submission: Submission, criteria: list[RubricCriterion]
+) -> tuple[dict[int, list[Artifact]], list[Artifact]]:
+    """The accepted evidence of ``submission`` under each criterion, and the rest."""
+    artifacts = (
+        Artifact.objects.filter(submission=submission, status=Artifact.Status.ACCEPTED)
+        .select_related("evidence_type", "attempt")
+        .order_by("created_at")
+    )
+    by_criterion: dict[int, list[Artifact]] = {c.pk: [] for c in criteria}
+    other = []
+    for artifact in artifacts:
+        if artifact.criterion_id in by_criterion:
+            by_criterion[artifact.criterion_id].append(artifact)
+        else:
+            other.append(artifact)
+    return by_criterion, other
+
+
+def fellow_reviews(assignment: ReviewAssignment, *, prefetch: tuple[str, ...] = ()) -> list:
+    """The other reviewers' submitted reviews of the round: none until this reviewer has
+    submitted theirs."""
+    if assignment.status != AssignmentStatus.SUBMITTED:
+        return []
+    return list(
+        assignment.stage_review.assignments.filter(status=AssignmentStatus.SUBMITTED)
+        .exclude(pk=assignment.pk)
+        .select_related("reviewer")
+        .prefetch_related(*prefetch)
+    )
+
+
+def scores_by_criterion(assignments: list[ReviewAssignment]) -> dict[int, list[CriterionScore]]:
+    scores: dict[int, list[CriterionScore]] = {}
+    for score in CriterionScore.objects.filter(assignment__in=assignments).select_related(
+        "level", "assignment__reviewer"
+    ):
+        scores.setdefault(score.criterion_id, []).append(score)
+    return scores
+
+
+def round_agreement(stage_review: StageReview) -> tuple[list[int], list[int]]:
+    """Criterion ids the submitted reviewers agreed on (all pass or all not), and those they
+    disagreed on."""
+    by_criterion: dict[int, set[bool]] = {}
+    for score in CriterionScore.objects.filter(
+        assignment__stage_review=stage_review, assignment__status=AssignmentStatus.SUBMITTED
+    ):
+        by_criterion.setdefault(score.criterion_id, set()).add(score.passed)
+    agreed = [c for c, verdicts in by_criterion.items() if len(verdicts) == 1]
+    disagreed = [c for c, verdicts in by_criterion.items() if len(verdicts) > 1]
+    return agreed, disagreed
+
+
+def feedback_rounds(submission: Submission) -> list[StageReview]:
+    """Every decided round of the submission, newest first, as the educator reads it."""
+    return list(
+        StageReview.objects.filter(submission=submission, status=StageReview.Status.DECIDED)
+        .select_related("attempt")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=ReviewAssignment.objects.filter(
+                    status=AssignmentStatus.SUBMITTED
+                ).prefetch_related("component_comments", "scores__level", "scores__criterion"),
+            )
+        )
+        .order_by("-decided_at", "-id")
+    )
+
+
+def round_under_way(submission: Submission) -> StageReview | None:
+    """The round the submission waits on, with the reviewers or the chair."""
+    return StageReview.objects.filter(
+        submission=submission, status__in=(StageReview.Status.OPEN, StageReview.Status.CHAIR)
+    ).first()

@@ -5,31 +5,42 @@ Two reviewers deciding at the same moment are serialised on the submission row, 
 one sees the first one's decision and the round's outcome is computed exactly once.
 """
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from accounts.models import District, User
+from accounts.models import Building, District, Role, User, holds_role
 from accounts.services import audit_record
-from credentials.models import MicroCredential, RubricLevel
+from credentials.models import MicroCredential, RubricLevel, Stack
 from credentials.services import microcredential_proposal_decide
 from notifications.models import Notification
 from notifications.services import notify
+from outbox.services import outbox_enqueue
 from submissions.models import Attempt, Submission
 from submissions.selectors import CLOSED_STATUSES
 from submissions.transitions import submission_move
 
 from .models import (
+    WAITING,
     ComponentComment,
     CriterionScore,
     Panel,
     ReviewAssignment,
     Stage,
     StageReview,
+)
+from .selectors import (
+    can_manage_round,
+    panel_for_submission,
+    reviewer_candidates,
+    reviewer_ineligibility,
+    round_agreement,
 )
 
 SubmissionStatus = Submission.Status
@@ -38,11 +49,6 @@ Decision = ReviewAssignment.Decision
 RoundStatus = StageReview.Status
 MicroCredentialStatus = MicroCredential.Status
 
-# The statuses in which a submission waits for the reviewers of a stage.
-WAITING = {
-    Stage.PLAN: (SubmissionStatus.PLAN_SUBMITTED,),
-    Stage.FINAL: (SubmissionStatus.SUBMITTED_FOR_REVIEW, SubmissionStatus.RESUBMITTED),
-}
 # The chair hears about an overdue review this long after the reviewer's first reminder.
 CHAIR_ESCALATION_AFTER = timedelta(days=3)
 APPROVALS = {Decision.APPROVE, Decision.APPROVE_WITH_CONDITIONS}
@@ -79,102 +85,50 @@ class ReviewError(Exception):
 # --- Panels and assignment ------------------------------------------------------------------
 
 
-def panel_save(*, form, actor: User) -> Panel:
-    """Create or change a panel from a valid ``reviews.forms.PanelForm`` (district admins)."""
-    if not (actor.is_district_admin and actor.district_id == form.district.pk):
+def panel_save(
+    *,
+    panel: Panel | None,
+    district: District,
+    name: str,
+    description: str,
+    chair: User | None,
+    members: Iterable[User],
+    buildings: Iterable[Building],
+    stacks: Iterable[Stack],
+    active: bool,
+    actor: User,
+) -> Panel:
+    """Create a panel of ``district`` (``panel`` None) or change ``panel`` (district admins)."""
+    if not (actor.has_role(Role.DISTRICT_ADMIN) and actor.district_id == district.pk):
         raise PermissionDenied("Only district admins manage panels.")
+    if panel is not None and panel.district_id != district.pk:
+        raise PermissionDenied("This panel belongs to another district.")
+    members, buildings, stacks = list(members), list(buildings), list(stacks)
+    people = [p for p in (chair, *members) if p is not None]
+    if any(p.district_id != district.pk for p in people) or any(
+        thing.district_id != district.pk for thing in (*buildings, *stacks)
+    ):
+        raise PermissionDenied("A panel is made of its own district's people and scope.")
     with transaction.atomic():
-        created = form.instance.pk is None
-        panel = form.save(commit=False)
-        panel.district = form.district
+        created = panel is None
+        if created:
+            panel = Panel(district=district)
+        panel.name = name.strip()
+        panel.description = description
+        panel.chair = chair
+        panel.active = active
         panel.save()
-        form.save_m2m()
+        panel.members.set(members)
+        panel.buildings.set(buildings)
+        panel.stacks.set(stacks)
         audit_record(
             actor=actor,
             action="panel.created" if created else "panel.changed",
             target=panel,
-            district=panel.district,
-            detail={
-                "chair": panel.chair_id,
-                "members": sorted(panel.members.values_list("id", flat=True)),
-            },
+            district=district,
+            detail={"chair": panel.chair_id, "members": sorted(p.pk for p in members)},
         )
     return panel
-
-
-def panel_for_submission(submission: Submission) -> Panel | None:
-    """The most specific active panel whose scope covers the educator's building and the
-    credential's stack; a panel without buildings or stacks covers the whole district."""
-    building_id = submission.educator.building_id
-    stack_id = submission.plan.microcredential.stack_id
-    panels = (
-        Panel.objects.filter(district_id=submission.district_id, active=True)
-        .annotate(
-            n_buildings=Count("buildings", distinct=True),
-            n_stacks=Count("stacks", distinct=True),
-            building_match=Count("buildings", filter=Q(buildings__id=building_id), distinct=True),
-            stack_match=Count("stacks", filter=Q(stacks__id=stack_id), distinct=True),
-        )
-        .order_by("id")
-    )
-    best: Panel | None = None
-    best_specificity = -1
-    for panel in panels:
-        if panel.n_buildings and not panel.building_match:
-            continue
-        if panel.n_stacks and not panel.stack_match:
-            continue
-        specificity = (1 if panel.n_buildings else 0) + (1 if panel.n_stacks else 0)
-        if specificity > best_specificity:
-            best, best_specificity = panel, specificity
-    return best
-
-
-def excluded_reviewer_ids(submission: Submission) -> set[int]:
-    """Nobody reviews their own plan or their group's plan (the lead and every educator with a
-    submission of the same plan)."""
-    group = set(
-        Submission.objects.filter(plan_id=submission.plan_id).values_list("educator_id", flat=True)
-    )
-    return group | {submission.educator_id, submission.plan.lead_id}
-
-
-def reviewer_is_eligible(*, reviewer: User, submission: Submission) -> str | None:
-    """None when ``reviewer`` may review ``submission``, else the reason they may not."""
-    if reviewer.district_id != submission.district_id or not reviewer.is_active:
-        return "This person is not a reviewer of this district."
-    if not reviewer.is_reviewer:
-        return "This person does not hold the reviewer role."
-    if reviewer.pk in excluded_reviewer_ids(submission):
-        return "Nobody reviews their own plan or their group's plan."
-    district = submission.district
-    building_id = submission.educator.building_id
-    if (
-        district.exclude_same_building_reviewers
-        and building_id is not None
-        and reviewer.building_id == building_id
-    ):
-        return "The district does not let reviewers review educators of their own building."
-    return None
-
-
-def reviewer_candidates(*, submission: Submission, panel: Panel | None) -> list[User]:
-    """Eligible reviewers, lightest current load first (pending assignments), then by id."""
-    district = submission.district
-    people = User.objects.filter(district_id=district.pk, is_active=True, is_reviewer=True)
-    if panel is not None:
-        # The chair reviews only when also a member; otherwise they decide splits and confirm.
-        people = people.filter(review_panels=panel)
-    people = people.exclude(pk__in=excluded_reviewer_ids(submission))
-    building_id = submission.educator.building_id
-    if district.exclude_same_building_reviewers and building_id is not None:
-        people = people.exclude(building_id=building_id)
-    people = people.annotate(
-        load=Count(
-            "review_assignments", filter=Q(review_assignments__status=AssignmentStatus.PENDING)
-        )
-    )
-    return list(people.order_by("load", "id"))
 
 
 def _required(district: District, stage: str) -> int:
@@ -311,20 +265,11 @@ def _notify_assignment(assignment: ReviewAssignment, submission: Submission) -> 
         body=(
             f"{submission.educator.display_name} submitted “{submission.plan}” "
             f"({assignment.get_stage_display().lower()}). Please review it by "
-            f"{timezone.localtime(assignment.due_at):%B %-d, %Y}."
+            f"{date_format(timezone.localtime(assignment.due_at))}."
         ),
         url=reverse("reviews:review", args=[assignment.pk]),
         event_key=f"assigned:{assignment.pk}",
     )
-
-
-def can_manage_round(*, user: User, stage_review: StageReview) -> bool:
-    """District admins of the district, and the chair of the round's panel."""
-    if user.district_id != stage_review.district_id or not user.is_active:
-        return False
-    if user.is_district_admin:
-        return True
-    return stage_review.panel is not None and stage_review.panel.chair_id == user.pk
 
 
 def assignment_reassign(
@@ -339,7 +284,7 @@ def assignment_reassign(
             raise PermissionDenied("Only the panel's chair or a district admin may reassign.")
         if assignment.status != AssignmentStatus.PENDING or stage_review.status != RoundStatus.OPEN:
             raise ReviewError("Only a review that is still waiting can be reassigned.")
-        reason = reviewer_is_eligible(reviewer=to_reviewer, submission=submission)
+        reason = reviewer_ineligibility(reviewer=to_reviewer, submission=submission)
         if reason:
             raise ReviewError(reason)
         if stage_review.assignments.filter(reviewer=to_reviewer).exists():
@@ -512,9 +457,7 @@ def _chairs_of(stage_review: StageReview) -> list[User]:
     if stage_review.panel is not None and stage_review.panel.chair_id:
         return [stage_review.panel.chair]
     return list(
-        User.objects.filter(
-            district_id=stage_review.district_id, is_district_admin=True, is_active=True
-        )
+        User.objects.filter(holds_role(Role.DISTRICT_ADMIN), district_id=stage_review.district_id)
     )
 
 
@@ -625,7 +568,7 @@ def _lock_for_chair(
         .get(pk=stage_review.pk)
     )
     if actor not in _chairs_of(stage_review) and not (
-        actor.is_district_admin and actor.district_id == stage_review.district_id
+        actor.has_role(Role.DISTRICT_ADMIN) and actor.district_id == stage_review.district_id
     ):
         raise PermissionDenied("Only the panel's chair may decide this.")
     if stage_review.stage != stage:
@@ -703,19 +646,6 @@ def scores_submit(
     return stage_review
 
 
-def round_agreement(stage_review: StageReview) -> tuple[list[int], list[int]]:
-    """Criterion ids the submitted reviewers agreed on (all pass or all not), and those they
-    disagreed on."""
-    by_criterion: dict[int, set[bool]] = {}
-    for score in CriterionScore.objects.filter(
-        assignment__stage_review=stage_review, assignment__status=AssignmentStatus.SUBMITTED
-    ):
-        by_criterion.setdefault(score.criterion_id, set()).add(score.passed)
-    agreed = [c for c, verdicts in by_criterion.items() if len(verdicts) == 1]
-    disagreed = [c for c, verdicts in by_criterion.items() if len(verdicts) > 1]
-    return agreed, disagreed
-
-
 def _final_round_conclude(submission: Submission, stage_review: StageReview, actor: User) -> None:
     """Disagreement on any criterion goes to the chair; otherwise the rubric's passing rule on
     the criteria every reviewer passed decides, and the chair confirms when the district says so.
@@ -767,7 +697,7 @@ def _final_outcome_apply(
     def hand_off(saved: Submission) -> None:
         from badges.tasks import issue_award
 
-        issue_award.delay(saved.pk)
+        outbox_enqueue(task=issue_award, args=[saved.pk])
 
     submission_move(
         submission_id=submission.pk,
@@ -776,7 +706,7 @@ def _final_outcome_apply(
         action=f"submission.{outcome}",
         allowed_from=WAITING[Stage.FINAL],
         detail={"stage_review": stage_review.pk},
-        on_commit=hand_off if outcome == SubmissionStatus.EARNED else None,
+        side_effects=hand_off if outcome == SubmissionStatus.EARNED else None,
     )
     url = reverse("reviews:feedback", args=[submission.pk])
     if outcome == SubmissionStatus.EARNED:
@@ -844,7 +774,7 @@ def overdue_reminders_send(*, now: timezone.datetime | None = None) -> int:
                     body=(
                         f"Your review of {assignment.submission.educator.display_name}'s "
                         f"“{assignment.submission.plan}” was due "
-                        f"{timezone.localtime(assignment.due_at):%B %-d, %Y}."
+                        f"{date_format(timezone.localtime(assignment.due_at))}."
                     ),
                     url=reverse("reviews:review", args=[assignment.pk]),
                     event_key=f"overdue:{assignment.pk}",
@@ -878,7 +808,7 @@ def overdue_reminders_send(*, now: timezone.datetime | None = None) -> int:
                         f"The {stage_review.get_stage_display().lower()} of "
                         f"{stage_review.submission.educator.display_name}'s "
                         f"“{stage_review.submission.plan}” is overdue "
-                        f"(due {timezone.localtime(stage_review.due_at):%B %-d, %Y})."
+                        f"(due {date_format(timezone.localtime(stage_review.due_at))})."
                     ),
                     url=reverse("reviews:round", args=[stage_review.pk]),
                     event_key=f"overdue-chair:{stage_review.pk}",

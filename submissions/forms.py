@@ -7,7 +7,7 @@ from accounts.selectors import goals_for_user, people_for_user
 from credentials.models import EvidenceType
 
 from .models import Plan, PlanSource, Submission
-from .services import PLAN_TEXT_FIELDS, RESULTS_FIELDS
+from .services import PLAN_TEXT_FIELDS, RESULTS_FIELDS, SOURCE_FIELDS
 
 MAX_SOURCES = 30
 MAX_CRITERIA = 12
@@ -18,6 +18,12 @@ class VersionedForm(forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     editor_token = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+
+    def posted_or_stored(self, name: str, stored):
+        """The posted value of ``name`` where it validated, else ``stored``: a value that does
+        not validate holds back only itself (the page keeps it, marked, until it is corrected).
+        Call after ``is_valid()``."""
+        return self.cleaned_data[name] if name in self.cleaned_data else stored
 
 
 class PlanTextForm(VersionedForm):
@@ -104,6 +110,37 @@ class SourceForm(forms.Form):
 SourceFormSet = forms.formset_factory(
     SourceForm, extra=0, max_num=MAX_SOURCES, absolute_max=MAX_SOURCES, validate_max=True
 )
+
+
+def sources_to_save(formset: forms.BaseFormSet, *, stored: list[PlanSource]) -> list[dict]:
+    """The research sources as posted, except what did not validate: a field in error keeps the
+    stored value of its row (by position), and a row that cannot be a source (no citation) keeps
+    the stored row, if any. A bad link in one source holds back neither the other sources nor
+    the rest of the plan. Call after ``is_valid()``."""
+    kept = [{name: getattr(source, name) for name in SOURCE_FIELDS} for source in stored]
+    if formset.non_form_errors():
+        # The rows themselves are in doubt (too many, or the form was tampered with).
+        return kept
+    rows = []
+    for index, form in enumerate(formset.forms):
+        before = kept[index] if index < len(kept) else None
+        if not form.errors:
+            if form.cleaned_data.get("filled"):
+                rows.append(form.as_source())
+            continue
+        row = {
+            name: form.cleaned_data[name]
+            if name in form.cleaned_data
+            else (before or {}).get(name, "")
+            for name in SOURCE_FIELDS
+        }
+        if not (row["citation"] or "").strip():
+            if before is not None:
+                rows.append(before)
+            continue
+        row = {name: row[name] or "" for name in SOURCE_FIELDS}
+        rows.append({**row, "kind": row["kind"] or PlanSource.Kind.ARTICLE})
+    return rows
 
 
 def source_formset(*, plan: Plan, data=None) -> forms.BaseFormSet:

@@ -149,6 +149,38 @@ class Submission(models.Model):
         limit = self.district.max_attempts
         return None if not limit else max(0, limit - self.attempt_count)
 
+    @property
+    def earned_award(self):
+        """The award of an earned submission (``badges.Award``, read through its reverse
+        relation: this app does not import badges), or None before it is made."""
+        return getattr(self, "award", None) if self.status == self.Status.EARNED else None
+
+    @property
+    def award_counts(self) -> bool:
+        """Earned, and its award counts (issued, not revoked, not expired: ``Award.counts``)."""
+        award = self.earned_award
+        return award is not None and award.counts
+
+    @property
+    def award_lapsed(self) -> str:
+        """ "revoked" or "expired" when the plan was earned but its award no longer counts."""
+        award = self.earned_award
+        if award is None:
+            return ""
+        if award.is_revoked:
+            return "revoked"
+        return "expired" if award.is_expired else ""
+
+    @property
+    def status_key(self) -> str:
+        """The status as pages mark it: an earned plan whose award lapsed is marked so."""
+        return self.award_lapsed or self.status
+
+    @property
+    def status_label(self) -> str:
+        lapsed = self.award_lapsed
+        return f"Earned · award {lapsed}" if lapsed else self.get_status_display()
+
 
 class Attempt(models.Model):
     """One submission for review. Artifacts submitted with it are frozen; scores attach here."""

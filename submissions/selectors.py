@@ -4,13 +4,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import District, User
 from programs.models import ProgramCycle
 from programs.selectors import cycles_for_district
 
 from .models import Component, Plan, PlanRevision, Submission
-from .signals import results_checked
+from .signals import PageSection, dashboard_shown, plan_page_shown, results_checked
 from .transitions import EDUCATOR_MOVES, may_move
 
 Status = Submission.Status
@@ -40,8 +42,87 @@ NEXT_STEPS: dict[str, str] = {
 }
 
 
-def next_step(status: str) -> str:
-    return NEXT_STEPS[status]
+def next_step(submission: Submission) -> str:
+    """What the educator does next; once earned, what became of the award (``award_counts``)."""
+    if submission.status != Status.EARNED:
+        return NEXT_STEPS[submission.status]
+    award = submission.earned_award
+    if submission.award_counts:
+        return NEXT_STEPS[Status.EARNED]
+    if award is None or award.is_preparing:
+        return "Earned. Your certificate and badge are being issued."
+    if award.is_revoked:
+        return (
+            f"Earned, but the district revoked its award on "
+            f"{date_format(timezone.localtime(award.revoked_at))}; it no longer counts."
+        )
+    return (
+        f"Earned; its award expired on {date_format(timezone.localtime(award.expires_at))} "
+        "and no longer counts."
+    )
+
+
+# Statuses in which the panel has asked for more, and the educator's answer is awaited: the plan
+# page never calls such a plan "ready", however complete its parts are.
+FEEDBACK_STATUSES = frozenset({Status.CHANGES_REQUESTED, Status.NOT_YET})
+FEEDBACK_PROMPTS: dict[str, str] = {
+    Status.CHANGES_REQUESTED: "Every required part is filled in, but the panel asked for changes: "
+    "revise what they commented on (their comments are above), then submit the revised plan.",
+    Status.NOT_YET: "Every required part is filled in, but the panel said “not yet”: strengthen "
+    "what they pointed to (their feedback is above): add or replace evidence, revise your "
+    "results and reflection, then resubmit.",
+}
+
+
+def feedback_prompt(submission: Submission) -> str:
+    """What a submission whose feedback awaits an answer asks of its educator ("" otherwise)."""
+    return FEEDBACK_PROMPTS.get(submission.status, "")
+
+
+def decided_at(submission: Submission):
+    """When the panel's decision the educator now answers was made (None if there is none)."""
+    if submission.status == Status.CHANGES_REQUESTED:
+        return submission.plan_decided_at
+    if submission.status == Status.NOT_YET:
+        return submission.decided_at
+    return None
+
+
+def changed_since_decision(submission: Submission) -> list[str]:
+    """The fields of the plan text and of the educator's own results changed since the
+    decision they answer, in the order they were first changed."""
+    moment = decided_at(submission)
+    if moment is None:
+        return []
+    names: dict[str, None] = {}
+    for revision in revisions_for_submission(submission).filter(created_at__gt=moment).reverse():
+        names.update(dict.fromkeys(revision.changed_fields))
+    return list(names)
+
+
+def plan_page_sections(submission: Submission) -> list[PageSection]:
+    """What the apps above have to say on the plan page (the panel's feedback, the award)."""
+    answers = plan_page_shown.send(sender=Submission, submission=submission)
+    return [section for _receiver, section in answers if section is not None]
+
+
+def dashboard_sections(educator: User) -> list[PageSection]:
+    """What the apps above have to say on the educator's dashboard (their progress)."""
+    answers = dashboard_shown.send(sender=Submission, educator=educator)
+    return [section for _receiver, section in answers if section is not None]
+
+
+def plan_text_at(plan: Plan, moment) -> dict | None:
+    """The shared plan text as it stood at ``moment``: the snapshot its last edit before then
+    left (None when it had none)."""
+    revision = (
+        PlanRevision.objects.filter(
+            plan=plan, snapshot__has_key="rationale", created_at__lte=moment
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return revision.snapshot if revision is not None else None
 
 
 # Which of a cycle's deadlines the educator's next step has to meet. Other statuses wait on
@@ -100,7 +181,9 @@ def submissions_of_educator(user: User) -> QuerySet[Submission]:
     """The educator's own submissions, each with its plan, credential and group size."""
     return (
         Submission.objects.filter(educator=user, district_id=user.district_id)
-        .select_related("plan", "plan__microcredential")
+        # The award (badges, read through its reverse relation) says whether an earned plan
+        # still counts.
+        .select_related("plan", "plan__microcredential", "award")
         .annotate(
             member_count=Count(
                 "plan__submissions",

@@ -20,6 +20,7 @@ from accounts.models import DistrictGoal, Role, User
 from accounts.services import audit_record
 from credentials import services as catalog
 from credentials.models import EvidenceType, MicroCredential
+from outbox.services import mail_enqueue
 
 from . import selectors
 from .models import Attempt, Plan, PlanRevision, PlanSource, Submission
@@ -266,7 +267,8 @@ def _revision_record(
     changed: list[str],
     snapshot: dict,
 ) -> None:
-    """Append to the history, folding rapid autosaves by one person into one entry."""
+    """Append to the history, folding rapid autosaves by one person into one entry; never across
+    a move of the submission (the text the panel read stays on record as it was)."""
     now = timezone.now()
     last = PlanRevision.objects.filter(plan=plan).order_by("-created_at", "-id").first()
     if (
@@ -274,6 +276,7 @@ def _revision_record(
         and last.author_id == actor.pk
         and last.submission_id == submission.pk
         and now - last.created_at < REVISION_WINDOW
+        and last.created_at >= submission.status_changed_at
         and set(last.snapshot) == set(snapshot)
     ):
         merged = list(dict.fromkeys([*last.changed_fields, *changed]))
@@ -443,14 +446,7 @@ def plan_member_add(*, submission: Submission, colleague: User, actor: User) -> 
             f"You share the plan text; your evidence, reflection and decision are your own.\n"
             f"Open it: {link}\n"
         )
-        to = [colleague.email]
-
-        def notify() -> None:
-            from accounts.tasks import send_email
-
-            send_email.delay(to, subject, text)
-
-        transaction.on_commit(notify)
+        mail_enqueue(to=[colleague.email], subject=subject, text=text)
     return added
 
 
@@ -491,7 +487,7 @@ def submission_submit_plan(*, submission: Submission, actor: User) -> Submission
         actor=actor,
         action="submission.submit_plan",
         before_save=check,
-        on_commit=_queue_review("plan"),
+        side_effects=_queue_review("plan"),
     )
 
 
@@ -527,7 +523,7 @@ def submission_submit_for_review(*, submission: Submission, actor: User) -> Subm
         actor=actor,
         action="submission.submit_for_review",
         before_save=_attempt_open,
-        on_commit=_queue_review("final"),
+        side_effects=_queue_review("final"),
     )
 
 
@@ -549,7 +545,7 @@ def submission_resubmit(*, submission: Submission, actor: User) -> Submission:
         actor=actor,
         action="submission.resubmit",
         before_save=check,
-        on_commit=_queue_review("final"),
+        side_effects=_queue_review("final"),
     )
 
 

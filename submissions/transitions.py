@@ -2,7 +2,8 @@
 
 Every move, the educator's (submissions.services) and the panel's (reviews.services), goes
 through ``submission_move``: it checks the table, locks the row, saves, writes the audit entry and
-queues side effects for after the commit. Callers check *who* may make the move first.
+queues side effects (through the outbox) for after the commit. Callers check *who* may make the
+move first.
 """
 
 from collections.abc import Callable, Iterable
@@ -108,13 +109,15 @@ def submission_move(
     allowed_from: Iterable[str] | None = None,
     detail: dict | None = None,
     before_save: Callable[[Submission], Iterable[str]] | None = None,
-    on_commit: Callable[[Submission], None] | None = None,
+    side_effects: Callable[[Submission], None] | None = None,
 ) -> Submission:
     """Move a submission to ``to_status`` under a row lock; raise TransitionError if refused.
 
     ``allowed_from`` narrows the table for this action (e.g. resubmission only from not yet).
     ``before_save`` may change more fields on the locked row and returns their names.
-    ``on_commit`` is called with the saved row once the transaction has committed.
+    ``side_effects`` is called with the saved row inside the transaction, to queue what goes
+    out after the commit through the outbox (``outbox.services.outbox_enqueue``): written with
+    the move, sent once it has committed, never lost while the broker is down.
     """
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission_id)
@@ -146,6 +149,6 @@ def submission_move(
             to_status=to_status,
             detail=detail,
         )
-        if on_commit is not None:
-            transaction.on_commit(lambda: on_commit(submission))
+        if side_effects is not None:
+            side_effects(submission)
     return submission

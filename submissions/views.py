@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.db import models
 from django.forms import BaseFormSet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,23 +14,24 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import DistrictGoal, Role
+from accounts.models import Role
 from accounts.permissions import educator_required, require_role
 from credentials.models import MicroCredential
 
-from . import selectors, services
-from .forms import MemberAddForm, PlanTextForm, ProposeForm, ResultsForm, source_formset
-from .models import PlanSource, Submission
+from . import history, selectors, services
+from .forms import (
+    MemberAddForm,
+    PlanTextForm,
+    ProposeForm,
+    ResultsForm,
+    source_formset,
+    sources_to_save,
+)
+from .models import Submission
 from .permissions import get_proposal_submission_for_user, get_submission_for_user
 from .transitions import EDUCATOR_MOVES
 
 Status = Submission.Status
-
-FIELD_LABELS: dict[str, str] = {
-    **{name: str(label) for name, label in PlanTextForm.Meta.labels.items()},
-    **{name: str(label) for name, label in ResultsForm.Meta.labels.items()},
-    "sources": "Research sources",
-}
 
 
 @require_GET
@@ -40,12 +42,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "submission": submission,
-            "next_step": selectors.next_step(submission.status),
+            "next_step": selectors.next_step(submission),
             "deadline": selectors.next_deadline(submission, cycles=cycles, today=today),
         }
         for submission in selectors.submissions_of_educator(request.user)
     ]
-    return render(request, "submissions/dashboard.html", {"rows": rows})
+    return render(
+        request,
+        "submissions/dashboard.html",
+        {"rows": rows, "sections": selectors.dashboard_sections(request.user)},
+    )
 
 
 @require_POST
@@ -134,12 +140,24 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _missing(submission: Submission) -> dict:
-    """What the submission still needs before its next move to the panel, and which move."""
+    """What the submission still needs before its next move to the panel, and which move; while
+    the panel's feedback awaits an answer, what it asks and what changed since."""
     if submission.status in selectors.PLAN_EDITABLE_STATUSES:
-        return {"missing": selectors.plan_missing(submission.plan), "missing_stage": "pre-approval"}
-    if submission.status in selectors.RESULTS_EDITABLE_STATUSES:
-        return {"missing": selectors.results_missing(submission), "missing_stage": "review"}
-    return {}
+        context = {
+            "missing": selectors.plan_missing(submission.plan),
+            "missing_stage": "pre-approval",
+        }
+    elif submission.status in selectors.RESULTS_EDITABLE_STATUSES:
+        context = {"missing": selectors.results_missing(submission), "missing_stage": "review"}
+    else:
+        return {}
+    context["feedback_prompt"] = selectors.feedback_prompt(submission)
+    if context["feedback_prompt"]:
+        context["changed_since_decision"] = [
+            history.FIELD_LABELS.get(name, name)
+            for name in selectors.changed_since_decision(submission)
+        ]
+    return context
 
 
 def _editor_context(request: HttpRequest, submission: Submission, **overrides) -> dict:
@@ -154,7 +172,7 @@ def _editor_context(request: HttpRequest, submission: Submission, **overrides) -
         "is_lead": plan.lead_id == request.user.pk,
         "can_edit_plan": can_edit_plan,
         "can_edit_results": can_edit_results,
-        "next_step": selectors.next_step(submission.status),
+        "next_step": selectors.next_step(submission),
         "deadline": selectors.next_deadline(
             submission,
             cycles=selectors.deadline_cycles(request.user),
@@ -162,6 +180,7 @@ def _editor_context(request: HttpRequest, submission: Submission, **overrides) -
         ),
         "moves": selectors.educator_moves(submission),
         "plan_locked_by_group": selectors.plan_locked_by_group(submission),
+        "sections": selectors.plan_page_sections(submission),
         "sources": list(plan.sources.all()),
         "district_goals": list(plan.district_goals.all()),
         "editor_token": token,
@@ -191,60 +210,86 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "submissions/detail.html", _editor_context(request, submission))
 
 
-def _describe(name: str, value, goals: dict[int, str]) -> str:
-    """A field's value as text, for showing two versions side by side."""
-    if name == "district_goals":
-        return "\n".join(goals.get(pk, f"Goal {pk}") for pk in value) or "(none chosen)"
-    if name == "sources":
-        kinds = dict(PlanSource.Kind.choices)
-        return (
-            "\n\n".join(
-                f"{n}. {s['citation']} ({kinds.get(s['kind'], s['kind'])})"
-                + (f"\n{s['url']}" if s["url"] else "")
-                + (f"\nLearned: {s['learned']}" if s["learned"] else "")
-                for n, s in enumerate(value, start=1)
-            )
-            or "(no sources)"
-        )
-    if name == "setting":
-        return dict(PlanTextForm.base_fields["setting"].choices).get(value, value) or "(empty)"
-    return value or "(empty)"
-
-
 def _conflict_rows(conflict: services.SaveConflict, district_id: int) -> list[dict]:
-    goals = dict(DistrictGoal.objects.filter(district_id=district_id).values_list("pk", "title"))
     return [
-        {
-            "label": FIELD_LABELS.get(name, name),
-            "yours": _describe(name, conflict.yours[name], goals),
-            "saved": _describe(name, conflict.saved[name], goals),
-        }
-        for name in conflict.fields
+        {"label": change.label, "yours": change.after, "saved": change.before}
+        for change in history.text_changes(
+            conflict.saved, conflict.yours, district_id=district_id, names=conflict.fields
+        )
     ]
+
+
+class SaveOutcome(models.TextChoices):
+    """How a save went; also the ``X-Autosave`` header autosave.js reads."""
+
+    SAVED = "saved"
+    UNCHANGED = "unchanged"
+    INVALID = "invalid"  # what validated is saved; the rest is named
+    CONFLICT = "conflict"
+    REFUSED = "refused"
 
 
 @dataclass
 class SaveAttempt:
-    """One save of the plan text or of the results: the form as posted, and how it went."""
+    """One save of the plan text or of the results: the form as posted, and how it went.
+
+    What validates is saved even when another field does not: ``invalid`` then says some of the
+    text on the page is not stored yet (the outcome is "invalid", with the version saved)."""
 
     kind: str  # "plan" or "results"
     form: PlanTextForm | ResultsForm
     rebind: Callable[[QueryDict], PlanTextForm | ResultsForm]
     formset: BaseFormSet | None = None
-    outcome: str = "invalid"  # saved, unchanged, invalid, conflict, refused
+    outcome: str = SaveOutcome.INVALID
     result: services.SaveResult | None = None
     conflict: services.SaveConflict | None = None
     refusal: str = ""
+    invalid: bool = False
+
+    def validate(self) -> bool:
+        """Validate every part; True when anything can be saved (the version is known)."""
+        form_valid = self.form.is_valid()
+        formset_valid = self.formset.is_valid() if self.formset is not None else True
+        self.invalid = not (form_valid and formset_valid)
+        return "version" in self.form.cleaned_data
 
     def run(self, save: Callable[[], services.SaveResult]) -> None:
         try:
             self.result = save()
         except services.SaveConflict as error:
-            self.outcome, self.conflict = "conflict", error
+            self.outcome, self.conflict = SaveOutcome.CONFLICT, error
         except services.PlanError as error:
-            self.outcome, self.refusal = "refused", str(error)
+            self.outcome, self.refusal = SaveOutcome.REFUSED, str(error)
         else:
-            self.outcome = "saved" if self.result.changed_fields else "unchanged"
+            self.outcome = (
+                SaveOutcome.SAVED if self.result.changed_fields else SaveOutcome.UNCHANGED
+            )
+            if self.invalid:
+                self.outcome = SaveOutcome.INVALID
+
+    def error_items(self) -> list[dict]:
+        """Each value that did not validate: the field's label, its message and its id."""
+        items = [
+            {"id": field.auto_id, "label": field.label, "message": " ".join(field.errors)}
+            for field in self.form
+            if field.errors and not field.is_hidden
+        ]
+        if self.formset is not None:
+            items += [
+                {"id": "error-sources", "label": "Research sources", "message": error}
+                for error in self.formset.non_form_errors()
+            ]
+            for number, source_form in enumerate(self.formset.forms, start=1):
+                items += [
+                    {
+                        "id": field.auto_id,
+                        "label": f"Source {number}: {field.label}",
+                        "message": " ".join(field.errors),
+                    }
+                    for field in source_form
+                    if field.errors
+                ]
+        return items
 
 
 def _autosave_signed_out(request: HttpRequest, pk: int) -> HttpResponse | None:
@@ -270,14 +315,17 @@ def _saved_response(
     submission.refresh_from_db()
     submission.plan.refresh_from_db()
     conflict_rows = _conflict_rows(save.conflict, submission.district_id) if save.conflict else []
+    error_items = save.error_items() if save.invalid else []
     if request.htmx:
         context = {
             "kind": save.kind,
             "outcome": save.outcome,
+            "Outcome": SaveOutcome,
             "result": save.result,
             "refusal": save.refusal,
             "form": save.form,
             "formset": save.formset,
+            "error_items": error_items,
             "submission": submission,
             "conflict": save.conflict,
             "conflict_rows": conflict_rows,
@@ -286,22 +334,26 @@ def _saved_response(
         response = HttpResponse(
             render_to_string("submissions/_save_response.html", context, request=request)
         )
-        response["X-Autosave"] = save.outcome
+        response["X-Autosave"] = str(save.outcome)
         if save.result is not None:
             response["X-Autosave-Version"] = str(save.result.version)
         return response
-    if save.outcome in ("saved", "unchanged"):
+    if save.outcome in (SaveOutcome.SAVED, SaveOutcome.UNCHANGED):
         messages.success(request, "Your changes are saved.")
         return redirect("submissions:detail", pk=submission.pk)
-    if save.outcome == "refused":
+    if save.outcome == SaveOutcome.REFUSED:
         messages.error(request, save.refusal)
         return redirect("submissions:detail", pk=submission.pk)
-    # Re-show the editor with the text as typed. After a conflict it carries the saved version,
-    # so pressing Save again deliberately keeps this text.
+    # Re-show the editor with the text as typed, naming the version the server holds now: after
+    # a conflict, so that pressing Save again deliberately keeps this text; after saving what
+    # validated, so that the next Save goes on from there.
     form = save.form
-    if save.conflict is not None:
+    version = save.conflict.saved_version if save.conflict else None
+    if version is None and save.result is not None:
+        version = save.result.version
+    if version is not None:
         data = request.POST.copy()
-        data["version"] = str(save.conflict.saved_version)
+        data["version"] = str(version)
         form = save.rebind(data)
         form.is_valid()
     overrides = {
@@ -309,8 +361,15 @@ def _saved_response(
         "save_conflict_kind": save.kind,
         "conflict_rows": conflict_rows,
         f"{save.kind}_form": form,
-        "form_errors": save.outcome == "invalid",
     }
+    if error_items:
+        overrides["error_form"] = form
+        overrides["error_formset"] = save.formset
+        overrides["summary_note"] = (
+            "Some of your changes were not saved. "
+            + ("Everything else is saved. " if save.result is not None else "")
+            + "Correct what is listed here, then save again; your text is kept in the form."
+        )
     if save.formset is not None:
         overrides["source_forms"] = save.formset
     return render(
@@ -323,29 +382,33 @@ def _saved_response(
 
 @require_POST
 def plan_save(request: HttpRequest, pk: int) -> HttpResponse:
-    """Autosave (htmx) and the Save button of the shared plan text and its sources."""
+    """Autosave (htmx) and the Save button of the shared plan text and its sources: every value
+    that validates is saved; one that does not is named beside its field and kept on the page."""
     if (signed_out := _autosave_signed_out(request, pk)) is not None:
         return signed_out
     require_role(request.user, Role.EDUCATOR)
     submission = get_submission_for_user(request.user, pk)
+    plan = submission.plan
 
     def bind(data: QueryDict) -> PlanTextForm:
-        return PlanTextForm(data, instance=copy.copy(submission.plan), user=request.user)
+        return PlanTextForm(data, instance=copy.copy(plan), user=request.user)
 
     save = SaveAttempt(
-        "plan",
-        bind(request.POST),
-        bind,
-        formset=source_formset(plan=submission.plan, data=request.POST),
+        "plan", bind(request.POST), bind, formset=source_formset(plan=plan, data=request.POST)
     )
-    if save.form.is_valid() and save.formset.is_valid():
-        data = save.form.cleaned_data
+    if save.validate():
+        form, data = save.form, save.form.cleaned_data
         save.run(
             lambda: services.plan_text_save(
                 submission=submission,
-                values={name: data.get(name) or "" for name in services.PLAN_TEXT_FIELDS},
-                district_goals=list(data["district_goals"]),
-                sources=[f.as_source() for f in save.formset.forms if f.cleaned_data.get("filled")],
+                values={
+                    name: form.posted_or_stored(name, getattr(plan, name)) or ""
+                    for name in services.PLAN_TEXT_FIELDS
+                },
+                district_goals=list(
+                    form.posted_or_stored("district_goals", plan.district_goals.all())
+                ),
+                sources=sources_to_save(save.formset, stored=list(plan.sources.all())),
                 version=data["version"],
                 actor=request.user,
                 editor_token=data.get("editor_token") or "",
@@ -356,7 +419,8 @@ def plan_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def results_save(request: HttpRequest, pk: int) -> HttpResponse:
-    """Autosave (htmx) and the Save button of the educator's own results and reflection."""
+    """Autosave (htmx) and the Save button of the educator's own results and reflection; as the
+    plan's, it saves every value that validates."""
     if (signed_out := _autosave_signed_out(request, pk)) is not None:
         return signed_out
     require_role(request.user, Role.EDUCATOR)
@@ -366,12 +430,15 @@ def results_save(request: HttpRequest, pk: int) -> HttpResponse:
         return ResultsForm(data, instance=copy.copy(submission))
 
     save = SaveAttempt("results", bind(request.POST), bind)
-    if save.form.is_valid():
-        data = save.form.cleaned_data
+    if save.validate():
+        form, data = save.form, save.form.cleaned_data
         save.run(
             lambda: services.submission_results_save(
                 submission=submission,
-                values={name: data.get(name) or "" for name in services.RESULTS_FIELDS},
+                values={
+                    name: form.posted_or_stored(name, getattr(submission, name)) or ""
+                    for name in services.RESULTS_FIELDS
+                },
                 version=data["version"],
                 actor=request.user,
                 editor_token=data.get("editor_token") or "",
@@ -419,17 +486,16 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @educator_required
-def history(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan's history: text edits, the educator's moves, the panel's decisions and
+    comments, and what changed in the plan between its rounds."""
     submission = get_submission_for_user(request.user, pk)
-    revisions = [
-        {
-            "revision": revision,
-            "fields": [FIELD_LABELS.get(name, name) for name in revision.changed_fields],
-        }
-        for revision in selectors.revisions_for_submission(submission)
-    ]
     return render(
         request,
         "submissions/history.html",
-        {"submission": submission, "plan": submission.plan, "revisions": revisions},
+        {
+            "submission": submission,
+            "plan": submission.plan,
+            "entries": history.plan_history(submission),
+        },
     )

@@ -115,6 +115,18 @@ def badge_keys_dir(tmp_path_factory, django_test_environment):
 
 
 @pytest.fixture(autouse=True)
+def _results_may_be_awaited():
+    """Celery's eager ``delay()`` marks "joining a result would block" around each call and puts
+    the old mark back afterwards; two threads doing it at once (a live server's requests) can
+    leave the mark set for the whole process, and a later test's ``.get()`` then refuses. Each
+    test starts with the mark cleared, as a fresh process has it."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     """Rate-limit counters live in the Redis cache; each test starts from none."""
     from django.core.cache import cache

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What `make test` needs from the machine: Debian packages (Chromium, fonts, libmagic, Pango for
-# WeasyPrint, clamd, Node.js) and PostgreSQL and Redis answering on loopback. Installs what is
+# WeasyPrint, Cairo for CairoSVG, clamd, Node.js) and PostgreSQL and Redis answering on loopback. Installs what is
 # missing when it can (root with apt-get); otherwise says in one line what is missing and how to
 # get it, and stops.
 set -euo pipefail
@@ -11,8 +11,12 @@ dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
 dpkg -s libmagic1 >/dev/null 2>&1 || need+=(libmagic1)
 dpkg -s libpango-1.0-0 >/dev/null 2>&1 || need+=(libpango-1.0-0)
 dpkg -s libpangoft2-1.0-0 >/dev/null 2>&1 || need+=(libpangoft2-1.0-0)
+dpkg -s libcairo2 >/dev/null 2>&1 || need+=(libcairo2)
 command -v clamd >/dev/null 2>&1 || need+=(clamav-daemon)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+# The fault tests (tests/faults/) run a redis-server and a PostgreSQL cluster of their own.
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

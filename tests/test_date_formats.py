@@ -20,12 +20,6 @@ NAMED = {
 ISO = {"c", "Y-m-d"}
 # DATE_FORMAT itself, spelled out: says the same, so it does not disagree.
 SAME_AS_DATE_FORMAT = {"M j, Y"}
-# Pages reworked on the plan-page branch at the time of writing; they move to the named formats
-# there (their variants are listed so that no new one can appear unseen).
-ELSEWHERE = {
-    ("badges/portfolio.html", "F j, Y"),
-    ("submissions/history.html", "M j, Y g:i A"),
-}
 
 
 def test_the_site_writes_dates_one_way():
@@ -41,6 +35,6 @@ def test_templates_use_the_named_formats():
         name = str(path.relative_to(ROOT / "templates"))
         for variant in re.findall(r"\|date:[\"']([^\"']*)[\"']", path.read_text()):
             allowed = NAMED | ISO | SAME_AS_DATE_FORMAT
-            if variant not in allowed and (name, variant) not in ELSEWHERE:
+            if variant not in allowed:
                 found.append(f"{name}: |date:{variant!r}")
     assert found == [], "Use |date, |date:'DATETIME_FORMAT' or |time instead:\n" + "\n".join(found)

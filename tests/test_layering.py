@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Bottom to top: an app may import from the apps before it in this list, never from those after.
 LAYERS = [
+    "outbox",
     "accounts",
     "notifications",
     "credentials",

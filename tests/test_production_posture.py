@@ -33,6 +33,7 @@ def test_check_deploy_reports_nothing_with_debug_off():
         DEBUG="0",
         SECRET_KEY="x" * 20 + "-a-long-random-production-secret-key-0123456789",
         ALLOWED_HOSTS="mc.example.org",
+        CLAMD_HOST="clamd.internal",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

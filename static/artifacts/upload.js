@@ -330,12 +330,22 @@
     });
   };
 
+  // Once a file is accepted, the title and description it went up with are cleared, so that the
+  // next upload does not reuse them; what was typed since, for the next one, is left alone.
+  function clearSentDetails(details) {
+    ["title", "description"].forEach(function (name) {
+      var field = form.querySelector("[name=" + name + "]");
+      if (field && field.value && field.value === details.get(name)) field.value = "";
+    });
+  }
+
   Upload.prototype.poll = function () {
     var self = this;
     return api("GET", self.grant.status_url).then(function (state) {
       if (state.status === "accepted") {
         self.bar.value = 100;
         self.setState("done", "Done: accepted.");
+        clearSentDetails(self.details);
         refreshList();
         return null;
       }

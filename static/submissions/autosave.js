@@ -7,6 +7,12 @@
  * so a closed tab, a lost connection or an expired session loses nothing: the text comes back
  * when the page is opened again and is saved then. Saves carry the version they edited; when the
  * server refuses a stale one, autosave pauses until the person chooses which text to keep.
+ *
+ * The forms are "novalidate": htmx would otherwise not send a form with one field the browser
+ * thinks invalid, and nothing at all would be saved. The server saves every value that validates; a value that does not (a link that is not a web
+ * address) stays on the page and in the local draft, its field is marked with the message
+ * (aria-invalid, aria-describedby), and the status line says "Not saved" for as long as the
+ * server does not hold what is on the screen. Leaving the page then asks first.
  */
 (function () {
   "use strict";
@@ -98,14 +104,70 @@
     }
   }
 
-  function remember(form) {
-    form.dataset.dirty = "true";
+  function keepDraft(form, savedAt) {
     writeDraft(form, {
       values: serialize(form),
       version: versionInput(form).value,
       token: tokenInput(form).value,
-      savedAt: Date.now(),
+      savedAt: savedAt || Date.now(),
     });
+  }
+
+  function remember(form) {
+    if (form.dataset.dirty !== "true" && !form.dataset.paused) {
+      setStatus(form, "Not saved yet: your changes are saved in a moment.");
+    }
+    form.dataset.dirty = "true";
+    keepDraft(form);
+  }
+
+  // Each field's message is in the element "<its id>_error" (Django's auto_id and our field
+  // template); a field with a message is marked invalid and described by it.
+  function markFields(form) {
+    var invalid = false;
+    Array.prototype.forEach.call(form.elements, function (element) {
+      var name = element.name;
+      if (!name || SKIPPED[name] || element.type === "hidden") {
+        return;
+      }
+      var error = document.getElementById("id_" + name + "_error");
+      if (!error) {
+        return;
+      }
+      var message = error.textContent.trim();
+      var described = (element.getAttribute("aria-describedby") || "")
+        .split(/\s+/)
+        .filter(function (id) {
+          return id && id !== error.id;
+        });
+      var holder = element.closest(".field");
+      if (message) {
+        invalid = true;
+        element.setAttribute("aria-invalid", "true");
+        described.push(error.id);
+      } else {
+        element.removeAttribute("aria-invalid");
+      }
+      if (described.length) {
+        element.setAttribute("aria-describedby", described.join(" "));
+      } else {
+        element.removeAttribute("aria-describedby");
+      }
+      if (holder) {
+        holder.classList.toggle("field-invalid", Boolean(message));
+      }
+    });
+    if (invalid) {
+      form.dataset.invalid = "true";
+    } else {
+      delete form.dataset.invalid;
+    }
+  }
+
+  function unsaved(form) {
+    return Boolean(
+      form.dataset.dirty === "true" || form.dataset.invalid || form.dataset.paused
+    );
   }
 
   function addSourceRow(form) {
@@ -218,15 +280,19 @@
         }
         return;
       }
+      var version = xhr ? xhr.getResponseHeader("X-Autosave-Version") : null;
+      if (version) {
+        versionInput(form).value = version;
+      }
+      if (outcome === "saved" || outcome === "unchanged" || outcome === "invalid") {
+        markFields(form);
+      }
       if (outcome === "saved" || outcome === "unchanged") {
-        var version = xhr.getResponseHeader("X-Autosave-Version");
-        if (version) {
-          versionInput(form).value = version;
-        }
         if (same(form._sentValues, serialize(form))) {
           clearDraft(form);
           form.dataset.dirty = "false";
         } else {
+          form.dataset.dirty = "false";
           remember(form);
         }
         var notice = form.querySelector(".draft-restored");
@@ -240,8 +306,14 @@
         return;
       }
       if (outcome === "invalid") {
-        // Wait for the next edit rather than resending text the server has refused.
-        form.dataset.dirty = "false";
+        // What validated is saved; the rest stays here and in the local draft (now of the
+        // version the server holds). Wait for the next edit rather than resending it.
+        keepDraft(form);
+        if (same(form._sentValues, serialize(form))) {
+          form.dataset.dirty = "false";
+        } else {
+          remember(form);
+        }
         return;
       }
       if (xhr && (xhr.status === 403 || xhr.status === 404)) {
@@ -267,6 +339,11 @@
         saveNow(form);
       }
     }, INTERVAL_MS);
+
+    form.addEventListener("submit", function () {
+      // The Save button posts the form itself: that is no leaving with unsaved text.
+      form.dataset.submitting = "true";
+    });
 
     // Last chance when the tab closes: send what is unsaved; the local draft stays regardless.
     window.addEventListener("pagehide", function () {
@@ -312,12 +389,23 @@
   });
 
   function start() {
-    document.querySelectorAll("form[data-autosave]").forEach(function (form) {
+    var forms = document.querySelectorAll("form[data-autosave]");
+    forms.forEach(function (form) {
       var addButton = form.querySelector("[data-add-source]");
       if (addButton) {
         addButton.hidden = false;
       }
       setUp(form);
+    });
+    // Leaving with text the server does not hold asks first (the local draft keeps it anyway).
+    window.addEventListener("beforeunload", function (event) {
+      var holding = Array.prototype.some.call(forms, function (form) {
+        return unsaved(form) && !form.dataset.submitting;
+      });
+      if (holding) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
     });
   }
 

@@ -246,3 +246,38 @@ def test_a_part_damaged_on_its_way_is_refused_by_storage_and_sent_again(
     artifact = Artifact.objects.get()
     assert (artifact.status, artifact.size) == ("accepted", len(video))
     assert artifact.sha256 == hashlib.sha256(video).hexdigest()
+
+
+def test_the_title_is_cleared_after_an_upload_so_the_next_does_not_reuse_it(
+    page, live_server, browser_sign_in, csp_with_storage, transactional_db
+):
+    educator = EducatorFactory(email="rosa@pv.example.org")
+    submission = SubmissionFactory(
+        plan__lead=educator, educator=educator, status=Submission.Status.IN_PROGRESS
+    )
+    browser_sign_in(page, live_server, educator.email, PASSWORD)
+    page.goto(f"{live_server.url}/plans/{submission.pk}/evidence/")
+    form = page.locator("#artifact-upload-form")
+    form.get_by_label("Title").fill("Transition chart, week one")
+    form.get_by_label("Description").fill("Minutes per transition.")
+    form.get_by_label(PRIVACY_NO_IDENTIFYING).check()
+    form.get_by_label(PRIVACY_CONSENT).check()
+    form.get_by_label("Files").set_input_files(
+        files=[{"name": "week-one.png", "mimeType": "image/png", "buffer": png_bytes()}]
+    )
+    form.get_by_role("button", name="Upload").click()
+    rows = page.locator("[data-upload-list] li")
+    expect(rows.first).to_have_attribute("data-state", "done", timeout=20_000)
+    expect(form.get_by_label("Title")).to_have_value("")
+    expect(form.get_by_label("Description")).to_have_value("")
+    # The next file, uploaded without a title, is named after itself.
+    form.get_by_label("Files").set_input_files(
+        files=[{"name": "week-two.png", "mimeType": "image/png", "buffer": png_bytes()}]
+    )
+    form.get_by_role("button", name="Upload").click()
+    expect(rows.nth(1)).to_have_attribute("data-state", "done", timeout=20_000)
+    titles = list(Artifact.objects.order_by("created_at").values_list("title", "description"))
+    assert titles == [
+        ("Transition chart, week one", "Minutes per transition."),
+        ("week-two.png", ""),
+    ]

@@ -489,6 +489,11 @@ ROWS: list[Row] = [
         note="Always the admin's own district: other_admin sees and changes Lakeside only.",
     ),
     Row(
+        "accounts:district_logo",
+        get="login 403   403       403      403      403   ok    ok",
+        note="The admin's own district's logo (other_admin gets Lakeside's, or 404 with none).",
+    ),
+    Row(
         "people:list",
         get="login 403   403       403      403      403   ok    ok",
         hidden=lambda w, actor: [w.foreign(actor).owner.email],
@@ -1305,12 +1310,6 @@ class Exemption:
     applies: Callable[[Any], bool]
 
 
-def _is_static_serve(route: Any) -> bool:
-    from django.views.static import serve
-
-    return route.callback is serve
-
-
 # The ONE list of routes the matrix does not cover. ``route`` has .name, .namespace, .pattern,
 # .module (the view's module), .callback and .urlconfs (the urls modules it was included from).
 EXEMPT: list[Exemption] = [
@@ -1327,11 +1326,5 @@ EXEMPT: list[Exemption] = [
         "admin.site.admin_view, which admits active staff only; no district data is reached "
         "there without is_staff.",
         lambda route: route.namespace.split(":")[0] == "admin",
-    ),
-    Exemption(
-        "static/media",
-        "Development-only file serving (DEBUG without S3); not mounted in tests or production, "
-        "and artifacts never go through it.",
-        _is_static_serve,
     ),
 ]

@@ -7,7 +7,6 @@ flushes the database when it is done, as a transactional test would.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -120,9 +119,7 @@ def test_row_ids_are_unique():
 
 def test_each_exemption_still_exempts_something():
     labels = {exemption_of(route) for route in walk(get_resolver())}
-    # Static serving is mounted only with DEBUG and local storage, never under the test settings.
-    expected = {e.label for e in EXEMPT if e.label != "static/media"}
-    assert expected <= labels
+    assert {e.label for e in EXEMPT} <= labels
 
 
 # --- the database, before and after -------------------------------------------------------------
@@ -156,39 +153,6 @@ def snapshot() -> dict[str, tuple[int, str]]:
 
 def changed_tables(before: dict, after: dict) -> list[str]:
     return sorted(label for label in before if before[label] != after.get(label))
-
-
-# --- the world -----------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module", autouse=True)
-def quiet_refusals():
-    """Every refusal the matrix provokes would log a warning with its traceback."""
-    logger = logging.getLogger("django.request")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    yield
-    logger.setLevel(level)
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, s3_storage):
-    from django.core.management import call_command
-
-    from .world import build_world
-
-    with django_db_blocker.unblock():
-        built = build_world()
-        # One session per actor, signed in once: each test only presents its cookie.
-        built.sessions = {}
-        for actor in ALL_ACTORS:
-            if built.user(actor) is not None:
-                client = Client()
-                client.force_login(built.user(actor))
-                built.sessions[actor] = client.cookies[settings.SESSION_COOKIE_NAME].value
-    yield built
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
 
 
 # --- the requests ---------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.files.base import ContentFile
+
 from accounts.models import Building, District, DistrictGoal, User
 from accounts.services import user_create
 from submissions.models import Submission
@@ -179,6 +181,18 @@ def build_people(district: District, buildings: list[Building]) -> dict[str, Use
     }
 
 
+def logo_png(slug: str) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (32, 32), (30, 60, 90) if slug.endswith("a") else (90, 60, 30)).save(
+        out, format="PNG"
+    )
+    return out.getvalue()
+
+
 def build_district(*, name: str, slug: str, statuses: list[str]) -> DistrictWorld:
     district = District.objects.create(
         name=name,
@@ -188,6 +202,7 @@ def build_district(*, name: str, slug: str, statuses: list[str]) -> DistrictWorl
         plan_reviewers_required=1,
         final_reviewers_required=1,
     )
+    district.logo.save(f"{slug}.png", ContentFile(logo_png(slug)), save=True)
     buildings = [
         Building.objects.create(district=district, name=f"{name} Elementary"),
         Building.objects.create(district=district, name=f"{name} High"),
@@ -284,7 +299,9 @@ def build_panel(world: DistrictWorld) -> None:
     )
     if not form.is_valid():
         raise ValueError(f"The world's panel is invalid: {form.errors.as_json()}")
-    world.extra["panel"] = panel_save(form=form, actor=people["admin"])
+    world.extra["panel"] = panel_save(
+        panel=None, district=world.district, actor=people["admin"], **form.cleaned_data
+    )
 
 
 PLAN_TEXT = {
@@ -680,20 +697,20 @@ def build_program_rules(world: DistrictWorld) -> None:
 
     admin = world.people["admin"]
     world.extra["cycle"] = program_rule_save(
-        rule=ProgramCycle(
-            name="Spring 2026",
-            starts_on=datetime.date(2026, 1, 5),
-            ends_on=datetime.date(2026, 5, 29),
-        ),
+        model=ProgramCycle,
+        rule=None,
         actor=admin,
+        name="Spring 2026",
+        starts_on=datetime.date(2026, 1, 5),
+        ends_on=datetime.date(2026, 5, 29),
     )
     world.extra["credit_rule"] = program_rule_save(
-        rule=CreditRule(
-            scope=CreditRule.Scope.DISTRICT,
-            effective_from=datetime.date(2025, 8, 1),
-            salary_amount="250.00",
-        ),
+        model=CreditRule,
+        rule=None,
         actor=admin,
+        scope=CreditRule.Scope.DISTRICT,
+        effective_from=datetime.date(2025, 8, 1),
+        salary_amount="250.00",
     )
     job = export_job_create(
         actor=admin, dataset="salary_ledger", file_format="csv", filters={}, rows_total=1

@@ -1,7 +1,9 @@
-"""Earned submissions, ready for issuance."""
+"""Earned submissions, ready for issuance; award records for tests that only count them."""
 
+import factory
 from django.utils import timezone
 
+from badges.models import Award
 from submissions.models import Submission
 from tests.credentials.factories import MicroCredentialFactory, StackFactory
 from tests.submissions.factories import PlanFactory, SubmissionFactory, complete_plan
@@ -29,3 +31,19 @@ def earned_submission(*, educator, microcredential=None, **credential_fields) ->
         status=Submission.Status.EARNED,
         decided_at=timezone.now(),
     )
+
+
+class AwardFactory(factory.django.DjangoModelFactory):
+    """The record of an issued award of an earned ``submission`` (no files, no signature):
+    what reports and progress cards count. Issuance itself is tested through its service."""
+
+    class Meta:
+        model = Award
+
+    district = factory.SelfAttribute("submission.district")
+    educator = factory.SelfAttribute("submission.educator")
+    microcredential = factory.SelfAttribute("submission.plan.microcredential")
+    state = Award.State.ISSUED
+    issued_at = factory.LazyAttribute(lambda award: award.submission.decided_at or timezone.now())
+    status_list_index = factory.Sequence(lambda n: n)
+    recipient_salt = factory.Sequence(lambda n: f"{n:032x}")

@@ -92,18 +92,25 @@ def test_a_stuck_submission_is_handed_back_once_per_interval(
 
 
 def test_after_the_long_wait_the_district_admins_are_told_once(
-    educator, district_admin, outsider_admin, hand_offs, mailoutbox
+    educator,
+    district_admin,
+    outsider_admin,
+    hand_offs,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
 ):
     stuck = earned_ago(educator, ISSUANCE_RETRY_AFTER + timedelta(minutes=1))
     now = timezone.now()
 
-    award_issuance_recover(now=now)
+    with django_capture_on_commit_callbacks(execute=True):
+        award_issuance_recover(now=now)
     assert mailoutbox == []
     assert IssuanceRecovery.objects.get(submission=stuck).district_told_at is None
 
     later = now + ISSUANCE_LONG_WAIT
-    award_issuance_recover(now=later)
-    award_issuance_recover(now=later + ISSUANCE_RETRY_AFTER)
+    with django_capture_on_commit_callbacks(execute=True):
+        award_issuance_recover(now=later)
+        award_issuance_recover(now=later + ISSUANCE_RETRY_AFTER)
 
     assert len(mailoutbox) == 1
     message = mailoutbox[0]

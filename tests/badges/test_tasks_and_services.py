@@ -8,6 +8,7 @@ from PIL import Image
 from badges.models import Award
 from badges.services import AwardError, award_issue_for_submission, award_revoke
 from badges.tasks import issue_award
+from outbox.services import outbox_enqueue
 from submissions.models import Submission
 from submissions.transitions import submission_move
 from tests.badges.factories import earned_submission
@@ -35,7 +36,7 @@ def test_the_earned_transition_hands_off_to_issuance(
             to_status=Submission.Status.EARNED,
             actor=reviewer,
             action="review.earned",
-            on_commit=lambda saved: issue_award.delay(saved.pk),
+            side_effects=lambda saved: outbox_enqueue(task=issue_award, args=[saved.pk]),
         )
     award = Award.objects.get(submission=submission)
     assert award.state == Award.State.ISSUED

@@ -309,7 +309,7 @@ def test_revocation_needs_a_reason(client, award, district_admin):
     client.force_login(district_admin)
     response = client.post(url("revoke", award), {"reason": "  "})
     assert response.status_code == 200
-    assert "There is a problem" in response.content.decode()
+    assert "Please correct the following" in response.content.decode()
     award.refresh_from_db()
     assert not award.is_revoked
 

@@ -245,6 +245,39 @@ def test_create_with_a_badge_image_stores_it_re_encoded(admin_client, district_a
     assert (event.target_id, event.actor) == (made.pk, district_admin)
 
 
+def _storage_refuses(monkeypatch) -> None:
+    storage = MicroCredential._meta.get_field("badge_image").storage
+
+    def refuse(*args, **kwargs):
+        raise OSError("The file store is unreachable.")
+
+    monkeypatch.setattr(storage, "save", refuse)
+
+
+def test_an_entry_and_its_badge_image_are_created_together_or_not_at_all(admin_client, monkeypatch):
+    _storage_refuses(monkeypatch)
+    with pytest.raises(OSError):
+        admin_client.post(
+            reverse("credentials:create"), {**entry_post(), "badge_image": image_upload()}
+        )
+    assert not MicroCredential.objects.exists()
+    assert not AuditEvent.objects.filter(action="microcredential.created").exists()
+
+
+def test_a_new_version_and_its_badge_image_are_saved_together_or_not_at_all(
+    admin_client, entry, monkeypatch
+):
+    _storage_refuses(monkeypatch)
+    with pytest.raises(OSError):
+        admin_client.post(
+            reverse("credentials:edit", args=[entry.pk]),
+            {**entry_post(title="Engaged Classroom v2"), "badge_image": image_upload()},
+        )
+    entry.refresh_from_db()
+    assert entry.status == Status.PUBLISHED
+    assert MicroCredential.objects.filter(lineage=entry.lineage).count() == 1
+
+
 def test_a_jpeg_badge_image_is_stored_as_png(admin_client, draft):
     upload = image_upload("badge.jpg", size=(300, 300), kind="JPEG", quality=95)
     response = admin_client.post(
@@ -372,7 +405,27 @@ def test_the_preview_offers_publish_exactly_where_the_service_allows_it(
     shown = MicroCredentialFactory(district=district, status=status)
     page = admin_client.get(reverse("credentials:preview", args=[shown.pk])).content.decode()
     publish_form = f'action="{reverse("credentials:publish", args=[shown.pk])}"'
-    assert (publish_form in page) == (status in services.PUBLISHABLE_FROM)
+    assert (publish_form in page) == MicroCredential(status=status).is_publishable
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_editing_is_offered_and_allowed_exactly_where_the_entry_is_editable(
+    admin_client, district, status
+):
+    shown = MicroCredentialFactory(district=district, status=status)
+    editable = status in (Status.DRAFT, Status.PROPOSED, Status.PUBLISHED)
+    assert shown.is_editable == editable
+    edit_link = f'href="{reverse("credentials:edit", args=[shown.pk])}"'
+    preview = admin_client.get(reverse("credentials:preview", args=[shown.pk])).content.decode()
+    listing = admin_client.get(reverse("credentials:manage")).content.decode()
+    assert (edit_link in preview) == editable
+    assert (edit_link in listing) == editable
+    edit_page = admin_client.get(reverse("credentials:edit", args=[shown.pk]))
+    assert (edit_page.status_code == 200) == editable
+    rubric = admin_client.get(reverse("credentials:rubric", args=[shown.pk])).content.decode()
+    in_place = status in (Status.DRAFT, Status.PROPOSED)
+    assert ("Add a criterion" in rubric) == in_place
+    assert ("Edit rubric" in preview) == in_place
 
 
 def test_an_admin_publishes_an_approved_educator_proposal_from_its_preview(

@@ -12,10 +12,16 @@ from django.core.files.storage import default_storage
 @pytest.mark.django_db(transaction=True)
 def test_an_email_task_goes_through_redis_and_the_worker(celery_worker_real, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    from accounts.tasks import send_email
+    from outbox.models import OutboxMessage
+    from outbox.services import mail_enqueue
+    from outbox.tasks import mail_deliver
 
-    result = send_email.delay(["educator@example.org"], "Plan approved", "Your plan was approved.")
-    assert result.get(timeout=30) == 1
+    queued = mail_enqueue(
+        to=["educator@example.org"], subject="Plan approved", text="Your plan was approved."
+    )
+    message = OutboxMessage.objects.get(task=mail_deliver.name, args=[queued.pk])
+    assert message.sent_at is not None
+    assert mail_deliver.AsyncResult(str(message.task_id)).get(timeout=30) is True
     assert mail.outbox[-1].subject == "Plan approved"
     assert celery_worker_real.conf.broker_url.startswith("redis://")
 

@@ -61,7 +61,7 @@ def test_preview_shows_every_row_result_and_writes_nothing(client, district_admi
     assert rows[4].result == "updated" and rows[4].changes == ["building"]
     assert rows[5].result == "error" and "not a valid e-mail" in rows[5].reasons[0]
     assert rows[6].result == "error" and "no building “Atlantis”" in rows[6].reasons[0]
-    assert rows[7].result == "error" and "already in use" in rows[7].reasons[0]
+    assert rows[7].result == "new" and not rows[7].reasons  # another district's: told nothing
     assert rows[8].result == "error" and "Unknown role" in rows[8].reasons[0]
     assert rows[9].result == "error" and "more than once" in rows[9].reasons[0]
     html = response.content.decode()
@@ -123,8 +123,11 @@ def test_only_valid_rows_are_imported_when_chosen(
     assert not nia.has_usable_password()
     assert User.objects.get(email="change@pv.example.org").building.name == "Prairie View High"
     assert not User.objects.filter(email="roles@pv.example.org").exists()
-    assert [m.to for m in mailoutbox] == [["nia@pv.example.org"]]
+    # Nia is invited; the owner of another district's address is told, nobody is created.
+    assert [m.to for m in mailoutbox] == [["nia@pv.example.org"], ["taken@lakeside.example.org"]]
     assert "/district/invitation/" in mailoutbox[0].body
+    assert "/district/invitation/" not in mailoutbox[1].body
+    assert User.objects.get(email="taken@lakeside.example.org").district != nia.district
     assert AuditEvent.objects.filter(action="roster.imported").count() == 1
     # The stored file is used once.
     assert "roster_import" not in client.session

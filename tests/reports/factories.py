@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from submissions.models import Attempt, Plan, Submission
 from tests.accounts.factories import DistrictFactory, EducatorFactory
+from tests.badges.factories import AwardFactory
 from tests.credentials.factories import MicroCredentialFactory
 
 SubmissionStatus = Submission.Status
@@ -48,9 +49,16 @@ def at(day: dt.date, hour: int = 12) -> dt.datetime:
 
 
 def earned_submission(
-    *, plan: Plan | None = None, educator=None, decided_on: dt.date, district=None, **extra
+    *,
+    plan: Plan | None = None,
+    educator=None,
+    decided_on: dt.date,
+    district=None,
+    award: dict | None = None,
+    **extra,
 ) -> Submission:
-    """An earned submission decided on ``decided_on`` with one passing attempt."""
+    """An earned submission decided on ``decided_on`` with one passing attempt and its issued
+    award (``award``: fields of the award to change, e.g. ``revoked_at`` or ``expires_at``)."""
     district = district or (plan.district if plan else educator.district)
     if plan is None:
         plan = PlanFactory(district=district, lead=educator)
@@ -71,4 +79,5 @@ def earned_submission(
     Attempt.objects.filter(pk=attempt.pk).update(
         submitted_at=at(decided_on - dt.timedelta(days=10))
     )
+    AwardFactory(submission=submission, **(award or {}))
     return submission

@@ -14,6 +14,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
+from badges.models import Award
+from badges.services import award_revoke
 from reports import selectors, services
 from reports.selectors import ReportFilters
 from reports.stamps import current_stamp
@@ -21,6 +23,7 @@ from reports.tasks import report_figures_warm
 from submissions.models import Plan, Submission
 from tests.accounts.factories import (
     BuildingFactory,
+    DistrictAdminFactory,
     DistrictFactory,
     DistrictGoalFactory,
     EducatorFactory,
@@ -86,6 +89,42 @@ def test_figures_differ_by_filter_and_each_is_cached_apart():
     only_south = ReportFilters(building_id=south.pk)
     assert selectors.salary_totals(district=district, filters=only_north)["awards"] == 1
     assert selectors.salary_totals(district=district, filters=only_south)["awards"] == 2
+
+
+def test_a_revocation_shows_at_once_in_the_cached_salary_figure(settings, tmp_path):
+    settings.BADGE_KEYS_DIR = tmp_path
+    district = DistrictFactory()
+    admin = DistrictAdminFactory(district=district)
+    CreditRuleFactory(district=district, salary_amount=300)
+    submission = earned_submission(
+        educator=EducatorFactory(district=district), decided_on=dt.date(2026, 3, 1)
+    )
+    totals = selectors.salary_totals(district=district, filters=ALL)
+    assert (totals["awards"], totals["total_salary"]) == (1, 300)
+    with CaptureQueriesContext(connection) as cached:
+        selectors.salary_totals(district=district, filters=ALL)
+    assert len(cached) == 1  # the stamp alone: the figure is cached
+    before = stamp_of(district)
+    award_revoke(
+        award=Award.objects.get(submission=submission),
+        reason="Issued in error.",
+        actor=admin,
+    )
+    assert stamp_of(district) > before
+    totals = selectors.salary_totals(district=district, filters=ALL)
+    assert (totals["awards"], totals["total_salary"]) == (0, 0)
+
+
+def test_an_award_change_the_reports_do_not_read_leaves_the_stamp_alone():
+    district = DistrictFactory()
+    submission = earned_submission(
+        educator=EducatorFactory(district=district), decided_on=dt.date(2026, 3, 1)
+    )
+    before = stamp_of(district)
+    Award.objects.filter(submission=submission).update(
+        emailed_at="2026-03-02T08:00Z", certificate_key="badges/x/certificate.pdf"
+    )
+    assert stamp_of(district) == before
 
 
 def test_text_autosaves_and_sign_ins_leave_the_stamp_alone():
@@ -238,6 +277,29 @@ def _add_a_credit_rule(district):
     return lambda: CreditRuleFactory(district=district)
 
 
+def _award_of(district) -> Award:
+    submission = earned_submission(
+        educator=EducatorFactory(district=district), decided_on=dt.date(2026, 3, 1)
+    )
+    return Award.objects.get(submission=submission)
+
+
+def _revoke_an_award(district):
+    award = _award_of(district)
+    return lambda: Award.objects.filter(pk=award.pk).update(revoked_at="2026-04-01T08:00Z")
+
+
+def _expire_an_award(district):
+    award = _award_of(district)
+    return lambda: Award.objects.filter(pk=award.pk).update(expires_at="2026-04-01T08:00Z")
+
+
+def _issue_an_award(district):
+    award = _award_of(district)
+    Award.objects.filter(pk=award.pk).update(state=Award.State.PREPARING)
+    return lambda: Award.objects.filter(pk=award.pk).update(state=Award.State.ISSUED)
+
+
 @pytest.mark.parametrize(
     "change",
     [
@@ -250,6 +312,9 @@ def _add_a_credit_rule(district):
         _name_a_goal_in_a_plan,
         _move_a_cycle,
         _add_a_credit_rule,
+        _revoke_an_award,
+        _expire_an_award,
+        _issue_an_award,
     ],
 )
 def test_every_table_the_reports_read_bumps_the_stamp(change):

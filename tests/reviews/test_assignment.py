@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from reviews import services
+from reviews import selectors, services
 from reviews.models import ReviewAssignment, Stage, StageReview
 from reviews.tasks import assign_reviewers
 from submissions.models import Submission
@@ -119,12 +119,12 @@ def test_most_specific_panel_by_building_and_stack(district, teacher, north, rev
     submission = submission_in(
         SubmissionStatus.PLAN_SUBMITTED, educator=teacher, microcredential=in_stack
     )
-    assert services.panel_for_submission(submission) == by_both
+    assert selectors.panel_for_submission(submission) == by_both
     other = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
-    assert services.panel_for_submission(other) == by_building
+    assert selectors.panel_for_submission(other) == by_building
     elsewhere = EducatorFactory(district=district)
     third = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=elsewhere)
-    assert services.panel_for_submission(third) == general
+    assert selectors.panel_for_submission(third) == general
 
 
 def test_no_panel_means_any_reviewer_of_the_district(district, teacher, other_district):

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 
 from credentials.models import Rubric, RubricLevel
 from notifications.models import Notification
-from reviews import services
+from reviews import selectors, services
 from reviews.models import CriterionScore, ReviewAssignment, StageReview
 from reviews.tasks import assign_reviewers
 from submissions.models import Attempt, Submission
@@ -105,7 +105,7 @@ def test_disagreement_is_flagged_and_goes_to_the_chair(
     round_ = StageReview.objects.get(submission=submission)
     assert submission.status == SubmissionStatus.SUBMITTED_FOR_REVIEW
     assert round_.status == "chair" and round_.chair_reason == "disagreement"
-    agreed, disagreed = services.round_agreement(round_)
+    agreed, disagreed = selectors.round_agreement(round_)
     assert len(agreed) == 1 and len(disagreed) == 1
     assert chair.notifications.filter(kind="chair").exists()
     with pytest.raises(services.ReviewError, match="Explain"):

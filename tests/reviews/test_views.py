@@ -214,7 +214,7 @@ def test_plan_review_form_errors_are_summarised(client, plan_review):
     )
     assert response.status_code == 200
     content = response.content.decode()
-    assert "There is a problem" in content and "Give the educator a reason" in content
+    assert "Please correct the following" in content and "Give the educator a reason" in content
     assert (
         Submission.objects.get(pk=plan_review.submission_id).status
         == SubmissionStatus.PLAN_SUBMITTED

@@ -1,5 +1,7 @@
 """The plan editor: the page, saving (autosave and plain), conflicts, bad input."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -145,39 +147,122 @@ def test_without_javascript_a_conflict_reshows_the_form_with_both_texts(client, 
     assert Plan.objects.get(pk=submission.plan_id).hypothesis == "Saved elsewhere."
 
 
+GOOD_TEXT = "This good text is saved even though another field is wrong."
+
+
 @pytest.mark.parametrize(
-    ("field", "value", "message"),
+    ("field", "value", "message", "stored"),
     [
-        ("rationale", "x" * 10001, "at most 10000 characters"),
-        ("title", "t" * 201, "at most 200 characters"),
-        ("sources-0-url", "not a web address", "Enter a valid URL."),
-        ("sources-0-learned", "What I learned, but no citation.", "Give the citation"),
-        ("setting", "moon", "Select a valid choice."),
+        ("rationale", "x" * 10001, "at most 10000 characters", lambda plan: plan.rationale),
+        ("title", "t" * 201, "at most 200 characters", lambda plan: plan.title),
+        (
+            "sources-0-url",
+            "not a url",
+            "Enter a valid URL.",
+            lambda plan: list(plan.sources.values_list("citation", "url")),
+        ),
+        (
+            "sources-0-learned",
+            "What I learned, but no citation.",
+            "Give the citation",
+            lambda plan: list(plan.sources.values_list("citation", "learned")),
+        ),
+        ("setting", "moon", "Select a valid choice.", lambda plan: plan.setting),
     ],
 )
-def test_bad_input_is_refused_beside_the_field_and_nothing_is_written(
-    client, submission, field, value, message
-):
+def test_a_bad_value_holds_back_only_itself(client, submission, field, value, message, stored):
     client.force_login(submission.educator)
+    expected_stored = {
+        "rationale": "",
+        "title": "",
+        "sources-0-url": [("A citation", "")],
+        "sources-0-learned": [],
+        "setting": "",
+    }[field]
     data = plan_post(
         submission,
-        actions="This good text must not be saved with the bad one.",
+        actions=GOOD_TEXT,
         **{"sources-0-citation": "" if "learned" in field else "A citation", field: value},
     )
     response = save(client, submission, data)
     assert response["X-Autosave"] == "invalid"
+    assert response["X-Autosave-Version"] == "2"
     page = response.content.decode()
-    assert message in page
-    assert "Not saved" in page
+    assert "Not saved" in page and "Everything else is saved" in page
+    # The message goes beside the field (the element its input is described by), and the status
+    # line links to the field.
+    in_error = "sources-0-citation" if field == "sources-0-learned" else field
+    assert re.search(f'id="id_{in_error}_error" hx-swap-oob="true">[^<]*{re.escape(message)}', page)
+    assert f'href="#id_{in_error}"' in page
+    assert 'id="version-plan" value="2"' in page
     plan = Plan.objects.get(pk=submission.plan_id)
-    assert plan.actions == "" and plan.version == 1
-    assert not plan.sources.exists() and not PlanRevision.objects.exists()
-    # Without JavaScript: the error summary, the message beside the field, the text kept.
+    assert plan.actions == GOOD_TEXT and plan.version == 2
+    assert stored(plan) == expected_stored
+    changed = PlanRevision.objects.get().changed_fields
+    assert "actions" in changed and field not in changed
+
+
+def test_without_javascript_a_bad_value_is_shown_beside_its_field_and_the_rest_is_saved(
+    client, submission
+):
+    """The plain Save button, and the beacon sent when the tab closes, save what validates."""
+    client.force_login(submission.educator)
+    data = plan_post(
+        submission,
+        actions=GOOD_TEXT,
+        **{"sources-0-citation": "A citation", "sources-0-url": "not a url"},
+    )
     response = save(client, submission, data, htmx=False)
     assert response.status_code == 400
     page = response.content.decode()
-    assert "error-summary" in page and message in page
-    assert "This good text must not be saved with the bad one." in page
+    assert "error-summary" in page and "Some of your changes were not saved" in page
+    assert '<a href="#id_sources-0-url">Source 1, link: Enter a valid URL.</a>' in page
+    # The bad value stays in the form, marked and described by its message.
+    assert 'value="not a url"' in page
+    assert 'aria-invalid="true"' in page
+    assert 'aria-describedby="id_sources-0-url_helptext id_sources-0-url_error"' in page
+    assert 'id="id_sources-0-url_error" data-error-for="sources-0-url">Enter a valid URL.' in page
+    # ...and the form goes on from the version the server holds now.
+    assert 'name="version" id="version-plan" value="2"' in page
+    plan = Plan.objects.get(pk=submission.plan_id)
+    assert plan.actions == GOOD_TEXT
+    assert list(plan.sources.values_list("citation", "url")) == [("A citation", "")]
+    # Corrected, it is saved too.
+    data.update({"version": "2", "sources-0-url": "https://example.org/routines"})
+    assert save(client, submission, data, htmx=False).status_code == 302
+    assert plan.sources.get().url == "https://example.org/routines"
+
+
+def test_a_bad_value_of_a_stored_source_keeps_the_stored_value(client, submission):
+    client.force_login(submission.educator)
+    data = plan_post(
+        submission, **{"sources-0-citation": "Kept", "sources-0-url": "https://a.example"}
+    )
+    assert save(client, submission, data)["X-Autosave"] == "saved"
+    data.update(
+        {
+            "version": "2",
+            "sources-0-url": "no longer a link",
+            "sources-0-learned": "Learned later.",
+            "sources-1-citation": "A second source",
+        }
+    )
+    response = save(client, submission, data)
+    assert response["X-Autosave"] == "invalid"
+    assert list(submission.plan.sources.values_list("citation", "url", "learned")) == [
+        ("Kept", "https://a.example", "Learned later."),
+        ("A second source", "", ""),
+    ]
+
+
+def test_a_missing_version_saves_nothing(client, submission):
+    client.force_login(submission.educator)
+    data = plan_post(submission, actions=GOOD_TEXT)
+    del data["version"]
+    response = save(client, submission, data)
+    assert response["X-Autosave"] == "invalid"
+    assert "X-Autosave-Version" not in response
+    assert Plan.objects.get(pk=submission.plan_id).actions == ""
 
 
 def test_a_goal_of_another_district_is_refused(client, submission, other_district):
@@ -223,6 +308,24 @@ def test_rapid_saves_by_one_person_are_one_history_entry(client, submission):
     page = response.content.decode()
     assert "Rationale, Timeline" in page
     assert submission.educator.display_name in page
+
+
+def test_saves_either_side_of_a_move_stay_two_history_entries(client, submission):
+    """The text the panel read stays on record: a save after a move never folds into the one
+    before it, however soon it comes."""
+    from submissions.transitions import submission_move
+
+    client.force_login(submission.educator)
+    save(client, submission, plan_post(submission, rationale="The text the panel read."))
+    for status in (Submission.Status.PLAN_SUBMITTED, Submission.Status.CHANGES_REQUESTED):
+        submission_move(
+            submission_id=submission.pk, to_status=status, actor=None, action="test.move"
+        )
+    save(client, submission, plan_post(submission, rationale="Revised.", version="2"))
+    assert [r.snapshot["rationale"] for r in PlanRevision.objects.order_by("created_at")] == [
+        "The text the panel read.",
+        "Revised.",
+    ]
 
 
 def test_the_plan_text_is_locked_once_submitted(client, submission):
@@ -287,3 +390,16 @@ def test_results_and_reflection_are_saved_only_after_implementation_starts(clien
     assert stale["X-Autosave"] == "conflict"
     submission.refresh_from_db()
     assert submission.reflection_changes == "Start in week one."
+
+
+def test_a_too_long_reflection_holds_back_only_itself(client, submission):
+    Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.IN_PROGRESS)
+    client.force_login(submission.educator)
+    data = results_post(submission, reflection_practice="r" * 10001)
+    response = save(client, submission, data, kind="results")
+    assert response["X-Autosave"] == "invalid"
+    assert "Not saved" in response.content.decode()
+    assert 'id="id_reflection_practice_error" hx-swap-oob="true">' in response.content.decode()
+    submission.refresh_from_db()
+    assert submission.impact_results == "Transitions fell from 9 to 4 minutes."
+    assert submission.reflection_practice == ""

@@ -184,3 +184,64 @@ def test_a_stale_tab_sees_both_texts_and_chooses_which_to_keep(
         lambda: Plan.objects.get(pk=draft.plan_id).hypothesis == "Written in the second tab."
     )
     expect(conflict).to_be_empty()
+
+
+def test_a_bad_link_is_marked_at_once_and_the_rest_of_the_plan_still_saves(
+    page, live_server, browser_sign_in, axe, draft
+):
+    browser_sign_in(page, live_server, "elena@example.org", PASSWORD)
+    editor = open_editor(page.context, live_server, draft)
+    status = editor.locator("#save-status-plan")
+    source = editor.locator("[data-source-row]").first
+    source.get_by_label("Citation").fill("Wong, H. (2018). The First Days of School.")
+    link = source.get_by_label("Link")
+    link.fill("not a url")
+    link.press("Tab")
+    message = editor.locator("#id_sources-0-url_error")
+    expect(message).to_have_text("Enter a valid URL.")
+    expect(link).to_have_attribute("aria-invalid", "true")
+    expect(link).to_have_attribute("aria-describedby", re.compile(r"\bid_sources-0-url_error\b"))
+    expect(status).to_contain_text("Not saved")
+    # Text written elsewhere afterwards reaches the server; the bad link stays on the page.
+    timeline = "Six weeks from February 2."
+    editor.get_by_label("Timeline").press_sequentially(timeline, delay=0)
+    wait_until(lambda: Plan.objects.get(pk=draft.plan_id).timeline == timeline)
+    plan = Plan.objects.get(pk=draft.plan_id)
+    assert list(plan.sources.values_list("citation", "url")) == [
+        ("Wong, H. (2018). The First Days of School.", "")
+    ]
+    expect(status).to_contain_text("Not saved")
+    expect(status.get_by_role("link", name="Source 1: Link")).to_be_visible()
+    expect(link).to_have_value("not a url")
+    expect(link).to_have_attribute("aria-invalid", "true")
+    user_id = draft.educator_id
+    kept = editor.evaluate(
+        f"() => localStorage.getItem('microcreds:draft:plan-{user_id}-{draft.pk}')"
+    )
+    assert "not a url" in kept and timeline in kept
+    editor.screenshot(path="test-results/autosave-bad-link.png", full_page=True)
+    assert axe(editor) == []
+    # Leaving the page now asks first; staying keeps everything as it was.
+    dialogs = []
+
+    def answer(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    editor.on("dialog", answer)
+    editor.locator("#main").get_by_role("link", name="My plans").click()
+    wait_until(lambda: dialogs == ["beforeunload"])
+    assert editor.url.endswith(f"/plans/{draft.pk}/")
+    expect(link).to_have_value("not a url")
+    # Corrected, it is saved, unmarked, and the page may be left freely.
+    link.fill("https://example.org/first-days")
+    link.press("Tab")
+    wait_saved(editor)
+    expect(link).not_to_have_attribute("aria-invalid", "true")
+    expect(message).to_be_empty()
+    assert Plan.objects.get(pk=draft.plan_id).sources.get().url == (
+        "https://example.org/first-days"
+    )
+    editor.locator("#main").get_by_role("link", name="My plans").click()
+    expect(editor.get_by_role("heading", level=1)).to_have_text("My micro-credential plans")
+    assert dialogs == ["beforeunload"]

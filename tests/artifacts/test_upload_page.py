@@ -1,0 +1,30 @@
+"""The evidence page says, before anything is uploaded, which kinds of file each evidence type
+takes: in the choice itself and in a list beside it."""
+
+import pytest
+from django.urls import reverse
+
+from tests.credentials.factories import EvidenceTypeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_evidence_type_says_which_files_it_takes(client, educator, district, submission):
+    district.artifact_families = ["document", "image", "audio"]
+    district.save()
+    photos = EvidenceTypeFactory(district=district, name="Photos of student work", accepts="image")
+    video = EvidenceTypeFactory(district=district, name="Lesson video", accepts="video")
+    link = EvidenceTypeFactory(district=district, name="Shared document", accepts="link")
+    anything = EvidenceTypeFactory(district=district, name="Anything else", accepts="any")
+    client.force_login(educator)
+    page = client.get(reverse("artifacts:upload", args=[submission.pk])).content.decode()
+    assert f'<option value="{photos.pk}">Photos of student work (takes images)</option>' in page
+    # The district takes no video files: a video is added as a link.
+    assert f'<option value="{video.pk}">Lesson video (takes links only)</option>' in page
+    assert f'<option value="{link.pk}">Shared document (takes links only)</option>' in page
+    assert (
+        f'<option value="{anything.pk}">Anything else (takes documents (PDF, office files, '
+        "text), images, audio)</option>"
+    ) in page
+    assert "What each evidence type takes" in page
+    assert "<dt>Photos of student work</dt><dd>Images." in page

@@ -1,0 +1,57 @@
+"""Every form renders one way (``FORM_RENDERER``, ``templates/forms/``): one error summary with
+one heading whose messages link to their fields, and one field template that labels each input
+and points ``aria-describedby`` at its hint and its message."""
+
+import re
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.forms.renderers import get_default_renderer
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+class SampleForm(forms.Form):
+    title = forms.CharField(help_text="A short name.")
+    kind = forms.ChoiceField(choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect)
+    agree = forms.BooleanField(label="I agree")
+
+    def clean(self):
+        raise forms.ValidationError("Something about the whole form.")
+
+
+def test_the_project_renderer_is_the_default():
+    assert settings.FORM_RENDERER == "microcreds.forms.FormRenderer"
+    renderer = get_default_renderer()
+    assert renderer.field_template_name == "forms/field.html"
+    assert renderer.form_template_name == "forms/form.html"
+
+
+def test_a_form_with_errors_has_its_summary_labels_hints_and_messages():
+    form = SampleForm({"title": "", "kind": "", "agree": ""})
+    assert not form.is_valid()
+    html = str(form)
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+
+    assert html.count("Please correct the following") == 1
+    assert "Something about the whole form." in html
+    for name in ("title", "kind", "agree"):
+        assert f'href="#id_{name}"' in html and f"id_{name}" in ids
+        assert f'id="id_{name}_error" data-error-for="{name}"' in html
+    assert '<label for="id_title">Title</label>' in html
+    assert '<label class="check" for="id_agree">' in html
+    assert "<legend>Kind</legend>" in html
+    for described in re.findall(r'aria-describedby="([^"]+)"', html):
+        assert set(described.split()) <= ids, described
+    assert 'aria-describedby="id_title_helptext id_title_error"' in html
+
+
+def test_no_app_keeps_its_own_field_partial_or_error_summary():
+    own = [
+        str(path.relative_to(TEMPLATES))
+        for pattern in ("_field.html", "_fields.html", "_form_fields.html", "_error_summary.html")
+        for path in TEMPLATES.rglob(pattern)
+        if path.parent.name != "forms"
+    ]
+    assert own == []
