@@ -484,7 +484,7 @@ def test_a_district_lives_the_whole_journey(people, live_server, axe, district):
     # --- The admin's report counts it; the admin revokes it ---------------------------------------
     admin = person(district.admin, "admin")
     page = admin.page
-    page.get_by_role("link", name="Reports").click()
+    admin.nav("Reports")
     page.get_by_role("link", name="Salary ledger").first.click()
     ledger_url = page.url
     awards = page.locator(".stats div").filter(has_text="Awards").locator("dd")
