@@ -46,7 +46,7 @@ def address_allowed(address: IPAddress) -> bool:
 def _resolve(host: str, port: int) -> list[tuple]:
     try:
         return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
+    except (socket.gaierror, UnicodeError, ValueError) as exc:
         raise ReceiverRefused(f"The host “{host}” cannot be found.") from exc
 
 
