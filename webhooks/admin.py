@@ -1,19 +1,34 @@
+"""Staff read a district's webhooks here; every change goes through the services (the
+district admin's pages), and the signing secrets are never shown."""
+
 from django.contrib import admin
 
 from .models import WebhookDelivery, WebhookSubscription
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(WebhookSubscription)
-class WebhookSubscriptionAdmin(admin.ModelAdmin):
+class WebhookSubscriptionAdmin(ReadOnlyAdmin):
     list_display = ("url", "district", "active", "created_at")
     list_filter = ("active", "district")
-    # The secrets sign what the district's systems trust: never shown here.
+    list_select_related = ("district",)
+    search_fields = ("url", "description")
     exclude = ("secret", "previous_secret")
-    readonly_fields = ("district", "created_by", "previous_secret_until", "events")
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_display = ("event_id", "event_type", "subscription", "attempts", "last_status_code")
     list_filter = ("event_type",)
-    readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
+    list_select_related = ("subscription",)
+    search_fields = ("event_id",)

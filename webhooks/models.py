@@ -80,6 +80,9 @@ class WebhookDelivery(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     # When it is to be sent next; null once delivered or given up.
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # When its attempt was last handed to a worker (through the outbox), so the beat scan
+    # hands each due attempt once, and again only if that hand-off seems lost.
+    handed_at = models.DateTimeField(null=True, blank=True)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     last_response_excerpt = models.TextField(blank=True)

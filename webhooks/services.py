@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import District, Role, User
@@ -50,6 +51,9 @@ RETRY_FOR = timedelta(days=1)
 EXCERPT_BYTES = 1000
 # Deliveries handed to workers per beat run; the next run takes the rest.
 DUE_BATCH = 500
+# A due delivery handed to a worker that has not been attempted this long after is handed
+# again (the task was lost with a broker or a worker).
+HANDED_LEASE = timedelta(minutes=5)
 
 
 def _require_admin(actor: User, district_id: int) -> None:
@@ -210,6 +214,7 @@ def event_publish(
             payload=payload,
             retry_from=now,
             next_attempt_at=now,
+            handed_at=now,
         )
         for subscription in subscriptions
     )
@@ -384,21 +389,27 @@ def delivery_attempt(*, delivery_id: int) -> bool:
 
 
 def deliveries_due_send(*, limit: int = DUE_BATCH) -> int:
-    """Celery beat: hand every delivery whose retry has come to a worker; returns how many.
-    A delivery whose first send was lost (the process died after the commit) is due too."""
+    """Celery beat: hand each delivery whose retry has come to a worker, through the outbox,
+    once per attempt (again after ``HANDED_LEASE`` if that task seems lost: a first send lost
+    with the process after the commit is found here too); returns how many were handed."""
     from .tasks import deliver_webhook
 
+    now = timezone.now()
     due = WebhookDelivery.objects.filter(
-        next_attempt_at__lte=timezone.now(), subscription__active=True
-    ).order_by("next_attempt_at")
+        Q(handed_at__isnull=True)
+        | Q(handed_at__lt=F("next_attempt_at"))
+        | Q(handed_at__lt=now - HANDED_LEASE),
+        next_attempt_at__lte=now,
+        subscription__active=True,
+    )
     handed = 0
-    for pk in list(due.values_list("pk", flat=True)[:limit]):
-        try:
-            deliver_webhook.delay(pk)
-        except Exception as exc:  # noqa: BLE001 - the broker is down: the rows stay due
-            logger.warning("Webhook deliveries wait for the broker: %s", exc)
-            break
-        handed += 1
+    for pk in list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:limit]):
+        with transaction.atomic():
+            # Claimed by the update that still finds it due: two scans hand it once.
+            claimed = due.filter(pk=pk).update(handed_at=now)
+            if claimed:
+                outbox_enqueue(task=deliver_webhook, args=[pk])
+                handed += claimed
     return handed
 
 
@@ -417,8 +428,11 @@ def delivery_replay(*, delivery: WebhookDelivery, actor: User) -> WebhookDeliver
         locked.retry_from = now
         locked.next_attempt_at = now
         locked.gave_up_at = None
+        locked.handed_at = now
         locked.replays += 1
-        locked.save(update_fields=["retry_from", "next_attempt_at", "gave_up_at", "replays"])
+        locked.save(
+            update_fields=["retry_from", "next_attempt_at", "handed_at", "gave_up_at", "replays"]
+        )
         audit_record(
             actor=actor,
             action="webhook.replayed",

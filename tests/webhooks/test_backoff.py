@@ -68,7 +68,8 @@ def test_a_receiver_down_all_day_is_given_up_and_waits_for_a_replay(
     WebhookDelivery.objects.update(
         retry_from=timezone.now() - timedelta(days=1, seconds=1), next_attempt_at=timezone.now()
     )
-    deliver_due_webhooks()
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver_due_webhooks()
     delivery.refresh_from_db()
     assert delivery.attempts == 2
     assert delivery.next_attempt_at is None and delivery.gave_up_at is not None

@@ -62,7 +62,8 @@ def test_a_receiver_that_fails_then_is_down_then_recovers_gets_each_event_once(
 
     receiver.stop()
     time_passes()
-    deliver_due_webhooks()
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver_due_webhooks()
     for delivery in WebhookDelivery.objects.all():
         assert delivery.attempts == 2
         assert delivery.last_status_code is None
@@ -72,9 +73,11 @@ def test_a_receiver_that_fails_then_is_down_then_recovers_gets_each_event_once(
     receiver.status = 200
     receiver.start()
     time_passes()
-    assert deliver_due_webhooks() == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deliver_due_webhooks() == 3
     # Beat again, and a task delivered twice by the broker: nothing is sent again.
-    assert deliver_due_webhooks() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deliver_due_webhooks() == 0
     for delivery in WebhookDelivery.objects.all():
         assert deliver_webhook(delivery.pk) is False
 
@@ -195,3 +198,27 @@ def test_a_receiver_that_answers_gone_disables_its_subscription(
     time_passes()
     assert deliver_due_webhooks() == 0
     assert len(receiver.received) == 1
+
+
+def test_beat_hands_a_due_retry_once_and_again_only_if_that_seems_lost(
+    receiver, subscribe, educator, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from outbox.models import OutboxMessage
+    from webhooks.services import HANDED_LEASE
+
+    receiver.status = 500
+    subscribe(receiver.url, events=[EventType.AWARD_ISSUED])
+    with django_capture_on_commit_callbacks(execute=True):
+        award_issue_for_submission(submission_id=earned_submission(educator=educator).pk)
+    time_passes()
+    queued = OutboxMessage.objects.filter(task=deliver_webhook.name)
+    before = queued.count()
+
+    # The worker has not taken it yet: three beat runs hand it once.
+    assert [deliver_due_webhooks() for _ in range(3)] == [1, 0, 0]
+    assert queued.count() == before + 1
+    # Still not attempted long after: that task was lost; it is handed again.
+    WebhookDelivery.objects.update(handed_at=timezone.now() - HANDED_LEASE - timedelta(1))
+    assert deliver_due_webhooks() == 1
