@@ -222,3 +222,23 @@ def test_beat_hands_a_due_retry_once_and_again_only_if_that_seems_lost(
     # Still not attempted long after: that task was lost; it is handed again.
     WebhookDelivery.objects.update(handed_at=timezone.now() - HANDED_LEASE - timedelta(1))
     assert deliver_due_webhooks() == 1
+
+
+def test_the_readmes_verification_snippet_verifies_a_real_delivery(
+    receiver, subscribe, educator, django_capture_on_commit_callbacks
+):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Webhooks", 1)[1].split("\n## ", 1)[0]
+    snippet = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(snippet, namespace)  # noqa: S102 - the README's own example, run as a reader would
+    readme_verify = namespace["verify"]
+
+    _, secret = subscribe(receiver.url, events=[EventType.AWARD_ISSUED])
+    with django_capture_on_commit_callbacks(execute=True):
+        award_issue_for_submission(submission_id=earned_submission(educator=educator).pk)
+    (request,) = receiver.received
+    assert readme_verify(secret, request.headers, request.body)
+    assert not readme_verify(secret, request.headers, request.body + b" ")
