@@ -59,9 +59,6 @@ class WebhookSubscription(models.Model):
     def __str__(self) -> str:
         return self.url
 
-    def event_labels(self) -> list[str]:
-        return [EventType(event).label for event in self.events if event in EventType.values]
-
 
 class WebhookDelivery(models.Model):
     """One event for one subscription: sent until the receiver answers 2xx, once."""
@@ -109,14 +106,6 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.event_id}"
-
-    @property
-    def is_delivered(self) -> bool:
-        return self.delivered_at is not None
-
-    @property
-    def is_given_up(self) -> bool:
-        return self.gave_up_at is not None and self.next_attempt_at is None
 
     @property
     def state_label(self) -> str:

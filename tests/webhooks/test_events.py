@@ -139,3 +139,33 @@ def test_person_moved_is_defined_but_nothing_sends_it(subscribe, educator, distr
         actor=district_admin,
     )
     assert not WebhookDelivery.objects.exists()
+
+
+def test_a_move_nobody_subscribed_to_costs_one_query(educator, subscribe):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    subscribe(NOWHERE, events=[EventType.AWARD_REVOKED])  # another event: nothing to record
+    submission = SubmissionFactory(educator=educator, plan__lead=educator)
+    with CaptureQueriesContext(connection) as queries:
+        move(submission, Status.PLAN_SUBMITTED, educator)
+    ours = [q["sql"] for q in queries if "webhooks_" in q["sql"]]
+    assert len(ours) == 1 and ours[0].startswith("SELECT")
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_recording_an_event_for_two_subscriptions_costs_a_fixed_number_of_queries(
+    educator, subscribe
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    subscribe(NOWHERE)
+    subscribe(NOWHERE + "/second")
+    submission = SubmissionFactory(educator=educator, plan__lead=educator)
+    with CaptureQueriesContext(connection) as queries:
+        move(submission, Status.PLAN_SUBMITTED, educator)
+    ours = [q["sql"] for q in queries if "webhooks_" in q["sql"] or "outbox_" in q["sql"]]
+    # The subscriptions, one insert of both deliveries, one outbox row each.
+    assert len(ours) == 4
+    assert WebhookDelivery.objects.count() == 2
