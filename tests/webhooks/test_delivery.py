@@ -242,3 +242,33 @@ def test_the_readmes_verification_snippet_verifies_a_real_delivery(
     (request,) = receiver.received
     assert readme_verify(secret, request.headers, request.body)
     assert not readme_verify(secret, request.headers, request.body + b" ")
+
+
+def test_a_process_that_dies_after_the_commit_loses_no_event(
+    receiver, subscribe, educator, django_capture_on_commit_callbacks
+):
+    """The change commits, then the process dies before its after-commit send: the outbox's
+    beat relay sends it, and the webhooks' own beat finds it too after its lease; once."""
+    from datetime import timedelta
+
+    from outbox.services import outbox_relay
+    from webhooks.services import HANDED_LEASE
+
+    subscribe(receiver.url, events=[EventType.AWARD_ISSUED])
+    with django_capture_on_commit_callbacks(execute=False):
+        award_issue_for_submission(submission_id=earned_submission(educator=educator).pk)
+    assert receiver.received == []
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.attempts == 0
+
+    # The webhooks' beat, once the hand-off is long overdue (the outbox relay has not run).
+    WebhookDelivery.objects.update(handed_at=timezone.now() - HANDED_LEASE - timedelta(1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deliver_due_webhooks() == 1
+    # The outbox's beat relay then sends the first hand-off too: nothing is sent twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_relay()
+
+    assert [r.headers["webhook-id"] for r in receiver.accepted()] == [delivery.event_id]
+    delivery.refresh_from_db()
+    assert delivery.delivered_at is not None and delivery.attempts == 1
