@@ -25,6 +25,7 @@ from .models import (
     Portfolio,
     StatusList,
 )
+from .signals import award_issued, award_revoked
 
 
 class AwardNotIssuable(Exception):
@@ -231,6 +232,7 @@ def award_issue_for_submission(*, submission_id: int) -> Award:
             from_status=Award.State.PREPARING,
             to_status=Award.State.ISSUED,
         )
+        award_issued.send(sender=Award, award=award)
     return award
 
 
@@ -373,6 +375,7 @@ def award_revoke(*, award: Award, reason: str, actor: User) -> Award:
             to_status="revoked",
             detail={"reason": reason},
         )
+        award_revoked.send(sender=Award, award=locked)
     return locked
 
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "reviews",
     "people",
     "reports",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +211,20 @@ CELERY_BEAT_SCHEDULE["report-figures-warm"] = {
     "task": "reports.tasks.report_figures_warm",
     "schedule": 60,
 }
+# Webhooks (webhooks/): each delivery is sent after the commit of its change; this beat task
+# sends the retries that have come due (and any first send a crash lost) every
+# WEBHOOK_RETRY_SECONDS. A receiver gets WEBHOOK_TIMEOUT_SECONDS per connect and per read.
+WEBHOOK_RETRY_SECONDS = env.int("WEBHOOK_RETRY_SECONDS", default=30)
+CELERY_BEAT_SCHEDULE["webhook-retries"] = {
+    "task": "webhooks.tasks.deliver_due_webhooks",
+    "schedule": WEBHOOK_RETRY_SECONDS,
+}
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# Receivers must be public HTTPS addresses (webhooks/addresses.py). With DEBUG, this machine's
+# own addresses are admitted too, over HTTP as well; WEBHOOK_ALLOWED_NETWORKS admits private
+# networks by CIDR (e.g. a receiver inside the district's network: "10.20.0.0/16").
+WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=DEBUG)
+WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
 
 # --- Object storage: S3 API when configured, local files otherwise ------------------------------
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("district/", include("accounts.urls")),
     path("district/", include("people.urls")),
+    path("district/", include("webhooks.urls")),
     path("catalog/", include("credentials.urls")),
     path("plans/", include("submissions.urls")),
     path("plans/", include("artifacts.urls")),

@@ -14,6 +14,11 @@ from django.dispatch import Signal
 # its reviewers (through the outbox: sent after the commit).
 review_requested = Signal()
 
+# Sent by ``transitions.submission_move`` inside the transaction of every move, the row locked
+# and saved, with ``submission``, ``from_status``, ``to_status`` and ``actor`` (None for the
+# system). The webhooks side records the event for its subscribers in that same transaction.
+submission_moved = Signal()
+
 # Sent inside the transaction that opens an attempt, the submission's row locked, with
 # ``attempt``. The evidence side freezes the evidence accepted so far with it.
 attempt_opened = Signal()

@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.services import audit_record
 
 from .models import Submission
+from .signals import submission_moved
 
 Status = Submission.Status
 
@@ -148,6 +149,13 @@ def submission_move(
             from_status=current,
             to_status=to_status,
             detail=detail,
+        )
+        submission_moved.send(
+            sender=Submission,
+            submission=submission,
+            from_status=current,
+            to_status=to_status,
+            actor=actor,
         )
         if side_effects is not None:
             side_effects(submission)

@@ -23,7 +23,19 @@ def quiet_refusals():
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, s3_storage):
+def webhook_receivers_admitted():
+    """The world's webhook receivers are on this machine (a closed port): admitted here as a
+    district's private network would be (``WEBHOOK_ALLOWED_NETWORKS``), over HTTPS only."""
+    from django.test import override_settings
+
+    override = override_settings(WEBHOOK_ALLOWED_NETWORKS=["127.0.0.0/8"])
+    override.enable()
+    yield
+    override.disable()
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, s3_storage, webhook_receivers_admitted):
     from django.core.management import call_command
 
     from .world import build_world

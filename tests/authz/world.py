@@ -220,6 +220,7 @@ def build_district(*, name: str, slug: str, statuses: list[str]) -> DistrictWorl
     build_awards(world)
     build_people_admin(world)
     build_program_rules(world)
+    build_webhooks(world)
     return world
 
 
@@ -716,6 +717,46 @@ def build_program_rules(world: DistrictWorld) -> None:
         actor=admin, dataset="salary_ledger", file_format="csv", filters={}, rows_total=1
     )
     world.extra["export_job"] = ExportJob.objects.get(pk=job.pk)
+
+
+# Receivers of the world's webhooks: a closed port of this machine (refused at once), admitted
+# by the matrix's settings (``tests/authz/conftest.py``) as a district's private network.
+WEBHOOK_RECEIVER = "https://127.0.0.1:9/hooks"
+
+
+def build_webhooks(world: DistrictWorld) -> None:
+    """A subscription with one delivery (its award's issue, replayed as an event: the receiver
+    is down, so it waits for its retry), and a disabled subscription."""
+    from badges.models import Award
+    from webhooks.events import award_data
+    from webhooks.models import EventType
+    from webhooks.services import event_publish, subscription_create, subscription_set_active
+
+    admin = world.people["admin"]
+    slug = world.district.slug
+    world.extra["webhook"], _ = subscription_create(
+        district=world.district,
+        url=f"{WEBHOOK_RECEIVER}/{slug}",
+        description=f"HR system of {world.district.name}",
+        events=[EventType.AWARD_ISSUED, EventType.AWARD_REVOKED],
+        actor=admin,
+    )
+    award = Award.objects.get(pk=world.extra["award"].pk)
+    (world.extra["webhook_delivery"],) = event_publish(
+        district_id=world.district.pk,
+        event_type=EventType.AWARD_ISSUED,
+        data=lambda: award_data(award),
+    )
+    disabled, _ = subscription_create(
+        district=world.district,
+        url=f"{WEBHOOK_RECEIVER}/{slug}/disabled",
+        description="",
+        events=[EventType.PLAN_SUBMITTED],
+        actor=admin,
+    )
+    world.extra["disabled_webhook"] = subscription_set_active(
+        subscription=disabled, active=False, actor=admin
+    )
 
 
 def build_world() -> World:

@@ -212,6 +212,8 @@ CHANGED_PAGES = {
         "/reports/completions/",
         "/reports/turnaround/",
         "/reports/relicensure/",
+        "/district/webhooks/",
+        "/district/webhooks/new/",
     ],
 }
 
