@@ -244,8 +244,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "awards": [
                 {
                     "award": award,
-                    # Only a valid award is offered for sharing: a revoked or expired one is
-                    # not put on a profile or in a signature.
+                    # Only an award that counts is offered for sharing (and download): a
+                    # revoked or expired one is not put on a profile or in a signature.
                     "linkedin_url": linkedin_url(award) if award.counts else "",
                     "signature": signature_snippet(award) if award.counts else "",
                 }
@@ -287,6 +287,13 @@ def award_download(request: HttpRequest, award_uuid, kind: str) -> HttpResponse:
     award = permissions.get_award_for_user(request.user, award_uuid)
     if award.state != Award.State.ISSUED:
         raise Http404("Not ready yet.")
+    if not award.counts:
+        # As on the plan page and in the portfolio: an award that no longer counts offers its
+        # verification page only, which says why.
+        raise Http404(
+            f"This micro-credential was {award.verification_status} and no longer counts, so its "
+            "certificate and badge are no longer offered. Its verification page says so."
+        )
     if kind == "json":
         response = _json(award.credential, VC_MEDIA_TYPE)
         filename = download_name(award, "badge", "json")
