@@ -15,6 +15,7 @@ from accounts.models import Building, District, User
 from artifacts.models import Artifact
 from credentials.models import MicroCredential, RubricLevel
 from submissions import services as submission_services
+from submissions.demo import PLANS
 from submissions.models import PlanSource, Submission
 
 from . import selectors, services
@@ -214,6 +215,29 @@ def seed_demo(*, district: District, people: dict[str, User], buildings: dict) -
         status__in=(SubmissionStatus.SUBMITTED_FOR_REVIEW, SubmissionStatus.RESUBMITTED)
     ):
         _with_reviewer(_assignments(submission, Stage.FINAL), reviewer, chair)
+
+    # Elena's writing-feedback plan: the panel asks for changes, with a reason and comments
+    # per component, which her plan page shows beside "Submit the revised plan".
+    asked = waiting.filter(
+        educator=people["educator"],
+        status=SubmissionStatus.PLAN_SUBMITTED,
+        plan__title=PLANS["feedback"]["title"],
+    )
+    for submission in asked:
+        for assignment in _assignments(submission, Stage.PLAN):
+            services.plan_decide(
+                assignment=assignment,
+                decision="request_changes",
+                reason="Say how you will count a substantive revision, and add a source on "
+                "conferring.",
+                comments={
+                    "impact": "Define “substantive”: a changed claim, new evidence or a "
+                    "reorganised paragraph?",
+                    "knowledge": "Add a source on writing conferences (Anderson’s “How’s It "
+                    "Going?” would do).",
+                },
+                actor=assignment.reviewer,
+            )
 
     catalog = list(
         MicroCredential.objects.filter(
