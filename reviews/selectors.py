@@ -390,9 +390,7 @@ def plan_page_feedback(submission: Submission) -> PanelFeedback | None:
         stage_review=stage_review,
         headline=FEEDBACK_HEADLINES[submission.status],
         what_next=_what_next(submission),
-        # A final round's reason is the reviewers' overall comments, shown per reviewer below,
-        # unless the chair decided it.
-        reason=stage_review.reason if not final or stage_review.chair_reason else "",
+        reason=stage_review.reason_in_brief,
         conditions=stage_review.conditions,
         closed=submission.status == SubmissionStatus.DECLINED,
         comments=_comments(stage_review),

@@ -112,6 +112,19 @@ def test_elena_s_plan_with_changes_requested_says_what_the_panel_asked(seeded_de
     assert "their comments are above" in page
 
 
+def test_the_demo_resubmission_shows_its_reviewer_what_changed(seeded_demo, client):
+    """Ray's resubmission to score answers the "not yet": what changed is there to read."""
+    ray = User.objects.get(email="reviewer@example.org")
+    again = ReviewAssignment.objects.get(
+        reviewer=ray, status="pending", stage="final", submission__status=Status.RESUBMITTED
+    )
+    client.force_login(ray)
+    page = client.get(reverse("reviews:review", args=[again.pk])).content.decode()
+    assert "What the educator changed since attempt 1" in page
+    assert "Weekly averages: 8.5, 6.0" in page
+    assert "“Weekly transition timings, weeks 1–6”" in page and "<strong>replacing</strong>" in page
+
+
 def test_checked_images_and_documents_at_the_review_stage(seeded_demo):
     files = Artifact.objects.filter(kind=Artifact.Kind.FILE).select_related("submission")
     assert files.exists()

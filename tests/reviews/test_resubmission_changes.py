@@ -113,7 +113,10 @@ def test_the_second_attempt_s_scoring_page_shows_what_changed_since_the_first(
     page = scoring_page(client, second)
 
     assert "What the educator changed since attempt 1" in page
-    assert "Not yet. Reason:" in page and "Add the weekly timings." in page
+    assert "Attempt 1 was decided" in page and ": Not yet.</p>" in page
+    # Each reviewer's comment is read once, by name, under "Earlier rounds": not repeated as
+    # the round's reason above it or in the changes.
+    assert page.count("Add the weekly timings.") == len(first_round) == 2
     assert '<th scope="col">In attempt 1</th><th scope="col">Now</th>' in page
     assert '<th scope="row">Results and data</th>' in page
     assert "Transitions went from nine minutes to six." in page
