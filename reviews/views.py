@@ -262,6 +262,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "chair_form": chair_form,
         "criteria": criteria,
         "own_review": own_review,
+        # What the plan or the evidence is judged against, as the reviewers read it.
+        "microcredential": submission.plan.microcredential,
+        "rubric": selectors.rubric_for_reading(submission.plan.microcredential),
     }
     if stage_review.stage == Stage.PLAN:
         context.update(selectors.plan_context(submission))
