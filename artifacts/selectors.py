@@ -1,5 +1,7 @@
 """Reads of artifacts and of their access log, always within the reader's district."""
 
+from datetime import datetime
+
 from django.db.models import QuerySet
 
 from accounts.models import User
@@ -78,3 +80,19 @@ def access_log_for_admin(user: User, *, artifact_uuid=None) -> QuerySet[Artifact
     if artifact_uuid is not None:
         log = log.filter(artifact__uuid=artifact_uuid)
     return log.order_by("-opened_at", "-id")
+
+
+def evidence_added_since(submission: Submission, moment: datetime) -> list[Artifact]:
+    """The evidence added to the submission since ``moment`` (a round's decision), each with
+    the evidence it replaces, if any. Evidence submitted for review is never deleted before the
+    final decision: after a "not yet" it is replaced, so this is the whole change."""
+    return list(
+        Artifact.objects.filter(
+            submission=submission,
+            status=Artifact.Status.ACCEPTED,
+            created_at__gt=moment,
+            deleted_at__isnull=True,
+        )
+        .select_related("criterion", "replaces")
+        .order_by("created_at", "id")
+    )

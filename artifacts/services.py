@@ -54,16 +54,6 @@ logger = logging.getLogger(__name__)
 
 SubmissionStatus = Submission.Status
 ArtifactStatus = Artifact.Status
-# Evidence can be added while the educator is working on the plan or the results.
-OPEN_FOR_EVIDENCE = frozenset(
-    {
-        SubmissionStatus.DRAFT,
-        SubmissionStatus.CHANGES_REQUESTED,
-        SubmissionStatus.PLAN_APPROVED,
-        SubmissionStatus.IN_PROGRESS,
-        SubmissionStatus.NOT_YET,
-    }
-)
 FINAL_STATUSES = (SubmissionStatus.EARNED, SubmissionStatus.DECLINED, SubmissionStatus.WITHDRAWN)
 HEAD_BYTES = 8192
 # Whole-file reads (images, SVG, office containers) are capped; beyond this they are refused.
@@ -165,7 +155,7 @@ def _require_owner(submission: Submission, actor: User) -> None:
 
 
 def _require_open(submission: Submission) -> None:
-    if submission.status not in OPEN_FOR_EVIDENCE:
+    if not submission.accepts_evidence:
         raise ArtifactError(
             f"This plan is “{submission.get_status_display()}”; evidence cannot be added or "
             "changed now."

@@ -10,7 +10,6 @@ import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
-from urllib.parse import quote
 
 import boto3
 from botocore.client import Config
@@ -18,6 +17,8 @@ from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+
+from microcreds.downloads import content_disposition
 
 QUARANTINE_TYPE = "application/octet-stream"
 CHUNK = 1024 * 1024
@@ -305,15 +306,9 @@ def delete(key: str) -> None:
     path.unlink(missing_ok=True)
 
 
-def content_disposition(*, filename: str, inline: bool) -> str:
-    ascii_name = filename.encode("ascii", "ignore").decode().replace('"', "") or "artifact"
-    kind = "inline" if inline else "attachment"
-    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-
-
 def open_url(*, key: str, filename: str, content_type: str, inline: bool, user_id: int) -> str:
     """A URL to read ``key`` that lives at most five minutes."""
-    disposition = content_disposition(filename=filename, inline=inline)
+    disposition = content_disposition(filename, inline=inline)
     # Anything not safe inline is also served under a type the browser will not render.
     served_type = content_type if inline else "application/octet-stream"
     if use_s3():

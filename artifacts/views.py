@@ -60,7 +60,6 @@ def _page_context(request: HttpRequest, submission, link_form=None) -> dict:
         "artifacts": selectors.artifacts_of_submission(submission),
         "start_form": ArtifactDetailsForm(submission=submission),
         "link_form": link_form or ArtifactLinkForm(submission=submission, prefix="link"),
-        "open_for_evidence": submission.status in services.OPEN_FOR_EVIDENCE,
         "replacing": replacing,
         "max_bytes": max_artifact_bytes(),
         "accepted_families": families_text(district_families(submission.district)),

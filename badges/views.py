@@ -10,12 +10,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import District
 from accounts.permissions import district_admin_required, educator_required
 from credentials.models import MicroCredential
+from microcreds.downloads import content_disposition, download_filename
 
 from . import images, keys, open_badges, permissions, selectors, services
 from .forms import PortfolioForm, RevokeForm, VerifyLookupForm
@@ -31,10 +31,10 @@ DOWNLOADS = {
 
 
 def download_name(award: Award, what: str, extension: str) -> str:
-    """A name that says what the file is and whose: certificate-<credential>-<name>.pdf."""
-    credential = slugify(award.microcredential.title)[:60].strip("-")
-    person = slugify(award.educator.display_name)[:40].strip("-")
-    return "-".join(part for part in (what, credential, person) if part) + f".{extension}"
+    """What the file is and whose: certificate-<credential>-<name>.pdf."""
+    return download_filename(
+        what, award.microcredential.title, award.educator.display_name, extension=extension
+    )
 
 
 def _json(document: dict, content_type: str = "application/json", status: int = 200):
@@ -60,7 +60,7 @@ def _stored(key: str, content_type: str, filename: str | None = None) -> HttpRes
     with default_storage.open(key, "rb") as handle:
         response = HttpResponse(handle.read(), content_type=content_type)
     if filename:
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Content-Disposition"] = content_disposition(filename)
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -244,8 +244,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "awards": [
                 {
                     "award": award,
-                    # Only a valid award is offered for sharing: a revoked or expired one is
-                    # not put on a profile or in a signature.
+                    # Only an award that counts is offered for sharing (and download): a
+                    # revoked or expired one is not put on a profile or in a signature.
                     "linkedin_url": linkedin_url(award) if award.counts else "",
                     "signature": signature_snippet(award) if award.counts else "",
                 }
@@ -287,10 +287,16 @@ def award_download(request: HttpRequest, award_uuid, kind: str) -> HttpResponse:
     award = permissions.get_award_for_user(request.user, award_uuid)
     if award.state != Award.State.ISSUED:
         raise Http404("Not ready yet.")
+    if not award.counts:
+        # As on the plan page and in the portfolio: an award that no longer counts offers its
+        # verification page only, which says why.
+        raise Http404(
+            f"This micro-credential was {award.verification_status} and no longer counts, so its "
+            "certificate and badge are no longer offered. Its verification page says so."
+        )
     if kind == "json":
         response = _json(award.credential, VC_MEDIA_TYPE)
-        filename = download_name(award, "badge", "json")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Content-Disposition"] = content_disposition(download_name(award, "badge", "json"))
         return response
     if kind not in DOWNLOADS:
         raise Http404("No such download.")

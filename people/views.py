@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from accounts.permissions import district_admin_required
+from microcreds.downloads import content_disposition, download_filename
 from microcreds.pagination import paginate
 
 from . import selectors, services
@@ -178,7 +179,9 @@ def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @district_admin_required
 def roster_example(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(services.roster_example(), content_type="text/csv")
-    response["Content-Disposition"] = 'attachment; filename="roster-example.csv"'
+    response["Content-Disposition"] = content_disposition(
+        download_filename("roster example", extension="csv")
+    )
     return response
 
 

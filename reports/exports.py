@@ -7,6 +7,7 @@ on PostgreSQL its CSV is then written by the database itself (``COPY ... TO STDO
 """
 
 import csv
+import datetime as dt
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -19,6 +20,7 @@ from django.db.models.functions import Concat, Left, NullIf
 from django.db.models.lookups import In
 
 from accounts.models import District
+from microcreds.downloads import download_filename
 
 from . import selectors
 from .selectors import RENEWAL_LABELS, ReportFilters
@@ -256,6 +258,16 @@ DATASETS: dict[str, Dataset] = {
         ),
     ]
 }
+
+
+def export_filename(
+    *, district: District, dataset: str, file_format: str, labels: Iterable[str], day: dt.date
+) -> str:
+    """The name of every export file, at once or built by a worker: whose, which report, the
+    filters applied, and the day, e.g. ``kmsd-salary-ledger-fall-2026-lincoln-2026-12-06.csv``."""
+    return download_filename(
+        district.slug, DATASETS[dataset].title, *labels, day.isoformat(), extension=file_format
+    )
 
 
 class _Echo:

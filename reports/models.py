@@ -60,10 +60,6 @@ class ExportJob(models.Model):
             return 0
         return min(99, int(self.rows_done * 100 / self.rows_total))
 
-    @property
-    def filename(self) -> str:
-        return f"{self.dataset}-{self.created_at:%Y%m%d-%H%M}.{self.file_format}"
-
 
 class ReportStamp(models.Model):
     """A number that changes with every change to what a district's reports read (kept by

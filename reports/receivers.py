@@ -31,7 +31,9 @@ def dashboard_figures_asked(sender, *, district, **kwargs) -> list[dict]:
             "chart": charts.bar_chart(
                 width=CARD_CHART,
                 chart_id="headline-stages",
-                title="Plans at each stage of the program",
+                # The funnel's figures: every plan that ever reached the stage, earned as the
+                # panels decided it (a revoked award still reached it).
+                title="Plans that reached each stage, in every cycle",
                 items=[(stage["label"], stage["count"]) for stage in figures["stages"]],
             ),
             "url": reverse("reports:funnel"),

@@ -14,9 +14,11 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import district_admin_required
+from microcreds.downloads import content_disposition
 from microcreds.pagination import paginate
 
 from . import charts, exports, selectors, services
@@ -266,12 +268,18 @@ def export(request: HttpRequest, dataset: str, file_format: str) -> HttpResponse
             rows_total=spec.count(district, filters),
         )
         return redirect("reports:export_job", job_uuid=job.uuid)
-    filename = f"{dataset}.{file_format}"
+    filename = exports.export_filename(
+        district=district,
+        dataset=dataset,
+        file_format=file_format,
+        labels=form.chosen_labels().values(),
+        day=timezone.localdate(),
+    )
     if file_format == "csv":
         response = StreamingHttpResponse(
             exports.csv_lines(spec, district, filters), content_type="text/csv; charset=utf-8"
         )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Content-Disposition"] = content_disposition(filename)
         return response
     rows = spec.count(district, filters)
     if rows > export_sync_rows():
@@ -289,11 +297,22 @@ def export(request: HttpRequest, dataset: str, file_format: str) -> HttpResponse
     out = tempfile.TemporaryFile("w+b")
     exports.write_xlsx(spec, district, filters, out)
     out.seek(0)
-    return FileResponse(
-        out,
-        as_attachment=True,
-        filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    response = FileResponse(
+        out, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = content_disposition(filename)
+    return response
+
+
+def _job_filename(job) -> str:
+    """The name of a background export's file: its filters as they were asked, its day."""
+    form = ReportFilterForm(job.filters, choices=selectors.filter_choices(district=job.district))
+    return exports.export_filename(
+        district=job.district,
+        dataset=job.dataset,
+        file_format=job.file_format,
+        labels=form.chosen_labels().values(),
+        day=timezone.localdate(job.created_at),
     )
 
 
@@ -302,7 +321,15 @@ def export(request: HttpRequest, dataset: str, file_format: str) -> HttpResponse
 def export_job(request: HttpRequest, job_uuid) -> HttpResponse:
     job = get_export_job_for_user(request.user, job_uuid)
     template = "reports/_export_progress.html" if request.htmx else "reports/export_job.html"
-    return render(request, template, {"job": job, "title": exports.DATASETS[job.dataset].title})
+    return render(
+        request,
+        template,
+        {
+            "job": job,
+            "title": exports.DATASETS[job.dataset].title,
+            "filename": _job_filename(job) if job.is_ready else "",
+        },
+    )
 
 
 @require_GET
@@ -311,13 +338,13 @@ def export_download(request: HttpRequest, job_uuid) -> HttpResponse:
     job = get_export_job_for_user(request.user, job_uuid)
     if not job.is_ready:
         raise Http404("This export is not ready.")
+    disposition = content_disposition(_job_filename(job))
     if settings.USE_S3:
         # A short-lived signed URL with the file name HR expects.
         url = default_storage.url(
-            job.storage_key,
-            parameters={"ResponseContentDisposition": f'attachment; filename="{job.filename}"'},
+            job.storage_key, parameters={"ResponseContentDisposition": disposition}
         )
         return HttpResponseRedirect(url)
-    return FileResponse(
-        default_storage.open(job.storage_key, "rb"), as_attachment=True, filename=job.filename
-    )
+    response = FileResponse(default_storage.open(job.storage_key, "rb"))
+    response["Content-Disposition"] = disposition
+    return response

@@ -15,6 +15,7 @@ from accounts.models import Building, District, User
 from artifacts.models import Artifact
 from credentials.models import MicroCredential, RubricLevel
 from submissions import services as submission_services
+from submissions.demo import PLANS
 from submissions.models import PlanSource, Submission
 
 from . import selectors, services
@@ -69,6 +70,7 @@ RESULTS = {
     "calmer stations.",
     "reflection_changes": "I will start the routines on day one next year and add picture cards.",
 }
+WEEKLY_TIMINGS = "Weekly averages: 8.5, 6.0, 5.1, 4.4, 3.8 and 3.5 minutes (weeks 1 to 6)."
 
 
 def _reviewer(district: District, buildings: dict[str, Building], row: tuple) -> User:
@@ -215,6 +217,29 @@ def seed_demo(*, district: District, people: dict[str, User], buildings: dict) -
     ):
         _with_reviewer(_assignments(submission, Stage.FINAL), reviewer, chair)
 
+    # Elena's writing-feedback plan: the panel asks for changes, with a reason and comments
+    # per component, which her plan page shows beside "Submit the revised plan".
+    asked = waiting.filter(
+        educator=people["educator"],
+        status=SubmissionStatus.PLAN_SUBMITTED,
+        plan__title=PLANS["feedback"]["title"],
+    )
+    for submission in asked:
+        for assignment in _assignments(submission, Stage.PLAN):
+            services.plan_decide(
+                assignment=assignment,
+                decision="request_changes",
+                reason="Say how you will count a substantive revision, and add a source on "
+                "conferring.",
+                comments={
+                    "impact": "Define “substantive”: a changed claim, new evidence or a "
+                    "reorganised paragraph?",
+                    "knowledge": "Add a source on writing conferences (Anderson’s “How’s It "
+                    "Going?” would do).",
+                },
+                actor=assignment.reviewer,
+            )
+
     catalog = list(
         MicroCredential.objects.filter(
             district=district,
@@ -276,5 +301,28 @@ def seed_demo(*, district: District, people: dict[str, User], buildings: dict) -
         _score(assignment, [False], "The impact data is missing; add the weekly timings.")
     again.refresh_from_db()
     if again.status == SubmissionStatus.NOT_YET:
+        # Ivy answers: the weekly timings in her results, and a timing log replacing the first
+        # piece of evidence (the reviewers of attempt 2 see both as what changed).
+        submission_services.submission_results_save(
+            submission=again,
+            values={**RESULTS, "impact_results": f"{RESULTS['impact_results']} {WEEKLY_TIMINGS}"},
+            version=again.version,
+            actor=ivy,
+        )
+        first = again.artifacts.filter(attempt__isnull=False).order_by("id").first()
+        Artifact.objects.create(
+            district=district,
+            submission=again,
+            criterion=first.criterion if first else None,
+            replaces=first,
+            kind=Artifact.Kind.LINK,
+            title="Weekly transition timings, weeks 1–6",
+            description="The stopwatch log, one row per transition, with the weekly averages.",
+            url="https://docs.example.org/prairie-view/weekly-timings",
+            status=Artifact.Status.ACCEPTED,
+            confirmed_no_identifying_info=True,
+            confirmed_consent_on_file=True,
+            uploaded_by=ivy,
+        )
         again = submission_services.submission_resubmit(submission=again, actor=ivy)
         _with_reviewer(_assignments(again, Stage.FINAL), reviewer, chair)

@@ -131,6 +131,19 @@ class StageReview(models.Model):
         return self.stage == Stage.PLAN
 
     @property
+    def chair_words(self) -> str:
+        """The chair's reason, when the chair decided the round. Otherwise the round's reason
+        only joins its reviewers' own words, which pages show by name: not repeated."""
+        return self.reason if self.chair_reason else ""
+
+    @property
+    def reason_in_brief(self) -> str:
+        """The reason to state beside the outcome where the reviewers are not listed by name:
+        a plan round's (what its decision rests on), a final round's only from its chair (its
+        reviewers' comments are read beside their scores)."""
+        return self.reason if self.is_plan_stage else self.chair_words
+
+    @property
     def outcome_label(self) -> str:
         labels = {
             **dict(ReviewAssignment.Decision.choices),

@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from accounts.models import Role, User, holds_role
 from artifacts.models import Artifact
+from artifacts.selectors import evidence_added_since
 from credentials.models import MicroCredential, Rubric, RubricCriterion
-from submissions.history import plan_changes_since
+from submissions.history import plan_changes_since, results_changes_since
 from submissions.models import Submission
 from submissions.signals import HistoryEntry
 from submissions.transitions import EDUCATOR_MOVES
@@ -389,9 +390,7 @@ def plan_page_feedback(submission: Submission) -> PanelFeedback | None:
         stage_review=stage_review,
         headline=FEEDBACK_HEADLINES[submission.status],
         what_next=_what_next(submission),
-        # A final round's reason is the reviewers' overall comments, shown per reviewer below,
-        # unless the chair decided it.
-        reason=stage_review.reason if not final or stage_review.chair_reason else "",
+        reason=stage_review.reason_in_brief,
         conditions=stage_review.conditions,
         closed=submission.status == SubmissionStatus.DECLINED,
         comments=_comments(stage_review),
@@ -454,16 +453,18 @@ def rubric_for_reading(microcredential: MicroCredential) -> Rubric | None:
     )
 
 
-def plan_changes_for_round(stage_review: StageReview) -> dict | None:
-    """For a plan's second (or later) round of pre-approval: the round before it and what the
-    educator changed in the plan since its decision. None for a first round, or when the text
-    of then is not known."""
-    if stage_review.stage != Stage.PLAN or stage_review.round < 2:
+def changes_for_round(stage_review: StageReview) -> dict | None:
+    """For a second (or later) round of either stage: the round before it and what the
+    educator changed since its decision. Pre-approval: the plan text (None when the text of
+    then is not known). Final review, after a "not yet": the results and reflection (``changes``
+    is None when their text of then is not known) and the evidence added (or replaced).
+    None for a first round."""
+    if stage_review.round < 2:
         return None
     previous = (
         StageReview.objects.filter(
             submission_id=stage_review.submission_id,
-            stage=Stage.PLAN,
+            stage=stage_review.stage,
             status=StageReview.Status.DECIDED,
             round__lt=stage_review.round,
         )
@@ -472,10 +473,24 @@ def plan_changes_for_round(stage_review: StageReview) -> dict | None:
     )
     if previous is None:
         return None
-    changes = plan_changes_since(stage_review.submission, previous.decided_at)
-    if changes is None:
-        return None
-    return {"since": previous, "changes": changes, "before_label": f"In round {previous.round}"}
+    submission = stage_review.submission
+    if stage_review.stage == Stage.PLAN:
+        changes = plan_changes_since(submission, previous.decided_at)
+        if changes is None:
+            return None
+        return {
+            "since": previous,
+            "since_label": f"round {previous.round}",
+            "text_name": "The plan text",
+            "changes": changes,
+        }
+    return {
+        "since": previous,
+        "since_label": f"attempt {previous.round}",
+        "text_name": "The impact results and reflection",
+        "changes": results_changes_since(submission, previous.decided_at),
+        "evidence_added": evidence_added_since(submission, previous.decided_at),
+    }
 
 
 def rounds_waiting_for_chair(*, user: User) -> list[StageReview]:

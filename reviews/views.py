@@ -136,7 +136,7 @@ def _plan_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpResp
                 submission=submission, stage=Stage.PLAN, exclude=assignment.stage_review
             ),
             "rubric": selectors.rubric_for_reading(context["microcredential"]),
-            "changes_since": selectors.plan_changes_for_round(assignment.stage_review),
+            "changes_since": selectors.changes_for_round(assignment.stage_review),
             "can_decide": assignment.awaits_decision,
         },
     )
@@ -199,6 +199,7 @@ def _final_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpRes
             "history": selectors.decided_rounds(
                 submission=submission, stage=Stage.FINAL, exclude=assignment.stage_review
             ),
+            "changes_since": selectors.changes_for_round(assignment.stage_review),
             "max_attempts": district.max_attempts,
             "can_decide": assignment.awaits_decision,
         },
@@ -261,6 +262,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "chair_form": chair_form,
         "criteria": criteria,
         "own_review": own_review,
+        # What the plan or the evidence is judged against, as the reviewers read it.
+        "microcredential": submission.plan.microcredential,
+        "rubric": selectors.rubric_for_reading(submission.plan.microcredential),
     }
     if stage_review.stage == Stage.PLAN:
         context.update(selectors.plan_context(submission))

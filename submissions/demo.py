@@ -231,11 +231,11 @@ def seed_demo(*, district: District, people: dict[str, User], buildings: dict) -
     services.submission_submit_plan(submission=group, actor=elena)
     services.submission_submit_plan(submission=marcus_sub, actor=marcus)
 
-    # Elena: the panel asked for changes.
+    # Elena: submitted, then the panel asks for changes with its reasons and comments (the
+    # panel's demo decides it, through the review services, so the plan page shows them).
     changes = _start(entry(2), elena)
     _write_plan(changes, "feedback")
     services.submission_submit_plan(submission=changes, actor=elena)
-    _panel(changes, Status.CHANGES_REQUESTED, reviewer)
 
     # Elena: approved, ready to start; and one in progress with results under way.
     approved = _start(entry(3), elena)

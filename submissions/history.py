@@ -3,7 +3,8 @@
 The history reads the text edits (``PlanRevision``), the educator's own moves (the audit log) and
 what the apps above add through ``signals.history_asked`` (the panel's decisions and comments).
 What changed between two moments is compared field by field, each value written out as text;
-the conflict view, the history and the panel's second round read it from here.
+the conflict view, the history and the panel's later rounds (the plan's, and the evidence's
+after a "not yet") read it from here.
 """
 
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from accounts.models import AuditEvent, DistrictGoal
 from . import selectors
 from .forms import PlanTextForm, ResultsForm
 from .models import PlanSource, Submission
-from .services import plan_snapshot
+from .services import plan_snapshot, results_snapshot
 from .signals import HistoryEntry, history_asked
 from .transitions import EDUCATOR_MOVES
 
@@ -88,6 +89,15 @@ def plan_changes_since(submission: Submission, moment: datetime) -> list[FieldCh
     if before is None:
         return None
     return text_changes(before, plan_snapshot(submission.plan), district_id=submission.district_id)
+
+
+def results_changes_since(submission: Submission, moment: datetime) -> list[FieldChange] | None:
+    """What changed in the educator's results and reflection since ``moment`` (None: their
+    text of then is not known)."""
+    before = selectors.results_text_at(submission, moment)
+    if before is None:
+        return None
+    return text_changes(before, results_snapshot(submission), district_id=submission.district_id)
 
 
 def _changes_between(submission: Submission, start: datetime, end: datetime) -> list[FieldChange]:

@@ -104,6 +104,17 @@ class Submission(models.Model):
         DECLINED = "declined", "Declined"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+    # Evidence is added and changed while the educator works on the plan or the results.
+    OPEN_FOR_EVIDENCE = frozenset(
+        {
+            Status.DRAFT,
+            Status.CHANGES_REQUESTED,
+            Status.PLAN_APPROVED,
+            Status.IN_PROGRESS,
+            Status.NOT_YET,
+        }
+    )
+
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="submissions")
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="submissions")
     educator = models.ForeignKey(
@@ -148,6 +159,11 @@ class Submission(models.Model):
         """Submissions for review still allowed by the district (None: no limit)."""
         limit = self.district.max_attempts
         return None if not limit else max(0, limit - self.attempt_count)
+
+    @property
+    def accepts_evidence(self) -> bool:
+        """Evidence may be added, changed or replaced now (``OPEN_FOR_EVIDENCE``)."""
+        return self.status in self.OPEN_FOR_EVIDENCE
 
     @property
     def earned_award(self):

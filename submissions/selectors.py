@@ -112,17 +112,24 @@ def dashboard_sections(educator: User) -> list[PageSection]:
     return [section for _receiver, section in answers if section is not None]
 
 
+def _text_at(revisions: QuerySet[PlanRevision], moment) -> dict | None:
+    revision = revisions.filter(created_at__lte=moment).order_by("-created_at", "-id").first()
+    return revision.snapshot if revision is not None else None
+
+
 def plan_text_at(plan: Plan, moment) -> dict | None:
     """The shared plan text as it stood at ``moment``: the snapshot its last edit before then
     left (None when it had none)."""
-    revision = (
-        PlanRevision.objects.filter(
-            plan=plan, snapshot__has_key="rationale", created_at__lte=moment
-        )
-        .order_by("-created_at", "-id")
-        .first()
+    return _text_at(PlanRevision.objects.filter(plan=plan, snapshot__has_key="rationale"), moment)
+
+
+def results_text_at(submission: Submission, moment) -> dict | None:
+    """The educator's own results and reflection as they stood at ``moment`` (None: no edit of
+    them is recorded before then)."""
+    return _text_at(
+        PlanRevision.objects.filter(submission=submission, snapshot__has_key="impact_results"),
+        moment,
     )
-    return revision.snapshot if revision is not None else None
 
 
 # Which of a cycle's deadlines the educator's next step has to meet. Other statuses wait on

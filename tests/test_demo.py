@@ -99,6 +99,32 @@ def test_a_panel_with_work_at_every_stage(seeded_demo, client):
     assert client.get(f"/reviews/rounds/{chair_round.pk}/").status_code == 200
 
 
+def test_elena_s_plan_with_changes_requested_says_what_the_panel_asked(seeded_demo, client):
+    """Her first-week path: the plan page of a request for changes shows the panel's reason
+    and comments, which "Answer the panel's feedback" points to."""
+    elena = User.objects.get(email="educator@example.org")
+    asked = Submission.objects.get(educator=elena, status=Status.CHANGES_REQUESTED)
+    client.force_login(elena)
+    page = client.get(reverse("submissions:detail", args=[asked.pk])).content.decode()
+    assert "The panel asked for changes to your plan" in page
+    assert "Say how you will count a substantive revision" in page
+    assert "Define “substantive”" in page and "Add a source on writing conferences" in page
+    assert "their comments are above" in page
+
+
+def test_the_demo_resubmission_shows_its_reviewer_what_changed(seeded_demo, client):
+    """Ray's resubmission to score answers the "not yet": what changed is there to read."""
+    ray = User.objects.get(email="reviewer@example.org")
+    again = ReviewAssignment.objects.get(
+        reviewer=ray, status="pending", stage="final", submission__status=Status.RESUBMITTED
+    )
+    client.force_login(ray)
+    page = client.get(reverse("reviews:review", args=[again.pk])).content.decode()
+    assert "What the educator changed since attempt 1" in page
+    assert "Weekly averages: 8.5, 6.0" in page
+    assert "“Weekly transition timings, weeks 1–6”" in page and "<strong>replacing</strong>" in page
+
+
 def test_checked_images_and_documents_at_the_review_stage(seeded_demo):
     files = Artifact.objects.filter(kind=Artifact.Kind.FILE).select_related("submission")
     assert files.exists()

@@ -28,3 +28,28 @@ def test_each_evidence_type_says_which_files_it_takes(client, educator, district
     ) in page
     assert "What each evidence type takes" in page
     assert "<dt>Photos of student work</dt><dd>Images." in page
+
+
+@pytest.mark.parametrize("status", ["submitted_for_review", "earned", "withdrawn"])
+def test_a_plan_closed_to_evidence_offers_no_way_to_add_any(client, educator, status):
+    """No link to "add or manage" evidence leads to a page that refuses it, and no page says
+    "upload below" above no upload form."""
+    from tests.submissions.factories import SubmissionFactory
+
+    submission = SubmissionFactory(plan__lead=educator, educator=educator, status=status)
+    client.force_login(educator)
+    plan_page = client.get(reverse("submissions:detail", args=[submission.pk])).content.decode()
+    assert "Add or manage evidence" not in plan_page
+    assert "No evidence." in plan_page and "uploaded yet" not in plan_page
+    evidence = client.get(reverse("artifacts:upload", args=[submission.pk])).content.decode()
+    assert "evidence cannot be added or changed now" in evidence
+    assert "below" not in evidence and 'id="upload-heading"' not in evidence
+
+
+def test_a_plan_open_to_evidence_links_to_its_evidence_page(client, educator, submission):
+    client.force_login(educator)
+    plan_page = client.get(reverse("submissions:detail", args=[submission.pk])).content.decode()
+    assert "Add or manage evidence" in plan_page
+    assert reverse("artifacts:upload", args=[submission.pk]) in plan_page
+    evidence = client.get(reverse("artifacts:upload", args=[submission.pk])).content.decode()
+    assert "Upload student work, photos, documents or video below" in evidence

@@ -121,3 +121,26 @@ def test_the_figures_are_read_from_the_cache_until_the_data_changes(client, dist
     response = client.get(url)
     after = {card["key"]: card["figure"] for card in response.context["figures"]}
     assert after["stages"] == before["stages"] + 2
+
+
+def test_a_revoked_award_is_still_earned_in_the_funnel_but_not_held(
+    client, district_admin, settings, tmp_path
+):
+    """The two figures differ by the revoked award, and their labels say why: the funnel's
+    bars count plans that reached a stage; "held" counts the awards that still count."""
+    from badges.services import award_issue_for_submission, award_revoke
+    from tests.accounts.factories import EducatorFactory
+    from tests.badges.factories import earned_submission
+
+    settings.BADGE_KEYS_DIR = tmp_path
+    educator = EducatorFactory(district=district_admin.district)
+    award = award_issue_for_submission(submission_id=earned_submission(educator=educator).pk)
+    award_revoke(award=award, reason="Issued in error.", actor=district_admin)
+    client.force_login(district_admin)
+    response = client.get(reverse("people:admin_dashboard"))
+    html = response.content.decode()
+    assert response.context["counts"]["earned"] == 0
+    assert "<dt>Micro-credentials held</dt><dd>0</dd>" in html
+    assert "not revoked or expired" in html
+    stages = {card["key"]: card for card in response.context["figures"]}["stages"]
+    assert "Plans that reached each stage" in str(stages["chart"])

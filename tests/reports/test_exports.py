@@ -3,12 +3,14 @@ import datetime as dt
 import io
 import threading
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import replace
 
 import pytest
 from django.db import DataError, connection
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import User
@@ -65,7 +67,6 @@ def test_salary_ledger_csv_is_streamed_and_neutralised(client, district_admin, l
     assert response.status_code == 200
     assert response.streaming
     assert response["Content-Type"].startswith("text/csv")
-    assert 'filename="salary_ledger.csv"' in response["Content-Disposition"]
     rows = _csv_rows(response)
     assert rows[0][0] == "Educator" and rows[0][-1] == "Effective date"
     assert len(rows) == 4
@@ -74,6 +75,44 @@ def test_salary_ledger_csv_is_streamed_and_neutralised(client, district_admin, l
     assert "'@SUM(1) +1" in names
     assert rows[1][5] == "300.00"
     assert rows[1][-1] == "2026-03-01"
+
+
+def test_exports_are_named_for_the_district_report_filters_and_day(
+    client, district_admin, ledger, kansas_rules
+):
+    client.force_login(district_admin)
+    district = district_admin.district.slug
+    today = timezone.localdate().isoformat()
+    fall = kansas_rules["cycles"][1]
+    building = BuildingFactory(district=district_admin.district, name="Lincoln Elementary")
+    unfiltered = client.get(reverse("reports:export", args=["salary_ledger", "csv"]))
+    assert f'filename="{district}-salary-ledger-{today}.csv"' in unfiltered["Content-Disposition"]
+    filtered = client.get(
+        reverse("reports:export", args=["completions_building", "xlsx"]),
+        {"cycle": fall.pk, "building": building.pk},
+    )
+    assert filtered["Content-Disposition"].startswith(
+        f'attachment; filename="{district}-completions-by-building-fall-2026-lincoln-elementary-'
+        f'{today}.xlsx"'
+    )
+
+
+def test_a_background_export_is_named_like_one_made_at_once(
+    client, district_admin, ledger, kansas_rules, django_capture_on_commit_callbacks
+):
+    client.force_login(district_admin)
+    fall = kansas_rules["cycles"][1]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:export", args=["relicensure", "csv"]), {"cycle": fall.pk})
+    job = ExportJob.objects.get()
+    name = f"{district_admin.district.slug}-re-licensure-fall-2026-{timezone.localdate()}.csv"
+    assert (
+        f"Download {name}"
+        in client.get(reverse("reports:export_job", args=[job.uuid])).content.decode()
+    )
+    download = client.get(reverse("reports:export_download", args=[job.uuid]))
+    disposition = download.get("Content-Disposition") or urllib.parse.unquote(download["Location"])
+    assert f'filename="{name}"' in disposition
 
 
 def test_filters_apply_to_exports(client, district_admin, ledger, kansas_rules):

@@ -394,7 +394,8 @@ def test_a_reviewing_chair_sees_the_others_scores_only_after_their_own(
     client.force_login(chair_reviews)
     response = client.get(url)
     page = response.content.decode()
-    assert "OtherReviewerSays" not in page and "Not yet" not in page
+    # The rubric's levels are there to read; the other reviewer's verdicts are not.
+    assert "OtherReviewerSays" not in page and "not passed" not in page
     assert "Scores per criterion" not in page
     assert response.context["own_review"] == own
     post_scores(client, own, passed=True, feedback="ChairSays")
@@ -563,6 +564,32 @@ def test_round_page_of_a_final_review_shows_scores_and_evidence(client, final_re
     assert "Lesson video" in content and "Disagreement" in content
     assert "Chair&#x27;s decision" in content or "Chair's decision" in content
     assert response.context["chair_form"] is not None
+
+
+def test_the_chair_settling_a_disagreement_reads_the_results_and_the_rubric(
+    client, final_reviews, chair
+):
+    """The chair decides "earned" or "not yet" with what the reviewers read: the educator's
+    results and reflection, the competency and the rubric's levels."""
+    first, second = final_reviews
+    submission = first.submission
+    Submission.objects.filter(pk=submission.pk).update(
+        impact_results="Transitions fell from nine minutes to four.",
+        reflection_changes="Start the routines in week one.",
+    )
+    client.force_login(first.reviewer)
+    post_scores(client, first, passed=True)
+    client.force_login(second.reviewer)
+    post_scores(client, second, passed=False)
+    client.force_login(chair)
+    content = client.get(reverse("reviews:round", args=[first.stage_review_id])).content.decode()
+    assert "Impact results and reflection" in content
+    assert "Transitions fell from nine minutes to four." in content
+    assert "Start the routines in week one." in content
+    microcredential = submission.plan.microcredential
+    assert "The micro-credential: competency and rubric" in content
+    assert microcredential.competency in content
+    assert "Demonstrated" in content and "Not yet" in content
 
 
 def test_a_reassigned_reviewer_no_longer_reads_the_plan(client, plan_review, chair, reviewers):
