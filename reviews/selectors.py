@@ -245,6 +245,21 @@ def queue_for_reviewer(
             "submission__educator__building",
             "submission__plan__microcredential__stack",
         )
+        # What a row of the queue shows, and no more: a page reads fifty of them per stage,
+        # and the plan's and the submission's long texts are most of their bytes.
+        .only(
+            "stage",
+            "opened_at",
+            "due_at",
+            "stage_review__round",
+            "submission__educator__first_name",
+            "submission__educator__last_name",
+            "submission__educator__email",
+            "submission__educator__building__name",
+            "submission__plan__title",
+            "submission__plan__microcredential__title",
+            "submission__plan__microcredential__stack__name",
+        )
         # The assignment's copy of its round's opening time: with one stage chosen, a page is
         # read in order from the ``review_queue_order`` index, whatever the number waiting.
         .order_by("opened_at", "id")
