@@ -170,7 +170,18 @@ def _cached(
 
 
 def filter_choices(*, district: District) -> dict[str, list]:
-    """The options of the filter form: five small queries."""
+    """The options of the filter form, cached under the report stamp (cycles, buildings, stacks,
+    the catalog and the goals all move it): a query for the stamp, or five small ones."""
+    return _cached(
+        "filter-choices",
+        district=district,
+        filters=ReportFilters(),
+        today=timezone.localdate(),
+        compute=lambda: _filter_choices(district=district),
+    )
+
+
+def _filter_choices(*, district: District) -> dict[str, list]:
     from accounts.models import Building, DistrictGoal
     from credentials.models import Stack
 
@@ -635,7 +646,8 @@ def relicensure(
 def relicensure_rows(
     *, district: District, filters: ReportFilters, report: dict, ids: list[int]
 ) -> list[User]:
-    """The educators of one page of the re-licensure list, with their status."""
+    """The educators of one page of the re-licensure list, with their status (``renewal``) and
+    its words (``renewal_label``)."""
     if report["window"] is None:
         return []
     people = _educators_with_renewal(
@@ -645,7 +657,10 @@ def relicensure_rows(
         today=report["today"],
         only=ids,
     )
-    return list(people.select_related("building").order_by(*PEOPLE_ORDER))
+    rows = list(people.select_related("building").order_by(*PEOPLE_ORDER))
+    for person in rows:
+        person.renewal_label = RENEWAL_LABELS[person.renewal]
+    return rows
 
 
 def relicensure_page_ids(
