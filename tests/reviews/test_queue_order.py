@@ -5,6 +5,8 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reviews.models import ReviewAssignment, StageReview
@@ -103,3 +105,32 @@ def test_the_migration_gives_existing_assignments_their_rounds_opening_time(pane
     assert set(
         ReviewAssignment.objects.filter(stage_review=round_).values_list("opened_at", flat=True)
     ) == {round_.opened_at}
+
+
+@pytest.mark.parametrize("stage", ["plan", "final"])
+def test_a_review_page_costs_the_same_queries_however_much_waits(
+    client, district, panel, reviewers, teacher, stage
+):
+    """The page reads one review: forty more plans and reviews in the district, waiting for
+    the same reviewer, add no query."""
+    district.plan_reviewers_required = district.final_reviewers_required = 3
+    district.save()
+    status = SubmissionStatus.PLAN_SUBMITTED if stage == "plan" else "submitted_for_review"
+    submission = submission_in(status, educator=teacher)
+    assign_reviewers(submission.pk, stage)
+    mine = ReviewAssignment.objects.get(submission=submission, reviewer=reviewers[0])
+    url = reverse("reviews:review", args=[mine.pk])
+    client.force_login(reviewers[0])
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    for _ in range(20):
+        educator = EducatorFactory(district=district)
+        for other_status, other_stage in (
+            (SubmissionStatus.PLAN_SUBMITTED, "plan"),
+            ("submitted_for_review", "final"),
+        ):
+            assign_reviewers(submission_in(other_status, educator=educator).pk, other_stage)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    assert len(large) == len(small)
