@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -35,8 +35,15 @@ def with_counting_award(
     )
 
 
-def counting_awards_count(*, district_id: int) -> int:
-    return Award.objects.filter(district_id=district_id).counting().count()
+def counting_awards(*, district_id: int, at: datetime) -> dict:
+    """How many awards of the district count at ``at``, and the first moment after it when one
+    of them stops counting by itself (it expires; None when none of them has an end): until
+    then, only a change to the awards changes the number. One query."""
+    return (
+        Award.objects.filter(district_id=district_id)
+        .counting(at=at)
+        .aggregate(count=Count("id"), counts_until=Min("expires_at"))
+    )
 
 
 def public_award(award_uuid) -> Award | None:

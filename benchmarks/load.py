@@ -186,6 +186,7 @@ def _seed_large() -> None:
                 submission_id=round_.submission_id,
                 stage="plan",
                 reviewer=reviewer,
+                opened_at=round_.opened_at,
                 due_at=round_.due_at,
             )
             for round_ in rounds

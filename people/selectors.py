@@ -1,25 +1,31 @@
 """Reads for the district admin's pages: the dashboard's numbers, and a district's people with
 their invitation state."""
 
+from datetime import datetime
+
 from django.db.models import Q, QuerySet
 
 from accounts.models import Building, District, DistrictGoal, User
-from badges.selectors import counting_awards_count
+from badges.selectors import counting_awards
 from credentials.selectors import published_count
 from submissions.selectors import district_submission_counts
 
 from .services import last_invited_subquery
 
 
-def district_counts(*, district: District) -> dict[str, int]:
-    """The admin dashboard's numbers, in one query per table; each app counts its own."""
+def district_counts(*, district: District, at: datetime) -> dict:
+    """The admin dashboard's numbers at ``at``, in one query per table; each app counts its own.
+    ``earned_until``: when an earned award next expires by itself (None: none will), the
+    moment the numbers stop holding even if nothing is written."""
+    awards = counting_awards(district_id=district.pk, at=at)
     return {
         "people": User.objects.filter(district=district, is_active=True).count(),
         "buildings": Building.objects.filter(district=district).count(),
         "published": published_count(district=district),
         **district_submission_counts(district=district),
         # Held, not merely decided: a revoked or expired award is no longer earned.
-        "earned": counting_awards_count(district_id=district.pk),
+        "earned": awards["count"],
+        "earned_until": awards["counts_until"],
     }
 
 

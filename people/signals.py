@@ -9,3 +9,8 @@ from django.dispatch import Signal
 # figures for the dashboard to lead with, a list of dicts (title, figure, detail, chart, url,
 # link). The reports app, which computes and caches them, answers.
 dashboard_figures_asked = Signal()
+
+# Sent by ``views.admin_dashboard`` with ``district``: a receiver returns the dashboard's numbers
+# at a glance (``selectors.district_counts``) from a cache it keeps exact. The reports app
+# answers, under its report stamp; with no answer, the view counts afresh.
+dashboard_counts_asked = Signal()

@@ -15,6 +15,9 @@ class ReportsConfig(AppConfig):
         people_signals.dashboard_figures_asked.connect(
             receivers.dashboard_figures_asked, dispatch_uid="reports_dashboard_figures"
         )
+        people_signals.dashboard_counts_asked.connect(
+            receivers.dashboard_counts_asked, dispatch_uid="reports_dashboard_counts"
+        )
         signals.dashboard_shown.connect(receivers.dashboard_shown, dispatch_uid="reports_progress")
 
         # Triggers are not models: (re)created after every migrate, test databases included.

@@ -1,11 +1,22 @@
 """Input validation for report filters and program rules."""
 
+import hashlib
+
 from django import forms
+from django.core.cache.backends.locmem import LocMemCache
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from accounts.models import District
 
 from . import selectors
 from .selectors import ReportFilters
+
+# The filter fields as rendered, by their choices and the values asked for: the same choices
+# and the same answers render the same HTML, and a report page re-rendered its five selects on
+# every view (a third of the page's time at 80 options). In this process only, so a deploy
+# with new templates starts afresh.
+_RENDERED = LocMemCache("reports-filter-fields", {"TIMEOUT": None, "OPTIONS": {"MAX_ENTRIES": 500}})
 
 
 class ReportFilterForm(forms.Form):
@@ -29,6 +40,20 @@ class ReportFilterForm(forms.Form):
             "microcredentials"
         ]
         self.fields["goal"].choices = [("", "All goals")] + choices["goals"]
+
+    def rendered_fields(self) -> str:
+        """The filter fields' HTML (labels, selects, errors), rendered once per set of choices
+        and values asked for."""
+        shown = (
+            [(name, field.choices) for name, field in self.fields.items()],
+            [self.data.get(name) for name in self.fields] if self.is_bound else None,
+        )
+        key = hashlib.sha256(repr(shown).encode()).hexdigest()
+        html = _RENDERED.get(key)
+        if html is None:
+            html = render_to_string("reports/_filter_fields.html", {"filter_form": self})
+            _RENDERED.set(key, html)
+        return mark_safe(html)
 
     def chosen_labels(self) -> dict[str, str]:
         """The name of each filter applied, for the sentences saying what it does."""

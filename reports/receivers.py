@@ -127,6 +127,11 @@ def dashboard_figures_asked(sender, *, district, **kwargs) -> list[dict]:
     return cards
 
 
+def dashboard_counts_asked(sender, *, district, **kwargs) -> dict:
+    """The admin dashboard's numbers at a glance, from the cache the report stamp keeps exact."""
+    return selectors.district_counts(district=district)
+
+
 def dashboard_shown(sender, *, educator, **kwargs) -> PageSection | None:
     """The educator's progress against the district's rules, on their dashboard."""
     progress = selectors.educator_progress(user=educator)

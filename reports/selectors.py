@@ -40,6 +40,7 @@ from badges.models import award_counts_q
 from badges.selectors import with_counting_award
 from credentials.models import MicroCredential
 from credentials.selectors import lineage_choices
+from people import selectors as people_selectors
 from programs.models import CreditRule, ProgramCycle
 from programs.selectors import RenewalWindow, current_renewal_window, renewal_window_holding
 from submissions.models import Attempt, Submission
@@ -148,8 +149,11 @@ def submissions_in_scope(
     )
 
 
-def _cached(report: str, *, district: District, filters: ReportFilters, today: dt.date, compute):
-    """``compute()``, or its result for the same district stamp, filters and day.
+def _cached(
+    report: str, *, district: District, filters: ReportFilters, today: dt.date, compute, holds=None
+):
+    """``compute()``, or its result for the same district stamp, filters and day; ``holds``
+    (figures → bool), when given, says whether figures read from the cache are still true.
 
     Computed afresh where there is no stamp to trust (SQLite, or a transaction that has
     written and not yet committed)."""
@@ -159,14 +163,25 @@ def _cached(report: str, *, district: District, filters: ReportFilters, today: d
     query = "&".join(f"{k}={v}" for k, v in sorted(filters.as_query().items()))
     key = f"reports:{report}:{district.pk}:{stamp}:{today.isoformat()}:{query}"
     figures = cache.get(key)
-    if figures is None:
+    if figures is None or (holds is not None and not holds(figures)):
         figures = compute()
         cache.set(key, figures, CACHE_SECONDS)
     return figures
 
 
 def filter_choices(*, district: District) -> dict[str, list]:
-    """The options of the filter form: five small queries."""
+    """The options of the filter form, cached under the report stamp (cycles, buildings, stacks,
+    the catalog and the goals all move it): a query for the stamp, or five small ones."""
+    return _cached(
+        "filter-choices",
+        district=district,
+        filters=ReportFilters(),
+        today=timezone.localdate(),
+        compute=lambda: _filter_choices(district=district),
+    )
+
+
+def _filter_choices(*, district: District) -> dict[str, list]:
     from accounts.models import Building, DistrictGoal
     from credentials.models import Stack
 
@@ -631,7 +646,8 @@ def relicensure(
 def relicensure_rows(
     *, district: District, filters: ReportFilters, report: dict, ids: list[int]
 ) -> list[User]:
-    """The educators of one page of the re-licensure list, with their status."""
+    """The educators of one page of the re-licensure list, with their status (``renewal``) and
+    its words (``renewal_label``)."""
     if report["window"] is None:
         return []
     people = _educators_with_renewal(
@@ -641,7 +657,10 @@ def relicensure_rows(
         today=report["today"],
         only=ids,
     )
-    return list(people.select_related("building").order_by(*PEOPLE_ORDER))
+    rows = list(people.select_related("building").order_by(*PEOPLE_ORDER))
+    for person in rows:
+        person.renewal_label = RENEWAL_LABELS[person.renewal]
+    return rows
 
 
 def relicensure_page_ids(
@@ -709,6 +728,26 @@ def _program_headline(*, district: District, today: dt.date) -> dict:
             "closed": renewal["closed"],
         },
     }
+
+
+# --- The admin dashboard's numbers at a glance ------------------------------------------------
+
+
+def district_counts(*, district: District, now: dt.datetime | None = None) -> dict:
+    """The admin dashboard's numbers (``people.selectors.district_counts``: people, buildings,
+    published entries, plans under way, awards that count), cached under the report stamp,
+    which moves with every change to what they count; read again from the database once an
+    earned award expires by itself. Exact: a visit that finds the stamp unchanged costs a
+    query for the stamp and none for the numbers."""
+    now = now or timezone.now()
+    return _cached(
+        "district-counts",
+        district=district,
+        filters=ReportFilters(),
+        today=timezone.localdate(now),
+        compute=lambda: people_selectors.district_counts(district=district, at=now),
+        holds=lambda counts: counts["earned_until"] is None or now < counts["earned_until"],
+    )
 
 
 # --- An educator's own progress -----------------------------------------------------------------

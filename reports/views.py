@@ -213,7 +213,6 @@ def relicensure(request: HttpRequest) -> HttpResponse:
                 f"{k}={v}" for k, v in {**query, "renewal": renewal or ""}.items() if v
             ),
             chart=chart if data["window"] else None,
-            labels=selectors.RENEWAL_LABELS,
             sync_limit=export_sync_rows(),
         ),
     )

@@ -265,8 +265,9 @@ def seed_demo(*, district: District, people: dict[str, User], buildings: dict) -
         StageReview.objects.filter(pk=assignment.stage_review_id).update(
             opened_at=three_weeks_ago, due_at=three_weeks_ago + timedelta(days=14)
         )
-        ReviewAssignment.objects.filter(pk=assignment.pk).update(
-            due_at=three_weeks_ago + timedelta(days=14)
+        # Each assignment keeps a copy of its round's opening time (the queue's order).
+        ReviewAssignment.objects.filter(stage_review_id=assignment.stage_review_id).update(
+            opened_at=three_weeks_ago, due_at=three_weeks_ago + timedelta(days=14)
         )
 
     # A revised plan: the panel asked for changes; the educator resubmitted (round 2).

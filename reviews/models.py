@@ -198,6 +198,9 @@ class ReviewAssignment(models.Model):
     conditions = models.TextField(blank=True, max_length=5000)
     overall_comment = models.TextField(blank=True, max_length=10000)
     assigned_at = models.DateTimeField(auto_now_add=True)
+    # When the round opened, copied from it when the assignment is made (``services``): the
+    # queue's order, read from the assignment's own index rather than sorted through a join.
+    opened_at = models.DateTimeField()
     due_at = models.DateTimeField()
     submitted_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
@@ -213,7 +216,12 @@ class ReviewAssignment(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["reviewer", "status"]),
+            # The queue: a reviewer's pending reviews of one stage, oldest round first; a page
+            # of it is a walk along this index.
+            models.Index(
+                fields=["reviewer", "status", "stage", "opened_at", "id"],
+                name="review_queue_order",
+            ),
             models.Index(fields=["district", "status", "due_at"]),
         ]
 

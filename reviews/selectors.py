@@ -13,6 +13,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts.models import Role, User, holds_role
@@ -194,28 +195,75 @@ def stage_reviews_visible_to(user: User) -> QuerySet[StageReview]:
     ).distinct()
 
 
+def _still_waiting() -> RawSQL:
+    """A pending review's conditions that live on other tables: its round is open and its
+    submission still waits for its stage (``WAITING``).
+
+    Written as a correlated EXISTS that PostgreSQL keeps as a check of each row (``OFFSET 0``
+    stops it from turning the check into a join): a page of the queue is then a walk along the
+    ``review_queue_order`` index that stops after the page's rows. As joins, the planner, which
+    takes the share of waiting submissions in the whole district for the share among this
+    reviewer's pending reviews, expects a few rows, and joins and sorts all of them before the
+    LIMIT instead (44 ms for a page at 1,000 waiting, 0.4 ms this way)."""
+    assignment = ReviewAssignment._meta.db_table
+    stage_review = StageReview._meta.db_table
+    submission = Submission._meta.db_table
+    stages = []
+    params: list[str] = [StageReview.Status.OPEN]
+    for stage, statuses in WAITING.items():
+        placeholders = ", ".join(["%s"] * len(statuses))
+        stages.append(f"({assignment}.stage = %s AND s.status IN ({placeholders}))")
+        params += [stage, *statuses]
+    return RawSQL(
+        f"EXISTS (SELECT 1 FROM {submission} s, {stage_review} r"
+        f" WHERE s.id = {assignment}.submission_id AND r.id = {assignment}.stage_review_id"
+        f" AND r.status = %s AND ({' OR '.join(stages)}) LIMIT 1 OFFSET 0)",
+        params,
+        output_field=BooleanField(),
+    )
+
+
+def _waiting_for(user: User) -> QuerySet[ReviewAssignment]:
+    """The reviews that wait for ``user``: pending, in an open round, on a submission that
+    still waits for that stage."""
+    return ReviewAssignment.objects.filter(
+        _still_waiting(),
+        district_id=user.district_id,
+        reviewer_id=user.pk,
+        status=ReviewAssignment.Status.PENDING,
+    )
+
+
 def queue_for_reviewer(
     *, user: User, stage: str = "", state: str = "", q: str = "", now=None
 ) -> QuerySet[ReviewAssignment]:
     """What waits for this reviewer, oldest first; each slice of it is one query."""
     now = now or timezone.now()
     qs = (
-        ReviewAssignment.objects.filter(
-            district_id=user.district_id,
-            reviewer_id=user.pk,
-            status=ReviewAssignment.Status.PENDING,
-            stage_review__status=StageReview.Status.OPEN,
-        )
-        .filter(
-            Q(stage="plan", submission__status__in=WAITING["plan"])
-            | Q(stage="final", submission__status__in=WAITING["final"])
-        )
+        _waiting_for(user)
         .select_related(
             "stage_review",
             "submission__educator__building",
             "submission__plan__microcredential__stack",
         )
-        .order_by("stage_review__opened_at", "id")
+        # What a row of the queue shows, and no more: a page reads fifty of them per stage,
+        # and the plan's and the submission's long texts are most of their bytes.
+        .only(
+            "stage",
+            "opened_at",
+            "due_at",
+            "stage_review__round",
+            "submission__educator__first_name",
+            "submission__educator__last_name",
+            "submission__educator__email",
+            "submission__educator__building__name",
+            "submission__plan__title",
+            "submission__plan__microcredential__title",
+            "submission__plan__microcredential__stack__name",
+        )
+        # The assignment's copy of its round's opening time: with one stage chosen, a page is
+        # read in order from the ``review_queue_order`` index, whatever the number waiting.
+        .order_by("opened_at", "id")
     )
     if stage:
         qs = qs.filter(stage=stage)
@@ -237,22 +285,10 @@ def queue_for_reviewer(
 def queue_counts(*, user: User, now=None) -> dict[str, int]:
     """Waiting reviews per stage and overdue, in one query."""
     now = now or timezone.now()
-    return ReviewAssignment.objects.filter(
-        district_id=user.district_id,
-        reviewer_id=user.pk,
-        status=ReviewAssignment.Status.PENDING,
-        stage_review__status=StageReview.Status.OPEN,
-    ).aggregate(
-        plan=Count("id", filter=Q(stage="plan", submission__status__in=WAITING["plan"])),
-        final=Count("id", filter=Q(stage="final", submission__status__in=WAITING["final"])),
-        overdue=Count(
-            "id",
-            filter=Q(due_at__lt=now)
-            & (
-                Q(stage="plan", submission__status__in=WAITING["plan"])
-                | Q(stage="final", submission__status__in=WAITING["final"])
-            ),
-        ),
+    return _waiting_for(user).aggregate(
+        plan=Count("id", filter=Q(stage=Stage.PLAN)),
+        final=Count("id", filter=Q(stage=Stage.FINAL)),
+        overdue=Count("id", filter=Q(due_at__lt=now)),
     )
 
 

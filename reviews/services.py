@@ -177,6 +177,22 @@ def _current_round(submission: Submission, stage: str) -> StageReview | None:
     )
 
 
+def _assignment_create(
+    *, stage_review: StageReview, reviewer: User, due_at: timezone.datetime
+) -> ReviewAssignment:
+    """A reviewer's pending review of ``stage_review``: the one place an assignment is made, so
+    its copies of the round's district, submission, stage and opening time stay the round's."""
+    return ReviewAssignment.objects.create(
+        district_id=stage_review.district_id,
+        stage_review=stage_review,
+        submission_id=stage_review.submission_id,
+        stage=stage_review.stage,
+        reviewer=reviewer,
+        opened_at=stage_review.opened_at,
+        due_at=due_at,
+    )
+
+
 def reviewers_assign(*, submission_id: int, stage: str) -> list[int]:
     """Assign reviewers to the current round of ``stage``; returns the new assignments' ids.
 
@@ -216,13 +232,8 @@ def reviewers_assign(*, submission_id: int, stage: str) -> list[int]:
         candidates.sort(key=lambda c: (c.pk not in previous, c.load, c.pk))
         for reviewer in candidates[:missing]:
             created.append(
-                ReviewAssignment.objects.create(
-                    district_id=submission.district_id,
-                    stage_review=stage_review,
-                    submission=submission,
-                    stage=stage,
-                    reviewer=reviewer,
-                    due_at=stage_review.due_at,
+                _assignment_create(
+                    stage_review=stage_review, reviewer=reviewer, due_at=stage_review.due_at
                 )
             )
         for assignment in created:
@@ -292,13 +303,8 @@ def assignment_reassign(
         assignment.status = AssignmentStatus.REASSIGNED
         assignment.reassigned_by = actor
         assignment.save(update_fields=["status", "reassigned_by"])
-        new = ReviewAssignment.objects.create(
-            district_id=assignment.district_id,
-            stage_review=stage_review,
-            submission=submission,
-            stage=assignment.stage,
-            reviewer=to_reviewer,
-            due_at=_due(submission.district),
+        new = _assignment_create(
+            stage_review=stage_review, reviewer=to_reviewer, due_at=_due(submission.district)
         )
         audit_record(
             actor=actor,

@@ -174,13 +174,13 @@ def next_deadline(
 
 
 def district_submission_counts(*, district: District) -> dict[str, int]:
-    """The district's plans under way and micro-credentials earned (its admin dashboard)."""
+    """The district's plans under way (its admin dashboard; what was earned is the awards that
+    count, which the badges side counts)."""
     closed = [Status.EARNED, Status.DECLINED, Status.WITHDRAWN]
     return {
         "open_submissions": Submission.objects.filter(district=district)
         .exclude(status__in=closed)
         .count(),
-        "earned": Submission.objects.filter(district=district, status=Status.EARNED).count(),
     }
 
 

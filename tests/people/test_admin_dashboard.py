@@ -9,7 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from badges.models import Award
 from reports import selectors
+from submissions.models import Submission
+from tests.accounts.factories import EducatorFactory
 from tests.programs.factories import ProgramCycleFactory, RenewalRuleFactory
 from tests.reports.test_report_views import populate
 
@@ -144,3 +147,58 @@ def test_a_revoked_award_is_still_earned_in_the_funnel_but_not_held(
     assert "not revoked or expired" in html
     stages = {card["key"]: card for card in response.context["figures"]}["stages"]
     assert "Plans that reached each stage" in str(stages["chart"])
+
+
+# --- The numbers at a glance ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_numbers_at_a_glance_are_cached_and_exact_after_a_change(client, district_admin):
+    """Committed data: a second visit reads the numbers from the cache (no count query); a
+    new educator, a revoked award and a withdrawn plan show on the next visit."""
+    people = populate(district_admin.district, 2)
+    client.force_login(district_admin)
+    url = reverse("people:admin_dashboard")
+    first = client.get(url).context["counts"]
+    with CaptureQueriesContext(connection) as cached:
+        second = client.get(url).context["counts"]
+    assert second == first
+    assert not [q for q in cached.captured_queries if "COUNT(" in q["sql"].upper()]
+
+    EducatorFactory(district=district_admin.district)
+    Award.objects.filter(educator=people[0]).update(revoked_at=timezone.now())
+    Submission.objects.filter(educator=people[1], status="draft").update(status="withdrawn")
+    after = client.get(url).context["counts"]
+    assert after["people"] == first["people"] + 1
+    assert after["earned"] == first["earned"] - 1
+    assert after["open_submissions"] == first["open_submissions"] - 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_award_that_expires_by_itself_leaves_the_cached_count(district_admin):
+    """Nothing is written when an award reaches its end: the cached number holds only until
+    then, and the next visit counts again."""
+    [educator] = populate(district_admin.district, 1)
+    ends = timezone.now() + dt.timedelta(hours=1)
+    Award.objects.filter(educator=educator).update(expires_at=ends)
+    district = district_admin.district
+    assert selectors.district_counts(district=district)["earned"] == 1
+    assert selectors.district_counts(district=district)["earned"] == 1  # from the cache
+    later = ends + dt.timedelta(minutes=1)
+    assert selectors.district_counts(district=district, now=later)["earned"] == 0
+
+
+def test_the_numbers_at_a_glance_cost_the_same_queries_at_2_and_at_12_educators(
+    client, district_admin
+):
+    client.force_login(district_admin)
+    url = reverse("people:admin_dashboard")
+    populate(district_admin.district, 2)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        small_counts = client.get(url).context["counts"]
+    populate(district_admin.district, 10)
+    with CaptureQueriesContext(connection) as large:
+        large_counts = client.get(url).context["counts"]
+    assert len(large) == len(small)
+    assert (small_counts["earned"], large_counts["earned"]) == (2, 12)

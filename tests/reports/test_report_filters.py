@@ -9,11 +9,14 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from reports import selectors
+from reports.forms import ReportFilterForm
 from reports.selectors import ReportFilters
 from submissions.models import Submission
 from tests.accounts.factories import BuildingFactory, DistrictGoalFactory, EducatorFactory
@@ -376,6 +379,7 @@ def test_relicensure_page_lists_not_met_for_a_closed_window(client, district_adm
     assert [p.last_name for p in response.context["rows"]] == ["Missed"]
     html = response.content.decode()
     assert "This window has closed" in html and "Not met (1)" in html
+    assert '<span class="status renewal-not_met">Not met</span>' in html
     # The current window is open: "not met" is no status of it, and is not applied.
     response = client.get(url, {"renewal": "not_met"})
     assert response.context["renewal"] is None
@@ -404,3 +408,62 @@ def test_filtered_pages_keep_a_fixed_number_of_queries(client, district_admin, w
     with CaptureQueriesContext(connection) as large:
         assert client.get(url, query).status_code == 200
     assert len(large) == len(small)
+
+
+# --- The filter form: its choices cached under the report stamp, its fields rendered once --------
+
+
+def _fields_rendered_afresh(form) -> str:
+    return "".join(f'<div class="report-filter">{field.as_field_group()}</div>' for field in form)
+
+
+def _without_layout(html) -> str:
+    return "".join(line.strip() for line in str(html).splitlines())
+
+
+@pytest.mark.parametrize(
+    "asked", [{}, {"building": "north"}, {"building": "999999", "goal": "nonsense"}]
+)
+def test_the_filter_fields_read_as_if_rendered_on_each_view(district, world, asked):
+    """Cached or not, the same labels, options, selection and error messages."""
+    north, _ = world["buildings"]
+    query = {k: str(north.pk) if v == "north" else v for k, v in asked.items()}
+    choices = selectors.filter_choices(district=district)
+    first = ReportFilterForm(QueryDict(urlencode(query)), choices=choices)
+    again = ReportFilterForm(QueryDict(urlencode(query)), choices=choices)
+    assert _without_layout(first.rendered_fields()) == _without_layout(
+        _fields_rendered_afresh(first)
+    )
+    assert str(again.rendered_fields()) == str(first.rendered_fields())
+    if "goal" in asked:
+        assert "Select a valid choice" in str(again.rendered_fields())
+    if asked.get("building") == "north":
+        assert f'<option value="{north.pk}" selected>' in str(again.rendered_fields())
+
+
+def test_a_new_building_shows_in_the_filter_at_once(client, district_admin, world):
+    client.force_login(district_admin)
+    url = reverse("reports:funnel")
+    assert "Annex" not in client.get(url).content.decode()
+    BuildingFactory(district=district_admin.district, name="Annex")
+    assert "Annex" in client.get(url).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_filter_choices_are_read_from_the_cache_until_the_district_changes(
+    client, district_admin
+):
+    """Committed data: a second view reads no building, stack, goal, cycle or catalog row;
+    a building renamed shows on the next view."""
+    district = district_admin.district
+    building = BuildingFactory(district=district, name="North Middle")
+    client.force_login(district_admin)
+    url = reverse("reports:completions")
+    client.get(url)
+    with CaptureQueriesContext(connection) as cached:
+        client.get(url)
+    tables = ("accounts_building", "credentials_stack", "accounts_districtgoal")
+    assert not [q for q in cached.captured_queries if any(t in q["sql"] for t in tables)]
+    building.name = "North Middle School"
+    building.save()
+    assert "North Middle School" in client.get(url).content.decode()

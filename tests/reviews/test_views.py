@@ -68,9 +68,10 @@ def test_queue_is_oldest_first_and_marks_overdue(client, district, panel, teache
     for days in (3, 10, 1):
         submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
         assign_reviewers(submission.pk, "plan")
-        StageReview.objects.filter(submission=submission).update(
-            opened_at=timezone.now() - timedelta(days=days)
-        )
+        # Rounds opened days apart: the round and the copy its assignments keep of it.
+        opened = timezone.now() - timedelta(days=days)
+        StageReview.objects.filter(submission=submission).update(opened_at=opened)
+        ReviewAssignment.objects.filter(submission=submission).update(opened_at=opened)
         titles.append((days, str(submission.plan)))
     oldest = ReviewAssignment.objects.filter(reviewer=reviewers[0]).order_by("id").first()
     ReviewAssignment.objects.filter(pk=oldest.pk).update(due_at=timezone.now() - timedelta(days=1))
