@@ -17,6 +17,8 @@ command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 # The fault tests (tests/faults/) run a redis-server and a PostgreSQL cluster of their own.
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+# The load benchmark (make bench BENCH=load) saturates pages with wrk.
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
