@@ -116,7 +116,7 @@ def invitation_send(*, person: User, actor: User) -> None:
     Only for someone who has never signed in: the link sets a password and signs in, so for
     anyone else it would let whoever reads their mail past their password and second factor.
     People who forgot their password reset it from the sign-in page instead."""
-    if person.district_id != actor.district_id:
+    if person.district is None or not actor.administers(person.district):
         raise PeopleError("This person belongs to another district.")
     if not person.is_active:
         raise PeopleError("Reactivate this person before inviting them.")
