@@ -287,11 +287,18 @@ STATE_ROLES = frozenset({Role.STATE_ADMIN})
 DISTRICT_ROLES = [role for role in Role if role not in STATE_ROLES]
 
 
-def holds_role(role: str) -> models.Q:
+def holds_role(role: str, *, prefix: str = "") -> models.Q:
     """The people who hold ``role``: active, in a district (in a state for a state role), with
-    its flag. ``User.has_role`` is the same rule for one person already loaded."""
+    its flag; ``prefix`` leads from the queried model to the person. ``User.has_role`` is the
+    same rule for one person already loaded."""
     home = "state" if role in STATE_ROLES else "district"
-    return models.Q(is_active=True, **{f"{home}__isnull": False, ROLE_FLAGS[role]: True})
+    return models.Q(
+        **{
+            f"{prefix}is_active": True,
+            f"{prefix}{home}__isnull": False,
+            f"{prefix}{ROLE_FLAGS[role]}": True,
+        }
+    )
 
 
 class User(AbstractUser):

@@ -91,16 +91,20 @@ DISTRICT_SETTINGS = (
 DISTRICT_SETTINGS_UPDATED = "district.settings_updated"
 
 
-def _normalized_domains(value: str) -> str:
+def normalized_domains(value: str) -> str:
     domains = [d.strip().lower() for d in value.split(",") if d.strip()]
     return ", ".join(dict.fromkeys(domains))
 
 
-def _domains_of_other_districts(district: District, domains: list[str]) -> list[str]:
-    """The domains another district signs in with already: a domain leads to one district."""
+def domains_of_other_districts(district: District | None, domains: list[str]) -> list[str]:
+    """The domains another district (than ``district``, None for one not created yet) signs in
+    with already: a domain leads to one district."""
     wanted = set(domains)
     taken: list[str] = []
-    for other in District.objects.exclude(pk=district.pk).exclude(email_domains=""):
+    others = District.objects.exclude(email_domains="")
+    if district is not None:
+        others = others.exclude(pk=district.pk)
+    for other in others:
         taken.extend(d for d in other.domain_list if d in wanted and d not in taken)
     return taken
 
@@ -125,7 +129,7 @@ def district_settings_update(
     if not (actor.has_role(Role.DISTRICT_ADMIN) and actor.district_id == district.pk):
         raise PermissionDenied("Only an admin of this district can change its settings.")
     if "email_domains" in values:
-        values["email_domains"] = _normalized_domains(values["email_domains"] or "")
+        values["email_domains"] = normalized_domains(values["email_domains"] or "")
     if values.get("artifact_families") is not None:
         # In the one order of FAMILIES; anything else is left for the model's validator to refuse.
         order = {family: position for position, family in enumerate(FAMILIES)}
@@ -150,7 +154,7 @@ def district_settings_update(
         unchanged = [f.name for f in District._meta.concrete_fields if f.name not in changes]
         locked.full_clean(exclude=unchanged, validate_unique=False, validate_constraints=False)
         if "email_domains" in changes:
-            taken = _domains_of_other_districts(locked, locked.domain_list)
+            taken = domains_of_other_districts(locked, locked.domain_list)
             if taken:
                 raise ValidationError(
                     {

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "reviews",
     "people",
     "reports",
+    "states",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,113 @@
+"""A state admin's pages: every district's program figures side by side (and as CSV), a new
+district, suspending one. They show figures and awards, never a district's plans or evidence."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from reports import charts, exports
+
+from . import selectors, services
+from .forms import DistrictCreateForm
+from .permissions import get_district_for_state_admin, get_state_for_user
+
+CARD_CHART = 300
+
+
+@require_GET
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    state = get_state_for_user(request.user)
+    rows = selectors.state_figures(state=state)
+    by_name = [(row.district.name, row) for row in rows]
+    return render(
+        request,
+        "states/dashboard.html",
+        {
+            "state": state,
+            "rows": rows,
+            "columns": selectors.COLUMNS,
+            "charts": [
+                charts.bar_chart(
+                    width=CARD_CHART,
+                    chart_id="state-earned",
+                    title="Micro-credentials earned in each district's cycle under way",
+                    items=[(name, row.headline["earned_in_cycle"]) for name, row in by_name],
+                ),
+                charts.bar_chart(
+                    width=CARD_CHART,
+                    chart_id="state-pass-rate",
+                    title="Pass rate on the first attempt, in percent",
+                    items=[(name, row.pass_rate) for name, row in by_name],
+                    unit=" %",
+                ),
+                charts.bar_chart(
+                    width=CARD_CHART,
+                    chart_id="state-turnaround",
+                    title="Median turnaround from evidence to outcome, in days",
+                    items=[(name, row.turnaround) for name, row in by_name],
+                    unit=" d",
+                ),
+            ]
+            if rows
+            else [],
+        },
+    )
+
+
+@require_GET
+@login_required
+def figures_csv(request: HttpRequest) -> HttpResponse:
+    state = get_state_for_user(request.user)
+    rows = selectors.state_figures(state=state)
+    response = StreamingHttpResponse(
+        exports.rows_csv(selectors.COLUMNS, [row.row() for row in rows]),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{state.slug}-districts.csv"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def district_new(request: HttpRequest) -> HttpResponse:
+    state = get_state_for_user(request.user)
+    form = DistrictCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            district = services.district_create(
+                state=state, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                f"{district.name} was created; its first admin, "
+                f"{form.cleaned_data['first_admin_email']}, was sent an invitation.",
+            )
+            return redirect("states:dashboard")
+    return render(request, "states/district_form.html", {"form": form, "state": state})
+
+
+@require_POST
+@login_required
+def district_suspend(request: HttpRequest, pk: int) -> HttpResponse:
+    district = get_district_for_state_admin(request.user, pk)
+    services.district_suspend(district=district, actor=request.user)
+    messages.success(
+        request, f"{district.name} is suspended: its people cannot sign in. Its records are kept."
+    )
+    return redirect("states:dashboard")
+
+
+@require_POST
+@login_required
+def district_unsuspend(request: HttpRequest, pk: int) -> HttpResponse:
+    district = get_district_for_state_admin(request.user, pk)
+    services.district_unsuspend(district=district, actor=request.user)
+    messages.success(request, f"{district.name} is active again: its people can sign in.")
+    return redirect("states:dashboard")
