@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 
-from .models import AuditEvent, Building, District, Role, User
+from .models import AuditEvent, Building, District, Role, State, User
 from .uploads import FAMILIES, CleanImage, district_families
 
 
@@ -38,7 +38,8 @@ def audit_record(
 
 def user_create(
     *,
-    district: District,
+    district: District | None = None,
+    state: State | None = None,
     email: str,
     first_name: str = "",
     last_name: str = "",
@@ -47,23 +48,29 @@ def user_create(
     is_educator: bool = False,
     is_reviewer: bool = False,
     is_district_admin: bool = False,
+    is_state_admin: bool = False,
     email_verified: bool = False,
 ) -> User:
-    """Create a person of ``district`` with their roles and their allauth e-mail record."""
+    """Create a person with their roles and their allauth e-mail record: of ``district``, or,
+    a state admin, of ``state`` (and of no district)."""
+    if (district is None) == (state is None):
+        raise ValueError("A person belongs to a district or, as a state admin, to a state.")
+    if building is not None and (district is None or building.district_id != district.pk):
+        raise ValueError("The building belongs to another district.")
     from allauth.account.models import EmailAddress
 
-    if building is not None and building.district_id != district.pk:
-        raise ValueError("The building belongs to another district.")
     user = User.objects.create_user(
         email=email,
         password=password,
         first_name=first_name,
         last_name=last_name,
         district=district,
+        state=state,
         building=building,
         is_educator=is_educator,
         is_reviewer=is_reviewer,
         is_district_admin=is_district_admin,
+        is_state_admin=is_state_admin,
     )
     EmailAddress.objects.create(user=user, email=user.email, verified=email_verified, primary=True)
     return user
