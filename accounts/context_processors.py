@@ -12,6 +12,7 @@ def navigation(request: HttpRequest) -> dict:
     items = []
     if user.has_role(Role.STATE_ADMIN):
         items.append(("State", reverse("states:dashboard")))
+        items.append(("Awards", reverse("states:awards")))
         items.append(("New district", reverse("states:district_new")))
     if user.has_role(Role.EDUCATOR):
         items.append(("My plans", reverse("submissions:dashboard")))

@@ -12,6 +12,8 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from accounts.models import District, Role, State, holds_role
+from badges import selectors as badge_selectors
+from badges.models import Award
 from reports import selectors as reports
 
 # The columns of the side-by-side table and of its CSV, in order.
@@ -88,6 +90,10 @@ class DistrictFigures:
             self.at_risk,
             self.not_met,
         ]
+
+
+def awards_of_state(*, state: State) -> QuerySet[Award]:
+    return badge_selectors.awards_of_state(state_id=state.pk).order_by("-issued_at", "-id")
 
 
 def districts_of_state(*, state: State) -> QuerySet[District]:

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from microcreds.pagination import paginate
 from reports import charts, exports
 
 from . import selectors, services
@@ -15,6 +16,7 @@ from .forms import DistrictCreateForm
 from .permissions import get_district_for_state_admin, get_state_for_user
 
 CARD_CHART = 300
+AWARDS_PAGE_SIZE = 50
 
 
 @require_GET
@@ -69,6 +71,15 @@ def figures_csv(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{state.slug}-districts.csv"'
     return response
+
+
+@require_GET
+@login_required
+def awards(request: HttpRequest) -> HttpResponse:
+    """The educators' awards of every district of the state, newest first, a page at a time."""
+    state = get_state_for_user(request.user)
+    page = paginate(request, selectors.awards_of_state(state=state), AWARDS_PAGE_SIZE)
+    return render(request, "states/awards.html", {"state": state, "page": page})
 
 
 @require_http_methods(["GET", "POST"])

@@ -1352,6 +1352,14 @@ ROWS: list[Row] = [
         hidden=lambda w, actor: [w.foreign(actor).district.name],
     ),
     Row(
+        "states:awards",
+        get="login 403   403       403      403      403   403   403",
+        state="ok ok",
+        shown=lambda w, actor: [w.own(actor).owner.last_name],
+        hidden=lambda w, actor: [w.foreign(actor).owner.last_name],
+        note="The awards of the state's own districts (an earned one in each world district).",
+    ),
+    Row(
         "states:district_new",
         redirect=to("states:dashboard"),
         get="login 403   403       403      403      403   403   403",
