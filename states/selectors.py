@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from accounts.models import District, Role, State, holds_role
+from accounts.models import District, Role, State, User, holds_role
 from badges import selectors as badge_selectors
 from badges.models import Award
 from reports import selectors as reports
@@ -101,6 +101,10 @@ def districts_of_state(*, state: State) -> QuerySet[District]:
     return District.objects.filter(state_id=state.pk).annotate(
         educators=Count("people", filter=holds_role(Role.EDUCATOR, prefix="people__"))
     )
+
+
+def active_people_count(*, district: District) -> int:
+    return User.objects.filter(district_id=district.pk, is_active=True).count()
 
 
 def state_figures(*, state: State, today: dt.date | None = None) -> list[DistrictFigures]:

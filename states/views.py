@@ -104,10 +104,17 @@ def district_new(request: HttpRequest) -> HttpResponse:
     return render(request, "states/district_form.html", {"form": form, "state": state})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def district_suspend(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what suspending does, and a button to do it; POST: suspend."""
     district = get_district_for_state_admin(request.user, pk)
+    if request.method == "GET":
+        return render(
+            request,
+            "states/district_suspend.html",
+            {"district": district, "people": selectors.active_people_count(district=district)},
+        )
     services.district_suspend(district=district, actor=request.user)
     messages.success(
         request, f"{district.name} is suspended: its people cannot sign in. Its records are kept."

@@ -1376,6 +1376,7 @@ ROWS: list[Row] = [
         "states:district_suspend",
         redirect=to("states:dashboard"),
         kwargs=lambda w: {"pk": w.district.pk},
+        get="login 403   403       403      403      403   403   403",
         post="login 403  403       403      403      403   403   403",
         state="ok 404",
         data=lambda w, actor: {},

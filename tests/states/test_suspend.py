@@ -27,6 +27,10 @@ def test_a_suspended_districts_people_cannot_sign_in_and_are_told_why(
     client, state_admin, member, password
 ):
     client.force_login(state_admin)
+    confirm = client.get(reverse("states:district_suspend", args=[member.district.pk]))
+    assert "Its 1 active person will no longer be able to sign in" in confirm.content.decode()
+    member.district.refresh_from_db()
+    assert not member.district.is_suspended  # asking is not doing
     response = client.post(reverse("states:district_suspend", args=[member.district.pk]))
     assert response.status_code == 302
     member.district.refresh_from_db()
