@@ -47,6 +47,10 @@ class DistrictFigures:
         return self.headline["stages"]
 
     @property
+    def earned_in_cycle(self) -> int:
+        return self.headline["earned_in_cycle"]
+
+    @property
     def pass_rate(self) -> float | None:
         return self.headline["pass_rates"]["first_rate"]
 
@@ -83,7 +87,7 @@ class DistrictFigures:
             self.educators,
             *(stage["count"] for stage in self.stages),
             self.headline["open"],
-            self.headline["earned_in_cycle"],
+            self.earned_in_cycle,
             self.cycle_name,
             self.pass_rate,
             self.turnaround,

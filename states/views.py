@@ -19,12 +19,33 @@ CARD_CHART = 300
 AWARDS_PAGE_SIZE = 50
 
 
+def _comparison_charts(rows: list[selectors.DistrictFigures]) -> list[tuple[str, str]]:
+    """(title, chart) of the figures compared across districts, one bar per district."""
+    compared = [
+        ("state-earned", "Earned in the cycle under way", "", "earned_in_cycle"),
+        ("state-pass-rate", "First-attempt pass rate, in percent", " %", "pass_rate"),
+        ("state-turnaround", "Median turnaround, evidence to outcome, in days", " d", "turnaround"),
+    ]
+    return [
+        (
+            title,
+            charts.bar_chart(
+                width=CARD_CHART,
+                chart_id=chart_id,
+                title=title,
+                items=[(row.district.name, getattr(row, figure)) for row in rows],
+                unit=unit,
+            ),
+        )
+        for chart_id, title, unit, figure in compared
+    ]
+
+
 @require_GET
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     state = get_state_for_user(request.user)
     rows = selectors.state_figures(state=state)
-    by_name = [(row.district.name, row) for row in rows]
     return render(
         request,
         "states/dashboard.html",
@@ -32,30 +53,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "state": state,
             "rows": rows,
             "columns": selectors.COLUMNS,
-            "charts": [
-                charts.bar_chart(
-                    width=CARD_CHART,
-                    chart_id="state-earned",
-                    title="Micro-credentials earned in each district's cycle under way",
-                    items=[(name, row.headline["earned_in_cycle"]) for name, row in by_name],
-                ),
-                charts.bar_chart(
-                    width=CARD_CHART,
-                    chart_id="state-pass-rate",
-                    title="Pass rate on the first attempt, in percent",
-                    items=[(name, row.pass_rate) for name, row in by_name],
-                    unit=" %",
-                ),
-                charts.bar_chart(
-                    width=CARD_CHART,
-                    chart_id="state-turnaround",
-                    title="Median turnaround from evidence to outcome, in days",
-                    items=[(name, row.turnaround) for name, row in by_name],
-                    unit=" d",
-                ),
-            ]
-            if rows
-            else [],
+            "charts": _comparison_charts(rows) if rows else [],
         },
     )
 
