@@ -10,6 +10,11 @@ from django.urls import reverse
 
 from .models import District
 
+SUSPENDED_MESSAGE = (
+    "{district} is suspended on microcreds, so its people cannot sign in for now. Your plans, "
+    "evidence and awards are kept. Ask your district office when it will be back."
+)
+
 
 def district_for_email(email: str) -> District | None:
     """The district whose SSO domains include the domain of ``email``, if any."""
@@ -23,6 +28,17 @@ def district_for_email(email: str) -> District | None:
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return settings.ACCOUNT_ALLOW_SIGNUPS
+
+    def pre_login(self, request, user, **kwargs):
+        """A suspended district's people are refused with the reason, not as a wrong password
+        (their password was right: ``backends`` kept them for this)."""
+        if user.district_suspended:
+            from allauth.account.internal.stagekit import clear_login
+
+            clear_login(request)
+            messages.error(request, SUSPENDED_MESSAGE.format(district=user.district.name))
+            return redirect("account_login")
+        return super().pre_login(request, user, **kwargs)
 
     def get_login_redirect_url(self, request) -> str:
         from .selectors import home_url_name_for

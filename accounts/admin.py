@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import AuditEvent, Building, District, DistrictGoal, User
+from .models import AuditEvent, Building, District, DistrictGoal, State, User
 
 
 class ReadOnlyAdminMixin:
@@ -18,9 +18,16 @@ class ReadOnlyAdminMixin:
         return False
 
 
+@admin.register(State)
+class StateAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "kind"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
 @admin.register(District)
 class DistrictAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "state", "suspended_at"]
+    list_filter = ["state"]
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -55,6 +62,8 @@ class UserAdmin(BaseUserAdmin):
         (None, {"fields": ("email", "password")}),
         ("Person", {"fields": ("first_name", "last_name", "district", "building")}),
         ("Roles", {"fields": ("is_educator", "is_reviewer", "is_district_admin")}),
+        # A state admin has a state and no district (a constraint holds it).
+        ("State", {"fields": ("state", "is_state_admin")}),
         ("Django admin", {"fields": ("is_active", "is_staff", "is_superuser")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)

@@ -10,6 +10,10 @@ def navigation(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = []
+    if user.has_role(Role.STATE_ADMIN):
+        items.append(("State", reverse("states:dashboard")))
+        items.append(("Awards", reverse("states:awards")))
+        items.append(("New district", reverse("states:district_new")))
     if user.has_role(Role.EDUCATOR):
         items.append(("My plans", reverse("submissions:dashboard")))
         items.append(("Catalog", reverse("credentials:catalog")))

@@ -58,8 +58,37 @@ def validate_artifact_families(value) -> None:
         raise ValidationError("A type is listed twice.", code="duplicate_families")
 
 
+class State(models.Model):
+    """A state office, a regional service center or a consortium: the body above its districts.
+    Its admins create and suspend its districts and read their figures side by side; a
+    district's plans and evidence stay the district's records."""
+
+    class Kind(models.TextChoices):
+        STATE = "state", "State education agency"
+        REGIONAL = "regional", "Regional service center"
+        CONSORTIUM = "consortium", "Consortium"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STATE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class District(models.Model):
     """The tenant: every record of the program belongs to exactly one district."""
+
+    # The state, regional center or consortium it belongs to; none for a district on its own.
+    state = models.ForeignKey(
+        State, on_delete=models.PROTECT, related_name="districts", null=True, blank=True
+    )
+    # A suspended district's people cannot sign in; its records are kept as they are.
+    suspended_at = models.DateTimeField(null=True, blank=True)
 
     # Labels and help texts are the district settings page's (accounts.forms), and its history's.
     name = models.CharField(
@@ -183,6 +212,10 @@ class District(models.Model):
     def domain_list(self) -> list[str]:
         return [d.strip().lower() for d in self.email_domains.split(",") if d.strip()]
 
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
+
 
 class Building(models.Model):
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="buildings")
@@ -238,6 +271,7 @@ class Role(models.TextChoices):
     EDUCATOR = "educator", "Educator"
     REVIEWER = "reviewer", "Reviewer"
     DISTRICT_ADMIN = "district_admin", "District admin"
+    STATE_ADMIN = "state_admin", "State admin"
 
 
 # The flag of ``User`` that grants each role.
@@ -245,17 +279,31 @@ ROLE_FLAGS = {
     Role.EDUCATOR: "is_educator",
     Role.REVIEWER: "is_reviewer",
     Role.DISTRICT_ADMIN: "is_district_admin",
+    Role.STATE_ADMIN: "is_state_admin",
 }
+# The roles held in a state rather than in a district: their holder belongs to the state.
+STATE_ROLES = frozenset({Role.STATE_ADMIN})
+# The roles a district gives its people (its people pages and roster offer these).
+DISTRICT_ROLES = [role for role in Role if role not in STATE_ROLES]
 
 
-def holds_role(role: str) -> models.Q:
-    """The people who hold ``role``: active, in a district, with its flag. ``User.has_role``
-    is the same rule for one person already loaded."""
-    return models.Q(is_active=True, district__isnull=False, **{ROLE_FLAGS[role]: True})
+def holds_role(role: str, *, prefix: str = "") -> models.Q:
+    """The people who hold ``role``: active, in a district (in a state for a state role), with
+    its flag; ``prefix`` leads from the queried model to the person. ``User.has_role`` is the
+    same rule for one person already loaded."""
+    home = "state" if role in STATE_ROLES else "district"
+    return models.Q(
+        **{
+            f"{prefix}is_active": True,
+            f"{prefix}{home}__isnull": False,
+            f"{prefix}{ROLE_FLAGS[role]}": True,
+        }
+    )
 
 
 class User(AbstractUser):
-    """A person of one district. Signs in by e-mail; holds one or more roles there."""
+    """A person of one district (or a state admin, of one state). Signs in by e-mail; holds one
+    or more roles there."""
 
     username = None
     email = models.EmailField("e-mail address", unique=True)
@@ -268,6 +316,11 @@ class User(AbstractUser):
     is_educator = models.BooleanField(default=False)
     is_reviewer = models.BooleanField(default=False)
     is_district_admin = models.BooleanField(default=False)
+    # A state admin belongs to their state, not to a district.
+    state = models.ForeignKey(
+        State, on_delete=models.PROTECT, related_name="admins", null=True, blank=True
+    )
+    is_state_admin = models.BooleanField(default=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -275,7 +328,14 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["last_name", "first_name", "email"]
-        constraints = [models.UniqueConstraint(Lower("email"), name="unique_user_email_ci")]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="unique_user_email_ci"),
+            models.CheckConstraint(
+                condition=models.Q(is_state_admin=False)
+                | models.Q(state__isnull=False, district__isnull=True),
+                name="state_admin_of_a_state_not_a_district",
+            ),
+        ]
         # A district's people by name, a page at a time (people lists, re-licensure report).
         indexes = [
             models.Index(
@@ -301,7 +361,23 @@ class User(AbstractUser):
         return self.last_login is None and not self.has_usable_password()
 
     def has_role(self, role: str) -> bool:
-        return self.is_active and self.district_id is not None and role in self.roles
+        home = self.state_id if role in STATE_ROLES else self.district_id
+        return self.is_active and home is not None and role in self.roles
+
+    def administers(self, district: District) -> bool:
+        """An admin of ``district``, or a state admin of the state it belongs to."""
+        if self.has_role(Role.DISTRICT_ADMIN) and self.district_id == district.pk:
+            return True
+        return (
+            self.has_role(Role.STATE_ADMIN)
+            and district.state_id is not None
+            and self.state_id == district.state_id
+        )
+
+    @property
+    def district_suspended(self) -> bool:
+        """Their district is suspended: they may not sign in."""
+        return self.district_id is not None and self.district.is_suspended
 
 
 class AuditEvent(models.Model):

@@ -26,6 +26,8 @@ def goals_for_user(user: User) -> QuerySet[DistrictGoal]:
 
 def home_url_name_for(user: User) -> str:
     """The dashboard a person lands on after sign-in: their most responsible role first."""
+    if user.has_role(Role.STATE_ADMIN):
+        return "states:dashboard"
     if user.has_role(Role.DISTRICT_ADMIN):
         return "people:admin_dashboard"
     if user.has_role(Role.REVIEWER):

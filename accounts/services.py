@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 
-from .models import AuditEvent, Building, District, Role, User
+from .models import AuditEvent, Building, District, Role, State, User
 from .uploads import FAMILIES, CleanImage, district_families
 
 
@@ -38,7 +38,8 @@ def audit_record(
 
 def user_create(
     *,
-    district: District,
+    district: District | None = None,
+    state: State | None = None,
     email: str,
     first_name: str = "",
     last_name: str = "",
@@ -47,23 +48,29 @@ def user_create(
     is_educator: bool = False,
     is_reviewer: bool = False,
     is_district_admin: bool = False,
+    is_state_admin: bool = False,
     email_verified: bool = False,
 ) -> User:
-    """Create a person of ``district`` with their roles and their allauth e-mail record."""
+    """Create a person with their roles and their allauth e-mail record: of ``district``, or,
+    a state admin, of ``state`` (and of no district)."""
+    if (district is None) == (state is None):
+        raise ValueError("A person belongs to a district or, as a state admin, to a state.")
+    if building is not None and (district is None or building.district_id != district.pk):
+        raise ValueError("The building belongs to another district.")
     from allauth.account.models import EmailAddress
 
-    if building is not None and building.district_id != district.pk:
-        raise ValueError("The building belongs to another district.")
     user = User.objects.create_user(
         email=email,
         password=password,
         first_name=first_name,
         last_name=last_name,
         district=district,
+        state=state,
         building=building,
         is_educator=is_educator,
         is_reviewer=is_reviewer,
         is_district_admin=is_district_admin,
+        is_state_admin=is_state_admin,
     )
     EmailAddress.objects.create(user=user, email=user.email, verified=email_verified, primary=True)
     return user
@@ -91,16 +98,20 @@ DISTRICT_SETTINGS = (
 DISTRICT_SETTINGS_UPDATED = "district.settings_updated"
 
 
-def _normalized_domains(value: str) -> str:
+def normalized_domains(value: str) -> str:
     domains = [d.strip().lower() for d in value.split(",") if d.strip()]
     return ", ".join(dict.fromkeys(domains))
 
 
-def _domains_of_other_districts(district: District, domains: list[str]) -> list[str]:
-    """The domains another district signs in with already: a domain leads to one district."""
+def domains_of_other_districts(district: District | None, domains: list[str]) -> list[str]:
+    """The domains another district (than ``district``, None for one not created yet) signs in
+    with already: a domain leads to one district."""
     wanted = set(domains)
     taken: list[str] = []
-    for other in District.objects.exclude(pk=district.pk).exclude(email_domains=""):
+    others = District.objects.exclude(email_domains="")
+    if district is not None:
+        others = others.exclude(pk=district.pk)
+    for other in others:
         taken.extend(d for d in other.domain_list if d in wanted and d not in taken)
     return taken
 
@@ -125,7 +136,7 @@ def district_settings_update(
     if not (actor.has_role(Role.DISTRICT_ADMIN) and actor.district_id == district.pk):
         raise PermissionDenied("Only an admin of this district can change its settings.")
     if "email_domains" in values:
-        values["email_domains"] = _normalized_domains(values["email_domains"] or "")
+        values["email_domains"] = normalized_domains(values["email_domains"] or "")
     if values.get("artifact_families") is not None:
         # In the one order of FAMILIES; anything else is left for the model's validator to refuse.
         order = {family: position for position, family in enumerate(FAMILIES)}
@@ -150,7 +161,7 @@ def district_settings_update(
         unchanged = [f.name for f in District._meta.concrete_fields if f.name not in changes]
         locked.full_clean(exclude=unchanged, validate_unique=False, validate_constraints=False)
         if "email_domains" in changes:
-            taken = _domains_of_other_districts(locked, locked.domain_list)
+            taken = domains_of_other_districts(locked, locked.domain_list)
             if taken:
                 raise ValidationError(
                     {

@@ -23,6 +23,14 @@ def awards_for_district(user: User) -> QuerySet[Award]:
     return _with_related(Award.objects.filter(district_id=user.district_id))
 
 
+def awards_of_state(*, state_id: int) -> QuerySet[Award]:
+    """The issued awards of every district of a state (revoked and expired ones too, which
+    say so), for its state admins."""
+    return _with_related(
+        Award.objects.filter(district__state_id=state_id, state=Award.State.ISSUED)
+    )
+
+
 def with_counting_award(
     queryset: QuerySet[Submission], *, at: datetime | None = None
 ) -> QuerySet[Submission]:

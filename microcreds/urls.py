@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("badges.urls")),
     path("reports/", include("reports.urls")),
     path("reports/", include("programs.urls")),
+    path("state/", include("states.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

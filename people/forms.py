@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
-from accounts.models import Building, District, DistrictGoal, Role
+from accounts.models import DISTRICT_ROLES, Building, District, DistrictGoal
 
 
 class PersonForm(forms.Form):
@@ -35,7 +35,9 @@ class PeopleFilterForm(forms.Form):
     building = forms.ModelChoiceField(
         queryset=Building.objects.none(), required=False, empty_label="All buildings"
     )
-    role = forms.ChoiceField(required=False, choices=[("", "All roles"), *Role.choices])
+    role = forms.ChoiceField(
+        required=False, choices=[("", "All roles"), *((r.value, r.label) for r in DISTRICT_ROLES)]
+    )
     status = forms.ChoiceField(
         required=False,
         choices=[

@@ -110,13 +110,15 @@ def invitation_person(*, uidb36: str, token: str) -> User | None:
     return person
 
 
-def invitation_send(*, person: User, actor: User) -> None:
+def invitation_send(*, person: User, actor: User | None) -> None:
     """E-mail ``person`` a link to set their password (a new link each time: resend).
+    ``actor``: an admin of their district or of its state; None only for the operator at the
+    command line (``manage.py create_district``).
 
     Only for someone who has never signed in: the link sets a password and signs in, so for
     anyone else it would let whoever reads their mail past their password and second factor.
     People who forgot their password reset it from the sign-in page instead."""
-    if person.district_id != actor.district_id:
+    if person.district is None or (actor is not None and not actor.administers(person.district)):
         raise PeopleError("This person belongs to another district.")
     if not person.is_active:
         raise PeopleError("Reactivate this person before inviting them.")
@@ -131,10 +133,11 @@ def invitation_send(*, person: User, actor: User) -> None:
         audit_record(actor=actor, action=INVITED, target=person, district=person.district)
         link = invitation_url(person)
         district_name = person.district.name
+        inviter = actor.display_name if actor is not None else "The microcreds team"
         hours = settings.INVITATION_TIMEOUT // 3600
         text = (
             f"Hello {person.first_name or person.email},\n\n"
-            f"{actor.display_name} invited you to {district_name}'s micro-credential program "
+            f"{inviter} invited you to {district_name}'s micro-credential program "
             f"on microcreds.\n\nSet your password and sign in here:\n{link}\n\n"
             f"The link works once and for {hours} hours. "
             "If it has expired, ask your district admin to send a new invitation.\n"

@@ -281,17 +281,28 @@ def csv_lines(dataset: Dataset, district: District, filters: ReportFilters) -> I
     """The CSV file in UTF-8 pieces, the header first.
 
     On PostgreSQL a dataset with a values query is written by the database; otherwise rows are
-    written here, ``LINES_PER_PIECE`` at a time. Both give the same bytes.
+    written here (``rows_csv``). Both give the same bytes.
     """
-    writer = csv.writer(_Echo())
-    yield ("\ufeff" + writer.writerow(list(dataset.headers))).encode()
     if dataset.values is not None and connection.vendor == "postgresql":
+        yield _csv_header(dataset.headers)
         sql, params = dataset.values(district, filters).query.sql_with_params()
         yield from copy_csv(sql, params)
         return
+    yield from rows_csv(dataset.headers, dataset.rows(district, filters))
+
+
+def _csv_header(headers: Sequence[str]) -> bytes:
+    return ("\ufeff" + csv.writer(_Echo()).writerow(list(headers))).encode()
+
+
+def rows_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
+    """Any table as a CSV file in UTF-8 pieces, the header first, ``LINES_PER_PIECE`` rows at a
+    time, every text cell neutralised."""
+    writer = csv.writer(_Echo())
+    yield _csv_header(headers)
     piece: list[str] = []
     text_columns: list[int] | None = None
-    for row in dataset.rows(district, filters):
+    for row in rows:
         if text_columns is None:
             # A column's type does not change from row to row: check only text (or empty) ones.
             text_columns = [i for i, v in enumerate(row) if v is None or isinstance(v, str)]

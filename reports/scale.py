@@ -354,9 +354,17 @@ def seed_plans(
 
 @transaction.atomic
 def seed_scale(
-    *, slug: str, educators: int, plans: int, seed: int = 1, name: str | None = None
+    *,
+    slug: str,
+    educators: int,
+    plans: int,
+    seed: int = 1,
+    name: str | None = None,
+    award_records: bool = True,
 ) -> tuple[District, ScaleResult]:
-    """A whole large district: buildings, goals, catalog, rules, people and plans."""
+    """A whole large district: buildings, goals, catalog, rules, people and plans (with
+    ``award_records``, each earned one with the record of its award; without, the caller
+    issues them)."""
     from .demo import program_rules_seed
 
     rng = random.Random(seed)
@@ -385,5 +393,6 @@ def seed_scale(
         catalog=catalog,
         goals=goals,
         rng=rng,
+        award_records=award_records,
     )
     return district, result

@@ -46,7 +46,7 @@ from programs.selectors import RenewalWindow, current_renewal_window, renewal_wi
 from submissions.models import Attempt, Submission
 
 from .models import ExportJob
-from .stamps import current_stamp
+from .stamps import current_stamp, current_stamps
 
 SubmissionStatus = Submission.Status
 PASSED = SubmissionStatus.EARNED
@@ -149,6 +149,13 @@ def submissions_in_scope(
     )
 
 
+def _cache_key(
+    report: str, *, district_id: int, stamp: int, filters: ReportFilters, today: dt.date
+) -> str:
+    query = "&".join(f"{k}={v}" for k, v in sorted(filters.as_query().items()))
+    return f"reports:{report}:{district_id}:{stamp}:{today.isoformat()}:{query}"
+
+
 def _cached(
     report: str, *, district: District, filters: ReportFilters, today: dt.date, compute, holds=None
 ):
@@ -160,8 +167,7 @@ def _cached(
     stamp = current_stamp(district_id=district.pk)
     if stamp is None:
         return compute()
-    query = "&".join(f"{k}={v}" for k, v in sorted(filters.as_query().items()))
-    key = f"reports:{report}:{district.pk}:{stamp}:{today.isoformat()}:{query}"
+    key = _cache_key(report, district_id=district.pk, stamp=stamp, filters=filters, today=today)
     figures = cache.get(key)
     if figures is None or (holds is not None and not holds(figures)):
         figures = compute()
@@ -692,6 +698,30 @@ def program_headline(*, district: District, today: dt.date | None = None) -> dic
         today=today,
         compute=lambda: _program_headline(district=district, today=today),
     )
+
+
+def program_headlines(*, districts: list[District], today: dt.date | None = None) -> dict:
+    """``program_headline`` of every one of ``districts``, by district id, in a fixed number of
+    queries whatever their number: one for all their stamps and one cache read for all their
+    figures. Only a district whose figures are not cached yet (its stamp moved since
+    ``services.report_figures_warm`` last ran) costs its own queries, once."""
+    today = today or timezone.localdate()
+    stamps = current_stamps(district_ids=[d.pk for d in districts])
+    keys = {
+        d.pk: _cache_key(
+            "headline", district_id=d.pk, stamp=stamps[d.pk], filters=ReportFilters(), today=today
+        )
+        for d in districts
+        if d.pk in stamps
+    }
+    found = cache.get_many(list(keys.values()))
+    headlines = {}
+    for district in districts:
+        cached = found.get(keys.get(district.pk, ""))
+        headlines[district.pk] = (
+            cached if cached is not None else program_headline(district=district, today=today)
+        )
+    return headlines
 
 
 def _program_headline(*, district: District, today: dt.date) -> dict:

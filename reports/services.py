@@ -121,6 +121,7 @@ def report_figures_warm() -> int:
         selectors.turnaround(district=district, filters=everyone)
         selectors.relicensure(district=district, filters=everyone, today=today)
         selectors.salary_totals(district=district, filters=everyone)
+        selectors.program_headline(district=district, today=today)
         cache.set(
             f"reports:warmed:{district.pk}", (stamps[district.pk], today), selectors.CACHE_SECONDS
         )

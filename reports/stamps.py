@@ -195,16 +195,23 @@ def current_stamp(*, district_id: int) -> int | None:
     """The district's stamp, or None when a cached report can't be trusted here: on SQLite,
     or inside a transaction that has written (its own changes are not stamped until COMMIT,
     and could still be rolled back)."""
-    if connection.vendor != "postgresql":
-        return None
+    return current_stamps(district_ids=[district_id]).get(district_id)
+
+
+def current_stamps(*, district_ids: list[int]) -> dict[int, int]:
+    """The stamps of several districts in one query (``current_stamp`` for each); empty when
+    none can be trusted here."""
+    if connection.vendor != "postgresql" or not district_ids:
+        return {}
     stamp_table = apps.get_model("reports", "ReportStamp")._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_current_xact_id_if_assigned() IS NULL, "
-            f"(SELECT version FROM {stamp_table} WHERE district_id = %s)",
-            [district_id],
+            "SELECT pg_current_xact_id_if_assigned() IS NULL, wanted.id, "
+            f"COALESCE(stamp.version, 0) FROM unnest(%s::bigint[]) AS wanted(id) "
+            f"LEFT JOIN {stamp_table} stamp ON stamp.district_id = wanted.id",
+            [list(district_ids)],
         )
-        clean, version = cursor.fetchone()
-    if not clean:
-        return None
-    return version or 0
+        rows = cursor.fetchall()
+    if not rows or not rows[0][0]:
+        return {}
+    return {district_id: version for _clean, district_id, version in rows}

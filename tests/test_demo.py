@@ -5,8 +5,10 @@ it is checked against the same district; the last test seeds again and finds not
 
 import io
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
@@ -74,7 +76,8 @@ def test_a_panel_with_work_at_every_stage(seeded_demo, client):
 
     # Every waiting submission of the district has its reviewers.
     for submission in Submission.objects.filter(
-        status__in=(Status.PLAN_SUBMITTED, Status.SUBMITTED_FOR_REVIEW, Status.RESUBMITTED)
+        district=demo_district(),
+        status__in=(Status.PLAN_SUBMITTED, Status.SUBMITTED_FOR_REVIEW, Status.RESUBMITTED),
     ):
         assert ReviewAssignment.objects.filter(
             submission=submission, status__in=("pending", "submitted")
@@ -194,6 +197,30 @@ def test_seeding_again_changes_nothing(seeded_demo):
         "people": User.objects.count(),
     }
     assert counts["panels"] == 1 and counts["catalog"] == 10
+
+
+def test_the_state_admin_sees_three_districts_each_with_figures(seeded_demo, client):
+    state_admin = User.objects.get(email="state@example.org")
+    assert state_admin.district is None and state_admin.state.districts.count() == 3
+    signed_in = client.post(
+        "/accounts/login/", {"login": state_admin.email, "password": seeded_demo}
+    )
+    assert signed_in["Location"] == reverse("states:dashboard")
+    rows = client.get(reverse("states:dashboard")).context["rows"]
+    assert [row.district.slug for row in rows] == ["cedar-bluffs", "flint-hills", "prairie-view"]
+    for row in rows:
+        assert row.educators > 0 and row.stages[0]["count"] > 0 and row.stages[-1]["count"] > 0
+
+
+def test_the_banner_lists_the_state_admins_login(seeded_demo):
+    from accounts.management.commands.seed_demo import DEMO_LOGINS
+
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "state@example.org" in out.getvalue()
+    assert "state@example.org" in dict(DEMO_LOGINS)
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    assert "| state@example.org |" in readme
 
 
 # --- The showroom: what a newcomer meets on the day they run it ------------------------------

@@ -1,9 +1,17 @@
 import factory
 from allauth.account.models import EmailAddress
 
-from accounts.models import Building, District, DistrictGoal, User
+from accounts.models import Building, District, DistrictGoal, State, User
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+class StateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = State
+
+    name = factory.Sequence(lambda n: f"State {n}")
+    slug = factory.Sequence(lambda n: f"state-{n}")
 
 
 class DistrictFactory(factory.django.DjangoModelFactory):
@@ -62,3 +70,11 @@ class ReviewerFactory(UserFactory):
 
 class DistrictAdminFactory(UserFactory):
     is_district_admin = True
+
+
+class StateAdminFactory(UserFactory):
+    """An admin of a state: of the state, in no district."""
+
+    district = None
+    state = factory.SubFactory(StateFactory)
+    is_state_admin = True

@@ -31,3 +31,12 @@ def test_district_admins_find_reports_in_the_navigation(client, district_admin):
 @pytest.mark.parametrize("who", ["educator", "reviewer"])
 def test_other_roles_have_no_reports_link(client, request, who):
     assert "Reports" not in nav_links(client, request.getfixturevalue(who))
+
+
+def test_state_admins_find_their_state_pages_and_no_district_page(client):
+    from tests.accounts.factories import StateAdminFactory
+
+    links = nav_links(client, StateAdminFactory())
+    assert list(links) == ["State", "Awards", "New district", "Security"]
+    assert links["State"] == reverse("states:dashboard")
+    assert links["Awards"] == reverse("states:awards")

@@ -24,6 +24,14 @@ def test_each_role_lands_on_its_own_dashboard(client, request, password, role_fi
     assert client.get(reverse(dashboard)).status_code == 200
 
 
+def test_a_state_admin_lands_on_their_states_page(client, db, password):
+    from tests.accounts.factories import StateAdminFactory
+
+    state_admin = StateAdminFactory()
+    response = post_login(client, state_admin.email, password)
+    assert response["Location"] == reverse("states:dashboard")
+
+
 def test_a_person_with_several_roles_lands_on_the_most_responsible(client, educator, password):
     educator.is_district_admin = True
     educator.save()

@@ -45,6 +45,13 @@ Two more actors are not written in the rows; their outcome is derived from a col
 (403 or 404: ``no``); on a public page (anonymous allowed), or a route without an object (a
 list, a "new" form), they get what their counterpart gets, and the row's ``hidden`` applies.
 
+Two state admins are not in the eight columns either (``STATE_ACTORS``): ``state_admin``, of
+the state that district A belongs to, and ``other_state_admin``, of a second state (district
+B's). A state page's row writes their two outcomes in ``state=`` ("ok 404"). Every other row
+derives them: they hold no role in any district, so a district's page refuses them (403 or 404:
+``no``; FERPA: a district's plans, reviews and evidence are its records), except a public page
+(anonymous allowed), where they get what ``other_admin``, a signed-in stranger, gets.
+
 Outcome tokens:
     ok     allowed: 2xx, or a 3xx to where the row's ``redirect=`` says
     login  302 to /accounts/login/
@@ -107,7 +114,10 @@ ACTORS = (
 
 # Educator and reviewer of the other district, derived from the counterpart of their role here.
 CROSS_DISTRICT = {"other_educator": "colleague", "other_reviewer": "reviewer"}
-ALL_ACTORS = (*ACTORS, *CROSS_DISTRICT)
+# The admin of the state district A belongs to, and of the second state (district B's): written
+# in a row's ``state`` (the state pages), else derived (``state_admins``).
+STATE_ACTORS = ("state_admin", "other_state_admin")
+ALL_ACTORS = (*ACTORS, *CROSS_DISTRICT, *STATE_ACTORS)
 
 ALLOW = "ok"
 LOGIN = "login"
@@ -153,6 +163,8 @@ class Row:
     changes: bool = True
     variant: str = ""
     note: str = ""
+    # The state admins' outcomes on a state page, for every method the row lists (STATE_ACTORS).
+    state: str | None = None
 
     def __post_init__(self) -> None:
         if self.get is None and self.post is None and self.put is None:
@@ -170,7 +182,23 @@ class Row:
         if raw is None:
             return None
         written = parse(raw, f"{self.id} {method.upper()}")
-        return {**written, **self.cross_district(written)}
+        return {**written, **self.cross_district(written), **self.state_admins(written)}
+
+    def state_admins(self, written: dict[str, str]) -> dict[str, str]:
+        """The state admins: written in ``state``, or refused on a district's pages."""
+        if self.state is not None:
+            tokens = self.state.split()
+            if len(tokens) != len(STATE_ACTORS):
+                raise ValueError(f"{self.id}: state= takes {len(STATE_ACTORS)} outcomes")
+            return dict(zip(STATE_ACTORS, tokens, strict=True))
+        stranger = written["other_admin"]
+        if stranger in (SKIP, METHOD_NOT_ALLOWED) or (
+            written["anon"] == ALLOW and stranger == ALLOW
+        ):
+            derived = stranger
+        else:
+            derived = REFUSED
+        return dict.fromkeys(STATE_ACTORS, derived)
 
     def cross_district(self, written: dict[str, str]) -> dict[str, str]:
         """The other district's educator and reviewer, from their counterparts here."""
@@ -295,6 +323,8 @@ HOME_OF = {
     "other_admin": "people:admin_dashboard",
     "other_educator": "submissions:dashboard",
     "other_reviewer": "reviews:queue",
+    "state_admin": "states:dashboard",
+    "other_state_admin": "states:dashboard",
 }
 
 
@@ -460,6 +490,7 @@ ROWS: list[Row] = [
         redirect=lambda w, actor: re.escape(reverse(HOME_OF[actor])),
         #    anon  owner colleague reviewer assigned chair admin other_admin
         get="login ok    ok        ok       ok       ok    ok    ok",
+        state="ok ok",
         note="Every signed-in person is sent on to the dashboard of their role.",
     ),
     Row(
@@ -478,6 +509,7 @@ ROWS: list[Row] = [
     Row(
         "accounts:no_role",
         get="login ok    ok        ok       ok       ok    ok    ok",
+        state="ok ok",
     ),
     Row(
         "accounts:district_settings",
@@ -1056,11 +1088,15 @@ ROWS: list[Row] = [
     Row(
         "notifications:list",
         get="login ok    ok        ok       ok       ok    ok    ok",
+        state="ok ok",
         hidden=lambda w, actor: [] if actor == "owner" else [w.x("owner_notification").title],
+        note="Each signed-in person's own notifications (a state admin's too: none of a "
+        "district's).",
     ),
     Row(
         "notifications:badge",
         get="login ok    ok        ok       ok       ok    ok    ok",
+        state="ok ok",
     ),
     Row(
         "notifications:open",
@@ -1074,6 +1110,7 @@ ROWS: list[Row] = [
         "notifications:read_all",
         redirect=to("notifications:list"),
         post="login ok   ok        ok       ok       ok    ok    ok",
+        state="ok ok",
         data=lambda w, actor: {},
         changes=False,
         note="Marks the signed-in person's own notifications only; some actors have none.",
@@ -1368,6 +1405,61 @@ ROWS: list[Row] = [
         kwargs=lambda w: {"job_uuid": w.x("export_job").uuid},
         get="login 403   403       403      403      403   ok    404",
         note="The admin is sent to a short-lived signed URL of the file.",
+    ),
+    # --- states: a state admin's pages, of their own state only ------------------------------
+    #    anon  owner colleague reviewer assigned chair admin other_admin; state= state_admin other
+    Row(
+        "states:dashboard",
+        get="login 403   403       403      403      403   403   403",
+        state="ok ok",
+        shown=lambda w, actor: [w.own(actor).district.name],
+        hidden=lambda w, actor: [w.foreign(actor).district.name],
+        note="Each state admin sees their own state's districts, never the other state's.",
+    ),
+    Row(
+        "states:figures_csv",
+        get="login 403   403       403      403      403   403   403",
+        state="ok ok",
+        shown=lambda w, actor: [w.own(actor).district.name],
+        hidden=lambda w, actor: [w.foreign(actor).district.name],
+    ),
+    Row(
+        "states:awards",
+        get="login 403   403       403      403      403   403   403",
+        state="ok ok",
+        shown=lambda w, actor: [w.own(actor).owner.last_name],
+        hidden=lambda w, actor: [w.foreign(actor).owner.last_name],
+        note="The awards of the state's own districts (an earned one in each world district).",
+    ),
+    Row(
+        "states:district_new",
+        redirect=to("states:dashboard"),
+        get="login 403   403       403      403      403   403   403",
+        post="login 403  403       403      403      403   403   403",
+        state="ok ok",
+        data=lambda w, actor: {
+            "name": f"New district by {actor}",
+            "slug": f"new-by-{actor.replace('_', '-')}",
+            "domains": "",
+            "first_admin_email": f"first-admin-by-{actor}@example.org",
+        },
+    ),
+    Row(
+        "states:district_suspend",
+        redirect=to("states:dashboard"),
+        kwargs=lambda w: {"pk": w.district.pk},
+        get="login 403   403       403      403      403   403   403",
+        post="login 403  403       403      403      403   403   403",
+        state="ok 404",
+        data=lambda w, actor: {},
+    ),
+    Row(
+        "states:district_unsuspend",
+        redirect=to("states:dashboard"),
+        kwargs=lambda w: {"pk": w.x("suspended_district").pk},
+        post="login 403  403       403      403      403   403   403",
+        state="ok 404",
+        data=lambda w, actor: {},
     ),
 ]
 # fmt: on

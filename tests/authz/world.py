@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
-from accounts.models import Building, District, DistrictGoal, User
+from accounts.models import Building, District, DistrictGoal, State, User
 from accounts.services import user_create
 from submissions.models import Submission
 
@@ -67,8 +68,12 @@ ROLE_OF_ACTOR = {
     "other_educator": "owner",
     "other_reviewer": "reviewer",
 }
-# The actors who belong to district B.
-OTHER_DISTRICT_ACTORS = frozenset({"other_admin", "other_educator", "other_reviewer"})
+# The actors who belong to district B (or, for its state admin, to district B's state).
+OTHER_DISTRICT_ACTORS = frozenset(
+    {"other_admin", "other_educator", "other_reviewer", "other_state_admin"}
+)
+# The state admins: of the state of district A, and of a second state, district B's.
+STATE_ADMINS = frozenset({"state_admin", "other_state_admin"})
 
 
 @dataclass
@@ -82,6 +87,8 @@ class DistrictWorld:
     credential: Any = None
     submissions: dict[str, Submission] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    # The admin of the state the district belongs to (each district of the world has its own).
+    state_admin: User | None = None
 
     @property
     def owner(self) -> User:
@@ -144,6 +151,8 @@ class World:
         if actor == "anon":
             return None
         home = self.b if actor in OTHER_DISTRICT_ACTORS else self.a
+        if actor in STATE_ADMINS:
+            return home.state_admin
         return home.people[ROLE_OF_ACTOR[actor]]
 
     def own(self, actor: str) -> DistrictWorld:
@@ -759,7 +768,36 @@ def build_webhooks(world: DistrictWorld) -> None:
     )
 
 
+def build_state(world: DistrictWorld, *, name: str, slug: str) -> None:
+    """The district's state and its admin; in district A's state, a second district, suspended
+    (for the unsuspend route)."""
+    state = State.objects.create(name=name, slug=slug)
+    District.objects.filter(pk=world.district.pk).update(state=state)
+    world.district.state = state
+    world.state_admin = user_create(
+        state=state,
+        email=f"state-admin@{slug}.example.org",
+        first_name="Sam",
+        last_name=f"State-{slug}",
+        is_state_admin=True,
+        email_verified=True,
+    )
+    world.extra["suspended_district"] = District.objects.create(
+        state=state,
+        name=f"Suspended district of {name}",
+        slug=f"{slug}-suspended",
+        suspended_at=timezone.now(),
+    )
+
+
 def build_world() -> World:
+    world = _build_districts()
+    build_state(world.a, name="Sunflower State", slug="matrix-state-a")
+    build_state(world.b, name="Great Lakes State", slug="matrix-state-b")
+    return world
+
+
+def _build_districts() -> World:
     return World(
         a=build_district(name="Prairie View", slug="matrix-a", statuses=list(PATHS)),
         # The other district needs its people and a little of everything, not every status.

@@ -1,0 +1,34 @@
+"""Sign-in backends: Django's and allauth's, refusing the people of a suspended district.
+
+``user_can_authenticate`` is asked at sign-in and on every request of a session
+(``get_user``): a district suspended while its people are signed in signs them out at their
+next request. allauth keeps a refused person whose password was right, and its adapter's
+``pre_login`` (``adapters.AccountAdapter``) tells them why.
+"""
+
+from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
+from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
+
+from .models import User
+
+
+class _RefusesSuspendedDistricts:
+    def user_can_authenticate(self, user) -> bool:
+        return super().user_can_authenticate(user) and not user.district_suspended
+
+    def get_user(self, user_id):
+        # The district (and state) come with the person: the suspension check and the layout's
+        # name under the brand cost no query of their own.
+        try:
+            user = User._default_manager.select_related("district", "state").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+
+class ModelBackend(_RefusesSuspendedDistricts, DjangoModelBackend):
+    pass
+
+
+class AuthenticationBackend(_RefusesSuspendedDistricts, AllauthBackend):
+    pass

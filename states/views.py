@@ -1,0 +1,129 @@
+"""A state admin's pages: every district's program figures side by side (and as CSV), a new
+district, suspending one. They show figures and awards, never a district's plans or evidence."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from microcreds.pagination import paginate
+from reports import charts, exports
+
+from . import selectors, services
+from .forms import DistrictCreateForm
+from .permissions import get_district_for_state_admin, get_state_for_user
+
+CARD_CHART = 300
+AWARDS_PAGE_SIZE = 50
+
+
+def _comparison_charts(rows: list[selectors.DistrictFigures]) -> list[tuple[str, str]]:
+    """(title, chart) of the figures compared across districts, one bar per district."""
+    compared = [
+        ("state-earned", "Earned in the cycle under way", "", "earned_in_cycle"),
+        ("state-pass-rate", "First-attempt pass rate, in percent", " %", "pass_rate"),
+        ("state-turnaround", "Median turnaround, evidence to outcome, in days", " d", "turnaround"),
+    ]
+    return [
+        (
+            title,
+            charts.bar_chart(
+                width=CARD_CHART,
+                chart_id=chart_id,
+                title=title,
+                items=[(row.district.name, getattr(row, figure)) for row in rows],
+                unit=unit,
+            ),
+        )
+        for chart_id, title, unit, figure in compared
+    ]
+
+
+@require_GET
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    state = get_state_for_user(request.user)
+    rows = selectors.state_figures(state=state)
+    return render(
+        request,
+        "states/dashboard.html",
+        {
+            "state": state,
+            "rows": rows,
+            "columns": selectors.COLUMNS,
+            "charts": _comparison_charts(rows) if rows else [],
+        },
+    )
+
+
+@require_GET
+@login_required
+def figures_csv(request: HttpRequest) -> HttpResponse:
+    state = get_state_for_user(request.user)
+    rows = selectors.state_figures(state=state)
+    response = StreamingHttpResponse(
+        exports.rows_csv(selectors.COLUMNS, [row.row() for row in rows]),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{state.slug}-districts.csv"'
+    return response
+
+
+@require_GET
+@login_required
+def awards(request: HttpRequest) -> HttpResponse:
+    """The educators' awards of every district of the state, newest first, a page at a time."""
+    state = get_state_for_user(request.user)
+    page = paginate(request, selectors.awards_of_state(state=state), AWARDS_PAGE_SIZE)
+    return render(request, "states/awards.html", {"state": state, "page": page})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def district_new(request: HttpRequest) -> HttpResponse:
+    state = get_state_for_user(request.user)
+    form = DistrictCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            district = services.district_create(
+                state=state, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                f"{district.name} was created; its first admin, "
+                f"{form.cleaned_data['first_admin_email']}, was sent an invitation.",
+            )
+            return redirect("states:dashboard")
+    return render(request, "states/district_form.html", {"form": form, "state": state})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def district_suspend(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what suspending does, and a button to do it; POST: suspend."""
+    district = get_district_for_state_admin(request.user, pk)
+    if request.method == "GET":
+        return render(
+            request,
+            "states/district_suspend.html",
+            {"district": district, "people": selectors.active_people_count(district=district)},
+        )
+    services.district_suspend(district=district, actor=request.user)
+    messages.success(
+        request, f"{district.name} is suspended: its people cannot sign in. Its records are kept."
+    )
+    return redirect("states:dashboard")
+
+
+@require_POST
+@login_required
+def district_unsuspend(request: HttpRequest, pk: int) -> HttpResponse:
+    district = get_district_for_state_admin(request.user, pk)
+    services.district_unsuspend(district=district, actor=request.user)
+    messages.success(request, f"{district.name} is active again: its people can sign in.")
+    return redirect("states:dashboard")

@@ -1,0 +1,122 @@
+"""The state dashboard: every district of the state with its program figures side by side,
+read from the district reports' own figures (cached under each district's report stamp), in a
+fixed number of queries whatever the number of districts; and the same table as CSV."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from reports import selectors as reports
+from reports.services import report_figures_warm
+from tests.accounts.factories import DistrictFactory, StateAdminFactory, StateFactory
+from tests.reports.test_report_views import populate
+
+
+def districts_with_plans(state, count: int) -> list:
+    districts = [DistrictFactory(state=state, name=f"USD {400 + i}") for i in range(count)]
+    for district in districts:
+        populate(district, 1)
+    return districts
+
+
+@pytest.mark.django_db
+def test_each_district_reads_its_own_reports_figures(client):
+    state_admin = StateAdminFactory()
+    north, south = districts_with_plans(state_admin.state, 2)
+    populate(south, 2)  # south: three educators in all
+    elsewhere = DistrictFactory(state=StateFactory(), name="Another state's district")
+    populate(elsewhere, 1)
+    client.force_login(state_admin)
+    response = client.get(reverse("states:dashboard"))
+    assert response.status_code == 200
+    rows = {row.district.name: row for row in response.context["rows"]}
+    assert list(rows) == ["USD 400", "USD 401"]
+    for district in (north, south):
+        headline = reports.program_headline(district=district)
+        row = rows[district.name]
+        assert row.headline == headline
+        assert [s["count"] for s in row.stages] == [s["count"] for s in headline["stages"]]
+        assert row.pass_rate == headline["pass_rates"]["first_rate"]
+    assert rows["USD 401"].educators == 3 and rows["USD 400"].educators == 1
+    assert rows["USD 401"].stages[-1]["count"] == 3  # earned: one per educator
+    page = response.content.decode()
+    assert "Another state&#x27;s district" not in page and "Another state's district" not in page
+    for chart in ("state-earned", "state-pass-rate", "state-turnaround"):
+        assert f'id="{chart}"' in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_dashboard_costs_the_same_queries_for_two_districts_as_for_six(
+    client, django_assert_max_num_queries
+):
+    """Committed data and a trusted stamp, the figures warmed as Celery beat warms them every
+    minute: the page reads every district's stamp in one query and their figures in one cache
+    read."""
+    state_admin = StateAdminFactory()
+    client.force_login(state_admin)
+    url = reverse("states:dashboard")
+    districts_with_plans(state_admin.state, 2)
+    report_figures_warm()
+    client.get(url)
+    with CaptureQueriesContext(connection) as two:
+        client.get(url)
+    districts_with_plans(state_admin.state, 4)
+    report_figures_warm()
+    with CaptureQueriesContext(connection) as six:
+        response = client.get(url)
+    assert len(response.context["rows"]) == 6
+    assert len(six) == len(two)
+    # The person (with their state; the session is in the cache), the districts with their
+    # educators, their stamps.
+    with django_assert_max_num_queries(3):
+        client.get(url)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_district_whose_figures_changed_is_computed_once_then_read_from_the_cache(client):
+    state_admin = StateAdminFactory()
+    first, second = districts_with_plans(state_admin.state, 2)
+    report_figures_warm()
+    client.force_login(state_admin)
+    url = reverse("states:dashboard")
+    client.get(url)
+    with CaptureQueriesContext(connection) as warm:
+        client.get(url)
+    populate(second, 1)  # its stamp moves; the first district's does not
+    with CaptureQueriesContext(connection) as after_change:
+        response = client.get(url)
+    rows = {row.district.pk: row for row in response.context["rows"]}
+    assert rows[second.pk].stages[-1]["count"] == 2
+    assert len(after_change) > len(warm)
+    with CaptureQueriesContext(connection) as again:
+        client.get(url)
+    assert len(again) == len(warm)
+
+
+@pytest.mark.django_db
+def test_the_csv_is_the_table_with_its_text_neutralised(client):
+    state_admin = StateAdminFactory()
+    hostile = DistrictFactory(state=state_admin.state, name='=HYPERLINK("http://x")')
+    populate(hostile, 1)
+    client.force_login(state_admin)
+    response = client.get(reverse("states:figures_csv"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    header, row = list(csv.reader(io.StringIO(text)))
+    assert header[:3] == ["District", "Status", "Educators"]
+    assert row[0] == '\'=HYPERLINK("http://x")'
+    assert row[1] == "Active" and row[2] == "1"
+    assert row[header.index("Earned")] == "1"
+
+
+@pytest.mark.django_db
+def test_a_state_without_districts_says_how_to_begin(client):
+    state_admin = StateAdminFactory(state__name="Kansas")
+    client.force_login(state_admin)
+    page = client.get(reverse("states:dashboard")).content.decode()
+    assert "Kansas has no districts yet" in page
