@@ -66,7 +66,6 @@ def _pages(subject: dict) -> list[tuple[str, object, str, dict]]:
         ("educator dashboard", subject["educator"], "/plans/", {}),
         ("catalog", subject["educator"], "/catalog/", {}),
         ("plan", subject["educator"], subject["plan"], {}),
-        ("notifications badge", subject["educator"], "/reviews/notifications/unread/", {}),
         ("reviewer queue", subject["reviewer"], "/reviews/", {}),
         ("review page", subject["reviewer"], subject["review"], {}),
         ("admin dashboard", subject["admin"], "/district/", {}),

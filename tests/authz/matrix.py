@@ -1059,10 +1059,6 @@ ROWS: list[Row] = [
         hidden=lambda w, actor: [] if actor == "owner" else [w.x("owner_notification").title],
     ),
     Row(
-        "notifications:badge",
-        get="login ok    ok        ok       ok       ok    ok    ok",
-    ),
-    Row(
         "notifications:open",
         redirect=lambda w, actor: re.escape(w.x("owner_notification").url),
         kwargs=pk_of("owner_notification"),
