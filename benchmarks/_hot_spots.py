@@ -79,7 +79,7 @@ def _measure(name: str, user, path: str) -> None:
     from django.db import connection
     from django.test import Client
 
-    client = Client(HTTP_HX_REQUEST="true") if "badge" in name else Client()
+    client = Client()
     if user is not None:
         user.refresh_from_db()
         client.force_login(user)
