@@ -149,15 +149,20 @@ def submissions_in_scope(
 
 
 def _cached(report: str, *, district: District, filters: ReportFilters, today: dt.date, compute):
-    """``compute()``, or its result for the same district stamp, filters and day.
+    """``compute()``, or its result for the same district stamp, filters and day."""
+    query = "&".join(f"{k}={v}" for k, v in sorted(filters.as_query().items()))
+    return _stamped(report, district_id=district.pk, today=today, key=query, compute=compute)
+
+
+def _stamped(figure: str, *, district_id: int, today: dt.date, key: str, compute):
+    """``compute()``, or its result for the same district stamp, day and ``key``.
 
     Computed afresh where there is no stamp to trust (SQLite, or a transaction that has
     written and not yet committed)."""
-    stamp = current_stamp(district_id=district.pk)
+    stamp = current_stamp(district_id=district_id)
     if stamp is None:
         return compute()
-    query = "&".join(f"{k}={v}" for k, v in sorted(filters.as_query().items()))
-    key = f"reports:{report}:{district.pk}:{stamp}:{today.isoformat()}:{query}"
+    key = f"reports:{figure}:{district_id}:{stamp}:{today.isoformat()}:{key}"
     figures = cache.get(key)
     if figures is None:
         figures = compute()
@@ -715,8 +720,23 @@ def _program_headline(*, district: District, today: dt.date) -> dict:
 
 
 def educator_progress(*, user: User, today: dt.date | None = None) -> dict:
-    """Where one educator stands: renewal window, salary credit and PD points earned."""
+    """Where one educator stands: renewal window, salary credit and PD points earned.
+
+    Cached per educator under the district's report stamp and the day: everything it reads
+    (their submissions and awards, the catalog's points and hours, the credit and renewal rules,
+    the cycles) moves the stamp, and a dashboard opened in the transaction that changed them
+    computes it afresh."""
     today = today or timezone.localdate()
+    return _stamped(
+        "educator-progress",
+        district_id=user.district_id,
+        today=today,
+        key=str(user.pk),
+        compute=lambda: _educator_progress(user=user, today=today),
+    )
+
+
+def _educator_progress(*, user: User, today: dt.date) -> dict:
     district = user.district
     window = current_renewal_window(district=district, today=today)
     earned = earned_with_credit(
