@@ -155,6 +155,14 @@ if REDIS_CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered fragments, keyed on everything they show (e.g. the catalog's cards): in each process's
+# own memory, so a fragment is never older than the code and templates that rendered it.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "TIMEOUT": 60 * 60,
+    "OPTIONS": {"MAX_ENTRIES": 200},
+}
 # With Redis, sessions are read from it and written through to the database, so a Redis restart
 # (or a full cache) signs nobody out; without it, from the database alone (the local-memory cache
 # is one process's).
