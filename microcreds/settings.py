@@ -155,10 +155,12 @@ if REDIS_CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Rendered fragments, keyed on everything they show (e.g. the catalog's cards): in each process's
-# own memory, so a fragment is never older than the code and templates that rendered it.
+# Rendered fragments, keyed on everything they show (the catalog's cards, the plan editor's
+# blank source row): in each process's own memory, so a fragment is never older than the code and
+# templates that rendered it; none while developing, where templates change under a running server.
 CACHES["fragments"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "BACKEND": "django.core.cache.backends."
+    + ("dummy.DummyCache" if DEBUG else "locmem.LocMemCache"),
     "LOCATION": "fragments",
     "TIMEOUT": 60 * 60,
     "OPTIONS": {"MAX_ENTRIES": 200},

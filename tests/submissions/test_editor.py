@@ -88,6 +88,29 @@ def test_the_editor_reads_the_plan_once_whatever_it_holds(
     assert len(three) <= 15
 
 
+def test_the_blank_source_row_is_the_same_on_every_plan_page(client, submission, educator):
+    """ "Add another source" copies a blank row (kept rendered once): every page offers the same
+    one, empty, whatever the plan's own sources and errors."""
+
+    def blank_row(response) -> str:
+        html = response.content.decode()
+        return html[html.index('<template id="source-template">') : html.index("</template>")]
+
+    client.force_login(educator)
+    first = blank_row(client.get(reverse("submissions:detail", args=[submission.pk])))
+    other = SubmissionFactory(plan__lead=educator)
+    complete_plan(other.plan)
+    second = blank_row(client.get(reverse("submissions:detail", args=[other.pk])))
+    refused = client.post(
+        reverse("submissions:plan_save", args=[other.pk]),
+        plan_post(other, **{"sources-0-url": "not a link"}),
+    )
+    assert refused.status_code == 400
+    assert first == second == blank_row(refused)
+    assert 'name="sources-__prefix__-citation"' in first and "Source __number__" in first
+    assert "Author" not in first and "field-invalid" not in first
+
+
 def test_autosave_saves_and_bumps_the_version_and_records_history(client, submission):
     client.force_login(submission.educator)
     data = plan_post(submission, rationale="Transitions take too long.")
