@@ -24,4 +24,5 @@ RUN mkdir -p static/vendor && cp node_modules/htmx.org/dist/htmx.min.js static/v
 RUN useradd --create-home --uid 1000 app && mkdir -p /app/keys && chown -R app /app/keys
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "microcreds.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]
+# Workers, threads and timeouts: gunicorn.conf.py.
+CMD ["gunicorn", "microcreds.wsgi:application", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000"]

@@ -1,10 +1,11 @@
 """Monday at 8 a.m.: a hundred teachers at once, on two cores (issue 15).
 
-One server for the whole run, started as the Dockerfile's CMD starts it (gunicorn, 3 sync
-workers, timeout 60; bound to a free loopback port instead of 0.0.0.0:8000), with the settings
-production ships: ``DEBUG=0``, PostgreSQL and Redis, static files collected (``collectstatic``
-into a temporary directory) and served by WhiteNoise from the compressed manifest storage, Celery
-tasks sent to the broker rather than run in the web process. On it, in this order:
+One server for the whole run, started by the Dockerfile's CMD itself (gunicorn with
+``gunicorn.conf.py``, threaded workers; bound to a free loopback port instead of 0.0.0.0:8000),
+with the settings production ships: ``DEBUG=0``, PostgreSQL and Redis, static files collected
+(``collectstatic`` into a temporary directory) and served by WhiteNoise from the compressed
+manifest storage, Celery tasks sent to the broker rather than run in the web process. On it, in
+this order:
 
 1. single user: each page's median time, one request after another (a warm-up, then
    ``SINGLE_RUNS``), and the server's CPU per request of that page;
@@ -364,19 +365,21 @@ def _collectstatic(env: dict) -> float:
     return time.perf_counter() - started
 
 
+def _dockerfile_cmd() -> list[str]:
+    """The Dockerfile's CMD (its exec form), word for word."""
+    lines = (ROOT / "Dockerfile").read_text().splitlines()
+    return json.loads(next(line for line in lines if line.startswith("CMD "))[4:])
+
+
 @contextmanager
 def _gunicorn(env: dict, log: Path):
-    """The Dockerfile's CMD, on a free loopback port."""
+    """The Dockerfile's CMD, on a free loopback port instead of 0.0.0.0:8000."""
     port = _free_port()
+    cmd = _dockerfile_cmd()
+    assert cmd[0] == "gunicorn" and "0.0.0.0:8000" in cmd, cmd
     args = [
         str(VENV_BIN / "gunicorn"),
-        "microcreds.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        "3",
-        "--timeout",
-        "60",
+        *(f"127.0.0.1:{port}" if word == "0.0.0.0:8000" else word for word in cmd[1:]),
     ]
     with log.open("wb") as out:
         proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -440,9 +443,10 @@ def _cpu_pressure() -> float:
 
 class _Sockets:
     """The server's listening socket and connections, sampled every 0.1 s from /proc/net/tcp:
-    connections waiting for a free worker (the listening socket's receive queue), and workers
-    that have sent their response and wait for the client to close (gunicorn's graceful close
-    lingers up to 2 s for the client's FIN: a connection in FIN_WAIT2 still owned by a process)."""
+    connections waiting for a worker to accept them (the listening socket's receive queue), and
+    connections whose response was sent and whose worker waits for the client to close (a sync
+    worker's graceful close lingers up to 2 s for the client's FIN: FIN_WAIT2, still owned by a
+    process)."""
 
     LISTEN, FIN_WAIT2 = "0A", "05"
 
@@ -954,7 +958,7 @@ def _report_load(load: dict, single: dict) -> list[tuple[str, str]]:
             f"{total['count'] / load['elapsed']:.1f} requests/s over {load['elapsed']:.0f} s",
         ),
         (
-            "P5 server CPU per request (3 gunicorn workers)",
+            "P5 server CPU per request (all gunicorn processes)",
             f"{_ms(load['server_cpu'] / max(1, total['count']))}"
             f" ({load['server_cpu']:.1f} s for {total['count']} requests)",
         ),
@@ -967,7 +971,7 @@ def _report_load(load: dict, single: dict) -> list[tuple[str, str]]:
             f"mean {statistics.mean(load['accept_queue']):.1f}, max {max(load['accept_queue'])}",
         ),
         (
-            "P5 workers waiting for the client to close after their response (of 3)",
+            "P5 connections lingering after their response, owned by a worker",
             f"mean {statistics.mean(load['lingering']):.1f}",
         ),
         (

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -38,11 +40,33 @@ any_role = role_required(Role.EDUCATOR, Role.REVIEWER, Role.DISTRICT_ADMIN)
 def catalog(request: HttpRequest) -> HttpResponse:
     form = CatalogFilterForm(request.GET or None, user=request.user)
     filters = form.filters() if form.is_bound else {}
-    entries = selectors.published_catalog_for_user(request.user, **filters)
+    entries = list(selectors.published_catalog_for_user(request.user, **filters))
     template = "credentials/_catalog_results.html" if request.htmx else "credentials/catalog.html"
-    return render(
-        request, template, {"form": form, "entries": entries, "searching": any(filters.values())}
-    )
+    context = {
+        "form": form,
+        "entries": entries,
+        "searching": any(filters.values()),
+        "cards_key": _cards_key(entries),
+    }
+    return render(request, template, context)
+
+
+def _cards_key(entries: list[MicroCredential]) -> str:
+    """Everything the catalog's cards show, hashed: their rendering is cached under it, so a
+    changed entry, stack or evidence type is a new key and shows at once."""
+    shown = [
+        (
+            entry.pk,
+            entry.title,
+            entry.stack.name if entry.stack else None,
+            entry.competency,
+            str(entry.estimated_hours),
+            entry.grade_band,
+            [evidence.name for evidence in entry.evidence_types.all()],
+        )
+        for entry in entries
+    ]
+    return hashlib.sha256(repr(shown).encode()).hexdigest()
 
 
 def _detail_context(request: HttpRequest, entry: MicroCredential, *, preview: bool) -> dict:

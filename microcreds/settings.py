@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -156,6 +157,16 @@ if REDIS_CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered fragments, keyed on everything they show (the catalog's cards, the plan editor's
+# blank source row): in each process's own memory, so a fragment is never older than the code and
+# templates that rendered it; none while developing, where templates change under a running server.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends."
+    + ("dummy.DummyCache" if DEBUG else "locmem.LocMemCache"),
+    "LOCATION": "fragments",
+    "TIMEOUT": 60 * 60,
+    "OPTIONS": {"MAX_ENTRIES": 200},
+}
 # With Redis, sessions are read from it and written through to the database, so a Redis restart
 # (or a full cache) signs nobody out; without it, from the database alone (the local-memory cache
 # is one process's).

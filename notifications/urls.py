@@ -8,7 +8,6 @@ app_name = "notifications"
 # own: bookmarks keep working.
 urlpatterns = [
     path("", views.notifications, name="list"),
-    path("unread/", views.notifications_badge, name="badge"),
     path("<int:pk>/open/", views.notification_open, name="open"),
     path("read/", views.notifications_read_all, name="read_all"),
 ]

@@ -19,14 +19,6 @@ def notifications(request: HttpRequest) -> HttpResponse:
     return render(request, "notifications/list.html", {"notifications": items, "unread": unread})
 
 
-@require_GET
-@login_required
-def notifications_badge(request: HttpRequest) -> HttpResponse:
-    """The unread count beside the navigation link, loaded by htmx after the page."""
-    unread = selectors.unread_count_for_user(request.user)
-    return render(request, "notifications/_unread_badge.html", {"unread": unread})
-
-
 @require_POST
 @login_required
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:

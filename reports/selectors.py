@@ -149,29 +149,42 @@ def submissions_in_scope(
     )
 
 
-def _cache_key(
-    report: str, *, district_id: int, stamp: int, filters: ReportFilters, today: dt.date
-) -> str:
-    query = "&".join(f"{k}={v}" for k, v in sorted(filters.as_query().items()))
-    return f"reports:{report}:{district_id}:{stamp}:{today.isoformat()}:{query}"
+def _cache_key(figure: str, *, district_id: int, stamp: int, today: dt.date, key: str) -> str:
+    return f"reports:{figure}:{district_id}:{stamp}:{today.isoformat()}:{key}"
+
+
+def _filters_key(filters: ReportFilters) -> str:
+    return "&".join(f"{k}={v}" for k, v in sorted(filters.as_query().items()))
 
 
 def _cached(
     report: str, *, district: District, filters: ReportFilters, today: dt.date, compute, holds=None
 ):
-    """``compute()``, or its result for the same district stamp, filters and day; ``holds``
+    """``compute()``, or its result for the same district stamp, filters and day."""
+    return _stamped(
+        report,
+        district_id=district.pk,
+        today=today,
+        key=_filters_key(filters),
+        compute=compute,
+        holds=holds,
+    )
+
+
+def _stamped(figure: str, *, district_id: int, today: dt.date, key: str, compute, holds=None):
+    """``compute()``, or its result for the same district stamp, day and ``key``; ``holds``
     (figures → bool), when given, says whether figures read from the cache are still true.
 
     Computed afresh where there is no stamp to trust (SQLite, or a transaction that has
     written and not yet committed)."""
-    stamp = current_stamp(district_id=district.pk)
+    stamp = current_stamp(district_id=district_id)
     if stamp is None:
         return compute()
-    key = _cache_key(report, district_id=district.pk, stamp=stamp, filters=filters, today=today)
-    figures = cache.get(key)
+    cache_key = _cache_key(figure, district_id=district_id, stamp=stamp, today=today, key=key)
+    figures = cache.get(cache_key)
     if figures is None or (holds is not None and not holds(figures)):
         figures = compute()
-        cache.set(key, figures, CACHE_SECONDS)
+        cache.set(cache_key, figures, CACHE_SECONDS)
     return figures
 
 
@@ -709,7 +722,11 @@ def program_headlines(*, districts: list[District], today: dt.date | None = None
     stamps = current_stamps(district_ids=[d.pk for d in districts])
     keys = {
         d.pk: _cache_key(
-            "headline", district_id=d.pk, stamp=stamps[d.pk], filters=ReportFilters(), today=today
+            "headline",
+            district_id=d.pk,
+            stamp=stamps[d.pk],
+            today=today,
+            key=_filters_key(ReportFilters()),
         )
         for d in districts
         if d.pk in stamps
@@ -784,8 +801,23 @@ def district_counts(*, district: District, now: dt.datetime | None = None) -> di
 
 
 def educator_progress(*, user: User, today: dt.date | None = None) -> dict:
-    """Where one educator stands: renewal window, salary credit and PD points earned."""
+    """Where one educator stands: renewal window, salary credit and PD points earned.
+
+    Cached per educator under the district's report stamp and the day: everything it reads
+    (their submissions and awards, the catalog's points and hours, the credit and renewal rules,
+    the cycles) moves the stamp, and a dashboard opened in the transaction that changed them
+    computes it afresh."""
     today = today or timezone.localdate()
+    return _stamped(
+        "educator-progress",
+        district_id=user.district_id,
+        today=today,
+        key=str(user.pk),
+        compute=lambda: _educator_progress(user=user, today=today),
+    )
+
+
+def _educator_progress(*, user: User, today: dt.date) -> dict:
     district = user.district
     window = current_renewal_window(district=district, today=today)
     earned = earned_with_credit(

@@ -219,18 +219,22 @@ def plan_is_editable(plan: Plan) -> bool:
     return bool(statuses) and statuses <= PLAN_EDITABLE_STATUSES
 
 
+def plan_editing(submission: Submission) -> tuple[bool, bool]:
+    """(may its educator change the shared plan text now, is it locked by the group): the
+    educator's own plan is open for changes, and the text changes only while no member's plan
+    is under review or beyond; otherwise it stays as it is. One query, for pages that ask both."""
+    if submission.status not in PLAN_EDITABLE_STATUSES:
+        return False, False
+    editable = plan_is_editable(submission.plan)
+    return editable, not editable
+
+
 def can_edit_plan(submission: Submission) -> bool:
-    return submission.status in PLAN_EDITABLE_STATUSES and plan_is_editable(submission.plan)
+    return plan_editing(submission)[0]
 
 
 def can_edit_results(submission: Submission) -> bool:
     return submission.status in RESULTS_EDITABLE_STATUSES
-
-
-def plan_locked_by_group(submission: Submission) -> bool:
-    """The educator's own plan is open for changes, but a group member's is under review or
-    beyond, so the shared text stays as it is."""
-    return submission.status in PLAN_EDITABLE_STATUSES and not plan_is_editable(submission.plan)
 
 
 @dataclass(frozen=True)

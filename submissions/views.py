@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.forms import BaseFormSet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -162,7 +163,9 @@ def _missing(submission: Submission) -> dict:
 
 def _editor_context(request: HttpRequest, submission: Submission, **overrides) -> dict:
     plan = submission.plan
-    can_edit_plan = selectors.can_edit_plan(submission)
+    # Read once here, then by the completeness list, the read-only text and the editor's forms.
+    prefetch_related_objects([plan], "sources", "district_goals")
+    can_edit_plan, plan_locked_by_group = selectors.plan_editing(submission)
     can_edit_results = selectors.can_edit_results(submission)
     token = uuid.uuid4().hex
     context = {
@@ -179,7 +182,7 @@ def _editor_context(request: HttpRequest, submission: Submission, **overrides) -
             today=timezone.localdate(),
         ),
         "moves": selectors.educator_moves(submission),
-        "plan_locked_by_group": selectors.plan_locked_by_group(submission),
+        "plan_locked_by_group": plan_locked_by_group,
         "sections": selectors.plan_page_sections(submission),
         "sources": list(plan.sources.all()),
         "district_goals": list(plan.district_goals.all()),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
-from django.forms.renderers import get_default_renderer
+from django.forms.renderers import DjangoTemplates, get_default_renderer
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -55,3 +55,49 @@ def test_no_app_keeps_its_own_field_partial_or_error_summary():
         if path.parent.name != "forms"
     ]
     assert own == []
+
+
+class EveryWidgetForm(forms.Form):
+    text = forms.CharField(help_text="A hint.", max_length=5)
+    locked = forms.CharField(required=False, disabled=True)
+    number = forms.IntegerField(min_value=1)
+    link = forms.URLField(assume_scheme="https")
+    story = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "data-on": True, "x": False}))
+    notes = forms.CharField(widget=forms.Textarea, required=False)
+    kind = forms.ChoiceField(choices=[("", "---"), ("a", "A <b>"), ("b", "B")])
+    grouped = forms.ChoiceField(choices=[("G", [("1", "one"), ("2", "two")]), ("3", "three")])
+    many = forms.MultipleChoiceField(choices=[("1", "one"), ("2", "two"), (3, "three")])
+    agree = forms.BooleanField(required=False)
+    setting = forms.ChoiceField(choices=[("x", "X"), ("y", "Y")], widget=forms.RadioSelect)
+    goals = forms.MultipleChoiceField(
+        choices=[("x", "X"), ("y", "Y")], widget=forms.CheckboxSelectMultiple
+    )
+    token = forms.CharField(widget=forms.HiddenInput)
+    day = forms.DateField()
+    secret = forms.CharField(widget=forms.PasswordInput)
+
+
+def test_our_lighter_widget_templates_render_what_djangos_own_do():
+    """templates/django/forms/widgets/ writes Django's includes inline, for speed only."""
+    posted = {
+        "text": 'x"<y',
+        "number": "0",
+        "link": "bad",
+        "story": "line\n<b>",
+        "kind": "a",
+        "grouped": "2",
+        "many": ["1", "3"],
+        "agree": "on",
+        "setting": "y",
+        "goals": ["x"],
+        "token": "z",
+        "day": "2020-01-01",
+        "secret": "s",
+    }
+    for data in (None, posted):
+        ours = EveryWidgetForm(data, initial={"notes": "Initial <text>"})
+        djangos = EveryWidgetForm(
+            data, initial={"notes": "Initial <text>"}, renderer=DjangoTemplates()
+        )
+        for name in EveryWidgetForm.base_fields:
+            assert ours[name].as_widget() == djangos[name].as_widget(), name

@@ -2,6 +2,7 @@
 ours needs inline scripts, styles or event handlers. The deployment: every script docker compose
 runs parses and does its job, and the image's static files are the ones its containers serve."""
 
+import json
 import os
 import re
 import shlex
@@ -76,6 +77,40 @@ def test_production_keeps_database_connections_and_reads_sessions_from_redis():
     assert django_shell(ROOT, SETTINGS_READ, env=without_redis)[2] == (
         "django.contrib.sessions.backends.db"
     )
+
+
+def gunicorn_settings(**env: str) -> dict[str, str]:
+    """What gunicorn makes of the image's CMD on a two-core machine, as `--print-config` says."""
+    lines = (ROOT / "Dockerfile").read_text().splitlines()
+    cmd = json.loads(next(line for line in lines if line.startswith("CMD "))[4:])
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / cmd[0]), *cmd[1:], "--print-config"],
+        cwd=ROOT,
+        env=bare_env(**env),
+        capture_output=True,
+        text=True,
+        preexec_fn=lambda: os.sched_setaffinity(0, {0, 1}),
+    )
+    assert result.returncode == 0, result.stderr
+    return dict(
+        (word.strip() for word in line.split("=", 1)) for line in result.stdout.splitlines()
+    )
+
+
+def test_the_web_server_is_threaded_and_its_connections_fit_postgresql():
+    web = load_compose()["services"]["web"]["command"]
+    assert "gunicorn microcreds.wsgi:application --config gunicorn.conf.py" in web
+    on_two_cores = gunicorn_settings()
+    # Slow clients and kept-alive connections wait in a worker's poller, not in a worker.
+    assert on_two_cores["worker_class"] == "gthread"
+    assert on_two_cores["bind"] == "['0.0.0.0:8000']"
+    assert on_two_cores["timeout"] == "60"
+    # Each thread keeps a PostgreSQL connection: within half of its default max_connections
+    # (100), the rest for Celery, beat and an operator's psql.
+    connections = int(on_two_cores["workers"]) * int(on_two_cores["threads"])
+    assert 8 <= connections <= 50
+    tuned = gunicorn_settings(WEB_CONCURRENCY="2", WEB_THREADS="8")
+    assert (tuned["workers"], tuned["threads"]) == ("2", "8")
 
 
 def test_secret_key_is_required_in_production():

@@ -1094,11 +1094,6 @@ ROWS: list[Row] = [
         "district's).",
     ),
     Row(
-        "notifications:badge",
-        get="login ok    ok        ok       ok       ok    ok    ok",
-        state="ok ok",
-    ),
-    Row(
         "notifications:open",
         redirect=lambda w, actor: re.escape(w.x("owner_notification").url),
         kwargs=pk_of("owner_notification"),

@@ -1,6 +1,8 @@
 """The catalog and detail pages: every role, anonymous, another district, wrong method."""
 
 import pytest
+from django.core.cache import caches
+from django.core.cache.utils import make_template_fragment_key
 from django.urls import reverse
 
 from credentials.models import MicroCredential
@@ -143,6 +145,38 @@ def test_catalog_query_count_is_fixed(client, educator, district, django_assert_
         with django_assert_max_num_queries(7):
             response = client.get(url, {"q": "routines"})
         assert len(titles(response)) == 5 * (round_ + 1)
+
+
+def cards(response) -> str:
+    html = response.content.decode()
+    return html[
+        html.index('<ul class="catalog-list"') : html.index("</ul>", html.index("catalog-list"))
+    ]
+
+
+def test_catalog_cards_are_rendered_once_and_show_every_change_at_once(client, educator, district):
+    """The cards are kept rendered under what they show: the next view reuses them, and a
+    changed entry, stack or evidence type (however it was changed) is shown at once."""
+    video = EvidenceTypeFactory(district=district, name="Video")
+    stack = StackFactory(district=district, name="Classroom climate")
+    entry = MicroCredentialFactory(
+        district=district, title="Routines", stack=stack, evidence_types=[video]
+    )
+    url = reverse("credentials:catalog")
+    client.force_login(educator)
+    first = client.get(url)
+    key = make_template_fragment_key("catalog-cards", [first.context["cards_key"]])
+    assert "Routines" in caches["fragments"].get(key)
+    assert cards(client.get(url)) == cards(first)
+
+    MicroCredential.objects.filter(pk=entry.pk).update(title="Routines that stick")
+    assert "Routines that stick" in client.get(url).content.decode()
+    type(stack).objects.filter(pk=stack.pk).update(name="Climate")
+    assert "Stack: Climate" in client.get(url).content.decode()
+    type(video).objects.filter(pk=video.pk).update(name="Classroom video")
+    assert "Classroom video" in client.get(url).content.decode()
+    entry.evidence_types.clear()
+    assert "As the plan proposes" in client.get(url).content.decode()
 
 
 # --- detail ---------------------------------------------------------------------------------

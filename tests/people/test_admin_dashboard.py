@@ -93,8 +93,9 @@ def test_the_dashboard_costs_a_fixed_number_of_queries(
         client.get(url)
     assert len(large) == len(small)
     # Computed afresh here (the test's transaction has written, so no stamp is trusted): the
-    # session, the person, the counts and each figure's aggregates, whatever the district's size.
-    with django_assert_max_num_queries(22):
+    # session, the person, the unread notifications, the counts and each figure's aggregates,
+    # whatever the district's size.
+    with django_assert_max_num_queries(23):
         client.get(url)
 
 

@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from accounts.models import User
 from badges.models import Award
@@ -113,6 +114,35 @@ def test_a_revocation_shows_at_once_in_the_cached_salary_figure(settings, tmp_pa
     assert stamp_of(district) > before
     totals = selectors.salary_totals(district=district, filters=ALL)
     assert (totals["awards"], totals["total_salary"]) == (0, 0)
+
+
+def test_an_educators_progress_card_is_cached_for_them_and_moves_at_once(
+    client, settings, tmp_path
+):
+    settings.BADGE_KEYS_DIR = tmp_path
+    district = DistrictFactory()
+    admin = DistrictAdminFactory(district=district)
+    CreditRuleFactory(district=district, salary_amount=300)
+    educator, colleague = EducatorFactory(district=district), EducatorFactory(district=district)
+    submission = earned_submission(educator=educator, decided_on=dt.date(2026, 3, 1))
+    assert selectors.educator_progress(user=educator)["salary_total"] == 300
+    with CaptureQueriesContext(connection) as cached:
+        assert selectors.educator_progress(user=educator)["salary_total"] == 300
+    assert len(cached) == 1  # the stamp alone
+    # Each educator has their own figure under the same stamp.
+    assert selectors.educator_progress(user=colleague)["salary_total"] == 0
+    client.force_login(educator)
+    dashboard = reverse("submissions:dashboard")
+    assert "<dd>$300</dd>" in client.get(dashboard).content.decode()
+
+    award_revoke(
+        award=Award.objects.get(submission=submission), reason="Issued in error.", actor=admin
+    )
+    assert "<dd>$0</dd>" in client.get(dashboard).content.decode()
+    # A new rule changes the credit of what was earned: it shows at once too.
+    earned_submission(educator=educator, decided_on=dt.date(2026, 4, 1))
+    CreditRuleFactory(district=district, salary_amount=500, effective_from=dt.date(2026, 3, 15))
+    assert "<dd>$500</dd>" in client.get(dashboard).content.decode()
 
 
 def test_an_award_change_the_reports_do_not_read_leaves_the_stamp_alone():

@@ -3,10 +3,13 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import DistrictGoal
 from submissions.models import Plan, PlanRevision, Submission
-from tests.submissions.factories import SubmissionFactory, complete_plan
+from tests.submissions.factories import PlanSourceFactory, SubmissionFactory, complete_plan
 
 
 def plan_post(submission, **overrides):
@@ -59,6 +62,53 @@ def test_editor_shows_the_five_components_and_what_is_missing(client, submission
     assert "Add at least 3 research sources (0 so far)." in page
     assert 'hx-post="' in page and "data-autosave" in page
     assert "<script>" not in page and 'style="' not in page
+
+
+def test_the_editor_reads_the_plan_once_whatever_it_holds(
+    client, submission, django_assert_max_num_queries
+):
+    """The sources and goals are read once for the page (completeness, editor, read-only text),
+    and the page costs the same with three sources and ten."""
+    client.force_login(submission.educator)
+    url = reverse("submissions:detail", args=[submission.pk])
+    complete_plan(submission.plan)
+    client.get(url)
+    with CaptureQueriesContext(connection) as three:
+        page = client.get(url).content.decode()
+    assert "Safe classrooms" in page and "Author" in page
+    for _ in range(7):
+        PlanSourceFactory(plan=submission.plan)
+    for n in range(5):
+        goal = DistrictGoal.objects.create(district=submission.district, title=f"Goal {n}")
+        submission.plan.district_goals.add(goal)
+    with django_assert_max_num_queries(len(three)):
+        page = client.get(url).content.decode()
+    assert page.count('name="sources-9-citation"') == 1
+    assert sum('FROM "submissions_plansource"' in q["sql"] for q in three) == 1
+    assert len(three) <= 15
+
+
+def test_the_blank_source_row_is_the_same_on_every_plan_page(client, submission, educator):
+    """ "Add another source" copies a blank row (kept rendered once): every page offers the same
+    one, empty, whatever the plan's own sources and errors."""
+
+    def blank_row(response) -> str:
+        html = response.content.decode()
+        return html[html.index('<template id="source-template">') : html.index("</template>")]
+
+    client.force_login(educator)
+    first = blank_row(client.get(reverse("submissions:detail", args=[submission.pk])))
+    other = SubmissionFactory(plan__lead=educator)
+    complete_plan(other.plan)
+    second = blank_row(client.get(reverse("submissions:detail", args=[other.pk])))
+    refused = client.post(
+        reverse("submissions:plan_save", args=[other.pk]),
+        plan_post(other, **{"sources-0-url": "not a link"}),
+    )
+    assert refused.status_code == 400
+    assert first == second == blank_row(refused)
+    assert 'name="sources-__prefix__-citation"' in first and "Source __number__" in first
+    assert "Author" not in first and "field-invalid" not in first
 
 
 def test_autosave_saves_and_bumps_the_version_and_records_history(client, submission):
