@@ -28,6 +28,11 @@ urlpatterns = [
         name="award_download",
     ),
     path(
+        "badges/submissions/<int:submission_id>/public-evidence/",
+        views.public_evidence,
+        name="public_evidence",
+    ),
+    path(
         "badges/submissions/<int:submission_id>/progress/",
         views.issuance_progress,
         name="issuance_progress",

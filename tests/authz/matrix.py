@@ -1208,6 +1208,23 @@ ROWS: list[Row] = [
         get="login ok    404       403      403      403   403   403",
     ),
     Row(
+        "badges:public_evidence",
+        kwargs=sub_of("in_progress", "submission_id"),
+        redirect=to("badges:public_evidence", sub_of("in_progress", "submission_id")),
+        get="login ok    404       403      403      403   403   403",
+        post="login ok   404       403      403      403   403   403",
+        data=lambda w, actor: {"title_1": "Routine chart", "narrative_1": "Made with my class."},
+    ),
+    Row(
+        "badges:public_evidence", variant="issued: shown, not changed",
+        kwargs=sub_of("earned", "submission_id"),
+        get="login ok    404       403      403      403   403   403",
+        post="login 200  404       403      403      403   403   403",
+        data=lambda w, actor: {"title_1": "Routine chart", "narrative_1": "Made with my class."},
+        changes=False,
+        note="The badge is signed: the page says so (200) and the POST changes nothing.",
+    ),
+    Row(
         "badges:issuance_progress",
         kwargs=sub_of("earned", "submission_id"),
         get="login ok    404       403      403      403   403   403",
