@@ -17,7 +17,7 @@ from accounts.models import District
 from accounts.permissions import district_admin_required, educator_required
 from credentials.models import MicroCredential
 
-from . import images, keys, open_badges, permissions, selectors, services
+from . import images, keys, open_badges, permissions, selectors, services, verification
 from .forms import PortfolioForm, PublicEvidenceForm, RevokeForm, VerifyLookupForm
 from .models import ISSUANCE_RETRY_AFTER, Award, Portfolio, StatusList
 
@@ -127,6 +127,9 @@ def verify(request: HttpRequest, award_uuid) -> HttpResponse:
         {
             "award": award,
             "issuer_did": keys.district_did(award.district),
+            "verification": verification.award_verification(award),
+            "rubric_results": open_badges.rubric_summary(award.credential),
+            "public_evidence": award.credential.get("evidence", [])[1:],
         },
     )
 
