@@ -17,7 +17,16 @@ from accounts.models import District
 from accounts.permissions import district_admin_required, educator_required
 from credentials.models import MicroCredential
 
-from . import images, keys, open_badges, permissions, selectors, services, verification
+from . import (
+    images,
+    keys,
+    open_badges,
+    permissions,
+    selectors,
+    services,
+    transcripts,
+    verification,
+)
 from .forms import PortfolioForm, PublicEvidenceForm, RevokeForm, VerifyLookupForm
 from .models import ISSUANCE_RETRY_AFTER, Award, Portfolio, StatusList
 
@@ -265,6 +274,19 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+
+
+@require_GET
+@educator_required
+def transcript(request: HttpRequest) -> HttpResponse:
+    """The educator's Comprehensive Learner Record (CLR 2.0): their badges that count, signed."""
+    awards = list(selectors.awards_for_educator(request.user).counting().order_by("issued_at"))
+    document = transcripts.clr_credential(educator=request.user, awards=awards, now=timezone.now())
+    response = _json(document, VC_MEDIA_TYPE)
+    person = slugify(request.user.display_name)[:40].strip("-")
+    filename = "-".join(part for part in ("transcript", person) if part) + ".json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @require_http_methods(["POST"])

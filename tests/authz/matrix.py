@@ -1198,6 +1198,12 @@ ROWS: list[Row] = [
         data=lambda w, actor: {"published": "on", "headline": f"Headline of {actor}"},
     ),
     Row(
+        "badges:transcript",
+        get="login ok    ok        403      403      403   403   403",
+        hidden=lambda w, actor: [w.foreign(actor).owner.last_name]
+        + ([w.owner.last_name] if actor != "owner" else []),
+    ),
+    Row(
         "badges:award_download", variant="pdf",
         kwargs=lambda w: award_of(w, kind="pdf"),
         get="login ok    404       403      403      403   403   403",

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pyld import jsonld
 
 ROOT = Path(__file__).resolve().parents[2]
-CONTEXTS = ROOT / "static" / "badges" / "contexts"
+CONTEXT_DIRS = (ROOT / "static/badges/contexts", ROOT / "static/badges/contexts-pypi")
 OB3_SCHEMA = ROOT / "static" / "badges" / "schema" / "ob_v3p0_achievementcredential_schema.json"
 BASE58_BITCOIN = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 # Multikey: the multicodec header of an Ed25519 public key, 0xed as a varint.
@@ -51,8 +51,11 @@ class VerificationError(Exception):
 
 
 def _contexts() -> dict[str, Path]:
-    index = json.loads((CONTEXTS / "index.json").read_text())
-    return {url: CONTEXTS / name for url, name in index.items()}
+    found = {}
+    for directory in CONTEXT_DIRS:
+        index = json.loads((directory / "index.json").read_text())
+        found.update({url: directory / name for url, name in index.items()})
+    return found
 
 
 def document_loader(url: str, options: dict | None = None) -> dict:
@@ -177,17 +180,32 @@ def revoked(credential: dict, issuer_id: str, fetch_json: Callable[[str], dict])
     return bool(bits[index // 8] & (0x80 >> (index % 8)))
 
 
+def _schema_problems(credential: dict) -> list[str]:
+    validator = jsonschema.Draft201909Validator(
+        json.loads(OB3_SCHEMA.read_text()),
+        format_checker=jsonschema.Draft201909Validator.FORMAT_CHECKER,
+    )
+    return [f"schema: {error.message[:200]}" for error in validator.iter_errors(credential)]
+
+
 def verify(
     credential: dict, fetch_json: Callable[[str], dict], *, now: datetime | None = None
 ) -> Outcome:
     outcome = Outcome()
     now = now or datetime.now(UTC)
-    validator = jsonschema.Draft201909Validator(
-        json.loads(OB3_SCHEMA.read_text()),
-        format_checker=jsonschema.Draft201909Validator.FORMAT_CHECKER,
-    )
-    for error in validator.iter_errors(credential):
-        outcome.fail("invalid", f"schema: {error.message[:200]}")
+    if "ClrCredential" in credential.get("type", []):
+        # CLR 2.0: no JSON schema is vendorable; each embedded achievement credential must
+        # hold its own proof and match the OB 3.0 schema.
+        for number, member in enumerate(credential["credentialSubject"]["verifiableCredential"]):
+            for problem in _schema_problems(member):
+                outcome.fail("invalid", f"credential {number}: {problem}")
+            try:
+                verify_proof(member, fetch_json)
+            except (VerificationError, KeyError, ValueError, jsonld.JsonLdError) as error:
+                outcome.fail("invalid", f"credential {number}: proof: {error}")
+    else:
+        for problem in _schema_problems(credential):
+            outcome.fail("invalid", problem)
     try:
         issuer_id = verify_proof(credential, fetch_json)
     except (VerificationError, KeyError, ValueError, jsonld.JsonLdError) as error:

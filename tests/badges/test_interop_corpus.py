@@ -25,7 +25,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from badges.models import PublicEvidence
+from badges import transcripts
+from badges.models import Award, PublicEvidence
 from badges.services import award_issue_for_submission, award_revoke
 from tests.badges import spec_verifier
 from tests.badges.factories import earned_submission, panel_found
@@ -35,7 +36,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(settings.BASE_DIR)
 DB_SCRIPT = ROOT / "tests" / "badges" / "verify_credential_db.mjs"
-CONTEXTS = ROOT / "static" / "badges" / "contexts"
+CONTEXTS = ":".join(str(d) for d in spec_verifier.CONTEXT_DIRS)
 
 
 def issue(educator, **fields):
@@ -81,6 +82,14 @@ def corpus(educator, district_admin, tmp_path) -> dict[str, tuple[Path, str]]:
     old.save(update_fields=["decided_at"])
     expired = award_issue_for_submission(submission_id=old.pk).credential
 
+    transcript = transcripts.clr_credential(
+        educator=educator,
+        awards=list(Award.objects.filter(educator=educator).counting().order_by("issued_at")),
+        now=timezone.now(),
+    )
+    padded = copy.deepcopy(transcript)
+    padded["description"] = padded["description"].replace("PD points", "PD points (and 40 more)")
+
     folder = tmp_path / "corpus"
     folder.mkdir()
     cases = {
@@ -90,6 +99,8 @@ def corpus(educator, district_admin, tmp_path) -> dict[str, tuple[Path, str]]:
         "tampered-evidence": (more_evidence, "invalid"),
         "revoked": (revoked_award.credential, "revoked"),
         "expired": (expired, "expired"),
+        "transcript": (transcript, "valid"),
+        "transcript-tampered": (padded, "invalid"),
     }
     written = {}
     for name, (credential, expected) in cases.items():
@@ -118,7 +129,8 @@ def verifier_core_verdict(credential: dict, live_server, tmp_path) -> str:
     if result.get("errors"):
         return "invalid"
     log = steps(result)
-    if not log["revocation_status"]["valid"]:
+    # A transcript has no status entry of its own (its badges have theirs).
+    if not log.get("revocation_status", {"valid": True})["valid"]:
         return "revoked"
     if not log["expiration"]["valid"]:
         return "expired"
@@ -130,7 +142,7 @@ def verifier_core_verdict(credential: dict, live_server, tmp_path) -> str:
 
 def digital_bazaar_verdicts(paths: list[Path], live_server) -> dict[Path, str]:
     completed = subprocess.run(
-        ["node", str(DB_SCRIPT), settings.SITE_URL, live_server.url, str(CONTEXTS)]
+        ["node", str(DB_SCRIPT), settings.SITE_URL, live_server.url, CONTEXTS]
         + [str(p) for p in paths],
         cwd=ROOT,
         capture_output=True,

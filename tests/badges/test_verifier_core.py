@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from badges import proofs
 from badges.models import PublicEvidence
 from badges.open_badges import OB3_SCHEMA_URL
 from badges.services import award_issue_for_submission, award_revoke
@@ -22,6 +23,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 ROOT = Path(settings.BASE_DIR)
 SCRIPT = ROOT / "tests" / "badges" / "verify_credential.mjs"
 SCHEMA = ROOT / "static" / "badges" / "schema" / "ob_v3p0_achievementcredential_schema.json"
+CLR_CONTEXT = (
+    ROOT / "static/badges/contexts-pypi/purl.imsglobal.org_spec_clr_v2p0_context-2.0.1.json"
+)
 
 
 def verify_with_node(credential: dict, live_server, tmp_path) -> dict:
@@ -35,6 +39,7 @@ def verify_with_node(credential: dict, live_server, tmp_path) -> dict:
             settings.SITE_URL,
             live_server.url,
             f"{OB3_SCHEMA_URL}={SCHEMA}",
+            f"{proofs.CLR_V2_CONTEXT}={CLR_CONTEXT}",
         ],
         cwd=ROOT,
         capture_output=True,

@@ -1,11 +1,11 @@
 // Verify credentials with Digital Bazaar's libraries, offline: @digitalbazaar/vc with the
 // eddsa-rdfc-2022 cryptosuite (DataIntegrityProof) and @digitalbazaar/vc-bitstring-status-list.
 //
-//   node tests/badges/verify_credential_db.mjs <site-origin> <live-server-origin> <contexts-dir> \
-//        <credential.json> [<credential.json> ...]
+//   node tests/badges/verify_credential_db.mjs <site-origin> <live-server-origin> \
+//        <contexts-dir>[:<contexts-dir>...] <credential.json> [<credential.json> ...]
 //
-// Our own document loader: JSON-LD contexts only from the vendored copies (contexts-dir and its
-// index.json), did:web DIDs and the status list from the test's live server (the site's host
+// Our own document loader: JSON-LD contexts only from the vendored copies (each contexts-dir and
+// its index.json), did:web DIDs and the status list from the test's live server (the site's host
 // mapped to it), and nothing else: no request reaches the internet.
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -15,9 +15,13 @@ import { DataIntegrityProof } from "@digitalbazaar/data-integrity";
 import { cryptosuite as eddsaRdfc2022 } from "@digitalbazaar/eddsa-rdfc-2022-cryptosuite";
 import { checkStatus } from "@digitalbazaar/vc-bitstring-status-list";
 
-const [siteOrigin, liveOrigin, contextsDir, ...credentialPaths] = process.argv.slice(2);
+const [siteOrigin, liveOrigin, contextsDirs, ...credentialPaths] = process.argv.slice(2);
 const siteHost = new URL(siteOrigin).host;
-const index = JSON.parse(readFileSync(path.join(contextsDir, "index.json"), "utf8"));
+const index = {};
+for (const dir of contextsDirs.split(":")) {
+  const listed = JSON.parse(readFileSync(path.join(dir, "index.json"), "utf8"));
+  for (const [url, name] of Object.entries(listed)) index[url] = path.join(dir, name);
+}
 const MULTIKEY_V1 = "https://w3id.org/security/multikey/v1";
 const requested = [];
 
@@ -38,7 +42,7 @@ function didWebUrl(did) {
 async function documentLoader(url) {
   requested.push(url);
   if (index[url]) {
-    const document = JSON.parse(readFileSync(path.join(contextsDir, index[url]), "utf8"));
+    const document = JSON.parse(readFileSync(index[url], "utf8"));
     return { contextUrl: null, documentUrl: url, document };
   }
   if (url.startsWith("did:web:")) {
