@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from accounts.models import User
 
-from . import proofs
+from . import proofs, selectors
 from .models import Award
 from .open_badges import identity_hash, issuer_profile, sign_for_district, timestamp
 
@@ -63,3 +63,9 @@ def clr_credential(*, educator: User, awards: list[Award], now: datetime) -> dic
         },
     }
     return sign_for_district(district, document, created=now)
+
+
+def educator_transcript(educator: User, *, now: datetime) -> dict:
+    """The signed transcript of ``educator``'s badges that count at ``now``, oldest first."""
+    awards = list(selectors.awards_for_educator(educator).counting(at=now).order_by("issued_at"))
+    return clr_credential(educator=educator, awards=awards, now=now)

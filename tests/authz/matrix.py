@@ -517,6 +517,12 @@ ROWS: list[Row] = [
         data=person_body,
     ),
     Row(
+        "people:person_transcript",
+        kwargs=lambda w: {"pk": w.owner.pk},
+        get="login 403   403       403      403      403   ok    404",
+        shown=lambda w, actor: ["ClrCredential", w.owner.last_name],
+    ),
+    Row(
         "people:person_resend",
         redirect=to("people:list"),
         kwargs=pk_of("invitee"),

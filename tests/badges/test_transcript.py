@@ -75,3 +75,18 @@ def test_the_portfolio_links_to_it(client, educator):
     client.force_login(educator)
 
     assert URL in client.get(reverse("badges:portfolio")).content.decode()
+
+
+def test_a_district_admin_downloads_an_educators_transcript(client, educator, district_admin):
+    first = issue(educator)
+    client.force_login(district_admin)
+
+    response = client.get(reverse("people:person_transcript", kwargs={"pk": educator.pk}))
+
+    transcript = json.loads(response.content)
+    assert transcript["credentialSubject"]["verifiableCredential"] == [first.credential]
+    assert educator.display_name in transcript["name"]
+    person_page = client.get(reverse("people:person_edit", kwargs={"pk": educator.pk}))
+    assert reverse("people:person_transcript", kwargs={"pk": educator.pk}) in (
+        person_page.content.decode()
+    )
