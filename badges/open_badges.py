@@ -215,6 +215,12 @@ def rubric_summary(credential: dict) -> list[tuple[str, str]]:
     ]
 
 
+def shared_evidence(credential: dict) -> list[dict]:
+    """The evidence the educator chose to make public, as a signed credential carries it: the
+    entries without an ``id`` (the reviewed submission's is its verification page)."""
+    return [entry for entry in credential.get("evidence", []) if "id" not in entry]
+
+
 def achievement(award: Award) -> dict:
     microcredential = award.microcredential
     document = {

@@ -138,7 +138,7 @@ def verify(request: HttpRequest, award_uuid) -> HttpResponse:
             "issuer_did": keys.district_did(award.district),
             "verification": verification.award_verification(award),
             "rubric_results": open_badges.rubric_summary(award.credential),
-            "public_evidence": award.credential.get("evidence", [])[1:],
+            "public_evidence": open_badges.shared_evidence(award.credential),
         },
     )
 

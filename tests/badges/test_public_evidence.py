@@ -59,7 +59,8 @@ def test_once_the_badge_is_issued_its_evidence_is_shown_and_cannot_change(client
     PublicEvidence.objects.create(
         submission=submission, position=1, title="Routine chart", narrative="Made with my class."
     )
-    award_issue_for_submission(submission_id=submission.pk)
+    award = award_issue_for_submission(submission_id=submission.pk)
+    verify_page = client.get(reverse("badges:verify", kwargs={"award_uuid": award.uuid}))
     client.force_login(educator)
 
     shown = client.get(page(submission)).content.decode()
@@ -69,6 +70,8 @@ def test_once_the_badge_is_issued_its_evidence_is_shown_and_cannot_change(client
     assert refused.status_code == 200
     assert "cannot be changed now" in refused.content.decode()
     assert list(PublicEvidence.objects.values_list("title", flat=True)) == ["Routine chart"]
+    assert "Evidence the educator shares" in verify_page.content.decode()
+    assert "Made with my class." in verify_page.content.decode()
 
 
 def test_the_plan_page_links_to_the_choice_before_the_plan_is_earned(client, educator):
