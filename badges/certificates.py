@@ -20,7 +20,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .images import HEX_COLOR
 from .models import Award
-from .open_badges import absolute
+from .open_badges import absolute, rubric_summary
 
 
 class StaticOnlyURLFetcher(URLFetcher):
@@ -108,6 +108,7 @@ def certificate_context(award: Award) -> dict:
         "district": district,
         "educator_name": award.educator.display_name,
         "microcredential": award.microcredential,
+        "rubric_results": rubric_summary(award.credential),
         "verify_url": verify_url,
         "qr_code": qr_code_data_url(verify_url),
         "logo": _logo_data_url(award),

@@ -45,3 +45,45 @@ class PortfolioForm(forms.Form):
         required=False,
     )
     headline = forms.CharField(label="Headline (optional)", max_length=200, required=False)
+
+
+class PublicEvidenceForm(forms.Form):
+    """Up to three pieces of evidence for the badge, each a title and a narrative in the
+    educator's own words. No files: nothing here can carry student work."""
+
+    def __init__(self, *args, slots: int, entries=(), **kwargs):
+        initial = {}
+        for number, entry in enumerate(entries, start=1):
+            initial[f"title_{number}"] = entry.title
+            initial[f"narrative_{number}"] = entry.narrative
+        super().__init__(*args, initial=initial, **kwargs)
+        self.slots = slots
+        for number in range(1, slots + 1):
+            self.fields[f"title_{number}"] = forms.CharField(
+                label=f"Evidence {number}: title", max_length=200, required=False
+            )
+            self.fields[f"narrative_{number}"] = forms.CharField(
+                label=f"Evidence {number}: what it shows",
+                max_length=2000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text="In your own words. Do not name students or describe their work.",
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for number in range(1, self.slots + 1):
+            title = cleaned.get(f"title_{number}", "").strip()
+            narrative = cleaned.get(f"narrative_{number}", "").strip()
+            if title and not narrative:
+                self.add_error(f"narrative_{number}", "Say what this evidence shows.")
+            if narrative and not title:
+                self.add_error(f"title_{number}", "Give this evidence a title.")
+        return cleaned
+
+    def entries(self) -> list[tuple[str, str]]:
+        pairs = (
+            (self.cleaned_data[f"title_{n}"], self.cleaned_data[f"narrative_{n}"])
+            for n in range(1, self.slots + 1)
+        )
+        return [(title, text) for title, text in pairs if title.strip()]

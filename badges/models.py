@@ -164,3 +164,27 @@ class Portfolio(models.Model):
 
     def __str__(self) -> str:
         return f"Portfolio of {self.educator}"
+
+
+class PublicEvidence(models.Model):
+    """A piece of evidence the educator chooses to show on their badge: a title and a narrative
+    in their own words (never a file, so never student work). Chosen until the award is issued;
+    the signed credential then carries it."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="public_evidence"
+    )
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    narrative = models.TextField(max_length=2000)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "position"], name="unique_public_evidence_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

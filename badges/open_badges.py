@@ -15,7 +15,7 @@ from django.urls import reverse
 from accounts.models import District
 from credentials.models import MicroCredential
 
-from . import keys, proofs
+from . import keys, proofs, signals
 from .models import STATUS_LIST_SIZE, Award
 
 # The schema verifiers pick for an OpenBadgeCredential in the VC 2.0 / OB 3.0.3 contexts. Not named
@@ -49,9 +49,25 @@ def status_list_url(district: District) -> str:
     return absolute(reverse("badges:status_list", kwargs={"slug": district.slug}))
 
 
-def achievement_id(microcredential: MicroCredential) -> str:
-    name = f"{microcredential.lineage}:{microcredential.version}"
+def achievement_id(microcredential: MicroCredential, *within: object) -> str:
+    """The achievement's id, or with ``within`` the id of a part of it (a rubric criterion, one
+    of its levels): the same catalog version always gives the same ids."""
+    name = ":".join(
+        str(part) for part in (microcredential.lineage, microcredential.version, *within)
+    )
     return f"urn:uuid:{uuid.uuid5(_ACHIEVEMENT_NAMESPACE, name)}"
+
+
+def _criterion_id(microcredential: MicroCredential, criterion_id: int) -> str:
+    return achievement_id(microcredential, "criterion", criterion_id)
+
+
+def _level_id(microcredential: MicroCredential, level_id: int) -> str:
+    return achievement_id(microcredential, "level", level_id)
+
+
+def _hours_id(microcredential: MicroCredential) -> str:
+    return achievement_id(microcredential, "hours")
 
 
 def _number(value: Decimal) -> float | int:
@@ -85,6 +101,15 @@ def _alignments(award: Award) -> list[dict]:
             "targetType": "ceasn:Competency",
         }
     ]
+    if microcredential.state_standard:
+        alignments.append(
+            {
+                "type": ["Alignment"],
+                "targetName": microcredential.state_standard,
+                "targetUrl": microcredential.state_standard_url or f"{catalog_url}#state-standard",
+                "targetType": "ext:StateStandard",
+            }
+        )
     for goal in award.submission.plan.district_goals.all():
         alignments.append(
             {
@@ -96,6 +121,104 @@ def _alignments(award: Award) -> list[dict]:
             }
         )
     return alignments
+
+
+def _rubric_criteria(microcredential: MicroCredential) -> list:
+    rubric = getattr(microcredential, "rubric", None)
+    if rubric is None:
+        return []
+    return list(rubric.criteria.prefetch_related("levels"))
+
+
+def result_descriptions(microcredential: MicroCredential) -> list[dict]:
+    """What the achievement is measured by: each rubric criterion with its levels (OB 3.0
+    ``RubricCriterionLevel``; ``requiredLevel`` is the lowest passing one), and the hours of
+    professional learning."""
+    descriptions = []
+    for criterion in _rubric_criteria(microcredential):
+        levels = list(criterion.levels.all())
+        description = {
+            "id": _criterion_id(microcredential, criterion.pk),
+            "type": ["ResultDescription"],
+            "name": criterion.title,
+            "resultType": "RubricCriterionLevel",
+            "rubricCriterionLevel": [
+                {
+                    "id": _level_id(microcredential, level.pk),
+                    "type": ["RubricCriterionLevel"],
+                    "name": level.label,
+                    "points": str(level.score),
+                    **({"description": level.description} if level.description else {}),
+                }
+                for level in levels
+            ],
+        }
+        passing = [level for level in levels if level.score >= criterion.passing_score]
+        if passing:
+            description["requiredLevel"] = _level_id(microcredential, passing[0].pk)
+        descriptions.append(description)
+    descriptions.append(
+        {
+            "id": _hours_id(microcredential),
+            "type": ["ResultDescription"],
+            "name": "Hours of professional learning",
+            "resultType": "ext:ProfessionalLearningHours",
+            "valueMin": "0",
+        }
+    )
+    return descriptions
+
+
+def results(award: Award) -> list[dict]:
+    """What the panel found: the level reached on each rubric criterion (as the review side
+    answers ``signals.rubric_levels_asked``), and the hours of professional learning."""
+    microcredential = award.microcredential
+    levels: dict = {}
+    for _receiver, answer in signals.rubric_levels_asked.send(
+        sender=Award, submission=award.submission
+    ):
+        levels.update(answer or {})
+    found = [
+        {
+            "type": ["Result"],
+            "resultDescription": _criterion_id(microcredential, criterion.pk),
+            "achievedLevel": _level_id(microcredential, levels[criterion.pk].pk),
+        }
+        for criterion in _rubric_criteria(microcredential)
+        if criterion.pk in levels
+    ]
+    found.append(
+        {
+            "type": ["Result"],
+            "resultDescription": _hours_id(microcredential),
+            "value": str(_number(microcredential.estimated_hours)),
+        }
+    )
+    return found
+
+
+def rubric_summary(credential: dict) -> list[tuple[str, str]]:
+    """(criterion, level reached) of each rubric result a signed credential carries, read from
+    the credential itself: what the certificate and the verification page show."""
+    achievement = credential.get("credentialSubject", {}).get("achievement", {})
+    criteria = {}
+    level_names = {}
+    for description in achievement.get("resultDescription", []):
+        if description.get("resultType") == "RubricCriterionLevel":
+            criteria[description["id"]] = description["name"]
+            for level in description.get("rubricCriterionLevel", []):
+                level_names[level["id"]] = level["name"]
+    return [
+        (criteria[result["resultDescription"]], level_names.get(result.get("achievedLevel"), ""))
+        for result in credential.get("credentialSubject", {}).get("result", [])
+        if result.get("resultDescription") in criteria
+    ]
+
+
+def shared_evidence(credential: dict) -> list[dict]:
+    """The evidence the educator chose to make public, as a signed credential carries it: the
+    entries without an ``id`` (the reviewed submission's is its verification page)."""
+    return [entry for entry in credential.get("evidence", []) if "id" not in entry]
 
 
 def achievement(award: Award) -> dict:
@@ -113,6 +236,7 @@ def achievement(award: Award) -> dict:
             "type": "Image",
         },
         "creator": issuer_profile(award.district),
+        "resultDescription": result_descriptions(microcredential),
         "inLanguage": "en",
     }
     if microcredential.pd_points:
@@ -141,14 +265,18 @@ def evidence(award: Award) -> list[dict]:
     )
     if evidence_names:
         narrative += f" Evidence types: {evidence_names}."
-    return [
-        {
-            "id": absolute(reverse("badges:verify", kwargs={"award_uuid": award.uuid})),
-            "type": ["Evidence"],
-            "name": f"Reviewed submission for {microcredential.title}",
-            "narrative": narrative,
-        }
+    reviewed = {
+        "id": absolute(reverse("badges:verify", kwargs={"award_uuid": award.uuid})),
+        "type": ["Evidence"],
+        "name": f"Reviewed submission for {microcredential.title}",
+        "narrative": narrative,
+    }
+    # Only what the educator wrote to be public: never their files, never student work.
+    chosen = [
+        {"type": ["Evidence"], "name": entry.title, "narrative": entry.narrative}
+        for entry in award.submission.public_evidence.all()
     ]
+    return [reviewed, *chosen]
 
 
 def open_badge_credential(award: Award) -> dict:
@@ -180,6 +308,7 @@ def open_badge_credential(award: Award) -> dict:
                 }
             ],
             "achievement": achievement(award),
+            "result": results(award),
         },
         "evidence": evidence(award),
         "credentialStatus": {
@@ -190,6 +319,8 @@ def open_badge_credential(award: Award) -> dict:
             "statusListCredential": status_url,
         },
     }
+    if microcredential.pd_points:
+        credential["credentialSubject"]["creditsEarned"] = _number(microcredential.pd_points)
     if award.expires_at is not None:
         credential["validUntil"] = timestamp(award.expires_at)
     return credential

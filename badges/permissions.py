@@ -54,6 +54,19 @@ def get_earned_submission_for_user(user: User, submission_id: int) -> Submission
     return submission
 
 
+def get_own_submission_for_user(user: User, submission_id: int) -> Submission:
+    """The signed-in educator's own submission, in any status (anything else: 404)."""
+    require_role(user, Role.EDUCATOR)
+    submission = (
+        Submission.objects.filter(pk=submission_id, district_id=user.district_id, educator=user)
+        .select_related("plan__microcredential")
+        .first()
+    )
+    if submission is None:
+        raise Http404("No such submission.")
+    return submission
+
+
 def get_late_submission_for_admin(user: User, submission_id: int) -> Submission:
     """An earned submission of the district admin's district whose certificate is not issued
     yet (anything else, issued meanwhile included: 404)."""

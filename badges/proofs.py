@@ -2,7 +2,9 @@
 
 Canonicalization is RDFC-1.0 (URDNA2015 in PyLD) with a document loader that serves only the
 contexts vendored in ``static/badges/contexts`` (copied from their npm packages by
-``badges/vendor_contexts.cjs``): nothing is fetched at run time, and an unknown context fails.
+``badges/vendor_contexts.cjs``) and ``static/badges/contexts-pypi`` (CLR 2.0's, from its PyPI
+package by ``badges/vendor_schema.py``): nothing is fetched at run time, and an unknown context
+fails.
 """
 
 import copy
@@ -18,8 +20,10 @@ from django.conf import settings
 from pyld import jsonld
 
 CONTEXTS_DIR = Path(settings.BASE_DIR) / "static" / "badges" / "contexts"
+CONTEXT_DIRS = (CONTEXTS_DIR, CONTEXTS_DIR.parent / "contexts-pypi")
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_V3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+CLR_V2_CONTEXT = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
 DID_V1_CONTEXT = "https://www.w3.org/ns/did/v1"
 MULTIKEY_V1_CONTEXT = "https://w3id.org/security/multikey/v1"
 
@@ -77,8 +81,13 @@ def public_key_from_multikey(multibase: str) -> Ed25519PublicKey:
 
 @cache
 def _vendored_contexts() -> dict[str, Any]:
-    index = json.loads((CONTEXTS_DIR / "index.json").read_text())
-    return {url: json.loads((CONTEXTS_DIR / name).read_text()) for url, name in index.items()}
+    contexts = {}
+    for directory in CONTEXT_DIRS:
+        index = json.loads((directory / "index.json").read_text())
+        contexts.update(
+            {url: json.loads((directory / name).read_text()) for url, name in index.items()}
+        )
+    return contexts
 
 
 def vendored_document_loader(url: str, options: dict | None = None) -> dict:

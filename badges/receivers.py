@@ -4,15 +4,20 @@ in ``apps.BadgesConfig.ready``."""
 from submissions.models import Submission
 from submissions.signals import PageSection
 
-from . import selectors
+from . import selectors, services
 from .models import Award
 
 
 def plan_page_shown(sender, *, submission, **kwargs) -> PageSection | None:
     """An earned plan links to its certificate, its badge and its verification page (or says
-    that the award was revoked or has expired); while the award is prepared, the progress note."""
+    that the award was revoked or has expired); while the award is prepared, the progress note;
+    before the plan is earned, where to choose the evidence its badge will show."""
     if submission.status != Submission.Status.EARNED:
-        return None
+        # An earned plan has an award (or is getting one); before that, the educator may choose
+        # the evidence its badge will show.
+        if not services.public_evidence_open(submission, has_award=False):
+            return None
+        return PageSection("badges/_plan_public_evidence.html", {"submission": submission})
     award = selectors.award_of_submission(submission)
     if award is not None and award.state == Award.State.ISSUED:
         return PageSection("badges/_plan_award.html", {"award": award})

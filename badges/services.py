@@ -23,6 +23,7 @@ from .models import (
     Award,
     IssuanceRecovery,
     Portfolio,
+    PublicEvidence,
     StatusList,
 )
 from .signals import award_issued, award_revoked
@@ -377,6 +378,54 @@ def award_revoke(*, award: Award, reason: str, actor: User) -> Award:
         )
         award_revoked.send(sender=Award, award=locked)
     return locked
+
+
+# --- Public evidence --------------------------------------------------------------------------
+
+# How many pieces of evidence an educator may put on a badge.
+PUBLIC_EVIDENCE_SLOTS = 3
+# A plan in these statuses will never have an award.
+_CLOSED = (Submission.Status.DECLINED, Submission.Status.WITHDRAWN)
+
+
+def public_evidence_open(submission: Submission, *, has_award: bool) -> bool:
+    """The educator may still choose the badge's public evidence: until the award's credential
+    is made and signed (it never changes after), and never on a closed plan."""
+    return not has_award and submission.status not in _CLOSED
+
+
+def public_evidence_set(
+    *, submission: Submission, entries: list[tuple[str, str]], actor: User
+) -> list[PublicEvidence]:
+    """Replace the evidence (title, narrative) the educator shows on the badge of
+    ``submission``. Refused once the award exists: its credential is signed."""
+    if actor.pk != submission.educator_id:
+        raise PermissionDenied("Only the educator chooses the evidence shown on their badge.")
+    with transaction.atomic():
+        # The same row lock issuance takes before it signs: either these entries are in the
+        # credential, or the educator is told the badge is issued already.
+        locked = Submission.objects.select_for_update(of=("self",)).get(pk=submission.pk)
+        has_award = Award.objects.filter(submission=locked).exists()
+        if not public_evidence_open(locked, has_award=has_award):
+            raise AwardError(
+                "The badge of this plan is issued (or the plan is closed): a signed credential "
+                "never changes, so its evidence cannot be changed now."
+            )
+        PublicEvidence.objects.filter(submission=locked).delete()
+        chosen = PublicEvidence.objects.bulk_create(
+            PublicEvidence(
+                submission=locked, position=position, title=title.strip(), narrative=text.strip()
+            )
+            for position, (title, text) in enumerate(entries[:PUBLIC_EVIDENCE_SLOTS], start=1)
+        )
+        audit_record(
+            actor=actor,
+            action="badge.public_evidence_set",
+            target=locked,
+            district=locked.district,
+            detail={"entries": len(chosen)},
+        )
+    return chosen
 
 
 # --- Portfolio --------------------------------------------------------------------------------

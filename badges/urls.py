@@ -22,10 +22,16 @@ urlpatterns = [
     # Signed in: the educator's portfolio and downloads; a district admin's retry and revocation.
     path("badges/", views.portfolio, name="portfolio"),
     path("badges/portfolio/", views.portfolio_settings, name="portfolio_settings"),
+    path("badges/transcript.json", views.transcript, name="transcript"),
     path(
         "badges/awards/<uuid:award_uuid>/download/<str:kind>/",
         views.award_download,
         name="award_download",
+    ),
+    path(
+        "badges/submissions/<int:submission_id>/public-evidence/",
+        views.public_evidence,
+        name="public_evidence",
     ),
     path(
         "badges/submissions/<int:submission_id>/progress/",

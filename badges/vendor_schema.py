@@ -1,5 +1,6 @@
 """Copy 1EdTech's official Open Badges 3.0 AchievementCredential JSON schema out of the PyPI
-package that ships it, into static/badges/schema/.
+package that ships it, into static/badges/schema/, and 1EdTech's CLR 2.0 JSON-LD context (the
+versioned 2.0.1) into static/badges/contexts-pypi/ (with an index.json like the npm ones').
 
 1EdTech publishes the schema only at its purl address, which this build cannot reach; no npm
 package ships it. The source distribution of ``openbadgeslib`` carries a verbatim copy of it
@@ -7,9 +8,15 @@ package ships it. The source distribution of ``openbadgeslib`` carries a verbati
 take it from there, pinned by version and by the sdist's SHA-256.
 
 Run: ``.venv/bin/python -m badges.vendor_schema`` (uses pip; nothing is fetched at run time).
-``SCHEMA_OUT=<dir>`` writes elsewhere (the test suite checks the committed copy still matches).
+``SCHEMA_OUT=<dir>`` and ``CONTEXTS_OUT=<dir>`` write elsewhere (the test suite checks the
+committed copies still match).
+
+No npm or PyPI package we found ships 1EdTech's CLR 2.0 JSON *schema*, so transcripts are not
+validated against it (each badge inside one is validated against the OB 3.0 schema).
 """
 
+import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -23,6 +30,12 @@ SDIST_SHA256 = "aec21bf41b223ae3fcd196aa92972e3d3a6b12048f4929b2ceedd5fc54ea1eaf
 SCHEMA_NAME = "ob_v3p0_achievementcredential_schema.json"
 MEMBER = f"{PACKAGE}-{VERSION}/tests/fixtures/ob_schemas/{SCHEMA_NAME}"
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "static" / "badges" / "schema"
+CLR_CONTEXT_URL = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
+CLR_CONTEXT_NAME = "purl.imsglobal.org_spec_clr_v2p0_context-2.0.1.json"
+CLR_CONTEXT_MEMBER = f"{PACKAGE}-{VERSION}/openbadgeslib/ob3/contexts/clr_context_2.0.1.json"
+# The package pins the bytes it captured from 1EdTech by this hash; so do we.
+CLR_CONTEXT_SHA256 = "880f1902d4158f2f33ce06af41b90719977cd1ea337a9de2e41edb3ff5e543d6"
+DEFAULT_CONTEXTS_OUT = DEFAULT_OUT.parent / "contexts-pypi"
 
 
 def download_sdist(directory: Path) -> Path:
@@ -51,21 +64,31 @@ def download_sdist(directory: Path) -> Path:
     return directory / f"{PACKAGE}-{VERSION}.tar.gz"
 
 
-def schema_bytes(sdist: Path) -> bytes:
+def member_bytes(sdist: Path, name: str) -> bytes:
     with tarfile.open(sdist, "r:gz") as archive:
-        member = archive.extractfile(MEMBER)
+        member = archive.extractfile(name)
         if member is None:
-            raise FileNotFoundError(f"{MEMBER} is not in {sdist.name}")
+            raise FileNotFoundError(f"{name} is not in {sdist.name}")
         return member.read()
 
 
 def main() -> None:
     out = Path(os.environ.get("SCHEMA_OUT") or DEFAULT_OUT)
+    contexts_out = Path(os.environ.get("CONTEXTS_OUT") or DEFAULT_CONTEXTS_OUT)
     with tempfile.TemporaryDirectory() as scratch:
-        content = schema_bytes(download_sdist(Path(scratch)))
+        sdist = download_sdist(Path(scratch))
+        content = member_bytes(sdist, MEMBER)
+        clr_context = member_bytes(sdist, CLR_CONTEXT_MEMBER)
+    if hashlib.sha256(clr_context).hexdigest() != CLR_CONTEXT_SHA256:
+        raise SystemExit("The CLR 2.0 context in the package does not match its pinned hash.")
     out.mkdir(parents=True, exist_ok=True)
     (out / SCHEMA_NAME).write_bytes(content)
     print(f"{SCHEMA_NAME} ({len(content)} bytes) written to {out}")
+    contexts_out.mkdir(parents=True, exist_ok=True)
+    (contexts_out / CLR_CONTEXT_NAME).write_bytes(clr_context)
+    index = json.dumps({CLR_CONTEXT_URL: CLR_CONTEXT_NAME}, indent=2) + "\n"
+    (contexts_out / "index.json").write_text(index)
+    print(f"{CLR_CONTEXT_NAME} ({len(clr_context)} bytes) written to {contexts_out}")
 
 
 if __name__ == "__main__":

@@ -17,8 +17,17 @@ from accounts.permissions import district_admin_required, educator_required
 from credentials.models import MicroCredential
 from microcreds.downloads import content_disposition, download_filename
 
-from . import images, keys, open_badges, permissions, selectors, services
-from .forms import PortfolioForm, RevokeForm, VerifyLookupForm
+from . import (
+    images,
+    keys,
+    open_badges,
+    permissions,
+    selectors,
+    services,
+    transcripts,
+    verification,
+)
+from .forms import PortfolioForm, PublicEvidenceForm, RevokeForm, VerifyLookupForm
 from .models import ISSUANCE_RETRY_AFTER, Award, Portfolio, StatusList
 
 VC_MEDIA_TYPE = "application/vc+ld+json"
@@ -127,6 +136,9 @@ def verify(request: HttpRequest, award_uuid) -> HttpResponse:
         {
             "award": award,
             "issuer_did": keys.district_did(award.district),
+            "verification": verification.award_verification(award),
+            "rubric_results": open_badges.rubric_summary(award.credential),
+            "public_evidence": open_badges.shared_evidence(award.credential),
         },
     )
 
@@ -264,6 +276,23 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     )
 
 
+def transcript_download(educator) -> HttpResponse:
+    """The educator's transcript (CLR 2.0) as a JSON download named after them."""
+    document = transcripts.educator_transcript(educator, now=timezone.now())
+    response = _json(document, VC_MEDIA_TYPE)
+    person = slugify(educator.display_name)[:40].strip("-")
+    filename = "-".join(part for part in ("transcript", person) if part) + ".json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@educator_required
+def transcript(request: HttpRequest) -> HttpResponse:
+    """The educator's Comprehensive Learner Record (CLR 2.0): their badges that count, signed."""
+    return transcript_download(request.user)
+
+
 @require_http_methods(["POST"])
 @educator_required
 def portfolio_settings(request: HttpRequest) -> HttpResponse:
@@ -302,6 +331,39 @@ def award_download(request: HttpRequest, award_uuid, kind: str) -> HttpResponse:
         raise Http404("No such download.")
     field, content_type, what = DOWNLOADS[kind]
     return _stored(getattr(award, field), content_type, download_name(award, what, kind))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def public_evidence(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """The educator chooses the evidence their badge will show, until it is issued."""
+    submission = permissions.get_own_submission_for_user(request.user, submission_id)
+    award = selectors.award_of_submission(submission)
+    entries = list(submission.public_evidence.all())
+    form = PublicEvidenceForm(
+        request.POST or None, slots=services.PUBLIC_EVIDENCE_SLOTS, entries=entries
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.public_evidence_set(
+                submission=submission, entries=form.entries(), actor=request.user
+            )
+        except services.AwardError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Saved: your badge will show this evidence.")
+            return redirect("badges:public_evidence", submission_id=submission.pk)
+    return render(
+        request,
+        "badges/public_evidence.html",
+        {
+            "submission": submission,
+            "award": award,
+            "entries": entries,
+            "form": form,
+            "open": services.public_evidence_open(submission, has_award=award is not None),
+        },
+    )
 
 
 @require_GET

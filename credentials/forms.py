@@ -60,6 +60,12 @@ class CatalogFilterForm(NoSuffix, forms.Form):
 
 
 class MicroCredentialForm(NoSuffix, forms.ModelForm):
+    state_standard_url = forms.URLField(
+        label="Link to the state standard (optional)",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+    )
     # Not a model field of the form: the upload is checked and re-encoded here, and
     # services.microcredential_badge_image_set stores the result (never the bytes as they came).
     badge_image = forms.FileField(
@@ -81,6 +87,7 @@ class MicroCredentialForm(NoSuffix, forms.ModelForm):
             "pd_points": "PD points",
             "rigor": "Level of rigor",
             "valid_for_days": "Valid for (days)",
+            "state_standard": "State standard (optional)",
             "evidence_types": "Evidence types required",
         }
         help_texts = {
@@ -90,6 +97,8 @@ class MicroCredentialForm(NoSuffix, forms.ModelForm):
             "research_and_resources": "Articles, books and links, one per line.",
             "submission_guidelines": "What to submit: overview, work examples, reflection.",
             "tags": "Comma-separated, e.g. routines, behavior, elementary",
+            "state_standard": "The state's professional standard this meets, e.g. "
+            "“Standard 4: Teachers facilitate learning”. Badges carry it as an alignment.",
         }
         widgets = {"evidence_types": forms.CheckboxSelectMultiple}
 

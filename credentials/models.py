@@ -105,6 +105,10 @@ class MicroCredential(models.Model):
     valid_for_days = models.PositiveIntegerField(
         null=True, blank=True, help_text="Awards expire after this many days (empty: never)."
     )
+    # The state's professional standard the entry meets, where the district names one: the
+    # badge carries it as an alignment beside the competency.
+    state_standard = models.CharField(max_length=300, blank=True)
+    state_standard_url = models.URLField(max_length=500, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -47,6 +47,8 @@ ENTRY_FIELDS = (
     "tags",
     "grade_band",
     "valid_for_days",
+    "state_standard",
+    "state_standard_url",
 )
 # Where the panel's decision on the plan takes a proposal: approved, still proposed (changes
 # requested), or declined.

@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/invite/", views.person_invite, name="person_invite"),
     path("people/<int:pk>/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/invite/", views.person_resend, name="person_resend"),
+    path("people/<int:pk>/transcript.json", views.person_transcript, name="person_transcript"),
     path("people/<int:pk>/deactivate/", views.person_deactivate, name="person_deactivate"),
     path("people/<int:pk>/reactivate/", views.person_reactivate, name="person_reactivate"),
     path("people/import/", views.roster_import, name="roster_import"),

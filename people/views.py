@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from accounts.permissions import district_admin_required
+from badges.views import transcript_download
 from microcreds.downloads import content_disposition, download_filename
 from microcreds.pagination import paginate
 
@@ -136,6 +137,17 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{person.display_name} was saved.")
             return redirect("people:list")
     return render(request, "people/person_form.html", {"form": form, "person": person})
+
+
+@require_GET
+@district_admin_required
+def person_transcript(request: HttpRequest, pk: int) -> HttpResponse:
+    """The transcript (CLR 2.0) of an educator of the district, for HR or a licensure office:
+    the same signed record the educator downloads."""
+    person = get_person_for_admin(request.user, pk)
+    if not person.is_educator:
+        raise Http404("Only an educator has a transcript.")
+    return transcript_download(person)
 
 
 @require_POST

@@ -6,6 +6,7 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from artifacts import signals as artifact_signals
+        from badges import signals as badge_signals
         from submissions import signals as submission_signals
 
         from . import receivers
@@ -21,4 +22,7 @@ class ReviewsConfig(AppConfig):
         )
         submission_signals.history_asked.connect(
             receivers.history_asked, dispatch_uid="reviews_plan_history"
+        )
+        badge_signals.rubric_levels_asked.connect(
+            receivers.rubric_levels_asked, dispatch_uid="reviews_badge_rubric_levels"
         )

@@ -1,5 +1,5 @@
 """What this app does when an app below it announces or asks something (``submissions.signals``,
-``artifacts.signals``); connected in ``apps.ReviewsConfig.ready``."""
+``artifacts.signals``, ``badges.signals``); connected in ``apps.ReviewsConfig.ready``."""
 
 from outbox.services import outbox_enqueue
 from submissions.signals import PageSection
@@ -33,3 +33,8 @@ def plan_page_shown(sender, *, submission, **kwargs) -> PageSection | None:
 def history_asked(sender, *, submission, **kwargs) -> list:
     """The plan's history lists the panel's decisions with their reasons and comments."""
     return selectors.decisions_history(submission)
+
+
+def rubric_levels_asked(sender, *, submission, **kwargs) -> dict:
+    """The badge carries the level the panel found on each rubric criterion."""
+    return selectors.panel_levels(submission)

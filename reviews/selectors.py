@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.models import Role, User, holds_role
 from artifacts.models import Artifact
 from artifacts.selectors import evidence_added_since
-from credentials.models import MicroCredential, Rubric, RubricCriterion
+from credentials.models import MicroCredential, Rubric, RubricCriterion, RubricLevel
 from submissions.history import plan_changes_since, results_changes_since
 from submissions.models import Submission
 from submissions.signals import HistoryEntry
@@ -799,3 +799,26 @@ def round_under_way(submission: Submission) -> StageReview | None:
     return StageReview.objects.filter(
         submission=submission, status__in=(StageReview.Status.OPEN, StageReview.Status.CHAIR)
     ).first()
+
+
+def panel_levels(submission: Submission) -> dict[int, RubricLevel]:
+    """The level the panel found on each rubric criterion in the round that decided the
+    submission last: the lowest any of its reviewers gave, so that every reviewer found at least
+    that level. Empty when no final round with scores was decided."""
+    stage_review = (
+        StageReview.objects.filter(
+            submission=submission, stage=Stage.FINAL, status=StageReview.Status.DECIDED
+        )
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+    if stage_review is None:
+        return {}
+    levels: dict[int, RubricLevel] = {}
+    for score in CriterionScore.objects.filter(
+        assignment__stage_review=stage_review, assignment__status=AssignmentStatus.SUBMITTED
+    ).select_related("level"):
+        found = levels.get(score.criterion_id)
+        if found is None or score.level.score < found.score:
+            levels[score.criterion_id] = score.level
+    return levels

@@ -549,6 +549,12 @@ ROWS: list[Row] = [
         data=person_body,
     ),
     Row(
+        "people:person_transcript",
+        kwargs=lambda w: {"pk": w.owner.pk},
+        get="login 403   403       403      403      403   ok    404",
+        shown=lambda w, actor: ["ClrCredential", w.owner.last_name],
+    ),
+    Row(
         "people:person_resend",
         redirect=to("people:list"),
         kwargs=pk_of("invitee"),
@@ -1230,6 +1236,12 @@ ROWS: list[Row] = [
         data=lambda w, actor: {"published": "on", "headline": f"Headline of {actor}"},
     ),
     Row(
+        "badges:transcript",
+        get="login ok    ok        403      403      403   403   403",
+        hidden=lambda w, actor: [w.foreign(actor).owner.last_name]
+        + ([w.owner.last_name] if actor != "owner" else []),
+    ),
+    Row(
         "badges:award_download", variant="pdf",
         kwargs=lambda w: award_of(w, kind="pdf"),
         get="login ok    404       403      403      403   403   403",
@@ -1238,6 +1250,23 @@ ROWS: list[Row] = [
         "badges:award_download", variant="json",
         kwargs=lambda w: award_of(w, kind="json"),
         get="login ok    404       403      403      403   403   403",
+    ),
+    Row(
+        "badges:public_evidence",
+        kwargs=sub_of("in_progress", "submission_id"),
+        redirect=to("badges:public_evidence", sub_of("in_progress", "submission_id")),
+        get="login ok    404       403      403      403   403   403",
+        post="login ok   404       403      403      403   403   403",
+        data=lambda w, actor: {"title_1": "Routine chart", "narrative_1": "Made with my class."},
+    ),
+    Row(
+        "badges:public_evidence", variant="issued: shown, not changed",
+        kwargs=sub_of("earned", "submission_id"),
+        get="login ok    404       403      403      403   403   403",
+        post="login 200  404       403      403      403   403   403",
+        data=lambda w, actor: {"title_1": "Routine chart", "narrative_1": "Made with my class."},
+        changes=False,
+        note="The badge is signed: the page says so (200) and the POST changes nothing.",
     ),
     Row(
         "badges:issuance_progress",

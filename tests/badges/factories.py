@@ -1,5 +1,7 @@
 """Earned submissions, ready for issuance; award records for tests that only count them."""
 
+from datetime import timedelta
+
 import factory
 from django.utils import timezone
 
@@ -47,3 +49,41 @@ class AwardFactory(factory.django.DjangoModelFactory):
     issued_at = factory.LazyAttribute(lambda award: award.submission.decided_at or timezone.now())
     status_list_index = factory.Sequence(lambda n: n)
     recipient_salt = factory.Sequence(lambda n: f"{n:032x}")
+
+
+def panel_found(submission: Submission, *scores_by_reviewer: list[int]) -> None:
+    """Record the final round that decided ``submission``: one submitted review per list of
+    scores, a score per rubric criterion in order (what the panel's scoring leaves behind)."""
+    from credentials.models import RubricLevel
+    from reviews.models import CriterionScore, ReviewAssignment, StageReview
+    from tests.accounts.factories import ReviewerFactory
+
+    now = timezone.now()
+    criteria = list(submission.plan.microcredential.rubric.criteria.all())
+    stage_review = StageReview.objects.create(
+        district=submission.district,
+        submission=submission,
+        stage="final",
+        status=StageReview.Status.DECIDED,
+        outcome=Submission.Status.EARNED,
+        due_at=now + timedelta(days=7),
+        decided_at=now,
+    )
+    for scores in scores_by_reviewer:
+        assignment = ReviewAssignment.objects.create(
+            district=submission.district,
+            stage_review=stage_review,
+            submission=submission,
+            stage="final",
+            reviewer=ReviewerFactory(district=submission.district),
+            status=ReviewAssignment.Status.SUBMITTED,
+            due_at=now + timedelta(days=7),
+            submitted_at=now,
+        )
+        for criterion, score in zip(criteria, scores, strict=True):
+            CriterionScore.objects.create(
+                assignment=assignment,
+                criterion=criterion,
+                level=RubricLevel.objects.get(criterion=criterion, score=score),
+                passed=score >= criterion.passing_score,
+            )

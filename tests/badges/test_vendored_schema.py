@@ -13,20 +13,23 @@ from badges.open_badges import OB3_SCHEMA_URL
 
 ROOT = Path(settings.BASE_DIR)
 COMMITTED = ROOT / "static" / "badges" / "schema"
+COMMITTED_CONTEXTS = ROOT / "static" / "badges" / "contexts-pypi"
 
 
-def test_vendored_schema_matches_its_pypi_package(tmp_path):
+def test_vendored_schema_and_clr_context_match_their_pypi_package(tmp_path):
+    schema_out, contexts_out = tmp_path / "schema", tmp_path / "contexts"
     subprocess.run(
         [sys.executable, "-m", "badges.vendor_schema"],
         cwd=ROOT,
-        env={**os.environ, "SCHEMA_OUT": str(tmp_path)},
+        env={**os.environ, "SCHEMA_OUT": str(schema_out), "CONTEXTS_OUT": str(contexts_out)},
         check=True,
         capture_output=True,
         timeout=300,
     )
-    fresh = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
-    committed = {path.name: path.read_bytes() for path in COMMITTED.iterdir()}
-    assert fresh == committed
+    for fresh_dir, committed_dir in ((schema_out, COMMITTED), (contexts_out, COMMITTED_CONTEXTS)):
+        fresh = {path.name: path.read_bytes() for path in fresh_dir.iterdir()}
+        committed = {path.name: path.read_bytes() for path in committed_dir.iterdir()}
+        assert fresh == committed
 
 
 def test_vendored_schema_is_1edtechs_at_the_url_verifiers_pick():

@@ -12,15 +12,20 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from badges import proofs
+from badges.models import PublicEvidence
 from badges.open_badges import OB3_SCHEMA_URL
 from badges.services import award_issue_for_submission, award_revoke
-from tests.badges.factories import earned_submission
+from tests.badges.factories import earned_submission, panel_found
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(settings.BASE_DIR)
 SCRIPT = ROOT / "tests" / "badges" / "verify_credential.mjs"
 SCHEMA = ROOT / "static" / "badges" / "schema" / "ob_v3p0_achievementcredential_schema.json"
+CLR_CONTEXT = (
+    ROOT / "static/badges/contexts-pypi/purl.imsglobal.org_spec_clr_v2p0_context-2.0.1.json"
+)
 
 
 def verify_with_node(credential: dict, live_server, tmp_path) -> dict:
@@ -34,13 +39,14 @@ def verify_with_node(credential: dict, live_server, tmp_path) -> dict:
             settings.SITE_URL,
             live_server.url,
             f"{OB3_SCHEMA_URL}={SCHEMA}",
+            f"{proofs.CLR_V2_CONTEXT}={CLR_CONTEXT}",
         ],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=120,
-        check=True,
     )
+    assert completed.returncode == 0, completed.stderr
     return json.loads(completed.stdout)
 
 
@@ -49,8 +55,17 @@ def steps(result: dict) -> dict:
 
 
 def test_issued_credential_verifies_offline(educator, live_server, tmp_path):
-    submission = earned_submission(educator=educator)
+    submission = earned_submission(
+        educator=educator,
+        state_standard="Standard 4: Teachers facilitate learning",
+        state_standard_url="https://standards.example.gov/teaching/4",
+    )
+    panel_found(submission, [2, 2], [2, 2])
+    PublicEvidence.objects.create(
+        submission=submission, position=1, title="Routine chart", narrative="Made with my class."
+    )
     award = award_issue_for_submission(submission_id=submission.pk)
+    assert award.credential["credentialSubject"]["result"][0]["achievedLevel"]
 
     output = verify_with_node(award.credential, live_server, tmp_path)
 

@@ -202,6 +202,21 @@ def test_detail_shows_competency_method_evidence_and_rubric(client, educator, ro
         assert text in body
 
 
+def test_detail_names_the_state_standard_the_badge_aligns_to(client, educator, routines):
+    routines.state_standard = "Standard 4: Teachers facilitate learning for their students"
+    routines.state_standard_url = "https://standards.example.gov/teaching/4"
+    routines.save()
+    client.force_login(educator)
+
+    body = client.get(reverse("credentials:detail", args=[routines.pk])).content.decode()
+
+    assert 'id="state-standard"' in body
+    assert (
+        '<a href="https://standards.example.gov/teaching/4" rel="noopener">'
+        "Standard 4: Teachers facilitate learning for their students</a>"
+    ) in body
+
+
 def test_detail_has_fixed_query_count(client, educator, routines, django_assert_max_num_queries):
     client.force_login(educator)
     with django_assert_max_num_queries(7):

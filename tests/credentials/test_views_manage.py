@@ -126,6 +126,19 @@ def test_create_makes_a_draft_and_goes_to_the_rubric(admin_client, district):
     assert list(made.evidence_types.all()) == [video]
 
 
+def test_create_names_the_state_standard_its_badges_align_to(admin_client):
+    admin_client.post(
+        reverse("credentials:create"),
+        entry_post(
+            state_standard="Standard 2: Teachers establish a respectful environment",
+            state_standard_url="standards.example.gov/teaching/2",
+        ),
+    )
+    made = MicroCredential.objects.get()
+    assert made.state_standard == "Standard 2: Teachers establish a respectful environment"
+    assert made.state_standard_url == "https://standards.example.gov/teaching/2"
+
+
 def test_create_with_errors_shows_a_summary_and_saves_nothing(admin_client, other_district):
     foreign = StackFactory(district=other_district)
     response = admin_client.post(

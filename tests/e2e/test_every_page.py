@@ -32,6 +32,8 @@ NOT_PAGES = {
     "badges:ob2_issuer",
     "badges:ob2_png",
     "badges:status_list",
+    "badges:transcript",
+    "people:person_transcript",
     "reports:export",
     "reports:export_download",
     "people:roster_example",

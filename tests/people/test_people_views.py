@@ -10,7 +10,7 @@ from accounts.models import AuditEvent, User
 from badges.models import Award
 from badges.services import award_issue_for_submission
 from tests.accounts.factories import BuildingFactory, EducatorFactory
-from tests.reports.factories import earned_submission
+from tests.badges.factories import earned_submission
 
 pytestmark = pytest.mark.django_db
 
@@ -149,11 +149,10 @@ def test_edit_cannot_use_another_districts_building(
     assert educator.building != theirs
 
 
-def test_deactivate_keeps_records(
-    client, district_admin, educator, kansas_rules_light, settings, tmp_path
-):
+def test_deactivate_keeps_records(client, district_admin, educator, settings, tmp_path):
     settings.BADGE_KEYS_DIR = tmp_path  # the district's signing keys, for this test only
-    submission = earned_submission(educator=educator, decided_on=kansas_rules_light)
+    # Issued for real (signed), not an award record alone: the page checks the signature.
+    submission = earned_submission(educator=educator)
     award = award_issue_for_submission(submission_id=submission.pk)
     client.force_login(district_admin)
     response = client.post(reverse("people:person_deactivate", args=[educator.pk]))
@@ -175,13 +174,6 @@ def test_deactivate_keeps_records(
     client.post(reverse("people:person_reactivate", args=[educator.pk]))
     educator.refresh_from_db()
     assert educator.is_active
-
-
-@pytest.fixture
-def kansas_rules_light():
-    import datetime as dt
-
-    return dt.date(2026, 3, 1)
 
 
 def test_admin_cannot_deactivate_self(client, district_admin):
