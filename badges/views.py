@@ -280,9 +280,8 @@ def transcript_download(educator) -> HttpResponse:
     """The educator's transcript (CLR 2.0) as a JSON download named after them."""
     document = transcripts.educator_transcript(educator, now=timezone.now())
     response = _json(document, VC_MEDIA_TYPE)
-    person = slugify(educator.display_name)[:40].strip("-")
-    filename = "-".join(part for part in ("transcript", person) if part) + ".json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    filename = download_filename("transcript", educator.display_name, extension="json")
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 

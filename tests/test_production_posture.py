@@ -86,7 +86,9 @@ def gunicorn_settings(**env: str) -> dict[str, str]:
     result = subprocess.run(
         [str(Path(sys.executable).parent / cmd[0]), *cmd[1:], "--print-config"],
         cwd=ROOT,
-        env=bare_env(**env),
+        # --print-config loads the app, whose production settings need a secret key (a fresh
+        # clone has no .env saying DEBUG=1).
+        env=bare_env(SECRET_KEY="print-config-only-secret-key-0123456789abcdef", **env),
         capture_output=True,
         text=True,
         preexec_fn=lambda: os.sched_setaffinity(0, {0, 1}),

@@ -79,6 +79,7 @@ def assign(reviewer, submission, status=ReviewAssignment.Status.PENDING) -> Revi
         submission=submission,
         stage="final",
         reviewer=reviewer,
+        opened_at=round_.opened_at,
         due_at=timezone.now(),
         status=status,
     )

@@ -77,6 +77,7 @@ def panel_found(submission: Submission, *scores_by_reviewer: list[int]) -> None:
             stage="final",
             reviewer=ReviewerFactory(district=submission.district),
             status=ReviewAssignment.Status.SUBMITTED,
+            opened_at=stage_review.opened_at,
             due_at=now + timedelta(days=7),
             submitted_at=now,
         )
