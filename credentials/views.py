@@ -27,6 +27,7 @@ from .permissions import (
     get_stack_for_admin,
 )
 from .services import CatalogError
+from .signals import open_plan_asked
 
 Status = MicroCredential.Status
 any_role = role_required(Role.EDUCATOR, Role.REVIEWER, Role.DISTRICT_ADMIN)
@@ -69,16 +70,24 @@ def _cards_key(entries: list[MicroCredential]) -> str:
     return hashlib.sha256(repr(shown).encode()).hexdigest()
 
 
+def _open_plan_url(entry: MicroCredential, user) -> str | None:
+    """The educator's plan already under way on this entry, as the plans side answers."""
+    answers = open_plan_asked.send(sender=MicroCredential, entry=entry, user=user)
+    return next((url for _, url in answers if url), None)
+
+
 def _detail_context(request: HttpRequest, entry: MicroCredential, *, preview: bool) -> dict:
     current = None
     if entry.status in (Status.SUPERSEDED, Status.DRAFT):
         current = selectors.current_version(entry)
+    can_start = entry.is_published and request.user.has_role(Role.EDUCATOR)
     return {
         "entry": entry,
         "rubric": getattr(entry, "rubric", None),
         "preview": preview,
         "current": current,
-        "can_start": entry.is_published and request.user.has_role(Role.EDUCATOR),
+        "can_start": can_start,
+        "open_plan_url": _open_plan_url(entry, request.user) if can_start else None,
         "is_admin": request.user.has_role(Role.DISTRICT_ADMIN),
     }
 

@@ -339,3 +339,18 @@ def revisions_for_submission(submission: Submission) -> QuerySet[PlanRevision]:
         .select_related("author")
         .order_by("-created_at", "-id")
     )
+
+
+def open_submission_on(*, educator: User, microcredential) -> Submission | None:
+    """The plan ``educator`` has under way on ``microcredential`` (any version of it): starting
+    another one gives this one back (``services.plan_start``), and the catalog entry's page
+    offers to open it."""
+    return (
+        Submission.objects.filter(
+            educator=educator,
+            district_id=educator.district_id,
+            plan__microcredential__lineage=microcredential.lineage,
+        )
+        .exclude(status__in=[Submission.Status.WITHDRAWN, Submission.Status.DECLINED])
+        .first()
+    )

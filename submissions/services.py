@@ -92,18 +92,6 @@ def _require_educator(actor: User, district_id: int) -> None:
         raise PlanError("Only an educator of this district can do this.")
 
 
-def _open_submission_on(actor: User, microcredential: MicroCredential) -> Submission | None:
-    return (
-        Submission.objects.filter(
-            educator=actor,
-            district_id=actor.district_id,
-            plan__microcredential__lineage=microcredential.lineage,
-        )
-        .exclude(status__in=[Status.WITHDRAWN, Status.DECLINED])
-        .first()
-    )
-
-
 def _plan_create(*, microcredential: MicroCredential, actor: User, title: str = "") -> Submission:
     plan = Plan.objects.create(
         district_id=actor.district_id, microcredential=microcredential, lead=actor, title=title
@@ -136,7 +124,7 @@ def plan_start(*, microcredential: MicroCredential, actor: User) -> tuple[Submis
             f"“{microcredential.title}” is not published in the catalog; plans can only be "
             "started on published micro-credentials."
         )
-    existing = _open_submission_on(actor, microcredential)
+    existing = selectors.open_submission_on(educator=actor, microcredential=microcredential)
     if existing is not None:
         return existing, False
     with transaction.atomic():

@@ -97,6 +97,16 @@
     return form.querySelector(".save-status");
   }
 
+  // A time as the site writes it everywhere else (TIME_FORMAT "g:i a" in microcreds/formats):
+  // "9:47 a.m.", never the browser's own "9:47:12 AM".
+  function siteTime(moment) {
+    var hours = moment.getHours();
+    var minutes = moment.getMinutes();
+    return (
+      (hours % 12 || 12) + ":" + (minutes < 10 ? "0" : "") + minutes + (hours < 12 ? " a.m." : " p.m.")
+    );
+  }
+
   function setStatus(form, text) {
     var status = statusElement(form);
     if (status) {
@@ -229,7 +239,7 @@
         if (notice) {
           notice.textContent =
             "We restored text you typed at " +
-            new Date(draft.savedAt).toLocaleTimeString() +
+            siteTime(new Date(draft.savedAt)) +
             " that had not been saved yet. It is being saved now.";
           notice.hidden = false;
         }

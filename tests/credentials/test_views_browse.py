@@ -349,3 +349,25 @@ def test_nav_has_catalog_for_reviewers(client, reviewer):
     client.force_login(reviewer)
     body = client.get(reverse("credentials:catalog")).content.decode()
     assert f'<a href="{reverse("credentials:catalog")}" aria-current="page">Catalog</a>' in body
+
+
+def test_an_entry_already_started_offers_the_plan_instead_of_a_second_start(
+    client, educator, routines
+):
+    """An educator who has a plan under way on the entry is sent to it ("Open your plan"); once
+    it is withdrawn the entry offers a new start again."""
+    from submissions import services as plan_services
+
+    url = reverse("credentials:detail", args=[routines.pk])
+    client.force_login(educator)
+    assert "Start a plan" in client.get(url).content.decode()
+
+    submission, _ = plan_services.plan_start(microcredential=routines, actor=educator)
+    body = client.get(url).content.decode()
+    plan_url = reverse("submissions:detail", args=[submission.pk])
+    assert f'<a class="button" href="{plan_url}">Open your plan</a>' in body
+    assert "Start a plan" not in body
+
+    submission.status = submission.Status.WITHDRAWN
+    submission.save(update_fields=["status"])
+    assert "Start a plan" in client.get(url).content.decode()

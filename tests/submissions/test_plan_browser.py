@@ -245,3 +245,33 @@ def test_a_bad_link_is_marked_at_once_and_the_rest_of_the_plan_still_saves(
     editor.locator("#main").get_by_role("link", name="My plans").click()
     expect(editor.get_by_role("heading", level=1)).to_have_text("My micro-credential plans")
     assert dialogs == ["beforeunload"]
+
+
+def test_restored_text_says_when_it_was_typed_in_the_sites_time_format(
+    page, live_server, browser_sign_in, draft
+):
+    """The notice of restored text writes its time as every page does ("9:05 a.m."), not as the
+    browser would ("9:05:00 AM")."""
+    browser_sign_in(page, live_server, "elena@example.org", PASSWORD)
+    context = page.context
+    # Saves never answer: what is typed stays in the browser's draft, and so does the notice.
+    context.route("**/save/", lambda route: None)
+    editor = open_editor(context, live_server, draft)
+    editor.evaluate("() => { navigator.sendBeacon = () => true; }")
+    editor.get_by_label("Rationale").press_sequentially("Typed before the tab closed.", delay=0)
+    editor.evaluate(
+        """() => {
+            for (const key of Object.keys(localStorage)) {
+                const kept = JSON.parse(localStorage.getItem(key));
+                if (kept && kept.values) {
+                    kept.savedAt = new Date(2026, 11, 6, 9, 5, 30).getTime();
+                    localStorage.setItem(key, JSON.stringify(kept));
+                }
+            }
+        }"""
+    )
+    editor.close()
+    editor = open_editor(context, live_server, draft)
+    expect(editor.locator("#draft-restored-plan")).to_contain_text(
+        "We restored text you typed at 9:05 a.m. that had not been saved yet."
+    )
