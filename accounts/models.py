@@ -184,14 +184,28 @@ class District(models.Model):
         return [d.strip().lower() for d in self.email_domains.split(",") if d.strip()]
 
 
+def unique_external_id(model: str) -> models.UniqueConstraint:
+    """An identifier the district's other systems (HR, the SIS) know a record by, unique in the
+    district when given: what the API's roster sync matches on."""
+    return models.UniqueConstraint(
+        fields=["district", "external_id"],
+        condition=~models.Q(external_id=""),
+        name=f"unique_{model}_external_id",
+    )
+
+
 class Building(models.Model):
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="buildings")
     name = models.CharField(max_length=200)
+    external_id = models.CharField(
+        "ID in the district's other systems", max_length=100, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["district", "name"], name="unique_building_name")
+            models.UniqueConstraint(fields=["district", "name"], name="unique_building_name"),
+            unique_external_id("building"),
         ]
 
     def __str__(self) -> str:
@@ -268,6 +282,9 @@ class User(AbstractUser):
     is_educator = models.BooleanField(default=False)
     is_reviewer = models.BooleanField(default=False)
     is_district_admin = models.BooleanField(default=False)
+    external_id = models.CharField(
+        "ID in the district's other systems", max_length=100, blank=True, default=""
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -275,7 +292,10 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["last_name", "first_name", "email"]
-        constraints = [models.UniqueConstraint(Lower("email"), name="unique_user_email_ci")]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="unique_user_email_ci"),
+            unique_external_id("user"),
+        ]
         # A district's people by name, a page at a time (people lists, re-licensure report).
         indexes = [
             models.Index(

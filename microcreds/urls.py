@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("badges.urls")),
     path("reports/", include("reports.urls")),
     path("reports/", include("programs.urls")),
+    path("", include("api.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

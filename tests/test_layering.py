@@ -26,6 +26,7 @@ LAYERS = [
     "reviews",
     "people",
     "reports",
+    "api",
 ]
 
 
