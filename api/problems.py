@@ -4,6 +4,7 @@ status, and what went wrong in words a developer can act on."""
 from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
@@ -33,6 +34,9 @@ def _as_api_exception(exc: Exception) -> Exception:
         return UnprocessableContent(str(exc))
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, Http404):
+        # Django's message names the model; this one says what a client can act on.
+        return exceptions.NotFound("Nothing of your district has this identifier.")
     return exc
 
 
