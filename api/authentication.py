@@ -11,8 +11,13 @@ class ClientTokenAuthentication(OAuth2Authentication):
     (``request.api_client``); no person is signed in."""
 
     def authenticate(self, request):
-        result = super().authenticate(request)
+        if not request.META.get("HTTP_AUTHORIZATION", "").startswith("Bearer "):
+            return None
+        # The token is read from the header of the request as Django has it: the body is not
+        # parsed before the client is known.
+        result = super().authenticate(request._request)
         if result is None:
+            request.oauth2_error = getattr(request._request, "oauth2_error", {})
             return None
         _user, token = result
         client = (
