@@ -60,6 +60,7 @@ def admin_dashboard(request: HttpRequest) -> HttpResponse:
                 ("District goals", reverse("people:goals")),
                 ("Reports", reverse("reports:index")),
                 ("Program rules: cycles, credit and renewal", reverse("programs:rules")),
+                ("API clients: HR, the student information system", reverse("api:clients")),
             ],
         },
     )
