@@ -8,8 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
-from rest_framework.fields import DateTimeField
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -106,16 +105,6 @@ class ClientViewMixin:
         return response
 
 
-def _flag(value: str | None, name: str) -> bool | None:
-    if value is None or value == "":
-        return None
-    if value in ("true", "1"):
-        return True
-    if value in ("false", "0"):
-        return False
-    raise ValidationError({name: ["Use true or false."]})
-
-
 # --- Buildings and people (the roster) ------------------------------------------------------------
 
 
@@ -166,22 +155,7 @@ class BuildingViewSet(ClientViewMixin, viewsets.GenericViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "active", OpenApiTypes.BOOL, description="Active or deactivated only."
-            ),
-            OpenApiParameter(
-                "role",
-                OpenApiTypes.STR,
-                enum=list(services.ROLE_NAMES),
-                description="Holding a role.",
-            ),
-            OpenApiParameter("building", OpenApiTypes.STR, description="A building's external id."),
-        ]
-    )
-)
+@extend_schema_view(list=extend_schema(parameters=[serializers.PeopleQuerySerializer]))
 class PersonViewSet(ClientViewMixin, viewsets.GenericViewSet):
     """The district's people, known by the external id the district's systems give them."""
 
@@ -197,17 +171,13 @@ class PersonViewSet(ClientViewMixin, viewsets.GenericViewSet):
         people = User.objects.filter(district=self.client.district).select_related("building")
         if self.action != "list":
             return people
-        params = self.request.query_params
-        active = _flag(params.get("active"), "active")
-        if active is not None:
-            people = people.filter(is_active=active)
-        role = params.get("role")
-        if role:
-            if role not in services.ROLE_NAMES:
-                raise ValidationError({"role": [f"One of {', '.join(services.ROLE_NAMES)}."]})
-            people = people.filter(**{services.ROLE_NAMES[role]: True})
-        if params.get("building"):
-            people = people.filter(building__external_id=params["building"])
+        query = serializers.query_of(serializers.PeopleQuerySerializer, self.request)
+        if "active" in query:
+            people = people.filter(is_active=query["active"])
+        if "role" in query:
+            people = people.filter(**{services.ROLE_NAMES[query["role"]]: True})
+        if "building" in query:
+            people = people.filter(building__external_id=query["building"])
         return people
 
     def list(self, request):
@@ -268,19 +238,7 @@ class CatalogViewSet(ClientViewMixin, viewsets.ReadOnlyModelViewSet):
         return published_catalog_for_user(self.client.created_by)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("status", OpenApiTypes.STR, enum=Submission.Status.values),
-            OpenApiParameter(
-                "educator", OpenApiTypes.STR, description="An educator's external id."
-            ),
-            OpenApiParameter(
-                "changed_since", OpenApiTypes.DATETIME, description="Moved at or after this moment."
-            ),
-        ]
-    )
-)
+@extend_schema_view(list=extend_schema(parameters=[serializers.SubmissionQuerySerializer]))
 class SubmissionViewSet(ClientViewMixin, viewsets.ReadOnlyModelViewSet):
     """Plans' submissions: their status and dates, never their evidence."""
 
@@ -295,35 +253,17 @@ class SubmissionViewSet(ClientViewMixin, viewsets.ReadOnlyModelViewSet):
         )
         if self.action != "list":
             return submissions
-        params = self.request.query_params
-        if params.get("status"):
-            if params["status"] not in Submission.Status.values:
-                raise ValidationError({"status": ["Not a status of a submission."]})
-            submissions = submissions.filter(status=params["status"])
-        if params.get("educator"):
-            submissions = submissions.filter(educator__external_id=params["educator"])
-        if params.get("changed_since"):
-            field = DateTimeField()
-            try:
-                since = field.to_internal_value(params["changed_since"])
-            except ValidationError as error:
-                raise ValidationError({"changed_since": error.detail}) from None
-            submissions = submissions.filter(status_changed_at__gte=since)
+        query = serializers.query_of(serializers.SubmissionQuerySerializer, self.request)
+        if "status" in query:
+            submissions = submissions.filter(status=query["status"])
+        if "educator" in query:
+            submissions = submissions.filter(educator__external_id=query["educator"])
+        if "changed_since" in query:
+            submissions = submissions.filter(status_changed_at__gte=query["changed_since"])
         return submissions
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "educator", OpenApiTypes.STR, description="An educator's external id."
-            ),
-            OpenApiParameter(
-                "counting", OpenApiTypes.BOOL, description="Only the awards that count (or not)."
-            ),
-        ]
-    )
-)
+@extend_schema_view(list=extend_schema(parameters=[serializers.AwardQuerySerializer]))
 class AwardViewSet(ClientViewMixin, viewsets.ReadOnlyModelViewSet):
     """Awards, with their verification URL and their signed credential."""
 
@@ -340,13 +280,12 @@ class AwardViewSet(ClientViewMixin, viewsets.ReadOnlyModelViewSet):
         )
         if self.action != "list":
             return awards
-        params = self.request.query_params
-        if params.get("educator"):
-            awards = awards.filter(educator__external_id=params["educator"])
-        counting = _flag(params.get("counting"), "counting")
-        if counting is True:
+        query = serializers.query_of(serializers.AwardQuerySerializer, self.request)
+        if "educator" in query:
+            awards = awards.filter(educator__external_id=query["educator"])
+        if query.get("counting") is True:
             awards = awards.counting()
-        elif counting is False:
+        elif query.get("counting") is False:
             awards = awards.exclude(pk__in=Award.objects.counting().values("pk"))
         return awards
 
@@ -378,33 +317,14 @@ class LedgerView(ClientViewMixin, APIView):
     read_scope = "ledger:read"
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "cursor",
-                OpenApiTypes.STR,
-                description="The next_cursor of your last call; none: from the beginning.",
-            ),
-            OpenApiParameter("limit", OpenApiTypes.INT, description="At most 1 to 500 entries."),
-        ],
+        parameters=[serializers.LedgerQuerySerializer],
         responses={200: serializers.LedgerPageSerializer},
     )
     def get(self, request):
         """The salary ledger since your last sync: each award issued (a credit of its salary
         increase, PD points and clock hours) and each revocation (a reversal of the same)."""
-        try:
-            limit = int(request.query_params.get("limit", 100))
-        except ValueError:
-            raise ValidationError({"limit": ["A whole number."]}) from None
-        if not 1 <= limit <= 500:
-            raise ValidationError({"limit": ["From 1 to 500."]})
-        try:
-            page = selectors.ledger_since(
-                district=self.client.district,
-                cursor=request.query_params.get("cursor", ""),
-                limit=limit,
-            )
-        except selectors.BadCursor as error:
-            raise ValidationError({"cursor": [str(error)]}) from None
+        query = serializers.query_of(serializers.LedgerQuerySerializer, request)
+        page = selectors.ledger_since(district=self.client.district, **query)
         return Response(serializers.LedgerPageSerializer(page).data)
 
 
@@ -430,3 +350,17 @@ class ReportFiguresView(ClientViewMixin, APIView):
         """The program's headline figures, as the admin's dashboard shows them: plans by stage,
         earned in the cycle under way by building, pass rates, turnaround, re-licensure."""
         return Response(program_headline(district=self.client.district))
+
+
+class NoSuchRoute(APIView):
+    """Anything under /api/ that is no route of the API: a problem, as every answer is."""
+
+    authentication_classes: list = []
+    permission_classes: list = []
+    throttle_classes: list = []
+
+    @extend_schema(exclude=True)
+    def get(self, request, rest: str):
+        raise NotFound("The API has no such route. Its routes are listed at /api/docs/.")
+
+    post = put = patch = delete = get

@@ -12,7 +12,55 @@ from submissions.models import Submission
 
 from .services import ROLE_NAMES
 
-EXTERNAL_ID = {"max_length": 100, "allow_blank": False}
+
+class StrictCharField(serializers.CharField):
+    """Text, and only text: a number sent for a name is refused, not turned into one."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """true or false, and only those."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool) and data not in ("true", "false"):
+            self.fail("invalid", input=data)
+        return super().to_internal_value(data)
+
+
+# --- What the lists are filtered by (the query string) --------------------------------------------
+
+
+class PeopleQuerySerializer(serializers.Serializer):
+    active = StrictBooleanField(required=False, help_text="Active or deactivated only.")
+    role = serializers.ChoiceField(
+        choices=list(ROLE_NAMES), required=False, help_text="Holding a role."
+    )
+    building = serializers.CharField(required=False, help_text="A building's external id.")
+
+
+class SubmissionQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Submission.Status.values, required=False)
+    educator = serializers.CharField(required=False, help_text="An educator's external id.")
+    changed_since = serializers.DateTimeField(
+        required=False, help_text="Moved at or after this moment."
+    )
+
+
+class AwardQuerySerializer(serializers.Serializer):
+    educator = serializers.CharField(required=False, help_text="An educator's external id.")
+    counting = StrictBooleanField(required=False, help_text="Only the awards that count (or not).")
+
+
+def query_of(serializer_class, request) -> dict:
+    """The validated filters of ``request``'s query string (400 for a wrong one)."""
+    # A plain dict, not the QueryDict: an empty ?role= is a wrong value, not a missing one.
+    query = serializer_class(data=request.query_params.dict())
+    query.is_valid(raise_exception=True)
+    return query.validated_data
 
 
 class PersonRefSerializer(serializers.ModelSerializer):
@@ -30,7 +78,7 @@ class BuildingSerializer(serializers.ModelSerializer):
 
 
 class BuildingSyncSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = StrictCharField(max_length=200)
 
     def validate_name(self, value: str) -> str:
         if not value.strip():
@@ -39,7 +87,12 @@ class BuildingSyncSerializer(serializers.Serializer):
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    building = serializers.SlugRelatedField(slug_field="external_id", read_only=True)
+    building = serializers.SlugRelatedField(
+        slug_field="external_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The external id of their building.",
+    )
     roles = serializers.SerializerMethodField()
     active = serializers.BooleanField(source="is_active")
 
@@ -65,9 +118,9 @@ class PersonSyncSerializer(serializers.Serializer):
     """A person as the SIS or HR sends them, by their external id (in the URL)."""
 
     email = serializers.EmailField(max_length=254)
-    first_name = serializers.CharField(max_length=150, allow_blank=True, default="")
-    last_name = serializers.CharField(max_length=150, allow_blank=True, default="")
-    building = serializers.CharField(
+    first_name = StrictCharField(max_length=150, allow_blank=True, default="")
+    last_name = StrictCharField(max_length=150, allow_blank=True, default="")
+    building = StrictCharField(
         max_length=100,
         allow_null=True,
         required=False,
@@ -77,7 +130,7 @@ class PersonSyncSerializer(serializers.Serializer):
     roles = serializers.ListField(
         child=serializers.ChoiceField(choices=list(ROLE_NAMES)), min_length=1, max_length=3
     )
-    active = serializers.BooleanField(default=True)
+    active = StrictBooleanField(default=True)
 
 
 class CatalogEntrySerializer(serializers.ModelSerializer):
@@ -159,7 +212,7 @@ class AwardSerializer(serializers.ModelSerializer):
 
 
 class AwardRevokeSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = StrictCharField(max_length=2000)
 
 
 class LedgerEntrySerializer(serializers.Serializer):
@@ -176,9 +229,22 @@ class LedgerEntrySerializer(serializers.Serializer):
     reason = serializers.CharField(help_text="Why the award was revoked (reversals).")
 
 
+class LedgerQuerySerializer(serializers.Serializer):
+    cursor = serializers.IntegerField(
+        required=False,
+        default=0,
+        min_value=0,
+        help_text="The next_cursor of your last call (the id of the last entry you received); "
+        "none: from the beginning.",
+    )
+    limit = serializers.IntegerField(
+        required=False, default=100, min_value=1, max_value=500, help_text="Entries at most."
+    )
+
+
 class LedgerPageSerializer(serializers.Serializer):
     entries = LedgerEntrySerializer(many=True)
-    next_cursor = serializers.CharField(
+    next_cursor = serializers.IntegerField(
         help_text="Keep it: the next call with it returns what was recorded since."
     )
     has_more = serializers.BooleanField()

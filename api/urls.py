@@ -32,4 +32,6 @@ urlpatterns = [
     path("api/v1/ledger/", resources.LedgerView.as_view(), name="ledger"),
     path("api/v1/reports/figures/", resources.ReportFiguresView.as_view(), name="report_figures"),
     path("api/v1/", include(router.urls)),
+    # Last: whatever else is asked under /api/ is answered as a problem, not a web page.
+    path("api/<path:rest>", resources.NoSuchRoute.as_view(), name="no_such_route"),
 ]

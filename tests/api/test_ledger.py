@@ -44,7 +44,7 @@ def test_hr_pulls_what_changed_since_its_last_sync(connect, district_admin, educ
 def test_the_ledger_pages_in_order_without_skipping(connect, district_admin, educator):
     awards = [issue(educator) for _ in range(5)]
     hr = connect(district_admin, ["ledger:read"])
-    seen, cursor = [], ""
+    seen, cursor = [], 0
     for _ in range(5):
         page = hr.get("/api/v1/ledger/", {"cursor": cursor, "limit": 2}).json()
         seen += [entry["award"] for entry in page["entries"]]
@@ -74,12 +74,12 @@ def test_another_districts_awards_are_not_in_the_ledger(
     assert hr.get("/api/v1/ledger/").json()["entries"] == []
 
 
-def test_a_cursor_not_given_by_the_ledger_is_a_problem(connect, district_admin):
+def test_a_cursor_that_is_no_position_is_a_problem(connect, district_admin):
     hr = connect(district_admin, ["ledger:read"])
     response = hr.get("/api/v1/ledger/", {"cursor": "not-a-cursor"})
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
-    assert response.json()["errors"]["cursor"] == ["This cursor was not given by the ledger."]
+    assert list(response.json()["errors"]) == ["cursor"]
 
 
 def test_the_ledger_costs_the_same_queries_for_three_entries_or_ten(

@@ -1333,6 +1333,12 @@ ROWS: list[Row] = [
     Row("api:schema", get="ok    ok    ok        ok       ok       ok    ok    ok"),
     Row("api:docs", get="ok    ok    ok        ok       ok       ok    ok    ok"),
     Row(
+        "api:no_such_route",
+        kwargs=lambda w: {"rest": "v1/nowhere/"},
+        get="404   404   404       404      404      404   404   404",
+        note="Anything else under /api/ is a problem details 404, never a web page.",
+    ),
+    Row(
         "api:ledger",
         get="401   401   401       401      401      401   401   401",
         note=API_NOTE,
