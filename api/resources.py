@@ -21,6 +21,7 @@ from reports.selectors import ReportFilters, program_headline, relicensure
 from submissions.models import Submission
 
 from . import selectors, serializers, services
+from .permissions import client_address
 from .problems import Conflict, UnprocessableContent
 
 IDEMPOTENCY_KEY = OpenApiParameter(
@@ -100,7 +101,7 @@ class ClientViewMixin:
                 method=request.method,
                 path=request.get_full_path(),
                 status=response.status_code,
-                address=request.META.get("REMOTE_ADDR"),
+                address=client_address(request) or None,
             )
         return response
 

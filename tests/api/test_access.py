@@ -174,3 +174,14 @@ def test_a_client_is_held_to_its_allowed_addresses(connect, district_admin):
     assert refused.status_code == 403
     assert refused.json()["detail"] == "This client may not call from this address."
     assert hr.get("/api/v1/ledger/", REMOTE_ADDR="203.0.113.9").status_code == 200
+
+
+def test_behind_a_trusted_proxy_the_address_it_saw_is_the_one_checked(
+    connect, district_admin, settings
+):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    hr = connect(district_admin, ["ledger:read"], allowed_ips="203.0.113.0/24")
+    allowed = hr.get("/api/v1/ledger/", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.9")
+    assert allowed.status_code == 200
+    spoofed = hr.get("/api/v1/ledger/", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.1")
+    assert spoofed.status_code == 403
