@@ -403,6 +403,19 @@ OAUTH2_PROVIDER = {
     # A token's scopes are the client's (api.oauth.ClientScopesValidator), no more.
     "OAUTH2_VALIDATOR_CLASS": "api.oauth.ClientScopesValidator",
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("API_TOKEN_SECONDS", default=3600),
+    # The OAuth 2.0 Security BCP (RFC 9700) throughout, ahead of DOT 4.0's defaults: no implicit
+    # or password grant, S256 PKCE only, tokens in the Authorization header only and stored
+    # hashed, https redirect URIs (we use client credentials alone, which has none).
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
 # Calls per client; a client past it is answered 429 with Retry-After.
 API_RATE = env("API_RATE", default="600/min")
