@@ -39,6 +39,7 @@ NOT_PAGES = {
     "artifacts:thumbnail",
     "artifacts:local_file",
     "healthz",
+    "api:schema",
 }
 ROLES = {
     "anonymous": (None, ["/accounts/login/", "/verify/"]),
