@@ -217,14 +217,28 @@ class District(models.Model):
         return self.suspended_at is not None
 
 
+def unique_external_id(model: str) -> models.UniqueConstraint:
+    """An identifier the district's other systems (HR, the SIS) know a record by, unique in the
+    district when given: what the API's roster sync matches on."""
+    return models.UniqueConstraint(
+        fields=["district", "external_id"],
+        condition=~models.Q(external_id=""),
+        name=f"unique_{model}_external_id",
+    )
+
+
 class Building(models.Model):
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="buildings")
     name = models.CharField(max_length=200)
+    external_id = models.CharField(
+        "ID in the district's other systems", max_length=100, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["district", "name"], name="unique_building_name")
+            models.UniqueConstraint(fields=["district", "name"], name="unique_building_name"),
+            unique_external_id("building"),
         ]
 
     def __str__(self) -> str:
@@ -322,6 +336,10 @@ class User(AbstractUser):
     )
     is_state_admin = models.BooleanField(default=False)
 
+    external_id = models.CharField(
+        "ID in the district's other systems", max_length=100, blank=True, default=""
+    )
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
     objects = UserManager()
@@ -335,6 +353,7 @@ class User(AbstractUser):
                 | models.Q(state__isnull=False, district__isnull=True),
                 name="state_admin_of_a_state_not_a_district",
             ),
+            unique_external_id("user"),
         ]
         # A district's people by name, a page at a time (people lists, re-licensure report).
         indexes = [

@@ -35,6 +35,10 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "oauth2_provider",
     "outbox",
     "allauth",
     "allauth.account",
@@ -54,6 +58,7 @@ INSTALLED_APPS = [
     "reports",
     "states",
     "webhooks",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -404,6 +409,79 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }
+}
+
+# --- The REST API (api/): OAuth 2.0 client credentials, OpenAPI 3 --------------------------------
+# Scopes a district admin grants an API client (api.models.ApiClient); a token carries a subset.
+API_SCOPES = {
+    "people:read": "Read people and buildings",
+    "people:write": "Create, update and deactivate people and buildings (roster sync)",
+    "catalog:read": "Read the published catalog",
+    "progress:read": "Read plans' and submissions' status and dates, and re-licensure status",
+    "awards:read": "Read awards, their verification URL and credential",
+    "awards:write": "Revoke awards",
+    "ledger:read": "Read the salary ledger",
+    "reports:read": "Read the program's report figures",
+}
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "SCOPES": API_SCOPES,
+    "DEFAULT_SCOPES": [],
+    # A token's scopes are the client's (api.oauth.ClientScopesValidator), no more.
+    "OAUTH2_VALIDATOR_CLASS": "api.oauth.ClientScopesValidator",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("API_TOKEN_SECONDS", default=3600),
+    # The OAuth 2.0 Security BCP (RFC 9700) throughout, ahead of DOT 4.0's defaults: no implicit
+    # or password grant, S256 PKCE only, tokens in the Authorization header only and stored
+    # hashed, https redirect URIs (we use client credentials alone, which has none).
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+}
+# Calls per client; a client past it is answered 429 with Retry-After.
+API_RATE = env("API_RATE", default="600/min")
+# The ledger serves entries this many seconds old at least, so that a change whose transaction
+# commits after a later one's is never skipped by a client's cursor.
+API_LEDGER_SETTLE_SECONDS = env.int("API_LEDGER_SETTLE_SECONDS", default=10)
+# A write's Idempotency-Key is remembered this long (hours) for its replay.
+API_IDEMPOTENCY_HOURS = env.int("API_IDEMPOTENCY_HOURS", default=24)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ClientTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ClientHasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"client": API_RATE},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursorPagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.problem_details_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "microcreds API",
+    "DESCRIPTION": (
+        "The district's micro-credential program for HR, the student information system and "
+        "other systems. Authenticate with OAuth 2.0 client credentials at /api/oauth/token/."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]",
+    # Swagger UI from the vendored package (drf_spectacular_sidecar), never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_problem_responses",
+    ],
 }
 
 LOGGING = {

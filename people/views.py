@@ -66,6 +66,7 @@ def admin_dashboard(request: HttpRequest) -> HttpResponse:
                 ("Reports", reverse("reports:index")),
                 ("Program rules: cycles, credit and renewal", reverse("programs:rules")),
                 ("Webhooks: events sent to your other systems", reverse("webhooks:list")),
+                ("API clients: HR, the student information system", reverse("api:clients")),
             ],
         },
     )

@@ -481,21 +481,25 @@ def _credit_value(rules: list[CreditRule], value_field: str, fallback):
 MONEY = DecimalField(max_digits=12, decimal_places=2)
 
 
-def earned_with_credit(
-    qs: QuerySet[Submission], *, district: District, today: dt.date | None = None
-) -> QuerySet[Submission]:
-    """The submissions of ``qs`` whose award counts (``today``), with their salary credit,
-    PD points and clock hours (one query for the district's rules; the values are computed by
-    the database)."""
+def with_credit(qs: QuerySet[Submission], *, district: District) -> QuerySet[Submission]:
+    """The submissions of ``qs`` with the salary credit, PD points and clock hours their award
+    is worth under the district's rules, whether it counts or not (one query for the rules;
+    the values are computed by the database)."""
     rules = list(CreditRule.objects.filter(district_id=district.pk))
-    earned = with_counting_award(qs, at=_awards_counted_at(today or timezone.localdate())).annotate(
-        effective_on=Cast(TruncDate("decided_at"), DateField())
-    )
-    return earned.annotate(
+    return qs.annotate(effective_on=Cast(TruncDate("decided_at"), DateField())).annotate(
         salary=_credit_value(rules, "salary_amount", Value(Decimal("0"))),
         points=_credit_value(rules, "pd_points", F("plan__microcredential__pd_points")),
         hours=_credit_value(rules, "clock_hours", F("plan__microcredential__estimated_hours")),
     )
+
+
+def earned_with_credit(
+    qs: QuerySet[Submission], *, district: District, today: dt.date | None = None
+) -> QuerySet[Submission]:
+    """The submissions of ``qs`` whose award counts (``today``), with their credit
+    (``with_credit``)."""
+    counted_at = _awards_counted_at(today or timezone.localdate())
+    return with_credit(with_counting_award(qs, at=counted_at), district=district)
 
 
 def salary_ledger(

@@ -230,6 +230,7 @@ def build_district(*, name: str, slug: str, statuses: list[str]) -> DistrictWorl
     build_people_admin(world)
     build_program_rules(world)
     build_webhooks(world)
+    build_api_client(world)
     return world
 
 
@@ -694,6 +695,20 @@ def build_people_admin(world: DistrictWorld) -> None:
         is_educator=True,
     )
     world.extra["former"] = person_set_active(person=former, actor=admin, active=False)
+
+
+def build_api_client(world: DistrictWorld) -> None:
+    """HR's API client, and the external ids the API's routes name the owner and the main
+    building by."""
+    from api.services import api_client_register
+
+    world.extra["api_client"] = api_client_register(
+        actor=world.people["admin"], name="HR payroll", scopes=["ledger:read"]
+    ).client
+    world.owner.external_id = f"{world.district.slug}-owner"
+    world.owner.save(update_fields=["external_id"])
+    world.buildings[0].external_id = f"{world.district.slug}-main"
+    world.buildings[0].save(update_fields=["external_id"])
 
 
 def build_program_rules(world: DistrictWorld) -> None:

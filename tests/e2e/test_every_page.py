@@ -42,6 +42,7 @@ NOT_PAGES = {
     "artifacts:local_file",
     "healthz",
     "states:figures_csv",
+    "api:schema",
 }
 ROLES = {
     "anonymous": (None, ["/accounts/login/", "/verify/"]),
