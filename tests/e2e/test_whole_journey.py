@@ -234,7 +234,8 @@ def score(reviewer: Person, axe, step: str, levels: dict[str, str], comment: str
     expect(previews.first).to_be_visible()
     # The preview really loads: the page asked for it through the evidence's permission check,
     # which sent the browser to a five-minute link of the storage.
-    expect(previews.first).to_have_js_property("complete", True)
+    for index in range(previews.count()):
+        expect(previews.nth(index)).to_have_js_property("complete", True)
     assert all(
         width > 0 for width in previews.evaluate_all("images => images.map(i => i.naturalWidth)")
     )
