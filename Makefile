@@ -18,8 +18,10 @@ TEST_ENV = DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	SITE_URL=http://testserver
 
 # The suite runs on every core (pytest-xdist), one test file per worker at a time; each worker
-# has its own test database and Redis databases (tests/worker_env.py). TEST_WORKERS=0: one process.
-TEST_WORKERS ?= auto
+# has its own test database and Redis databases (tests/worker_env.py). One worker more than the
+# cores: browser, server and Celery tests spend much of their time waiting on other processes.
+# TEST_WORKERS=0: one process.
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 PYTEST = $(TEST_ENV) $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: run test test-fast test-browser bench lint format install prerequisites
