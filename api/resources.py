@@ -109,7 +109,7 @@ class ClientViewMixin:
 # --- Buildings and people (the roster) ------------------------------------------------------------
 
 
-class BuildingViewSet(ClientViewMixin, viewsets.GenericViewSet):
+class BuildingViewSet(ClientViewMixin, viewsets.ReadOnlyModelViewSet):
     """The district's buildings, known by the external id the district's systems give them."""
 
     read_scope = "people:read"
@@ -122,13 +122,6 @@ class BuildingViewSet(ClientViewMixin, viewsets.GenericViewSet):
         if self.describing_schema:
             return Building.objects.none()
         return Building.objects.filter(district=self.client.district)
-
-    def list(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request, external_id: str):
-        return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(
         request=serializers.BuildingSyncSerializer,
@@ -157,7 +150,7 @@ class BuildingViewSet(ClientViewMixin, viewsets.GenericViewSet):
 
 
 @extend_schema_view(list=extend_schema(parameters=[serializers.PeopleQuerySerializer]))
-class PersonViewSet(ClientViewMixin, viewsets.GenericViewSet):
+class PersonViewSet(ClientViewMixin, viewsets.ReadOnlyModelViewSet):
     """The district's people, known by the external id the district's systems give them."""
 
     read_scope = "people:read"
@@ -180,13 +173,6 @@ class PersonViewSet(ClientViewMixin, viewsets.GenericViewSet):
         if "building" in query:
             people = people.filter(building__external_id=query["building"])
         return people
-
-    def list(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request, external_id: str):
-        return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(
         request=serializers.PersonSyncSerializer,
