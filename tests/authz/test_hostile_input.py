@@ -10,7 +10,7 @@
   actor the matrix refuses) changes no row. Bounded: one generated body (or query) per route,
   derandomized, so the run is the same every time; it goes out from every actor.
 
-The world, its sessions and the "refused requests change no table" snapshot are the matrix's
+The world, its sessions and the "refused requests change no table" watch are the matrix's
 (test_matrix.py): the same rows, found from the URL configuration by its coverage test.
 """
 
@@ -34,7 +34,7 @@ from reports.forms import ReportFilterForm
 from reviews.forms import QueueFilterForm
 
 from .matrix import ALL_ACTORS, ALLOW, ROWS, SKIP, Row
-from .test_matrix import changed_tables, snapshot
+from .test_matrix import table_changes
 
 HOSTILE_PAGES = [
     "999999999999999999999999",
@@ -205,25 +205,23 @@ FUZZ = hypothesis_settings(
 def from_every_actor(row: Row, method: str, send) -> None:
     """``send(actor)`` (it returns the status and words naming the request) from every actor.
 
-    The actors the matrix refuses go first, together between two snapshots: a refused request
-    changes no row, so neither do all of them (one pair of snapshots instead of one per actor:
-    hashing every table is what this test spends its time on). Then each actor the matrix lets
-    in, whose request must change nothing either when it is answered with a refusal (4xx)."""
+    The actors the matrix refuses go first, together in one watched block: a refused request
+    changes no row, so neither do all of them. Then each actor the matrix lets in, whose request
+    must change nothing either when it is answered with a refusal (4xx)."""
     matrix_refused = [actor for actor in ALL_ACTORS if refused(row, method, actor, 200)]
-    before = snapshot()
-    for actor in matrix_refused:
-        status, where = send(actor)
-        assert status < 500, f"{where}: {status}"
-    changed = changed_tables(before, snapshot())
+    with table_changes() as changed:
+        for actor in matrix_refused:
+            status, where = send(actor)
+            assert status < 500, f"{where}: {status}"
     assert not changed, f"{row.id} {method.upper()} refused to {matrix_refused}, yet {changed}"
     for actor in ALL_ACTORS:
         if actor in matrix_refused:
             continue
-        before = snapshot()
-        status, where = send(actor)
+        with table_changes() as changed:
+            status, where = send(actor)
         assert status < 500, f"{where}: {status}"
         if status >= 400:
-            assert not changed_tables(before, snapshot()), f"{where}: refused, yet changed"
+            assert not changed, f"{where}: refused, yet changed {changed}"
 
 
 WRITE_ROWS = [pytest.param(row, id=row.id) for row in ROWS if row.post or row.put]
