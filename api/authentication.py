@@ -2,8 +2,16 @@
 
 from django.contrib.auth.models import AnonymousUser
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
+from rest_framework.exceptions import AuthenticationFailed
 
 from .models import ApiClient
+
+
+# A bearer token was sent but is not one we honour: said so, rather than "no credentials".
+INVALID_TOKEN = (
+    "The access token is not valid: it is unknown or has expired, or its client was revoked. "
+    "Get a new one from /api/oauth/token/."
+)
 
 
 class ClientTokenAuthentication(OAuth2Authentication):
@@ -18,7 +26,7 @@ class ClientTokenAuthentication(OAuth2Authentication):
         result = super().authenticate(request._request)
         if result is None:
             request.oauth2_error = getattr(request._request, "oauth2_error", {})
-            return None
+            raise AuthenticationFailed(INVALID_TOKEN)
         _user, token = result
         client = (
             ApiClient.objects.select_related("district", "created_by")
@@ -26,6 +34,6 @@ class ClientTokenAuthentication(OAuth2Authentication):
             .first()
         )
         if client is None:
-            return None
+            raise AuthenticationFailed(INVALID_TOKEN)
         request.api_client = client
         return AnonymousUser(), token

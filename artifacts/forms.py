@@ -116,12 +116,18 @@ class PartChecksumsForm(forms.Form):
         return checksums
 
 
+class HttpsURLField(forms.URLField):
+    """A web address that starts with https://: one validator, so one message, not the same
+    message twice (URLField's own validator and an https-only one)."""
+
+    default_validators = [URLValidator(schemes=["https"])]
+
+
 class ArtifactLinkForm(ArtifactDetailsForm):
-    url = forms.URLField(
+    url = HttpsURLField(
         max_length=1000,
         label="Link (https://…)",
         assume_scheme="https",
-        validators=[URLValidator(schemes=["https"])],
         error_messages={"invalid": "Enter a full link that starts with https://."},
     )
     replaces = forms.UUIDField(required=False, widget=forms.HiddenInput)

@@ -1,7 +1,12 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+
+# The Django admin signs no one in by itself: its own password form would skip allauth's second
+# factor and its rate limits. Staff sign in through allauth (/accounts/login/) and come back.
+admin.site.login = secure_admin_login(admin.site.login)
 
 # The site's own pages, saying why in words a person understands (500.html: Django's handler).
 handler403 = account_views.permission_denied

@@ -755,10 +755,13 @@ def _program_headline(*, district: District, today: dt.date) -> dict:
         .first()
     )
     in_cycle = ReportFilters(cycle=cycle) if cycle else everything
-    earned = submissions_in_scope(district=district, filters=in_cycle, date_field="decided_at")
+    # The completions report's figure for the cycle: earned, and its award still counts.
+    earned = with_counting_award(
+        submissions_in_scope(district=district, filters=in_cycle, date_field="decided_at"),
+        at=_awards_counted_at(today),
+    )
     by_building = list(
-        earned.filter(status=SubmissionStatus.EARNED)
-        .values(name=Coalesce("educator__building__name", Value("No building")))
+        earned.values(name=Coalesce("educator__building__name", Value("No building")))
         .annotate(count=Count("id"))
         .order_by("-count", "name")
     )

@@ -457,7 +457,8 @@ def move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         services.EDUCATOR_MOVE_SERVICES[action](submission=submission, actor=request.user)
     except services.IncompleteError as error:
-        items = "; ".join(f"{label}: {' '.join(things)}" for label, things in error.missing)
+        # Each item is a sentence with its full stop: the parts follow one another as sentences.
+        items = " ".join(f"{label}: {' '.join(things)}" for label, things in error.missing)
         messages.error(request, f"{error} Still missing — {items}")
     except services.TransitionError as error:
         messages.error(request, str(error))

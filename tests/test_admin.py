@@ -139,3 +139,19 @@ def test_people_who_are_not_staff_are_sent_to_the_admin_sign_in(client, district
     response = client.get(admin_url("submissions.submission", "changelist"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_the_admin_sign_in_goes_through_allauth_and_its_second_factor(client, db):
+    """Django's own admin password form would sign staff in without their second factor and
+    past allauth's rate limits: it sends everyone to allauth's sign-in, and signs no one in."""
+    User.objects.create_superuser(email="staff@example.org", password="right-password-1")
+    response = client.get(reverse("admin:login"), {"next": "/django-admin/"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('account_login')}?next=%2Fdjango-admin%2F"
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "staff@example.org", "password": "right-password-1", "next": "/django-admin/"},
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert "_auth_user_id" not in client.session

@@ -41,4 +41,13 @@ def test_a_revoked_client_is_refused_at_once(connect, district_admin):
     response = caller.get("/api/v1/ledger/")
     assert response.status_code == 401
     assert response["Content-Type"] == "application/problem+json"
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert "token is not valid" in response.json()["detail"]
     assert request_token(caller.client_id, caller.client_secret).status_code == 401
+
+
+def test_a_made_up_token_is_told_it_is_not_valid_not_that_none_was_sent(client, db):
+    response = client.get("/api/v1/ledger/", HTTP_AUTHORIZATION="Bearer made-up-token")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert "token is not valid" in response.json()["detail"]

@@ -303,6 +303,8 @@ def test_invalid_links_are_refused_with_a_message_beside_the_field(
     body = response.content.decode()
     assert "Please correct the following" in body
     assert message in body
+    # Said once in the summary and once beside the field, not twice in each.
+    assert len(response.context["link_form"].errors["url"]) == 1
     assert not Artifact.objects.exists()
 
 

@@ -13,6 +13,7 @@ import pytest
 from django.urls import Resolver404, resolve
 
 from accounts.models import User
+from badges.models import Award
 from submissions.models import Submission
 
 # One demo district for the module (``seeded_demo``); the tests take turns on it.
@@ -185,8 +186,10 @@ def test_the_pages_people_use_on_their_phones_fit_390_px(
     pages = {
         "educator@example.org": ["/plans/", f"/plans/{plan.pk}/", "/badges/"],
         "reviewer@example.org": ["/reviews/"],
-        # An admin's lists too: a wide table scrolls inside itself, its hidden words with it.
+        # An admin's lists too: a table stacks, each row a card, its hidden words with it.
         "admin@example.org": ["/district/", "/district/people/", "/badges/district/"],
+        # A certificate's page: the issuer's DID is one long word.
+        "state@example.org": [f"/verify/{Award.objects.filter(revoked_at__isnull=True).first().uuid}/"],
     }
     too_wide = {}
     for email, paths in pages.items():
@@ -199,6 +202,20 @@ def test_the_pages_people_use_on_their_phones_fit_390_px(
             if widths[0] > widths[1]:
                 too_wide[path] = widths
     assert too_wide == {}
+    # The reviewer's queue stacks rather than scrolls: every cell within the screen, under the
+    # name of its column.
+    page.context.clear_cookies()
+    browser_sign_in(page, demo_server, "reviewer@example.org", seeded_demo)
+    page.goto(f"{demo_server.url}/reviews/")
+    page.wait_for_load_state("networkidle")
+    cells = page.evaluate(
+        """() => [...document.querySelectorAll('main table tbody td')].map(td => ({
+             right: td.getBoundingClientRect().right,
+             label: getComputedStyle(td, '::before').content,
+           }))"""
+    )
+    assert cells and all(cell["right"] <= 390 for cell in cells), cells
+    assert {cell["label"] for cell in cells} >= {'"Educator"', '"Due"'}, cells
 
 
 def test_overdue_stands_out(page, demo_server, seeded_demo, browser_sign_in, site_url):
@@ -221,6 +238,9 @@ CHANGED_PAGES = {
     "reviewer@example.org": ["/reviews/"],
     "admin@example.org": [
         "/district/",
+        # Buttons drawn as links (Deactivate, Revoke) in the link colour, not the header's white.
+        "/district/people/",
+        "/district/api/clients/",
         "/badges/district/",
         "/reports/funnel/",
         "/reports/completions/",

@@ -113,6 +113,25 @@ def test_the_admin_dashboard_counts_only_awards_that_count(client, district_admi
     assert response.context["counts"]["earned"] == 1
 
 
+@pytest.mark.parametrize("field", ["revoked_at", "expires_at"])
+def test_the_dashboards_earned_in_the_cycle_counts_only_awards_that_count(
+    district, educator, kansas_rules, field
+):
+    # Both earned in Spring 2026; the second award was revoked (or expired) before "today".
+    earned_submission(educator=educator, decided_on=dt.date(2026, 3, 1))
+    earned_submission(
+        educator=educator, decided_on=dt.date(2026, 4, 10), award={field: at(dt.date(2026, 4, 20))}
+    )
+    today = dt.date(2026, 5, 1)
+    headline = selectors.program_headline(district=district, today=today)
+    assert headline["earned_in_cycle"] == 1
+    assert [row["count"] for row in headline["earned_by_building"]] == [1]
+    # The same figure as the completions report of that cycle.
+    cycle = kansas_rules["cycles"][0]
+    completions = selectors.completions(district=district, filters=ReportFilters(cycle=cycle))
+    assert sum(row["count"] for row in completions["by_building"]) == 1
+
+
 def test_the_public_portfolio_lists_only_awards_that_count(client, educator, held, gone):
     portfolio = Portfolio.objects.create(educator=educator, published=True)
     response = client.get(reverse("badges:public_portfolio", kwargs={"slug": portfolio.slug}))

@@ -29,6 +29,7 @@ def test_submitting_an_incomplete_plan_lists_what_is_missing(client, submission)
     response = client.post(reverse("submissions:submit_plan", args=[submission.pk]), follow=True)
     page = response.content.decode()
     assert "The plan is not complete yet." in page
-    assert "Basis of Knowledge: Add at least 3 research sources (0 so far)." in page
+    assert "Basis of Knowledge: Add at least 3 research sources (0 so far). Implementation:" in page
+    assert ".;" not in page
     submission.refresh_from_db()
     assert submission.status == Submission.Status.DRAFT
