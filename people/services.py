@@ -188,6 +188,13 @@ def _address_taken_elsewhere(*, email: str, district: District) -> None:
     )
 
 
+def invitation_sent_message(email: str) -> str:
+    """What a district admin (on the page or through the API) is told after asking to add
+    ``email``: the same words whether a person was invited or the address was another
+    district's (``person_invite`` returned None), so nothing about other districts leaks."""
+    return f"An invitation was sent to {email.strip().lower()}."
+
+
 def person_invite(
     *,
     actor: User,
