@@ -88,15 +88,15 @@ class Wallet:
             }
         return query
 
-    def consent(self, browser: Client, *, scope: str = f"{READONLY} offline_access", allow="yes"):
+    def consent(self, signed_in: Client, *, scope: str = f"{READONLY} offline_access", allow="yes"):
         """The educator's browser goes to the authorization URL and answers; returns the
         redirect back to the wallet and the PKCE verifier."""
         verifier = secrets.token_urlsafe(48)
         state = secrets.token_urlsafe(16)
         query = self.authorization_query(scope=scope, verifier=verifier, state=state)
-        page = browser.get(f"{path_of(self.endpoints['authorize'])}?{urlencode(query)}")
+        page = signed_in.get(f"{path_of(self.endpoints['authorize'])}?{urlencode(query)}")
         assert page.status_code == 200, page.content
-        answer = browser.post(
+        answer = signed_in.post(
             path_of(self.endpoints["authorize"]),
             {**hidden_fields(page.content.decode()), "allow": allow},
         )
@@ -119,8 +119,8 @@ class Wallet:
             body["client_id"] = self.client_id
         return self.http.post(path_of(self.endpoints["token"]), body, **self.basic())
 
-    def connect(self, browser: Client, **consent) -> dict:
-        params, verifier = self.consent(browser, **consent)
+    def connect(self, signed_in: Client, **consent) -> dict:
+        params, verifier = self.consent(signed_in, **consent)
         response = self.exchange(params["code"], verifier)
         assert response.status_code == 200, response.content
         return response.json()
@@ -157,7 +157,7 @@ def register_wallet(db):
 
 
 @pytest.fixture
-def browser(educator) -> Client:
+def signed_in(educator) -> Client:
     client = Client()
     client.force_login(educator)
     return client
