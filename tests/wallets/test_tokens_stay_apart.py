@@ -174,5 +174,10 @@ def test_registrations_are_limited_per_address(client, db, settings):
     settings.WALLET_REGISTRATION_RATE = "1/hour"
     first = client.post("/ims/ob/v3p0/register", REGISTRATION, content_type="application/json")
     assert first.status_code == 201
-    second = client.post("/ims/ob/v3p0/register", REGISTRATION, content_type="application/json")
+    second = client.post(
+        "/ims/ob/v3p0/register",
+        REGISTRATION,
+        content_type="application/json",
+        HTTP_X_FORWARDED_FOR="198.51.100.7",  # no proxy is trusted: the header changes nothing
+    )
     assert second.status_code == 429 and int(second["Retry-After"]) > 0
