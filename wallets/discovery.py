@@ -96,7 +96,6 @@ def service_description() -> dict:
                         **_errors("400", "401", "403", "405", "default"),
                     },
                     "security": [{"OAuth2ACG": [readonly]}],
-                    "x-operation-pattern": "get",
                 }
             },
             "/profile": {
@@ -112,7 +111,6 @@ def service_description() -> dict:
                         **_errors("400", "401", "403", "405", "default"),
                     },
                     "security": [{"OAuth2ACG": [profile]}],
-                    "x-operation-pattern": "get",
                 }
             },
             "/discovery": {
@@ -129,7 +127,6 @@ def service_description() -> dict:
                 "OAuth2ACG": {
                     "type": "oauth2",
                     "description": "OAuth 2.0 Authorization Code Grant authorization (PKCE S256)",
-                    "x-imssf-name": "microcreds",
                     "x-imssf-privacyPolicyUrl": privacy_policy_url(),
                     "x-imssf-registrationUrl": _absolute("wallets:register"),
                     "flows": {
