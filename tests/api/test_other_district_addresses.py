@@ -38,3 +38,13 @@ def test_a_client_cannot_learn_another_districts_addresses(
     assert User.objects.filter(email__iexact=taken).count() == 1
     assert Mail.objects.filter(to__contains=[taken]).count() == 1
     assert Mail.objects.filter(to__contains=[fresh]).count() == 1
+
+
+def test_a_nightly_sync_tells_the_addresss_owner_once_a_day(
+    connect, district_admin, outsider_educator
+):
+    sis = connect(district_admin, ["people:write"])
+    for _night in range(3):
+        answer = sis.put("/api/v1/people/S-1/", person(outsider_educator.email))
+        assert answer.status_code == 202
+    assert Mail.objects.filter(to=[outsider_educator.email]).count() == 1
