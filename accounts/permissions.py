@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -34,3 +35,14 @@ def role_required(*roles: str) -> Callable:
 educator_required = role_required(Role.EDUCATOR)
 reviewer_required = role_required(Role.REVIEWER)
 district_admin_required = role_required(Role.DISTRICT_ADMIN)
+
+
+def client_address(request) -> str:
+    """The address the call came from: the connecting one, or, behind the reverse proxies the
+    deployment trusts (``ALLAUTH_TRUSTED_PROXY_COUNT``, as for sign-in limits), the one the
+    nearest of them saw."""
+    trusted = settings.ALLAUTH_TRUSTED_PROXY_COUNT
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if trusted and len(forwarded) >= trusted and forwarded[-trusted]:
+        return forwarded[-trusted]
+    return request.META.get("REMOTE_ADDR", "")

@@ -1,8 +1,9 @@
 """What a client may call: the scope each call needs, from the addresses it is allowed."""
 
-from django.conf import settings
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from accounts.permissions import client_address
 
 
 def required_scope(request, view) -> str:
@@ -11,17 +12,6 @@ def required_scope(request, view) -> str:
     if getattr(view, "required_scope", None):
         return view.required_scope
     return view.read_scope if request.method in SAFE_METHODS else view.write_scope
-
-
-def client_address(request) -> str:
-    """The address the call came from: the connecting one, or, behind the reverse proxies the
-    deployment trusts (``ALLAUTH_TRUSTED_PROXY_COUNT``, as for sign-in limits), the one the
-    nearest of them saw."""
-    trusted = settings.ALLAUTH_TRUSTED_PROXY_COUNT
-    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    if trusted and len(forwarded) >= trusted and forwarded[-trusted]:
-        return forwarded[-trusted]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 class ClientHasScope(BasePermission):

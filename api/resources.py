@@ -17,6 +17,7 @@ from badges.models import Award
 from badges.services import award_revoke
 from credentials.models import MicroCredential
 from credentials.selectors import published_catalog_for_user
+from people.services import invitation_sent_message
 from reports.selectors import ReportFilters, program_headline, relicensure
 from submissions.models import Submission
 
@@ -176,13 +177,15 @@ class PersonViewSet(ClientViewMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         request=serializers.PersonSyncSerializer,
-        responses={200: serializers.PersonSerializer, 201: serializers.PersonSerializer},
+        responses={200: serializers.PersonSerializer, 202: serializers.InvitationSerializer},
         parameters=[IDEMPOTENCY_KEY],
     )
     @idempotent
     def update(self, request, external_id: str):
-        """Create, update, deactivate or reactivate the person: the roster sync. A new person
-        is invited by e-mail; the same request twice changes nothing."""
+        """Create, update, deactivate or reactivate the person: the roster sync. Someone the
+        district does not know yet is invited by e-mail (202; they are listed from then on,
+        unless the address cannot join the district, which is not said, as on the web page);
+        the same request twice changes nothing."""
         body = serializers.PersonSyncSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -196,11 +199,16 @@ class PersonViewSet(ClientViewMixin, viewsets.ReadOnlyModelViewSet):
             roles=data["roles"],
             active=data["active"],
         )
+        if synced.invited:
+            email = data["email"]
+            answer = {
+                "external_id": external_id,
+                "email": email.strip().lower(),
+                "detail": invitation_sent_message(email),
+            }
+            return Response(answer, status=status.HTTP_202_ACCEPTED)
         person = User.objects.select_related("building").get(pk=synced.record.pk)
-        return Response(
-            self.get_serializer(person).data,
-            status=status.HTTP_201_CREATED if synced.created else status.HTTP_200_OK,
-        )
+        return Response(self.get_serializer(person).data)
 
     @extend_schema(parameters=[IDEMPOTENCY_KEY], responses={200: serializers.PersonSerializer})
     @idempotent

@@ -133,6 +133,15 @@ class PersonSyncSerializer(serializers.Serializer):
     active = StrictBooleanField(default=True)
 
 
+class InvitationSerializer(serializers.Serializer):
+    """The answer to a sync that names nobody the district knows yet: an invitation was sent
+    (the person appears in the list once created)."""
+
+    external_id = serializers.CharField()
+    email = serializers.EmailField()
+    detail = serializers.CharField()
+
+
 class CatalogEntrySerializer(serializers.ModelSerializer):
     stack = serializers.SlugRelatedField(slug_field="name", read_only=True)
 

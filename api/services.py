@@ -169,8 +169,14 @@ ROLE_NAMES = {
 
 @dataclass(frozen=True)
 class Synced:
+    """The outcome of a sync. ``invited``: the request named nobody the district knows, and the
+    answer is the web page's for an invitation (``people.services.invitation_sent_message``),
+    whether a person was invited or the address was another district's (``record`` is None
+    then); the two must not be told apart by the caller."""
+
     record: object
     created: bool
+    invited: bool = False
 
 
 def _building_by_external_id(*, client: ApiClient, external_id: str | None) -> Building | None:
@@ -246,9 +252,10 @@ def person_sync(
             **flags,
         )
         if person is None:
-            raise PeopleError(
-                "This address cannot be added to your district; its owner has been told."
-            )
+            # The address is another district's person's: nothing is created, and the client is
+            # answered exactly as for an invitation, as the admin on the page is
+            # (people.services.person_invite).
+            return Synced(None, created=False, invited=True)
         created = True
     else:
         person = person_update(
@@ -269,7 +276,7 @@ def person_sync(
         )
     if person.is_active != active:
         person = person_set_active(person=person, actor=actor, active=active)
-    return Synced(person, created)
+    return Synced(person, created, invited=created)
 
 
 def person_deactivate(*, client: ApiClient, person: User) -> User:

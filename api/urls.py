@@ -1,6 +1,5 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from oauth2_provider.views import TokenView
 from rest_framework.routers import SimpleRouter
 
 from . import resources, views
@@ -21,7 +20,7 @@ urlpatterns = [
     path("district/api/clients/<int:pk>/revoke/", views.client_revoke, name="client_revoke"),
     path("district/api/calls/", views.calls, name="calls"),
     # OAuth 2.0 client credentials, the schema and its documentation.
-    path("api/oauth/token/", TokenView.as_view(), name="token"),
+    path("api/oauth/token/", views.ClientCredentialsTokenView.as_view(), name="token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "api/docs/",

@@ -2,10 +2,11 @@
 it, and see the calls clients made."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from oauth2_provider.views import TokenView
 
 from accounts.permissions import district_admin_required
 
@@ -52,3 +53,19 @@ def calls(request: HttpRequest) -> HttpResponse:
         "api/calls.html",
         {"calls": selectors.recent_calls(district=request.user.district)},
     )
+
+
+class ClientCredentialsTokenView(TokenView):
+    """DOT's token endpoint for a district's clients: client credentials only (a wallet gets its
+    tokens at wallets:token, by an educator's consent)."""
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("grant_type") != "client_credentials":
+            return JsonResponse(
+                {
+                    "error": "unsupported_grant_type",
+                    "error_description": "District clients use client_credentials.",
+                },
+                status=400,
+            )
+        return super().post(request, *args, **kwargs)

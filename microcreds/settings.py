@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "reports",
     "states",
     "webhooks",
+    "wallets",
     "api",
 ]
 
@@ -423,16 +424,32 @@ API_SCOPES = {
     "ledger:read": "Read the salary ledger",
     "reports:read": "Read the program's report figures",
 }
+# Scopes an educator grants a wallet (wallets/, the 1EdTech Open Badges 3.0 API). They are never
+# a district client's, and a district client's never a wallet's (api.oauth.ClientScopesValidator).
+OB_SCOPE = "https://purl.imsglobal.org/spec/ob/v3p0/scope/"
+WALLET_SCOPES = {
+    f"{OB_SCOPE}credential.readonly": "Read the micro-credentials you have earned",
+    f"{OB_SCOPE}profile.readonly": "Read your name and e-mail address",
+    # Wallets ask for it (the specification's examples do); it lets them refresh their access
+    # until you disconnect them.
+    "offline_access": "Stay connected until you disconnect it",
+}
+# Shown to wallets in the discovery document; our own page unless the deployment has its own.
+WALLET_PRIVACY_POLICY_URL = env("WALLET_PRIVACY_POLICY_URL", default="")
+WALLET_TERMS_OF_SERVICE_URL = env("WALLET_TERMS_OF_SERVICE_URL", default="")
+# Registrations per address (open dynamic client registration); past it, 429 with Retry-After.
+WALLET_REGISTRATION_RATE = env("WALLET_REGISTRATION_RATE", default="20/hour")
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER = {
-    "SCOPES": API_SCOPES,
+    "SCOPES": {**API_SCOPES, **WALLET_SCOPES},
     "DEFAULT_SCOPES": [],
     # A token's scopes are the client's (api.oauth.ClientScopesValidator), no more.
     "OAUTH2_VALIDATOR_CLASS": "api.oauth.ClientScopesValidator",
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("API_TOKEN_SECONDS", default=3600),
     # The OAuth 2.0 Security BCP (RFC 9700) throughout, ahead of DOT 4.0's defaults: no implicit
     # or password grant, S256 PKCE only, tokens in the Authorization header only and stored
-    # hashed, https redirect URIs (we use client credentials alone, which has none).
+    # hashed, https redirect URIs only (district clients use client credentials, which has none;
+    # wallets use the authorization code with S256 PKCE, always required).
     "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
     "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
@@ -443,6 +460,10 @@ OAUTH2_PROVIDER = {
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    # The 1EdTech Security Framework's recommendation: a code lives ten minutes at most.
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 600,
 }
 # Calls per client; a client past it is answered 429 with Retry-After.
 API_RATE = env("API_RATE", default="600/min")

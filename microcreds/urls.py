@@ -28,6 +28,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("reports/", include("programs.urls")),
     path("state/", include("states.urls")),
+    path("", include("wallets.urls")),
     path("", include("api.urls")),
     path("django-admin/", admin.site.urls),
 ]

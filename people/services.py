@@ -4,6 +4,7 @@ buildings and district goals. Every change is audited; e-mail goes out after the
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
@@ -12,10 +13,12 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import base36_to_int, int_to_base36
 
 from accounts.models import AuditEvent, Building, District, DistrictGoal, User
 from accounts.services import audit_record, user_create
+from outbox.models import Mail
 from outbox.services import mail_enqueue
 
 ROSTER_MAX_BYTES = 1024 * 1024
@@ -174,10 +177,18 @@ def _roles(**flags: bool) -> dict[str, bool]:
 def _address_taken_elsewhere(*, email: str, district: District) -> None:
     """An admin of ``district`` asked to add an address another district's person has: nothing
     is created, the admin is told exactly what a new address would tell them (so nothing about
-    the other district reaches them), and the address's owner is told, who can sort it out."""
+    the other district reaches them), and the address's owner is told, who can sort it out:
+    once a day at most for the same district, since a roster sync sends the same rows night
+    after night."""
+    subject = f"{district.name} tried to add you to its micro-credentials"
+    told_lately = Mail.objects.filter(
+        to=[email], subject=subject[:300], created_at__gte=timezone.now() - timedelta(days=1)
+    )
+    if told_lately.exists():
+        return
     mail_enqueue(
         to=[email],
-        subject=f"{district.name} tried to add you to its micro-credentials",
+        subject=subject,
         text=(
             f"Hello,\n\n{district.name} tried to add {email} to its micro-credential program on "
             "microcreds, but this address already has an account there with another district, "
@@ -186,6 +197,13 @@ def _address_taken_elsewhere(*, email: str, district: District) -> None:
             "your current district admin to move your account.\n"
         ),
     )
+
+
+def invitation_sent_message(email: str) -> str:
+    """What a district admin (on the page or through the API) is told after asking to add
+    ``email``: the same words whether a person was invited or the address was another
+    district's (``person_invite`` returned None), so nothing about other districts leaks."""
+    return f"An invitation was sent to {email.strip().lower()}."
 
 
 def person_invite(

@@ -109,7 +109,7 @@ def person_invite(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             # The same words whether or not the address was another district's (person is None).
-            messages.success(request, f"An invitation was sent to {form.cleaned_data['email']}.")
+            messages.success(request, services.invitation_sent_message(form.cleaned_data["email"]))
             return redirect("people:list")
     return render(request, "people/person_form.html", {"form": form, "person": None})
 

@@ -28,6 +28,7 @@ LAYERS = [
     "reports",
     "states",
     "webhooks",
+    "wallets",
     "api",
 ]
 

@@ -10,6 +10,7 @@ ids it has seen processes each event once even when a response was lost on the w
 import http.client
 import json
 import logging
+import random
 import ssl
 import time
 from collections.abc import Callable
@@ -47,6 +48,9 @@ SECRET_OVERLAP = timedelta(hours=24)
 RETRY_FIRST_DELAY = timedelta(seconds=30)
 RETRY_MAX_DELAY = timedelta(hours=4)
 RETRY_FOR = timedelta(days=1)
+# Each retry comes up to this fraction of its wait later, at random, so that the deliveries a
+# receiver's outage failed together do not all come back at the same second when it recovers.
+RETRY_JITTER = 0.1
 # What is kept of a receiver's answer.
 EXCERPT_BYTES = 1000
 # Deliveries handed to workers per beat run; the next run takes the rest.
@@ -240,16 +244,25 @@ def retry_schedule() -> list[timedelta]:
 
 
 def next_attempt(
-    *, retry_from: datetime, now: datetime, retry_after: int | None = None
+    *,
+    retry_from: datetime,
+    now: datetime,
+    retry_after: int | None = None,
+    spread: float | None = None,
 ) -> datetime | None:
-    """When a delivery that failed at ``now`` is tried again; None once its day is over. A
-    receiver's ``Retry-After`` (seconds) can only push the retry later, never past the day."""
+    """When a delivery that failed at ``now`` is tried again; None once its day is over: the
+    next step of the schedule, up to ``RETRY_JITTER`` of the wait later (``spread``, 0 to 1,
+    random unless given). A receiver's ``Retry-After`` (seconds) can only push the retry later;
+    nothing goes past the day."""
     later = [retry_from + offset for offset in retry_schedule() if retry_from + offset > now]
     if not later:
         return None
+    if spread is None:
+        spread = random.random()
+    at = later[0] + (later[0] - now) * RETRY_JITTER * spread
     if retry_after:
-        return min(max(later[0], now + timedelta(seconds=retry_after)), retry_from + RETRY_FOR)
-    return later[0]
+        at = max(at, now + timedelta(seconds=retry_after))
+    return min(at, retry_from + RETRY_FOR)
 
 
 @dataclass(frozen=True)

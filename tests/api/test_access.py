@@ -127,8 +127,8 @@ def test_a_token_without_the_routes_scope_is_refused_and_changes_nothing(
 
 
 # What another district's client gets: its own district's lists (without district A's
-# records), its own roster sync (district A's person's address is refused), and 404 for
-# district A's objects.
+# records), its own roster sync (district A's person's address is answered as a fresh
+# address's invitation, and creates nobody), and 404 for district A's objects.
 OUTSIDER = {
     "api:person-list": 200,
     "api:building-list": 200,
@@ -138,7 +138,7 @@ OUTSIDER = {
     "api:ledger": 200,
     "api:relicensure-list": 200,
     "api:report_figures": 200,
-    ("put", "api:person-detail"): 422,
+    ("put", "api:person-detail"): 202,
     # Its own building B-1: created by its sync, then deleted (district A's B-1 stays).
     ("put", "api:building-detail"): 201,
     ("delete", "api:building-detail"): 204,

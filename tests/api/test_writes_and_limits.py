@@ -88,3 +88,24 @@ def test_every_call_is_logged_with_its_client(connect, district_admin):
         (hr.api_client.pk, "GET", "/api/v1/ledger/", 200),
         (hr.api_client.pk, "GET", "/api/v1/people/", 403),
     ]
+
+
+def test_the_same_key_while_the_first_is_being_answered_is_a_conflict(connect, district_admin):
+    from api.services import idempotent_write_claim, request_fingerprint
+
+    sis = connect(district_admin, ["people:write"])
+    path, body = "/api/v1/buildings/B-1/", {"name": "Oak"}
+    # The first request with the key has claimed it and is still being carried out.
+    _record, first = idempotent_write_claim(
+        client=sis.api_client,
+        key="k-1",
+        fingerprint=request_fingerprint(method="PUT", path=path, body=body),
+    )
+    assert first
+    second = sis.put(path, body, HTTP_IDEMPOTENCY_KEY="k-1")
+    assert second.status_code == 409
+    assert second["Content-Type"] == "application/problem+json"
+    assert (
+        second.json()["detail"] == "The request with this Idempotency-Key is still being answered."
+    )
+    assert not Building.objects.filter(external_id="B-1").exists()

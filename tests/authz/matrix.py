@@ -89,6 +89,7 @@ Every refused request (any method) must leave every table of our apps exactly as
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -97,6 +98,8 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+
+from tests.authz.world import WALLET_REGISTRATION
 
 if TYPE_CHECKING:
     from .world import World
@@ -494,6 +497,26 @@ API_NOTE = (
     "Its client-scope dimension (no token, a token without the route's scope, another "
     "district's token) is walked route by route in tests/api/test_access.py."
 )
+
+WALLET_NOTE = (
+    "The wallet API answers a connected wallet's bearer token only: a signed-in session is no "
+    "credential there (401). Tokens of wallets and of district clients are kept apart, and "
+    "scopes checked, in tests/wallets/test_tokens_stay_apart.py."
+)
+
+
+def wallet_authorization(w) -> dict:
+    """An authorization request of the world's wallet, with its PKCE challenge (S256)."""
+    return {
+        "client_id": w.x("wallet").application.client_id,
+        "response_type": "code",
+        "scope": w.x("wallet").scopes[0],
+        "redirect_uri": "https://wallet.example/cb",
+        "state": "matrix",
+        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        "code_challenge_method": "S256",
+    }
+
 
 ROWS: list[Row] = [
     # --- the front door ---------------------------------------------------------------------
@@ -1611,6 +1634,53 @@ ROWS: list[Row] = [
         get="401   401   401       401      401      401   401   401",
         note=API_NOTE,
     ),
+    # --- wallets (the Open Badges 3.0 API) ----------------------------------------------------
+    Row("wallets:discovery", get="ok    ok    ok        ok       ok       ok    ok    ok"),
+    Row(
+        "wallets:register",
+        post="ok   ok    ok        ok       ok       ok    ok    ok",
+        data=lambda w, actor: json.dumps({**WALLET_REGISTRATION, "client_name": actor}).encode(),
+        note="Dynamic client registration is open to anyone (the specification forbids an "
+        "initial access token); a wallet reaches nobody's credentials until an educator agrees.",
+    ),
+    Row(
+        "wallets:authorize",
+        query=lambda w: wallet_authorization(w),
+        get="login ok    ok        403      403      403   403   403",
+        post="login ok   ok        403      403      403   403   403",
+        data=lambda w, actor: {**wallet_authorization(w), "allow": "yes"},
+        redirect=lambda w, actor: r"https://wallet\.example/cb\?.*code=.*",
+        note="The consent page: an educator's own (any district's; the wallet names no record).",
+    ),
+    Row(
+        "wallets:token",
+        post="401  401   401       401      401      401   401   401",
+        data=lambda w, actor: {"grant_type": "authorization_code", "code": "x"},
+        note="The wallet authenticates itself: a session or no client at all get 401.",
+    ),
+    Row(
+        "wallets:credentials",
+        get="401   401   401       401      401      401   401   401",
+        note=WALLET_NOTE,
+    ),
+    Row(
+        "wallets:profile",
+        get="401   401   401       401      401      401   401   401",
+        note=WALLET_NOTE,
+    ),
+    Row(
+        "wallets:connections",
+        get="login ok    ok        403      403      403   403   403",
+        shown=lambda w, actor: ["Backpack"] if actor == "owner" else [],
+    ),
+    Row(
+        "wallets:disconnect",
+        kwargs=lambda w: {"pk": w.x("wallet_connection").pk},
+        redirect=to("wallets:connections"),
+        post="login ok   404       403      403      403   403   403",
+        data=lambda w, actor: {},
+    ),
+    Row("wallets:about", get="ok    ok    ok        ok       ok       ok    ok    ok"),
 ]
 # fmt: on
 

@@ -231,6 +231,7 @@ def build_district(*, name: str, slug: str, statuses: list[str]) -> DistrictWorl
     build_program_rules(world)
     build_webhooks(world)
     build_api_client(world)
+    build_wallet(world)
     return world
 
 
@@ -709,6 +710,37 @@ def build_api_client(world: DistrictWorld) -> None:
     world.owner.save(update_fields=["external_id"])
     world.buildings[0].external_id = f"{world.district.slug}-main"
     world.buildings[0].save(update_fields=["external_id"])
+
+
+WALLET_REGISTRATION = {
+    "client_name": "Backpack",
+    "client_uri": "https://wallet.example/",
+    "logo_uri": "https://wallet.example/logo.png",
+    "tos_uri": "https://wallet.example/terms",
+    "policy_uri": "https://wallet.example/privacy",
+    "software_id": "backpack",
+    "software_version": "1.0",
+    "redirect_uris": ["https://wallet.example/cb"],
+    "scope": "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.readonly",
+}
+
+
+def build_wallet(world: DistrictWorld) -> None:
+    """A wallet registered through the Open Badges 3.0 API, which the owner connected."""
+    from oauth2_provider.models import Application
+
+    from wallets.forms import WalletRegistrationForm
+    from wallets.services import wallet_client_register, wallet_connect
+
+    form = WalletRegistrationForm(WALLET_REGISTRATION)
+    assert form.is_valid(), form.errors
+    wallet = wallet_client_register(registration=form.cleaned_data).client
+    world.extra["wallet"] = wallet
+    world.extra["wallet_connection"] = wallet_connect(
+        educator=world.owner,
+        application=Application.objects.get(pk=wallet.application_id),
+        scopes=wallet.scopes,
+    )
 
 
 def build_program_rules(world: DistrictWorld) -> None:

@@ -1,4 +1,4 @@
-"""A failed delivery is retried with exponential backoff for a day, then given up; a
+"""A failed delivery is retried with exponential backoff and jitter for a day, then given up; a
 receiver's Retry-After can only push a retry later."""
 
 from datetime import timedelta
@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from webhooks.services import next_attempt, retry_schedule
+from webhooks.services import RETRY_JITTER, next_attempt, retry_schedule
 
 START = timezone.now()
 
@@ -32,7 +32,18 @@ def test_the_retries_double_from_thirty_seconds_up_to_four_hours_for_a_day():
     ],
 )
 def test_the_next_attempt_is_the_next_step_of_the_schedule(failed_after, retried_after):
-    assert next_attempt(retry_from=START, now=START + failed_after) == START + retried_after
+    exact = next_attempt(retry_from=START, now=START + failed_after, spread=0.0)
+    assert exact == START + retried_after
+
+
+def test_a_retry_comes_up_to_a_tenth_of_its_wait_later_at_random_never_past_the_day():
+    failed = START + timedelta(minutes=5)  # the schedule's next step: 7m30s after START
+    latest = next_attempt(retry_from=START, now=failed, spread=1.0)
+    assert latest == START + timedelta(seconds=450) + timedelta(seconds=150) * RETRY_JITTER
+    drawn = {next_attempt(retry_from=START, now=failed) for _ in range(20)}
+    assert len(drawn) > 1 and all(START + timedelta(seconds=450) <= at <= latest for at in drawn)
+    end = next_attempt(retry_from=START, now=START + timedelta(hours=23), spread=1.0)
+    assert end == START + timedelta(days=1)
 
 
 def test_after_a_day_the_delivery_is_given_up():
@@ -40,13 +51,12 @@ def test_after_a_day_the_delivery_is_given_up():
 
 
 def test_retry_after_pushes_the_retry_later_but_not_past_the_day():
-    assert next_attempt(retry_from=START, now=START, retry_after=600) == START + timedelta(
-        seconds=600
-    )
-    assert next_attempt(retry_from=START, now=START, retry_after=5) == START + timedelta(seconds=30)
-    assert next_attempt(
-        retry_from=START, now=START + timedelta(hours=23), retry_after=7200
-    ) == START + timedelta(days=1)
+    def retry(now, seconds):
+        return next_attempt(retry_from=START, now=now, retry_after=seconds, spread=0.0)
+
+    assert retry(START, 600) == START + timedelta(seconds=600)
+    assert retry(START, 5) == START + timedelta(seconds=30)
+    assert retry(START + timedelta(hours=23), 7200) == START + timedelta(days=1)
 
 
 @pytest.mark.django_db
