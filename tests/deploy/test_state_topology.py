@@ -119,28 +119,7 @@ def score_form(assignment: ReviewAssignment) -> dict:
 def test_a_web_instance_and_a_worker_killed_mid_load_lose_no_request_and_issue_no_award_twice(
     district, s3_storage, broker, tmp_path
 ):
-    reviewers = [
-        ReviewerFactory(district=district, email=f"reviewer{i}@pv.example.org") for i in range(3)
-    ]
-    PanelFactory(district=district, chair=reviewers[0], members=reviewers)
-    educators = [
-        EducatorFactory(district=district, email=f"teacher{i}@pv.example.org") for i in range(2)
-    ]
-    submissions = [
-        submission_in(Submission.Status.SUBMITTED_FOR_REVIEW, educator=educators[i % 2])
-        for i in range(PLANS)
-    ]
-    for submission in submissions:
-        assign_reviewers(submission.pk, "final")
-    assignments = list(
-        ReviewAssignment.objects.filter(submission__in=submissions).select_related(
-            "reviewer", "submission__plan__microcredential__rubric"
-        )
-    )
-    # The district's signing key exists before issuance, as `manage.py badge_keys` leaves it.
-    keys.key_generate(district)
-    certificates_before = set(pdfs(s3_storage, district.slug))
-
+    # The processes start first: their start-up (seconds of imports) overlaps the set-up.
     env = app_env(
         s3_storage,
         CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT),
@@ -157,6 +136,29 @@ def test_a_web_instance_and_a_worker_killed_mid_load_lose_no_request_and_issue_n
     ]
     proxy, base = start_proxy([address for _, address in web], tmp_path / "haproxy.log")
     try:
+        reviewers = [
+            ReviewerFactory(district=district, email=f"reviewer{i}@pv.example.org")
+            for i in range(3)
+        ]
+        PanelFactory(district=district, chair=reviewers[0], members=reviewers)
+        educators = [
+            EducatorFactory(district=district, email=f"teacher{i}@pv.example.org") for i in range(2)
+        ]
+        submissions = [
+            submission_in(Submission.Status.SUBMITTED_FOR_REVIEW, educator=educators[i % 2])
+            for i in range(PLANS)
+        ]
+        for submission in submissions:
+            assign_reviewers(submission.pk, "final")
+        assignments = list(
+            ReviewAssignment.objects.filter(submission__in=submissions).select_related(
+                "reviewer", "submission__plan__microcredential__rubric"
+            )
+        )
+        # The district's signing key exists before issuance, as `manage.py badge_keys` leaves it.
+        keys.key_generate(district)
+        certificates_before = set(pdfs(s3_storage, district.slug))
+
         for _, address in web:
             wait_for(lambda a=address: answers(f"http://{a}/healthz"), 60, 0.2, "gunicorn")
         wait_for(lambda: answers(f"{base}/healthz"), 20, 0.1, "haproxy")
@@ -256,11 +258,9 @@ def test_a_web_instance_and_a_worker_killed_mid_load_lose_no_request_and_issue_n
         new_certificates = set(pdfs(s3_storage, district.slug)) - certificates_before
         assert len(new_certificates) == PLANS
     finally:
-        stop(proxy)
-        for process, _ in web:
-            stop(process)
-        for worker in workers:
-            stop(worker)
+        # Test processes: no need for their graceful shutdowns.
+        for process in (proxy, *(process for process, _ in web), *workers):
+            stop(process, signal.SIGKILL)
 
 
 def pdfs(s3_storage, slug: str) -> list[str]:
