@@ -14,7 +14,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Building, District, DistrictGoal, User
+from accounts.models import Building, District, DistrictGoal, State, User
+from accounts.services import user_create
 from badges.models import STATUS_LIST_SIZE, Award
 from credentials.models import MicroCredential, Stack
 from submissions.models import Attempt, Plan, Submission
@@ -396,3 +397,44 @@ def seed_scale(
         award_records=award_records,
     )
     return district, result
+
+
+def _shares(total: int, parts: int) -> list[int]:
+    """``total`` split into ``parts`` whole numbers that differ by at most one."""
+    size, extra = divmod(total, parts)
+    return [size + (1 if i < extra else 0) for i in range(parts)]
+
+
+def seed_state(
+    *,
+    slug: str,
+    districts: int,
+    educators: int,
+    plans: int,
+    seed: int = 1,
+    name: str | None = None,
+) -> tuple[State, ScaleResult]:
+    """A whole state: ``districts`` districts (each as ``seed_scale`` builds one, with its own
+    admin ``admin@<slug>-<n>.example.org``), the state's ``educators`` and ``plans`` spread
+    evenly over them, and a state admin ``state-admin@<slug>.example.org``. One transaction per
+    district: a long run that is stopped keeps the districts it has finished."""
+    state = State.objects.create(name=name or f"Scale state {slug}", slug=slug)
+    user_create(state=state, is_state_admin=True, email=f"state-admin@{slug}.example.org")
+    totals = ScaleResult(educators=0, plans=0, submissions=0, attempts=0)
+    width = len(str(districts))
+    for number, (people, plan_count) in enumerate(
+        zip(_shares(educators, districts), _shares(plans, districts), strict=True), start=1
+    ):
+        district, result = seed_scale(
+            slug=f"{slug}-{number:0{width}d}",
+            name=f"{name or slug.title()} district {number}",
+            educators=max(people, 1),
+            plans=plan_count,
+            seed=seed * 100_000 + number,
+        )
+        District.objects.filter(pk=district.pk).update(state=state)
+        totals.educators += result.educators
+        totals.plans += result.plans
+        totals.submissions += result.submissions
+        totals.attempts += result.attempts
+    return state, totals

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What `make test` needs from the machine: Debian packages (Chromium, fonts, libmagic, Pango for
-# WeasyPrint, Cairo for CairoSVG, clamd, Node.js) and PostgreSQL and Redis answering on loopback. Installs what is
+# WeasyPrint, Cairo for CairoSVG, clamd, Node.js, haproxy) and PostgreSQL and Redis answering on loopback. Installs what is
 # missing when it can (root with apt-get); otherwise says in one line what is missing and how to
 # get it, and stops.
 set -euo pipefail
@@ -19,6 +19,8 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 # The load benchmark (make bench BENCH=load) saturates pages with wrk.
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
+# The state topology test (tests/deploy/) runs two web processes behind haproxy.
+command -v haproxy >/dev/null 2>&1 || need+=(haproxy)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.models import District, User
+from accounts.models import District, State, User
 from programs.models import ProgramCycle, RenewalRule
 from reports import selectors
 from reports.selectors import ReportFilters
@@ -38,3 +38,31 @@ def test_seed_scale_refuses_an_existing_slug(district):
 
     with pytest.raises(CommandError):
         call_command("seed_scale", educators=1, plans=1, slug=district.slug)
+
+
+def test_seed_scale_builds_a_state_of_districts_sharing_the_educators_and_plans(client):
+    call_command("seed_scale", districts=3, educators=10, plans=31, slug="plains", seed=2)
+    state = State.objects.get(slug="plains")
+    districts = list(District.objects.filter(state=state).order_by("slug"))
+    assert [d.slug for d in districts] == ["plains-1", "plains-2", "plains-3"]
+    educators = [User.objects.filter(district=d, is_educator=True).count() for d in districts]
+    plans = [Submission.objects.filter(district=d).count() for d in districts]
+    assert educators == [4, 3, 3] and plans == [11, 10, 10]
+    assert all(User.objects.filter(email=f"admin@{d.slug}.example.org").exists() for d in districts)
+    admin = User.objects.get(email="state-admin@plains.example.org")
+    assert admin.state_id == state.pk and admin.district_id is None
+    client.force_login(admin)
+    page = client.get(reverse("states:dashboard"))
+    assert page.status_code == 200
+    for district in districts:
+        assert district.name in page.content.decode()
+
+
+def test_seed_scale_refuses_a_state_that_exists():
+    from django.core.management.base import CommandError
+
+    call_command("seed_scale", districts=1, educators=1, plans=0, slug="plains")
+    with pytest.raises(CommandError, match="exists already"):
+        call_command("seed_scale", districts=2, educators=2, plans=0, slug="plains")
+    with pytest.raises(CommandError, match="every district"):
+        call_command("seed_scale", districts=3, educators=2, plans=0, slug="other")
