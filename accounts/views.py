@@ -16,7 +16,7 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import selectors, services
-from .forms import DistrictSettingsForm
+from .forms import DistrictSettingsForm, LicenseNumberForm
 from .permissions import district_admin_required
 
 
@@ -69,6 +69,40 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 @login_required
 def no_role(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/no_role.html")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """The person's own account: their e-mail addresses (allauth's page), their districts and
+    their state educator license number."""
+    user = request.user
+    in_state = user.district_id is not None and user.district.state_id is not None
+    form = LicenseNumberForm(
+        request.POST or None, initial={"license_number": user.license_number}
+    )
+    if request.method == "POST":
+        if not in_state:
+            raise Http404("Your district belongs to no state: there is no license number to set.")
+        if form.is_valid():
+            try:
+                services.license_number_set(
+                    person=user, number=form.cleaned_data["license_number"], actor=user
+                )
+            except services.LicenseError as exc:
+                form.add_error("license_number", str(exc))
+            else:
+                messages.success(request, "Your license number was saved.")
+                return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form if in_state else None,
+            "memberships": selectors.memberships_of(user),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])

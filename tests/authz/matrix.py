@@ -533,6 +533,24 @@ ROWS: list[Row] = [
         note="Always the admin's own district: other_admin sees and changes Lakeside only.",
     ),
     Row(
+        "accounts:profile",
+        variant="read",
+        get="login ok    ok        ok       ok       ok    ok    ok",
+        state="ok ok",
+        shown=lambda w, actor: ["E-mail addresses"],
+        note="Everyone's own account page; a state admin's has no license number.",
+    ),
+    Row(
+        "accounts:profile",
+        variant="license",
+        redirect=to("accounts:profile"),
+        post="login ok   ok        ok       ok       ok    ok    ok",
+        state="404 404",
+        data=lambda w, actor: {"license_number": f"KS-{actor.upper().replace('_', '-')}"},
+        note="Each person sets their own number; a state admin has no district, so no state "
+        "license to record.",
+    ),
+    Row(
         "accounts:district_logo",
         get="login 403   403       403      403      403   ok    ok",
         note="The admin's own district's logo (other_admin gets Lakeside's, or 404 with none).",
@@ -559,6 +577,27 @@ ROWS: list[Row] = [
         get="login 403   403       403      403      403   ok    404",
         post="login 403  403       403      403      403   ok    404",
         data=person_body,
+    ),
+    Row(
+        "people:move_invite",
+        redirect=to("people:list"),
+        get="login 403   403       403      403      403   ok    ok",
+        post="login 403  403       403      403      403   ok    ok",
+        data=lambda w, actor: {
+            "email": w.own(actor).extra["neighbour"].email, "roles": ["educator"],
+        },
+        hidden=lambda w, actor: [w.foreign(actor).extra["neighbour"].last_name],
+        note="Each admin invites the neighbour of their own state; never names anyone.",
+    ),
+    Row(
+        "people:move_accept",
+        redirect=to("home"),
+        kwargs=lambda w: {"token": w.x("move_invitation").token},
+        get="login ok    404       404      404      404   404   404",
+        post="login ok   404       404      404      404   404   404",
+        data=lambda w, actor: {},
+        note="Only the invited person may read or accept their invitation; to anyone else "
+        "the link does not exist.",
     ),
     Row(
         "people:person_transcript",

@@ -805,10 +805,42 @@ def build_state(world: DistrictWorld, *, name: str, slug: str) -> None:
     )
 
 
+def build_moves(world: DistrictWorld) -> None:
+    """A neighbouring district of the same state with an educator the district's admin may
+    invite to move, and an open invitation from it to the district's owner (their plans stay
+    behind when they accept)."""
+    import secrets
+    from datetime import timedelta
+
+    from accounts.models import MoveInvitation
+
+    slug = world.district.slug
+    neighbour = District.objects.create(
+        state=world.district.state, name=f"Neighbour of {slug}", slug=f"{slug}-neighbour"
+    )
+    world.extra["neighbour"] = user_create(
+        district=neighbour,
+        email=f"neighbour@{slug}.example.org",
+        first_name="Nell",
+        last_name="Neighbour",
+        is_educator=True,
+        email_verified=True,
+    )
+    world.extra["move_invitation"] = MoveInvitation.objects.create(
+        district=neighbour,
+        person=world.owner,
+        roles=["educator"],
+        token=secrets.token_urlsafe(32),
+        expires_at=timezone.now() + timedelta(days=14),
+    )
+
+
 def build_world() -> World:
     world = _build_districts()
     build_state(world.a, name="Sunflower State", slug="matrix-state-a")
     build_state(world.b, name="Great Lakes State", slug="matrix-state-b")
+    build_moves(world.a)
+    build_moves(world.b)
     return world
 
 
