@@ -19,9 +19,9 @@ def people_for_user(user: User) -> QuerySet[User]:
 def memberships_of(user: User) -> QuerySet[Membership]:
     """The districts a person has belonged to, latest first, with the roles they held."""
     return (
-        Membership.objects.filter(user_id=user.pk).select_related("district").order_by(
-            "-started_on", "-id"
-        )
+        Membership.objects.filter(user_id=user.pk)
+        .select_related("district")
+        .order_by("-started_on", "-id")
     )
 
 

@@ -5,9 +5,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import models, transaction
-
-from django.db import IntegrityError
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from .models import ROLE_FLAGS, AuditEvent, Building, District, Membership, Role, State, User
@@ -123,7 +121,11 @@ def license_number_set(*, person: User, number: str, actor: User) -> User:
         raise PermissionDenied("Only the person or their district's admin can change this.")
     number = number.strip().upper()
     with transaction.atomic():
-        locked = User.objects.select_for_update().select_related("district").get(pk=person.pk)
+        locked = (
+            User.objects.select_for_update(of=("self",))
+            .select_related("district")
+            .get(pk=person.pk)
+        )
         if number == locked.license_number:
             return locked
         state_id = locked.district.state_id if locked.district_id else None

@@ -78,9 +78,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     their state educator license number."""
     user = request.user
     in_state = user.district_id is not None and user.district.state_id is not None
-    form = LicenseNumberForm(
-        request.POST or None, initial={"license_number": user.license_number}
-    )
+    form = LicenseNumberForm(request.POST or None, initial={"license_number": user.license_number})
     if request.method == "POST":
         if not in_state:
             raise Http404("Your district belongs to no state: there is no license number to set.")

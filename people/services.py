@@ -774,9 +774,7 @@ def move_invite(
 def move_invitation_for(*, person: User, token: str) -> MoveInvitation | None:
     """The open invitation of ``token`` addressed to ``person`` (anyone else's: None)."""
     return (
-        MoveInvitation.objects.filter(
-            token=token, person_id=person.pk, accepted_at__isnull=True
-        )
+        MoveInvitation.objects.filter(token=token, person_id=person.pk, accepted_at__isnull=True)
         .select_related("district", "district__state", "invited_by")
         .first()
     )
@@ -792,7 +790,9 @@ def person_move(*, invitation: MoveInvitation, actor: User) -> Membership:
     today = timezone.localdate()
     with transaction.atomic():
         invitation = MoveInvitation.objects.select_for_update().get(pk=invitation.pk)
-        person = User.objects.select_for_update().select_related("district").get(pk=actor.pk)
+        person = (
+            User.objects.select_for_update(of=("self",)).select_related("district").get(pk=actor.pk)
+        )
         destination = District.objects.get(pk=invitation.district_id)
         origin = person.district
         if invitation.accepted_at is not None:
@@ -814,9 +814,7 @@ def person_move(*, invitation: MoveInvitation, actor: User) -> Membership:
         )
         if current is None:
             # A person made before memberships existed, whose migration row is missing.
-            current = Membership(
-                user=person, district=origin, started_on=person.date_joined.date()
-            )
+            current = Membership(user=person, district=origin, started_on=person.date_joined.date())
         current.roles = district_roles_of(person)
         current.ended_on = today
         current.save()

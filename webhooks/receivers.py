@@ -1,6 +1,6 @@
 """What this app does when an app below it announces a change (``submissions.signals``,
-``badges.signals``, ``people.signals``): record the event for the district's subscriptions, inside the change's
-own transaction. Connected in ``apps.WebhooksConfig.ready``."""
+``badges.signals``, ``people.signals``): record the event for the district's subscriptions,
+inside the change's own transaction. Connected in ``apps.WebhooksConfig.ready``."""
 
 from . import events, services
 from .models import EventType

@@ -14,7 +14,7 @@ def memberships_create(apps, schema_editor):
     User = apps.get_model("accounts", "User")
     Membership = apps.get_model("accounts", "Membership")
     people = User.objects.filter(district__isnull=False).exclude(
-        memberships__ended_on__isnull=True
+        pk__in=Membership.objects.filter(ended_on__isnull=True).values("user_id")
     )
     batch = []
     for person in people.iterator(chunk_size=2000):
