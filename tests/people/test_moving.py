@@ -161,7 +161,7 @@ def test_no_license_number_outside_a_state(educator):
 
 def test_the_person_sets_it_on_their_account_page(client, mover):
     client.force_login(mover)
-    response = client.post(reverse("accounts:profile"), {"license_number": "KS-77"})
+    response = client.post(reverse("accounts:license_number"), {"license_number": "KS-77"})
     assert response.status_code == 302
     mover.refresh_from_db()
     assert mover.license_number == "KS-77"
@@ -173,7 +173,7 @@ def test_a_taken_number_is_refused_beside_the_field_and_nothing_changes(client, 
     other = EducatorFactory(district=north)
     license_number_set(person=other, number="KS-5", actor=other)
     client.force_login(mover)
-    response = client.post(reverse("accounts:profile"), {"license_number": "ks-5"})
+    response = client.post(reverse("accounts:license_number"), {"license_number": "ks-5"})
     assert response.status_code == 400
     assert "already on another account" in response.content.decode()
     mover.refresh_from_db()
