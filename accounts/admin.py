@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import AuditEvent, Building, District, DistrictGoal, State, User
+from .models import AuditEvent, Building, District, DistrictGoal, Membership, State, User
 
 
 class ReadOnlyAdminMixin:
@@ -43,9 +43,19 @@ class DistrictGoalAdmin(admin.ModelAdmin):
     list_filter = ["district", "active"]
 
 
+class MembershipInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """A person's districts over time; a move (``people.services.person_move``) writes them."""
+
+    model = Membership
+    fields = ["district", "roles", "started_on", "ended_on"]
+    readonly_fields = fields
+    extra = 0
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
+    inlines = [MembershipInline]
     list_display = [
         "email",
         "first_name",

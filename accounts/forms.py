@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.text import capfirst
 
-from .models import District
+from .models import District, User
 from .services import DISTRICT_SETTINGS
 from .uploads import (
     FAMILY_LABELS,
@@ -89,3 +89,7 @@ class DistrictSettingsForm(forms.ModelForm):
             "logo": data.get("logo"),
             "remove_logo": data.get("remove_logo", False),
         }
+
+
+class LicenseNumberForm(forms.Form):
+    license_number = User._meta.get_field("license_number").formfield()

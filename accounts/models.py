@@ -200,6 +200,15 @@ class District(models.Model):
         help_text="The kinds of file educators may upload as evidence; an evidence type may "
         "narrow them further. Links are always accepted.",
     )
+    # Salary credit for awards its people earned in another district of its state (before they
+    # moved here): off, the salary ledger lists only the awards this district issued.
+    accept_state_awards_for_salary = models.BooleanField(
+        "salary credit for awards earned elsewhere in the state",
+        default=False,
+        help_text="On: the salary ledger also lists the awards your current people earned in "
+        "another district of your state, valued under your credit rules. Off: only the awards "
+        "your district issued.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -339,6 +348,24 @@ class User(AbstractUser):
     external_id = models.CharField(
         "ID in the district's other systems", max_length=100, blank=True, default=""
     )
+    # The state's educator license number: one person across the state's districts. Unique in
+    # the state that issued it (``license_state``, set from the district's state).
+    license_number = models.CharField(
+        "state educator license number",
+        max_length=40,
+        blank=True,
+        default="",
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9-]+$", "Use the letters, digits and dashes of the license number."
+            )
+        ],
+        help_text="Optional. The number on your state educator license; it lets a district of "
+        "your state invite you when you move.",
+    )
+    license_state = models.ForeignKey(
+        State, on_delete=models.PROTECT, related_name="licensees", null=True, blank=True
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -354,6 +381,16 @@ class User(AbstractUser):
                 name="state_admin_of_a_state_not_a_district",
             ),
             unique_external_id("user"),
+            models.UniqueConstraint(
+                "license_state",
+                Lower("license_number"),
+                condition=~models.Q(license_number=""),
+                name="unique_license_number_in_state",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(license_number="") | models.Q(license_state__isnull=False),
+                name="license_number_has_a_state",
+            ),
         ]
         # A district's people by name, a page at a time (people lists, re-licensure report).
         indexes = [
@@ -397,6 +434,62 @@ class User(AbstractUser):
     def district_suspended(self) -> bool:
         """Their district is suspended: they may not sign in."""
         return self.district_id is not None and self.district.is_suspended
+
+
+class Membership(models.Model):
+    """A person's time in one district, with the roles they held there. ``User.district`` is
+    the district of their one open membership (kept in step by ``people.services.person_move``);
+    every record (plan, review, award) keeps the district it was made in."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="memberships")
+    roles = models.JSONField(default=list, blank=True)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(ended_on__isnull=True),
+                name="one_open_membership_per_person",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="membership_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.district}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_on is None
+
+
+class MoveInvitation(models.Model):
+    """An admin of ``district`` asks ``person`` (of another district of the same state) to
+    move there; the person accepts on the page of ``token``."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="move_invitations")
+    roles = models.JSONField(default=list)
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person} to {self.district}"
 
 
 class AuditEvent(models.Model):

@@ -8,12 +8,21 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
 from django.utils.text import capfirst
 
-from .models import AuditEvent, Building, District, DistrictGoal, Role, User
+from .models import AuditEvent, Building, District, DistrictGoal, Membership, Role, User
 from .uploads import families_text
 
 
 def people_for_user(user: User) -> QuerySet[User]:
     return User.objects.filter(district_id=user.district_id).select_related("building")
+
+
+def memberships_of(user: User) -> QuerySet[Membership]:
+    """The districts a person has belonged to, latest first, with the roles they held."""
+    return (
+        Membership.objects.filter(user_id=user.pk)
+        .select_related("district")
+        .order_by("-started_on", "-id")
+    )
 
 
 def buildings_for_user(user: User) -> QuerySet[Building]:

@@ -5,9 +5,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 
-from .models import AuditEvent, Building, District, Role, State, User
+from .models import ROLE_FLAGS, AuditEvent, Building, District, Membership, Role, State, User
 from .uploads import FAMILIES, CleanImage, district_families
 
 
@@ -73,7 +74,88 @@ def user_create(
         is_state_admin=is_state_admin,
     )
     EmailAddress.objects.create(user=user, email=user.email, verified=email_verified, primary=True)
+    if district is not None:
+        Membership.objects.create(
+            user=user, district=district, roles=user.roles, started_on=timezone.localdate()
+        )
     return user
+
+
+# --- Memberships and license numbers ------------------------------------------------------------
+
+
+def district_roles_of(user: User) -> list[str]:
+    """The district roles ``user``'s flags grant (what their open membership records)."""
+    return [role for role in user.roles if role != Role.STATE_ADMIN]
+
+
+def membership_roles_sync(*, person: User) -> None:
+    """Write ``person``'s district roles on their open membership (call it in the transaction
+    that changed the flags; the flags are what access checks read)."""
+    Membership.objects.filter(user_id=person.pk, ended_on__isnull=True).update(
+        roles=district_roles_of(person)
+    )
+
+
+def role_flags(roles: list[str]) -> dict[str, bool]:
+    """The ``User`` flags of a list of district roles."""
+    return {ROLE_FLAGS[role]: role in roles for role in ROLE_FLAGS if role != Role.STATE_ADMIN}
+
+
+class LicenseError(Exception):
+    """A license number the rules refuse; the message is for the person or admin."""
+
+
+LICENSE_TAKEN = (
+    "This license number is already on another account in your state. Check the number; if it "
+    "is yours, ask your district admin."
+)
+
+
+def license_number_set(*, person: User, number: str, actor: User) -> User:
+    """Set (or clear, with "") ``person``'s state educator license number, as the person or an
+    admin of their district. Unique in the state of their district."""
+    if actor.pk != person.pk and not (
+        person.district_id is not None and actor.administers(person.district)
+    ):
+        raise PermissionDenied("Only the person or their district's admin can change this.")
+    number = number.strip().upper()
+    with transaction.atomic():
+        locked = (
+            User.objects.select_for_update(of=("self",))
+            .select_related("district")
+            .get(pk=person.pk)
+        )
+        if number == locked.license_number:
+            return locked
+        state_id = locked.district.state_id if locked.district_id else None
+        if number and state_id is None:
+            raise LicenseError(
+                "Your district belongs to no state on microcreds, so a state license number "
+                "cannot be recorded."
+            )
+        if (
+            number
+            and User.objects.filter(license_state_id=state_id, license_number__iexact=number)
+            .exclude(pk=locked.pk)
+            .exists()
+        ):
+            raise LicenseError(LICENSE_TAKEN)
+        before = locked.license_number
+        locked.license_number = number
+        locked.license_state_id = state_id if number else None
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=["license_number", "license_state"])
+        except IntegrityError:
+            raise LicenseError(LICENSE_TAKEN) from None
+        audit_record(
+            actor=actor,
+            action="person.license_changed",
+            target=locked,
+            detail={"from": before, "to": number},
+        )
+    return locked
 
 
 # --- District settings --------------------------------------------------------------------------
@@ -94,6 +176,7 @@ DISTRICT_SETTINGS = (
     "max_attempts",
     "artifact_retention_days",
     "artifact_families",
+    "accept_state_awards_for_salary",
 )
 DISTRICT_SETTINGS_UPDATED = "district.settings_updated"
 

@@ -13,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import selectors, services
-from .forms import DistrictSettingsForm
+from .forms import DistrictSettingsForm, LicenseNumberForm
 from .permissions import district_admin_required
 
 
@@ -69,6 +69,47 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 @login_required
 def no_role(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/no_role.html")
+
+
+def _profile_page(request: HttpRequest, form: LicenseNumberForm, status: int = 200):
+    user = request.user
+    in_state = user.district_id is not None and user.district.state_id is not None
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form if in_state else None, "memberships": selectors.memberships_of(user)},
+        status=status,
+    )
+
+
+@require_GET
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """The person's own account: their e-mail addresses (allauth's page), their districts and
+    their state educator license number."""
+    initial = {"license_number": request.user.license_number}
+    return _profile_page(request, LicenseNumberForm(initial=initial))
+
+
+@require_POST
+@login_required
+def license_number(request: HttpRequest) -> HttpResponse:
+    """The person sets or clears their own license number (in a district of a state)."""
+    user = request.user
+    if user.district_id is None or user.district.state_id is None:
+        raise Http404("Your district belongs to no state: there is no license number to set.")
+    form = LicenseNumberForm(request.POST)
+    if form.is_valid():
+        try:
+            services.license_number_set(
+                person=user, number=form.cleaned_data["license_number"], actor=user
+            )
+        except services.LicenseError as exc:
+            form.add_error("license_number", str(exc))
+        else:
+            messages.success(request, "Your license number was saved.")
+            return redirect("accounts:profile")
+    return _profile_page(request, form, status=400)
 
 
 @require_http_methods(["GET", "POST"])

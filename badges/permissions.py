@@ -35,13 +35,13 @@ def get_award_for_admin(user: User, award_uuid) -> Award:
 
 
 def get_earned_submission_for_user(user: User, submission_id: int) -> Submission:
-    """The educator's own earned submission (anything else: 404), ready for the progress note."""
+    """The educator's own earned submission, of any district (anything else: 404), ready for
+    the progress note: what they earned stays theirs after a move."""
     require_role(user, Role.EDUCATOR)
     submission = (
         with_issuance_wait(
             Submission.objects.filter(
                 pk=submission_id,
-                district_id=user.district_id,
                 educator=user,
                 status=Submission.Status.EARNED,
             )
@@ -55,7 +55,8 @@ def get_earned_submission_for_user(user: User, submission_id: int) -> Submission
 
 
 def get_own_submission_for_user(user: User, submission_id: int) -> Submission:
-    """The signed-in educator's own submission, in any status (anything else: 404)."""
+    """The signed-in educator's own submission of their district, in any status (anything
+    else: 404). One of a district they left is that district's record now."""
     require_role(user, Role.EDUCATOR)
     submission = (
         Submission.objects.filter(pk=submission_id, district_id=user.district_id, educator=user)

@@ -16,7 +16,31 @@ def _with_related(queryset: QuerySet[Award]) -> QuerySet[Award]:
 
 
 def awards_for_educator(user: User) -> QuerySet[Award]:
-    return _with_related(Award.objects.filter(district_id=user.district_id, educator=user))
+    """Every award of the educator, from whichever district issued it: a person who moved keeps
+    what they earned (each award still names, and is signed by, its own district)."""
+    return _with_related(Award.objects.filter(educator=user))
+
+
+def awards_of_person_for_admin(admin: User, person: User) -> QuerySet[Award]:
+    """The issued awards of a person of the admin's district, from every district of the
+    state (what a new district sees of someone who moved in; never their plans). Empty for a
+    person of another district."""
+    if person.district_id is None or person.district_id != admin.district_id:
+        return Award.objects.none()
+    return _with_related(
+        Award.objects.filter(educator=person, state=Award.State.ISSUED).filter(
+            awarded_in_state_q(district=person.district)
+        )
+    ).order_by("-issued_at")
+
+
+def awarded_in_state_q(*, district, prefix: str = "") -> Q:
+    """The records (awards, or submissions with ``prefix``) of ``district``'s state: every
+    district of it, or the district alone when it belongs to no state. What a person's
+    re-licensure and their new district read of what they earned elsewhere."""
+    if district.state_id is None:
+        return Q(**{f"{prefix}district_id": district.pk})
+    return Q(**{f"{prefix}district__state_id": district.state_id})
 
 
 def awards_for_district(user: User) -> QuerySet[Award]:
@@ -83,11 +107,10 @@ def with_issuance_wait(queryset: QuerySet[Submission]) -> QuerySet[Submission]:
 
 
 def earned_without_award(user: User) -> QuerySet[Submission]:
-    """The educator's earned submissions whose award is still being prepared."""
+    """The educator's earned submissions whose award is still being prepared (in whichever
+    district: one they left may still be issuing it)."""
     return with_issuance_wait(
-        Submission.objects.filter(
-            district_id=user.district_id, educator=user, status=Submission.Status.EARNED
-        )
+        Submission.objects.filter(educator=user, status=Submission.Status.EARNED)
         .exclude(award__state=Award.State.ISSUED)
         .select_related("plan__microcredential")
     )

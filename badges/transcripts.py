@@ -39,7 +39,7 @@ def clr_credential(*, educator: User, awards: list[Award], now: datetime) -> dic
         "issuer": issuer_profile(district),
         "name": f"Comprehensive Learner Record of {educator.display_name}",
         "description": (
-            f"The micro-credentials {educator.display_name} holds from {district.name} that "
+            f"The micro-credentials {educator.display_name} holds that "
             f"count on {now:%Y-%m-%d}: {totals['count']}, for {totals['hours'].normalize():f} "
             f"hours of professional learning and {totals['pd_points'].normalize():f} PD points. "
             "Each is embedded as issued, with its own signature."

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
-from accounts.models import DISTRICT_ROLES, Building, District, DistrictGoal
+from accounts.models import DISTRICT_ROLES, Building, District, DistrictGoal, User
 
 
 class PersonForm(forms.Form):
@@ -16,12 +16,17 @@ class PersonForm(forms.Form):
     is_educator = forms.BooleanField(required=False, label="Educator")
     is_reviewer = forms.BooleanField(required=False, label="Reviewer")
     is_district_admin = forms.BooleanField(required=False, label="District admin")
+    license_number = User._meta.get_field("license_number").formfield(
+        help_text="Optional. Their state educator license number, unique in your state."
+    )
 
     def __init__(self, *args, district: District, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["building"].queryset = Building.objects.filter(district=district)
         if editing:
             del self.fields["email"]
+        if not editing or district.state_id is None:
+            del self.fields["license_number"]
 
     def clean(self):
         data = super().clean()
@@ -107,4 +112,29 @@ class SetPasswordForm(forms.Form):
                 validate_password(first, self.user)
             except forms.ValidationError as exc:
                 self.add_error("new_password1", exc)
+        return data
+
+
+class MoveInviteForm(forms.Form):
+    """Invite an educator of another district of the state to move here."""
+
+    email = forms.EmailField(
+        label="Their e-mail address",
+        required=False,
+        help_text="Any verified address of theirs: their current district's or a personal one.",
+    )
+    license_number = forms.CharField(
+        label="Or their state educator license number", required=False, max_length=40
+    )
+    roles = forms.MultipleChoiceField(
+        choices=[(role.value, role.label) for role in DISTRICT_ROLES],
+        initial=["educator"],
+        widget=forms.CheckboxSelectMultiple,
+        label="Their roles here",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("email")) == bool((data.get("license_number") or "").strip()):
+            raise forms.ValidationError("Give their e-mail address or their license number.")
         return data

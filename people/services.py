@@ -3,12 +3,13 @@ buildings and district goals. Every change is audited; e-mail goes out after the
 
 import csv
 import io
+import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
@@ -16,10 +17,29 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import base36_to_int, int_to_base36
 
-from accounts.models import AuditEvent, Building, District, DistrictGoal, User
-from accounts.services import audit_record, user_create
+from accounts.models import (
+    DISTRICT_ROLES,
+    AuditEvent,
+    Building,
+    District,
+    DistrictGoal,
+    Membership,
+    MoveInvitation,
+    User,
+)
+from accounts.services import (
+    LicenseError,
+    audit_record,
+    district_roles_of,
+    license_number_set,
+    membership_roles_sync,
+    role_flags,
+    user_create,
+)
 from outbox.models import Mail
 from outbox.services import mail_enqueue
+
+from .signals import person_moved
 
 ROSTER_MAX_BYTES = 1024 * 1024
 ROSTER_MAX_ROWS = 5000
@@ -256,7 +276,10 @@ def person_update(
     is_educator: bool,
     is_reviewer: bool,
     is_district_admin: bool,
+    license_number: str | None = None,
 ) -> User:
+    """Change a person of the actor's district: name, building, roles and (not None) their
+    state educator license number."""
     if person.district_id != actor.district_id:
         raise PeopleError("This person belongs to another district.")
     if building is not None and building.district_id != actor.district_id:
@@ -277,12 +300,18 @@ def person_update(
         for name, value in changed.items():
             setattr(person, name, value)
         person.save(update_fields=[k.removesuffix("_id") for k in changed])
+        membership_roles_sync(person=person)
         audit_record(
             actor=actor,
             action="person.updated",
             target=person,
             detail={k: str(v) for k, v in changed.items()},
         )
+    if license_number is not None:
+        try:
+            person = license_number_set(person=person, number=license_number, actor=actor)
+        except LicenseError as exc:
+            raise PeopleError(str(exc)) from None
     return person
 
 
@@ -570,6 +599,7 @@ def roster_import(
                 for name, value in row.roles.items():
                     setattr(person, name, value)
                 person.save(update_fields=["first_name", "last_name", "building", *ROLE_FIELDS])
+                membership_roles_sync(person=person)
                 audit_record(
                     actor=actor,
                     action="person.updated",
@@ -660,3 +690,192 @@ def goal_save(
         detail={"title": goal.title, "active": goal.active},
     )
     return goal
+
+
+# --- Moving to another district of the state ----------------------------------------------------
+
+MOVE_INVITED = "person.move_invited"
+MOVED = "person.moved"
+MOVE_INVITATION_DAYS = 14
+
+
+def move_invite_sent_message(*, district: District, by_license: bool) -> str:
+    """What the admin is told after a move invitation, whoever the address or number is (or is
+    not): nothing about another district or state reaches them."""
+    what = "license number" if by_license else "e-mail address"
+    return (
+        f"If an educator of another district of {district.state.name} has this {what}, they "
+        f"were e-mailed an invitation to move to {district.name}. They appear in your people "
+        "list once they accept."
+    )
+
+
+def _person_in_state(*, state_id: int, email: str, license_number: str) -> User | None:
+    """The active person of a district of the state with this verified address (any of theirs)
+    or license number; None for anyone else."""
+    from allauth.account.models import EmailAddress
+
+    people = User.objects.filter(is_active=True, district__state_id=state_id)
+    if license_number:
+        return people.filter(
+            license_state_id=state_id, license_number__iexact=license_number.strip()
+        ).first()
+    owners = EmailAddress.objects.filter(email__iexact=email.strip(), verified=True).values(
+        "user_id"
+    )
+    return people.filter(pk__in=owners).first()
+
+
+def move_invite(
+    *, actor: User, roles: list[str], email: str = "", license_number: str = ""
+) -> MoveInvitation | None:
+    """An admin of a district of a state invites an educator of another district of the same
+    state, found by a verified e-mail address or license number, to move to theirs. Returns the
+    invitation, or None when nobody of the state matches (the admin is answered alike:
+    ``move_invite_sent_message``)."""
+    district = actor.district
+    if district is None or not actor.administers(district) or actor.district_id != district.pk:
+        raise PermissionDenied("Only an admin of this district can invite people to move here.")
+    if district.state_id is None:
+        raise PeopleError(
+            "Your district belongs to no state on microcreds: people move only between the "
+            "districts of a state."
+        )
+    if bool(email.strip()) == bool(license_number.strip()):
+        raise PeopleError("Give an e-mail address or a license number (one of them).")
+    roles = [role for role in DISTRICT_ROLES if role in roles]
+    if not roles:
+        raise PeopleError("Give the person at least one role.")
+    person = _person_in_state(
+        state_id=district.state_id, email=email, license_number=license_number
+    )
+    if person is not None and person.district_id == district.pk:
+        raise PeopleError(f"{person.display_name} is already in your district.")
+    if person is None:
+        return None
+    with transaction.atomic():
+        invitation = MoveInvitation.objects.create(
+            district=district,
+            person=person,
+            roles=roles,
+            token=secrets.token_urlsafe(32),
+            invited_by=actor,
+            expires_at=timezone.now() + timedelta(days=MOVE_INVITATION_DAYS),
+        )
+        audit_record(
+            actor=actor,
+            action=MOVE_INVITED,
+            target=invitation,
+            district=district,
+            detail={"roles": roles},
+        )
+        path = reverse("people:move_accept", kwargs={"token": invitation.token})
+        mail_enqueue(
+            to=[person.email],
+            subject=f"{district.name} invites you to move your micro-credentials account",
+            text=(
+                f"Hello {person.first_name or person.email},\n\n"
+                f"{actor.display_name} invited you to join {district.name} on microcreds. "
+                "When you accept, your account moves there: your certificates, badges and "
+                "portfolio stay yours, and your earlier district keeps its records of your "
+                "plans.\n\n"
+                f"Sign in and accept here:\n{settings.SITE_URL}{path}\n\n"
+                f"The invitation is valid for {MOVE_INVITATION_DAYS} days. If you are not "
+                "moving, ignore this message.\n"
+            ),
+        )
+    return invitation
+
+
+def move_invitation_for(*, person: User, token: str) -> MoveInvitation | None:
+    """The open invitation of ``token`` addressed to ``person`` (anyone else's: None)."""
+    return (
+        MoveInvitation.objects.filter(token=token, person_id=person.pk, accepted_at__isnull=True)
+        .select_related("district", "district__state", "invited_by")
+        .first()
+    )
+
+
+def person_move(*, invitation: MoveInvitation, actor: User) -> Membership:
+    """The invited person accepts: their membership of their district ends today, the next
+    starts in the inviting district with the invited roles, and ``User.district`` follows.
+    Everything they made stays with the district it was made in."""
+    if actor.pk != invitation.person_id:
+        raise PermissionDenied("This invitation is for someone else.")
+    now = timezone.now()
+    today = timezone.localdate()
+    with transaction.atomic():
+        invitation = MoveInvitation.objects.select_for_update().get(pk=invitation.pk)
+        person = (
+            User.objects.select_for_update(of=("self",)).select_related("district").get(pk=actor.pk)
+        )
+        destination = District.objects.get(pk=invitation.district_id)
+        origin = person.district
+        if invitation.accepted_at is not None:
+            raise PeopleError("You have already accepted this invitation.")
+        if invitation.expires_at <= now:
+            raise PeopleError(
+                f"This invitation has expired. Ask {destination.name}'s admin for a new one."
+            )
+        if origin is None or origin.pk == destination.pk:
+            raise PeopleError(f"You are already in {destination.name}.")
+        if destination.state_id is None or origin.state_id != destination.state_id:
+            raise PeopleError("You can move only to another district of your state.")
+        if destination.is_suspended:
+            raise PeopleError(f"{destination.name} is suspended on microcreds for now.")
+        current = (
+            Membership.objects.select_for_update()
+            .filter(user_id=person.pk, ended_on__isnull=True)
+            .first()
+        )
+        if current is None:
+            # A person made before memberships existed, whose migration row is missing.
+            current = Membership(user=person, district=origin, started_on=person.date_joined.date())
+        current.roles = district_roles_of(person)
+        current.ended_on = today
+        current.save()
+        membership = Membership.objects.create(
+            user=person, district=destination, roles=invitation.roles, started_on=today
+        )
+        flags = role_flags(invitation.roles)
+        for name, value in flags.items():
+            setattr(person, name, value)
+        person.district = destination
+        person.building = None
+        person.save(update_fields=["district", "building", *flags])
+        invitation.accepted_at = now
+        invitation.save(update_fields=["accepted_at"])
+        for district in (origin, destination):
+            audit_record(
+                actor=actor,
+                action=MOVED,
+                target=person,
+                district=district,
+                from_status=origin.slug,
+                to_status=destination.slug,
+                detail={"membership": membership.pk, "invitation": invitation.pk},
+            )
+        # Receivers write in this transaction (the webhooks app records ``person.moved``).
+        person_moved.send(
+            sender=User, person=person, from_district=origin, to_district=destination, at=now
+        )
+        transaction.on_commit(
+            lambda: _move_confirmation_send(
+                person_id=person.pk, origin_name=origin.name, destination_name=destination.name
+            )
+        )
+    return membership
+
+
+def _move_confirmation_send(*, person_id: int, origin_name: str, destination_name: str) -> None:
+    person = User.objects.get(pk=person_id)
+    mail_enqueue(
+        to=[person.email],
+        subject=f"You have moved to {destination_name} on microcreds",
+        text=(
+            f"Hello {person.first_name or person.email},\n\n"
+            f"Your account now belongs to {destination_name}. Your certificates, badges and "
+            f"portfolio are still yours and still verifiable; {origin_name} keeps its records "
+            "of your plans and evidence. Your re-licensure progress counts the awards of both.\n"
+        ),
+    )

@@ -14,3 +14,8 @@ dashboard_figures_asked = Signal()
 # at a glance (``selectors.district_counts``) from a cache it keeps exact. The reports app
 # answers, under its report stamp; with no answer, the view counts afresh.
 dashboard_counts_asked = Signal()
+
+# Sent by ``services.person_move`` inside its transaction, with ``person``, ``from_district``,
+# ``to_district`` and ``at``: a person moved to another district of their state. The webhooks
+# app records its ``person.moved`` event for both districts' subscriptions.
+person_moved = Signal()

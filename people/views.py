@@ -6,6 +6,7 @@ import secrets
 
 from allauth.account.utils import perform_login
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from accounts.permissions import district_admin_required
+from badges.selectors import awards_of_person_for_admin
 from badges.views import transcript_download
 from microcreds.downloads import content_disposition, download_filename
 from microcreds.pagination import paginate
@@ -23,6 +25,7 @@ from . import selectors, services
 from .forms import (
     BuildingForm,
     GoalForm,
+    MoveInviteForm,
     PeopleFilterForm,
     PersonForm,
     RosterConfirmForm,
@@ -125,6 +128,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "is_educator": person.is_educator,
         "is_reviewer": person.is_reviewer,
         "is_district_admin": person.is_district_admin,
+        "license_number": person.license_number,
     }
     form = PersonForm(
         request.POST or None, initial=initial, district=request.user.district, editing=True
@@ -137,7 +141,15 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{person.display_name} was saved.")
             return redirect("people:list")
-    return render(request, "people/person_form.html", {"form": form, "person": person})
+    return render(
+        request,
+        "people/person_form.html",
+        {
+            "form": form,
+            "person": person,
+            "awards": list(awards_of_person_for_admin(request.user, person)),
+        },
+    )
 
 
 @require_GET
@@ -186,6 +198,60 @@ def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @district_admin_required
 def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     return _set_active(request, pk, True)
+
+
+# --- Moving between districts of the state ------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@district_admin_required
+def move_invite(request: HttpRequest) -> HttpResponse:
+    """Invite an educator of another district of the state to move here."""
+    district = request.user.district
+    form = MoveInviteForm(request.POST or None)
+    if district.state_id is None:
+        form = None
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.move_invite(actor=request.user, **form.cleaned_data)
+        except PeopleError as exc:
+            form.add_error(None, str(exc))
+        else:
+            by_license = bool(form.cleaned_data["license_number"].strip())
+            messages.success(
+                request,
+                services.move_invite_sent_message(district=district, by_license=by_license),
+            )
+            return redirect("people:list")
+    return render(request, "people/move_invite.html", {"form": form, "district": district})
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@login_required
+def move_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The invited person reads what moving means and accepts. Anyone else's link: 404."""
+    invitation = services.move_invitation_for(person=request.user, token=token)
+    if invitation is None:
+        raise Http404("No open invitation of yours has this link.")
+    error = ""
+    if request.method == "POST":
+        try:
+            services.person_move(invitation=invitation, actor=request.user)
+        except PeopleError as exc:
+            error = str(exc)
+        else:
+            messages.success(
+                request,
+                f"Welcome to {invitation.district.name}. Your awards and portfolio came with you.",
+            )
+            return redirect("home")
+    return render(
+        request,
+        "people/move_accept.html",
+        {"invitation": invitation, "origin": request.user.district, "error": error},
+        status=400 if error else 200,
+    )
 
 
 # --- Roster import ------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from accounts.models import Building, District, Role, User, holds_role
 from badges.models import award_counts_q
-from badges.selectors import with_counting_award
+from badges.selectors import awarded_in_state_q, with_counting_award
 from credentials.models import MicroCredential
 from credentials.selectors import lineage_choices
 from people import selectors as people_selectors
@@ -46,7 +46,7 @@ from programs.selectors import RenewalWindow, current_renewal_window, renewal_wi
 from submissions.models import Attempt, Submission
 
 from .models import ExportJob
-from .stamps import current_stamp, current_stamps
+from .stamps import current_stamp, current_stamps, current_state_stamp
 
 SubmissionStatus = Submission.Status
 PASSED = SubmissionStatus.EARNED
@@ -158,7 +158,14 @@ def _filters_key(filters: ReportFilters) -> str:
 
 
 def _cached(
-    report: str, *, district: District, filters: ReportFilters, today: dt.date, compute, holds=None
+    report: str,
+    *,
+    district: District,
+    filters: ReportFilters,
+    today: dt.date,
+    compute,
+    holds=None,
+    across_state: bool = False,
 ):
     """``compute()``, or its result for the same district stamp, filters and day."""
     return _stamped(
@@ -168,16 +175,31 @@ def _cached(
         key=_filters_key(filters),
         compute=compute,
         holds=holds,
+        state_id=district.state_id if across_state else None,
     )
 
 
-def _stamped(figure: str, *, district_id: int, today: dt.date, key: str, compute, holds=None):
+def _stamped(
+    figure: str,
+    *,
+    district_id: int,
+    today: dt.date,
+    key: str,
+    compute,
+    holds=None,
+    state_id: int | None = None,
+):
     """``compute()``, or its result for the same district stamp, day and ``key``; ``holds``
     (figures → bool), when given, says whether figures read from the cache are still true.
+    With ``state_id``, the figures read every district of the state: they are filed under the
+    state's stamp (``stamps.current_state_stamp``).
 
     Computed afresh where there is no stamp to trust (SQLite, or a transaction that has
     written and not yet committed)."""
-    stamp = current_stamp(district_id=district_id)
+    if state_id is not None:
+        stamp = current_state_stamp(state_id=state_id)
+    else:
+        stamp = current_stamp(district_id=district_id)
     if stamp is None:
         return compute()
     cache_key = _cache_key(figure, district_id=district_id, stamp=stamp, today=today, key=key)
@@ -502,12 +524,33 @@ def earned_with_credit(
     return with_credit(with_counting_award(qs, at=counted_at), district=district)
 
 
+def paid_by_district_q(*, district: District, prefix: str = "") -> Q:
+    """The earned submissions whose salary credit ``district`` agreed to pay: the ones it
+    decided; with ``accept_state_awards_for_salary``, also those its current people earned in
+    another district of its state. The one rule of the ledger, its totals and the educator's
+    progress card."""
+    paid = Q(**{f"{prefix}district_id": district.pk})
+    if district.accept_state_awards_for_salary and district.state_id is not None:
+        paid |= awarded_in_state_q(district=district, prefix=prefix) & Q(
+            **{f"{prefix}educator__district_id": district.pk}
+        )
+    return paid
+
+
+def _salary_scope(*, district: District, filters: ReportFilters) -> QuerySet[Submission]:
+    return _scope(
+        Submission.objects.filter(paid_by_district_q(district=district)),
+        filters,
+        date_field="decided_at",
+    )
+
+
 def salary_ledger(
     *, district: District, filters: ReportFilters, today: dt.date | None = None
 ) -> QuerySet[Submission]:
     """HR's ledger: educator, award, amount, effective date (the award's decision date), of
-    the awards that count."""
-    qs = submissions_in_scope(district=district, filters=filters, date_field="decided_at")
+    the awards that count and that the district pays (``paid_by_district_q``)."""
+    qs = _salary_scope(district=district, filters=filters)
     return (
         earned_with_credit(qs, district=district, today=today)
         .select_related("educator", "educator__building", "plan__microcredential")
@@ -519,8 +562,9 @@ def salary_ledger_ids(
     *, district: District, filters: ReportFilters, today: dt.date | None = None
 ) -> QuerySet:
     """The ledger's order over the submission table and its awards alone: paging needs no
-    other join."""
-    qs = submissions_in_scope(district=district, filters=filters, date_field="decided_at")
+    other join (but for the educator's district, when the district accepts awards from
+    elsewhere in the state)."""
+    qs = _salary_scope(district=district, filters=filters)
     return (
         with_counting_award(qs, at=_awards_counted_at(today or timezone.localdate()))
         .order_by("-decided_at", "-id")
@@ -536,6 +580,7 @@ def salary_totals(*, district: District, filters: ReportFilters) -> dict:
         district=district,
         filters=filters,
         today=today,
+        across_state=district.accept_state_awards_for_salary,
         compute=lambda: (
             salary_ledger(district=district, filters=filters, today=today)
             .order_by()
@@ -590,7 +635,10 @@ def _educators_with_renewal(
                 "submissions", condition=Q(submissions__educator_id__in=only)
             )
         )
-    counted = _catalog_q(filters, prefix=f"{relation}__")
+    # What they earned in any district of the state counts (a person who moved brings it).
+    counted = _catalog_q(filters, prefix=f"{relation}__") & awarded_in_state_q(
+        district=district, prefix=f"{relation}__"
+    )
     in_window = (
         counted
         & Q(
@@ -650,6 +698,7 @@ def relicensure(
         district=district,
         filters=filters,
         today=today,
+        across_state=True,
         compute=lambda: people.order_by().aggregate(
             **{key: Count("pk", filter=Q(renewal=key)) for key in statuses}
         ),
@@ -808,12 +857,13 @@ def district_counts(*, district: District, now: dt.datetime | None = None) -> di
 
 
 def educator_progress(*, user: User, today: dt.date | None = None) -> dict:
-    """Where one educator stands: renewal window, salary credit and PD points earned.
+    """Where one educator stands: renewal window (awards of every district of the state
+    count), salary credit (what their district pays: ``paid_by_district_q``) and PD points.
 
-    Cached per educator under the district's report stamp and the day: everything it reads
-    (their submissions and awards, the catalog's points and hours, the credit and renewal rules,
-    the cycles) moves the stamp, and a dashboard opened in the transaction that changed them
-    computes it afresh."""
+    Cached per educator under the state's report stamp (the district's, outside a state) and
+    the day: everything it reads (their submissions and awards, the catalog's points and hours,
+    the credit and renewal rules, the cycles) moves the stamp, and a dashboard opened in the
+    transaction that changed them computes it afresh."""
     today = today or timezone.localdate()
     return _stamped(
         "educator-progress",
@@ -821,6 +871,7 @@ def educator_progress(*, user: User, today: dt.date | None = None) -> dict:
         today=today,
         key=str(user.pk),
         compute=lambda: _educator_progress(user=user, today=today),
+        state_id=user.district.state_id,
     )
 
 
@@ -828,12 +879,16 @@ def _educator_progress(*, user: User, today: dt.date) -> dict:
     district = user.district
     window = current_renewal_window(district=district, today=today)
     earned = earned_with_credit(
-        Submission.objects.filter(district_id=district.pk, educator=user),
+        Submission.objects.filter(awarded_in_state_q(district=district), educator=user),
         district=district,
         today=today,
     )
     totals = earned.order_by().aggregate(
-        total_salary=Coalesce(Sum("salary"), Value(Decimal("0")), output_field=MONEY),
+        total_salary=Coalesce(
+            Sum("salary", filter=paid_by_district_q(district=district)),
+            Value(Decimal("0")),
+            output_field=MONEY,
+        ),
         total_points=Coalesce(Sum("points"), Value(Decimal("0")), output_field=MONEY),
         total_hours=Coalesce(Sum("hours"), Value(Decimal("0")), output_field=MONEY),
         awards=Count("id"),

@@ -215,3 +215,23 @@ def current_stamps(*, district_ids: list[int]) -> dict[int, int]:
     if not rows or not rows[0][0]:
         return {}
     return {district_id: version for _clean, district_id, version in rows}
+
+
+def current_state_stamp(*, state_id: int) -> int | None:
+    """One number that changes whenever the stamp of any district of the state changes (their
+    sum: stamps only grow), for figures that read across the state (a person's re-licensure
+    counts the awards of every district of it). None as ``current_stamp``. One query."""
+    if connection.vendor != "postgresql":
+        return None
+    stamp_table = apps.get_model("reports", "ReportStamp")._meta.db_table
+    district_table = apps.get_model("accounts", "District")._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_current_xact_id_if_assigned() IS NULL, "
+            "COALESCE(SUM(stamp.version), 0)::bigint "
+            f"FROM {district_table} district LEFT JOIN {stamp_table} stamp "
+            "ON stamp.district_id = district.id WHERE district.state_id = %s",
+            [state_id],
+        )
+        clean, total = cursor.fetchone()
+    return total if clean else None

@@ -223,6 +223,28 @@ def test_the_banner_lists_the_state_admins_login(seeded_demo):
     assert "| state@example.org |" in readme
 
 
+def test_the_educator_who_moved_keeps_both_awards_and_both_count(seeded_demo, client):
+    from accounts.models import Membership
+    from reports.selectors import educator_progress
+
+    marcus = User.objects.get(email="marcus.reed@example.org")
+    assert marcus.district == demo_district()
+    assert [m.district.slug for m in Membership.objects.filter(user=marcus)] == [
+        "cedar-bluffs",
+        "prairie-view",
+    ]
+    assert sorted(a.district.slug for a in Award.objects.filter(educator=marcus)) == [
+        "cedar-bluffs",
+        "prairie-view",
+    ]
+    assert educator_progress(user=marcus)["renewal"]["earned_total"] == 2
+    signed_in = client.post(
+        "/accounts/login/", {"login": "marcus.reed@home.example.net", "password": seeded_demo}
+    )
+    assert signed_in.status_code == 302
+    assert len(client.get(reverse("badges:portfolio")).context["awards"]) == 2
+
+
 # --- The showroom: what a newcomer meets on the day they run it ------------------------------
 
 

@@ -7,6 +7,7 @@ class WebhooksConfig(AppConfig):
 
     def ready(self) -> None:
         from badges import signals as badge_signals
+        from people import signals as people_signals
         from submissions import signals as submission_signals
 
         from . import receivers
@@ -19,4 +20,7 @@ class WebhooksConfig(AppConfig):
         )
         badge_signals.award_revoked.connect(
             receivers.award_revoked, dispatch_uid="webhooks_award_revoked"
+        )
+        people_signals.person_moved.connect(
+            receivers.person_moved, dispatch_uid="webhooks_person_moved"
         )

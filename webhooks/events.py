@@ -1,6 +1,6 @@
 """What each event says: the Standard Webhooks envelope (``type``, ``timestamp``, ``data``)
 and a thin ``data`` of identifiers, statuses and dates; never a plan's text, evidence or the
-panel's words. ``person.moved`` has no payload: nothing sends it yet."""
+panel's words."""
 
 from datetime import datetime
 from typing import Any
@@ -76,4 +76,12 @@ def award_data(award: Award) -> dict[str, Any]:
                 reverse("badges:verify", kwargs={"award_uuid": award.uuid})
             ),
         }
+    }
+
+
+def person_moved_data(person: User, *, from_district, to_district) -> dict[str, Any]:
+    return {
+        "person": _person(person),
+        "from_district": {"id": from_district.pk, "slug": from_district.slug},
+        "to_district": {"id": to_district.pk, "slug": to_district.slug},
     }

@@ -19,6 +19,4 @@ class SubscriptionForm(forms.Form):
     events = forms.MultipleChoiceField(
         choices=[(event.value, f"{event.value}: {event.label}") for event in EventType],
         widget=forms.CheckboxSelectMultiple,
-        help_text="person.moved is not sent yet: people do not move between districts in "
-        "microcreds yet.",
     )

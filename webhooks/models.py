@@ -20,13 +20,12 @@ class EventType(models.TextChoices):
     SUBMISSION_EARNED = "submission.earned", "A submission is earned"
     AWARD_ISSUED = "award.issued", "A certificate and badge are issued"
     AWARD_REVOKED = "award.revoked", "An award is revoked"
-    # No change of ours makes it yet: a person cannot move between districts (districts are
-    # not nested). It is defined so a subscription can ask for it; nothing sends it.
-    PERSON_MOVED = "person.moved", "A person moves to another district (not sent yet)"
+    # Sent to the subscriptions of both districts: the one left and the one joined.
+    PERSON_MOVED = "person.moved", "A person moves to or from another district of the state"
 
 
 # The events something in the product sends today.
-EMITTED_EVENTS = frozenset(EventType) - {EventType.PERSON_MOVED}
+EMITTED_EVENTS = frozenset(EventType)
 
 
 class WebhookSubscription(models.Model):

@@ -1,6 +1,6 @@
 """What this app does when an app below it announces a change (``submissions.signals``,
-``badges.signals``): record the event for the district's subscriptions, inside the change's
-own transaction. Connected in ``apps.WebhooksConfig.ready``."""
+``badges.signals``, ``people.signals``): record the event for the district's subscriptions,
+inside the change's own transaction. Connected in ``apps.WebhooksConfig.ready``."""
 
 from . import events, services
 from .models import EventType
@@ -34,3 +34,15 @@ def award_revoked(sender, *, award, **kwargs) -> None:
         at=award.revoked_at,
         data=lambda: events.award_data(award),
     )
+
+
+def person_moved(sender, *, person, from_district, to_district, at, **kwargs) -> None:
+    for district in (from_district, to_district):
+        services.event_publish(
+            district_id=district.pk,
+            event_type=EventType.PERSON_MOVED,
+            at=at,
+            data=lambda: events.person_moved_data(
+                person, from_district=from_district, to_district=to_district
+            ),
+        )

@@ -37,6 +37,6 @@ def test_state_admins_find_their_state_pages_and_no_district_page(client):
     from tests.accounts.factories import StateAdminFactory
 
     links = nav_links(client, StateAdminFactory())
-    assert list(links) == ["State", "Awards", "New district", "Security"]
+    assert list(links) == ["State", "Awards", "New district", "My account"]
     assert links["State"] == reverse("states:dashboard")
     assert links["Awards"] == reverse("states:awards")

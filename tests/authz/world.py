@@ -837,10 +837,107 @@ def build_state(world: DistrictWorld, *, name: str, slug: str) -> None:
     )
 
 
+def build_moves(world: DistrictWorld) -> None:
+    """A neighbouring district of the same state with an educator the district's admin may
+    invite to move, and an open invitation from it to the district's owner (their plans stay
+    behind when they accept)."""
+    import secrets
+    from datetime import timedelta
+
+    from accounts.models import MoveInvitation
+
+    slug = world.district.slug
+    neighbour = District.objects.create(
+        state=world.district.state, name=f"Neighbour of {slug}", slug=f"{slug}-neighbour"
+    )
+    world.extra["neighbour"] = user_create(
+        district=neighbour,
+        email=f"neighbour@{slug}.example.org",
+        first_name="Nell",
+        last_name="Neighbour",
+        is_educator=True,
+        email_verified=True,
+    )
+    world.extra["move_invitation"] = MoveInvitation.objects.create(
+        district=neighbour,
+        person=world.owner,
+        roles=["educator"],
+        token=secrets.token_urlsafe(32),
+        expires_at=timezone.now() + timedelta(days=14),
+    )
+    build_movers(world, neighbour)
+
+
+def build_movers(world: DistrictWorld, neighbour: District) -> None:
+    """Two educators who moved: one from the neighbour into the district (an award and a plan
+    left there, a plan here), one from the district to the neighbour (a plan left here, a plan
+    there)."""
+    from people.services import move_invite, person_move
+    from submissions.models import Plan
+    from tests.badges.factories import AwardFactory
+    from tests.credentials.factories import MicroCredentialFactory
+
+    slug = world.district.slug
+    entries = {
+        district.pk: MicroCredentialFactory(district=district, title=f"Moving {district.slug}")
+        for district in (world.district, neighbour)
+    }
+
+    def plan(person: User, district: District, title: str, **fields) -> Submission:
+        made = Plan.objects.create(
+            district=district, microcredential=entries[district.pk], lead=person, title=title
+        )
+        return Submission.objects.create(district=district, plan=made, educator=person, **fields)
+
+    def move(person: User, admin: User) -> None:
+        invitation = move_invite(actor=admin, email=person.email, roles=["educator"])
+        person_move(invitation=invitation, actor=person)
+        person.refresh_from_db()
+
+    neighbour_admin = user_create(
+        district=neighbour, email=f"admin@{slug}-neighbour.example.org", is_district_admin=True
+    )
+    arriving = user_create(
+        district=neighbour,
+        email=f"arriving@{slug}.example.org",
+        first_name="Ari",
+        last_name=f"Arriving-{slug}",
+        is_educator=True,
+        email_verified=True,
+    )
+    world.extra["arriving_old_plan"] = plan(arriving, neighbour, f"Arriving's old plan {slug}")
+    earned = plan(
+        arriving,
+        neighbour,
+        f"Arriving's earned plan {slug}",
+        status=SubmissionStatus.EARNED,
+        decided_at=timezone.now(),
+    )
+    world.extra["arriving_award"] = AwardFactory(submission=earned)
+    move(arriving, world.people["admin"])
+    world.extra["arriving"] = arriving
+    world.extra["arriving_new_plan"] = plan(arriving, world.district, f"Arriving's plan {slug}")
+
+    leaving = user_create(
+        district=world.district,
+        email=f"leaving@{slug}.example.org",
+        first_name="Lee",
+        last_name=f"Leaving-{slug}",
+        is_educator=True,
+        email_verified=True,
+    )
+    world.extra["leaving_old_plan"] = plan(leaving, world.district, f"Leaving's old plan {slug}")
+    move(leaving, neighbour_admin)
+    world.extra["leaving"] = leaving
+    world.extra["leaving_new_plan"] = plan(leaving, neighbour, f"Leaving's new plan {slug}")
+
+
 def build_world() -> World:
     world = _build_districts()
     build_state(world.a, name="Sunflower State", slug="matrix-state-a")
     build_state(world.b, name="Great Lakes State", slug="matrix-state-b")
+    build_moves(world.a)
+    build_moves(world.b)
     return world
 
 

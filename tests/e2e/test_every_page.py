@@ -53,7 +53,7 @@ ROLES = {
     "admin": ("admin@example.org", ["/"]),
     "state": ("state@example.org", ["/"]),
 }
-# A state admin has few pages of their own (the state's, a new district, Security).
+# A state admin has few pages of their own (the state's, a new district, their account).
 FEWEST_PAGES = {"anonymous": 3, "state": 4}
 
 

@@ -129,7 +129,8 @@ def test_a_change_that_rolls_back_leaves_no_event(subscribe, educator):
     assert submission.status == Status.DRAFT
 
 
-def test_person_moved_is_defined_but_nothing_sends_it(subscribe, educator, district_admin):
+def test_person_moved_is_sent_by_a_move_only(subscribe, educator, district_admin):
+    """Plan moves and awards do not send it (a person's move does: tests/people/test_moving)."""
     subscription, _ = subscribe(NOWHERE, events=[EventType.PERSON_MOVED])
     assert subscription.events == ["person.moved"]
     move(SubmissionFactory(educator=educator, plan__lead=educator), Status.PLAN_SUBMITTED, educator)

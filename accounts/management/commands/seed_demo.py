@@ -29,6 +29,7 @@ DEMO_MODULES = [
     "badges.demo",
     "reports.demo",
     "states.demo",
+    "people.demo",
 ]
 # Who a newcomer signs in as to follow a plan from draft to certificate, and what each does.
 # The reviewers listed are the panel members who receive the educator's plans: the panel
@@ -41,6 +42,7 @@ DEMO_LOGINS = [
     ("dana.whitaker@example.org", "panel chair: decides when reviewers disagree"),
     ("admin@example.org", "district admin: people, catalog, panels, awards, reports"),
     ("state@example.org", "state admin: three districts side by side, new districts"),
+    ("marcus.reed@example.org", "educator who moved from Cedar Bluffs: both awards count"),
 ]
 # Logged for every task run in-process (hundreds of lines while seeding), and kombu's warning
 # that, with no broker configured, it assumes one on localhost (tasks run in-process anyway).
