@@ -222,3 +222,30 @@ def test_endorse_and_withdraw_pages(client, state_admin, entry, educator):
     client.force_login(educator)
     catalog = client.get(reverse("credentials:detail", args=[entry.pk])).content.decode()
     assert "Endorsed by" not in catalog
+
+
+def test_the_endorsers_page_costs_the_same_queries_for_more_entries(
+    client, state_admin, district, django_assert_num_queries
+):
+    client.force_login(state_admin)
+    for number in range(2):
+        endorsement_give(
+            microcredential=MicroCredentialFactory(district=district, title=f"Entry {number}"),
+            comment=COMMENT,
+            actor=state_admin,
+        )
+    with django_assert_num_queries(QUERIES_OF_THE_ENDORSERS_PAGE):
+        client.get(reverse("badges:endorsements"))
+    for number in range(2, 6):
+        endorsement_give(
+            microcredential=MicroCredentialFactory(district=district, title=f"Entry {number}"),
+            comment=COMMENT,
+            actor=state_admin,
+        )
+    with django_assert_num_queries(QUERIES_OF_THE_ENDORSERS_PAGE):
+        response = client.get(reverse("badges:endorsements"))
+    assert response.content.decode().count("Withdraw<span") == 6
+
+
+# The signed-in user, the entries counted and listed, the endorsements given.
+QUERIES_OF_THE_ENDORSERS_PAGE = 4
