@@ -318,6 +318,8 @@ def carried_endorsements(award: Award) -> list[CarriedEndorsement]:
     """The endorsements in the award's achievement, each checked on its own."""
     carried = award.credential.get("credentialSubject", {}).get("achievement", {})
     copies = [c for c in carried.get("endorsement", []) if isinstance(c, dict)]
+    if not copies:
+        return []
     ids = [str(c.get("id", "")).removeprefix("urn:uuid:") for c in copies]
     known = {
         f"urn:uuid:{e.uuid}": e
