@@ -13,6 +13,7 @@ def navigation(request: HttpRequest) -> dict:
     if user.has_role(Role.STATE_ADMIN):
         items.append(("State", reverse("states:dashboard")))
         items.append(("Awards", reverse("states:awards")))
+        items.append(("Endorsements", reverse("badges:endorsements")))
         items.append(("New district", reverse("states:district_new")))
     if user.has_role(Role.EDUCATOR):
         items.append(("My plans", reverse("submissions:dashboard")))
@@ -29,4 +30,5 @@ def navigation(request: HttpRequest) -> dict:
         items.append(("Reviews", reverse("reviews:rounds")))
         items.append(("Awards", reverse("badges:district_awards")))
         items.append(("Reports", reverse("reports:index")))
+        items.append(("Endorsements", reverse("badges:endorsements")))
     return {"nav_items": items}

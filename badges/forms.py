@@ -39,6 +39,26 @@ class RevokeForm(forms.Form):
     )
 
 
+class EndorseForm(forms.Form):
+    comment = forms.CharField(
+        label="Your endorsement",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="The rule it meets and why, e.g. “Meets the state's re-licensure rule for "
+        "classroom management: 15 clock hours.” Signed into the endorsement and shown on every "
+        "badge issued with it.",
+    )
+
+
+class WithdrawEndorsementForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for withdrawing",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Shown on the endorsement's public page.",
+    )
+
+
 class PortfolioForm(forms.Form):
     published = forms.BooleanField(
         label="Publish my portfolio page (anyone with the link can see my badges)",

@@ -1,8 +1,11 @@
-"""Each district's Ed25519 signing keys, kept as files under ``settings.BADGE_KEYS_DIR``.
+"""The Ed25519 signing keys of each issuer, kept as files under ``settings.BADGE_KEYS_DIR``.
 
-Keys stay out of the database (and so out of every database dump). A district's directory holds
+An issuer is a district (its badges, status list and transcripts) or a state office (its
+endorsements): each signs with its own keys under its own did:web DID.
+
+Keys stay out of the database (and so out of every database dump). An issuer's directory holds
 one PEM file per key, named by its key id; the newest signs, and every key stays published in the
-district's DID document so credentials signed before a rotation keep verifying.
+issuer's DID document so credentials signed before a rotation keep verifying.
 """
 
 import fcntl
@@ -23,7 +26,7 @@ from cryptography.hazmat.primitives.serialization import (
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.models import District
+from accounts.models import District, State
 
 from .proofs import DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT, multikey_from_public_key
 
@@ -33,7 +36,7 @@ _KEY_FILE = re.compile(r"^(key-\d{14}(?:\d{6})?-[0-9a-f]{8})\.pem$")
 
 
 class SigningKeyMissing(Exception):
-    """The district has no signing key yet (run ``manage.py badge_keys``)."""
+    """The issuer has no signing key yet (run ``manage.py badge_keys``)."""
 
 
 @dataclass(frozen=True)
@@ -50,23 +53,32 @@ class SigningKey:
         return multikey_from_public_key(self.public_key)
 
 
-def _district_dir(district: District) -> Path:
-    return Path(settings.BADGE_KEYS_DIR) / district.slug
+# Who signs: a district, or a state office (its endorsements).
+Issuer = District | State
 
 
-def district_did(district: District) -> str:
-    """``did:web:<host>:districts:<slug>``; a port is percent-encoded as did:web requires."""
+def _issuer_dir(issuer: Issuer) -> Path:
+    if isinstance(issuer, State):
+        # A slug never starts with a dot, so a state's keys never share a district's directory.
+        return Path(settings.BADGE_KEYS_DIR) / ".states" / issuer.slug
+    return Path(settings.BADGE_KEYS_DIR) / issuer.slug
+
+
+def issuer_did(issuer: Issuer) -> str:
+    """``did:web:<host>:districts:<slug>`` (a state's: ``...:states:<slug>``); a port is
+    percent-encoded as did:web requires."""
     host = urlsplit(settings.SITE_URL).netloc
-    return f"did:web:{quote(host, safe='')}:districts:{district.slug}"
+    kind = "states" if isinstance(issuer, State) else "districts"
+    return f"did:web:{quote(host, safe='')}:{kind}:{issuer.slug}"
 
 
-def verification_method_id(district: District, key_id: str) -> str:
-    return f"{district_did(district)}#{key_id}"
+def verification_method_id(issuer: Issuer, key_id: str) -> str:
+    return f"{issuer_did(issuer)}#{key_id}"
 
 
-def district_keys(district: District) -> list[SigningKey]:
-    """Every key of the district, oldest first."""
-    directory = _district_dir(district)
+def signing_keys(issuer: Issuer) -> list[SigningKey]:
+    """Every key of the issuer, oldest first."""
+    directory = _issuer_dir(issuer)
     if not directory.is_dir():
         return []
     keys = []
@@ -79,27 +91,27 @@ def district_keys(district: District) -> list[SigningKey]:
     return keys
 
 
-def current_key(district: District) -> SigningKey:
-    keys = district_keys(district)
+def current_key(issuer: Issuer) -> SigningKey:
+    keys = signing_keys(issuer)
     if not keys:
-        raise SigningKeyMissing(f"{district.name} has no badge signing key yet.")
+        raise SigningKeyMissing(f"{issuer.name} has no badge signing key yet.")
     return keys[-1]
 
 
-def _key_directory(district: District) -> Path:
-    directory = _district_dir(district)
+def _key_directory(issuer: Issuer) -> Path:
+    directory = _issuer_dir(issuer)
     directory.mkdir(parents=True, exist_ok=True)
     os.chmod(directory, 0o700)
     return directory
 
 
-def key_generate(district: District) -> SigningKey:
-    """Create a new signing key for the district; it signs from now on (a rotation)."""
-    directory = _key_directory(district)
+def key_generate(issuer: Issuer) -> SigningKey:
+    """Create a new signing key for the issuer; it signs from now on (a rotation)."""
+    directory = _key_directory(issuer)
     key_id = f"key-{timezone.now():%Y%m%d%H%M%S%f}-{secrets.token_hex(4)}"
     private_key = Ed25519PrivateKey.generate()
     pem = private_key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
-    # Written under a name district_keys() skips, then linked into place whole: a reader never
+    # Written under a name signing_keys() skips, then linked into place whole: a reader never
     # meets a half-written key, and the link (like O_EXCL) never replaces an existing file.
     partial = directory / f".{key_id}.pem.partial"
     descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -114,35 +126,36 @@ def key_generate(district: District) -> SigningKey:
     return SigningKey(key_id=key_id, private_key=private_key)
 
 
-def key_ensure(district: District) -> SigningKey:
-    """The district's current key, generating the first one if it has none.
+def key_ensure(issuer: Issuer) -> SigningKey:
+    """The issuer's current key, generating the first one if it has none.
 
-    Two workers issuing for a district without a key at the same moment take turns on an
-    exclusive lock of the district's key directory, and the second re-reads the directory and
+    Two workers issuing for an issuer without a key at the same moment take turns on an
+    exclusive lock of the issuer's key directory, and the second re-reads the directory and
     finds the first one's key instead of making another."""
     try:
-        return current_key(district)
+        return current_key(issuer)
     except SigningKeyMissing:
         pass
-    with open(_key_directory(district) / ".lock", "a") as lock:
+    with open(_key_directory(issuer) / ".lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            return current_key(district)
+            return current_key(issuer)
         except SigningKeyMissing:
-            return key_generate(district)
+            return key_generate(issuer)
 
 
-def did_document(district: District) -> dict:
-    """The DID document served at ``/districts/<slug>/did.json``: every key as a Multikey."""
-    did = district_did(district)
+def did_document(issuer: Issuer) -> dict:
+    """The DID document served at ``/districts/<slug>/did.json`` (a state's at
+    ``/states/<slug>/did.json``): every key as a Multikey."""
+    did = issuer_did(issuer)
     methods = [
         {
-            "id": verification_method_id(district, key.key_id),
+            "id": verification_method_id(issuer, key.key_id),
             "type": "Multikey",
             "controller": did,
             "publicKeyMultibase": key.public_key_multibase,
         }
-        for key in district_keys(district)
+        for key in signing_keys(issuer)
     ]
     method_ids = [method["id"] for method in methods]
     return {

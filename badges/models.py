@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import District
+from accounts.models import District, State
 from credentials.models import MicroCredential
 from submissions.models import Submission
 
@@ -22,16 +22,36 @@ ISSUANCE_LONG_WAIT = timedelta(minutes=30)
 
 
 class StatusList(models.Model):
-    """A district's revocation list; ``credential`` is the signed BitstringStatusListCredential."""
+    """An issuer's revocation list: a district's (its awards, and the endorsements it gives) or
+    a state office's (its endorsements); ``credential`` is the signed
+    BitstringStatusListCredential."""
 
-    district = models.OneToOneField(District, on_delete=models.CASCADE, related_name="status_list")
+    district = models.OneToOneField(
+        District, on_delete=models.CASCADE, related_name="status_list", null=True, blank=True
+    )
+    state = models.OneToOneField(
+        State, on_delete=models.CASCADE, related_name="status_list", null=True, blank=True
+    )
     # How many positions are in use; the positions themselves are drawn at random.
     allocated = models.PositiveIntegerField(default=0)
     credential = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(district__isnull=False, state__isnull=True)
+                | Q(district__isnull=True, state__isnull=False),
+                name="status_list_of_one_issuer",
+            )
+        ]
+
     def __str__(self) -> str:
-        return f"Status list of {self.district}"
+        return f"Status list of {self.issuer}"
+
+    @property
+    def issuer(self) -> District | State:
+        return self.district if self.district_id is not None else self.state
 
 
 def award_counts_q(*, at: datetime, prefix: str = "") -> Q:
@@ -188,3 +208,71 @@ class PublicEvidence(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Endorsement(models.Model):
+    """A state office's, or another district's, signed word that a district's micro-credential
+    meets its rule: an OB 3.0 EndorsementCredential about the micro-credential's achievement,
+    signed with the endorser's own did:web key. Awards of the entry issued while it stands carry
+    it in their achievement's ``endorsement``; withdrawing it marks it in the endorser's status
+    list (credentials already signed keep the copy they carry, which then verifies as revoked).
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    microcredential = models.ForeignKey(
+        MicroCredential, on_delete=models.PROTECT, related_name="endorsements"
+    )
+    endorser_state = models.ForeignKey(
+        State, on_delete=models.PROTECT, null=True, blank=True, related_name="endorsements_given"
+    )
+    endorser_district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="endorsements_given",
+    )
+    comment = models.TextField(max_length=2000)
+    issued_at = models.DateTimeField()
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status_list_index = models.PositiveIntegerField()
+    # The signed EndorsementCredential, kept byte-stable: awards embed it as it is.
+    credential = models.JSONField(default=dict, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdrawal_reason = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(endorser_state__isnull=False, endorser_district__isnull=True)
+                | Q(endorser_state__isnull=True, endorser_district__isnull=False),
+                name="endorsement_of_one_endorser",
+            ),
+            models.UniqueConstraint(
+                fields=["microcredential", "endorser_state"],
+                condition=Q(withdrawn_at__isnull=True, endorser_state__isnull=False),
+                name="one_standing_endorsement_per_state",
+            ),
+            models.UniqueConstraint(
+                fields=["microcredential", "endorser_district"],
+                condition=Q(withdrawn_at__isnull=True, endorser_district__isnull=False),
+                name="one_standing_endorsement_per_district",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.endorser} endorses {self.microcredential.title}"
+
+    @property
+    def endorser(self) -> District | State:
+        return self.endorser_district if self.endorser_district_id else self.endorser_state
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

@@ -1,5 +1,6 @@
 """The documents of an award: the OB 3.0 OpenBadgeCredential, the district's revocation status
-list credential, and the OB 2.0 hosted Issuer, BadgeClass and Assertion."""
+list credential, and the OB 2.0 hosted Issuer, BadgeClass and Assertion; and of an endorsement,
+its OB 3.0 EndorsementCredential."""
 
 import base64
 import gzip
@@ -12,11 +13,11 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.urls import reverse
 
-from accounts.models import District
+from accounts.models import District, State
 from credentials.models import MicroCredential
 
 from . import keys, proofs, signals
-from .models import STATUS_LIST_SIZE, Award
+from .models import STATUS_LIST_SIZE, Award, Endorsement
 
 # The schema verifiers pick for an OpenBadgeCredential in the VC 2.0 / OB 3.0.3 contexts. Not named
 # in ``credentialSchema``: its type "1EdTechJsonSchemaValidator2019" is undefined in those
@@ -24,6 +25,11 @@ from .models import STATUS_LIST_SIZE, Award
 # 1EdTech's file is static/badges/schema/, vendored from PyPI by vendor_schema.py.
 OB3_SCHEMA_URL = (
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+)
+# Where 1EdTech publishes its EndorsementCredential schema (verifiers pick it for one); we validate
+# against the same class as our copy of the OB 3.0 schema defines it (verification.ob3_schema).
+OB3_ENDORSEMENT_SCHEMA_URL = (
+    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_endorsementcredential_schema.json"
 )
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
 # Stable namespace for achievement ids derived from a catalog entry's lineage and version.
@@ -45,8 +51,9 @@ def identity_hash(email: str, salt: str) -> str:
     return "sha256$" + hashlib.sha256((email.strip().lower() + salt).encode()).hexdigest()
 
 
-def status_list_url(district: District) -> str:
-    return absolute(reverse("badges:status_list", kwargs={"slug": district.slug}))
+def status_list_url(issuer: keys.Issuer) -> str:
+    route = "badges:state_status_list" if isinstance(issuer, State) else "badges:status_list"
+    return absolute(reverse(route, kwargs={"slug": issuer.slug}))
 
 
 def achievement_id(microcredential: MicroCredential, *within: object) -> str:
@@ -239,6 +246,9 @@ def achievement(award: Award) -> dict:
         "resultDescription": result_descriptions(microcredential),
         "inLanguage": "en",
     }
+    endorsements = standing_endorsements(microcredential, at=award.issued_at)
+    if endorsements:
+        document["endorsement"] = endorsements
     if microcredential.pd_points:
         document["creditsAvailable"] = _number(microcredential.pd_points)
     if microcredential.tag_list:
@@ -246,12 +256,55 @@ def achievement(award: Award) -> dict:
     return document
 
 
-def issuer_profile(district: District) -> dict:
+def issuer_profile(issuer: keys.Issuer) -> dict:
     return {
-        "id": keys.district_did(district),
+        "id": keys.issuer_did(issuer),
         "type": ["Profile"],
-        "name": district.name,
+        "name": issuer.name,
         "url": settings.SITE_URL,
+    }
+
+
+def standing_endorsements(microcredential: MicroCredential, *, at: datetime) -> list[dict]:
+    """The signed endorsements of ``microcredential`` given by ``at`` and not withdrawn: what
+    an award issued at ``at`` carries (an award signed earlier never gains one)."""
+    return [
+        endorsement.credential
+        for endorsement in Endorsement.objects.filter(
+            microcredential=microcredential, withdrawn_at__isnull=True, issued_at__lte=at
+        ).order_by("issued_at", "id")
+    ]
+
+
+def endorsement_credential(endorsement: Endorsement) -> dict:
+    """The unsigned OB 3.0 EndorsementCredential: its subject is the micro-credential's
+    achievement (the id every award of this catalog version carries)."""
+    endorser = endorsement.endorser
+    microcredential = endorsement.microcredential
+    status_url = status_list_url(endorser)
+    return {
+        "@context": [proofs.VC_V2_CONTEXT, proofs.OB_V3_CONTEXT],
+        "id": f"urn:uuid:{endorsement.uuid}",
+        "type": ["VerifiableCredential", "EndorsementCredential"],
+        "name": f"{endorser.name} endorses “{microcredential.title}”",
+        "description": (
+            f"{endorser.name} endorses the micro-credential “{microcredential.title}” of "
+            f"{microcredential.district.name} as meeting its rule."
+        ),
+        "issuer": issuer_profile(endorser),
+        "validFrom": timestamp(endorsement.issued_at),
+        "credentialSubject": {
+            "id": achievement_id(microcredential),
+            "type": ["EndorsementSubject"],
+            "endorsementComment": endorsement.comment,
+        },
+        "credentialStatus": {
+            "id": f"{status_url}#{endorsement.status_list_index}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": str(endorsement.status_list_index),
+            "statusListCredential": status_url,
+        },
     }
 
 
@@ -326,7 +379,8 @@ def open_badge_credential(award: Award) -> dict:
     return credential
 
 
-def sign_for_district(district: District, document: dict, *, created: datetime) -> dict:
+def sign_for_district(district: keys.Issuer, document: dict, *, created: datetime) -> dict:
+    """``document`` signed with the current key of ``district`` (or of a state office)."""
     key = keys.key_ensure(district)
     return proofs.sign(
         document,
@@ -351,13 +405,13 @@ def decode_list(encoded: str) -> bytes:
     return gzip.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
 
 
-def status_list_credential(district: District, revoked_indexes: set[int], *, now) -> dict:
+def status_list_credential(district: keys.Issuer, revoked_indexes: set[int], *, now) -> dict:
     url = status_list_url(district)
     document = {
         "@context": [proofs.VC_V2_CONTEXT],
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": keys.district_did(district),
+        "issuer": keys.issuer_did(district),
         "validFrom": timestamp(now),
         "credentialSubject": {
             "id": f"{url}#list",

@@ -1,16 +1,21 @@
 """Object-level access to awards: anything of another district is a 404."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.permissions import require_role
+from credentials.models import MicroCredential
 from submissions.models import Submission
 
-from .models import Award
+from .models import Award, Endorsement
 from .selectors import (
     awards_for_district,
     awards_for_educator,
+    endorsable_entries,
+    endorsements_given,
+    endorser_of,
     issuance_overdue_for_district,
     with_issuance_wait,
 )
@@ -80,3 +85,27 @@ def get_late_submission_for_admin(user: User, submission_id: int) -> Submission:
     if submission is None:
         raise Http404("No certificate of your district is waiting to be issued under this id.")
     return submission
+
+
+def require_endorser(user: User) -> None:
+    """403 unless ``user`` endorses for a state office or a district (their admins)."""
+    if endorser_of(user) is None:
+        raise PermissionDenied("Only a state admin or a district admin can endorse.")
+
+
+def get_endorsable_entry_for_user(user: User, pk: int) -> MicroCredential:
+    """A published entry ``user`` may endorse (their own district's, or unknown: 404)."""
+    require_endorser(user)
+    entry = endorsable_entries(user).filter(pk=pk).first()
+    if entry is None:
+        raise Http404("No catalog entry you can endorse has this id.")
+    return entry
+
+
+def get_endorsement_for_endorser(user: User, endorsement_uuid) -> Endorsement:
+    """An endorsement that ``user``'s state office or district gave (anyone else's: 404)."""
+    require_endorser(user)
+    endorsement = endorsements_given(user).filter(uuid=endorsement_uuid).first()
+    if endorsement is None:
+        raise Http404("Your office gave no endorsement with this id.")
+    return endorsement

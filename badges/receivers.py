@@ -1,6 +1,9 @@
 """What this app does when an app below it asks something (``submissions.signals``); connected
 in ``apps.BadgesConfig.ready``."""
 
+from django.urls import reverse
+
+from credentials.signals import CatalogEndorsement
 from submissions.models import Submission
 from submissions.signals import PageSection
 
@@ -25,3 +28,16 @@ def plan_page_shown(sender, *, submission, **kwargs) -> PageSection | None:
         "badges/_plan_award.html",
         {"award": None, "waiting": selectors.earned_submission_waiting(submission)},
     )
+
+
+def endorsements_asked(sender, *, entry, **kwargs) -> list[CatalogEndorsement]:
+    """The endorsements of a catalog entry that stand, for its page."""
+    return [
+        CatalogEndorsement(
+            endorser=endorsement.endorser.name,
+            comment=endorsement.comment,
+            given_on=endorsement.issued_at.date(),
+            url=reverse("badges:endorsement_verify", kwargs={"endorsement_uuid": endorsement.uuid}),
+        )
+        for endorsement in selectors.standing_endorsements_of(entry)
+    ]

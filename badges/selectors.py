@@ -5,10 +5,11 @@ from datetime import datetime
 from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import District, Role, State, User
+from credentials.models import MicroCredential
 from submissions.models import Submission
 
-from .models import ISSUANCE_LONG_WAIT, Award, Portfolio, award_counts_q
+from .models import ISSUANCE_LONG_WAIT, Award, Endorsement, Portfolio, award_counts_q
 
 
 def _with_related(queryset: QuerySet[Award]) -> QuerySet[Award]:
@@ -146,3 +147,61 @@ def published_portfolio(slug) -> Portfolio | None:
 
 def portfolio_awards(portfolio: Portfolio) -> QuerySet[Award]:
     return _with_related(Award.objects.filter(educator=portfolio.educator).counting())
+
+
+# --- Endorsements -----------------------------------------------------------------------------
+
+
+def endorser_of(user: User) -> District | State | None:
+    """Who ``user`` endorses for: their state office (a state admin) or their district (a
+    district admin); None for anyone else."""
+    if user.is_authenticated and user.has_role(Role.STATE_ADMIN):
+        return user.state
+    if user.is_authenticated and user.has_role(Role.DISTRICT_ADMIN):
+        return user.district
+    return None
+
+
+def endorsable_entries(user: User, *, query: str = "") -> QuerySet[MicroCredential]:
+    """The catalog entries ``user`` may endorse: published entries of every district (a state
+    office may recognise another state's too), never of the endorser's own district."""
+    endorser = endorser_of(user)
+    if endorser is None:
+        return MicroCredential.objects.none()
+    entries = MicroCredential.objects.filter(status=MicroCredential.Status.PUBLISHED)
+    if isinstance(endorser, District):
+        entries = entries.exclude(district=endorser)
+    if query:
+        entries = entries.filter(Q(title__icontains=query) | Q(district__name__icontains=query))
+    return entries.select_related("district").order_by("district__name", "title", "pk")
+
+
+def endorsements_given(user: User) -> QuerySet[Endorsement]:
+    """The endorsements ``user``'s state office or district gave, standing and withdrawn."""
+    endorser = endorser_of(user)
+    if endorser is None:
+        return Endorsement.objects.none()
+    given = (
+        Endorsement.objects.filter(endorser_state=endorser)
+        if isinstance(endorser, State)
+        else Endorsement.objects.filter(endorser_district=endorser)
+    )
+    return given.select_related("microcredential__district", "endorser_state", "endorser_district")
+
+
+def standing_endorsements_of(microcredential: MicroCredential) -> QuerySet[Endorsement]:
+    """The endorsements of a catalog entry that stand (not withdrawn), oldest first."""
+    return (
+        Endorsement.objects.filter(microcredential=microcredential, withdrawn_at__isnull=True)
+        .select_related("endorser_state", "endorser_district")
+        .order_by("issued_at", "id")
+    )
+
+
+def public_endorsement(endorsement_uuid) -> Endorsement | None:
+    """An endorsement by its public id, for anyone (its verification page)."""
+    return (
+        Endorsement.objects.filter(uuid=endorsement_uuid)
+        .select_related("microcredential__district", "endorser_state", "endorser_district")
+        .first()
+    )

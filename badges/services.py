@@ -1,4 +1,5 @@
-"""Writes of the badges app: issuing an award, revoking it, an educator's portfolio settings."""
+"""Writes of the badges app: issuing an award, revoking it, an educator's portfolio settings,
+giving and withdrawing an endorsement."""
 
 import secrets
 from datetime import datetime, timedelta
@@ -10,17 +11,18 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import District, Role, User
+from accounts.models import District, Role, State, User
 from accounts.services import audit_record
 from outbox.services import mail_enqueue, outbox_enqueue
 from submissions.models import Submission
 
-from . import certificates, images, open_badges, selectors
+from . import certificates, images, keys, open_badges, selectors
 from .models import (
     ISSUANCE_LONG_WAIT,
     ISSUANCE_RETRY_AFTER,
     STATUS_LIST_SIZE,
     Award,
+    Endorsement,
     IssuanceRecovery,
     Portfolio,
     PublicEvidence,
@@ -40,39 +42,57 @@ class AwardError(Exception):
 # --- Status list ------------------------------------------------------------------------------
 
 
-def _revoked_indexes(district: District) -> set[int]:
-    return set(
-        Award.objects.filter(district=district, revoked_at__isnull=False).values_list(
-            "status_list_index", flat=True
+def _endorsements_given(issuer: keys.Issuer):
+    if isinstance(issuer, State):
+        return Endorsement.objects.filter(endorser_state=issuer)
+    return Endorsement.objects.filter(endorser_district=issuer)
+
+
+def _revoked_indexes(issuer: keys.Issuer) -> set[int]:
+    """The positions marked in the issuer's list: its revoked awards (a district's) and the
+    endorsements it withdrew."""
+    withdrawn = _endorsements_given(issuer).filter(withdrawn_at__isnull=False)
+    indexes = set(withdrawn.values_list("status_list_index", flat=True))
+    if isinstance(issuer, District):
+        indexes |= set(
+            Award.objects.filter(district=issuer, revoked_at__isnull=False).values_list(
+                "status_list_index", flat=True
+            )
         )
-    )
+    return indexes
 
 
-def _free_status_index(district: District) -> int:
+def _free_status_index(issuer: keys.Issuer) -> int:
     """A random unused position: neighbours in the list say nothing about each other.
 
-    Call with the district's status list locked."""
+    Call with the issuer's status list locked."""
     while True:
         index = secrets.randbelow(STATUS_LIST_SIZE)
-        if not Award.objects.filter(district=district, status_list_index=index).exists():
+        taken = _endorsements_given(issuer).filter(status_list_index=index).exists() or (
+            isinstance(issuer, District)
+            and Award.objects.filter(district=issuer, status_list_index=index).exists()
+        )
+        if not taken:
             return index
 
 
-def status_list_locked(district: District) -> StatusList:
-    """The district's status list, row-locked; created and signed on first use.
+def status_list_locked(issuer: keys.Issuer) -> StatusList:
+    """The status list of a district (or a state office), row-locked; created and signed on
+    first use.
 
     Call inside a transaction."""
-    status_list, created = StatusList.objects.select_for_update().get_or_create(district=district)
+    owner = {"state": issuer} if isinstance(issuer, State) else {"district": issuer}
+    status_list, created = StatusList.objects.select_for_update().get_or_create(**owner)
     if created or not status_list.credential:
         status_list_resign(status_list)
     return status_list
 
 
 def status_list_resign(status_list: StatusList) -> None:
-    """Sign the list again from the revoked awards of its district (after a revocation)."""
-    district = status_list.district
+    """Sign the list again from what its issuer revoked (after a revocation or withdrawal)."""
+    issuer = status_list.issuer
     status_list.credential = open_badges.status_list_credential(
-        district, _revoked_indexes(district), now=timezone.now()
+        issuer, _revoked_indexes(issuer), now=timezone.now()
     )
     status_list.save(update_fields=["credential", "updated_at"])
 
@@ -445,3 +465,97 @@ def portfolio_update(*, educator: User, published: bool, headline: str, actor: U
         district=educator.district,
     )
     return portfolio
+
+
+# --- Endorsements -----------------------------------------------------------------------------
+
+
+class EndorsementError(Exception):
+    """An endorsement that cannot be given or withdrawn; the message is for the user."""
+
+
+def endorsement_give(*, microcredential, comment: str, actor: User) -> Endorsement:
+    """``actor``'s state office (or district) endorses ``microcredential`` as meeting its rule:
+    a signed EndorsementCredential, which awards of the entry issued from now on carry."""
+    endorser = selectors.endorser_of(actor)
+    if (
+        endorser is None
+        or not selectors.endorsable_entries(actor).filter(pk=microcredential.pk).exists()
+    ):
+        raise PermissionDenied("You cannot endorse this micro-credential.")
+    comment = comment.strip()
+    if not comment:
+        raise EndorsementError("Say what the endorsement means: the rule it meets, and why.")
+    with transaction.atomic():
+        # The endorser's status list lock makes two endorsements of one endorser take turns.
+        status_list = status_list_locked(endorser)
+        if (
+            _endorsements_given(endorser)
+            .filter(microcredential=microcredential, withdrawn_at__isnull=True)
+            .exists()
+        ):
+            raise EndorsementError(
+                f"{endorser.name} already endorses “{microcredential.title}”. Withdraw that "
+                "endorsement first to give another."
+            )
+        if status_list.allocated >= STATUS_LIST_SIZE:
+            raise EndorsementError(f"The status list of {endorser.name} is full.")
+        index = _free_status_index(endorser)
+        status_list.allocated += 1
+        status_list.save(update_fields=["allocated", "updated_at"])
+        endorsement = Endorsement(
+            microcredential=microcredential,
+            comment=comment,
+            issued_at=timezone.now().replace(microsecond=0),
+            issued_by=actor,
+            status_list_index=index,
+            **(
+                {"endorser_state": endorser}
+                if isinstance(endorser, State)
+                else {"endorser_district": endorser}
+            ),
+        )
+        endorsement.credential = open_badges.sign_for_district(
+            endorser,
+            open_badges.endorsement_credential(endorsement),
+            created=endorsement.issued_at,
+        )
+        endorsement.save(force_insert=True)
+        audit_record(
+            actor=actor,
+            action="endorsement.given",
+            target=endorsement,
+            district=microcredential.district,
+            to_status="standing",
+            detail={"endorser": endorser.name, "microcredential": microcredential.pk},
+        )
+    return endorsement
+
+
+def endorsement_withdraw(*, endorsement: Endorsement, reason: str, actor: User) -> Endorsement:
+    """The endorser withdraws its endorsement: marked in its signed status list, so every copy
+    (the awards that carry one included) verifies as revoked from now on."""
+    if selectors.endorser_of(actor) != endorsement.endorser:
+        raise PermissionDenied("Only the endorser can withdraw its endorsement.")
+    reason = reason.strip()
+    if not reason:
+        raise EndorsementError("Give the reason for withdrawing; the endorsement's page shows it.")
+    with transaction.atomic():
+        locked = Endorsement.objects.select_for_update().get(pk=endorsement.pk)
+        if locked.withdrawn_at is not None:
+            raise EndorsementError("This endorsement is already withdrawn.")
+        locked.withdrawn_at = timezone.now()
+        locked.withdrawn_by = actor
+        locked.withdrawal_reason = reason
+        locked.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+        status_list_resign(status_list_locked(locked.endorser))
+        audit_record(
+            actor=actor,
+            action="endorsement.withdrawn",
+            target=locked,
+            district=locked.microcredential.district,
+            from_status="standing",
+            to_status="withdrawn",
+            detail={"reason": reason},
+        )
+    return locked

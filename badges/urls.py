@@ -18,6 +18,22 @@ urlpatterns = [
     path("ob2/issuers/<slug:slug>.json", views.ob2_issuer, name="ob2_issuer"),
     path("districts/<slug:slug>/did.json", views.did_document, name="did"),
     path("districts/<slug:slug>/status/revocation.json", views.status_list, name="status_list"),
+    path("states/<slug:slug>/did.json", views.state_did_document, name="state_did"),
+    path(
+        "states/<slug:slug>/status/revocation.json",
+        views.state_status_list,
+        name="state_status_list",
+    ),
+    path(
+        "verify/endorsements/<uuid:endorsement_uuid>/",
+        views.endorsement_verify,
+        name="endorsement_verify",
+    ),
+    path(
+        "verify/endorsements/<uuid:endorsement_uuid>/credential.json",
+        views.endorsement_credential,
+        name="endorsement_credential",
+    ),
     path("portfolio/<uuid:slug>/", views.public_portfolio, name="public_portfolio"),
     # Signed in: the educator's portfolio and downloads; a district admin's retry and revocation.
     path("badges/", views.portfolio, name="portfolio"),
@@ -45,4 +61,12 @@ urlpatterns = [
         name="issuance_retry",
     ),
     path("badges/district/<uuid:award_uuid>/revoke/", views.revoke, name="revoke"),
+    # Signed in as a state admin or a district admin: endorsements given and to give.
+    path("badges/endorsements/", views.endorsements, name="endorsements"),
+    path("badges/endorsements/entries/<int:pk>/", views.endorse, name="endorse"),
+    path(
+        "badges/endorsements/<uuid:endorsement_uuid>/withdraw/",
+        views.endorsement_withdraw,
+        name="endorsement_withdraw",
+    ),
 ]

@@ -1,16 +1,19 @@
 """The checks the verification page makes on an award's signed credential, each said in words
 (as the Digital Credentials Consortium's VerifierPlus lists them): the issuer's key, the
-signature, the revocation status, the dates, and the OB 3.0 JSON schema.
+signature, the revocation status, the dates, and the OB 3.0 JSON schema; and the same checks of
+an endorsement (an EndorsementCredential, signed by its endorser), on its own page and on the
+page of every award that carries it.
 
-They read the same documents any verifier reads, from where we serve them: the district's DID
-document (``/districts/<slug>/did.json``), its signed status list, and 1EdTech's schema as
-vendored in ``static/badges/schema``. A check that cannot be made fails; it never passes by
-default.
+They read the same documents any verifier reads, from where we serve them: the issuer's DID
+document (``/districts/<slug>/did.json``, a state office's ``/states/<slug>/did.json``), its
+signed status list, and 1EdTech's OB 3.0 schema as vendored in ``static/badges/schema``. A
+check that cannot be made fails; it never passes by default.
 """
 
 import functools
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +26,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 
 from . import keys, open_badges, proofs
-from .models import Award, StatusList
+from .models import Award, Endorsement, StatusList
 
 SCHEMA_PATH = (
     Path(settings.BASE_DIR) / "static/badges/schema/ob_v3p0_achievementcredential_schema.json"
@@ -58,11 +61,30 @@ class Verification:
 PROOF_RESULT_SECONDS = 24 * 3600
 
 
-@functools.cache
-def _schema_validator() -> jsonschema.Draft201909Validator:
+ACHIEVEMENT_CREDENTIAL = ""
+ENDORSEMENT_CREDENTIAL = "EndorsementCredential"
+
+
+def ob3_schema(definition: str = ACHIEVEMENT_CREDENTIAL) -> dict:
+    """1EdTech's OB 3.0 JSON schema of an achievement credential, or of a class it defines in
+    its ``$defs``: an EndorsementCredential is defined there (an achievement embeds them) as
+    1EdTech's own endorsement schema defines it, in the same JSON-LD adaptation (a single proof
+    object allowed), and from the same pinned file."""
     schema = json.loads(SCHEMA_PATH.read_text())
+    if not definition:
+        return schema
+    return {
+        "$schema": schema["$schema"],
+        "$id": schema["$id"],
+        "$defs": schema["$defs"],
+        **schema["$defs"][definition],
+    }
+
+
+@functools.cache
+def _schema_validator(definition: str = ACHIEVEMENT_CREDENTIAL) -> jsonschema.Draft201909Validator:
     return jsonschema.Draft201909Validator(
-        schema, format_checker=jsonschema.Draft201909Validator.FORMAT_CHECKER
+        ob3_schema(definition), format_checker=jsonschema.Draft201909Validator.FORMAT_CHECKER
     )
 
 
@@ -132,15 +154,16 @@ def _proof_problem(document: dict, public_key) -> str:
     return _remembered("proof", document, proofs.multikey_from_public_key(public_key), work)
 
 
-def _schema_problem(credential: dict) -> str:
+def _schema_problem(credential: dict, definition: str = ACHIEVEMENT_CREDENTIAL) -> str:
     def work() -> str:
-        errors = sorted(_schema_validator().iter_errors(credential), key=lambda e: e.path)
+        validator = _schema_validator(definition)
+        errors = sorted(validator.iter_errors(credential), key=lambda e: e.path)
         if not errors:
             return ""
         where = "/".join(str(part) for part in errors[0].absolute_path) or "the credential"
         return f"{where}: {errors[0].message[:200]}"
 
-    return _remembered("schema", credential, SCHEMA_PATH.name, work)
+    return _remembered("schema", credential, f"{SCHEMA_PATH.name}#{definition}", work)
 
 
 def _signature(credential: dict, public_key) -> Check:
@@ -160,10 +183,13 @@ def _signature(credential: dict, public_key) -> Check:
     )
 
 
-def _status(award: Award, credential: dict, did_document: dict) -> Check:
+def _status(
+    status_list: StatusList | None, credential: dict, did_document: dict, *, reason: str
+) -> Check:
+    """Whether the issuer's signed list (``status_list``, the issuer's own) marks ``credential``
+    revoked; ``reason`` is what the issuer said when it did."""
     name = "Revocation status"
     entry = credential.get("credentialStatus", {})
-    status_list = StatusList.objects.filter(district_id=award.district_id).first()
     if status_list is None or not status_list.credential:
         return Check(name, False, "The issuer's revocation list could not be read.")
     listed = status_list.credential
@@ -177,9 +203,9 @@ def _status(award: Award, credential: dict, did_document: dict) -> Check:
     except (KeyError, ValueError, IndexError, OSError):
         return Check(name, False, "Its place in the issuer's revocation list cannot be read.")
     if revoked:
-        reason = f" Reason: {award.revocation_reason}" if award.revocation_reason else ""
+        said = f" Reason: {reason}" if reason else ""
         return Check(
-            name, False, f"Revoked: the issuer's signed revocation list marks it revoked.{reason}"
+            name, False, f"Revoked: the issuer's signed revocation list marks it revoked.{said}"
         )
     return Check(
         name,
@@ -221,17 +247,102 @@ def _schema(credential: dict) -> Check:
     )
 
 
+def _endorsement_schema(credential: dict) -> Check:
+    name = "Format"
+    problem = _schema_problem(credential, ENDORSEMENT_CREDENTIAL)
+    if problem:
+        return Check(
+            name,
+            False,
+            f"It does not match 1EdTech's Open Badges 3.0 JSON schema for an endorsement "
+            f"({problem}).",
+        )
+    return Check(name, True, "It matches 1EdTech's Open Badges 3.0 JSON schema for an endorsement.")
+
+
 def award_verification(award: Award, *, now: datetime | None = None) -> Verification:
     """Every check of the award's signed credential, in the order a verifier makes them."""
     credential = award.credential
     did_document = keys.did_document(award.district)
     key_check, public_key = _issuer_key(credential, did_document)
+    status_list = StatusList.objects.filter(district_id=award.district_id).first()
     return Verification(
         checks=[
             key_check,
             _signature(credential, public_key),
-            _status(award, credential, did_document),
+            _status(status_list, credential, did_document, reason=award.revocation_reason),
             _dates(credential, now or timezone.now()),
             _schema(credential),
         ]
     )
+
+
+def endorsement_verification(
+    endorsement: Endorsement, credential: dict | None = None, *, now: datetime | None = None
+) -> Verification:
+    """Every check of an endorsement's signed credential: the one we keep, or ``credential``,
+    the copy an award carries (which must hold on its own)."""
+    credential = endorsement.credential if credential is None else credential
+    endorser = endorsement.endorser
+    did_document = keys.did_document(endorser)
+    key_check, public_key = _issuer_key(credential, did_document)
+    status_list = StatusList.objects.filter(
+        **(
+            {"district_id": endorsement.endorser_district_id}
+            if endorsement.endorser_district_id
+            else {"state_id": endorsement.endorser_state_id}
+        )
+    ).first()
+    return Verification(
+        checks=[
+            key_check,
+            _signature(credential, public_key),
+            _status(status_list, credential, did_document, reason=endorsement.withdrawal_reason),
+            _dates(credential, now or timezone.now()),
+            _endorsement_schema(credential),
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class CarriedEndorsement:
+    """An endorsement an award's credential carries: the copy, the endorsement it claims to be
+    (None: none of ours has its id) and what the checks found."""
+
+    credential: dict
+    endorsement: Endorsement | None
+    verification: Verification
+
+
+def carried_endorsements(award: Award) -> list[CarriedEndorsement]:
+    """The endorsements in the award's achievement, each checked on its own."""
+    carried = award.credential.get("credentialSubject", {}).get("achievement", {})
+    copies = [c for c in carried.get("endorsement", []) if isinstance(c, dict)]
+    if not copies:
+        return []
+    ids = [str(c.get("id", "")).removeprefix("urn:uuid:") for c in copies]
+    known = {
+        f"urn:uuid:{e.uuid}": e
+        for e in Endorsement.objects.filter(
+            uuid__in=[i for i in ids if _is_uuid(i)]
+        ).select_related("endorser_state", "endorser_district")
+    }
+    found = []
+    for copy in copies:
+        endorsement = known.get(copy.get("id"))
+        if endorsement is None:
+            verification = Verification(
+                checks=[Check("Endorser", False, "No endorsement given here has this id.")]
+            )
+        else:
+            verification = endorsement_verification(endorsement, copy)
+        found.append(CarriedEndorsement(copy, endorsement, verification))
+    return found
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True

@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import District
+from accounts.models import District, State
 from accounts.permissions import district_admin_required, educator_required
 from credentials.models import MicroCredential
 from microcreds.downloads import content_disposition, download_filename
+from microcreds.pagination import paginate
 
 from . import (
     images,
@@ -27,7 +28,14 @@ from . import (
     transcripts,
     verification,
 )
-from .forms import PortfolioForm, PublicEvidenceForm, RevokeForm, VerifyLookupForm
+from .forms import (
+    EndorseForm,
+    PortfolioForm,
+    PublicEvidenceForm,
+    RevokeForm,
+    VerifyLookupForm,
+    WithdrawEndorsementForm,
+)
 from .models import ISSUANCE_RETRY_AFTER, Award, Portfolio, StatusList
 
 VC_MEDIA_TYPE = "application/vc+ld+json"
@@ -135,10 +143,11 @@ def verify(request: HttpRequest, award_uuid) -> HttpResponse:
         "badges/verify.html",
         {
             "award": award,
-            "issuer_did": keys.district_did(award.district),
+            "issuer_did": keys.issuer_did(award.district),
             "verification": verification.award_verification(award),
             "rubric_results": open_badges.rubric_summary(award.credential),
             "public_evidence": open_badges.shared_evidence(award.credential),
+            "endorsements": verification.carried_endorsements(award),
         },
     )
 
@@ -222,11 +231,30 @@ def did_document(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def status_list(request: HttpRequest, slug: str) -> HttpResponse:
     status = StatusList.objects.filter(district__slug=slug).exclude(credential={}).first()
+    return _status_list_response(status)
+
+
+def _status_list_response(status: StatusList | None) -> HttpResponse:
     if status is None:
         raise Http404("No status list.")
     response = _json(status.credential, VC_MEDIA_TYPE)
     response["Cache-Control"] = "no-cache"
     return response
+
+
+@require_GET
+def state_did_document(request: HttpRequest, slug: str) -> HttpResponse:
+    state = get_object_or_404(State, slug=slug)
+    document = keys.did_document(state)
+    if not document["verificationMethod"]:
+        raise Http404("This state office has no signing keys.")
+    return _json(document, "application/did+ld+json")
+
+
+@require_GET
+def state_status_list(request: HttpRequest, slug: str) -> HttpResponse:
+    status = StatusList.objects.filter(state__slug=slug).exclude(credential={}).first()
+    return _status_list_response(status)
 
 
 @require_GET
@@ -423,3 +451,97 @@ def revoke(request: HttpRequest, award_uuid) -> HttpResponse:
             messages.success(request, "The award is revoked; its verification page says so.")
             return redirect("badges:verify", award_uuid=award.uuid)
     return render(request, "badges/revoke.html", {"award": award, "form": form})
+
+
+# --- Endorsements ---------------------------------------------------------------------------
+
+ENDORSABLE_PAGE_SIZE = 50
+
+
+def _public_endorsement_or_404(endorsement_uuid):
+    endorsement = selectors.public_endorsement(endorsement_uuid)
+    if endorsement is None:
+        raise Http404("No endorsement has this id.")
+    return endorsement
+
+
+@require_GET
+def endorsement_verify(request: HttpRequest, endorsement_uuid) -> HttpResponse:
+    endorsement = _public_endorsement_or_404(endorsement_uuid)
+    return render(
+        request,
+        "badges/endorsement_verify.html",
+        {
+            "endorsement": endorsement,
+            "endorser_did": keys.issuer_did(endorsement.endorser),
+            "verification": verification.endorsement_verification(endorsement),
+        },
+    )
+
+
+@require_GET
+def endorsement_credential(request: HttpRequest, endorsement_uuid) -> HttpResponse:
+    endorsement = _public_endorsement_or_404(endorsement_uuid)
+    return _json(endorsement.credential, VC_MEDIA_TYPE)
+
+
+@require_GET
+@login_required
+def endorsements(request: HttpRequest) -> HttpResponse:
+    """An endorser's page: the entries it may endorse, and the endorsements it gave."""
+    permissions.require_endorser(request.user)
+    query = request.GET.get("q", "")[:200]
+    entries = selectors.endorsable_entries(request.user, query=query)
+    return render(
+        request,
+        "badges/endorsements.html",
+        {
+            "endorser": selectors.endorser_of(request.user),
+            "page": paginate(request, entries, ENDORSABLE_PAGE_SIZE),
+            "query": query,
+            "pager_query": urlencode({"q": query}) if query else "",
+            "given": selectors.endorsements_given(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def endorse(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = permissions.get_endorsable_entry_for_user(request.user, pk)
+    form = EndorseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            endorsement = services.endorsement_give(
+                microcredential=entry, comment=form.cleaned_data["comment"], actor=request.user
+            )
+        except services.EndorsementError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Endorsed. Badges of this entry issued from now on carry it.")
+            return redirect("badges:endorsement_verify", endorsement_uuid=endorsement.uuid)
+    return render(
+        request,
+        "badges/endorse.html",
+        {"entry": entry, "form": form, "endorser": selectors.endorser_of(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def endorsement_withdraw(request: HttpRequest, endorsement_uuid) -> HttpResponse:
+    endorsement = permissions.get_endorsement_for_endorser(request.user, endorsement_uuid)
+    form = WithdrawEndorsementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.endorsement_withdraw(
+                endorsement=endorsement, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except services.EndorsementError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Withdrawn; its page and every verifier now say so.")
+            return redirect("badges:endorsement_verify", endorsement_uuid=endorsement.uuid)
+    return render(
+        request, "badges/endorsement_withdraw.html", {"endorsement": endorsement, "form": form}
+    )

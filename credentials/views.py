@@ -27,7 +27,7 @@ from .permissions import (
     get_stack_for_admin,
 )
 from .services import CatalogError
-from .signals import open_plan_asked
+from .signals import endorsements_asked, open_plan_asked
 
 Status = MicroCredential.Status
 any_role = role_required(Role.EDUCATOR, Role.REVIEWER, Role.DISTRICT_ADMIN)
@@ -76,6 +76,12 @@ def _open_plan_url(entry: MicroCredential, user) -> str | None:
     return next((url for _, url in answers if url), None)
 
 
+def _endorsements(entry: MicroCredential) -> list:
+    """The endorsements of the entry that stand, as the badges side answers."""
+    answers = endorsements_asked.send(sender=MicroCredential, entry=entry)
+    return [endorsement for _, listed in answers for endorsement in listed or []]
+
+
 def _detail_context(request: HttpRequest, entry: MicroCredential, *, preview: bool) -> dict:
     current = None
     if entry.status in (Status.SUPERSEDED, Status.DRAFT):
@@ -89,6 +95,7 @@ def _detail_context(request: HttpRequest, entry: MicroCredential, *, preview: bo
         "can_start": can_start,
         "open_plan_url": _open_plan_url(entry, request.user) if can_start else None,
         "is_admin": request.user.has_role(Role.DISTRICT_ADMIN),
+        "endorsements": _endorsements(entry),
     }
 
 

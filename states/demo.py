@@ -4,12 +4,16 @@
 The two small districts are made by the generator the benchmarks use (``reports.scale``): a
 catalog, the program rules, educators and plans at every stage; each earned plan's award is
 issued (certificate and badge) as the demo district's are, so the state page compares three
-districts with figures of their own and every award it lists is verifiable."""
+districts with figures of their own and every award it lists is verifiable. The state office
+endorses one of the demo district's published entries as meeting its re-licensure rule: badges of
+it earned from then on carry the endorsement."""
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import District, State, User
 from accounts.services import user_create
-from badges.services import award_issue_for_submission
+from badges.models import Endorsement
+from badges.services import award_issue_for_submission, endorsement_give
+from credentials.models import MicroCredential
 from reports.scale import seed_scale
 from submissions.models import Submission
 
@@ -45,8 +49,9 @@ def seed_demo(*, district: District, people: dict[str, User], buildings: dict) -
             ).order_by("pk")
             for submission in earned:
                 award_issue_for_submission(submission_id=submission.pk)
-    if not User.objects.filter(email=STATE_ADMIN_EMAIL).exists():
-        user_create(
+    state_admin = User.objects.filter(email=STATE_ADMIN_EMAIL).first()
+    if state_admin is None:
+        state_admin = user_create(
             state=state,
             is_state_admin=True,
             email=STATE_ADMIN_EMAIL,
@@ -55,3 +60,18 @@ def seed_demo(*, district: District, people: dict[str, User], buildings: dict) -
             password=DEMO_PASSWORD,
             email_verified=True,
         )
+    if not Endorsement.objects.filter(endorser_state=state).exists():
+        entry = (
+            MicroCredential.objects.filter(
+                district=district, status=MicroCredential.Status.PUBLISHED
+            )
+            .order_by("title", "pk")
+            .first()
+        )
+        if entry is not None:
+            endorsement_give(
+                microcredential=entry,
+                comment="Meets the Sunflower State's re-licensure rule for professional "
+                "learning: its hours count toward renewal of a teaching license.",
+                actor=state_admin,
+            )

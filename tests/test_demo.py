@@ -16,8 +16,8 @@ from PIL import Image
 from accounts.models import District, User
 from artifacts import storage
 from artifacts.models import Artifact
-from badges import keys, proofs
-from badges.models import Award, Portfolio
+from badges import keys, proofs, verification
+from badges.models import Award, Endorsement, Portfolio
 from credentials.models import MicroCredential
 from programs.models import CreditRule, RenewalRule
 from reviews.models import Panel, ReviewAssignment, StageReview
@@ -187,6 +187,7 @@ def test_seeding_again_changes_nothing(seeded_demo):
         "catalog": MicroCredential.objects.filter(district=district).count(),
         "submissions": Submission.objects.count(),
         "people": User.objects.count(),
+        "endorsements": Endorsement.objects.count(),
     }
     call_command("seed_demo", stdout=io.StringIO())
     assert counts == {
@@ -195,6 +196,7 @@ def test_seeding_again_changes_nothing(seeded_demo):
         "catalog": MicroCredential.objects.filter(district=district).count(),
         "submissions": Submission.objects.count(),
         "people": User.objects.count(),
+        "endorsements": Endorsement.objects.count(),
     }
     assert counts["panels"] == 1 and counts["catalog"] == 10
 
@@ -375,3 +377,10 @@ def test_the_reviewers_who_receive_the_educators_work_are_in_the_readme(
         assert f"| {assignment.reviewer.email} |" in table
     chair = Panel.objects.get(district=demo_district()).chair
     assert f"| {chair.email} |" in table
+
+
+def test_the_state_office_endorses_an_entry_of_the_demo_district(seeded_demo):
+    endorsement = Endorsement.objects.get(endorser_state__slug="sunflower")
+
+    assert endorsement.microcredential.district == demo_district()
+    assert verification.endorsement_verification(endorsement).passed

@@ -18,6 +18,7 @@ def nav_links(client, person) -> dict[str, str]:
 def test_district_admins_find_reports_in_the_navigation(client, district_admin):
     links = nav_links(client, district_admin)
     assert links["Reports"] == reverse("reports:index")
+    assert links["Endorsements"] == reverse("badges:endorsements")
     assert list(links)[:6] == [
         "District",
         "Settings",
@@ -37,6 +38,7 @@ def test_state_admins_find_their_state_pages_and_no_district_page(client):
     from tests.accounts.factories import StateAdminFactory
 
     links = nav_links(client, StateAdminFactory())
-    assert list(links) == ["State", "Awards", "New district", "My account"]
+    assert list(links) == ["State", "Awards", "Endorsements", "New district", "My account"]
     assert links["State"] == reverse("states:dashboard")
     assert links["Awards"] == reverse("states:awards")
+    assert links["Endorsements"] == reverse("badges:endorsements")

@@ -1415,6 +1415,57 @@ ROWS: list[Row] = [
         post="login 403  403       403      403      403   ok    404",
         data=lambda w, actor: {"reason": "Issued in error."},
     ),
+    # --- badges: endorsements ---------------------------------------------------------------
+    Row(
+        "badges:state_did",
+        kwargs=lambda w: {"slug": w.district.state.slug},
+        get="ok    ok    ok        ok       ok       ok    ok    ok",
+    ),
+    Row(
+        "badges:state_status_list",
+        kwargs=lambda w: {"slug": w.district.state.slug},
+        get="ok    ok    ok        ok       ok       ok    ok    ok",
+    ),
+    Row(
+        "badges:endorsement_verify",
+        kwargs=lambda w: {"endorsement_uuid": w.x("endorsement").uuid},
+        get="ok    ok    ok        ok       ok       ok    ok    ok",
+        shown=lambda w, actor: [w.x("endorsement").comment],
+    ),
+    Row(
+        "badges:endorsement_credential",
+        kwargs=lambda w: {"endorsement_uuid": w.x("endorsement").uuid},
+        get="ok    ok    ok        ok       ok       ok    ok    ok",
+    ),
+    Row(
+        "badges:endorsements",
+        get="login 403   403       403      403      403   ok    ok",
+        state="ok ok",
+        note="An endorser's page: a state admin's office, or a district admin's district.",
+    ),
+    Row(
+        "badges:endorse",
+        kwargs=lambda w: {"pk": w.credential.pk},
+        redirect=new_object(r"^/verify/endorsements/[0-9a-f-]{36}/$"),
+        get="login 403   403       403      403      403   404   ok",
+        post="login 403  403       403      403      403   404   ok",
+        state="ok ok",
+        data=lambda w, actor: {"comment": f"Meets the rule of {actor}'s office."},
+        note="District A's entry: its own admin may not endorse it (404); another district's "
+        "admin and any state office may.",
+    ),
+    Row(
+        "badges:endorsement_withdraw",
+        kwargs=lambda w: {"endorsement_uuid": w.x("endorsement").uuid},
+        redirect=to(
+            "badges:endorsement_verify", lambda w: {"endorsement_uuid": w.x("endorsement").uuid}
+        ),
+        get="login 403   403       403      403      403   404   404",
+        post="login 403  403       403      403      403   404   404",
+        state="ok 404",
+        data=lambda w, actor: {"reason": "The rule changed."},
+        note="Only the endorser (district A's state office) withdraws its endorsement.",
+    ),
     # --- programs (cycles and rules) --------------------------------------------------------
     Row(
         "programs:rules",

@@ -932,12 +932,26 @@ def build_movers(world: DistrictWorld, neighbour: District) -> None:
     world.extra["leaving_new_plan"] = plan(leaving, neighbour, f"Leaving's new plan {slug}")
 
 
+def build_endorsement(world: World) -> None:
+    """District A's state office endorses district B's published entry (a state may recognise
+    another state's district): its signed endorsement, and the office's keys and status list.
+    District A's own entry is left unendorsed, for every endorser's first endorsement of it."""
+    from badges.services import endorsement_give
+
+    world.a.extra["endorsement"] = endorsement_give(
+        microcredential=world.b.credential,
+        comment="Meets the re-licensure rule of the Sunflower State (matrix world).",
+        actor=world.a.state_admin,
+    )
+
+
 def build_world() -> World:
     world = _build_districts()
     build_state(world.a, name="Sunflower State", slug="matrix-state-a")
     build_state(world.b, name="Great Lakes State", slug="matrix-state-b")
     build_moves(world.a)
     build_moves(world.b)
+    build_endorsement(world)
     return world
 
 

@@ -1,7 +1,8 @@
 """A verifier of Open Badges 3.0 credentials written in Python from the specifications, and
 from nothing in ``badges/``: W3C Verifiable Credential Data Integrity 1.0 and its EdDSA
 Cryptosuites v1.0 (``eddsa-rdfc-2022``), the did:web method, Bitstring Status List v1.0, VC
-Data Model 2.0 (``validFrom`` / ``validUntil``), and 1EdTech's OB 3.0 JSON schema.
+Data Model 2.0 (``validFrom`` / ``validUntil``), and 1EdTech's OB 3.0 JSON schema (of an
+achievement credential, or of an endorsement credential).
 
 RDFC-1.0 canonicalization is PyLD's (URDNA2015, the algorithm RDFC-1.0 standardised), with a
 document loader that serves the vendored JSON-LD contexts only; did:web documents and status
@@ -180,10 +181,24 @@ def revoked(credential: dict, issuer_id: str, fetch_json: Callable[[str], dict])
     return bool(bits[index // 8] & (0x80 >> (index % 8)))
 
 
-def _schema_problems(credential: dict) -> list[str]:
+def ob3_schema_of(credential: dict) -> dict:
+    """1EdTech's OB 3.0 JSON schema for the credential's type: the AchievementCredential schema,
+    or for an EndorsementCredential the class as that schema defines it in its ``$defs`` (the
+    definition 1EdTech's endorsement schema carries, in the same JSON-LD adaptation)."""
+    schema = json.loads(OB3_SCHEMA.read_text())
+    if "EndorsementCredential" not in credential.get("type", []):
+        return schema
+    return {
+        "$schema": schema["$schema"],
+        "$id": schema["$id"],
+        "$defs": schema["$defs"],
+        **schema["$defs"]["EndorsementCredential"],
+    }
+
+
+def schema_problems(credential: dict) -> list[str]:
     validator = jsonschema.Draft201909Validator(
-        json.loads(OB3_SCHEMA.read_text()),
-        format_checker=jsonschema.Draft201909Validator.FORMAT_CHECKER,
+        ob3_schema_of(credential), format_checker=jsonschema.Draft201909Validator.FORMAT_CHECKER
     )
     return [f"schema: {error.message[:200]}" for error in validator.iter_errors(credential)]
 
@@ -197,14 +212,14 @@ def verify(
         # CLR 2.0: no JSON schema is vendorable; each embedded achievement credential must
         # hold its own proof and match the OB 3.0 schema.
         for number, member in enumerate(credential["credentialSubject"]["verifiableCredential"]):
-            for problem in _schema_problems(member):
+            for problem in schema_problems(member):
                 outcome.fail("invalid", f"credential {number}: {problem}")
             try:
                 verify_proof(member, fetch_json)
             except (VerificationError, KeyError, ValueError, jsonld.JsonLdError) as error:
                 outcome.fail("invalid", f"credential {number}: proof: {error}")
     else:
-        for problem in _schema_problems(credential):
+        for problem in schema_problems(credential):
             outcome.fail("invalid", problem)
     try:
         issuer_id = verify_proof(credential, fetch_json)

@@ -9,8 +9,11 @@ that must agree on every one, offline.
   cryptography for Ed25519), sharing no code with badges/.
 
 The corpus (written to the test's folder, one JSON file per credential) holds a credential as
-issued, copies changed after signing (must fail), a revoked one (must say revoked) and an
-expired one (must say expired).
+issued (it carries a state office's endorsement), copies changed after signing (must fail), a
+revoked one (must say revoked) and an expired one (must say expired); a transcript (CLR) and a
+changed copy; the state office's endorsement (EndorsementCredential, signed with the office's
+own did:web key), a changed copy, and a district's endorsement it withdrew (must say revoked).
+Every one also matches 1EdTech's JSON schema for its kind (a transcript: each badge in it).
 """
 
 import copy
@@ -27,10 +30,17 @@ from django.utils import timezone
 
 from badges import transcripts
 from badges.models import Award, PublicEvidence
-from badges.services import award_issue_for_submission, award_revoke
+from badges.open_badges import OB3_ENDORSEMENT_SCHEMA_URL
+from badges.services import (
+    award_issue_for_submission,
+    award_revoke,
+    endorsement_give,
+    endorsement_withdraw,
+)
+from tests.accounts.factories import DistrictAdminFactory, DistrictFactory, StateAdminFactory
 from tests.badges import spec_verifier
 from tests.badges.factories import earned_submission, panel_found
-from tests.badges.test_verifier_core import steps, verify_with_node
+from tests.badges.test_verifier_core import steps, verify_paths_with_node
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -53,6 +63,15 @@ def corpus(educator, district_admin, tmp_path) -> dict[str, tuple[Path, str]]:
         state_standard="Standard 4: Teachers facilitate learning",
         state_standard_url="https://standards.example.gov/teaching/4",
     )
+    state_admin = StateAdminFactory(state__name="Sunflower State", state__slug="sunflower")
+    endorsement = endorsement_give(
+        microcredential=submission.plan.microcredential,
+        comment="Meets the state's re-licensure rule for classroom management: 15 clock hours.",
+        actor=state_admin,
+    ).credential
+    # Decided after the endorsement: the badge carries it.
+    submission.decided_at = timezone.now()
+    submission.save(update_fields=["decided_at"])
     PublicEvidence.objects.create(
         submission=submission,
         position=1,
@@ -60,6 +79,7 @@ def corpus(educator, district_admin, tmp_path) -> dict[str, tuple[Path, str]]:
         narrative="Co-written with my class; transitions took half the time by week four.",
     )
     issued = award_issue_for_submission(submission_id=submission.pk).credential
+    assert issued["credentialSubject"]["achievement"]["endorsement"] == [endorsement]
 
     renamed = copy.deepcopy(issued)
     renamed["credentialSubject"]["achievement"]["name"] += " (Advanced)"
@@ -90,6 +110,16 @@ def corpus(educator, district_admin, tmp_path) -> dict[str, tuple[Path, str]]:
     padded = copy.deepcopy(transcript)
     padded["description"] = padded["description"].replace("PD points", "PD points (and 40 more)")
 
+    overstated = copy.deepcopy(endorsement)
+    overstated["credentialSubject"]["endorsementComment"] += " Counts double."
+    neighbour = DistrictAdminFactory(district=DistrictFactory(name="Lakeside", slug="lakeside"))
+    withdrawn = endorsement_give(
+        microcredential=submission.plan.microcredential,
+        comment="Lakeside recognises it for its own teachers.",
+        actor=neighbour,
+    )
+    endorsement_withdraw(endorsement=withdrawn, reason="Given in error.", actor=neighbour)
+
     folder = tmp_path / "corpus"
     folder.mkdir()
     cases = {
@@ -101,6 +131,9 @@ def corpus(educator, district_admin, tmp_path) -> dict[str, tuple[Path, str]]:
         "expired": (expired, "expired"),
         "transcript": (transcript, "valid"),
         "transcript-tampered": (padded, "invalid"),
+        "endorsement": (endorsement, "valid"),
+        "endorsement-tampered": (overstated, "invalid"),
+        "endorsement-withdrawn": (withdrawn.credential, "revoked"),
     }
     written = {}
     for name, (credential, expected) in cases.items():
@@ -124,8 +157,25 @@ def fetch_from(live_server):
     return fetch_json
 
 
-def verifier_core_verdict(credential: dict, live_server, tmp_path) -> str:
-    result = verify_with_node(credential, live_server, tmp_path)["result"]
+def endorsement_schema_file(folder: Path) -> Path:
+    """What verifier-core fetches for an EndorsementCredential (``OB3_ENDORSEMENT_SCHEMA_URL``),
+    served from our pinned copy of 1EdTech's OB 3.0 schema: its EndorsementCredential class, as
+    the Python verifier validates it (its own ``$id``, so the two schemas compile side by side)."""
+    schema = {**spec_verifier.ob3_schema_of({"type": ["EndorsementCredential"]})}
+    schema["$id"] = OB3_ENDORSEMENT_SCHEMA_URL
+    path = folder / "endorsement-schema.json"
+    path.write_text(json.dumps(schema))
+    return path
+
+
+def verifier_core_verdicts(paths: list[Path], live_server, tmp_path) -> dict[Path, str]:
+    """verifier-core's verdict on every credential, all verified in one node process."""
+    schema = endorsement_schema_file(tmp_path)
+    output = verify_paths_with_node(paths, live_server, files={OB3_ENDORSEMENT_SCHEMA_URL: schema})
+    return {path: verifier_core_verdict(result) for path, result in output["results"].items()}
+
+
+def verifier_core_verdict(result: dict) -> str:
     if result.get("errors"):
         return "invalid"
     log = steps(result)
@@ -166,13 +216,15 @@ def digital_bazaar_verdicts(paths: list[Path], live_server) -> dict[Path, str]:
 
 def test_three_independent_verifiers_agree_on_every_credential(corpus, live_server, tmp_path):
     fetch_json = fetch_from(live_server)
-    bazaar = digital_bazaar_verdicts([path for path, _ in corpus.values()], live_server)
+    paths = [path for path, _ in corpus.values()]
+    bazaar = digital_bazaar_verdicts(paths, live_server)
+    core = verifier_core_verdicts(paths, live_server, tmp_path)
 
     found = {}
     for name, (path, _expected) in corpus.items():
         credential = json.loads(path.read_text())
         found[name] = {
-            "verifier-core": verifier_core_verdict(credential, live_server, tmp_path),
+            "verifier-core": core[path],
             "digitalbazaar-vc": bazaar[path],
             "python-spec": spec_verifier.verify(credential, fetch_json).verdict,
         }
@@ -182,6 +234,24 @@ def test_three_independent_verifiers_agree_on_every_credential(corpus, live_serv
         for name, (_path, verdict) in corpus.items()
     }
     assert found == expected
+    assert schema_problems(corpus) == dict.fromkeys(corpus, [])
+
+
+def schema_problems(corpus) -> dict[str, list[str]]:
+    """What 1EdTech's JSON schema finds wrong with each credential (jsonschema): a badge against
+    the OB 3.0 AchievementCredential schema, an endorsement against its EndorsementCredential, a
+    transcript's badges each (1EdTech's CLR 2.0 schema is not vendored: README). Changed copies
+    are still well-formed: their signature is what fails."""
+    problems = {}
+    for name, (path, _expected) in corpus.items():
+        credential = json.loads(path.read_text())
+        members = credential.get("credentialSubject", {}).get("verifiableCredential")
+        problems[name] = [
+            problem
+            for document in (members if members is not None else [credential])
+            for problem in spec_verifier.schema_problems(document)
+        ]
+    return problems
 
 
 def test_the_python_verifier_says_why_a_changed_credential_fails(corpus, live_server):

@@ -39,4 +39,4 @@ def test_two_threads_ensuring_a_first_key_make_exactly_one(badge_keys_dir, monke
     assert results[0].key_id == results[1].key_id
     pem_files = sorted(path.name for path in (badge_keys_dir / "race-usd").glob("*.pem"))
     assert pem_files == [f"{results[0].key_id}.pem"]
-    assert [key.key_id for key in keys.district_keys(district)] == [results[0].key_id]
+    assert [key.key_id for key in keys.signing_keys(district)] == [results[0].key_id]

@@ -28,26 +28,38 @@ CLR_CONTEXT = (
 )
 
 
-def verify_with_node(credential: dict, live_server, tmp_path) -> dict:
-    path = tmp_path / "credential.json"
-    path.write_text(json.dumps(credential))
+def verify_paths_with_node(paths: list[Path], live_server, *, files: dict[str, Path]) -> dict:
+    """verifier-core's result for each credential file, all in one node process:
+    ``{"results": {path: result}, "requested": [urls]}``. ``files`` serves URLs from local
+    files (the vendored OB 3.0 schema and CLR context always)."""
+    served = {OB3_SCHEMA_URL: SCHEMA, proofs.CLR_V2_CONTEXT: CLR_CONTEXT, **files}
     completed = subprocess.run(
         [
             "node",
             str(SCRIPT),
-            str(path),
             settings.SITE_URL,
             live_server.url,
-            f"{OB3_SCHEMA_URL}={SCHEMA}",
-            f"{proofs.CLR_V2_CONTEXT}={CLR_CONTEXT}",
+            *(f"{url}={path}" for url, path in served.items()),
+            *(str(path) for path in paths),
         ],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=60 + 30 * len(paths),
     )
     assert completed.returncode == 0, completed.stderr
-    return json.loads(completed.stdout)
+    output = json.loads(completed.stdout)
+    return {
+        "results": {Path(item["path"]): item["result"] for item in output["results"]},
+        "requested": output["requested"],
+    }
+
+
+def verify_with_node(credential: dict, live_server, tmp_path) -> dict:
+    path = tmp_path / "credential.json"
+    path.write_text(json.dumps(credential))
+    output = verify_paths_with_node([path], live_server, files={})
+    return {"result": output["results"][path], "requested": output["requested"]}
 
 
 def steps(result: dict) -> dict:

@@ -32,7 +32,7 @@ class Command(BaseCommand):
         else:
             raise CommandError("Name a district slug, or pass --all.")
         for district in districts:
-            existing = keys.district_keys(district)
+            existing = keys.signing_keys(district)
             if existing and not rotate:
                 key = existing[-1]
                 self.stdout.write(f"{district.slug}: key {key.key_id} already signs.")
