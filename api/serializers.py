@@ -227,6 +227,12 @@ class LedgerEntrySerializer(serializers.Serializer):
     pd_points = serializers.DecimalField(max_digits=12, decimal_places=2)
     clock_hours = serializers.DecimalField(max_digits=12, decimal_places=2)
     reason = serializers.CharField(help_text="Why the award was revoked (reversals).")
+    renews = serializers.UUIDField(
+        source="renews.uuid",
+        allow_null=True,
+        default=None,
+        help_text="The award this one renews; a renewal is no new credit, so its amounts are 0.",
+    )
 
 
 class LedgerQuerySerializer(serializers.Serializer):

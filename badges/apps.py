@@ -12,3 +12,6 @@ class BadgesConfig(AppConfig):
         submission_signals.plan_page_shown.connect(
             receivers.plan_page_shown, dispatch_uid="badges_plan_page_award"
         )
+        submission_signals.plan_page_shown.connect(
+            receivers.plan_page_renewal, dispatch_uid="badges_plan_page_renewal"
+        )

@@ -25,3 +25,15 @@ def plan_page_shown(sender, *, submission, **kwargs) -> PageSection | None:
         "badges/_plan_award.html",
         {"award": None, "waiting": selectors.earned_submission_waiting(submission)},
     )
+
+
+def plan_page_renewal(sender, *, submission, **kwargs) -> PageSection | None:
+    """A renewal's plan page says which award it renews and what the renewal asks."""
+    if not submission.renews_id:
+        return None
+    renewed = selectors.award_of_submission(submission.renews)
+    if renewed is None:
+        return None
+    return PageSection(
+        "badges/_plan_renewal.html", {"renewed_award": renewed, "submission": submission}
+    )

@@ -311,18 +311,22 @@ def plan_missing(plan: Plan) -> list[tuple[str, list[str]]]:
 
 
 def results_missing(submission: Submission) -> list[tuple[str, list[str]]]:
-    """What an educator still needs before submitting for review (after implementation); what
-    the evidence lacks is said by the evidence side, through ``signals.results_checked``."""
+    """What an educator still needs before submitting for review (after implementation): the
+    components it requires (``Submission.required_components``: a renewal by a shortened plan
+    asks for fewer); what the evidence lacks is said by the evidence side, through
+    ``signals.results_checked``."""
+    required = submission.required_components
     impact = []
-    if not submission.impact_results.strip():
+    if Component.IMPACT in required and not submission.impact_results.strip():
         impact.append("Describe the results and the data you collected.")
     reflection = []
-    if not submission.reflection_practice.strip():
-        reflection.append("Reflect on your professional practice or student learning.")
-    if not submission.reflection_feedback.strip():
-        reflection.append("Record student or staff feedback.")
-    if not submission.reflection_changes.strip():
-        reflection.append("Say what you will change in future practice.")
+    if Component.REFLECTION in required:
+        if not submission.reflection_practice.strip():
+            reflection.append("Reflect on your professional practice or student learning.")
+        if not submission.reflection_feedback.strip():
+            reflection.append("Record student or staff feedback.")
+        if not submission.reflection_changes.strip():
+            reflection.append("Say what you will change in future practice.")
     sections = {Component.IMPACT.label: impact, Component.REFLECTION.label: reflection}
     for _receiver, lacking in results_checked.send(sender=Submission, submission=submission):
         for label, items in lacking.items():
