@@ -150,6 +150,7 @@ class CatalogEntrySerializer(serializers.ModelSerializer):
             "estimated_hours",
             "pd_points",
             "valid_for_days",
+            "renewal_plan",
             "published_at",
         ]
 

@@ -190,7 +190,7 @@ def submissions_of_educator(user: User) -> QuerySet[Submission]:
         Submission.objects.filter(educator=user, district_id=user.district_id)
         # The award (badges, read through its reverse relation) says whether an earned plan
         # still counts.
-        .select_related("plan", "plan__microcredential", "award")
+        .select_related("plan", "plan__microcredential", "award", "award__renewed_by")
         .annotate(
             member_count=Count(
                 "plan__submissions",
