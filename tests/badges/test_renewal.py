@@ -24,6 +24,7 @@ from submissions.models import Submission
 from submissions.selectors import results_missing
 from tests.badges.factories import earned_submission
 from tests.badges.test_schema import validate
+from webhooks.events import award_data
 
 pytestmark = pytest.mark.django_db
 
@@ -198,6 +199,7 @@ def test_the_renewed_award_names_the_old_one_and_counts_in_its_place(educator, d
     assert f"It renews the credential urn:uuid:{old.uuid}" in credential["description"]
     # Not one of the pieces of evidence the educator chose to show.
     assert open_badges.shared_evidence(credential) == []
+    assert award_data(new)["award"]["renews"] == str(old.uuid)
     html = certificates.certificate_html(new)
     assert "Renews “Classroom Routines”" in html and str(old.uuid) in html
 
