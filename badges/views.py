@@ -316,6 +316,11 @@ def award_download(request: HttpRequest, award_uuid, kind: str) -> HttpResponse:
     award = permissions.get_award_for_user(request.user, award_uuid)
     if award.state != Award.State.ISSUED:
         raise Http404("Not ready yet.")
+    if award.is_superseded:
+        raise Http404(
+            "This micro-credential was renewed: the certificate and badge of its renewal are "
+            "offered in its place. This award's verification page says so."
+        )
     if not award.counts:
         # As on the plan page and in the portfolio: an award that no longer counts offers its
         # verification page only, which says why.

@@ -56,9 +56,14 @@ def next_step(submission: Submission) -> str:
             f"Earned, but the district revoked its award on "
             f"{date_format(timezone.localtime(award.revoked_at))}; it no longer counts."
         )
+    if award.is_expired:
+        return (
+            f"Earned; its award expired on {date_format(timezone.localtime(award.expires_at))} "
+            "and no longer counts."
+        )
     return (
-        f"Earned; its award expired on {date_format(timezone.localtime(award.expires_at))} "
-        "and no longer counts."
+        "Earned and renewed: the renewal's award counts in its place; this one stays valid "
+        f"until {date_format(timezone.localtime(award.expires_at))}."
     )
 
 

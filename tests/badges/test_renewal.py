@@ -21,7 +21,7 @@ from badges.tasks import send_renewal_reminders
 from credentials.models import MicroCredential
 from notifications.models import Notification
 from submissions.models import Submission
-from submissions.selectors import results_missing
+from submissions.selectors import next_step, results_missing
 from tests.badges.factories import earned_submission
 from tests.badges.test_schema import validate
 from webhooks.events import award_data
@@ -208,6 +208,7 @@ def test_the_renewed_award_names_the_old_one_and_counts_in_its_place(educator, d
     assert old.verification_status == "valid" and old.is_valid
     assert old.is_superseded and not old.counts
     assert old.submission.award_lapsed == "renewed"
+    assert next_step(old.submission).startswith("Earned and renewed")
     assert list(Award.objects.filter(educator=educator).counting()) == [new]
     assert not old.is_renewable and new.is_renewable is False
 
