@@ -191,6 +191,13 @@ class AwardSerializer(serializers.ModelSerializer):
     counts = serializers.BooleanField(read_only=True)
     verification_url = serializers.SerializerMethodField()
     credential = serializers.JSONField(read_only=True)
+    renews = serializers.UUIDField(
+        source="renews.uuid",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="The award this one renews (a renewal counts in its place).",
+    )
 
     class Meta:
         model = Award
@@ -200,6 +207,7 @@ class AwardSerializer(serializers.ModelSerializer):
             "microcredential",
             "status",
             "counts",
+            "renews",
             "issued_at",
             "expires_at",
             "revoked_at",
