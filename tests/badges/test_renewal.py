@@ -22,7 +22,7 @@ from credentials.models import MicroCredential
 from notifications.models import Notification
 from submissions.models import Submission
 from submissions.selectors import next_step, results_missing
-from tests.badges.factories import earned_submission
+from tests.badges.factories import AwardFactory, earned_submission
 from tests.badges.test_schema import validate
 from webhooks.events import award_data
 
@@ -33,11 +33,14 @@ Plan = MicroCredential.RenewalPlan
 
 
 def expiring_award(educator, *, days_left: float, renewal_plan=Plan.IMPACT_REFLECTION) -> Award:
-    """An issued award of ``educator`` that expires ``days_left`` days from now."""
+    """An issued award of ``educator`` that expires ``days_left`` days from now (its record:
+    the renewal's own award is issued through the service, signed)."""
     submission = earned_submission(educator=educator, valid_for_days=365, renewal_plan=renewal_plan)
     submission.decided_at = timezone.now() - timedelta(days=365 - days_left)
     submission.save(update_fields=["decided_at"])
-    return award_issue_for_submission(submission_id=submission.pk)
+    return AwardFactory(
+        submission=submission, expires_at=submission.decided_at + timedelta(days=365)
+    )
 
 
 def renewal_earned(renewal: Submission) -> Submission:
