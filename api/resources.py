@@ -270,8 +270,9 @@ class AwardViewSet(ClientViewMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if self.describing_schema:
             return Award.objects.none()
+        # Whether an award counts reads its renewal (a renewed award counts no more).
         awards = Award.objects.filter(district=self.client.district).select_related(
-            "educator", "microcredential"
+            "educator", "microcredential", "renews", "renewed_by"
         )
         if self.action != "list":
             return awards

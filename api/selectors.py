@@ -48,6 +48,7 @@ class LedgerEntry:
     pd_points: Decimal
     clock_hours: Decimal
     reason: str
+    renews: Award | None = None
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def ledger_since(*, district: District, cursor: int, limit: int) -> LedgerPage:
     credited = with_credit(
         Submission.objects.filter(district_id=district.pk, award__pk__in=award_ids),
         district=district,
-    ).select_related("award", "educator", "plan__microcredential")
+    ).select_related("award__renews", "educator", "plan__microcredential")
     by_award = {submission.award.pk: submission for submission in credited}
     entries = []
     for event in events:
@@ -93,6 +94,10 @@ def ledger_since(*, district: District, cursor: int, limit: int) -> LedgerPage:
         if submission is None:
             continue
         sign = -1 if LEDGER_ACTIONS[event["action"]] == "reversal" else 1
+        # A renewal keeps a credit current; it was credited when first earned, so its own
+        # issue (and revocation) moves nothing.
+        if submission.award.renews_id is not None:
+            sign = 0
         entries.append(
             LedgerEntry(
                 id=event["pk"],
@@ -106,6 +111,7 @@ def ledger_since(*, district: District, cursor: int, limit: int) -> LedgerPage:
                 pd_points=sign * (submission.points or Decimal("0")),
                 clock_hours=sign * (submission.hours or Decimal("0")),
                 reason=(event["detail"] or {}).get("reason", "") if sign < 0 else "",
+                renews=submission.award.renews,
             )
         )
     position = events[-1]["pk"] if events else after

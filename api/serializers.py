@@ -159,6 +159,7 @@ class CatalogEntrySerializer(serializers.ModelSerializer):
             "estimated_hours",
             "pd_points",
             "valid_for_days",
+            "renewal_plan",
             "published_at",
         ]
 
@@ -199,6 +200,13 @@ class AwardSerializer(serializers.ModelSerializer):
     counts = serializers.BooleanField(read_only=True)
     verification_url = serializers.SerializerMethodField()
     credential = serializers.JSONField(read_only=True)
+    renews = serializers.UUIDField(
+        source="renews.uuid",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="The award this one renews (a renewal counts in its place).",
+    )
 
     class Meta:
         model = Award
@@ -208,6 +216,7 @@ class AwardSerializer(serializers.ModelSerializer):
             "microcredential",
             "status",
             "counts",
+            "renews",
             "issued_at",
             "expires_at",
             "revoked_at",
@@ -236,6 +245,12 @@ class LedgerEntrySerializer(serializers.Serializer):
     pd_points = serializers.DecimalField(max_digits=12, decimal_places=2)
     clock_hours = serializers.DecimalField(max_digits=12, decimal_places=2)
     reason = serializers.CharField(help_text="Why the award was revoked (reversals).")
+    renews = serializers.UUIDField(
+        source="renews.uuid",
+        allow_null=True,
+        default=None,
+        help_text="The award this one renews; a renewal is no new credit, so its amounts are 0.",
+    )
 
 
 class LedgerQuerySerializer(serializers.Serializer):

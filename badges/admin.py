@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Award, IssuanceRecovery, Portfolio, StatusList
+from .models import Award, IssuanceRecovery, Portfolio, RenewalReminder, StatusList
 
 
 @admin.register(Award)
@@ -9,7 +9,7 @@ class AwardAdmin(admin.ModelAdmin):
     list_filter = ["district", "state"]
     search_fields = ["uuid", "educator__email", "microcredential__title"]
     readonly_fields = ["uuid", "credential", "status_list_index", "recipient_salt"]
-    raw_id_fields = ["submission", "educator", "microcredential", "revoked_by"]
+    raw_id_fields = ["submission", "educator", "microcredential", "revoked_by", "renews"]
 
 
 @admin.register(StatusList)
@@ -27,3 +27,10 @@ class PortfolioAdmin(admin.ModelAdmin):
 class IssuanceRecoveryAdmin(admin.ModelAdmin):
     list_display = ["submission", "requeues", "requeued_at", "district_told_at"]
     raw_id_fields = ["submission"]
+
+
+@admin.register(RenewalReminder)
+class RenewalReminderAdmin(admin.ModelAdmin):
+    list_display = ["award", "days_before", "sent_at"]
+    search_fields = ["award__uuid", "award__educator__email"]
+    raw_id_fields = ["award"]

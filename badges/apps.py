@@ -16,3 +16,6 @@ class BadgesConfig(AppConfig):
         credential_signals.endorsements_asked.connect(
             receivers.endorsements_asked, dispatch_uid="badges_catalog_endorsements"
         )
+        submission_signals.plan_page_shown.connect(
+            receivers.plan_page_renewal, dispatch_uid="badges_plan_page_renewal"
+        )

@@ -19,6 +19,10 @@ STATUS_LIST_SIZE = 131072
 # so, and the district admins are told once.
 ISSUANCE_RETRY_AFTER = timedelta(minutes=10)
 ISSUANCE_LONG_WAIT = timedelta(minutes=30)
+# An award that expires may be renewed from this long before its date (and after it); its
+# educator is reminded this many days before, once each.
+RENEWAL_OPENS_BEFORE = timedelta(days=60)
+RENEWAL_REMINDER_DAYS = (60, 30, 7)
 
 
 class StatusList(models.Model):
@@ -55,13 +59,21 @@ class StatusList(models.Model):
 
 
 def award_counts_q(*, at: datetime, prefix: str = "") -> Q:
-    """An award that counts at ``at``: issued, not revoked, and not expired by then.
+    """An award that counts at ``at``: issued, not revoked, not expired by then, and not renewed
+    by an award that counts (a renewal is the same credential kept current, not a second one).
 
     The one rule of "does this award count?", which every report, export, progress card,
     portfolio and plan status reads: through ``Award.objects.counting()``, through this
     condition with ``prefix`` leading from another model to the award (``"award__"`` from a
     Submission), or through ``Award.counts`` for one award already loaded.
     """
+    return _valid_q(at=at, prefix=prefix) & ~_valid_q(at=at, prefix=f"{prefix}renewed_by__")
+
+
+def _valid_q(*, at: datetime, prefix: str) -> Q:
+    """Issued, not revoked, not expired at ``at``. An award that a valid renewal renews does
+    not count beside it (the credential counts once, as its newest award); it stays valid, and
+    says so on its verification page, until its own date."""
     return Q(**{f"{prefix}state": Award.State.ISSUED, f"{prefix}revoked_at__isnull": True}) & (
         Q(**{f"{prefix}expires_at__isnull": True}) | Q(**{f"{prefix}expires_at__gt": at})
     )
@@ -106,6 +118,10 @@ class Award(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revocation_reason = models.TextField(blank=True, max_length=2000)
+    # The award this one renews (its submission renewed that one's): named in the credential.
+    renews = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="renewed_by"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AwardQuerySet.as_manager()
@@ -135,9 +151,43 @@ class Award(models.Model):
         return self.state != self.State.ISSUED
 
     @property
+    def is_valid(self) -> bool:
+        """Issued, not revoked, not expired."""
+        return not (self.is_revoked or self.is_expired or self.is_preparing)
+
+    @property
+    def renewal(self) -> "Award | None":
+        """The award that renews this one, issued or being prepared (None: not renewed)."""
+        return getattr(self, "renewed_by", None)
+
+    @property
+    def is_superseded(self) -> bool:
+        """A valid renewal renews it: it counts no more (the renewal counts in its place)."""
+        renewal = self.renewal
+        return renewal is not None and renewal.is_valid
+
+    @property
     def counts(self) -> bool:
         """This award counts now: ``award_counts_q`` for an award already loaded."""
-        return not (self.is_revoked or self.is_expired or self.is_preparing)
+        return self.is_valid and not self.is_superseded
+
+    @property
+    def renewal_opens_at(self) -> datetime | None:
+        """From when it may be renewed (None: it never expires, so it is never renewed)."""
+        return None if self.expires_at is None else self.expires_at - RENEWAL_OPENS_BEFORE
+
+    @property
+    def is_renewable(self) -> bool:
+        """Its educator may start its renewal now: issued, not revoked, from
+        ``RENEWAL_OPENS_BEFORE`` before it expires (and after), and not renewed already. The
+        one home of that rule: the renew page, its button, the reminders read it."""
+        return (
+            self.renewal_opens_at is not None
+            and not self.is_preparing
+            and not self.is_revoked
+            and timezone.now() >= self.renewal_opens_at
+            and self.renewal is None
+        )
 
     @property
     def verification_status(self) -> str:
@@ -153,6 +203,26 @@ class Award(models.Model):
     def storage_key(self, name: str) -> str:
         """Deterministic object keys: the same award always writes the same files."""
         return f"badges/{self.district.slug}/{self.uuid}/{name}"
+
+
+class RenewalReminder(models.Model):
+    """One reminder sent to an award's educator ``days_before`` it expires: the record that
+    makes each reminder go once, however often (and however concurrently) the task runs."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="renewal_reminders")
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["award", "-days_before"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["award", "days_before"], name="one_renewal_reminder_per_award_and_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Renewal reminder {self.days_before} days before, award {self.award_id}"
 
 
 class IssuanceRecovery(models.Model):

@@ -329,7 +329,56 @@ def evidence(award: Award) -> list[dict]:
         {"type": ["Evidence"], "name": entry.title, "narrative": entry.narrative}
         for entry in award.submission.public_evidence.all()
     ]
-    return [reviewed, *chosen]
+    return [reviewed, *_renewal_evidence(award), *chosen]
+
+
+# The ``genre`` (OB 3.0 Evidence, schema.org/genre) of the evidence entry that names the
+# credential a renewal renews. OB 3.0 has no property for "renews"; an Evidence entry whose
+# ``id`` is the old credential's verification page, with its ``urn:uuid`` in the name, says it
+# in terms the OB context defines, and the credential's ``description`` says it in words.
+RENEWAL_GENRE = "Renewal"
+
+
+def _renewal_evidence(award: Award) -> list[dict]:
+    old = award.renews
+    if old is None:
+        return []
+    return [
+        {
+            "id": absolute(reverse("badges:verify", kwargs={"award_uuid": old.uuid})),
+            "type": ["Evidence"],
+            "name": f"Renews urn:uuid:{old.uuid}",
+            "description": (
+                f"This credential renews “{old.microcredential.title}”, awarded "
+                f"{old.issued_at.date().isoformat()} (credential urn:uuid:{old.uuid})."
+            ),
+            "narrative": (
+                "The educator renewed the earlier credential "
+                f"({award.microcredential.get_renewal_plan_display()}); a review panel scored "
+                "the renewal against the rubric and found it met the standard."
+            ),
+            "genre": RENEWAL_GENRE,
+        }
+    ]
+
+
+def renewed_credential(credential: dict) -> dict | None:
+    """The evidence entry of a signed renewal that names the credential it renews (its ``id``
+    is that credential's verification page), read from the credential itself; None if it
+    renews none."""
+    for entry in credential.get("evidence", []):
+        if entry.get("genre") == RENEWAL_GENRE and "id" in entry:
+            return entry
+    return None
+
+
+def _renews_sentence(award: Award) -> str:
+    if award.renews is None:
+        return ""
+    return (
+        f" It renews the credential urn:uuid:{award.renews.uuid}, awarded "
+        f"{award.renews.issued_at.date().isoformat()}."
+    )
 
 
 def open_badge_credential(award: Award) -> dict:
@@ -346,6 +395,7 @@ def open_badge_credential(award: Award) -> dict:
         "description": (
             f"{district.name} awards this micro-credential for demonstrated competency: "
             f"{microcredential.competency} ({hours} hours of professional learning)."
+            + _renews_sentence(award)
         ),
         "issuer": issuer_profile(district),
         "validFrom": timestamp(award.issued_at),

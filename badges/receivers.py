@@ -41,3 +41,13 @@ def endorsements_asked(sender, *, entry, **kwargs) -> list[CatalogEndorsement]:
         )
         for endorsement in selectors.standing_endorsements_of(entry)
     ]
+def plan_page_renewal(sender, *, submission, **kwargs) -> PageSection | None:
+    """A renewal's plan page says which award it renews and what the renewal asks."""
+    if not submission.renews_id:
+        return None
+    renewed = selectors.award_of_submission(submission.renews)
+    if renewed is None:
+        return None
+    return PageSection(
+        "badges/_plan_renewal.html", {"renewed_award": renewed, "submission": submission}
+    )

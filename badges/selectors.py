@@ -13,7 +13,21 @@ from .models import ISSUANCE_LONG_WAIT, Award, Endorsement, Portfolio, award_cou
 
 
 def _with_related(queryset: QuerySet[Award]) -> QuerySet[Award]:
-    return queryset.select_related("district", "educator", "microcredential__stack")
+    return queryset.select_related(
+        "district", "educator", "microcredential__stack", "renews__microcredential", "renewed_by"
+    )
+
+
+def renewal_under_way(award: Award) -> Submission | None:
+    """The renewal of ``award`` its educator has started and not given up (any status up to
+    earned), or None."""
+    return (
+        award.submission.renewals.exclude(
+            status__in=[Submission.Status.WITHDRAWN, Submission.Status.DECLINED]
+        )
+        .select_related("plan__microcredential")
+        .first()
+    )
 
 
 def awards_for_educator(user: User) -> QuerySet[Award]:

@@ -10,22 +10,29 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import District, Role, State, User
 from accounts.services import audit_record
+from notifications.models import Notification
+from notifications.services import notify
 from outbox.services import mail_enqueue, outbox_enqueue
+from submissions import services as submission_services
 from submissions.models import Submission
 
 from . import certificates, images, keys, open_badges, selectors
 from .models import (
     ISSUANCE_LONG_WAIT,
     ISSUANCE_RETRY_AFTER,
+    RENEWAL_OPENS_BEFORE,
+    RENEWAL_REMINDER_DAYS,
     STATUS_LIST_SIZE,
     Award,
     Endorsement,
     IssuanceRecovery,
     Portfolio,
     PublicEvidence,
+    RenewalReminder,
     StatusList,
 )
 from .signals import award_issued, award_revoked
@@ -137,6 +144,10 @@ def _award_record(submission_id: int) -> Award:
             expires_at=expires_at,
             status_list_index=index,
             recipient_salt=secrets.token_hex(16),
+            # A renewal names the award it renews (the credential says so too).
+            renews=Award.objects.filter(submission_id=submission.renews_id).first()
+            if submission.renews_id
+            else None,
         )
         # Signed before the row is written (its uuid is made with the instance), so the
         # award is inserted once, credential included.
@@ -150,7 +161,7 @@ def _award_record(submission_id: int) -> Award:
             target=award,
             district=district,
             to_status=award.state,
-            detail={"submission": submission.pk},
+            detail={"submission": submission.pk, "renews": award.renews_id},
         )
     return award
 
@@ -398,6 +409,111 @@ def award_revoke(*, award: Award, reason: str, actor: User) -> Award:
         )
         award_revoked.send(sender=Award, award=locked)
     return locked
+
+
+# --- Renewal ----------------------------------------------------------------------------------
+
+
+def award_renewal_start(*, award: Award, actor: User) -> tuple[Submission, bool]:
+    """The educator starts the renewal of their award (``Award.is_renewable`` says when);
+    returns (the renewal's submission, created). A renewal under way is returned as it is."""
+    if actor.pk != award.educator_id:
+        raise PermissionDenied("Only the educator who holds this award can renew it.")
+    with transaction.atomic():
+        locked = Award.objects.select_for_update(of=("self",)).get(pk=award.pk)
+        under_way = locked.submission.renewals.exclude(
+            status__in=[Submission.Status.WITHDRAWN, Submission.Status.DECLINED]
+        ).first()
+        if under_way is not None:
+            return under_way, False
+        if not locked.is_renewable:
+            raise AwardError(_not_renewable_reason(locked))
+        try:
+            renewal, created = submission_services.submission_renewal_start(
+                earned=locked.submission, actor=actor
+            )
+        except submission_services.PlanError as error:
+            raise AwardError(str(error)) from error
+        audit_record(
+            actor=actor,
+            action="award.renewal_started",
+            target=locked,
+            district=locked.district,
+            detail={"renewal": renewal.pk},
+        )
+    return renewal, created
+
+
+def _not_renewable_reason(award: Award) -> str:
+    if award.renewal_opens_at is None:
+        return "This micro-credential does not expire, so it needs no renewal."
+    if award.is_revoked:
+        return "This award was revoked; a revoked award cannot be renewed."
+    if award.renewal is not None:
+        return "This award has been renewed already."
+    if award.is_preparing:
+        return "This award is still being issued."
+    return (
+        "Renewal opens on "
+        f"{date_format(timezone.localtime(award.renewal_opens_at))}, "
+        f"{RENEWAL_OPENS_BEFORE.days} days before the award expires."
+    )
+
+
+def renewal_reminders_send(*, now: datetime | None = None) -> int:
+    """Remind each educator 60, 30 and 7 days (``RENEWAL_REMINDER_DAYS``) before an award of
+    theirs expires, once each: in the app and by e-mail, with the link to renew it. Only the
+    nearest reminder due is sent (an award found 20 days before its date gets the 30-day one,
+    not three at once). A ``RenewalReminder`` row per award and day, inserted under its unique
+    constraint, makes a re-run (or two runs at once) send nothing twice. Returns how many."""
+    now = now or timezone.now()
+    sent = 0
+    widest = max(RENEWAL_REMINDER_DAYS)
+    due = (
+        Award.objects.filter(
+            state=Award.State.ISSUED,
+            revoked_at__isnull=True,
+            renewed_by__isnull=True,
+            expires_at__gt=now,
+            expires_at__lte=now + timedelta(days=widest),
+        )
+        .select_related("educator", "microcredential", "district")
+        .order_by("expires_at", "pk")
+    )
+    for award in due:
+        left = award.expires_at - now
+        days = min(d for d in RENEWAL_REMINDER_DAYS if left <= timedelta(days=d))
+        if RenewalReminder.objects.filter(award=award, days_before__lte=days).exists():
+            continue
+        with transaction.atomic():
+            _, created = RenewalReminder.objects.get_or_create(
+                award=award, days_before=days, defaults={"sent_at": now}
+            )
+            if not created:
+                continue
+            title = award.microcredential.title
+            expires = date_format(timezone.localtime(award.expires_at))
+            notify(
+                recipient=award.educator,
+                kind=Notification.Kind.RENEWAL_DUE,
+                title=f"Renew “{title}” before {expires}",
+                body=(
+                    f"Your micro-credential “{title}” from {award.district.name} expires on "
+                    f"{expires}. You can renew it now. "
+                    f"How: {award.microcredential.get_renewal_plan_display()}."
+                ),
+                url=reverse("badges:renew", kwargs={"award_uuid": award.uuid}),
+                event_key=f"renewal-due:{award.pk}:{days}",
+            )
+            audit_record(
+                actor=None,
+                action="award.renewal_reminded",
+                target=award,
+                district=award.district,
+                detail={"days_before": days},
+            )
+        sent += 1
+    return sent
 
 
 # --- Public evidence --------------------------------------------------------------------------

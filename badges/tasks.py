@@ -33,3 +33,12 @@ def recover_stuck_issuance() -> int:
     from . import services
 
     return len(services.award_issuance_recover())
+
+
+@shared_task
+def send_renewal_reminders() -> int:
+    """Beat: remind educators of awards that expire in 60, 30 and 7 days, once each (see
+    renewal_reminders_send)."""
+    from . import services
+
+    return services.renewal_reminders_send()

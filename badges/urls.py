@@ -44,6 +44,7 @@ urlpatterns = [
         views.award_download,
         name="award_download",
     ),
+    path("badges/awards/<uuid:award_uuid>/renew/", views.renew, name="renew"),
     path(
         "badges/submissions/<int:submission_id>/public-evidence/",
         views.public_evidence,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import District, State
 from accounts.permissions import district_admin_required, educator_required
 from credentials.models import MicroCredential
+from credentials.selectors import current_version
 from microcreds.downloads import content_disposition, download_filename
 from microcreds.pagination import paginate
 
@@ -343,6 +344,11 @@ def award_download(request: HttpRequest, award_uuid, kind: str) -> HttpResponse:
     award = permissions.get_award_for_user(request.user, award_uuid)
     if award.state != Award.State.ISSUED:
         raise Http404("Not ready yet.")
+    if award.is_superseded:
+        raise Http404(
+            "This micro-credential was renewed: the certificate and badge of its renewal are "
+            "offered in its place. This award's verification page says so."
+        )
     if not award.counts:
         # As on the plan page and in the portfolio: an award that no longer counts offers its
         # verification page only, which says why.
@@ -358,6 +364,38 @@ def award_download(request: HttpRequest, award_uuid, kind: str) -> HttpResponse:
         raise Http404("No such download.")
     field, content_type, what = DOWNLOADS[kind]
     return _stored(getattr(award, field), content_type, download_name(award, what, kind))
+
+
+@require_http_methods(["GET", "POST"])
+@educator_required
+def renew(request: HttpRequest, award_uuid) -> HttpResponse:
+    """The educator renews their award: what the renewal asks, and the button to start it
+    (from ``Award.is_renewable``); a renewal under way is opened instead."""
+    award = permissions.get_award_for_user(request.user, award_uuid)
+    under_way = selectors.renewal_under_way(award)
+    if request.method == "POST":
+        try:
+            renewal, created = services.award_renewal_start(award=award, actor=request.user)
+        except services.AwardError as error:
+            messages.error(request, str(error))
+            return redirect("badges:renew", award_uuid=award.uuid)
+        if created:
+            messages.success(
+                request,
+                "Your renewal is started: "
+                f"{renewal.plan.microcredential.get_renewal_plan_display()}.",
+            )
+        return redirect("submissions:detail", pk=renewal.pk)
+    return render(
+        request,
+        "badges/renew.html",
+        {
+            "award": award,
+            "under_way": under_way,
+            # The renewal is made on the entry's published version: its renewal plan applies.
+            "microcredential": current_version(award.microcredential),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

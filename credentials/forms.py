@@ -87,6 +87,7 @@ class MicroCredentialForm(NoSuffix, forms.ModelForm):
             "pd_points": "PD points",
             "rigor": "Level of rigor",
             "valid_for_days": "Valid for (days)",
+            "renewal_plan": "How an award is renewed",
             "state_standard": "State standard (optional)",
             "evidence_types": "Evidence types required",
         }

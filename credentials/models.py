@@ -74,6 +74,16 @@ class MicroCredential(models.Model):
         PROFICIENT = 3, "Proficient"
         ADVANCED = 4, "Advanced"
 
+    class RenewalPlan(models.TextChoices):
+        """How an award of this entry is renewed before it expires (``valid_for_days``)."""
+
+        FULL = "full", "Re-earn it fully: a new plan, pre-approved, then reviewed"
+        IMPACT_REFLECTION = (
+            "impact_reflection",
+            "A shortened plan: new Impact results and Reflection, with fresh evidence",
+        )
+        REFLECTION = "reflection", "A shortened plan: a new Reflection, with fresh evidence"
+
     class GradeBand(models.TextChoices):
         ALL = "all", "All grades"
         PREK_2 = "prek-2", "PreK–2"
@@ -105,6 +115,12 @@ class MicroCredential(models.Model):
     valid_for_days = models.PositiveIntegerField(
         null=True, blank=True, help_text="Awards expire after this many days (empty: never)."
     )
+    renewal_plan = models.CharField(
+        max_length=20,
+        choices=RenewalPlan.choices,
+        default=RenewalPlan.FULL,
+        help_text="What an educator does to renew an award of this entry before it expires.",
+    )
     # The state's professional standard the entry meets, where the district names one: the
     # badge carries it as an alignment beside the competency.
     state_standard = models.CharField(max_length=300, blank=True)
@@ -132,6 +148,15 @@ class MicroCredential(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.version})"
+
+    @property
+    def renewal_components(self) -> list[str]:
+        """The components a renewal asks for (``RubricCriterion.Component`` values); empty:
+        the renewal is re-earned fully (the whole plan, pre-approved, then reviewed)."""
+        return {
+            self.RenewalPlan.IMPACT_REFLECTION: ["impact", "reflection"],
+            self.RenewalPlan.REFLECTION: ["reflection"],
+        }.get(self.renewal_plan, [])
 
     @property
     def tag_list(self) -> list[str]:

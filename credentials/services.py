@@ -47,6 +47,7 @@ ENTRY_FIELDS = (
     "tags",
     "grade_band",
     "valid_for_days",
+    "renewal_plan",
     "state_standard",
     "state_standard_url",
 )

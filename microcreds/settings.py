@@ -224,6 +224,12 @@ CELERY_BEAT_SCHEDULE["badge-issuance-recovery"] = {
     "task": "badges.tasks.recover_stuck_issuance",
     "schedule": 300,
 }
+# Hourly: educators hear 60, 30 and 7 days before an award expires, once each, with the link
+# to renew it (badges.services.renewal_reminders_send).
+CELERY_BEAT_SCHEDULE["award-renewal-reminders"] = {
+    "task": "badges.tasks.send_renewal_reminders",
+    "schedule": 3600,
+}
 # Every minute: report figures of districts whose data changed are computed ahead of a visit.
 CELERY_BEAT_SCHEDULE["report-figures-warm"] = {
     "task": "reports.tasks.report_figures_warm",

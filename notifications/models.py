@@ -21,6 +21,7 @@ class Notification(models.Model):
         CHAIR = "chair", "Needs the chair"
         OVERDUE = "overdue", "Overdue"
         REASSIGNED = "reassigned", "Reassigned"
+        RENEWAL_DUE = "renewal_due", "Renewal due"
 
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
     recipient = models.ForeignKey(

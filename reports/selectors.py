@@ -506,9 +506,13 @@ MONEY = DecimalField(max_digits=12, decimal_places=2)
 def with_credit(qs: QuerySet[Submission], *, district: District) -> QuerySet[Submission]:
     """The submissions of ``qs`` with the salary credit, PD points and clock hours their award
     is worth under the district's rules, whether it counts or not (one query for the rules;
-    the values are computed by the database)."""
+    the values are computed by the database). A renewal is worth what the earning it renews
+    was worth, under the rules of that earning's date: it is the same credit, kept current
+    (and only one of the two counts at a time: ``award_counts_q``)."""
     rules = list(CreditRule.objects.filter(district_id=district.pk))
-    return qs.annotate(effective_on=Cast(TruncDate("decided_at"), DateField())).annotate(
+    # A renewal is credited as the earning it keeps current (``first_earned_at``), not anew.
+    effective = Coalesce("first_earned_at", "decided_at")
+    return qs.annotate(effective_on=Cast(TruncDate(effective), DateField())).annotate(
         salary=_credit_value(rules, "salary_amount", Value(Decimal("0"))),
         points=_credit_value(rules, "pd_points", F("plan__microcredential__pd_points")),
         hours=_credit_value(rules, "clock_hours", F("plan__microcredential__estimated_hours")),
@@ -639,14 +643,27 @@ def _educators_with_renewal(
     counted = _catalog_q(filters, prefix=f"{relation}__") & awarded_in_state_q(
         district=district, prefix=f"{relation}__"
     )
+    window_start = _day_start(window.starts_on)
+    window_end = _day_start(window.ends_on + dt.timedelta(days=1))
+    # Earned within the window: a renewal, when the credential it renews was first earned
+    # (renewing keeps a credential, it does not earn a new one).
     in_window = (
         counted
-        & Q(
-            **{
-                f"{relation}__status": SubmissionStatus.EARNED,
-                f"{relation}__decided_at__gte": _day_start(window.starts_on),
-                f"{relation}__decided_at__lt": _day_start(window.ends_on + dt.timedelta(days=1)),
-            }
+        & Q(**{f"{relation}__status": SubmissionStatus.EARNED})
+        & (
+            Q(
+                **{
+                    f"{relation}__first_earned_at__isnull": True,
+                    f"{relation}__decided_at__gte": window_start,
+                    f"{relation}__decided_at__lt": window_end,
+                }
+            )
+            | Q(
+                **{
+                    f"{relation}__first_earned_at__gte": window_start,
+                    f"{relation}__first_earned_at__lt": window_end,
+                }
+            )
         )
         & award_counts_q(at=_awards_counted_at(today), prefix=f"{relation}__award__")
     )

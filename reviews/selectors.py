@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.models import Role, User, holds_role
 from artifacts.models import Artifact
 from artifacts.selectors import evidence_added_since
+from badges.models import Award
 from credentials.models import MicroCredential, Rubric, RubricCriterion, RubricLevel
 from submissions.history import plan_changes_since, results_changes_since
 from submissions.models import Submission
@@ -668,6 +669,18 @@ def rubric_criteria(*, microcredential_id: int, with_levels: bool = False) -> li
     if with_levels:
         criteria = criteria.prefetch_related("levels")
     return list(criteria)
+
+
+def renewed_award(submission: Submission) -> Award | None:
+    """The award a renewal renews (reviewers read it is a renewal, and of what); None for a
+    first earning."""
+    if not submission.renews_id:
+        return None
+    return (
+        Award.objects.filter(submission_id=submission.renews_id)
+        .select_related("microcredential")
+        .first()
+    )
 
 
 def plan_context(submission: Submission) -> dict:

@@ -138,6 +138,7 @@ def _plan_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpResp
             "rubric": selectors.rubric_for_reading(context["microcredential"]),
             "changes_since": selectors.changes_for_round(assignment.stage_review),
             "can_decide": assignment.awaits_decision,
+            "renewed_award": selectors.renewed_award(submission),
         },
     )
 
@@ -191,6 +192,7 @@ def _final_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpRes
             "submission": submission,
             "plan": submission.plan,
             "microcredential": microcredential,
+            "renewed_award": selectors.renewed_award(submission),
             "rubric": selectors.rubric_for_reading(microcredential),
             "form": form,
             "rows": rows,

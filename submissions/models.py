@@ -137,6 +137,13 @@ class Submission(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(auto_now_add=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A renewal: the earned submission whose award this one renews (its award names the old
+    # award), and when the credential it keeps current was first earned, from which its credit
+    # is reckoned (a renewal is not a new credit).
+    renews = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="renewals"
+    )
+    first_earned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-status_changed_at", "-id"]
@@ -153,6 +160,18 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.educator} — {self.plan}"
+
+    @property
+    def is_renewal(self) -> bool:
+        return self.renews_id is not None
+
+    @property
+    def required_components(self) -> list[str]:
+        """The components this submission's educator writes after implementation: a renewal by
+        a shortened plan, those its catalog entry names; otherwise Impact and Reflection."""
+        if self.is_renewal and self.plan.microcredential.renewal_components:
+            return self.plan.microcredential.renewal_components
+        return [Component.IMPACT, Component.REFLECTION]
 
     @property
     def attempts_left(self) -> int | None:
@@ -179,13 +198,16 @@ class Submission(models.Model):
 
     @property
     def award_lapsed(self) -> str:
-        """ "revoked" or "expired" when the plan was earned but its award no longer counts."""
+        """ "revoked", "expired" or "renewed" when the plan was earned but its award no longer
+        counts (renewed: a newer award renews it and counts in its place)."""
         award = self.earned_award
         if award is None:
             return ""
         if award.is_revoked:
             return "revoked"
-        return "expired" if award.is_expired else ""
+        if award.is_expired:
+            return "expired"
+        return "renewed" if award.is_superseded else ""
 
     @property
     def status_key(self) -> str:

@@ -56,9 +56,14 @@ def next_step(submission: Submission) -> str:
             f"Earned, but the district revoked its award on "
             f"{date_format(timezone.localtime(award.revoked_at))}; it no longer counts."
         )
+    if award.is_expired:
+        return (
+            f"Earned; its award expired on {date_format(timezone.localtime(award.expires_at))} "
+            "and no longer counts."
+        )
     return (
-        f"Earned; its award expired on {date_format(timezone.localtime(award.expires_at))} "
-        "and no longer counts."
+        "Earned and renewed: the renewal's award counts in its place; this one stays valid "
+        f"until {date_format(timezone.localtime(award.expires_at))}."
     )
 
 
@@ -190,7 +195,7 @@ def submissions_of_educator(user: User) -> QuerySet[Submission]:
         Submission.objects.filter(educator=user, district_id=user.district_id)
         # The award (badges, read through its reverse relation) says whether an earned plan
         # still counts.
-        .select_related("plan", "plan__microcredential", "award")
+        .select_related("plan", "plan__microcredential", "award", "award__renewed_by")
         .annotate(
             member_count=Count(
                 "plan__submissions",
@@ -311,18 +316,22 @@ def plan_missing(plan: Plan) -> list[tuple[str, list[str]]]:
 
 
 def results_missing(submission: Submission) -> list[tuple[str, list[str]]]:
-    """What an educator still needs before submitting for review (after implementation); what
-    the evidence lacks is said by the evidence side, through ``signals.results_checked``."""
+    """What an educator still needs before submitting for review (after implementation): the
+    components it requires (``Submission.required_components``: a renewal by a shortened plan
+    asks for fewer); what the evidence lacks is said by the evidence side, through
+    ``signals.results_checked``."""
+    required = submission.required_components
     impact = []
-    if not submission.impact_results.strip():
+    if Component.IMPACT in required and not submission.impact_results.strip():
         impact.append("Describe the results and the data you collected.")
     reflection = []
-    if not submission.reflection_practice.strip():
-        reflection.append("Reflect on your professional practice or student learning.")
-    if not submission.reflection_feedback.strip():
-        reflection.append("Record student or staff feedback.")
-    if not submission.reflection_changes.strip():
-        reflection.append("Say what you will change in future practice.")
+    if Component.REFLECTION in required:
+        if not submission.reflection_practice.strip():
+            reflection.append("Reflect on your professional practice or student learning.")
+        if not submission.reflection_feedback.strip():
+            reflection.append("Record student or staff feedback.")
+        if not submission.reflection_changes.strip():
+            reflection.append("Say what you will change in future practice.")
     sections = {Component.IMPACT.label: impact, Component.REFLECTION.label: reflection}
     for _receiver, lacking in results_checked.send(sender=Submission, submission=submission):
         for label, items in lacking.items():

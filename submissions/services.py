@@ -20,6 +20,7 @@ from accounts.models import DistrictGoal, Role, User
 from accounts.services import audit_record
 from credentials import services as catalog
 from credentials.models import EvidenceType, MicroCredential
+from credentials.selectors import current_version
 from outbox.services import mail_enqueue
 
 from . import selectors
@@ -129,6 +130,76 @@ def plan_start(*, microcredential: MicroCredential, actor: User) -> tuple[Submis
         return existing, False
     with transaction.atomic():
         return _plan_create(microcredential=microcredential, actor=actor), True
+
+
+def submission_renewal_start(*, earned: Submission, actor: User) -> tuple[Submission, bool]:
+    """Start the renewal of ``earned`` (the educator's own earned submission whose award is to
+    be renewed; whether it may be renewed now is the award's to say, ``badges``); returns
+    (renewal, created). A renewal already under way is returned instead of a second one.
+
+    The renewal is a plan of its own on the entry's published version, its text carried over
+    from the plan earned (the educator edits it where the renewal asks). By a shortened plan
+    (``MicroCredential.renewal_components``) that plan was approved already: the renewal starts
+    in progress and asks for those components and fresh evidence; re-earned fully, it starts as
+    a draft and goes through pre-approval again. Either way the same review follows.
+    """
+    _require_educator(actor, earned.district_id)
+    if earned.educator_id != actor.pk:
+        raise PlanError("Only the educator who earned this micro-credential can renew it.")
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update(of=("self",)).get(pk=earned.pk)
+        if locked.status != Status.EARNED:
+            raise PlanError("Only an earned micro-credential can be renewed.")
+        existing = locked.renewals.exclude(status__in=[Status.WITHDRAWN, Status.DECLINED]).first()
+        if existing is not None:
+            return existing, False
+        old_plan = locked.plan
+        microcredential = current_version(old_plan.microcredential)
+        if microcredential is None:
+            raise PlanError(
+                f"“{old_plan.microcredential.title}” is no longer in the catalog, so it cannot "
+                "be renewed. Its award stays valid until its date."
+            )
+        plan = Plan.objects.create(
+            district_id=locked.district_id,
+            microcredential=microcredential,
+            lead=actor,
+            **{name: getattr(old_plan, name) for name in PLAN_TEXT_FIELDS},
+        )
+        plan.district_goals.set(old_plan.district_goals.all())
+        PlanSource.objects.bulk_create(
+            PlanSource(
+                plan=plan,
+                position=source.position,
+                **{name: getattr(source, name) for name in SOURCE_FIELDS},
+            )
+            for source in old_plan.sources.all()
+        )
+        shortened = bool(microcredential.renewal_components)
+        renewal = Submission.objects.create(
+            district_id=locked.district_id,
+            plan=plan,
+            educator=actor,
+            renews=locked,
+            first_earned_at=locked.first_earned_at or locked.decided_at,
+            status=Status.IN_PROGRESS if shortened else Status.DRAFT,
+            # By a shortened plan, the plan carried over was approved when it was earned.
+            plan_decided_at=locked.plan_decided_at if shortened else None,
+        )
+        audit_record(
+            actor=actor,
+            action="submission.renewal_start",
+            target=renewal,
+            district=renewal.district,
+            to_status=renewal.status,
+            detail={
+                "renews": locked.pk,
+                "plan": plan.pk,
+                "microcredential": microcredential.pk,
+                "renewal_plan": microcredential.renewal_plan,
+            },
+        )
+    return renewal, True
 
 
 def _proposal_criteria(criteria: list[str]) -> list[str]:

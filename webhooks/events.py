@@ -72,6 +72,8 @@ def award_data(award: Award) -> dict[str, Any]:
             "expires_at": _moment(award.expires_at),
             "revoked_at": _moment(award.revoked_at),
             "revocation_reason": award.revocation_reason,
+            # A renewal names the award it renews (that award stays valid until its date).
+            "renews": str(award.renews.uuid) if award.renews_id else None,
             "verification_url": absolute(
                 reverse("badges:verify", kwargs={"award_uuid": award.uuid})
             ),

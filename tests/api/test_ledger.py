@@ -4,6 +4,7 @@ appears as a credit of its salary increase; a revoked award as a reversal of the
 from decimal import Decimal
 
 from badges.services import award_issue_for_submission, award_revoke
+from submissions.models import Submission
 from tests.badges.factories import earned_submission
 from tests.programs.factories import CreditRuleFactory
 
@@ -39,6 +40,23 @@ def test_hr_pulls_what_changed_since_its_last_sync(connect, district_admin, educ
     ]
     assert news["entries"][1]["reason"] == "Issued to the wrong educator."
     assert hr.get("/api/v1/ledger/", {"cursor": news["next_cursor"]}).json()["entries"] == []
+
+
+def test_a_renewal_is_no_new_credit(connect, district_admin, educator):
+    CreditRuleFactory(district=educator.district, salary_amount=Decimal("300.00"))
+    first = issue(educator)
+    renewing = earned_submission(educator=educator)
+    Submission.objects.filter(pk=renewing.pk).update(
+        renews=first.submission, first_earned_at=first.submission.decided_at
+    )
+    renewal = award_issue_for_submission(submission_id=renewing.pk)
+    hr = connect(district_admin, ["ledger:read"])
+
+    entries = hr.get("/api/v1/ledger/").json()["entries"]
+    assert [(e["award"], e["salary_amount"], e["renews"]) for e in entries] == [
+        (str(first.uuid), "300.00", None),
+        (str(renewal.uuid), "0.00", str(first.uuid)),
+    ]
 
 
 def test_the_ledger_pages_in_order_without_skipping(connect, district_admin, educator):

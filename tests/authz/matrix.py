@@ -247,6 +247,7 @@ def credential_body(w: World, actor: str) -> dict[str, Any]:
         "tags": "assessment",
         "grade_band": "all",
         "valid_for_days": "",
+        "renewal_plan": "full",
         "evidence_types": [own.extra["evidence_type"].pk],
     }
 
@@ -1371,6 +1372,16 @@ ROWS: list[Row] = [
         "badges:award_download", variant="json",
         kwargs=lambda w: award_of(w, kind="json"),
         get="login ok    404       403      403      403   403   403",
+    ),
+    Row(
+        "badges:renew",
+        kwargs=award_of,
+        redirect=new_object(r"/plans/\d+/"),
+        get="login ok    404       403      403      403   403   403",
+        post="login ok   404       403      403      403   403   403",
+        data=lambda w, actor: {},
+        note="Starts the renewal of the owner's award (it expires within the month): a new "
+        "submission marked as its renewal, and audit entries.",
     ),
     Row(
         "badges:public_evidence",

@@ -10,6 +10,7 @@ its admin is the ``other_admin`` actor, and its records are what A's people must
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -647,8 +648,13 @@ def build_awards(world: DistrictWorld) -> None:
 
     if SubmissionStatus.EARNED not in world.submissions:
         return
+    # It expires in a month: its educator may renew it (badges:renew).
+    Award.objects.filter(submission=world.submissions[SubmissionStatus.EARNED]).update(
+        expires_at=timezone.now() + timedelta(days=30)
+    )
     world.extra["award"] = Award.objects.get(submission=world.submissions[SubmissionStatus.EARNED])
     assert world.extra["award"].state == Award.State.ISSUED
+    assert world.extra["award"].is_renewable
     owner, colleague = world.owner, world.people["colleague"]
     world.extra["portfolio"] = portfolio_update(
         educator=owner, published=True, headline="Routines, earned", actor=owner

@@ -10,10 +10,12 @@ that must agree on every one, offline.
 
 The corpus (written to the test's folder, one JSON file per credential) holds a credential as
 issued (it carries a state office's endorsement), copies changed after signing (must fail), a
-revoked one (must say revoked) and an expired one (must say expired); a transcript (CLR) and a
-changed copy; the state office's endorsement (EndorsementCredential, signed with the office's
-own did:web key), a changed copy, and a district's endorsement it withdrew (must say revoked).
-Every one also matches 1EdTech's JSON schema for its kind (a transcript: each badge in it).
+revoked one (must say revoked), an expired one (must say expired) and its renewal (a new
+credential naming the expired one; a copy of it naming another must fail); a transcript (CLR)
+and a changed copy; the state office's endorsement (EndorsementCredential, signed with the
+office's own did:web key), a changed copy, and a district's endorsement it withdrew (must say
+revoked). Every one also matches 1EdTech's JSON schema for its kind (a transcript: each badge in
+it).
 """
 
 import copy
@@ -28,7 +30,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from badges import transcripts
+from badges import open_badges, transcripts
 from badges.models import Award, PublicEvidence
 from badges.open_badges import OB3_ENDORSEMENT_SCHEMA_URL
 from badges.services import (
@@ -38,6 +40,7 @@ from badges.services import (
     endorsement_withdraw,
 )
 from tests.accounts.factories import DistrictAdminFactory, DistrictFactory, StateAdminFactory
+from submissions.models import Submission
 from tests.badges import spec_verifier
 from tests.badges.factories import earned_submission, panel_found
 from tests.badges.test_verifier_core import steps, verify_paths_with_node
@@ -101,6 +104,12 @@ def corpus(educator, district_admin, tmp_path) -> dict[str, tuple[Path, str]]:
     old.decided_at = timezone.now() - timedelta(days=40)
     old.save(update_fields=["decided_at"])
     expired = award_issue_for_submission(submission_id=old.pk).credential
+    # Its renewal: a new credential naming the expired one (an evidence entry, ``genre``).
+    renewing = issue(educator)
+    Submission.objects.filter(pk=renewing.pk).update(renews=old, first_earned_at=old.decided_at)
+    renewed = award_issue_for_submission(submission_id=renewing.pk).credential
+    renamed_renewal = copy.deepcopy(renewed)
+    open_badges.renewed_credential(renamed_renewal)["name"] = "Renews nothing"
 
     transcript = transcripts.clr_credential(
         educator=educator,
@@ -129,6 +138,8 @@ def corpus(educator, district_admin, tmp_path) -> dict[str, tuple[Path, str]]:
         "tampered-evidence": (more_evidence, "invalid"),
         "revoked": (revoked_award.credential, "revoked"),
         "expired": (expired, "expired"),
+        "renewed": (renewed, "valid"),
+        "renewed-tampered": (renamed_renewal, "invalid"),
         "transcript": (transcript, "valid"),
         "transcript-tampered": (padded, "invalid"),
         "endorsement": (endorsement, "valid"),

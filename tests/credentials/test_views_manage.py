@@ -58,6 +58,7 @@ def entry_post(**overrides) -> dict:
         "tags": "layout",
         "grade_band": "all",
         "valid_for_days": "",
+        "renewal_plan": "full",
     }
     data.update(overrides)
     return data

@@ -179,3 +179,29 @@ def test_the_funnel_and_pass_rates_count_the_panels_decisions(district, held, go
     funnel = selectors.funnel(district=district, filters=ALL)
     assert funnel["stages"][-1]["count"] == 2
     assert selectors.pass_rates(district=district, filters=ALL)["first_passed"] == 2
+
+
+def test_a_renewal_counts_once_as_the_credit_it_keeps(client, district, district_admin, held):
+    """Renewed: the new award counts in the old one's place, once; its credit is the first
+    earning's (same amount, same date), not a second one; re-licensure counts one."""
+    renewal = earned_submission(
+        educator=held.educator,
+        decided_on=dt.date(2026, 4, 20),
+        renews=held,
+        first_earned_at=held.decided_at,
+    )
+    Award.objects.filter(submission=renewal).update(renews=held.award)
+
+    client.force_login(district_admin)
+    response = client.get(reverse("reports:salary"))
+    assert [row.pk for row in response.context["rows"]] == [renewal.pk]
+    [row] = response.context["rows"]
+    assert row.effective_on == dt.date(2026, 3, 1)
+    totals = response.context["totals"]
+    assert (totals["awards"], totals["total_salary"]) == (1, Decimal("300"))
+    progress = selectors.educator_progress(user=held.educator, today=TODAY)
+    assert (progress["awards"], progress["salary_total"]) == (1, Decimal("300"))
+    report = selectors.relicensure(district=district, filters=ALL, today=TODAY)
+    assert {person.pk: person.earned_count for person in report["people"]} == {held.educator_id: 1}
+    held.refresh_from_db()
+    assert held.award_counts is False and held.award_lapsed == "renewed"
