@@ -12,6 +12,7 @@ import itertools
 import json
 import os
 import random
+from urllib.parse import urlencode
 
 from locust import FastHttpUser, between, task
 
@@ -117,10 +118,17 @@ class Educator(Person):
         if not self.fields:
             return self.plan()
         self.saves += 1
+        # Encoded here, as the browser does: locust's client url-encodes a dict but not a list of
+        # pairs (a repeated field such as the district goals), which it would announce with a
+        # Content-Length and never send, leaving a server thread waiting for the body.
         with self.client.post(
             self.save_url,
-            data=autosave_body(self.fields, self.saves),
-            headers={**AUTOSAVE_HEADERS, "HX-Current-URL": self.me["plan"]},
+            data=urlencode(autosave_body(self.fields, self.saves)),
+            headers={
+                **AUTOSAVE_HEADERS,
+                "HX-Current-URL": self.me["plan"],
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
             name="autosave",
             catch_response=True,
         ) as response:
