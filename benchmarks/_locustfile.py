@@ -64,7 +64,8 @@ class Person(FastHttpUser):
             allow_redirects=False,
             catch_response=True,
         ) as response:
-            location = response.headers.get("Location", "")
+            # No headers: the request failed on the way (a timeout, a reset), status 0.
+            location = (response.headers or {}).get("Location", "")
             if response.status_code != 302 or location.startswith(LOGIN):
                 response.failure(f"not signed in: status {response.status_code}")
                 return False
@@ -132,7 +133,7 @@ class Educator(Person):
             name="autosave",
             catch_response=True,
         ) as response:
-            outcome = response.headers.get("X-Autosave", "")
+            outcome = (response.headers or {}).get("X-Autosave", "")
             if response.status_code != 200 or outcome not in ("saved", "unchanged"):
                 response.failure(f"status {response.status_code}, autosave {outcome!r}")
                 self.fields = []
