@@ -12,6 +12,7 @@ import itertools
 import json
 import os
 import random
+from urllib.parse import urlencode
 
 from locust import FastHttpUser, between, task
 
@@ -63,7 +64,8 @@ class Person(FastHttpUser):
             allow_redirects=False,
             catch_response=True,
         ) as response:
-            location = response.headers.get("Location", "")
+            # No headers: the request failed on the way (a timeout, a reset), status 0.
+            location = (response.headers or {}).get("Location", "")
             if response.status_code != 302 or location.startswith(LOGIN):
                 response.failure(f"not signed in: status {response.status_code}")
                 return False
@@ -117,14 +119,21 @@ class Educator(Person):
         if not self.fields:
             return self.plan()
         self.saves += 1
+        # Encoded here, as the browser does: locust's client url-encodes a dict but not a list of
+        # pairs (a repeated field such as the district goals), which it would announce with a
+        # Content-Length and never send, leaving a server thread waiting for the body.
         with self.client.post(
             self.save_url,
-            data=autosave_body(self.fields, self.saves),
-            headers={**AUTOSAVE_HEADERS, "HX-Current-URL": self.me["plan"]},
+            data=urlencode(autosave_body(self.fields, self.saves)),
+            headers={
+                **AUTOSAVE_HEADERS,
+                "HX-Current-URL": self.me["plan"],
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
             name="autosave",
             catch_response=True,
         ) as response:
-            outcome = response.headers.get("X-Autosave", "")
+            outcome = (response.headers or {}).get("X-Autosave", "")
             if response.status_code != 200 or outcome not in ("saved", "unchanged"):
                 response.failure(f"status {response.status_code}, autosave {outcome!r}")
                 self.fields = []

@@ -697,9 +697,15 @@ def _locust(base: str, server: int, world: dict, work: Path) -> dict:
         (r["Name"], r["Error"], int(r["Occurrences"]))
         for r in _csv(prefix.with_name("locust_failures.csv"))
     ]
+    # A task that raised (a page without the form it expects, a request the client could not
+    # send) is no failed request in locust's statistics, but a person who could not work.
+    exceptions = [
+        (r["Message"], int(r["Count"])) for r in _csv(prefix.with_name("locust_exceptions.csv"))
+    ]
     return {
         "pages": pages,
         "failures": failures,
+        "exceptions": exceptions,
         "elapsed": elapsed,
         "server_cpu": server_cpu,
         "server_waits": waits,
@@ -942,9 +948,11 @@ def _report_load(load: dict, single: dict) -> list[tuple[str, str]]:
         ),
         (
             "P5 errors (goal 0)",
-            f"{total['failures']} of {total['count']} requests",
+            f"{total['failures']} of {total['count']} requests;"
+            f" {sum(n for _, n in load['exceptions'])} exceptions in the people's tasks",
         ),
         *((f"P5 error: {name}", f"{error} x{n}") for name, error, n in load["failures"][:8]),
+        *((f"P5 exception in a task: {text[:160]}", f"x{n}") for text, n in load["exceptions"][:8]),
         (
             f"P5 worst p95 / single-user median (goal <= {P5_GOAL:g}x)",
             f"{max(ratios)[0]:.1f}x ({max(ratios)[1]})" if ratios else "n/a",

@@ -111,8 +111,8 @@ def test_the_web_server_is_threaded_and_its_connections_fit_postgresql():
     # (100), the rest for Celery, beat and an operator's psql.
     connections = int(on_two_cores["workers"]) * int(on_two_cores["threads"])
     assert 8 <= connections <= 50
-    tuned = gunicorn_settings(WEB_CONCURRENCY="2", WEB_THREADS="8")
-    assert (tuned["workers"], tuned["threads"]) == ("2", "8")
+    tuned = gunicorn_settings(WEB_CONCURRENCY="2", WEB_THREADS="8", WEB_KEEPALIVE="2")
+    assert (tuned["workers"], tuned["threads"], tuned["keepalive"]) == ("2", "8", "2")
 
 
 def test_secret_key_is_required_in_production():
