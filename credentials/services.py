@@ -1013,17 +1013,45 @@ def _require_admin_of_state_district(actor: User, state_entry: StateCatalogEntry
         raise CatalogError("This entry belongs to another state's catalog.")
 
 
+def _held_copy(*, district_id: int, state_entry: StateCatalogEntry) -> MicroCredential | None:
+    """The district's copy of a state entry it still holds (a retired one does not count)."""
+    return (
+        MicroCredential.objects.filter(district_id=district_id, adopted_from=state_entry)
+        .exclude(status__in=[Status.RETIRED, Status.SUPERSEDED])
+        .first()
+    )
+
+
+def state_stack_adopt(*, stack_name: str, actor: User) -> list[MicroCredential]:
+    """Every entry of one stack of the state's catalog that the district does not hold yet,
+    adopted in one step (as ``state_entry_adopt`` adopts each)."""
+    _require_admin(actor, actor.district_id)
+    state_id = actor.district.state_id if actor.district else None
+    entries = list(
+        StateCatalogEntry.objects.filter(state_id=state_id, stack_name=stack_name.strip())
+        .exclude(stack_name="")
+        .order_by("title", "pk")
+    )
+    if not entries:
+        raise CatalogError("Your state's catalog has no stack of this name.")
+    with transaction.atomic():
+        adopted = [
+            state_entry_adopt(state_entry=entry, actor=actor)
+            for entry in entries
+            if _held_copy(district_id=actor.district_id, state_entry=entry) is None
+        ]
+    if not adopted:
+        raise CatalogError(f"Every entry of “{stack_name}” is already in your catalog.")
+    return adopted
+
+
 def state_entry_adopt(*, state_entry: StateCatalogEntry, actor: User) -> MicroCredential:
     """The state entry's latest version into the actor's district catalog, published, in one
     step; once per district (a retired copy may be adopted again)."""
     _require_admin_of_state_district(actor, state_entry)
     with transaction.atomic():
         entry = StateCatalogEntry.objects.select_for_update().get(pk=state_entry.pk)
-        held = (
-            MicroCredential.objects.filter(district_id=actor.district_id, adopted_from=entry)
-            .exclude(status__in=[Status.RETIRED, Status.SUPERSEDED])
-            .first()
-        )
+        held = _held_copy(district_id=actor.district_id, state_entry=entry)
         if held is not None:
             raise CatalogError(f"“{held.title}” is already in your catalog (adopted).")
         version = entry.versions.get(number=entry.latest_version)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("manage/import/", views.import_package, name="import_package"),
     path("manage/state/", views.state_catalog, name="state_catalog"),
     path("manage/state/<int:pk>/adopt/", views.adopt, name="adopt"),
+    path("manage/state/adopt-stack/", views.adopt_stack, name="adopt_stack"),
     path("manage/state/<int:pk>/export.json", views.state_entry_export, name="state_entry_export"),
     path("manage/<int:pk>/update-from-state/", views.adopted_update, name="adopted_update"),
     path("manage/stacks/", views.stacks, name="stacks"),

@@ -479,14 +479,30 @@ def import_package(request: HttpRequest) -> HttpResponse:
 @district_admin_required
 def state_catalog(request: HttpRequest) -> HttpResponse:
     district = request.user.district
+    entries = selectors.state_catalog_for_district(district=district)
     return render(
         request,
         "credentials/state_catalog.html",
         {
             "state": district.state,
-            "entries": selectors.state_catalog_for_district(district=district),
+            "entries": entries,
+            "stacks": sorted({entry.stack_name for entry in entries if entry.stack_name}),
         },
     )
+
+
+@require_POST
+@district_admin_required
+def adopt_stack(request: HttpRequest) -> HttpResponse:
+    stack_name = request.POST.get("stack", "")[:200]
+    try:
+        adopted = services.state_stack_adopt(stack_name=stack_name, actor=request.user)
+    except CatalogError as error:
+        messages.error(request, str(error))
+    else:
+        titles = ", ".join(f"“{entry.title}”" for entry in adopted)
+        messages.success(request, f"Adopted from “{stack_name}”: {titles}.")
+    return redirect("credentials:state_catalog")
 
 
 @require_GET

@@ -746,6 +746,13 @@ ROWS: list[Row] = [
         note="Another state's entry is not found for a district of another state.",
     ),
     Row(
+        "credentials:adopt_stack",
+        redirect=to("credentials:state_catalog"),
+        post="login 403  403       403      403      403   ok    ok",
+        data=lambda w, actor: {"stack": w.own(actor).extra["stack"].name},
+        note="The stacks of the admin's own state: another state's name adopts nothing.",
+    ),
+    Row(
         "credentials:state_entry_export",
         kwargs=pk_of("state_entry"),
         get="login 403   403       403      403      403   ok    404",

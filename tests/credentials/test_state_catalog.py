@@ -153,3 +153,20 @@ def test_another_states_district_neither_sees_nor_adopts(client, published):
     with pytest.raises(CatalogError, match="another state"):
         services.state_entry_adopt(state_entry=published, actor=stranger)
     assert not MicroCredential.objects.filter(district=stranger.district).exists()
+
+
+def test_a_whole_stack_is_adopted_in_one_step(client, published, admin, state_admin):
+    second = {**ENTRY, "title": "Peace Corners", "criteria": "Sets up the corner"}
+    client.force_login(state_admin)
+    client.post(reverse("states:catalog_new"), second)
+    services.state_entry_adopt(state_entry=published, actor=admin)  # one of them already held
+    client.force_login(admin)
+    page = client.get(reverse("credentials:state_catalog")).content.decode()
+    assert "Adopt the stack “Classroom Culture”" in page
+    client.post(reverse("credentials:adopt_stack"), {"stack": "Classroom Culture"})
+    held = MicroCredential.objects.filter(district=admin.district, status="published")
+    assert sorted(held.values_list("title", flat=True)) == ["Peace Corners", "Restorative Circles"]
+    with pytest.raises(CatalogError, match="already in your catalog"):
+        services.state_stack_adopt(stack_name="Classroom Culture", actor=admin)
+    with pytest.raises(CatalogError, match="no stack of this name"):
+        services.state_stack_adopt(stack_name="Nope", actor=admin)
