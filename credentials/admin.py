@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from .models import EvidenceType, MicroCredential, Rubric, RubricCriterion, RubricLevel, Stack
+from accounts.admin import ReadOnlyAdminMixin
+
+from .models import (
+    EvidenceType,
+    MicroCredential,
+    Rubric,
+    RubricCriterion,
+    RubricLevel,
+    Stack,
+    StateCatalogEntry,
+    StateCatalogVersion,
+)
 
 
 @admin.register(EvidenceType)
@@ -50,3 +61,23 @@ class RubricCriterionAdmin(admin.ModelAdmin):
 class RubricAdmin(admin.ModelAdmin):
     list_display = ["microcredential", "passing_rule", "minimum_passing_criteria"]
     list_select_related = ["microcredential"]
+
+
+class StateCatalogVersionInline(admin.TabularInline):
+    model = StateCatalogVersion
+    fields = ["number", "note", "published_by", "published_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(StateCatalogEntry)
+class StateCatalogEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: the state's admins publish on the state pages, where each version is
+    validated and audited."""
+
+    list_display = ["title", "state", "stack_name", "latest_version"]
+    list_filter = ["state"]
+    search_fields = ["title"]
+    list_select_related = ["state"]
+    inlines = [StateCatalogVersionInline]

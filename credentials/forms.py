@@ -263,3 +263,17 @@ class EvidenceTypeForm(NoSuffix, forms.ModelForm):
         model = EvidenceType
         fields = ["name", "description", "accepts"]
         labels = {"accepts": "Files it accepts"}
+
+
+class PackageUploadForm(NoSuffix, forms.Form):
+    """A catalog entry's file (``credentials.packages``): the service reads and checks it."""
+
+    package = forms.FileField(
+        label="Package file (.json)",
+        help_text="A micro-credential exported from microcreds (a district's or the state's), "
+        "or another provider's package in the same format. It comes in as a draft.",
+        widget=forms.FileInput(attrs={"accept": "application/json,.json"}),
+    )
+
+    def package_bytes(self) -> bytes:
+        return self.cleaned_data["package"].read()

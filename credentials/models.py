@@ -3,7 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from accounts.models import District
+from accounts.models import District, State
 
 
 class EvidenceType(models.Model):
@@ -46,6 +46,52 @@ class Stack(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class StateCatalogEntry(models.Model):
+    """A micro-credential the state publishes for its districts to adopt. Its content lives in
+    its versions, each a package (``credentials.packages``: the same document as a catalog
+    entry's file); a district's adopted copy is an ordinary entry of its catalog."""
+
+    state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="catalog_entries")
+    # Of the latest version, kept here to list and sort without reading the packages.
+    title = models.CharField(max_length=200)
+    stack_name = models.CharField(max_length=200, blank=True)
+    latest_version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["stack_name", "title", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} (state v{self.latest_version})"
+
+
+class StateCatalogVersion(models.Model):
+    """One published version of a state entry: fixed once written, so a district that adopted
+    it keeps reading what it adopted."""
+
+    entry = models.ForeignKey(StateCatalogEntry, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    package = models.JSONField()
+    # The state's words on what changed, shown to the districts with the offer.
+    note = models.CharField(max_length=300, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["entry", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "number"], name="unique_state_entry_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry.title} v{self.number}"
 
 
 class MicroCredential(models.Model):
@@ -125,6 +171,16 @@ class MicroCredential(models.Model):
     # badge carries it as an alignment beside the competency.
     state_standard = models.CharField(max_length=300, blank=True)
     state_standard_url = models.URLField(max_length=500, blank=True)
+    # A district's copy of a state entry, and the state's version this row was made from: the
+    # state defines its content, so the district does not edit it (``is_editable``).
+    adopted_from = models.ForeignKey(
+        StateCatalogEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adoptions",
+    )
+    adopted_version = models.PositiveIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -135,6 +191,11 @@ class MicroCredential(models.Model):
     class Meta:
         ordering = ["title", "-version"]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(adopted_from__isnull=True, adopted_version__isnull=True)
+                | models.Q(adopted_from__isnull=False, adopted_version__isnull=False),
+                name="adopted_entry_names_its_version",
+            ),
             models.UniqueConstraint(
                 fields=["lineage", "version"], name="unique_credential_version"
             ),
@@ -166,15 +227,32 @@ class MicroCredential(models.Model):
     # and templates read them.
 
     @property
+    def is_adopted(self) -> bool:
+        """A copy of a state entry: the state defines it; the district takes the state's new
+        versions when it chooses (``microcredential_adopted_update``), never edits it."""
+        return self.adopted_from_id is not None
+
+    @property
+    def state_update_offered(self) -> bool:
+        """An adopted entry in use whose state entry has a newer version: the district may take
+        it (``microcredential_adopted_update``); ``selectors.adoption_offers`` asks the same in
+        SQL."""
+        return (
+            self.is_adopted
+            and self.is_published
+            and self.adopted_version < self.adopted_from.latest_version
+        )
+
+    @property
     def changes_in_place(self) -> bool:
         """A draft or a proposal: no plan is scored against it yet, so its details and its
         rubric change in place."""
-        return self.status in (self.Status.DRAFT, self.Status.PROPOSED)
+        return not self.is_adopted and self.status in (self.Status.DRAFT, self.Status.PROPOSED)
 
     @property
     def edit_makes_new_version(self) -> bool:
         """Published: editing its details publishes a new version; its rubric is fixed."""
-        return self.status == self.Status.PUBLISHED
+        return not self.is_adopted and self.status == self.Status.PUBLISHED
 
     @property
     def is_editable(self) -> bool:
@@ -193,7 +271,7 @@ class MicroCredential(models.Model):
     @property
     def takes_new_draft(self) -> bool:
         """Published or retired: a draft copy may be made to change its rubric."""
-        return self.status in (self.Status.PUBLISHED, self.Status.RETIRED)
+        return not self.is_adopted and self.status in (self.Status.PUBLISHED, self.Status.RETIRED)
 
     @property
     def is_published(self) -> bool:

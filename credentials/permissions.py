@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import Role, User
 
-from .models import EvidenceType, MicroCredential, RubricCriterion, Stack
+from .models import EvidenceType, MicroCredential, RubricCriterion, Stack, StateCatalogEntry
 from .selectors import microcredential_detail_queryset
 
 Status = MicroCredential.Status
@@ -64,3 +64,10 @@ def get_stack_for_admin(user: User, pk: int) -> Stack:
 
 def get_evidence_type_for_admin(user: User, pk: int) -> EvidenceType:
     return get_object_or_404(EvidenceType, pk=pk, district_id=user.district_id)
+
+
+def get_state_entry_for_district_admin(user: User, pk: int) -> StateCatalogEntry:
+    """An entry of the state the admin's district belongs to (the caller checked the role),
+    or 404: another state's, or the district belongs to none."""
+    state_id = user.district.state_id if user.district_id else None
+    return get_object_or_404(StateCatalogEntry, pk=pk, state_id=state_id or -1)

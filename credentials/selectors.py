@@ -1,12 +1,21 @@
 """Reads of the catalog, scoped to the reader's district."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
-from accounts.models import District, User
+from accounts.models import District, State, User
 
-from .models import EvidenceType, MicroCredential, RubricCriterion, Stack
+from .models import (
+    EvidenceType,
+    MicroCredential,
+    RubricCriterion,
+    Stack,
+    StateCatalogEntry,
+    StateCatalogVersion,
+)
+from .packages import package_changes
 
 Status = MicroCredential.Status
 SEARCH_FIELDS = ("title", "competency", "key_method", "tags")
@@ -126,3 +135,82 @@ def stacks_for_user(user: User) -> QuerySet[Stack]:
 
 def evidence_types_for_user(user: User) -> QuerySet[EvidenceType]:
     return EvidenceType.objects.filter(district_id=user.district_id)
+
+
+# --- the state's catalog ----------------------------------------------------------------------
+
+# An adopted copy the district still holds (a retired one may be adopted again).
+HELD_STATUSES = [Status.PUBLISHED, Status.DRAFT]
+
+
+def state_catalog_for_state(*, state: State) -> QuerySet[StateCatalogEntry]:
+    """The state's entries, each with how many of its districts hold a copy."""
+    return StateCatalogEntry.objects.filter(state_id=state.pk).annotate(
+        adopted_by=Count(
+            "adoptions__district",
+            filter=Q(adoptions__status__in=HELD_STATUSES),
+            distinct=True,
+        )
+    )
+
+
+def state_entry_versions(entry: StateCatalogEntry) -> QuerySet[StateCatalogVersion]:
+    return entry.versions.select_related("published_by").order_by("-number")
+
+
+def state_catalog_for_district(*, district: District) -> list[StateCatalogEntry]:
+    """The entries of the district's state, each with ``held``: the district's copy in use
+    (published), or None when it has not adopted it. Two queries."""
+    if district.state_id is None:
+        return []
+    entries = list(StateCatalogEntry.objects.filter(state_id=district.state_id))
+    held = {
+        copy.adopted_from_id: copy
+        for copy in MicroCredential.objects.filter(
+            district_id=district.pk, adopted_from__in=entries, status__in=HELD_STATUSES
+        ).order_by("version")
+    }
+    for entry in entries:
+        entry.held = held.get(entry.pk)
+        if entry.held is not None:
+            entry.held.adopted_from = entry
+    return entries
+
+
+@dataclass(frozen=True)
+class AdoptionOffer:
+    """A newer state version of an entry the district adopted: what changed, and the offer."""
+
+    entry: MicroCredential
+    version: StateCatalogVersion
+    changes: list[str]
+
+
+def adoption_offers(*, district: District) -> list[AdoptionOffer]:
+    """The district's adopted entries in use whose state entry has a newer version
+    (``MicroCredential.state_update_offered``, in SQL), with what changed between the version
+    adopted and the newest. Two queries."""
+    behind = list(
+        MicroCredential.objects.filter(
+            district_id=district.pk,
+            status=Status.PUBLISHED,
+            adopted_from__isnull=False,
+            adopted_version__lt=F("adopted_from__latest_version"),
+        )
+        .select_related("adopted_from")
+        .order_by("title")
+    )
+    if not behind:
+        return []
+    wanted = Q()
+    for entry in behind:
+        wanted |= Q(entry_id=entry.adopted_from_id, number=entry.adopted_version)
+        wanted |= Q(entry_id=entry.adopted_from_id, number=entry.adopted_from.latest_version)
+    versions = {(v.entry_id, v.number): v for v in StateCatalogVersion.objects.filter(wanted)}
+    offers = []
+    for entry in behind:
+        old = versions[(entry.adopted_from_id, entry.adopted_version)]
+        new = versions[(entry.adopted_from_id, entry.adopted_from.latest_version)]
+        changes = package_changes(old.package, new.package)
+        offers.append(AdoptionOffer(entry=entry, version=new, changes=changes))
+    return offers

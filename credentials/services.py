@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from accounts.models import District, Role, User
+from accounts.models import District, Role, State, User
 from accounts.services import audit_record
 
 from .models import (
@@ -27,7 +27,10 @@ from .models import (
     RubricCriterion,
     RubricLevel,
     Stack,
+    StateCatalogEntry,
+    StateCatalogVersion,
 )
+from .packages import package_changes, package_loads, package_validate
 
 Status = MicroCredential.Status
 
@@ -79,7 +82,19 @@ def _require_admin(actor: User, district_id: int | None) -> None:
         raise CatalogError("Only a district admin of this district can change its catalog.")
 
 
+ADOPTED_REFUSAL = (
+    "“{title}” is adopted from the state's catalog: the state defines its content. Take the "
+    "state's new versions when they are offered, or retire it."
+)
+
+
+def _require_not_adopted(entry: MicroCredential) -> None:
+    if entry.is_adopted:
+        raise CatalogError(ADOPTED_REFUSAL.format(title=entry.title))
+
+
 def _require_editable(entry: MicroCredential) -> None:
+    _require_not_adopted(entry)
     if not entry.changes_in_place:
         raise CatalogError(
             f"“{entry.title}” is {entry.get_status_display().lower()}; its rubric is fixed "
@@ -357,6 +372,7 @@ def microcredential_update(
     )
     with transaction.atomic():
         entry = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
+        _require_not_adopted(entry)
         if entry.changes_in_place:
             for name, value in cleaned.items():
                 setattr(entry, name, value)
@@ -420,6 +436,7 @@ def microcredential_new_draft(*, microcredential: MicroCredential, actor: User) 
     the current version stays in use until the draft is published."""
     _require_admin(actor, microcredential.district_id)
     entry = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
+    _require_not_adopted(entry)
     if not entry.takes_new_draft:
         raise CatalogError("Only a published or retired entry gets a new draft version.")
     existing = MicroCredential.objects.filter(lineage=entry.lineage, status=Status.DRAFT).first()
@@ -817,3 +834,300 @@ def _badge_image_store(entry: MicroCredential, image_png: bytes, *, actor: User)
         target=entry,
         detail={"key": entry.badge_image.name},
     )
+
+
+# --- packages: import, the state's catalog, adoption --------------------------------------
+
+
+def _entry_from_package(
+    *,
+    district_id: int,
+    package: dict[str, Any],
+    actor: User,
+    status: str,
+    origin: str,
+    lineage: Any = None,
+    version: int = 1,
+    adopted_from: StateCatalogEntry | None = None,
+    adopted_version: int | None = None,
+) -> MicroCredential:
+    """A catalog row of ``district_id`` from a validated package: its stack and evidence types
+    are the district's of the same name (made when it has none), its rubric is the package's."""
+    stack = None
+    if package["stack"]:
+        stack, _ = Stack.objects.get_or_create(
+            district_id=district_id,
+            name=package["stack"]["name"],
+            defaults={
+                "description": package["stack"]["description"],
+                "color": package["stack"]["color"],
+            },
+        )
+    evidence = {}
+    for item in package["evidence_types"]:
+        evidence[item["name"]], _ = EvidenceType.objects.get_or_create(
+            district_id=district_id,
+            name=item["name"],
+            defaults={"description": item["description"], "accepts": item["accepts"]},
+        )
+    fields = dict(package["entry"])
+    for number in ("estimated_hours", "pd_points"):
+        fields[number] = Decimal(fields[number])
+    entry = MicroCredential.objects.create(
+        district_id=district_id,
+        status=status,
+        origin=origin,
+        created_by=actor,
+        stack=stack,
+        version=version,
+        published_at=timezone.now() if status == Status.PUBLISHED else None,
+        adopted_from=adopted_from,
+        adopted_version=adopted_version,
+        **({"lineage": lineage} if lineage is not None else {}),
+        **fields,
+    )
+    entry.evidence_types.set(evidence.values())
+    rubric = Rubric.objects.create(
+        microcredential=entry,
+        passing_rule=package["rubric"]["passing_rule"],
+        minimum_passing_criteria=package["rubric"]["minimum_passing_criteria"],
+    )
+    for position, item in enumerate(package["rubric"]["criteria"]):
+        criterion = RubricCriterion.objects.create(
+            rubric=rubric,
+            position=position,
+            title=item["title"],
+            description=item["description"],
+            component=item["component"],
+            passing_score=item["passing_score"],
+            evidence_type=evidence.get(item["evidence_type"]) if item["evidence_type"] else None,
+        )
+        RubricLevel.objects.bulk_create(
+            [
+                RubricLevel(
+                    criterion=criterion,
+                    score=level["score"],
+                    label=level["label"],
+                    description=level["description"],
+                )
+                for level in item["levels"]
+            ]
+        )
+    return entry
+
+
+def microcredential_import(*, actor: User, raw: bytes) -> MicroCredential:
+    """A package file (ours, the state's, or another provider's) as a draft of the actor's
+    district: check it, publish it when it reads right. Raises PackageError (every problem,
+    nothing saved) or CatalogError."""
+    _require_admin(actor, actor.district_id)
+    package = package_loads(raw)
+    with transaction.atomic():
+        entry = _entry_from_package(
+            district_id=actor.district_id,
+            package=package,
+            actor=actor,
+            status=Status.DRAFT,
+            origin=MicroCredential.Origin.PACKAGED,
+        )
+        audit_record(
+            actor=actor,
+            action="microcredential.imported",
+            target=entry,
+            to_status=Status.DRAFT,
+            detail={"provider": package["provider"]["name"], "title": entry.title},
+        )
+    return entry
+
+
+def _require_state_admin(actor: User, state_id: int) -> None:
+    if not actor.has_role(Role.STATE_ADMIN) or actor.state_id != state_id:
+        raise CatalogError("Only an admin of this state can change its catalog.")
+
+
+def state_entry_publish(
+    *, state: State, actor: User, package: dict[str, Any], note: str = ""
+) -> StateCatalogEntry:
+    """A new entry of the state's catalog, at version 1; every district of the state may adopt
+    it. ``package`` is validated here (PackageError)."""
+    _require_state_admin(actor, state.pk)
+    package = package_validate(package)
+    with transaction.atomic():
+        entry = StateCatalogEntry.objects.create(
+            state=state,
+            title=package["entry"]["title"],
+            stack_name=(package["stack"] or {}).get("name", ""),
+            latest_version=1,
+            created_by=actor,
+        )
+        StateCatalogVersion.objects.create(
+            entry=entry, number=1, package=package, note=note.strip()[:300], published_by=actor
+        )
+        audit_record(
+            actor=actor,
+            action="state_catalog.published",
+            target=entry,
+            to_status="version 1",
+            detail={"state": state.slug, "title": entry.title},
+        )
+    return entry
+
+
+def state_entry_version_publish(
+    *, state_entry: StateCatalogEntry, actor: User, package: dict[str, Any], note: str = ""
+) -> StateCatalogVersion:
+    """A new version of a state entry. Earlier versions stay as they were; the districts that
+    adopted the entry are offered the new one (``adoption_offers``), never given it."""
+    _require_state_admin(actor, state_entry.state_id)
+    package = package_validate(package)
+    with transaction.atomic():
+        entry = StateCatalogEntry.objects.select_for_update().get(pk=state_entry.pk)
+        latest = entry.versions.get(number=entry.latest_version)
+        if not package_changes(latest.package, package):
+            raise CatalogError("Nothing changed from the latest version; no version was made.")
+        version = StateCatalogVersion.objects.create(
+            entry=entry,
+            number=entry.latest_version + 1,
+            package=package,
+            note=note.strip()[:300],
+            published_by=actor,
+        )
+        from_version = entry.latest_version
+        entry.latest_version = version.number
+        entry.title = package["entry"]["title"]
+        entry.stack_name = (package["stack"] or {}).get("name", "")
+        entry.save(update_fields=["latest_version", "title", "stack_name"])
+        audit_record(
+            actor=actor,
+            action="state_catalog.new_version",
+            target=entry,
+            from_status=f"version {from_version}",
+            to_status=f"version {version.number}",
+            detail={"changes": package_changes(latest.package, package)},
+        )
+    return version
+
+
+def _require_admin_of_state_district(actor: User, state_entry: StateCatalogEntry) -> None:
+    _require_admin(actor, actor.district_id)
+    if actor.district is None or actor.district.state_id != state_entry.state_id:
+        raise CatalogError("This entry belongs to another state's catalog.")
+
+
+def _held_copy(*, district_id: int, state_entry: StateCatalogEntry) -> MicroCredential | None:
+    """The district's copy of a state entry it still holds (a retired one does not count)."""
+    return (
+        MicroCredential.objects.filter(district_id=district_id, adopted_from=state_entry)
+        .exclude(status__in=[Status.RETIRED, Status.SUPERSEDED])
+        .first()
+    )
+
+
+def state_stack_adopt(*, stack_name: str, actor: User) -> list[MicroCredential]:
+    """Every entry of one stack of the state's catalog that the district does not hold yet,
+    adopted in one step (as ``state_entry_adopt`` adopts each)."""
+    _require_admin(actor, actor.district_id)
+    state_id = actor.district.state_id if actor.district else None
+    entries = list(
+        StateCatalogEntry.objects.filter(state_id=state_id, stack_name=stack_name.strip())
+        .exclude(stack_name="")
+        .order_by("title", "pk")
+    )
+    if not entries:
+        raise CatalogError("Your state's catalog has no stack of this name.")
+    with transaction.atomic():
+        adopted = [
+            state_entry_adopt(state_entry=entry, actor=actor)
+            for entry in entries
+            if _held_copy(district_id=actor.district_id, state_entry=entry) is None
+        ]
+    if not adopted:
+        raise CatalogError(f"Every entry of “{stack_name}” is already in your catalog.")
+    return adopted
+
+
+def state_entry_adopt(*, state_entry: StateCatalogEntry, actor: User) -> MicroCredential:
+    """The state entry's latest version into the actor's district catalog, published, in one
+    step; once per district (a retired copy may be adopted again)."""
+    _require_admin_of_state_district(actor, state_entry)
+    with transaction.atomic():
+        entry = StateCatalogEntry.objects.select_for_update().get(pk=state_entry.pk)
+        held = _held_copy(district_id=actor.district_id, state_entry=entry)
+        if held is not None:
+            raise CatalogError(f"“{held.title}” is already in your catalog (adopted).")
+        version = entry.versions.get(number=entry.latest_version)
+        adopted = _entry_from_package(
+            district_id=actor.district_id,
+            package=package_validate(version.package),
+            actor=actor,
+            status=Status.PUBLISHED,
+            origin=MicroCredential.Origin.PACKAGED,
+            adopted_from=entry,
+            adopted_version=version.number,
+        )
+        audit_record(
+            actor=actor,
+            action="microcredential.adopted",
+            target=adopted,
+            to_status=Status.PUBLISHED,
+            detail={"state_entry": entry.pk, "state_version": version.number},
+        )
+    return adopted
+
+
+def microcredential_adopted_update(
+    *, microcredential: MicroCredential, actor: User
+) -> MicroCredential:
+    """Take the state's latest version of an adopted entry: a new published version of the
+    district's lineage; the version in use is superseded and plans started on it keep it."""
+    _require_admin(actor, microcredential.district_id)
+    with transaction.atomic():
+        entry = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
+        if not entry.is_adopted:
+            raise CatalogError(f"“{entry.title}” is your district's own entry, not the state's.")
+        if not entry.is_published:
+            raise CatalogError(
+                f"Version {entry.version} of “{entry.title}” is "
+                f"{entry.get_status_display().lower()}; only the published version is updated."
+            )
+        state_entry = StateCatalogEntry.objects.get(pk=entry.adopted_from_id)
+        if entry.adopted_version >= state_entry.latest_version:
+            raise CatalogError(f"“{entry.title}” is already at the state's latest version.")
+        version = state_entry.versions.get(number=state_entry.latest_version)
+        latest = MicroCredential.objects.filter(lineage=entry.lineage).aggregate(v=Max("version"))
+        entry.status = Status.SUPERSEDED
+        entry.save(update_fields=["status", "updated_at"])
+        new = _entry_from_package(
+            district_id=entry.district_id,
+            package=package_validate(version.package),
+            actor=actor,
+            status=Status.PUBLISHED,
+            origin=entry.origin,
+            lineage=entry.lineage,
+            version=latest["v"] + 1,
+            adopted_from=state_entry,
+            adopted_version=version.number,
+        )
+        if entry.badge_image:
+            new.badge_image = entry.badge_image.name
+            new.save(update_fields=["badge_image"])
+        audit_record(
+            actor=actor,
+            action="microcredential.superseded",
+            target=entry,
+            from_status=Status.PUBLISHED,
+            to_status=Status.SUPERSEDED,
+            detail={"by_version": new.version, "by_id": new.pk},
+        )
+        audit_record(
+            actor=actor,
+            action="microcredential.adopted_update",
+            target=new,
+            to_status=Status.PUBLISHED,
+            detail={
+                "from_state_version": entry.adopted_version,
+                "state_version": version.number,
+                "from_version": entry.version,
+            },
+        )
+    return new

@@ -3,6 +3,7 @@ import hashlib
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role
@@ -13,18 +14,21 @@ from .forms import (
     CatalogFilterForm,
     EvidenceTypeForm,
     MicroCredentialForm,
+    PackageUploadForm,
     RubricCriterionForm,
     RubricForm,
     StackForm,
     level_formset,
 )
 from .models import MicroCredential
+from .packages import PackageError, package_dumps, package_of_entry
 from .permissions import (
     get_criterion_for_admin,
     get_evidence_type_for_admin,
     get_microcredential_for_admin,
     get_microcredential_for_user,
     get_stack_for_admin,
+    get_state_entry_for_district_admin,
 )
 from .services import CatalogError
 from .signals import endorsements_asked, open_plan_asked
@@ -122,7 +126,13 @@ def manage(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "credentials/manage.html",
-        {"entries": entries, "status": status, "query": query, "statuses": Status.choices},
+        {
+            "entries": entries,
+            "status": status,
+            "query": query,
+            "statuses": Status.choices,
+            "offers": selectors.adoption_offers(district=request.user.district),
+        },
     )
 
 
@@ -431,3 +441,109 @@ def evidence_types(request: HttpRequest) -> HttpResponse:
 @district_admin_required
 def evidence_type_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _named_thing_edit(request, pk, kind="evidence_type")
+
+
+# --- packages: export, import; the state's catalog ------------------------------------------
+
+
+def _package_response(package: dict, *, title: str, version: int) -> HttpResponse:
+    response = HttpResponse(package_dumps(package), content_type="application/json")
+    name = f"{slugify(title)[:60] or 'micro-credential'}-v{version}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+@any_role
+def export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The entry as a package file: anyone who may read the entry may take it away."""
+    entry = get_microcredential_for_user(request.user, pk)
+    package = package_of_entry(entry, provider=entry.district.name)
+    return _package_response(package, title=entry.title, version=entry.version)
+
+
+@require_http_methods(["GET", "POST"])
+@district_admin_required
+def import_package(request: HttpRequest) -> HttpResponse:
+    form = PackageUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.microcredential_import(actor=request.user, raw=form.package_bytes())
+        except PackageError as error:
+            for problem in error.problems:
+                form.add_error("package", problem)
+        except CatalogError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, f"“{entry.title}” was brought in as a draft: check it, then publish it."
+            )
+            return redirect("credentials:preview", pk=entry.pk)
+    return render(request, "credentials/import.html", {"form": form})
+
+
+@require_GET
+@district_admin_required
+def state_catalog(request: HttpRequest) -> HttpResponse:
+    district = request.user.district
+    entries = selectors.state_catalog_for_district(district=district)
+    return render(
+        request,
+        "credentials/state_catalog.html",
+        {
+            "state": district.state,
+            "entries": entries,
+            "stacks": sorted({entry.stack_name for entry in entries if entry.stack_name}),
+        },
+    )
+
+
+@require_POST
+@district_admin_required
+def adopt_stack(request: HttpRequest) -> HttpResponse:
+    stack_name = request.POST.get("stack", "")[:200]
+    try:
+        adopted = services.state_stack_adopt(stack_name=stack_name, actor=request.user)
+    except CatalogError as error:
+        messages.error(request, str(error))
+    else:
+        titles = ", ".join(f"“{entry.title}”" for entry in adopted)
+        messages.success(request, f"Adopted from “{stack_name}”: {titles}.")
+    return redirect("credentials:state_catalog")
+
+
+@require_GET
+@district_admin_required
+def state_entry_export(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_state_entry_for_district_admin(request.user, pk)
+    version = entry.versions.get(number=entry.latest_version)
+    return _package_response(version.package, title=entry.title, version=version.number)
+
+
+@require_POST
+@district_admin_required
+def adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    state_entry = get_state_entry_for_district_admin(request.user, pk)
+    try:
+        entry = services.state_entry_adopt(state_entry=state_entry, actor=request.user)
+    except CatalogError as error:
+        messages.error(request, str(error))
+        return redirect("credentials:state_catalog")
+    messages.success(
+        request,
+        f"“{entry.title}” (the state's version {entry.adopted_version}) is in your catalog: "
+        "educators can start plans on it.",
+    )
+    return redirect("credentials:preview", pk=entry.pk)
+
+
+@require_POST
+@district_admin_required
+def adopted_update(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(
+        request,
+        pk,
+        services.microcredential_adopted_update,
+        "“{title}” is now at the state's latest version (your version {version}); plans "
+        "already started keep the version they started on.",
+    )

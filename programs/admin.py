@@ -8,7 +8,7 @@ from django.contrib import admin
 
 from accounts.admin import ReadOnlyAdminMixin
 
-from .models import CreditRule, ProgramCycle, RenewalRule
+from .models import CreditRule, ProgramCycle, RenewalRule, StateRenewalRule
 
 
 @admin.register(ProgramCycle)
@@ -58,3 +58,10 @@ class RenewalRuleAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["name"]
     list_select_related = ["district", "first_cycle"]
     readonly_fields = ["created_at"]
+
+
+@admin.register(StateRenewalRule)
+class StateRenewalRuleAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "state", "required_count", "window_cycles", "effective_from"]
+    list_filter = ["state"]
+    list_select_related = ["state"]

@@ -8,7 +8,7 @@ whole district), and among equals the latest start date.
 
 from django.db import models
 
-from accounts.models import District
+from accounts.models import District, State
 
 
 class ProgramCycle(models.Model):
@@ -111,6 +111,34 @@ class RenewalRule(models.Model):
             models.CheckConstraint(
                 condition=models.Q(required_count__gte=1, window_cycles__gte=1),
                 name="renewal_rule_positive",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.required_count} within {self.window_cycles} cycles"
+
+
+class StateRenewalRule(models.Model):
+    """The state's re-licensure rule: every educator of the state's districts must earn
+    ``required_count`` micro-credentials within ``window_cycles`` of their district's cycles.
+    A district's own rule may ask more, never less: the rule in force is the stricter of the
+    two on each term (``programs.selectors.renewal_rule_in_force``). Changing it adds a row;
+    the latest one in force applies."""
+
+    state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="renewal_rules")
+    name = models.CharField(max_length=120, default="State license renewal")
+    required_count = models.PositiveSmallIntegerField(default=2)
+    window_cycles = models.PositiveSmallIntegerField(default=3)
+    effective_from = models.DateField()
+    at_risk_days = models.PositiveSmallIntegerField(default=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_from", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(required_count__gte=1, window_cycles__gte=1),
+                name="state_renewal_rule_positive",
             )
         ]
 

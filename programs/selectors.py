@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import District
 
-from .models import CreditRule, ProgramCycle, RenewalRule
+from .models import CreditRule, ProgramCycle, RenewalRule, StateRenewalRule
 
 
 def cycles_for_district(*, district: District) -> QuerySet[ProgramCycle]:
@@ -23,12 +23,93 @@ def renewal_rules_for_district(*, district: District) -> QuerySet[RenewalRule]:
     return RenewalRule.objects.filter(district_id=district.pk).select_related("first_cycle")
 
 
+def state_renewal_rules(*, state_id: int) -> QuerySet[StateRenewalRule]:
+    return StateRenewalRule.objects.filter(state_id=state_id)
+
+
+# --- The rule in force -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleInForce:
+    """The re-licensure rule a district's educators are held to: the state's rule and the
+    district's own, the stricter on each term (more micro-credentials, fewer cycles, warned
+    earlier). A district rule can add to the state's, never weaken it."""
+
+    required_count: int
+    window_cycles: int
+    at_risk_days: int
+    state_rule: StateRenewalRule | None
+    district_rule: RenewalRule | None
+
+    def cycles(self, *, district: District) -> QuerySet[ProgramCycle]:
+        """The district's cycles its windows are made of: from the district rule's first
+        cycle, or (a state rule alone) from the cycle under way when the state's rule began."""
+        cycles = ProgramCycle.objects.filter(district_id=district.pk)
+        if self.district_rule is not None:
+            cycles = cycles.filter(starts_on__gte=self.district_rule.first_cycle.starts_on)
+        else:
+            cycles = cycles.filter(ends_on__gte=self.state_rule.effective_from)
+        return cycles.order_by("starts_on", "id")
+
+    @property
+    def name(self) -> str:
+        return " and ".join(r.name for r in (self.state_rule, self.district_rule) if r)
+
+    @property
+    def applies(self) -> str:
+        """Which rule applies, in words (the re-licensure page and the rules page say it)."""
+        terms = f"{self.required_count} within {self.window_cycles} cycle" + (
+            "s" if self.window_cycles != 1 else ""
+        )
+        if self.state_rule and self.district_rule:
+            state, district = self.state_rule, self.district_rule
+            return (
+                f"The state's rule ({state.name}: {state.required_count} within "
+                f"{state.window_cycles}) and the district's ({district.name}: "
+                f"{district.required_count} within {district.window_cycles}) both apply; the "
+                f"stricter of each term holds: {terms}."
+            )
+        if self.state_rule:
+            return f"The state's rule applies ({self.state_rule.name}): {terms}."
+        return f"The district's rule applies ({self.district_rule.name}): {terms}."
+
+
+def renewal_rule_in_force(*, district: District, today: dt.date) -> RuleInForce | None:
+    """The rule in force on ``today``, the state's and the district's combined: one query, two
+    for a district of a state."""
+    district_rule = (
+        RenewalRule.objects.filter(district_id=district.pk, effective_from__lte=today)
+        .select_related("first_cycle")
+        .order_by("-effective_from", "-id")
+        .first()
+    )
+    state_rule = None
+    if district.state_id is not None:
+        state_rule = (
+            state_renewal_rules(state_id=district.state_id)
+            .filter(effective_from__lte=today)
+            .order_by("-effective_from", "-id")
+            .first()
+        )
+    rules = [r for r in (state_rule, district_rule) if r is not None]
+    if not rules:
+        return None
+    return RuleInForce(
+        required_count=max(r.required_count for r in rules),
+        window_cycles=min(r.window_cycles for r in rules),
+        at_risk_days=max(r.at_risk_days for r in rules),
+        state_rule=state_rule,
+        district_rule=district_rule,
+    )
+
+
 # --- Renewal windows ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class RenewalWindow:
-    rule: RenewalRule
+    rule: RuleInForce
     starts_on: dt.date
     ends_on: dt.date
     cycles: list[ProgramCycle] = field(default_factory=list)
@@ -44,21 +125,13 @@ class RenewalWindow:
 def current_renewal_window(
     *, district: District, today: dt.date | None = None
 ) -> RenewalWindow | None:
-    """The window of the rule in force today: two queries (the rule, the cycles)."""
+    """The window of the rule in force today (``renewal_rule_in_force``): two queries (the
+    rule, the cycles), three in a state."""
     today = today or timezone.localdate()
-    rule = (
-        RenewalRule.objects.filter(district_id=district.pk, effective_from__lte=today)
-        .select_related("first_cycle")
-        .order_by("-effective_from", "-id")
-        .first()
-    )
+    rule = renewal_rule_in_force(district=district, today=today)
     if rule is None:
         return None
-    cycles = list(
-        ProgramCycle.objects.filter(
-            district_id=district.pk, starts_on__gte=rule.first_cycle.starts_on
-        ).order_by("starts_on", "id")
-    )
+    cycles = list(rule.cycles(district=district))
     return renewal_window_for(rule=rule, cycles=cycles, today=today)
 
 
@@ -72,7 +145,7 @@ def renewal_window_holding(*, district: District, cycle: ProgramCycle) -> Renewa
 
 
 def renewal_window_for(
-    *, rule: RenewalRule, cycles: list[ProgramCycle], today: dt.date
+    *, rule: RuleInForce | RenewalRule, cycles: list[ProgramCycle], today: dt.date
 ) -> RenewalWindow | None:
     """Windows are consecutive runs of ``window_cycles`` cycles; pick the one holding ``today``
     (or the next to open, or else the last one)."""

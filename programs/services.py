@@ -2,12 +2,13 @@
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
-from accounts.models import District, User
+from accounts.models import District, Role, State, User
 from accounts.services import audit_record
 
-from .models import CreditRule, ProgramCycle, RenewalRule
+from .models import CreditRule, ProgramCycle, RenewalRule, StateRenewalRule
 
 RULE_MODELS = (ProgramCycle, CreditRule, RenewalRule)
 
@@ -82,3 +83,37 @@ def program_rule_delete(*, rule: models.Model, actor: User) -> None:
         detail=_audit_fields(rule),
     )
     rule.delete()
+
+
+def state_renewal_rule_set(
+    *,
+    state: State,
+    actor: User,
+    name: str,
+    required_count: int,
+    window_cycles: int,
+    effective_from,
+    at_risk_days: int,
+) -> StateRenewalRule:
+    """The state's re-licensure rule from ``effective_from`` on, for every educator of its
+    districts. A new row: earlier rules stay, in force before this one's date."""
+    if not actor.has_role(Role.STATE_ADMIN) or actor.state_id != state.pk:
+        raise PermissionDenied("Only an admin of this state can set its renewal rule.")
+    with transaction.atomic():
+        rule = StateRenewalRule(
+            state=state,
+            name=name.strip() or "State license renewal",
+            required_count=required_count,
+            window_cycles=window_cycles,
+            effective_from=effective_from,
+            at_risk_days=at_risk_days,
+        )
+        rule.full_clean()
+        rule.save()
+        audit_record(
+            actor=actor,
+            action="staterenewalrule.created",
+            target=rule,
+            detail={"state": state.slug, **_audit_fields(rule)},
+        )
+    return rule

@@ -55,6 +55,15 @@ THROUGH_PARENT = """
         PERFORM reports_bump_stamp((SELECT district_id FROM {parent} WHERE id = NEW.{key}));
     END IF;
 """
+# A state's row (its renewal rule): every district of the state.
+THROUGH_STATE = """
+    IF TG_OP <> 'INSERT' THEN
+        PERFORM reports_bump_stamp(id) FROM {district} WHERE state_id = OLD.state_id;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM reports_bump_stamp(id) FROM {district} WHERE state_id = NEW.state_id;
+    END IF;
+"""
 
 ROW_FUNCTION = """
 CREATE OR REPLACE FUNCTION reports_stamp_by_{kind}() RETURNS trigger
@@ -101,6 +110,7 @@ WATCHED: list[tuple[str, str, str, list[str] | None]] = [
     ("programs", "ProgramCycle", "district", None),
     ("programs", "CreditRule", "district", None),
     ("programs", "RenewalRule", "district", None),
+    ("programs", "StateRenewalRule", "state", None),
     # Whether an award counts (badges.models.award_counts_q): issued, not revoked, not expired.
     (
         "badges",
@@ -136,6 +146,7 @@ def install(db: BaseDatabaseWrapper, models: Apps = apps) -> None:
             "stamp": models.get_model("reports", "ReportStamp")._meta.db_table,
             "submission": models.get_model("submissions", "Submission")._meta.db_table,
             "plan": models.get_model("submissions", "Plan")._meta.db_table,
+            "district": models.get_model("accounts", "District")._meta.db_table,
         }
     except LookupError:
         return  # migrated to a state without the stamp or the plans yet: nothing to stamp
@@ -143,6 +154,7 @@ def install(db: BaseDatabaseWrapper, models: Apps = apps) -> None:
         "district": DIRECT,
         "submission": THROUGH_PARENT.format(parent=names["submission"], key="submission_id"),
         "plan": THROUGH_PARENT.format(parent=names["plan"], key="plan_id"),
+        "state": THROUGH_STATE.format(district=names["district"]),
     }
     with db.cursor() as cursor:
         cursor.execute(BUMP_FUNCTION.format(**names))

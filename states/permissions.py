@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import District, Role, State, User
 from accounts.permissions import require_role
+from credentials.models import StateCatalogEntry
 
 
 def get_state_for_user(user: User) -> State:
@@ -16,3 +17,8 @@ def get_state_for_user(user: User) -> State:
 def get_district_for_state_admin(user: User, pk: int) -> District:
     state = get_state_for_user(user)
     return get_object_or_404(District, pk=pk, state_id=state.pk)
+
+
+def get_state_entry_for_state_admin(user: User, pk: int) -> StateCatalogEntry:
+    state = get_state_for_user(user)
+    return get_object_or_404(StateCatalogEntry, pk=pk, state_id=state.pk)

@@ -5,15 +5,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from credentials import selectors as catalog_selectors
+from credentials import services as catalog_services
+from credentials.packages import PackageError, package_dumps
 from microcreds.pagination import paginate
+from programs import selectors as program_selectors
+from programs import services as program_services
 from reports import charts, exports
 
 from . import selectors, services
-from .forms import DistrictCreateForm
-from .permissions import get_district_for_state_admin, get_state_for_user
+from .forms import DistrictCreateForm, StateEntryForm, StateRenewalRuleForm
+from .permissions import (
+    get_district_for_state_admin,
+    get_state_entry_for_state_admin,
+    get_state_for_user,
+)
 
 CARD_CHART = 300
 AWARDS_PAGE_SIZE = 50
@@ -127,3 +138,116 @@ def district_unsuspend(request: HttpRequest, pk: int) -> HttpResponse:
     services.district_unsuspend(district=district, actor=request.user)
     messages.success(request, f"{district.name} is active again: its people can sign in.")
     return redirect("states:dashboard")
+
+
+# --- the state's catalog ----------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def catalog(request: HttpRequest) -> HttpResponse:
+    state = get_state_for_user(request.user)
+    entries = catalog_selectors.state_catalog_for_state(state=state)
+    return render(request, "states/catalog.html", {"state": state, "entries": entries})
+
+
+def _refuse(form: StateEntryForm, error: PackageError | catalog_services.CatalogError) -> None:
+    for problem in getattr(error, "problems", [str(error)]):
+        form.add_error(None, problem)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def catalog_new(request: HttpRequest) -> HttpResponse:
+    state = get_state_for_user(request.user)
+    form = StateEntryForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = catalog_services.state_entry_publish(
+                state=state,
+                actor=request.user,
+                package=form.package(),
+                note=form.cleaned_data["note"],
+            )
+        except (PackageError, catalog_services.CatalogError) as error:
+            _refuse(form, error)
+        else:
+            messages.success(
+                request, f"“{entry.title}” is published: every district of the state may adopt it."
+            )
+            return redirect("states:catalog_entry", pk=entry.pk)
+    return render(request, "states/catalog_form.html", {"state": state, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def catalog_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    """A state entry: its versions, and the form that publishes the next one."""
+    entry = get_state_entry_for_state_admin(request.user, pk)
+    versions = list(catalog_selectors.state_entry_versions(entry))
+    form = StateEntryForm(request.POST or None, request.FILES or None, base=versions[0].package)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = catalog_services.state_entry_version_publish(
+                state_entry=entry,
+                actor=request.user,
+                package=form.package(),
+                note=form.cleaned_data["note"],
+            )
+        except (PackageError, catalog_services.CatalogError) as error:
+            _refuse(form, error)
+        else:
+            messages.success(
+                request,
+                f"Version {version.number} is published; the districts that adopted it are "
+                "offered it.",
+            )
+            return redirect("states:catalog_entry", pk=entry.pk)
+    return render(
+        request,
+        "states/catalog_entry.html",
+        {"state": entry.state, "entry": entry, "versions": versions, "form": form},
+    )
+
+
+@require_GET
+@login_required
+def catalog_version_export(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    entry = get_state_entry_for_state_admin(request.user, pk)
+    version = get_object_or_404(entry.versions, number=number)
+    response = HttpResponse(package_dumps(version.package), content_type="application/json")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{slugify(entry.title)[:60] or "entry"}-v{number}.json"'
+    )
+    return response
+
+
+# --- the state's re-licensure rule ------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def renewal_rule(request: HttpRequest) -> HttpResponse:
+    state = get_state_for_user(request.user)
+    form = StateRenewalRuleForm(
+        request.POST or None, initial={"effective_from": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        program_services.state_renewal_rule_set(
+            state=state, actor=request.user, **form.cleaned_data
+        )
+        messages.success(
+            request,
+            "The state's renewal rule is saved; it applies to every educator of the state's "
+            "districts from its date.",
+        )
+        return redirect("states:renewal_rule")
+    return render(
+        request,
+        "states/renewal_rule.html",
+        {
+            "state": state,
+            "form": form,
+            "rules": program_selectors.state_renewal_rules(state_id=state.pk),
+        },
+    )

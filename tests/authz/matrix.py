@@ -338,6 +338,14 @@ HOME_OF = {
 }
 
 
+def package_file(w: World) -> SimpleUploadedFile:
+    """District A's published entry as a package file (``credentials.packages``)."""
+    from credentials.packages import package_dumps, package_of_entry
+
+    package = package_of_entry(w.credential, provider="Elsewhere")
+    return SimpleUploadedFile("entry.json", package_dumps(package), content_type="application/json")
+
+
 def uuid_of(key: str, name: str = "uuid") -> Callable[[World], dict[str, Any]]:
     return lambda w: {name: w.x(key).uuid}
 
@@ -789,6 +797,54 @@ ROWS: list[Row] = [
         "credentials:detail", variant="retired",
         kwargs=pk_of("retired_credential"),
         get="login ok    ok        ok       ok       ok    ok    404",
+    ),
+    Row(
+        "credentials:export",
+        kwargs=lambda w: {"pk": w.credential.pk},
+        get="login ok    ok        ok       ok       ok    ok    404",
+        note="Anyone who may read the entry may take it away as a file.",
+    ),
+    Row(
+        "credentials:import_package",
+        redirect=new_object(r"/catalog/manage/\d+/"),
+        get="login 403   403       403      403      403   ok    ok",
+        post="login 403  403       403      403      403   ok    ok",
+        data=lambda w, actor: {"package": package_file(w)},
+        note="Into the admin's own district, as a draft.",
+    ),
+    Row(
+        "credentials:state_catalog",
+        get="login 403   403       403      403      403   ok    ok",
+        shown=lambda w, actor: [w.own(actor).extra["state_entry"].title],
+        hidden=lambda w, actor: [w.foreign(actor).extra["state_entry"].title],
+        note="The entries of the admin's own state only.",
+    ),
+    Row(
+        "credentials:adopt",
+        redirect=new_object(r"/catalog/manage/\d+/"),
+        kwargs=pk_of("state_entry"),
+        post="login 403  403       403      403      403   ok    404",
+        data=lambda w, actor: {},
+        note="Another state's entry is not found for a district of another state.",
+    ),
+    Row(
+        "credentials:adopt_stack",
+        redirect=to("credentials:state_catalog"),
+        post="login 403  403       403      403      403   ok    ok",
+        data=lambda w, actor: {"stack": w.own(actor).extra["stack"].name},
+        note="The stacks of the admin's own state: another state's name adopts nothing.",
+    ),
+    Row(
+        "credentials:state_entry_export",
+        kwargs=pk_of("state_entry"),
+        get="login 403   403       403      403      403   ok    404",
+    ),
+    Row(
+        "credentials:adopted_update",
+        redirect=new_object(r"/catalog/manage/\d+/"),
+        kwargs=pk_of("adopted_credential"),
+        post="login 403  403       403      403      403   ok    404",
+        data=lambda w, actor: {},
     ),
     Row(
         "credentials:manage",
@@ -1667,6 +1723,63 @@ ROWS: list[Row] = [
         post="login 403  403       403      403      403   403   403",
         state="ok 404",
         data=lambda w, actor: {},
+    ),
+    Row(
+        "states:catalog",
+        get="login 403   403       403      403      403   403   403",
+        state="ok ok",
+        shown=lambda w, actor: [w.own(actor).extra["state_entry"].title],
+        hidden=lambda w, actor: [w.foreign(actor).extra["state_entry"].title],
+    ),
+    Row(
+        "states:catalog_new",
+        redirect=new_object(r"/state/catalog/\d+/"),
+        get="login 403   403       403      403      403   403   403",
+        post="login 403  403       403      403      403   403   403",
+        state="ok ok",
+        data=lambda w, actor: {
+            "title": f"Published by {actor}",
+            "competency": "The educator plans with data.",
+            "estimated_hours": "5",
+            "pd_points": "1",
+            "rigor": "2",
+            "criteria": "Uses data",
+        },
+    ),
+    Row(
+        "states:catalog_entry",
+        redirect=to("states:catalog_entry", pk_of("state_entry")),
+        kwargs=pk_of("state_entry"),
+        get="login 403   403       403      403      403   403   403",
+        post="login 403  403       403      403      403   403   403",
+        state="ok 404",
+        data=lambda w, actor: {
+            "title": f"Revised by {actor}",
+            "competency": "The educator plans with data, revised.",
+            "estimated_hours": "5",
+            "pd_points": "1",
+            "rigor": "2",
+        },
+    ),
+    Row(
+        "states:catalog_version_export",
+        kwargs=lambda w: {"pk": w.x("state_entry").pk, "number": 1},
+        get="login 403   403       403      403      403   403   403",
+        state="ok 404",
+    ),
+    Row(
+        "states:renewal_rule",
+        redirect=to("states:renewal_rule"),
+        get="login 403   403       403      403      403   403   403",
+        post="login 403  403       403      403      403   403   403",
+        state="ok ok",
+        data=lambda w, actor: {
+            "name": f"Renewal by {actor}",
+            "required_count": 2,
+            "window_cycles": 3,
+            "effective_from": "2026-01-01",
+            "at_risk_days": 120,
+        },
     ),
     # --- api ------------------------------------------------------------------------------
     Row(

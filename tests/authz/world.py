@@ -841,6 +841,45 @@ def build_state(world: DistrictWorld, *, name: str, slug: str) -> None:
         slug=f"{slug}-suspended",
         suspended_at=timezone.now(),
     )
+    build_state_catalog(world, state=state)
+
+
+def build_state_catalog(world: DistrictWorld, *, state: State) -> None:
+    """Two entries of the state's catalog: one the district has not adopted, one it adopted at
+    version 1 that the state has since published a version 2 of (an update on offer)."""
+    from credentials.packages import package_of_entry
+    from credentials.services import (
+        state_entry_adopt,
+        state_entry_publish,
+        state_entry_version_publish,
+    )
+
+    source = world.extra["entry"](f"State package source ({world.district.slug})", publish=False)
+    package = package_of_entry(source, provider=state.name)
+
+    def titled(title: str) -> dict:
+        return {**package, "entry": {**package["entry"], "title": title}}
+
+    world.extra["state_entry"] = state_entry_publish(
+        state=state,
+        actor=world.state_admin,
+        package=titled(f"State entry: trauma-informed practice ({state.slug})"),
+    )
+    adopted = state_entry_publish(
+        state=state,
+        actor=world.state_admin,
+        package=titled(f"State entry: restorative circles ({state.slug})"),
+    )
+    world.extra["adopted_credential"] = state_entry_adopt(
+        state_entry=adopted, actor=world.people["admin"]
+    )
+    state_entry_version_publish(
+        state_entry=adopted,
+        actor=world.state_admin,
+        package=titled(f"State entry: restorative circles, revised ({state.slug})"),
+        note="Revised.",
+    )
+    world.extra["adopted_state_entry"] = adopted
 
 
 def build_moves(world: DistrictWorld) -> None:

@@ -44,6 +44,9 @@ NOT_PAGES = {
     "healthz",
     "states:figures_csv",
     "api:schema",
+    "credentials:export",
+    "credentials:state_entry_export",
+    "states:catalog_version_export",
 }
 ROLES = {
     "anonymous": (None, ["/accounts/login/", "/verify/"]),

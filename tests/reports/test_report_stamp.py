@@ -17,6 +17,7 @@ from django.urls import reverse
 from accounts.models import User
 from badges.models import Award
 from badges.services import award_revoke
+from programs.models import StateRenewalRule
 from reports import selectors, services
 from reports.selectors import ReportFilters
 from reports.stamps import current_stamp
@@ -28,6 +29,7 @@ from tests.accounts.factories import (
     DistrictFactory,
     DistrictGoalFactory,
     EducatorFactory,
+    StateFactory,
 )
 from tests.credentials.factories import StackFactory
 from tests.programs.factories import CreditRuleFactory, ProgramCycleFactory
@@ -353,3 +355,20 @@ def test_every_table_the_reports_read_bumps_the_stamp(change):
     before = stamp_of(district)
     make_change()
     assert stamp_of(district) > before
+
+
+def test_the_states_renewal_rule_moves_the_stamp_of_every_district_of_the_state():
+    state = StateFactory()
+    ours, also_ours = DistrictFactory(state=state), DistrictFactory(state=state)
+    elsewhere = DistrictFactory()
+    for district in (ours, also_ours, elsewhere):
+        EducatorFactory(district=district)  # a first stamp for each
+    before = {d.pk: stamp_of(d) for d in (ours, also_ours, elsewhere)}
+    rule = StateRenewalRule.objects.create(
+        state=state, required_count=2, window_cycles=3, effective_from=dt.date(2026, 1, 1)
+    )
+    assert stamp_of(ours) > before[ours.pk] and stamp_of(also_ours) > before[also_ours.pk]
+    assert stamp_of(elsewhere) == before[elsewhere.pk]
+    moved = stamp_of(ours)
+    StateRenewalRule.objects.filter(pk=rule.pk).update(required_count=3)
+    assert stamp_of(ours) > moved
