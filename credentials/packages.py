@@ -8,6 +8,7 @@ One JSON document, versioned by ``schema`` and ``schema_version``::
                "research_and_resources": ..., "submission_guidelines": ...,
                "estimated_hours": "10.0", "pd_points": "1.0", "rigor": 3,
                "grade_band": "all", "tags": "...", "valid_for_days": null,
+               "renewal_plan": "full" (optional),
                "state_standard": "...", "state_standard_url": "..."},
      "stack": {"name": ..., "description": ..., "color": "#1f4e79"} | null,
      "evidence_types": [{"name": ..., "description": ..., "accepts": "video"}],
@@ -59,6 +60,7 @@ FIELD_LABELS = {
     "grade_band": "grade band",
     "tags": "tags",
     "valid_for_days": "validity",
+    "renewal_plan": "renewal plan",
     "state_standard": "state standard",
     "state_standard_url": "state standard link",
 }
@@ -97,6 +99,7 @@ def package_of_entry(entry: MicroCredential, *, provider: str) -> dict[str, Any]
             "rigor": entry.rigor,
             "grade_band": entry.grade_band,
             "valid_for_days": entry.valid_for_days,
+            "renewal_plan": entry.renewal_plan,
         },
         "stack": (
             {
@@ -231,6 +234,15 @@ def package_validate(data: Any) -> dict[str, Any]:
     if valid_for_days is not None:
         valid_for_days = _whole(valid_for_days, "Entry", "valid_for_days", problems, minimum=1)
     entry["valid_for_days"] = valid_for_days
+    # Optional: a package written before renewal plans existed is renewed by re-earning it.
+    renewal_plan = raw_entry.get("renewal_plan", MicroCredential.RenewalPlan.FULL)
+    if renewal_plan not in MicroCredential.RenewalPlan.values:
+        problems.append(
+            "Entry: “renewal_plan” must be one of "
+            f"{', '.join(MicroCredential.RenewalPlan.values)}."
+        )
+        renewal_plan = MicroCredential.RenewalPlan.FULL
+    entry["renewal_plan"] = renewal_plan
 
     stack = None
     raw_stack = data.get("stack")

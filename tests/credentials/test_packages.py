@@ -30,6 +30,7 @@ def rich_entry(district):
         grade_band="6-8",
         tags="questioning, discourse",
         valid_for_days=730,
+        renewal_plan=MicroCredential.RenewalPlan.REFLECTION,
         state_standard="Standard 4",
         evidence_types=[video, plan],
     )
