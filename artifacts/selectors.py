@@ -23,11 +23,15 @@ def artifacts_of_submission(submission: Submission) -> QuerySet[Artifact]:
     )
 
 
+def has_accepted_evidence(submission: Submission) -> bool:
+    """The submission has one accepted piece of evidence at least."""
+    return Artifact.objects.filter(submission=submission, status=Artifact.Status.ACCEPTED).exists()
+
+
 def evidence_missing(submission: Submission) -> dict[str, list[str]]:
     """What the evidence still lacks before a submission for review: one accepted piece at
     least (asked by ``submissions.selectors.results_missing``)."""
-    accepted = Artifact.objects.filter(submission=submission, status=Artifact.Status.ACCEPTED)
-    if accepted.exists():
+    if has_accepted_evidence(submission):
         return {}
     return {Component.IMPACT.label: ["Add at least one piece of evidence that has been accepted."]}
 

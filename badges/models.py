@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import District, State
@@ -199,6 +200,13 @@ class Award(models.Model):
         if self.is_preparing:
             return "preparing"
         return "valid"
+
+    @property
+    def badge_image_path(self) -> str:
+        """The badge's PNG as our pages show it: a same-origin path, so it loads whatever host
+        and port serve the page (CSP ``img-src 'self'``). Credentials, assertions and e-mail
+        signatures, read elsewhere, make it absolute with SITE_URL (``open_badges.absolute``)."""
+        return reverse("badges:badge_png", kwargs={"award_uuid": self.uuid})
 
     def storage_key(self, name: str) -> str:
         """Deterministic object keys: the same award always writes the same files."""

@@ -3,6 +3,7 @@ in ``apps.BadgesConfig.ready``."""
 
 from django.urls import reverse
 
+from artifacts import selectors as artifact_selectors
 from credentials.signals import CatalogEndorsement
 from submissions.models import Submission
 from submissions.signals import PageSection
@@ -20,7 +21,17 @@ def plan_page_shown(sender, *, submission, **kwargs) -> PageSection | None:
         # the evidence its badge will show.
         if not services.public_evidence_open(submission, has_award=False):
             return None
-        return PageSection("badges/_plan_public_evidence.html", {"submission": submission})
+        # Before any evidence is accepted (a draft plan) there is nothing to describe yet; the
+        # section says so instead of inviting a choice. Evidence described already stays
+        # reachable.
+        has_evidence = (
+            artifact_selectors.has_accepted_evidence(submission)
+            or submission.public_evidence.exists()
+        )
+        return PageSection(
+            "badges/_plan_public_evidence.html",
+            {"submission": submission, "has_evidence": has_evidence},
+        )
     award = selectors.award_of_submission(submission)
     if award is not None and award.state == Award.State.ISSUED:
         return PageSection("badges/_plan_award.html", {"award": award})

@@ -101,11 +101,14 @@ def linkedin_url(award: Award) -> str:
     return "https://www.linkedin.com/profile/add?" + urlencode(params)
 
 
-def signature_snippet(award: Award) -> str:
+def signature_snippet(award: Award, *, preview: bool = False) -> str:
+    """The HTML an educator pastes into an e-mail signature: absolute links to this site. Its
+    preview on our own page loads the image from the page's origin instead, which the CSP
+    admits whatever host and port SITE_URL names."""
     from django.utils.html import format_html
 
     verify_url = open_badges.absolute(reverse("badges:verify", kwargs={"award_uuid": award.uuid}))
-    image_url = open_badges.absolute(reverse("badges:badge_png", kwargs={"award_uuid": award.uuid}))
+    image_url = award.badge_image_path if preview else open_badges.absolute(award.badge_image_path)
     return format_html(
         '<a href="{}"><img src="{}" alt="{} — verified micro-credential" width="80" '
         'height="80"></a>',
@@ -289,6 +292,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
                     # revoked or expired one is not put on a profile or in a signature.
                     "linkedin_url": linkedin_url(award) if award.counts else "",
                     "signature": signature_snippet(award) if award.counts else "",
+                    "signature_preview": signature_snippet(award, preview=True)
+                    if award.counts
+                    else "",
                 }
                 for award in awards
                 if award.state == Award.State.ISSUED

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "microcreds.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "microcreds.urls"

@@ -27,7 +27,10 @@ def dashboard_figures_asked(sender, *, district, **kwargs) -> list[dict]:
             "key": "stages",
             "title": "Plans by stage",
             "figure": figures["open"],
-            "detail": "plans under way, from draft to review",
+            # Two figures: the plans open now, and (the bars) the funnel's every plan that ever
+            # reached each stage; the words say which is which.
+            "detail": "plans under way now, from draft to review. Below: every plan that "
+            "reached each stage, in every cycle",
             "chart": charts.bar_chart(
                 width=CARD_CHART,
                 chart_id="headline-stages",

@@ -78,7 +78,7 @@ def seeded_demo(django_db_setup, django_db_blocker, s3_storage):
     from accounts.demo import DEMO_PASSWORD
 
     with django_db_blocker.unblock():
-        call_command("seed_demo", stdout=io.StringIO())
+        call_command("seed_demo", allow_demo_logins_in_production=True, stdout=io.StringIO())
     yield DEMO_PASSWORD
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)

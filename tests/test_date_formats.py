@@ -38,3 +38,14 @@ def test_templates_use_the_named_formats():
             if variant not in allowed:
                 found.append(f"{name}: |date:{variant!r}")
     assert found == [], "Use |date, |date:'DATETIME_FORMAT' or |time instead:\n" + "\n".join(found)
+
+
+def test_templates_write_times_with_the_time_format():
+    # "Saved at 8:27:48 AM" beside a notification's "8:28 a.m.": |time takes TIME_FORMAT.
+    found = []
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        name = str(path.relative_to(ROOT / "templates"))
+        for variant in re.findall(r"\|time:[\"']([^\"']*)[\"']", path.read_text()):
+            if variant != "TIME_FORMAT":
+                found.append(f"{name}: |time:{variant!r}")
+    assert found == [], "Use |time (TIME_FORMAT) instead:\n" + "\n".join(found)

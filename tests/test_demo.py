@@ -189,7 +189,7 @@ def test_seeding_again_changes_nothing(seeded_demo):
         "people": User.objects.count(),
         "endorsements": Endorsement.objects.count(),
     }
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", allow_demo_logins_in_production=True, stdout=io.StringIO())
     assert counts == {
         "panels": Panel.objects.count(),
         "awards": Award.objects.filter(district=district).count(),
@@ -218,7 +218,7 @@ def test_the_banner_lists_the_state_admins_login(seeded_demo):
     from accounts.management.commands.seed_demo import DEMO_LOGINS
 
     out = io.StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", allow_demo_logins_in_production=True, stdout=out)
     assert "state@example.org" in out.getvalue()
     assert "state@example.org" in dict(DEMO_LOGINS)
     readme = (Path(settings.BASE_DIR) / "README.md").read_text()
@@ -384,3 +384,16 @@ def test_the_state_office_endorses_an_entry_of_the_demo_district(seeded_demo):
 
     assert endorsement.microcredential.district == demo_district()
     assert verification.endorsement_verification(endorsement).passed
+
+
+def test_with_debug_off_seeding_is_refused_unless_the_demo_logins_are_asked_for(settings):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="--allow-demo-logins-in-production"):
+        call_command("seed_demo", stdout=out)
+    assert out.getvalue() == ""  # no logins, no password printed
+    # The README's docker compose stack runs with DEBUG=0: it passes the flag on purpose.
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    assert "manage.py seed_demo --allow-demo-logins-in-production" in readme

@@ -78,6 +78,24 @@ def raised(action) -> Exception:
     raise AssertionError("nothing was raised")
 
 
+def test_opening_a_form_s_address_gets_the_site_page_and_keeps_its_405(client, educator):
+    # /badges/portfolio/ receives the portfolio settings form; opened directly it was blank.
+    client.force_login(educator)
+    response = client.get(reverse("badges:portfolio_settings"))
+    assert_site_page(response, 405, says="This address is not a page to open")
+    assert response["Allow"] == "POST"
+
+
+def test_a_405_with_a_body_of_its_own_is_left_as_it_is():
+    from django.http import HttpResponseNotAllowed
+
+    from microcreds.middleware import MethodNotAllowedPageMiddleware
+
+    answer = HttpResponseNotAllowed(["GET"], content=b'{"detail": "Method not allowed."}')
+    middleware = MethodNotAllowedPageMiddleware(lambda request: answer)
+    assert middleware(RequestFactory().post("/api/v1/catalog/")) is answer
+
+
 def test_reason_for_people_keeps_only_what_our_apps_wrote():
     from accounts.permissions import require_role
 

@@ -60,3 +60,26 @@ def test_security_page_offers_two_factor_setup(client, educator):
     response = client.get(reverse("mfa_index"))
     assert response.status_code == 200
     assert "Authenticator" in response.content.decode()
+
+
+def test_the_two_factor_pages_are_ours_with_spaced_buttons_and_a_way_back(
+    client, educator, password
+):
+    back = f'<a href="{reverse("accounts:profile")}">Back to My account</a>'
+    client.force_login(educator)
+    # Changing a second factor asks for the password again (allauth's reauthentication).
+    client.post(reverse("account_reauthenticate"), {"password": password})
+    activate = client.get(reverse("mfa_activate_totp"))
+    assert activate.status_code == 200 and back in activate.content.decode()
+    assert 'class="site-header"' in activate.content.decode()
+    secret = activate.context["form"].secret
+    activated = client.post(reverse("mfa_activate_totp"), {"code": current_code(secret)})
+    assert activated.status_code == 302
+
+    for name in ("mfa_view_recovery_codes", "mfa_generate_recovery_codes", "mfa_index"):
+        html = client.get(reverse(name)).content.decode()
+        assert back in html, name
+    codes = client.get(reverse("mfa_view_recovery_codes")).content.decode()
+    row = codes.split('<p class="button-row">')[1].split("</p>")[0]
+    assert f'<a class="button" href="{reverse("mfa_download_recovery_codes")}">' in row
+    assert f'class="button secondary" href="{reverse("mfa_generate_recovery_codes")}"' in row

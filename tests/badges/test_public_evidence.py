@@ -6,6 +6,7 @@ from django.urls import reverse
 from badges.models import PublicEvidence
 from badges.services import award_issue_for_submission
 from submissions.models import Submission
+from tests.artifacts.factories import ArtifactFactory
 from tests.badges.factories import earned_submission
 from tests.reviews.factories import submission_in
 
@@ -76,8 +77,19 @@ def test_once_the_badge_is_issued_its_evidence_is_shown_and_cannot_change(client
 
 def test_the_plan_page_links_to_the_choice_before_the_plan_is_earned(client, educator):
     submission = submission_in(Submission.Status.IN_PROGRESS, educator=educator)
+    ArtifactFactory(submission=submission)
     client.force_login(educator)
 
     body = client.get(reverse("submissions:detail", kwargs={"pk": submission.pk})).content.decode()
 
     assert page(submission) in body
+
+
+def test_a_plan_without_evidence_says_there_is_none_to_choose_yet(client, educator):
+    draft = submission_in(Submission.Status.DRAFT, educator=educator)
+    client.force_login(educator)
+
+    body = client.get(reverse("submissions:detail", kwargs={"pk": draft.pk})).content.decode()
+
+    assert page(draft) not in body and "Choose the evidence your badge will show" not in body
+    assert "This plan has no evidence yet" in body

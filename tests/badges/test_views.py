@@ -1,4 +1,5 @@
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -191,6 +192,22 @@ def test_portfolio_lists_awards_with_downloads_linkedin_and_signature(
     assert "certId=" + str(award.uuid) in body
     assert "&lt;a href=&quot;http://testserver/verify/" in body
     assert "Formative Assessment" in body and "being prepared" in body
+
+
+def test_pages_load_badge_images_from_their_own_origin_whatever_site_url_says(
+    client, award, settings
+):
+    # SITE_URL names another host and port than the one serving the page: an absolute image
+    # URL would be blocked by the CSP (img-src 'self').
+    settings.SITE_URL = "http://badges.example.org:8000"
+    client.force_login(award.educator)
+    body = client.get(reverse("badges:portfolio")).content.decode()
+    image = url("badge_png", award)
+    assert re.findall(r'<img[^>]* src="([^"]+)"', body) == [image, image]  # card, preview
+    # What the educator copies into an e-mail signature is read elsewhere: absolute.
+    assert f"src=&quot;http://badges.example.org:8000{image}&quot;" in body
+    verify_page = client.get(url("verify", award)).content.decode()
+    assert re.findall(r'<img[^>]* src="([^"]+)"', verify_page) == [image]
 
 
 @pytest.mark.parametrize(

@@ -76,6 +76,11 @@ def test_the_dashboard_leads_with_the_programs_figures_each_linking_to_its_repor
         assert f'href="{cards[card]["url"].replace("&", "&amp;")}"' in html
         assert f'id="headline-{card.replace("_", "-")}"' in html or card == "earned"
     assert "?renewal=at_risk" in cards["renewal"]["url"]
+    # The stages card shows two figures, the plans open now and (its bars) every plan that ever
+    # reached each stage: its visible words name both.
+    stages_card = html.split('id="figure-stages"')[1].split("</li>")[0]
+    assert "plans under way now" in stages_card
+    assert "every plan that reached each stage, in every cycle" in stages_card
     assert f"?cycle={renewal_rule.first_cycle.pk}" in cards["earned"]["url"]
 
 

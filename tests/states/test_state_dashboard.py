@@ -4,6 +4,7 @@ fixed number of queries whatever the number of districts; and the same table as 
 
 import csv
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -47,6 +48,11 @@ def test_each_district_reads_its_own_reports_figures(client):
     assert "Another state&#x27;s district" not in page and "Another state's district" not in page
     for chart in ("state-earned", "state-pass-rate", "state-turnaround"):
         assert f'id="{chart}"' in page
+    # Suspending is in the status column, in view at 1280 px before the wide table scrolls.
+    row_html = page.split(f'<tr id="district-{north.slug}">')[1].split("</tr>")[0]
+    cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row_html, re.S)
+    assert reverse("states:district_suspend", args=[north.pk]) in cells[1]
+    assert len(cells) == len(response.context["columns"])
 
 
 @pytest.mark.django_db(transaction=True)

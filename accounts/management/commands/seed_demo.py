@@ -3,6 +3,11 @@
 Each app contributes its part through a ``seed_demo(district, people, buildings)`` function
 (see DEMO_MODULES); this command runs them in order, inside one transaction, and is safe to re-run.
 The people come from ``accounts.demo``, the one home of the demo logins and their password.
+
+Those logins include state and district admins whose password is printed in the README, so the
+command refuses to run with DEBUG off (a production-like server) unless it is told, by
+``--allow-demo-logins-in-production``, that the demo logins are wanted there (a benchmark, the
+test suite, a throwaway docker compose stack).
 """
 
 import importlib
@@ -13,7 +18,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.core import mail
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test import override_settings
 
@@ -47,6 +52,12 @@ DEMO_LOGINS = [
 # Logged for every task run in-process (hundreds of lines while seeding), and kombu's warning
 # that, with no broker configured, it assumes one on localhost (tasks run in-process anyway).
 TASK_LOGGERS = ["celery.app.trace", "kombu.connection"]
+ALLOW_IN_PRODUCTION = "--allow-demo-logins-in-production"
+REFUSED_IN_PRODUCTION = (
+    "Refused: DEBUG is off, so this looks like a production server, and the demo creates state "
+    "and district admins whose password is printed in the README. To load the demo here anyway "
+    f"(a benchmark, a throwaway stack), run: manage.py seed_demo {ALLOW_IN_PRODUCTION}"
+)
 
 
 @contextmanager
@@ -74,7 +85,17 @@ def quiet_seeding() -> Iterator[list]:
 class Command(BaseCommand):
     help = "Load a demo district with one login per role (safe to run again)."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            ALLOW_IN_PRODUCTION,
+            action="store_true",
+            dest="allow_demo_logins_in_production",
+            help="Load the demo even with DEBUG off: its logins share a published password.",
+        )
+
     def handle(self, *args, **options) -> None:
+        if not settings.DEBUG and not options["allow_demo_logins_in_production"]:
+            raise CommandError(REFUSED_IN_PRODUCTION)
         # The transaction commits inside the quiet block: the tasks and mail its commit sets off
         # (certificates, notifications) run, in-process, before anything is printed.
         with quiet_seeding() as sent:
