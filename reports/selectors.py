@@ -771,6 +771,11 @@ def relicensure_page_ids(
 # --- The program's headline figures (the district admin's dashboard) ----------------------------
 
 
+# The cache's name for the headline figures; a new name when their shape changes, so that no
+# figure of the old shape is read as the new (they are filed for a day at most).
+HEADLINE = "program-headline"
+
+
 def program_headline(*, district: District, today: dt.date | None = None) -> dict:
     """The figures the admin's dashboard leads with, each the figure of one report: plans by
     stage (funnel), earned in the cycle under way by building (completions), pass rates,
@@ -778,7 +783,7 @@ def program_headline(*, district: District, today: dt.date | None = None) -> dic
     finds the stamp unchanged, a query for the stamp and none for the figures."""
     today = today or timezone.localdate()
     return _cached(
-        "headline",
+        HEADLINE,
         district=district,
         filters=ReportFilters(),
         today=today,
@@ -797,7 +802,7 @@ def program_headlines(*, districts: list[District], today: dt.date | None = None
     stamps = current_stamps(district_ids=[d.pk for d in districts])
     keys = {
         d.pk: _cache_key(
-            "headline",
+            HEADLINE,
             district_id=d.pk,
             stamp=stamps[d.pk],
             today=today,
@@ -900,7 +905,7 @@ def _state_headlines(*, districts: list[District], today: dt.date) -> dict[int, 
     # Earned in the cycle under way (or ever, without one), its award still counting.
     with_cycle = {pk: (c.starts_on, c.ends_on) for pk, c in current.items() if c}
     earned = with_counting_award(
-        Submission.objects.filter(
+        Submission.objects.filter(district_id__in=ids).filter(
             _per_district_dates("decided_at", with_cycle)
             | Q(district_id__in=[pk for pk in ids if pk not in with_cycle])
         ),
@@ -916,6 +921,13 @@ def _state_headlines(*, districts: list[District], today: dt.date) -> dict[int, 
     ):
         by_building[row["district_id"]].append({"name": row["name"], "count": row["count"]})
 
+    educators = dict(
+        User.objects.filter(holds_role(Role.EDUCATOR), district_id__in=ids)
+        .values("district_id")
+        .annotate(count=Count("id"))
+        .order_by()
+        .values_list("district_id", "count")
+    )
     funnels = {
         row["district_id"]: row
         for row in Submission.objects.filter(district_id__in=ids)
@@ -967,6 +979,7 @@ def _state_headlines(*, districts: list[District], today: dt.date) -> dict[int, 
         counts = renewals.get(pk, {})
         passed = passes.get(pk, no_passes)
         headlines[pk] = {
+            "educators": educators.get(pk, 0),
             "stages": _funnel_stages(funnels.get(pk, no_counts)),
             "open": open_plans.get(pk, 0),
             "cycle": {"pk": cycle.pk, "name": cycle.name} if cycle else None,
@@ -1027,22 +1040,21 @@ def _renewal_counts(
     counts_at = _awards_counted_at(today)
     ids = list(windows)
 
-    def per_district(value_of, output_field):
-        return Case(
-            *(When(district_id=pk, then=Value(value_of(w))) for pk, w in windows.items()),
-            output_field=output_field,
-        )
-
-    in_window = Q(pk__in=[])
+    # Districts sharing a window (a state's rule is every district's) share a branch of each
+    # condition: a handful of branches for 300 districts, not 300.
+    required_of: dict[int, list[int]] = defaultdict(list)
     for pk, window in windows.items():
-        in_window |= Q(
-            district_id=pk,
-            submissions__decided_at__gte=_day_start(window.starts_on),
-            submissions__decided_at__lt=_day_start(window.ends_on + dt.timedelta(days=1)),
-        )
+        required_of[window.rule.required_count].append(pk)
+    required = Case(
+        *(When(district_id__in=pks, then=Value(count)) for count, pks in required_of.items()),
+        output_field=IntegerField(),
+    )
+    in_window = _per_district_dates(
+        "submissions__decided_at", {pk: (w.starts_on, w.ends_on) for pk, w in windows.items()}
+    )
     counted = Q(submissions__district__state_id=state_id)
     people = User.objects.filter(holds_role(Role.EDUCATOR), district_id__in=ids).annotate(
-        required=per_district(lambda w: w.rule.required_count, IntegerField()),
+        required=required,
         earned_count=Count(
             "submissions",
             filter=counted
@@ -1111,6 +1123,9 @@ def _program_headline(*, district: District, today: dt.date) -> dict:
     renewal = relicensure(district=district, filters=everything, today=today)
     window = renewal["window"]
     return {
+        "educators": User.objects.filter(
+            holds_role(Role.EDUCATOR), district_id=district.pk
+        ).count(),
         "stages": stages["stages"],
         "open": sum(row["count"] for row in stages["stalls"]),
         "cycle": {"pk": cycle.pk, "name": cycle.name} if cycle else None,
