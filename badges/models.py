@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -134,7 +134,17 @@ class Award(models.Model):
                 fields=["district", "status_list_index"], name="unique_award_status_index"
             )
         ]
-        indexes = [models.Index(fields=["educator", "state"])]
+        indexes = [
+            models.Index(fields=["educator", "state"]),
+            # The state's awards, newest first, a page at a time: read down this index from
+            # a page's last award (states.selectors.awards_page), never sorted whole.
+            models.Index(
+                F("issued_at").desc(),
+                F("id").desc(),
+                name="award_issued_newest_first",
+                condition=Q(state="issued"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.microcredential.title} — {self.educator}"

@@ -13,7 +13,10 @@ Figures:
 - each page's number of queries in both states (goal: the same number) and its slowest query.
 
 Runs in its own throw-away database (tables created from the models, no migrations needed).
-The machine's load average is printed with the figures: it is shared.
+``BENCH_STATE_KEEPDB=1`` keeps that database and its two states for the next run, which then
+measures without seeding again (tables and indexes a later change adds to existing tables must
+then be created by hand, or drop the database). The machine's load average is printed with the
+figures: it is shared.
 """
 
 import os
@@ -50,14 +53,20 @@ DISTRICT_PAGES = [
 ]
 
 
+KEEPDB = os.environ.get("BENCH_STATE_KEEPDB") == "1"
+
+
 def run() -> list[tuple[str, str]]:
     settings.MIGRATION_MODULES = {app.label: None for app in apps.get_app_configs()}
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    old_name = connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, serialize=False, keepdb=KEEPDB
+    )
     try:
         return _measure()
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if not KEEPDB:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
 
 
@@ -108,18 +117,21 @@ def _measure() -> list[tuple[str, str]]:
     from reports.scale import seed_state
 
     figures: list[tuple[str, str]] = [("machine at the start", _load())]
-    seed_state(slug="small", seed=1, **SMALL)
-    started = time.perf_counter()
-    _, result = seed_state(slug="large", seed=2, **LARGE)
-    seconds = time.perf_counter() - started
-    figures.append(
-        (
-            f"seed_scale {LARGE['districts']} districts / {result.educators} educators / "
-            f"{result.plans} plans",
-            f"{seconds:.0f} s ({result.plans / seconds:.0f} plans/s, {result.attempts} attempts;"
-            f" {_load()})",
+    if KEEPDB and State.objects.filter(slug__in=["small", "large"]).count() == 2:
+        figures.append(("seed_scale", "skipped: the states of a previous run were kept"))
+    else:
+        seed_state(slug="small", seed=1, **SMALL)
+        started = time.perf_counter()
+        _, result = seed_state(slug="large", seed=2, **LARGE)
+        seconds = time.perf_counter() - started
+        figures.append(
+            (
+                f"seed_scale {LARGE['districts']} districts / {result.educators} educators / "
+                f"{result.plans} plans",
+                f"{seconds:.0f} s ({result.plans / seconds:.0f} plans/s, "
+                f"{result.attempts} attempts; {_load()})",
+            )
         )
-    )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 

@@ -7,6 +7,7 @@ what they read: a page costs its aggregates once per change, not once per view.
 """
 
 import datetime as dt
+import hashlib
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from django.db.models import (
     F,
     FilteredRelation,
     FloatField,
+    IntegerField,
     Q,
     QuerySet,
     Sum,
@@ -41,8 +43,13 @@ from badges.selectors import awarded_in_state_q, with_counting_award
 from credentials.models import MicroCredential
 from credentials.selectors import lineage_choices
 from people import selectors as people_selectors
-from programs.models import CreditRule, ProgramCycle
-from programs.selectors import RenewalWindow, current_renewal_window, renewal_window_holding
+from programs.models import CreditRule, ProgramCycle, RenewalRule
+from programs.selectors import (
+    RenewalWindow,
+    current_renewal_window,
+    renewal_window_for,
+    renewal_window_holding,
+)
 from submissions.models import Attempt, Submission
 
 from .models import ExportJob
@@ -255,29 +262,37 @@ def funnel(*, district: District, filters: ReportFilters, today: dt.date | None 
     )
 
 
-def _funnel(*, district: District, filters: ReportFilters, today: dt.date) -> dict:
-    qs = submissions_in_scope(district=district, filters=filters)
-    counts = qs.aggregate(
-        drafted=Count("id"),
-        submitted=Count("id", filter=Q(plan_submitted_at__isnull=False)),
-        approved=Count("id", filter=Q(status__in=APPROVED_OR_LATER)),
-        for_review=Count("id", filter=Q(submitted_for_review_at__isnull=False)),
-        earned=Count("id", filter=Q(status=SubmissionStatus.EARNED)),
-    )
-    labels = [
-        ("drafted", "Plans drafted"),
-        ("submitted", "Plans submitted"),
-        ("approved", "Plans approved"),
-        ("for_review", "Submitted for review"),
-        ("earned", "Earned"),
-    ]
+_FUNNEL_COUNTS = {
+    "drafted": Count("id"),
+    "submitted": Count("id", filter=Q(plan_submitted_at__isnull=False)),
+    "approved": Count("id", filter=Q(status__in=APPROVED_OR_LATER)),
+    "for_review": Count("id", filter=Q(submitted_for_review_at__isnull=False)),
+    "earned": Count("id", filter=Q(status=SubmissionStatus.EARNED)),
+}
+_FUNNEL_LABELS = [
+    ("drafted", "Plans drafted"),
+    ("submitted", "Plans submitted"),
+    ("approved", "Plans approved"),
+    ("for_review", "Submitted for review"),
+    ("earned", "Earned"),
+]
+
+
+def _funnel_stages(counts: dict) -> list[dict]:
+    """The funnel's stages from its counts (``_FUNNEL_COUNTS``), each with its conversion."""
     stages = []
     previous = None
-    for key, label in labels:
+    for key, label in _FUNNEL_LABELS:
         value = counts[key]
         conversion = None if previous is None else _percent(value, previous)
         stages.append({"key": key, "label": label, "count": value, "conversion": conversion})
         previous = value
+    return stages
+
+
+def _funnel(*, district: District, filters: ReportFilters, today: dt.date) -> dict:
+    qs = submissions_in_scope(district=district, filters=filters)
+    stages = _funnel_stages(qs.aggregate(**_FUNNEL_COUNTS))
     stalled_before = _day_start(today - dt.timedelta(days=STALL_DAYS - 1))
     by_status = {
         row["status"]: row
@@ -390,14 +405,20 @@ def pass_rates(*, district: District, filters: ReportFilters) -> dict:
         prefix="submission__",
         date_field="decided_at",
     )
-    counts = attempts.aggregate(
-        first_decided=Count("id", filter=Q(number=1)),
-        first_passed=Count("id", filter=Q(number=1, outcome=PASSED)),
-        resubmitted=Count("submission_id", filter=Q(number__gte=2), distinct=True),
-        passed_after=Count("submission_id", filter=Q(number__gte=2, outcome=PASSED), distinct=True),
-    )
+    return _pass_rates(attempts.aggregate(**_PASS_COUNTS))
+
+
+_PASS_COUNTS = {
+    "first_decided": Count("id", filter=Q(number=1)),
+    "first_passed": Count("id", filter=Q(number=1, outcome=PASSED)),
+    "resubmitted": Count("submission_id", filter=Q(number__gte=2), distinct=True),
+    "passed_after": Count("submission_id", filter=Q(number__gte=2, outcome=PASSED), distinct=True),
+}
+
+
+def _pass_rates(counts: dict) -> dict:
     return {
-        **counts,
+        **{key: counts[key] for key in _PASS_COUNTS},
         "first_rate": _percent(counts["first_passed"], counts["first_decided"]),
         "after_rate": _percent(counts["passed_after"], counts["resubmitted"]),
     }
@@ -768,6 +789,11 @@ def relicensure_page_ids(
 # --- The program's headline figures (the district admin's dashboard) ----------------------------
 
 
+# The cache's name for the headline figures; a new name when their shape changes, so that no
+# figure of the old shape is read as the new (they are filed for a day at most).
+HEADLINE = "program-headline"
+
+
 def program_headline(*, district: District, today: dt.date | None = None) -> dict:
     """The figures the admin's dashboard leads with, each the figure of one report: plans by
     stage (funnel), earned in the cycle under way by building (completions), pass rates,
@@ -775,7 +801,7 @@ def program_headline(*, district: District, today: dt.date | None = None) -> dic
     finds the stamp unchanged, a query for the stamp and none for the figures."""
     today = today or timezone.localdate()
     return _cached(
-        "headline",
+        HEADLINE,
         district=district,
         filters=ReportFilters(),
         today=today,
@@ -786,13 +812,26 @@ def program_headline(*, district: District, today: dt.date | None = None) -> dic
 def program_headlines(*, districts: list[District], today: dt.date | None = None) -> dict:
     """``program_headline`` of every one of ``districts``, by district id, in a fixed number of
     queries whatever their number: one for all their stamps and one cache read for all their
-    figures. Only a district whose figures are not cached yet (its stamp moved since
-    ``services.report_figures_warm`` last ran) costs its own queries, once."""
+    figures (one entry for them all while no stamp has moved since it was filed, else one per
+    district). The districts whose figures are not cached (their stamp moved since
+    ``services.report_figures_warm`` last ran) are computed together, a fixed number of grouped
+    queries for all of them (``_program_headlines``), and cached as ``program_headline`` files
+    them."""
     today = today or timezone.localdate()
     stamps = current_stamps(district_ids=[d.pk for d in districts])
+    # All of them at once, under one entry per set of districts that holds the stamps they
+    # were read at: a page of 300 districts reads one entry, not 300.
+    together_key = together_stamps = None
+    if districts and len(stamps) == len(districts):
+        ids = sorted(stamps)
+        together_key = f"reports:{HEADLINE}s:" + hashlib.sha1(str(ids).encode()).hexdigest()
+        together_stamps = (today.isoformat(), [stamps[pk] for pk in ids])
+        together = cache.get(together_key)
+        if together is not None and together[0] == together_stamps:
+            return together[1]
     keys = {
         d.pk: _cache_key(
-            "headline",
+            HEADLINE,
             district_id=d.pk,
             stamp=stamps[d.pk],
             today=today,
@@ -802,13 +841,293 @@ def program_headlines(*, districts: list[District], today: dt.date | None = None
         if d.pk in stamps
     }
     found = cache.get_many(list(keys.values()))
-    headlines = {}
-    for district in districts:
-        cached = found.get(keys.get(district.pk, ""))
-        headlines[district.pk] = (
-            cached if cached is not None else program_headline(district=district, today=today)
+    headlines = {d.pk: found[keys[d.pk]] for d in districts if keys.get(d.pk) in found}
+    missing = [d for d in districts if d.pk not in headlines]
+    if missing:
+        computed = _program_headlines(districts=missing, today=today)
+        cache.set_many(
+            {keys[pk]: figures for pk, figures in computed.items() if pk in keys}, CACHE_SECONDS
         )
+        headlines.update(computed)
+    if together_key:
+        cache.set(together_key, (together_stamps, headlines), CACHE_SECONDS)
     return headlines
+
+
+def _program_headlines(*, districts: list[District], today: dt.date) -> dict[int, dict]:
+    """``_program_headline`` of each of ``districts`` (all of one state, or of none), each
+    figure one grouped query over all of them: the same rules, read the same way, GROUP BY
+    district. The tests hold each district's figures to ``_program_headline``'s."""
+    by_state: dict[int | None, list[District]] = defaultdict(list)
+    for district in districts:
+        by_state[district.state_id].append(district)
+    headlines: dict[int, dict] = {}
+    for group in by_state.values():
+        if group[0].state_id is None:
+            # Districts of no state read only themselves: no grouping across them.
+            for district in group:
+                headlines[district.pk] = _program_headline(district=district, today=today)
+        else:
+            headlines.update(_state_headlines(districts=group, today=today))
+    return headlines
+
+
+def _cycles_by_district(district_ids: list[int]) -> dict[int, list[ProgramCycle]]:
+    cycles: dict[int, list[ProgramCycle]] = defaultdict(list)
+    for cycle in ProgramCycle.objects.filter(district_id__in=district_ids).order_by(
+        "district_id", "starts_on", "id"
+    ):
+        cycles[cycle.district_id].append(cycle)
+    return cycles
+
+
+def _current_cycle(cycles: list[ProgramCycle], today: dt.date) -> ProgramCycle | None:
+    """``_program_headline``'s cycle: the first (by start) holding ``today``."""
+    return next((c for c in cycles if c.starts_on <= today <= c.ends_on), None)
+
+
+def _renewal_windows(
+    district_ids: list[int], cycles: dict[int, list[ProgramCycle]], today: dt.date
+) -> dict[int, RenewalWindow]:
+    """``current_renewal_window`` of each district: its rule in force, its cycles from the
+    rule's first on; one query for all the rules."""
+    rules: dict[int, RenewalRule] = {}
+    for rule in (
+        RenewalRule.objects.filter(district_id__in=district_ids, effective_from__lte=today)
+        .select_related("first_cycle")
+        .order_by("district_id", "-effective_from", "-id")
+    ):
+        rules.setdefault(rule.district_id, rule)
+    windows = {}
+    for district_id, rule in rules.items():
+        window = renewal_window_for(
+            rule=rule,
+            cycles=[c for c in cycles[district_id] if c.starts_on >= rule.first_cycle.starts_on],
+            today=today,
+        )
+        if window is not None:
+            windows[district_id] = window
+    return windows
+
+
+def _per_district_dates(field: str, ranges: dict[int, tuple[dt.date, dt.date]]) -> Q:
+    """``field`` within each district's own days (``ranges``: first and last day), one
+    condition; districts sharing their days share a branch of it."""
+    sharing: dict[tuple[dt.date, dt.date], list[int]] = defaultdict(list)
+    for district_id, days in ranges.items():
+        sharing[days].append(district_id)
+    condition = Q(pk__in=[])
+    for (first, last), ids in sharing.items():
+        condition |= Q(
+            district_id__in=ids,
+            **{
+                f"{field}__gte": _day_start(first),
+                f"{field}__lt": _day_start(last + dt.timedelta(days=1)),
+            },
+        )
+    return condition
+
+
+def _state_headlines(*, districts: list[District], today: dt.date) -> dict[int, dict]:
+    ids = [d.pk for d in districts]
+    cycles = _cycles_by_district(ids)
+    current = {pk: _current_cycle(cycles[pk], today) for pk in ids}
+
+    # Earned in the cycle under way (or ever, without one), its award still counting.
+    with_cycle = {pk: (c.starts_on, c.ends_on) for pk, c in current.items() if c}
+    earned = with_counting_award(
+        Submission.objects.filter(district_id__in=ids).filter(
+            _per_district_dates("decided_at", with_cycle)
+            | Q(district_id__in=[pk for pk in ids if pk not in with_cycle])
+        ),
+        at=_awards_counted_at(today),
+    )
+    by_building: dict[int, list[dict]] = defaultdict(list)
+    for row in (
+        earned.values(
+            "district_id", name=Coalesce("educator__building__name", Value("No building"))
+        )
+        .annotate(count=Count("id"))
+        .order_by()
+    ):
+        by_building[row["district_id"]].append({"name": row["name"], "count": row["count"]})
+
+    educators = dict(
+        User.objects.filter(holds_role(Role.EDUCATOR), district_id__in=ids)
+        .values("district_id")
+        .annotate(count=Count("id"))
+        .order_by()
+        .values_list("district_id", "count")
+    )
+    funnels = {
+        row["district_id"]: row
+        for row in Submission.objects.filter(district_id__in=ids)
+        .values("district_id")
+        .annotate(**_FUNNEL_COUNTS)
+        .order_by()
+    }
+    open_plans = dict(
+        Submission.objects.filter(district_id__in=ids, status__in=OPEN_STATUSES)
+        .values("district_id")
+        .annotate(count=Count("id"))
+        .order_by()
+        .values_list("district_id", "count")
+    )
+    passes = {
+        row["submission__district_id"]: row
+        for row in Attempt.objects.filter(submission__district_id__in=ids, decided_at__isnull=False)
+        .exclude(outcome="")
+        .values("submission__district_id")
+        .annotate(**_PASS_COUNTS)
+        .order_by()
+    }
+    plan_days = _duration_stats_by_district(
+        Submission.objects.filter(district_id__in=ids),
+        district="district_id",
+        end="plan_decided_at",
+        start="plan_submitted_at",
+    )
+    review_days = _duration_stats_by_district(
+        Attempt.objects.filter(submission__district_id__in=ids).exclude(outcome=""),
+        district="submission__district_id",
+        end="decided_at",
+        start="submitted_at",
+    )
+    windows = _renewal_windows(ids, cycles, today)
+    renewals = _renewal_counts(districts=districts, windows=windows, today=today)
+
+    headlines = {}
+    no_counts = dict.fromkeys(_FUNNEL_COUNTS, 0)
+    no_passes = dict.fromkeys(_PASS_COUNTS, 0)
+    no_days = {"median": None, "p90": None, "count": 0}
+    for district in districts:
+        pk = district.pk
+        cycle = current[pk]
+        buildings = sorted(by_building[pk], key=lambda r: (-r["count"], r["name"]))
+        window = windows.get(pk)
+        closed = window.closed(today) if window else False
+        statuses = CLOSED_WINDOW_STATUSES if closed else OPEN_WINDOW_STATUSES
+        counts = renewals.get(pk, {})
+        passed = passes.get(pk, no_passes)
+        headlines[pk] = {
+            "educators": educators.get(pk, 0),
+            "stages": _funnel_stages(funnels.get(pk, no_counts)),
+            "open": open_plans.get(pk, 0),
+            "cycle": {"pk": cycle.pk, "name": cycle.name} if cycle else None,
+            "earned_in_cycle": sum(row["count"] for row in buildings),
+            "earned_by_building": buildings,
+            "pass_rates": _pass_rates(passed),
+            "turnaround": {
+                "plan": plan_days.get(pk, no_days),
+                "review": review_days.get(pk, no_days),
+                "target_days": district.review_turnaround_days,
+            },
+            "renewal": {
+                "counts": [
+                    {"key": key, "label": RENEWAL_LABELS[key], "count": counts.get(key, 0)}
+                    for key in statuses
+                ]
+                if window
+                else [],
+                "ends_on": window.ends_on if window else None,
+                "closed": closed,
+            },
+        }
+    return headlines
+
+
+def _duration_stats_by_district(
+    qs: QuerySet, *, district: str, end: str, start: str
+) -> dict[int, dict]:
+    """``_duration_stats`` of each district, one grouped query (on PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        ids = set(qs.values_list(district, flat=True).distinct())
+        return {
+            pk: _duration_stats(qs.filter(**{district: pk}), end=end, start=start) for pk in ids
+        }
+    days = Extract(_days_between(end, start), "epoch") / Value(86400.0)
+    rows = (
+        qs.filter(**{f"{end}__isnull": False, f"{start}__isnull": False})
+        .values(district)
+        .annotate(
+            median=PercentileCont(days, 0.5), p90=PercentileCont(days, 0.9), count=Count("id")
+        )
+        .order_by()
+    )
+    return {
+        row.pop(district): {k: (round(v, 1) if isinstance(v, float) else v) for k, v in row.items()}
+        for row in rows
+    }
+
+
+def _renewal_counts(
+    *, districts: list[District], windows: dict[int, RenewalWindow], today: dt.date
+) -> dict[int, dict[str, int]]:
+    """Educators by re-licensure status in each district with a window, as
+    ``_educators_with_renewal`` decides it: one query, each district with its own window."""
+    if not windows:
+        return {}
+    state_id = districts[0].state_id
+    counts_at = _awards_counted_at(today)
+    ids = list(windows)
+
+    # Districts sharing a window (a state's rule is every district's) share a branch of each
+    # condition: a handful of branches for 300 districts, not 300.
+    required_of: dict[int, list[int]] = defaultdict(list)
+    for pk, window in windows.items():
+        required_of[window.rule.required_count].append(pk)
+    required = Case(
+        *(When(district_id__in=pks, then=Value(count)) for count, pks in required_of.items()),
+        output_field=IntegerField(),
+    )
+    in_window = _per_district_dates(
+        "submissions__decided_at", {pk: (w.starts_on, w.ends_on) for pk, w in windows.items()}
+    )
+    counted = Q(submissions__district__state_id=state_id)
+    people = User.objects.filter(holds_role(Role.EDUCATOR), district_id__in=ids).annotate(
+        required=required,
+        earned_count=Count(
+            "submissions",
+            filter=counted
+            & in_window
+            & Q(submissions__status=SubmissionStatus.EARNED)
+            & award_counts_q(at=counts_at, prefix="submissions__award__"),
+        ),
+        in_progress_count=Count(
+            "submissions",
+            filter=counted & Q(submissions__status__in=IN_PROGRESS_STATUSES),
+        ),
+    )
+    closed = [pk for pk, w in windows.items() if w.closed(today)]
+    at_risk = [pk for pk, w in windows.items() if not w.closed(today) and today >= w.at_risk_from]
+    people = people.annotate(
+        renewal=Case(
+            When(earned_count__gte=F("required"), then=Value(RENEWAL_MET)),
+            When(
+                Q(district_id__in=closed, earned_count__lt=F("required")),
+                then=Value(RENEWAL_NOT_MET),
+            ),
+            When(
+                Q(
+                    district_id__in=at_risk,
+                    earned_count__lt=F("required") - F("in_progress_count"),
+                ),
+                then=Value(RENEWAL_AT_RISK),
+            ),
+            default=Value(RENEWAL_ON_TRACK),
+            output_field=CharField(),
+        )
+    ).values("district_id", "renewal")
+    sql, params = people.query.sql_with_params()
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT district_id, renewal, COUNT(*) FROM ({sql}) AS person GROUP BY 1, 2",
+            params,
+        )
+        for district_id, renewal, count in cursor.fetchall():
+            counts[district_id][renewal] = count
+    return counts
 
 
 def _program_headline(*, district: District, today: dt.date) -> dict:
@@ -835,6 +1154,9 @@ def _program_headline(*, district: District, today: dt.date) -> dict:
     renewal = relicensure(district=district, filters=everything, today=today)
     window = renewal["window"]
     return {
+        "educators": User.objects.filter(
+            holds_role(Role.EDUCATOR), district_id=district.pk
+        ).count(),
         "stages": stages["stages"],
         "open": sum(row["count"] for row in stages["stalls"]),
         "cycle": {"pk": cycle.pk, "name": cycle.name} if cycle else None,

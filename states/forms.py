@@ -229,3 +229,23 @@ class StateRenewalRuleForm(forms.Form):
         max_value=1000,
         initial=120,
     )
+
+
+class DistrictTableForm(forms.Form):
+    """The side-by-side table's search and order (GET); anything else reads as the default."""
+
+    q = forms.CharField(required=False, label="District name contains", max_length=200)
+    sort = forms.ChoiceField(
+        required=False,
+        label="Order",
+        choices=[
+            ("", "By name"),
+            ("-educators", "Most educators first"),
+            ("-earned", "Most earned this cycle first"),
+            ("earned", "Fewest earned this cycle first"),
+            ("pass_rate", "Lowest pass rate first"),
+            ("-turnaround", "Slowest turnaround first"),
+            ("-at_risk", "Most at risk of re-licensure first"),
+            ("-not_met", "Most re-licensure not met first"),
+        ],
+    )

@@ -6,12 +6,13 @@ a fixed number of queries whatever the number of districts (see ``program_headli
 """
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import District, Role, State, User, holds_role
+from accounts.models import District, State, User
 from badges import selectors as badge_selectors
 from badges.models import Award
 from reports import selectors as reports
@@ -39,8 +40,11 @@ COLUMNS = [
 @dataclass
 class DistrictFigures:
     district: District
-    educators: int
     headline: dict
+
+    @property
+    def educators(self) -> int:
+        return self.headline["educators"]
 
     @property
     def stages(self) -> list[dict]:
@@ -100,10 +104,49 @@ def awards_of_state(*, state: State) -> QuerySet[Award]:
     return badge_selectors.awards_of_state(state_id=state.pk).order_by("-issued_at", "-id")
 
 
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+MICROSECOND = dt.timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class AwardsPage:
+    awards: list[Award]
+    older: str | None  # where the next (older) page starts; None on the last page
+
+
+def award_cursor(award: Award) -> str:
+    """Where a page ends, for the address of the next: the award's issue time and id."""
+    return f"{(award.issued_at - EPOCH) // MICROSECOND}-{award.pk}"
+
+
+def _parse_award_cursor(cursor: str) -> tuple[dt.datetime, int] | None:
+    micros, _, pk = cursor.partition("-")
+    if not (micros.isascii() and micros.isdigit() and pk.isascii() and pk.isdigit()):
+        return None
+    if len(micros) > 17 or len(pk) > 18:  # past year 9999, past a bigint: no such award
+        return None
+    return EPOCH + int(micros) * MICROSECOND, int(pk)
+
+
+def awards_page(*, state: State, older_than: str = "", size: int) -> AwardsPage:
+    """``size`` awards of the state, newest first, older than the award ``older_than`` names
+    (``award_cursor``; anything else: from the newest). One query whatever the page: it reads
+    down the index of issue times from where the last page ended, never counts nor skips."""
+    awards = awards_of_state(state=state)
+    after = _parse_award_cursor(older_than)
+    if after is not None:
+        issued_at, pk = after
+        awards = awards.filter(issued_at__lte=issued_at).exclude(issued_at=issued_at, id__gte=pk)
+    rows = list(awards[: size + 1])
+    return AwardsPage(
+        awards=rows[:size], older=award_cursor(rows[size - 1]) if len(rows) > size else None
+    )
+
+
 def districts_of_state(*, state: State) -> QuerySet[District]:
-    """The state's districts with their number of educators (one query)."""
-    return District.objects.filter(state_id=state.pk).annotate(
-        educators=Count("people", filter=holds_role(Role.EDUCATOR, prefix="people__"))
+    """The state's districts, with the fields their rows and their figures read (one query)."""
+    return District.objects.filter(state_id=state.pk).only(
+        "pk", "name", "slug", "suspended_at", "state_id", "review_turnaround_days"
     )
 
 
@@ -116,7 +159,84 @@ def state_figures(*, state: State, today: dt.date | None = None) -> list[Distric
     today = today or timezone.localdate()
     districts = list(districts_of_state(state=state).order_by("name", "pk"))
     headlines = reports.program_headlines(districts=districts, today=today)
-    return [
-        DistrictFigures(district=d, educators=d.educators, headline=headlines[d.pk])
-        for d in districts
-    ]
+    return [DistrictFigures(district=d, headline=headlines[d.pk]) for d in districts]
+
+
+# The table's orders (``forms.DistrictTableForm``): the figure each sorts by. A district
+# without the figure ("—") comes last either way; ties by name.
+SORT_FIGURES = {
+    "educators": lambda row: row.educators,
+    "earned": lambda row: row.earned_in_cycle,
+    "pass_rate": lambda row: row.pass_rate,
+    "turnaround": lambda row: row.turnaround,
+    "at_risk": lambda row: row.at_risk,
+    "not_met": lambda row: row.not_met,
+}
+
+
+def district_table(
+    rows: list[DistrictFigures], *, q: str = "", sort: str = ""
+) -> list[DistrictFigures]:
+    """The rows whose district's name contains ``q``, in the order ``sort`` names (by name
+    when it names none); ``rows`` come by name."""
+    needle = q.strip().casefold()
+    if needle:
+        rows = [row for row in rows if needle in row.district.name.casefold()]
+    figure = SORT_FIGURES.get(sort.removeprefix("-"))
+    if figure is None:
+        return rows
+    descending = sort.startswith("-")
+    known = [row for row in rows if figure(row) is not None]
+    # Stable sorts: ties keep the order by name.
+    known.sort(key=figure, reverse=descending)
+    return known + [row for row in rows if figure(row) is None]
+
+
+TOP_DISTRICTS = 10
+PASS_RATE_BANDS = [(90, "90–100 %"), (75, "75–89 %"), (50, "50–74 %"), (-math.inf, "Under 50 %")]
+TURNAROUND_BANDS = [
+    (-math.inf, "Under a week"),
+    (7, "1 to 2 weeks"),
+    (14, "2 to 4 weeks"),
+    (28, "4 weeks or more"),
+]
+
+
+def earned_leaders(rows: list[DistrictFigures]) -> list[tuple[str, int]]:
+    """The ``TOP_DISTRICTS`` districts that earned most in their cycle under way, and the
+    others together: as many bars for 300 districts as for 12."""
+    ranked = sorted(rows, key=lambda row: -row.earned_in_cycle)
+    items = [(row.district.name, row.earned_in_cycle) for row in ranked[:TOP_DISTRICTS]]
+    others = ranked[TOP_DISTRICTS:]
+    if others:
+        items.append(
+            (
+                f"The other {len(others)} districts together",
+                sum(row.earned_in_cycle for row in others),
+            )
+        )
+    return items
+
+
+def _banded(values: list[float | None], bands: list[tuple[float, str]]) -> list[tuple[str, int]]:
+    """How many districts fall in each band (``bands``: each band's lower bound and label, in
+    the order shown), and how many have no figure."""
+    counts = dict.fromkeys((label for _, label in bands), 0)
+    highest_first = sorted(bands, reverse=True)
+    missing = 0
+    for value in values:
+        if value is None:
+            missing += 1
+            continue
+        counts[next(label for bound, label in highest_first if value >= bound)] += 1
+    return [*counts.items(), ("No figure yet", missing)]
+
+
+def pass_rate_bands(rows: list[DistrictFigures]) -> list[tuple[str, int]]:
+    """Districts by first-attempt pass rate, in bands."""
+    return _banded([row.pass_rate for row in rows], PASS_RATE_BANDS)
+
+
+def turnaround_bands(rows: list[DistrictFigures]) -> list[tuple[str, int]]:
+    """Districts by median turnaround, evidence to outcome, in bands."""
+    return _banded([row.turnaround for row in rows], TURNAROUND_BANDS)

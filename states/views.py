@@ -19,7 +19,7 @@ from programs import services as program_services
 from reports import charts, exports
 
 from . import selectors, services
-from .forms import DistrictCreateForm, StateEntryForm, StateRenewalRuleForm
+from .forms import DistrictCreateForm, DistrictTableForm, StateEntryForm, StateRenewalRuleForm
 from .permissions import (
     get_district_for_state_admin,
     get_state_entry_for_state_admin,
@@ -27,44 +27,65 @@ from .permissions import (
 )
 
 CARD_CHART = 300
+DISTRICTS_PAGE_SIZE = 50
 AWARDS_PAGE_SIZE = 50
 
 
-def _comparison_charts(rows: list[selectors.DistrictFigures]) -> list[tuple[str, str]]:
-    """(title, chart) of the figures compared across districts, one bar per district."""
-    compared = [
-        ("state-earned", "Earned in the cycle under way", "", "earned_in_cycle"),
-        ("state-pass-rate", "First-attempt pass rate, in percent", " %", "pass_rate"),
-        ("state-turnaround", "Median turnaround, evidence to outcome, in days", " d", "turnaround"),
+def _summary_charts(rows: list[selectors.DistrictFigures]) -> list[tuple[str, str]]:
+    """(title, chart) of the whole state's figures, summarised: as many bars for 300 districts
+    as for 12."""
+    summaries = [
+        ("state-earned", "Earned in the cycle under way, most first", "", selectors.earned_leaders),
+        (
+            "state-pass-rate",
+            "Districts by first-attempt pass rate",
+            " districts",
+            selectors.pass_rate_bands,
+        ),
+        (
+            "state-turnaround",
+            "Districts by median turnaround, evidence to outcome",
+            " districts",
+            selectors.turnaround_bands,
+        ),
     ]
     return [
         (
             title,
             charts.bar_chart(
-                width=CARD_CHART,
-                chart_id=chart_id,
-                title=title,
-                items=[(row.district.name, getattr(row, figure)) for row in rows],
-                unit=unit,
+                width=CARD_CHART, chart_id=chart_id, title=title, items=summary(rows), unit=unit
             ),
         )
-        for chart_id, title, unit, figure in compared
+        for chart_id, title, unit, summary in summaries
     ]
 
 
 @require_GET
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """Every district's figures: the table a page at a time (searched by name, in the order
+    asked for), the charts summarising the whole state."""
     state = get_state_for_user(request.user)
     rows = selectors.state_figures(state=state)
+    form = DistrictTableForm(request.GET or None)
+    table = form.cleaned_data if form.is_valid() else {}
+    q = table.get("q", "")
+    shown = selectors.district_table(rows, q=q, sort=table.get("sort", ""))
+    page = paginate(request, shown, DISTRICTS_PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "states/dashboard.html",
         {
             "state": state,
             "rows": rows,
+            "page": page,
+            "form": form,
+            "q": q,
+            "query": query.urlencode(),
             "columns": selectors.COLUMNS,
-            "charts": _comparison_charts(rows) if rows else [],
+            "charts": _summary_charts(rows) if rows else [],
         },
     )
 
@@ -85,10 +106,17 @@ def figures_csv(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def awards(request: HttpRequest) -> HttpResponse:
-    """The educators' awards of every district of the state, newest first, a page at a time."""
+    """The educators' awards of every district of the state, newest first, a page at a time
+    (each page from where the last ended: as fast for the thousandth page as for the first)."""
     state = get_state_for_user(request.user)
-    page = paginate(request, selectors.awards_of_state(state=state), AWARDS_PAGE_SIZE)
-    return render(request, "states/awards.html", {"state": state, "page": page})
+    page = selectors.awards_page(
+        state=state, older_than=request.GET.get("older_than", ""), size=AWARDS_PAGE_SIZE
+    )
+    return render(
+        request,
+        "states/awards.html",
+        {"state": state, "page": page, "first": "older_than" not in request.GET},
+    )
 
 
 @require_http_methods(["GET", "POST"])
