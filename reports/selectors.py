@@ -45,7 +45,7 @@ from programs.models import CreditRule, ProgramCycle
 from programs.selectors import RenewalWindow, current_renewal_window, renewal_window_holding
 from submissions.models import Attempt, Submission
 
-from .models import ExportJob
+from .models import ExportJob, SalaryAcceptance
 from .stamps import current_stamp, current_stamps, current_state_stamp
 
 SubmissionStatus = Submission.Status
@@ -530,15 +530,21 @@ def earned_with_credit(
 
 def paid_by_district_q(*, district: District, prefix: str = "") -> Q:
     """The earned submissions whose salary credit ``district`` agreed to pay: the ones it
-    decided; with ``accept_state_awards_for_salary``, also those its current people earned in
-    another district of its state. The one rule of the ledger, its totals and the educator's
-    progress card."""
-    paid = Q(**{f"{prefix}district_id": district.pk})
-    if district.accept_state_awards_for_salary and district.state_id is not None:
-        paid |= awarded_in_state_q(district=district, prefix=prefix) & Q(
-            **{f"{prefix}educator__district_id": district.pk}
-        )
-    return paid
+    decided, and those earned elsewhere in its state that it accepted (a ``SalaryAcceptance``,
+    recorded while it accepts state awards for its salary rule, and kept for good). The one
+    rule of the ledger, its totals and export, the HR API's ledger and the educator's progress
+    card."""
+    accepted = SalaryAcceptance.objects.filter(district_id=district.pk).values("submission_id")
+    return Q(**{f"{prefix}district_id": district.pk}) | Q(**{f"{prefix}pk__in": accepted})
+
+
+def _salary_across_state(district: District) -> bool:
+    """Whether the district's salary figures read awards of other districts of its state
+    (whose revocation moves their district's stamp, not this one's)."""
+    return district.state_id is not None and (
+        district.accept_state_awards_for_salary
+        or SalaryAcceptance.objects.filter(district_id=district.pk).exists()
+    )
 
 
 def _salary_scope(*, district: District, filters: ReportFilters) -> QuerySet[Submission]:
@@ -566,8 +572,7 @@ def salary_ledger_ids(
     *, district: District, filters: ReportFilters, today: dt.date | None = None
 ) -> QuerySet:
     """The ledger's order over the submission table and its awards alone: paging needs no
-    other join (but for the educator's district, when the district accepts awards from
-    elsewhere in the state)."""
+    other join (the district's acceptances are a subquery)."""
     qs = _salary_scope(district=district, filters=filters)
     return (
         with_counting_award(qs, at=_awards_counted_at(today or timezone.localdate()))
@@ -584,7 +589,7 @@ def salary_totals(*, district: District, filters: ReportFilters) -> dict:
         district=district,
         filters=filters,
         today=today,
-        across_state=district.accept_state_awards_for_salary,
+        across_state=_salary_across_state(district),
         compute=lambda: (
             salary_ledger(district=district, filters=filters, today=today)
             .order_by()
