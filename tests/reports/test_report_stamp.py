@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
+from accounts.services import district_settings_update
 from badges.models import Award
 from badges.services import award_revoke
 from reports import selectors, services
@@ -28,6 +29,7 @@ from tests.accounts.factories import (
     DistrictFactory,
     DistrictGoalFactory,
     EducatorFactory,
+    StateFactory,
 )
 from tests.credentials.factories import StackFactory
 from tests.programs.factories import CreditRuleFactory, ProgramCycleFactory
@@ -353,3 +355,18 @@ def test_every_table_the_reports_read_bumps_the_stamp(change):
     before = stamp_of(district)
     make_change()
     assert stamp_of(district) > before
+
+
+def test_a_revocation_elsewhere_reaches_the_totals_of_a_district_that_accepted_the_award():
+    """South accepted an award north issued, then stopped accepting: north's revocation moves
+    north's stamp only, so south's salary figures are filed under the state's."""
+    north = DistrictFactory(state=StateFactory())
+    south = DistrictFactory(state=north.state)
+    admin = DistrictAdminFactory(district=south)
+    pat = EducatorFactory(district=south)
+    from_north = earned_submission(educator=pat, decided_on=dt.date(2026, 3, 1), district=north)
+    for on in (True, False):
+        district_settings_update(district=south, actor=admin, accept_state_awards_for_salary=on)
+    assert selectors.salary_totals(district=south, filters=ALL)["awards"] == 1
+    Award.objects.filter(submission=from_north).update(revoked_at=dt.datetime.now(dt.UTC))
+    assert selectors.salary_totals(district=south, filters=ALL)["awards"] == 0
