@@ -563,7 +563,13 @@ def salary_ledger(
     qs = _salary_scope(district=district, filters=filters)
     return (
         earned_with_credit(qs, district=district, today=today)
-        .select_related("educator", "educator__building", "plan__microcredential")
+        .annotate(
+            # Earned in another district of the state, which this one accepted to pay.
+            accepted_from_elsewhere=Case(
+                When(district_id=district.pk, then=Value(False)), default=Value(True)
+            )
+        )
+        .select_related("district", "educator", "educator__building", "plan__microcredential")
         .order_by("-decided_at", "-id")
     )
 

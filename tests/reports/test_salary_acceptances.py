@@ -108,7 +108,9 @@ def test_the_ledger_page_totals_and_export_keep_it_after_the_person_leaves(
     pat.save(update_fields=["district"])
 
     client.force_login(south_admin)
-    assert "Zebulon" in client.get(reverse("reports:salary")).content.decode()
+    page = client.get(reverse("reports:salary")).content.decode()
+    assert "Zebulon" in page
+    assert f"Earned in {north.name}, accepted" in page
     export = client.get(reverse("reports:export", args=["salary_ledger", "csv"]))
     assert "Zebulon" in b"".join(export.streaming_content).decode()
     totals = selectors.salary_totals(district=south, filters=ReportFilters())
