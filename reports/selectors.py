@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Aggregate,
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -26,8 +27,10 @@ from django.db.models import (
     F,
     FilteredRelation,
     FloatField,
+    Func,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -534,8 +537,28 @@ def paid_by_district_q(*, district: District, prefix: str = "") -> Q:
     recorded while it accepts state awards for its salary rule, and kept for good). The one
     rule of the ledger, its totals and export, the HR API's ledger and the educator's progress
     card."""
-    accepted = SalaryAcceptance.objects.filter(district_id=district.pk).values("submission_id")
-    return Q(**{f"{prefix}district_id": district.pk}) | Q(**{f"{prefix}pk__in": accepted})
+    accepted = (
+        SalaryAcceptance.objects.filter(district_id=district.pk).order_by().values("submission_id")
+    )
+    return Q(**{f"{prefix}district_id": district.pk}) | Q(
+        _AmongIds(F(f"{prefix}pk"), Subquery(accepted))
+    )
+
+
+class _AmongIds(Func):
+    """``field = ANY(ARRAY(subquery))``: the subquery runs once, and its ids are an index
+    condition, so ``district_id = … OR id = ANY(…)`` is two index scans (a BitmapOr); the same
+    with ``id IN (subquery)`` scans the whole submission table."""
+
+    arg_joiner = " = ANY(ARRAY("
+    template = "%(expressions)s))"
+    output_field = BooleanField()
+    conditional = True
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, arg_joiner=" IN ", template="%(expressions)s", **extra_context
+        )
 
 
 def _salary_across_state(district: District) -> bool:

@@ -436,9 +436,7 @@ def test_each_district_lists_the_salary_it_agreed_to_pay(mover, north, south, so
     assert ledger(north) == {old.pk: Decimal("300")}
     assert ledger(south) == {new.pk: Decimal("500")}
     assert report_selectors.educator_progress(user=mover)["salary_total"] == Decimal("500")
-    district_settings_update(
-        district=south, actor=south_admin, accept_state_awards_for_salary=True
-    )
+    district_settings_update(district=south, actor=south_admin, accept_state_awards_for_salary=True)
     assert ledger(south) == {new.pk: Decimal("500"), old.pk: Decimal("500")}
     assert ledger(north) == {old.pk: Decimal("300")}
     mover.district.refresh_from_db()

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from accounts.services import district_settings_update
-from badges.models import Award
 from reports import selectors
 from reports.models import SalaryAcceptance
 from reports.selectors import ReportFilters
