@@ -155,7 +155,7 @@ def _salary_accept(
     change: the district's row is locked, so two changes at once accept an award once."""
     if district.state_id is None:
         return []
-    District.objects.select_for_update().filter(pk=district.pk).exists()
+    list(District.objects.select_for_update().filter(pk=district.pk).values_list("pk"))
     earned_elsewhere = (
         with_counting_award(
             submissions.filter(awarded_in_state_q(district=district)).exclude(

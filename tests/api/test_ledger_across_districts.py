@@ -10,6 +10,7 @@ from badges.services import award_issue_for_submission, award_revoke
 from people.services import move_invite, person_move
 from reports.models import SalaryAcceptance
 from reports.selectors import ReportFilters, salary_ledger
+from submissions.models import Submission
 from tests.accounts.factories import (
     DistrictAdminFactory,
     DistrictFactory,
@@ -106,3 +107,23 @@ def test_a_district_that_does_not_accept_credits_nothing_from_elsewhere(connect,
     move(pat, admins["south"])
     assert credits(connect(admins["south"], ["ledger:read"]))[0] == []
     assert ledger_page(districts["south"]) == []
+
+
+def test_renewing_an_accepted_award_here_is_no_second_credit(connect, state):
+    districts, admins = state
+    pat = EducatorFactory(district=districts["north"])
+    earned = award_issue_for_submission(submission_id=earned_submission(educator=pat).pk)
+    move(pat, admins["south"])
+    renewing = earned_submission(educator=pat)
+    Submission.objects.filter(pk=renewing.pk).update(
+        renews=earned.submission, first_earned_at=earned.submission.decided_at
+    )
+    renewal = award_issue_for_submission(submission_id=renewing.pk)
+
+    entries, _ = credits(connect(admins["south"], ["ledger:read"]))
+    assert entries == [
+        ("credit", str(earned.uuid), "500.00"),
+        ("credit", str(renewal.uuid), "0.00"),
+    ]
+    # The credential counts once, as its renewal, which south decided.
+    assert ledger_page(districts["south"]) == [renewal.submission_id]
