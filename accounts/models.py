@@ -200,14 +200,15 @@ class District(models.Model):
         help_text="The kinds of file educators may upload as evidence; an evidence type may "
         "narrow them further. Links are always accepted.",
     )
-    # Salary credit for awards its people earned in another district of its state (before they
-    # moved here): off, the salary ledger lists only the awards this district issued.
+    # Salary credit for awards its people earned in another district of its state: while on,
+    # the district agrees to pay them (``reports.models.SalaryAcceptance``, kept for good).
     accept_state_awards_for_salary = models.BooleanField(
         "salary credit for awards earned elsewhere in the state",
         default=False,
-        help_text="On: the salary ledger also lists the awards your current people earned in "
-        "another district of your state, valued under your credit rules. Off: only the awards "
-        "your district issued.",
+        help_text="On: your district agrees to pay, under your credit rules, the awards your "
+        "people earned in another district of your state: those of your people now when you turn "
+        "it on, of people who join you, and issued elsewhere to your people later. Off: nothing "
+        "new is agreed; what your district agreed to pay stays on its salary ledger.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

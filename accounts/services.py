@@ -9,6 +9,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from .models import ROLE_FLAGS, AuditEvent, Building, District, Membership, Role, State, User
+from .signals import district_settings_changed
 from .uploads import FAMILIES, CleanImage, district_families
 
 
@@ -268,6 +269,10 @@ def district_settings_update(
             target=locked,
             district=locked,
             detail={"changes": changes},
+        )
+        # Receivers write in this transaction (the reports app: salary acceptances).
+        district_settings_changed.send(
+            sender=District, district=locked, changes=changes, actor=actor
         )
         if "logo" in changes and old_logo:
             transaction.on_commit(lambda: default_storage.delete(old_logo))

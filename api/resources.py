@@ -318,7 +318,10 @@ class LedgerView(ClientViewMixin, APIView):
     )
     def get(self, request):
         """The salary ledger since your last sync: each award issued (a credit of its salary
-        increase, PD points and clock hours) and each revocation (a reversal of the same)."""
+        increase, PD points and clock hours) and each revocation (a reversal of the same); so
+        too each award earned elsewhere in the state that your district accepted to pay. An
+        award and its renewals are credited once: a renewal's entries carry amounts of 0 while
+        another award of the credential is held."""
         query = serializers.query_of(serializers.LedgerQuerySerializer, request)
         page = selectors.ledger_since(district=self.client.district, **query)
         return Response(serializers.LedgerPageSerializer(page).data)

@@ -3,7 +3,9 @@ layout). They connect their receivers in their ``AppConfig.ready()``.
 
 ``award_issued`` and ``award_revoked`` are sent inside the transaction of the change, the
 award's row locked and saved, with ``award``; the webhooks side records the event for its
-subscribers in that same transaction, so the event exists exactly when the change does.
+subscribers in that same transaction, so the event exists exactly when the change does; the
+reports side records (or, on revocation, reverses) the salary credit of an award that another
+district of the state accepts to pay.
 """
 
 from django.dispatch import Signal

@@ -17,5 +17,6 @@ dashboard_counts_asked = Signal()
 
 # Sent by ``services.person_move`` inside its transaction, with ``person``, ``from_district``,
 # ``to_district`` and ``at``: a person moved to another district of their state. The webhooks
-# app records its ``person.moved`` event for both districts' subscriptions.
+# app records its ``person.moved`` event for both districts' subscriptions; the reports app
+# records the salary credit ``to_district`` accepts to pay (``reports.services``).
 person_moved = Signal()

@@ -1,11 +1,11 @@
-"""A district's report exports, to look up by district. Read-only: exports are made by the
-worker."""
+"""A district's report exports and salary acceptances, to look up by district. Read-only:
+exports are made by the worker, acceptances by the changes they follow."""
 
 from django.contrib import admin
 
 from accounts.admin import ReadOnlyAdminMixin
 
-from .models import ExportJob
+from .models import ExportJob, SalaryAcceptance
 
 
 @admin.register(ExportJob)
@@ -25,3 +25,12 @@ class ExportJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["district", "requested_by"]
     readonly_fields = ["uuid", "created_at"]
     date_hierarchy = "created_at"
+
+
+@admin.register(SalaryAcceptance)
+class SalaryAcceptanceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["__str__", "district", "reason", "accepted_at"]
+    list_filter = ["district", "reason"]
+    search_fields = ["submission__educator__email"]
+    list_select_related = ["district"]
+    date_hierarchy = "accepted_at"

@@ -1,4 +1,5 @@
-"""Report exports, and the stamp that report figures are cached under."""
+"""Report exports, the stamp that report figures are cached under, and the salary credit a
+district agreed to pay for awards earned elsewhere in its state."""
 
 import uuid
 
@@ -6,6 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from accounts.models import District
+from submissions.models import Submission
 
 
 class ExportJob(models.Model):
@@ -74,3 +76,35 @@ class ReportStamp(models.Model):
 
     def __str__(self) -> str:
         return f"district {self.district_id}: {self.version}"
+
+
+class SalaryAcceptance(models.Model):
+    """``district`` agreed to pay the salary credit of ``submission``'s award, earned in another
+    district of its state: a record, so that what a district agreed to pay stays on its ledger
+    when the person leaves later or the district stops accepting (``reports.services``).
+    """
+
+    class Reason(models.TextChoices):
+        MOVED_IN = "moved_in", "The person moved in"
+        SETTING_ON = "setting_on", "The district started accepting state awards"
+        ISSUED = "issued", "Issued elsewhere to a person of the district"
+
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, related_name="salary_acceptances"
+    )
+    submission = models.ForeignKey(
+        Submission, on_delete=models.PROTECT, related_name="salary_acceptances"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    accepted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-accepted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "submission"], name="unique_salary_acceptance"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district} pays submission {self.submission_id}"

@@ -1,5 +1,6 @@
-"""What this app answers when an app below it asks (``submissions.signals``,
-``people.signals``); connected in ``apps.ReportsConfig.ready``."""
+"""What this app answers when an app below it asks or tells (``submissions.signals``,
+``people.signals``, ``badges.signals``, ``accounts.signals``); connected in
+``apps.ReportsConfig.ready``."""
 
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -7,7 +8,7 @@ from django.utils.http import urlencode
 
 from submissions.signals import PageSection
 
-from . import charts, selectors
+from . import charts, selectors, services
 
 # A dashboard card's chart: narrower than a report's, so its text is as large.
 CARD_CHART = 300
@@ -141,3 +142,23 @@ def dashboard_shown(sender, *, educator, **kwargs) -> PageSection | None:
     if not progress:
         return None
     return PageSection("reports/_educator_progress.html", {"progress": progress})
+
+
+# --- Salary acceptances: each a transition of the change it follows, in its transaction --------
+
+
+def person_moved(sender, *, person, to_district, at, **kwargs) -> None:
+    services.salary_accept_moved_in(person=person, district=to_district, at=at)
+
+
+def district_settings_changed(sender, *, district, changes, actor, **kwargs) -> None:
+    if changes.get("accept_state_awards_for_salary", {}).get("to") is True:
+        services.salary_accept_current_people(district=district, actor=actor)
+
+
+def award_issued(sender, *, award, **kwargs) -> None:
+    services.salary_accept_issued(award=award)
+
+
+def award_revoked(sender, *, award, **kwargs) -> None:
+    services.salary_acceptances_award_revoked(award=award)

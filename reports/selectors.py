@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Aggregate,
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -27,9 +28,11 @@ from django.db.models import (
     F,
     FilteredRelation,
     FloatField,
+    Func,
     IntegerField,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -52,7 +55,7 @@ from programs.selectors import (
 )
 from submissions.models import Attempt, Submission
 
-from .models import ExportJob
+from .models import ExportJob, SalaryAcceptance
 from .stamps import current_stamp, current_stamps, current_state_stamp
 
 SubmissionStatus = Submission.Status
@@ -551,15 +554,41 @@ def earned_with_credit(
 
 def paid_by_district_q(*, district: District, prefix: str = "") -> Q:
     """The earned submissions whose salary credit ``district`` agreed to pay: the ones it
-    decided; with ``accept_state_awards_for_salary``, also those its current people earned in
-    another district of its state. The one rule of the ledger, its totals and the educator's
-    progress card."""
-    paid = Q(**{f"{prefix}district_id": district.pk})
-    if district.accept_state_awards_for_salary and district.state_id is not None:
-        paid |= awarded_in_state_q(district=district, prefix=prefix) & Q(
-            **{f"{prefix}educator__district_id": district.pk}
+    decided, and those earned elsewhere in its state that it accepted (a ``SalaryAcceptance``,
+    recorded while it accepts state awards for its salary rule, and kept for good). The one
+    rule of the ledger, its totals and export, the HR API's ledger and the educator's progress
+    card."""
+    accepted = (
+        SalaryAcceptance.objects.filter(district_id=district.pk).order_by().values("submission_id")
+    )
+    return Q(**{f"{prefix}district_id": district.pk}) | Q(
+        _AmongIds(F(f"{prefix}pk"), Subquery(accepted))
+    )
+
+
+class _AmongIds(Func):
+    """``field = ANY(ARRAY(subquery))``: the subquery runs once, and its ids are an index
+    condition, so ``district_id = … OR id = ANY(…)`` is two index scans (a BitmapOr); the same
+    with ``id IN (subquery)`` scans the whole submission table."""
+
+    arg_joiner = " = ANY(ARRAY("
+    template = "%(expressions)s))"
+    output_field = BooleanField()
+    conditional = True
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, arg_joiner=" IN ", template="%(expressions)s", **extra_context
         )
-    return paid
+
+
+def _salary_across_state(district: District) -> bool:
+    """Whether the district's salary figures read awards of other districts of its state
+    (whose revocation moves their district's stamp, not this one's)."""
+    return district.state_id is not None and (
+        district.accept_state_awards_for_salary
+        or SalaryAcceptance.objects.filter(district_id=district.pk).exists()
+    )
 
 
 def _salary_scope(*, district: District, filters: ReportFilters) -> QuerySet[Submission]:
@@ -578,7 +607,13 @@ def salary_ledger(
     qs = _salary_scope(district=district, filters=filters)
     return (
         earned_with_credit(qs, district=district, today=today)
-        .select_related("educator", "educator__building", "plan__microcredential")
+        .annotate(
+            # Earned in another district of the state, which this one accepted to pay.
+            accepted_from_elsewhere=Case(
+                When(district_id=district.pk, then=Value(False)), default=Value(True)
+            )
+        )
+        .select_related("district", "educator", "educator__building", "plan__microcredential")
         .order_by("-decided_at", "-id")
     )
 
@@ -587,8 +622,7 @@ def salary_ledger_ids(
     *, district: District, filters: ReportFilters, today: dt.date | None = None
 ) -> QuerySet:
     """The ledger's order over the submission table and its awards alone: paging needs no
-    other join (but for the educator's district, when the district accepts awards from
-    elsewhere in the state)."""
+    other join (the district's acceptances are a subquery)."""
     qs = _salary_scope(district=district, filters=filters)
     return (
         with_counting_award(qs, at=_awards_counted_at(today or timezone.localdate()))
@@ -605,7 +639,7 @@ def salary_totals(*, district: District, filters: ReportFilters) -> dict:
         district=district,
         filters=filters,
         today=today,
-        across_state=district.accept_state_awards_for_salary,
+        across_state=_salary_across_state(district),
         compute=lambda: (
             salary_ledger(district=district, filters=filters, today=today)
             .order_by()

@@ -1,6 +1,7 @@
-"""Writes for report exports, and the figures computed ahead of a visit. Every export is
-audited."""
+"""Writes for report exports, the figures computed ahead of a visit, and the salary credit a
+district agrees to pay for awards earned elsewhere in its state. Every change is audited."""
 
+import datetime as dt
 import io
 import tempfile
 
@@ -8,14 +9,18 @@ from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import District, User
 from accounts.services import audit_record
+from badges.models import Award
+from badges.selectors import awarded_in_state_q, with_counting_award
 from outbox.services import outbox_enqueue
+from submissions.models import Submission
 
 from . import exports, selectors
-from .models import ExportJob, ReportStamp
+from .models import ExportJob, ReportStamp, SalaryAcceptance
 
 # --- Exports ------------------------------------------------------------------------------------
 
@@ -126,3 +131,109 @@ def report_figures_warm() -> int:
             f"reports:warmed:{district.pk}", (stamps[district.pk], today), selectors.CACHE_SECONDS
         )
     return len(due)
+
+
+# --- Salary acceptances -------------------------------------------------------------------------
+
+# The audit actions of acceptances; the HR API's ledger reads them as the accepting district's
+# credit and, when the award is revoked, its reversal (``api.selectors.LEDGER_ACTIONS``).
+SALARY_ACCEPTED = "salary.accepted"
+SALARY_ACCEPTED_REVOKED = "salary.accepted_award_revoked"
+
+
+def _salary_accept(
+    *,
+    district: District,
+    submissions: QuerySet[Submission],
+    reason: str,
+    actor: User | None,
+    at: dt.datetime,
+) -> list[SalaryAcceptance]:
+    """Record that ``district`` pays the salary credit of the awards of ``submissions`` that
+    count at ``at`` and were earned in another district of its state, except those it accepted
+    already; each audited, with the award as its target. Call inside the transaction of the
+    change: the district's row is locked, so two changes at once accept an award once."""
+    if district.state_id is None:
+        return []
+    list(District.objects.select_for_update().filter(pk=district.pk).values_list("pk"))
+    earned_elsewhere = (
+        with_counting_award(
+            submissions.filter(awarded_in_state_q(district=district)).exclude(
+                district_id=district.pk
+            ),
+            at=at,
+        )
+        .exclude(salary_acceptances__district_id=district.pk)
+        .select_related("award")
+        .order_by("decided_at", "pk")
+    )
+    accepted = []
+    for submission in earned_elsewhere:
+        acceptance = SalaryAcceptance.objects.create(
+            district=district, submission=submission, reason=reason, accepted_at=at
+        )
+        audit_record(
+            actor=actor,
+            action=SALARY_ACCEPTED,
+            target=submission.award,
+            district=district,
+            detail={"reason": reason, "acceptance": acceptance.pk},
+        )
+        accepted.append(acceptance)
+    return accepted
+
+
+def salary_accept_moved_in(
+    *, person: User, district: District, at: dt.datetime
+) -> list[SalaryAcceptance]:
+    """``person`` moved into ``district``: if it accepts state awards for its salary rule, it
+    agrees to pay the awards they hold from elsewhere in the state."""
+    if not district.accept_state_awards_for_salary:
+        return []
+    return _salary_accept(
+        district=district,
+        submissions=Submission.objects.filter(educator_id=person.pk),
+        reason=SalaryAcceptance.Reason.MOVED_IN,
+        actor=person,
+        at=at,
+    )
+
+
+def salary_accept_current_people(*, district: District, actor: User) -> list[SalaryAcceptance]:
+    """``district`` started accepting state awards: it agrees to pay the awards its current
+    people hold from elsewhere in the state."""
+    return _salary_accept(
+        district=district,
+        submissions=Submission.objects.filter(educator__district_id=district.pk),
+        reason=SalaryAcceptance.Reason.SETTING_ON,
+        actor=actor,
+        at=timezone.now(),
+    )
+
+
+def salary_accept_issued(*, award: Award) -> list[SalaryAcceptance]:
+    """``award`` was issued by another district of the state than its educator's, which
+    accepts state awards: that district agrees to pay it."""
+    home = District.objects.filter(people__pk=award.educator_id).first()
+    if home is None or home.pk == award.district_id or not home.accept_state_awards_for_salary:
+        return []
+    return _salary_accept(
+        district=home,
+        submissions=Submission.objects.filter(pk=award.submission_id),
+        reason=SalaryAcceptance.Reason.ISSUED,
+        actor=None,
+        at=timezone.now(),
+    )
+
+
+def salary_acceptances_award_revoked(*, award: Award) -> None:
+    """``award`` was revoked: each district that accepted it records the reversal (its own
+    ledger drops the award already, since the award no longer counts)."""
+    for acceptance in SalaryAcceptance.objects.filter(submission_id=award.submission_id):
+        audit_record(
+            actor=award.revoked_by,
+            action=SALARY_ACCEPTED_REVOKED,
+            target=award,
+            district=acceptance.district,
+            detail={"reason": award.revocation_reason, "acceptance": acceptance.pk},
+        )

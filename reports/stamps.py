@@ -111,6 +111,7 @@ WATCHED: list[tuple[str, str, str, list[str] | None]] = [
     ("programs", "CreditRule", "district", None),
     ("programs", "RenewalRule", "district", None),
     ("programs", "StateRenewalRule", "state", None),
+    ("reports", "SalaryAcceptance", "district", None),
     # Whether an award counts (badges.models.award_counts_q): issued, not revoked, not expired.
     (
         "badges",

@@ -113,3 +113,32 @@ def test_the_ledger_costs_the_same_queries_for_three_entries_or_ten(
         issue(educator)
     with django_assert_max_num_queries(small_count):
         assert len(hr.get("/api/v1/ledger/").json()["entries"]) == 10
+
+
+def test_revoking_a_renewed_award_reverses_nothing_while_its_renewal_counts(
+    connect, district_admin, educator
+):
+    CreditRuleFactory(district=educator.district, salary_amount=Decimal("300.00"))
+    first = issue(educator)
+    renewing = earned_submission(educator=educator)
+    Submission.objects.filter(pk=renewing.pk).update(
+        renews=first.submission, first_earned_at=first.submission.decided_at
+    )
+    renewal = award_issue_for_submission(submission_id=renewing.pk)
+    hr = connect(district_admin, ["ledger:read"])
+    cursor = hr.get("/api/v1/ledger/").json()["next_cursor"]
+
+    award_revoke(award=first, reason="Signed by the wrong office.", actor=district_admin)
+    page = hr.get("/api/v1/ledger/", {"cursor": cursor}).json()
+    assert [(e["kind"], e["award"], e["salary_amount"]) for e in page["entries"]] == [
+        ("reversal", str(first.uuid), "0.00")
+    ]
+    # The credential stops counting with its last award: that revocation reverses the credit.
+    award_revoke(award=renewal, reason="Evidence was not the educator's.", actor=district_admin)
+    later = hr.get("/api/v1/ledger/", {"cursor": page["next_cursor"]}).json()
+    assert [(e["kind"], e["award"], e["salary_amount"]) for e in later["entries"]] == [
+        ("reversal", str(renewal.uuid), "-300.00")
+    ]
+    # Read again from the start, every entry keeps the amount it was given.
+    everything = hr.get("/api/v1/ledger/").json()["entries"]
+    assert [e["salary_amount"] for e in everything] == ["300.00", "0.00", "0.00", "-300.00"]

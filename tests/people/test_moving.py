@@ -14,7 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Membership, MoveInvitation, User
-from accounts.services import LicenseError, license_number_set, user_create
+from accounts.services import (
+    LicenseError,
+    district_settings_update,
+    license_number_set,
+    user_create,
+)
 from badges import selectors as badge_selectors
 from outbox.models import Mail
 from people import services
@@ -431,8 +436,7 @@ def test_each_district_lists_the_salary_it_agreed_to_pay(mover, north, south, so
     assert ledger(north) == {old.pk: Decimal("300")}
     assert ledger(south) == {new.pk: Decimal("500")}
     assert report_selectors.educator_progress(user=mover)["salary_total"] == Decimal("500")
-    south.accept_state_awards_for_salary = True
-    south.save(update_fields=["accept_state_awards_for_salary"])
+    district_settings_update(district=south, actor=south_admin, accept_state_awards_for_salary=True)
     assert ledger(south) == {new.pk: Decimal("500"), old.pk: Decimal("500")}
     assert ledger(north) == {old.pk: Decimal("300")}
     mover.district.refresh_from_db()

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
+from accounts.services import district_settings_update
 from badges.models import Award
 from badges.services import award_revoke
 from programs.models import StateRenewalRule
@@ -372,3 +373,18 @@ def test_the_states_renewal_rule_moves_the_stamp_of_every_district_of_the_state(
     moved = stamp_of(ours)
     StateRenewalRule.objects.filter(pk=rule.pk).update(required_count=3)
     assert stamp_of(ours) > moved
+
+
+def test_a_revocation_elsewhere_reaches_the_totals_of_a_district_that_accepted_the_award():
+    """South accepted an award north issued, then stopped accepting: north's revocation moves
+    north's stamp only, so south's salary figures are filed under the state's."""
+    north = DistrictFactory(state=StateFactory())
+    south = DistrictFactory(state=north.state)
+    admin = DistrictAdminFactory(district=south)
+    pat = EducatorFactory(district=south)
+    from_north = earned_submission(educator=pat, decided_on=dt.date(2026, 3, 1), district=north)
+    for on in (True, False):
+        district_settings_update(district=south, actor=admin, accept_state_awards_for_salary=on)
+    assert selectors.salary_totals(district=south, filters=ALL)["awards"] == 1
+    Award.objects.filter(submission=from_north).update(revoked_at=dt.datetime.now(dt.UTC))
+    assert selectors.salary_totals(district=south, filters=ALL)["awards"] == 0
