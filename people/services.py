@@ -859,10 +859,9 @@ def person_move(*, invitation: MoveInvitation, actor: User) -> Membership:
         person_moved.send(
             sender=User, person=person, from_district=origin, to_district=destination, at=now
         )
-        transaction.on_commit(
-            lambda: _move_confirmation_send(
-                person_id=person.pk, origin_name=origin.name, destination_name=destination.name
-            )
+        # Recorded in this transaction; the outbox delivers it once the move is committed.
+        _move_confirmation_send(
+            person_id=person.pk, origin_name=origin.name, destination_name=destination.name
         )
     return membership
 

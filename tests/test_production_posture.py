@@ -278,7 +278,12 @@ def test_createbucket_makes_the_apps_bucket_private_with_cors_for_the_site(tmp_p
     assert calls[3].startswith(f"cors set local/{bucket} ")
     assert len(calls) == 4
     rule = ElementTree.parse(tmp_path / "cors.xml").getroot().find("CORSRule")
-    assert [e.text for e in rule.findall("AllowedOrigin")] == [app_env["SITE_URL"]]
+    # The site's address, and the state profile's proxy in front of both web processes.
+    proxy_port = compose["services"]["proxy"]["environment"]["PROXY_BIND"].rsplit(":", 1)[1]
+    assert [e.text for e in rule.findall("AllowedOrigin")] == [
+        app_env["SITE_URL"],
+        f"http://localhost:{proxy_port}",
+    ]
     assert {e.text for e in rule.findall("AllowedMethod")} >= {"GET", "POST", "PUT"}
     assert "ETag" in [e.text for e in rule.findall("ExposeHeader")]
 

@@ -18,7 +18,6 @@ def nav_links(client, person) -> dict[str, str]:
 def test_district_admins_find_reports_in_the_navigation(client, district_admin):
     links = nav_links(client, district_admin)
     assert links["Reports"] == reverse("reports:index")
-    assert links["Endorsements"] == reverse("badges:endorsements")
     assert list(links)[:6] == [
         "District",
         "Settings",
@@ -42,3 +41,10 @@ def test_state_admins_find_their_state_pages_and_no_district_page(client):
     assert links["State"] == reverse("states:dashboard")
     assert links["Awards"] == reverse("states:awards")
     assert links["Endorsements"] == reverse("badges:endorsements")
+
+
+def test_district_admins_find_endorsements_beside_the_catalog_they_manage(client, district_admin):
+    client.force_login(district_admin)
+    html = client.get(reverse("credentials:manage")).content.decode()
+    tabs = html.split('aria-label="Catalog administration"', 1)[1].split("</nav>", 1)[0]
+    assert f'href="{reverse("badges:endorsements")}"' in tabs
