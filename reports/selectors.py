@@ -849,14 +849,21 @@ def program_headline(*, district: District, today: dt.date | None = None) -> dic
     )
 
 
-def program_headlines(*, districts: list[District], today: dt.date | None = None) -> dict:
+def program_headlines(
+    *, districts: list[District], today: dt.date | None = None, extract=None, extract_key: str = ""
+) -> dict:
     """``program_headline`` of every one of ``districts``, by district id, in a fixed number of
     queries whatever their number: one for all their stamps and one cache read for all their
     figures (one entry for them all while no stamp has moved since it was filed, else one per
     district). The districts whose figures are not cached (their stamp moved since
     ``services.report_figures_warm`` last ran) are computed together, a fixed number of grouped
     queries for all of them (``_program_headlines``), and cached as ``program_headline`` files
-    them."""
+    them.
+
+    With ``extract`` (a headline → the few values a page needs of it, as tuples or small
+    dicts), each district's ``extract(headline)`` instead, filed in the entry for them all
+    under the same stamps (``extract_key`` names the extract): a page of 300 districts then
+    reads its few values of each, not 300 whole headlines."""
     today = today or timezone.localdate()
     stamps = current_stamps(district_ids=[d.pk for d in districts])
     # All of them at once, under one entry per set of districts that holds the stamps they
@@ -864,7 +871,10 @@ def program_headlines(*, districts: list[District], today: dt.date | None = None
     together_key = together_stamps = None
     if districts and len(stamps) == len(districts):
         ids = sorted(stamps)
-        together_key = f"reports:{HEADLINE}s:" + hashlib.sha1(str(ids).encode()).hexdigest()
+        together_key = (
+            f"reports:{HEADLINE}s{':' + extract_key if extract else ''}:"
+            + hashlib.sha1(str(ids).encode()).hexdigest()
+        )
         together_stamps = (today.isoformat(), [stamps[pk] for pk in ids])
         together = cache.get(together_key)
         if together is not None and together[0] == together_stamps:
@@ -889,6 +899,8 @@ def program_headlines(*, districts: list[District], today: dt.date | None = None
             {keys[pk]: figures for pk, figures in computed.items() if pk in keys}, CACHE_SECONDS
         )
         headlines.update(computed)
+    if extract:
+        headlines = {pk: extract(headline) for pk, headline in headlines.items()}
     if together_key:
         cache.set(together_key, (together_stamps, headlines), CACHE_SECONDS)
     return headlines

@@ -37,51 +37,52 @@ COLUMNS = [
 ]
 
 
-@dataclass
-class DistrictFigures:
-    district: District
-    headline: dict
+def _table_values(headline: dict) -> tuple:
+    """The values of a district's headline its row, its sort, the charts and the CSV read
+    (``DistrictFigures``' fields after the district, in order): a few numbers, cached for all
+    the districts together instead of their whole headlines."""
 
-    @property
-    def educators(self) -> int:
-        return self.headline["educators"]
-
-    @property
-    def stages(self) -> list[dict]:
-        return self.headline["stages"]
-
-    @property
-    def earned_in_cycle(self) -> int:
-        return self.headline["earned_in_cycle"]
-
-    @property
-    def pass_rate(self) -> float | None:
-        return self.headline["pass_rates"]["first_rate"]
-
-    @property
-    def turnaround(self) -> float | None:
-        return self.headline["turnaround"]["review"]["median"]
-
-    def renewal(self, key: str) -> int | None:
-        """Educators of this renewal status; None when the district has no renewal rule, or
-        when the status does not apply (nobody is at risk once the window has closed)."""
-        for row in self.headline["renewal"]["counts"]:
+    def renewal(key: str) -> int | None:
+        # Educators of this renewal status; None when the district has no renewal rule, or
+        # when the status does not apply (nobody is at risk once the window has closed).
+        for row in headline["renewal"]["counts"]:
             if row["key"] == key:
                 return row["count"]
         return None
 
-    @property
-    def at_risk(self) -> int | None:
-        return self.renewal(reports.RENEWAL_AT_RISK)
+    cycle = headline["cycle"]
+    return (
+        headline["educators"],
+        tuple(stage["count"] for stage in headline["stages"]),
+        headline["open"],
+        headline["earned_in_cycle"],
+        cycle["name"] if cycle else "",
+        headline["pass_rates"]["first_rate"],
+        headline["turnaround"]["review"]["median"],
+        renewal(reports.RENEWAL_AT_RISK),
+        renewal(reports.RENEWAL_NOT_MET),
+    )
 
-    @property
-    def not_met(self) -> int | None:
-        return self.renewal(reports.RENEWAL_NOT_MET)
 
-    @property
-    def cycle_name(self) -> str:
-        cycle = self.headline["cycle"]
-        return cycle["name"] if cycle else ""
+@dataclass(slots=True)
+class DistrictFigures:
+    """A district's line of the table: the district and its headline's values
+    (``_table_values``)."""
+
+    district: District
+    educators: int
+    stage_counts: tuple[int, ...]  # plans by stage, in the funnel's order
+    open: int
+    earned_in_cycle: int
+    cycle_name: str
+    pass_rate: float | None
+    turnaround: float | None
+    at_risk: int | None
+    not_met: int | None
+
+    @classmethod
+    def of(cls, district: District, headline: dict) -> "DistrictFigures":
+        return cls(district, *_table_values(headline))
 
     def row(self) -> list:
         """The district's line of the table and of the CSV (COLUMNS)."""
@@ -89,8 +90,8 @@ class DistrictFigures:
             self.district.name,
             "Suspended" if self.district.is_suspended else "Active",
             self.educators,
-            *(stage["count"] for stage in self.stages),
-            self.headline["open"],
+            *self.stage_counts,
+            self.open,
             self.earned_in_cycle,
             self.cycle_name,
             self.pass_rate,
@@ -158,8 +159,10 @@ def state_figures(*, state: State, today: dt.date | None = None) -> list[Distric
     """Every district of the state with its program's headline figures, by name."""
     today = today or timezone.localdate()
     districts = list(districts_of_state(state=state).order_by("name", "pk"))
-    headlines = reports.program_headlines(districts=districts, today=today)
-    return [DistrictFigures(district=d, headline=headlines[d.pk]) for d in districts]
+    values = reports.program_headlines(
+        districts=districts, today=today, extract=_table_values, extract_key="state-table"
+    )
+    return [DistrictFigures(d, *values[d.pk]) for d in districts]
 
 
 # The table's orders (``forms.DistrictTableForm``): the figure each sorts by. A district

@@ -15,6 +15,7 @@ from django.urls import reverse
 from accounts.models import Building
 from reports import selectors as reports
 from reports.services import report_figures_warm
+from states import selectors
 from tests.accounts.factories import DistrictFactory, StateAdminFactory, StateFactory
 from tests.reports.test_report_views import populate
 
@@ -41,11 +42,12 @@ def test_each_district_reads_its_own_reports_figures(client):
     for district in (north, south):
         headline = reports.program_headline(district=district)
         row = rows[district.name]
-        assert row.headline == headline
-        assert [s["count"] for s in row.stages] == [s["count"] for s in headline["stages"]]
+        assert row == selectors.DistrictFigures.of(district, headline)
+        assert list(row.stage_counts) == [s["count"] for s in headline["stages"]]
         assert row.pass_rate == headline["pass_rates"]["first_rate"]
+        assert row.earned_in_cycle == headline["earned_in_cycle"]
     assert rows["USD 401"].educators == 3 and rows["USD 400"].educators == 1
-    assert rows["USD 401"].stages[-1]["count"] == 3  # earned: one per educator
+    assert rows["USD 401"].stage_counts[-1] == 3  # earned: one per educator
     page = response.content.decode()
     assert "Another state&#x27;s district" not in page and "Another state's district" not in page
     for chart in ("state-earned", "state-pass-rate", "state-turnaround"):
@@ -111,11 +113,18 @@ def test_a_district_whose_figures_changed_is_computed_once_then_read_from_the_ca
     with CaptureQueriesContext(connection) as after_change:
         response = client.get(url)
     rows = {row.district.pk: row for row in response.context["rows"]}
-    assert rows[second.pk].stages[-1]["count"] == 2
+    assert rows[second.pk].stage_counts[-1] == 2
     assert len(after_change) > len(warm)
     with CaptureQueriesContext(connection) as again:
-        client.get(url)
+        response = client.get(url)
     assert len(again) == len(warm)
+    # Read from the cache, the rows are still each district's headline, exactly; the whole
+    # headlines, filed apart from the table's values, are still there for who reads them.
+    for row in response.context["rows"]:
+        headline = reports.program_headline(district=row.district)
+        assert row == selectors.DistrictFigures.of(row.district, headline)
+    whole = reports.program_headlines(districts=[first, second])
+    assert whole[second.pk] == reports.program_headline(district=second)
 
 
 @pytest.mark.django_db
