@@ -211,7 +211,7 @@ def test_the_state_admin_sees_three_districts_each_with_figures(seeded_demo, cli
     rows = client.get(reverse("states:dashboard")).context["rows"]
     assert [row.district.slug for row in rows] == ["cedar-bluffs", "flint-hills", "prairie-view"]
     for row in rows:
-        assert row.educators > 0 and row.stages[0]["count"] > 0 and row.stages[-1]["count"] > 0
+        assert row.educators > 0 and row.stage_counts[0] > 0 and row.stage_counts[-1] > 0
 
 
 def test_the_banner_lists_the_state_admins_login(seeded_demo):
