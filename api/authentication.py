@@ -6,7 +6,6 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from .models import ApiClient
 
-
 # A bearer token was sent but is not one we honour: said so, rather than "no credentials".
 INVALID_TOKEN = (
     "The access token is not valid: it is unknown or has expired, or its client was revoked. "

@@ -52,6 +52,8 @@ def endorsements_asked(sender, *, entry, **kwargs) -> list[CatalogEndorsement]:
         )
         for endorsement in selectors.standing_endorsements_of(entry)
     ]
+
+
 def plan_page_renewal(sender, *, submission, **kwargs) -> PageSection | None:
     """A renewal's plan page says which award it renews and what the renewal asks."""
     if not submission.renews_id:

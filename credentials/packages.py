@@ -238,8 +238,7 @@ def package_validate(data: Any) -> dict[str, Any]:
     renewal_plan = raw_entry.get("renewal_plan", MicroCredential.RenewalPlan.FULL)
     if renewal_plan not in MicroCredential.RenewalPlan.values:
         problems.append(
-            "Entry: “renewal_plan” must be one of "
-            f"{', '.join(MicroCredential.RenewalPlan.values)}."
+            f"Entry: “renewal_plan” must be one of {', '.join(MicroCredential.RenewalPlan.values)}."
         )
         renewal_plan = MicroCredential.RenewalPlan.FULL
     entry["renewal_plan"] = renewal_plan

@@ -39,8 +39,8 @@ from badges.services import (
     endorsement_give,
     endorsement_withdraw,
 )
-from tests.accounts.factories import DistrictAdminFactory, DistrictFactory, StateAdminFactory
 from submissions.models import Submission
+from tests.accounts.factories import DistrictAdminFactory, DistrictFactory, StateAdminFactory
 from tests.badges import spec_verifier
 from tests.badges.factories import earned_submission, panel_found
 from tests.badges.test_verifier_core import steps, verify_paths_with_node

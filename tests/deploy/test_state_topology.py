@@ -7,8 +7,8 @@ awards), one web instance and one worker are killed with SIGKILL. Every request 
 2xx/3xx, the proxy sending again to the other instance what the dead one never answered; the
 exceptions are the requests the dead instance held when it died (at most its 4 threads): a
 response it had begun to send, or a form haproxy no longer holds to send again. The test finds
-each such one in the proxy's log (server-side abort, "SD" or "SH"). Every award is issued, and none twice (one
-row, one audit entry, one certificate each)."""
+each such one in the proxy's log (server-side abort, "SD" or "SH"). Every award is issued, and
+none twice (one row, one audit entry, one certificate each)."""
 
 import os
 import random

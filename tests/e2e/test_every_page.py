@@ -196,7 +196,9 @@ def test_the_pages_people_use_on_their_phones_fit_390_px(
         # An admin's lists too: a table stacks, each row a card, its hidden words with it.
         "admin@example.org": ["/district/", "/district/people/", "/badges/district/"],
         # A certificate's page: the issuer's DID is one long word.
-        "state@example.org": [f"/verify/{Award.objects.filter(revoked_at__isnull=True).first().uuid}/"],
+        "state@example.org": [
+            f"/verify/{Award.objects.filter(revoked_at__isnull=True).first().uuid}/"
+        ],
     }
     too_wide = {}
     for email, paths in pages.items():
