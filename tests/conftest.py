@@ -6,6 +6,7 @@ server started here, behind django-storages, exactly as in production.
 
 import os
 import socket
+import threading
 from pathlib import Path
 
 import pytest
@@ -133,6 +134,92 @@ def _clean_cache():
 
     cache.clear()
     yield
+
+
+class LiveServerGate:
+    """Counts the requests a live server is answering, and can turn new ones away.
+
+    A browser test ends when its assertions pass, not when the browser's last request does: a
+    closing page sends its unsaved text as a beacon, a poll fires. The database is emptied after
+    each live-server test (a TRUNCATE of every table); a request still inside a transaction then
+    waits for a table the TRUNCATE holds while holding one the TRUNCATE waits for, and PostgreSQL
+    breaks the deadlock by failing the flush, which spoils the next tests on that database. So
+    between tests the gate is shut (requests get a 503 that touches no table) and the flush waits
+    until the requests already inside have finished."""
+
+    def __init__(self, application):
+        self.application = application
+        self.condition = threading.Condition()
+        self.inside = 0
+        self.shut = False
+
+    def __call__(self, environ, start_response):
+        with self.condition:
+            if self.shut:
+                start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                return [b"The test has ended."]
+            self.inside += 1
+        try:
+            result = self.application(environ, start_response)
+        except BaseException:
+            self._leave()
+            raise
+        return _ClosingIterable(result, self._leave)
+
+    def _leave(self):
+        with self.condition:
+            self.inside -= 1
+            self.condition.notify_all()
+
+    def open(self):
+        with self.condition:
+            self.shut = False
+
+    def shut_and_drain(self, seconds: float = 30) -> bool:
+        with self.condition:
+            self.shut = True
+            return self.condition.wait_for(lambda: self.inside == 0, timeout=seconds)
+
+
+class _ClosingIterable:
+    """A response body that tells the gate when the server has finished with it."""
+
+    def __init__(self, result, on_close):
+        self.result = result
+        self.on_close = on_close
+
+    def __iter__(self):
+        return iter(self.result)
+
+    def close(self):
+        try:
+            if hasattr(self.result, "close"):
+                self.result.close()
+        finally:
+            self.on_close()
+
+
+def gate_of(server) -> LiveServerGate:
+    """The gate in front of a pytest-django ``LiveServer``'s application, put there once."""
+    httpd = server.thread.httpd
+    application = httpd.get_app()
+    if not isinstance(application, LiveServerGate):
+        application = LiveServerGate(application)
+        httpd.set_app(application)
+    return application
+
+
+@pytest.fixture(autouse=True)
+def _live_server_drains_before_flush(request):
+    """Set up after pytest-django's own live-server helper (a plugin's autouse fixture comes
+    first), so torn down before it empties the database: see ``LiveServerGate``."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    gate = gate_of(request.getfixturevalue("live_server"))
+    gate.open()
+    yield
+    assert gate.shut_and_drain(), "a live-server request was still running 30 s after the test"
 
 
 @pytest.fixture

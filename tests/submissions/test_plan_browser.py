@@ -264,7 +264,9 @@ def test_restored_text_says_when_it_was_typed_in_the_sites_time_format(
             for (const key of Object.keys(localStorage)) {
                 const kept = JSON.parse(localStorage.getItem(key));
                 if (kept && kept.values) {
-                    kept.savedAt = new Date(2026, 11, 6, 9, 5, 30).getTime();
+                    const typed = new Date();
+                    typed.setHours(9, 5, 30, 0);
+                    kept.savedAt = typed.getTime();
                     localStorage.setItem(key, JSON.stringify(kept));
                 }
             }
