@@ -225,8 +225,9 @@ def test_a_web_instance_and_a_worker_killed_mid_load_lose_no_request_and_issue_n
         proxy_log = (tmp_path / "haproxy.log").read_text()
         # What the proxy could not send elsewhere: a request the killed process held when it
         # died, either answered in part (its headers passed on, then the connection dropped: "SD"
-        # in haproxy's log) or taken and never answered, past the proxy's retries ("SH": a form
-        # whose body haproxy no longer holds is not sent again). Every other request must be
+        # in haproxy's log) or taken and never answered, past the proxy's retries ("SH"; the
+        # proxy buffers each form's body to send it again, but a process that read the request
+        # and then died mid-work is a slow answer, not an empty one). Every other request must be
         # answered.
         cut = re.findall(r" S[DH]-- .*\"(GET|POST) (\S+) HTTP", proxy_log)
         failed = [(m, p, e) for m, p, e in outcomes if not (isinstance(e, int) and 200 <= e < 400)]
