@@ -854,31 +854,33 @@ def program_headlines(
 ) -> dict:
     """``program_headline`` of every one of ``districts``, by district id, in a fixed number of
     queries whatever their number: one for all their stamps and one cache read for all their
-    figures (one entry for them all while no stamp has moved since it was filed, else one per
-    district). The districts whose figures are not cached (their stamp moved since
-    ``services.report_figures_warm`` last ran) are computed together, a fixed number of grouped
-    queries for all of them (``_program_headlines``), and cached as ``program_headline`` files
-    them.
+    figures. That entry, one for the set of districts, holds each district's figures beside the
+    stamp they were computed at: a district whose stamp has moved since is computed again (its
+    whole headline from its own cache entry, filed by ``services.report_figures_warm``, or else
+    with the others missing in a fixed number of grouped queries, ``_program_headlines``) and
+    the entry is filed again; the others are read from it as they are, exactly.
 
     With ``extract`` (a headline → the few values a page needs of it, as tuples or small
-    dicts), each district's ``extract(headline)`` instead, filed in the entry for them all
-    under the same stamps (``extract_key`` names the extract): a page of 300 districts then
-    reads its few values of each, not 300 whole headlines."""
+    dicts), each district's ``extract(headline)`` instead, filed in an entry of its own for the
+    same districts (``extract_key`` names the extract): a page of 300 districts then reads its
+    few values of each, not 300 whole headlines, even after one district changed."""
     today = today or timezone.localdate()
     stamps = current_stamps(district_ids=[d.pk for d in districts])
-    # All of them at once, under one entry per set of districts that holds the stamps they
-    # were read at: a page of 300 districts reads one entry, not 300.
-    together_key = together_stamps = None
-    if districts and len(stamps) == len(districts):
-        ids = sorted(stamps)
+    values: dict = {}
+    together_key = None
+    if stamps:
         together_key = (
             f"reports:{HEADLINE}s{':' + extract_key if extract else ''}:"
-            + hashlib.sha1(str(ids).encode()).hexdigest()
+            + hashlib.sha1(str(sorted(stamps)).encode()).hexdigest()
         )
-        together_stamps = (today.isoformat(), [stamps[pk] for pk in ids])
         together = cache.get(together_key)
-        if together is not None and together[0] == together_stamps:
-            return together[1]
+        if together is not None and together[0] == today.isoformat():
+            values = {
+                pk: value for pk, (stamp, value) in together[1].items() if stamps.get(pk) == stamp
+            }
+            if len(values) == len(districts):
+                return values
+    missing = [d for d in districts if d.pk not in values]
     keys = {
         d.pk: _cache_key(
             HEADLINE,
@@ -887,23 +889,28 @@ def program_headlines(
             today=today,
             key=_filters_key(ReportFilters()),
         )
-        for d in districts
+        for d in missing
         if d.pk in stamps
     }
     found = cache.get_many(list(keys.values()))
-    headlines = {d.pk: found[keys[d.pk]] for d in districts if keys.get(d.pk) in found}
-    missing = [d for d in districts if d.pk not in headlines]
-    if missing:
-        computed = _program_headlines(districts=missing, today=today)
+    headlines = {d.pk: found[keys[d.pk]] for d in missing if keys.get(d.pk) in found}
+    uncached = [d for d in missing if d.pk not in headlines]
+    if uncached:
+        computed = _program_headlines(districts=uncached, today=today)
         cache.set_many(
             {keys[pk]: figures for pk, figures in computed.items() if pk in keys}, CACHE_SECONDS
         )
         headlines.update(computed)
     if extract:
         headlines = {pk: extract(headline) for pk, headline in headlines.items()}
+    values.update(headlines)
     if together_key:
-        cache.set(together_key, (together_stamps, headlines), CACHE_SECONDS)
-    return headlines
+        cache.set(
+            together_key,
+            (today.isoformat(), {pk: (stamps[pk], values[pk]) for pk in values if pk in stamps}),
+            CACHE_SECONDS,
+        )
+    return values
 
 
 def _program_headlines(*, districts: list[District], today: dt.date) -> dict[int, dict]:

@@ -127,6 +127,42 @@ def test_a_district_whose_figures_changed_is_computed_once_then_read_from_the_ca
     assert whole[second.pk] == reports.program_headline(district=second)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_after_one_district_changed_only_that_district_is_computed_again(client, monkeypatch):
+    """The table's entry holds each district's figures beside the stamp they were computed at:
+    after a change in one district, the others are read from it as they were, even when their
+    whole headlines have left the cache, and the changed one alone is computed."""
+    from django.core.cache import cache
+
+    state_admin = StateAdminFactory()
+    first, second, third = districts_with_plans(state_admin.state, 3)
+    client.force_login(state_admin)
+    url = reverse("states:dashboard")
+    client.get(url)
+    populate(second, 1)
+    # Their whole headlines leave the cache (as an eviction would take them).
+    redis = cache._cache.get_client()
+    for district in (first, second, third):
+        for key in redis.keys(f"*reports:{reports.HEADLINE}:{district.pk}:*"):
+            redis.delete(key)
+    computed = []
+    compute = reports._program_headlines
+
+    def counting(*, districts, today):
+        computed.append(sorted(d.pk for d in districts))
+        return compute(districts=districts, today=today)
+
+    monkeypatch.setattr(reports, "_program_headlines", counting)
+    response = client.get(url)
+    assert computed == [[second.pk]]
+    rows = {row.district.pk: row for row in response.context["rows"]}
+    assert rows[second.pk].stage_counts[-1] == 2
+    for row in response.context["rows"]:
+        assert row == selectors.DistrictFigures.of(
+            row.district, reports.program_headline(district=row.district)
+        )
+
+
 @pytest.mark.django_db
 def test_the_csv_is_the_table_with_its_text_neutralised(client):
     state_admin = StateAdminFactory()
