@@ -2,9 +2,10 @@
 theirs that counts, embedded as signed, with the totals a renewal needs, signed by the district
 like the badges themselves (eddsa-rdfc-2022, did:web).
 
-The CLR 2.0 JSON-LD context (versioned 2.0.1) is vendored from PyPI by ``vendor_schema.py``.
-1EdTech's CLR 2.0 JSON *schema* ships in no npm or PyPI package we found, so the transcript is
-not validated against it; each badge inside is an OB 3.0 credential, valid against that schema.
+The CLR 2.0 JSON-LD context (versioned 2.0.1) is vendored from PyPI by ``vendor_schema.py``,
+and 1EdTech's CLR 2.0 ClrCredential JSON schema is vendored beside the OB 3.0 one, pinned by
+hash (``vendor_schema.py`` says where it came from): the transcript matches it, and each badge
+inside is an OB 3.0 credential that matches that schema.
 """
 
 import secrets
@@ -33,7 +34,8 @@ def clr_credential(*, educator: User, awards: list[Award], now: datetime) -> dic
     totals = transcript_totals(awards)
     salt = secrets.token_hex(16)
     document = {
-        "@context": [proofs.VC_V2_CONTEXT, proofs.OB_V3_CONTEXT, proofs.CLR_V2_CONTEXT],
+        # In the order 1EdTech's CLR 2.0 schema requires: the VC, then the CLR, then the OB context.
+        "@context": [proofs.VC_V2_CONTEXT, proofs.CLR_V2_CONTEXT, proofs.OB_V3_CONTEXT],
         "id": f"urn:uuid:{uuid.uuid4()}",
         "type": ["VerifiableCredential", "ClrCredential"],
         "issuer": issuer_profile(district),

@@ -11,8 +11,19 @@ Run: ``.venv/bin/python -m badges.vendor_schema`` (uses pip; nothing is fetched 
 ``SCHEMA_OUT=<dir>`` and ``CONTEXTS_OUT=<dir>`` write elsewhere (the test suite checks the
 committed copies still match).
 
-No npm or PyPI package we found ships 1EdTech's CLR 2.0 JSON *schema*, so transcripts are not
-validated against it (each badge inside one is validated against the OB 3.0 schema).
+1EdTech's CLR 2.0 ClrCredential JSON schema ships in no npm or PyPI package we found, so it is
+not fetched here: ``static/badges/schema/clr_v2p0_clrcredential_schema.json`` is committed as
+is, pinned by ``CLR_SCHEMA_SHA256`` (the test suite checks the committed bytes). Its bytes were
+taken from two public repositories that vendor it independently of each other, and are identical
+in both:
+- conform-ed/conform-ed, ``packages/coverage/vendor/clr/v2_0/``, commit
+  b379d26bf5841ef0f6008e5f63eaf8966b865769 (its notes: "fetched from the published
+  purl.imsglobal.org/spec/clr/v2p0/schema/json URLs");
+- choiec/expert-pancake, ``specs/001-memory-ingest/contracts/1edtech/``, commit
+  4b64934a3043e00d2529e9ebebc2157ce62937a4.
+Each of the two also carries 1EdTech's OB 3.0 AchievementCredential schema byte for byte as the
+PyPI package above ships it. The file's ``$id`` is 1EdTech's address for it, ``CLR_SCHEMA_URL``;
+it is self-contained (every ``$ref`` points into its own ``$defs``).
 """
 
 import hashlib
@@ -36,6 +47,11 @@ CLR_CONTEXT_MEMBER = f"{PACKAGE}-{VERSION}/openbadgeslib/ob3/contexts/clr_contex
 # The package pins the bytes it captured from 1EdTech by this hash; so do we.
 CLR_CONTEXT_SHA256 = "880f1902d4158f2f33ce06af41b90719977cd1ea337a9de2e41edb3ff5e543d6"
 DEFAULT_CONTEXTS_OUT = DEFAULT_OUT.parent / "contexts-pypi"
+CLR_SCHEMA_URL = (
+    "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_clrcredential_schema.json"
+)
+CLR_SCHEMA_NAME = "clr_v2p0_clrcredential_schema.json"
+CLR_SCHEMA_SHA256 = "59d778659204b0bd593e9e2ab1683fb6f688e339885c44019f606ed6feb4caee"
 
 
 def download_sdist(directory: Path) -> Path:

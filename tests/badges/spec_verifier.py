@@ -1,8 +1,9 @@
 """A verifier of Open Badges 3.0 credentials written in Python from the specifications, and
 from nothing in ``badges/``: W3C Verifiable Credential Data Integrity 1.0 and its EdDSA
 Cryptosuites v1.0 (``eddsa-rdfc-2022``), the did:web method, Bitstring Status List v1.0, VC
-Data Model 2.0 (``validFrom`` / ``validUntil``), and 1EdTech's OB 3.0 JSON schema (of an
-achievement credential, or of an endorsement credential).
+Data Model 2.0 (``validFrom`` / ``validUntil``), 1EdTech's OB 3.0 JSON schema (of an
+achievement credential, or of an endorsement credential) and its CLR 2.0 JSON schema (of a
+ClrCredential).
 
 RDFC-1.0 canonicalization is PyLD's (URDNA2015, the algorithm RDFC-1.0 standardised), with a
 document loader that serves the vendored JSON-LD contexts only; did:web documents and status
@@ -27,6 +28,7 @@ from pyld import jsonld
 ROOT = Path(__file__).resolve().parents[2]
 CONTEXT_DIRS = (ROOT / "static/badges/contexts", ROOT / "static/badges/contexts-pypi")
 OB3_SCHEMA = ROOT / "static" / "badges" / "schema" / "ob_v3p0_achievementcredential_schema.json"
+CLR2_SCHEMA = ROOT / "static" / "badges" / "schema" / "clr_v2p0_clrcredential_schema.json"
 BASE58_BITCOIN = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 # Multikey: the multicodec header of an Ed25519 public key, 0xed as a varint.
 ED25519_PUB_HEADER = bytes([0xED, 0x01])
@@ -181,10 +183,13 @@ def revoked(credential: dict, issuer_id: str, fetch_json: Callable[[str], dict])
     return bool(bits[index // 8] & (0x80 >> (index % 8)))
 
 
-def ob3_schema_of(credential: dict) -> dict:
-    """1EdTech's OB 3.0 JSON schema for the credential's type: the AchievementCredential schema,
-    or for an EndorsementCredential the class as that schema defines it in its ``$defs`` (the
-    definition 1EdTech's endorsement schema carries, in the same JSON-LD adaptation)."""
+def schema_of(credential: dict) -> dict:
+    """1EdTech's JSON schema for the credential's type: the CLR 2.0 ClrCredential schema for a
+    ClrCredential, else the OB 3.0 AchievementCredential schema, or for an EndorsementCredential
+    the class as that schema defines it in its ``$defs`` (the definition 1EdTech's endorsement
+    schema carries, in the same JSON-LD adaptation)."""
+    if "ClrCredential" in credential.get("type", []):
+        return json.loads(CLR2_SCHEMA.read_text())
     schema = json.loads(OB3_SCHEMA.read_text())
     if "EndorsementCredential" not in credential.get("type", []):
         return schema
@@ -198,7 +203,7 @@ def ob3_schema_of(credential: dict) -> dict:
 
 def schema_problems(credential: dict) -> list[str]:
     validator = jsonschema.Draft201909Validator(
-        ob3_schema_of(credential), format_checker=jsonschema.Draft201909Validator.FORMAT_CHECKER
+        schema_of(credential), format_checker=jsonschema.Draft201909Validator.FORMAT_CHECKER
     )
     return [f"schema: {error.message[:200]}" for error in validator.iter_errors(credential)]
 
@@ -208,9 +213,11 @@ def verify(
 ) -> Outcome:
     outcome = Outcome()
     now = now or datetime.now(UTC)
+    for problem in schema_problems(credential):
+        outcome.fail("invalid", problem)
     if "ClrCredential" in credential.get("type", []):
-        # CLR 2.0: no JSON schema is vendorable; each embedded achievement credential must
-        # hold its own proof and match the OB 3.0 schema.
+        # CLR 2.0: each embedded achievement credential must also hold its own proof and match
+        # the OB 3.0 schema (the CLR schema takes any VerifiableCredential there).
         for number, member in enumerate(credential["credentialSubject"]["verifiableCredential"]):
             for problem in schema_problems(member):
                 outcome.fail("invalid", f"credential {number}: {problem}")
@@ -218,9 +225,6 @@ def verify(
                 verify_proof(member, fetch_json)
             except (VerificationError, KeyError, ValueError, jsonld.JsonLdError) as error:
                 outcome.fail("invalid", f"credential {number}: proof: {error}")
-    else:
-        for problem in schema_problems(credential):
-            outcome.fail("invalid", problem)
     try:
         issuer_id = verify_proof(credential, fetch_json)
     except (VerificationError, KeyError, ValueError, jsonld.JsonLdError) as error:

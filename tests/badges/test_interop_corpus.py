@@ -14,8 +14,8 @@ revoked one (must say revoked), an expired one (must say expired) and its renewa
 credential naming the expired one; a copy of it naming another must fail); a transcript (CLR)
 and a changed copy; the state office's endorsement (EndorsementCredential, signed with the
 office's own did:web key), a changed copy, and a district's endorsement it withdrew (must say
-revoked). Every one also matches 1EdTech's JSON schema for its kind (a transcript: each badge in
-it).
+revoked). Every one also matches 1EdTech's JSON schema for its kind (a transcript the CLR 2.0
+ClrCredential schema, and each badge in it the OB 3.0 one).
 """
 
 import copy
@@ -172,7 +172,7 @@ def endorsement_schema_file(folder: Path) -> Path:
     """What verifier-core fetches for an EndorsementCredential (``OB3_ENDORSEMENT_SCHEMA_URL``),
     served from our pinned copy of 1EdTech's OB 3.0 schema: its EndorsementCredential class, as
     the Python verifier validates it (its own ``$id``, so the two schemas compile side by side)."""
-    schema = {**spec_verifier.ob3_schema_of({"type": ["EndorsementCredential"]})}
+    schema = {**spec_verifier.schema_of({"type": ["EndorsementCredential"]})}
     schema["$id"] = OB3_ENDORSEMENT_SCHEMA_URL
     path = folder / "endorsement-schema.json"
     path.write_text(json.dumps(schema))
@@ -249,17 +249,17 @@ def test_three_independent_verifiers_agree_on_every_credential(corpus, live_serv
 
 
 def schema_problems(corpus) -> dict[str, list[str]]:
-    """What 1EdTech's JSON schema finds wrong with each credential (jsonschema): a badge against
+    """What 1EdTech's JSON schemas find wrong with each credential (jsonschema): a badge against
     the OB 3.0 AchievementCredential schema, an endorsement against its EndorsementCredential, a
-    transcript's badges each (1EdTech's CLR 2.0 schema is not vendored: README). Changed copies
-    are still well-formed: their signature is what fails."""
+    transcript against the CLR 2.0 ClrCredential schema and each badge in it against the OB 3.0
+    one. Changed copies are still well-formed: their signature is what fails."""
     problems = {}
     for name, (path, _expected) in corpus.items():
         credential = json.loads(path.read_text())
-        members = credential.get("credentialSubject", {}).get("verifiableCredential")
+        members = credential.get("credentialSubject", {}).get("verifiableCredential", [])
         problems[name] = [
             problem
-            for document in (members if members is not None else [credential])
+            for document in [credential, *members]
             for problem in spec_verifier.schema_problems(document)
         ]
     return problems

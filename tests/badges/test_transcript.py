@@ -2,8 +2,11 @@
 
 import json
 from datetime import timedelta
+from pathlib import Path
 
+import jsonschema
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +18,18 @@ from tests.badges.factories import earned_submission
 pytestmark = pytest.mark.django_db
 
 URL = reverse("badges:transcript")
+CLR_SCHEMA = json.loads(
+    (
+        Path(settings.BASE_DIR) / "static/badges/schema/clr_v2p0_clrcredential_schema.json"
+    ).read_text()
+)
+
+
+def clr_schema_problems(document: dict) -> list[str]:
+    validator = jsonschema.Draft201909Validator(
+        CLR_SCHEMA, format_checker=jsonschema.Draft201909Validator.FORMAT_CHECKER
+    )
+    return [error.message for error in validator.iter_errors(document)]
 
 
 def issue(educator, **fields):
@@ -56,6 +71,19 @@ def test_the_transcript_holds_every_badge_that_counts_as_issued_with_totals(
     )
     key = keys.current_key(educator.district)
     proofs.verify(transcript, public_key=key.public_key)
+
+
+def test_the_transcript_matches_1edtechs_clr_schema(client, educator):
+    issue(educator, title="Classroom Routines")
+    issue(educator, title="Formative Assessment")
+    client.force_login(educator)
+
+    transcript = json.loads(client.get(URL).content)
+
+    assert clr_schema_problems(transcript) == []
+    # The schema holds the contexts to 1EdTech's order: VC, then CLR, then OB.
+    reordered = {**transcript, "@context": [transcript["@context"][i] for i in (0, 2, 1)]}
+    assert clr_schema_problems(reordered) != []
 
 
 def test_a_transcript_changed_after_signing_fails(client, educator):
