@@ -850,9 +850,10 @@ def program_headline(*, district: District, today: dt.date | None = None) -> dic
 
 
 def program_headlines(
-    *, districts: list[District], today: dt.date | None = None, extract=None, extract_key: str = ""
+    *, districts: list, today: dt.date | None = None, extract=None, extract_key: str = ""
 ) -> dict:
-    """``program_headline`` of every one of ``districts``, by district id, in a fixed number of
+    """``program_headline`` of every one of ``districts`` (Districts, or anything with the pk of
+    one), by district id, in a fixed number of
     queries whatever their number: one for all their stamps and one cache read for all their
     figures. That entry, one for the set of districts, holds each district's figures beside the
     stamp they were computed at: a district whose stamp has moved since is computed again (its
@@ -895,6 +896,10 @@ def program_headlines(
     found = cache.get_many(list(keys.values()))
     headlines = {d.pk: found[keys[d.pk]] for d in missing if keys.get(d.pk) in found}
     uncached = [d for d in missing if d.pk not in headlines]
+    if uncached and not all(isinstance(d, District) for d in uncached):
+        # Given as lines of a table (their pk and what the table shows): what the figures read
+        # of them, loaded for these alone.
+        uncached = list(District.objects.filter(pk__in=[d.pk for d in uncached]))
     if uncached:
         computed = _program_headlines(districts=uncached, today=today)
         cache.set_many(

@@ -9,6 +9,8 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -16,6 +18,7 @@ from accounts.models import District, State, User
 from badges import selectors as badge_selectors
 from badges.models import Award
 from reports import selectors as reports
+from reports.models import ReportStamp
 
 # The columns of the side-by-side table and of its CSV, in order.
 COLUMNS = [
@@ -64,12 +67,26 @@ def _table_values(headline: dict) -> tuple:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class DistrictLine:
+    """What a line of the state's table shows of its district."""
+
+    pk: int
+    name: str
+    slug: str
+    suspended_at: dt.datetime | None
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
+
+
 @dataclass(slots=True)
 class DistrictFigures:
     """A district's line of the table: the district and its headline's values
     (``_table_values``)."""
 
-    district: District
+    district: DistrictLine
     educators: int
     stage_counts: tuple[int, ...]  # plans by stage, in the funnel's order
     open: int
@@ -82,7 +99,8 @@ class DistrictFigures:
 
     @classmethod
     def of(cls, district: District, headline: dict) -> "DistrictFigures":
-        return cls(district, *_table_values(headline))
+        line = DistrictLine(district.pk, district.name, district.slug, district.suspended_at)
+        return cls(line, *_table_values(headline))
 
     def row(self) -> list:
         """The district's line of the table and of the CSV (COLUMNS)."""
@@ -155,14 +173,59 @@ def active_people_count(*, district: District) -> int:
     return User.objects.filter(district_id=district.pk, is_active=True).count()
 
 
+TABLE_SECONDS = 24 * 3600
+
+
 def state_figures(*, state: State, today: dt.date | None = None) -> list[DistrictFigures]:
-    """Every district of the state with its program's headline figures, by name."""
+    """Every district of the state with its program's headline figures, by name.
+
+    The whole table is filed under one digest of what it shows (``_table_digest``: each
+    district's line and report stamp), read in one query: while nothing in it moved, the page
+    reads that query and one cache entry, whatever the number of districts. Otherwise each
+    district's figures come from ``reports.program_headlines`` (only the districts whose stamp
+    moved are computed again). Each row's district is a ``DistrictLine``: 300 of them cost a
+    sixth of 300 model instances."""
     today = today or timezone.localdate()
-    districts = list(districts_of_state(state=state).order_by("name", "pk"))
+    digest = _table_digest(state_id=state.pk)
+    key = f"states:table:{state.pk}"
+    if digest is not None:
+        kept = cache.get(key)
+        if kept is not None and kept[0] == (today.isoformat(), digest):
+            return [DistrictFigures(DistrictLine(*line), *values) for line, values in kept[1]]
+    lines = [
+        DistrictLine(*values)
+        for values in District.objects.filter(state_id=state.pk)
+        .order_by("name", "pk")
+        .values_list("pk", "name", "slug", "suspended_at")
+    ]
     values = reports.program_headlines(
-        districts=districts, today=today, extract=_table_values, extract_key="state-table"
+        districts=lines, today=today, extract=_table_values, extract_key="state-table"
     )
-    return [DistrictFigures(d, *values[d.pk]) for d in districts]
+    if digest is not None:
+        table = [((d.pk, d.name, d.slug, d.suspended_at), values[d.pk]) for d in lines]
+        cache.set(key, ((today.isoformat(), digest), table), TABLE_SECONDS)
+    return [DistrictFigures(d, *values[d.pk]) for d in lines]
+
+
+def _table_digest(*, state_id: int) -> str | None:
+    """A digest of everything the state's table shows that can change: each of its districts'
+    id, name, slug and suspension, and its report stamp (which moves whenever a figure of its
+    reports may have). One query; None when it cannot be trusted here (PostgreSQL only, as the
+    stamps, and not inside a transaction that has written: its changes are not yet stamped)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_current_xact_id_if_assigned() IS NULL, md5(COALESCE(string_agg("
+            "concat_ws(':', district.id, COALESCE(stamp.version, 0), district.slug, "
+            "district.suspended_at, district.name), ',' ORDER BY district.id), '')) "
+            f"FROM {District._meta.db_table} district LEFT JOIN "
+            f"{ReportStamp._meta.db_table} stamp ON stamp.district_id = district.id "
+            "WHERE district.state_id = %s",
+            [state_id],
+        )
+        clean, digest = cursor.fetchone()
+    return digest if clean else None
 
 
 # The table's orders (``forms.DistrictTableForm``): the figure each sorts by. A district
