@@ -5,20 +5,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('submissions', '0005_submission_renews'),
+        ("submissions", "0005_submission_renews"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='submission',
-            name='carried_from',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='carried_into', to='submissions.submission'),
+            model_name="submission",
+            name="carried_from",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="carried_into",
+                to="submissions.submission",
+            ),
         ),
         migrations.AlterField(
-            model_name='submission',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('plan_submitted', 'Plan submitted'), ('changes_requested', 'Changes requested'), ('plan_approved', 'Plan approved'), ('in_progress', 'In progress'), ('submitted_for_review', 'Submitted for review'), ('not_yet', 'Not yet'), ('resubmitted', 'Resubmitted'), ('earned', 'Earned'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn'), ('left_district', 'Closed: the educator left the district')], db_index=True, default='draft', max_length=30),
+            model_name="submission",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("plan_submitted", "Plan submitted"),
+                    ("changes_requested", "Changes requested"),
+                    ("plan_approved", "Plan approved"),
+                    ("in_progress", "In progress"),
+                    ("submitted_for_review", "Submitted for review"),
+                    ("not_yet", "Not yet"),
+                    ("resubmitted", "Resubmitted"),
+                    ("earned", "Earned"),
+                    ("declined", "Declined"),
+                    ("withdrawn", "Withdrawn"),
+                    ("left_district", "Closed: the educator left the district"),
+                ],
+                db_index=True,
+                default="draft",
+                max_length=30,
+            ),
         ),
     ]
