@@ -1,7 +1,7 @@
 """Reads for people and districts, always scoped to the reader's district."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -23,6 +23,19 @@ def memberships_of(user: User) -> QuerySet[Membership]:
         .select_related("district")
         .order_by("-started_on", "-id")
     )
+
+
+def districts_left(user: User) -> dict[int, date]:
+    """The districts a person has left and is not back in, each with the last day they were
+    a member of it (their own records stay there)."""
+    left: dict[int, date] = {}
+    for district_id, ended_on in (
+        Membership.objects.filter(user_id=user.pk, ended_on__isnull=False)
+        .exclude(district_id=user.district_id)
+        .values_list("district_id", "ended_on")
+    ):
+        left[district_id] = max(ended_on, left.get(district_id, ended_on))
+    return left
 
 
 def buildings_for_user(user: User) -> QuerySet[Building]:

@@ -1,5 +1,6 @@
 """Who may see or change an artifact. Anything of another district, or not yours, is a 404."""
 
+from django.db.models import Q
 from django.http import Http404
 
 from accounts.models import Role, User
@@ -26,15 +27,24 @@ def get_own_artifact(user: User, uuid) -> Artifact:
 
 
 def get_artifact_for_user(user: User, uuid) -> Artifact:
-    """The artifact ``uuid`` if ``user`` may open it: its educator, the district's admins, or a
-    reviewer of its submission (once the checks accepted it). Otherwise a 404."""
+    """The artifact ``uuid`` if ``user`` may open it: its educator (also from a district they
+    have left, whose record it stays), the district's admins, or a reviewer of its submission
+    (once the checks accepted it). Otherwise a 404."""
     if not user.is_authenticated or not user.is_active or user.district_id is None:
         raise Http404("No such evidence.")
-    artifact = _artifacts(user).filter(uuid=uuid).first()
+    artifact = (
+        Artifact.objects.select_related(
+            "submission", "submission__plan", "submission__educator", "district", "evidence_type"
+        )
+        .filter(Q(district_id=user.district_id) | Q(submission__educator_id=user.pk), uuid=uuid)
+        .first()
+    )
     if artifact is None:
         raise Http404("No such evidence.")
     if artifact.submission.educator_id == user.pk:
         return artifact
+    if artifact.district_id != user.district_id:
+        raise Http404("No such evidence.")
     if user.has_role(Role.DISTRICT_ADMIN):
         return artifact
     if user.has_role(Role.REVIEWER) and artifact.status not in NOT_FOR_REVIEWERS:

@@ -37,6 +37,7 @@ from accounts.uploads import (
 from credentials.models import EvidenceType, RubricCriterion
 from outbox.services import outbox_enqueue
 from submissions.models import Attempt, Component, Submission
+from submissions.transitions import FINAL_STATUSES
 
 from . import storage
 from .checks import (
@@ -54,7 +55,6 @@ logger = logging.getLogger(__name__)
 
 SubmissionStatus = Submission.Status
 ArtifactStatus = Artifact.Status
-FINAL_STATUSES = (SubmissionStatus.EARNED, SubmissionStatus.DECLINED, SubmissionStatus.WITHDRAWN)
 HEAD_BYTES = 8192
 # Whole-file reads (images, SVG, office containers) are capped; beyond this they are refused.
 WHOLE_READ_MAX = 100 * 1024 * 1024
@@ -819,7 +819,7 @@ def artifacts_apply_retention(*, now=None) -> int:
             district=district,
             kind=Artifact.Kind.FILE,
             deleted_at__isnull=True,
-            submission__status__in=FINAL_STATUSES,
+            submission__status__in=list(FINAL_STATUSES),
             submission__status_changed_at__lte=cutoff,
         )
         for artifact in due:

@@ -69,8 +69,9 @@ def _page_context(request: HttpRequest, submission, link_form=None) -> dict:
 @require_GET
 @educator_required
 def artifact_upload(request: HttpRequest, submission_id: int) -> HttpResponse:
-    """The evidence page: add files (with progress) or links; see, edit, remove what is there."""
-    submission = get_submission_for_user(request.user, submission_id)
+    """The evidence page: add files (with progress) or links; see, edit, remove what is there
+    (only see, on a plan of a district its educator has left)."""
+    submission = get_submission_for_user(request.user, submission_id, to_read=True)
     context = _page_context(request, submission)
     if request.GET.get("part") == "list":
         return render(request, "artifacts/_artifact_list.html", context)

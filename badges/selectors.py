@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import District, Role, State, User
 from credentials.models import MicroCredential
 from submissions.models import Submission
+from submissions.selectors import CLOSED_STATUSES
 
 from .models import ISSUANCE_LONG_WAIT, Award, Endorsement, Portfolio, award_counts_q
 
@@ -22,9 +23,7 @@ def renewal_under_way(award: Award) -> Submission | None:
     """The renewal of ``award`` its educator has started and not given up (any status up to
     earned), or None."""
     return (
-        award.submission.renewals.exclude(
-            status__in=[Submission.Status.WITHDRAWN, Submission.Status.DECLINED]
-        )
+        award.submission.renewals.exclude(status__in=list(CLOSED_STATUSES))
         .select_related("plan__microcredential")
         .first()
     )

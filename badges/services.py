@@ -19,6 +19,7 @@ from notifications.services import notify
 from outbox.services import mail_enqueue, outbox_enqueue
 from submissions import services as submission_services
 from submissions.models import Submission
+from submissions.selectors import CLOSED_STATUSES
 
 from . import certificates, images, keys, open_badges, selectors
 from .models import (
@@ -421,9 +422,7 @@ def award_renewal_start(*, award: Award, actor: User) -> tuple[Submission, bool]
         raise PermissionDenied("Only the educator who holds this award can renew it.")
     with transaction.atomic():
         locked = Award.objects.select_for_update(of=("self",)).get(pk=award.pk)
-        under_way = locked.submission.renewals.exclude(
-            status__in=[Submission.Status.WITHDRAWN, Submission.Status.DECLINED]
-        ).first()
+        under_way = locked.submission.renewals.exclude(status__in=list(CLOSED_STATUSES)).first()
         if under_way is not None:
             return under_way, False
         if not locked.is_renewable:
@@ -520,14 +519,12 @@ def renewal_reminders_send(*, now: datetime | None = None) -> int:
 
 # How many pieces of evidence an educator may put on a badge.
 PUBLIC_EVIDENCE_SLOTS = 3
-# A plan in these statuses will never have an award.
-_CLOSED = (Submission.Status.DECLINED, Submission.Status.WITHDRAWN)
 
 
 def public_evidence_open(submission: Submission, *, has_award: bool) -> bool:
     """The educator may still choose the badge's public evidence: until the award's credential
     is made and signed (it never changes after), and never on a closed plan."""
-    return not has_award and submission.status not in _CLOSED
+    return not has_award and submission.status not in CLOSED_STATUSES
 
 
 def public_evidence_set(

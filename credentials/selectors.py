@@ -125,6 +125,19 @@ def current_version(entry: MicroCredential) -> MicroCredential | None:
     return lineage_versions(entry).filter(status=Status.PUBLISHED).first()
 
 
+def counterpart_in(entry: MicroCredential, *, district_id: int) -> MicroCredential | None:
+    """The published entry of ``district_id`` that is ``entry`` there: of its lineage, or
+    adopted from the same state entry (whichever version each district took)."""
+    same = Q(lineage=entry.lineage)
+    if entry.adopted_from_id is not None:
+        same |= Q(adopted_from_id=entry.adopted_from_id)
+    return (
+        MicroCredential.objects.filter(same, district_id=district_id, status=Status.PUBLISHED)
+        .order_by("-version", "-id")
+        .first()
+    )
+
+
 def stacks_for_user(user: User) -> QuerySet[Stack]:
     return Stack.objects.filter(district_id=user.district_id).annotate(
         published_count=Count(

@@ -38,6 +38,9 @@ from accounts.services import (
 )
 from outbox.models import Mail
 from outbox.services import mail_enqueue
+from submissions.models import Submission
+from submissions.services import submission_close_on_move
+from submissions.transitions import FINAL_STATUSES
 
 from .signals import person_moved
 
@@ -799,7 +802,8 @@ def move_invitation_for(*, person: User, token: str) -> MoveInvitation | None:
 def person_move(*, invitation: MoveInvitation, actor: User) -> Membership:
     """The invited person accepts: their membership of their district ends today, the next
     starts in the inviting district with the invited roles, and ``User.district`` follows.
-    Everything they made stays with the district it was made in."""
+    Everything they made stays with the district it was made in; their plans not finished
+    there are closed (``submissions.services.submission_close_on_move``)."""
     if actor.pk != invitation.person_id:
         raise PermissionDenied("This invitation is for someone else.")
     now = timezone.now()
@@ -845,6 +849,13 @@ def person_move(*, invitation: MoveInvitation, actor: User) -> Membership:
         person.save(update_fields=["district", "building", *flags])
         invitation.accepted_at = now
         invitation.save(update_fields=["accepted_at"])
+        # Plans under way stay with the district they were made in, closed there; the person
+        # reads them from here and may start each again in their new district.
+        unfinished = Submission.objects.filter(
+            educator_id=person.pk, district_id=origin.pk
+        ).exclude(status__in=list(FINAL_STATUSES))
+        for submission_id in unfinished.values_list("pk", flat=True):
+            submission_close_on_move(submission_id=submission_id, actor=person)
         for district in (origin, destination):
             audit_record(
                 actor=actor,

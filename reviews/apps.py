@@ -14,6 +14,9 @@ class ReviewsConfig(AppConfig):
         submission_signals.review_requested.connect(
             receivers.review_requested, dispatch_uid="reviews_assign_reviewers"
         )
+        submission_signals.submission_moved.connect(
+            receivers.submission_moved, dispatch_uid="reviews_rounds_cancel_on_leaving"
+        )
         artifact_signals.reviewer_access_asked.connect(
             receivers.reviewer_access_asked, dispatch_uid="reviews_evidence_access"
         )

@@ -2,6 +2,7 @@
 something this person may not know exists) or 403 (known, but not theirs to act on)."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -72,15 +73,18 @@ def get_stage_review_for_user(user: User, pk: int) -> StageReview:
 
 
 def get_submission_feedback_for_user(user: User, pk: int) -> Submission:
-    """The panel's decisions and feedback on a submission: for its educator, its reviewers and
-    chair, and the district's admins. Other educators do not learn that it exists."""
+    """The panel's decisions and feedback on a submission: for its educator (also from a
+    district they have left, whose record it stays), its reviewers and chair, and the
+    district's admins. Other educators do not learn that it exists."""
     submission = get_object_or_404(
         Submission.objects.select_related("plan__microcredential", "educator", "district"),
+        Q(district_id=user.district_id) | Q(educator_id=user.pk),
         pk=pk,
-        district_id=user.district_id,
     )
     if submission.educator_id == user.pk:
         return submission
+    if submission.district_id != user.district_id:
+        raise Http404
     if user.has_role(Role.DISTRICT_ADMIN):
         return submission
     if reviewer_can_see_submission(user=user, submission=submission):

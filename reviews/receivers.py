@@ -2,9 +2,10 @@
 ``artifacts.signals``, ``badges.signals``); connected in ``apps.ReviewsConfig.ready``."""
 
 from outbox.services import outbox_enqueue
+from submissions.models import Submission
 from submissions.signals import PageSection
 
-from . import selectors, tasks
+from . import selectors, services, tasks
 
 
 def review_requested(sender, *, submission, stage: str, **kwargs) -> None:
@@ -12,6 +13,12 @@ def review_requested(sender, *, submission, stage: str, **kwargs) -> None:
     (``tasks.assign_reviewers``, safe to run twice), queued through the outbox in the move's
     own transaction, so it is sent once the move commits and never lost."""
     outbox_enqueue(task=tasks.assign_reviewers, args=[submission.pk, stage])
+
+
+def submission_moved(sender, *, submission, to_status: str, actor, **kwargs) -> None:
+    """A plan closed by its educator's move to another district leaves no review waiting."""
+    if to_status == Submission.Status.LEFT_DISTRICT:
+        services.rounds_cancel_on_leaving(submission=submission, actor=actor)
 
 
 def reviewer_access_asked(sender, *, user, submission, **kwargs) -> bool:

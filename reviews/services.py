@@ -317,6 +317,55 @@ def assignment_reassign(
     return new
 
 
+def rounds_cancel_on_leaving(*, submission: Submission, actor: User | None) -> list[int]:
+    """The educator left the district, and the move closed their plan (``LEFT_DISTRICT``): its
+    rounds still open (with the reviewers or the chair) are cancelled with their pending
+    reviews, so nobody is left a review that can never be recorded; each reviewer taken off is
+    told. Runs inside the move's transaction, the submission row locked (lock order: the
+    submission, the round, the assignment). Returns the cancelled assignments' ids."""
+    cancelled: list[int] = []
+    rounds = StageReview.objects.select_for_update().filter(
+        submission_id=submission.pk, status__in=(RoundStatus.OPEN, RoundStatus.CHAIR)
+    )
+    for stage_review in rounds:
+        pending = list(
+            ReviewAssignment.objects.select_for_update()
+            .filter(stage_review=stage_review, status=AssignmentStatus.PENDING)
+            .select_related("reviewer")
+        )
+        for assignment in pending:
+            assignment.status = AssignmentStatus.CANCELLED
+            assignment.save(update_fields=["status"])
+            notify(
+                recipient=assignment.reviewer,
+                kind=Notification.Kind.REASSIGNED,
+                title=f"No longer needed: your review of {submission.plan}",
+                body=(
+                    f"{submission.educator.display_name} moved to another district, and the "
+                    "plan was closed. Nothing is left for you to review on it."
+                ),
+                url=reverse("reviews:queue"),
+                event_key=f"left:{assignment.pk}",
+            )
+            cancelled.append(assignment.pk)
+        before = stage_review.status
+        stage_review.status = RoundStatus.CANCELLED
+        stage_review.save(update_fields=["status"])
+        audit_record(
+            actor=actor,
+            action="review.round_cancelled",
+            target=stage_review,
+            district=submission.district,
+            from_status=before,
+            to_status=RoundStatus.CANCELLED,
+            detail={
+                "reason": SubmissionStatus.LEFT_DISTRICT,
+                "assignments": [a.pk for a in pending],
+            },
+        )
+    return cancelled
+
+
 # --- Deciding ---------------------------------------------------------------------------------
 
 
@@ -347,6 +396,10 @@ def _refuse_if_not_waiting(submission: Submission, stage: str) -> None:
         return
     if submission.status == SubmissionStatus.WITHDRAWN:
         raise ReviewError("The educator withdrew this plan; no decision can be recorded.")
+    if submission.status == SubmissionStatus.LEFT_DISTRICT:
+        raise ReviewError(
+            "The educator left the district; the plan was closed and no decision can be recorded."
+        )
     raise ReviewError(
         f"This plan is already “{submission.get_status_display()}”; "
         "no decision can be recorded now."

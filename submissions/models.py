@@ -103,6 +103,9 @@ class Submission(models.Model):
         EARNED = "earned", "Earned"
         DECLINED = "declined", "Declined"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        # Closed by the educator's move to another district (``people.services.person_move``):
+        # neither withdrawn nor declined, so no report counts it as given up or failed.
+        LEFT_DISTRICT = "left_district", "Closed: the educator left the district"
 
     # Evidence is added and changed while the educator works on the plan or the results.
     OPEN_FOR_EVIDENCE = frozenset(
@@ -144,6 +147,11 @@ class Submission(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="renewals"
     )
     first_earned_at = models.DateTimeField(null=True, blank=True)
+    # A plan the educator started again in their new district from the text of this one, which
+    # the move closed in the district they left (``services.submission_carry_over``).
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_into"
+    )
 
     class Meta:
         ordering = ["-status_changed_at", "-id"]

@@ -7,14 +7,22 @@ from accounts.models import User
 from .models import Submission
 
 
-def get_submission_for_user(user: User, pk: int) -> Submission:
-    """The educator's own submission ``pk``; another educator's or district's is a 404."""
-    try:
-        return Submission.objects.select_related(
-            "plan", "plan__microcredential", "plan__lead", "district", "educator"
-        ).get(pk=pk, educator=user, district_id=user.district_id)
-    except Submission.DoesNotExist:
-        raise Http404("No such plan.") from None
+def get_submission_for_user(user: User, pk: int, *, to_read: bool = False) -> Submission:
+    """The educator's own submission ``pk`` of their district; another educator's, or another
+    district's, is a 404.
+
+    ``to_read``: also their own of a district they have left. It stays that district's record
+    (closed by the move if it was under way), which they read and never change: every page and
+    action that changes a plan asks without it."""
+    own = Submission.objects.select_related(
+        "plan", "plan__microcredential", "plan__lead", "district", "educator"
+    ).filter(pk=pk, educator_id=user.pk)
+    if not to_read:
+        own = own.filter(district_id=user.district_id)
+    submission = own.first()
+    if submission is None:
+        raise Http404("No such plan.")
+    return submission
 
 
 def get_proposal_submission_for_user(user: User, pk: int) -> Submission:

@@ -3,17 +3,18 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from accounts import selectors as accounts_selectors
 from accounts.models import District, User
 from programs.models import ProgramCycle
 from programs.selectors import cycles_for_district
 
 from .models import Component, Plan, PlanRevision, Submission
 from .signals import PageSection, dashboard_shown, plan_page_shown, results_checked
-from .transitions import EDUCATOR_MOVES, may_move
+from .transitions import EDUCATOR_MOVES, FINAL_STATUSES, may_move
 
 Status = Submission.Status
 
@@ -23,8 +24,9 @@ MIN_SOURCES = 3
 PLAN_EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED})
 # Statuses in which an educator writes their own results and reflection.
 RESULTS_EDITABLE_STATUSES = frozenset({Status.IN_PROGRESS, Status.NOT_YET})
-# Members who left the plan no longer hold its text.
-CLOSED_STATUSES = frozenset({Status.WITHDRAWN, Status.DECLINED})
+# Members who left the plan no longer hold its text; a plan closed so never has an award. The
+# one home of "given up, declined, or closed by the educator's move to another district".
+CLOSED_STATUSES = frozenset({Status.WITHDRAWN, Status.DECLINED, Status.LEFT_DISTRICT})
 
 NEXT_STEPS: dict[str, str] = {
     Status.DRAFT: "Complete the five components and submit the plan for pre-approval.",
@@ -39,6 +41,8 @@ NEXT_STEPS: dict[str, str] = {
     Status.EARNED: "Earned. Nothing more to do.",
     Status.DECLINED: "Closed: the panel declined this plan.",
     Status.WITHDRAWN: "Closed: you withdrew this plan.",
+    Status.LEFT_DISTRICT: "Closed when you moved to another district; you may start it again "
+    "in your new district.",
 }
 
 
@@ -181,10 +185,9 @@ def next_deadline(
 def district_submission_counts(*, district: District) -> dict[str, int]:
     """The district's plans under way (its admin dashboard; what was earned is the awards that
     count, which the badges side counts)."""
-    closed = [Status.EARNED, Status.DECLINED, Status.WITHDRAWN]
     return {
         "open_submissions": Submission.objects.filter(district=district)
-        .exclude(status__in=closed)
+        .exclude(status__in=list(FINAL_STATUSES))
         .count(),
     }
 
@@ -204,6 +207,74 @@ def submissions_of_educator(user: User) -> QuerySet[Submission]:
         )
         .order_by("-status_changed_at", "-id")
     )
+
+
+@dataclass(frozen=True)
+class PlansLeft:
+    """The educator's own plans of a district they have left: read there, never changed. Each
+    that the move closed may be started again in their present district (``carry_over``), once:
+    the plan started from it is ``started_again``."""
+
+    district: District
+    left_on: dt.date
+    rows: list[dict]
+
+
+def plans_from_districts_left(user: User) -> list[PlansLeft]:
+    """The plans ``user`` left behind in the districts they moved from, by district, the one
+    left last first. Three queries, whatever their number."""
+    left = accounts_selectors.districts_left(user)
+    if not left:
+        return []
+    submissions = (
+        Submission.objects.filter(educator_id=user.pk, district_id__in=list(left))
+        .select_related("district", "plan", "plan__microcredential", "award")
+        .prefetch_related(
+            Prefetch(
+                "carried_into",
+                queryset=Submission.objects.filter(district_id=user.district_id)
+                .exclude(status__in=list(CLOSED_STATUSES))
+                .select_related("plan"),
+                to_attr="started_here",
+            )
+        )
+        .order_by("-status_changed_at", "-id")
+    )
+    by_district: dict[int, PlansLeft] = {}
+    for submission in submissions:
+        group = by_district.setdefault(
+            submission.district_id,
+            PlansLeft(submission.district, left[submission.district_id], []),
+        )
+        started_again = submission.started_here[0] if submission.started_here else None
+        group.rows.append(_left_behind(submission, started_again))
+    return sorted(by_district.values(), key=lambda group: group.left_on, reverse=True)
+
+
+def _left_behind(submission: Submission, started_again: Submission | None) -> dict:
+    return {
+        "submission": submission,
+        "started_again": started_again,
+        # Closed by the move, and not under way again here: it may be started again.
+        "may_start_again": started_again is None and submission.status == Status.LEFT_DISTRICT,
+    }
+
+
+def left_behind(user: User, submission: Submission) -> dict | None:
+    """For the educator's own plan of a district they have left: the day they left it, and the
+    plan started again from it in their present district or whether it may be (None while they
+    are a member of its district). The plan is that district's record: read, never changed."""
+    if submission.district_id == user.district_id:
+        return None
+    left_on = accounts_selectors.districts_left(user).get(submission.district_id)
+    if left_on is None:
+        return None
+    started_again = (
+        submission.carried_into.filter(district_id=user.district_id)
+        .exclude(status__in=list(CLOSED_STATUSES))
+        .first()
+    )
+    return {"left_on": left_on, **_left_behind(submission, started_again)}
 
 
 def members_of_plan(plan: Plan) -> QuerySet[Submission]:
@@ -360,6 +431,6 @@ def open_submission_on(*, educator: User, microcredential) -> Submission | None:
             district_id=educator.district_id,
             plan__microcredential__lineage=microcredential.lineage,
         )
-        .exclude(status__in=[Submission.Status.WITHDRAWN, Submission.Status.DECLINED])
+        .exclude(status__in=list(CLOSED_STATUSES))
         .first()
     )

@@ -20,7 +20,7 @@ from accounts.models import DistrictGoal, Role, User
 from accounts.services import audit_record
 from credentials import services as catalog
 from credentials.models import EvidenceType, MicroCredential
-from credentials.selectors import current_version
+from credentials.selectors import counterpart_in, current_version
 from outbox.services import mail_enqueue
 
 from . import selectors
@@ -150,7 +150,7 @@ def submission_renewal_start(*, earned: Submission, actor: User) -> tuple[Submis
         locked = Submission.objects.select_for_update(of=("self",)).get(pk=earned.pk)
         if locked.status != Status.EARNED:
             raise PlanError("Only an earned micro-credential can be renewed.")
-        existing = locked.renewals.exclude(status__in=[Status.WITHDRAWN, Status.DECLINED]).first()
+        existing = locked.renewals.exclude(status__in=list(selectors.CLOSED_STATUSES)).first()
         if existing is not None:
             return existing, False
         old_plan = locked.plan
@@ -617,6 +617,117 @@ def submission_withdraw(*, submission: Submission, actor: User) -> Submission:
         actor=actor,
         action="submission.withdraw",
     )
+
+
+# --- Moving to another district -----------------------------------------------------------------
+
+
+def submission_close_on_move(*, submission_id: int, actor: User) -> Submission:
+    """Close a plan its educator (``actor``) had under way in a district they have just left
+    (``people.services.person_move``, inside its transaction): the plan stays with that
+    district's records, nobody there waits for it any more (the reviews side cancels its open
+    rounds, hearing the move), and its educator reads it from their new district and may start
+    it again there (``submission_carry_over``). Neither withdrawn nor declined: no report counts
+    it as given up or failed."""
+    with transaction.atomic():
+        submission = Submission.objects.select_related("district").get(pk=submission_id)
+        if submission.educator_id != actor.pk or actor.district_id == submission.district_id:
+            raise TransitionError(
+                "A plan is closed this way only when its educator leaves its district."
+            )
+        return submission_move(
+            submission_id=submission.pk,
+            to_status=Status.LEFT_DISTRICT,
+            actor=actor,
+            action="submission.close_on_move",
+            detail={"to_district": actor.district_id},
+        )
+
+
+def submission_carry_over(*, left: Submission, actor: User) -> tuple[Submission, bool]:
+    """Start again, in the educator's present district, a plan their move closed in the
+    district they left; returns (the new submission, created).
+
+    The new plan is a draft of the new district, made as any plan is: on the district's own
+    entry of the same micro-credential (its lineage, or adopted from the same state entry),
+    else as the educator's own proposal of it. It takes the educator's written text (the plan's
+    components and research sources, their results and reflection), never the evidence nor
+    the panel's decisions and comments: those stay the old district's records. Started again
+    once; asking again gives that plan back while it is open."""
+    if left.educator_id != actor.pk:
+        raise PlanError("Only the educator of this plan can start it again.")
+    if left.status != Status.LEFT_DISTRICT:
+        raise PlanError(
+            "Only a plan closed when you moved to another district can be started again there."
+        )
+    _require_educator(actor, actor.district_id)
+    with transaction.atomic():
+        locked = (
+            Submission.objects.select_for_update(of=("self",))
+            .select_related("plan__microcredential")
+            .get(pk=left.pk)
+        )
+        again = (
+            locked.carried_into.filter(district_id=actor.district_id)
+            .exclude(status__in=list(selectors.CLOSED_STATUSES))
+            .first()
+        )
+        if again is not None:
+            return again, False
+        old_plan, old_entry = locked.plan, locked.plan.microcredential
+        entry = counterpart_in(old_entry, district_id=actor.district_id)
+        if entry is not None:
+            submission, created = plan_start(microcredential=entry, actor=actor)
+            if not created:
+                # A plan on this micro-credential is under way here already: that one goes on.
+                return submission, False
+        else:
+            rubric = getattr(old_entry, "rubric", None)
+            criteria = [c.title for c in rubric.criteria.all()] if rubric else []
+            submission = plan_propose(
+                actor=actor,
+                title=old_entry.title,
+                competency=old_entry.competency,
+                evidence_types=EvidenceType.objects.filter(
+                    district_id=actor.district_id,
+                    name__in=[kind.name for kind in old_entry.evidence_types.all()],
+                ),
+                proposed_evidence=old_entry.submission_guidelines,
+                criteria=criteria or [old_entry.title],
+            )
+        plan = submission.plan
+        for name in PLAN_TEXT_FIELDS:
+            setattr(plan, name, getattr(old_plan, name))
+        plan.save(update_fields=[*PLAN_TEXT_FIELDS, "updated_at"])
+        PlanSource.objects.bulk_create(
+            PlanSource(
+                plan=plan,
+                position=source.position,
+                **{name: getattr(source, name) for name in SOURCE_FIELDS},
+            )
+            for source in old_plan.sources.all()
+        )
+        for name in RESULTS_FIELDS:
+            setattr(submission, name, getattr(locked, name))
+        submission.carried_from = locked
+        submission.save(update_fields=[*RESULTS_FIELDS, "carried_from"])
+        PlanRevision.objects.create(
+            plan=plan,
+            submission=submission,
+            author=actor,
+            version=plan.version,
+            changed_fields=[*PLAN_TEXT_FIELDS, "sources"],
+            snapshot=plan_snapshot(plan),
+        )
+        audit_record(
+            actor=actor,
+            action="submission.carry_over",
+            target=submission,
+            district=submission.district,
+            to_status=submission.status,
+            detail={"carried_from": locked.pk, "microcredential": plan.microcredential_id},
+        )
+    return submission, True
 
 
 # The service behind each of the educator's moves (their table: ``transitions.EDUCATOR_MOVES``).

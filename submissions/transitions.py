@@ -20,21 +20,36 @@ from .signals import submission_moved
 
 Status = Submission.Status
 
+# Every plan not finished when its educator moves to another district is closed by the move
+# (``services.submission_close_on_move``), whatever it was waiting for: LEFT_DISTRICT.
 ALLOWED_MOVES: dict[str, frozenset[str]] = {
-    Status.DRAFT: frozenset({Status.PLAN_SUBMITTED, Status.WITHDRAWN}),
+    Status.DRAFT: frozenset({Status.PLAN_SUBMITTED, Status.WITHDRAWN, Status.LEFT_DISTRICT}),
     Status.PLAN_SUBMITTED: frozenset(
-        {Status.CHANGES_REQUESTED, Status.PLAN_APPROVED, Status.DECLINED, Status.WITHDRAWN}
+        {
+            Status.CHANGES_REQUESTED,
+            Status.PLAN_APPROVED,
+            Status.DECLINED,
+            Status.WITHDRAWN,
+            Status.LEFT_DISTRICT,
+        }
     ),
-    Status.CHANGES_REQUESTED: frozenset({Status.PLAN_SUBMITTED, Status.WITHDRAWN}),
-    Status.PLAN_APPROVED: frozenset({Status.IN_PROGRESS, Status.WITHDRAWN}),
-    Status.IN_PROGRESS: frozenset({Status.SUBMITTED_FOR_REVIEW, Status.WITHDRAWN}),
-    Status.SUBMITTED_FOR_REVIEW: frozenset({Status.NOT_YET, Status.EARNED}),
-    Status.NOT_YET: frozenset({Status.RESUBMITTED, Status.WITHDRAWN}),
-    Status.RESUBMITTED: frozenset({Status.NOT_YET, Status.EARNED}),
+    Status.CHANGES_REQUESTED: frozenset(
+        {Status.PLAN_SUBMITTED, Status.WITHDRAWN, Status.LEFT_DISTRICT}
+    ),
+    Status.PLAN_APPROVED: frozenset({Status.IN_PROGRESS, Status.WITHDRAWN, Status.LEFT_DISTRICT}),
+    Status.IN_PROGRESS: frozenset(
+        {Status.SUBMITTED_FOR_REVIEW, Status.WITHDRAWN, Status.LEFT_DISTRICT}
+    ),
+    Status.SUBMITTED_FOR_REVIEW: frozenset({Status.NOT_YET, Status.EARNED, Status.LEFT_DISTRICT}),
+    Status.NOT_YET: frozenset({Status.RESUBMITTED, Status.WITHDRAWN, Status.LEFT_DISTRICT}),
+    Status.RESUBMITTED: frozenset({Status.NOT_YET, Status.EARNED, Status.LEFT_DISTRICT}),
     Status.EARNED: frozenset(),
     Status.DECLINED: frozenset(),
     Status.WITHDRAWN: frozenset(),
+    Status.LEFT_DISTRICT: frozenset(),
 }
+# Statuses nothing moves on from: the plan is finished, one way or another.
+FINAL_STATUSES = frozenset(status for status, moves in ALLOWED_MOVES.items() if not moves)
 
 # Timestamps a move stamps on the submission.
 _STAMPS: dict[str, str] = {

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/results/save/", views.results_save, name="results_save"),
     path("<int:pk>/history/", views.plan_history, name="history"),
     path("<int:pk>/members/", views.member_add, name="member_add"),
+    path("<int:pk>/start-again/", views.carry_over, name="carry_over"),
     path("<int:pk>/submit-plan/", views.move, {"action": "submit_plan"}, name="submit_plan"),
     path("<int:pk>/start-work/", views.move, {"action": "start_work"}, name="start_work"),
     path(

@@ -51,7 +51,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "submissions/dashboard.html",
-        {"rows": rows, "sections": selectors.dashboard_sections(request.user)},
+        {
+            "rows": rows,
+            "sections": selectors.dashboard_sections(request.user),
+            "districts_left": selectors.plans_from_districts_left(request.user),
+        },
     )
 
 
@@ -187,6 +191,7 @@ def _editor_context(request: HttpRequest, submission: Submission, **overrides) -
         "sources": list(plan.sources.all()),
         "district_goals": list(plan.district_goals.all()),
         "editor_token": token,
+        "left_behind": selectors.left_behind(request.user, submission),
     }
     context.update(_missing(submission))
     if can_edit_plan:
@@ -209,7 +214,7 @@ def _editor_context(request: HttpRequest, submission: Submission, **overrides) -
 @require_GET
 @educator_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = get_submission_for_user(request.user, pk)
+    submission = get_submission_for_user(request.user, pk, to_read=True)
     return render(request, "submissions/detail.html", _editor_context(request, submission))
 
 
@@ -469,6 +474,29 @@ def move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @require_POST
 @educator_required
+def carry_over(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start again, in the educator's present district, their plan the move closed in the
+    district they left: a new draft with their text, never the evidence nor the reviews."""
+    left = get_submission_for_user(request.user, pk, to_read=True)
+    try:
+        submission, created = services.submission_carry_over(left=left, actor=request.user)
+    except services.PlanError as error:
+        messages.error(request, str(error))
+        return redirect("submissions:detail", pk=left.pk)
+    district = request.user.district.name
+    if created:
+        messages.success(
+            request,
+            f"Your plan is started in {district} with your text. Add your evidence here; "
+            "the panel reviews it afresh.",
+        )
+    else:
+        messages.info(request, f"This plan is under way in {district} already; here it is.")
+    return redirect("submissions:detail", pk=submission.pk)
+
+
+@require_POST
+@educator_required
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     submission = get_submission_for_user(request.user, pk)
     form = MemberAddForm(request.POST, user=request.user)
@@ -493,7 +521,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan's history: text edits, the educator's moves, the panel's decisions and
     comments, and what changed in the plan between its rounds."""
-    submission = get_submission_for_user(request.user, pk)
+    submission = get_submission_for_user(request.user, pk, to_read=True)
     return render(
         request,
         "submissions/history.html",

@@ -245,6 +245,12 @@ def test_the_educator_who_moved_keeps_both_awards_and_both_count(seeded_demo, cl
     )
     assert signed_in.status_code == 302
     assert len(client.get(reverse("badges:portfolio")).context["awards"]) == 2
+    # The plan he was carrying out in Cedar Bluffs was closed by the move; he finds it here.
+    left = Submission.objects.get(educator=marcus, status=Status.LEFT_DISTRICT)
+    assert left.district.slug == "cedar-bluffs"
+    dashboard = client.get(reverse("submissions:dashboard")).content.decode()
+    assert f"Plans from {left.district.name}" in dashboard
+    assert reverse("submissions:carry_over", args=[left.pk]) in dashboard
 
 
 # --- The showroom: what a newcomer meets on the day they run it ------------------------------

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from .matrix import ALL_ACTORS
+from .matrix import ALL_ACTORS, LEAVER
 
 # --- the world -----------------------------------------------------------------------------------
 
@@ -44,7 +44,7 @@ def world(django_db_setup, django_db_blocker, s3_storage, webhook_receivers_admi
         built = build_world()
         # One session per actor, signed in once: each test only presents its cookie.
         built.sessions = {}
-        for actor in ALL_ACTORS:
+        for actor in (*ALL_ACTORS, LEAVER):
             if built.user(actor) is not None:
                 client = Client()
                 client.force_login(built.user(actor))

@@ -52,6 +52,11 @@ derives them: they hold no role in any district, so a district's page refuses th
 ``no``; FERPA: a district's plans, reviews and evidence are its records), except a public page
 (anonymous allowed), where they get what ``other_admin``, a signed-in stranger, gets.
 
+One more actor is written only on the rows about the plans an educator left behind when they
+moved (``LEAVER``): ``leaver``, who moved from district A to its neighbour (``w.x("leaving")``).
+A row's ``leaver=`` is their outcome for every method the row lists: they read their own plan
+left in A (``ok``) and change nothing of it (``404``). Rows without it do not test them.
+
 Outcome tokens:
     ok     allowed: 2xx, or a 3xx to where the row's ``redirect=`` says
     login  302 to /accounts/login/
@@ -121,6 +126,8 @@ CROSS_DISTRICT = {"other_educator": "colleague", "other_reviewer": "reviewer"}
 # in a row's ``state`` (the state pages), else derived (``state_admins``).
 STATE_ACTORS = ("state_admin", "other_state_admin")
 ALL_ACTORS = (*ACTORS, *CROSS_DISTRICT, *STATE_ACTORS)
+# The educator who moved from district A to its neighbour: tested on the rows that say ``leaver=``.
+LEAVER = "leaver"
 
 ALLOW = "ok"
 LOGIN = "login"
@@ -168,6 +175,8 @@ class Row:
     note: str = ""
     # The state admins' outcomes on a state page, for every method the row lists (STATE_ACTORS).
     state: str | None = None
+    # The educator who left district A (LEAVER), on the rows about the plans they left there.
+    leaver: str | None = None
 
     def __post_init__(self) -> None:
         if self.get is None and self.post is None and self.put is None:
@@ -185,7 +194,18 @@ class Row:
         if raw is None:
             return None
         written = parse(raw, f"{self.id} {method.upper()}")
-        return {**written, **self.cross_district(written), **self.state_admins(written)}
+        leaver = {} if self.leaver is None else {LEAVER: self.leaver}
+        return {
+            **written,
+            **self.cross_district(written),
+            **self.state_admins(written),
+            **leaver,
+        }
+
+    @property
+    def actors(self) -> tuple[str, ...]:
+        """Every actor the row is tested with."""
+        return ALL_ACTORS if self.leaver is None else (*ALL_ACTORS, LEAVER)
 
     def state_admins(self, written: dict[str, str]) -> dict[str, str]:
         """The state admins: written in ``state``, or refused on a district's pages."""
@@ -1060,6 +1080,46 @@ ROWS: list[Row] = [
         post="login ok   404       403      403      403   403   403",
         data=lambda w, actor: {},
     ),
+    # The plan an educator left in district A when they moved (closed by the move): they read
+    # it (``leaver``), change nothing of it, and may start it again in their new district.
+    Row(
+        "submissions:detail", variant="moved out, plan left here",
+        kwargs=pk_of("leaving_old_plan"),
+        get="login 404   404       403      403      403   403   403",
+        leaver="ok",
+        shown=lambda w, actor: ["can no longer be changed"],
+    ),
+    Row(
+        "submissions:history", variant="moved out, plan left here",
+        kwargs=pk_of("leaving_old_plan"),
+        get="login 404   404       403      403      403   403   403",
+        leaver="ok",
+    ),
+    Row(
+        "submissions:plan_save", variant="moved out, plan left here",
+        kwargs=pk_of("leaving_old_plan"),
+        post="login 404  404       403      403      403   403   403",
+        leaver="404",
+        data=lambda w, actor: {
+            "version": w.x("leaving_old_plan").plan.version, "title": "Changed after leaving",
+        },
+    ),
+    Row(
+        "submissions:submit_plan", variant="moved out, plan left here",
+        kwargs=pk_of("leaving_old_plan"),
+        post="login 404  404       403      403      403   403   403",
+        leaver="404",
+        data=lambda w, actor: {},
+    ),
+    Row(
+        "submissions:carry_over",
+        redirect=new_object(r"/plans/\d+/"),
+        kwargs=pk_of("leaving_old_plan"),
+        post="login 404  404       403      403      403   403   403",
+        leaver="ok",
+        data=lambda w, actor: {},
+        note="Only its educator, from the district they moved to, starts it again there.",
+    ),
     # --- artifacts (evidence) ---------------------------------------------------------------
     Row(
         "artifacts:upload",
@@ -1234,7 +1294,9 @@ ROWS: list[Row] = [
         variant="moved out, plan left here",
         kwargs=lambda w: {"submission_pk": w.x("leaving_old_plan").pk},
         get="login 404   404       403      403      403   ok    404",
-        note="The district a person left keeps its records of their plans.",
+        leaver="ok",
+        note="The district a person left keeps its records of their plans; the person reads "
+        "the panel's feedback on theirs.",
     ),
     Row(
         "reviews:feedback",

@@ -151,6 +151,8 @@ class World:
     def user(self, actor: str) -> User | None:
         if actor == "anon":
             return None
+        if actor == "leaver":
+            return self.a.extra["leaving"]
         home = self.b if actor in OTHER_DISTRICT_ACTORS else self.a
         if actor in STATE_ADMINS:
             return home.state_admin

@@ -1,7 +1,8 @@
 """In Chromium: an educator moves from North to South, two districts of one state. South's admin
 invites her at her personal address; she signs in with it, accepts, and finds her portfolio whole
 (North's certificate, still North's) and her re-licensure progress counting both districts'
-awards."""
+awards. The plan she was carrying out in North was closed by the move: she finds it, reads it,
+and starts it again in South with her text."""
 
 import datetime as dt
 import re
@@ -22,6 +23,7 @@ from tests.accounts.factories import (
 )
 from tests.programs.factories import ProgramCycleFactory, RenewalRuleFactory
 from tests.reports.factories import earned_submission
+from tests.reviews.factories import submission_in
 
 pytestmark = [pytest.mark.browser]
 HOME_ADDRESS = "rosa@home.example.net"
@@ -52,8 +54,10 @@ def state(transactional_db):
     rosa = EducatorFactory(district=north, first_name="Rosa", email="rosa@north.example.org")
     EmailAddress.objects.create(user=rosa, email=HOME_ADDRESS, verified=True)
     north_award = earned_submission(educator=rosa, decided_on=today - dt.timedelta(days=30)).award
+    under_way = submission_in("in_progress", educator=rosa)
     return {
         "rosa": rosa,
+        "under_way": under_way,
         "north_award": north_award,
         "south": south,
         "south_admin": DistrictAdminFactory(district=south, email="admin@south.example.org"),
@@ -89,6 +93,21 @@ def test_an_educator_moves_and_keeps_her_portfolio_and_progress(
     progress = page.locator(".educator-progress")
     expect(progress).to_contain_text("License renewal")
     expect(progress).to_contain_text("2 of 2")
+
+    # Her plan under way in North: closed by the move, listed here, hers to read.
+    title = state["under_way"].plan.title
+    left = page.get_by_role("region", name="Plans from North USD")
+    left.get_by_role("link", name=title).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(page.locator(".left-behind")).to_contain_text(
+        "this plan stays with North USD’s records and can no longer be changed"
+    )
+    expect(page.get_by_text(state["under_way"].plan.rationale)).to_be_visible()
+    page.get_by_role("button", name="Start this plan in South USD").click()
+    expect(page.locator(".messages")).to_contain_text("Your plan is started in South USD")
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(page.get_by_label("Rationale")).to_have_value(state["under_way"].plan.rationale)
+    expect(page.locator(".left-behind")).to_have_count(0)
 
     page.get_by_role("link", name="My badges").click()
     cards = page.locator(".award-card")

@@ -417,8 +417,12 @@ def test_the_old_district_keeps_its_records_and_does_not_see_the_new_work(
     page = client.get(reverse("people:person_edit", args=[mover.pk]))
     assert [a.pk for a in page.context["awards"]] == [old_award.pk]
     assert old_plan.plan.title not in page.content.decode()
+    # The person reads their old plan (closed by the move), and changes nothing of it.
     client.force_login(mover)
-    assert client.get(reverse("submissions:detail", args=[old_plan.pk])).status_code == 404
+    page = client.get(reverse("submissions:detail", args=[old_plan.pk]))
+    assert page.status_code == 200
+    assert "can no longer be changed" in page.content.decode()
+    assert "plan_form" not in page.context
     assert client.get(reverse("submissions:detail", args=[new_plan.pk])).status_code == 200
 
 
