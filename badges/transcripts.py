@@ -67,7 +67,10 @@ def clr_credential(*, educator: User, awards: list[Award], now: datetime) -> dic
     return sign_for_district(district, document, created=now)
 
 
-def educator_transcript(educator: User, *, now: datetime) -> dict:
-    """The signed transcript of ``educator``'s badges that count at ``now``, oldest first."""
+def educator_transcript(educator: User, *, now: datetime) -> dict | None:
+    """The signed transcript of ``educator``'s badges that count at ``now``, oldest first; none
+    while they hold none (a CLR lists at least one credential: 1EdTech's schema says so)."""
     awards = list(selectors.awards_for_educator(educator).counting(at=now).order_by("issued_at"))
+    if not awards:
+        return None
     return clr_credential(educator=educator, awards=awards, now=now)

@@ -299,6 +299,10 @@ def portfolio(request: HttpRequest) -> HttpResponse:
                 for award in awards
                 if award.state == Award.State.ISSUED
             ],
+            # A transcript lists the awards that count: offered once there is one.
+            "has_transcript": any(
+                award.counts for award in awards if award.state == Award.State.ISSUED
+            ),
             "preparing": list(selectors.earned_without_award(request.user)),
             "portfolio": portfolio_record,
             "form": PortfolioForm(
@@ -314,6 +318,11 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 def transcript_download(educator) -> HttpResponse:
     """The educator's transcript (CLR 2.0) as a JSON download named after them."""
     document = transcripts.educator_transcript(educator, now=timezone.now())
+    if document is None:
+        raise Http404(
+            "There is no transcript yet: a transcript lists the micro-credentials that count, "
+            f"and {educator.display_name} holds none yet. It is offered from the first one on."
+        )
     response = _json(document, VC_MEDIA_TYPE)
     filename = download_filename("transcript", educator.display_name, extension="json")
     response["Content-Disposition"] = content_disposition(filename)

@@ -177,6 +177,10 @@ class Row:
     state: str | None = None
     # The educator who left district A (LEAVER), on the rows about the plans they left there.
     leaver: str | None = None
+    # The other district's educator and reviewer (CROSS_DISTRICT), written where deriving them
+    # from their counterparts here would be wrong: a route about the actor's own records, which
+    # the two worlds do not give alike (the colleague here holds no award; theirs does).
+    cross: str | None = None
 
     def __post_init__(self) -> None:
         if self.get is None and self.post is None and self.put is None:
@@ -228,7 +232,13 @@ class Row:
         return dict.fromkeys(STATE_ACTORS, derived)
 
     def cross_district(self, written: dict[str, str]) -> dict[str, str]:
-        """The other district's educator and reviewer, from their counterparts here."""
+        """The other district's educator and reviewer: written in ``cross``, or from their
+        counterparts here."""
+        if self.cross is not None:
+            tokens = self.cross.split()
+            if len(tokens) != len(CROSS_DISTRICT):
+                raise ValueError(f"{self.id}: cross= takes {len(CROSS_DISTRICT)} outcomes")
+            return dict(zip(CROSS_DISTRICT, tokens, strict=True))
         derived = {}
         for actor, counterpart in CROSS_DISTRICT.items():
             base = written[counterpart]
@@ -1477,9 +1487,11 @@ ROWS: list[Row] = [
     ),
     Row(
         "badges:transcript",
-        get="login ok    ok        403      403      403   403   403",
+        get="login ok    404       403      403      403   403   403",
         hidden=lambda w, actor: [w.foreign(actor).owner.last_name]
         + ([w.owner.last_name] if actor != "owner" else []),
+        cross="ok 403",
+        note="Each educator's own transcript; the colleague holds no award yet, so has none.",
     ),
     Row(
         "badges:award_download", variant="pdf",

@@ -118,3 +118,28 @@ def test_a_district_admin_downloads_an_educators_transcript(client, educator, di
     assert reverse("people:person_transcript", kwargs={"pk": educator.pk}) in (
         person_page.content.decode()
     )
+
+
+def test_before_the_first_micro_credential_there_is_no_transcript_and_the_page_says_when(
+    client, educator
+):
+    client.force_login(educator)
+
+    portfolio = client.get(reverse("badges:portfolio")).content.decode()
+    response = client.get(URL)
+
+    assert URL not in portfolio
+    assert "offered here from your first micro-credential on" in portfolio
+    assert response.status_code == 404
+    assert "There is no transcript yet" in response.content.decode()
+
+
+def test_a_revoked_award_alone_makes_no_transcript(client, educator, district_admin):
+    award = issue(educator)
+    award_revoke(award=award, actor=district_admin, reason="Issued in error.")
+    client.force_login(district_admin)
+
+    response = client.get(reverse("people:person_transcript", kwargs={"pk": educator.pk}))
+
+    assert response.status_code == 404
+    assert f"{educator.display_name} holds none yet" in response.content.decode()
