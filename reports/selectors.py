@@ -38,6 +38,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, Extract, TruncDate
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from accounts.models import Building, District, Role, User, holds_role
@@ -501,23 +502,39 @@ def _specificity(rule: CreditRule) -> int:
     return {CreditRule.Scope.MICROCREDENTIAL: 3, CreditRule.Scope.RIGOR: 2}.get(rule.scope, 1)
 
 
-def _credit_value(rules: list[CreditRule], value_field: str, fallback):
+def _credit_value(
+    rules: list[CreditRule],
+    value_field: str,
+    fallback,
+    *,
+    prefix: str = "",
+    effective_on=None,
+    district_field: str | None = None,
+):
     """A CASE picking, for an earned submission, the value of the rule that applies.
 
     The district's rules are few: they become the WHEN branches, most specific and latest
-    first, so the database evaluates one expression per row instead of a subquery.
+    first, so the database evaluates one expression per row instead of a subquery. ``prefix``
+    leads from the queried model to the submission, whose date of effect is ``effective_on``
+    (the ``effective_on`` annotation of ``with_credit`` by default). With ``district_field``
+    the rules are of several districts, each applying where that field names its district.
     """
+    effective_on = F("effective_on") if effective_on is None else effective_on
     applicable = sorted(
         (r for r in rules if getattr(r, value_field) is not None),
         key=lambda r: (-_specificity(r), -r.effective_from.toordinal(), -r.pk),
     )
     whens = []
     for rule in applicable:
-        condition = Q(effective_on__gte=rule.effective_from)
+        condition = Q(GreaterThanOrEqual(effective_on, Value(rule.effective_from)))
+        if district_field:
+            condition &= Q(**{district_field: rule.district_id})
         if rule.scope == CreditRule.Scope.MICROCREDENTIAL:
-            condition &= Q(plan__microcredential__lineage=rule.microcredential_lineage)
+            condition &= Q(
+                **{f"{prefix}plan__microcredential__lineage": rule.microcredential_lineage}
+            )
         elif rule.scope == CreditRule.Scope.RIGOR:
-            condition &= Q(plan__microcredential__rigor=rule.rigor)
+            condition &= Q(**{f"{prefix}plan__microcredential__rigor": rule.rigor})
         whens.append(When(condition, then=Value(getattr(rule, value_field))))
     if not whens:
         return Cast(fallback, MONEY)
@@ -527,6 +544,28 @@ def _credit_value(rules: list[CreditRule], value_field: str, fallback):
 MONEY = DecimalField(max_digits=12, decimal_places=2)
 
 
+def _effective_on(prefix: str = ""):
+    """The day an award takes effect for its credit: a renewal is credited as the earning it
+    keeps current (``first_earned_at``), not anew."""
+    return Cast(TruncDate(Coalesce(f"{prefix}first_earned_at", f"{prefix}decided_at")), DateField())
+
+
+def pd_points_worth(
+    rules: list[CreditRule], *, prefix: str = "", effective_on=None, district_field=None
+):
+    """What PD points a submission's award is worth under credit ``rules``: the rule that
+    applies, else the catalog entry's points. The one rule of an award's PD points, read by the
+    ledger, the progress card and re-licensure (see ``_credit_value`` for the arguments)."""
+    return _credit_value(
+        rules,
+        "pd_points",
+        F(f"{prefix}plan__microcredential__pd_points"),
+        prefix=prefix,
+        effective_on=effective_on,
+        district_field=district_field,
+    )
+
+
 def with_credit(qs: QuerySet[Submission], *, district: District) -> QuerySet[Submission]:
     """The submissions of ``qs`` with the salary credit, PD points and clock hours their award
     is worth under the district's rules, whether it counts or not (one query for the rules;
@@ -534,11 +573,9 @@ def with_credit(qs: QuerySet[Submission], *, district: District) -> QuerySet[Sub
     was worth, under the rules of that earning's date: it is the same credit, kept current
     (and only one of the two counts at a time: ``award_counts_q``)."""
     rules = list(CreditRule.objects.filter(district_id=district.pk))
-    # A renewal is credited as the earning it keeps current (``first_earned_at``), not anew.
-    effective = Coalesce("first_earned_at", "decided_at")
-    return qs.annotate(effective_on=Cast(TruncDate(effective), DateField())).annotate(
+    return qs.annotate(effective_on=_effective_on()).annotate(
         salary=_credit_value(rules, "salary_amount", Value(Decimal("0"))),
-        points=_credit_value(rules, "pd_points", F("plan__microcredential__pd_points")),
+        points=pd_points_worth(rules),
         hours=_credit_value(rules, "clock_hours", F("plan__microcredential__estimated_hours")),
     )
 
@@ -676,6 +713,32 @@ OPEN_WINDOW_STATUSES = [RENEWAL_MET, RENEWAL_ON_TRACK, RENEWAL_AT_RISK]
 CLOSED_WINDOW_STATUSES = [RENEWAL_MET, RENEWAL_NOT_MET]
 
 
+def _earned_within_q(within, *, prefix: str = "") -> Q:
+    """Earned within a renewal window, ``within(field)`` saying which dates of a field fall in
+    it: a renewal counts when the credential it renews was first earned (renewing keeps a
+    credential, it does not earn a new one). The one rule of the re-licensure report, the
+    state's figures and the educator's progress card."""
+    return (
+        Q(**{f"{prefix}first_earned_at__isnull": True}) & within(f"{prefix}decided_at")
+    ) | within(f"{prefix}first_earned_at")
+
+
+def _within_window(window: RenewalWindow):
+    start = _day_start(window.starts_on)
+    end = _day_start(window.ends_on + dt.timedelta(days=1))
+    return lambda field: Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
+def _potential_points(rules: list[CreditRule], *, prefix: str, today: dt.date, **kwargs):
+    """What a plan in progress would be worth in PD points if it were earned today (a renewal:
+    as the earning it renews)."""
+    effective_on = Coalesce(Cast(TruncDate(f"{prefix}first_earned_at"), DateField()), Value(today))
+    return pd_points_worth(rules, prefix=prefix, effective_on=effective_on, **kwargs)
+
+
+NO_POINTS = Value(None, output_field=MONEY)
+
+
 def _educators_with_renewal(
     *,
     district: District,
@@ -684,9 +747,10 @@ def _educators_with_renewal(
     today: dt.date,
     only: list[int] | None = None,
 ) -> QuerySet[User]:
-    """Each educator with what they earned in the window and have in progress: one join and
-    one GROUP BY over the district's submissions (or, for the ``only`` educators of a page,
-    over theirs alone: the join condition names them, so their index is used).
+    """Each educator with what they earned in the window and have in progress (micro-
+    credentials, and PD points when the rule counts them; else the points are None): one join
+    and one GROUP BY over the district's submissions (or, for the ``only`` educators of a
+    page, over theirs alone: the join condition names them, so their index is used).
 
     The building filter narrows the educators; the stack, micro-credential and goal filters
     narrow what counts (only matching micro-credentials, earned or in progress).
@@ -704,45 +768,58 @@ def _educators_with_renewal(
     counted = _catalog_q(filters, prefix=f"{relation}__") & awarded_in_state_q(
         district=district, prefix=f"{relation}__"
     )
-    window_start = _day_start(window.starts_on)
-    window_end = _day_start(window.ends_on + dt.timedelta(days=1))
-    # Earned within the window: a renewal, when the credential it renews was first earned
-    # (renewing keeps a credential, it does not earn a new one).
     in_window = (
         counted
         & Q(**{f"{relation}__status": SubmissionStatus.EARNED})
-        & (
-            Q(
-                **{
-                    f"{relation}__first_earned_at__isnull": True,
-                    f"{relation}__decided_at__gte": window_start,
-                    f"{relation}__decided_at__lt": window_end,
-                }
-            )
-            | Q(
-                **{
-                    f"{relation}__first_earned_at__gte": window_start,
-                    f"{relation}__first_earned_at__lt": window_end,
-                }
-            )
-        )
+        & _earned_within_q(_within_window(window), prefix=f"{relation}__")
         & award_counts_q(at=_awards_counted_at(today), prefix=f"{relation}__award__")
     )
+    in_progress = counted & Q(**{f"{relation}__status__in": IN_PROGRESS_STATUSES})
     if filters.building_id:
         people = people.filter(building_id=filters.building_id)
-    required = window.rule.required_count
+    rule = window.rule
+    earned_points = in_progress_points = NO_POINTS
+    if rule.counts_points:
+        # Worth what the educator's district credits (``pd_points_worth``), wherever earned.
+        rules = list(CreditRule.objects.filter(district_id=district.pk))
+        prefix = f"{relation}__"
+        earned_points = Coalesce(
+            Sum(
+                pd_points_worth(rules, prefix=prefix, effective_on=_effective_on(prefix)),
+                filter=in_window,
+            ),
+            Value(Decimal("0")),
+            output_field=MONEY,
+        )
+        in_progress_points = Coalesce(
+            Sum(_potential_points(rules, prefix=prefix, today=today), filter=in_progress),
+            Value(Decimal("0")),
+            output_field=MONEY,
+        )
     people = people.annotate(
         earned_count=Count(relation, filter=in_window),
-        in_progress_count=Count(
-            relation, filter=counted & Q(**{f"{relation}__status__in": IN_PROGRESS_STATUSES})
-        ),
+        in_progress_count=Count(relation, filter=in_progress),
+        earned_points=earned_points,
+        in_progress_points=in_progress_points,
     )
-    whens = [When(earned_count__gte=required, then=Value(RENEWAL_MET))]
+    met = When(
+        rule.reached_q(count="earned_count", points="earned_points"), then=Value(RENEWAL_MET)
+    )
     if window.closed(today):
-        whens.append(When(earned_count__lt=required, then=Value(RENEWAL_NOT_MET)))
-    elif today >= window.at_risk_from:
+        return people.annotate(
+            renewal=Case(met, default=Value(RENEWAL_NOT_MET), output_field=CharField())
+        )
+    whens = [met]
+    if today >= window.at_risk_from:
+        # Short of the rule even once everything in progress is earned.
+        people = people.annotate(potential_count=F("earned_count") + F("in_progress_count"))
+        if rule.counts_points:
+            people = people.annotate(potential_points=F("earned_points") + F("in_progress_points"))
         whens.append(
-            When(earned_count__lt=required - F("in_progress_count"), then=Value(RENEWAL_AT_RISK))
+            When(
+                ~rule.reached_q(count="potential_count", points="potential_points"),
+                then=Value(RENEWAL_AT_RISK),
+            )
         )
     return people.annotate(
         renewal=Case(*whens, default=Value(RENEWAL_ON_TRACK), output_field=CharField())

@@ -92,7 +92,7 @@ def test_the_state_admin_sets_the_rule_and_the_relicensure_page_says_which_appli
     assert AuditEvent.objects.filter(action="staterenewalrule.created", target_id=rule.pk).exists()
     client.force_login(district.people.get())
     page = client.get(reverse("reports:relicensure")).content.decode()
-    assert "The state&#x27;s rule applies (Kansas renewal): 2 within 3 cycles." in page
+    assert "The state&#x27;s rule applies (Kansas renewal): 2 micro-credentials within 3 cycles." in page
 
 
 def test_a_bad_rule_is_refused_with_its_reason(client, state_admin):
