@@ -47,10 +47,12 @@ from badges.selectors import awarded_in_state_q, with_counting_award
 from credentials.models import MicroCredential
 from credentials.selectors import lineage_choices
 from people import selectors as people_selectors
-from programs.models import CreditRule, ProgramCycle, RenewalRule
+from programs.models import CreditRule, ProgramCycle
 from programs.selectors import (
     RenewalWindow,
     current_renewal_window,
+    renewal_reached_q,
+    renewal_rules_in_force,
     renewal_window_for,
     renewal_window_holding,
 )
@@ -1016,23 +1018,14 @@ def _current_cycle(cycles: list[ProgramCycle], today: dt.date) -> ProgramCycle |
 
 
 def _renewal_windows(
-    district_ids: list[int], cycles: dict[int, list[ProgramCycle]], today: dt.date
+    districts: list[District], cycles: dict[int, list[ProgramCycle]], today: dt.date
 ) -> dict[int, RenewalWindow]:
-    """``current_renewal_window`` of each district: its rule in force, its cycles from the
-    rule's first on; one query for all the rules."""
-    rules: dict[int, RenewalRule] = {}
-    for rule in (
-        RenewalRule.objects.filter(district_id__in=district_ids, effective_from__lte=today)
-        .select_related("first_cycle")
-        .order_by("district_id", "-effective_from", "-id")
-    ):
-        rules.setdefault(rule.district_id, rule)
+    """``current_renewal_window`` of each district: its rule in force (the state's and its
+    own), its cycles from the rule's first on; two queries for all the rules."""
     windows = {}
-    for district_id, rule in rules.items():
+    for district_id, rule in renewal_rules_in_force(districts=districts, today=today).items():
         window = renewal_window_for(
-            rule=rule,
-            cycles=[c for c in cycles[district_id] if c.starts_on >= rule.first_cycle.starts_on],
-            today=today,
+            rule=rule, cycles=rule.cycles_of(cycles[district_id]), today=today
         )
         if window is not None:
             windows[district_id] = window
@@ -1122,7 +1115,7 @@ def _state_headlines(*, districts: list[District], today: dt.date) -> dict[int, 
         end="decided_at",
         start="submitted_at",
     )
-    windows = _renewal_windows(ids, cycles, today)
+    windows = _renewal_windows(districts, cycles, today)
     renewals = _renewal_counts(districts=districts, windows=windows, today=today)
 
     headlines = {}
@@ -1200,47 +1193,93 @@ def _renewal_counts(
     counts_at = _awards_counted_at(today)
     ids = list(windows)
 
-    # Districts sharing a window (a state's rule is every district's) share a branch of each
+    # Districts sharing a term (a state's rule is every district's) share a branch of each
     # condition: a handful of branches for 300 districts, not 300.
-    required_of: dict[int, list[int]] = defaultdict(list)
-    for pk, window in windows.items():
-        required_of[window.rule.required_count].append(pk)
-    required = Case(
-        *(When(district_id__in=pks, then=Value(count)) for count, pks in required_of.items()),
-        output_field=IntegerField(),
-    )
-    in_window = _per_district_dates(
-        "submissions__decided_at", {pk: (w.starts_on, w.ends_on) for pk, w in windows.items()}
+    def per_district(term, output_field):
+        sharing: dict = defaultdict(list)
+        for pk, window in windows.items():
+            sharing[term(window.rule)].append(pk)
+        return Case(
+            *(When(district_id__in=pks, then=Value(value)) for value, pks in sharing.items()),
+            output_field=output_field,
+        )
+
+    in_window = _earned_within_q(
+        lambda field: _per_district_dates(
+            field, {pk: (w.starts_on, w.ends_on) for pk, w in windows.items()}
+        ),
+        prefix="submissions__",
     )
     counted = Q(submissions__district__state_id=state_id)
-    people = User.objects.filter(holds_role(Role.EDUCATOR), district_id__in=ids).annotate(
-        required=required,
-        earned_count=Count(
-            "submissions",
-            filter=counted
-            & in_window
-            & Q(submissions__status=SubmissionStatus.EARNED)
-            & award_counts_q(at=counts_at, prefix="submissions__award__"),
-        ),
-        in_progress_count=Count(
-            "submissions",
-            filter=counted & Q(submissions__status__in=IN_PROGRESS_STATUSES),
-        ),
+    earned = (
+        counted
+        & in_window
+        & Q(submissions__status=SubmissionStatus.EARNED)
+        & award_counts_q(at=counts_at, prefix="submissions__award__")
     )
+    in_progress = counted & Q(submissions__status__in=IN_PROGRESS_STATUSES)
+    people = User.objects.filter(holds_role(Role.EDUCATOR), district_id__in=ids).annotate(
+        required=per_district(lambda rule: rule.required_count, IntegerField()),
+        earned_count=Count("submissions", filter=earned),
+        in_progress_count=Count("submissions", filter=in_progress),
+    )
+    # PD points only where a district's rule counts them (0 asks none), each worth what the
+    # educator's district credits.
+    with_points = [pk for pk, w in windows.items() if w.rule.counts_points]
+    required_points = Value(Decimal("0"), output_field=MONEY)
+    if with_points:
+        rules = list(CreditRule.objects.filter(district_id__in=with_points))
+        required_points = per_district(lambda rule: rule.required_points or Decimal("0"), MONEY)
+        mine = Q(district_id__in=with_points)
+        people = people.annotate(
+            earned_points=Coalesce(
+                Sum(
+                    pd_points_worth(
+                        rules,
+                        prefix="submissions__",
+                        effective_on=_effective_on("submissions__"),
+                        district_field="district_id",
+                    ),
+                    filter=earned & mine,
+                ),
+                Value(Decimal("0")),
+                output_field=MONEY,
+            ),
+            in_progress_points=Coalesce(
+                Sum(
+                    _potential_points(
+                        rules, prefix="submissions__", today=today, district_field="district_id"
+                    ),
+                    filter=in_progress & mine,
+                ),
+                Value(Decimal("0")),
+                output_field=MONEY,
+            ),
+        )
+    else:
+        people = people.annotate(earned_points=required_points, in_progress_points=required_points)
+    people = people.annotate(
+        required_points=required_points,
+        potential_count=F("earned_count") + F("in_progress_count"),
+        potential_points=F("earned_points") + F("in_progress_points"),
+    )
+
+    def reached(count: str, points: str) -> Q:
+        return renewal_reached_q(
+            count=count,
+            points=points,
+            required_count=F("required"),
+            required_points=F("required_points"),
+        )
+
     closed = [pk for pk, w in windows.items() if w.closed(today)]
     at_risk = [pk for pk, w in windows.items() if not w.closed(today) and today >= w.at_risk_from]
     people = people.annotate(
         renewal=Case(
-            When(earned_count__gte=F("required"), then=Value(RENEWAL_MET)),
+            When(reached("earned_count", "earned_points"), then=Value(RENEWAL_MET)),
+            When(district_id__in=closed, then=Value(RENEWAL_NOT_MET)),
             When(
-                Q(district_id__in=closed, earned_count__lt=F("required")),
-                then=Value(RENEWAL_NOT_MET),
-            ),
-            When(
-                Q(
-                    district_id__in=at_risk,
-                    earned_count__lt=F("required") - F("in_progress_count"),
-                ),
+                Q(district_id__in=at_risk) & ~reached("potential_count", "potential_points"),
                 then=Value(RENEWAL_AT_RISK),
             ),
             default=Value(RENEWAL_ON_TRACK),
