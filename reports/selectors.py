@@ -1390,6 +1390,7 @@ def _educator_progress(*, user: User, today: dt.date) -> dict:
         district=district,
         today=today,
     )
+    in_window = _earned_within_q(_within_window(window)) if window else Q(pk=None)
     totals = earned.order_by().aggregate(
         total_salary=Coalesce(
             Sum("salary", filter=paid_by_district_q(district=district)),
@@ -1399,14 +1400,9 @@ def _educator_progress(*, user: User, today: dt.date) -> dict:
         total_points=Coalesce(Sum("points"), Value(Decimal("0")), output_field=MONEY),
         total_hours=Coalesce(Sum("hours"), Value(Decimal("0")), output_field=MONEY),
         awards=Count("id"),
-        in_window=Count(
-            "id",
-            filter=Q(
-                decided_at__gte=_day_start(window.starts_on),
-                decided_at__lt=_day_start(window.ends_on + dt.timedelta(days=1)),
-            )
-            if window
-            else Q(pk=None),
+        in_window=Count("id", filter=in_window),
+        points_in_window=Coalesce(
+            Sum("points", filter=in_window), Value(Decimal("0")), output_field=MONEY
         ),
     )
     current_cycle = (
@@ -1418,17 +1414,27 @@ def _educator_progress(*, user: User, today: dt.date) -> dict:
     )
     renewal = None
     if window is not None:
-        required = window.rule.required_count
+        rule = window.rule
+        count, points = totals["in_window"], totals["points_in_window"]
+        # Each term's share done; the rule's progress is the term furthest behind.
+        shares = []
+        if rule.required_count:
+            shares.append(count / rule.required_count)
+        if rule.counts_points:
+            shares.append(float(points / rule.required_points))
         renewal = {
-            "name": window.rule.name,
-            "required": required,
-            "earned": min(totals["in_window"], required),
-            "earned_total": totals["in_window"],
-            "met": totals["in_window"] >= required,
+            "name": rule.name,
+            "requires": rule.requires,
+            "required": rule.required_count,
+            "earned": min(count, rule.required_count),
+            "earned_total": count,
+            "required_points": rule.required_points,
+            "earned_points": points,
+            "met": rule.is_met(count=count, points=points),
             "starts_on": window.starts_on,
             "ends_on": window.ends_on,
             "closed": window.closed(today),
-            "percent": min(100, int(totals["in_window"] * 100 / required)),
+            "percent": min(100, int(min(shares) * 100)),
         }
     return {
         "renewal": renewal,
