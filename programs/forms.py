@@ -104,8 +104,6 @@ def clean_renewal_terms(form: forms.Form, data: dict) -> None:
     """A renewal rule asks for micro-credentials (1 or more), PD points (more than 0) or both:
     the words the district's form and the state's form give, beside the fields."""
     count, points = data.get("required_count"), data.get("required_points")
-    if count is not None and count < 0:
-        form.add_error("required_count", "Use 0 or more.")
     if points is not None and points <= 0:
         form.add_error("required_points", "Use more than 0, or leave it empty to count no points.")
     if count == 0 and points is None and "required_points" not in form.errors:

@@ -747,12 +747,14 @@ def _educators_with_renewal(
     window: RenewalWindow,
     filters: ReportFilters,
     today: dt.date,
+    credit_rules: list[CreditRule],
     only: list[int] | None = None,
 ) -> QuerySet[User]:
     """Each educator with what they earned in the window and have in progress (micro-
-    credentials, and PD points when the rule counts them; else the points are None): one join
-    and one GROUP BY over the district's submissions (or, for the ``only`` educators of a
-    page, over theirs alone: the join condition names them, so their index is used).
+    credentials, and PD points when the rule counts them, each worth what the district's
+    ``credit_rules`` say; else the points are None): one join and one GROUP BY over the
+    district's submissions (or, for the ``only`` educators of a page, over theirs alone: the
+    join condition names them, so their index is used).
 
     The building filter narrows the educators; the stack, micro-credential and goal filters
     narrow what counts (only matching micro-credentials, earned or in progress).
@@ -783,18 +785,17 @@ def _educators_with_renewal(
     earned_points = in_progress_points = NO_POINTS
     if rule.counts_points:
         # Worth what the educator's district credits (``pd_points_worth``), wherever earned.
-        rules = list(CreditRule.objects.filter(district_id=district.pk))
         prefix = f"{relation}__"
         earned_points = Coalesce(
             Sum(
-                pd_points_worth(rules, prefix=prefix, effective_on=_effective_on(prefix)),
+                pd_points_worth(credit_rules, prefix=prefix, effective_on=_effective_on(prefix)),
                 filter=in_window,
             ),
             Value(Decimal("0")),
             output_field=MONEY,
         )
         in_progress_points = Coalesce(
-            Sum(_potential_points(rules, prefix=prefix, today=today), filter=in_progress),
+            Sum(_potential_points(credit_rules, prefix=prefix, today=today), filter=in_progress),
             Value(Decimal("0")),
             output_field=MONEY,
         )
@@ -847,7 +848,19 @@ def relicensure(
             "total": 0,
             "people": User.objects.none(),
         }
-    people = _educators_with_renewal(district=district, window=window, filters=filters, today=today)
+    # A rule in PD points reads the district's credit rules: one query, for the page's rows too.
+    credit_rules = (
+        list(CreditRule.objects.filter(district_id=district.pk))
+        if window.rule.counts_points
+        else []
+    )
+    people = _educators_with_renewal(
+        district=district,
+        window=window,
+        filters=filters,
+        today=today,
+        credit_rules=credit_rules,
+    )
     closed = window.closed(today)
     statuses = CLOSED_WINDOW_STATUSES if closed else OPEN_WINDOW_STATUSES
     counts = _cached(
@@ -869,6 +882,7 @@ def relicensure(
         ],
         "total": sum(counts.values()),
         "people": people.select_related("building").order_by(*PEOPLE_ORDER),
+        "credit_rules": credit_rules,
     }
 
 
@@ -884,6 +898,7 @@ def relicensure_rows(
         window=report["window"],
         filters=filters,
         today=report["today"],
+        credit_rules=report["credit_rules"],
         only=ids,
     )
     rows = list(people.select_related("building").order_by(*PEOPLE_ORDER))
