@@ -280,6 +280,21 @@ class RenewalSerializer(serializers.ModelSerializer):
     renewal = serializers.CharField(read_only=True)
     earned_count = serializers.IntegerField(read_only=True)
     in_progress_count = serializers.IntegerField(read_only=True)
+    earned_points = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=1,
+        read_only=True,
+        allow_null=True,
+        help_text="PD points earned in the window; null when the rule counts no points.",
+    )
+    in_progress_points = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=1,
+        read_only=True,
+        allow_null=True,
+        help_text="PD points the plans in progress would be worth; null when the rule counts "
+        "no points.",
+    )
 
     class Meta:
         model = User
@@ -292,4 +307,6 @@ class RenewalSerializer(serializers.ModelSerializer):
             "renewal",
             "earned_count",
             "in_progress_count",
+            "earned_points",
+            "in_progress_points",
         ]

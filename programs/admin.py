@@ -49,6 +49,7 @@ class RenewalRuleAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "name",
         "district",
         "required_count",
+        "required_points",
         "window_cycles",
         "first_cycle",
         "effective_from",
@@ -62,6 +63,13 @@ class RenewalRuleAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(StateRenewalRule)
 class StateRenewalRuleAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "state", "required_count", "window_cycles", "effective_from"]
+    list_display = [
+        "name",
+        "state",
+        "required_count",
+        "required_points",
+        "window_cycles",
+        "effective_from",
+    ]
     list_filter = ["state"]
     list_select_related = ["state"]

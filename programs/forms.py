@@ -95,12 +95,28 @@ class CreditRuleForm(forms.ModelForm):
         return data
 
 
+RENEWAL_ASKS_NOTHING = (
+    "Ask for micro-credentials, PD points or both: a rule that asks for neither renews everyone."
+)
+
+
+def clean_renewal_terms(form: forms.Form, data: dict) -> None:
+    """A renewal rule asks for micro-credentials (1 or more), PD points (more than 0) or both:
+    the words the district's form and the state's form give, beside the fields."""
+    count, points = data.get("required_count"), data.get("required_points")
+    if points is not None and points <= 0:
+        form.add_error("required_points", "Use more than 0, or leave it empty to count no points.")
+    if count == 0 and points is None and "required_points" not in form.errors:
+        form.add_error("required_count", RENEWAL_ASKS_NOTHING)
+
+
 class RenewalRuleForm(forms.ModelForm):
     class Meta:
         model = RenewalRule
         fields = [
             "name",
             "required_count",
+            "required_points",
             "window_cycles",
             "first_cycle",
             "effective_from",
@@ -108,8 +124,13 @@ class RenewalRuleForm(forms.ModelForm):
         ]
         labels = {
             "required_count": "Micro-credentials required",
+            "required_points": "PD points required",
             "window_cycles": "Within this many cycles",
             "at_risk_days": "At risk when the window closes within (days)",
+        }
+        help_texts = {
+            "required_count": "0 to count PD points alone.",
+            "required_points": "Leave empty to count micro-credentials alone.",
         }
         widgets = {"effective_from": forms.DateInput(attrs={"type": "date"})}
 
@@ -119,7 +140,7 @@ class RenewalRuleForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        for name in ("required_count", "window_cycles"):
-            if data.get(name) is not None and data[name] < 1:
-                self.add_error(name, "Use 1 or more.")
+        clean_renewal_terms(self, data)
+        if data.get("window_cycles") is not None and data["window_cycles"] < 1:
+            self.add_error("window_cycles", "Use 1 or more.")
         return data

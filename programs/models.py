@@ -6,6 +6,8 @@ when several apply, the most specific wins (one micro-credential, then a level o
 whole district), and among equals the latest start date.
 """
 
+from decimal import Decimal
+
 from django.db import models
 
 from accounts.models import District, State
@@ -88,8 +90,43 @@ class CreditRule(models.Model):
         return f"{self.get_scope_display()} from {self.effective_from}"
 
 
+def _plural(value: int | Decimal) -> str:
+    return "" if value == 1 else "s"
+
+
+def renewal_terms(
+    *, required_count: int, required_points: Decimal | None, window_cycles: int
+) -> str:
+    """What a renewal rule asks, in words: "2 micro-credentials and 10 PD points within 3
+    cycles" (every page that shows a rule or the rule in force says it this way)."""
+    asked = []
+    if required_count:
+        asked.append(f"{required_count} micro-credential{_plural(required_count)}")
+    if required_points is not None:
+        asked.append(f"{required_points.normalize():f} PD point{_plural(required_points)}")
+    return f"{' and '.join(asked)} within {window_cycles} cycle{_plural(window_cycles)}"
+
+
+def _renewal_rule_asks_something(prefix: str) -> list[models.CheckConstraint]:
+    """A rule asks for micro-credentials, PD points or both, within at least one cycle."""
+    return [
+        models.CheckConstraint(
+            condition=models.Q(window_cycles__gte=1), name=f"{prefix}_window_positive"
+        ),
+        models.CheckConstraint(
+            condition=models.Q(required_points__isnull=True) | models.Q(required_points__gt=0),
+            name=f"{prefix}_points_positive",
+        ),
+        models.CheckConstraint(
+            condition=models.Q(required_count__gte=1) | models.Q(required_points__isnull=False),
+            name=f"{prefix}_requires_count_or_points",
+        ),
+    ]
+
+
 class RenewalRule(models.Model):
-    """Re-licensure: ``required_count`` micro-credentials earned within ``window_cycles`` cycles.
+    """Re-licensure: ``required_count`` micro-credentials, ``required_points`` PD points, or
+    both, earned within ``window_cycles`` cycles (a count of 0 asks for points alone).
 
     Windows are consecutive runs of cycles starting at ``first_cycle`` (Kansas pilot: 2 within
     3 semesters). An educator is at risk when the window closes within ``at_risk_days`` and
@@ -99,6 +136,9 @@ class RenewalRule(models.Model):
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="renewal_rules")
     name = models.CharField(max_length=120, default="License renewal")
     required_count = models.PositiveSmallIntegerField(default=2)
+    required_points = models.DecimalField(
+        "PD points required", max_digits=6, decimal_places=1, null=True, blank=True
+    )
     window_cycles = models.PositiveSmallIntegerField(default=3)
     first_cycle = models.ForeignKey(ProgramCycle, on_delete=models.PROTECT, related_name="+")
     effective_from = models.DateField()
@@ -107,20 +147,24 @@ class RenewalRule(models.Model):
 
     class Meta:
         ordering = ["-effective_from", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(required_count__gte=1, window_cycles__gte=1),
-                name="renewal_rule_positive",
-            )
-        ]
+        constraints = _renewal_rule_asks_something("renewal_rule")
 
     def __str__(self) -> str:
-        return f"{self.name}: {self.required_count} within {self.window_cycles} cycles"
+        return f"{self.name}: {self.requires}"
+
+    @property
+    def requires(self) -> str:
+        return renewal_terms(
+            required_count=self.required_count,
+            required_points=self.required_points,
+            window_cycles=self.window_cycles,
+        )
 
 
 class StateRenewalRule(models.Model):
     """The state's re-licensure rule: every educator of the state's districts must earn
-    ``required_count`` micro-credentials within ``window_cycles`` of their district's cycles.
+    ``required_count`` micro-credentials, ``required_points`` PD points, or both, within
+    ``window_cycles`` of their district's cycles.
     A district's own rule may ask more, never less: the rule in force is the stricter of the
     two on each term (``programs.selectors.renewal_rule_in_force``). Changing it adds a row;
     the latest one in force applies."""
@@ -128,6 +172,9 @@ class StateRenewalRule(models.Model):
     state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="renewal_rules")
     name = models.CharField(max_length=120, default="State license renewal")
     required_count = models.PositiveSmallIntegerField(default=2)
+    required_points = models.DecimalField(
+        "PD points required", max_digits=6, decimal_places=1, null=True, blank=True
+    )
     window_cycles = models.PositiveSmallIntegerField(default=3)
     effective_from = models.DateField()
     at_risk_days = models.PositiveSmallIntegerField(default=120)
@@ -135,12 +182,15 @@ class StateRenewalRule(models.Model):
 
     class Meta:
         ordering = ["-effective_from", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(required_count__gte=1, window_cycles__gte=1),
-                name="state_renewal_rule_positive",
-            )
-        ]
+        constraints = _renewal_rule_asks_something("state_renewal_rule")
 
     def __str__(self) -> str:
-        return f"{self.name}: {self.required_count} within {self.window_cycles} cycles"
+        return f"{self.name}: {self.requires}"
+
+    @property
+    def requires(self) -> str:
+        return renewal_terms(
+            required_count=self.required_count,
+            required_points=self.required_points,
+            window_cycles=self.window_cycles,
+        )

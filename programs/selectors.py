@@ -2,13 +2,14 @@
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import District
 
-from .models import CreditRule, ProgramCycle, RenewalRule, StateRenewalRule
+from .models import CreditRule, ProgramCycle, RenewalRule, StateRenewalRule, renewal_terms
 
 
 def cycles_for_district(*, district: District) -> QuerySet[ProgramCycle]:
@@ -33,46 +34,102 @@ def state_renewal_rules(*, state_id: int) -> QuerySet[StateRenewalRule]:
 @dataclass(frozen=True)
 class RuleInForce:
     """The re-licensure rule a district's educators are held to: the state's rule and the
-    district's own, the stricter on each term (more micro-credentials, fewer cycles, warned
-    earlier). A district rule can add to the state's, never weaken it."""
+    district's own, the stricter on each term (more micro-credentials, more PD points, fewer
+    cycles, warned earlier). A district rule can add to the state's, never weaken it.
+
+    The one home of "has this educator met the rule?" (``is_met``, and ``reached_q`` for the
+    reports' SQL): every page, export and figure that says met, at risk or not met reads it."""
 
     required_count: int
+    # None: the rule counts micro-credentials alone.
+    required_points: Decimal | None
     window_cycles: int
     at_risk_days: int
     state_rule: StateRenewalRule | None
     district_rule: RenewalRule | None
 
-    def cycles(self, *, district: District) -> QuerySet[ProgramCycle]:
-        """The district's cycles its windows are made of: from the district rule's first
-        cycle, or (a state rule alone) from the cycle under way when the state's rule began."""
-        cycles = ProgramCycle.objects.filter(district_id=district.pk)
+    def cycles_of(self, cycles: list[ProgramCycle]) -> list[ProgramCycle]:
+        """Of the district's ``cycles`` (in order), those its windows are made of: from the
+        district rule's first cycle, or (a state rule alone) from the cycle under way when the
+        state's rule began."""
         if self.district_rule is not None:
-            cycles = cycles.filter(starts_on__gte=self.district_rule.first_cycle.starts_on)
-        else:
-            cycles = cycles.filter(ends_on__gte=self.state_rule.effective_from)
-        return cycles.order_by("starts_on", "id")
+            first = self.district_rule.first_cycle.starts_on
+            return [c for c in cycles if c.starts_on >= first]
+        return [c for c in cycles if c.ends_on >= self.state_rule.effective_from]
+
+    @property
+    def counts_points(self) -> bool:
+        return self.required_points is not None
+
+    def is_met(self, *, count: int, points: Decimal | None = None) -> bool:
+        """Whether ``count`` micro-credentials and ``points`` PD points meet the rule."""
+        return count >= self.required_count and (
+            not self.counts_points or (points or 0) >= self.required_points
+        )
+
+    def reached_q(self, *, count: str, points: str) -> Q:
+        """``is_met`` in SQL, over the annotations named ``count`` and ``points``."""
+        return renewal_reached_q(
+            count=count,
+            points=points,
+            required_count=self.required_count,
+            required_points=self.required_points if self.counts_points else None,
+        )
 
     @property
     def name(self) -> str:
         return " and ".join(r.name for r in (self.state_rule, self.district_rule) if r)
 
     @property
+    def requires(self) -> str:
+        return renewal_terms(
+            required_count=self.required_count,
+            required_points=self.required_points,
+            window_cycles=self.window_cycles,
+        )
+
+    @property
     def applies(self) -> str:
         """Which rule applies, in words (the re-licensure page and the rules page say it)."""
-        terms = f"{self.required_count} within {self.window_cycles} cycle" + (
-            "s" if self.window_cycles != 1 else ""
-        )
         if self.state_rule and self.district_rule:
             state, district = self.state_rule, self.district_rule
             return (
-                f"The state's rule ({state.name}: {state.required_count} within "
-                f"{state.window_cycles}) and the district's ({district.name}: "
-                f"{district.required_count} within {district.window_cycles}) both apply; the "
-                f"stricter of each term holds: {terms}."
+                f"The state's rule ({state.name}: {state.requires}) and the district's "
+                f"({district.name}: {district.requires}) both apply; the stricter of each term "
+                f"holds: {self.requires}."
             )
         if self.state_rule:
-            return f"The state's rule applies ({self.state_rule.name}): {terms}."
-        return f"The district's rule applies ({self.district_rule.name}): {terms}."
+            return f"The state's rule applies ({self.state_rule.name}): {self.requires}."
+        return f"The district's rule applies ({self.district_rule.name}): {self.requires}."
+
+
+def renewal_reached_q(*, count: str, points: str, required_count, required_points) -> Q:
+    """The annotations ``count`` and ``points`` reach a rule's terms (values, or expressions
+    when each district of a state has its own rule; ``required_points`` None, or 0 in an
+    expression, asks no points). Met: what was earned reaches it; at risk: earned and in
+    progress together do not."""
+    reached = Q(**{f"{count}__gte": required_count})
+    if required_points is not None:
+        reached &= Q(**{f"{points}__gte": required_points})
+    return reached
+
+
+def rule_in_force_of(
+    *, state_rule: StateRenewalRule | None, district_rule: RenewalRule | None
+) -> RuleInForce | None:
+    """The state's rule and the district's combined: the stricter of each term."""
+    rules = [r for r in (state_rule, district_rule) if r is not None]
+    if not rules:
+        return None
+    points = [r.required_points for r in rules if r.required_points is not None]
+    return RuleInForce(
+        required_count=max(r.required_count for r in rules),
+        required_points=max(points) if points else None,
+        window_cycles=min(r.window_cycles for r in rules),
+        at_risk_days=max(r.at_risk_days for r in rules),
+        state_rule=state_rule,
+        district_rule=district_rule,
+    )
 
 
 def renewal_rule_in_force(*, district: District, today: dt.date) -> RuleInForce | None:
@@ -92,16 +149,37 @@ def renewal_rule_in_force(*, district: District, today: dt.date) -> RuleInForce 
             .order_by("-effective_from", "-id")
             .first()
         )
-    rules = [r for r in (state_rule, district_rule) if r is not None]
-    if not rules:
-        return None
-    return RuleInForce(
-        required_count=max(r.required_count for r in rules),
-        window_cycles=min(r.window_cycles for r in rules),
-        at_risk_days=max(r.at_risk_days for r in rules),
-        state_rule=state_rule,
-        district_rule=district_rule,
-    )
+    return rule_in_force_of(state_rule=state_rule, district_rule=district_rule)
+
+
+def renewal_rules_in_force(*, districts: list[District], today: dt.date) -> dict[int, RuleInForce]:
+    """``renewal_rule_in_force`` of each of ``districts``, by district id: two queries for any
+    number of them (their rules, their states' rules)."""
+    district_rules: dict[int, RenewalRule] = {}
+    for rule in (
+        RenewalRule.objects.filter(
+            district_id__in=[d.pk for d in districts], effective_from__lte=today
+        )
+        .select_related("first_cycle")
+        .order_by("district_id", "-effective_from", "-id")
+    ):
+        district_rules.setdefault(rule.district_id, rule)
+    state_rules: dict[int, StateRenewalRule] = {}
+    state_ids = {d.state_id for d in districts if d.state_id is not None}
+    if state_ids:
+        for rule in StateRenewalRule.objects.filter(
+            state_id__in=state_ids, effective_from__lte=today
+        ).order_by("state_id", "-effective_from", "-id"):
+            state_rules.setdefault(rule.state_id, rule)
+    rules = {}
+    for district in districts:
+        rule = rule_in_force_of(
+            state_rule=state_rules.get(district.state_id),
+            district_rule=district_rules.get(district.pk),
+        )
+        if rule is not None:
+            rules[district.pk] = rule
+    return rules
 
 
 # --- Renewal windows ----------------------------------------------------------------------------
@@ -131,7 +209,9 @@ def current_renewal_window(
     rule = renewal_rule_in_force(district=district, today=today)
     if rule is None:
         return None
-    cycles = list(rule.cycles(district=district))
+    cycles = rule.cycles_of(
+        list(cycles_for_district(district=district).order_by("starts_on", "id"))
+    )
     return renewal_window_for(rule=rule, cycles=cycles, today=today)
 
 

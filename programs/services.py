@@ -1,5 +1,6 @@
 """Writes of a district's cycles, credit rules and renewal rules. Every change is audited."""
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -94,6 +95,7 @@ def state_renewal_rule_set(
     window_cycles: int,
     effective_from,
     at_risk_days: int,
+    required_points: Decimal | None = None,
 ) -> StateRenewalRule:
     """The state's re-licensure rule from ``effective_from`` on, for every educator of its
     districts. A new row: earlier rules stay, in force before this one's date."""
@@ -104,6 +106,7 @@ def state_renewal_rule_set(
             state=state,
             name=name.strip() or "State license renewal",
             required_count=required_count,
+            required_points=required_points,
             window_cycles=window_cycles,
             effective_from=effective_from,
             at_risk_days=at_risk_days,

@@ -124,10 +124,13 @@ def _renewal_rows(district: District, filters: ReportFilters) -> Iterator[Sequen
         "building__name",
         "earned_count",
         "in_progress_count",
+        "earned_points",
+        "in_progress_points",
         "renewal",
     )
+    # The points are empty where the rule in force counts micro-credentials alone.
     for row in people.iterator(chunk_size=CHUNK_ROWS):
-        yield (*row[:5], RENEWAL_LABELS[row[5]])
+        yield (*row[:7], RENEWAL_LABELS[row[7]])
 
 
 def _renewal_count(district: District, filters: ReportFilters) -> int:
@@ -209,7 +212,16 @@ DATASETS: dict[str, Dataset] = {
         Dataset(
             "relicensure",
             "Re-licensure",
-            ["Educator", "E-mail", "Building", "Earned in window", "In progress", "Status"],
+            [
+                "Educator",
+                "E-mail",
+                "Building",
+                "Earned in window",
+                "In progress",
+                "PD points in window",
+                "PD points in progress",
+                "Status",
+            ],
             _renewal_rows,
             _renewal_count,
         ),

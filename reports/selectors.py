@@ -38,6 +38,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, Extract, TruncDate
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from accounts.models import Building, District, Role, User, holds_role
@@ -46,10 +47,12 @@ from badges.selectors import awarded_in_state_q, with_counting_award
 from credentials.models import MicroCredential
 from credentials.selectors import lineage_choices
 from people import selectors as people_selectors
-from programs.models import CreditRule, ProgramCycle, RenewalRule
+from programs.models import CreditRule, ProgramCycle
 from programs.selectors import (
     RenewalWindow,
     current_renewal_window,
+    renewal_reached_q,
+    renewal_rules_in_force,
     renewal_window_for,
     renewal_window_holding,
 )
@@ -501,23 +504,39 @@ def _specificity(rule: CreditRule) -> int:
     return {CreditRule.Scope.MICROCREDENTIAL: 3, CreditRule.Scope.RIGOR: 2}.get(rule.scope, 1)
 
 
-def _credit_value(rules: list[CreditRule], value_field: str, fallback):
+def _credit_value(
+    rules: list[CreditRule],
+    value_field: str,
+    fallback,
+    *,
+    prefix: str = "",
+    effective_on=None,
+    district_field: str | None = None,
+):
     """A CASE picking, for an earned submission, the value of the rule that applies.
 
     The district's rules are few: they become the WHEN branches, most specific and latest
-    first, so the database evaluates one expression per row instead of a subquery.
+    first, so the database evaluates one expression per row instead of a subquery. ``prefix``
+    leads from the queried model to the submission, whose date of effect is ``effective_on``
+    (the ``effective_on`` annotation of ``with_credit`` by default). With ``district_field``
+    the rules are of several districts, each applying where that field names its district.
     """
+    effective_on = F("effective_on") if effective_on is None else effective_on
     applicable = sorted(
         (r for r in rules if getattr(r, value_field) is not None),
         key=lambda r: (-_specificity(r), -r.effective_from.toordinal(), -r.pk),
     )
     whens = []
     for rule in applicable:
-        condition = Q(effective_on__gte=rule.effective_from)
+        condition = Q(GreaterThanOrEqual(effective_on, Value(rule.effective_from)))
+        if district_field:
+            condition &= Q(**{district_field: rule.district_id})
         if rule.scope == CreditRule.Scope.MICROCREDENTIAL:
-            condition &= Q(plan__microcredential__lineage=rule.microcredential_lineage)
+            condition &= Q(
+                **{f"{prefix}plan__microcredential__lineage": rule.microcredential_lineage}
+            )
         elif rule.scope == CreditRule.Scope.RIGOR:
-            condition &= Q(plan__microcredential__rigor=rule.rigor)
+            condition &= Q(**{f"{prefix}plan__microcredential__rigor": rule.rigor})
         whens.append(When(condition, then=Value(getattr(rule, value_field))))
     if not whens:
         return Cast(fallback, MONEY)
@@ -527,6 +546,28 @@ def _credit_value(rules: list[CreditRule], value_field: str, fallback):
 MONEY = DecimalField(max_digits=12, decimal_places=2)
 
 
+def _effective_on(prefix: str = ""):
+    """The day an award takes effect for its credit: a renewal is credited as the earning it
+    keeps current (``first_earned_at``), not anew."""
+    return Cast(TruncDate(Coalesce(f"{prefix}first_earned_at", f"{prefix}decided_at")), DateField())
+
+
+def pd_points_worth(
+    rules: list[CreditRule], *, prefix: str = "", effective_on=None, district_field=None
+):
+    """What PD points a submission's award is worth under credit ``rules``: the rule that
+    applies, else the catalog entry's points. The one rule of an award's PD points, read by the
+    ledger, the progress card and re-licensure (see ``_credit_value`` for the arguments)."""
+    return _credit_value(
+        rules,
+        "pd_points",
+        F(f"{prefix}plan__microcredential__pd_points"),
+        prefix=prefix,
+        effective_on=effective_on,
+        district_field=district_field,
+    )
+
+
 def with_credit(qs: QuerySet[Submission], *, district: District) -> QuerySet[Submission]:
     """The submissions of ``qs`` with the salary credit, PD points and clock hours their award
     is worth under the district's rules, whether it counts or not (one query for the rules;
@@ -534,11 +575,9 @@ def with_credit(qs: QuerySet[Submission], *, district: District) -> QuerySet[Sub
     was worth, under the rules of that earning's date: it is the same credit, kept current
     (and only one of the two counts at a time: ``award_counts_q``)."""
     rules = list(CreditRule.objects.filter(district_id=district.pk))
-    # A renewal is credited as the earning it keeps current (``first_earned_at``), not anew.
-    effective = Coalesce("first_earned_at", "decided_at")
-    return qs.annotate(effective_on=Cast(TruncDate(effective), DateField())).annotate(
+    return qs.annotate(effective_on=_effective_on()).annotate(
         salary=_credit_value(rules, "salary_amount", Value(Decimal("0"))),
-        points=_credit_value(rules, "pd_points", F("plan__microcredential__pd_points")),
+        points=pd_points_worth(rules),
         hours=_credit_value(rules, "clock_hours", F("plan__microcredential__estimated_hours")),
     )
 
@@ -676,17 +715,46 @@ OPEN_WINDOW_STATUSES = [RENEWAL_MET, RENEWAL_ON_TRACK, RENEWAL_AT_RISK]
 CLOSED_WINDOW_STATUSES = [RENEWAL_MET, RENEWAL_NOT_MET]
 
 
+def _earned_within_q(within, *, prefix: str = "") -> Q:
+    """Earned within a renewal window, ``within(field)`` saying which dates of a field fall in
+    it: a renewal counts when the credential it renews was first earned (renewing keeps a
+    credential, it does not earn a new one). The one rule of the re-licensure report, the
+    state's figures and the educator's progress card."""
+    return (
+        Q(**{f"{prefix}first_earned_at__isnull": True}) & within(f"{prefix}decided_at")
+    ) | within(f"{prefix}first_earned_at")
+
+
+def _within_window(window: RenewalWindow):
+    start = _day_start(window.starts_on)
+    end = _day_start(window.ends_on + dt.timedelta(days=1))
+    return lambda field: Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
+def _potential_points(rules: list[CreditRule], *, prefix: str, today: dt.date, **kwargs):
+    """What a plan in progress would be worth in PD points if it were earned today (a renewal:
+    as the earning it renews)."""
+    effective_on = Coalesce(Cast(TruncDate(f"{prefix}first_earned_at"), DateField()), Value(today))
+    return pd_points_worth(rules, prefix=prefix, effective_on=effective_on, **kwargs)
+
+
+NO_POINTS = Value(None, output_field=MONEY)
+
+
 def _educators_with_renewal(
     *,
     district: District,
     window: RenewalWindow,
     filters: ReportFilters,
     today: dt.date,
+    credit_rules: list[CreditRule],
     only: list[int] | None = None,
 ) -> QuerySet[User]:
-    """Each educator with what they earned in the window and have in progress: one join and
-    one GROUP BY over the district's submissions (or, for the ``only`` educators of a page,
-    over theirs alone: the join condition names them, so their index is used).
+    """Each educator with what they earned in the window and have in progress (micro-
+    credentials, and PD points when the rule counts them, each worth what the district's
+    ``credit_rules`` say; else the points are None): one join and one GROUP BY over the
+    district's submissions (or, for the ``only`` educators of a page, over theirs alone: the
+    join condition names them, so their index is used).
 
     The building filter narrows the educators; the stack, micro-credential and goal filters
     narrow what counts (only matching micro-credentials, earned or in progress).
@@ -704,45 +772,57 @@ def _educators_with_renewal(
     counted = _catalog_q(filters, prefix=f"{relation}__") & awarded_in_state_q(
         district=district, prefix=f"{relation}__"
     )
-    window_start = _day_start(window.starts_on)
-    window_end = _day_start(window.ends_on + dt.timedelta(days=1))
-    # Earned within the window: a renewal, when the credential it renews was first earned
-    # (renewing keeps a credential, it does not earn a new one).
     in_window = (
         counted
         & Q(**{f"{relation}__status": SubmissionStatus.EARNED})
-        & (
-            Q(
-                **{
-                    f"{relation}__first_earned_at__isnull": True,
-                    f"{relation}__decided_at__gte": window_start,
-                    f"{relation}__decided_at__lt": window_end,
-                }
-            )
-            | Q(
-                **{
-                    f"{relation}__first_earned_at__gte": window_start,
-                    f"{relation}__first_earned_at__lt": window_end,
-                }
-            )
-        )
+        & _earned_within_q(_within_window(window), prefix=f"{relation}__")
         & award_counts_q(at=_awards_counted_at(today), prefix=f"{relation}__award__")
     )
+    in_progress = counted & Q(**{f"{relation}__status__in": IN_PROGRESS_STATUSES})
     if filters.building_id:
         people = people.filter(building_id=filters.building_id)
-    required = window.rule.required_count
+    rule = window.rule
+    earned_points = in_progress_points = NO_POINTS
+    if rule.counts_points:
+        # Worth what the educator's district credits (``pd_points_worth``), wherever earned.
+        prefix = f"{relation}__"
+        earned_points = Coalesce(
+            Sum(
+                pd_points_worth(credit_rules, prefix=prefix, effective_on=_effective_on(prefix)),
+                filter=in_window,
+            ),
+            Value(Decimal("0")),
+            output_field=MONEY,
+        )
+        in_progress_points = Coalesce(
+            Sum(_potential_points(credit_rules, prefix=prefix, today=today), filter=in_progress),
+            Value(Decimal("0")),
+            output_field=MONEY,
+        )
     people = people.annotate(
         earned_count=Count(relation, filter=in_window),
-        in_progress_count=Count(
-            relation, filter=counted & Q(**{f"{relation}__status__in": IN_PROGRESS_STATUSES})
-        ),
+        in_progress_count=Count(relation, filter=in_progress),
+        earned_points=earned_points,
+        in_progress_points=in_progress_points,
     )
-    whens = [When(earned_count__gte=required, then=Value(RENEWAL_MET))]
+    met = When(
+        rule.reached_q(count="earned_count", points="earned_points"), then=Value(RENEWAL_MET)
+    )
     if window.closed(today):
-        whens.append(When(earned_count__lt=required, then=Value(RENEWAL_NOT_MET)))
-    elif today >= window.at_risk_from:
+        return people.annotate(
+            renewal=Case(met, default=Value(RENEWAL_NOT_MET), output_field=CharField())
+        )
+    whens = [met]
+    if today >= window.at_risk_from:
+        # Short of the rule even once everything in progress is earned.
+        people = people.annotate(potential_count=F("earned_count") + F("in_progress_count"))
+        if rule.counts_points:
+            people = people.annotate(potential_points=F("earned_points") + F("in_progress_points"))
         whens.append(
-            When(earned_count__lt=required - F("in_progress_count"), then=Value(RENEWAL_AT_RISK))
+            When(
+                ~rule.reached_q(count="potential_count", points="potential_points"),
+                then=Value(RENEWAL_AT_RISK),
+            )
         )
     return people.annotate(
         renewal=Case(*whens, default=Value(RENEWAL_ON_TRACK), output_field=CharField())
@@ -768,7 +848,19 @@ def relicensure(
             "total": 0,
             "people": User.objects.none(),
         }
-    people = _educators_with_renewal(district=district, window=window, filters=filters, today=today)
+    # A rule in PD points reads the district's credit rules: one query, for the page's rows too.
+    credit_rules = (
+        list(CreditRule.objects.filter(district_id=district.pk))
+        if window.rule.counts_points
+        else []
+    )
+    people = _educators_with_renewal(
+        district=district,
+        window=window,
+        filters=filters,
+        today=today,
+        credit_rules=credit_rules,
+    )
     closed = window.closed(today)
     statuses = CLOSED_WINDOW_STATUSES if closed else OPEN_WINDOW_STATUSES
     counts = _cached(
@@ -790,6 +882,7 @@ def relicensure(
         ],
         "total": sum(counts.values()),
         "people": people.select_related("building").order_by(*PEOPLE_ORDER),
+        "credit_rules": credit_rules,
     }
 
 
@@ -805,6 +898,7 @@ def relicensure_rows(
         window=report["window"],
         filters=filters,
         today=report["today"],
+        credit_rules=report["credit_rules"],
         only=ids,
     )
     rows = list(people.select_related("building").order_by(*PEOPLE_ORDER))
@@ -951,23 +1045,14 @@ def _current_cycle(cycles: list[ProgramCycle], today: dt.date) -> ProgramCycle |
 
 
 def _renewal_windows(
-    district_ids: list[int], cycles: dict[int, list[ProgramCycle]], today: dt.date
+    districts: list[District], cycles: dict[int, list[ProgramCycle]], today: dt.date
 ) -> dict[int, RenewalWindow]:
-    """``current_renewal_window`` of each district: its rule in force, its cycles from the
-    rule's first on; one query for all the rules."""
-    rules: dict[int, RenewalRule] = {}
-    for rule in (
-        RenewalRule.objects.filter(district_id__in=district_ids, effective_from__lte=today)
-        .select_related("first_cycle")
-        .order_by("district_id", "-effective_from", "-id")
-    ):
-        rules.setdefault(rule.district_id, rule)
+    """``current_renewal_window`` of each district: its rule in force (the state's and its
+    own), its cycles from the rule's first on; two queries for all the rules."""
     windows = {}
-    for district_id, rule in rules.items():
+    for district_id, rule in renewal_rules_in_force(districts=districts, today=today).items():
         window = renewal_window_for(
-            rule=rule,
-            cycles=[c for c in cycles[district_id] if c.starts_on >= rule.first_cycle.starts_on],
-            today=today,
+            rule=rule, cycles=rule.cycles_of(cycles[district_id]), today=today
         )
         if window is not None:
             windows[district_id] = window
@@ -1057,7 +1142,7 @@ def _state_headlines(*, districts: list[District], today: dt.date) -> dict[int, 
         end="decided_at",
         start="submitted_at",
     )
-    windows = _renewal_windows(ids, cycles, today)
+    windows = _renewal_windows(districts, cycles, today)
     renewals = _renewal_counts(districts=districts, windows=windows, today=today)
 
     headlines = {}
@@ -1135,47 +1220,93 @@ def _renewal_counts(
     counts_at = _awards_counted_at(today)
     ids = list(windows)
 
-    # Districts sharing a window (a state's rule is every district's) share a branch of each
+    # Districts sharing a term (a state's rule is every district's) share a branch of each
     # condition: a handful of branches for 300 districts, not 300.
-    required_of: dict[int, list[int]] = defaultdict(list)
-    for pk, window in windows.items():
-        required_of[window.rule.required_count].append(pk)
-    required = Case(
-        *(When(district_id__in=pks, then=Value(count)) for count, pks in required_of.items()),
-        output_field=IntegerField(),
-    )
-    in_window = _per_district_dates(
-        "submissions__decided_at", {pk: (w.starts_on, w.ends_on) for pk, w in windows.items()}
+    def per_district(term, output_field):
+        sharing: dict = defaultdict(list)
+        for pk, window in windows.items():
+            sharing[term(window.rule)].append(pk)
+        return Case(
+            *(When(district_id__in=pks, then=Value(value)) for value, pks in sharing.items()),
+            output_field=output_field,
+        )
+
+    in_window = _earned_within_q(
+        lambda field: _per_district_dates(
+            field, {pk: (w.starts_on, w.ends_on) for pk, w in windows.items()}
+        ),
+        prefix="submissions__",
     )
     counted = Q(submissions__district__state_id=state_id)
-    people = User.objects.filter(holds_role(Role.EDUCATOR), district_id__in=ids).annotate(
-        required=required,
-        earned_count=Count(
-            "submissions",
-            filter=counted
-            & in_window
-            & Q(submissions__status=SubmissionStatus.EARNED)
-            & award_counts_q(at=counts_at, prefix="submissions__award__"),
-        ),
-        in_progress_count=Count(
-            "submissions",
-            filter=counted & Q(submissions__status__in=IN_PROGRESS_STATUSES),
-        ),
+    earned = (
+        counted
+        & in_window
+        & Q(submissions__status=SubmissionStatus.EARNED)
+        & award_counts_q(at=counts_at, prefix="submissions__award__")
     )
+    in_progress = counted & Q(submissions__status__in=IN_PROGRESS_STATUSES)
+    people = User.objects.filter(holds_role(Role.EDUCATOR), district_id__in=ids).annotate(
+        required=per_district(lambda rule: rule.required_count, IntegerField()),
+        earned_count=Count("submissions", filter=earned),
+        in_progress_count=Count("submissions", filter=in_progress),
+    )
+    # PD points only where a district's rule counts them (0 asks none), each worth what the
+    # educator's district credits.
+    with_points = [pk for pk, w in windows.items() if w.rule.counts_points]
+    required_points = Value(Decimal("0"), output_field=MONEY)
+    if with_points:
+        rules = list(CreditRule.objects.filter(district_id__in=with_points))
+        required_points = per_district(lambda rule: rule.required_points or Decimal("0"), MONEY)
+        mine = Q(district_id__in=with_points)
+        people = people.annotate(
+            earned_points=Coalesce(
+                Sum(
+                    pd_points_worth(
+                        rules,
+                        prefix="submissions__",
+                        effective_on=_effective_on("submissions__"),
+                        district_field="district_id",
+                    ),
+                    filter=earned & mine,
+                ),
+                Value(Decimal("0")),
+                output_field=MONEY,
+            ),
+            in_progress_points=Coalesce(
+                Sum(
+                    _potential_points(
+                        rules, prefix="submissions__", today=today, district_field="district_id"
+                    ),
+                    filter=in_progress & mine,
+                ),
+                Value(Decimal("0")),
+                output_field=MONEY,
+            ),
+        )
+    else:
+        people = people.annotate(earned_points=required_points, in_progress_points=required_points)
+    people = people.annotate(
+        required_points=required_points,
+        potential_count=F("earned_count") + F("in_progress_count"),
+        potential_points=F("earned_points") + F("in_progress_points"),
+    )
+
+    def reached(count: str, points: str) -> Q:
+        return renewal_reached_q(
+            count=count,
+            points=points,
+            required_count=F("required"),
+            required_points=F("required_points"),
+        )
+
     closed = [pk for pk, w in windows.items() if w.closed(today)]
     at_risk = [pk for pk, w in windows.items() if not w.closed(today) and today >= w.at_risk_from]
     people = people.annotate(
         renewal=Case(
-            When(earned_count__gte=F("required"), then=Value(RENEWAL_MET)),
+            When(reached("earned_count", "earned_points"), then=Value(RENEWAL_MET)),
+            When(district_id__in=closed, then=Value(RENEWAL_NOT_MET)),
             When(
-                Q(district_id__in=closed, earned_count__lt=F("required")),
-                then=Value(RENEWAL_NOT_MET),
-            ),
-            When(
-                Q(
-                    district_id__in=at_risk,
-                    earned_count__lt=F("required") - F("in_progress_count"),
-                ),
+                Q(district_id__in=at_risk) & ~reached("potential_count", "potential_points"),
                 then=Value(RENEWAL_AT_RISK),
             ),
             default=Value(RENEWAL_ON_TRACK),
@@ -1286,6 +1417,7 @@ def _educator_progress(*, user: User, today: dt.date) -> dict:
         district=district,
         today=today,
     )
+    in_window = _earned_within_q(_within_window(window)) if window else Q(pk=None)
     totals = earned.order_by().aggregate(
         total_salary=Coalesce(
             Sum("salary", filter=paid_by_district_q(district=district)),
@@ -1295,14 +1427,9 @@ def _educator_progress(*, user: User, today: dt.date) -> dict:
         total_points=Coalesce(Sum("points"), Value(Decimal("0")), output_field=MONEY),
         total_hours=Coalesce(Sum("hours"), Value(Decimal("0")), output_field=MONEY),
         awards=Count("id"),
-        in_window=Count(
-            "id",
-            filter=Q(
-                decided_at__gte=_day_start(window.starts_on),
-                decided_at__lt=_day_start(window.ends_on + dt.timedelta(days=1)),
-            )
-            if window
-            else Q(pk=None),
+        in_window=Count("id", filter=in_window),
+        points_in_window=Coalesce(
+            Sum("points", filter=in_window), Value(Decimal("0")), output_field=MONEY
         ),
     )
     current_cycle = (
@@ -1314,17 +1441,27 @@ def _educator_progress(*, user: User, today: dt.date) -> dict:
     )
     renewal = None
     if window is not None:
-        required = window.rule.required_count
+        rule = window.rule
+        count, points = totals["in_window"], totals["points_in_window"]
+        # Each term's share done; the rule's progress is the term furthest behind.
+        shares = []
+        if rule.required_count:
+            shares.append(count / rule.required_count)
+        if rule.counts_points:
+            shares.append(float(points / rule.required_points))
         renewal = {
-            "name": window.rule.name,
-            "required": required,
-            "earned": min(totals["in_window"], required),
-            "earned_total": totals["in_window"],
-            "met": totals["in_window"] >= required,
+            "name": rule.name,
+            "requires": rule.requires,
+            "required": rule.required_count,
+            "earned": min(count, rule.required_count),
+            "earned_total": count,
+            "required_points": rule.required_points,
+            "earned_points": points,
+            "met": rule.is_met(count=count, points=points),
             "starts_on": window.starts_on,
             "ends_on": window.ends_on,
             "closed": window.closed(today),
-            "percent": min(100, int(totals["in_window"] * 100 / required)),
+            "percent": min(100, int(min(shares) * 100)),
         }
     return {
         "renewal": renewal,

@@ -7,6 +7,7 @@ from django import forms
 
 from credentials.models import MicroCredential
 from credentials.packages import SCHEMA, SCHEMA_VERSION, PackageError, package_loads
+from programs.forms import clean_renewal_terms
 
 
 class DistrictCreateForm(forms.Form):
@@ -211,7 +212,18 @@ class StateEntryForm(forms.Form):
 class StateRenewalRuleForm(forms.Form):
     name = forms.CharField(label="Name", max_length=120, initial="State license renewal")
     required_count = forms.IntegerField(
-        label="Micro-credentials required", min_value=1, max_value=50, initial=2
+        label="Micro-credentials required",
+        min_value=0,
+        max_value=50,
+        initial=2,
+        help_text="0 to count PD points alone.",
+    )
+    required_points = forms.DecimalField(
+        label="PD points required",
+        required=False,
+        max_digits=6,
+        decimal_places=1,
+        help_text="Leave empty to count micro-credentials alone.",
     )
     window_cycles = forms.IntegerField(
         label="Within this many cycles (semesters)",
@@ -229,6 +241,11 @@ class StateRenewalRuleForm(forms.Form):
         max_value=1000,
         initial=120,
     )
+
+    def clean(self):
+        data = super().clean()
+        clean_renewal_terms(self, data)
+        return data
 
 
 class DistrictTableForm(forms.Form):

@@ -1,6 +1,8 @@
 import datetime as dt
+from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts.models import AuditEvent
@@ -196,3 +198,67 @@ def test_rule_routes_access(client, district_admin, outsider_admin, educator, ki
     assert client.get(new).status_code == 200
     assert client.put(edit).status_code == 405
     assert client.get(reverse("programs:rule_new", args=["bogus"])).status_code == 404
+
+
+def _renewal_post(cycle, **fields) -> dict:
+    return {
+        "name": "License renewal",
+        "required_count": "2",
+        "required_points": "",
+        "window_cycles": "3",
+        "first_cycle": cycle.pk,
+        "effective_from": "2026-01-01",
+        "at_risk_days": "120",
+        **fields,
+    }
+
+
+def test_a_renewal_rule_in_pd_points_alone(client, district_admin):
+    cycle = ProgramCycleFactory(district=district_admin.district)
+    client.force_login(district_admin)
+    response = client.post(
+        reverse("programs:rule_new", args=["renewal"]),
+        _renewal_post(cycle, required_count="0", required_points="7.5"),
+    )
+    assert response.status_code == 302
+    rule = RenewalRule.objects.get()
+    assert (rule.required_count, rule.required_points) == (0, Decimal("7.5"))
+    page = client.get(reverse("programs:rules")).content.decode()
+    assert "<td>7.5 PD points within 3 cycles</td>" in page
+    assert "The district&#x27;s rule applies (License renewal): 7.5 PD points within 3" in page
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"required_count": "0"}, "required_count", "Ask for micro-credentials, PD points or both"),
+        ({"required_points": "0"}, "required_points", "Use more than 0"),
+        (
+            {"required_count": "-1", "required_points": "3"},
+            "required_count",
+            "greater than or equal to 0",
+        ),
+    ],
+)
+def test_a_renewal_rule_that_asks_nothing_is_refused(
+    client, district_admin, fields, field, message
+):
+    cycle = ProgramCycleFactory(district=district_admin.district)
+    client.force_login(district_admin)
+    response = client.post(
+        reverse("programs:rule_new", args=["renewal"]), _renewal_post(cycle, **fields)
+    )
+    assert response.status_code == 200
+    assert any(message in error for error in response.context["form"].errors[field])
+    assert message in response.content.decode()
+    assert not RenewalRule.objects.exists()
+
+
+def test_the_database_refuses_a_rule_that_asks_nothing(district_admin):
+    cycle = ProgramCycleFactory(district=district_admin.district)
+    values = {"district": cycle.district, "first_cycle": cycle, "effective_from": cycle.starts_on}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RenewalRule.objects.create(required_count=0, **values)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RenewalRule.objects.create(required_count=0, required_points=Decimal("0"), **values)
+    RenewalRule.objects.create(required_count=0, required_points=Decimal("0.5"), **values)

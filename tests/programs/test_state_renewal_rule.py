@@ -3,6 +3,7 @@ adds to it, never weakens it (the stricter of each term holds), and the re-licen
 which rule applies."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -39,10 +40,13 @@ def district(state_admin):
 
 
 def state_rule(state, **fields) -> StateRenewalRule:
-    values = {"required_count": 2, "window_cycles": 3, "effective_from": dt.date(2026, 1, 1)}
-    return StateRenewalRule.objects.create(
-        state=state, name="Kansas renewal", **{**values, **fields}
-    )
+    values = {
+        "name": "Kansas renewal",
+        "required_count": 2,
+        "window_cycles": 3,
+        "effective_from": dt.date(2026, 1, 1),
+    }
+    return StateRenewalRule.objects.create(state=state, **{**values, **fields})
 
 
 def test_the_state_rule_alone_applies_from_the_cycle_under_way(district, state_admin):
@@ -92,7 +96,10 @@ def test_the_state_admin_sets_the_rule_and_the_relicensure_page_says_which_appli
     assert AuditEvent.objects.filter(action="staterenewalrule.created", target_id=rule.pk).exists()
     client.force_login(district.people.get())
     page = client.get(reverse("reports:relicensure")).content.decode()
-    assert "The state&#x27;s rule applies (Kansas renewal): 2 within 3 cycles." in page
+    assert (
+        "The state&#x27;s rule applies (Kansas renewal): 2 micro-credentials within 3 cycles."
+        in page
+    )
 
 
 def test_a_bad_rule_is_refused_with_its_reason(client, state_admin):
@@ -108,4 +115,90 @@ def test_a_bad_rule_is_refused_with_its_reason(client, state_admin):
         },
     )
     assert response.status_code == 200
+    assert not StateRenewalRule.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("district_terms", "expected"),
+    [
+        # The district asks micro-credentials: both terms apply.
+        ((2, None), (2, Decimal("10"))),
+        # Fewer points, none at all: the state's points hold.
+        ((1, Decimal("5")), (1, Decimal("10"))),
+        ((0, Decimal("5")), (1, Decimal("10"))),
+        # More points: the district's.
+        ((0, Decimal("12.5")), (1, Decimal("12.5"))),
+    ],
+)
+def test_a_district_rule_adds_to_the_states_pd_points_never_weakens_them(
+    district, state_admin, district_terms, expected
+):
+    state_rule(state_admin.state, required_count=1, required_points=Decimal("10"))
+    RenewalRuleFactory(
+        district=district,
+        first_cycle=district.cycles.order_by("starts_on").first(),
+        required_count=district_terms[0],
+        required_points=district_terms[1],
+    )
+    rule = current_renewal_window(district=district, today=TODAY).rule
+    assert (rule.required_count, rule.required_points) == expected
+    assert rule.applies.endswith(f"holds: {rule.requires}.")
+    assert rule.is_met(count=expected[0], points=expected[1])
+    assert not rule.is_met(count=expected[0], points=expected[1] - Decimal("0.5"))
+    assert not rule.is_met(count=expected[0] - 1, points=expected[1])
+
+
+def test_a_states_rule_in_points_alone_and_a_districts_count(district, state_admin):
+    state_rule(
+        state_admin.state, name="Kansas points", required_count=0, required_points=Decimal("6")
+    )
+    RenewalRuleFactory(
+        district=district,
+        name="USD renewal",
+        first_cycle=district.cycles.order_by("starts_on").first(),
+        required_count=2,
+    )
+    rule = current_renewal_window(district=district, today=TODAY).rule
+    assert rule.applies == (
+        "The state's rule (Kansas points: 6 PD points within 3 cycles) and the district's "
+        "(USD renewal: 2 micro-credentials within 3 cycles) both apply; the stricter of each "
+        "term holds: 2 micro-credentials and 6 PD points within 3 cycles."
+    )
+
+
+def test_the_state_admin_sets_a_rule_in_points(client, state_admin):
+    client.force_login(state_admin)
+    response = client.post(
+        reverse("states:renewal_rule"),
+        {
+            "name": "Kansas points",
+            "required_count": 0,
+            "required_points": "6",
+            "window_cycles": 3,
+            "effective_from": "2025-01-01",
+            "at_risk_days": 120,
+        },
+    )
+    assert response["Location"] == reverse("states:renewal_rule")
+    rule = StateRenewalRule.objects.get(state=state_admin.state)
+    assert (rule.required_count, rule.required_points) == (0, Decimal("6"))
+    page = client.get(reverse("states:renewal_rule")).content.decode()
+    assert "<td>6 PD points within 3 cycles</td>" in page
+
+
+def test_a_state_rule_asking_neither_is_refused(client, state_admin):
+    client.force_login(state_admin)
+    response = client.post(
+        reverse("states:renewal_rule"),
+        {
+            "name": "Nothing",
+            "required_count": 0,
+            "required_points": "",
+            "window_cycles": 3,
+            "effective_from": "2025-01-01",
+            "at_risk_days": 120,
+        },
+    )
+    assert response.status_code == 200
+    assert "Ask for micro-credentials, PD points or both" in response.content.decode()
     assert not StateRenewalRule.objects.exists()
