@@ -76,7 +76,7 @@ def with_counting_award(
     """The earned submissions of ``queryset`` whose award counts at ``at`` (now by default):
     what reports, exports and progress cards count and credit."""
     return queryset.filter(
-        award_counts_q(at=at or timezone.now(), prefix="award__"),
+        award_counts_q(at=at or timezone.now(), prefix="award__", anti_join=True),
         status=Submission.Status.EARNED,
         decided_at__isnull=False,
     )
