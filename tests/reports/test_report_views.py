@@ -307,9 +307,7 @@ def test_salary_ledger_rows_rendered_once_show_a_change_at_once(
     assert "Renamedperson" in html and "Renamed Building" in html
 
 
-def test_relicensure_rows_rendered_once_show_a_change_at_once(
-    client, district_admin, kansas_rules
-):
+def test_relicensure_rows_rendered_once_show_a_change_at_once(client, district_admin, kansas_rules):
     district = district_admin.district
     person = EducatorFactory(district=district, last_name="Before")
     client.force_login(district_admin)
