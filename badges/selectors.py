@@ -75,7 +75,7 @@ def with_counting_award(
     """The earned submissions of ``queryset`` whose award counts at ``at`` (now by default):
     what reports, exports and progress cards count and credit."""
     return queryset.filter(
-        award_counts_q(at=at or timezone.now(), prefix="award__"),
+        award_counts_q(at=at or timezone.now(), prefix="award__", anti_join=True),
         status=Submission.Status.EARNED,
         decided_at__isnull=False,
     )
@@ -92,9 +92,20 @@ def counting_awards(*, district_id: int, at: datetime) -> dict:
     )
 
 
+def _public(award_uuid) -> QuerySet[Award]:
+    """The issued award of a public id, alone: its id is unique, so no order to compile."""
+    return Award.objects.filter(uuid=award_uuid, state=Award.State.ISSUED).order_by()
+
+
 def public_award(award_uuid) -> Award | None:
     """An issued award by its public id, for anyone (the verification page)."""
-    return _with_related(Award.objects.filter(uuid=award_uuid, state=Award.State.ISSUED)).first()
+    return _with_related(_public(award_uuid)).first()
+
+
+def public_credential(award_uuid) -> dict | None:
+    """The signed credential of an issued award by its public id, for anyone (the badge JSON):
+    that column alone, without the six related rows the verification page shows."""
+    return _public(award_uuid).values_list("credential", flat=True).first()
 
 
 def award_of_submission(submission: Submission) -> Award | None:

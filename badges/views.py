@@ -158,8 +158,10 @@ def verify(request: HttpRequest, award_uuid) -> HttpResponse:
 
 @require_GET
 def credential_json(request: HttpRequest, award_uuid) -> HttpResponse:
-    award = _public_award_or_404(award_uuid)
-    return _json(award.credential, VC_MEDIA_TYPE)
+    credential = selectors.public_credential(award_uuid)
+    if credential is None:
+        raise Http404("No such award.")
+    return _json(credential, VC_MEDIA_TYPE)
 
 
 @require_GET

@@ -12,6 +12,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import connection
@@ -661,6 +662,56 @@ def salary_ledger(
         .select_related("district", "educator", "educator__building", "plan__microcredential")
         .order_by("-decided_at", "-id")
     )
+
+
+class LedgerRow(NamedTuple):
+    """One row of the salary ledger's page, as the page shows it."""
+
+    pk: int
+    educator: str
+    building: str
+    microcredential: str
+    accepted_from: str  # the district it was earned in, when earned elsewhere and accepted
+    salary: Decimal
+    points: Decimal
+    hours: Decimal
+    effective_on: dt.date
+
+
+def salary_ledger_page(
+    *, district: District, filters: ReportFilters, ids: list[int]
+) -> list[LedgerRow]:
+    """The ledger's rows of one page (``ids``, from ``salary_ledger_ids``), as the page shows
+    them: read with only the columns shown (50 rows of six models each, whose other fields cost
+    a third of the page's Python time to load)."""
+    rows = (
+        salary_ledger(district=district, filters=filters)
+        .filter(pk__in=ids)
+        .only(
+            "decided_at",
+            "first_earned_at",
+            "district__name",
+            "educator__first_name",
+            "educator__last_name",
+            "educator__email",
+            "educator__building__name",
+            "plan__microcredential__title",
+        )
+    )
+    return [
+        LedgerRow(
+            pk=row.pk,
+            educator=row.educator.display_name,
+            building=row.educator.building.name if row.educator.building else "",
+            microcredential=row.plan.microcredential.title,
+            accepted_from=row.district.name if row.accepted_from_elsewhere else "",
+            salary=row.salary,
+            points=row.points,
+            hours=row.hours,
+            effective_on=row.effective_on,
+        )
+        for row in rows
+    ]
 
 
 def salary_ledger_ids(

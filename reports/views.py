@@ -1,5 +1,6 @@
 """District admins' reports and exports. Thin: parse, check, call, render."""
 
+import hashlib
 import tempfile
 
 from django.conf import settings
@@ -191,6 +192,7 @@ def relicensure(request: HttpRequest) -> HttpResponse:
     rows = selectors.relicensure_rows(
         district=district, filters=filters, report=data, ids=list(page.object_list)
     )
+    shown = _renewal_shown(rows)
     query = filters.as_query()
     chart = charts.bar_chart(
         chart_id="renewal-chart",
@@ -208,6 +210,8 @@ def relicensure(request: HttpRequest) -> HttpResponse:
             data=data,
             page=page,
             rows=rows,
+            shown_rows=shown,
+            rows_key=_shown_key(shown),
             renewal=renewal,
             page_query="&".join(
                 f"{k}={v}" for k, v in {**query, "renewal": renewal or ""}.items() if v
@@ -222,13 +226,14 @@ def relicensure(request: HttpRequest) -> HttpResponse:
 @district_admin_required
 def salary(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
-    ledger = selectors.salary_ledger(district=request.user.district, filters=filters)
     totals = selectors.salary_totals(district=request.user.district, filters=filters)
     # Page over the ids alone, then read the page's 50 rows with their joins and credit.
     ids = selectors.salary_ledger_ids(district=request.user.district, filters=filters)
     # The count is known from the totals: no second pass.
     page = paginate(request, ids, PAGE_SIZE, count=totals["awards"])
-    rows = list(ledger.filter(pk__in=list(page.object_list)))
+    rows = selectors.salary_ledger_page(
+        district=request.user.district, filters=filters, ids=list(page.object_list)
+    )
     return render(
         request,
         "reports/salary.html",
@@ -239,10 +244,35 @@ def salary(request: HttpRequest) -> HttpResponse:
             cycle_means="micro-credentials earned during the cycle",
             page=page,
             rows=rows,
+            rows_key=_shown_key(rows),
             totals=totals,
             sync_limit=export_sync_rows(),
         ),
     )
+
+
+def _renewal_shown(rows: list) -> list[tuple]:
+    """The re-licensure list's rows as the page shows them, in the order of its columns."""
+    return [
+        (
+            person.display_name,
+            person.building.name if person.building else "",
+            person.earned_count,
+            person.in_progress_count,
+            person.earned_points,
+            person.in_progress_points,
+            person.renewal,
+            person.renewal_label,
+        )
+        for person in rows
+    ]
+
+
+def _shown_key(rows: list[tuple]) -> str:
+    """A hash of the values a table's rows show (rows of plain values, nothing else for the
+    template to read): the rows' rendering is cached under it (``fragments``), so any changed
+    value is a new key and shows at once."""
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
 # --- Exports ------------------------------------------------------------------------------------

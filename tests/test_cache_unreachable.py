@@ -4,6 +4,7 @@ sign-in works, report figures are computed afresh."""
 import socket
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
@@ -18,12 +19,14 @@ def redis_down():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # nothing listens here once the socket closes
+    # Only Redis goes down: each process's own fragments cache stays as the settings make it.
     caches = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "microcreds.cache.ResilientRedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/0",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+        },
     }
     with override_settings(
         CACHES=caches, SESSION_ENGINE="django.contrib.sessions.backends.cached_db"

@@ -281,3 +281,42 @@ def test_relicensure_page_lists_one_status(client, district_admin, kansas_rules)
     only_met = client.get(reverse("reports:relicensure"), {"renewal": "met"})
     assert [p.last_name for p in only_met.context["rows"]] == ["Met"]
     assert only_met.context["page"].paginator.count == 1
+
+
+def _table_body(response) -> str:
+    """The rows of the page's last table."""
+    return response.content.decode().rsplit("<tbody>", 1)[1].split("</tbody>", 1)[0]
+
+
+def test_salary_ledger_rows_rendered_once_show_a_change_at_once(
+    client, district_admin, kansas_rules
+):
+    """The ledger's rows are rendered once per set of values shown: a renamed educator or
+    building is a new set, never the old rendering."""
+    people = populate(district_admin.district, 2)
+    client.force_login(district_admin)
+    url = reverse("reports:salary")
+    first = _table_body(client.get(url))
+    assert first == _table_body(client.get(url))
+    assert people[0].last_name in first
+    people[0].last_name = "Renamedperson"
+    people[0].save(update_fields=["last_name"])
+    people[0].building.name = "Renamed Building"
+    people[0].building.save(update_fields=["name"])
+    html = _table_body(client.get(url))
+    assert "Renamedperson" in html and "Renamed Building" in html
+
+
+def test_relicensure_rows_rendered_once_show_a_change_at_once(client, district_admin, kansas_rules):
+    district = district_admin.district
+    person = EducatorFactory(district=district, last_name="Before")
+    client.force_login(district_admin)
+    url = reverse("reports:relicensure")
+    first = _table_body(client.get(url))
+    assert first == _table_body(client.get(url))
+    assert "Before" in first and "0 of 2" in first
+    person.last_name = "Afterwards"
+    person.save(update_fields=["last_name"])
+    earned_submission(educator=person, decided_on=dt.date(2026, 3, 1))
+    html = _table_body(client.get(url))
+    assert "Afterwards" in html and "Before" not in html and "1 of 2" in html
