@@ -26,8 +26,8 @@ from .models import STATUS_LIST_SIZE, Award, Endorsement
 OB3_SCHEMA_URL = (
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 )
-# Where 1EdTech publishes its EndorsementCredential schema (verifiers pick it for one); we validate
-# against the same class as our copy of the OB 3.0 schema defines it (verification.ob3_schema).
+# Where 1EdTech publishes its EndorsementCredential schema (verifiers pick it for one); our copy,
+# pinned by hash, is static/badges/schema/ (vendor_schema.py says where it was taken from).
 OB3_ENDORSEMENT_SCHEMA_URL = (
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_endorsementcredential_schema.json"
 )

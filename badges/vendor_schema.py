@@ -24,6 +24,22 @@ in both:
 Each of the two also carries 1EdTech's OB 3.0 AchievementCredential schema byte for byte as the
 PyPI package above ships it. The file's ``$id`` is 1EdTech's address for it, ``CLR_SCHEMA_URL``;
 it is self-contained (every ``$ref`` points into its own ``$defs``).
+
+1EdTech's OB 3.0 EndorsementCredential JSON schema ships in no npm or PyPI package we found
+either (``openbadgeslib`` carries only the achievement and profile schemas), so
+``static/badges/schema/ob_v3p0_endorsementcredential_schema.json`` is committed the same way,
+pinned by ``ENDORSEMENT_SCHEMA_SHA256``. Its bytes were taken from two public repositories that
+fetched it from 1EdTech's address independently of each other, and are identical in both:
+- conform-ed/conform-ed, ``packages/coverage/vendor/open-badges/v3_0/``, commit
+  714798ca8a5caa20191f3c24bde2f0dfbbadfe31 (vendored in dfaddb0e1284e3c50d246b3fab17f8ed018ae2ad,
+  "fetched from the published purl.imsglobal.org URLs"); beside it, 1EdTech's OB 3.0
+  AchievementCredential and Profile schemas byte for byte as the PyPI package above ships them;
+- maxxeddev/open-badges-mcp, ``data/snapshots/3.0.3/endorsement-credential.schema.json``,
+  commit 62fb94422cd6fb66c7ca5de4853f8728c33b868f (its manifest names the purl address it was
+  fetched from, on 2026-05-22).
+Its ``$id`` is 1EdTech's address for it (``open_badges.OB3_ENDORSEMENT_SCHEMA_URL``); it is
+self-contained, and its top level and every one of its ``$defs`` are the same as the
+``EndorsementCredential`` class and the ``$defs`` of the AchievementCredential schema above.
 """
 
 import hashlib
@@ -52,6 +68,8 @@ CLR_SCHEMA_URL = (
 )
 CLR_SCHEMA_NAME = "clr_v2p0_clrcredential_schema.json"
 CLR_SCHEMA_SHA256 = "59d778659204b0bd593e9e2ab1683fb6f688e339885c44019f606ed6feb4caee"
+ENDORSEMENT_SCHEMA_NAME = "ob_v3p0_endorsementcredential_schema.json"
+ENDORSEMENT_SCHEMA_SHA256 = "786b1190ea97e7e339d8057f02414603c0e2b8b1cbe46fd72165c73f39a256c6"
 
 
 def download_sdist(directory: Path) -> Path:

@@ -6,7 +6,7 @@ page of every award that carries it.
 
 They read the same documents any verifier reads, from where we serve them: the issuer's DID
 document (``/districts/<slug>/did.json``, a state office's ``/states/<slug>/did.json``), its
-signed status list, and 1EdTech's OB 3.0 schema as vendored in ``static/badges/schema``. A
+signed status list, and 1EdTech's OB 3.0 schemas as vendored in ``static/badges/schema``. A
 check that cannot be made fails; it never passes by default.
 """
 
@@ -28,9 +28,11 @@ from django.utils.formats import date_format
 from . import keys, open_badges, proofs
 from .models import Award, Endorsement, StatusList
 
-SCHEMA_PATH = (
-    Path(settings.BASE_DIR) / "static/badges/schema/ob_v3p0_achievementcredential_schema.json"
-)
+# 1EdTech's OB 3.0 JSON schemas, as vendored (vendor_schema.py): an award is validated against the
+# AchievementCredential one, an endorsement against the EndorsementCredential one.
+SCHEMA_DIR = Path(settings.BASE_DIR) / "static/badges/schema"
+ACHIEVEMENT_CREDENTIAL = SCHEMA_DIR / "ob_v3p0_achievementcredential_schema.json"
+ENDORSEMENT_CREDENTIAL = SCHEMA_DIR / "ob_v3p0_endorsementcredential_schema.json"
 
 
 @dataclass(frozen=True)
@@ -61,30 +63,17 @@ class Verification:
 PROOF_RESULT_SECONDS = 24 * 3600
 
 
-ACHIEVEMENT_CREDENTIAL = ""
-ENDORSEMENT_CREDENTIAL = "EndorsementCredential"
-
-
-def ob3_schema(definition: str = ACHIEVEMENT_CREDENTIAL) -> dict:
-    """1EdTech's OB 3.0 JSON schema of an achievement credential, or of a class it defines in
-    its ``$defs``: an EndorsementCredential is defined there (an achievement embeds them) as
-    1EdTech's own endorsement schema defines it, in the same JSON-LD adaptation (a single proof
-    object allowed), and from the same pinned file."""
-    schema = json.loads(SCHEMA_PATH.read_text())
-    if not definition:
-        return schema
-    return {
-        "$schema": schema["$schema"],
-        "$id": schema["$id"],
-        "$defs": schema["$defs"],
-        **schema["$defs"][definition],
-    }
+def ob3_schema(schema: Path = ACHIEVEMENT_CREDENTIAL) -> dict:
+    """1EdTech's OB 3.0 JSON schema of an achievement credential, or of an endorsement credential
+    (``ENDORSEMENT_CREDENTIAL``), both in their JSON-LD adaptation (a single proof object
+    allowed)."""
+    return json.loads(schema.read_text())
 
 
 @functools.cache
-def _schema_validator(definition: str = ACHIEVEMENT_CREDENTIAL) -> jsonschema.Draft201909Validator:
+def _schema_validator(schema: Path = ACHIEVEMENT_CREDENTIAL) -> jsonschema.Draft201909Validator:
     return jsonschema.Draft201909Validator(
-        ob3_schema(definition), format_checker=jsonschema.Draft201909Validator.FORMAT_CHECKER
+        ob3_schema(schema), format_checker=jsonschema.Draft201909Validator.FORMAT_CHECKER
     )
 
 
@@ -154,16 +143,16 @@ def _proof_problem(document: dict, public_key) -> str:
     return _remembered("proof", document, proofs.multikey_from_public_key(public_key), work)
 
 
-def _schema_problem(credential: dict, definition: str = ACHIEVEMENT_CREDENTIAL) -> str:
+def _schema_problem(credential: dict, schema: Path = ACHIEVEMENT_CREDENTIAL) -> str:
     def work() -> str:
-        validator = _schema_validator(definition)
+        validator = _schema_validator(schema)
         errors = sorted(validator.iter_errors(credential), key=lambda e: e.path)
         if not errors:
             return ""
         where = "/".join(str(part) for part in errors[0].absolute_path) or "the credential"
         return f"{where}: {errors[0].message[:200]}"
 
-    return _remembered("schema", credential, f"{SCHEMA_PATH.name}#{definition}", work)
+    return _remembered("schema", credential, schema.name, work)
 
 
 def _signature(credential: dict, public_key) -> Check:

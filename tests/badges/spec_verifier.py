@@ -29,6 +29,9 @@ ROOT = Path(__file__).resolve().parents[2]
 CONTEXT_DIRS = (ROOT / "static/badges/contexts", ROOT / "static/badges/contexts-pypi")
 OB3_SCHEMA = ROOT / "static" / "badges" / "schema" / "ob_v3p0_achievementcredential_schema.json"
 CLR2_SCHEMA = ROOT / "static" / "badges" / "schema" / "clr_v2p0_clrcredential_schema.json"
+OB3_ENDORSEMENT_SCHEMA = (
+    ROOT / "static" / "badges" / "schema" / "ob_v3p0_endorsementcredential_schema.json"
+)
 BASE58_BITCOIN = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 # Multikey: the multicodec header of an Ed25519 public key, 0xed as a varint.
 ED25519_PUB_HEADER = bytes([0xED, 0x01])
@@ -185,20 +188,14 @@ def revoked(credential: dict, issuer_id: str, fetch_json: Callable[[str], dict])
 
 def schema_of(credential: dict) -> dict:
     """1EdTech's JSON schema for the credential's type: the CLR 2.0 ClrCredential schema for a
-    ClrCredential, else the OB 3.0 AchievementCredential schema, or for an EndorsementCredential
-    the class as that schema defines it in its ``$defs`` (the definition 1EdTech's endorsement
-    schema carries, in the same JSON-LD adaptation)."""
-    if "ClrCredential" in credential.get("type", []):
+    ClrCredential, the OB 3.0 EndorsementCredential schema for an EndorsementCredential, else
+    the OB 3.0 AchievementCredential schema."""
+    types = credential.get("type", [])
+    if "ClrCredential" in types:
         return json.loads(CLR2_SCHEMA.read_text())
-    schema = json.loads(OB3_SCHEMA.read_text())
-    if "EndorsementCredential" not in credential.get("type", []):
-        return schema
-    return {
-        "$schema": schema["$schema"],
-        "$id": schema["$id"],
-        "$defs": schema["$defs"],
-        **schema["$defs"]["EndorsementCredential"],
-    }
+    if "EndorsementCredential" in types:
+        return json.loads(OB3_ENDORSEMENT_SCHEMA.read_text())
+    return json.loads(OB3_SCHEMA.read_text())
 
 
 def schema_problems(credential: dict) -> list[str]:

@@ -3,9 +3,12 @@ a signed OB 3.0 EndorsementCredential under its own did:web key; awards issued a
 it, the verification page checks it, withdrawing marks it in the endorser's status list."""
 
 import copy
+import json
+from pathlib import Path
 
 import jsonschema
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
@@ -40,10 +43,17 @@ def entry(district):
     return MicroCredentialFactory(district=district, title="Classroom Routines")
 
 
+# 1EdTech's OB 3.0 EndorsementCredential schema, as vendored (tests/badges/test_vendored_schema.py).
+ENDORSEMENT_SCHEMA = json.loads(
+    (
+        Path(settings.BASE_DIR) / "static/badges/schema/ob_v3p0_endorsementcredential_schema.json"
+    ).read_text()
+)
+
+
 def endorsement_schema_errors(credential: dict) -> list[str]:
-    schema = verification.ob3_schema(verification.ENDORSEMENT_CREDENTIAL)
     validator = jsonschema.Draft201909Validator(
-        schema, format_checker=jsonschema.Draft201909Validator.FORMAT_CHECKER
+        ENDORSEMENT_SCHEMA, format_checker=jsonschema.Draft201909Validator.FORMAT_CHECKER
     )
     return [error.message for error in validator.iter_errors(credential)]
 
@@ -171,6 +181,7 @@ def test_another_districts_admin_endorses_with_the_districts_key(entry, educator
 
     assert endorsement.endorser == other_admin.district
     assert endorsement.credential["issuer"]["id"].endswith(":districts:lakeside")
+    assert endorsement_schema_errors(endorsement.credential) == []
     assert verification.endorsement_verification(endorsement).passed
 
 

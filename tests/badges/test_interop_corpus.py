@@ -168,20 +168,11 @@ def fetch_from(live_server):
     return fetch_json
 
 
-def endorsement_schema_file(folder: Path) -> Path:
-    """What verifier-core fetches for an EndorsementCredential (``OB3_ENDORSEMENT_SCHEMA_URL``),
-    served from our pinned copy of 1EdTech's OB 3.0 schema: its EndorsementCredential class, as
-    the Python verifier validates it (its own ``$id``, so the two schemas compile side by side)."""
-    schema = {**spec_verifier.schema_of({"type": ["EndorsementCredential"]})}
-    schema["$id"] = OB3_ENDORSEMENT_SCHEMA_URL
-    path = folder / "endorsement-schema.json"
-    path.write_text(json.dumps(schema))
-    return path
-
-
-def verifier_core_verdicts(paths: list[Path], live_server, tmp_path) -> dict[Path, str]:
-    """verifier-core's verdict on every credential, all verified in one node process."""
-    schema = endorsement_schema_file(tmp_path)
+def verifier_core_verdicts(paths: list[Path], live_server) -> dict[Path, str]:
+    """verifier-core's verdict on every credential, all verified in one node process; what it
+    fetches for an EndorsementCredential (``OB3_ENDORSEMENT_SCHEMA_URL``) is served from our
+    pinned copy of 1EdTech's file, the one the Python verifier validates against."""
+    schema = spec_verifier.OB3_ENDORSEMENT_SCHEMA
     output = verify_paths_with_node(paths, live_server, files={OB3_ENDORSEMENT_SCHEMA_URL: schema})
     return {path: verifier_core_verdict(result) for path, result in output["results"].items()}
 
@@ -225,11 +216,11 @@ def digital_bazaar_verdicts(paths: list[Path], live_server) -> dict[Path, str]:
     return verdicts
 
 
-def test_three_independent_verifiers_agree_on_every_credential(corpus, live_server, tmp_path):
+def test_three_independent_verifiers_agree_on_every_credential(corpus, live_server):
     fetch_json = fetch_from(live_server)
     paths = [path for path, _ in corpus.values()]
     bazaar = digital_bazaar_verdicts(paths, live_server)
-    core = verifier_core_verdicts(paths, live_server, tmp_path)
+    core = verifier_core_verdicts(paths, live_server)
 
     found = {}
     for name, (path, _expected) in corpus.items():
