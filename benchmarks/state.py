@@ -35,7 +35,8 @@ from django.test.utils import (
 )
 from django.urls import reverse
 
-RUNS = 5
+RUNS = 21
+COLD_RUNS = 7
 SMALL = {"districts": 3, "educators": 60, "plans": 600}
 LARGE = {
     "districts": int(os.environ.get("BENCH_STATE_DISTRICTS", 300)),
@@ -78,29 +79,43 @@ def _load() -> str:
 def _page(client: Client, url: str, *, before_each=None, runs: int = RUNS) -> dict:
     """Median seconds of ``runs`` views (after one warm-up), and the queries of one more view:
     how many, and the slowest (its milliseconds and its first words)."""
-    client.get(url)
-    samples, cpu = [], []
-    for _ in range(runs):
-        if before_each:
-            before_each()
-        started, started_cpu = time.perf_counter(), time.process_time()
-        response = client.get(url)
-        samples.append(time.perf_counter() - started)
-        cpu.append(time.process_time() - started_cpu)
-        assert response.status_code == 200, (url, response.status_code)
-    if before_each:
-        before_each()
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    slowest = max(queries.captured_queries, key=lambda q: float(q["time"]))
-    return {
-        "seconds": statistics.median(samples),
-        # The page's own Python time (PostgreSQL's is not in it): on a shared machine, steadier
-        # than the time it took.
-        "cpu": statistics.median(cpu),
-        "queries": len(queries),
-        "slowest": f"{float(slowest['time']) * 1000:.0f} ms {slowest['sql'][:60]!r}",
-    }
+    return _pages({"": client}, url, before_each={"": before_each}, runs=runs)[""]
+
+
+def _pages(clients: dict, url: str, *, before_each: dict, runs: int = RUNS) -> dict:
+    """``_page`` of each size's reader (``clients``: size → a signed-in client), their views
+    taken in turn (the sizes' order alternating from one round to the next) rather than one
+    size's after the other's: a machine that gets busier or quieter meanwhile weighs on both."""
+    sizes = list(clients)
+    for size in sizes:
+        clients[size].get(url)
+    samples = {size: [] for size in sizes}
+    cpu = {size: [] for size in sizes}
+    for round_ in range(runs):
+        for size in sizes if round_ % 2 == 0 else reversed(sizes):
+            if before_each[size]:
+                before_each[size]()
+            started, started_cpu = time.perf_counter(), time.process_time()
+            response = clients[size].get(url)
+            samples[size].append(time.perf_counter() - started)
+            cpu[size].append(time.process_time() - started_cpu)
+            assert response.status_code == 200, (url, response.status_code)
+    measured = {}
+    for size in sizes:
+        if before_each[size]:
+            before_each[size]()
+        with CaptureQueriesContext(connection) as queries:
+            clients[size].get(url)
+        slowest = max(queries.captured_queries, key=lambda q: float(q["time"]))
+        measured[size] = {
+            "seconds": statistics.median(samples[size]),
+            # The page's own Python time (PostgreSQL's is not in it): on a shared machine,
+            # steadier than the time it took.
+            "cpu": statistics.median(cpu[size]),
+            "queries": len(queries),
+            "slowest": f"{float(slowest['time']) * 1000:.0f} ms {slowest['sql'][:60]!r}",
+        }
+    return measured
 
 
 def _change_in(districts) -> None:
@@ -155,17 +170,24 @@ def _measure() -> list[tuple[str, str]]:
     for names, reader in ((STATE_PAGES, "state"), (DISTRICT_PAGES, "district")):
         for name in names:
             url = reverse(name)
-            times: dict[tuple[str, str], dict] = {}
+            clients, changes = {}, {}
             for size, state in states.items():
                 user = readers[size][reader]
+                clients[size] = Client()
+                clients[size].force_login(user)
                 # The district the reader sees change: the district admin's own; for the state
                 # pages, one of the state's (the warmer keeps the others' figures fresh).
                 changed = [user.district_id or state.districts.order_by("pk")[0].pk]
-                client.force_login(user)
-                times[size, "cached"] = _page(client, url)
-                times[size, "cold"] = _page(
-                    client, url, before_each=lambda d=changed: _change_in(d)
-                )
+                changes[size] = lambda d=changed: _change_in(d)
+            times: dict[tuple[str, str], dict] = {}
+            for kind, before_each, runs in (
+                ("cached", dict.fromkeys(states), RUNS),
+                ("cold", changes, COLD_RUNS),
+            ):
+                for size, measured in _pages(
+                    clients, url, before_each=before_each, runs=runs
+                ).items():
+                    times[size, kind] = measured
             for kind, label, into in (
                 ("cached", "", ratios),
                 ("cold", ", first view after a change in one district", cold_ratios),

@@ -5,9 +5,11 @@ each district's report stamp): the state page reads them, it never recomputes a 
 a fixed number of queries whatever the number of districts (see ``program_headlines``).
 """
 
+import bisect
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import connection
@@ -67,9 +69,9 @@ def _table_values(headline: dict) -> tuple:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class DistrictLine:
-    """What a line of the state's table shows of its district."""
+class DistrictLine(NamedTuple):
+    """What a line of the state's table shows of its district (a tuple: 300 of them are made
+    for each view of the table)."""
 
     pk: int
     name: str
@@ -81,10 +83,9 @@ class DistrictLine:
         return self.suspended_at is not None
 
 
-@dataclass(slots=True)
-class DistrictFigures:
+class DistrictFigures(NamedTuple):
     """A district's line of the table: the district and its headline's values
-    (``_table_values``)."""
+    (``_table_values``). A tuple, as ``DistrictLine``."""
 
     district: DistrictLine
     educators: int
@@ -218,7 +219,7 @@ def _table_digest(*, state_id: int) -> str | None:
         cursor.execute(
             "SELECT pg_current_xact_id_if_assigned() IS NULL, md5(COALESCE(string_agg("
             "concat_ws(':', district.id, COALESCE(stamp.version, 0), district.slug, "
-            "district.suspended_at, district.name), ',' ORDER BY district.id), '')) "
+            "district.suspended_at IS NULL, district.name), ',' ORDER BY district.id), '')) "
             f"FROM {District._meta.db_table} district LEFT JOIN "
             f"{ReportStamp._meta.db_table} stamp ON stamp.district_id = district.id "
             "WHERE district.state_id = %s",
@@ -287,15 +288,18 @@ def earned_leaders(rows: list[DistrictFigures]) -> list[tuple[str, int]]:
 def _banded(values: list[float | None], bands: list[tuple[float, str]]) -> list[tuple[str, int]]:
     """How many districts fall in each band (``bands``: each band's lower bound and label, in
     the order shown), and how many have no figure."""
-    counts = dict.fromkeys((label for _, label in bands), 0)
-    highest_first = sorted(bands, reverse=True)
+    by_bound = sorted(bands)
+    bounds = [bound for bound, _ in by_bound]
+    counts = [0] * len(by_bound)
     missing = 0
     for value in values:
         if value is None:
             missing += 1
-            continue
-        counts[next(label for bound, label in highest_first if value >= bound)] += 1
-    return [*counts.items(), ("No figure yet", missing)]
+        else:
+            # The highest band whose lower bound the value reaches.
+            counts[bisect.bisect_right(bounds, value) - 1] += 1
+    found = {label: count for (_, label), count in zip(by_bound, counts, strict=True)}
+    return [*((label, found[label]) for _, label in bands), ("No figure yet", missing)]
 
 
 def pass_rate_bands(rows: list[DistrictFigures]) -> list[tuple[str, int]]:

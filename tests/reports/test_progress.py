@@ -134,3 +134,20 @@ def test_educator_dashboard_shows_progress(client, educator, kansas_rules):
     assert "1 of 2" in html
     assert "Salary credit earned" in html
     assert "$300" in html
+
+
+def test_the_card_offers_the_transcript_from_the_first_micro_credential_on(
+    client, educator, kansas_rules
+):
+    from django.urls import reverse
+
+    client.force_login(educator)
+    transcript = reverse("badges:transcript")
+
+    before = client.get(reverse("submissions:dashboard")).content.decode()
+    earned_submission(educator=educator, decided_on=dt.date(2026, 4, 10))
+    after = client.get(reverse("submissions:dashboard")).content.decode()
+
+    assert "My progress" in before and transcript not in before
+    assert "offered here from your first micro-credential on" in before
+    assert transcript in after
