@@ -121,7 +121,8 @@ def test_autosave_saves_and_bumps_the_version_and_records_history(client, submis
     assert response["X-Autosave"] == "saved"
     assert response["X-Autosave-Version"] == "2"
     # The site's one time format (TIME_FORMAT, "9:47 a.m."), as the notifications write it.
-    assert re.search(r"Saved at \d{1,2}:\d{2} [ap]\.m\.\.", response.content.decode())
+    # The time's own "p.m." ends the sentence: no second full stop.
+    assert re.search(r"Saved at \d{1,2}:\d{2} [ap]\.m\.<", response.content.decode())
     plan = Plan.objects.get(pk=submission.plan_id)
     assert plan.rationale == "Transitions take too long."
     assert plan.version == 2
