@@ -1,5 +1,7 @@
 """Input validation for plans: the five components, sources, proposals and group members."""
 
+from collections.abc import Iterable
+
 from django import forms
 
 from accounts.models import Role, User
@@ -112,11 +114,14 @@ SourceFormSet = forms.formset_factory(
 )
 
 
-def sources_to_save(formset: forms.BaseFormSet, *, stored: list[PlanSource]) -> list[dict]:
+def sources_to_save(formset: forms.BaseFormSet, *, stored: Iterable[PlanSource]) -> list[dict]:
     """The research sources as posted, except what did not validate: a field in error keeps the
     stored value of its row (by position), and a row that cannot be a source (no citation) keeps
     the stored row, if any. A bad link in one source holds back neither the other sources nor
-    the rest of the plan. Call after ``is_valid()``."""
+    the rest of the plan. Call after ``is_valid()``; ``stored`` is read only when a row is in
+    error (a queryset is then one query, and none when all is well)."""
+    if not formset.non_form_errors() and not any(form.errors for form in formset.forms):
+        return [form.as_source() for form in formset.forms if form.cleaned_data.get("filled")]
     kept = [{name: getattr(source, name) for name in SOURCE_FIELDS} for source in stored]
     if formset.non_form_errors():
         # The rows themselves are in doubt (too many, or the form was tampered with).
