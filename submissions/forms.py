@@ -28,10 +28,27 @@ class VersionedForm(forms.ModelForm):
         return self.cleaned_data[name] if name in self.cleaned_data else stored
 
 
+class ReadOnceChoiceIterator(forms.models.ModelChoiceIterator):
+    """The choices of a short list read in one query per form, which the check boxes and the
+    "None in the district" test then share (Django's own reads them again, through a server-side
+    cursor, each time)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class DistrictGoalsField(forms.ModelMultipleChoiceField):
+    iterator = ReadOnceChoiceIterator
+
+
 class PlanTextForm(VersionedForm):
     class Meta:
         model = Plan
         fields = [*PLAN_TEXT_FIELDS, "district_goals"]
+        field_classes = {"district_goals": DistrictGoalsField}
         labels = {
             "title": "Plan title",
             "rationale": "Rationale",
