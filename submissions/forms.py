@@ -12,6 +12,7 @@ from .models import Plan, PlanSource, Submission
 from .services import PLAN_TEXT_FIELDS, RESULTS_FIELDS, SOURCE_FIELDS
 
 MAX_SOURCES = 30
+SPARE_ROW = {"kind": PlanSource.Kind.ARTICLE}
 MAX_CRITERIA = 12
 
 
@@ -119,6 +120,12 @@ class SourceForm(forms.Form):
             data["kind"] = PlanSource.Kind.ARTICLE
         return data
 
+    @property
+    def is_spare(self) -> bool:
+        """A blank row offered for a new source, as every plan page offers it: the same HTML
+        for the same position (the page keeps it rendered, by position)."""
+        return not self.is_bound and self.initial == SPARE_ROW
+
     def as_source(self) -> dict:
         return {
             name: self.cleaned_data.get(name) or ""
@@ -178,7 +185,7 @@ def source_formset(*, plan: Plan, data=None) -> forms.BaseFormSet:
         for s in plan.sources.all()
     ]
     spare = max(3 - len(initial), 0) + 2
-    initial += [{"kind": PlanSource.Kind.ARTICLE} for _ in range(spare)]
+    initial += [dict(SPARE_ROW) for _ in range(spare)]
     return SourceFormSet(data=data, initial=initial, prefix="sources")
 
 
