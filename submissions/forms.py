@@ -1,5 +1,7 @@
 """Input validation for plans: the five components, sources, proposals and group members."""
 
+from collections.abc import Iterable
+
 from django import forms
 
 from accounts.models import Role, User
@@ -10,6 +12,7 @@ from .models import Plan, PlanSource, Submission
 from .services import PLAN_TEXT_FIELDS, RESULTS_FIELDS, SOURCE_FIELDS
 
 MAX_SOURCES = 30
+SPARE_ROW = {"kind": PlanSource.Kind.ARTICLE}
 MAX_CRITERIA = 12
 
 
@@ -26,10 +29,27 @@ class VersionedForm(forms.ModelForm):
         return self.cleaned_data[name] if name in self.cleaned_data else stored
 
 
+class ReadOnceChoiceIterator(forms.models.ModelChoiceIterator):
+    """The choices of a short list read in one query per form, which the check boxes and the
+    "None in the district" test then share (Django's own reads them again, through a server-side
+    cursor, each time)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class DistrictGoalsField(forms.ModelMultipleChoiceField):
+    iterator = ReadOnceChoiceIterator
+
+
 class PlanTextForm(VersionedForm):
     class Meta:
         model = Plan
         fields = [*PLAN_TEXT_FIELDS, "district_goals"]
+        field_classes = {"district_goals": DistrictGoalsField}
         labels = {
             "title": "Plan title",
             "rationale": "Rationale",
@@ -100,6 +120,12 @@ class SourceForm(forms.Form):
             data["kind"] = PlanSource.Kind.ARTICLE
         return data
 
+    @property
+    def is_spare(self) -> bool:
+        """A blank row offered for a new source, as every plan page offers it: the same HTML
+        for the same position (the page keeps it rendered, by position)."""
+        return not self.is_bound and self.initial == SPARE_ROW
+
     def as_source(self) -> dict:
         return {
             name: self.cleaned_data.get(name) or ""
@@ -112,11 +138,14 @@ SourceFormSet = forms.formset_factory(
 )
 
 
-def sources_to_save(formset: forms.BaseFormSet, *, stored: list[PlanSource]) -> list[dict]:
+def sources_to_save(formset: forms.BaseFormSet, *, stored: Iterable[PlanSource]) -> list[dict]:
     """The research sources as posted, except what did not validate: a field in error keeps the
     stored value of its row (by position), and a row that cannot be a source (no citation) keeps
     the stored row, if any. A bad link in one source holds back neither the other sources nor
-    the rest of the plan. Call after ``is_valid()``."""
+    the rest of the plan. Call after ``is_valid()``; ``stored`` is read only when a row is in
+    error (a queryset is then one query, and none when all is well)."""
+    if not formset.non_form_errors() and not any(form.errors for form in formset.forms):
+        return [form.as_source() for form in formset.forms if form.cleaned_data.get("filled")]
     kept = [{name: getattr(source, name) for name in SOURCE_FIELDS} for source in stored]
     if formset.non_form_errors():
         # The rows themselves are in doubt (too many, or the form was tampered with).
@@ -156,7 +185,7 @@ def source_formset(*, plan: Plan, data=None) -> forms.BaseFormSet:
         for s in plan.sources.all()
     ]
     spare = max(3 - len(initial), 0) + 2
-    initial += [{"kind": PlanSource.Kind.ARTICLE} for _ in range(spare)]
+    initial += [dict(SPARE_ROW) for _ in range(spare)]
     return SourceFormSet(data=data, initial=initial, prefix="sources")
 
 

@@ -375,6 +375,7 @@ def plan_text_save(
     with transaction.atomic():
         plan = Plan.objects.select_for_update().get(pk=submission.plan_id)
         current = Submission.objects.get(pk=submission.pk)
+        current.plan = plan  # the locked row, not read a second time
         if not selectors.can_edit_plan(current):
             raise PlanError(
                 "The plan text can no longer be edited: it is under review or approved "

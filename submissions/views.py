@@ -320,8 +320,8 @@ def _saved_response(
 ) -> HttpResponse:
     """Autosave gets the status line (and errors, or the two versions); a plain Save goes back
     to the plan, or shows the editor again with the text as typed."""
-    submission.refresh_from_db()
-    submission.plan.refresh_from_db()
+    # Read again after the save, the plan with it (one query).
+    submission = Submission.objects.select_related("plan").get(pk=submission.pk)
     conflict_rows = _conflict_rows(save.conflict, submission.district_id) if save.conflict else []
     error_items = save.error_items() if save.invalid else []
     if request.htmx:
@@ -416,7 +416,7 @@ def plan_save(request: HttpRequest, pk: int) -> HttpResponse:
                 district_goals=list(
                     form.posted_or_stored("district_goals", plan.district_goals.all())
                 ),
-                sources=sources_to_save(save.formset, stored=list(plan.sources.all())),
+                sources=sources_to_save(save.formset, stored=plan.sources.all()),
                 version=data["version"],
                 actor=request.user,
                 editor_token=data.get("editor_token") or "",

@@ -5,9 +5,11 @@ and points ``aria-describedby`` at its hint and its message."""
 import re
 from pathlib import Path
 
+import pytest
 from django import forms
 from django.conf import settings
 from django.forms.renderers import DjangoTemplates, get_default_renderer
+from django.utils.safestring import mark_safe
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -57,6 +59,10 @@ def test_no_app_keeps_its_own_field_partial_or_error_summary():
     assert own == []
 
 
+class OwnOptionSelect(forms.Select):
+    option_template_name = "django/forms/widgets/radio_option.html"
+
+
 class EveryWidgetForm(forms.Form):
     text = forms.CharField(help_text="A hint.", max_length=5)
     locked = forms.CharField(required=False, disabled=True)
@@ -75,10 +81,18 @@ class EveryWidgetForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput)
     day = forms.DateField()
     secret = forms.CharField(widget=forms.PasswordInput)
+    address = forms.EmailField(widget=forms.EmailInput(attrs={"placeholder": 'a "b" & <c>'}))
+    counted = forms.TypedChoiceField(coerce=int, choices=[(1, 1), (2, 20000), (3, "three & four")])
+    safe = forms.CharField(widget=forms.Textarea, initial=mark_safe("<b>kept</b>"))
+    safe_line = forms.CharField(initial=mark_safe("<i>kept</i>"), required=False)
+    own_options = forms.ChoiceField(
+        choices=[("a", "A")], widget=OwnOptionSelect(attrs={"data-x": mark_safe("&amp;")})
+    )
 
 
-def test_our_lighter_widget_templates_render_what_djangos_own_do():
-    """templates/django/forms/widgets/ writes Django's includes inline, for speed only."""
+def test_our_widgets_render_what_djangos_own_templates_do():
+    """The renderer writes the plain widgets in Python, and templates/django/forms/widgets/
+    writes Django's includes inline, for speed only: the HTML is Django's."""
     posted = {
         "text": 'x"<y',
         "number": "0",
@@ -93,6 +107,11 @@ def test_our_lighter_widget_templates_render_what_djangos_own_do():
         "token": "z",
         "day": "2020-01-01",
         "secret": "s",
+        "address": "a@b.org",
+        "counted": "2",
+        "safe": "<b>posted</b>",
+        "safe_line": "",
+        "own_options": "a",
     }
     for data in (None, posted):
         ours = EveryWidgetForm(data, initial={"notes": "Initial <text>"})
@@ -101,3 +120,11 @@ def test_our_lighter_widget_templates_render_what_djangos_own_do():
         )
         for name in EveryWidgetForm.base_fields:
             assert ours[name].as_widget() == djangos[name].as_widget(), name
+
+
+def test_the_plain_widgets_are_written_without_a_template(monkeypatch):
+    form = EveryWidgetForm()
+    renderer = get_default_renderer()
+    monkeypatch.setattr(renderer, "get_template", lambda name: pytest.fail(name))
+    for name in ("text", "number", "story", "kind", "many", "token", "day", "address"):
+        assert form[name].as_widget().startswith(("<input", "<textarea", "<select")), name

@@ -3,13 +3,17 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import DistrictGoal
 from submissions.models import Plan, PlanRevision, Submission
 from tests.submissions.factories import PlanSourceFactory, SubmissionFactory, complete_plan
+
+DUMMY = "django.core.cache.backends.dummy.DummyCache"
 
 
 def plan_post(submission, **overrides):
@@ -85,7 +89,9 @@ def test_the_editor_reads_the_plan_once_whatever_it_holds(
         page = client.get(url).content.decode()
     assert page.count('name="sources-9-citation"') == 1
     assert sum('FROM "submissions_plansource"' in q["sql"] for q in three) == 1
-    assert len(three) <= 15
+    # The plan's own goals, and the district's once for its check boxes and their "none" test.
+    assert sum('FROM "accounts_districtgoal"' in q["sql"] for q in three) == 2
+    assert len(three) <= 14
 
 
 def test_the_blank_source_row_is_the_same_on_every_plan_page(client, submission, educator):
@@ -109,6 +115,38 @@ def test_the_blank_source_row_is_the_same_on_every_plan_page(client, submission,
     assert first == second == blank_row(refused)
     assert 'name="sources-__prefix__-citation"' in first and "Source __number__" in first
     assert "Author" not in first and "field-invalid" not in first
+
+
+def test_a_spare_source_row_is_the_same_on_every_plan_page_at_its_position(
+    client, submission, educator
+):
+    """The empty rows after a plan's sources (kept rendered, by position) are the rows an
+    uncached page shows; a plan's own source at that position is its own, and a refused save
+    shows what was posted."""
+
+    def rows(response) -> list[str]:
+        html = response.content.decode()
+        html = html[html.index('<div id="source-rows">') : html.index('<template id="source')]
+        return re.findall(r'<fieldset class="source-row".*?</fieldset>', html, re.S)
+
+    client.force_login(educator)
+    url = reverse("submissions:detail", args=[submission.pk])
+    empty = rows(client.get(url))
+    assert len(empty) == 5
+    assert 'name="sources-1-citation"' in empty[1] and "<legend>Source 2</legend>" in empty[1]
+    assert '<option value="article" selected>' in empty[1]
+    with override_settings(CACHES={**settings.CACHES, "fragments": {"BACKEND": DUMMY}}):
+        assert rows(client.get(url)) == empty
+
+    PlanSourceFactory(plan=submission.plan, citation="Hattie, J. (2009). Visible learning.")
+    one = rows(client.get(url))
+    assert "Hattie" in one[0] and "Hattie" not in "".join(one[1:])
+    assert one[1:] == empty[1:]
+
+    posted = plan_post(submission, **{"sources-1-citation": "Mine", "sources-1-url": "bad"})
+    refused = client.post(reverse("submissions:plan_save", args=[submission.pk]), posted)
+    assert refused.status_code == 400
+    assert "Mine" in rows(refused)[1] and "field-invalid" in rows(refused)[1]
 
 
 def test_autosave_saves_and_bumps_the_version_and_records_history(client, submission):
