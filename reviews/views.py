@@ -1,5 +1,8 @@
 """The reviewer's and chair's pages, and the educator's feedback page."""
 
+import hashlib
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import prefetch_related_objects
@@ -39,6 +42,37 @@ AssignmentStatus = ReviewAssignment.Status
 QUEUE_PAGE_SIZE = 50
 
 
+def _queue_shown(items: list[ReviewAssignment], now: datetime) -> list[tuple]:
+    """A stage's rows of the queue as the page shows them, in the order of its columns: plain
+    values, nothing else for the template to read."""
+    rows = []
+    for item in items:
+        submission = item.submission
+        educator, plan = submission.educator, submission.plan
+        building, stack = educator.building, plan.microcredential.stack
+        rows.append(
+            (
+                item.pk,
+                educator.display_name,
+                building.name if building else None,
+                str(plan),
+                item.stage_review.round,
+                plan.microcredential.title,
+                stack.name if stack else None,
+                item.opened_at,
+                item.due_at,
+                item.due_at < now,
+            )
+        )
+    return rows
+
+
+def _shown_key(rows: list[tuple]) -> str:
+    """A hash of the values the rows show: their rendering is cached under it (``fragments``),
+    so a row that changed, came or went (or became overdue) is a new key and shows at once."""
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
 @require_GET
 @reviewer_required
 def queue(request: HttpRequest) -> HttpResponse:
@@ -61,7 +95,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         # One query per stage, one page of it: the page costs the same at 10 or 10,000 waiting.
         rows = list(waiting.filter(stage=value)[start : start + QUEUE_PAGE_SIZE + 1])
         more = more or len(rows) > QUEUE_PAGE_SIZE
-        stages.append((value, label, rows[:QUEUE_PAGE_SIZE], counts[value]))
+        shown = _queue_shown(rows[:QUEUE_PAGE_SIZE], now)
+        stages.append((value, label, shown, _shown_key(shown), counts[value]))
         items += rows[:QUEUE_PAGE_SIZE]
     query = request.GET.copy()
     query.pop("page", None)
