@@ -3,8 +3,10 @@
 import hashlib
 from datetime import datetime
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -121,6 +123,27 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _field_groups(form: forms.Form, *, shape: object) -> dict[str, str]:
+    """Each field of ``form`` as the page shows it (label, hint, message, input), by name.
+
+    Unbound, a form made from the same ``shape`` (what its fields are built from: the topics,
+    the criteria and their levels) with the same initial values renders the very same HTML:
+    that rendering is kept in each process (``fragments``), keyed on both, so a changed comment,
+    criterion or level is a new key and shows at once. A bound form (its messages) is rendered
+    each time."""
+    if form.is_bound:
+        return {name: form[name].as_field_group() for name in form.fields}
+    key = (
+        "review-field-groups:"
+        + hashlib.sha256(repr((type(form).__name__, shape, form.initial)).encode()).hexdigest()
+    )
+    groups = caches["fragments"].get(key)
+    if groups is None:
+        groups = {name: form[name].as_field_group() for name in form.fields}
+        caches["fragments"].set(key, groups)
+    return groups
+
+
 @require_http_methods(["GET", "POST"])
 @reviewer_required
 def review(request: HttpRequest, pk: int) -> HttpResponse:
@@ -155,7 +178,9 @@ def _plan_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpResp
             return redirect("reviews:review", pk=assignment.pk)
         messages.success(request, "Your decision is recorded.")
         return redirect("reviews:review", pk=assignment.pk)
-    comment_fields = dict(zip(topics, form.comment_fields(), strict=True))
+    can_decide = assignment.awaits_decision
+    field_groups = _field_groups(form, shape=topics) if can_decide else {}
+    comment_fields = {topic: field_groups.get(f"comment_{topic}") for topic in topics}
     return render(
         request,
         "reviews/plan_review.html",
@@ -164,6 +189,7 @@ def _plan_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpResp
             "assignment": assignment,
             "submission": submission,
             "form": form,
+            "field_groups": field_groups,
             "comment_fields": comment_fields,
             "my_comments": existing,
             "others": selectors.fellow_reviews(assignment, prefetch=("component_comments",)),
@@ -172,7 +198,7 @@ def _plan_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpResp
             ),
             "rubric": selectors.rubric_for_reading(context["microcredential"]),
             "changes_since": selectors.changes_for_round(assignment.stage_review),
-            "can_decide": assignment.awaits_decision,
+            "can_decide": can_decide,
             "renewed_award": selectors.renewed_award(submission),
         },
     )
@@ -207,11 +233,23 @@ def _final_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpRes
     )
     other_reviews = selectors.fellow_reviews(assignment)
     others = selectors.scores_by_criterion(other_reviews)
+    can_decide = assignment.awaits_decision
+    field_groups = (
+        _field_groups(
+            form,
+            shape=[
+                (c.pk, c.title, [(level.pk, level.label, level.score) for level in c.levels.all()])
+                for c in criteria
+            ],
+        )
+        if can_decide
+        else {}
+    )
     rows = [
         {
             "criterion": criterion,
-            "level_field": form[f"level_{criterion.pk}"],
-            "feedback_field": form[f"feedback_{criterion.pk}"],
+            "level_field": field_groups.get(f"level_{criterion.pk}"),
+            "feedback_field": field_groups.get(f"feedback_{criterion.pk}"),
             "evidence": evidence[criterion.pk],
             "mine": mine.get(criterion.pk),
             "others": others.get(criterion.pk, []),
@@ -230,6 +268,7 @@ def _final_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpRes
             "renewed_award": selectors.renewed_award(submission),
             "rubric": selectors.rubric_for_reading(microcredential),
             "form": form,
+            "field_groups": field_groups,
             "rows": rows,
             "other_evidence": other_evidence,
             "other_reviews": other_reviews,
@@ -238,7 +277,7 @@ def _final_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpRes
             ),
             "changes_since": selectors.changes_for_round(assignment.stage_review),
             "max_attempts": district.max_attempts,
-            "can_decide": assignment.awaits_decision,
+            "can_decide": can_decide,
         },
     )
 
