@@ -102,6 +102,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         items += rows[:QUEUE_PAGE_SIZE]
     query = request.GET.copy()
     query.pop("page", None)
+    is_chair = selectors.is_panel_chair(request.user)
+    is_admin = request.user.has_role(Role.DISTRICT_ADMIN)
     return render(
         request,
         "reviews/queue.html",
@@ -110,9 +112,15 @@ def queue(request: HttpRequest) -> HttpResponse:
             "stages": stages,
             "items": items,
             "counts": counts,
-            "chair_rounds": selectors.rounds_waiting_for_chair(user=request.user),
-            "is_chair": selectors.is_panel_chair(request.user),
-            "is_admin": request.user.has_role(Role.DISTRICT_ADMIN),
+            # Only a panel's chair or a district admin decides rounds as chair: for anyone else
+            # there is none to read.
+            "chair_rounds": (
+                selectors.rounds_waiting_for_chair(user=request.user)
+                if is_chair or is_admin
+                else []
+            ),
+            "is_chair": is_chair,
+            "is_admin": is_admin,
             "now": now,
             "filtered": any(filters.values()),
             "page": page,
