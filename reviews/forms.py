@@ -65,9 +65,6 @@ class PlanDecisionForm(forms.Form):
             self.add_error("conditions", "State the conditions of the approval.")
         return data
 
-    def comment_fields(self):
-        return [self[f"comment_{topic}"] for topic in self.topics]
-
     def comments(self) -> dict[str, str]:
         return {topic: self.cleaned_data.get(f"comment_{topic}", "") for topic in self.topics}
 

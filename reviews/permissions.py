@@ -23,11 +23,12 @@ def require_admin_or_chair(user: User) -> None:
 def get_assignment_for_user(user: User, pk: int) -> ReviewAssignment:
     """The assigned reviewer's own review (pending, submitted, or one taken from them: they see
     that it was reassigned)."""
+    # What the review page reads of the round, the educator, the plan and the district, and no
+    # more: each model joined here adds its every column to a query compiled on each view.
     assignment = get_object_or_404(
         ReviewAssignment.objects.select_related(
-            "stage_review__panel",
             "stage_review__attempt",
-            "submission__educator__building",
+            "submission__educator",
             "submission__plan__microcredential",
             "submission__district",
         ),

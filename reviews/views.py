@@ -1,7 +1,12 @@
 """The reviewer's and chair's pages, and the educator's feedback page."""
 
+import hashlib
+from datetime import datetime
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -39,6 +44,37 @@ AssignmentStatus = ReviewAssignment.Status
 QUEUE_PAGE_SIZE = 50
 
 
+def _queue_shown(items: list[ReviewAssignment], now: datetime) -> list[tuple]:
+    """A stage's rows of the queue as the page shows them, in the order of its columns: plain
+    values, nothing else for the template to read."""
+    rows = []
+    for item in items:
+        submission = item.submission
+        educator, plan = submission.educator, submission.plan
+        building, stack = educator.building, plan.microcredential.stack
+        rows.append(
+            (
+                item.pk,
+                educator.display_name,
+                building.name if building else None,
+                str(plan),
+                item.stage_review.round,
+                plan.microcredential.title,
+                stack.name if stack else None,
+                item.opened_at,
+                item.due_at,
+                item.due_at < now,
+            )
+        )
+    return rows
+
+
+def _shown_key(rows: list[tuple]) -> str:
+    """A hash of the values the rows show: their rendering is cached under it (``fragments``),
+    so a row that changed, came or went (or became overdue) is a new key and shows at once."""
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
 @require_GET
 @reviewer_required
 def queue(request: HttpRequest) -> HttpResponse:
@@ -61,10 +97,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         # One query per stage, one page of it: the page costs the same at 10 or 10,000 waiting.
         rows = list(waiting.filter(stage=value)[start : start + QUEUE_PAGE_SIZE + 1])
         more = more or len(rows) > QUEUE_PAGE_SIZE
-        stages.append((value, label, rows[:QUEUE_PAGE_SIZE], counts[value]))
+        shown = _queue_shown(rows[:QUEUE_PAGE_SIZE], now)
+        stages.append((value, label, shown, _shown_key(shown), counts[value]))
         items += rows[:QUEUE_PAGE_SIZE]
     query = request.GET.copy()
     query.pop("page", None)
+    is_chair = selectors.is_panel_chair(request.user)
+    is_admin = request.user.has_role(Role.DISTRICT_ADMIN)
     return render(
         request,
         "reviews/queue.html",
@@ -73,9 +112,15 @@ def queue(request: HttpRequest) -> HttpResponse:
             "stages": stages,
             "items": items,
             "counts": counts,
-            "chair_rounds": selectors.rounds_waiting_for_chair(user=request.user),
-            "is_chair": selectors.is_panel_chair(request.user),
-            "is_admin": request.user.has_role(Role.DISTRICT_ADMIN),
+            # Only a panel's chair or a district admin decides rounds as chair: for anyone else
+            # there is none to read.
+            "chair_rounds": (
+                selectors.rounds_waiting_for_chair(user=request.user)
+                if is_chair or is_admin
+                else []
+            ),
+            "is_chair": is_chair,
+            "is_admin": is_admin,
             "now": now,
             "filtered": any(filters.values()),
             "page": page,
@@ -84,6 +129,27 @@ def queue(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
         },
     )
+
+
+def _field_groups(form: forms.Form, *, shape: object) -> dict[str, str]:
+    """Each field of ``form`` as the page shows it (label, hint, message, input), by name.
+
+    Unbound, a form made from the same ``shape`` (what its fields are built from: the topics,
+    the criteria and their levels) with the same initial values renders the very same HTML:
+    that rendering is kept in each process (``fragments``), keyed on both, so a changed comment,
+    criterion or level is a new key and shows at once. A bound form (its messages) is rendered
+    each time."""
+    if form.is_bound:
+        return {name: form[name].as_field_group() for name in form.fields}
+    key = (
+        "review-field-groups:"
+        + hashlib.sha256(repr((type(form).__name__, shape, form.initial)).encode()).hexdigest()
+    )
+    groups = caches["fragments"].get(key)
+    if groups is None:
+        groups = {name: form[name].as_field_group() for name in form.fields}
+        caches["fragments"].set(key, groups)
+    return groups
 
 
 @require_http_methods(["GET", "POST"])
@@ -120,7 +186,9 @@ def _plan_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpResp
             return redirect("reviews:review", pk=assignment.pk)
         messages.success(request, "Your decision is recorded.")
         return redirect("reviews:review", pk=assignment.pk)
-    comment_fields = dict(zip(topics, form.comment_fields(), strict=True))
+    can_decide = assignment.awaits_decision
+    field_groups = _field_groups(form, shape=topics) if can_decide else {}
+    comment_fields = {topic: field_groups.get(f"comment_{topic}") for topic in topics}
     return render(
         request,
         "reviews/plan_review.html",
@@ -129,6 +197,7 @@ def _plan_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpResp
             "assignment": assignment,
             "submission": submission,
             "form": form,
+            "field_groups": field_groups,
             "comment_fields": comment_fields,
             "my_comments": existing,
             "others": selectors.fellow_reviews(assignment, prefetch=("component_comments",)),
@@ -137,7 +206,7 @@ def _plan_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpResp
             ),
             "rubric": selectors.rubric_for_reading(context["microcredential"]),
             "changes_since": selectors.changes_for_round(assignment.stage_review),
-            "can_decide": assignment.awaits_decision,
+            "can_decide": can_decide,
             "renewed_award": selectors.renewed_award(submission),
         },
     )
@@ -172,11 +241,23 @@ def _final_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpRes
     )
     other_reviews = selectors.fellow_reviews(assignment)
     others = selectors.scores_by_criterion(other_reviews)
+    can_decide = assignment.awaits_decision
+    field_groups = (
+        _field_groups(
+            form,
+            shape=[
+                (c.pk, c.title, [(level.pk, level.label, level.score) for level in c.levels.all()])
+                for c in criteria
+            ],
+        )
+        if can_decide
+        else {}
+    )
     rows = [
         {
             "criterion": criterion,
-            "level_field": form[f"level_{criterion.pk}"],
-            "feedback_field": form[f"feedback_{criterion.pk}"],
+            "level_field": field_groups.get(f"level_{criterion.pk}"),
+            "feedback_field": field_groups.get(f"feedback_{criterion.pk}"),
             "evidence": evidence[criterion.pk],
             "mine": mine.get(criterion.pk),
             "others": others.get(criterion.pk, []),
@@ -195,6 +276,7 @@ def _final_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpRes
             "renewed_award": selectors.renewed_award(submission),
             "rubric": selectors.rubric_for_reading(microcredential),
             "form": form,
+            "field_groups": field_groups,
             "rows": rows,
             "other_evidence": other_evidence,
             "other_reviews": other_reviews,
@@ -203,7 +285,7 @@ def _final_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpRes
             ),
             "changes_since": selectors.changes_for_round(assignment.stage_review),
             "max_attempts": district.max_attempts,
-            "can_decide": assignment.awaits_decision,
+            "can_decide": can_decide,
         },
     )
 

@@ -84,11 +84,11 @@ def test_a_queue_page_costs_the_same_queries_at_3_and_at_60_waiting(
     client.force_login(reviewers[0])
     for _ in range(3):
         _plan_waiting(EducatorFactory(district=district))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         small = client.get(reverse("reviews:queue"))
     for _ in range(57):
         _plan_waiting(EducatorFactory(district=district))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         large = client.get(reverse("reviews:queue"))
     assert len(small.context["items"]) == 3
     assert len(large.context["items"]) == 50 and large.context["counts"]["plan"] == 60
@@ -134,3 +134,24 @@ def test_a_review_page_costs_the_same_queries_however_much_waits(
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
     assert len(large) == len(small)
+
+
+def test_the_chair_reads_the_rounds_waiting_for_them_and_a_member_of_the_panel_none(
+    client, panel, chair, reviewers, teacher, django_assert_num_queries
+):
+    submission = _plan_waiting(teacher)
+    StageReview.objects.filter(submission=submission).update(
+        status=StageReview.Status.CHAIR, chair_reason=StageReview.ChairReason.DISAGREEMENT
+    )
+
+    client.force_login(chair)
+    response = client.get(reverse("reviews:queue"))
+    [waiting] = response.context["chair_rounds"]
+    assert waiting.submission_id == submission.pk
+    assert "Waiting for your decision as chair (1)" in response.content.decode()
+
+    client.force_login(reviewers[0])
+    with django_assert_num_queries(6):
+        response = client.get(reverse("reviews:queue"))
+    assert response.context["chair_rounds"] == []
+    assert "Waiting for your decision as chair" not in response.content.decode()

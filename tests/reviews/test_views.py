@@ -316,6 +316,27 @@ def test_scoring_without_levels_shows_errors(client, final_reviews):
     assert "Choose a level for" in response.content.decode()
 
 
+def test_scoring_page_shows_a_renamed_criterion_and_level_at_once(client, final_reviews):
+    """The scoring fields' rendering is kept between views: a criterion or level renamed since
+    shows under its new name on the next view."""
+    first = final_reviews[0]
+    criterion = first.submission.plan.microcredential.rubric.criteria.first()
+    level = criterion.levels.first()
+    client.force_login(first.reviewer)
+    url = reverse("reviews:review", args=[first.pk])
+    assert f"Level for “{criterion.title}”" in client.get(url).content.decode()
+
+    criterion.title = "Routines that hold all year"
+    criterion.save()
+    level.label = "Beginning to show it"
+    level.save()
+    content = client.get(url).content.decode()
+
+    assert "Level for “Routines that hold all year”" in content
+    assert "Feedback on “Routines that hold all year”" in content
+    assert f"Beginning to show it ({level.score})" in content
+
+
 # --- round, chair, reassign -------------------------------------------------------------------
 
 
