@@ -231,9 +231,7 @@ def salary(request: HttpRequest) -> HttpResponse:
     ids = selectors.salary_ledger_ids(district=request.user.district, filters=filters)
     # The count is known from the totals: no second pass.
     page = paginate(request, ids, PAGE_SIZE, count=totals["awards"])
-    rows = selectors.salary_ledger_page(
-        district=request.user.district, filters=filters, ids=list(page.object_list)
-    )
+    rows = selectors.salary_ledger_page(district=request.user.district, ids=list(page.object_list))
     return render(
         request,
         "reports/salary.html",
