@@ -72,7 +72,11 @@ def test_admin_sees_report(client, district_admin, kansas_rules, name):
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("name", ["funnel", "completions", "turnaround", "relicensure", "salary"])
+# Each page's queries uncached (a test's transaction has written: no report stamp to trust).
+MOST_QUERIES = {"funnel": 11, "completions": 14, "turnaround": 11, "relicensure": 14, "salary": 14}
+
+
+@pytest.mark.parametrize("name", list(MOST_QUERIES))
 def test_fixed_number_of_queries_whatever_the_size(client, district_admin, kansas_rules, name):
     client.force_login(district_admin)
     url = reverse(f"reports:{name}")
@@ -84,7 +88,7 @@ def test_fixed_number_of_queries_whatever_the_size(client, district_admin, kansa
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
     assert len(large) == len(small)
-    assert len(small) <= 16
+    assert len(small) <= MOST_QUERIES[name]
 
 
 def test_other_district_admin_sees_nothing_of_ours(client, district_admin, outsider_admin):
