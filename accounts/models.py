@@ -325,6 +325,12 @@ def holds_role(role: str, *, prefix: str = "") -> models.Q:
     )
 
 
+def person_name(first_name: str, last_name: str, email: str) -> str:
+    """What a person is called on every page (``User.display_name``): their full name, else
+    their address; for pages that read these three columns without the rest of the user."""
+    return f"{first_name} {last_name}".strip() or email
+
+
 class User(AbstractUser):
     """A person of one district (or a state admin, of one state). Signs in by e-mail; holds one
     or more roles there."""
@@ -405,7 +411,7 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.email
+        return person_name(self.first_name, self.last_name, self.email)
 
     @property
     def roles(self) -> list[str]:

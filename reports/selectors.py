@@ -42,7 +42,7 @@ from django.db.models.functions import Cast, Coalesce, Extract, TruncDate
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
-from accounts.models import Building, District, Role, User, holds_role
+from accounts.models import Building, District, Role, User, holds_role, person_name
 from badges.models import award_counts_q
 from badges.selectors import awarded_in_state_q, with_counting_award
 from credentials.models import MicroCredential
@@ -653,15 +653,15 @@ def salary_ledger(
     qs = _salary_scope(district=district, filters=filters)
     return (
         earned_with_credit(qs, district=district, today=today)
-        .annotate(
-            # Earned in another district of the state, which this one accepted to pay.
-            accepted_from_elsewhere=Case(
-                When(district_id=district.pk, then=Value(False)), default=Value(True)
-            )
-        )
+        .annotate(accepted_from_elsewhere=_accepted_from_elsewhere(district))
         .select_related("district", "educator", "educator__building", "plan__microcredential")
         .order_by("-decided_at", "-id")
     )
+
+
+def _accepted_from_elsewhere(district: District) -> Case:
+    """Earned in another district of the state, which ``district`` accepted to pay."""
+    return Case(When(district_id=district.pk, then=Value(False)), default=Value(True))
 
 
 class LedgerRow(NamedTuple):
@@ -678,39 +678,59 @@ class LedgerRow(NamedTuple):
     effective_on: dt.date
 
 
-def salary_ledger_page(
-    *, district: District, filters: ReportFilters, ids: list[int]
-) -> list[LedgerRow]:
-    """The ledger's rows of one page (``ids``, from ``salary_ledger_ids``), as the page shows
-    them: read with only the columns shown (50 rows of six models each, whose other fields cost
-    a third of the page's Python time to load)."""
-    rows = (
-        salary_ledger(district=district, filters=filters)
-        .filter(pk__in=ids)
-        .only(
-            "decided_at",
-            "first_earned_at",
-            "district__name",
+def salary_ledger_page(*, district: District, ids: list[int]) -> list[LedgerRow]:
+    """The ledger's rows of one page (``ids``, from ``salary_ledger_ids``, in its order), as
+    the page shows them. ``ids`` already hold the ledger's conditions (the filters, whether the
+    award counts and the district pays): the rows are read by id with their credit, as the
+    columns shown alone (model instances of six tables for 50 rows, and the ledger's
+    conditions compiled and planned a second time, cost most of the page's time)."""
+    order = {pk: place for place, pk in enumerate(ids)}
+    rows = sorted(
+        with_credit(Submission.objects.filter(pk__in=ids), district=district)
+        .annotate(accepted_from_elsewhere=_accepted_from_elsewhere(district))
+        .order_by()
+        .values_list(
+            "pk",
             "educator__first_name",
             "educator__last_name",
             "educator__email",
             "educator__building__name",
             "plan__microcredential__title",
-        )
+            "accepted_from_elsewhere",
+            "district__name",
+            "salary",
+            "points",
+            "hours",
+            "effective_on",
+        ),
+        key=lambda row: order[row[0]],
     )
     return [
         LedgerRow(
-            pk=row.pk,
-            educator=row.educator.display_name,
-            building=row.educator.building.name if row.educator.building else "",
-            microcredential=row.plan.microcredential.title,
-            accepted_from=row.district.name if row.accepted_from_elsewhere else "",
-            salary=row.salary,
-            points=row.points,
-            hours=row.hours,
-            effective_on=row.effective_on,
+            pk=pk,
+            educator=person_name(first_name, last_name, email),
+            building=building or "",
+            microcredential=microcredential,
+            accepted_from=district_name if accepted_from_elsewhere else "",
+            salary=salary,
+            points=points,
+            hours=hours,
+            effective_on=effective_on,
         )
-        for row in rows
+        for (
+            pk,
+            first_name,
+            last_name,
+            email,
+            building,
+            microcredential,
+            accepted_from_elsewhere,
+            district_name,
+            salary,
+            points,
+            hours,
+            effective_on,
+        ) in rows
     ]
 
 
@@ -885,63 +905,90 @@ def relicensure(
 ) -> dict:
     """Educators met / on track / at risk in the current window (or, with a cycle chosen,
     the window holding it; once closed: met / not met), and the query of the list."""
+    report = relicensure_counts(district=district, filters=filters, today=today)
+    return {**report, "people": renewal_people(district=district, filters=filters, report=report)}
+
+
+def relicensure_counts(
+    *, district: District, filters: ReportFilters, today: dt.date | None = None
+) -> dict:
+    """``relicensure`` without the query of the list (which costs building even unread): the
+    window, the counts by status and what the list's rows are computed with."""
     today = today or timezone.localdate()
     if filters.cycle:
         window = renewal_window_holding(district=district, cycle=filters.cycle)
     else:
         window = current_renewal_window(district=district, today=today)
     if window is None:
-        return {
-            "window": None,
-            "closed": False,
-            "today": today,
-            "counts": [],
-            "total": 0,
-            "people": User.objects.none(),
-        }
+        return {"window": None, "closed": False, "today": today, "counts": [], "total": 0}
     # A rule in PD points reads the district's credit rules: one query, for the page's rows too.
     credit_rules = (
         list(CreditRule.objects.filter(district_id=district.pk))
         if window.rule.counts_points
         else []
     )
-    people = _educators_with_renewal(
-        district=district,
-        window=window,
-        filters=filters,
-        today=today,
-        credit_rules=credit_rules,
-    )
     closed = window.closed(today)
     statuses = CLOSED_WINDOW_STATUSES if closed else OPEN_WINDOW_STATUSES
+    report = {"window": window, "closed": closed, "today": today, "credit_rules": credit_rules}
     counts = _cached(
         "relicensure",
         district=district,
         filters=filters,
         today=today,
         across_state=True,
-        compute=lambda: people.order_by().aggregate(
-            **{key: Count("pk", filter=Q(renewal=key)) for key in statuses}
+        compute=lambda: (
+            renewal_people(district=district, filters=filters, report=report)
+            .order_by()
+            .aggregate(**{key: Count("pk", filter=Q(renewal=key)) for key in statuses})
         ),
     )
     return {
-        "window": window,
-        "closed": closed,
-        "today": today,
+        **report,
         "counts": [
             {"key": key, "label": RENEWAL_LABELS[key], "count": counts[key]} for key in statuses
         ],
         "total": sum(counts.values()),
-        "people": people.select_related("building").order_by(*PEOPLE_ORDER),
-        "credit_rules": credit_rules,
     }
+
+
+def renewal_people(*, district: District, filters: ReportFilters, report: dict) -> QuerySet[User]:
+    """The educators of a re-licensure ``report`` (``relicensure_counts``) by name, each with
+    their status (``renewal``) and what it is computed from."""
+    if report["window"] is None:
+        return User.objects.none()
+    return (
+        _educators_with_renewal(
+            district=district,
+            window=report["window"],
+            filters=filters,
+            today=report["today"],
+            credit_rules=report["credit_rules"],
+        )
+        .select_related("building")
+        .order_by(*PEOPLE_ORDER)
+    )
+
+
+class RenewalRow(NamedTuple):
+    """One educator of the re-licensure list's page, as the page shows them."""
+
+    pk: int
+    educator: str
+    building: str
+    earned_count: int
+    in_progress_count: int
+    earned_points: Decimal | None  # None: the rule in force does not count points
+    in_progress_points: Decimal | None
+    renewal: str
+    renewal_label: str
 
 
 def relicensure_rows(
     *, district: District, filters: ReportFilters, report: dict, ids: list[int]
-) -> list[User]:
-    """The educators of one page of the re-licensure list, with their status (``renewal``) and
-    its words (``renewal_label``)."""
+) -> list[RenewalRow]:
+    """The educators of one page of the re-licensure list (``ids``, in the list's order), with
+    their status (``renewal``) and its words: read as the columns shown alone (full user rows
+    cost most of the page's Python time)."""
     if report["window"] is None:
         return []
     people = _educators_with_renewal(
@@ -952,19 +999,60 @@ def relicensure_rows(
         credit_rules=report["credit_rules"],
         only=ids,
     )
-    rows = list(people.select_related("building").order_by(*PEOPLE_ORDER))
-    for person in rows:
-        person.renewal_label = RENEWAL_LABELS[person.renewal]
-    return rows
+    order = {pk: place for place, pk in enumerate(ids)}
+    rows = sorted(
+        people.order_by().values_list(
+            "pk",
+            "first_name",
+            "last_name",
+            "email",
+            "building__name",
+            "earned_count",
+            "in_progress_count",
+            "earned_points",
+            "in_progress_points",
+            "renewal",
+        ),
+        key=lambda row: order[row[0]],
+    )
+    return [
+        RenewalRow(
+            pk=pk,
+            educator=person_name(first_name, last_name, email),
+            building=building or "",
+            earned_count=earned_count,
+            in_progress_count=in_progress_count,
+            earned_points=earned_points,
+            in_progress_points=in_progress_points,
+            renewal=renewal,
+            renewal_label=RENEWAL_LABELS[renewal],
+        )
+        for (
+            pk,
+            first_name,
+            last_name,
+            email,
+            building,
+            earned_count,
+            in_progress_count,
+            earned_points,
+            in_progress_points,
+            renewal,
+        ) in rows
+    ]
 
 
 def relicensure_page_ids(
-    *, district: District, filters: ReportFilters, people: QuerySet[User], renewal: str | None
+    *, district: District, filters: ReportFilters, report: dict, renewal: str | None
 ) -> QuerySet:
     """The ids to page over: by name over the people table alone, or, for one status, from
-    the aggregated list."""
+    the aggregated list of ``report`` (``relicensure_counts``)."""
     if renewal:
-        return people.filter(renewal=renewal).values_list("pk", flat=True)
+        return (
+            renewal_people(district=district, filters=filters, report=report)
+            .filter(renewal=renewal)
+            .values_list("pk", flat=True)
+        )
     base = User.objects.filter(holds_role(Role.EDUCATOR), district_id=district.pk)
     if filters.building_id:
         base = base.filter(building_id=filters.building_id)

@@ -180,19 +180,20 @@ def turnaround(request: HttpRequest) -> HttpResponse:
 def relicensure(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     district = request.user.district
-    data = selectors.relicensure(district=district, filters=filters)
+    data = selectors.relicensure_counts(district=district, filters=filters)
     counts = {c["key"]: c["count"] for c in data["counts"]}
     renewal = request.GET.get("renewal")
     renewal = renewal if renewal in counts else None
     ids = selectors.relicensure_page_ids(
-        district=district, filters=filters, people=data["people"], renewal=renewal
+        district=district, filters=filters, report=data, renewal=renewal
     )
     # The count is known from the counts: no second pass over everyone.
     page = paginate(request, ids, PAGE_SIZE, count=counts[renewal] if renewal else data["total"])
     rows = selectors.relicensure_rows(
         district=district, filters=filters, report=data, ids=list(page.object_list)
     )
-    shown = _renewal_shown(rows)
+    # The values the rows show, in the order of the table's columns.
+    shown = [row[1:] for row in rows]
     query = filters.as_query()
     chart = charts.bar_chart(
         chart_id="renewal-chart",
@@ -231,9 +232,7 @@ def salary(request: HttpRequest) -> HttpResponse:
     ids = selectors.salary_ledger_ids(district=request.user.district, filters=filters)
     # The count is known from the totals: no second pass.
     page = paginate(request, ids, PAGE_SIZE, count=totals["awards"])
-    rows = selectors.salary_ledger_page(
-        district=request.user.district, filters=filters, ids=list(page.object_list)
-    )
+    rows = selectors.salary_ledger_page(district=request.user.district, ids=list(page.object_list))
     return render(
         request,
         "reports/salary.html",
@@ -249,23 +248,6 @@ def salary(request: HttpRequest) -> HttpResponse:
             sync_limit=export_sync_rows(),
         ),
     )
-
-
-def _renewal_shown(rows: list) -> list[tuple]:
-    """The re-licensure list's rows as the page shows them, in the order of its columns."""
-    return [
-        (
-            person.display_name,
-            person.building.name if person.building else "",
-            person.earned_count,
-            person.in_progress_count,
-            person.earned_points,
-            person.in_progress_points,
-            person.renewal,
-            person.renewal_label,
-        )
-        for person in rows
-    ]
 
 
 def _shown_key(rows: list[tuple]) -> str:

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent
@@ -226,3 +227,24 @@ def test_after_the_old_date_the_renewal_alone_counts(educator):
     new = award_issue_for_submission(submission_id=renewal_earned(renewal).pk)
     later = old.expires_at + timedelta(days=1)
     assert list(Award.objects.filter(educator=educator).counting(at=later)) == [new]
+
+
+def test_the_verification_pages_of_a_renewed_award_and_its_renewal_name_each_other(
+    client, educator, django_assert_num_queries
+):
+    old = expiring_award(educator, days_left=30)
+    renewal, _ = award_renewal_start(award=old, actor=educator)
+    new = award_issue_for_submission(submission_id=renewal_earned(renewal).pk)
+    old_page = reverse("badges:verify", kwargs={"award_uuid": old.uuid})
+    new_page = reverse("badges:verify", kwargs={"award_uuid": new.uuid})
+
+    # The award and its relations in one query, the issuer's revocation list in another.
+    with django_assert_num_queries(2):
+        html = client.get(old_page).content.decode()
+    assert f'Renewed by</dt><dd><a href="{new_page}">' in html
+    assert f"<dt>Earned by</dt><dd>{educator.display_name}</dd>" in html
+    assert "<dt>Issued by</dt><dd>Prairie View USD — Dr. Pat Lee, Superintendent</dd>" in html
+    with django_assert_num_queries(2):
+        html = client.get(new_page).content.decode()
+    assert "<strong>Valid.</strong>" in html
+    assert f'Renews</dt><dd><a href="{old_page}">“Classroom Routines”' in html

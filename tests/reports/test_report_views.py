@@ -72,7 +72,11 @@ def test_admin_sees_report(client, district_admin, kansas_rules, name):
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("name", ["funnel", "completions", "turnaround", "relicensure", "salary"])
+# Each page's queries uncached (a test's transaction has written: no report stamp to trust).
+MOST_QUERIES = {"funnel": 11, "completions": 14, "turnaround": 11, "relicensure": 14, "salary": 14}
+
+
+@pytest.mark.parametrize("name", list(MOST_QUERIES))
 def test_fixed_number_of_queries_whatever_the_size(client, district_admin, kansas_rules, name):
     client.force_login(district_admin)
     url = reverse(f"reports:{name}")
@@ -84,7 +88,7 @@ def test_fixed_number_of_queries_whatever_the_size(client, district_admin, kansa
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
     assert len(large) == len(small)
-    assert len(small) <= 16
+    assert len(small) <= MOST_QUERIES[name]
 
 
 def test_other_district_admin_sees_nothing_of_ours(client, district_admin, outsider_admin):
@@ -274,12 +278,12 @@ def test_relicensure_page_lists_one_status(client, district_admin, kansas_rules)
     met = EducatorFactory(district=district, last_name="Met")
     earned_submission(educator=met, decided_on=dt.date(2026, 3, 1))
     earned_submission(educator=met, decided_on=dt.date(2026, 10, 1))
-    EducatorFactory(district=district, last_name="Idle")
+    idle = EducatorFactory(district=district, last_name="Idle")
     client.force_login(district_admin)
     everyone = client.get(reverse("reports:relicensure"))
-    assert [p.last_name for p in everyone.context["rows"]] == ["Idle", "Met"]
+    assert [p.pk for p in everyone.context["rows"]] == [idle.pk, met.pk]
     only_met = client.get(reverse("reports:relicensure"), {"renewal": "met"})
-    assert [p.last_name for p in only_met.context["rows"]] == ["Met"]
+    assert [p.pk for p in only_met.context["rows"]] == [met.pk]
     assert only_met.context["page"].paginator.count == 1
 
 
