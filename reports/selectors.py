@@ -25,12 +25,14 @@ from django.db.models import (
     DateField,
     DecimalField,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     FilteredRelation,
     FloatField,
     Func,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
     Subquery,
@@ -43,7 +45,7 @@ from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from accounts.models import Building, District, Role, User, holds_role, person_name
-from badges.models import award_counts_q
+from badges.models import Award, award_counts_q
 from badges.selectors import awarded_in_state_q, with_counting_award
 from credentials.models import MicroCredential
 from credentials.selectors import lineage_choices
@@ -981,6 +983,9 @@ class RenewalRow(NamedTuple):
     in_progress_points: Decimal | None
     renewal: str
     renewal_label: str
+    # They hold a micro-credential that counts: their transcript (for HR or a licensure office)
+    # is offered beside their name.
+    has_transcript: bool
 
 
 def relicensure_rows(
@@ -1000,8 +1005,13 @@ def relicensure_rows(
         only=ids,
     )
     order = {pk: place for place, pk in enumerate(ids)}
+    holds = Award.objects.counting(at=timezone.now()).filter(
+        educator_id=OuterRef("pk"), state=Award.State.ISSUED
+    )
     rows = sorted(
-        people.order_by().values_list(
+        people.order_by()
+        .annotate(has_transcript=Exists(holds))
+        .values_list(
             "pk",
             "first_name",
             "last_name",
@@ -1012,6 +1022,7 @@ def relicensure_rows(
             "earned_points",
             "in_progress_points",
             "renewal",
+            "has_transcript",
         ),
         key=lambda row: order[row[0]],
     )
@@ -1026,6 +1037,7 @@ def relicensure_rows(
             in_progress_points=in_progress_points,
             renewal=renewal,
             renewal_label=RENEWAL_LABELS[renewal],
+            has_transcript=has_transcript,
         )
         for (
             pk,
@@ -1038,6 +1050,7 @@ def relicensure_rows(
             earned_points,
             in_progress_points,
             renewal,
+            has_transcript,
         ) in rows
     ]
 

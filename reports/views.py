@@ -192,8 +192,9 @@ def relicensure(request: HttpRequest) -> HttpResponse:
     rows = selectors.relicensure_rows(
         district=district, filters=filters, report=data, ids=list(page.object_list)
     )
-    # The values the rows show, in the order of the table's columns.
-    shown = [row[1:] for row in rows]
+    # The values the rows show, in the order of the table's columns (the pk for the link to
+    # the educator's transcript).
+    shown = list(rows)
     query = filters.as_query()
     chart = charts.bar_chart(
         chart_id="renewal-chart",

@@ -324,3 +324,19 @@ def test_relicensure_rows_rendered_once_show_a_change_at_once(client, district_a
     earned_submission(educator=person, decided_on=dt.date(2026, 3, 1))
     html = _table_body(client.get(url))
     assert "Afterwards" in html and "Before" not in html and "1 of 2" in html
+
+
+def test_the_relicensure_list_offers_the_transcript_of_each_educator_who_holds_one(
+    client, district, district_admin, kansas_rules
+):
+    holder = EducatorFactory(district=district, last_name="Holder")
+    EducatorFactory(district=district, last_name="Newcomer")
+    earned_submission(educator=holder, decided_on=dt.date(2026, 4, 10))
+    client.force_login(district_admin)
+
+    page = client.get(reverse("reports:relicensure")).content.decode()
+
+    holder_row = page[page.index("Holder") :].split("</tr>")[0]
+    newcomer_row = page[page.index("Newcomer") :].split("</tr>")[0]
+    assert reverse("people:person_transcript", args=[holder.pk]) in holder_row
+    assert "transcript" not in newcomer_row.lower()
