@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from django.urls import reverse
+from django.urls import clear_script_prefix, reverse, set_script_prefix
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +48,20 @@ def test_district_admins_find_endorsements_beside_the_catalog_they_manage(client
     html = client.get(reverse("credentials:manage")).content.decode()
     tabs = html.split('aria-label="Catalog administration"', 1)[1].split("</nav>", 1)[0]
     assert f'href="{reverse("badges:endorsements")}"' in tabs
+
+
+def test_the_navigation_follows_the_address_the_site_is_served_under(client, district_admin):
+    """Served under a path (SCRIPT_NAME, behind a proxy), every entry carries it, as a freshly
+    reversed address would, though the entries are reversed once per process."""
+    nav_links(client, district_admin)  # the entries of the root, reversed and kept
+    client.force_login(district_admin)
+    # What the WSGI handler does for a request under /microcreds (the test client does not).
+    set_script_prefix("/microcreds/")
+    try:
+        html = client.get("/notifications/").content.decode()
+    finally:
+        clear_script_prefix()
+    nav = html.split('<nav aria-label="Main">', 1)[1].split("</nav>", 1)[0]
+
+    assert 'href="/microcreds/reports/"' in nav
+    assert 'href="/reports/"' not in nav
