@@ -175,24 +175,37 @@ def active_people_count(*, district: District) -> int:
 
 
 TABLE_SECONDS = 24 * 3600
+# The last table of each state this process read or built, with what it was filed under: the
+# rows are tuples, never changed once made, so a view whose digest matches takes them as they
+# are (no cache read, no 300 rows made again). A handful of states at most per deployment.
+_TABLES: dict[int, tuple[tuple, list]] = {}
+TABLES_KEPT = 32
 
 
 def state_figures(*, state: State, today: dt.date | None = None) -> list[DistrictFigures]:
-    """Every district of the state with its program's headline figures, by name.
+    """Every district of the state with its program's headline figures, by name. The list is
+    shared between views: read it, never change it.
 
     The whole table is filed under one digest of what it shows (``_table_digest``: each
     district's line and report stamp), read in one query: while nothing in it moved, the page
-    reads that query and one cache entry, whatever the number of districts. Otherwise each
-    district's figures come from ``reports.program_headlines`` (only the districts whose stamp
-    moved are computed again). Each row's district is a ``DistrictLine``: 300 of them cost a
-    sixth of 300 model instances."""
+    reads that query and takes the table from this process's memory, or else from one cache
+    entry, whatever the number of districts. Otherwise each district's figures come from
+    ``reports.program_headlines`` (only the districts whose stamp moved are computed again).
+    Each row's district is a ``DistrictLine``: 300 of them cost a sixth of 300 model
+    instances."""
     today = today or timezone.localdate()
     digest = _table_digest(state_id=state.pk)
+    filed_under = (today.isoformat(), digest)
     key = f"states:table:{state.pk}"
     if digest is not None:
+        memo = _TABLES.get(state.pk)
+        if memo is not None and memo[0] == filed_under:
+            return memo[1]
         kept = cache.get(key)
-        if kept is not None and kept[0] == (today.isoformat(), digest):
-            return [DistrictFigures(DistrictLine(*line), *values) for line, values in kept[1]]
+        if kept is not None and kept[0] == filed_under:
+            rows = [DistrictFigures(DistrictLine(*line), *values) for line, values in kept[1]]
+            _keep(state.pk, filed_under, rows)
+            return rows
     lines = [
         DistrictLine(*values)
         for values in District.objects.filter(state_id=state.pk)
@@ -202,10 +215,18 @@ def state_figures(*, state: State, today: dt.date | None = None) -> list[Distric
     values = reports.program_headlines(
         districts=lines, today=today, extract=_table_values, extract_key="state-table"
     )
+    rows = [DistrictFigures(d, *values[d.pk]) for d in lines]
     if digest is not None:
         table = [((d.pk, d.name, d.slug, d.suspended_at), values[d.pk]) for d in lines]
-        cache.set(key, ((today.isoformat(), digest), table), TABLE_SECONDS)
-    return [DistrictFigures(d, *values[d.pk]) for d in lines]
+        cache.set(key, (filed_under, table), TABLE_SECONDS)
+        _keep(state.pk, filed_under, rows)
+    return rows
+
+
+def _keep(state_id: int, filed_under: tuple, rows: list) -> None:
+    if len(_TABLES) >= TABLES_KEPT and state_id not in _TABLES:
+        _TABLES.clear()
+    _TABLES[state_id] = (filed_under, rows)
 
 
 def _table_digest(*, state_id: int) -> str | None:

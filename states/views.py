@@ -6,12 +6,12 @@ import hashlib
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -40,9 +40,26 @@ DISTRICTS_PAGE_SIZE = 50
 AWARDS_PAGE_SIZE = 50
 
 
+# The charts of the last tables this process drew, by the table (``state_figures`` hands the
+# same list to every view while its digest holds, and a list is never changed once made).
+_CHARTS: dict[int, tuple[list, list]] = {}
+
+
 def _summary_charts(rows: list[selectors.DistrictFigures]) -> list[tuple[str, str]]:
     """(title, chart) of the whole state's figures, summarised: as many bars for 300 districts
     as for 12."""
+    drawn = _CHARTS.get(id(rows))
+    if drawn is not None and drawn[0] is rows:
+        return drawn[1]
+    if len(_CHARTS) >= selectors.TABLES_KEPT:
+        _CHARTS.clear()
+    charts_ = _draw_summary_charts(rows)
+    # The rows are held with their charts, so their id names no other list meanwhile.
+    _CHARTS[id(rows)] = (rows, charts_)
+    return charts_
+
+
+def _draw_summary_charts(rows: list[selectors.DistrictFigures]) -> list[tuple[str, str]]:
     summaries = [
         ("state-earned", "Earned in the cycle under way, most first", "", selectors.earned_leaders),
         (
@@ -108,16 +125,34 @@ def _figures_writer():
     return write
 
 
+# Where the person's CSRF token goes in a cached table body (a suspended district's form).
+CSRF_SLOT = "\x00csrf\x00"
+
+
 def _district_rows(request: HttpRequest, rows: list[selectors.DistrictFigures]) -> str:
-    """The table's body for the shown rows, built here rather than by the template engine: a
-    page of 50 districts has 700 figures, and rendering each through a template variable cost
-    more than everything else on the page. The suspend address is reversed once for the page,
-    each district's pk put in the pattern's place."""
+    """The table's body for the shown rows: kept rendered in each process (fragments) under a
+    digest of everything the rows show, with the person's CSRF token put in its place after."""
+    key = (
+        "states:rows:" + hashlib.sha1(repr((get_script_prefix(), list(rows))).encode()).hexdigest()
+    )
+    body = caches["fragments"].get(key)
+    if body is None:
+        body = _render_district_rows(rows)
+        caches["fragments"].set(key, body)
+    # The token is letters and digits (Django's alphabet): nothing to escape.
+    return mark_safe(body.replace(CSRF_SLOT, get_token(request)))  # rows escaped when built
+
+
+def _render_district_rows(rows: list[selectors.DistrictFigures]) -> str:
+    """The table's body built here rather than by the template engine: a page of 50 districts
+    has 700 figures, and rendering each through a template variable cost more than everything
+    else on the page. The suspend address is reversed once for the page, each district's pk
+    put in the pattern's place."""
     figure = _figures_writer()
     suspend = reverse("states:district_suspend", args=[PK_SLOT])
     unsuspend = reverse("states:district_unsuspend", args=[PK_SLOT])
     slot = str(PK_SLOT)
-    csrf = escape(get_token(request))
+    csrf = CSRF_SLOT
     lines = []
     for row in rows:
         district = row.district
@@ -145,7 +180,7 @@ def _district_rows(request: HttpRequest, rows: list[selectors.DistrictFigures]) 
             f"<td>{figure(row.not_met)}</td></tr>"
         )
     # Every text in it escaped above; the figures are digits, separators and "—".
-    return mark_safe("\n".join(lines))
+    return "\n".join(lines)
 
 
 @require_GET
