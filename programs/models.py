@@ -124,73 +124,60 @@ def _renewal_rule_asks_something(prefix: str) -> list[models.CheckConstraint]:
     ]
 
 
-class RenewalRule(models.Model):
-    """Re-licensure: ``required_count`` micro-credentials, ``required_points`` PD points, or
-    both, earned within ``window_cycles`` cycles (a count of 0 asks for points alone).
+class RenewalTerms(models.Model):
+    """What a re-licensure rule asks, the district's or the state's: ``required_count``
+    micro-credentials, ``required_points`` PD points, or both (a count of 0 asks for points
+    alone), within ``window_cycles`` cycles; at risk ``at_risk_days`` before the window closes.
+    Changing a rule adds a row; the latest one in force applies."""
 
-    Windows are consecutive runs of cycles starting at ``first_cycle`` (Kansas pilot: 2 within
-    3 semesters). An educator is at risk when the window closes within ``at_risk_days`` and
-    what they have earned plus what they have in progress falls short.
+    required_count = models.PositiveSmallIntegerField(default=2)
+    required_points = models.DecimalField(
+        "PD points required", max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    window_cycles = models.PositiveSmallIntegerField(default=3)
+    effective_from = models.DateField()
+    at_risk_days = models.PositiveSmallIntegerField(default=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-effective_from", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.requires}"
+
+    @property
+    def requires(self) -> str:
+        return renewal_terms(
+            required_count=self.required_count,
+            required_points=self.required_points,
+            window_cycles=self.window_cycles,
+        )
+
+
+class RenewalRule(RenewalTerms):
+    """A district's re-licensure rule (``RenewalTerms``). Windows are consecutive runs of
+    cycles starting at ``first_cycle`` (Kansas pilot: 2 within 3 semesters). An educator is at
+    risk when the window closes within ``at_risk_days`` and what they have earned plus what they
+    have in progress falls short.
     """
 
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="renewal_rules")
     name = models.CharField(max_length=120, default="License renewal")
-    required_count = models.PositiveSmallIntegerField(default=2)
-    required_points = models.DecimalField(
-        "PD points required", max_digits=6, decimal_places=1, null=True, blank=True
-    )
-    window_cycles = models.PositiveSmallIntegerField(default=3)
     first_cycle = models.ForeignKey(ProgramCycle, on_delete=models.PROTECT, related_name="+")
-    effective_from = models.DateField()
-    at_risk_days = models.PositiveSmallIntegerField(default=120)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["-effective_from", "-id"]
+    class Meta(RenewalTerms.Meta):
         constraints = _renewal_rule_asks_something("renewal_rule")
 
-    def __str__(self) -> str:
-        return f"{self.name}: {self.requires}"
 
-    @property
-    def requires(self) -> str:
-        return renewal_terms(
-            required_count=self.required_count,
-            required_points=self.required_points,
-            window_cycles=self.window_cycles,
-        )
-
-
-class StateRenewalRule(models.Model):
-    """The state's re-licensure rule: every educator of the state's districts must earn
-    ``required_count`` micro-credentials, ``required_points`` PD points, or both, within
-    ``window_cycles`` of their district's cycles.
-    A district's own rule may ask more, never less: the rule in force is the stricter of the
-    two on each term (``programs.selectors.renewal_rule_in_force``). Changing it adds a row;
-    the latest one in force applies."""
+class StateRenewalRule(RenewalTerms):
+    """The state's re-licensure rule (``RenewalTerms``), for every educator of the state's
+    districts, counted in their district's cycles. A district's own rule may ask more, never
+    less: the rule in force is the stricter of the two on each term
+    (``programs.selectors.renewal_rule_in_force``)."""
 
     state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="renewal_rules")
     name = models.CharField(max_length=120, default="State license renewal")
-    required_count = models.PositiveSmallIntegerField(default=2)
-    required_points = models.DecimalField(
-        "PD points required", max_digits=6, decimal_places=1, null=True, blank=True
-    )
-    window_cycles = models.PositiveSmallIntegerField(default=3)
-    effective_from = models.DateField()
-    at_risk_days = models.PositiveSmallIntegerField(default=120)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["-effective_from", "-id"]
+    class Meta(RenewalTerms.Meta):
         constraints = _renewal_rule_asks_something("state_renewal_rule")
-
-    def __str__(self) -> str:
-        return f"{self.name}: {self.requires}"
-
-    @property
-    def requires(self) -> str:
-        return renewal_terms(
-            required_count=self.required_count,
-            required_points=self.required_points,
-            window_cycles=self.window_cycles,
-        )
