@@ -254,10 +254,11 @@ def test_restored_text_says_when_it_was_typed_in_the_sites_time_format(
     browser would ("9:05:00 AM")."""
     browser_sign_in(page, live_server, "elena@example.org", PASSWORD)
     context = page.context
-    # Saves never answer: what is typed stays in the browser's draft, and so does the notice.
-    context.route("**/save/", lambda route: None)
+    # Saves never answer, and no page may send its text as a beacon (which no route stops):
+    # what is typed stays in the browser's draft, and so does the notice.
+    context.add_init_script("navigator.sendBeacon = () => true;")
+    context.route("**/save/**", lambda route: None)
     editor = open_editor(context, live_server, draft)
-    editor.evaluate("() => { navigator.sendBeacon = () => true; }")
     editor.get_by_label("Rationale").press_sequentially("Typed before the tab closed.", delay=0)
     editor.evaluate(
         """() => {
