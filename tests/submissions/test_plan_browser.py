@@ -94,12 +94,16 @@ def test_a_tab_closed_mid_edit_loses_nothing_and_the_plan_is_submitted(
     context.set_offline(False)
     assert Plan.objects.get(pk=draft.plan_id).rationale == first_half
 
+    # The closing tab's last request reaches the server after all now and then (seen on CI):
+    # the page then opens with the whole text saved, nothing to restore and no notice.
+    saved_already = Plan.objects.get(pk=draft.plan_id).rationale == RATIONALE
     editor = open_editor(context, live_server, draft)
     expect(editor.get_by_label("Rationale")).to_have_value(RATIONALE)
     # The notice says the text was restored, then (once saved) that the restored text is saved.
-    expect(editor.locator("#draft-restored-plan")).to_contain_text(
-        re.compile("We restored text you typed|The restored text is saved")
-    )
+    if not saved_already:
+        expect(editor.locator("#draft-restored-plan")).to_contain_text(
+            re.compile("We restored text you typed|The restored text is saved")
+        )
     wait_saved(editor)
     expect(editor.get_by_label("Rationale")).to_have_value(RATIONALE)
     assert Plan.objects.get(pk=draft.plan_id).rationale == RATIONALE
