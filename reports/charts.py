@@ -32,11 +32,12 @@ def bar_chart(
     title: str,
     items: Sequence[tuple[str, Value | Sequence[Value]]],
     series: Sequence[str] = (),
-    unit: str = "",
+    unit: str | tuple[str, str] = "",
     width: int = WIDTH,
 ) -> SafeString:
     """Horizontal bars, one group per item: ``(label, value)``, or ``(label, (value, ...))``
     with one value per name of ``series``. ``None`` (no figure) draws no bar and reads "—".
+    ``unit`` follows each value: a string, or (singular, plural) for a count ("1 district").
     Screen readers get the title and the table the chart illustrates.
 
     Drawn once per set of arguments in each process (``fragments``, keyed on all of them): a
@@ -59,7 +60,7 @@ def _draw(
     title: str,
     rows: list[tuple[str, list[Value]]],
     series: Sequence[str],
-    unit: str,
+    unit: str | tuple[str, str],
     width: int,
 ) -> SafeString:
     bar_width = width - VALUE_ROOM
@@ -123,9 +124,18 @@ def _legend(names: list[str]) -> SafeString:
 
 
 def _bar(
-    y: int, value: Value, *, top: float, width: int, name: str, series: int, unit: str
+    y: int,
+    value: Value,
+    *,
+    top: float,
+    width: int,
+    name: str,
+    series: int,
+    unit: str | tuple[str, str],
 ) -> SafeString:
     length = 0 if value is None else round(width * value / top, 1)
+    if not isinstance(unit, str):
+        unit = unit[0] if value == 1 else unit[1]
     shown = "—" if value is None else f"{_number(value)}{unit}"
     return format_html(
         '<rect class="chart-bar chart-bar-{}" x="0" y="{}" width="{}" height="{}"></rect>'

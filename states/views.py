@@ -65,13 +65,13 @@ def _draw_summary_charts(rows: list[selectors.DistrictFigures]) -> list[tuple[st
         (
             "state-pass-rate",
             "Districts by first-attempt pass rate",
-            " districts",
+            (" district", " districts"),
             selectors.pass_rate_bands,
         ),
         (
             "state-turnaround",
             "Districts by median turnaround, evidence to outcome",
-            " districts",
+            (" district", " districts"),
             selectors.turnaround_bands,
         ),
     ]

@@ -139,3 +139,16 @@ def test_a_long_label_is_wrapped_not_cut():
     assert len(lines) > 1
     assert " ".join(unescape(line) for line in lines) == LONG_TITLE * 2
     assert all(len(line) <= charts.label_characters(charts.WIDTH) for line in lines)
+
+
+def test_a_count_reads_in_the_singular_for_one_and_the_plural_otherwise():
+    svg = str(
+        charts.bar_chart(
+            chart_id="bands",
+            title="Districts by pass rate",
+            items=[("90–100 %", 1), ("80–90 %", 3), ("none yet", 0)],
+            unit=(" district", " districts"),
+        )
+    )
+    shown = re.findall(r'<text class="chart-value"[^>]*>([^<]*)</text>', svg)
+    assert shown == ["1 district", "3 districts", "0 districts"]
