@@ -1,7 +1,8 @@
 """Reads of the review side, always scoped to the reader's district."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.db.models import (
     Avg,
@@ -16,7 +17,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from accounts.models import Role, User, holds_role
+from accounts.models import Role, User, holds_role, person_name
 from artifacts.models import Artifact
 from artifacts.selectors import evidence_added_since
 from badges.models import Award
@@ -233,6 +234,75 @@ def _waiting_for(user: User) -> QuerySet[ReviewAssignment]:
         reviewer_id=user.pk,
         status=ReviewAssignment.Status.PENDING,
     )
+
+
+class QueueRow(NamedTuple):
+    """A row of the reviewer's queue, read as the columns it shows (``queue_rows``)."""
+
+    pk: int
+    stage: str
+    submission_id: int
+    educator: str
+    building: str | None
+    plan: str
+    round: int
+    microcredential: str
+    stack: str | None
+    opened_at: datetime
+    due_at: datetime
+
+
+_QUEUE_COLUMNS = (
+    "pk",
+    "stage",
+    "submission_id",
+    "submission__educator__first_name",
+    "submission__educator__last_name",
+    "submission__educator__email",
+    "submission__educator__building__name",
+    "submission__plan__title",
+    "stage_review__round",
+    "submission__plan__microcredential__title",
+    "submission__plan__microcredential__stack__name",
+    "opened_at",
+    "due_at",
+)
+
+
+def queue_rows(waiting: QuerySet[ReviewAssignment], start: int, stop: int) -> list[QueueRow]:
+    """Rows ``start``–``stop`` of a queue (``queue_for_reviewer``), in one query, as tuples:
+    fifty rows as model instances were eight objects each, most of the page's time."""
+    return [
+        QueueRow(
+            pk,
+            stage,
+            submission_id,
+            person_name(first, last, email),
+            building,
+            # What ``str(plan)`` says: its own title, else its micro-credential's.
+            plan_title or microcredential,
+            round_,
+            microcredential,
+            stack,
+            opened_at,
+            due_at,
+        )
+        for (
+            pk,
+            stage,
+            submission_id,
+            first,
+            last,
+            email,
+            building,
+            plan_title,
+            round_,
+            microcredential,
+            stack,
+            opened_at,
+            due_at,
+        ) in waiting.values_list(*_QUEUE_COLUMNS)[start:stop]
+    ]
 
 
 def queue_for_reviewer(

@@ -44,29 +44,24 @@ AssignmentStatus = ReviewAssignment.Status
 QUEUE_PAGE_SIZE = 50
 
 
-def _queue_shown(items: list[ReviewAssignment], now: datetime) -> list[tuple]:
+def _queue_shown(rows: list[selectors.QueueRow], now: datetime) -> list[tuple]:
     """A stage's rows of the queue as the page shows them, in the order of its columns: plain
     values, nothing else for the template to read."""
-    rows = []
-    for item in items:
-        submission = item.submission
-        educator, plan = submission.educator, submission.plan
-        building, stack = educator.building, plan.microcredential.stack
-        rows.append(
-            (
-                item.pk,
-                educator.display_name,
-                building.name if building else None,
-                str(plan),
-                item.stage_review.round,
-                plan.microcredential.title,
-                stack.name if stack else None,
-                item.opened_at,
-                item.due_at,
-                item.due_at < now,
-            )
+    return [
+        (
+            row.pk,
+            row.educator,
+            row.building,
+            row.plan,
+            row.round,
+            row.microcredential,
+            row.stack,
+            row.opened_at,
+            row.due_at,
+            row.due_at < now,
         )
-    return rows
+        for row in rows
+    ]
 
 
 def _shown_key(rows: list[tuple]) -> str:
@@ -95,7 +90,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         if filters.get("stage") and filters["stage"] != value:
             continue
         # One query per stage, one page of it: the page costs the same at 10 or 10,000 waiting.
-        rows = list(waiting.filter(stage=value)[start : start + QUEUE_PAGE_SIZE + 1])
+        rows = selectors.queue_rows(waiting.filter(stage=value), start, start + QUEUE_PAGE_SIZE + 1)
         more = more or len(rows) > QUEUE_PAGE_SIZE
         shown = _queue_shown(rows[:QUEUE_PAGE_SIZE], now)
         stages.append((value, label, shown, _shown_key(shown), counts[value]))
