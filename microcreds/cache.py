@@ -10,7 +10,7 @@ meanwhile and lapse until Redis answers again.
 
 import logging
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -22,7 +22,29 @@ def _unreachable(operation: str, exc: Exception) -> None:
     logger.warning("The Redis cache is unreachable (%s): %s", operation, exc)
 
 
+class _ReusedClient(RedisCacheClient):
+    """Django's client makes a new ``redis.Redis`` for every operation, and each one fills a
+    table of some 170 reply handlers first (a third of a millisecond on every page, for the
+    session and report stamps it reads). One ``redis.Redis`` per connection pool serves them all:
+    it holds no connection of its own, each command takes one from the pool."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(pool)
+        if client is None:
+            client = self._clients[pool] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _ReusedClient
+
     def get(self, key, default=None, version=None):
         try:
             return super().get(key, default, version)
