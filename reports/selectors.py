@@ -204,18 +204,18 @@ def _stamped(
     compute,
     holds=None,
     state_id: int | None = None,
+    stamp: int | None | type[Ellipsis] = ...,
 ):
     """``compute()``, or its result for the same district stamp, day and ``key``; ``holds``
     (figures → bool), when given, says whether figures read from the cache are still true.
     With ``state_id``, the figures read every district of the state: they are filed under the
-    state's stamp (``stamps.current_state_stamp``).
+    state's stamp (``stamps.current_state_stamp``). ``stamp``, when given, is that stamp as
+    read already in this request (``_report_stamp``), for figures read with others under it.
 
     Computed afresh where there is no stamp to trust (SQLite, or a transaction that has
     written and not yet committed)."""
-    if state_id is not None:
-        stamp = current_state_stamp(state_id=state_id)
-    else:
-        stamp = current_stamp(district_id=district_id)
+    if stamp is ...:
+        stamp = _report_stamp(district_id=district_id, state_id=state_id)
     if stamp is None:
         return compute()
     cache_key = _cache_key(figure, district_id=district_id, stamp=stamp, today=today, key=key)
@@ -224,6 +224,13 @@ def _stamped(
         figures = compute()
         cache.set(cache_key, figures, CACHE_SECONDS)
     return figures
+
+
+def _report_stamp(*, district_id: int, state_id: int | None) -> int | None:
+    """The stamp figures are filed under: the state's with ``state_id``, else the district's."""
+    if state_id is not None:
+        return current_state_stamp(state_id=state_id)
+    return current_stamp(district_id=district_id)
 
 
 def filter_choices(*, district: District) -> dict[str, list]:
@@ -915,8 +922,25 @@ def relicensure_counts(
     *, district: District, filters: ReportFilters, today: dt.date | None = None
 ) -> dict:
     """``relicensure`` without the query of the list (which costs building even unread): the
-    window, the counts by status and what the list's rows are computed with."""
+    window, the counts by status and what the list's rows are computed with. Filed whole under
+    the state's report stamp (the rules, the cycles and the credit rules move it as the counts'
+    data does): a visit that finds it unchanged reads the rule in force and its window too from
+    the cache, not three queries. The report holds the stamp it was read under (``stamp``):
+    the rows of its list are filed under the same."""
     today = today or timezone.localdate()
+    stamp = _report_stamp(district_id=district.pk, state_id=district.state_id)
+    report = _stamped(
+        "relicensure-report",
+        district_id=district.pk,
+        today=today,
+        key=_filters_key(filters),
+        compute=lambda: _relicensure_counts(district=district, filters=filters, today=today),
+        stamp=stamp,
+    )
+    return {**report, "stamp": stamp}
+
+
+def _relicensure_counts(*, district: District, filters: ReportFilters, today: dt.date) -> dict:
     if filters.cycle:
         window = renewal_window_holding(district=district, cycle=filters.cycle)
     else:
@@ -932,17 +956,10 @@ def relicensure_counts(
     closed = window.closed(today)
     statuses = CLOSED_WINDOW_STATUSES if closed else OPEN_WINDOW_STATUSES
     report = {"window": window, "closed": closed, "today": today, "credit_rules": credit_rules}
-    counts = _cached(
-        "relicensure",
-        district=district,
-        filters=filters,
-        today=today,
-        across_state=True,
-        compute=lambda: (
-            renewal_people(district=district, filters=filters, report=report)
-            .order_by()
-            .aggregate(**{key: Count("pk", filter=Q(renewal=key)) for key in statuses})
-        ),
+    counts = (
+        renewal_people(district=district, filters=filters, report=report)
+        .order_by()
+        .aggregate(**{key: Count("pk", filter=Q(renewal=key)) for key in statuses})
     )
     return {
         **report,
@@ -993,9 +1010,61 @@ def relicensure_rows(
 ) -> list[RenewalRow]:
     """The educators of one page of the re-licensure list (``ids``, in the list's order), with
     their status (``renewal``) and its words: read as the columns shown alone (full user rows
-    cost most of the page's Python time)."""
+    cost most of the page's Python time).
+
+    What each has earned and has in progress, and their status, are filed under the report's
+    stamp (the aggregate cost most of the page's time to build and compile); their names,
+    buildings and transcripts are read each time (a rename moves no stamp, and an award can
+    stop counting at any moment of the day)."""
     if report["window"] is None:
         return []
+    figures = _stamped(
+        "relicensure-rows",
+        district_id=district.pk,
+        today=report["today"],
+        key=_filters_key(filters) + ":" + hashlib.sha1(repr(ids).encode()).hexdigest(),
+        compute=lambda: _relicensure_figures(
+            district=district, filters=filters, report=report, ids=ids
+        ),
+        stamp=report.get("stamp"),
+    )
+    order = {pk: place for place, pk in enumerate(ids)}
+    # Looked for per row of the page (NOT EXISTS for the renewal: with the outer join,
+    # PostgreSQL hashed every award of the district for the 50 rows, 14 ms at 50,000 plans).
+    holds = Award.objects.filter(
+        award_counts_q(at=timezone.now(), anti_join=True), educator_id=OuterRef("pk")
+    )
+    people = sorted(
+        User.objects.filter(pk__in=list(figures))
+        .annotate(has_transcript=Exists(holds))
+        .values_list("pk", "first_name", "last_name", "email", "building__name", "has_transcript"),
+        key=lambda row: order[row[0]],
+    )
+    rows = []
+    for pk, first_name, last_name, email, building, has_transcript in people:
+        earned_count, in_progress_count, earned_points, in_progress_points, renewal = figures[pk]
+        rows.append(
+            RenewalRow(
+                pk=pk,
+                educator=person_name(first_name, last_name, email),
+                building=building or "",
+                earned_count=earned_count,
+                in_progress_count=in_progress_count,
+                earned_points=earned_points,
+                in_progress_points=in_progress_points,
+                renewal=renewal,
+                renewal_label=RENEWAL_LABELS[renewal],
+                has_transcript=has_transcript,
+            )
+        )
+    return rows
+
+
+def _relicensure_figures(
+    *, district: District, filters: ReportFilters, report: dict, ids: list[int]
+) -> dict[int, tuple]:
+    """Of the ``ids`` among a re-licensure report's educators, by id: earned and in progress
+    (micro-credentials and PD points), and their status."""
     people = _educators_with_renewal(
         district=district,
         window=report["window"],
@@ -1004,57 +1073,17 @@ def relicensure_rows(
         credit_rules=report["credit_rules"],
         only=ids,
     )
-    order = {pk: place for place, pk in enumerate(ids)}
-    # Looked for per row of the page (NOT EXISTS for the renewal: with the outer join,
-    # PostgreSQL hashed every award of the district for the 50 rows, 14 ms at 50,000 plans).
-    holds = Award.objects.filter(
-        award_counts_q(at=timezone.now(), anti_join=True), educator_id=OuterRef("pk")
-    )
-    rows = sorted(
-        people.order_by()
-        .annotate(has_transcript=Exists(holds))
-        .values_list(
+    return {
+        pk: tuple(figures)
+        for pk, *figures in people.order_by().values_list(
             "pk",
-            "first_name",
-            "last_name",
-            "email",
-            "building__name",
             "earned_count",
             "in_progress_count",
             "earned_points",
             "in_progress_points",
             "renewal",
-            "has_transcript",
-        ),
-        key=lambda row: order[row[0]],
-    )
-    return [
-        RenewalRow(
-            pk=pk,
-            educator=person_name(first_name, last_name, email),
-            building=building or "",
-            earned_count=earned_count,
-            in_progress_count=in_progress_count,
-            earned_points=earned_points,
-            in_progress_points=in_progress_points,
-            renewal=renewal,
-            renewal_label=RENEWAL_LABELS[renewal],
-            has_transcript=has_transcript,
         )
-        for (
-            pk,
-            first_name,
-            last_name,
-            email,
-            building,
-            earned_count,
-            in_progress_count,
-            earned_points,
-            in_progress_points,
-            renewal,
-            has_transcript,
-        ) in rows
-    ]
+    }
 
 
 def relicensure_page_ids(
