@@ -690,57 +690,64 @@ class LedgerRow(NamedTuple):
 def salary_ledger_page(*, district: District, ids: list[int]) -> list[LedgerRow]:
     """The ledger's rows of one page (``ids``, from ``salary_ledger_ids``, in its order), as
     the page shows them. ``ids`` already hold the ledger's conditions (the filters, whether the
-    award counts and the district pays): the rows are read by id with their credit, as the
-    columns shown alone (model instances of six tables for 50 rows, and the ledger's
-    conditions compiled and planned a second time, cost most of the page's time)."""
+    award counts and the district pays): the rows are read by id, as the columns shown alone
+    (model instances of six tables for 50 rows, and the ledger's conditions compiled and
+    planned a second time, cost most of the page's time).
+
+    Each row's credit (salary, PD points, hours, its date, whether it was earned elsewhere) is
+    filed under the report stamp the totals are (building and compiling the credit rules'
+    CASE cost half of the page's time); the names are read each time (a rename moves no
+    stamp)."""
+    credit = _stamped(
+        "salary-ledger-rows",
+        district_id=district.pk,
+        today=timezone.localdate(),
+        key=hashlib.sha1(repr(ids).encode()).hexdigest(),
+        compute=lambda: _ledger_credit(district=district, ids=ids),
+        state_id=district.state_id if _salary_across_state(district) else None,
+    )
     order = {pk: place for place, pk in enumerate(ids)}
     rows = sorted(
-        with_credit(Submission.objects.filter(pk__in=ids), district=district)
-        .annotate(accepted_from_elsewhere=_accepted_from_elsewhere(district))
-        .order_by()
-        .values_list(
+        Submission.objects.filter(pk__in=list(credit)).values_list(
             "pk",
             "educator__first_name",
             "educator__last_name",
             "educator__email",
             "educator__building__name",
             "plan__microcredential__title",
-            "accepted_from_elsewhere",
             "district__name",
-            "salary",
-            "points",
-            "hours",
-            "effective_on",
         ),
         key=lambda row: order[row[0]],
     )
-    return [
-        LedgerRow(
-            pk=pk,
-            educator=person_name(first_name, last_name, email),
-            building=building or "",
-            microcredential=microcredential,
-            accepted_from=district_name if accepted_from_elsewhere else "",
-            salary=salary,
-            points=points,
-            hours=hours,
-            effective_on=effective_on,
+    ledger = []
+    for pk, first_name, last_name, email, building, microcredential, district_name in rows:
+        accepted_from_elsewhere, salary, points, hours, effective_on = credit[pk]
+        ledger.append(
+            LedgerRow(
+                pk=pk,
+                educator=person_name(first_name, last_name, email),
+                building=building or "",
+                microcredential=microcredential,
+                accepted_from=district_name if accepted_from_elsewhere else "",
+                salary=salary,
+                points=points,
+                hours=hours,
+                effective_on=effective_on,
+            )
         )
-        for (
-            pk,
-            first_name,
-            last_name,
-            email,
-            building,
-            microcredential,
-            accepted_from_elsewhere,
-            district_name,
-            salary,
-            points,
-            hours,
-            effective_on,
-        ) in rows
-    ]
+    return ledger
+
+
+def _ledger_credit(*, district: District, ids: list[int]) -> dict[int, tuple]:
+    """Of the ledger's submissions ``ids``, by id: whether it was earned elsewhere (and
+    accepted), its salary credit, PD points, clock hours and date of effect."""
+    return {
+        pk: tuple(credit)
+        for pk, *credit in with_credit(Submission.objects.filter(pk__in=ids), district=district)
+        .annotate(accepted_from_elsewhere=_accepted_from_elsewhere(district))
+        .order_by()
+        .values_list("pk", "accepted_from_elsewhere", "salary", "points", "hours", "effective_on")
+    }
 
 
 def salary_ledger_ids(
