@@ -204,18 +204,18 @@ def _stamped(
     compute,
     holds=None,
     state_id: int | None = None,
+    stamp: int | None | type[Ellipsis] = ...,
 ):
     """``compute()``, or its result for the same district stamp, day and ``key``; ``holds``
     (figures → bool), when given, says whether figures read from the cache are still true.
     With ``state_id``, the figures read every district of the state: they are filed under the
-    state's stamp (``stamps.current_state_stamp``).
+    state's stamp (``stamps.current_state_stamp``). ``stamp``, when given, is that stamp as
+    read already in this request (``_report_stamp``), for figures read with others under it.
 
     Computed afresh where there is no stamp to trust (SQLite, or a transaction that has
     written and not yet committed)."""
-    if state_id is not None:
-        stamp = current_state_stamp(state_id=state_id)
-    else:
-        stamp = current_stamp(district_id=district_id)
+    if stamp is ...:
+        stamp = _report_stamp(district_id=district_id, state_id=state_id)
     if stamp is None:
         return compute()
     cache_key = _cache_key(figure, district_id=district_id, stamp=stamp, today=today, key=key)
@@ -224,6 +224,13 @@ def _stamped(
         figures = compute()
         cache.set(cache_key, figures, CACHE_SECONDS)
     return figures
+
+
+def _report_stamp(*, district_id: int, state_id: int | None) -> int | None:
+    """The stamp figures are filed under: the state's with ``state_id``, else the district's."""
+    if state_id is not None:
+        return current_state_stamp(state_id=state_id)
+    return current_stamp(district_id=district_id)
 
 
 def filter_choices(*, district: District) -> dict[str, list]:
@@ -683,57 +690,64 @@ class LedgerRow(NamedTuple):
 def salary_ledger_page(*, district: District, ids: list[int]) -> list[LedgerRow]:
     """The ledger's rows of one page (``ids``, from ``salary_ledger_ids``, in its order), as
     the page shows them. ``ids`` already hold the ledger's conditions (the filters, whether the
-    award counts and the district pays): the rows are read by id with their credit, as the
-    columns shown alone (model instances of six tables for 50 rows, and the ledger's
-    conditions compiled and planned a second time, cost most of the page's time)."""
+    award counts and the district pays): the rows are read by id, as the columns shown alone
+    (model instances of six tables for 50 rows, and the ledger's conditions compiled and
+    planned a second time, cost most of the page's time).
+
+    Each row's credit (salary, PD points, hours, its date, whether it was earned elsewhere) is
+    filed under the report stamp the totals are (building and compiling the credit rules'
+    CASE cost half of the page's time); the names are read each time (a rename moves no
+    stamp)."""
+    credit = _stamped(
+        "salary-ledger-rows",
+        district_id=district.pk,
+        today=timezone.localdate(),
+        key=hashlib.sha1(repr(ids).encode()).hexdigest(),
+        compute=lambda: _ledger_credit(district=district, ids=ids),
+        state_id=district.state_id if _salary_across_state(district) else None,
+    )
     order = {pk: place for place, pk in enumerate(ids)}
     rows = sorted(
-        with_credit(Submission.objects.filter(pk__in=ids), district=district)
-        .annotate(accepted_from_elsewhere=_accepted_from_elsewhere(district))
-        .order_by()
-        .values_list(
+        Submission.objects.filter(pk__in=list(credit)).values_list(
             "pk",
             "educator__first_name",
             "educator__last_name",
             "educator__email",
             "educator__building__name",
             "plan__microcredential__title",
-            "accepted_from_elsewhere",
             "district__name",
-            "salary",
-            "points",
-            "hours",
-            "effective_on",
         ),
         key=lambda row: order[row[0]],
     )
-    return [
-        LedgerRow(
-            pk=pk,
-            educator=person_name(first_name, last_name, email),
-            building=building or "",
-            microcredential=microcredential,
-            accepted_from=district_name if accepted_from_elsewhere else "",
-            salary=salary,
-            points=points,
-            hours=hours,
-            effective_on=effective_on,
+    ledger = []
+    for pk, first_name, last_name, email, building, microcredential, district_name in rows:
+        accepted_from_elsewhere, salary, points, hours, effective_on = credit[pk]
+        ledger.append(
+            LedgerRow(
+                pk=pk,
+                educator=person_name(first_name, last_name, email),
+                building=building or "",
+                microcredential=microcredential,
+                accepted_from=district_name if accepted_from_elsewhere else "",
+                salary=salary,
+                points=points,
+                hours=hours,
+                effective_on=effective_on,
+            )
         )
-        for (
-            pk,
-            first_name,
-            last_name,
-            email,
-            building,
-            microcredential,
-            accepted_from_elsewhere,
-            district_name,
-            salary,
-            points,
-            hours,
-            effective_on,
-        ) in rows
-    ]
+    return ledger
+
+
+def _ledger_credit(*, district: District, ids: list[int]) -> dict[int, tuple]:
+    """Of the ledger's submissions ``ids``, by id: whether it was earned elsewhere (and
+    accepted), its salary credit, PD points, clock hours and date of effect."""
+    return {
+        pk: tuple(credit)
+        for pk, *credit in with_credit(Submission.objects.filter(pk__in=ids), district=district)
+        .annotate(accepted_from_elsewhere=_accepted_from_elsewhere(district))
+        .order_by()
+        .values_list("pk", "accepted_from_elsewhere", "salary", "points", "hours", "effective_on")
+    }
 
 
 def salary_ledger_ids(
@@ -915,8 +929,25 @@ def relicensure_counts(
     *, district: District, filters: ReportFilters, today: dt.date | None = None
 ) -> dict:
     """``relicensure`` without the query of the list (which costs building even unread): the
-    window, the counts by status and what the list's rows are computed with."""
+    window, the counts by status and what the list's rows are computed with. Filed whole under
+    the state's report stamp (the rules, the cycles and the credit rules move it as the counts'
+    data does): a visit that finds it unchanged reads the rule in force and its window too from
+    the cache, not three queries. The report holds the stamp it was read under (``stamp``):
+    the rows of its list are filed under the same."""
     today = today or timezone.localdate()
+    stamp = _report_stamp(district_id=district.pk, state_id=district.state_id)
+    report = _stamped(
+        "relicensure-report",
+        district_id=district.pk,
+        today=today,
+        key=_filters_key(filters),
+        compute=lambda: _relicensure_counts(district=district, filters=filters, today=today),
+        stamp=stamp,
+    )
+    return {**report, "stamp": stamp}
+
+
+def _relicensure_counts(*, district: District, filters: ReportFilters, today: dt.date) -> dict:
     if filters.cycle:
         window = renewal_window_holding(district=district, cycle=filters.cycle)
     else:
@@ -932,17 +963,10 @@ def relicensure_counts(
     closed = window.closed(today)
     statuses = CLOSED_WINDOW_STATUSES if closed else OPEN_WINDOW_STATUSES
     report = {"window": window, "closed": closed, "today": today, "credit_rules": credit_rules}
-    counts = _cached(
-        "relicensure",
-        district=district,
-        filters=filters,
-        today=today,
-        across_state=True,
-        compute=lambda: (
-            renewal_people(district=district, filters=filters, report=report)
-            .order_by()
-            .aggregate(**{key: Count("pk", filter=Q(renewal=key)) for key in statuses})
-        ),
+    counts = (
+        renewal_people(district=district, filters=filters, report=report)
+        .order_by()
+        .aggregate(**{key: Count("pk", filter=Q(renewal=key)) for key in statuses})
     )
     return {
         **report,
@@ -993,9 +1017,61 @@ def relicensure_rows(
 ) -> list[RenewalRow]:
     """The educators of one page of the re-licensure list (``ids``, in the list's order), with
     their status (``renewal``) and its words: read as the columns shown alone (full user rows
-    cost most of the page's Python time)."""
+    cost most of the page's Python time).
+
+    What each has earned and has in progress, and their status, are filed under the report's
+    stamp (the aggregate cost most of the page's time to build and compile); their names,
+    buildings and transcripts are read each time (a rename moves no stamp, and an award can
+    stop counting at any moment of the day)."""
     if report["window"] is None:
         return []
+    figures = _stamped(
+        "relicensure-rows",
+        district_id=district.pk,
+        today=report["today"],
+        key=_filters_key(filters) + ":" + hashlib.sha1(repr(ids).encode()).hexdigest(),
+        compute=lambda: _relicensure_figures(
+            district=district, filters=filters, report=report, ids=ids
+        ),
+        stamp=report.get("stamp"),
+    )
+    order = {pk: place for place, pk in enumerate(ids)}
+    # Looked for per row of the page (NOT EXISTS for the renewal: with the outer join,
+    # PostgreSQL hashed every award of the district for the 50 rows, 14 ms at 50,000 plans).
+    holds = Award.objects.filter(
+        award_counts_q(at=timezone.now(), anti_join=True), educator_id=OuterRef("pk")
+    )
+    people = sorted(
+        User.objects.filter(pk__in=list(figures))
+        .annotate(has_transcript=Exists(holds))
+        .values_list("pk", "first_name", "last_name", "email", "building__name", "has_transcript"),
+        key=lambda row: order[row[0]],
+    )
+    rows = []
+    for pk, first_name, last_name, email, building, has_transcript in people:
+        earned_count, in_progress_count, earned_points, in_progress_points, renewal = figures[pk]
+        rows.append(
+            RenewalRow(
+                pk=pk,
+                educator=person_name(first_name, last_name, email),
+                building=building or "",
+                earned_count=earned_count,
+                in_progress_count=in_progress_count,
+                earned_points=earned_points,
+                in_progress_points=in_progress_points,
+                renewal=renewal,
+                renewal_label=RENEWAL_LABELS[renewal],
+                has_transcript=has_transcript,
+            )
+        )
+    return rows
+
+
+def _relicensure_figures(
+    *, district: District, filters: ReportFilters, report: dict, ids: list[int]
+) -> dict[int, tuple]:
+    """Of the ``ids`` among a re-licensure report's educators, by id: earned and in progress
+    (micro-credentials and PD points), and their status."""
     people = _educators_with_renewal(
         district=district,
         window=report["window"],
@@ -1004,57 +1080,17 @@ def relicensure_rows(
         credit_rules=report["credit_rules"],
         only=ids,
     )
-    order = {pk: place for place, pk in enumerate(ids)}
-    # Looked for per row of the page (NOT EXISTS for the renewal: with the outer join,
-    # PostgreSQL hashed every award of the district for the 50 rows, 14 ms at 50,000 plans).
-    holds = Award.objects.filter(
-        award_counts_q(at=timezone.now(), anti_join=True), educator_id=OuterRef("pk")
-    )
-    rows = sorted(
-        people.order_by()
-        .annotate(has_transcript=Exists(holds))
-        .values_list(
+    return {
+        pk: tuple(figures)
+        for pk, *figures in people.order_by().values_list(
             "pk",
-            "first_name",
-            "last_name",
-            "email",
-            "building__name",
             "earned_count",
             "in_progress_count",
             "earned_points",
             "in_progress_points",
             "renewal",
-            "has_transcript",
-        ),
-        key=lambda row: order[row[0]],
-    )
-    return [
-        RenewalRow(
-            pk=pk,
-            educator=person_name(first_name, last_name, email),
-            building=building or "",
-            earned_count=earned_count,
-            in_progress_count=in_progress_count,
-            earned_points=earned_points,
-            in_progress_points=in_progress_points,
-            renewal=renewal,
-            renewal_label=RENEWAL_LABELS[renewal],
-            has_transcript=has_transcript,
         )
-        for (
-            pk,
-            first_name,
-            last_name,
-            email,
-            building,
-            earned_count,
-            in_progress_count,
-            earned_points,
-            in_progress_points,
-            renewal,
-            has_transcript,
-        ) in rows
-    ]
+    }
 
 
 def relicensure_page_ids(

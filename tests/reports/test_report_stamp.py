@@ -33,7 +33,7 @@ from tests.accounts.factories import (
     StateFactory,
 )
 from tests.credentials.factories import StackFactory
-from tests.programs.factories import CreditRuleFactory, ProgramCycleFactory
+from tests.programs.factories import CreditRuleFactory, ProgramCycleFactory, RenewalRuleFactory
 from tests.reports.factories import (
     AttemptFactory,
     PlanFactory,
@@ -388,3 +388,39 @@ def test_a_revocation_elsewhere_reaches_the_totals_of_a_district_that_accepted_t
     assert selectors.salary_totals(district=south, filters=ALL)["awards"] == 1
     Award.objects.filter(submission=from_north).update(revoked_at=dt.datetime.now(dt.UTC))
     assert selectors.salary_totals(district=south, filters=ALL)["awards"] == 0
+
+
+def _relicensure_district():
+    district = DistrictFactory()
+    spring = ProgramCycleFactory(
+        district=district, starts_on=dt.date(2026, 1, 5), ends_on=dt.date(2026, 5, 22)
+    )
+    RenewalRuleFactory(
+        district=district,
+        first_cycle=spring,
+        required_count=2,
+        window_cycles=3,
+        effective_from=dt.date(2026, 1, 1),
+    )
+    return district
+
+
+def test_the_relicensure_page_seen_again_reads_its_rule_counts_and_figures_from_the_cache(client):
+    """Its rule, window, counts and each row's figures are filed under the stamp; the names and
+    the transcripts of the page are read each time (a rename moves no stamp)."""
+    district = _relicensure_district()
+    holder = EducatorFactory(district=district, last_name="Holder")
+    earned_submission(educator=holder, decided_on=dt.date(2026, 3, 1))
+    client.force_login(DistrictAdminFactory(district=district))
+    url = reverse("reports:relicensure")
+    first = client.get(url).content.decode().split("<main", 1)[1]
+    with CaptureQueriesContext(connection) as again:
+        second = client.get(url).content.decode().split("<main", 1)[1]
+    assert second == first and "Holder" in second and "1 of 2" in second
+    # The session and its user, the filters' stamp, the report's stamp, the page's ids, its
+    # people, the unread notifications.
+    assert len(again) <= 7
+    User.objects.filter(pk=holder.pk).update(last_name="Renamed")
+    renamed = client.get(url).content.decode()
+    assert "Renamed" in renamed and "Holder" not in renamed and "1 of 2" in renamed
+    assert reverse("people:person_transcript", args=[holder.pk]) in renamed

@@ -73,7 +73,10 @@ def test_admin_sees_report(client, district_admin, kansas_rules, name):
 
 
 # Each page's queries uncached (a test's transaction has written: no report stamp to trust).
-MOST_QUERIES = {"funnel": 11, "completions": 14, "turnaround": 11, "relicensure": 14, "salary": 14}
+# Re-licensure and the ledger read their rows' figures apart from their names (and the
+# ledger, its rows' stamp): more here, so that a visit finding the stamp unchanged reads the
+# names alone.
+MOST_QUERIES = {"funnel": 11, "completions": 14, "turnaround": 11, "relicensure": 15, "salary": 16}
 
 
 @pytest.mark.parametrize("name", list(MOST_QUERIES))
