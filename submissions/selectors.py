@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -192,13 +193,76 @@ def district_submission_counts(*, district: District) -> dict[str, int]:
     }
 
 
-def submissions_of_educator(user: User) -> QuerySet[Submission]:
-    """The educator's own submissions, each with its plan, credential and group size."""
-    return (
-        Submission.objects.filter(educator=user, district_id=user.district_id)
-        # The award (badges, read through its reverse relation) says whether an earned plan
-        # still counts.
-        .select_related("plan", "plan__microcredential", "award", "award__renewed_by")
+class PlanRow(NamedTuple):
+    """A row of the educator's plans list, as the page shows it (``educator_plan_rows``)."""
+
+    pk: int
+    district_id: int
+    plan: str
+    # The catalog entry's title, shown beside a plan with a title of its own.
+    microcredential: str
+    titled: bool
+    status_key: str
+    status_label: str
+    next_step: str
+    deadline: Deadline | None
+    member_count: int
+
+
+_PLAN_ROW_COLUMNS = (
+    "pk",
+    "district_id",
+    "status",
+    "plan__title",
+    "plan__microcredential__title",
+    "award__pk",
+    "award__state",
+    "award__revoked_at",
+    "award__expires_at",
+    "award__renewed_by__pk",
+    "award__renewed_by__state",
+    "award__renewed_by__revoked_at",
+    "award__renewed_by__expires_at",
+    "member_count",
+)
+_AWARD_FIELDS = ("id", "state", "revoked_at", "expires_at")
+
+
+def _loaded(model, values: dict):
+    """An instance of ``model`` as the ORM loads it with ``only(*values)``: its other fields
+    are deferred (read from the database if ever asked, never silently empty)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(None, names, [values[name] for name in names])
+
+
+def _with_award(submission: Submission, award: tuple, renewal: tuple) -> Submission:
+    """``submission`` with its award and the award's renewal as read (their columns only), so
+    that its status and next step are said by the same rules as everywhere (``Award.counts``,
+    ``Submission.status_label``, ``next_step``); this app does not import badges, the award's
+    model is reached through the reverse relation."""
+    relation = Submission.award.related
+    loaded = None
+    if award[0] is not None:
+        award_model = relation.related_model
+        loaded = _loaded(award_model, dict(zip(_AWARD_FIELDS, award, strict=True)))
+        renewed = (
+            _loaded(award_model, dict(zip(_AWARD_FIELDS, renewal, strict=True)))
+            if renewal[0]
+            else None
+        )
+        award_model.renewed_by.related.set_cached_value(loaded, renewed)
+    relation.set_cached_value(submission, loaded)
+    return submission
+
+
+def educator_plan_rows(user: User, *, cycles: list[ProgramCycle], today: dt.date) -> list[PlanRow]:
+    """The educator's own submissions, in every district they have been in, newest change first,
+    each with its plan, credential, group size, status in words, next step and deadline: one
+    query, read as the columns the page shows (model instances of five tables each were most of
+    the page's time)."""
+    rows = []
+    for values in (
+        Submission.objects.filter(educator_id=user.pk)
         .annotate(
             member_count=Count(
                 "plan__submissions",
@@ -206,7 +270,28 @@ def submissions_of_educator(user: User) -> QuerySet[Submission]:
             )
         )
         .order_by("-status_changed_at", "-id")
-    )
+        .values_list(*_PLAN_ROW_COLUMNS)
+    ):
+        pk, district_id, status, title, microcredential = values[:5]
+        submission = _with_award(
+            _loaded(Submission, {"id": pk, "status": status}), values[5:9], values[9:13]
+        )
+        rows.append(
+            PlanRow(
+                pk,
+                district_id,
+                # What ``str(plan)`` says: its own title, else its micro-credential's.
+                title or microcredential,
+                microcredential,
+                bool(title),
+                submission.status_key,
+                submission.status_label,
+                next_step(submission),
+                next_deadline(submission, cycles=cycles, today=today),
+                values[13],
+            )
+        )
+    return rows
 
 
 @dataclass(frozen=True)

@@ -38,23 +38,21 @@ Status = Submission.Status
 @require_GET
 @educator_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    cycles = selectors.deadline_cycles(request.user)
-    today = timezone.localdate()
-    rows = [
-        {
-            "submission": submission,
-            "next_step": selectors.next_step(submission),
-            "deadline": selectors.next_deadline(submission, cycles=cycles, today=today),
-        }
-        for submission in selectors.submissions_of_educator(request.user)
-    ]
+    user = request.user
+    rows = selectors.educator_plan_rows(
+        user, cycles=selectors.deadline_cycles(user), today=timezone.localdate()
+    )
+    here = [row for row in rows if row.district_id == user.district_id]
     return render(
         request,
         "submissions/dashboard.html",
         {
-            "rows": rows,
-            "sections": selectors.dashboard_sections(request.user),
-            "districts_left": selectors.plans_from_districts_left(request.user),
+            "rows": here,
+            "sections": selectors.dashboard_sections(user),
+            # Only an educator with plans elsewhere has districts they left to read.
+            "districts_left": (
+                selectors.plans_from_districts_left(user) if len(here) < len(rows) else []
+            ),
         },
     )
 
