@@ -4,6 +4,7 @@ import hashlib
 import tempfile
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.files.storage import default_storage
 from django.http import (
     FileResponse,
@@ -14,8 +15,10 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import district_admin_required
@@ -48,11 +51,16 @@ def _context(request: HttpRequest, form, filters, *, cycle_means: str, **extra) 
         "filter_form": form,
         "chosen": form.chosen_labels(),
         "cycle_means": cycle_means,
-        "query": "&".join(f"{k}={v}" for k, v in query.items()),
+        "query": _query_string(query),
         "active_filters": bool(query),
         "filters_dict": query,
         **extra,
     }
+
+
+def _query_string(query: dict[str, str]) -> str:
+    """The filters asked for, as the page's links carry them."""
+    return "&".join(f"{k}={v}" for k, v in query.items())
 
 
 @require_GET
@@ -115,16 +123,18 @@ def completions(request: HttpRequest) -> HttpResponse:
         ("stack", "By stack", "completions_stack", data["by_stack"]),
         ("goal", "By district goal", "completions_goal", data["by_goal"]),
     ]
+    query = filters.as_query()
     sections = [
         {
             "key": key,
-            "title": title,
-            "dataset": dataset,
             "rows": rows,
-            "chart": charts.bar_chart(
-                chart_id=f"completions-{key}",
-                title=f"Micro-credentials earned, {title.lower()}",
-                items=[(r["name"], r["count"]) for r in rows],
+            "html": _completions_section(
+                key=key,
+                title=title,
+                dataset=dataset,
+                rows=rows,
+                query=query,
+                active_filters=bool(query),
             ),
         }
         for key, title, dataset, rows in groups
@@ -249,6 +259,39 @@ def salary(request: HttpRequest) -> HttpResponse:
             sync_limit=export_sync_rows(),
         ),
     )
+
+
+def _completions_section(
+    *, key: str, title: str, dataset: str, rows: list[dict], query: dict, active_filters: bool
+) -> SafeString:
+    """One section of the completions page (its chart, table and export links): kept rendered
+    in each process (``fragments``) under a digest of everything it shows, so a changed count
+    or name is a new key and shows at once. Its loop over the rows, and its chart, were most
+    of the page's time."""
+    shown = (get_script_prefix(), key, title, dataset, rows, query, active_filters)
+    cache_key = "completions-section:" + hashlib.sha256(repr(shown).encode()).hexdigest()
+    html = caches["fragments"].get(cache_key)
+    if html is None:
+        html = render_to_string(
+            "reports/_completions_section.html",
+            {
+                "section": {
+                    "key": key,
+                    "title": title,
+                    "dataset": dataset,
+                    "rows": rows,
+                    "chart": charts.bar_chart(
+                        chart_id=f"completions-{key}",
+                        title=f"Micro-credentials earned, {title.lower()}",
+                        items=[(r["name"], r["count"]) for r in rows],
+                    ),
+                },
+                "query": _query_string(query),
+                "active_filters": active_filters,
+            },
+        )
+        caches["fragments"].set(cache_key, html)
+    return mark_safe(html)  # rendered by the template engine, escaped there
 
 
 def _shown_key(rows: list[tuple]) -> str:
