@@ -37,9 +37,12 @@ def export_sync_rows() -> int:
     return getattr(settings, "REPORTS_EXPORT_SYNC_ROWS", 5000)
 
 
-def _filters(request: HttpRequest):
+def _filters(request: HttpRequest, *, stamp: int | None, across_state: bool = False):
+    """The filter form and the filters asked for; its choices filed under the page's ``stamp``
+    (``selectors.report_stamp``, the state's with ``across_state``)."""
     district = request.user.district
-    form = ReportFilterForm(request.GET, choices=selectors.filter_choices(district=district))
+    choices = selectors.filter_choices(district=district, stamp=stamp, across_state=across_state)
+    form = ReportFilterForm(request.GET, choices=choices)
     return form, form.report_filters()
 
 
@@ -79,8 +82,9 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 @district_admin_required
 def funnel(request: HttpRequest) -> HttpResponse:
-    form, filters = _filters(request)
-    data = selectors.funnel(district=request.user.district, filters=filters)
+    stamp = selectors.report_stamp(district=request.user.district)
+    form, filters = _filters(request, stamp=stamp)
+    data = selectors.funnel(district=request.user.district, filters=filters, stamp=stamp)
     chart = charts.bar_chart(
         chart_id="funnel-chart",
         title="Plans at each stage of the program",
@@ -110,8 +114,9 @@ def funnel(request: HttpRequest) -> HttpResponse:
 @require_GET
 @district_admin_required
 def completions(request: HttpRequest) -> HttpResponse:
-    form, filters = _filters(request)
-    data = selectors.completions(district=request.user.district, filters=filters)
+    stamp = selectors.report_stamp(district=request.user.district)
+    form, filters = _filters(request, stamp=stamp)
+    data = selectors.completions(district=request.user.district, filters=filters, stamp=stamp)
     groups = [
         ("building", "By building", "completions_building", data["by_building"]),
         (
@@ -156,8 +161,9 @@ def completions(request: HttpRequest) -> HttpResponse:
 @require_GET
 @district_admin_required
 def turnaround(request: HttpRequest) -> HttpResponse:
-    form, filters = _filters(request)
-    data = selectors.turnaround(district=request.user.district, filters=filters)
+    stamp = selectors.report_stamp(district=request.user.district)
+    form, filters = _filters(request, stamp=stamp)
+    data = selectors.turnaround(district=request.user.district, filters=filters, stamp=stamp)
     chart = charts.bar_chart(
         chart_id="turnaround-chart",
         title="Turnaround in days, median and 90th percentile",
@@ -188,9 +194,11 @@ def turnaround(request: HttpRequest) -> HttpResponse:
 @require_GET
 @district_admin_required
 def relicensure(request: HttpRequest) -> HttpResponse:
-    form, filters = _filters(request)
     district = request.user.district
-    data = selectors.relicensure_counts(district=district, filters=filters)
+    # A person's re-licensure counts what they earned in any district of the state.
+    stamp = selectors.report_stamp(district=district, across_state=True)
+    form, filters = _filters(request, stamp=stamp, across_state=True)
+    data = selectors.relicensure_counts(district=district, filters=filters, stamp=stamp)
     counts = {c["key"]: c["count"] for c in data["counts"]}
     renewal = request.GET.get("renewal")
     renewal = renewal if renewal in counts else None
@@ -237,13 +245,16 @@ def relicensure(request: HttpRequest) -> HttpResponse:
 @require_GET
 @district_admin_required
 def salary(request: HttpRequest) -> HttpResponse:
-    form, filters = _filters(request)
-    totals = selectors.salary_totals(district=request.user.district, filters=filters)
+    district = request.user.district
+    across_state = selectors.salary_across_state(district=district)
+    stamp = selectors.report_stamp(district=district, across_state=across_state)
+    form, filters = _filters(request, stamp=stamp, across_state=across_state)
+    totals = selectors.salary_totals(district=district, filters=filters, stamp=stamp)
     # Page over the ids alone, then read the page's 50 rows with their joins and credit.
-    ids = selectors.salary_ledger_ids(district=request.user.district, filters=filters)
+    ids = selectors.salary_ledger_ids(district=district, filters=filters)
     # The count is known from the totals: no second pass.
     page = paginate(request, ids, PAGE_SIZE, count=totals["awards"])
-    rows = selectors.salary_ledger_page(district=request.user.district, ids=list(page.object_list))
+    rows = selectors.salary_ledger_page(district=district, ids=list(page.object_list), stamp=stamp)
     return render(
         request,
         "reports/salary.html",
