@@ -803,6 +803,47 @@ def salary_ledger_ids(
     )
 
 
+class StampedIds:
+    """A list's ids, for a paginator: each slice asked for (a page) is read once and filed
+    under the report stamp the list's figures are, with the day and ``key`` (the filters).
+    Its query (``ids``) is built only when a slice is not on file: building and compiling the
+    salary ledger's conditions cost more than the rest of its page."""
+
+    def __init__(
+        self, figure: str, *, district_id: int, today: dt.date, key: str, stamp, ids
+    ) -> None:
+        self.figure, self.district_id, self.today, self.key = figure, district_id, today, key
+        self.stamp, self.ids = stamp, ids
+
+    def __getitem__(self, bounds: slice) -> list[int]:
+        return _stamped(
+            self.figure,
+            district_id=self.district_id,
+            today=self.today,
+            key=f"{self.key}:{bounds.start}:{bounds.stop}",
+            compute=lambda: list(self.ids()[bounds]),
+            stamp=self.stamp,
+        )
+
+
+def salary_ledger_pages(
+    *, district: District, filters: ReportFilters, stamp: int | None | EllipsisType = ...
+) -> StampedIds:
+    """The ledger's ids (``salary_ledger_ids``) to page over, each page's filed under the
+    report stamp its totals are (``stamp``, as read already for the page)."""
+    today = timezone.localdate()
+    if stamp is ...:
+        stamp = report_stamp(district=district, across_state=salary_across_state(district=district))
+    return StampedIds(
+        "salary-ledger-ids",
+        district_id=district.pk,
+        today=today,
+        key=_filters_key(filters),
+        stamp=stamp,
+        ids=lambda: salary_ledger_ids(district=district, filters=filters, today=today),
+    )
+
+
 def salary_totals(
     *, district: District, filters: ReportFilters, stamp: int | None | EllipsisType = ...
 ) -> dict:

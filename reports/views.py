@@ -251,7 +251,7 @@ def salary(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request, stamp=stamp, across_state=across_state)
     totals = selectors.salary_totals(district=district, filters=filters, stamp=stamp)
     # Page over the ids alone, then read the page's 50 rows with their joins and credit.
-    ids = selectors.salary_ledger_ids(district=district, filters=filters)
+    ids = selectors.salary_ledger_pages(district=district, filters=filters, stamp=stamp)
     # The count is known from the totals: no second pass.
     page = paginate(request, ids, PAGE_SIZE, count=totals["awards"])
     rows = selectors.salary_ledger_page(district=district, ids=list(page.object_list), stamp=stamp)
