@@ -12,6 +12,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from types import EllipsisType
 from typing import NamedTuple
 
 from django.core.cache import cache
@@ -182,8 +183,10 @@ def _cached(
     compute,
     holds=None,
     across_state: bool = False,
+    stamp: int | None | EllipsisType = ...,
 ):
-    """``compute()``, or its result for the same district stamp, filters and day."""
+    """``compute()``, or its result for the same district stamp, filters and day (``stamp``:
+    as ``_stamped``)."""
     return _stamped(
         report,
         district_id=district.pk,
@@ -192,6 +195,7 @@ def _cached(
         compute=compute,
         holds=holds,
         state_id=district.state_id if across_state else None,
+        stamp=stamp,
     )
 
 
@@ -204,7 +208,7 @@ def _stamped(
     compute,
     holds=None,
     state_id: int | None = None,
-    stamp: int | None | type[Ellipsis] = ...,
+    stamp: int | None | EllipsisType = ...,
 ):
     """``compute()``, or its result for the same district stamp, day and ``key``; ``holds``
     (figures → bool), when given, says whether figures read from the cache are still true.
@@ -233,15 +237,31 @@ def _report_stamp(*, district_id: int, state_id: int | None) -> int | None:
     return current_stamp(district_id=district_id)
 
 
-def filter_choices(*, district: District) -> dict[str, list]:
+def report_stamp(*, district: District, across_state: bool = False) -> int | None:
+    """The stamp a page's figures are filed under, read once for the page and handed to each
+    of its selectors (``stamp=``): the district's, or with ``across_state`` its state's (for
+    figures that read every district of the state). None as ``stamps.current_stamp``."""
+    return _report_stamp(
+        district_id=district.pk, state_id=district.state_id if across_state else None
+    )
+
+
+def filter_choices(
+    *, district: District, stamp: int | None | EllipsisType = ..., across_state: bool = False
+) -> dict[str, list]:
     """The options of the filter form, cached under the report stamp (cycles, buildings, stacks,
-    the catalog and the goals all move it): a query for the stamp, or five small ones."""
+    the catalog and the goals all move it): a query for the stamp, or five small ones. With
+    ``across_state``, under the state's stamp (which moves whenever the district's does), as
+    read already for a page whose figures are filed under it (``report_stamp``)."""
+    by_state = across_state and district.state_id is not None
     return _cached(
-        "filter-choices",
+        "filter-choices-by-state" if by_state else "filter-choices",
         district=district,
         filters=ReportFilters(),
         today=timezone.localdate(),
         compute=lambda: _filter_choices(district=district),
+        across_state=by_state,
+        stamp=stamp,
     )
 
 
@@ -265,9 +285,16 @@ def _filter_choices(*, district: District) -> dict[str, list]:
 # --- Funnel -------------------------------------------------------------------------------------
 
 
-def funnel(*, district: District, filters: ReportFilters, today: dt.date | None = None) -> dict:
+def funnel(
+    *,
+    district: District,
+    filters: ReportFilters,
+    today: dt.date | None = None,
+    stamp: int | None | EllipsisType = ...,
+) -> dict:
     """Plans drafted → submitted → approved → submitted for review → earned, and the stalls:
-    open plans whose status last changed ``STALL_DAYS`` or more days before ``today``."""
+    open plans whose status last changed ``STALL_DAYS`` or more days before ``today``.
+    ``stamp``: the district's report stamp as read already for the page (``report_stamp``)."""
     today = today or timezone.localdate()
     return _cached(
         "funnel",
@@ -275,6 +302,7 @@ def funnel(*, district: District, filters: ReportFilters, today: dt.date | None 
         filters=filters,
         today=today,
         compute=lambda: _funnel(district=district, filters=filters, today=today),
+        stamp=stamp,
     )
 
 
@@ -341,9 +369,12 @@ def _percent(part: int, whole: int) -> float | None:
 # --- Completions and pass rates -----------------------------------------------------------------
 
 
-def completions(*, district: District, filters: ReportFilters) -> dict:
+def completions(
+    *, district: District, filters: ReportFilters, stamp: int | None | EllipsisType = ...
+) -> dict:
     """Micro-credentials earned and held (their award counts) by building, by micro-credential,
-    by stack and by district goal, with the pass rates of the panels' decisions."""
+    by stack and by district goal, with the pass rates of the panels' decisions. ``stamp``:
+    the district's report stamp as read already for the page (``report_stamp``)."""
     today = timezone.localdate()
     return _cached(
         "completions",
@@ -351,6 +382,7 @@ def completions(*, district: District, filters: ReportFilters) -> dict:
         filters=filters,
         today=today,
         compute=lambda: _completions(district=district, filters=filters, today=today),
+        stamp=stamp,
     )
 
 
@@ -483,15 +515,19 @@ def _duration_stats(qs: QuerySet, *, end: str, start: str) -> dict:
     }
 
 
-def turnaround(*, district: District, filters: ReportFilters) -> dict:
+def turnaround(
+    *, district: District, filters: ReportFilters, stamp: int | None | EllipsisType = ...
+) -> dict:
     """Days from plan submission to its decision, and from evidence submission to its outcome,
-    next to the district's target."""
+    next to the district's target. ``stamp``: the district's report stamp as read already for
+    the page (``report_stamp``)."""
     durations = _cached(
         "turnaround",
         district=district,
         filters=filters,
         today=timezone.localdate(),
         compute=lambda: _turnaround(district=district, filters=filters),
+        stamp=stamp,
     )
     return {**durations, "target_days": district.review_turnaround_days}
 
@@ -631,7 +667,7 @@ class _AmongIds(Func):
         )
 
 
-def _salary_across_state(district: District) -> bool:
+def salary_across_state(*, district: District) -> bool:
     """Whether the district's salary figures read awards of other districts of its state
     (whose revocation moves their district's stamp, not this one's)."""
     return district.state_id is not None and (
@@ -687,7 +723,9 @@ class LedgerRow(NamedTuple):
     effective_on: dt.date
 
 
-def salary_ledger_page(*, district: District, ids: list[int]) -> list[LedgerRow]:
+def salary_ledger_page(
+    *, district: District, ids: list[int], stamp: int | None | EllipsisType = ...
+) -> list[LedgerRow]:
     """The ledger's rows of one page (``ids``, from ``salary_ledger_ids``, in its order), as
     the page shows them. ``ids`` already hold the ledger's conditions (the filters, whether the
     award counts and the district pays): the rows are read by id, as the columns shown alone
@@ -696,15 +734,17 @@ def salary_ledger_page(*, district: District, ids: list[int]) -> list[LedgerRow]
 
     Each row's credit (salary, PD points, hours, its date, whether it was earned elsewhere) is
     filed under the report stamp the totals are (building and compiling the credit rules'
-    CASE cost half of the page's time); the names are read each time (a rename moves no
-    stamp)."""
+    CASE cost half of the page's time), given as read already for the page (``stamp``); the
+    names are read each time (a rename moves no stamp)."""
+    if stamp is ...:
+        stamp = report_stamp(district=district, across_state=salary_across_state(district=district))
     credit = _stamped(
         "salary-ledger-rows",
         district_id=district.pk,
         today=timezone.localdate(),
         key=hashlib.sha1(repr(ids).encode()).hexdigest(),
         compute=lambda: _ledger_credit(district=district, ids=ids),
-        state_id=district.state_id if _salary_across_state(district) else None,
+        stamp=stamp,
     )
     order = {pk: place for place, pk in enumerate(ids)}
     rows = sorted(
@@ -763,15 +803,62 @@ def salary_ledger_ids(
     )
 
 
-def salary_totals(*, district: District, filters: ReportFilters) -> dict:
-    """The ledger's total salary credit and PD points, and its number of awards."""
+class StampedIds:
+    """A list's ids, for a paginator: each slice asked for (a page) is read once and filed
+    under the report stamp the list's figures are, with the day and ``key`` (the filters).
+    Its query (``ids``) is built only when a slice is not on file: building and compiling the
+    salary ledger's conditions cost more than the rest of its page."""
+
+    def __init__(
+        self, figure: str, *, district_id: int, today: dt.date, key: str, stamp, ids
+    ) -> None:
+        self.figure, self.district_id, self.today, self.key = figure, district_id, today, key
+        self.stamp, self.ids = stamp, ids
+
+    def __getitem__(self, bounds: slice) -> list[int]:
+        return _stamped(
+            self.figure,
+            district_id=self.district_id,
+            today=self.today,
+            key=f"{self.key}:{bounds.start}:{bounds.stop}",
+            compute=lambda: list(self.ids()[bounds]),
+            stamp=self.stamp,
+        )
+
+
+def salary_ledger_pages(
+    *, district: District, filters: ReportFilters, stamp: int | None | EllipsisType = ...
+) -> StampedIds:
+    """The ledger's ids (``salary_ledger_ids``) to page over, each page's filed under the
+    report stamp its totals are (``stamp``, as read already for the page)."""
     today = timezone.localdate()
+    if stamp is ...:
+        stamp = report_stamp(district=district, across_state=salary_across_state(district=district))
+    return StampedIds(
+        "salary-ledger-ids",
+        district_id=district.pk,
+        today=today,
+        key=_filters_key(filters),
+        stamp=stamp,
+        ids=lambda: salary_ledger_ids(district=district, filters=filters, today=today),
+    )
+
+
+def salary_totals(
+    *, district: District, filters: ReportFilters, stamp: int | None | EllipsisType = ...
+) -> dict:
+    """The ledger's total salary credit and PD points, and its number of awards. ``stamp``:
+    as read already for the page (``report_stamp``, across the state when the ledger reads it:
+    ``salary_across_state``)."""
+    today = timezone.localdate()
+    if stamp is ...:
+        stamp = report_stamp(district=district, across_state=salary_across_state(district=district))
     return _cached(
         "salary_totals",
         district=district,
         filters=filters,
         today=today,
-        across_state=_salary_across_state(district),
+        stamp=stamp,
         compute=lambda: (
             salary_ledger(district=district, filters=filters, today=today)
             .order_by()
@@ -926,16 +1013,22 @@ def relicensure(
 
 
 def relicensure_counts(
-    *, district: District, filters: ReportFilters, today: dt.date | None = None
+    *,
+    district: District,
+    filters: ReportFilters,
+    today: dt.date | None = None,
+    stamp: int | None | EllipsisType = ...,
 ) -> dict:
     """``relicensure`` without the query of the list (which costs building even unread): the
     window, the counts by status and what the list's rows are computed with. Filed whole under
     the state's report stamp (the rules, the cycles and the credit rules move it as the counts'
     data does): a visit that finds it unchanged reads the rule in force and its window too from
-    the cache, not three queries. The report holds the stamp it was read under (``stamp``):
-    the rows of its list are filed under the same."""
+    the cache, not three queries. The report holds the stamp it was read under (``stamp``, the
+    state's: ``report_stamp(across_state=True)``, given when read already for the page): the
+    rows of its list are filed under the same."""
     today = today or timezone.localdate()
-    stamp = _report_stamp(district_id=district.pk, state_id=district.state_id)
+    if stamp is ...:
+        stamp = _report_stamp(district_id=district.pk, state_id=district.state_id)
     report = _stamped(
         "relicensure-report",
         district_id=district.pk,

@@ -4,6 +4,7 @@ import hashlib
 import tempfile
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.files.storage import default_storage
 from django.http import (
     FileResponse,
@@ -14,8 +15,10 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import district_admin_required
@@ -34,9 +37,12 @@ def export_sync_rows() -> int:
     return getattr(settings, "REPORTS_EXPORT_SYNC_ROWS", 5000)
 
 
-def _filters(request: HttpRequest):
+def _filters(request: HttpRequest, *, stamp: int | None, across_state: bool = False):
+    """The filter form and the filters asked for; its choices filed under the page's ``stamp``
+    (``selectors.report_stamp``, the state's with ``across_state``)."""
     district = request.user.district
-    form = ReportFilterForm(request.GET, choices=selectors.filter_choices(district=district))
+    choices = selectors.filter_choices(district=district, stamp=stamp, across_state=across_state)
+    form = ReportFilterForm(request.GET, choices=choices)
     return form, form.report_filters()
 
 
@@ -48,11 +54,16 @@ def _context(request: HttpRequest, form, filters, *, cycle_means: str, **extra) 
         "filter_form": form,
         "chosen": form.chosen_labels(),
         "cycle_means": cycle_means,
-        "query": "&".join(f"{k}={v}" for k, v in query.items()),
+        "query": _query_string(query),
         "active_filters": bool(query),
         "filters_dict": query,
         **extra,
     }
+
+
+def _query_string(query: dict[str, str]) -> str:
+    """The filters asked for, as the page's links carry them."""
+    return "&".join(f"{k}={v}" for k, v in query.items())
 
 
 @require_GET
@@ -71,8 +82,9 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 @district_admin_required
 def funnel(request: HttpRequest) -> HttpResponse:
-    form, filters = _filters(request)
-    data = selectors.funnel(district=request.user.district, filters=filters)
+    stamp = selectors.report_stamp(district=request.user.district)
+    form, filters = _filters(request, stamp=stamp)
+    data = selectors.funnel(district=request.user.district, filters=filters, stamp=stamp)
     chart = charts.bar_chart(
         chart_id="funnel-chart",
         title="Plans at each stage of the program",
@@ -102,8 +114,9 @@ def funnel(request: HttpRequest) -> HttpResponse:
 @require_GET
 @district_admin_required
 def completions(request: HttpRequest) -> HttpResponse:
-    form, filters = _filters(request)
-    data = selectors.completions(district=request.user.district, filters=filters)
+    stamp = selectors.report_stamp(district=request.user.district)
+    form, filters = _filters(request, stamp=stamp)
+    data = selectors.completions(district=request.user.district, filters=filters, stamp=stamp)
     groups = [
         ("building", "By building", "completions_building", data["by_building"]),
         (
@@ -115,16 +128,18 @@ def completions(request: HttpRequest) -> HttpResponse:
         ("stack", "By stack", "completions_stack", data["by_stack"]),
         ("goal", "By district goal", "completions_goal", data["by_goal"]),
     ]
+    query = filters.as_query()
     sections = [
         {
             "key": key,
-            "title": title,
-            "dataset": dataset,
             "rows": rows,
-            "chart": charts.bar_chart(
-                chart_id=f"completions-{key}",
-                title=f"Micro-credentials earned, {title.lower()}",
-                items=[(r["name"], r["count"]) for r in rows],
+            "html": _completions_section(
+                key=key,
+                title=title,
+                dataset=dataset,
+                rows=rows,
+                query=query,
+                active_filters=bool(query),
             ),
         }
         for key, title, dataset, rows in groups
@@ -146,8 +161,9 @@ def completions(request: HttpRequest) -> HttpResponse:
 @require_GET
 @district_admin_required
 def turnaround(request: HttpRequest) -> HttpResponse:
-    form, filters = _filters(request)
-    data = selectors.turnaround(district=request.user.district, filters=filters)
+    stamp = selectors.report_stamp(district=request.user.district)
+    form, filters = _filters(request, stamp=stamp)
+    data = selectors.turnaround(district=request.user.district, filters=filters, stamp=stamp)
     chart = charts.bar_chart(
         chart_id="turnaround-chart",
         title="Turnaround in days, median and 90th percentile",
@@ -178,9 +194,11 @@ def turnaround(request: HttpRequest) -> HttpResponse:
 @require_GET
 @district_admin_required
 def relicensure(request: HttpRequest) -> HttpResponse:
-    form, filters = _filters(request)
     district = request.user.district
-    data = selectors.relicensure_counts(district=district, filters=filters)
+    # A person's re-licensure counts what they earned in any district of the state.
+    stamp = selectors.report_stamp(district=district, across_state=True)
+    form, filters = _filters(request, stamp=stamp, across_state=True)
+    data = selectors.relicensure_counts(district=district, filters=filters, stamp=stamp)
     counts = {c["key"]: c["count"] for c in data["counts"]}
     renewal = request.GET.get("renewal")
     renewal = renewal if renewal in counts else None
@@ -227,13 +245,16 @@ def relicensure(request: HttpRequest) -> HttpResponse:
 @require_GET
 @district_admin_required
 def salary(request: HttpRequest) -> HttpResponse:
-    form, filters = _filters(request)
-    totals = selectors.salary_totals(district=request.user.district, filters=filters)
+    district = request.user.district
+    across_state = selectors.salary_across_state(district=district)
+    stamp = selectors.report_stamp(district=district, across_state=across_state)
+    form, filters = _filters(request, stamp=stamp, across_state=across_state)
+    totals = selectors.salary_totals(district=district, filters=filters, stamp=stamp)
     # Page over the ids alone, then read the page's 50 rows with their joins and credit.
-    ids = selectors.salary_ledger_ids(district=request.user.district, filters=filters)
+    ids = selectors.salary_ledger_pages(district=district, filters=filters, stamp=stamp)
     # The count is known from the totals: no second pass.
     page = paginate(request, ids, PAGE_SIZE, count=totals["awards"])
-    rows = selectors.salary_ledger_page(district=request.user.district, ids=list(page.object_list))
+    rows = selectors.salary_ledger_page(district=district, ids=list(page.object_list), stamp=stamp)
     return render(
         request,
         "reports/salary.html",
@@ -249,6 +270,39 @@ def salary(request: HttpRequest) -> HttpResponse:
             sync_limit=export_sync_rows(),
         ),
     )
+
+
+def _completions_section(
+    *, key: str, title: str, dataset: str, rows: list[dict], query: dict, active_filters: bool
+) -> SafeString:
+    """One section of the completions page (its chart, table and export links): kept rendered
+    in each process (``fragments``) under a digest of everything it shows, so a changed count
+    or name is a new key and shows at once. Its loop over the rows, and its chart, were most
+    of the page's time."""
+    shown = (get_script_prefix(), key, title, dataset, rows, query, active_filters)
+    cache_key = "completions-section:" + hashlib.sha256(repr(shown).encode()).hexdigest()
+    html = caches["fragments"].get(cache_key)
+    if html is None:
+        html = render_to_string(
+            "reports/_completions_section.html",
+            {
+                "section": {
+                    "key": key,
+                    "title": title,
+                    "dataset": dataset,
+                    "rows": rows,
+                    "chart": charts.bar_chart(
+                        chart_id=f"completions-{key}",
+                        title=f"Micro-credentials earned, {title.lower()}",
+                        items=[(r["name"], r["count"]) for r in rows],
+                    ),
+                },
+                "query": _query_string(query),
+                "active_filters": active_filters,
+            },
+        )
+        caches["fragments"].set(cache_key, html)
+    return mark_safe(html)  # rendered by the template engine, escaped there
 
 
 def _shown_key(rows: list[tuple]) -> str:

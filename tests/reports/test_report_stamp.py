@@ -119,6 +119,26 @@ def test_a_revocation_shows_at_once_in_the_cached_salary_figure(settings, tmp_pa
     assert (totals["awards"], totals["total_salary"]) == (0, 0)
 
 
+def test_a_revocation_leaves_the_cached_page_of_the_ledger_at_once(settings, tmp_path):
+    settings.BADGE_KEYS_DIR = tmp_path
+    district = DistrictFactory()
+    admin = DistrictAdminFactory(district=district)
+    educator = EducatorFactory(district=district)
+    held = earned_submission(educator=educator, decided_on=dt.date(2026, 3, 1))
+    later = earned_submission(educator=educator, decided_on=dt.date(2026, 4, 10))
+
+    def first_page():
+        stamp = selectors.report_stamp(district=district)
+        return selectors.salary_ledger_pages(district=district, filters=ALL, stamp=stamp)[0:50]
+
+    assert first_page() == [later.pk, held.pk]
+    with CaptureQueriesContext(connection) as cached:
+        assert first_page() == [later.pk, held.pk]
+    assert len(cached) == 1  # the stamp alone: the page's ids are cached
+    award_revoke(award=Award.objects.get(submission=later), reason="Issued in error.", actor=admin)
+    assert first_page() == [held.pk]
+
+
 def test_an_educators_progress_card_is_cached_for_them_and_moves_at_once(
     client, settings, tmp_path
 ):

@@ -76,7 +76,7 @@ def test_admin_sees_report(client, district_admin, kansas_rules, name):
 # Re-licensure and the ledger read their rows' figures apart from their names (and the
 # ledger, its rows' stamp): more here, so that a visit finding the stamp unchanged reads the
 # names alone.
-MOST_QUERIES = {"funnel": 11, "completions": 14, "turnaround": 11, "relicensure": 15, "salary": 16}
+MOST_QUERIES = {"funnel": 10, "completions": 13, "turnaround": 10, "relicensure": 14, "salary": 14}
 
 
 @pytest.mark.parametrize("name", list(MOST_QUERIES))
