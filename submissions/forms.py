@@ -8,8 +8,7 @@ from accounts.models import Role, User
 from accounts.selectors import goals_for_user, people_for_user
 from credentials.models import EvidenceType
 
-from .models import Plan, PlanSource, Submission
-from .services import PLAN_TEXT_FIELDS, RESULTS_FIELDS, SOURCE_FIELDS
+from .models import PLAN_TEXT_FIELDS, RESULTS_FIELDS, SOURCE_FIELDS, Plan, PlanSource, Submission
 
 MAX_SOURCES = 30
 SPARE_ROW = {"kind": PlanSource.Kind.ARTICLE}

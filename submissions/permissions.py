@@ -19,10 +19,10 @@ def get_submission_for_user(user: User, pk: int, *, to_read: bool = False) -> Su
     ).filter(pk=pk, educator_id=user.pk)
     if not to_read:
         own = own.filter(district_id=user.district_id)
-    submission = own.first()
-    if submission is None:
-        raise Http404("No such plan.")
-    return submission
+    try:
+        return own.get()
+    except Submission.DoesNotExist:
+        raise Http404("No such plan.") from None
 
 
 def get_proposal_submission_for_user(user: User, pk: int) -> Submission:

@@ -1,7 +1,9 @@
 """Reads of plans and submissions: above all, what this user may see, and what is missing."""
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -12,7 +14,7 @@ from accounts.models import District, User
 from programs.models import ProgramCycle
 from programs.selectors import cycles_for_district
 
-from .models import Component, Plan, PlanRevision, Submission
+from .models import PLAN_TEXT_FIELDS, SOURCE_FIELDS, Component, Plan, PlanRevision, Submission
 from .signals import PageSection, dashboard_shown, plan_page_shown, results_checked
 from .transitions import EDUCATOR_MOVES, FINAL_STATUSES, may_move
 
@@ -335,8 +337,26 @@ def educator_moves(submission: Submission) -> list[MoveButton]:
     ]
 
 
+def plan_snapshot(plan: Plan) -> dict[str, Any]:
+    """The shared plan text: its fields, its district goals (ids) and its research sources, as
+    the editor saves it and its history records it. Reads the goals and sources prefetched, if
+    they are."""
+    snapshot: dict[str, Any] = {name: getattr(plan, name) for name in PLAN_TEXT_FIELDS}
+    snapshot["district_goals"] = sorted(goal.pk for goal in plan.district_goals.all())
+    snapshot["sources"] = [
+        {name: getattr(source, name) for name in SOURCE_FIELDS} for source in plan.sources.all()
+    ]
+    return snapshot
+
+
 def plan_missing(plan: Plan) -> list[tuple[str, list[str]]]:
-    """What the plan still needs before pre-approval, per component, in the page's order.
+    """What the plan still needs before pre-approval (``plan_text_missing``)."""
+    return plan_text_missing(plan_snapshot(plan))
+
+
+def plan_text_missing(text: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
+    """What the plan whose text is ``text`` (``plan_snapshot``) still needs before
+    pre-approval, per component, in the page's order.
 
     Required at plan time: Overview (rationale, hypothesis, a personal, a building and a
     district goal), Basis of Knowledge (at least three sources, each with its citation and what
@@ -344,37 +364,37 @@ def plan_missing(plan: Plan) -> list[tuple[str, list[str]]]:
     measures. Results and Reflection come after implementation (see ``results_missing``).
     """
     overview = []
-    if not plan.rationale.strip():
+    if not text["rationale"].strip():
         overview.append("Write the rationale.")
-    if not plan.hypothesis.strip():
+    if not text["hypothesis"].strip():
         overview.append("Write the hypothesis or purpose.")
-    if not plan.personal_goal.strip():
+    if not text["personal_goal"].strip():
         overview.append("Tie the plan to a personal goal.")
-    if not plan.building_goal.strip():
+    if not text["building_goal"].strip():
         overview.append("Tie the plan to a building goal.")
-    if not plan.district_goals.exists() and not plan.district_goal_notes.strip():
+    if not text["district_goals"] and not text["district_goal_notes"].strip():
         overview.append("Choose at least one district goal (or describe the tie in the notes).")
 
     knowledge = []
-    sources = list(plan.sources.all())
+    sources = text["sources"]
     if len(sources) < MIN_SOURCES:
         knowledge.append(f"Add at least {MIN_SOURCES} research sources ({len(sources)} so far).")
     for number, source in enumerate(sources, start=1):
-        if not source.learned.strip():
+        if not source["learned"].strip():
             knowledge.append(f"Say what you learned from source {number}.")
 
     implementation = []
-    if not plan.actions.strip():
+    if not text["actions"].strip():
         implementation.append("Describe the job-embedded actions.")
-    if not plan.setting:
+    if not text["setting"]:
         implementation.append("Choose the setting (classroom, building or district).")
-    if not plan.timeline.strip():
+    if not text["timeline"].strip():
         implementation.append("Give the timeline.")
-    if not plan.affected.strip():
+    if not text["affected"].strip():
         implementation.append("Say which students or staff are affected.")
 
     impact = []
-    if not plan.impact_measures.strip():
+    if not text["impact_measures"].strip():
         impact.append("Describe how you will measure the impact.")
 
     sections = [

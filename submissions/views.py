@@ -144,12 +144,15 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "submissions/propose.html", {"form": form, "submission": submission})
 
 
-def _missing(submission: Submission) -> dict:
+def _missing(submission: Submission, plan_text: dict | None = None) -> dict:
     """What the submission still needs before its next move to the panel, and which move; while
-    the panel's feedback awaits an answer, what it asks and what changed since."""
+    the panel's feedback awaits an answer, what it asks and what changed since. ``plan_text``:
+    the plan's text (``selectors.plan_snapshot``), when a save has it in hand."""
     if submission.status in selectors.PLAN_EDITABLE_STATUSES:
+        if plan_text is None:
+            plan_text = selectors.plan_snapshot(submission.plan)
         context = {
-            "missing": selectors.plan_missing(submission.plan),
+            "missing": selectors.plan_text_missing(plan_text),
             "missing_stage": "pre-approval",
         }
     elif submission.status in selectors.RESULTS_EDITABLE_STATUSES:
@@ -320,8 +323,13 @@ def _saved_response(
 ) -> HttpResponse:
     """Autosave gets the status line (and errors, or the two versions); a plain Save goes back
     to the plan, or shows the editor again with the text as typed."""
-    # Read again after the save, the plan with it (one query).
-    submission = Submission.objects.select_related("plan").get(pk=submission.pk)
+    # As the save left it; after a conflict or a refusal, read again (the plan with it).
+    result = save.result
+    plan_text = None
+    if result is not None and result.submission is not None:
+        submission, plan_text = result.submission, result.plan_text
+    else:
+        submission = Submission.objects.select_related("plan").get(pk=submission.pk)
     conflict_rows = _conflict_rows(save.conflict, submission.district_id) if save.conflict else []
     error_items = save.error_items() if save.invalid else []
     if request.htmx:
@@ -337,7 +345,7 @@ def _saved_response(
             "submission": submission,
             "conflict": save.conflict,
             "conflict_rows": conflict_rows,
-            **_missing(submission),
+            **_missing(submission, plan_text),
         }
         response = HttpResponse(
             render_to_string("submissions/_save_response.html", context, request=request)
