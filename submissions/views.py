@@ -201,7 +201,11 @@ def _editor_context(request: HttpRequest, submission: Submission, **overrides) -
         context["plan_form"] = PlanTextForm(
             instance=plan,
             user=request.user,
-            initial={"version": plan.version, "editor_token": token},
+            initial={
+                "version": plan.version,
+                "editor_token": token,
+                "district_goals": context["district_goals"],
+            },
         )
         context["source_forms"] = source_formset(plan=plan)
         if context["is_lead"]:
