@@ -1,7 +1,7 @@
 """Reads of plans and submissions: above all, what this user may see, and what is missing."""
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -279,31 +279,50 @@ def left_behind(user: User, submission: Submission) -> dict | None:
     return {"left_on": left_on, **_left_behind(submission, started_again)}
 
 
-def members_of_plan(plan: Plan) -> QuerySet[Submission]:
-    return (
-        Submission.objects.filter(plan=plan, district_id=plan.district_id)
-        .select_related("educator")
-        .order_by("created_at", "id")
+@dataclass(frozen=True)
+class PlanGroup:
+    """Who is on a plan (its submissions of the plan's district, each with its educator, oldest
+    first) and whether its text may change (``plan_text_editable``), from one read."""
+
+    members: list[Submission]
+    text_editable: bool
+
+
+def plan_group(plan: Plan) -> PlanGroup:
+    submissions = list(
+        Submission.objects.filter(plan=plan).select_related("educator").order_by("created_at", "id")
+    )
+    return PlanGroup(
+        members=[s for s in submissions if s.district_id == plan.district_id],
+        text_editable=plan_text_editable(s.status for s in submissions),
     )
 
 
+def plan_text_editable(statuses: Iterable[str]) -> bool:
+    """The shared text changes only while no member's plan is under review or beyond (those who
+    left it do not count), and someone is still on it: given the statuses of all its
+    submissions."""
+    still_on = {status for status in statuses if status not in CLOSED_STATUSES}
+    return bool(still_on) and still_on <= PLAN_EDITABLE_STATUSES
+
+
 def plan_is_editable(plan: Plan) -> bool:
-    """The shared text changes only while no member's plan is under review or beyond."""
-    statuses = set(
+    """``plan_text_editable``, read for ``plan``."""
+    return plan_text_editable(
         Submission.objects.filter(plan=plan)
         .exclude(status__in=list(CLOSED_STATUSES))
         .values_list("status", flat=True)
     )
-    return bool(statuses) and statuses <= PLAN_EDITABLE_STATUSES
 
 
-def plan_editing(submission: Submission) -> tuple[bool, bool]:
+def plan_editing(submission: Submission, *, text_editable: bool | None = None) -> tuple[bool, bool]:
     """(may its educator change the shared plan text now, is it locked by the group): the
     educator's own plan is open for changes, and the text changes only while no member's plan
-    is under review or beyond; otherwise it stays as it is. One query, for pages that ask both."""
+    is under review or beyond; otherwise it stays as it is. One query, for pages that ask both;
+    none when the caller knows ``text_editable`` already (``plan_group``)."""
     if submission.status not in PLAN_EDITABLE_STATUSES:
         return False, False
-    editable = plan_is_editable(submission.plan)
+    editable = plan_is_editable(submission.plan) if text_editable is None else text_editable
     return editable, not editable
 
 

@@ -358,9 +358,12 @@ def plan_text_save(
         raise PlanError("Choose goals of your own district.")
     with transaction.atomic():
         plan = Plan.objects.select_for_update().get(pk=submission.plan_id)
-        current = Submission.objects.get(pk=submission.pk)
+        # Every member's submission, read once: this one's status and the group's.
+        submissions = list(Submission.objects.filter(plan_id=plan.pk))
+        current = next(s for s in submissions if s.pk == submission.pk)
         current.plan = plan  # the locked row, not read a second time
-        if not selectors.can_edit_plan(current):
+        text_editable = selectors.plan_text_editable(s.status for s in submissions)
+        if not selectors.plan_editing(current, text_editable=text_editable)[0]:
             raise PlanError(
                 "The plan text can no longer be edited: it is under review or approved "
                 f"(your plan is “{current.get_status_display()}”)."

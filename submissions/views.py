@@ -172,13 +172,16 @@ def _editor_context(request: HttpRequest, submission: Submission, **overrides) -
     plan = submission.plan
     # Read once here, then by the completeness list, the read-only text and the editor's forms.
     prefetch_related_objects([plan], "sources", "district_goals")
-    can_edit_plan, plan_locked_by_group = selectors.plan_editing(submission)
+    group = selectors.plan_group(plan)
+    can_edit_plan, plan_locked_by_group = selectors.plan_editing(
+        submission, text_editable=group.text_editable
+    )
     can_edit_results = selectors.can_edit_results(submission)
     token = uuid.uuid4().hex
     context = {
         "submission": submission,
         "plan": plan,
-        "members": list(selectors.members_of_plan(plan)),
+        "members": group.members,
         "is_lead": plan.lead_id == request.user.pk,
         "can_edit_plan": can_edit_plan,
         "can_edit_results": can_edit_results,

@@ -91,7 +91,7 @@ def test_the_editor_reads_the_plan_once_whatever_it_holds(
     assert sum('FROM "submissions_plansource"' in q["sql"] for q in three) == 1
     # The plan's own goals, and the district's once for its check boxes and their "none" test.
     assert sum('FROM "accounts_districtgoal"' in q["sql"] for q in three) == 2
-    assert len(three) <= 14
+    assert len(three) <= 13
 
 
 def test_the_blank_source_row_is_the_same_on_every_plan_page(client, submission, educator):
@@ -196,8 +196,8 @@ def test_an_autosave_says_what_is_missing_from_the_text_it_saved_without_reading
     reads = [q["sql"] for q in saved.captured_queries if q["sql"].startswith("SELECT")]
     assert sum('FROM "submissions_plansource"' in sql for sql in reads) == 1
     assert sum('FROM "submissions_plan_district_goals"' in sql for sql in reads) == 0
-    assert sum('FROM "submissions_submission"' in sql for sql in reads) == 3
-    assert len(saved.captured_queries) <= 17
+    assert sum('FROM "submissions_submission"' in sql for sql in reads) == 2
+    assert len(saved.captured_queries) <= 16
 
 
 def save(client, submission, data, htmx=True, kind="plan"):
