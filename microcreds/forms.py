@@ -23,6 +23,8 @@ FIELD_TEMPLATE = "forms/field.html"
 
 def _shown(value: Any) -> str:
     """``{{ value }}`` in a template."""
+    if isinstance(value, str):
+        return conditional_escape(value)  # neither localized nor a time
     value = localize(template_localtime(value))
     return conditional_escape(value if isinstance(value, str) else str(value))
 

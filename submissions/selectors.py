@@ -106,8 +106,15 @@ def changed_since_decision(submission: Submission) -> list[str]:
     if moment is None:
         return []
     names: dict[str, None] = {}
-    for revision in revisions_for_submission(submission).filter(created_at__gt=moment).reverse():
-        names.update(dict.fromkeys(revision.changed_fields))
+    # Only what each changed: not their snapshots of the whole text, nor their authors.
+    changed = (
+        revisions_for_submission(submission)
+        .filter(created_at__gt=moment)
+        .reverse()
+        .values_list("changed_fields", flat=True)
+    )
+    for fields in changed:
+        names.update(dict.fromkeys(fields))
     return list(names)
 
 
