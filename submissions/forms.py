@@ -4,12 +4,11 @@ from collections.abc import Iterable
 
 from django import forms
 
-from accounts.models import Role, User
+from accounts.models import DistrictGoal, Role, User
 from accounts.selectors import goals_for_user, people_for_user
 from credentials.models import EvidenceType
 
-from .models import Plan, PlanSource, Submission
-from .services import PLAN_TEXT_FIELDS, RESULTS_FIELDS, SOURCE_FIELDS
+from .models import PLAN_TEXT_FIELDS, RESULTS_FIELDS, SOURCE_FIELDS, Plan, PlanSource, Submission
 
 MAX_SOURCES = 30
 SPARE_ROW = {"kind": PlanSource.Kind.ARTICLE}
@@ -48,8 +47,7 @@ class DistrictGoalsField(forms.ModelMultipleChoiceField):
 class PlanTextForm(VersionedForm):
     class Meta:
         model = Plan
-        fields = [*PLAN_TEXT_FIELDS, "district_goals"]
-        field_classes = {"district_goals": DistrictGoalsField}
+        fields = PLAN_TEXT_FIELDS
         labels = {
             "title": "Plan title",
             "rationale": "Rationale",
@@ -73,7 +71,6 @@ class PlanTextForm(VersionedForm):
             "observations, surveys.",
         }
         widgets = {
-            "district_goals": forms.CheckboxSelectMultiple,
             "setting": forms.RadioSelect,
             **{
                 name: forms.Textarea(attrs={"rows": 4})
@@ -81,6 +78,16 @@ class PlanTextForm(VersionedForm):
                 if name not in ("title", "setting")
             },
         }
+
+    # Not a model field of the form: a save is validated without reading the plan's goals (the
+    # save reads them, locked), and the page gives them as ``initial``, prefetched.
+    district_goals = DistrictGoalsField(
+        queryset=DistrictGoal.objects.none(),
+        required=False,
+        label=Meta.labels["district_goals"],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    field_order = [*PLAN_TEXT_FIELDS, "district_goals"]
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)

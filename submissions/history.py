@@ -16,7 +16,8 @@ from accounts.models import AuditEvent, DistrictGoal
 from . import selectors
 from .forms import PlanTextForm, ResultsForm
 from .models import PlanSource, Submission
-from .services import plan_snapshot, results_snapshot
+from .selectors import plan_snapshot
+from .services import results_snapshot
 from .signals import HistoryEntry, history_asked
 from .transitions import EDUCATOR_MOVES
 

@@ -12,6 +12,30 @@ from django.db import models
 from accounts.models import District, DistrictGoal
 from credentials.models import MicroCredential
 
+# The shared plan text, as the editor saves it and its history records it (with the district
+# goals and the research sources), and the educator's own results.
+PLAN_TEXT_FIELDS = [
+    "title",
+    "rationale",
+    "hypothesis",
+    "personal_goal",
+    "building_goal",
+    "district_goal_notes",
+    "actions",
+    "setting",
+    "timeline",
+    "affected",
+    "impact_measures",
+]
+RESULTS_FIELDS = [
+    "impact_results",
+    "reflection_practice",
+    "reflection_feedback",
+    "reflection_changes",
+    "share_notes",
+]
+SOURCE_FIELDS = ["citation", "kind", "url", "learned"]
+
 
 class Component(models.TextChoices):
     OVERVIEW = "overview", "Overview"

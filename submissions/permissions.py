@@ -14,15 +14,14 @@ def get_submission_for_user(user: User, pk: int, *, to_read: bool = False) -> Su
     ``to_read``: also their own of a district they have left. It stays that district's record
     (closed by the move if it was under way), which they read and never change: every page and
     action that changes a plan asks without it."""
-    own = Submission.objects.select_related(
-        "plan", "plan__microcredential", "plan__lead", "district", "educator"
-    ).filter(pk=pk, educator_id=user.pk)
+    # Through the user's own submissions: each knows its educator (``user``) without a join.
+    own = user.submissions.select_related("plan", "plan__microcredential", "district").filter(pk=pk)
     if not to_read:
         own = own.filter(district_id=user.district_id)
-    submission = own.first()
-    if submission is None:
-        raise Http404("No such plan.")
-    return submission
+    try:
+        return own.get()
+    except Submission.DoesNotExist:
+        raise Http404("No such plan.") from None
 
 
 def get_proposal_submission_for_user(user: User, pk: int) -> Submission:

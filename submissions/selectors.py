@@ -1,8 +1,9 @@
 """Reads of plans and submissions: above all, what this user may see, and what is missing."""
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -13,7 +14,7 @@ from accounts.models import District, User
 from programs.models import ProgramCycle
 from programs.selectors import cycles_for_district
 
-from .models import Component, Plan, PlanRevision, Submission
+from .models import PLAN_TEXT_FIELDS, SOURCE_FIELDS, Component, Plan, PlanRevision, Submission
 from .signals import PageSection, dashboard_shown, plan_page_shown, results_checked
 from .transitions import EDUCATOR_MOVES, FINAL_STATUSES, may_move
 
@@ -105,8 +106,15 @@ def changed_since_decision(submission: Submission) -> list[str]:
     if moment is None:
         return []
     names: dict[str, None] = {}
-    for revision in revisions_for_submission(submission).filter(created_at__gt=moment).reverse():
-        names.update(dict.fromkeys(revision.changed_fields))
+    # Only what each changed: not their snapshots of the whole text, nor their authors.
+    changed = (
+        revisions_for_submission(submission)
+        .filter(created_at__gt=moment)
+        .reverse()
+        .values_list("changed_fields", flat=True)
+    )
+    for fields in changed:
+        names.update(dict.fromkeys(fields))
     return list(names)
 
 
@@ -362,31 +370,50 @@ def left_behind(user: User, submission: Submission) -> dict | None:
     return {"left_on": left_on, **_left_behind(submission, started_again)}
 
 
-def members_of_plan(plan: Plan) -> QuerySet[Submission]:
-    return (
-        Submission.objects.filter(plan=plan, district_id=plan.district_id)
-        .select_related("educator")
-        .order_by("created_at", "id")
+@dataclass(frozen=True)
+class PlanGroup:
+    """Who is on a plan (its submissions of the plan's district, each with its educator, oldest
+    first) and whether its text may change (``plan_text_editable``), from one read."""
+
+    members: list[Submission]
+    text_editable: bool
+
+
+def plan_group(plan: Plan) -> PlanGroup:
+    submissions = list(
+        Submission.objects.filter(plan=plan).select_related("educator").order_by("created_at", "id")
+    )
+    return PlanGroup(
+        members=[s for s in submissions if s.district_id == plan.district_id],
+        text_editable=plan_text_editable(s.status for s in submissions),
     )
 
 
+def plan_text_editable(statuses: Iterable[str]) -> bool:
+    """The shared text changes only while no member's plan is under review or beyond (those who
+    left it do not count), and someone is still on it: given the statuses of all its
+    submissions."""
+    still_on = {status for status in statuses if status not in CLOSED_STATUSES}
+    return bool(still_on) and still_on <= PLAN_EDITABLE_STATUSES
+
+
 def plan_is_editable(plan: Plan) -> bool:
-    """The shared text changes only while no member's plan is under review or beyond."""
-    statuses = set(
+    """``plan_text_editable``, read for ``plan``."""
+    return plan_text_editable(
         Submission.objects.filter(plan=plan)
         .exclude(status__in=list(CLOSED_STATUSES))
         .values_list("status", flat=True)
     )
-    return bool(statuses) and statuses <= PLAN_EDITABLE_STATUSES
 
 
-def plan_editing(submission: Submission) -> tuple[bool, bool]:
+def plan_editing(submission: Submission, *, text_editable: bool | None = None) -> tuple[bool, bool]:
     """(may its educator change the shared plan text now, is it locked by the group): the
     educator's own plan is open for changes, and the text changes only while no member's plan
-    is under review or beyond; otherwise it stays as it is. One query, for pages that ask both."""
+    is under review or beyond; otherwise it stays as it is. One query, for pages that ask both;
+    none when the caller knows ``text_editable`` already (``plan_group``)."""
     if submission.status not in PLAN_EDITABLE_STATUSES:
         return False, False
-    editable = plan_is_editable(submission.plan)
+    editable = plan_is_editable(submission.plan) if text_editable is None else text_editable
     return editable, not editable
 
 
@@ -420,8 +447,26 @@ def educator_moves(submission: Submission) -> list[MoveButton]:
     ]
 
 
+def plan_snapshot(plan: Plan) -> dict[str, Any]:
+    """The shared plan text: its fields, its district goals (ids) and its research sources, as
+    the editor saves it and its history records it. Reads the goals and sources prefetched, if
+    they are."""
+    snapshot: dict[str, Any] = {name: getattr(plan, name) for name in PLAN_TEXT_FIELDS}
+    snapshot["district_goals"] = sorted(goal.pk for goal in plan.district_goals.all())
+    snapshot["sources"] = [
+        {name: getattr(source, name) for name in SOURCE_FIELDS} for source in plan.sources.all()
+    ]
+    return snapshot
+
+
 def plan_missing(plan: Plan) -> list[tuple[str, list[str]]]:
-    """What the plan still needs before pre-approval, per component, in the page's order.
+    """What the plan still needs before pre-approval (``plan_text_missing``)."""
+    return plan_text_missing(plan_snapshot(plan))
+
+
+def plan_text_missing(text: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
+    """What the plan whose text is ``text`` (``plan_snapshot``) still needs before
+    pre-approval, per component, in the page's order.
 
     Required at plan time: Overview (rationale, hypothesis, a personal, a building and a
     district goal), Basis of Knowledge (at least three sources, each with its citation and what
@@ -429,37 +474,37 @@ def plan_missing(plan: Plan) -> list[tuple[str, list[str]]]:
     measures. Results and Reflection come after implementation (see ``results_missing``).
     """
     overview = []
-    if not plan.rationale.strip():
+    if not text["rationale"].strip():
         overview.append("Write the rationale.")
-    if not plan.hypothesis.strip():
+    if not text["hypothesis"].strip():
         overview.append("Write the hypothesis or purpose.")
-    if not plan.personal_goal.strip():
+    if not text["personal_goal"].strip():
         overview.append("Tie the plan to a personal goal.")
-    if not plan.building_goal.strip():
+    if not text["building_goal"].strip():
         overview.append("Tie the plan to a building goal.")
-    if not plan.district_goals.exists() and not plan.district_goal_notes.strip():
+    if not text["district_goals"] and not text["district_goal_notes"].strip():
         overview.append("Choose at least one district goal (or describe the tie in the notes).")
 
     knowledge = []
-    sources = list(plan.sources.all())
+    sources = text["sources"]
     if len(sources) < MIN_SOURCES:
         knowledge.append(f"Add at least {MIN_SOURCES} research sources ({len(sources)} so far).")
     for number, source in enumerate(sources, start=1):
-        if not source.learned.strip():
+        if not source["learned"].strip():
             knowledge.append(f"Say what you learned from source {number}.")
 
     implementation = []
-    if not plan.actions.strip():
+    if not text["actions"].strip():
         implementation.append("Describe the job-embedded actions.")
-    if not plan.setting:
+    if not text["setting"]:
         implementation.append("Choose the setting (classroom, building or district).")
-    if not plan.timeline.strip():
+    if not text["timeline"].strip():
         implementation.append("Give the timeline.")
-    if not plan.affected.strip():
+    if not text["affected"].strip():
         implementation.append("Say which students or staff are affected.")
 
     impact = []
-    if not plan.impact_measures.strip():
+    if not text["impact_measures"].strip():
         impact.append("Describe how you will measure the impact.")
 
     sections = [

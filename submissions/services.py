@@ -24,33 +24,22 @@ from credentials.selectors import counterpart_in, current_version
 from outbox.services import mail_enqueue
 
 from . import selectors
-from .models import Attempt, Plan, PlanRevision, PlanSource, Submission
+from .models import (
+    PLAN_TEXT_FIELDS,
+    RESULTS_FIELDS,
+    SOURCE_FIELDS,
+    Attempt,
+    Plan,
+    PlanRevision,
+    PlanSource,
+    Submission,
+)
+from .selectors import plan_snapshot
 from .signals import attempt_opened, review_requested
 from .transitions import TransitionError, submission_move
 
 Status = Submission.Status
 
-PLAN_TEXT_FIELDS = [
-    "title",
-    "rationale",
-    "hypothesis",
-    "personal_goal",
-    "building_goal",
-    "district_goal_notes",
-    "actions",
-    "setting",
-    "timeline",
-    "affected",
-    "impact_measures",
-]
-RESULTS_FIELDS = [
-    "impact_results",
-    "reflection_practice",
-    "reflection_feedback",
-    "reflection_changes",
-    "share_notes",
-]
-SOURCE_FIELDS = ["citation", "kind", "url", "learned"]
 # Autosaves by the same person within this window are one entry of the history.
 REVISION_WINDOW = timedelta(minutes=10)
 
@@ -83,6 +72,10 @@ class SaveResult:
     version: int
     saved_at: datetime
     changed_fields: list[str] = field(default_factory=list)
+    # The submission as the save found it (its plan the row it locked and saved), and the plan's
+    # text as it stands now (``plan_snapshot``): what the reply shows, not read again.
+    submission: Submission | None = None
+    plan_text: dict[str, Any] | None = None
 
 
 # --- Starting a plan --------------------------------------------------------------------------
@@ -277,15 +270,6 @@ def plan_proposal_change(
 # --- Saving text (autosave) -------------------------------------------------------------------
 
 
-def plan_snapshot(plan: Plan) -> dict[str, Any]:
-    snapshot: dict[str, Any] = {name: getattr(plan, name) for name in PLAN_TEXT_FIELDS}
-    snapshot["district_goals"] = sorted(plan.district_goals.values_list("pk", flat=True))
-    snapshot["sources"] = [
-        {name: getattr(source, name) for name in SOURCE_FIELDS} for source in plan.sources.all()
-    ]
-    return snapshot
-
-
 def results_snapshot(submission: Submission) -> dict[str, Any]:
     return {name: getattr(submission, name) for name in RESULTS_FIELDS}
 
@@ -374,9 +358,12 @@ def plan_text_save(
         raise PlanError("Choose goals of your own district.")
     with transaction.atomic():
         plan = Plan.objects.select_for_update().get(pk=submission.plan_id)
-        current = Submission.objects.get(pk=submission.pk)
+        # Every member's submission, read once: this one's status and the group's.
+        submissions = list(Submission.objects.filter(plan_id=plan.pk))
+        current = next(s for s in submissions if s.pk == submission.pk)
         current.plan = plan  # the locked row, not read a second time
-        if not selectors.can_edit_plan(current):
+        text_editable = selectors.plan_text_editable(s.status for s in submissions)
+        if not selectors.plan_editing(current, text_editable=text_editable)[0]:
             raise PlanError(
                 "The plan text can no longer be edited: it is under review or approved "
                 f"(your plan is “{current.get_status_display()}”)."
@@ -389,7 +376,9 @@ def plan_text_save(
         ]
         changed = _changed(before, after)
         if not changed:
-            return SaveResult(version=plan.version, saved_at=plan.updated_at)
+            return SaveResult(
+                version=plan.version, saved_at=plan.updated_at, submission=current, plan_text=before
+            )
         if version != plan.version and not _is_own_latest_save(
             "plan", plan.pk, plan.version, editor_token
         ):
@@ -421,7 +410,13 @@ def plan_text_save(
             snapshot=after,
         )
         _remember_editor("plan", plan.pk, plan.version, editor_token)
-        return SaveResult(version=plan.version, saved_at=plan.updated_at, changed_fields=changed)
+        return SaveResult(
+            version=plan.version,
+            saved_at=plan.updated_at,
+            changed_fields=changed,
+            submission=current,
+            plan_text=after,
+        )
 
 
 def submission_results_save(

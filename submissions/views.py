@@ -142,12 +142,15 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "submissions/propose.html", {"form": form, "submission": submission})
 
 
-def _missing(submission: Submission) -> dict:
+def _missing(submission: Submission, plan_text: dict | None = None) -> dict:
     """What the submission still needs before its next move to the panel, and which move; while
-    the panel's feedback awaits an answer, what it asks and what changed since."""
+    the panel's feedback awaits an answer, what it asks and what changed since. ``plan_text``:
+    the plan's text (``selectors.plan_snapshot``), when a save has it in hand."""
     if submission.status in selectors.PLAN_EDITABLE_STATUSES:
+        if plan_text is None:
+            plan_text = selectors.plan_snapshot(submission.plan)
         context = {
-            "missing": selectors.plan_missing(submission.plan),
+            "missing": selectors.plan_text_missing(plan_text),
             "missing_stage": "pre-approval",
         }
     elif submission.status in selectors.RESULTS_EDITABLE_STATUSES:
@@ -167,13 +170,16 @@ def _editor_context(request: HttpRequest, submission: Submission, **overrides) -
     plan = submission.plan
     # Read once here, then by the completeness list, the read-only text and the editor's forms.
     prefetch_related_objects([plan], "sources", "district_goals")
-    can_edit_plan, plan_locked_by_group = selectors.plan_editing(submission)
+    group = selectors.plan_group(plan)
+    can_edit_plan, plan_locked_by_group = selectors.plan_editing(
+        submission, text_editable=group.text_editable
+    )
     can_edit_results = selectors.can_edit_results(submission)
     token = uuid.uuid4().hex
     context = {
         "submission": submission,
         "plan": plan,
-        "members": list(selectors.members_of_plan(plan)),
+        "members": group.members,
         "is_lead": plan.lead_id == request.user.pk,
         "can_edit_plan": can_edit_plan,
         "can_edit_results": can_edit_results,
@@ -196,7 +202,11 @@ def _editor_context(request: HttpRequest, submission: Submission, **overrides) -
         context["plan_form"] = PlanTextForm(
             instance=plan,
             user=request.user,
-            initial={"version": plan.version, "editor_token": token},
+            initial={
+                "version": plan.version,
+                "editor_token": token,
+                "district_goals": context["district_goals"],
+            },
         )
         context["source_forms"] = source_formset(plan=plan)
         if context["is_lead"]:
@@ -318,8 +328,13 @@ def _saved_response(
 ) -> HttpResponse:
     """Autosave gets the status line (and errors, or the two versions); a plain Save goes back
     to the plan, or shows the editor again with the text as typed."""
-    # Read again after the save, the plan with it (one query).
-    submission = Submission.objects.select_related("plan").get(pk=submission.pk)
+    # As the save left it; after a conflict or a refusal, read again (the plan with it).
+    result = save.result
+    plan_text = None
+    if result is not None and result.submission is not None:
+        submission, plan_text = result.submission, result.plan_text
+    else:
+        submission = Submission.objects.select_related("plan").get(pk=submission.pk)
     conflict_rows = _conflict_rows(save.conflict, submission.district_id) if save.conflict else []
     error_items = save.error_items() if save.invalid else []
     if request.htmx:
@@ -335,7 +350,7 @@ def _saved_response(
             "submission": submission,
             "conflict": save.conflict,
             "conflict_rows": conflict_rows,
-            **_missing(submission),
+            **_missing(submission, plan_text),
         }
         response = HttpResponse(
             render_to_string("submissions/_save_response.html", context, request=request)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django import forms
 from django.conf import settings
-from django.forms.renderers import DjangoTemplates, get_default_renderer
+from django.forms.renderers import DjangoTemplates, TemplatesSetting, get_default_renderer
 from django.utils.safestring import mark_safe
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -78,6 +78,15 @@ class EveryWidgetForm(forms.Form):
     goals = forms.MultipleChoiceField(
         choices=[("x", "X"), ("y", "Y")], widget=forms.CheckboxSelectMultiple
     )
+    grouped_radio = forms.ChoiceField(
+        choices=[("G <g>", [("1", "one"), ("2", "two & more")]), ("3", "three")],
+        widget=forms.RadioSelect(attrs={"class": "a&b"}),
+        help_text="Pick <one>.",
+    )
+    no_goals = forms.MultipleChoiceField(
+        choices=[], required=False, widget=forms.CheckboxSelectMultiple
+    )
+    when = forms.SplitDateTimeField(required=False)
     token = forms.CharField(widget=forms.HiddenInput)
     day = forms.DateField()
     secret = forms.CharField(widget=forms.PasswordInput)
@@ -112,14 +121,29 @@ def test_our_widgets_render_what_djangos_own_templates_do():
         "safe": "<b>posted</b>",
         "safe_line": "",
         "own_options": "a",
+        "grouped_radio": "9",
     }
-    for data in (None, posted):
-        ours = EveryWidgetForm(data, initial={"notes": "Initial <text>"})
+    for data, auto_id in ((None, "id_%s"), (posted, "id_%s"), (posted, False)):
+        ours = EveryWidgetForm(data, initial={"notes": "Initial <text>"}, auto_id=auto_id)
         djangos = EveryWidgetForm(
-            data, initial={"notes": "Initial <text>"}, renderer=DjangoTemplates()
+            data, initial={"notes": "Initial <text>"}, renderer=DjangoTemplates(), auto_id=auto_id
         )
         for name in EveryWidgetForm.base_fields:
             assert ours[name].as_widget() == djangos[name].as_widget(), name
+
+
+POSTED = {"text": "", "number": "0", "agree": "on", "setting": "y", "grouped_radio": "9"}
+
+
+@pytest.mark.parametrize("data", [None, POSTED])
+def test_a_field_is_written_as_its_template_renders_it(data):
+    """The renderer writes ``forms/field.html`` in Python, for speed only: the template stays
+    the reference, and the HTML is the template's."""
+    form = EveryWidgetForm(data, initial={"notes": "Initial <text>"})
+    template = TemplatesSetting()
+    for name in EveryWidgetForm.base_fields:
+        field = form[name]
+        assert field.as_field_group() == template.render("forms/field.html", {"field": field}), name
 
 
 def test_the_plain_widgets_are_written_without_a_template(monkeypatch):
@@ -128,3 +152,5 @@ def test_the_plain_widgets_are_written_without_a_template(monkeypatch):
     monkeypatch.setattr(renderer, "get_template", lambda name: pytest.fail(name))
     for name in ("text", "number", "story", "kind", "many", "token", "day", "address"):
         assert form[name].as_widget().startswith(("<input", "<textarea", "<select")), name
+    for name in ("setting", "goals", "text", "agree", "token"):
+        assert form[name].as_field_group(), name

@@ -91,7 +91,7 @@ def test_the_editor_reads_the_plan_once_whatever_it_holds(
     assert sum('FROM "submissions_plansource"' in q["sql"] for q in three) == 1
     # The plan's own goals, and the district's once for its check boxes and their "none" test.
     assert sum('FROM "accounts_districtgoal"' in q["sql"] for q in three) == 2
-    assert len(three) <= 14
+    assert len(three) <= 13
 
 
 def test_the_blank_source_row_is_the_same_on_every_plan_page(client, submission, educator):
@@ -167,6 +167,37 @@ def test_autosave_saves_and_bumps_the_version_and_records_history(client, submis
     revision = PlanRevision.objects.get(plan=plan)
     assert revision.changed_fields == ["rationale"]
     assert revision.author == submission.educator
+
+
+def test_an_autosave_says_what_is_missing_from_the_text_it_saved_without_reading_it_again(
+    client, submission
+):
+    """The reply's completeness is the text just saved (a source added, a goal chosen): the
+    save's own reads serve it, the plan, its sources and goals are not read again after."""
+    client.force_login(submission.educator)
+    complete_plan(submission.plan)
+    submission.plan.sources.all().delete()
+    submission.plan.district_goals.clear()
+    goal = DistrictGoal.objects.create(district=submission.district, title="Literacy")
+    data = plan_post(
+        submission,
+        district_goals=[str(goal.pk)],
+        district_goal_notes="",
+        **{"sources-0-citation": "Author (2020)", "sources-0-learned": ""},
+    )
+    with CaptureQueriesContext(connection) as saved:
+        response = save(client, submission, data)
+    page = response.content.decode()
+    assert response["X-Autosave"] == "saved"
+    assert "Add at least 3 research sources (1 so far)." in page
+    assert "Say what you learned from source 1." in page
+    assert "Choose at least one district goal" not in page
+    assert Plan.objects.get(pk=submission.plan_id).district_goals.get() == goal
+    reads = [q["sql"] for q in saved.captured_queries if q["sql"].startswith("SELECT")]
+    assert sum('FROM "submissions_plansource"' in sql for sql in reads) == 1
+    assert sum('FROM "submissions_plan_district_goals"' in sql for sql in reads) == 0
+    assert sum('FROM "submissions_submission"' in sql for sql in reads) == 2
+    assert len(saved.captured_queries) <= 16
 
 
 def save(client, submission, data, htmx=True, kind="plan"):
