@@ -17,6 +17,43 @@ class NoSuffix:
         super().__init__(*args, **kwargs)
 
 
+class RowChoiceField(forms.ChoiceField):
+    """One of the rows read as (pk, name) pairs (``set_rows``), cleaned to its pk: the values a
+    ``ModelChoiceField`` of those rows accepts, with its message, without a query of its own."""
+
+    default_error_messages = {
+        "invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]
+    }
+
+    def __init__(self, *, empty_label: str, **kwargs):
+        super().__init__(**kwargs)
+        self.empty_label = empty_label
+        self.pks: set[int] = set()
+
+    def set_rows(self, rows: list[tuple[int, str]]) -> None:
+        self.choices = [("", self.empty_label), *rows]
+        self.pks = {pk for pk, _ in rows}
+
+    def to_python(self, value) -> int | None:
+        if value in self.empty_values:
+            return None
+        forms.ModelChoiceField.validate_no_null_characters(self, value)
+        try:
+            pk = int(value)  # as the primary key's field reads it
+        except (ValueError, TypeError):
+            pk = None
+        if pk not in self.pks:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return pk
+
+    def validate(self, value) -> None:
+        forms.Field.validate(self, value)
+
+
 class CatalogFilterForm(NoSuffix, forms.Form):
     q = forms.CharField(
         label="Search",
@@ -25,9 +62,9 @@ class CatalogFilterForm(NoSuffix, forms.Form):
         help_text="Words from the title, competency, key method or tags.",
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    stack = forms.ModelChoiceField(queryset=Stack.objects.none(), required=False, label="Stack")
-    evidence_type = forms.ModelChoiceField(
-        queryset=EvidenceType.objects.none(), required=False, label="Evidence type"
+    stack = RowChoiceField(empty_label="Any stack", required=False, label="Stack")
+    evidence_type = RowChoiceField(
+        empty_label="Any evidence type", required=False, label="Evidence type"
     )
     max_hours = forms.DecimalField(
         label="At most this many hours", required=False, min_value=0, max_digits=5, decimal_places=1
@@ -38,22 +75,20 @@ class CatalogFilterForm(NoSuffix, forms.Form):
         choices=[("", "Any grade band"), *MicroCredential.GradeBand.choices],
     )
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, choices: selectors.CatalogFilterChoices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["stack"].queryset = selectors.stacks_for_user(user).order_by("name")
-        self.fields["stack"].empty_label = "Any stack"
-        self.fields["evidence_type"].queryset = selectors.evidence_types_for_user(user)
-        self.fields["evidence_type"].empty_label = "Any evidence type"
+        self.fields["stack"].set_rows(choices.stacks)
+        self.fields["evidence_type"].set_rows(choices.evidence_types)
 
     def filters(self) -> dict:
-        """Keyword arguments for ``published_catalog_for_user`` (empty when invalid)."""
+        """Keyword arguments for ``published_entries`` (empty when invalid)."""
         if not self.is_valid():
             return {}
         data = self.cleaned_data
         return {
             "query": data["q"] or "",
-            "stack_id": data["stack"].pk if data["stack"] else None,
-            "evidence_type_id": data["evidence_type"].pk if data["evidence_type"] else None,
+            "stack_id": data["stack"],
+            "evidence_type_id": data["evidence_type"],
             "max_hours": data["max_hours"],
             "grade_band": data["grade_band"] or "",
         }

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
@@ -32,7 +33,19 @@ def _text_filter(query: str) -> Q:
     return condition
 
 
-def published_catalog_for_user(
+def published_catalog_for_user(user: User, **filters) -> QuerySet[MicroCredential]:
+    """The published entries of the user's district, searched and filtered
+    (``published_entries``), each with its stack and evidence types."""
+    return (
+        published_entries(user, **filters)
+        .select_related("stack")
+        .prefetch_related(
+            Prefetch("evidence_types", queryset=EvidenceType.objects.order_by("name"))
+        )
+    )
+
+
+def published_entries(
     user: User,
     *,
     query: str = "",
@@ -41,7 +54,7 @@ def published_catalog_for_user(
     max_hours: Decimal | None = None,
     grade_band: str = "",
 ) -> QuerySet[MicroCredential]:
-    """The published entries of the user's district, searched and filtered.
+    """The published entries of the user's district, searched and filtered, by title.
 
     An entry for "All grades" matches every grade band."""
     entries = MicroCredential.objects.filter(district_id=user.district_id, status=Status.PUBLISHED)
@@ -57,14 +70,57 @@ def published_catalog_for_user(
         entries = entries.filter(
             Q(grade_band=grade_band) | Q(grade_band=MicroCredential.GradeBand.ALL)
         )
-    return (
-        entries.select_related("stack")
-        .prefetch_related(
-            Prefetch("evidence_types", queryset=EvidenceType.objects.order_by("name"))
+    return entries.order_by("title").distinct()
+
+
+class CatalogCard(NamedTuple):
+    """An entry of the catalog as its card shows it (``catalog_cards``)."""
+
+    pk: int
+    title: str
+    stack: str | None
+    competency: str
+    estimated_hours: Decimal
+    grade_band: str
+    evidence_types: tuple[str, ...]
+
+
+_GRADE_BANDS = dict(MicroCredential.GradeBand.choices)
+
+
+def catalog_cards(user: User, **filters) -> list[CatalogCard]:
+    """The entries of ``published_entries(user, **filters)`` as their cards show them,
+    each with its evidence types' names (by name): two queries, read as the columns the cards
+    show (an entry, its stack and its evidence types as model instances were most of the page's
+    time)."""
+    rows = list(
+        published_entries(user, **filters).values_list(
+            "pk", "title", "stack__name", "competency", "estimated_hours", "grade_band"
         )
-        .order_by("title")
-        .distinct()
     )
+    evidence: dict[int, list[str]] = {}
+    if rows:
+        for entry_id, name in (
+            MicroCredential.evidence_types.through.objects.filter(
+                microcredential_id__in=[row[0] for row in rows]
+            )
+            .order_by("evidencetype__name")
+            .values_list("microcredential_id", "evidencetype__name")
+        ):
+            evidence.setdefault(entry_id, []).append(name)
+    return [
+        CatalogCard(
+            pk,
+            title,
+            stack,
+            competency,
+            hours,
+            # What ``get_grade_band_display`` says.
+            _GRADE_BANDS.get(grade_band, grade_band),
+            tuple(evidence.get(pk, ())),
+        )
+        for pk, title, stack, competency, hours, grade_band in rows
+    ]
 
 
 def catalog_for_admin(
@@ -148,6 +204,25 @@ def stacks_for_user(user: User) -> QuerySet[Stack]:
 
 def evidence_types_for_user(user: User) -> QuerySet[EvidenceType]:
     return EvidenceType.objects.filter(district_id=user.district_id)
+
+
+class CatalogFilterChoices(NamedTuple):
+    """What the catalog's filters offer: the district's stacks and evidence types, each as
+    (pk, name), by name."""
+
+    stacks: list[tuple[int, str]]
+    evidence_types: list[tuple[int, str]]
+
+
+def catalog_filter_choices(user: User) -> CatalogFilterChoices:
+    return CatalogFilterChoices(
+        list(
+            Stack.objects.filter(district_id=user.district_id)
+            .order_by("name")
+            .values_list("pk", "name")
+        ),
+        list(evidence_types_for_user(user).order_by("name").values_list("pk", "name")),
+    )
 
 
 # --- the state's catalog ----------------------------------------------------------------------

@@ -1,8 +1,10 @@
 import hashlib
 
 from django.contrib import messages
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -43,12 +45,17 @@ any_role = role_required(Role.EDUCATOR, Role.REVIEWER, Role.DISTRICT_ADMIN)
 @require_GET
 @any_role
 def catalog(request: HttpRequest) -> HttpResponse:
-    form = CatalogFilterForm(request.GET or None, user=request.user)
+    choices = selectors.catalog_filter_choices(request.user)
+    form = CatalogFilterForm(request.GET or None, choices=choices)
     filters = form.filters() if form.is_bound else {}
-    entries = list(selectors.published_catalog_for_user(request.user, **filters))
-    template = "credentials/_catalog_results.html" if request.htmx else "credentials/catalog.html"
+    entries = selectors.catalog_cards(request.user, **filters)
+    if request.htmx:
+        template, filter_fields = "credentials/_catalog_results.html", {}
+    else:
+        template, filter_fields = "credentials/catalog.html", _filter_fields(form, choices)
     context = {
         "form": form,
+        "filter_fields": filter_fields,
         "entries": entries,
         "searching": any(filters.values()),
         "cards_key": _cards_key(entries),
@@ -56,22 +63,25 @@ def catalog(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _cards_key(entries: list[MicroCredential]) -> str:
+def _filter_fields(form: CatalogFilterForm, choices: selectors.CatalogFilterChoices) -> dict:
+    """The filter form as the page shows it: its error summary (``errors``) and each field
+    (label, hint, message, input), by name. Its HTML follows from the choices and the values
+    submitted alone: it is kept rendered in each process (``fragments``) under both, so a
+    renamed, added or removed stack or evidence type shows at once."""
+    submitted = [(name, form.data.getlist(name)) for name in form.fields] if form.is_bound else None
+    key = "catalog-filters:" + hashlib.sha256(repr((choices, submitted)).encode()).hexdigest()
+    fields = caches["fragments"].get(key)
+    if fields is None:
+        fields = {name: form[name].as_field_group() for name in form.fields}
+        fields["errors"] = render_to_string("forms/_error_summary.html", {"form": form})
+        caches["fragments"].set(key, fields)
+    return fields
+
+
+def _cards_key(entries: list[selectors.CatalogCard]) -> str:
     """Everything the catalog's cards show, hashed: their rendering is cached under it, so a
     changed entry, stack or evidence type is a new key and shows at once."""
-    shown = [
-        (
-            entry.pk,
-            entry.title,
-            entry.stack.name if entry.stack else None,
-            entry.competency,
-            str(entry.estimated_hours),
-            entry.grade_band,
-            [evidence.name for evidence in entry.evidence_types.all()],
-        )
-        for entry in entries
-    ]
-    return hashlib.sha256(repr(shown).encode()).hexdigest()
+    return hashlib.sha256(repr(entries).encode()).hexdigest()
 
 
 def _open_plan_url(entry: MicroCredential, user) -> str | None:

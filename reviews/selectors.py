@@ -13,6 +13,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -758,11 +759,12 @@ def plan_context(submission: Submission) -> dict:
     micro-credential proposed with it."""
     plan = submission.plan
     microcredential = plan.microcredential
+    # The other members' names, and the goals' titles: the columns the page shows.
     group = [
-        s.educator
-        for s in Submission.objects.filter(plan=plan)
+        person_name(*names)
+        for names in Submission.objects.filter(plan_id=plan.pk)
         .exclude(pk=submission.pk)
-        .select_related("educator")
+        .values_list("educator__first_name", "educator__last_name", "educator__email")
     ]
     # An educator's own micro-credential is read with its plan; a group member's plan may come
     # to the panel after the proposal was approved with the lead's.
@@ -774,7 +776,7 @@ def plan_context(submission: Submission) -> dict:
         "plan": plan,
         "microcredential": microcredential,
         "sources": list(plan.sources.all()),
-        "district_goals": list(plan.district_goals.all()),
+        "district_goals": list(plan.district_goals.values_list("title", flat=True)),
         "group": group,
         "proposal": proposal,
         "proposal_criteria": (
@@ -787,23 +789,27 @@ def decided_rounds(
     *, submission: Submission, stage: str, exclude: StageReview | None = None
 ) -> list[StageReview]:
     """Earlier decided rounds of a stage, newest first, with every reviewer's submitted work."""
-    rounds = (
-        StageReview.objects.filter(submission=submission, stage=stage)
-        .exclude(status=StageReview.Status.OPEN)
+    others = ~Q(status=StageReview.Status.OPEN)
+    if exclude is not None:
+        others &= ~Q(pk=exclude.pk)
+    rounds = list(
+        StageReview.objects.filter(others, submission_id=submission.pk, stage=stage)
         .select_related("attempt")
-        .prefetch_related(
+        .order_by("-round")
+    )
+    # Most reviews are of a first round: the reviewers' work is looked up only when there are
+    # earlier rounds to show it for.
+    if rounds:
+        prefetch_related_objects(
+            rounds,
             Prefetch(
                 "assignments",
                 queryset=ReviewAssignment.objects.filter(status=AssignmentStatus.SUBMITTED)
                 .select_related("reviewer")
                 .prefetch_related("component_comments", "scores__level", "scores__criterion"),
-            )
+            ),
         )
-        .order_by("-round")
-    )
-    if exclude is not None:
-        rounds = rounds.exclude(pk=exclude.pk)
-    return list(rounds)
+    return rounds
 
 
 def evidence_by_criterion(

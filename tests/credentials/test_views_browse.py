@@ -142,7 +142,7 @@ def test_catalog_query_count_is_fixed(client, educator, district, django_assert_
     for round_ in range(2):
         for _ in range(5):
             MicroCredentialFactory(district=district, stack=stack, evidence_types=[video])
-        with django_assert_max_num_queries(7):
+        with django_assert_max_num_queries(6):
             response = client.get(url, {"q": "routines"})
         assert len(titles(response)) == 5 * (round_ + 1)
 
@@ -177,6 +177,41 @@ def test_catalog_cards_are_rendered_once_and_show_every_change_at_once(client, e
     assert "Classroom video" in client.get(url).content.decode()
     entry.evidence_types.clear()
     assert "As the plan proposes" in client.get(url).content.decode()
+
+
+def filters(response) -> str:
+    html = response.content.decode()
+    start = html.index('<form method="get"')
+    return html[start : html.index("</form>", start)]
+
+
+def test_catalog_filters_are_rendered_once_and_show_every_change_at_once(
+    client, educator, district
+):
+    """The filter form is kept rendered under its choices and the values submitted: a stack or
+    evidence type renamed, added or removed shows at once, and a refused value says why."""
+    stack = StackFactory(district=district, name="Classroom climate")
+    EvidenceTypeFactory(district=district, name="Video")
+    url = reverse("credentials:catalog")
+    client.force_login(educator)
+    first = filters(client.get(url))
+    assert "Classroom climate" in first
+    assert filters(client.get(url)) == first
+
+    type(stack).objects.filter(pk=stack.pk).update(name="Climate")
+    StackFactory(district=district, name="Assessment")
+    EvidenceTypeFactory(district=district, name="Lesson plan")
+    body = client.get(url).content.decode()
+    assert ">Climate</option>" in body and "Classroom climate" not in body
+    assert body.index(">Assessment</option>") < body.index(">Climate</option>")
+    assert ">Lesson plan</option>" in body
+
+    chosen = client.get(url, {"stack": stack.pk}).content.decode()
+    assert f'<option value="{stack.pk}" selected>Climate</option>' in chosen
+    refused = client.get(url, {"stack": "x"}).content.decode()
+    assert "Please correct the following" in refused
+    assert "That choice is not one of the available choices." in refused
+    assert "Please correct the following" not in client.get(url).content.decode()
 
 
 # --- detail ---------------------------------------------------------------------------------

@@ -474,7 +474,7 @@ def test_an_admin_publishes_an_approved_educator_proposal_from_its_preview(
     educator_client = Client()
     educator_client.force_login(educator)
     catalog = educator_client.get(reverse("credentials:catalog"))
-    assert list(catalog.context["entries"]) == [approved]
+    assert [entry.pk for entry in catalog.context["entries"]] == [approved.pk]
 
 
 def test_retire_and_then_it_leaves_the_catalog(admin_client, entry, educator, client):
