@@ -318,7 +318,13 @@ def _revision_record(
     last = (
         PlanRevision.objects.filter(plan=plan)
         .order_by("-created_at", "-id")
-        .annotate(snapshot_keys=RawSQL("ARRAY(SELECT jsonb_object_keys(snapshot))", ()))
+        .annotate(
+            snapshot_keys=RawSQL(
+                "CASE WHEN jsonb_typeof(snapshot) = 'object' "
+                "THEN ARRAY(SELECT jsonb_object_keys(snapshot)) END",
+                (),
+            )
+        )
         .values_list(
             "pk", "author_id", "submission_id", "created_at", "changed_fields", "snapshot_keys"
         )
@@ -331,7 +337,7 @@ def _revision_record(
             and submission_id == submission.pk
             and now - created_at < REVISION_WINDOW
             and created_at >= submission.status_changed_at
-            and set(snapshot_keys) == set(snapshot)
+            and set(snapshot_keys or ()) == set(snapshot)
         ):
             merged = list(dict.fromkeys([*last_changed, *changed]))
             PlanRevision.objects.filter(pk=pk).update(
