@@ -23,6 +23,26 @@ def artifacts_of_submission(submission: Submission) -> QuerySet[Artifact]:
     )
 
 
+# What the evidence panel of the plan page reads of each piece (``artifacts/_panel.html``).
+PANEL_FIELDS = (
+    "uuid",
+    "submission_id",
+    "component",
+    "kind",
+    "title",
+    "status",
+    "refusal_reason",
+    "deleted_at",
+    "deletion_note",
+)
+
+
+def panel_artifacts(submission: Submission) -> list[Artifact]:
+    """The submission's evidence for the panel of its plan page, with the columns it shows (not
+    the storage and upload details of each)."""
+    return list(Artifact.objects.filter(submission=submission).only(*PANEL_FIELDS))
+
+
 def has_accepted_evidence(submission: Submission) -> bool:
     """The submission has one accepted piece of evidence at least."""
     return Artifact.objects.filter(submission=submission, status=Artifact.Status.ACCEPTED).exists()

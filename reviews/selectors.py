@@ -440,17 +440,20 @@ def _what_next(submission: Submission) -> str:
     )
 
 
-def _decided_rounds(submission: Submission, stage: str | None = None) -> QuerySet[StageReview]:
-    rounds = StageReview.objects.filter(
-        submission=submission, status=StageReview.Status.DECIDED
-    ).prefetch_related(
-        Prefetch(
-            "assignments",
-            queryset=ReviewAssignment.objects.filter(status=ReviewAssignment.Status.SUBMITTED)
-            .order_by("assigned_at", "id")
-            .prefetch_related("component_comments", "scores__level", "scores__criterion"),
-        )
+def _submitted_work() -> Prefetch:
+    """Each reviewer's submitted work of a round: their comments and scores."""
+    return Prefetch(
+        "assignments",
+        queryset=ReviewAssignment.objects.filter(status=ReviewAssignment.Status.SUBMITTED)
+        .order_by("assigned_at", "id")
+        .prefetch_related("component_comments", "scores__level", "scores__criterion"),
     )
+
+
+def _decided_rounds(submission: Submission, stage: str | None = None) -> QuerySet[StageReview]:
+    """The submission's decided rounds (of ``stage``), newest first; without the reviewers'
+    work (``_submitted_work``)."""
+    rounds = StageReview.objects.filter(submission=submission, status=StageReview.Status.DECIDED)
     if stage is not None:
         rounds = rounds.filter(stage=stage)
     return rounds.select_related("attempt").order_by("-decided_at", "-id")
@@ -493,6 +496,8 @@ def plan_page_feedback(submission: Submission) -> PanelFeedback | None:
     ):
         if not stage_review.conditions:
             return None
+    # The reviewers' work is read only for a decision the page shows.
+    prefetch_related_objects([stage_review], _submitted_work())
     final = stage == Stage.FINAL
     return PanelFeedback(
         stage_review=stage_review,
@@ -515,7 +520,7 @@ def decisions_history(submission: Submission) -> list[HistoryEntry]:
     """The panel's decisions on a submission, each with its reason and comments, as entries of
     the plan's history."""
     entries = []
-    for stage_review in _decided_rounds(submission):
+    for stage_review in _decided_rounds(submission).prefetch_related(_submitted_work()):
         which = (
             f", attempt {stage_review.attempt.number}"
             if stage_review.attempt

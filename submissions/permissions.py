@@ -15,13 +15,17 @@ def get_submission_for_user(user: User, pk: int, *, to_read: bool = False) -> Su
     (closed by the move if it was under way), which they read and never change: every page and
     action that changes a plan asks without it."""
     # Through the user's own submissions: each knows its educator (``user``) without a join.
-    own = user.submissions.select_related("plan", "plan__microcredential", "district").filter(pk=pk)
+    own = user.submissions.select_related("plan", "plan__microcredential").filter(pk=pk)
     if not to_read:
         own = own.filter(district_id=user.district_id)
     try:
-        return own.get()
+        submission = own.get()
     except Submission.DoesNotExist:
         raise Http404("No such plan.") from None
+    # Its district is the user's own, read with them (a district they left is read if asked).
+    if submission.district_id == user.district_id:
+        submission.district = user.district
+    return submission
 
 
 def get_proposal_submission_for_user(user: User, pk: int) -> Submission:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts import selectors as accounts_selectors
-from accounts.models import District, User
+from accounts.models import District, User, person_name
 from programs.models import ProgramCycle
 from programs.selectors import cycles_for_district
 
@@ -370,23 +370,47 @@ def left_behind(user: User, submission: Submission) -> dict | None:
     return {"left_on": left_on, **_left_behind(submission, started_again)}
 
 
+class PlanMember(NamedTuple):
+    """A member of a plan as its page names them: who, and where their own plan stands."""
+
+    educator_id: int
+    name: str
+    status_label: str
+
+
 @dataclass(frozen=True)
 class PlanGroup:
     """Who is on a plan (its submissions of the plan's district, each with its educator, oldest
     first) and whether its text may change (``plan_text_editable``), from one read."""
 
-    members: list[Submission]
+    members: list[PlanMember]
     text_editable: bool
 
 
 def plan_group(plan: Plan) -> PlanGroup:
-    submissions = list(
-        Submission.objects.filter(plan=plan).select_related("educator").order_by("created_at", "id")
+    # The columns the page shows, not the members' and their educators' whole rows.
+    rows = (
+        Submission.objects.filter(plan=plan)
+        .order_by("created_at", "id")
+        .values_list(
+            "district_id",
+            "status",
+            "educator_id",
+            "educator__first_name",
+            "educator__last_name",
+            "educator__email",
+        )
     )
-    return PlanGroup(
-        members=[s for s in submissions if s.district_id == plan.district_id],
-        text_editable=plan_text_editable(s.status for s in submissions),
-    )
+    statuses, members = [], []
+    for district_id, status, educator_id, first_name, last_name, email in rows:
+        statuses.append(status)
+        if district_id == plan.district_id:
+            members.append(
+                PlanMember(
+                    educator_id, person_name(first_name, last_name, email), Status(status).label
+                )
+            )
+    return PlanGroup(members=members, text_editable=plan_text_editable(statuses))
 
 
 def plan_text_editable(statuses: Iterable[str]) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
@@ -313,20 +314,36 @@ def _revision_record(
     """Append to the history, folding rapid autosaves by one person into one entry; never across
     a move of the submission (the text the panel read stays on record as it was)."""
     now = timezone.now()
-    last = PlanRevision.objects.filter(plan=plan).order_by("-created_at", "-id").first()
-    if (
-        last is not None
-        and last.author_id == actor.pk
-        and last.submission_id == submission.pk
-        and now - last.created_at < REVISION_WINDOW
-        and last.created_at >= submission.status_changed_at
-        and set(last.snapshot) == set(snapshot)
-    ):
-        merged = list(dict.fromkeys([*last.changed_fields, *changed]))
-        PlanRevision.objects.filter(pk=last.pk).update(
-            version=version, changed_fields=merged, snapshot=snapshot, created_at=now
+    # The last revision's fields and the names in its snapshot, not the whole text it holds.
+    last = (
+        PlanRevision.objects.filter(plan=plan)
+        .order_by("-created_at", "-id")
+        .annotate(
+            snapshot_keys=RawSQL(
+                "CASE WHEN jsonb_typeof(snapshot) = 'object' "
+                "THEN ARRAY(SELECT jsonb_object_keys(snapshot)) END",
+                (),
+            )
         )
-        return
+        .values_list(
+            "pk", "author_id", "submission_id", "created_at", "changed_fields", "snapshot_keys"
+        )
+        .first()
+    )
+    if last is not None:
+        pk, author_id, submission_id, created_at, last_changed, snapshot_keys = last
+        if (
+            author_id == actor.pk
+            and submission_id == submission.pk
+            and now - created_at < REVISION_WINDOW
+            and created_at >= submission.status_changed_at
+            and set(snapshot_keys or ()) == set(snapshot)
+        ):
+            merged = list(dict.fromkeys([*last_changed, *changed]))
+            PlanRevision.objects.filter(pk=pk).update(
+                version=version, changed_fields=merged, snapshot=snapshot, created_at=now
+            )
+            return
     PlanRevision.objects.create(
         plan=plan,
         submission=submission,
@@ -389,7 +406,14 @@ def plan_text_save(
             setattr(plan, name, after[name])
         plan.version += 1
         plan.full_clean(exclude=["district", "microcredential", "lead"])
-        plan.save()
+        # The row is locked and read above: what did not change is already stored.
+        plan.save(
+            update_fields=[
+                *(name for name in PLAN_TEXT_FIELDS if name in changed),
+                "version",
+                "updated_at",
+            ]
+        )
         if "district_goals" in changed:
             plan.district_goals.set(district_goals)
         if "sources" in changed:

@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role
@@ -323,6 +325,26 @@ def _autosave_signed_out(request: HttpRequest, pk: int) -> HttpResponse | None:
     return redirect_to_login(next_url)
 
 
+def _error_slot(field) -> str:
+    return (
+        f'<p class="field-error" id="{conditional_escape(field.auto_id)}_error" '
+        f'hx-swap-oob="true">{"".join(f"{conditional_escape(error)} " for error in field.errors)}'
+        "</p>\n"
+    )
+
+
+def _error_slots(form: PlanTextForm | ResultsForm, formset: BaseFormSet | None) -> SafeString:
+    """Each field's message on the page, as the save left it (emptied once it validates),
+    swapped in by htmx: written here, for some thirty fields a save, not by a template loop."""
+    html = [_error_slot(field) for field in form if not field.is_hidden]
+    html.append("\n")
+    if formset is not None:
+        html += [_error_slot(field) for source_form in formset for field in source_form]
+        errors = "".join(f"{conditional_escape(error)} " for error in formset.non_form_errors())
+        html.append(f'<p class="field-error" id="error-sources" hx-swap-oob="true">{errors}</p>')
+    return SafeString("".join(html))
+
+
 def _saved_response(
     request: HttpRequest, submission: Submission, save: SaveAttempt
 ) -> HttpResponse:
@@ -347,6 +369,7 @@ def _saved_response(
             "form": save.form,
             "formset": save.formset,
             "error_items": error_items,
+            "error_slots": _error_slots(save.form, save.formset),
             "submission": submission,
             "conflict": save.conflict,
             "conflict_rows": conflict_rows,

@@ -431,6 +431,20 @@ def test_rapid_saves_by_one_person_are_one_history_entry(client, submission):
     assert submission.educator.display_name in page
 
 
+def test_a_save_never_folds_into_an_entry_of_other_fields(client, submission):
+    """An entry whose snapshot holds other fields (one recorded before the plan had research
+    sources) stays as it was recorded: the next save, however soon, is an entry of its own."""
+    client.force_login(submission.educator)
+    save(client, submission, plan_post(submission, rationale="One"))
+    older = PlanRevision.objects.get()
+    del older.snapshot["sources"]
+    older.save(update_fields=["snapshot"])
+    save(client, submission, plan_post(submission, rationale="Two", version="2"))
+    revisions = PlanRevision.objects.order_by("created_at", "id")
+    assert [r.snapshot["rationale"] for r in revisions] == ["One", "Two"]
+    assert "sources" not in revisions[0].snapshot
+
+
 def test_saves_either_side_of_a_move_stay_two_history_entries(client, submission):
     """The text the panel read stays on record: a save after a move never folds into the one
     before it, however soon it comes."""
