@@ -286,15 +286,17 @@ class SaveAttempt:
                 self.outcome = SaveOutcome.INVALID
 
     def error_items(self) -> list[dict]:
-        """Each value that did not validate: the field's label, its message and its id."""
+        """Each value that did not validate: the field's label, its message and its id. The
+        status line joins them with "; " and ends the sentence itself, so a message's own final
+        full stop is left out ("Link — Enter a valid URL. Everything else is saved.")."""
         items = [
-            {"id": field.auto_id, "label": field.label, "message": " ".join(field.errors)}
+            {"id": field.auto_id, "label": field.label, "message": _clause(field.errors)}
             for field in self.form
             if field.errors and not field.is_hidden
         ]
         if self.formset is not None:
             items += [
-                {"id": "error-sources", "label": "Research sources", "message": error}
+                {"id": "error-sources", "label": "Research sources", "message": _clause([error])}
                 for error in self.formset.non_form_errors()
             ]
             for number, source_form in enumerate(self.formset.forms, start=1):
@@ -302,12 +304,16 @@ class SaveAttempt:
                     {
                         "id": field.auto_id,
                         "label": f"Source {number}: {field.label}",
-                        "message": " ".join(field.errors),
+                        "message": _clause(field.errors),
                     }
                     for field in source_form
                     if field.errors
                 ]
         return items
+
+
+def _clause(errors) -> str:
+    return " ".join(str(error) for error in errors).rstrip().removesuffix(".")
 
 
 def _autosave_signed_out(request: HttpRequest, pk: int) -> HttpResponse | None:

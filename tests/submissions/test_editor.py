@@ -310,6 +310,8 @@ def test_a_bad_value_holds_back_only_itself(client, submission, field, value, me
     assert response["X-Autosave-Version"] == "2"
     page = response.content.decode()
     assert "Not saved" in page and "Everything else is saved" in page
+    # The status line is one sentence: no message's full stop doubles its own.
+    assert ".." not in re.search(r'<div id="save-status-plan".*?</div>', page, re.S).group()
     # The message goes beside the field (the element its input is described by), and the status
     # line links to the field.
     in_error = "sources-0-citation" if field == "sources-0-learned" else field
