@@ -12,7 +12,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
@@ -314,30 +315,40 @@ def _revision_record(
     """Append to the history, folding rapid autosaves by one person into one entry; never across
     a move of the submission (the text the panel read stays on record as it was)."""
     now = timezone.now()
-    # The last revision's fields and the names in its snapshot, not the whole text it holds.
+    # The last revision's fields and the names in its snapshot, not the whole text it holds
+    # (PostgreSQL lists them; elsewhere, as the embedded default's SQLite, the snapshot is read).
+    on_postgresql = connection.vendor == "postgresql"
+    names = (
+        RawSQL(
+            "CASE WHEN jsonb_typeof(snapshot) = 'object' "
+            "THEN ARRAY(SELECT jsonb_object_keys(snapshot)) END",
+            (),
+        )
+        if on_postgresql
+        else F("snapshot")
+    )
     last = (
         PlanRevision.objects.filter(plan=plan)
         .order_by("-created_at", "-id")
-        .annotate(
-            snapshot_keys=RawSQL(
-                "CASE WHEN jsonb_typeof(snapshot) = 'object' "
-                "THEN ARRAY(SELECT jsonb_object_keys(snapshot)) END",
-                (),
-            )
-        )
+        .annotate(snapshot_names=names)
         .values_list(
-            "pk", "author_id", "submission_id", "created_at", "changed_fields", "snapshot_keys"
+            "pk", "author_id", "submission_id", "created_at", "changed_fields", "snapshot_names"
         )
         .first()
     )
     if last is not None:
-        pk, author_id, submission_id, created_at, last_changed, snapshot_keys = last
+        pk, author_id, submission_id, created_at, last_changed, snapshot_names = last
+        if on_postgresql:
+            snapshot_keys = set(snapshot_names or ())
+        else:
+            # A snapshot that is not an object has no names.
+            snapshot_keys = set(snapshot_names) if isinstance(snapshot_names, dict) else set()
         if (
             author_id == actor.pk
             and submission_id == submission.pk
             and now - created_at < REVISION_WINDOW
             and created_at >= submission.status_changed_at
-            and set(snapshot_keys or ()) == set(snapshot)
+            and snapshot_keys == set(snapshot)
         ):
             merged = list(dict.fromkeys([*last_changed, *changed]))
             PlanRevision.objects.filter(pk=pk).update(
