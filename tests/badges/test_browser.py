@@ -2,6 +2,7 @@
 its progress note that turns into links by itself (htmx), and an admin's revocation."""
 
 import pytest
+from playwright.sync_api import expect
 
 from badges.services import _award_record, award_issue_for_submission
 from tests.accounts.factories import PASSWORD
@@ -47,7 +48,7 @@ def test_admin_revokes_and_the_page_says_revoked(
     page.get_by_role("link", name="Revoke").click()
     page.get_by_label("Reason for revoking").fill("   ")
     page.get_by_role("button", name="Revoke the award").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert axe(page) == []
     page.get_by_label("Reason for revoking").fill("Evidence belonged to another plan.")
     page.get_by_role("button", name="Revoke the award").click()

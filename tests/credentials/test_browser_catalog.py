@@ -27,7 +27,7 @@ def test_admin_writes_scores_and_publishes_an_entry(
 
     page.get_by_role("link", name="New micro-credential").click()
     page.get_by_role("button", name="Save as draft").click()
-    assert page.get_by_role("alert").is_visible()  # the error summary
+    expect(page.get_by_role("alert")).to_be_visible()  # the error summary
     assert axe(page) == []
     page.get_by_label("Title", exact=True).fill("Student-Led Conferences")
     page.get_by_label("Competency statement").fill(
@@ -42,12 +42,12 @@ def test_admin_writes_scores_and_publishes_an_entry(
     page.get_by_label("Title", exact=True).fill("Conference video")
     page.get_by_label("Passing score", exact=True).fill("2")
     page.get_by_role("button", name="Add the criterion").click()
-    assert page.get_by_role("row", name="Conference video").is_visible()
+    expect(page.get_by_role("row", name="Conference video")).to_be_visible()
 
     page.get_by_role("link", name="Back to the preview").click()
     assert axe(page) == []
     page.get_by_role("button", name="Publish").click()
-    assert page.get_by_text("is published").is_visible()
+    expect(page.get_by_text("is published")).to_be_visible()
     entry = MicroCredential.objects.get(title="Student-Led Conferences")
     assert entry.status == MicroCredential.Status.PUBLISHED
     assert entry.rubric.criteria.get().levels.count() == 2

@@ -2,6 +2,7 @@
 with no serious or critical axe violations; the export progress updates by itself (htmx)."""
 
 import pytest
+from playwright.sync_api import expect
 
 # One demo district for the module (``seeded_demo``); the tests take turns on it.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -47,11 +48,12 @@ def test_roster_preview_then_import(page, demo_server, axe, seeded_demo, browser
     page.goto(f"{demo_server.url}/district/people/import/")
     page.get_by_label("Roster file (CSV)").set_input_files(str(roster))
     page.get_by_role("button", name="Check the file").click()
-    assert page.get_by_text("Nothing has been saved yet").is_visible()
+    # Waits for the preview: is_visible() asked at once could read the page before the answer.
+    expect(page.get_by_text("Nothing has been saved yet")).to_be_visible()
     assert axe(page) == []
     page.get_by_label("Import only the valid rows").check()
     page.get_by_role("button", name="Import 1 change").click()
-    assert "1 new" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("1 new")
 
 
 def test_educator_sees_progress(page, demo_server, axe, seeded_demo, browser_sign_in):

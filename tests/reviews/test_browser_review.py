@@ -2,6 +2,7 @@
 criterion by criterion; axe finds nothing serious on the queue or either page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from reviews.tasks import assign_reviewers
 from submissions.models import Submission
@@ -46,7 +47,7 @@ def test_reviewer_approves_a_plan_and_scores_a_submission(
 
     # Pre-approval: comment on a component, approve.
     page.get_by_role("link", name="Station routines plan").click()
-    assert page.get_by_role("heading", name="Implementation").is_visible()
+    expect(page.get_by_role("heading", name="Implementation")).to_be_visible()
     page.get_by_label("Your comment on Implementation").fill("Keep the visible timer.")
     assert axe(page) == []
     page.get_by_label("Approve", exact=True).check()
