@@ -399,27 +399,13 @@ def private_parts(w: World, actor: str) -> list[str]:
 
 def plan_body(w: World, actor: str) -> dict[str, Any]:
     """The draft's plan editor as the browser posts it, with one change."""
-    from submissions.models import Plan
+    from submissions.models import PLAN_TEXT_FIELDS, SOURCE_FIELDS, Plan
 
     plan = Plan.objects.get(pk=w.submissions["draft"].plan_id)
     sources = list(plan.sources.all())
     body: dict[str, Any] = {
         "version": plan.version,
-        **{
-            name: getattr(plan, name)
-            for name in (
-                "title",
-                "hypothesis",
-                "personal_goal",
-                "building_goal",
-                "district_goal_notes",
-                "actions",
-                "setting",
-                "timeline",
-                "affected",
-                "impact_measures",
-            )
-        },
+        **{name: getattr(plan, name) for name in PLAN_TEXT_FIELDS},
         "rationale": f"Transitions take too long ({actor}).",
         "district_goals": [str(pk) for pk in plan.district_goals.values_list("pk", flat=True)],
         "sources-TOTAL_FORMS": str(len(sources)),
@@ -428,7 +414,7 @@ def plan_body(w: World, actor: str) -> dict[str, Any]:
         "sources-MAX_NUM_FORMS": "30",
     }
     for index, source in enumerate(sources):
-        for name in ("citation", "kind", "url", "learned"):
+        for name in SOURCE_FIELDS:
             body[f"sources-{index}-{name}"] = getattr(source, name)
     return body
 
