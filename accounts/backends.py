@@ -8,8 +8,17 @@ next request. allauth keeps a refused person whose password was right, and its a
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
+from django.core.exceptions import ValidationError
+
+from microcreds.prepared import PreparedQuery
 
 from .models import User
+
+# Every signed-in request reads its person: the SQL is built once per process
+# (microcreds.prepared).
+_signed_in_person = PreparedQuery(
+    lambda pk: User._default_manager.select_related("district", "state").filter(pk=pk), int
+)
 
 
 class _RefusesSuspendedDistricts:
@@ -20,10 +29,11 @@ class _RefusesSuspendedDistricts:
         # The district (and state) come with the person: the suspension check and the layout's
         # name under the brand cost no query of their own.
         try:
-            user = User._default_manager.select_related("district", "state").get(pk=user_id)
-        except User.DoesNotExist:
+            pk = User._meta.pk.to_python(user_id)
+        except ValidationError:
             return None
-        return user if self.user_can_authenticate(user) else None
+        user = _signed_in_person.first(pk)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 class ModelBackend(_RefusesSuspendedDistricts, DjangoModelBackend):

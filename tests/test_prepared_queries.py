@@ -1,0 +1,135 @@
+"""A prepared query returns what its queryset returns, for any values, and refuses shapes whose
+SQL would depend on the values (microcreds.prepared)."""
+
+import pytest
+from django.db.models import Count, F
+from django.utils import timezone
+
+from accounts.models import User
+from microcreds.prepared import PreparedQuery
+from notifications.models import Notification
+from notifications.selectors import unread_count_for_user
+from tests.accounts.factories import EducatorFactory, StateAdminFactory
+from tests.notifications.factories import note_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _fields(obj) -> dict:
+    return {k: v for k, v in vars(obj).items() if k != "_state"}
+
+
+def test_model_rows_with_their_joined_objects_match_the_querysets(educator, other_district):
+    def build(pk):
+        return User.objects.select_related("district", "building", "state").filter(pk=pk)
+
+    prepared = PreparedQuery(build, int)
+    someone_else = EducatorFactory(district=other_district, building=None)
+    for person in (educator, someone_else):
+        got, expected = prepared.first(person.pk), build(person.pk).get()
+        assert _fields(got) == _fields(expected)
+        assert _fields(got.district) == _fields(expected.district)
+        assert got.building == expected.building
+        assert not got._state.adding and got._state.db == "default"
+    assert prepared.first(someone_else.pk).building is None
+    assert prepared.first(10**12) is None
+    assert prepared.all(10**12) == []
+
+
+def test_a_state_admin_without_a_district_reads_as_the_orm_reads_them():
+    admin = StateAdminFactory()
+    prepared = PreparedQuery(
+        lambda pk: User.objects.select_related("district", "state").filter(pk=pk), int
+    )
+    got = prepared.first(admin.pk)
+    assert got.district is None and got.state == admin.state
+
+
+def test_values_annotations_and_ordering_come_back_as_the_queryset_gives_them(
+    educator, other_educator
+):
+    for key, person in enumerate((educator, other_educator, educator)):
+        note_for(person, key=f"event:{key}")
+
+    def counts(district_id):
+        return (
+            Notification.objects.filter(recipient__district_id=district_id)
+            .values("recipient_id")
+            .annotate(unread=Count("pk"))
+            .order_by("-unread", "recipient_id")
+        )
+
+    assert PreparedQuery(counts, int).all(educator.district_id) == list(
+        counts(educator.district_id)
+    )
+    as_tuples = PreparedQuery(lambda d: counts(d).values_list("recipient_id", "unread"), int)
+    assert as_tuples.all(educator.district_id) == [(educator.pk, 2), (other_educator.pk, 1)]
+    named = PreparedQuery(lambda d: counts(d).values_list("unread", named=True), int)
+    assert named.first(educator.district_id).unread == 2
+    emails = PreparedQuery(
+        lambda email: User.objects.filter(email=email).values_list("pk", flat=True), str
+    )
+    assert emails.all(educator.email) == [educator.pk]
+    assert emails.all("nobody@example.org") == []
+
+
+def test_annotations_and_dates_come_back_as_the_orm_gives_them(educator):
+    note = note_for(educator)
+    prepared = PreparedQuery(
+        lambda pk: Notification.objects.filter(pk=pk).annotate(
+            recipient_email=F("recipient__email")
+        ),
+        int,
+    )
+    got = prepared.first(note.pk)
+    expected = Notification.objects.get(pk=note.pk)
+    assert _fields(got) | {"recipient_email": None} == _fields(expected) | {"recipient_email": None}
+    assert got.recipient_email == educator.email
+    assert got.created_at.tzinfo is not None
+
+
+def test_the_unread_badge_counts_only_this_persons_unread(educator, other_educator):
+    assert unread_count_for_user(educator) == 0
+    note_for(educator, key="event:1")
+    read = note_for(educator, key="event:2")
+    Notification.objects.filter(pk=read.pk).update(read_at=timezone.now())
+    note_for(other_educator, key="event:3")
+    assert unread_count_for_user(educator) == 1
+
+
+@pytest.mark.parametrize(
+    "build, types, refusal",
+    [
+        # A list's length is part of the SQL.
+        (lambda pk: User.objects.filter(pk__in=[pk]), (int,), None),
+        # The value is wrapped ("%...%"): it does not reach the SQL as given.
+        (lambda s: User.objects.filter(email__contains=s), (str,), "do not reach"),
+        # A time taken while building would be frozen into every later call.
+        (
+            lambda pk: User.objects.filter(pk=pk, date_joined__lte=timezone.now()),
+            (int,),
+            "would be frozen",
+        ),
+        (lambda pk: User.objects.filter(pk=pk).prefetch_related("groups"), (int,), "prefetch"),
+        (lambda pk: User.objects.filter(pk=pk).select_for_update(), (int,), "select_for_update"),
+    ],
+)
+def test_shapes_whose_sql_depends_on_the_values_are_refused(build, types, refusal):
+    prepared = PreparedQuery(build, *types)
+    stand_in = 1 if types == (int,) else "x"
+    if refusal is None:
+        # pk__in=[pk] is one parameter: it prepares, and gives the queryset's answer.
+        assert prepared.all(stand_in) == list(build(stand_in))
+        return
+    with pytest.raises(ValueError, match=refusal):
+        prepared.all(stand_in)
+
+
+def test_arguments_must_be_of_the_declared_type(educator):
+    prepared = PreparedQuery(lambda pk: User.objects.filter(pk=pk), int)
+    with pytest.raises(TypeError):
+        prepared.all(str(educator.pk))
+    with pytest.raises(TypeError):
+        prepared.all(True)
+    with pytest.raises(TypeError):
+        PreparedQuery(lambda when: User.objects.filter(date_joined=when), type(timezone.now()))
