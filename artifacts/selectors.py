@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from accounts.models import User
 from accounts.uploads import district_families, families_text
 from credentials.models import EvidenceType, RubricCriterion
+from microcreds.prepared import PreparedQuery
 from submissions.models import Component, Submission
 
 from .checks import allowed_families
@@ -37,15 +38,29 @@ PANEL_FIELDS = (
 )
 
 
+# The plan page reads both on every view: their SQL is built once per process
+# (microcreds.prepared).
+_panel_artifacts = PreparedQuery(
+    lambda submission_id: Artifact.objects.filter(submission_id=submission_id).only(*PANEL_FIELDS),
+    int,
+)
+_one_accepted = PreparedQuery(
+    lambda submission_id: Artifact.objects.filter(
+        submission_id=submission_id, status=Artifact.Status.ACCEPTED
+    ).values_list("pk", flat=True)[:1],
+    int,
+)
+
+
 def panel_artifacts(submission: Submission) -> list[Artifact]:
     """The submission's evidence for the panel of its plan page, with the columns it shows (not
     the storage and upload details of each)."""
-    return list(Artifact.objects.filter(submission=submission).only(*PANEL_FIELDS))
+    return _panel_artifacts.all(submission.pk)
 
 
 def has_accepted_evidence(submission: Submission) -> bool:
     """The submission has one accepted piece of evidence at least."""
-    return Artifact.objects.filter(submission=submission, status=Artifact.Status.ACCEPTED).exists()
+    return bool(_one_accepted.all(submission.pk))
 
 
 def evidence_missing(submission: Submission) -> dict[str, list[str]]:

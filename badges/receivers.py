@@ -24,10 +24,9 @@ def plan_page_shown(sender, *, submission, **kwargs) -> PageSection | None:
         # Before any evidence is accepted (a draft plan) there is nothing to describe yet; the
         # section says so instead of inviting a choice. Evidence described already stays
         # reachable.
-        has_evidence = (
-            artifact_selectors.has_accepted_evidence(submission)
-            or submission.public_evidence.exists()
-        )
+        has_evidence = artifact_selectors.has_accepted_evidence(
+            submission
+        ) or selectors.has_public_evidence(submission)
         return PageSection(
             "badges/_plan_public_evidence.html",
             {"submission": submission, "has_evidence": has_evidence},

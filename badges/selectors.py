@@ -7,10 +7,18 @@ from django.utils import timezone
 
 from accounts.models import District, Role, State, User
 from credentials.models import MicroCredential
+from microcreds.prepared import PreparedQuery
 from submissions.models import Submission
 from submissions.selectors import CLOSED_STATUSES
 
-from .models import ISSUANCE_LONG_WAIT, Award, Endorsement, Portfolio, award_counts_q
+from .models import (
+    ISSUANCE_LONG_WAIT,
+    Award,
+    Endorsement,
+    Portfolio,
+    PublicEvidence,
+    award_counts_q,
+)
 
 
 def _with_related(queryset: QuerySet[Award]) -> QuerySet[Award]:
@@ -147,6 +155,21 @@ def public_credential(award_uuid) -> dict | None:
     """The signed credential of an issued award by its public id, for anyone (the badge JSON):
     that column alone, without the six related rows the verification page shows."""
     return _public(award_uuid).values_list("credential", flat=True).first()
+
+
+# Asked on every view of a plan before its award: the SQL is built once per process
+# (microcreds.prepared).
+_one_public_evidence = PreparedQuery(
+    lambda submission_id: PublicEvidence.objects.filter(submission_id=submission_id).values_list(
+        "pk", flat=True
+    )[:1],
+    int,
+)
+
+
+def has_public_evidence(submission: Submission) -> bool:
+    """The educator has described evidence for the badge of ``submission``."""
+    return bool(_one_public_evidence.all(submission.pk))
 
 
 def award_of_submission(submission: Submission) -> Award | None:

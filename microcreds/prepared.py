@@ -41,6 +41,7 @@ _STAND_INS = {
     int: lambda i: -7_300_000_001 - i,
     str: lambda i: f"\u2063prepared-argument-{i}\u2063",
 }
+# Choices (TextChoices, IntegerChoices) are str and int.
 _CONSTANTS = (type(None), bool, int, str)
 
 
@@ -106,7 +107,7 @@ class PreparedQuery:
                 slots.append((position, index))
                 found.add(index)
                 constants.append(None)
-            elif type(value) in _CONSTANTS:
+            elif isinstance(value, _CONSTANTS):
                 constants.append(value)
             else:
                 raise ValueError(

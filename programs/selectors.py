@@ -8,12 +8,28 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import District
+from microcreds.prepared import PreparedQuery
 
 from .models import CreditRule, ProgramCycle, RenewalRule, StateRenewalRule, renewal_terms
 
 
 def cycles_for_district(*, district: District) -> QuerySet[ProgramCycle]:
     return ProgramCycle.objects.filter(district_id=district.pk)
+
+
+# The deadlines of the educator's pages read them on every view: the SQL is built once per
+# process (microcreds.prepared).
+_cycles_in_order = PreparedQuery(
+    lambda district_id: ProgramCycle.objects.filter(district_id=district_id).order_by(
+        "starts_on", "id"
+    ),
+    int,
+)
+
+
+def cycles_in_order(*, district_id: int | None) -> list[ProgramCycle]:
+    """The district's cycles, oldest first (none for a person of no district)."""
+    return _cycles_in_order.all(district_id) if district_id is not None else []
 
 
 def credit_rules_for_district(*, district: District) -> QuerySet[CreditRule]:
@@ -209,9 +225,7 @@ def current_renewal_window(
     rule = renewal_rule_in_force(district=district, today=today)
     if rule is None:
         return None
-    cycles = rule.cycles_of(
-        list(cycles_for_district(district=district).order_by("starts_on", "id"))
-    )
+    cycles = rule.cycles_of(cycles_in_order(district_id=district.pk))
     return renewal_window_for(rule=rule, cycles=cycles, today=today)
 
 

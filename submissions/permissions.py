@@ -3,8 +3,26 @@
 from django.http import Http404
 
 from accounts.models import User
+from microcreds.prepared import PreparedQuery
 
 from .models import Submission
+
+
+def _own(educator_id: int, pk: int):
+    return Submission.objects.select_related("plan", "plan__microcredential").filter(
+        educator_id=educator_id, pk=pk
+    )
+
+
+# Every plan page, autosave and action reads its submission: the SQL is built once per process
+# (microcreds.prepared). In their district; and, to read, in any.
+_own_in_district = PreparedQuery(
+    lambda educator_id, pk, district_id: _own(educator_id, pk).filter(district_id=district_id),
+    int,
+    int,
+    int,
+)
+_own_anywhere = PreparedQuery(_own, int, int)
 
 
 def get_submission_for_user(user: User, pk: int, *, to_read: bool = False) -> Submission:
@@ -14,14 +32,16 @@ def get_submission_for_user(user: User, pk: int, *, to_read: bool = False) -> Su
     ``to_read``: also their own of a district they have left. It stays that district's record
     (closed by the move if it was under way), which they read and never change: every page and
     action that changes a plan asks without it."""
-    # Through the user's own submissions: each knows its educator (``user``) without a join.
-    own = user.submissions.select_related("plan", "plan__microcredential").filter(pk=pk)
-    if not to_read:
-        own = own.filter(district_id=user.district_id)
-    try:
-        submission = own.get()
-    except Submission.DoesNotExist:
-        raise Http404("No such plan.") from None
+    if to_read:
+        submission = _own_anywhere.first(user.pk, pk)
+    elif user.district_id is not None:
+        submission = _own_in_district.first(user.pk, pk, user.district_id)
+    else:
+        submission = None
+    if submission is None:
+        raise Http404("No such plan.")
+    # The user's own: it knows its educator without a join.
+    Submission.educator.field.set_cached_value(submission, user)
     # Its district is the user's own, read with them (a district they left is read if asked).
     if submission.district_id == user.district_id:
         submission.district = user.district

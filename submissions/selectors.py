@@ -11,8 +11,9 @@ from django.utils.formats import date_format
 
 from accounts import selectors as accounts_selectors
 from accounts.models import District, User, person_name
+from microcreds.prepared import PreparedQuery
 from programs.models import ProgramCycle
-from programs.selectors import cycles_for_district
+from programs.selectors import cycles_in_order
 
 from .models import PLAN_TEXT_FIELDS, SOURCE_FIELDS, Component, Plan, PlanRevision, Submission
 from .signals import PageSection, dashboard_shown, plan_page_shown, results_checked
@@ -173,7 +174,7 @@ class Deadline:
 
 def deadline_cycles(user: User) -> list[ProgramCycle]:
     """The district's cycles, oldest first: one query for a whole page of submissions."""
-    return list(cycles_for_district(district=user.district).order_by("starts_on", "id"))
+    return cycles_in_order(district_id=user.district_id)
 
 
 def next_deadline(
@@ -263,14 +264,11 @@ def _with_award(submission: Submission, award: tuple, renewal: tuple) -> Submiss
     return submission
 
 
-def educator_plan_rows(user: User, *, cycles: list[ProgramCycle], today: dt.date) -> list[PlanRow]:
-    """The educator's own submissions, in every district they have been in, newest change first,
-    each with its plan, credential, group size, status in words, next step and deadline: one
-    query, read as the columns the page shows (model instances of five tables each were most of
-    the page's time)."""
-    rows = []
-    for values in (
-        Submission.objects.filter(educator_id=user.pk)
+# The dashboard reads them on every view: the SQL is built once per process
+# (microcreds.prepared).
+_educator_plan_values = PreparedQuery(
+    lambda educator_id: (
+        Submission.objects.filter(educator_id=educator_id)
         .annotate(
             member_count=Count(
                 "plan__submissions",
@@ -279,7 +277,18 @@ def educator_plan_rows(user: User, *, cycles: list[ProgramCycle], today: dt.date
         )
         .order_by("-status_changed_at", "-id")
         .values_list(*_PLAN_ROW_COLUMNS)
-    ):
+    ),
+    int,
+)
+
+
+def educator_plan_rows(user: User, *, cycles: list[ProgramCycle], today: dt.date) -> list[PlanRow]:
+    """The educator's own submissions, in every district they have been in, newest change first,
+    each with its plan, credential, group size, status in words, next step and deadline: one
+    query, read as the columns the page shows (model instances of five tables each were most of
+    the page's time)."""
+    rows = []
+    for values in _educator_plan_values.all(user.pk):
         pk, district_id, status, title, microcredential = values[:5]
         submission = _with_award(
             _loaded(Submission, {"id": pk, "status": status}), values[5:9], values[9:13]
@@ -387,10 +396,11 @@ class PlanGroup:
     text_editable: bool
 
 
-def plan_group(plan: Plan) -> PlanGroup:
-    # The columns the page shows, not the members' and their educators' whole rows.
-    rows = (
-        Submission.objects.filter(plan=plan)
+# The columns the page shows, not the members' and their educators' whole rows; read on every
+# view and autosave of a plan: the SQL is built once per process (microcreds.prepared).
+_plan_group_rows = PreparedQuery(
+    lambda plan_id: (
+        Submission.objects.filter(plan_id=plan_id)
         .order_by("created_at", "id")
         .values_list(
             "district_id",
@@ -400,9 +410,16 @@ def plan_group(plan: Plan) -> PlanGroup:
             "educator__last_name",
             "educator__email",
         )
-    )
+    ),
+    int,
+)
+
+
+def plan_group(plan: Plan) -> PlanGroup:
     statuses, members = [], []
-    for district_id, status, educator_id, first_name, last_name, email in rows:
+    for district_id, status, educator_id, first_name, last_name, email in _plan_group_rows.all(
+        plan.pk
+    ):
         statuses.append(status)
         if district_id == plan.district_id:
             members.append(
