@@ -23,7 +23,9 @@ Then, in this process, against the same database:
 
 4. P2: each key page's time and SQL queries as a person of the demo district sees it and as one
    of the 50,000-plan district (1,000 reviews waiting for each of its reviewers) sees it
-   (goal ≤ 1.3×, the same number of queries);
+   (goal ≤ 1.3×, the same number of queries), the large district's plan and review chosen like
+   the demo's so that only its size differs; where the data has no like one, or a page's
+   queries grow, the report names the tables of the queries only one side makes;
 5. the CPU of one password check with the preferred hasher (goal ≤ 50 ms), and of a legacy
    PBKDF2 check with its upgrade.
 
@@ -49,6 +51,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import timedelta
@@ -204,11 +207,12 @@ def _world() -> dict:
     """Seed what is missing; return who signs in, where they go, and the P2 subjects."""
     from django.core.management import call_command
     from django.db import transaction
-    from django.db.models import Case, F, IntegerField, Value, When
+    from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 
     from accounts.models import District, User
     from badges.models import Award
-    from reviews.models import ReviewAssignment
+    from credentials.models import RubricCriterion
+    from reviews.models import ReviewAssignment, StageReview
     from submissions.models import Submission
     from submissions.selectors import PLAN_EDITABLE_STATUSES
 
@@ -265,25 +269,70 @@ def _world() -> dict:
     for role, share in ROLE_SHARE.items():
         assert len(people[role]) >= share, (role, len(people[role]))
 
-    def subjects(district, educator, reviewer, admin) -> dict:
-        # An editable plan if there is one: the page then shows the editor, its heaviest form.
-        editable_first = Case(
-            When(status__in=list(PLAN_EDITABLE_STATUSES), then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
+    def closest(rows, *wanted):
+        """The first row (by pk) of ``rows`` that meets every condition of ``wanted``; failing
+        that, the first that meets all but the last, and so on (``wanted`` goes from the most
+        to the least important): the closest the data has. None if ``rows`` is empty."""
+        for met in range(len(wanted), -1, -1):
+            row = rows.filter(*wanted[:met]).order_by("pk").first()
+            if row is not None:
+                return row
+        return None
+
+    # The shapes P2 compares. A plan page reads more in a status that answers a decision (the
+    # feedback, what changed since), and more again once a decided round is on record (the
+    # reviewers' comments); a review page reads more for another stage, for a later round (what
+    # changed since) and for a credential whose rubric has criteria (their levels and evidence
+    # types).
+    decided = Exists(
+        StageReview.objects.filter(submission=OuterRef("pk"), status=StageReview.Status.DECIDED)
+    )
+    graded = Exists(
+        RubricCriterion.objects.filter(
+            rubric__microcredential=OuterRef("submission__plan__microcredential")
         )
-        plan = (
-            Submission.objects.filter(educator=educator, plan__lead=educator)
-            .order_by(editable_first, "pk")
-            .first()
+    )
+
+    def subjects(district, educator, reviewer, admin, like: dict | None = None) -> dict:
+        """Who P2 signs in as, and where they go. With ``like`` (the demo's subjects), the
+        plan and the review are the district's closest to its ones: a plan in the same status,
+        decided on or not the same way (its lead becomes the educator, on the dashboard and the
+        catalog too), and an assignment of the same stage, round and rubric shape; so that a
+        difference in a page's query count comes from the district's size, not from what the
+        two people look at. What the data has no match for is left unlike: P2's report names
+        the queries that differ."""
+        own = Submission.objects.filter(district=district, plan__lead_id=F("educator_id")).alias(
+            decided=decided
         )
-        assignment = (
-            ReviewAssignment.objects.filter(
-                reviewer=reviewer, status=ReviewAssignment.Status.PENDING
+        if like is None:
+            # An editable plan if there is one: the page then shows its editor, the heaviest.
+            editable_first = Case(
+                When(status__in=list(PLAN_EDITABLE_STATUSES), then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
             )
-            .order_by("pk")
-            .first()
-        )
+            plan = own.filter(educator=educator).order_by(editable_first, "pk").first()
+        else:
+            # The given educator's plan if one is alike, else the district's first alike one.
+            plan = closest(
+                own,
+                Q(status=like["plan_shape"]["status"]),
+                Q(decided=like["plan_shape"]["decided"]),
+                Q(educator=educator),
+            )
+            educator = plan.educator
+        assignments = ReviewAssignment.objects.filter(
+            reviewer=reviewer, status=ReviewAssignment.Status.PENDING
+        ).alias(graded=graded)
+        wanted = []
+        if like is not None:
+            shape = like["review_shape"]
+            wanted = [
+                Q(stage=shape["stage"]),
+                Q(stage_review__round=shape["round"]),
+                Q(graded=shape["graded"]),
+            ]
+        assignment = closest(assignments, *wanted)
         award = Award.objects.filter(
             district=district, state=Award.State.ISSUED, revoked_at__isnull=True
         ).first()
@@ -294,24 +343,36 @@ def _world() -> dict:
             "plan": f"/plans/{plan.pk}/",
             "review": f"/reviews/review/{assignment.pk}/",
             "award": str(award.uuid),
+            "plan_shape": {
+                "status": plan.status,
+                "decided": own.filter(pk=plan.pk, decided=True).exists(),
+            },
+            "review_shape": {
+                "stage": assignment.stage,
+                "round": assignment.stage_review.round,
+                "graded": assignments.filter(pk=assignment.pk, graded=True).exists(),
+            },
         }
 
     by_email = {u.email: u for u in User.objects.filter(district__in=(demo, large))}
+    demo_subjects = subjects(
+        demo,
+        by_email["educator@example.org"],
+        by_email["reviewer@example.org"],
+        by_email["admin@example.org"],
+    )
     return {
         "seeded": seeded,
         "data": data,
         "people": people,
-        "demo": subjects(
-            demo,
-            by_email["educator@example.org"],
-            by_email["reviewer@example.org"],
-            by_email["admin@example.org"],
-        ),
+        "demo": demo_subjects,
+        # P7 verifies this award; P5 and P7 sign in as ``people``, not as these subjects.
         "large": subjects(
             large,
             by_email[educators[0]["email"]],
             by_email[reviewers[0]["email"]],
             by_email[admins[0]["email"]],
+            like=demo_subjects,
         ),
     }
 
@@ -790,9 +851,9 @@ def _in_process(world: dict) -> list[tuple[str, dict, dict]]:
             ("badge JSON", None, f"/verify/{subject['award']}/credential.json"),
         ]
 
-    def client_for(user, path: str) -> tuple[Client, int]:
-        """A client of ``user`` (None: anonymous) that has seen the page once, and the number
-        of SQL queries of the page."""
+    def client_for(user, path: str) -> tuple[Client, list[str]]:
+        """A client of ``user`` (None: anonymous) that has seen the page once, and the first
+        table of each SQL query of the page."""
         client = Client()
         if user is not None:
             # Read again: the session keeps a hash of the password, which _reset has changed.
@@ -808,7 +869,7 @@ def _in_process(world: dict) -> list[tuple[str, dict, dict]]:
         # Not CaptureQueriesContext: Django empties connection.queries when a request starts.
         with connection.execute_wrapper(count):
             client.get(path)
-        return client, len(queries)
+        return client, [_first_table(sql) for sql in queries]
 
     def timed(client: Client, path: str) -> float:
         started = time.perf_counter()
@@ -826,11 +887,38 @@ def _in_process(world: dict) -> list[tuple[str, dict, dict]]:
         results.append(
             (
                 name,
-                {"time": statistics.median(d for d, _ in samples), "queries": demo_queries},
-                {"time": statistics.median(g for _, g in samples), "queries": large_queries},
+                {
+                    "time": statistics.median(d for d, _ in samples),
+                    "queries": len(demo_queries),
+                    "tables": demo_queries,
+                },
+                {
+                    "time": statistics.median(g for _, g in samples),
+                    "queries": len(large_queries),
+                    "tables": large_queries,
+                },
             )
         )
     return results
+
+
+def _first_table(sql: str) -> str:
+    """The first table an SQL statement names (not a function such as ``unnest(…)``); else
+    its first word."""
+    found = re.search(r'\b(?:FROM|JOIN|INTO|UPDATE)\s+"?(\w+)\b(?!\s*\()', sql)
+    return found.group(1) if found else sql.split(None, 1)[0]
+
+
+def _beyond(tables: list[str], others: list[str]) -> list[str]:
+    """The tables of ``tables`` that ``others`` does not match one for one, in page order."""
+    left = Counter(others)
+    extra = []
+    for table in tables:
+        if left[table]:
+            left[table] -= 1
+        else:
+            extra.append(table)
+    return extra
 
 
 # --- 5. Password hashing -------------------------------------------------------------------
@@ -1025,8 +1113,6 @@ def _report_p2(results: list) -> list[tuple[str, str]]:
     for name, demo, large in results:
         ratio = large["time"] / demo["time"]
         worst = max(worst, (ratio, name))
-        if large["queries"] != demo["queries"]:
-            changed.append(name)
         figures.append(
             (
                 f"P2 {name}, 50,000 plans vs demo",
@@ -1034,8 +1120,24 @@ def _report_p2(results: list) -> list[tuple[str, str]]:
                 f" {large['queries']} / {demo['queries']} queries",
             )
         )
+        if large["queries"] != demo["queries"]:
+            changed.append(name)
+            # Growth with the data, or two subjects the data could not make alike (_world):
+            # the tables tell which.
+            only_large = _beyond(large["tables"], demo["tables"])
+            only_demo = _beyond(demo["tables"], large["tables"])
+            figures.append(
+                (
+                    f"P2 {name}, queries of one side only (their first table)",
+                    f"50,000 plans: {', '.join(only_large) or 'none'};"
+                    f" demo: {', '.join(only_demo) or 'none'}",
+                )
+            )
     figures.append((f"P2 worst ratio (goal <= {P2_GOAL:g}x)", f"{worst[0]:.2f}x ({worst[1]})"))
     figures.append(
-        ("P2 pages whose query count grows with the district", ", ".join(changed) or "none")
+        (
+            "P2 pages whose query count differs between the two subjects",
+            ", ".join(changed) or "none",
+        )
     )
     return figures
