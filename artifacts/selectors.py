@@ -45,9 +45,11 @@ _panel_artifacts = PreparedQuery(
     int,
 )
 _one_accepted = PreparedQuery(
-    lambda submission_id: Artifact.objects.filter(
-        submission_id=submission_id, status=Artifact.Status.ACCEPTED
-    ).values_list("pk", flat=True)[:1],
+    lambda submission_id: (
+        Artifact.objects.filter(submission_id=submission_id, status=Artifact.Status.ACCEPTED)
+        .order_by()
+        .values_list("pk", flat=True)[:1]
+    ),
     int,
 )
 

@@ -160,9 +160,11 @@ def public_credential(award_uuid) -> dict | None:
 # Asked on every view of a plan before its award: the SQL is built once per process
 # (microcreds.prepared).
 _one_public_evidence = PreparedQuery(
-    lambda submission_id: PublicEvidence.objects.filter(submission_id=submission_id).values_list(
-        "pk", flat=True
-    )[:1],
+    lambda submission_id: (
+        PublicEvidence.objects.filter(submission_id=submission_id)
+        .order_by()
+        .values_list("pk", flat=True)[:1]
+    ),
     int,
 )
 

@@ -10,12 +10,20 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts import selectors as accounts_selectors
-from accounts.models import District, User, person_name
+from accounts.models import District, DistrictGoal, User, person_name
 from microcreds.prepared import PreparedQuery
 from programs.models import ProgramCycle
 from programs.selectors import cycles_in_order
 
-from .models import PLAN_TEXT_FIELDS, SOURCE_FIELDS, Component, Plan, PlanRevision, Submission
+from .models import (
+    PLAN_TEXT_FIELDS,
+    SOURCE_FIELDS,
+    Component,
+    Plan,
+    PlanRevision,
+    PlanSource,
+    Submission,
+)
 from .signals import PageSection, dashboard_shown, plan_page_shown, results_checked
 from .transitions import EDUCATOR_MOVES, FINAL_STATUSES, may_move
 
@@ -486,6 +494,32 @@ def educator_moves(submission: Submission) -> list[MoveButton]:
         if may_move(submission.status, move.to_status)
         and not (move.to_status == Status.RESUBMITTED and submission.attempts_left == 0)
     ]
+
+
+# The plan page and every autosave read them: their SQL is built once per process
+# (microcreds.prepared). In the order of ``plan.sources.all()`` and ``plan.district_goals.all()``
+# (their models' ordering).
+_plan_sources = PreparedQuery(lambda plan_id: PlanSource.objects.filter(plan_id=plan_id), int)
+_plan_goals = PreparedQuery(lambda plan_id: DistrictGoal.objects.filter(plans=plan_id), int)
+
+
+def read_plan_text_lists(plan: Plan) -> None:
+    """Read the plan's research sources and district goals once, for everything after that
+    reads them (``plan.sources.all()``, ``plan.district_goals.all()``), as
+    ``prefetch_related_objects([plan], "sources", "district_goals")`` would: each is kept as
+    the related manager's own queryset with its rows, so changing them (``set``, ``delete``)
+    acts on the plan's and forgets what was read."""
+    cache = plan.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, prepared in (("sources", _plan_sources), ("district_goals", _plan_goals)):
+        if name in cache:
+            continue
+        queryset = getattr(plan, name).get_queryset()  # built, not run
+        queryset._result_cache = rows = prepared.all(plan.pk)
+        queryset._prefetch_done = True
+        cache[name] = queryset
+        if name == "sources":
+            for source in rows:
+                PlanSource.plan.field.set_cached_value(source, plan)
 
 
 def plan_snapshot(plan: Plan) -> dict[str, Any]:

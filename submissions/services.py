@@ -396,6 +396,7 @@ def plan_text_save(
                 "The plan text can no longer be edited: it is under review or approved "
                 f"(your plan is “{current.get_status_display()}”)."
             )
+        selectors.read_plan_text_lists(plan)
         before = plan_snapshot(plan)
         after = {name: values.get(name, "") for name in PLAN_TEXT_FIELDS}
         after["district_goals"] = sorted(goal.pk for goal in district_goals)

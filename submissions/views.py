@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db import models
-from django.db.models import prefetch_related_objects
 from django.forms import BaseFormSet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -171,7 +170,7 @@ def _missing(submission: Submission, plan_text: dict | None = None) -> dict:
 def _editor_context(request: HttpRequest, submission: Submission, **overrides) -> dict:
     plan = submission.plan
     # Read once here, then by the completeness list, the read-only text and the editor's forms.
-    prefetch_related_objects([plan], "sources", "district_goals")
+    selectors.read_plan_text_lists(plan)
     group = selectors.plan_group(plan)
     can_edit_plan, plan_locked_by_group = selectors.plan_editing(
         submission, text_editable=group.text_editable

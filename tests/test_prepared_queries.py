@@ -133,3 +133,38 @@ def test_arguments_must_be_of_the_declared_type(educator):
         prepared.all(True)
     with pytest.raises(TypeError):
         PreparedQuery(lambda when: User.objects.filter(date_joined=when), type(timezone.now()))
+
+
+def test_a_plans_sources_and_goals_read_once_act_as_prefetched(educator, django_assert_num_queries):
+    from accounts.models import DistrictGoal
+    from submissions.models import Plan, PlanSource
+    from submissions.selectors import read_plan_text_lists
+    from tests.submissions.factories import SubmissionFactory
+
+    submission = SubmissionFactory(educator=educator)
+    other = SubmissionFactory(educator=educator)
+    goals = [
+        DistrictGoal.objects.create(district=educator.district, title=t, position=p)
+        for p, t in ((2, "Literacy"), (1, "Attendance"), (1, "Belonging"))
+    ]
+    for plan in (submission.plan, other.plan):
+        plan.district_goals.set(goals[:2])
+        for position in (1, 0):
+            PlanSource.objects.create(plan=plan, position=position, citation=f"Source {position}")
+    plan = Plan.objects.get(pk=submission.plan_id)
+    with django_assert_num_queries(2):
+        read_plan_text_lists(plan)
+    with django_assert_num_queries(0):
+        sources = list(plan.sources.all())
+        read_goals = list(plan.district_goals.all())
+        assert all(source.plan is plan for source in sources)
+    fresh = Plan.objects.get(pk=plan.pk)
+    assert sources == list(fresh.sources.all()) and [s.position for s in sources] == [0, 1]
+    assert read_goals == list(fresh.district_goals.all()) == [goals[1], goals[0]]
+    # Changing them acts on this plan alone, and what was read is forgotten.
+    plan.district_goals.set([goals[2]])
+    assert list(plan.district_goals.all()) == [goals[2]]
+    plan.sources.all().delete()
+    assert not plan.sources.exists()
+    assert other.plan.sources.count() == 2
+    assert list(other.plan.district_goals.all()) == [goals[1], goals[0]]
