@@ -17,7 +17,8 @@ any other (``ValueError`` at the first call, so a test that runs the query finds
 - every other parameter is a constant (``None``, ``bool``, ``int``, ``str``): a date or a time
   among them would be the moment the shape was built, not the moment of the call;
 - building twice gives the same SQL and parameters;
-- no ``prefetch_related``, ``select_for_update`` or ``distinct`` fields that hide values.
+- no ``prefetch_related``. A ``select_for_update`` shape runs only inside a transaction, as
+  the ORM's does.
 """
 
 from collections.abc import Callable
@@ -35,6 +36,7 @@ from django.db.models.query import (
     get_related_populators,
 )
 from django.db.models.utils import create_namedtuple_class
+from django.db.transaction import TransactionManagementError
 
 # Stand-ins no real argument takes: large negative ids, and strings no form accepts.
 _STAND_INS = {
@@ -51,6 +53,7 @@ class _Shape:
     params: tuple  # the constants, with None where an argument goes
     slots: tuple[tuple[int, int], ...]  # (parameter position, argument index)
     rows: Callable[[list, str], list]
+    for_update: bool
 
 
 class PreparedQuery:
@@ -73,7 +76,12 @@ class PreparedQuery:
         params = list(shape.params)
         for position, index in shape.slots:
             params[position] = args[index]
-        with connections[using].cursor() as cursor:
+        connection = connections[using]
+        if shape.for_update and connection.get_autocommit():
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
+        with connection.cursor() as cursor:
             cursor.execute(shape.sql, params)
             rows = cursor.fetchall()
         return shape.rows(rows, using) if rows else []
@@ -95,8 +103,8 @@ class PreparedQuery:
         return self._prepared
 
     def _compile(self, queryset: QuerySet, stand_ins: list) -> _Shape:
-        if queryset._prefetch_related_lookups or queryset.query.select_for_update:
-            raise ValueError("prefetch_related and select_for_update cannot be prepared")
+        if queryset._prefetch_related_lookups:
+            raise ValueError("prefetch_related cannot be prepared")
         compiler = queryset.query.get_compiler(queryset.db)
         sql, params = compiler.as_sql()
         slots, constants = [], []
@@ -120,7 +128,13 @@ class PreparedQuery:
         again = self._build(*stand_ins).query.get_compiler(queryset.db).as_sql()
         if (sql, tuple(params)) != (again[0], tuple(again[1])):
             raise ValueError("the queryset's SQL differs from one build to the next")
-        return _Shape(sql, tuple(constants), tuple(slots), _row_reader(queryset, compiler))
+        return _Shape(
+            sql,
+            tuple(constants),
+            tuple(slots),
+            _row_reader(queryset, compiler),
+            for_update=queryset.query.select_for_update,
+        )
 
 
 def _same(value, stand_in) -> bool:

@@ -23,6 +23,7 @@ from accounts.services import audit_record
 from credentials import services as catalog
 from credentials.models import EvidenceType, MicroCredential
 from credentials.selectors import counterpart_in, current_version
+from microcreds.prepared import PreparedQuery
 from outbox.services import mail_enqueue
 
 from . import selectors
@@ -303,6 +304,36 @@ def _changed(before: dict, after: dict) -> list[str]:
     return [name for name in after if before.get(name) != after[name]]
 
 
+def _snapshot_names():
+    # PostgreSQL lists a snapshot's names; elsewhere (the embedded default's SQLite) the
+    # snapshot itself is read.
+    if connection.vendor == "postgresql":
+        return RawSQL(
+            "CASE WHEN jsonb_typeof(snapshot) = 'object' "
+            "THEN ARRAY(SELECT jsonb_object_keys(snapshot)) END",
+            (),
+        )
+    return F("snapshot")
+
+
+# Read by every autosave, so built once per process (microcreds.prepared): the plan, locked;
+# its members' submissions; and its last revision's fields and the names in its snapshot, not
+# the whole text it holds.
+_locked_plan = PreparedQuery(lambda pk: Plan.objects.select_for_update().filter(pk=pk), int)
+_plan_submissions = PreparedQuery(lambda plan_id: Submission.objects.filter(plan_id=plan_id), int)
+_last_revision = PreparedQuery(
+    lambda plan_id: (
+        PlanRevision.objects.filter(plan_id=plan_id)
+        .order_by("-created_at", "-id")
+        .annotate(snapshot_names=_snapshot_names())
+        .values_list(
+            "pk", "author_id", "submission_id", "created_at", "changed_fields", "snapshot_names"
+        )[:1]
+    ),
+    int,
+)
+
+
 def _revision_record(
     *,
     plan: Plan,
@@ -315,27 +346,8 @@ def _revision_record(
     """Append to the history, folding rapid autosaves by one person into one entry; never across
     a move of the submission (the text the panel read stays on record as it was)."""
     now = timezone.now()
-    # The last revision's fields and the names in its snapshot, not the whole text it holds
-    # (PostgreSQL lists them; elsewhere, as the embedded default's SQLite, the snapshot is read).
     on_postgresql = connection.vendor == "postgresql"
-    names = (
-        RawSQL(
-            "CASE WHEN jsonb_typeof(snapshot) = 'object' "
-            "THEN ARRAY(SELECT jsonb_object_keys(snapshot)) END",
-            (),
-        )
-        if on_postgresql
-        else F("snapshot")
-    )
-    last = (
-        PlanRevision.objects.filter(plan=plan)
-        .order_by("-created_at", "-id")
-        .annotate(snapshot_names=names)
-        .values_list(
-            "pk", "author_id", "submission_id", "created_at", "changed_fields", "snapshot_names"
-        )
-        .first()
-    )
+    last = _last_revision.first(plan.pk)
     if last is not None:
         pk, author_id, submission_id, created_at, last_changed, snapshot_names = last
         if on_postgresql:
@@ -385,9 +397,11 @@ def plan_text_save(
     if any(goal.district_id != submission.district_id for goal in district_goals):
         raise PlanError("Choose goals of your own district.")
     with transaction.atomic():
-        plan = Plan.objects.select_for_update().get(pk=submission.plan_id)
+        plan = _locked_plan.first(submission.plan_id)
+        if plan is None:
+            raise Plan.DoesNotExist(f"No plan {submission.plan_id}.")
         # Every member's submission, read once: this one's status and the group's.
-        submissions = list(Submission.objects.filter(plan_id=plan.pk))
+        submissions = _plan_submissions.all(plan.pk)
         current = next(s for s in submissions if s.pk == submission.pk)
         current.plan = plan  # the locked row, not read a second time
         text_editable = selectors.plan_text_editable(s.status for s in submissions)

@@ -2,6 +2,7 @@
 SQL would depend on the values (microcreds.prepared)."""
 
 import pytest
+from django.db import connection
 from django.db.models import Count, F
 from django.utils import timezone
 
@@ -111,7 +112,6 @@ def test_the_unread_badge_counts_only_this_persons_unread(educator, other_educat
             "would be frozen",
         ),
         (lambda pk: User.objects.filter(pk=pk).prefetch_related("groups"), (int,), "prefetch"),
-        (lambda pk: User.objects.filter(pk=pk).select_for_update(), (int,), "select_for_update"),
     ],
 )
 def test_shapes_whose_sql_depends_on_the_values_are_refused(build, types, refusal):
@@ -123,6 +123,25 @@ def test_shapes_whose_sql_depends_on_the_values_are_refused(build, types, refusa
         return
     with pytest.raises(ValueError, match=refusal):
         prepared.all(stand_in)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_locking_read_runs_only_in_a_transaction_and_takes_the_lock(educator):
+    from django.db import transaction
+    from django.db.transaction import TransactionManagementError
+
+    prepared = PreparedQuery(lambda pk: User.objects.select_for_update().filter(pk=pk), int)
+    with pytest.raises(TransactionManagementError):
+        prepared.first(educator.pk)
+    queries = []
+    with (
+        transaction.atomic(),
+        connection.execute_wrapper(
+            lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)
+        ),
+    ):
+        assert prepared.first(educator.pk) == educator
+    assert queries[0].endswith("FOR UPDATE")
 
 
 def test_arguments_must_be_of_the_declared_type(educator):
