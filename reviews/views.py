@@ -163,7 +163,7 @@ def _plan_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpResp
     submission = assignment.submission
     context = selectors.plan_context(submission)
     topics = [t for t in CommentTopic.values if t != CommentTopic.PROPOSAL or context["proposal"]]
-    existing = {c.component: c.body for c in assignment.component_comments.all()}
+    existing = selectors.own_comments(assignment)
     initial = {f"comment_{topic}": body for topic, body in existing.items()}
     form = PlanDecisionForm(request.POST or None, topics=topics, initial=initial)
     if request.method == "POST" and form.is_valid():
