@@ -8,14 +8,17 @@ from django.db.models import (
     Avg,
     BooleanField,
     Count,
+    DateTimeField,
     ExpressionWrapper,
     F,
     Prefetch,
     Q,
     QuerySet,
+    Value,
     prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import DistrictGoal, Role, User, holds_role, person_name
@@ -61,9 +64,11 @@ def can_manage_round(*, user: User, stage_review: StageReview) -> bool:
 # Asked on every queue page and by the chairs' pages: the SQL is built once per process
 # (microcreds.prepared). A row, or none.
 _chaired_panel = PreparedQuery(
-    lambda district_id, pk: Panel.objects.filter(district_id=district_id, chair_id=pk).values_list(
-        "pk", flat=True
-    )[:1],
+    lambda district_id, pk: (
+        Panel.objects.filter(district_id=district_id, chair_id=pk)
+        .order_by()
+        .values_list("pk", flat=True)[:1]
+    ),
     int,
     int,
 )
@@ -227,11 +232,12 @@ def _still_waiting() -> RawSQL:
     stage_review = StageReview._meta.db_table
     submission = Submission._meta.db_table
     stages = []
-    params: list[str] = [StageReview.Status.OPEN]
+    # The plain strings (``.value``): a prepared query takes constants of the plain types only.
+    params: list[str] = [StageReview.Status.OPEN.value]
     for stage, statuses in WAITING.items():
         placeholders = ", ".join(["%s"] * len(statuses))
         stages.append(f"({assignment}.stage = %s AND s.status IN ({placeholders}))")
-        params += [stage, *statuses]
+        params += [stage.value, *(status.value for status in statuses)]
     return RawSQL(
         f"EXISTS (SELECT 1 FROM {submission} s, {stage_review} r"
         f" WHERE s.id = {assignment}.submission_id AND r.id = {assignment}.stage_review_id"
@@ -241,14 +247,14 @@ def _still_waiting() -> RawSQL:
     )
 
 
-def _waiting_for(user: User) -> QuerySet[ReviewAssignment]:
-    """The reviews that wait for ``user``: pending, in an open round, on a submission that
+def _waiting_for(district_id: int, reviewer_id: int) -> QuerySet[ReviewAssignment]:
+    """The reviews that wait for the reviewer: pending, in an open round, on a submission that
     still waits for that stage."""
     return ReviewAssignment.objects.filter(
         _still_waiting(),
-        district_id=user.district_id,
-        reviewer_id=user.pk,
-        status=ReviewAssignment.Status.PENDING,
+        district_id=district_id,
+        reviewer_id=reviewer_id,
+        status=ReviewAssignment.Status.PENDING.value,
     )
 
 
@@ -285,9 +291,9 @@ _QUEUE_COLUMNS = (
 )
 
 
-def queue_rows(waiting: QuerySet[ReviewAssignment], start: int, stop: int) -> list[QueueRow]:
-    """Rows ``start``–``stop`` of a queue (``queue_for_reviewer``), in one query, as tuples:
-    fifty rows as model instances were eight objects each, most of the page's time."""
+def queue_rows(rows) -> list[QueueRow]:
+    """A queue's rows (read as ``_QUEUE_COLUMNS``), as tuples: fifty rows as model instances
+    were eight objects each, most of the page's time."""
     return [
         QueueRow(
             pk,
@@ -317,17 +323,13 @@ def queue_rows(waiting: QuerySet[ReviewAssignment], start: int, stop: int) -> li
             stack,
             opened_at,
             due_at,
-        ) in waiting.values_list(*_QUEUE_COLUMNS)[start:stop]
+        ) in rows
     ]
 
 
-def queue_for_reviewer(
-    *, user: User, stage: str = "", state: str = "", q: str = "", now=None
-) -> QuerySet[ReviewAssignment]:
-    """What waits for this reviewer, oldest first; each slice of it is one query."""
-    now = now or timezone.now()
-    qs = (
-        _waiting_for(user)
+def _queue(district_id: int, reviewer_id: int) -> QuerySet[ReviewAssignment]:
+    return (
+        _waiting_for(district_id, reviewer_id)
         .select_related(
             "stage_review",
             "submission__educator__building",
@@ -352,6 +354,14 @@ def queue_for_reviewer(
         # read in order from the ``review_queue_order`` index, whatever the number waiting.
         .order_by("opened_at", "id")
     )
+
+
+def queue_for_reviewer(
+    *, user: User, stage: str = "", state: str = "", q: str = "", now=None
+) -> QuerySet[ReviewAssignment]:
+    """What waits for this reviewer, oldest first; each slice of it is one query."""
+    now = now or timezone.now()
+    qs = _queue(user.district_id, user.pk)
     if stage:
         qs = qs.filter(stage=stage)
     if state == "overdue":
@@ -369,14 +379,68 @@ def queue_for_reviewer(
     return qs
 
 
+QUEUE_PAGE_SIZE = 50
+
+
+def _first_queue_page(district_id: int, reviewer_id: int, stage: str) -> QuerySet:
+    return (
+        _queue(district_id, reviewer_id)
+        .filter(stage=stage)
+        .values_list(*_QUEUE_COLUMNS)[: QUEUE_PAGE_SIZE + 1]
+    )
+
+
+# The queue as a reviewer opens it, unfiltered, at its first page: the SQL is built once per
+# process (microcreds.prepared). A page's bounds are part of the SQL (LIMIT, OFFSET), and the
+# filters change its shape: a later page, or a filtered one, is built each time.
+_first_page_rows = PreparedQuery(_first_queue_page, int, int, str)
+
+
+def queue_page(
+    *, user: User, stage: str, page: int = 1, state: str = "", q: str = "", now=None
+) -> tuple[list[QueueRow], bool]:
+    """Page ``page`` (of ``QUEUE_PAGE_SIZE`` rows) of what waits for this reviewer at
+    ``stage`` (``queue_for_reviewer``), in one query, and whether a later page has rows."""
+    if page == 1 and not state and not q and user.district_id is not None:
+        rows = _first_page_rows.all(user.district_id, user.pk, str(stage))
+    else:
+        start = (page - 1) * QUEUE_PAGE_SIZE
+        rows = list(
+            queue_for_reviewer(user=user, state=state, q=q, now=now)
+            .filter(stage=stage)
+            .values_list(*_QUEUE_COLUMNS)[start : start + QUEUE_PAGE_SIZE + 1]
+        )
+    return queue_rows(rows[:QUEUE_PAGE_SIZE]), len(rows) > QUEUE_PAGE_SIZE
+
+
+def _counts(district_id: int, reviewer_id: int, now: str) -> QuerySet:
+    # Grouped by the reviewer (one group: nothing waiting is no row), and the moment passed as
+    # text that PostgreSQL reads as the time: a prepared query's arguments are ints and strings.
+    moment = Cast(Value(now), DateTimeField())
+    return (
+        _waiting_for(district_id, reviewer_id)
+        .values("reviewer_id")
+        .annotate(
+            plan=Count("id", filter=Q(stage=Stage.PLAN.value)),
+            final=Count("id", filter=Q(stage=Stage.FINAL.value)),
+            overdue=Count("id", filter=Q(due_at__lt=moment)),
+        )
+        .values_list("plan", "final", "overdue")
+    )
+
+
+# Counted on every queue page: the SQL is built once per process (microcreds.prepared).
+_queue_counts = PreparedQuery(_counts, int, int, str)
+
+
 def queue_counts(*, user: User, now=None) -> dict[str, int]:
     """Waiting reviews per stage and overdue, in one query."""
     now = now or timezone.now()
-    return _waiting_for(user).aggregate(
-        plan=Count("id", filter=Q(stage=Stage.PLAN)),
-        final=Count("id", filter=Q(stage=Stage.FINAL)),
-        overdue=Count("id", filter=Q(due_at__lt=now)),
-    )
+    counts = None
+    if user.district_id is not None:
+        counts = _queue_counts.first(user.district_id, user.pk, now.isoformat())
+    plan, final, overdue = counts or (0, 0, 0)
+    return {"plan": plan, "final": final, "overdue": overdue}
 
 
 # --- What the educator reads of the panel on the plan page and in its history ---------------
