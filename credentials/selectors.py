@@ -75,8 +75,7 @@ def published_entries(
 
 
 def _published_in(district_id: int | None) -> QuerySet[MicroCredential]:
-    # The plain string (``.value``): a prepared query takes constants of the plain types only.
-    return MicroCredential.objects.filter(district_id=district_id, status=Status.PUBLISHED.value)
+    return MicroCredential.objects.filter(district_id=district_id, status=Status.PUBLISHED)
 
 
 class CatalogCard(NamedTuple):
@@ -110,7 +109,7 @@ _unfiltered_evidence_types = PreparedQuery(
     lambda district_id: (
         EvidenceTypes.objects.filter(
             microcredential__district_id=district_id,
-            microcredential__status=Status.PUBLISHED.value,
+            microcredential__status=Status.PUBLISHED,
         )
         .order_by("evidencetype__name")
         .values_list("microcredential_id", "evidencetype__name")

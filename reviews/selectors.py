@@ -232,12 +232,11 @@ def _still_waiting() -> RawSQL:
     stage_review = StageReview._meta.db_table
     submission = Submission._meta.db_table
     stages = []
-    # The plain strings (``.value``): a prepared query takes constants of the plain types only.
-    params: list[str] = [StageReview.Status.OPEN.value]
+    params: list[str] = [StageReview.Status.OPEN]
     for stage, statuses in WAITING.items():
         placeholders = ", ".join(["%s"] * len(statuses))
         stages.append(f"({assignment}.stage = %s AND s.status IN ({placeholders}))")
-        params += [stage.value, *(status.value for status in statuses)]
+        params += [stage, *statuses]
     return RawSQL(
         f"EXISTS (SELECT 1 FROM {submission} s, {stage_review} r"
         f" WHERE s.id = {assignment}.submission_id AND r.id = {assignment}.stage_review_id"
@@ -254,7 +253,7 @@ def _waiting_for(district_id: int, reviewer_id: int) -> QuerySet[ReviewAssignmen
         _still_waiting(),
         district_id=district_id,
         reviewer_id=reviewer_id,
-        status=ReviewAssignment.Status.PENDING.value,
+        status=ReviewAssignment.Status.PENDING,
     )
 
 
@@ -421,8 +420,8 @@ def _counts(district_id: int, reviewer_id: int, now: str) -> QuerySet:
         _waiting_for(district_id, reviewer_id)
         .values("reviewer_id")
         .annotate(
-            plan=Count("id", filter=Q(stage=Stage.PLAN.value)),
-            final=Count("id", filter=Q(stage=Stage.FINAL.value)),
+            plan=Count("id", filter=Q(stage=Stage.PLAN)),
+            final=Count("id", filter=Q(stage=Stage.FINAL)),
             overdue=Count("id", filter=Q(due_at__lt=moment)),
         )
         .values_list("plan", "final", "overdue")
@@ -532,10 +531,8 @@ def _submitted_work() -> Prefetch:
 def _decided_rounds(submission_id: int, stage: str | None = None) -> QuerySet[StageReview]:
     """The submission's decided rounds (of ``stage``), newest first; without the reviewers'
     work (``_submitted_work``)."""
-    # The plain string (``.value``): a prepared query (``_latest_decided_round``) takes
-    # constants of the plain types only.
     rounds = StageReview.objects.filter(
-        submission_id=submission_id, status=StageReview.Status.DECIDED.value
+        submission_id=submission_id, status=StageReview.Status.DECIDED
     )
     if stage is not None:
         rounds = rounds.filter(stage=stage)
@@ -937,10 +934,9 @@ def plan_context(submission: Submission) -> dict:
 
 
 def _rounds_before(submission_id: int, stage: str, exclude_id: int) -> QuerySet[StageReview]:
-    # ``.value``, the plain string: a prepared query takes constants of the plain types only.
     return (
         StageReview.objects.filter(
-            ~Q(status=StageReview.Status.OPEN.value) & ~Q(pk=exclude_id),
+            ~Q(status=StageReview.Status.OPEN) & ~Q(pk=exclude_id),
             submission_id=submission_id,
             stage=stage,
         )
