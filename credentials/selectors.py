@@ -7,6 +7,7 @@ from typing import NamedTuple
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
 from accounts.models import District, State, User
+from microcreds.prepared import PreparedQuery
 
 from .models import (
     EvidenceType,
@@ -57,7 +58,7 @@ def published_entries(
     """The published entries of the user's district, searched and filtered, by title.
 
     An entry for "All grades" matches every grade band."""
-    entries = MicroCredential.objects.filter(district_id=user.district_id, status=Status.PUBLISHED)
+    entries = _published_in(user.district_id)
     if query.strip():
         entries = entries.filter(_text_filter(query))
     if stack_id:
@@ -71,6 +72,10 @@ def published_entries(
             Q(grade_band=grade_band) | Q(grade_band=MicroCredential.GradeBand.ALL)
         )
     return entries.order_by("title").distinct()
+
+
+def _published_in(district_id: int | None) -> QuerySet[MicroCredential]:
+    return MicroCredential.objects.filter(district_id=district_id, status=Status.PUBLISHED)
 
 
 class CatalogCard(NamedTuple):
@@ -88,22 +93,59 @@ class CatalogCard(NamedTuple):
 _GRADE_BANDS = dict(MicroCredential.GradeBand.choices)
 
 
+_CARD_COLUMNS = ("pk", "title", "stack__name", "competency", "estimated_hours", "grade_band")
+EvidenceTypes = MicroCredential.evidence_types.through
+
+# The whole catalog, as everyone opens it: the SQL of its two queries is built once per process
+# (microcreds.prepared). The evidence types are those of every published entry of the district,
+# which, unfiltered, are the rows. A search or a filter changes the shape: built each time.
+_unfiltered_cards = PreparedQuery(
+    lambda district_id: (
+        _published_in(district_id).order_by("title").distinct().values_list(*_CARD_COLUMNS)
+    ),
+    int,
+)
+_unfiltered_evidence_types = PreparedQuery(
+    lambda district_id: (
+        EvidenceTypes.objects.filter(
+            microcredential__district_id=district_id,
+            microcredential__status=Status.PUBLISHED,
+        )
+        .order_by("evidencetype__name")
+        .values_list("microcredential_id", "evidencetype__name")
+    ),
+    int,
+)
+
+
+def _unfiltered(
+    query: str = "",
+    stack_id: int | None = None,
+    evidence_type_id: int | None = None,
+    max_hours: Decimal | None = None,
+    grade_band: str = "",
+) -> bool:
+    """No filter of ``published_entries`` applies."""
+    return not (query.strip() or stack_id or evidence_type_id or grade_band) and max_hours is None
+
+
 def catalog_cards(user: User, **filters) -> list[CatalogCard]:
     """The entries of ``published_entries(user, **filters)`` as their cards show them,
     each with its evidence types' names (by name): two queries, read as the columns the cards
     show (an entry, its stack and its evidence types as model instances were most of the page's
     time)."""
-    rows = list(
-        published_entries(user, **filters).values_list(
-            "pk", "title", "stack__name", "competency", "estimated_hours", "grade_band"
-        )
-    )
+    unfiltered = _unfiltered(**filters) and user.district_id is not None
+    if unfiltered:
+        rows = _unfiltered_cards.all(user.district_id)
+    else:
+        rows = list(published_entries(user, **filters).values_list(*_CARD_COLUMNS))
     evidence: dict[int, list[str]] = {}
-    if rows:
+    if rows and unfiltered:
+        for entry_id, name in _unfiltered_evidence_types.all(user.district_id):
+            evidence.setdefault(entry_id, []).append(name)
+    elif rows:
         for entry_id, name in (
-            MicroCredential.evidence_types.through.objects.filter(
-                microcredential_id__in=[row[0] for row in rows]
-            )
+            EvidenceTypes.objects.filter(microcredential_id__in=[row[0] for row in rows])
             .order_by("evidencetype__name")
             .values_list("microcredential_id", "evidencetype__name")
         ):
@@ -214,14 +256,28 @@ class CatalogFilterChoices(NamedTuple):
     evidence_types: list[tuple[int, str]]
 
 
+# Read on every catalog page: the SQL is built once per process (microcreds.prepared).
+_stack_choices = PreparedQuery(
+    lambda district_id: (
+        Stack.objects.filter(district_id=district_id).order_by("name").values_list("pk", "name")
+    ),
+    int,
+)
+_evidence_type_choices = PreparedQuery(
+    lambda district_id: (
+        EvidenceType.objects.filter(district_id=district_id)
+        .order_by("name")
+        .values_list("pk", "name")
+    ),
+    int,
+)
+
+
 def catalog_filter_choices(user: User) -> CatalogFilterChoices:
+    if user.district_id is None:
+        return CatalogFilterChoices([], [])  # every stack and evidence type is a district's
     return CatalogFilterChoices(
-        list(
-            Stack.objects.filter(district_id=user.district_id)
-            .order_by("name")
-            .values_list("pk", "name")
-        ),
-        list(evidence_types_for_user(user).order_by("name").values_list("pk", "name")),
+        _stack_choices.all(user.district_id), _evidence_type_choices.all(user.district_id)
     )
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import Role, User
 from accounts.permissions import require_role
+from microcreds.prepared import PreparedQuery
 from submissions.models import Submission
 from submissions.services import PLAN_TEXT_FIELDS, RESULTS_FIELDS
 
@@ -52,18 +53,30 @@ _REVIEW_PAGE_COLUMNS = (
 )
 
 
-def get_assignment_for_user(user: User, pk: int) -> ReviewAssignment:
-    """The assigned reviewer's own review (pending, submitted, or one taken from them: they see
-    that it was reassigned)."""
-    assignment = get_object_or_404(
+# Every review page reads its assignment: the SQL is built once per process
+# (microcreds.prepared).
+_review_page_assignment = PreparedQuery(
+    lambda pk, district_id: (
         ReviewAssignment.objects.select_related(
             "stage_review",
             "submission__educator",
             "submission__plan__microcredential",
-        ).only(*_REVIEW_PAGE_COLUMNS),
-        pk=pk,
-        district_id=user.district_id,
-    )
+        )
+        .only(*_REVIEW_PAGE_COLUMNS)
+        .filter(pk=pk, district_id=district_id)
+    ),
+    int,
+    int,
+)
+
+
+def get_assignment_for_user(user: User, pk: int) -> ReviewAssignment:
+    """The assigned reviewer's own review (pending, submitted, or one taken from them: they see
+    that it was reassigned)."""
+    # Every assignment is of a district: someone of none has none.
+    assignment = _review_page_assignment.first(pk, user.district_id) if user.district_id else None
+    if assignment is None:
+        raise Http404  # no reason shown, as from get_object_or_404
     if assignment.reviewer_id != user.pk:
         raise PermissionDenied("This review is assigned to someone else.")
     submission = assignment.submission

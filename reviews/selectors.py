@@ -8,29 +8,34 @@ from django.db.models import (
     Avg,
     BooleanField,
     Count,
+    DateTimeField,
     ExpressionWrapper,
     F,
     Prefetch,
     Q,
     QuerySet,
+    Value,
     prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.utils import timezone
 
-from accounts.models import Role, User, holds_role, person_name
+from accounts.models import DistrictGoal, Role, User, holds_role, person_name
 from artifacts.models import Artifact
 from artifacts.selectors import evidence_added_since
 from badges.models import Award
 from credentials.models import MicroCredential, Rubric, RubricCriterion, RubricLevel
+from microcreds.prepared import PreparedQuery
 from submissions.history import plan_changes_since, results_changes_since
-from submissions.models import Submission
+from submissions.models import PlanSource, Submission
 from submissions.signals import HistoryEntry
 from submissions.transitions import EDUCATOR_MOVES
 
 from .models import (
     WAITING,
     CommentTopic,
+    ComponentComment,
     CriterionScore,
     Panel,
     ReviewAssignment,
@@ -56,9 +61,24 @@ def can_manage_round(*, user: User, stage_review: StageReview) -> bool:
     return stage_review.panel is not None and stage_review.panel.chair_id == user.pk
 
 
+# Asked on every queue page and by the chairs' pages: the SQL is built once per process
+# (microcreds.prepared). A row, or none.
+_chaired_panel = PreparedQuery(
+    lambda district_id, pk: (
+        Panel.objects.filter(district_id=district_id, chair_id=pk)
+        .order_by()
+        .values_list("pk", flat=True)[:1]
+    ),
+    int,
+    int,
+)
+
+
 def is_panel_chair(user: User) -> bool:
     """A reviewer who chairs a panel of their district (they follow its reviews)."""
-    return user.has_role(Role.REVIEWER) and panels_chaired_by(user).exists()
+    if not user.has_role(Role.REVIEWER) or user.district_id is None:
+        return False
+    return bool(_chaired_panel.all(user.district_id, user.pk))
 
 
 def _own_group_ids(submission: Submission) -> set[int]:
@@ -226,13 +246,13 @@ def _still_waiting() -> RawSQL:
     )
 
 
-def _waiting_for(user: User) -> QuerySet[ReviewAssignment]:
-    """The reviews that wait for ``user``: pending, in an open round, on a submission that
+def _waiting_for(district_id: int, reviewer_id: int) -> QuerySet[ReviewAssignment]:
+    """The reviews that wait for the reviewer: pending, in an open round, on a submission that
     still waits for that stage."""
     return ReviewAssignment.objects.filter(
         _still_waiting(),
-        district_id=user.district_id,
-        reviewer_id=user.pk,
+        district_id=district_id,
+        reviewer_id=reviewer_id,
         status=ReviewAssignment.Status.PENDING,
     )
 
@@ -270,9 +290,9 @@ _QUEUE_COLUMNS = (
 )
 
 
-def queue_rows(waiting: QuerySet[ReviewAssignment], start: int, stop: int) -> list[QueueRow]:
-    """Rows ``start``–``stop`` of a queue (``queue_for_reviewer``), in one query, as tuples:
-    fifty rows as model instances were eight objects each, most of the page's time."""
+def queue_rows(rows) -> list[QueueRow]:
+    """A queue's rows (read as ``_QUEUE_COLUMNS``), as tuples: fifty rows as model instances
+    were eight objects each, most of the page's time."""
     return [
         QueueRow(
             pk,
@@ -302,17 +322,13 @@ def queue_rows(waiting: QuerySet[ReviewAssignment], start: int, stop: int) -> li
             stack,
             opened_at,
             due_at,
-        ) in waiting.values_list(*_QUEUE_COLUMNS)[start:stop]
+        ) in rows
     ]
 
 
-def queue_for_reviewer(
-    *, user: User, stage: str = "", state: str = "", q: str = "", now=None
-) -> QuerySet[ReviewAssignment]:
-    """What waits for this reviewer, oldest first; each slice of it is one query."""
-    now = now or timezone.now()
-    qs = (
-        _waiting_for(user)
+def _queue(district_id: int, reviewer_id: int) -> QuerySet[ReviewAssignment]:
+    return (
+        _waiting_for(district_id, reviewer_id)
         .select_related(
             "stage_review",
             "submission__educator__building",
@@ -337,6 +353,14 @@ def queue_for_reviewer(
         # read in order from the ``review_queue_order`` index, whatever the number waiting.
         .order_by("opened_at", "id")
     )
+
+
+def queue_for_reviewer(
+    *, user: User, stage: str = "", state: str = "", q: str = "", now=None
+) -> QuerySet[ReviewAssignment]:
+    """What waits for this reviewer, oldest first; each slice of it is one query."""
+    now = now or timezone.now()
+    qs = _queue(user.district_id, user.pk)
     if stage:
         qs = qs.filter(stage=stage)
     if state == "overdue":
@@ -354,14 +378,68 @@ def queue_for_reviewer(
     return qs
 
 
+QUEUE_PAGE_SIZE = 50
+
+
+def _first_queue_page(district_id: int, reviewer_id: int, stage: str) -> QuerySet:
+    return (
+        _queue(district_id, reviewer_id)
+        .filter(stage=stage)
+        .values_list(*_QUEUE_COLUMNS)[: QUEUE_PAGE_SIZE + 1]
+    )
+
+
+# The queue as a reviewer opens it, unfiltered, at its first page: the SQL is built once per
+# process (microcreds.prepared). A page's bounds are part of the SQL (LIMIT, OFFSET), and the
+# filters change its shape: a later page, or a filtered one, is built each time.
+_first_page_rows = PreparedQuery(_first_queue_page, int, int, str)
+
+
+def queue_page(
+    *, user: User, stage: str, page: int = 1, state: str = "", q: str = "", now=None
+) -> tuple[list[QueueRow], bool]:
+    """Page ``page`` (of ``QUEUE_PAGE_SIZE`` rows) of what waits for this reviewer at
+    ``stage`` (``queue_for_reviewer``), in one query, and whether a later page has rows."""
+    if page == 1 and not state and not q and user.district_id is not None:
+        rows = _first_page_rows.all(user.district_id, user.pk, str(stage))
+    else:
+        start = (page - 1) * QUEUE_PAGE_SIZE
+        rows = list(
+            queue_for_reviewer(user=user, state=state, q=q, now=now)
+            .filter(stage=stage)
+            .values_list(*_QUEUE_COLUMNS)[start : start + QUEUE_PAGE_SIZE + 1]
+        )
+    return queue_rows(rows[:QUEUE_PAGE_SIZE]), len(rows) > QUEUE_PAGE_SIZE
+
+
+def _counts(district_id: int, reviewer_id: int, now: str) -> QuerySet:
+    # Grouped by the reviewer (one group: nothing waiting is no row), and the moment passed as
+    # text that PostgreSQL reads as the time: a prepared query's arguments are ints and strings.
+    moment = Cast(Value(now), DateTimeField())
+    return (
+        _waiting_for(district_id, reviewer_id)
+        .values("reviewer_id")
+        .annotate(
+            plan=Count("id", filter=Q(stage=Stage.PLAN)),
+            final=Count("id", filter=Q(stage=Stage.FINAL)),
+            overdue=Count("id", filter=Q(due_at__lt=moment)),
+        )
+        .values_list("plan", "final", "overdue")
+    )
+
+
+# Counted on every queue page: the SQL is built once per process (microcreds.prepared).
+_queue_counts = PreparedQuery(_counts, int, int, str)
+
+
 def queue_counts(*, user: User, now=None) -> dict[str, int]:
     """Waiting reviews per stage and overdue, in one query."""
     now = now or timezone.now()
-    return _waiting_for(user).aggregate(
-        plan=Count("id", filter=Q(stage=Stage.PLAN)),
-        final=Count("id", filter=Q(stage=Stage.FINAL)),
-        overdue=Count("id", filter=Q(due_at__lt=now)),
-    )
+    counts = None
+    if user.district_id is not None:
+        counts = _queue_counts.first(user.district_id, user.pk, now.isoformat())
+    plan, final, overdue = counts or (0, 0, 0)
+    return {"plan": plan, "final": final, "overdue": overdue}
 
 
 # --- What the educator reads of the panel on the plan page and in its history ---------------
@@ -450,13 +528,24 @@ def _submitted_work() -> Prefetch:
     )
 
 
-def _decided_rounds(submission: Submission, stage: str | None = None) -> QuerySet[StageReview]:
+def _decided_rounds(submission_id: int, stage: str | None = None) -> QuerySet[StageReview]:
     """The submission's decided rounds (of ``stage``), newest first; without the reviewers'
     work (``_submitted_work``)."""
-    rounds = StageReview.objects.filter(submission=submission, status=StageReview.Status.DECIDED)
+    rounds = StageReview.objects.filter(
+        submission_id=submission_id, status=StageReview.Status.DECIDED
+    )
     if stage is not None:
         rounds = rounds.filter(stage=stage)
     return rounds.select_related("attempt").order_by("-decided_at", "-id")
+
+
+# The educator's plan page asks for the latest decided round of the stage its status follows:
+# the SQL is built once per process (microcreds.prepared).
+_latest_decided_round = PreparedQuery(
+    lambda submission_id, stage: _decided_rounds(submission_id, stage)[:1],
+    int,
+    str,
+)
 
 
 def _reviewers(stage_review: StageReview) -> list[tuple[str, ReviewAssignment]]:
@@ -487,7 +576,7 @@ def plan_page_feedback(submission: Submission) -> PanelFeedback | None:
     stage = FEEDBACK_STAGES.get(submission.status)
     if stage is None:
         return None
-    stage_review = _decided_rounds(submission, stage).first()
+    stage_review = _latest_decided_round.first(submission.pk, str(stage))
     if stage_review is None:
         return None
     if stage == Stage.PLAN and submission.status in (
@@ -520,7 +609,7 @@ def decisions_history(submission: Submission) -> list[HistoryEntry]:
     """The panel's decisions on a submission, each with its reason and comments, as entries of
     the plan's history."""
     entries = []
-    for stage_review in _decided_rounds(submission).prefetch_related(_submitted_work()):
+    for stage_review in _decided_rounds(submission.pk).prefetch_related(_submitted_work()):
         which = (
             f", attempt {stage_review.attempt.number}"
             if stage_review.attempt
@@ -556,14 +645,51 @@ def decisions_history(submission: Submission) -> list[HistoryEntry]:
     return entries
 
 
+# The review pages read the rubric beside the plan or the evidence: the SQL of each of these is
+# built once per process (microcreds.prepared).
+_rubric = PreparedQuery(
+    lambda microcredential_id: Rubric.objects.filter(
+        microcredential_id=microcredential_id
+    ).order_by("pk")[:1],
+    int,
+)
+_rubric_criteria = PreparedQuery(
+    lambda rubric_id: RubricCriterion.objects.filter(rubric_id=rubric_id).select_related(
+        "evidence_type"
+    ),
+    int,
+)
+_rubric_levels = PreparedQuery(
+    lambda rubric_id: RubricLevel.objects.filter(criterion__rubric_id=rubric_id), int
+)
+
+
+def _as_prefetched(instance, name: str, objects: list) -> None:
+    """``instance.<name>.all()`` gives ``objects`` without a query, as after prefetch_related."""
+    queryset = getattr(instance, name).all()
+    queryset._result_cache, queryset._prefetch_done = objects, True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+
+
 def rubric_for_reading(microcredential: MicroCredential) -> Rubric | None:
-    """The micro-credential's rubric with its criteria and their levels, for a reviewer to read
-    beside the plan or the evidence (None: it has no rubric)."""
-    return (
-        Rubric.objects.filter(microcredential=microcredential)
-        .prefetch_related("criteria__levels", "criteria__evidence_type")
-        .first()
-    )
+    """The micro-credential's rubric with its criteria (each with its evidence type) and their
+    levels, for a reviewer to read beside the plan or the evidence (None: it has no rubric)."""
+    rubric = _rubric.first(microcredential.pk)
+    if rubric is None:
+        return None
+    criteria = _rubric_criteria.all(rubric.pk)
+    levels: dict[int, list[RubricLevel]] = {criterion.pk: [] for criterion in criteria}
+    if criteria:
+        for level in _rubric_levels.all(rubric.pk):
+            levels[level.criterion_id].append(level)
+    for criterion in criteria:
+        # What prefetch_related sets: each criterion knows its rubric, each level its criterion.
+        criterion.rubric = rubric
+        for level in levels[criterion.pk]:
+            level.criterion = criterion
+        _as_prefetched(criterion, "levels", levels[criterion.pk])
+    _as_prefetched(rubric, "criteria", criteria)
+    return rubric
 
 
 def changes_for_round(stage_review: StageReview) -> dict | None:
@@ -759,29 +885,46 @@ def renewed_award(submission: Submission) -> Award | None:
     )
 
 
+# The plan as the panel reads it, on every plan review page: the SQL of each of these is built
+# once per process (microcreds.prepared).
+_group_names = PreparedQuery(
+    lambda plan_id, submission_id: (
+        Submission.objects.filter(plan_id=plan_id)
+        .exclude(pk=submission_id)
+        .values_list("educator__first_name", "educator__last_name", "educator__email")
+    ),
+    int,
+    int,
+)
+# ``plan.sources.all()`` and ``plan.district_goals.values_list("title", flat=True)``.
+_plan_sources = PreparedQuery(lambda plan_id: PlanSource.objects.filter(plan_id=plan_id), int)
+_district_goal_titles = PreparedQuery(
+    lambda plan_id: DistrictGoal.objects.filter(plans=plan_id).values_list("title", flat=True),
+    int,
+)
+
+
 def plan_context(submission: Submission) -> dict:
     """The plan as the panel reads it: its sources, goals, group, and the educator's own
     micro-credential proposed with it."""
     plan = submission.plan
     microcredential = plan.microcredential
     # The other members' names, and the goals' titles: the columns the page shows.
-    group = [
-        person_name(*names)
-        for names in Submission.objects.filter(plan_id=plan.pk)
-        .exclude(pk=submission.pk)
-        .values_list("educator__first_name", "educator__last_name", "educator__email")
-    ]
+    group = [person_name(*names) for names in _group_names.all(plan.pk, submission.pk)]
     # An educator's own micro-credential is read with its plan; a group member's plan may come
     # to the panel after the proposal was approved with the lead's.
     proposal = microcredential.status in (
         MicroCredential.Status.PROPOSED,
         MicroCredential.Status.APPROVED,
     )
+    sources = _plan_sources.all(plan.pk)
+    for source in sources:
+        source.plan = plan  # as ``plan.sources.all()`` sets it
     return {
         "plan": plan,
         "microcredential": microcredential,
-        "sources": list(plan.sources.all()),
-        "district_goals": list(plan.district_goals.values_list("title", flat=True)),
+        "sources": sources,
+        "district_goals": _district_goal_titles.all(plan.pk),
         "group": group,
         "proposal": proposal,
         "proposal_criteria": (
@@ -790,18 +933,37 @@ def plan_context(submission: Submission) -> dict:
     }
 
 
+def _rounds_before(submission_id: int, stage: str, exclude_id: int) -> QuerySet[StageReview]:
+    return (
+        StageReview.objects.filter(
+            ~Q(status=StageReview.Status.OPEN) & ~Q(pk=exclude_id),
+            submission_id=submission_id,
+            stage=stage,
+        )
+        .select_related("attempt")
+        .order_by("-round")
+    )
+
+
+# Every review page lists the rounds before its own: the SQL is built once per process
+# (microcreds.prepared).
+_earlier_rounds = PreparedQuery(_rounds_before, int, str, int)
+
+
 def decided_rounds(
     *, submission: Submission, stage: str, exclude: StageReview | None = None
 ) -> list[StageReview]:
     """Earlier decided rounds of a stage, newest first, with every reviewer's submitted work."""
-    others = ~Q(status=StageReview.Status.OPEN)
     if exclude is not None:
-        others &= ~Q(pk=exclude.pk)
-    rounds = list(
-        StageReview.objects.filter(others, submission_id=submission.pk, stage=stage)
-        .select_related("attempt")
-        .order_by("-round")
-    )
+        rounds = _earlier_rounds.all(submission.pk, str(stage), exclude.pk)
+    else:
+        rounds = list(
+            StageReview.objects.filter(
+                ~Q(status=StageReview.Status.OPEN), submission_id=submission.pk, stage=stage
+            )
+            .select_related("attempt")
+            .order_by("-round")
+        )
     # Most reviews are of a first round: the reviewers' work is looked up only when there are
     # earlier rounds to show it for.
     if rounds:
@@ -834,6 +996,19 @@ def evidence_by_criterion(
         else:
             other.append(artifact)
     return by_criterion, other
+
+
+# The reviewer's own comments, on every plan review page: the SQL is built once per process
+# (microcreds.prepared).
+_component_comments = PreparedQuery(
+    lambda assignment_id: ComponentComment.objects.filter(assignment_id=assignment_id), int
+)
+
+
+def own_comments(assignment: ReviewAssignment) -> dict[str, str]:
+    """The reviewer's comment on each component of the plan (their draft, or what they
+    submitted), by component."""
+    return {c.component: c.body for c in _component_comments.all(assignment.pk)}
 
 
 def fellow_reviews(assignment: ReviewAssignment, *, prefetch: tuple[str, ...] = ()) -> list:

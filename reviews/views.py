@@ -41,9 +41,6 @@ from .permissions import (
 AssignmentStatus = ReviewAssignment.Status
 
 
-QUEUE_PAGE_SIZE = 50
-
-
 def _queue_shown(rows: list[selectors.QueueRow], now: datetime) -> list[tuple]:
     """A stage's rows of the queue as the page shows them, in the order of its columns: plain
     values, nothing else for the template to read."""
@@ -77,24 +74,24 @@ def queue(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     page = page_number(request)
     now = timezone.now()
-    waiting = selectors.queue_for_reviewer(
-        user=request.user,
-        state=filters.get("state", ""),
-        q=filters.get("q", "").strip(),
-        now=now,
-    )
-    start = (page - 1) * QUEUE_PAGE_SIZE
     counts = selectors.queue_counts(user=request.user, now=now)
     stages, items, more = [], [], False
     for value, label in Stage.choices:
         if filters.get("stage") and filters["stage"] != value:
             continue
         # One query per stage, one page of it: the page costs the same at 10 or 10,000 waiting.
-        rows = selectors.queue_rows(waiting.filter(stage=value), start, start + QUEUE_PAGE_SIZE + 1)
-        more = more or len(rows) > QUEUE_PAGE_SIZE
-        shown = _queue_shown(rows[:QUEUE_PAGE_SIZE], now)
+        rows, more_here = selectors.queue_page(
+            user=request.user,
+            stage=value,
+            page=page,
+            state=filters.get("state", ""),
+            q=filters.get("q", "").strip(),
+            now=now,
+        )
+        more = more or more_here
+        shown = _queue_shown(rows, now)
         stages.append((value, label, shown, _shown_key(shown), counts[value]))
-        items += rows[:QUEUE_PAGE_SIZE]
+        items += rows
     query = request.GET.copy()
     query.pop("page", None)
     is_chair = selectors.is_panel_chair(request.user)
@@ -163,7 +160,7 @@ def _plan_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpResp
     submission = assignment.submission
     context = selectors.plan_context(submission)
     topics = [t for t in CommentTopic.values if t != CommentTopic.PROPOSAL or context["proposal"]]
-    existing = {c.component: c.body for c in assignment.component_comments.all()}
+    existing = selectors.own_comments(assignment)
     initial = {f"comment_{topic}": body for topic, body in existing.items()}
     form = PlanDecisionForm(request.POST or None, topics=topics, initial=initial)
     if request.method == "POST" and form.is_valid():
