@@ -833,8 +833,14 @@ def person_move(*, invitation: MoveInvitation, actor: User) -> Membership:
             .first()
         )
         if current is None:
-            # A person made before memberships existed, whose migration row is missing.
-            current = Membership(user=person, district=origin, started_on=person.date_joined.date())
+            # A person made before memberships existed, whose migration row is missing: theirs
+            # started the day they joined, in the site's time zone (as ``today``), not UTC's
+            # (an evening sign-up in Chicago is the next day in UTC, after ``today``).
+            current = Membership(
+                user=person,
+                district=origin,
+                started_on=min(timezone.localdate(person.date_joined), today),
+            )
         current.roles = district_roles_of(person)
         current.ended_on = today
         current.save()

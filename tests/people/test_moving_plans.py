@@ -335,3 +335,24 @@ def test_the_button_starts_it_and_the_old_plan_then_links_to_it(client, mover, l
     assert reverse("submissions:carry_over", args=[left_plan.pk]) not in page
     client.post(reverse("submissions:carry_over", args=[left_plan.pk]))
     assert Submission.objects.filter(carried_from=left_plan).count() == 1
+
+
+def test_someone_who_joined_this_evening_in_chicago_can_move_tonight(
+    mover, north, south_admin, monkeypatch
+):
+    """10 p.m. in Chicago is already tomorrow in UTC: the membership they leave (made for them
+    now, as they had none) starts on Chicago's day they joined, not UTC's, so it may end today."""
+    import datetime as dt
+
+    from django.utils import timezone as django_timezone
+
+    from accounts.models import Membership
+
+    tonight = dt.datetime(2026, 3, 11, 3, 0, tzinfo=dt.UTC)  # 10 p.m. on March 10 in Chicago
+    Membership.objects.filter(user=mover).delete()
+    type(mover).objects.filter(pk=mover.pk).update(date_joined=tonight - dt.timedelta(hours=1))
+    monkeypatch.setattr(django_timezone, "now", lambda: tonight)
+    move(mover, south_admin)
+    left = Membership.objects.get(user=mover, district=north)
+    assert left.started_on == left.ended_on == dt.date(2026, 3, 10)
+    assert mover.district != north
