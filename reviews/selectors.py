@@ -21,14 +21,15 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from accounts.models import DistrictGoal, Role, User, holds_role, person_name
+from accounts.models import Role, User, holds_role, person_name
 from artifacts.models import Artifact
 from artifacts.selectors import evidence_added_since
 from badges.models import Award
 from credentials.models import MicroCredential, Rubric, RubricCriterion, RubricLevel
 from microcreds.prepared import PreparedQuery
 from submissions.history import plan_changes_since, results_changes_since
-from submissions.models import PlanSource, Submission
+from submissions.models import Submission
+from submissions.selectors import read_plan_text_lists
 from submissions.signals import HistoryEntry
 from submissions.transitions import EDUCATOR_MOVES
 
@@ -896,12 +897,6 @@ _group_names = PreparedQuery(
     int,
     int,
 )
-# ``plan.sources.all()`` and ``plan.district_goals.values_list("title", flat=True)``.
-_plan_sources = PreparedQuery(lambda plan_id: PlanSource.objects.filter(plan_id=plan_id), int)
-_district_goal_titles = PreparedQuery(
-    lambda plan_id: DistrictGoal.objects.filter(plans=plan_id).values_list("title", flat=True),
-    int,
-)
 
 
 def plan_context(submission: Submission) -> dict:
@@ -917,14 +912,13 @@ def plan_context(submission: Submission) -> dict:
         MicroCredential.Status.PROPOSED,
         MicroCredential.Status.APPROVED,
     )
-    sources = _plan_sources.all(plan.pk)
-    for source in sources:
-        source.plan = plan  # as ``plan.sources.all()`` sets it
+    # Read as the educator's plan page reads them (prepared queries, one home).
+    read_plan_text_lists(plan)
     return {
         "plan": plan,
         "microcredential": microcredential,
-        "sources": sources,
-        "district_goals": _district_goal_titles.all(plan.pk),
+        "sources": list(plan.sources.all()),
+        "district_goals": [goal.title for goal in plan.district_goals.all()],
         "group": group,
         "proposal": proposal,
         "proposal_criteria": (
