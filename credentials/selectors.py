@@ -245,7 +245,11 @@ def stacks_for_user(user: User) -> QuerySet[Stack]:
 
 
 def evidence_types_for_user(user: User) -> QuerySet[EvidenceType]:
-    return EvidenceType.objects.filter(district_id=user.district_id)
+    return _evidence_types_of(user.district_id)
+
+
+def _evidence_types_of(district_id: int | None) -> QuerySet[EvidenceType]:
+    return EvidenceType.objects.filter(district_id=district_id)
 
 
 class CatalogFilterChoices(NamedTuple):
@@ -264,11 +268,7 @@ _stack_choices = PreparedQuery(
     int,
 )
 _evidence_type_choices = PreparedQuery(
-    lambda district_id: (
-        EvidenceType.objects.filter(district_id=district_id)
-        .order_by("name")
-        .values_list("pk", "name")
-    ),
+    lambda district_id: _evidence_types_of(district_id).order_by("name").values_list("pk", "name"),
     int,
 )
 
