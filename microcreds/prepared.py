@@ -17,6 +17,9 @@ any other (``ValueError`` at the first call, so a test that runs the query finds
 - every other parameter is a constant (``None``, ``bool``, ``int``, ``str``): a date or a time
   among them would be the moment the shape was built, not the moment of the call;
 - building twice gives the same SQL and parameters;
+- ``frozen=True`` lifts the second rule, for a caller that keeps one prepared query per value
+  of everything its ``build`` reads besides the arguments (a district's rules under the stamp
+  they move, and the day): its dates and amounts are then the shape's own;
 - no ``prefetch_related``. A ``select_for_update`` shape runs only inside a transaction, as
   the ORM's does.
 """
@@ -57,12 +60,13 @@ class _Shape:
 
 
 class PreparedQuery:
-    def __init__(self, build: Callable[..., QuerySet], *types: type):
+    def __init__(self, build: Callable[..., QuerySet], *types: type, frozen: bool = False):
         unknown = [t for t in types if t not in _STAND_INS]
         if unknown:
             raise TypeError(f"prepared arguments are int or str, not {unknown}")
         self._build = build
         self._types = types
+        self._frozen = frozen
         self._prepared: tuple[_Shape, str] | None = None
 
     def all(self, *args) -> list:
@@ -115,7 +119,7 @@ class PreparedQuery:
                 slots.append((position, index))
                 found.add(index)
                 constants.append(None)
-            elif isinstance(value, _CONSTANTS):
+            elif self._frozen or isinstance(value, _CONSTANTS):
                 constants.append(value)
             else:
                 raise ValueError(

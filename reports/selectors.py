@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import statistics
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from types import EllipsisType
@@ -50,6 +51,7 @@ from badges.models import Award, award_counts_q
 from badges.selectors import awarded_in_state_q, with_counting_award
 from credentials.models import MicroCredential
 from credentials.selectors import lineage_choices
+from microcreds.prepared import PreparedQuery
 from people import selectors as people_selectors
 from programs.models import CreditRule, ProgramCycle
 from programs.selectors import (
@@ -1682,39 +1684,85 @@ def educator_progress(*, user: User, today: dt.date | None = None) -> dict:
     the credit and renewal rules, the cycles) moves the stamp, and a dashboard opened in the
     transaction that changed them computes it afresh."""
     today = today or timezone.localdate()
+    state_id = user.district.state_id
+    stamp = _report_stamp(district_id=user.district_id, state_id=state_id)
     return _stamped(
         "educator-progress",
         district_id=user.district_id,
         today=today,
         key=str(user.pk),
-        compute=lambda: _educator_progress(user=user, today=today),
-        state_id=user.district.state_id,
+        compute=lambda: _educator_progress(user=user, today=today, stamp=stamp),
+        state_id=state_id,
+        stamp=stamp,
     )
 
 
-def _educator_progress(*, user: User, today: dt.date) -> dict:
-    district = user.district
+_PROGRESS_TOTALS = (
+    "total_salary",
+    "total_points",
+    "total_hours",
+    "awards",
+    "in_window",
+    "points_in_window",
+)
+
+
+class _ProgressQuery(NamedTuple):
+    """What the progress card reads of a district on a day: its renewal window, the cycle
+    under way, and one educator's totals (``totals(educator_id)``, a queryset)."""
+
+    window: RenewalWindow | None
+    current_cycle: ProgramCycle | None
+    totals: Callable[[int], QuerySet]
+    prepared: PreparedQuery
+
+
+# The card's totals query holds the district's credit rules, its renewal window and the day:
+# built once per process for each (district, state, stamp, day), every educator's card runs it
+# with their id (microcreds.prepared, ``frozen``: everything it holds besides the id moves the
+# stamp or is the day). A Monday morning's first views of the dashboard each computed it anew:
+# 7.5 ms of CPU, 5 queries; now one query. The latest few are kept.
+_progress_queries: dict[tuple, _ProgressQuery] = {}
+_PROGRESS_QUERIES_KEPT = 32
+
+
+def _progress_query(*, district: District, today: dt.date, stamp: int | None) -> _ProgressQuery:
+    key = (district.pk, district.state_id, stamp, today)
+    found = _progress_queries.get(key) if stamp is not None else None
+    if found is not None:
+        return found
     window = current_renewal_window(district=district, today=today)
-    earned = earned_with_credit(
-        Submission.objects.filter(awarded_in_state_q(district=district), educator=user),
-        district=district,
-        today=today,
-    )
     in_window = _earned_within_q(_within_window(window)) if window else Q(pk=None)
-    totals = earned.order_by().aggregate(
-        total_salary=Coalesce(
-            Sum("salary", filter=paid_by_district_q(district=district)),
-            Value(Decimal("0")),
-            output_field=MONEY,
-        ),
-        total_points=Coalesce(Sum("points"), Value(Decimal("0")), output_field=MONEY),
-        total_hours=Coalesce(Sum("hours"), Value(Decimal("0")), output_field=MONEY),
-        awards=Count("id"),
-        in_window=Count("id", filter=in_window),
-        points_in_window=Coalesce(
-            Sum("points", filter=in_window), Value(Decimal("0")), output_field=MONEY
-        ),
-    )
+
+    def totals(educator_id: int) -> QuerySet:
+        own = Submission.objects.filter(
+            awarded_in_state_q(district=district), educator_id=educator_id
+        )
+        earned = earned_with_credit(
+            own,
+            district=district,
+            today=today,
+        )
+        return (
+            earned.order_by()
+            .values("educator_id")
+            .annotate(
+                total_salary=Coalesce(
+                    Sum("salary", filter=paid_by_district_q(district=district)),
+                    Value(Decimal("0")),
+                    output_field=MONEY,
+                ),
+                total_points=Coalesce(Sum("points"), Value(Decimal("0")), output_field=MONEY),
+                total_hours=Coalesce(Sum("hours"), Value(Decimal("0")), output_field=MONEY),
+                awards=Count("id"),
+                in_window=Count("id", filter=in_window),
+                points_in_window=Coalesce(
+                    Sum("points", filter=in_window), Value(Decimal("0")), output_field=MONEY
+                ),
+            )
+            .values_list(*_PROGRESS_TOTALS)
+        )
+
     current_cycle = (
         ProgramCycle.objects.filter(
             district_id=district.pk, starts_on__lte=today, ends_on__gte=today
@@ -1722,6 +1770,28 @@ def _educator_progress(*, user: User, today: dt.date) -> dict:
         .order_by("starts_on")
         .first()
     )
+    found = _ProgressQuery(window, current_cycle, totals, PreparedQuery(totals, int, frozen=True))
+    if stamp is not None:
+        _progress_queries[key] = found
+        # Oldest first (dicts keep their order): forget all but the latest few.
+        for old in list(_progress_queries)[:-_PROGRESS_QUERIES_KEPT]:
+            _progress_queries.pop(old, None)
+    return found
+
+
+def _educator_progress(*, user: User, today: dt.date, stamp: int | None = None) -> dict:
+    """Where one educator stands (``educator_progress``), computed. ``stamp``: the report
+    stamp read for it, under which the district's part is kept (None: kept nowhere)."""
+    district = user.district
+    query = _progress_query(district=district, today=today, stamp=stamp)
+    window, current_cycle = query.window, query.current_cycle
+    # No awards that count is no row: every total is nothing.
+    if stamp is not None:
+        row = query.prepared.first(user.pk)
+    else:
+        row = next(iter(query.totals(user.pk)), None)
+    zero = Decimal("0")
+    totals = dict(zip(_PROGRESS_TOTALS, row or (zero, zero, zero, 0, 0, zero), strict=True))
     renewal = None
     if window is not None:
         rule = window.rule

@@ -444,3 +444,39 @@ def test_the_relicensure_page_seen_again_reads_its_rule_counts_and_figures_from_
     renamed = client.get(url).content.decode()
     assert "Renamed" in renamed and "Holder" not in renamed and "1 of 2" in renamed
     assert reverse("people:person_transcript", args=[holder.pk]) in renamed
+
+
+def test_the_progress_cards_kept_query_gives_each_educator_what_computing_it_gives(
+    kansas_rules, district
+):
+    """The card's totals query is built once per district, stamp and day and run for each
+    educator: each gets what the card computed afresh (no stamp) gives them, and a new rule
+    (a new stamp) is read at once."""
+    from reports.selectors import _educator_progress
+
+    educators = [EducatorFactory(district=district) for _ in range(3)]
+    earned_submission(educator=educators[0], decided_on=dt.date(2026, 3, 1))
+    earned_submission(educator=educators[0], decided_on=dt.date(2026, 9, 1))
+    earned_submission(educator=educators[1], decided_on=dt.date(2025, 3, 1))
+    today = dt.date(2026, 10, 1)
+
+    def afresh(person):
+        return _educator_progress(user=person, today=today, stamp=None)
+
+    stamp = current_stamp(district_id=district.pk)
+    assert stamp
+    first = _educator_progress(user=educators[0], today=today, stamp=stamp)
+    assert first == afresh(educators[0])
+    assert (first["awards"], first["salary_total"], first["renewal"]["earned"]) == (2, 600, 2)
+    with CaptureQueriesContext(connection) as kept:
+        for person in educators[1:]:
+            assert _educator_progress(user=person, today=today, stamp=stamp) == afresh(person)
+    # The afresh ones read the rules and cycles again; the kept query is one query each.
+    assert sum("COALESCE(SUM" in query["sql"] for query in kept) == 4
+    assert afresh(educators[2])["awards"] == 0 and afresh(educators[2])["salary_total"] == 0
+
+    CreditRuleFactory(district=district, salary_amount=500, effective_from=dt.date(2026, 8, 1))
+    moved = current_stamp(district_id=district.pk)
+    assert moved != stamp
+    again = _educator_progress(user=educators[0], today=today, stamp=moved)
+    assert again == afresh(educators[0]) and again["salary_total"] == 800
