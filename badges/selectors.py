@@ -1,5 +1,6 @@
 """Reads of the badges app, scoped to what the reader may see."""
 
+import uuid
 from datetime import datetime
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Q, QuerySet
@@ -105,18 +106,24 @@ def _public(award_uuid) -> QuerySet[Award]:
     return Award.objects.filter(uuid=award_uuid, state=Award.State.ISSUED).order_by()
 
 
-def public_award(award_uuid) -> Award | None:
-    """An issued award by its public id, for anyone (the verification page): with the columns
-    that page shows and checks alone (all six tables' columns cost most of the page's time to
-    compile and load)."""
-    return (
+# Every verification: the SQL is built once per process (microcreds.prepared).
+_public_award = PreparedQuery(
+    lambda award_uuid: (
         _public(award_uuid)
         .select_related(
             "district", "educator", "microcredential", "renews__microcredential", "renewed_by"
         )
-        .only(*VERIFIED_AWARD_COLUMNS)
-        .first()
-    )
+        .only(*VERIFIED_AWARD_COLUMNS)[:1]
+    ),
+    uuid.UUID,
+)
+
+
+def public_award(award_uuid: uuid.UUID) -> Award | None:
+    """An issued award by its public id, for anyone (the verification page): with the columns
+    that page shows and checks alone (all six tables' columns cost most of the page's time to
+    compile and load)."""
+    return _public_award.first(award_uuid)
 
 
 # What the verification page reads of an award: its verdict (``Award.counts`` and the rest),

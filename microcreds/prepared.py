@@ -12,8 +12,9 @@ or the tuples, values or dicts of ``values_list``/``values``.
 
 Only a shape whose SQL does not depend on the values may be prepared, and building refuses
 any other (``ValueError`` at the first call, so a test that runs the query finds it):
-- every argument is an ``int`` or a ``str`` that reaches the SQL unchanged (not ``__in`` lists,
-  not ``__contains``-style lookups, which wrap the value);
+- every argument is an ``int``, a ``str`` or a ``uuid.UUID`` that reaches the SQL unchanged (a
+  UUID as itself, or as the hex text SQLite stores; not ``__in`` lists, not
+  ``__contains``-style lookups, which wrap the value);
 - every other parameter is a constant (``None``, ``bool``, ``int``, ``str``): a date or a time
   among them would be the moment the shape was built, not the moment of the call;
 - building twice gives the same SQL and parameters;
@@ -24,6 +25,7 @@ any other (``ValueError`` at the first call, so a test that runs the query finds
   the ORM's does.
 """
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +47,7 @@ from django.db.transaction import TransactionManagementError
 _STAND_INS = {
     int: lambda i: -7_300_000_001 - i,
     str: lambda i: f"\u2063prepared-argument-{i}\u2063",
+    uuid.UUID: lambda i: uuid.UUID(int=(0x7E57 << 112) + i),
 }
 # Choices (TextChoices, IntegerChoices) are str and int.
 _CONSTANTS = (type(None), bool, int, str)
@@ -54,7 +57,8 @@ _CONSTANTS = (type(None), bool, int, str)
 class _Shape:
     sql: str
     params: tuple  # the constants, with None where an argument goes
-    slots: tuple[tuple[int, int], ...]  # (parameter position, argument index)
+    # (parameter position, argument index, whether the argument goes as hex text)
+    slots: tuple[tuple[int, int, bool], ...]
     rows: Callable[[list, str], list]
     for_update: bool
 
@@ -63,7 +67,7 @@ class PreparedQuery:
     def __init__(self, build: Callable[..., QuerySet], *types: type, frozen: bool = False):
         unknown = [t for t in types if t not in _STAND_INS]
         if unknown:
-            raise TypeError(f"prepared arguments are int or str, not {unknown}")
+            raise TypeError(f"prepared arguments are int, str or uuid.UUID, not {unknown}")
         self._build = build
         self._types = types
         self._frozen = frozen
@@ -78,8 +82,8 @@ class PreparedQuery:
                 raise TypeError(f"{value!r} is not {kind.__name__}")
         shape, using = self._shape()
         params = list(shape.params)
-        for position, index in shape.slots:
-            params[position] = args[index]
+        for position, index, as_hex in shape.slots:
+            params[position] = args[index].hex if as_hex else args[index]
         connection = connections[using]
         if shape.for_update and connection.get_autocommit():
             raise TransactionManagementError(
@@ -115,8 +119,20 @@ class PreparedQuery:
         found = set()
         for position, value in enumerate(params):
             index = next((i for i, s in enumerate(stand_ins) if _same(value, s)), None)
+            as_hex = index is None and isinstance(value, str)
+            if as_hex:
+                # A UUID the database stores as text (SQLite): its hex.
+                index = next(
+                    (
+                        i
+                        for i, s in enumerate(stand_ins)
+                        if isinstance(s, uuid.UUID) and value == s.hex
+                    ),
+                    None,
+                )
+                as_hex = index is not None
             if index is not None:
-                slots.append((position, index))
+                slots.append((position, index, as_hex))
                 found.add(index)
                 constants.append(None)
             elif self._frozen or isinstance(value, _CONSTANTS):
