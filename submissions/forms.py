@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django import forms
 
 from accounts.models import DistrictGoal, Role, User
-from accounts.selectors import goals_for_user, people_for_user
+from accounts.selectors import active_goals_list, goals_for_user, people_for_user
 from credentials.models import EvidenceType
 
 from .models import PLAN_TEXT_FIELDS, RESULTS_FIELDS, SOURCE_FIELDS, Plan, PlanSource, Submission
@@ -36,12 +36,29 @@ class ReadOnceChoiceIterator(forms.models.ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset:
+        for obj in self.field.choice_objects():
             yield self.choice(obj)
+
+    def __len__(self):
+        return (self.field.empty_label is not None) + len(self.field.choice_objects())
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.choice_objects())
 
 
 class DistrictGoalsField(forms.ModelMultipleChoiceField):
     iterator = ReadOnceChoiceIterator
+    # A function that reads the objects to offer (what ``queryset`` holds), called once per
+    # form when the choices are shown; None: the queryset is read.
+    read_choices = None
+    _read = None
+
+    def choice_objects(self):
+        if self.read_choices is None:
+            return self.queryset
+        if self._read is None:
+            self._read = self.read_choices()
+        return self._read
 
 
 class PlanTextForm(VersionedForm):
@@ -91,7 +108,10 @@ class PlanTextForm(VersionedForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["district_goals"].queryset = goals_for_user(user)
+        goals = self.fields["district_goals"]
+        # Validated against the queryset; shown from one prepared read (microcreds.prepared).
+        goals.queryset = goals_for_user(user)
+        goals.read_choices = lambda: active_goals_list(user)
         self.fields["setting"].choices = Plan.Setting.choices
         self.fields["setting"].required = False
 
