@@ -12,9 +12,10 @@ or the tuples, values or dicts of ``values_list``/``values``.
 
 Only a shape whose SQL does not depend on the values may be prepared, and building refuses
 any other (``ValueError`` at the first call, so a test that runs the query finds it):
-- every argument is an ``int``, a ``str`` or a ``uuid.UUID`` that reaches the SQL unchanged (a
-  UUID as itself, or as the hex text SQLite stores; not ``__in`` lists, not
-  ``__contains``-style lookups, which wrap the value);
+- every argument is an ``int``, a ``str``, a ``uuid.UUID`` or an aware ``datetime`` that
+  reaches the SQL unchanged, or as the database's own text for it (SQLite stores a UUID as its
+  hex and a time as UTC text); not ``__in`` lists, not ``__contains``-style lookups, which wrap
+  the value;
 - every other parameter is a constant (``None``, ``bool``, ``int``, ``str``): a date or a time
   among them would be the moment the shape was built, not the moment of the call;
 - building twice gives the same SQL and parameters;
@@ -25,6 +26,7 @@ any other (``ValueError`` at the first call, so a test that runs the query finds
   the ORM's does.
 """
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,6 +50,13 @@ _STAND_INS = {
     int: lambda i: -7_300_000_001 - i,
     str: lambda i: f"\u2063prepared-argument-{i}\u2063",
     uuid.UUID: lambda i: uuid.UUID(int=(0x7E57 << 112) + i),
+    dt.datetime: lambda i: dt.datetime(1901, 2, 3, 4, 5, 6, 700_000 + i, tzinfo=dt.UTC),
+}
+# How a database may hold an argument of each type other than as itself: (value, connection)
+# → the parameter the ORM passes.
+_AS_STORED = {
+    uuid.UUID: lambda value, connection: value.hex,
+    dt.datetime: lambda value, connection: connection.ops.adapt_datetimefield_value(value),
 }
 # Choices (TextChoices, IntegerChoices) are str and int.
 _CONSTANTS = (type(None), bool, int, str)
@@ -57,8 +66,8 @@ _CONSTANTS = (type(None), bool, int, str)
 class _Shape:
     sql: str
     params: tuple  # the constants, with None where an argument goes
-    # (parameter position, argument index, whether the argument goes as hex text)
-    slots: tuple[tuple[int, int, bool], ...]
+    # (parameter position, argument index, how it goes: None as itself, else ``_AS_STORED``'s)
+    slots: tuple[tuple[int, int, Callable | None], ...]
     rows: Callable[[list, str], list]
     for_update: bool
 
@@ -67,7 +76,9 @@ class PreparedQuery:
     def __init__(self, build: Callable[..., QuerySet], *types: type, frozen: bool = False):
         unknown = [t for t in types if t not in _STAND_INS]
         if unknown:
-            raise TypeError(f"prepared arguments are int, str or uuid.UUID, not {unknown}")
+            raise TypeError(
+                f"prepared arguments are int, str, uuid.UUID or datetime, not {unknown}"
+            )
         self._build = build
         self._types = types
         self._frozen = frozen
@@ -82,9 +93,9 @@ class PreparedQuery:
                 raise TypeError(f"{value!r} is not {kind.__name__}")
         shape, using = self._shape()
         params = list(shape.params)
-        for position, index, as_hex in shape.slots:
-            params[position] = args[index].hex if as_hex else args[index]
         connection = connections[using]
+        for position, index, stored in shape.slots:
+            params[position] = args[index] if stored is None else stored(args[index], connection)
         if shape.for_update and connection.get_autocommit():
             raise TransactionManagementError(
                 "select_for_update cannot be used outside of a transaction."
@@ -118,21 +129,9 @@ class PreparedQuery:
         slots, constants = [], []
         found = set()
         for position, value in enumerate(params):
-            index = next((i for i, s in enumerate(stand_ins) if _same(value, s)), None)
-            as_hex = index is None and isinstance(value, str)
-            if as_hex:
-                # A UUID the database stores as text (SQLite): its hex.
-                index = next(
-                    (
-                        i
-                        for i, s in enumerate(stand_ins)
-                        if isinstance(s, uuid.UUID) and value == s.hex
-                    ),
-                    None,
-                )
-                as_hex = index is not None
+            index, stored = _argument_at(value, stand_ins, connections[queryset.db])
             if index is not None:
-                slots.append((position, index, as_hex))
+                slots.append((position, index, stored))
                 found.add(index)
                 constants.append(None)
             elif self._frozen or isinstance(value, _CONSTANTS):
@@ -159,6 +158,18 @@ class PreparedQuery:
 
 def _same(value, stand_in) -> bool:
     return type(value) is type(stand_in) and value == stand_in
+
+
+def _argument_at(value, stand_ins: list, connection) -> tuple[int | None, Callable | None]:
+    """Which argument a parameter is (None: a constant), and how the database holds it."""
+    for index, stand_in in enumerate(stand_ins):
+        if _same(value, stand_in):
+            return index, None
+    for index, stand_in in enumerate(stand_ins):
+        stored = _AS_STORED.get(type(stand_in))
+        if stored is not None and value == stored(stand_in, connection):
+            return index, stored
+    return None, None
 
 
 def _row_reader(queryset: QuerySet, compiler) -> Callable[[list, str], list]:

@@ -108,6 +108,22 @@ def decided_at(submission: Submission):
     return None
 
 
+# Only what each changed: not their snapshots of the whole text, nor their authors. Read on
+# every view of a plan that answers a decision: the SQL is built once per process
+# (microcreds.prepared).
+_changed_since = PreparedQuery(
+    lambda plan_id, submission_id, moment: (
+        _revisions(plan_id, submission_id)
+        .filter(created_at__gt=moment)
+        .reverse()
+        .values_list("changed_fields", flat=True)
+    ),
+    int,
+    int,
+    dt.datetime,
+)
+
+
 def changed_since_decision(submission: Submission) -> list[str]:
     """The fields of the plan text and of the educator's own results changed since the
     decision they answer, in the order they were first changed."""
@@ -115,14 +131,7 @@ def changed_since_decision(submission: Submission) -> list[str]:
     if moment is None:
         return []
     names: dict[str, None] = {}
-    # Only what each changed: not their snapshots of the whole text, nor their authors.
-    changed = (
-        revisions_for_submission(submission)
-        .filter(created_at__gt=moment)
-        .reverse()
-        .values_list("changed_fields", flat=True)
-    )
-    for fields in changed:
+    for fields in _changed_since.all(submission.plan_id, submission.pk, moment):
         names.update(dict.fromkeys(fields))
     return list(names)
 
@@ -618,9 +627,13 @@ def results_missing(submission: Submission) -> list[tuple[str, list[str]]]:
 def revisions_for_submission(submission: Submission) -> QuerySet[PlanRevision]:
     """The shared plan text's history, and this educator's own results and reflection edits
     (a colleague's reflection stays theirs)."""
+    return _revisions(submission.plan_id, submission.pk)
+
+
+def _revisions(plan_id: int, submission_id: int) -> QuerySet[PlanRevision]:
     return (
-        PlanRevision.objects.filter(plan_id=submission.plan_id)
-        .filter(Q(snapshot__has_key="rationale") | Q(submission=submission))
+        PlanRevision.objects.filter(plan_id=plan_id)
+        .filter(Q(snapshot__has_key="rationale") | Q(submission_id=submission_id))
         .select_related("author")
         .order_by("-created_at", "-id")
     )

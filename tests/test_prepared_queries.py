@@ -151,7 +151,9 @@ def test_arguments_must_be_of_the_declared_type(educator):
     with pytest.raises(TypeError):
         prepared.all(True)
     with pytest.raises(TypeError):
-        PreparedQuery(lambda when: User.objects.filter(date_joined=when), type(timezone.now()))
+        PreparedQuery(
+            lambda day: User.objects.filter(date_joined__date=day), type(timezone.now().date())
+        )
 
 
 def test_a_plans_sources_and_goals_read_once_act_as_prefetched(educator, django_assert_num_queries):
@@ -187,3 +189,35 @@ def test_a_plans_sources_and_goals_read_once_act_as_prefetched(educator, django_
     assert not plan.sources.exists()
     assert other.plan.sources.count() == 2
     assert list(other.plan.district_goals.all()) == [goals[1], goals[0]]
+
+
+def test_a_time_argument_is_compared_as_the_orm_compares_it(educator, other_educator):
+    import datetime as dt
+
+    joined = PreparedQuery(
+        lambda district_id, since: (
+            User.objects.filter(district_id=district_id, date_joined__gt=since)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ),
+        int,
+        dt.datetime,
+    )
+    User.objects.filter(pk=educator.pk).update(date_joined=dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
+    User.objects.filter(pk=other_educator.pk).update(
+        date_joined=dt.datetime(2026, 9, 1, tzinfo=dt.UTC)
+    )
+    for since in (
+        dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        dt.datetime(2026, 6, 1, tzinfo=dt.UTC),
+        dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
+    ):
+        expected = list(
+            User.objects.filter(district_id=educator.district_id, date_joined__gt=since)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        assert joined.all(educator.district_id, since) == expected
+    assert joined.all(educator.district_id, dt.datetime(2026, 6, 1, tzinfo=dt.UTC)) == [
+        other_educator.pk
+    ]
