@@ -8,17 +8,14 @@ from django.db.models import (
     Avg,
     BooleanField,
     Count,
-    DateTimeField,
     ExpressionWrapper,
     F,
     Prefetch,
     Q,
     QuerySet,
-    Value,
     prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import Role, User, holds_role, person_name
@@ -413,10 +410,8 @@ def queue_page(
     return queue_rows(rows[:QUEUE_PAGE_SIZE]), len(rows) > QUEUE_PAGE_SIZE
 
 
-def _counts(district_id: int, reviewer_id: int, now: str) -> QuerySet:
-    # Grouped by the reviewer (one group: nothing waiting is no row), and the moment passed as
-    # text that PostgreSQL reads as the time: a prepared query's arguments are ints and strings.
-    moment = Cast(Value(now), DateTimeField())
+def _counts(district_id: int, reviewer_id: int, moment: datetime) -> QuerySet:
+    # Grouped by the reviewer: one group, and nothing waiting is no row.
     return (
         _waiting_for(district_id, reviewer_id)
         .values("reviewer_id")
@@ -430,7 +425,7 @@ def _counts(district_id: int, reviewer_id: int, now: str) -> QuerySet:
 
 
 # Counted on every queue page: the SQL is built once per process (microcreds.prepared).
-_queue_counts = PreparedQuery(_counts, int, int, str)
+_queue_counts = PreparedQuery(_counts, int, int, datetime)
 
 
 def queue_counts(*, user: User, now=None) -> dict[str, int]:
@@ -438,7 +433,7 @@ def queue_counts(*, user: User, now=None) -> dict[str, int]:
     now = now or timezone.now()
     counts = None
     if user.district_id is not None:
-        counts = _queue_counts.first(user.district_id, user.pk, now.isoformat())
+        counts = _queue_counts.first(user.district_id, user.pk, now)
     plan, final, overdue = counts or (0, 0, 0)
     return {"plan": plan, "final": final, "overdue": overdue}
 
