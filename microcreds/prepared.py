@@ -156,6 +156,15 @@ class PreparedQuery:
         )
 
 
+def as_prefetched(instance, name: str, objects: list) -> None:
+    """``instance.<name>.all()`` gives ``objects`` (read by a prepared query) without a query,
+    as after ``prefetch_related``: kept as the related manager's own queryset with its rows, so
+    changing the relation (``set``, ``delete``) acts on the instance's and forgets them."""
+    queryset = getattr(instance, name).get_queryset()  # built, not run
+    queryset._result_cache, queryset._prefetch_done = objects, True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+
+
 def _same(value, stand_in) -> bool:
     return type(value) is type(stand_in) and value == stand_in
 

@@ -23,7 +23,7 @@ from artifacts.models import Artifact
 from artifacts.selectors import evidence_added_since
 from badges.models import Award
 from credentials.models import MicroCredential, Rubric, RubricCriterion, RubricLevel
-from microcreds.prepared import PreparedQuery
+from microcreds.prepared import PreparedQuery, as_prefetched
 from submissions.history import plan_changes_since, results_changes_since
 from submissions.models import Submission
 from submissions.selectors import read_plan_text_lists
@@ -660,13 +660,6 @@ _rubric_levels = PreparedQuery(
 )
 
 
-def _as_prefetched(instance, name: str, objects: list) -> None:
-    """``instance.<name>.all()`` gives ``objects`` without a query, as after prefetch_related."""
-    queryset = getattr(instance, name).all()
-    queryset._result_cache, queryset._prefetch_done = objects, True
-    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
-
-
 def rubric_for_reading(microcredential: MicroCredential) -> Rubric | None:
     """The micro-credential's rubric with its criteria (each with its evidence type) and their
     levels, for a reviewer to read beside the plan or the evidence (None: it has no rubric)."""
@@ -683,8 +676,8 @@ def rubric_for_reading(microcredential: MicroCredential) -> Rubric | None:
         criterion.rubric = rubric
         for level in levels[criterion.pk]:
             level.criterion = criterion
-        _as_prefetched(criterion, "levels", levels[criterion.pk])
-    _as_prefetched(rubric, "criteria", criteria)
+        as_prefetched(criterion, "levels", levels[criterion.pk])
+    as_prefetched(rubric, "criteria", criteria)
     return rubric
 
 

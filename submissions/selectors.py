@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 
 from accounts import selectors as accounts_selectors
 from accounts.models import District, DistrictGoal, User, person_name
-from microcreds.prepared import PreparedQuery
+from microcreds.prepared import PreparedQuery, as_prefetched
 from programs.models import ProgramCycle
 from programs.selectors import cycles_in_order
 
@@ -517,18 +517,15 @@ def read_plan_text_lists(plan: Plan) -> None:
     reads them (``plan.sources.all()``, ``plan.district_goals.all()``), as
     ``prefetch_related_objects([plan], "sources", "district_goals")`` would: each is kept as
     the related manager's own queryset with its rows, so changing them (``set``, ``delete``)
-    acts on the plan's and forgets what was read."""
-    cache = plan.__dict__.setdefault("_prefetched_objects_cache", {})
-    for name, prepared in (("sources", _plan_sources), ("district_goals", _plan_goals)):
-        if name in cache:
-            continue
-        queryset = getattr(plan, name).get_queryset()  # built, not run
-        queryset._result_cache = rows = prepared.all(plan.pk)
-        queryset._prefetch_done = True
-        cache[name] = queryset
-        if name == "sources":
-            for source in rows:
-                PlanSource.plan.field.set_cached_value(source, plan)
+    acts on the plan's and forgets what was read (``microcreds.prepared.as_prefetched``)."""
+    read = getattr(plan, "_prefetched_objects_cache", {})
+    if "sources" not in read:
+        sources = _plan_sources.all(plan.pk)
+        for source in sources:
+            PlanSource.plan.field.set_cached_value(source, plan)
+        as_prefetched(plan, "sources", sources)
+    if "district_goals" not in read:
+        as_prefetched(plan, "district_goals", _plan_goals.all(plan.pk))
 
 
 def plan_snapshot(plan: Plan) -> dict[str, Any]:
