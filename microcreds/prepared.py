@@ -24,6 +24,14 @@ any other (``ValueError`` at the first call, so a test that runs the query finds
   they move, and the day): its dates and amounts are then the shape's own;
 - no ``prefetch_related``. A ``select_for_update`` shape runs only inside a transaction, as
   the ORM's does.
+
+``written_join_order=True`` is for a shape whose joins are lookups of a few rows' parents by
+primary key (a page of a queue with its people, plans and credentials): PostgreSQL then keeps
+the joins in the order the SQL writes them (``join_collapse_limit = 1``, for that statement
+alone) rather than weighing every order, which for eight tables costs more than running the
+query (2.7 ms of planning against 0.6 ms, for the same plan). The setting goes with the query
+in one statement list, an implicit transaction of its own, so it ends with it; inside a
+transaction, where it would outlive the query, the query is planned as usual.
 """
 
 import datetime as dt
@@ -58,6 +66,9 @@ _AS_STORED = {
     uuid.UUID: lambda value, connection: value.hex,
     dt.datetime: lambda value, connection: connection.ops.adapt_datetimefield_value(value),
 }
+# Sent before a query in the same statement list (``written_join_order``): ``SET LOCAL`` lasts
+# until that list's implicit transaction ends, with the query.
+_WRITTEN_JOIN_ORDER = "SET LOCAL join_collapse_limit = 1; "
 # Choices (TextChoices, IntegerChoices) are str and int.
 _CONSTANTS = (type(None), bool, int, str)
 
@@ -73,7 +84,13 @@ class _Shape:
 
 
 class PreparedQuery:
-    def __init__(self, build: Callable[..., QuerySet], *types: type, frozen: bool = False):
+    def __init__(
+        self,
+        build: Callable[..., QuerySet],
+        *types: type,
+        frozen: bool = False,
+        written_join_order: bool = False,
+    ):
         unknown = [t for t in types if t not in _STAND_INS]
         if unknown:
             raise TypeError(
@@ -82,6 +99,7 @@ class PreparedQuery:
         self._build = build
         self._types = types
         self._frozen = frozen
+        self._written_join_order = written_join_order
         self._prepared: tuple[_Shape, str] | None = None
 
     def all(self, *args) -> list:
@@ -100,8 +118,15 @@ class PreparedQuery:
             raise TransactionManagementError(
                 "select_for_update cannot be used outside of a transaction."
             )
+        sql = shape.sql
+        if (
+            self._written_join_order
+            and connection.vendor == "postgresql"
+            and connection.get_autocommit()
+        ):
+            sql = _WRITTEN_JOIN_ORDER + sql
         with connection.cursor() as cursor:
-            cursor.execute(shape.sql, params)
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
         return shape.rows(rows, using) if rows else []
 

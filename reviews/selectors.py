@@ -389,8 +389,10 @@ def _first_queue_page(district_id: int, reviewer_id: int, stage: str) -> QuerySe
 
 # The queue as a reviewer opens it, unfiltered, at its first page: the SQL is built once per
 # process (microcreds.prepared). A page's bounds are part of the SQL (LIMIT, OFFSET), and the
-# filters change its shape: a later page, or a filtered one, is built each time.
-_first_page_rows = PreparedQuery(_first_queue_page, int, int, str)
+# filters change its shape: a later page, or a filtered one, is built each time. Its joins are
+# the page's rows' parents, each by primary key, in the order written: weighing the orders of
+# eight tables cost PostgreSQL 2.7 ms a page, four times running it (``written_join_order``).
+_first_page_rows = PreparedQuery(_first_queue_page, int, int, str, written_join_order=True)
 
 
 def queue_page(

@@ -144,6 +144,49 @@ def test_a_locking_read_runs_only_in_a_transaction_and_takes_the_lock(educator):
     assert queries[0].endswith("FOR UPDATE")
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_written_join_order_reads_the_same_rows_and_ends_with_its_query(educator, other_educator):
+    from django.db import transaction
+
+    def build(district_id):
+        return (
+            User.objects.select_related("district", "building", "state")
+            .filter(district_id=district_id)
+            .order_by("pk")
+        )
+
+    prepared = PreparedQuery(build, int, written_join_order=True)
+    queries = []
+
+    def spy():
+        return connection.execute_wrapper(
+            lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)
+        )
+
+    with spy():
+        got = prepared.all(educator.district_id)
+    assert [_fields(u) for u in got] == [_fields(u) for u in build(educator.district_id)]
+    assert [_fields(u.district) for u in got] == [
+        _fields(u.district) for u in build(educator.district_id)
+    ]
+    if connection.vendor != "postgresql":
+        assert queries == [prepared._shape()[0].sql]
+        return
+    assert queries[0].startswith("SET LOCAL join_collapse_limit = 1; SELECT")
+    with connection.cursor() as cursor:
+        # The setting went with the query's own implicit transaction.
+        cursor.execute("SHOW join_collapse_limit")
+        assert cursor.fetchone()[0] == "8"
+    # Inside a transaction it would outlive the query: the query is planned as usual.
+    queries.clear()
+    with transaction.atomic(), spy():
+        assert prepared.all(educator.district_id) == got
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW join_collapse_limit")
+            assert cursor.fetchone()[0] == "8"
+    assert queries[0].startswith("SELECT")
+
+
 def test_arguments_must_be_of_the_declared_type(educator):
     prepared = PreparedQuery(lambda pk: User.objects.filter(pk=pk), int)
     with pytest.raises(TypeError):
