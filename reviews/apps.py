@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ReviewsConfig(AppConfig):
@@ -10,6 +11,7 @@ class ReviewsConfig(AppConfig):
         from submissions import signals as submission_signals
 
         from . import receivers
+        from .stamps import install_after_migrate
 
         submission_signals.review_requested.connect(
             receivers.review_requested, dispatch_uid="reviews_assign_reviewers"
@@ -29,3 +31,6 @@ class ReviewsConfig(AppConfig):
         badge_signals.rubric_levels_asked.connect(
             receivers.rubric_levels_asked, dispatch_uid="reviews_badge_rubric_levels"
         )
+
+        # Triggers are not models: (re)created after every migrate, test databases included.
+        post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="reviews_stamps")

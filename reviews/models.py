@@ -289,3 +289,19 @@ class CriterionScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion}: {self.level}"
+
+
+class QueueStamp(models.Model):
+    """A number that changes with every change to what decides a district's reviewers' waiting
+    counts: their reviews, the rounds' states, the submissions' statuses (kept by database
+    triggers: see ``reviews.stamps``); the counts are filed under it.
+
+    ``district_id`` is a plain number, not a foreign key: the stamp is bumped at COMMIT, also
+    for the commit that deletes its district.
+    """
+
+    district_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"district {self.district_id}: {self.version}"

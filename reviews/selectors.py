@@ -4,12 +4,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
+from django.core.cache import cache
 from django.db.models import (
     Avg,
     BooleanField,
     Count,
     ExpressionWrapper,
     F,
+    Min,
     Prefetch,
     Q,
     QuerySet,
@@ -30,6 +32,7 @@ from submissions.selectors import read_plan_text_lists
 from submissions.signals import HistoryEntry
 from submissions.transitions import EDUCATOR_MOVES
 
+from . import stamps as queue_stamps
 from .models import (
     WAITING,
     CommentTopic,
@@ -413,7 +416,8 @@ def queue_page(
 
 
 def _counts(district_id: int, reviewer_id: int, moment: datetime) -> QuerySet:
-    # Grouped by the reviewer: one group, and nothing waiting is no row.
+    # Grouped by the reviewer: one group, and nothing waiting is no row. ``next_due``: the
+    # soonest due time not yet passed, until which the overdue count holds.
     return (
         _waiting_for(district_id, reviewer_id)
         .values("reviewer_id")
@@ -421,23 +425,44 @@ def _counts(district_id: int, reviewer_id: int, moment: datetime) -> QuerySet:
             plan=Count("id", filter=Q(stage=Stage.PLAN)),
             final=Count("id", filter=Q(stage=Stage.FINAL)),
             overdue=Count("id", filter=Q(due_at__lt=moment)),
+            next_due=Min("due_at", filter=Q(due_at__gte=moment)),
         )
-        .values_list("plan", "final", "overdue")
+        .values_list("plan", "final", "overdue", "next_due")
     )
 
 
 # Counted on every queue page: the SQL is built once per process (microcreds.prepared).
 _queue_counts = PreparedQuery(_counts, int, int, datetime)
+QUEUE_COUNTS_SECONDS = 24 * 60 * 60
+
+
+class _Counts(NamedTuple):
+    plan: int
+    final: int
+    overdue: int
+    counted_at: datetime
+    next_due: datetime | None  # the overdue count holds from ``counted_at`` until then
 
 
 def queue_counts(*, user: User, now=None) -> dict[str, int]:
-    """Waiting reviews per stage and overdue, in one query."""
+    """Waiting reviews per stage and overdue, in one query; or, at a thousand waiting, none:
+    filed under the district's queue stamp (``reviews.stamps``), which moves with every change
+    to the reviews, rounds and submissions they count, and read back while no due time has
+    passed since they were counted."""
     now = now or timezone.now()
-    counts = None
-    if user.district_id is not None:
-        counts = _queue_counts.first(user.district_id, user.pk, now)
-    plan, final, overdue = counts or (0, 0, 0)
-    return {"plan": plan, "final": final, "overdue": overdue}
+    if user.district_id is None:
+        return {"plan": 0, "final": 0, "overdue": 0}
+    stamp = queue_stamps.current_stamp(district_id=user.district_id)
+    key = f"reviews:queue-counts:{user.district_id}:{user.pk}:{stamp}"
+    counts = cache.get(key) if stamp is not None else None
+    if counts is None or not (
+        counts.counted_at <= now and (counts.next_due is None or now < counts.next_due)
+    ):
+        row = _queue_counts.first(user.district_id, user.pk, now) or (0, 0, 0, None)
+        counts = _Counts(*row[:3], counted_at=now, next_due=row[3])
+        if stamp is not None:
+            cache.set(key, counts, QUEUE_COUNTS_SECONDS)
+    return {"plan": counts.plan, "final": counts.final, "overdue": counts.overdue}
 
 
 # --- What the educator reads of the panel on the plan page and in its history ---------------
