@@ -14,8 +14,10 @@ Only a shape whose SQL does not depend on the values may be prepared, and buildi
 any other (``ValueError`` at the first call, so a test that runs the query finds it):
 - every argument is an ``int``, a ``str``, a ``uuid.UUID`` or an aware ``datetime`` that
   reaches the SQL unchanged, or as the database's own text for it (SQLite stores a UUID as its
-  hex and a time as UTC text); not ``__in`` lists, not ``__contains``-style lookups, which wrap
-  the value;
+  hex and a time as UTC text); not ``__in`` lists, whose SQL has a placeholder per value, and
+  not ``__contains``-style lookups, which wrap the value;
+- a ``list`` argument is a list of ids, and reaches the SQL through ``AnyOf`` (one parameter
+  however many ids: an array on PostgreSQL, JSON text on SQLite);
 - every other parameter is a constant (``None``, ``bool``, ``int``, ``str``): a date or a time
   among them would be the moment the shape was built, not the moment of the call;
 - building twice gives the same SQL and parameters;
@@ -35,12 +37,14 @@ transaction, where it would outlive the query, the query is planned as usual.
 """
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
+from django.db.models import BooleanField, Expression, F
 from django.db.models.query import (
     FlatValuesListIterable,
     ModelIterable,
@@ -59,12 +63,14 @@ _STAND_INS = {
     str: lambda i: f"\u2063prepared-argument-{i}\u2063",
     uuid.UUID: lambda i: uuid.UUID(int=(0x7E57 << 112) + i),
     dt.datetime: lambda i: dt.datetime(1901, 2, 3, 4, 5, 6, 700_000 + i, tzinfo=dt.UTC),
+    list: lambda i: [-7_300_000_101 - i, -7_300_000_201 - i],
 }
 # How a database may hold an argument of each type other than as itself: (value, connection)
 # → the parameter the ORM passes.
 _AS_STORED = {
     uuid.UUID: lambda value, connection: value.hex,
     dt.datetime: lambda value, connection: connection.ops.adapt_datetimefield_value(value),
+    list: lambda value, connection: AnyOf.parameter(value, connection),
 }
 # Sent before a query in the same statement list (``written_join_order``): ``SET LOCAL`` lasts
 # until that list's implicit transaction ends, with the query.
@@ -94,7 +100,7 @@ class PreparedQuery:
         unknown = [t for t in types if t not in _STAND_INS]
         if unknown:
             raise TypeError(
-                f"prepared arguments are int, str, uuid.UUID or datetime, not {unknown}"
+                f"prepared arguments are int, str, uuid.UUID, datetime or list, not {unknown}"
             )
         self._build = build
         self._types = types
@@ -109,6 +115,8 @@ class PreparedQuery:
         for value, kind in zip(args, self._types, strict=True):
             if type(value) is not kind:
                 raise TypeError(f"{value!r} is not {kind.__name__}")
+            if kind is list and not all(type(item) is int for item in value):
+                raise TypeError(f"{value!r} is not a list of ids")
         shape, using = self._shape()
         params = list(shape.params)
         connection = connections[using]
@@ -179,6 +187,43 @@ class PreparedQuery:
             _row_reader(queryset, compiler),
             for_update=queryset.query.select_for_update,
         )
+
+
+class AnyOf(Expression):
+    """``field`` is one of ``ids`` (a list of ints), written with a single parameter however
+    many there are: ``= ANY(%s)`` with an array on PostgreSQL, a ``json_each`` of JSON text on
+    SQLite. A condition, for ``filter()``: ``filter(AnyOf("pk", ids))``. Unlike ``pk__in``,
+    its SQL is the same for any number of ids, so a prepared query can take the list as an
+    argument."""
+
+    conditional = True
+
+    def __init__(self, field: str, ids: list[int]):
+        super().__init__(output_field=BooleanField())
+        self.column = F(field)
+        self.ids = list(ids)
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, expressions):
+        (self.column,) = expressions
+
+    def resolve_expression(self, *args, **kwargs):
+        resolved = self.copy()
+        resolved.column = self.column.resolve_expression(*args, **kwargs)
+        return resolved
+
+    @staticmethod
+    def parameter(ids: list[int], connection):
+        return ids if connection.vendor == "postgresql" else json.dumps(ids)
+
+    def as_sql(self, compiler, connection):
+        column, params = compiler.compile(self.column)
+        ids = self.parameter(self.ids, connection)
+        if connection.vendor == "postgresql":
+            return f"{column} = ANY(%s)", [*params, ids]
+        return f"{column} IN (SELECT value FROM json_each(%s))", [*params, ids]
 
 
 def as_prefetched(instance, name: str, objects: list) -> None:

@@ -51,7 +51,7 @@ from badges.models import Award, award_counts_q
 from badges.selectors import awarded_in_state_q, with_counting_award
 from credentials.models import MicroCredential
 from credentials.selectors import lineage_choices
-from microcreds.prepared import PreparedQuery
+from microcreds.prepared import AnyOf, PreparedQuery
 from people import selectors as people_selectors
 from programs.models import CreditRule, ProgramCycle
 from programs.selectors import (
@@ -1107,6 +1107,24 @@ class RenewalRow(NamedTuple):
     has_transcript: bool
 
 
+def _renewal_people(ids: list[int], at: dt.datetime) -> QuerySet:
+    """The names, buildings and whether they hold a counting award (their transcript) of the
+    people ``ids``. The award is looked for per row of the page (NOT EXISTS for the renewal:
+    with the outer join, PostgreSQL hashed every award of the district for the 50 rows, 14 ms
+    at 50,000 plans)."""
+    holds = Award.objects.filter(award_counts_q(at=at, anti_join=True), educator_id=OuterRef("pk"))
+    return (
+        User.objects.filter(AnyOf("pk", ids))
+        .annotate(has_transcript=Exists(holds))
+        .values_list("pk", "first_name", "last_name", "email", "building__name", "has_transcript")
+    )
+
+
+# Read on every page of the list: the SQL is built once per process (microcreds.prepared), the
+# page's ids one parameter.
+_renewal_people_shown = PreparedQuery(_renewal_people, list, dt.datetime)
+
+
 def relicensure_rows(
     *, district: District, filters: ReportFilters, report: dict, ids: list[int]
 ) -> list[RenewalRow]:
@@ -1131,16 +1149,8 @@ def relicensure_rows(
         stamp=report.get("stamp"),
     )
     order = {pk: place for place, pk in enumerate(ids)}
-    # Looked for per row of the page (NOT EXISTS for the renewal: with the outer join,
-    # PostgreSQL hashed every award of the district for the 50 rows, 14 ms at 50,000 plans).
-    holds = Award.objects.filter(
-        award_counts_q(at=timezone.now(), anti_join=True), educator_id=OuterRef("pk")
-    )
     people = sorted(
-        User.objects.filter(pk__in=list(figures))
-        .annotate(has_transcript=Exists(holds))
-        .values_list("pk", "first_name", "last_name", "email", "building__name", "has_transcript"),
-        key=lambda row: order[row[0]],
+        _renewal_people_shown.all(list(figures), timezone.now()), key=lambda row: order[row[0]]
     )
     rows = []
     for pk, first_name, last_name, email, building, has_transcript in people:

@@ -187,6 +187,25 @@ def test_a_written_join_order_reads_the_same_rows_and_ends_with_its_query(educat
     assert queries[0].startswith("SELECT")
 
 
+def test_a_list_of_ids_is_one_argument_whatever_its_length(educator, other_educator):
+    from microcreds.prepared import AnyOf
+
+    def build(ids):
+        return User.objects.filter(AnyOf("pk", ids)).order_by("pk").values_list("pk", "email")
+
+    prepared = PreparedQuery(build, list)
+    third = EducatorFactory(district=educator.district)
+    everyone = sorted([educator.pk, other_educator.pk, third.pk])
+    for ids in ([], [educator.pk], [third.pk, educator.pk], everyone, everyone + [10**12]):
+        expected = list(User.objects.filter(pk__in=ids).order_by("pk").values_list("pk", "email"))
+        assert prepared.all(ids) == expected
+    assert len(prepared.all(everyone)) == 3
+    with pytest.raises(TypeError):
+        prepared.all([str(educator.pk)])
+    with pytest.raises(TypeError):
+        prepared.all(tuple(everyone))
+
+
 def test_arguments_must_be_of_the_declared_type(educator):
     prepared = PreparedQuery(lambda pk: User.objects.filter(pk=pk), int)
     with pytest.raises(TypeError):
