@@ -39,11 +39,12 @@ transaction, where it would outlive the query, the query is planned as usual.
 import datetime as dt
 import json
 import uuid
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import BooleanField, Expression, F
 from django.db.models.query import (
     FlatValuesListIterable,
@@ -90,6 +91,10 @@ class _Shape:
 
 
 class PreparedQuery:
+    # Every prepared query of the process, for ``prepare_all`` (weakly: a frozen one kept per
+    # district and day goes when its keeper drops it).
+    _every: "weakref.WeakSet[PreparedQuery]" = weakref.WeakSet()
+
     def __init__(
         self,
         build: Callable[..., QuerySet],
@@ -107,6 +112,20 @@ class PreparedQuery:
         self._frozen = frozen
         self._written_join_order = written_join_order
         self._prepared: tuple[_Shape, str] | None = None
+        PreparedQuery._every.add(self)
+
+    @classmethod
+    def prepare_all(cls) -> int:
+        """Build the SQL of every prepared query not built yet (a web worker does it at boot,
+        ``microcreds.warm``); how many were built."""
+        built = 0
+        # In a transaction: the ORM compiles a locking read (``select_for_update``) only there.
+        with transaction.atomic():
+            for prepared in list(cls._every):
+                if prepared._prepared is None:
+                    prepared._shape()
+                    built += 1
+        return built
 
     def all(self, *args) -> list:
         """Every row, as the queryset built with ``args`` would return them."""

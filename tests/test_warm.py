@@ -1,0 +1,50 @@
+"""A web worker loads its URLs, templates and prepared queries before its first request, and
+starts even when the database does not answer yet (microcreds.warm)."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.template import engines
+
+from microcreds import warm
+from microcreds.prepared import PreparedQuery
+from tests.project_copy import ROOT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_warming_loads_every_template_and_prepares_every_query():
+    figures = warm.warm()
+
+    assert figures["templates"] == len(warm.project_templates()) > 100
+    cached = engines["django"].engine.template_loaders[0].get_template_cache
+    assert {"base.html", "submissions/detail.html", "reviews/queue.html"} <= set(cached)
+    assert figures["resolvers"] > 10
+    assert all(prepared._prepared is not None for prepared in PreparedQuery._every)
+    assert PreparedQuery.prepare_all() == 0  # nothing left to build
+
+
+def test_a_worker_starts_while_the_database_does_not_answer():
+    """The WSGI module loads (and serves its static files and error pages) with the database
+    unreachable: the prepared queries wait for the first request that needs them."""
+    code = (
+        "import microcreds.wsgi as w, sys; "
+        "from microcreds.prepared import PreparedQuery; "
+        "print(sum(p._prepared is None for p in PreparedQuery._every))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:1/nowhere",
+            "DJANGO_SETTINGS_MODULE": "microcreds.settings",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.strip().splitlines()[-1]) > 0
+    assert "warming the prepared queries failed" in result.stderr
