@@ -725,6 +725,25 @@ class LedgerRow(NamedTuple):
     effective_on: dt.date
 
 
+def _ledger_names(ids: list[int]) -> QuerySet:
+    """The names shown on the ledger's rows ``ids``: the educator, their building, the
+    micro-credential and the district it was earned in."""
+    return Submission.objects.filter(AnyOf("pk", ids)).values_list(
+        "pk",
+        "educator__first_name",
+        "educator__last_name",
+        "educator__email",
+        "educator__building__name",
+        "plan__microcredential__title",
+        "district__name",
+    )
+
+
+# Read on every page of the ledger: the SQL is built once per process (microcreds.prepared), the
+# page's ids one parameter.
+_ledger_names_shown = PreparedQuery(_ledger_names, list)
+
+
 def salary_ledger_page(
     *, district: District, ids: list[int], stamp: int | None | EllipsisType = ...
 ) -> list[LedgerRow]:
@@ -749,18 +768,7 @@ def salary_ledger_page(
         stamp=stamp,
     )
     order = {pk: place for place, pk in enumerate(ids)}
-    rows = sorted(
-        Submission.objects.filter(pk__in=list(credit)).values_list(
-            "pk",
-            "educator__first_name",
-            "educator__last_name",
-            "educator__email",
-            "educator__building__name",
-            "plan__microcredential__title",
-            "district__name",
-        ),
-        key=lambda row: order[row[0]],
-    )
+    rows = sorted(_ledger_names_shown.all(list(credit)), key=lambda row: order[row[0]])
     ledger = []
     for pk, first_name, last_name, email, building, microcredential, district_name in rows:
         accepted_from_elsewhere, salary, points, hours, effective_on = credit[pk]
