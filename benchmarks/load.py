@@ -203,6 +203,67 @@ def _seed_large() -> None:
     assert User.objects.filter(district=district, is_reviewer=True).count() == len(reviewers)
 
 
+def _rubric_like_the_demos(large, demo) -> bool:
+    """Give the credential of the large district's first waiting review (by the first
+    benchmark reviewer) a rubric with criteria, levels and evidence types like the demo's
+    graded credential, once: the review page reads the rubric it scores against, and P2 then
+    compares that page at both sizes instead of a graded one with an ungraded one. Whether it
+    was added now."""
+    from accounts.models import User
+    from credentials.models import EvidenceType, Rubric, RubricCriterion, RubricLevel
+    from reviews.models import ReviewAssignment
+
+    if RubricCriterion.objects.filter(rubric__microcredential__district=large).exists():
+        return False
+    model = (
+        Rubric.objects.filter(microcredential__district=demo, criteria__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    reviewer = User.objects.filter(district=large, is_reviewer=True).order_by("pk").first()
+    assignment = (
+        ReviewAssignment.objects.filter(reviewer=reviewer, status=ReviewAssignment.Status.PENDING)
+        .select_related("submission__plan__microcredential")
+        .order_by("pk")
+        .first()
+    )
+    if model is None or assignment is None:
+        return False
+    credential = assignment.submission.plan.microcredential
+    rubric, _ = Rubric.objects.update_or_create(
+        microcredential=credential,
+        defaults={
+            "passing_rule": model.passing_rule,
+            "minimum_passing_criteria": model.minimum_passing_criteria,
+        },
+    )
+    for criterion in model.criteria.select_related("evidence_type").prefetch_related("levels"):
+        evidence_type = None
+        if criterion.evidence_type is not None:
+            evidence_type, _ = EvidenceType.objects.get_or_create(
+                district=large,
+                name=criterion.evidence_type.name,
+                defaults={"accepts": criterion.evidence_type.accepts},
+            )
+            credential.evidence_types.add(evidence_type)
+        copy = RubricCriterion.objects.create(
+            rubric=rubric,
+            position=criterion.position,
+            title=criterion.title,
+            description=criterion.description,
+            evidence_type=evidence_type,
+            component=criterion.component,
+            passing_score=criterion.passing_score,
+        )
+        RubricLevel.objects.bulk_create(
+            RubricLevel(
+                criterion=copy, score=level.score, label=level.label, description=level.description
+            )
+            for level in criterion.levels.all()
+        )
+    return True
+
+
 def _world() -> dict:
     """Seed what is missing; return who signs in, where they go, and the P2 subjects."""
     from django.core.management import call_command
@@ -239,6 +300,11 @@ def _world() -> dict:
                 cursor.execute("ANALYZE")
     demo = District.objects.get(slug="prairie-view")
     large = District.objects.get(slug=LARGE_SLUG)
+    with transaction.atomic():
+        if _rubric_like_the_demos(large, demo):
+            seeded.append(
+                ("a rubric like the demo's for the large district's first review", "done")
+            )
 
     drafts = (
         Submission.objects.filter(
