@@ -38,6 +38,10 @@ BEGIN
         RETURN;
     END IF;
     PERFORM set_config(marker, statement_timestamp()::text, true);
+    -- Every stamp of a district is written under one lock, taken first: a commit that bumps
+    -- the queue's stamp and then the reports' never waits on one that bumped them the other
+    -- way round while that one waits on it (a deadlock), it waits for it to commit.
+    PERFORM pg_advisory_xact_lock({lock_class}, district::integer);
     -- Microseconds since 1970, and always more than before: a restored backup or a
     -- re-created table can never bring back a stamp that figures are cached under.
     INSERT INTO {stamp} (district_id, version) VALUES (district, now_us)
@@ -45,6 +49,9 @@ BEGIN
     DO UPDATE SET version = GREATEST({stamp}.version + 1, EXCLUDED.version);
 END $$;
 """
+
+# The class of the advisory lock every bump of a district takes ("mcst"), with the district's id.
+LOCK_CLASS = 0x6D637374
 
 # Row triggers: the district of the row (old and new, as a row may move), or of its parent.
 DIRECT = """
@@ -128,7 +135,11 @@ class TriggerStamp:
             "state": THROUGH_STATE.format(name=self.name, district=names["district"]),
         }
         with db.cursor() as cursor:
-            cursor.execute(BUMP_FUNCTION.format(name=self.name, marker=self.marker, **names))
+            cursor.execute(
+                BUMP_FUNCTION.format(
+                    name=self.name, marker=self.marker, lock_class=LOCK_CLASS, **names
+                )
+            )
             for kind, body in bodies.items():
                 cursor.execute(ROW_FUNCTION.format(name=self.name, kind=kind, body=body))
             for table, kind, columns in self._watched(models):
