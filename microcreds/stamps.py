@@ -20,8 +20,26 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.apps.registry import Apps
-from django.db import connection
+from django.db import connection, models
 from django.db.backends.base.base import BaseDatabaseWrapper
+
+
+class StampTable(models.Model):
+    """A stamp's table: one row per district, its number (``TriggerStamp.model`` names one).
+
+    ``district_id`` is a plain number, not a foreign key: the stamp is bumped at COMMIT, also
+    for the commit that deletes its district.
+    """
+
+    district_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"district {self.district_id}: {self.version}"
+
 
 # The function every trigger calls: bump one district's stamp, once per statement.
 # ``statement_timestamp()`` tells the statements of a transaction apart; a bulk insert of

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from accounts.models import District
+from microcreds.stamps import StampTable
 from submissions.models import Submission
 
 
@@ -63,19 +64,9 @@ class ExportJob(models.Model):
         return min(99, int(self.rows_done * 100 / self.rows_total))
 
 
-class ReportStamp(models.Model):
+class ReportStamp(StampTable):
     """A number that changes with every change to what a district's reports read (kept by
-    database triggers: see ``reports.stamps``); cached report figures are filed under it.
-
-    ``district_id`` is a plain number, not a foreign key: the stamp is bumped at COMMIT, also
-    for the commit that deletes its district.
-    """
-
-    district_id = models.BigIntegerField(primary_key=True)
-    version = models.BigIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"district {self.district_id}: {self.version}"
+    database triggers: see ``reports.stamps``); cached report figures are filed under it."""
 
 
 class SalaryAcceptance(models.Model):

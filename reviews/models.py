@@ -11,6 +11,7 @@ from django.db import models
 
 from accounts.models import Building, District
 from credentials.models import RubricCriterion, RubricLevel, Stack
+from microcreds.stamps import StampTable
 from submissions.models import Attempt, Component, Submission
 
 
@@ -291,17 +292,7 @@ class CriterionScore(models.Model):
         return f"{self.criterion}: {self.level}"
 
 
-class QueueStamp(models.Model):
+class QueueStamp(StampTable):
     """A number that changes with every change to what decides a district's reviewers' waiting
     counts: their reviews, the rounds' states, the submissions' statuses (kept by database
-    triggers: see ``reviews.stamps``); the counts are filed under it.
-
-    ``district_id`` is a plain number, not a foreign key: the stamp is bumped at COMMIT, also
-    for the commit that deletes its district.
-    """
-
-    district_id = models.BigIntegerField(primary_key=True)
-    version = models.BigIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"district {self.district_id}: {self.version}"
+    triggers: see ``reviews.stamps``); the counts are filed under it."""
