@@ -2,6 +2,7 @@
 out, turns video off and saves; axe finds nothing serious or critical on the way."""
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import District
 
@@ -13,7 +14,7 @@ def test_an_admin_corrects_and_saves_the_settings_by_the_labels(
 ):
     browser_sign_in(page, live_server, district_admin.email, password)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "District settings"
+    expect(page.get_by_role("heading", level=1)).to_have_text("District settings")
     assert axe(page) == []
 
     page.get_by_label("Review turnaround (days)").fill("120")

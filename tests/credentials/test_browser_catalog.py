@@ -22,7 +22,7 @@ def test_admin_writes_scores_and_publishes_an_entry(
 ):
     browser_sign_in(page, live_server, district_admin.email, password)
     page.get_by_role("link", name="Manage catalog").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Manage the catalog"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Manage the catalog")
     assert axe(page) == []
 
     page.get_by_role("link", name="New micro-credential").click()
@@ -35,7 +35,7 @@ def test_admin_writes_scores_and_publishes_an_entry(
     )
     page.get_by_label("Video", exact=True).check()
     page.get_by_role("button", name="Save as draft").click()
-    assert "Rubric of" in page.get_by_role("heading", level=1).inner_text()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Rubric of")
     assert axe(page) == []
 
     # The level rows come filled with "Not yet" / "Demonstrated".
@@ -69,9 +69,8 @@ def test_educator_searches_filters_and_reads_an_entry(
     expect(page.get_by_role("status")).to_have_text("1 micro-credential found.")
     assert "q=routines" in page.url
     results.first.get_by_role("link").click()
-    assert page.get_by_role("heading", level=1).inner_text() == (
-        "Classroom Expectations and Routines"
-    )
+    # Waits for the entry's page: read at once, the heading may still be the catalog's.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Classroom Expectations and Routines")
     for section in ("Competency", "Key method", "Evidence", "Rubric"):
         assert page.get_by_role("heading", name=section, exact=True).is_visible()
     assert page.get_by_role("table").is_visible()
