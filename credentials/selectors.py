@@ -104,6 +104,7 @@ _unfiltered_cards = PreparedQuery(
         _published_in(district_id).order_by("title").distinct().values_list(*_CARD_COLUMNS)
     ),
     int,
+    planned_per_call=True,  # a district's catalog: a dozen entries or hundreds
 )
 _unfiltered_evidence_types = PreparedQuery(
     lambda district_id: (

@@ -110,6 +110,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # it was idle is noticed at the start of the next request and replaced.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("CONN_HEALTH_CHECKS", default=True))
+# The queries every page runs (microcreds.prepared) are server-side prepared statements on
+# PostgreSQL, each parsed once per connection. Off (0) behind a pooler that shares one session
+# between connections (PgBouncer in transaction mode), where a statement would not be there.
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -283,3 +283,152 @@ def test_a_time_argument_is_compared_as_the_orm_compares_it(educator, other_educ
     assert joined.all(educator.district_id, dt.datetime(2026, 6, 1, tzinfo=dt.UTC)) == [
         other_educator.pk
     ]
+
+
+# --- Server-side statements (PostgreSQL) ----------------------------------------------------
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="server-side statements are PostgreSQL's"
+)
+
+
+def _held(prepared: PreparedQuery) -> dict | None:
+    """The session's statement for ``prepared`` (pg_prepared_statements), or None."""
+    statement = prepared._shape()[0].statement
+    if statement is None:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT parameter_types::text[], generic_plans + custom_plans"
+            " FROM pg_prepared_statements WHERE name = %s",
+            [statement[0]],
+        )
+        row = cursor.fetchone()
+    return {"types": row[0], "runs": row[1]} if row else None
+
+
+@postgresql_only
+def test_a_shape_is_prepared_once_on_the_connection_and_then_executed(educator, other_educator):
+    def build(district_id):
+        return User.objects.select_related("district").filter(district_id=district_id)
+
+    prepared = PreparedQuery(build, int)
+    first = prepared.all(educator.district_id)
+    assert _held(prepared) == {"types": ["bigint"], "runs": 1}
+    again = prepared.all(other_educator.district_id)
+    assert _held(prepared)["runs"] == 2
+    assert sorted(u.pk for u in first) == sorted(u.pk for u in build(educator.district_id))
+    assert sorted(u.pk for u in again) == sorted(u.pk for u in build(other_educator.district_id))
+    assert {u.district.name for u in first} == {educator.district.name}
+
+
+@postgresql_only
+def test_each_parameter_means_what_the_plain_sqls_literal_means(educator):
+    from django.db.models import BooleanField, CharField, IntegerField, Value
+
+    moment = timezone.now()
+
+    def build(pk, name, when, ids):
+        from microcreds.prepared import AnyOf
+
+        return (
+            User.objects.filter(AnyOf("pk", ids), pk=pk, first_name=name, date_joined__lte=when)
+            .annotate(
+                one=Value(1, output_field=IntegerField()),
+                label=Value("kept", output_field=CharField()),
+                flag=Value(True, output_field=BooleanField()),
+            )
+            .values_list("pk", "one", "label", "flag")
+        )
+
+    prepared = PreparedQuery(build, int, str, type(moment), list)
+    args = (educator.pk, educator.first_name, moment, [educator.pk, 10**12])
+    got = prepared.all(*args)
+    assert got == list(build(*args)) == [(educator.pk, 1, "kept", True)]
+    assert [type(value) for value in got[0]] == [int, int, str, bool]
+    held = _held(prepared)
+    assert held["runs"] == 1
+    # ints as bigint, text and the like as unknown (typed by where they stand), times as
+    # timestamptz, a list of ids as bigint[], in the order the SQL places them.
+    assert sorted(set(held["types"])) == sorted(
+        {"bigint", "bigint[]", "text", "timestamp with time zone", "boolean"}
+    )
+    assert prepared.all(educator.pk, "someone else", moment, [educator.pk]) == []
+
+
+@postgresql_only
+def test_a_shape_planned_per_call_runs_as_plain_sql(educator):
+    prepared = PreparedQuery(
+        lambda district_id: User.objects.filter(district_id=district_id).order_by("pk")[:5],
+        int,
+        planned_per_call=True,
+    )
+    assert [u.pk for u in prepared.all(educator.district_id)] == [educator.pk]
+    assert prepared._shape()[0].statement is None
+
+
+@postgresql_only
+def test_a_shape_postgresql_cannot_prepare_runs_as_plain_sql_and_keeps_the_transaction(educator):
+    from django.db import transaction
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+
+    # "$1 IS NOT NULL" gives PostgreSQL no type for $1 (the literal 'x' it would have had).
+    def build(pk):
+        untyped = RawSQL("%s IS NOT NULL", ("x",), output_field=BooleanField())
+        return User.objects.filter(untyped, pk=pk).values_list("pk", flat=True)
+
+    prepared = PreparedQuery(build, int)
+    assert prepared._shape()[0].statement is not None  # tried, at the first call on a connection
+    with transaction.atomic():
+        assert prepared.all(educator.pk) == [educator.pk]
+        # The refusal was undone in its savepoint: the transaction goes on.
+        assert User.objects.filter(pk=educator.pk).exists()
+    assert _held(prepared) is None
+    assert prepared.all(educator.pk) == [educator.pk]
+
+
+@postgresql_only
+def test_watched_queries_show_the_sql_they_run(educator, django_assert_num_queries):
+    prepared = PreparedQuery(lambda pk: User.objects.filter(pk=pk), int)
+    prepared.all(educator.pk)  # prepared on this connection
+    with django_assert_num_queries(1) as captured:
+        assert prepared.first(educator.pk) == educator
+    assert captured.captured_queries[0]["sql"].startswith('SELECT "accounts_user"')
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_whose_table_changed_under_it_still_reads_and_its_connection_is_replaced(
+    educator,
+):
+    from django.db import transaction
+    from django.db.utils import NotSupportedError
+
+    prepared = PreparedQuery(
+        lambda pk: Notification.objects.filter(recipient_id=pk).values_list("pk", "title"), int
+    )
+    note = note_for(educator)
+    assert prepared.all(educator.pk) == [(note.pk, note.title)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
+            " WHERE attrelid = 'notifications_notification'::regclass AND attname = 'title'"
+        )
+        (title_type,) = cursor.fetchone()
+    # What a migration run by another process does while this one keeps its connection.
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE notifications_notification ALTER COLUMN title TYPE text")
+    try:
+        connection.close_at = None
+        assert prepared.all(educator.pk) == [(note.pk, note.title)]  # as plain SQL
+        assert connection.close_at == 0  # replaced at the end of the request
+        # Inside a transaction the error has ended it: it is raised, as any database error.
+        with pytest.raises(NotSupportedError), transaction.atomic():
+            prepared.all(educator.pk)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"ALTER TABLE notifications_notification ALTER COLUMN title TYPE {title_type}"
+            )
+        connection.close()
