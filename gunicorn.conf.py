@@ -12,11 +12,21 @@ up to ``workers × threads`` connections: 5 × 4 = 20 on two cores, well within 
 default ``max_connections`` of 100 beside the Celery worker's. Raise ``WEB_CONCURRENCY`` or
 ``WEB_THREADS`` only with that sum in mind.
 
-A kept-alive connection stays with the worker that accepted it (``WEB_KEEPALIVE`` seconds idle at
-most): gthread workers do not hand connections to each other, so one worker may hold many more
-of them than another. A client that announces a body and stalls holds a thread up to 5 s and
-its worker's main loop up to 2 s (gunicorn drains the body, then lingers on close): a buffering
-proxy in front spares the workers that."""
+Each response closes its connection (``keepalive = 0``), so every request is a new connection,
+taken by whichever worker accepts it first: an idle worker's main loop is awake at once, a busy
+one's waits for its turn at the GIL. A kept-alive connection would stay with the worker that
+accepted it (gthread workers do not hand connections to each other), so two busy clients could
+share one worker's core while another worker idled. Measured with wrk, 6 connections on two cores:
+the plan page 64–146 requests/s from one 3-second run to the next with connections kept alive
+for 5 s (how they happened to fall among the 5 workers), 118–190 with each one closed, at 9–14
+instead of 11–15 ms of CPU per request (fewer threads of one process contending for its GIL); in
+the load benchmark, 6 then 13 of 14 pages within P5's 4x. ``WEB_KEEPALIVE`` (seconds) keeps
+connections alive instead, for clients far enough away that a new connection costs more than a
+busy worker: an idle one is kept that long at most.
+
+A client that announces a body and stalls holds a thread up to 5 s and its worker's main loop up
+to 2 s (gunicorn drains the body, then lingers on close): a buffering proxy in front spares the
+workers that."""
 
 import os
 
@@ -31,10 +41,10 @@ workers = int(os.environ.get("WEB_CONCURRENCY", 2 * _cores() + 1))
 threads = int(os.environ.get("WEB_THREADS", 4))
 # A request that takes longer than this is stuck; the worker is replaced.
 timeout = 60
-# Browsers reuse their connection for the page's next click; idle ones cost a poller slot. Longer
-# than a person's pause between clicks: at 2 s, with 1-3 s pauses, a click now and then met a
-# connection the worker was closing (25 failed requests of 1,744 in the load benchmark; none at
-# 5 s, at the same throughput and latency).
-keepalive = int(os.environ.get("WEB_KEEPALIVE", 5))
+# 0: "Connection: close" on every response (see above). Kept alive (WEB_KEEPALIVE seconds), it
+# should be longer than a person's pause between clicks: at 2 s, with 1-3 s pauses, a click now
+# and then met a connection the worker was closing (25 failed requests of 1,744 in the load
+# benchmark; none at 5 s). A closed connection is never reused, so no click meets one closing.
+keepalive = int(os.environ.get("WEB_KEEPALIVE", 0))
 # The workers' heartbeat files: in memory, since a container's /tmp may be a slow overlay.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
