@@ -1,5 +1,3 @@
-import hashlib
-
 from django.contrib import messages
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Role
 from accounts.permissions import district_admin_required, role_required
+from microcreds.fragments import digest
 
 from . import selectors, services
 from .forms import (
@@ -69,7 +68,7 @@ def _filter_fields(form: CatalogFilterForm, choices: selectors.CatalogFilterChoi
     submitted alone: it is kept rendered in each process (``fragments``) under both, so a
     renamed, added or removed stack or evidence type shows at once."""
     submitted = [(name, form.data.getlist(name)) for name in form.fields] if form.is_bound else None
-    key = "catalog-filters:" + hashlib.sha256(repr((choices, submitted)).encode()).hexdigest()
+    key = "catalog-filters:" + digest((choices, submitted))
     fields = caches["fragments"].get(key)
     if fields is None:
         fields = {name: form[name].as_field_group() for name in form.fields}
@@ -81,7 +80,7 @@ def _filter_fields(form: CatalogFilterForm, choices: selectors.CatalogFilterChoi
 def _cards_key(entries: list[selectors.CatalogCard]) -> str:
     """Everything the catalog's cards show, hashed: their rendering is cached under it, so a
     changed entry, stack or evidence type is a new key and shows at once."""
-    return hashlib.sha256(repr(entries).encode()).hexdigest()
+    return digest(entries)
 
 
 def _open_plan_url(entry: MicroCredential, user) -> str | None:

@@ -7,13 +7,14 @@ so no figure is told by colour alone. The value texts carry ``data-value`` for t
 hold a chart to its table.
 """
 
-import hashlib
 import textwrap
 from collections.abc import Sequence
 
 from django.core.cache import caches
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+
+from microcreds.fragments import digest
 
 WIDTH = 480  # a report's chart; a dashboard card's is narrower (``width``)
 VALUE_ROOM = 110  # right of the longest bar: its value and series name
@@ -44,7 +45,7 @@ def bar_chart(
     report page drew its charts on every view, a third of the completions page's time."""
     rows = [(str(label), _values(value)) for label, value in items]
     drawn = (chart_id, str(title), rows, [str(name) for name in series], unit, width)
-    key = "bar-chart:" + hashlib.sha256(repr(drawn).encode()).hexdigest()
+    key = "bar-chart:" + digest(drawn)
     svg = caches["fragments"].get(key)
     if svg is None:
         svg = _draw(

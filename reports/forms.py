@@ -1,13 +1,12 @@
 """Input validation for report filters and program rules."""
 
-import hashlib
-
 from django import forms
 from django.core.cache.backends.locmem import LocMemCache
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from accounts.models import District
+from microcreds.fragments import digest
 
 from . import selectors
 from .selectors import ReportFilters
@@ -48,7 +47,7 @@ class ReportFilterForm(forms.Form):
             [(name, field.choices) for name, field in self.fields.items()],
             [self.data.get(name) for name in self.fields] if self.is_bound else None,
         )
-        key = hashlib.sha256(repr(shown).encode()).hexdigest()
+        key = digest(shown)
         html = _RENDERED.get(key)
         if html is None:
             html = render_to_string("reports/_filter_fields.html", {"filter_form": self})

@@ -1,6 +1,5 @@
 """District admins' reports and exports. Thin: parse, check, call, render."""
 
-import hashlib
 import tempfile
 
 from django.conf import settings
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import district_admin_required
 from microcreds.downloads import content_disposition
+from microcreds.fragments import digest
 from microcreds.pagination import paginate
 
 from . import charts, exports, selectors, services
@@ -280,7 +280,7 @@ def _completions_section(
     or name is a new key and shows at once. Its loop over the rows, and its chart, were most
     of the page's time."""
     shown = (get_script_prefix(), key, title, dataset, rows, query, active_filters)
-    cache_key = "completions-section:" + hashlib.sha256(repr(shown).encode()).hexdigest()
+    cache_key = "completions-section:" + digest(shown)
     html = caches["fragments"].get(cache_key)
     if html is None:
         html = render_to_string(
@@ -309,7 +309,7 @@ def _shown_key(rows: list[tuple]) -> str:
     """A hash of the values a table's rows show (rows of plain values, nothing else for the
     template to read): the rows' rendering is cached under it (``fragments``), so any changed
     value is a new key and shows at once."""
-    return hashlib.sha256(repr(rows).encode()).hexdigest()
+    return digest(rows)
 
 
 # --- Exports ------------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 """The reviewer's and chair's pages, and the educator's feedback page."""
 
-import hashlib
 from datetime import datetime
 
 from django import forms
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Role
 from accounts.permissions import district_admin_required, reviewer_required
+from microcreds.fragments import digest
 from microcreds.pagination import page_number
 from submissions.transitions import TransitionError
 
@@ -64,7 +64,7 @@ def _queue_shown(rows: list[selectors.QueueRow], now: datetime) -> list[tuple]:
 def _shown_key(rows: list[tuple]) -> str:
     """A hash of the values the rows show: their rendering is cached under it (``fragments``),
     so a row that changed, came or went (or became overdue) is a new key and shows at once."""
-    return hashlib.sha256(repr(rows).encode()).hexdigest()
+    return digest(rows)
 
 
 @require_GET
@@ -133,10 +133,7 @@ def _field_groups(form: forms.Form, *, shape: object) -> dict[str, str]:
     each time."""
     if form.is_bound:
         return {name: form[name].as_field_group() for name in form.fields}
-    key = (
-        "review-field-groups:"
-        + hashlib.sha256(repr((type(form).__name__, shape, form.initial)).encode()).hexdigest()
-    )
+    key = "review-field-groups:" + digest((type(form).__name__, shape, form.initial))
     groups = caches["fragments"].get(key)
     if groups is None:
         groups = {name: form[name].as_field_group() for name in form.fields}

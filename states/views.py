@@ -1,8 +1,6 @@
 """A state admin's pages: every district's program figures side by side (and as CSV), a new
 district, suspending one. They show figures and awards, never a district's plans or evidence."""
 
-import hashlib
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from credentials import selectors as catalog_selectors
 from credentials import services as catalog_services
 from credentials.packages import PackageError, package_dumps
+from microcreds.fragments import digest
 from microcreds.pagination import paginate
 from programs import selectors as program_selectors
 from programs import services as program_services
@@ -87,10 +86,7 @@ def _draw_summary_charts(rows: list[selectors.DistrictFigures]) -> list[tuple[st
     ]
     # A chart is a function of what it draws: filed under a digest of that, it is exact, and
     # drawn again only when a figure it shows (or a leading district's name) changes.
-    keys = [
-        "states:chart:" + hashlib.sha1(repr(sorted(chart.items())).encode()).hexdigest()
-        for chart in drawn
-    ]
+    keys = ["states:chart:" + digest(sorted(chart.items())) for chart in drawn]
     found = cache.get_many(keys)
     svgs = []
     for key, chart in zip(keys, drawn, strict=True):
@@ -132,9 +128,7 @@ CSRF_SLOT = "\x00csrf\x00"
 def _district_rows(request: HttpRequest, rows: list[selectors.DistrictFigures]) -> str:
     """The table's body for the shown rows: kept rendered in each process (fragments) under a
     digest of everything the rows show, with the person's CSRF token put in its place after."""
-    key = (
-        "states:rows:" + hashlib.sha1(repr((get_script_prefix(), list(rows))).encode()).hexdigest()
-    )
+    key = "states:rows:" + digest((get_script_prefix(), list(rows)))
     body = caches["fragments"].get(key)
     if body is None:
         body = _render_district_rows(rows)
