@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Role
 from accounts.permissions import educator_required, require_role
 from credentials.models import MicroCredential
+from microcreds.fragments import digest
 
 from . import history, selectors, services
 from .forms import (
@@ -29,7 +30,7 @@ from .forms import (
     source_formset,
     sources_to_save,
 )
-from .models import Submission
+from .models import PLAN_TEXT_FIELDS, Submission
 from .permissions import get_proposal_submission_for_user, get_submission_for_user
 from .transitions import EDUCATOR_MOVES
 
@@ -217,7 +218,27 @@ def _editor_context(request: HttpRequest, submission: Submission, **overrides) -
             instance=submission, initial={"version": submission.version, "editor_token": token}
         )
     context.update(overrides)
+    if can_edit_plan:
+        context["plan_fields_key"] = _plan_fields_key(context["plan_form"], context["source_forms"])
     return context
+
+
+def _plan_fields_key(form: PlanTextForm, sources: BaseFormSet) -> str | None:
+    """Everything the editor's fields show, digested: the texts, the chosen goals and the
+    district's goals to choose from (their ids and labels), the source rows. Their rendering is
+    kept in each process under it (``fragments``), so a changed text, source or goal, or a
+    renamed goal, is a new key and shows at once. None for a posted form: it shows messages."""
+    if form.is_bound or sources.is_bound:
+        return None
+    goals = form.fields["district_goals"]
+    return "plan-fields:" + digest(
+        (
+            [form.initial.get(name) for name in PLAN_TEXT_FIELDS],
+            sorted(goal.pk for goal in form.initial.get("district_goals", [])),
+            [(str(value), label) for value, label in goals.choices],
+            sources.initial,
+        )
+    )
 
 
 @require_GET

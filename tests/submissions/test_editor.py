@@ -117,6 +117,56 @@ def test_the_blank_source_row_is_the_same_on_every_plan_page(client, submission,
     assert "Author" not in first and "field-invalid" not in first
 
 
+def test_the_editors_fields_are_kept_rendered_and_show_every_change_at_once(
+    client, submission, educator
+):
+    """The editor's fields (texts, goals, sources) are rendered once per process for what they
+    show: the kept rendering is what an uncached page shows, and a text, source or chosen goal
+    changed however it was written, or a renamed goal, shows at the next view. A refused save
+    shows what was posted, with its message."""
+
+    def fields(response) -> str:
+        html = response.content.decode()
+        start = html.index('<section class="component" aria-labelledby="overview-heading">')
+        return html[start : html.index('<template id="source-template">')]
+
+    def rendered(response) -> bool:
+        return "submissions/_plan_fields.html" in [t.name for t in response.templates]
+
+    client.force_login(educator)
+    url = reverse("submissions:detail", args=[submission.pk])
+    plan = submission.plan
+    complete_plan(plan)
+    goal = DistrictGoal.objects.create(district=submission.district, title="Reading first")
+    first = client.get(url)
+    again = client.get(url)
+    assert rendered(first) and not rendered(again)  # the second view reads the kept rendering
+    assert fields(again) == fields(first)
+    with override_settings(CACHES={**settings.CACHES, "fragments": {"BACKEND": DUMMY}}):
+        assert fields(client.get(url)) == fields(first)
+    assert f'value="{goal.pk}"' in fields(first) and "Reading first" in fields(first)
+
+    Plan.objects.filter(pk=plan.pk).update(rationale="Written by a bare UPDATE")
+    assert "Written by a bare UPDATE" in fields(client.get(url))
+    PlanSourceFactory(plan=plan, citation="Hattie, Visible Learning")
+    assert "Hattie, Visible Learning" in fields(client.get(url))
+    plan.district_goals.add(goal)
+    checked = re.compile(
+        rf'<input type="checkbox" name="district_goals" value="{goal.pk}"[^>]*checked'
+    )
+    assert checked.search(fields(client.get(url)))
+    DistrictGoal.objects.filter(pk=goal.pk).update(title="Reading for all")
+    page = fields(client.get(url))
+    assert "Reading for all" in page and "Reading first" not in page
+
+    refused = client.post(
+        reverse("submissions:plan_save", args=[submission.pk]),
+        plan_post(submission, rationale="Typed just now", **{"sources-0-url": "not a link"}),
+    )
+    assert refused.status_code == 400 and rendered(refused)
+    assert "Typed just now" in fields(refused) and "Enter a valid URL" in fields(refused)
+
+
 def test_a_spare_source_row_is_the_same_on_every_plan_page_at_its_position(
     client, submission, educator
 ):
