@@ -169,11 +169,11 @@ if REDIS_CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Rendered fragments, keyed on everything they show (the catalog's cards, the plan editor's
-# blank source row, report and queue rows, charts, a review's fresh fields): in each process's own
-# memory, so a fragment is never older than the code and templates that rendered it; none while
-# developing, where templates change under a running server. Most are a few kB; a reviewer's
-# queue rows or a report's page take one or two each, so the default holds a district's morning
-# (about 10 MB a process at most); the oldest third goes when it is full.
+# fields and blank source row, report and queue rows, charts, a review's fresh fields): in each
+# process's own memory, so a fragment is never older than the code and templates that rendered
+# it; none while developing, where templates change under a running server. Most are a few kB;
+# a reviewer's queue rows or a report's page take one or two each, so the default holds a
+# district's morning (about 10 MB a process at most); the oldest third goes when it is full.
 CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends."
     + ("dummy.DummyCache" if DEBUG else "locmem.LocMemCache"),
