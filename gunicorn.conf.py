@@ -17,10 +17,11 @@ taken by whichever worker accepts it first: an idle worker's main loop is awake 
 one's waits for its turn at the GIL. A kept-alive connection would stay with the worker that
 accepted it (gthread workers do not hand connections to each other), so two busy clients could
 share one worker's core while another worker idled. Measured with wrk, 6 connections on two cores:
-the plan page 64–146 requests/s from one 3-second run to the next with connections kept alive
-for 5 s (how they happened to fall among the 5 workers), 118–190 with each one closed, at 9–14
-instead of 11–15 ms of CPU per request (fewer threads of one process contending for its GIL); in
-the load benchmark, 6 then 13 of 14 pages within P5's 4x. ``WEB_KEEPALIVE`` (seconds) keeps
+the plan page 64–171 requests/s (median 105 of 8 runs of 3 s) with connections kept alive for
+5 s, depending on how they fell among the 5 workers; 117–190 (median 176 of 5) with each one
+closed, at 8.6–13.9 instead of 9.6–15.3 ms of CPU per request (fewer threads of one process
+contending for its GIL). In the load benchmark no key page has been below P7's 0.3x since (9
+runs; 3 of 13 pages before). ``WEB_KEEPALIVE`` (seconds) keeps
 connections alive instead, for clients far enough away that a new connection costs more than a
 busy worker: an idle one is kept that long at most.
 
