@@ -306,6 +306,12 @@ def _world() -> dict:
             seeded.append(
                 ("a rubric like the demo's for the large district's first review", "done")
             )
+    if large.state_id != demo.state_id:
+        # The demo district belongs to a state; so does the large one, to the same, so that a
+        # page reading what a state adds (the salary ledger asks whether the district accepted
+        # awards from its state) reads it at both sizes.
+        District.objects.filter(pk=large.pk).update(state_id=demo.state_id)
+        seeded.append(("the large district joins the demo district's state", "done"))
 
     drafts = (
         Submission.objects.filter(
