@@ -103,8 +103,9 @@ def test_the_web_server_is_threaded_and_its_connections_fit_postgresql():
     web = load_compose()["services"]["web"]["command"]
     assert "gunicorn microcreds.wsgi:application --config gunicorn.conf.py" in web
     on_two_cores = gunicorn_settings()
-    # Slow clients and kept-alive connections wait in a worker's poller, not in a worker.
-    assert on_two_cores["worker_class"] == "gthread"
+    # Slow clients and kept-alive connections wait in a worker's poller, not in a worker; a
+    # busy worker leaves new connections to the idle ones (tests/test_web_workers.py).
+    assert on_two_cores["worker_class"] == "microcreds.workers.IdleFirstThreadWorker"
     assert on_two_cores["bind"] == "['0.0.0.0:8000']"
     assert on_two_cores["timeout"] == "60"
     # Each thread keeps a PostgreSQL connection: within half of its default max_connections
