@@ -136,6 +136,7 @@ class ChairFinalForm(forms.Form):
             (Submission.Status.NOT_YET, "Not yet"),
         ],
         widget=forms.RadioSelect,
+        label="Decision",
     )
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),

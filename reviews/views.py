@@ -293,7 +293,11 @@ def _final_review(request: HttpRequest, assignment: ReviewAssignment) -> HttpRes
 @require_GET
 @login_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    stage_review = get_stage_review_for_user(request.user, pk)
+    return _round_page(request, get_stage_review_for_user(request.user, pk))
+
+
+def _round_page(request: HttpRequest, stage_review, chair_form=None) -> HttpResponse:
+    """A round's page; ``chair_form``: the chair's decision as sent, with its errors."""
     submission = stage_review.submission
     assignments = list(stage_review.assignments.select_related("reviewer"))
     # A chair who is also a reviewer of this round still owes their own review: like every
@@ -312,8 +316,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             assignments, "component_comments", "scores__level", "scores__criterion"
         )
         agreed, disagreed = selectors.round_agreement(stage_review)
-    chair_form = None
-    if stage_review.status == StageReview.Status.CHAIR:
+    if stage_review.status != StageReview.Status.CHAIR:
+        chair_form = None
+    elif chair_form is None:
         if stage_review.stage == Stage.PLAN:
             chair_form = ChairPlanForm()
         else:
@@ -352,7 +357,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if stage_review.stage == Stage.PLAN:
         context.update(selectors.plan_context(submission))
-    return render(request, "reviews/round.html", context)
+    status = 400 if chair_form is not None and chair_form.is_bound else 200
+    return render(request, "reviews/round.html", context, status=status)
 
 
 @require_GET
@@ -378,10 +384,8 @@ def chair_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form_class = ChairPlanForm if stage_review.stage == Stage.PLAN else ChairFinalForm
     form = form_class(request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label or 'Decision'}: {' '.join(errors)}")
-        return redirect("reviews:round", pk=stage_review.pk)
+        # The page again, with what the chair chose and wrote, and what is missing beside it.
+        return _round_page(request, stage_review, chair_form=form)
     try:
         if stage_review.stage == Stage.PLAN:
             services.plan_chair_decide(
@@ -399,6 +403,11 @@ def chair_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
     except (services.ReviewError, TransitionError) as error:
+        stage_review.refresh_from_db()
+        if stage_review.status == StageReview.Status.CHAIR:
+            # Still the chair's to decide ("explain the decision"): the form as sent, and why.
+            form.add_error(None, str(error))
+            return _round_page(request, stage_review, chair_form=form)
         messages.error(request, str(error))
         return redirect("reviews:round", pk=stage_review.pk)
     messages.success(request, "The decision is recorded and the educator is told.")

@@ -73,3 +73,34 @@ def test_reviewer_approves_a_plan_and_scores_a_submission(
     final_sub.refresh_from_db()
     assert final_sub.status == SubmissionStatus.EARNED
     assert handed_off == [final_sub.pk]
+
+
+def test_a_reviewer_who_missed_a_criterion_sees_what_is_missing_where_she_is(
+    page, live_server, browser_sign_in, district, chair, teacher, reviewers, handed_off
+):
+    district.final_reviewers_required = 1
+    district.save()
+    reviewer = reviewers[0]
+    PanelFactory(district=district, chair=chair, members=[reviewer])
+    final_sub = submission_in(SubmissionStatus.SUBMITTED_FOR_REVIEW, educator=teacher)
+    final_sub.plan.title = "Questioning plan"
+    final_sub.plan.save()
+    assign_reviewers(final_sub.pk, "final")
+    browser_sign_in(page, live_server, reviewer.email, PASSWORD)
+    page.get_by_role("link", name="Questioning plan").click()
+    page.get_by_role("group", name="Level for “Criterion 1”").get_by_label(
+        "Demonstrated (2)"
+    ).check()
+    page.get_by_label("Feedback on “Criterion 1”").fill("Criterion 1 is clearly met.")
+    # The button is at the foot of the rubric; the page comes back from the server.
+    page.get_by_role("button", name="Submit scores").click()
+    page.wait_for_load_state("networkidle")
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
+    expect(summary).to_contain_text("Please correct the following")
+    expect(page.get_by_label("Feedback on “Criterion 1”")).to_have_value(
+        "Criterion 1 is clearly met."
+    )
+    final_sub.refresh_from_db()
+    assert final_sub.status == SubmissionStatus.SUBMITTED_FOR_REVIEW and handed_off == []

@@ -1,5 +1,8 @@
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from credentials.models import Rubric, RubricLevel
 from notifications.models import Notification
@@ -224,3 +227,28 @@ def test_a_plan_review_cannot_be_scored(panel, teacher):
             overall_comment="",
             actor=assignment.reviewer,
         )
+
+
+def test_a_chair_who_forgets_the_explanation_keeps_her_choice_on_the_page(
+    client, panel, teacher, chair, handed_off
+):
+    submission = submission_in(SubmissionStatus.SUBMITTED_FOR_REVIEW, educator=teacher)
+    first, second = reviews_of(submission)
+    score(first, [True, True])
+    score(second, [True, False])
+    round_ = StageReview.objects.get(submission=submission)
+    client.force_login(chair)
+    url = reverse("reviews:chair_decide", args=[round_.pk])
+    response = client.post(url, {"outcome": "earned", "reason": ""})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Explain the decision to the educator." in page
+    assert re.search(r'value="earned"[^>]*checked', page)
+    # The other way round: what she wrote stays, and the missing decision is named.
+    response = client.post(url, {"reason": "The video shows the routine working."})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "The video shows the routine working." in page
+    assert "Decision: This field is required." in page
+    round_.refresh_from_db()
+    assert round_.status == "chair" and handed_off == []
