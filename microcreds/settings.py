@@ -105,6 +105,18 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default (`make run`): several requests at once (a few evidence files
+    # uploaded together) each write. A transaction takes SQLite's write lock when it begins, and
+    # one that finds it held waits up to 20 s for it, instead of failing half-way with
+    # "database is locked"; in WAL mode, reading pages never waits for a writer.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 # Each worker keeps its connection for a minute instead of opening one per request (a new
 # PostgreSQL connection costs more than most of our pages' queries); a connection that broke while
 # it was idle is noticed at the start of the next request and replaced.

@@ -35,6 +35,31 @@ for email in %(emails)r:
 print(json.dumps(landed))
 """
 
+# Four people save at once (say, evidence files uploaded together), each transaction reading
+# before it writes: on SQLite's defaults three of the four failed with "database is locked".
+WRITERS_AT_ONCE = """
+import json, threading, time
+from django.db import connection, transaction
+from accounts.models import User
+errors = []
+def write(n):
+    try:
+        with transaction.atomic():
+            list(User.objects.all()[:1])
+            time.sleep(0.3)
+            User.objects.filter(email="educator@example.org").update(first_name="Elena")
+    except Exception as error:
+        errors.append(repr(error))
+    finally:
+        connection.close()
+threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(json.dumps(errors))
+"""
+
 
 def readme_demo_password() -> str:
     readme = (ROOT / "README.md").read_text()
@@ -68,6 +93,7 @@ def test_demo_logins_land_on_their_dashboards_on_the_embedded_default(tmp_path):
     assert landed == {
         email: [200, view_name, heading] for email, (view_name, heading) in DEMO_LANDINGS.items()
     }
+    assert django_shell(project, WRITERS_AT_ONCE, env=env) == []
 
     # A quiet seeding: no e-mail printed (only counted), no task log; the logins come last.
     lines = seeded.stdout.strip().splitlines()
