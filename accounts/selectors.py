@@ -1,17 +1,49 @@
 """Reads for people and districts, always scoped to the reader's district."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 from django.utils.text import capfirst
 
 from microcreds.prepared import PreparedQuery
 
 from .models import AuditEvent, Building, District, DistrictGoal, Membership, Role, User
 from .uploads import families_text
+
+
+def address_owners(emails: Iterable[str]) -> dict[str, User]:
+    """Who holds each of these e-mail addresses, by the address lower-cased: the person whose
+    address it is, or whose verified second address it is (Marcus Reed signs in with his home
+    address too). An address nobody holds is missing. Every place that adds a person by address
+    asks this, so nobody gets a second account under an address someone already signs in with."""
+    from allauth.account.models import EmailAddress
+
+    wanted = {email.strip().lower() for email in emails if email and email.strip()}
+    if not wanted:
+        return {}
+    owners = {
+        person.email_lower: person
+        for person in User.objects.annotate(email_lower=Lower("email")).filter(
+            email_lower__in=wanted
+        )
+    }
+    if wanted - owners.keys():
+        for address in (
+            EmailAddress.objects.annotate(email_lower=Lower("email"))
+            .filter(email_lower__in=wanted - owners.keys(), verified=True)
+            .select_related("user")
+        ):
+            owners.setdefault(address.email_lower, address.user)
+    return owners
+
+
+def address_owner(email: str) -> User | None:
+    return address_owners([email]).get(email.strip().lower())
 
 
 def people_for_user(user: User) -> QuerySet[User]:

@@ -12,7 +12,6 @@ from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import base36_to_int, int_to_base36
@@ -27,6 +26,7 @@ from accounts.models import (
     MoveInvitation,
     User,
 )
+from accounts.selectors import address_owner, address_owners
 from accounts.services import (
     LicenseError,
     audit_record,
@@ -248,7 +248,7 @@ def person_invite(
         is_educator=is_educator, is_reviewer=is_reviewer, is_district_admin=is_district_admin
     )
     email = email.strip().lower()
-    existing = User.objects.filter(email__iexact=email).first()
+    existing = address_owner(email)
     if existing is not None and existing.district_id == district.pk:
         raise PeopleError(f"{existing.display_name} already has this address in your district.")
     with transaction.atomic():
@@ -473,12 +473,7 @@ def roster_preview(*, district: District, text: str) -> RosterPreview:
                 roles_text=cells[index["roles"]].strip(),
             )
         )
-    existing = {
-        u.email_lower: u
-        for u in User.objects.annotate(email_lower=Lower("email")).filter(
-            email_lower__in=[r.email for r in rows if r.email]
-        )
-    }
+    existing = address_owners(r.email for r in rows if r.email)
     seen: set[str] = set()
     for row in rows:
         _check_row(row, district=district, buildings=buildings, existing=existing, seen=seen)

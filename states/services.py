@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import District, Role, State, User, validate_email_domains
+from accounts.selectors import address_owner
 from accounts.services import (
     audit_record,
     domains_of_other_districts,
@@ -65,7 +66,7 @@ def district_create(
             f"{', '.join(taken)} already signs people in to another district; a domain can "
             "belong to one district only."
         ]
-    if User.objects.filter(email__iexact=email).exists():
+    if address_owner(email) is not None:
         errors.setdefault("first_admin_email", []).append(
             "This address already has an account on microcreds; invite the district's first "
             "admin with another address."

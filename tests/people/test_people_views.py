@@ -107,6 +107,25 @@ def test_invite_rejects_an_address_of_the_district(client, district_admin, educa
     assert b"already has this address in your district" in response.content
 
 
+def test_invite_rejects_a_second_address_someone_signs_in_with(
+    client, district_admin, educator, outsider_admin
+):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=educator, email="home@example.net", verified=True)
+    EmailAddress.objects.create(user=outsider_admin, email="other@example.net", verified=True)
+    client.force_login(district_admin)
+    form = {"first_name": "X", "last_name": "Y", "is_educator": "on"}
+    response = client.post(reverse("people:person_invite"), {**form, "email": "Home@example.net"})
+    assert response.status_code == 200
+    assert b"already has this address in your district" in response.content
+    # Another district's person's: answered as a new address, and nobody is created.
+    response = client.post(reverse("people:person_invite"), {**form, "email": "other@example.net"})
+    assert response.status_code == 302
+    assert not User.objects.filter(email__in=["home@example.net", "other@example.net"]).exists()
+    assert EmailAddress.objects.filter(email__iexact="home@example.net").count() == 1
+
+
 def test_invite_requires_a_role(client, district_admin):
     client.force_login(district_admin)
     response = client.post(
