@@ -188,3 +188,15 @@ class PanelForm(forms.ModelForm):
         if clash.exists():
             raise forms.ValidationError("Another panel of the district has this name.")
         return name
+
+    def clean(self):
+        data = super().clean()
+        # Plans of the panel's buildings and stacks go to its members: an active panel without
+        # any would take them from the panel that can review them, and nobody would.
+        if data.get("active") and not data.get("members"):
+            self.add_error(
+                "members",
+                "An active panel needs at least one member to review its plans: tick its "
+                "reviewers, or leave the panel inactive until it has them.",
+            )
+        return data

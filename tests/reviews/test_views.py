@@ -518,6 +518,23 @@ def test_admin_creates_and_edits_a_panel(client, district, district_admin, revie
     assert panel.chair == reviewers[1] and not panel.active and not panel.buildings.exists()
 
 
+def test_an_active_panel_without_members_is_refused(client, district_admin, north):
+    client.force_login(district_admin)
+    response = client.post(
+        reverse("reviews:panel_create"),
+        {"name": "Empty panel", "buildings": [north.pk], "active": "on"},
+    )
+    assert response.status_code == 200
+    assert "An active panel needs at least one member" in response.content.decode()
+    assert not Panel.objects.filter(name="Empty panel").exists()
+    # Inactive, it may wait for its members.
+    response = client.post(
+        reverse("reviews:panel_create"), {"name": "Empty panel", "buildings": [north.pk]}
+    )
+    assert response.status_code == 302
+    assert not Panel.objects.get(name="Empty panel").active
+
+
 def test_panel_pages_access(client, panel, reviewers, outsider_admin, other_district):
     assert login_redirect(client.get(reverse("reviews:panels")))
     client.force_login(reviewers[0])
