@@ -99,6 +99,13 @@
       });
   }
 
+  // What the form says of the files (kind, title, description, the privacy checklist).
+  function formDetails() {
+    var details = new FormData(form);
+    details.delete("files");
+    return details;
+  }
+
   function resumeKey(file) {
     return "mc-upload:" + form.dataset.startUrl + ":" + file.name + ":" + file.size + ":" + file.lastModified;
   }
@@ -192,6 +199,15 @@
     self.cancelled = false;
     self.bar.value = 0;
     self.setState("starting", "Starting…");
+    if (self.detailsRefused) {
+      // Refused for what it went up as (its kind of evidence, its title): a retry sends the
+      // file again with what the form says now, as a new upload.
+      self.detailsRefused = false;
+      self.details = formDetails();
+      if (self.grant && self.grant.abort_url) api("POST", self.grant.abort_url).catch(function () { return null; });
+      localStorage.removeItem(resumeKey(self.file));
+      self.grant = null;
+    }
     if (self.grant && self.grant.method !== "multipart" && self.grant.abort_url) {
       // A retry of a small file starts a fresh upload; the unfinished one is dropped.
       api("POST", self.grant.abort_url).catch(function () { return null; });
@@ -231,7 +247,10 @@
       .catch(function (error) {
         if (error.cancelled || self.cancelled) return;
         if (error.status === 400 && self.grant && !self.grant.uuid) self.grant = null;
-        self.setState("failed", "Failed: " + error.message + " Your other files and the plan are not affected.");
+        if (error.status === 400) self.detailsRefused = true;
+        self.setState("failed", "Failed: " + error.message + (self.detailsRefused
+          ? " Correct the details above, then press Retry." : "") +
+          " Your other files and the plan are not affected.");
       });
   };
 
@@ -374,8 +393,7 @@
     event.preventDefault();
     var input = form.querySelector("input[type=file]");
     var files = Array.prototype.slice.call(input.files);
-    var details = new FormData(form);
-    details.delete("files");
+    var details = formDetails();
     var problems = [];
     if (!files.length) problems.push("Choose at least one file.");
     if (!form.querySelector("[name=confirmed_no_identifying_info]").checked ||

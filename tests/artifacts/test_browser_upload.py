@@ -281,3 +281,39 @@ def test_the_title_is_cleared_after_an_upload_so_the_next_does_not_reuse_it(
         ("Transition chart, week one", "Minutes per transition."),
         ("week-two.png", ""),
     ]
+
+
+def test_retry_after_a_refused_evidence_type_sends_the_type_chosen_since(
+    page, live_server, browser_sign_in, csp_with_storage, transactional_db
+):
+    from tests.credentials.factories import EvidenceTypeFactory
+
+    educator = EducatorFactory(email="ada.retry@pv.example.org")
+    submission = SubmissionFactory(
+        plan__lead=educator, educator=educator, status=Submission.Status.IN_PROGRESS
+    )
+    EvidenceTypeFactory(district=submission.district, name="Written artifact", accepts="document")
+    EvidenceTypeFactory(district=submission.district, name="Student work samples", accepts="image")
+    browser_sign_in(page, live_server, educator.email, PASSWORD)
+    page.goto(f"{live_server.url}/plans/{submission.pk}/evidence/")
+    form = page.locator("#artifact-upload-form")
+    form.get_by_label("Evidence type").select_option(
+        label="Written artifact (takes documents (PDF, office files, text))"
+    )
+    form.get_by_label(PRIVACY_NO_IDENTIFYING).check()
+    form.get_by_label(PRIVACY_CONSENT).check()
+    form.get_by_label("Files").set_input_files(
+        files=[{"name": "chart.png", "mimeType": "image/png", "buffer": png_bytes()}]
+    )
+    form.get_by_role("button", name="Upload").click()
+    row = page.locator("[data-upload-list] li")
+    expect(row).to_have_attribute("data-state", "failed", timeout=20_000)
+    expect(row.get_by_role("status")).to_contain_text("this evidence accepts documents")
+    expect(row.get_by_role("status")).to_contain_text(
+        "Correct the details above, then press Retry."
+    )
+    form.get_by_label("Evidence type").select_option(label="Student work samples (takes images)")
+    row.get_by_role("button", name="Retry").click()
+    expect(row).to_have_attribute("data-state", "done", timeout=20_000)
+    artifact = Artifact.objects.get()
+    assert artifact.status == "accepted" and artifact.evidence_type.name == "Student work samples"
