@@ -479,13 +479,15 @@ FEEDBACK_STAGES: dict[str, str] = {
     SubmissionStatus.PLAN_APPROVED: Stage.PLAN,
     SubmissionStatus.IN_PROGRESS: Stage.PLAN,
     SubmissionStatus.NOT_YET: Stage.FINAL,
+    SubmissionStatus.EARNED: Stage.FINAL,
 }
 FEEDBACK_HEADLINES: dict[str, str] = {
     SubmissionStatus.CHANGES_REQUESTED: "The panel asked for changes to your plan",
     SubmissionStatus.DECLINED: "The panel declined this plan",
-    SubmissionStatus.PLAN_APPROVED: "The panel approved your plan with conditions",
-    SubmissionStatus.IN_PROGRESS: "The panel approved your plan with conditions",
+    SubmissionStatus.PLAN_APPROVED: "The panel approved your plan",
+    SubmissionStatus.IN_PROGRESS: "The panel approved your plan",
     SubmissionStatus.NOT_YET: "Not yet: what the panel said of your evidence",
+    SubmissionStatus.EARNED: "Earned: what the panel said of your evidence",
 }
 
 
@@ -515,7 +517,7 @@ class PanelFeedback:
     overall: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _what_next(submission: Submission) -> str:
+def _what_next(submission: Submission, *, conditions: str) -> str:
     if submission.status == SubmissionStatus.CHANGES_REQUESTED:
         button = EDUCATOR_MOVES["submit_plan"].button_for(submission.status)
         return (
@@ -540,10 +542,14 @@ def _what_next(submission: Submission) -> str:
             f"revise your results and reflection, then press “{button}”."
             + (f" You have {left} attempt{'s' if left != 1 else ''} left." if left else "")
         )
-    return (
-        "Keep to these conditions as you carry out the plan; the panel reads them again with "
-        "your evidence."
-    )
+    if submission.status == SubmissionStatus.EARNED:
+        return "Your certificate and badge are under My badges."
+    if conditions:
+        return (
+            "Keep to these conditions as you carry out the plan; the panel reads them again "
+            "with your evidence."
+        )
+    return "Carry out the plan with the panel’s comments in mind, then add your evidence."
 
 
 def _submitted_work() -> Prefetch:
@@ -600,26 +606,21 @@ def _marks(stage_review: StageReview) -> list[tuple[RubricCriterion, list[Criter
 
 def plan_page_feedback(submission: Submission) -> PanelFeedback | None:
     """What the plan page says of the panel's latest decision: after a request for changes, a
-    decline or a "not yet", and while an approval's conditions apply. None otherwise."""
+    decline, a "not yet" or the award, and after an approval that set conditions, gave a reason
+    or commented on a part of the plan. None otherwise."""
     stage = FEEDBACK_STAGES.get(submission.status)
     if stage is None:
         return None
     stage_review = _latest_decided_round.first(submission.pk, str(stage))
     if stage_review is None:
         return None
-    if stage == Stage.PLAN and submission.status in (
-        SubmissionStatus.PLAN_APPROVED,
-        SubmissionStatus.IN_PROGRESS,
-    ):
-        if not stage_review.conditions:
-            return None
-    # The reviewers' work is read only for a decision the page shows.
     prefetch_related_objects([stage_review], _submitted_work())
     final = stage == Stage.FINAL
-    return PanelFeedback(
+    feedback = PanelFeedback(
         stage_review=stage_review,
-        headline=FEEDBACK_HEADLINES[submission.status],
-        what_next=_what_next(submission),
+        headline=FEEDBACK_HEADLINES[submission.status]
+        + (" with conditions" if stage_review.conditions and not final else ""),
+        what_next=_what_next(submission, conditions=stage_review.conditions),
         reason=stage_review.reason_in_brief,
         conditions=stage_review.conditions,
         closed=submission.status == SubmissionStatus.DECLINED,
@@ -631,6 +632,10 @@ def plan_page_feedback(submission: Submission) -> PanelFeedback | None:
             if review.overall_comment
         ],
     )
+    approved = submission.status in (SubmissionStatus.PLAN_APPROVED, SubmissionStatus.IN_PROGRESS)
+    if approved and not (feedback.conditions or feedback.reason or feedback.comments):
+        return None  # an approval that says nothing more: the status says it all
+    return feedback
 
 
 def decisions_history(submission: Submission) -> list[HistoryEntry]:

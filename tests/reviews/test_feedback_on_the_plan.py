@@ -131,6 +131,24 @@ def test_a_plain_approval_shows_no_feedback_block(
     assert 'id="panel-feedback"' not in page_of(client, drafted)
 
 
+def test_an_approval_with_comments_keeps_them_on_the_plan_as_it_goes_on(
+    client, drafted, django_capture_on_commit_callbacks
+):
+    decide(
+        submit(drafted, django_capture_on_commit_callbacks),
+        "approve",
+        reason="A clear, measurable plan.",
+        implementation="Consider also a mid-point check in week 3.",
+    )
+    page = page_of(client, drafted)
+    assert 'id="panel-feedback"' in page and "The panel approved your plan" in page
+    assert "with conditions" not in page
+    assert "A clear, measurable plan." in page
+    assert "Consider also a mid-point check in week 3." in page
+    assert "Carry out the plan with the panel’s comments in mind" in page
+    assert reverse("reviews:feedback", args=[drafted.pk]) in page
+
+
 def score(assignment, verdicts, feedback, comment):
     criteria = list(assignment.submission.plan.microcredential.rubric.criteria.all())
     services.scores_submit(
@@ -180,6 +198,25 @@ def test_not_yet_shows_each_criterion_not_yet_met_with_its_feedback(
     assert "“Resubmit for review”" in page and "You have 2 attempts left." in page
     assert READY not in page and COMPLETE not in page
     assert "Answer the panel’s feedback" in page and "said “not yet”" in page
+
+
+def test_an_earned_plan_keeps_what_the_panel_said_of_the_evidence(
+    client, district, panel, teacher, monkeypatch
+):
+    from badges.tasks import issue_award
+
+    monkeypatch.setattr(issue_award, "delay", lambda pk: None)
+    submission = submission_in(SubmissionStatus.SUBMITTED_FOR_REVIEW, educator=teacher)
+    assign_reviewers(submission.pk, "final")
+    first, second = ReviewAssignment.objects.filter(submission=submission, stage="final")
+    score(first, [True, True], ["Clear.", "The timings show it."], "Well documented.")
+    score(second, [True, True], ["Fine.", "Convincing."], "A model for others.")
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.EARNED
+    page = page_of(client, submission)
+    assert "Earned: what the panel said of your evidence" in page
+    assert "The timings show it." in page and "A model for others." in page
+    assert "Your certificate and badge are under My badges." in page
 
 
 def test_history_lists_decisions_and_comments_beside_edits_and_what_changed(
