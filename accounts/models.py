@@ -8,6 +8,7 @@ from django.core.validators import (
 )
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.crypto import salted_hmac
 
 from .uploads import FAMILY_LABELS, deployment_families
 
@@ -373,6 +374,10 @@ class User(AbstractUser):
     license_state = models.ForeignKey(
         State, on_delete=models.PROTECT, related_name="licensees", null=True, blank=True
     )
+    # Moved when the way this person signs in changes (a second factor added or removed):
+    # every session signed in before then ends (``_get_session_auth_hash``), as a new password
+    # ends them (``services.sessions_end_elsewhere``).
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -405,6 +410,19 @@ class User(AbstractUser):
                 fields=["district", "last_name", "first_name", "id"], name="user_district_name"
             )
         ]
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's hash of the password, which each session carries and every request checks;
+        # mixed with the generation once it has moved, so sessions signed in before end. At 0
+        # it is Django's own, so nobody was signed out when the generation came in.
+        if not self.session_generation:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "accounts.User.session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def __str__(self) -> str:
         return self.display_name

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, models, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .models import ROLE_FLAGS, AuditEvent, Building, District, Membership, Role, State, User
@@ -277,3 +278,23 @@ def district_settings_update(
         if "logo" in changes and old_logo:
             transaction.on_commit(lambda: default_storage.delete(old_logo))
     return changes
+
+
+def sessions_end_elsewhere(*, request, user: User, why: str) -> None:
+    """End every session of ``user`` but the one of ``request`` (``why``: the audit's words):
+    when a second factor is added, a session signed in with the password alone must not go on.
+    The current session is kept: it carries the new hash (saved at once, since allauth tells
+    of a new factor once its transaction commits, which may be after the response)."""
+    from django.contrib.auth import HASH_SESSION_KEY
+
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+        user.refresh_from_db(fields=["session_generation"])
+        audit_record(
+            actor=user, action="sessions.ended_elsewhere", target=user, detail={"why": why}
+        )
+    if request is not None and getattr(request, "user", None) is not None:
+        if request.user.is_authenticated and request.user.pk == user.pk:
+            request.user.session_generation = user.session_generation
+            request.session[HASH_SESSION_KEY] = request.user.get_session_auth_hash()
+            request.session.save()

@@ -83,3 +83,39 @@ def test_the_two_factor_pages_are_ours_with_spaced_buttons_and_a_way_back(
     row = codes.split('<p class="button-row">')[1].split("</p>")[0]
     assert f'<a class="button" href="{reverse("mfa_download_recovery_codes")}">' in row
     assert f'class="button secondary" href="{reverse("mfa_generate_recovery_codes")}"' in row
+
+
+def test_turning_on_a_second_factor_ends_the_sessions_signed_in_with_the_password_alone(
+    client, educator, password, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    from accounts.models import AuditEvent
+
+    elsewhere = Client()
+    elsewhere.force_login(educator)
+    assert elsewhere.get(reverse("accounts:profile")).status_code == 200
+    client.force_login(educator)
+    client.post(reverse("account_reauthenticate"), {"password": password})
+    secret = client.get(reverse("mfa_activate_totp")).context["form"].secret
+    with django_capture_on_commit_callbacks(execute=True):
+        activated = client.post(reverse("mfa_activate_totp"), {"code": current_code(secret)})
+    assert activated.status_code == 302
+    # The browser that turned it on stays signed in; the other one is signed out.
+    assert client.get(reverse("accounts:profile")).status_code == 200
+    other = elsewhere.get(reverse("accounts:profile"))
+    assert other.status_code == 302 and other["Location"].startswith(LOGIN)
+    assert AuditEvent.objects.filter(
+        action="sessions.ended_elsewhere", target_id=educator.pk
+    ).exists()
+    # Signing in there again now asks for the code.
+    response = elsewhere.post(LOGIN, {"login": educator.email, "password": password})
+    assert response["Location"] == reverse("mfa_authenticate")
+
+
+def test_a_person_who_never_changed_a_second_factor_keeps_djangos_session_hash(educator):
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+    # Sessions made before the generation existed stay valid.
+    assert educator.session_generation == 0
+    assert educator.get_session_auth_hash() == AbstractBaseUser._get_session_auth_hash(educator)
