@@ -40,7 +40,7 @@ RESULTS_EDITABLE_STATUSES = frozenset({Status.IN_PROGRESS, Status.NOT_YET})
 CLOSED_STATUSES = frozenset({Status.WITHDRAWN, Status.DECLINED, Status.LEFT_DISTRICT})
 
 NEXT_STEPS: dict[str, str] = {
-    Status.DRAFT: "Complete the five components and submit the plan for pre-approval.",
+    Status.DRAFT: "Complete each part of the plan and submit it for pre-approval.",
     Status.PLAN_SUBMITTED: "Wait for the panel’s pre-approval of your plan.",
     Status.CHANGES_REQUESTED: "Revise the plan as the panel asked, then submit it again.",
     Status.PLAN_APPROVED: "Start the work when you are ready.",

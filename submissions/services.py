@@ -611,7 +611,9 @@ def _attempt_open(locked: Submission) -> list[str]:
     """Check the results are complete, open the next attempt and freeze its evidence."""
     missing = selectors.results_missing(locked)
     if missing:
-        raise IncompleteError("Your results and reflection are not complete yet.", missing)
+        labels = [label.lower() for label, _ in missing]
+        parts = " and ".join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels)
+        raise IncompleteError(f"Not ready for review yet: see what {parts} still need.", missing)
     number = locked.attempt_count + 1
     attempt = Attempt.objects.create(submission=locked, number=number)
     attempt_opened.send(sender=Attempt, attempt=attempt)

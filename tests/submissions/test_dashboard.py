@@ -41,7 +41,7 @@ def test_each_plan_shows_its_status_in_words_next_step_and_deadline(client, educ
     assert "Smooth transitions" in page
     assert reverse("submissions:detail", args=[draft.pk]) in page
     assert ">Draft</span>" in page and ">Plan approved</span>" in page
-    assert "Complete the five components and submit the plan for pre-approval." in page
+    assert "Complete each part of the plan and submit it for pre-approval." in page
     assert "Start the work when you are ready." in page
     plan_due = today + 5 * DAY
     evidence_due = today + 40 * DAY
