@@ -503,8 +503,13 @@ def revoke(request: HttpRequest, award_uuid) -> HttpResponse:
         except services.AwardError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "The award is revoked; its verification page says so.")
-            return redirect("badges:verify", award_uuid=award.uuid)
+            messages.success(
+                request,
+                f"The award of “{award.microcredential.title}” to {award.educator.display_name} "
+                "is revoked: its verification page says so, and reports and the salary ledger "
+                "no longer count it.",
+            )
+            return redirect("badges:district_awards")
     return render(request, "badges/revoke.html", {"award": award, "form": form})
 
 

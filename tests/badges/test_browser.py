@@ -52,5 +52,8 @@ def test_admin_revokes_and_the_page_says_revoked(
     assert axe(page) == []
     page.get_by_label("Reason for revoking").fill("Evidence belonged to another plan.")
     page.get_by_role("button", name="Revoke the award").click()
+    page.wait_for_url("**/badges/district/")
+    expect(page.get_by_role("row", name=educator.display_name)).to_contain_text("Revoked")
+    page.get_by_role("link", name="Verify", exact=True).click()
     page.wait_for_url(f"**/verify/{award.uuid}/")
     assert "Evidence belonged to another plan." in page.locator(".verdict").inner_text()

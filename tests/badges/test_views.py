@@ -315,7 +315,7 @@ def test_admin_revokes_with_a_reason(client, award, district_admin):
     client.force_login(district_admin)
     assert client.get(url("revoke", award)).status_code == 200
     response = client.post(url("revoke", award), {"reason": "Plagiarised evidence."})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == reverse("badges:district_awards")
     award.refresh_from_db()
     assert award.is_revoked and award.revocation_reason == "Plagiarised evidence."
     assert award.revoked_by == district_admin
