@@ -1536,7 +1536,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "badges:revoke",
-        redirect=to("badges:verify", lambda w: {"award_uuid": w.x("award").uuid}),
+        redirect=to("badges:district_awards"),
         kwargs=award_of,
         get="login 403   403       403      403      403   ok    404",
         post="login 403  403       403      403      403   ok    404",

@@ -498,6 +498,11 @@ def test_a_district_lives_the_whole_journey(people, live_server, axe, district):
     page.get_by_label("Reason for revoking").fill(REVOKED)
     admin.check("revoke", axe)
     page.get_by_role("button", name="Revoke the award").click()
+    # Back on the district's awards, which say so; its verification page says why.
+    award_row = page.get_by_role("row", name=re.compile("Elena Ruiz"))
+    expect(award_row).to_contain_text("Revoked")
+    admin.check("awards-revoked", axe)
+    award_row.get_by_role("link", name="Verify", exact=True).click()
     expect(page.locator(".verdict")).to_contain_text("Revoked")
     admin.check("verification-revoked", axe)
 
