@@ -243,6 +243,7 @@ def test_a_chair_who_forgets_the_explanation_keeps_her_choice_on_the_page(
     assert response.status_code == 400
     page = response.content.decode()
     assert "Explain the decision to the educator." in page
+    assert page.count("Please correct the following") == 1
     assert re.search(r'value="earned"[^>]*checked', page)
     # The other way round: what she wrote stays, and the missing decision is named.
     response = client.post(url, {"reason": "The video shows the routine working."})
