@@ -45,6 +45,11 @@ def csp_with_storage(settings, s3_storage):
 def upload(page, live_server, submission, files: list[dict]) -> None:
     """On the plan's evidence page: confirm the privacy checklist, choose the files, Upload."""
     page.goto(f"{live_server.url}/plans/{submission.pk}/evidence/")
+    send(page, files)
+
+
+def send(page, files: list[dict]) -> None:
+    """On the evidence page as it is: confirm the privacy checklist, choose the files, Upload."""
     form = page.locator("#artifact-upload-form")
     form.get_by_label(PRIVACY_NO_IDENTIFYING).check()
     form.get_by_label(PRIVACY_CONSENT).check()
@@ -300,12 +305,7 @@ def test_retry_after_a_refused_evidence_type_sends_the_type_chosen_since(
     form.get_by_label("Evidence type").select_option(
         label="Written artifact (takes documents (PDF, office files, text))"
     )
-    form.get_by_label(PRIVACY_NO_IDENTIFYING).check()
-    form.get_by_label(PRIVACY_CONSENT).check()
-    form.get_by_label("Files").set_input_files(
-        files=[{"name": "chart.png", "mimeType": "image/png", "buffer": png_bytes()}]
-    )
-    form.get_by_role("button", name="Upload").click()
+    send(page, [{"name": "chart.png", "mimeType": "image/png", "buffer": png_bytes()}])
     row = page.locator("[data-upload-list] li")
     expect(row).to_have_attribute("data-state", "failed", timeout=20_000)
     expect(row.get_by_role("status")).to_contain_text("this evidence accepts documents")

@@ -12,6 +12,7 @@ from .factories import PanelFactory, submission_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SubmissionStatus = Submission.Status
+FOR_REVIEW = SubmissionStatus.SUBMITTED_FOR_REVIEW
 
 
 @pytest.fixture
@@ -23,21 +24,29 @@ def handed_off(monkeypatch):
     return calls
 
 
+def one_reviewer_panel(district, chair, reviewers):
+    """The district's panel of one reviewer (and its chair), who alone scores evidence."""
+    district.final_reviewers_required = 1
+    district.save()
+    PanelFactory(district=district, chair=chair, members=[reviewers[0]])
+    return reviewers[0]
+
+
+def assigned(status, teacher, title: str, stage: str):
+    """A submission of ``teacher`` at ``status``, its plan called ``title``, its round assigned."""
+    submission = submission_in(status, educator=teacher)
+    submission.plan.title = title
+    submission.plan.save()
+    assign_reviewers(submission.pk, stage)
+    return submission
+
+
 def test_reviewer_approves_a_plan_and_scores_a_submission(
     page, live_server, axe, browser_sign_in, district, chair, teacher, reviewers, handed_off
 ):
-    district.final_reviewers_required = 1
-    district.save()
-    reviewer = reviewers[0]
-    PanelFactory(district=district, chair=chair, members=[reviewer])
-    plan_sub = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=teacher)
-    plan_sub.plan.title = "Station routines plan"
-    plan_sub.plan.save()
-    final_sub = submission_in(SubmissionStatus.SUBMITTED_FOR_REVIEW, educator=teacher)
-    final_sub.plan.title = "Questioning plan"
-    final_sub.plan.save()
-    assign_reviewers(plan_sub.pk, "plan")
-    assign_reviewers(final_sub.pk, "final")
+    reviewer = one_reviewer_panel(district, chair, reviewers)
+    plan_sub = assigned(SubmissionStatus.PLAN_SUBMITTED, teacher, "Station routines plan", "plan")
+    final_sub = assigned(FOR_REVIEW, teacher, "Questioning plan", "final")
     assert plan_sub.review_assignments.get().reviewer == reviewer
     assert final_sub.review_assignments.get().reviewer == reviewer
 
@@ -78,14 +87,8 @@ def test_reviewer_approves_a_plan_and_scores_a_submission(
 def test_a_reviewer_who_missed_a_criterion_sees_what_is_missing_where_she_is(
     page, live_server, browser_sign_in, district, chair, teacher, reviewers, handed_off
 ):
-    district.final_reviewers_required = 1
-    district.save()
-    reviewer = reviewers[0]
-    PanelFactory(district=district, chair=chair, members=[reviewer])
-    final_sub = submission_in(SubmissionStatus.SUBMITTED_FOR_REVIEW, educator=teacher)
-    final_sub.plan.title = "Questioning plan"
-    final_sub.plan.save()
-    assign_reviewers(final_sub.pk, "final")
+    reviewer = one_reviewer_panel(district, chair, reviewers)
+    final_sub = assigned(FOR_REVIEW, teacher, "Questioning plan", "final")
     browser_sign_in(page, live_server, reviewer.email, PASSWORD)
     page.get_by_role("link", name="Questioning plan").click()
     page.get_by_role("group", name="Level for “Criterion 1”").get_by_label(

@@ -163,6 +163,16 @@ def score(assignment, verdicts, feedback, comment):
     )
 
 
+def both_reviewers_score(submission, *scores) -> None:
+    """Assign the evidence round; each of its two reviewers scores as ``scores`` says
+    (``score``'s verdicts, feedback and overall comment); the submission is read again."""
+    assign_reviewers(submission.pk, "final")
+    reviews = ReviewAssignment.objects.filter(submission=submission, stage="final")
+    for assignment, (verdicts, feedback, comment) in zip(reviews, scores, strict=True):
+        score(assignment, verdicts, feedback, comment)
+    submission.refresh_from_db()
+
+
 def test_not_yet_shows_each_criterion_not_yet_met_with_its_feedback(
     client, district, panel, teacher
 ):
@@ -184,11 +194,11 @@ def test_not_yet_shows_each_criterion_not_yet_met_with_its_feedback(
         reflection_feedback="Students liked it.",
         reflection_changes="Start in week one.",
     )
-    assign_reviewers(submission.pk, "final")
-    first, second = ReviewAssignment.objects.filter(submission=submission, stage="final")
-    score(first, [True, False], ["Clear.", "No data on the second routine."], "Add the data.")
-    score(second, [True, False], ["Fine.", "Show the timings."], "Nearly there.")
-    submission.refresh_from_db()
+    both_reviewers_score(
+        submission,
+        ([True, False], ["Clear.", "No data on the second routine."], "Add the data."),
+        ([True, False], ["Fine.", "Show the timings."], "Nearly there."),
+    )
     assert submission.status == SubmissionStatus.NOT_YET
     page = page_of(client, submission)
     assert "Not yet: what the panel said of your evidence" in page
@@ -207,11 +217,11 @@ def test_an_earned_plan_keeps_what_the_panel_said_of_the_evidence(
 
     monkeypatch.setattr(issue_award, "delay", lambda pk: None)
     submission = submission_in(SubmissionStatus.SUBMITTED_FOR_REVIEW, educator=teacher)
-    assign_reviewers(submission.pk, "final")
-    first, second = ReviewAssignment.objects.filter(submission=submission, stage="final")
-    score(first, [True, True], ["Clear.", "The timings show it."], "Well documented.")
-    score(second, [True, True], ["Fine.", "Convincing."], "A model for others.")
-    submission.refresh_from_db()
+    both_reviewers_score(
+        submission,
+        ([True, True], ["Clear.", "The timings show it."], "Well documented."),
+        ([True, True], ["Fine.", "Convincing."], "A model for others."),
+    )
     assert submission.status == SubmissionStatus.EARNED
     page = page_of(client, submission)
     assert "Earned: what the panel said of your evidence" in page

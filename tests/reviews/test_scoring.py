@@ -97,13 +97,19 @@ def test_minimum_passing_rule_of_the_rubric(panel, teacher, handed_off):
     assert submission.status == SubmissionStatus.EARNED
 
 
-def test_disagreement_is_flagged_and_goes_to_the_chair(
-    panel, teacher, chair, handed_off, django_capture_on_commit_callbacks
-):
+def split_decision(teacher) -> Submission:
+    """Evidence the two reviewers disagree on: one passes the second criterion, one does not."""
     submission = submission_in(SubmissionStatus.SUBMITTED_FOR_REVIEW, educator=teacher)
     first, second = reviews_of(submission)
     score(first, [True, True])
     score(second, [True, False])
+    return submission
+
+
+def test_disagreement_is_flagged_and_goes_to_the_chair(
+    panel, teacher, chair, handed_off, django_capture_on_commit_callbacks
+):
+    submission = split_decision(teacher)
     submission.refresh_from_db()
     round_ = StageReview.objects.get(submission=submission)
     assert submission.status == SubmissionStatus.SUBMITTED_FOR_REVIEW
@@ -232,10 +238,7 @@ def test_a_plan_review_cannot_be_scored(panel, teacher):
 def test_a_chair_who_forgets_the_explanation_keeps_her_choice_on_the_page(
     client, panel, teacher, chair, handed_off
 ):
-    submission = submission_in(SubmissionStatus.SUBMITTED_FOR_REVIEW, educator=teacher)
-    first, second = reviews_of(submission)
-    score(first, [True, True])
-    score(second, [True, False])
+    submission = split_decision(teacher)
     round_ = StageReview.objects.get(submission=submission)
     client.force_login(chair)
     url = reverse("reviews:chair_decide", args=[round_.pk])
