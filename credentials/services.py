@@ -147,14 +147,25 @@ def publish_problems(entry: MicroCredential) -> list[str]:
                 f"Criterion “{criterion.title}” needs a level scoring at least its passing "
                 f"score ({criterion.passing_score})."
             )
-    if rubric.passing_rule == Rubric.PassingRule.MINIMUM:
-        needed = rubric.minimum_passing_criteria or 0
-        if not 1 <= needed <= len(criteria):
-            problems.append(
-                "The passing rule asks for a number of criteria between 1 and the number of "
-                f"criteria ({len(criteria)})."
-            )
+    rule = passing_rule_problem(rubric, len(criteria))
+    if rule:
+        problems.append(rule)
     return problems
+
+
+def passing_rule_problem(rubric: Rubric, criteria: int) -> str:
+    """Why ``rubric``'s passing rule cannot stand with ``criteria`` criteria; empty if it can."""
+    if rubric.passing_rule != Rubric.PassingRule.MINIMUM:
+        return ""
+    needed = rubric.minimum_passing_criteria or 0
+    if 1 <= needed <= criteria:
+        return ""
+    return (
+        f"The passing rule asks for {needed} criteria at their passing level, but the rubric has "
+        f"{criteria}: ask for between 1 and {criteria}, or add criteria."
+        if criteria
+        else f"The passing rule asks for {needed} criteria at their passing level: add them."
+    )
 
 
 # --- entries --------------------------------------------------------------------------------

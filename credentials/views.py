@@ -288,13 +288,17 @@ def rubric(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("form") == "rule" and rule_form.is_valid():
-                services.rubric_update(
+                saved = services.rubric_update(
                     microcredential=entry,
                     actor=request.user,
                     passing_rule=rule_form.cleaned_data["passing_rule"],
                     minimum_passing_criteria=rule_form.cleaned_data["minimum_passing_criteria"],
                 )
                 messages.success(request, "The passing rule is saved.")
+                # Saved all the same: criteria may follow. Publishing waits for them.
+                problem = services.passing_rule_problem(saved, saved.criteria.count())
+                if problem:
+                    messages.warning(request, f"{problem} Until then it cannot be published.")
                 return redirect("credentials:rubric", pk=entry.pk)
             if (
                 request.POST.get("form") == "criterion"

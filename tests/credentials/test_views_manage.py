@@ -560,6 +560,35 @@ def test_rubric_passing_rule(admin_client, draft):
     assert (draft.rubric.passing_rule, draft.rubric.minimum_passing_criteria) == ("minimum", 1)
 
 
+def test_a_passing_rule_asking_for_more_criteria_than_exist_is_saved_with_a_warning(
+    admin_client, draft
+):
+    # The rule may come before its criteria; the admin is told at once what it still needs.
+    url = reverse("credentials:rubric", args=[draft.pk])
+    response = admin_client.post(
+        url,
+        {"form": "rule", "rule-passing_rule": "minimum", "rule-minimum_passing_criteria": "7"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "The passing rule is saved." in page
+    assert "asks for 7 criteria at their passing level, but the rubric has 2" in page
+    assert "Until then it cannot be published." in page
+    draft.rubric.refresh_from_db()
+    assert draft.rubric.minimum_passing_criteria == 7
+    assert (
+        "asks for 7 criteria"
+        in admin_client.get(reverse("credentials:preview", args=[draft.pk])).content.decode()
+    )
+    # A rule the rubric can meet says nothing more.
+    response = admin_client.post(
+        url,
+        {"form": "rule", "rule-passing_rule": "minimum", "rule-minimum_passing_criteria": "2"},
+        follow=True,
+    )
+    assert "cannot be published" not in response.content.decode()
+
+
 def test_rubric_of_a_published_entry_is_read_only(admin_client, entry):
     url = reverse("credentials:rubric", args=[entry.pk])
     body = admin_client.get(url).content.decode()
