@@ -239,8 +239,8 @@ def rasterize_svg(data: bytes, *, name: str) -> bytes:
     if len(data) > SVG_MAX_BYTES:
         raise FileRefused(f"“{name}”: SVG drawings over {human_size(SVG_MAX_BYTES)} are refused.")
     too_large = FileRefused(
-        f"“{name}” draws a picture larger than {SVG_MAX_PIXELS // 1_000_000} megapixels; export "
-        "it smaller."
+        f"“{name}” is an SVG drawing of a picture larger than {SVG_MAX_PIXELS // 1_000_000} "
+        "megapixels; export it smaller, or as PNG or PDF."
     )
 
     class BoundedPNG(PNGSurface):

@@ -203,3 +203,13 @@ def test_an_uploaded_svg_is_kept_as_a_png(
         body = stored["Body"].read()
         assert body.startswith(b"\x89PNG") and stored["ContentType"] == "image/png"
         assert not [t for t in TELL_TALES if t in body.lower()], label
+
+
+def test_a_drawing_too_large_is_refused_as_the_svg_it_is():
+    # Named like a PNG, it is still told apart as a drawing, with what to do instead.
+    with pytest.raises(FileRefused) as refused:
+        rasterize_svg(KNOWN_PAYLOADS["enormous canvas"], name="poster.png")
+    assert "“poster.png” is an SVG drawing of a picture larger than 16 megapixels" in str(
+        refused.value
+    )
+    assert "as PNG or PDF" in str(refused.value)
