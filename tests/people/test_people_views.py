@@ -195,6 +195,21 @@ def test_deactivate_keeps_records(client, district_admin, educator, settings, tm
     assert educator.is_active
 
 
+def test_deactivating_someone_from_the_list_asks_first_and_says_what_stays(
+    client, district_admin, educator
+):
+    # One click on "Deactivate" opens what it means; only "Yes, deactivate" sends it.
+    client.force_login(district_admin)
+    page = client.get(reverse("people:list")).content.decode()
+    action = reverse("people:person_deactivate", args=[educator.pk])
+    disclosure = re.search(r'<details class="confirm-deactivate">(.*?)</details>', page, re.S)
+    assert disclosure and action in disclosure.group(1)
+    assert f'action="{action}"' not in page.replace(disclosure.group(0), "")
+    assert "will no longer be able to sign in" in disclosure.group(1)
+    assert "Their plans, awards and records stay" in disclosure.group(1)
+    assert "Yes, deactivate" in disclosure.group(1)
+
+
 def test_admin_cannot_deactivate_self(client, district_admin):
     client.force_login(district_admin)
     client.post(reverse("people:person_deactivate", args=[district_admin.pk]))
