@@ -500,5 +500,6 @@ def panel_report(request: HttpRequest) -> HttpResponse:
             "workload": workload,
             "agreement": selectors.panel_agreement(district_id=user.district_id),
             "turnaround_days": user.district.review_turnaround_days,
+            "is_admin": user.has_role(Role.DISTRICT_ADMIN),
         },
     )

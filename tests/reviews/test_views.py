@@ -565,8 +565,16 @@ def test_report_shows_workload_and_agreement(client, final_reviews, chair, distr
     assert row["criteria"] == 2 and row["agreement"] == 1.0
     done = {p.pk: p.done for p in response.context["workload"]}
     assert done[first.reviewer_id] == 1 and done[second.reviewer_id] == 1
+    # A chair goes on to the open reviews and the queue; the admin also to every report.
+    page = response.content.decode()
+    assert f'href="{reverse("reviews:rounds")}"' in page
+    assert f'href="{reverse("reports:index")}"' not in page
     client.force_login(district_admin)
-    assert client.get(reverse("reviews:report")).status_code == 200
+    response = client.get(reverse("reviews:report"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'href="{reverse("reports:index")}"' in page
+    assert f'href="{reverse("reviews:panels")}"' in page
 
 
 def test_report_access(client, reviewers, teacher, panel):
