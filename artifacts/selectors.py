@@ -79,6 +79,25 @@ def criteria_for_submission(submission: Submission) -> QuerySet[RubricCriterion]
     ).order_by("position", "id")
 
 
+def criteria_coverage(submission: Submission, artifacts) -> list[tuple[RubricCriterion, int]]:
+    """Each rubric criterion of ``submission`` with how many of ``artifacts`` (its evidence, as
+    the evidence page lists it) reviewers will read for it: accepted pieces linked to the
+    criterion, or linked to no criterion but to the criterion's part of the plan (any part, for
+    a criterion that names none)."""
+    opened = [artifact for artifact in artifacts if artifact.opens]
+    coverage = []
+    for criterion in criteria_for_submission(submission):
+        count = sum(
+            1
+            for artifact in opened
+            if artifact.criterion_id == criterion.pk
+            or artifact.criterion_id is None
+            and criterion.component in ("", artifact.component)
+        )
+        coverage.append((criterion, count))
+    return coverage
+
+
 def evidence_types_for_submission(submission: Submission) -> QuerySet[EvidenceType]:
     """The micro-credential's evidence types, or the district's when it names none."""
     asked = EvidenceType.objects.filter(

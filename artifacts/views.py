@@ -55,9 +55,15 @@ def _page_context(request: HttpRequest, submission, link_form=None) -> dict:
             replacing = get_own_artifact(request.user, uuid_lib.UUID(request.GET["replaces"]))
         except ValueError:
             raise Http404("No such evidence.") from None
+    artifacts = list(selectors.artifacts_of_submission(submission))
     return {
         "submission": submission,
-        "artifacts": selectors.artifacts_of_submission(submission),
+        "artifacts": artifacts,
+        "coverage": (
+            selectors.criteria_coverage(submission, artifacts)
+            if submission.accepts_evidence
+            else []
+        ),
         "start_form": ArtifactDetailsForm(submission=submission),
         "link_form": link_form or ArtifactLinkForm(submission=submission, prefix="link"),
         "replacing": replacing,

@@ -53,3 +53,37 @@ def test_a_plan_open_to_evidence_links_to_its_evidence_page(client, educator, su
     assert reverse("artifacts:upload", args=[submission.pk]) in plan_page
     evidence = client.get(reverse("artifacts:upload", args=[submission.pk])).content.decode()
     assert "Upload student work, photos, documents or video below" in evidence
+
+
+def test_the_evidence_page_says_which_rubric_criteria_have_no_evidence_yet(
+    client, educator, submission
+):
+    """Before submitting, the educator sees each criterion reviewers will score and whether any
+    accepted evidence speaks to it; refused files and files still being checked do not count."""
+    from artifacts.models import Artifact
+    from artifacts.selectors import criteria_for_submission
+    from tests.artifacts.factories import ArtifactFactory
+
+    routines, reflection = criteria_for_submission(submission)[:2]
+    routines.title, routines.component = "Routines in practice", "implementation"
+    reflection.title, reflection.component = "Reflects on change", "reflection"
+    routines.save()
+    reflection.save()
+    ArtifactFactory(submission=submission, criterion=routines, component="implementation")
+    ArtifactFactory(submission=submission, component="impact")  # neither criterion's part
+    ArtifactFactory(submission=submission, criterion=reflection, status=Artifact.Status.REFUSED)
+    ArtifactFactory(submission=submission, criterion=reflection, status=Artifact.Status.CHECKING)
+    client.force_login(educator)
+    url = reverse("artifacts:upload", args=[submission.pk])
+
+    page = client.get(url).content.decode()
+    assert "Evidence for each rubric criterion" in page
+    assert "Routines in practice (Implementation): 1 piece<" in page
+    assert "Reflects on change (Reflection): <strong" in page
+    assert page.count("no evidence yet") == 1
+
+    # Linked to its part of the plan and to no criterion, a piece counts for that criterion.
+    ArtifactFactory(submission=submission, component="reflection")
+    page = client.get(url, {"part": "list"}).content.decode()
+    assert "no evidence yet" not in page
+    assert "Reflects on change (Reflection): 1 piece<" in page
