@@ -268,6 +268,15 @@ def person_invite(
     return person
 
 
+def own_admin_role_problem(*, person_id: int | None, actor: User, roles: dict) -> str:
+    """Why ``roles`` may not be given to person ``person_id`` by ``actor``; empty if they may.
+    A district admin does not take away their own admin role, however they edit people (the
+    person form, a roster file): the district could be left with no admin to give it back."""
+    if person_id == actor.pk and not roles.get("is_district_admin"):
+        return "You cannot remove your own district admin role."
+    return ""
+
+
 @transaction.atomic
 def person_update(
     *,
@@ -290,8 +299,9 @@ def person_update(
     roles = _roles(
         is_educator=is_educator, is_reviewer=is_reviewer, is_district_admin=is_district_admin
     )
-    if person.pk == actor.pk and not roles["is_district_admin"]:
-        raise PeopleError("You cannot remove your own district admin role.")
+    problem = own_admin_role_problem(person_id=person.pk, actor=actor, roles=roles)
+    if problem:
+        raise PeopleError(problem)
     values = {
         "first_name": first_name.strip(),
         "last_name": last_name.strip(),
@@ -329,7 +339,13 @@ def person_set_active(*, person: User, actor: User, active: bool) -> User:
     if person.is_active == active:
         return person
     person.is_active = active
-    person.save(update_fields=["is_active"])
+    fields = ["is_active"]
+    if not active:
+        # Their sessions end with it: reactivated later, they sign in again, not an old browser
+        # that was left signed in (accounts.models.User.session_generation).
+        person.session_generation += 1
+        fields.append("session_generation")
+    person.save(update_fields=fields)
     audit_record(
         actor=actor,
         action="person.reactivated" if active else "person.deactivated",
@@ -425,7 +441,7 @@ def roster_decode(content: bytes) -> str:
         ) from exc
 
 
-def roster_preview(*, district: District, text: str) -> RosterPreview:
+def roster_preview(*, district: District, text: str, actor: User | None = None) -> RosterPreview:
     """Every row's result: new, updated, unchanged or error with the reason. Writes nothing."""
     try:
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -477,6 +493,11 @@ def roster_preview(*, district: District, text: str) -> RosterPreview:
     seen: set[str] = set()
     for row in rows:
         _check_row(row, district=district, buildings=buildings, existing=existing, seen=seen)
+        if actor is not None and row.result != ERROR:
+            problem = own_admin_role_problem(person_id=row.person_id, actor=actor, roles=row.roles)
+            if problem:
+                row.reasons.append(f"{problem} Keep “admin” among your roles.")
+                row.result = ERROR
     return RosterPreview(rows=rows)
 
 
@@ -553,7 +574,7 @@ def roster_import(
 ) -> RosterPreview:
     """Write the roster. With errors, nothing is written unless ``only_valid`` is chosen."""
     district = actor.district
-    preview = roster_preview(district=district, text=text)
+    preview = roster_preview(district=district, text=text, actor=actor)
     if preview.has_errors and not only_valid:
         raise PeopleError(
             "The file has rows with errors, so nothing was imported. Fix them, or choose to "

@@ -281,7 +281,9 @@ def roster_import(request: HttpRequest) -> HttpResponse:
                     f"{services.ROSTER_MAX_BYTES // 1024} KB; split the roster."
                 )
             text = services.roster_decode(upload.read())
-            preview = services.roster_preview(district=request.user.district, text=text)
+            preview = services.roster_preview(
+                district=request.user.district, text=text, actor=request.user
+            )
         except RosterError as exc:
             form.add_error("roster", str(exc))
         else:
@@ -317,7 +319,9 @@ def roster_confirm(request: HttpRequest) -> HttpResponse:
         )
     except (PeopleError, RosterError) as exc:
         form.add_error(None, str(exc))
-        preview = services.roster_preview(district=request.user.district, text=stored["text"])
+        preview = services.roster_preview(
+            district=request.user.district, text=stored["text"], actor=request.user
+        )
         return render(
             request,
             "people/roster_preview.html",

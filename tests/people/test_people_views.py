@@ -210,6 +210,22 @@ def test_deactivating_someone_from_the_list_asks_first_and_says_what_stays(
     assert "Yes, deactivate" in disclosure.group(1)
 
 
+def test_deactivating_someone_ends_their_sessions_for_good(client, district_admin, educator):
+    """A browser left signed in does not come back to life when they are reactivated."""
+    from django.test import Client
+
+    theirs = Client()
+    theirs.force_login(educator)
+    assert theirs.get(reverse("submissions:dashboard")).status_code == 200
+    client.force_login(district_admin)
+    client.post(reverse("people:person_deactivate", args=[educator.pk]))
+    client.post(reverse("people:person_reactivate", args=[educator.pk]))
+    educator.refresh_from_db()
+    assert educator.is_active
+    response = theirs.get(reverse("submissions:dashboard"))
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
 def test_admin_cannot_deactivate_self(client, district_admin):
     client.force_login(district_admin)
     client.post(reverse("people:person_deactivate", args=[district_admin.pk]))

@@ -229,3 +229,31 @@ def test_roster_of_one_district_never_touches_another(client, outsider_admin, ed
     assert preview.status_code == 302
     educator.refresh_from_db()
     assert not educator.is_district_admin and educator.last_name != "Jack"
+
+
+def test_a_roster_cannot_take_away_the_importing_admins_own_admin_role(client, district_admin):
+    """The person form refuses it, and so does a file: the district could be left with no
+    admin. The row is an error in the preview; importing the valid rows leaves it alone."""
+    district_admin.first_name, district_admin.last_name = "Ada", "Whitfield"
+    district_admin.save()
+    text = HEADER + f"Ada,Whitfield,{district_admin.email},,educator\n"
+    client.force_login(district_admin)
+    page = upload(client, text).content.decode()
+    assert "You cannot remove your own district admin role. Keep “admin” among your roles." in (
+        page
+    )
+    response = client.post(
+        reverse("people:roster_confirm"),
+        {"token": client.session["roster_import"]["token"], "only_valid": "on"},
+    )
+    assert response.status_code == 302
+    district_admin.refresh_from_db()
+    assert district_admin.is_district_admin
+    assert client.get(reverse("people:list")).status_code == 200
+    # Keeping the admin role among others is a change like any other.
+    upload(client, HEADER + f"Ada,Whitfield,{district_admin.email},,educator;admin\n")
+    client.post(
+        reverse("people:roster_confirm"), {"token": client.session["roster_import"]["token"]}
+    )
+    district_admin.refresh_from_db()
+    assert district_admin.is_district_admin and district_admin.is_educator
