@@ -8,7 +8,8 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from allauth.mfa import signals as mfa
 
-        from . import receivers
+        from . import ratelimit, receivers
 
         mfa.authenticator_added.connect(receivers.second_factor_added)
         mfa.authenticator_removed.connect(receivers.second_factor_removed)
+        ratelimit.install()

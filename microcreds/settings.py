@@ -339,6 +339,8 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # limits per address are sized for a district signing in at once on a Monday morning; guessing is
 # stopped per account ("key": the e-mail address). Behind a reverse proxy, set
 # ALLAUTH_TRUSTED_PROXY_COUNT, or every limit per address counts the proxy's address instead.
+# With Redis they are counted without a lock (accounts.ratelimit), so that sign-ins arriving
+# together from one address are never refused for waiting on each other.
 ACCOUNT_RATE_LIMITS = {
     # Sign-ins, right or wrong, per client address.
     "login": env("LOGIN_RATE_LIMIT_IP", default="600/m/ip"),
