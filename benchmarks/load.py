@@ -136,7 +136,6 @@ def _seed_large() -> None:
     each reviewer, and one issued award to verify."""
     from accounts.models import User
     from accounts.services import user_create
-    from badges.services import award_issue_for_submission
     from reports.scale import explicit_timestamps, seed_scale
     from reviews.models import Panel, ReviewAssignment, StageReview
     from submissions.models import Submission
@@ -199,9 +198,24 @@ def _seed_large() -> None:
         ],
         batch_size=5000,
     )
-    earned = Submission.objects.filter(district=district, status=Submission.Status.EARNED)
-    award_issue_for_submission(submission_id=earned.order_by("pk").first().pk)
+    _issue_one_award(district)
     assert User.objects.filter(district=district, is_reviewer=True).count() == len(reviewers)
+
+
+def _issue_one_award(district) -> None:
+    """Issue the award of the district's first earned plan for real (certificate, badge, signed
+    credential), for P2 and P7 to verify: ``reports.scale`` makes its awards as records only,
+    whose badge JSON is "{}"."""
+    from badges.models import Award
+    from badges.services import award_issue_for_submission
+    from submissions.models import Submission
+
+    earned = Submission.objects.filter(district=district, status=Submission.Status.EARNED)
+    first = earned.order_by("pk").first()
+    # A record only is "issued" already, and issuing it again would leave it as it is: it
+    # makes way for the real one.
+    Award.objects.filter(submission=first, credential={}).delete()
+    award_issue_for_submission(submission_id=first.pk)
 
 
 def _rubric_like_the_demos(large, demo) -> bool:
@@ -312,6 +326,10 @@ def _world() -> dict:
         # awards from its state) reads it at both sizes.
         District.objects.filter(pk=large.pk).update(state_id=demo.state_id)
         seeded.append(("the large district joins the demo district's state", "done"))
+    if not Award.objects.filter(district=large).exclude(credential={}).exists():
+        with _seeding(data), transaction.atomic():
+            _issue_one_award(large)
+        seeded.append(("one award of the large district issued with its credential", "done"))
 
     drafts = (
         Submission.objects.filter(
@@ -406,9 +424,16 @@ def _world() -> dict:
                 Q(graded=shape["graded"]),
             ]
         assignment = closest(assignments, *wanted)
-        award = Award.objects.filter(
-            district=district, state=Award.State.ISSUED, revoked_at__isnull=True
-        ).first()
+        # One really issued, with its signed credential: the large district's other awards are
+        # records only (reports.scale), whose badge JSON is "{}".
+        award = (
+            Award.objects.filter(
+                district=district, state=Award.State.ISSUED, revoked_at__isnull=True
+            )
+            .exclude(credential={})
+            .order_by("pk")
+            .first()
+        )
         return {
             "educator": educator,
             "reviewer": reviewer,
