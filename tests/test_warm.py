@@ -54,6 +54,29 @@ def test_a_worker_starts_while_the_database_does_not_answer():
     assert "warming the prepared queries failed" in result.stderr
 
 
+def test_a_worker_compiles_the_email_and_link_validators_before_its_first_sign_in():
+    """Django compiles these regular expressions at their first use in each process (80-95 ms
+    each): a worker's first sign-in, or its first form with a link, paid for them."""
+    code = (
+        "from django.utils.functional import empty; "
+        "from django.core.validators import EmailValidator, URLValidator; "
+        "lazy = [EmailValidator.user_regex, EmailValidator.domain_regex, URLValidator.regex]; "
+        "before = sum(r._wrapped is not empty for r in lazy); "
+        "import microcreds.wsgi; "
+        "print(before, sum(r._wrapped is not empty for r in lazy))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "microcreds.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0", "3"]
+
+
 def test_what_a_worker_loaded_is_left_out_of_the_collectors_walks():
     """After the warm-up the worker's modules, views and templates are frozen: a collection
     walks only what requests made since (``gen2`` here), not the hundreds of thousands of
