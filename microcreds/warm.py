@@ -80,14 +80,43 @@ def compile_templates() -> int:
     return count
 
 
-def compile_validators() -> int:
-    """Compile the regular expressions of Django's e-mail and URL validators, which Django
-    compiles at their first use in each process: 80-95 ms each here, paid by a worker's first
-    sign-in (the e-mail field) and the first form with a link (a plan's sources, a link as
-    evidence). The number of validators run."""
-    EmailValidator()("warm-up@example.org")
-    URLValidator()("https://example.org/warm-up")
-    return 2
+def load_on_first_use() -> int:
+    """What Django and allauth load at its first use in each process, paid by a worker's first
+    requests: the template context processors, the form renderer, the message storage, the
+    authentication backends and allauth's adapters (imported by name from the settings), the
+    preferred password hasher's library (argon2, 25 ms), and the regular expressions of the
+    e-mail and URL validators (80-95 ms each: a worker's first sign-in, its first form with a
+    link), of signed values and of Cache-Control headers. The number of steps run."""
+    from allauth.account.adapter import get_adapter
+    from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+    from django.contrib.auth import get_backends
+    from django.contrib.auth.hashers import get_hasher
+    from django.core.signing import Signer
+    from django.forms.renderers import get_default_renderer
+    from django.http import HttpResponse
+    from django.template import engines
+    from django.utils.cache import patch_cache_control
+    from django.utils.module_loading import import_string
+
+    steps = [
+        lambda: engines["django"].engine.template_context_processors,
+        get_default_renderer,
+        lambda: import_string(settings.MESSAGE_STORAGE),
+        get_backends,
+        get_adapter,
+        get_social_adapter,
+        lambda: (
+            getattr(get_hasher("default"), "library", None)
+            and get_hasher("default")._load_library()
+        ),
+        lambda: EmailValidator()("warm-up@example.org"),
+        lambda: URLValidator()("https://example.org/warm-up"),
+        Signer,
+        lambda: patch_cache_control(HttpResponse(), private=True),
+    ]
+    for step in steps:
+        step()
+    return len(steps)
 
 
 def warm() -> dict:
@@ -100,8 +129,9 @@ def warm() -> dict:
     steps = [
         ("resolvers", load_urls),
         ("templates", compile_templates),
+        # Before the queries: the adapters' modules may define prepared queries of their own.
+        ("first uses", load_on_first_use),
         ("prepared queries", PreparedQuery.prepare_all),
-        ("validators", compile_validators),
     ]
     for name, step in steps:
         try:
