@@ -6,7 +6,7 @@ from accounts.models import User
 
 from . import images, selectors
 from .models import EvidenceType, MicroCredential, Rubric, RubricCriterion, Stack
-from .services import ENTRY_FIELDS, LevelInput
+from .services import ENTRY_FIELDS, NEW_CRITERION_LEVELS, NEW_CRITERION_PASSING_SCORE, LevelInput
 
 
 class NoSuffix:
@@ -225,6 +225,9 @@ class RubricCriterionForm(NoSuffix, forms.ModelForm):
         )
         self.fields["description"].widget.attrs["rows"] = 3
         self.fields["position"].required = False
+        if self.instance.pk is None:
+            # Not the model's default (1): with the new criterion's levels, "Not yet" would pass.
+            self.initial["passing_score"] = NEW_CRITERION_PASSING_SCORE
 
 
 class RubricLevelForm(NoSuffix, forms.Form):
@@ -273,14 +276,15 @@ LevelFormSet = forms.formset_factory(
 
 
 def level_formset(data=None, *, criterion: RubricCriterion | None = None) -> BaseLevelFormSet:
-    """Rows for the levels: the criterion's own (or "Not yet / Demonstrated") plus blank rows."""
+    """Rows for the levels: the criterion's own (or a new criterion's, "Not yet / Demonstrated")
+    plus blank rows."""
     if criterion is not None:
         initial = [
             {"score": lv.score, "label": lv.label, "description": lv.description}
             for lv in criterion.levels.all()
         ]
     else:
-        initial = [{"score": 1, "label": "Not yet"}, {"score": 2, "label": "Demonstrated"}]
+        initial = [{"score": lv.score, "label": lv.label} for lv in NEW_CRITERION_LEVELS]
     initial += [{}] * max(0, 5 - len(initial))
     return LevelFormSet(data, initial=initial, prefix="levels")
 

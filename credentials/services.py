@@ -74,6 +74,13 @@ class LevelInput:
     description: str = ""
 
 
+# A new criterion's levels until its author writes their own, and its passing score: the level
+# after "Not yet", so a reviewer who scores "Not yet" does not pass it
+# (``criterion_passing_problem``).
+NEW_CRITERION_LEVELS = (LevelInput(1, "Not yet"), LevelInput(2, "Demonstrated"))
+NEW_CRITERION_PASSING_SCORE = NEW_CRITERION_LEVELS[1].score
+
+
 # --- checks ---------------------------------------------------------------------------------
 
 
@@ -138,19 +145,44 @@ def publish_problems(entry: MicroCredential) -> list[str]:
     criteria = list(rubric.criteria.prefetch_related("levels"))
     if not criteria:
         problems.append("Add at least one rubric criterion.")
-    for criterion in criteria:
-        scores = [level.score for level in criterion.levels.all()]
-        if not scores:
-            problems.append(f"Criterion “{criterion.title}” has no levels.")
-        elif max(scores) < criterion.passing_score:
-            problems.append(
-                f"Criterion “{criterion.title}” needs a level scoring at least its passing "
-                f"score ({criterion.passing_score})."
-            )
+    problems += [p for p in map(criterion_passing_problem, criteria) if p]
     rule = passing_rule_problem(rubric, len(criteria))
     if rule:
         problems.append(rule)
     return problems
+
+
+def criterion_passing_problem(criterion: RubricCriterion) -> str:
+    """Why ``criterion``'s passing score cannot stand with its levels; empty if it can. Some
+    level must pass and some must not: a reviewer has to be able to score it as not met."""
+    levels = sorted(criterion.levels.all(), key=lambda level: level.score)
+    title, passing = criterion.title, criterion.passing_score
+    if not levels:
+        return f"Criterion “{title}” has no levels."
+    lowest, highest = levels[0], levels[-1]
+    if passing > highest.score:
+        return (
+            f"Criterion “{title}” needs a level scoring at least its passing score ({passing}): "
+            "as it is, no reviewer can pass it."
+        )
+    if passing > lowest.score:
+        return ""
+    if len(levels) == 1:
+        return (
+            f"Criterion “{title}” has one level, {lowest.score} “{lowest.label}”, and it passes: "
+            "a reviewer cannot score it as not met. Add a lower level that does not pass."
+        )
+    above = levels[1].score
+    fix = (
+        f"set the passing score to {above}"
+        if above == highest.score
+        else f"set the passing score between {above} and {highest.score}"
+    )
+    return (
+        f"Criterion “{title}” passes at every level: its passing score ({passing}) is not above "
+        f"its lowest level, {lowest.score} “{lowest.label}”, so a reviewer cannot score it as "
+        f"not met. To fix it, {fix}."
+    )
 
 
 def passing_rule_problem(rubric: Rubric, criteria: int) -> str:
@@ -235,12 +267,15 @@ def _proposal_criteria_create(rubric: Rubric, criteria: Sequence[str]) -> None:
     passing)."""
     for position, criterion_title in enumerate(c.strip() for c in criteria if c.strip()):
         criterion = RubricCriterion.objects.create(
-            rubric=rubric, position=position, title=criterion_title[:200], passing_score=2
+            rubric=rubric,
+            position=position,
+            title=criterion_title[:200],
+            passing_score=NEW_CRITERION_PASSING_SCORE,
         )
         RubricLevel.objects.bulk_create(
             [
-                RubricLevel(criterion=criterion, score=1, label="Not yet"),
-                RubricLevel(criterion=criterion, score=2, label="Demonstrated"),
+                RubricLevel(criterion=criterion, score=level.score, label=level.label)
+                for level in NEW_CRITERION_LEVELS
             ]
         )
 

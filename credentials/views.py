@@ -21,7 +21,7 @@ from .forms import (
     StackForm,
     level_formset,
 )
-from .models import MicroCredential
+from .models import MicroCredential, RubricCriterion
 from .packages import PackageError, package_dumps, package_of_entry
 from .permissions import (
     get_criterion_for_admin,
@@ -217,7 +217,9 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_microcredential_for_admin(request.user, pk)
     context = _detail_context(request, entry, preview=True)
     context["versions"] = selectors.lineage_versions(entry)
-    context["publish_problems"] = services.publish_problems(entry) if entry.is_publishable else []
+    # A published version made before a check was added keeps working; its admin is told.
+    checked = entry.is_publishable or entry.is_published
+    context["publish_problems"] = services.publish_problems(entry) if checked else []
     return render(request, "credentials/detail.html", context)
 
 
@@ -306,7 +308,7 @@ def rubric(request: HttpRequest, pk: int) -> HttpResponse:
                 and levels.is_valid()
             ):
                 data = criterion_form.cleaned_data
-                services.rubric_criterion_create(
+                created = services.rubric_criterion_create(
                     microcredential=entry,
                     actor=request.user,
                     title=data["title"],
@@ -317,6 +319,7 @@ def rubric(request: HttpRequest, pk: int) -> HttpResponse:
                     levels=levels.levels(),
                 )
                 messages.success(request, f"Criterion “{data['title']}” is added.")
+                _warn_of_passing_problem(request, created)
                 return redirect("credentials:rubric", pk=entry.pk)
         except CatalogError as error:
             messages.error(request, str(error))
@@ -326,6 +329,13 @@ def rubric(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "entry": entry,
             "rubric": rubric,
+            "criterion_problems": [
+                problem
+                for problem in map(services.criterion_passing_problem, rubric.criteria.all())
+                if problem
+            ]
+            if rubric
+            else [],
             "rule_form": rule_form,
             "criterion_form": criterion_form,
             "levels": levels,
@@ -346,7 +356,7 @@ def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and levels.is_valid():
         data = form.cleaned_data
         try:
-            services.rubric_criterion_update(
+            saved = services.rubric_criterion_update(
                 criterion=criterion,
                 actor=request.user,
                 title=data["title"],
@@ -361,12 +371,26 @@ def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"Criterion “{data['title']}” is saved.")
+            _warn_of_passing_problem(request, saved)
             return redirect("credentials:rubric", pk=entry.pk)
     return render(
         request,
         "credentials/criterion_form.html",
-        {"entry": entry, "criterion": criterion, "form": form, "levels": levels},
+        {
+            "entry": entry,
+            "criterion": criterion,
+            "form": form,
+            "levels": levels,
+            "passing_problem": services.criterion_passing_problem(criterion),
+        },
     )
+
+
+def _warn_of_passing_problem(request: HttpRequest, criterion: RubricCriterion) -> None:
+    # Saved all the same, as the passing rule is: publishing is what waits for it.
+    problem = services.criterion_passing_problem(criterion)
+    if problem:
+        messages.warning(request, f"{problem} Until then it cannot be published.")
 
 
 @require_POST
