@@ -100,13 +100,22 @@ def _require_not_adopted(entry: MicroCredential) -> None:
         raise CatalogError(ADOPTED_REFUSAL.format(title=entry.title))
 
 
+def rubric_fixed_reason(entry: MicroCredential) -> str:
+    """Why ``entry``'s rubric cannot be changed, in words; empty when it can (in place)."""
+    if entry.is_adopted:
+        return ADOPTED_REFUSAL.format(title=entry.title)
+    if entry.changes_in_place:
+        return ""
+    return (
+        f"“{entry.title}” is {entry.get_status_display().lower()}; its rubric is fixed "
+        "because plans are scored against it. Make a new version to change it."
+    )
+
+
 def _require_editable(entry: MicroCredential) -> None:
-    _require_not_adopted(entry)
-    if not entry.changes_in_place:
-        raise CatalogError(
-            f"“{entry.title}” is {entry.get_status_display().lower()}; its rubric is fixed "
-            "because plans are scored against it. Make a new version to change it."
-        )
+    reason = rubric_fixed_reason(entry)
+    if reason:
+        raise CatalogError(reason)
 
 
 def _check_same_district(

@@ -381,6 +381,7 @@ def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "criterion": criterion,
             "form": form,
             "levels": levels,
+            "fixed_reason": services.rubric_fixed_reason(entry),
             "passing_problem": services.criterion_passing_problem(criterion),
         },
     )
