@@ -635,16 +635,20 @@ def roster_import(
     return preview
 
 
-def roster_example() -> str:
+def roster_example(*, district: District) -> str:
+    """The example roster offered for download: three people in ``district``'s own buildings
+    (none if it has no buildings yet), so the file shows the layout and imports as it is."""
+    names = list(
+        Building.objects.filter(district_id=district.pk)
+        .order_by("name")
+        .values_list("name", flat=True)[:2]
+    )
+    first, second = (names[0], names[-1]) if names else ("", "")
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(ROSTER_COLUMNS)
-    writer.writerow(
-        ["Elena", "Martinez", "elena.martinez@example.org", "Lincoln Elementary", "educator"]
-    )
-    writer.writerow(
-        ["Ray", "Okafor", "ray.okafor@example.org", "Central High", "educator; reviewer"]
-    )
+    writer.writerow(["Elena", "Martinez", "elena.martinez@example.org", first, "educator"])
+    writer.writerow(["Ray", "Okafor", "ray.okafor@example.org", second, "educator; reviewer"])
     writer.writerow(["Ada", "Whitfield", "ada.whitfield@example.org", "", "admin"])
     return out.getvalue()
 

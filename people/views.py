@@ -260,7 +260,9 @@ def move_accept(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 @district_admin_required
 def roster_example(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(services.roster_example(), content_type="text/csv")
+    response = HttpResponse(
+        services.roster_example(district=request.user.district), content_type="text/csv"
+    )
     response["Content-Disposition"] = content_disposition(
         download_filename("roster example", extension="csv")
     )

@@ -196,8 +196,29 @@ def test_example_file_is_a_valid_roster(client, district_admin):
     preview = services.roster_preview(
         district=district_admin.district, text=response.content.decode()
     )
-    # Its buildings are examples; only the person without a building is valid as is.
-    assert [r.result for r in preview.rows] == ["error", "error", "new"]
+    # A district with no buildings yet: the example names none, and imports as it is.
+    assert [r.result for r in preview.rows] == ["new", "new", "new"]
+    assert [r.building for r in preview.rows] == ["", "", ""]
+
+
+def test_example_file_names_the_districts_own_buildings(client, district_admin, other_district):
+    district = district_admin.district
+    BuildingFactory(district=district, name="Prairie View Elementary")
+    BuildingFactory(district=district, name="Prairie View High")
+    BuildingFactory(district=other_district, name="Lakeside Middle")
+    client.force_login(district_admin)
+    text = client.get(reverse("people:roster_example")).content.decode()
+    assert "Lincoln Elementary" not in text and "Central High" not in text
+    assert "Lakeside Middle" not in text
+    preview = services.roster_preview(district=district, text=text)
+    # Each example person is in one of the district's buildings (the admin without one), and
+    # the file imports as it is.
+    assert [r.building for r in preview.rows] == [
+        "Prairie View Elementary",
+        "Prairie View High",
+        "",
+    ]
+    assert [r.result for r in preview.rows] == ["new", "new", "new"]
 
 
 @pytest.mark.parametrize(
