@@ -1,3 +1,4 @@
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import (
@@ -326,6 +327,12 @@ def holds_role(role: str, *, prefix: str = "") -> models.Q:
     )
 
 
+def awaits_invitation() -> models.Q:
+    """The people who never signed in and have no password of their own: the queryset form of
+    ``User.awaits_invitation`` (Django's ``is_password_usable`` for the stored password)."""
+    return models.Q(last_login__isnull=True, password__startswith=UNUSABLE_PASSWORD_PREFIX)
+
+
 def person_name(first_name: str, last_name: str, email: str) -> str:
     """What a person is called on every page (``User.display_name``): their full name, else
     their address; for pages that read these three columns without the rest of the user."""
@@ -438,7 +445,8 @@ class User(AbstractUser):
     @property
     def awaits_invitation(self) -> bool:
         """Never signed in and no password of their own: the one kind of person an invitation
-        (which sets a password and signs in) may be sent to."""
+        (which sets a password and signs in) may be sent to. ``awaits_invitation()`` is the
+        same rule for a queryset."""
         return self.last_login is None and not self.has_usable_password()
 
     def has_role(self, role: str) -> bool:

@@ -5,6 +5,8 @@ from django.contrib.auth.password_validation import validate_password
 
 from accounts.models import DISTRICT_ROLES, Building, District, DistrictGoal, User
 
+from .selectors import CURRENT, EVERYONE, PersonStatus
+
 
 class PersonForm(forms.Form):
     first_name = forms.CharField(max_length=150)
@@ -46,10 +48,9 @@ class PeopleFilterForm(forms.Form):
     status = forms.ChoiceField(
         required=False,
         choices=[
-            ("", "Active"),
-            ("invited", "Invited, not signed in yet"),
-            ("inactive", "Deactivated"),
-            ("all", "Everyone"),
+            (CURRENT, "All but the deactivated"),
+            *PersonStatus.choices,
+            (EVERYONE, "Everyone"),
         ],
     )
 

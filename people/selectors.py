@@ -3,9 +3,10 @@ their invitation state."""
 
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db import models
+from django.db.models import Case, Q, QuerySet, Value, When
 
-from accounts.models import Building, District, DistrictGoal, User
+from accounts.models import Building, District, DistrictGoal, User, awaits_invitation
 from badges.selectors import counting_awards
 from credentials.selectors import published_count
 from submissions.selectors import district_submission_counts
@@ -29,18 +30,49 @@ def district_counts(*, district: District, at: datetime) -> dict:
     }
 
 
+class PersonStatus(models.TextChoices):
+    """A person's status on the people list: its badges and its status filter read this one
+    rule (``person_status``)."""
+
+    ACTIVE = "active", "Active"
+    INVITED = "invited", "Invited"
+    NOT_INVITED = "not_invited", "Not invited"
+    DEACTIVATED = "inactive", "Deactivated"
+
+
+# The status filter's choices besides one status: everyone but the deactivated (the list as it
+# opens), and everyone.
+CURRENT, EVERYONE = "", "all"
+
+
+def person_status() -> Case:
+    """Each person's ``PersonStatus``, for a queryset annotated with ``last_invited_at``:
+    deactivated; else, while they await an invitation (``User.awaits_invitation``), invited or
+    not yet; else active."""
+    waiting = awaits_invitation()
+    return Case(
+        When(is_active=False, then=Value(PersonStatus.DEACTIVATED)),
+        When(waiting & Q(last_invited_at__isnull=False), then=Value(PersonStatus.INVITED)),
+        When(waiting, then=Value(PersonStatus.NOT_INVITED)),
+        default=Value(PersonStatus.ACTIVE),
+        output_field=models.CharField(),
+    )
+
+
 def people_list(
     *,
     district: District,
     q: str = "",
     building: Building | None = None,
     role: str = "",
-    status: str = "",
+    status: str = CURRENT,
 ) -> QuerySet[User]:
+    """The district's people with their ``person_status``, in one query."""
     people = (
         User.objects.filter(district_id=district.pk)
         .select_related("building")
         .annotate(last_invited_at=last_invited_subquery())
+        .annotate(person_status=person_status())
         .order_by("last_name", "first_name", "email")
     )
     if q:
@@ -51,12 +83,10 @@ def people_list(
         people = people.filter(building_id=building.pk)
     if role:
         people = people.filter(**{f"is_{role}": True})
-    if status == "inactive":
-        people = people.filter(is_active=False)
-    elif status == "invited":
-        people = people.filter(is_active=True, last_login__isnull=True)
-    elif status != "all":
-        people = people.filter(is_active=True)
+    if status in PersonStatus.values:
+        people = people.filter(person_status=status)
+    elif status != EVERYONE:
+        people = people.exclude(person_status=PersonStatus.DEACTIVATED)
     return people
 
 

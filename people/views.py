@@ -97,7 +97,12 @@ def people(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "statuses": selectors.PersonStatus,
+        },
     )
 
 
