@@ -5,10 +5,12 @@ from datetime import datetime
 
 from django.db import models
 from django.db.models import Case, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from accounts.models import Building, District, DistrictGoal, User, awaits_invitation
 from badges.selectors import counting_awards
 from credentials.selectors import published_count
+from reviews.selectors import waiting_review_counts
 from submissions.selectors import district_submission_counts
 
 from .services import last_invited_subquery
@@ -66,13 +68,18 @@ def people_list(
     building: Building | None = None,
     role: str = "",
     status: str = CURRENT,
+    now=None,
 ) -> QuerySet[User]:
-    """The district's people with their ``person_status``, in one query."""
+    """The district's people with their ``person_status``, and for each the reviews waiting for
+    them and how many are overdue (what deactivating them hands on), in one query."""
     people = (
         User.objects.filter(district_id=district.pk)
         .select_related("building")
         .annotate(last_invited_at=last_invited_subquery())
-        .annotate(person_status=person_status())
+        .annotate(
+            person_status=person_status(),
+            **waiting_review_counts(now=now or timezone.now()),
+        )
         .order_by("last_name", "first_name", "email")
     )
     if q:

@@ -38,6 +38,7 @@ from accounts.services import (
 )
 from outbox.models import Mail
 from outbox.services import mail_enqueue
+from reviews.services import HandBack, reviews_hand_back
 from submissions.models import Submission
 from submissions.services import submission_close_on_move
 from submissions.transitions import FINAL_STATUSES
@@ -328,32 +329,63 @@ def person_update(
     return person
 
 
-@transaction.atomic
 def person_set_active(*, person: User, actor: User, active: bool) -> User:
-    """Deactivate (or reactivate) a person. Their plans, records and awards stay."""
+    """Deactivate (``person_deactivate``) or reactivate a person. Their plans, records and
+    awards stay."""
+    if not active:
+        return person_deactivate(person=person, actor=actor).person
     if person.district_id != actor.district_id:
         raise PeopleError("This person belongs to another district.")
-    if person.pk == actor.pk and not active:
+    with transaction.atomic():
+        person = User.objects.select_for_update().get(pk=person.pk)
+        if person.is_active:
+            return person
+        person.is_active = True
+        person.save(update_fields=["is_active"])
+        audit_record(
+            actor=actor,
+            action="person.reactivated",
+            target=person,
+            from_status="inactive",
+            to_status="active",
+        )
+    return person
+
+
+@dataclass(frozen=True)
+class Deactivation:
+    person: User
+    # What became of the reviews that waited for them (none: they were already inactive).
+    reviews: HandBack
+
+
+def person_deactivate(*, person: User, actor: User) -> Deactivation:
+    """Deactivate a person: they can no longer sign in, and every session of theirs ends. Their
+    plans, records and awards stay; the reviews waiting for them are handed on in the same
+    transaction (``reviews.services.reviews_hand_back``), so none waits for someone who
+    cannot sign in."""
+    if person.district_id != actor.district_id:
+        raise PeopleError("This person belongs to another district.")
+    if person.pk == actor.pk:
         raise PeopleError("You cannot deactivate yourself.")
-    person = User.objects.select_for_update().get(pk=person.pk)
-    if person.is_active == active:
-        return person
-    person.is_active = active
-    fields = ["is_active"]
-    if not active:
+    with transaction.atomic():
+        person = User.objects.select_for_update().get(pk=person.pk)
+        if not person.is_active:
+            return Deactivation(person=person, reviews=HandBack())
+        person.is_active = False
         # Their sessions end with it: reactivated later, they sign in again, not an old browser
         # that was left signed in (accounts.models.User.session_generation).
         person.session_generation += 1
-        fields.append("session_generation")
-    person.save(update_fields=fields)
-    audit_record(
-        actor=actor,
-        action="person.reactivated" if active else "person.deactivated",
-        target=person,
-        from_status="inactive" if active else "active",
-        to_status="active" if active else "inactive",
-    )
-    return person
+        person.save(update_fields=["is_active", "session_generation"])
+        audit_record(
+            actor=actor,
+            action="person.deactivated",
+            target=person,
+            from_status="active",
+            to_status="inactive",
+        )
+        handed_back = reviews_hand_back(reviewer=person, actor=actor)
+    return Deactivation(person=person, reviews=handed_back)
 
 
 def last_invited_subquery():

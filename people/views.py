@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -181,28 +182,39 @@ def person_resend(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("people:list")
 
 
-def _set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
+@require_POST
+@district_admin_required
+def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person_for_admin(request.user, pk)
     try:
-        services.person_set_active(person=person, actor=request.user, active=active)
+        done = services.person_deactivate(person=person, actor=request.user)
     except PeopleError as exc:
         messages.error(request, str(exc))
-    else:
-        verb = "reactivated" if active else "deactivated; their records and awards stay"
-        messages.success(request, f"{person.display_name} was {verb}.")
+        return redirect("people:list")
+    said = f"{person.display_name} was deactivated; their records and awards stay."
+    moved, flagged = len(done.reviews.reassigned), len(done.reviews.left_for_chair)
+    if moved:
+        said += f" {moved} waiting review{pluralize(moved)} went to other reviewers."
+    if flagged:
+        said += (
+            f" {flagged} waiting review{pluralize(flagged)} could go to nobody else on the "
+            "panel: the panel chair was told to choose a reviewer."
+        )
+    messages.success(request, said)
     return redirect("people:list")
 
 
 @require_POST
 @district_admin_required
-def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    return _set_active(request, pk, False)
-
-
-@require_POST
-@district_admin_required
 def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    return _set_active(request, pk, True)
+    person = get_person_for_admin(request.user, pk)
+    try:
+        services.person_set_active(person=person, actor=request.user, active=True)
+    except PeopleError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{person.display_name} was reactivated.")
+    return redirect("people:list")
 
 
 # --- Moving between districts of the state ------------------------------------------------------

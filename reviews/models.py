@@ -234,6 +234,12 @@ class ReviewAssignment(models.Model):
         return self.status in (self.Status.PENDING, self.Status.SUBMITTED)
 
     @property
+    def needs_another_reviewer(self) -> bool:
+        """Still waiting, but for a reviewer who was deactivated and whom nobody else on the
+        panel could replace (``services.reviews_hand_back``): the chair chooses who takes it."""
+        return self.status == self.Status.PENDING and not self.reviewer.is_active
+
+    @property
     def awaits_decision(self) -> bool:
         """Still the reviewer's to decide: pending, in an open round, on a submission that
         waits for this stage (``services`` refuses a decision otherwise, saying which)."""

@@ -1,7 +1,9 @@
 """Reads of the review side, always scoped to the reader's district."""
 
+import operator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import reduce
 from typing import NamedTuple
 
 from django.core.cache import cache
@@ -12,12 +14,15 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Min,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Role, User, holds_role, person_name
@@ -256,6 +261,39 @@ def _waiting_for(district_id: int, reviewer_id: int) -> QuerySet[ReviewAssignmen
         reviewer_id=reviewer_id,
         status=ReviewAssignment.Status.PENDING,
     )
+
+
+def _submission_waits() -> Q:
+    """A review's submission still waits for the review's stage (``WAITING``)."""
+    return reduce(
+        operator.or_,
+        (Q(stage=stage, submission__status__in=statuses) for stage, statuses in WAITING.items()),
+    )
+
+
+def waiting_review_counts(*, now: datetime) -> dict[str, Coalesce]:
+    """Annotations of a list of people: ``reviews_waiting``, how many reviews wait for each
+    (the rule of their queue, ``_waiting_for``), and ``reviews_overdue``, how many of those are
+    past due at ``now``. Subqueries of the list's own query: no query per person."""
+    waiting = (
+        ReviewAssignment.objects.filter(
+            _submission_waits(),
+            district_id=OuterRef("district_id"),
+            reviewer_id=OuterRef("pk"),
+            status=ReviewAssignment.Status.PENDING,
+            stage_review__status=StageReview.Status.OPEN,
+        )
+        .order_by()
+        .values("reviewer_id")
+    )
+
+    def counted(assignments: QuerySet) -> Coalesce:
+        return Coalesce(Subquery(assignments.annotate(n=Count("pk")).values("n")[:1]), 0)
+
+    return {
+        "reviews_waiting": counted(waiting),
+        "reviews_overdue": counted(waiting.filter(due_at__lt=now)),
+    }
 
 
 class QueueRow(NamedTuple):
@@ -861,10 +899,7 @@ def open_rounds_for_manager(*, user: User) -> list[StageReview]:
     qs = StageReview.objects.filter(
         district_id=user.district_id,
         status__in=(StageReview.Status.OPEN, StageReview.Status.CHAIR),
-    ).filter(
-        Q(stage="plan", submission__status__in=WAITING["plan"])
-        | Q(stage="final", submission__status__in=WAITING["final"])
-    )
+    ).filter(_submission_waits())
     if not user.has_role(Role.DISTRICT_ADMIN):
         qs = qs.filter(panel__chair_id=user.pk)
     return list(

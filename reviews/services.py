@@ -6,6 +6,7 @@ one sees the first one's decision and the round's outcome is computed exactly on
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
@@ -38,6 +39,7 @@ from .models import (
 from .selectors import (
     can_manage_round,
     panel_for_submission,
+    queue_for_reviewer,
     reviewer_candidates,
     reviewer_ineligibility,
     round_agreement,
@@ -193,12 +195,30 @@ def _assignment_create(
     )
 
 
+def _next_reviewers(submission: Submission, stage_review: StageReview, count: int) -> list[User]:
+    """The assignment rule: up to ``count`` eligible reviewers of the round's panel (of the
+    district without a panel) not yet on the round; the reviewers of an earlier round of the
+    same stage come first (they know the plan), then the lightest load."""
+    taken = set(stage_review.assignments.values_list("reviewer_id", flat=True))
+    previous = set(
+        ReviewAssignment.objects.filter(
+            submission=submission, stage=stage_review.stage, status=AssignmentStatus.SUBMITTED
+        ).values_list("reviewer_id", flat=True)
+    )
+    candidates = [
+        c
+        for c in reviewer_candidates(submission=submission, panel=stage_review.panel)
+        if c.pk not in taken
+    ]
+    candidates.sort(key=lambda c: (c.pk not in previous, c.load, c.pk))
+    return candidates[:count]
+
+
 def reviewers_assign(*, submission_id: int, stage: str) -> list[int]:
     """Assign reviewers to the current round of ``stage``; returns the new assignments' ids.
 
-    Idempotent: it only tops the round up to the district's number of reviewers. On a later
-    round of the same stage, the reviewers of the earlier round come first (they know the plan),
-    then the lightest load.
+    Idempotent: it only tops the round up to the district's number of reviewers, chosen by
+    the assignment rule (``_next_reviewers``).
     """
     if stage not in Stage.values:
         raise ValueError(f"Unknown stage {stage!r}")
@@ -212,25 +232,13 @@ def reviewers_assign(*, submission_id: int, stage: str) -> list[int]:
         stage_review = _current_round(submission, stage)
         if stage_review is None or stage_review.status != RoundStatus.OPEN:
             return []
-        taken = set(stage_review.assignments.values_list("reviewer_id", flat=True))
         active = stage_review.assignments.filter(
             status__in=(AssignmentStatus.PENDING, AssignmentStatus.SUBMITTED)
         ).count()
         missing = _required(submission.district, stage) - active
         if missing <= 0:
             return []
-        previous = set(
-            ReviewAssignment.objects.filter(
-                submission=submission, stage=stage, status=AssignmentStatus.SUBMITTED
-            ).values_list("reviewer_id", flat=True)
-        )
-        candidates = [
-            c
-            for c in reviewer_candidates(submission=submission, panel=stage_review.panel)
-            if c.pk not in taken
-        ]
-        candidates.sort(key=lambda c: (c.pk not in previous, c.load, c.pk))
-        for reviewer in candidates[:missing]:
+        for reviewer in _next_reviewers(submission, stage_review, missing):
             created.append(
                 _assignment_create(
                     stage_review=stage_review, reviewer=reviewer, due_at=stage_review.due_at
@@ -300,20 +308,33 @@ def assignment_reassign(
             raise ReviewError(reason)
         if stage_review.assignments.filter(reviewer=to_reviewer).exists():
             raise ReviewError(f"{to_reviewer.display_name} is already assigned to this review.")
-        assignment.status = AssignmentStatus.REASSIGNED
-        assignment.reassigned_by = actor
-        assignment.save(update_fields=["status", "reassigned_by"])
-        new = _assignment_create(
-            stage_review=stage_review, reviewer=to_reviewer, due_at=_due(submission.district)
-        )
-        audit_record(
-            actor=actor,
-            action="review.reassigned",
-            target=new,
-            district=submission.district,
-            detail={"from": assignment.reviewer_id, "to": to_reviewer.pk},
-        )
-        _notify_assignment(new, submission)
+        return _assignment_move(submission, stage_review, assignment, to_reviewer, actor)
+
+
+def _assignment_move(
+    submission: Submission,
+    stage_review: StageReview,
+    assignment: ReviewAssignment,
+    to_reviewer: User,
+    actor: User,
+    **detail: str,
+) -> ReviewAssignment:
+    """Hand a pending review (the three rows locked, ``to_reviewer`` eligible and not on the
+    round) to ``to_reviewer``, with the district's full turnaround; they are told."""
+    assignment.status = AssignmentStatus.REASSIGNED
+    assignment.reassigned_by = actor
+    assignment.save(update_fields=["status", "reassigned_by"])
+    new = _assignment_create(
+        stage_review=stage_review, reviewer=to_reviewer, due_at=_due(submission.district)
+    )
+    audit_record(
+        actor=actor,
+        action="review.reassigned",
+        target=new,
+        district=submission.district,
+        detail={"from": assignment.reviewer_id, "to": to_reviewer.pk, **detail},
+    )
+    _notify_assignment(new, submission)
     return new
 
 
@@ -364,6 +385,122 @@ def rounds_cancel_on_leaving(*, submission: Submission, actor: User | None) -> l
             },
         )
     return cancelled
+
+
+REVIEWER_DEACTIVATED = "reviewer_deactivated"
+# At most this many reviews are named in a chair's notice; the rest are counted.
+HAND_BACK_NOTICE_LINES = 20
+
+
+@dataclass(frozen=True)
+class HandBack:
+    """What became of a deactivated reviewer's waiting reviews."""
+
+    # The new reviewers' assignments.
+    reassigned: list[ReviewAssignment] = field(default_factory=list)
+    # Still waiting and still theirs: nobody else may review them; the chair chooses.
+    left_for_chair: list[ReviewAssignment] = field(default_factory=list)
+
+
+def reviews_hand_back(*, reviewer: User, actor: User) -> HandBack:
+    """``reviewer`` was deactivated (``people.services.person_deactivate``, in its transaction):
+    each review waiting for them (their queue's rule) goes, as the chair's reassignment does, to
+    the reviewer the assignment rule picks among the other active members of its panel
+    (``_next_reviewers``), with the district's full turnaround. Where the rule finds nobody,
+    the review stays waiting, flagged (``ReviewAssignment.needs_another_reviewer``) for the
+    chair to give from the round's page. The submission and its round are left as they are:
+    the same round goes on and concludes as any other. Each panel's chair (the district admins
+    for a panel without one) is told what went where."""
+    if not (actor.has_role(Role.DISTRICT_ADMIN) and actor.district_id == reviewer.district_id):
+        raise PermissionDenied("Only the district's admins deactivate its people.")
+    if reviewer.is_active:
+        raise ReviewError(f"{reviewer.display_name} is active: their reviews stay theirs.")
+    result = HandBack()
+    # Per recipient: the person, and a line per review (and whether it waits for them).
+    notices: dict[int, tuple[User, list[tuple[str, bool]]]] = {}
+    waiting = queue_for_reviewer(user=reviewer).values_list(
+        "pk", "submission_id", "stage_review_id"
+    )
+    for assignment_id, submission_id, stage_review_id in list(waiting):
+        # Lock order: the submission, the round, the assignment; then read again under the locks.
+        submission = (
+            Submission.objects.select_for_update(of=("self",))
+            .select_related("district", "educator", "plan__microcredential")
+            .get(pk=submission_id)
+        )
+        stage_review = (
+            StageReview.objects.select_for_update(of=("self",))
+            .select_related("panel__chair")
+            .get(pk=stage_review_id)
+        )
+        assignment = ReviewAssignment.objects.select_for_update().get(pk=assignment_id)
+        if (
+            assignment.status != AssignmentStatus.PENDING
+            or stage_review.status != RoundStatus.OPEN
+            or submission.status not in WAITING[assignment.stage]
+        ):
+            continue
+        what = (
+            f"{submission.educator.display_name}'s {stage_review.get_stage_display().lower()} "
+            f"of “{submission.plan}”"
+        )
+        successor = _next_reviewers(submission, stage_review, 1)
+        if successor:
+            new = _assignment_move(
+                submission,
+                stage_review,
+                assignment,
+                successor[0],
+                actor,
+                reason=REVIEWER_DEACTIVATED,
+            )
+            result.reassigned.append(new)
+            line = (f"{what}: now with {new.reviewer.display_name}.", False)
+        else:
+            audit_record(
+                actor=actor,
+                action="review.needs_reviewer",
+                target=assignment,
+                district=submission.district,
+                detail={"reviewer": reviewer.pk, "reason": REVIEWER_DEACTIVATED},
+            )
+            result.left_for_chair.append(assignment)
+            line = (f"{what}: nobody else on the panel may review it; choose a reviewer.", True)
+        for person in _chairs_of(stage_review):
+            notices.setdefault(person.pk, (person, []))[1].append(line)
+    if not (result.reassigned or result.left_for_chair):
+        return result
+    event = audit_record(
+        actor=actor,
+        action="reviews.handed_back",
+        target=reviewer,
+        district=reviewer.district,
+        detail={
+            "reassigned": [a.pk for a in result.reassigned],
+            "left_for_chair": [a.pk for a in result.left_for_chair],
+        },
+    )
+    for person, lines in notices.values():
+        shown = [text for text, _ in lines[:HAND_BACK_NOTICE_LINES]]
+        if len(lines) > len(shown):
+            shown.append(f"… and {len(lines) - len(shown)} more on the open reviews page.")
+        for_chair = sum(1 for _, waits in lines if waits)
+        moved = len(lines) - for_chair
+        outcome = [f"{moved} went to other reviewers"] if moved else []
+        if for_chair:
+            outcome.append(f"{for_chair} need you to choose a reviewer")
+        notify(
+            recipient=person,
+            kind=Notification.Kind.REASSIGNED,
+            title=f"{reviewer.display_name} was deactivated: {', '.join(outcome)}",
+            body=(
+                f"{actor.display_name} deactivated {reviewer.display_name}. The reviews that "
+                "waited for them on your panel:\n\n" + "\n".join(f"• {line}" for line in shown)
+            ),
+            url=reverse("reviews:rounds"),
+            event_key=f"handed-back:{event.pk}",
+        )
+    return result
 
 
 # --- Deciding ---------------------------------------------------------------------------------
@@ -512,9 +649,11 @@ def _send_to_chair(
 
 
 def _chairs_of(stage_review: StageReview) -> list[User]:
-    """The panel's chair; without one, the district admins decide in the chair's place."""
+    """The panel's chair; without one (or while the chair is deactivated), the district admins
+    decide in the chair's place."""
     if stage_review.panel is not None and stage_review.panel.chair_id:
-        return [stage_review.panel.chair]
+        if stage_review.panel.chair.is_active:
+            return [stage_review.panel.chair]
     return list(
         User.objects.filter(holds_role(Role.DISTRICT_ADMIN), district_id=stage_review.district_id)
     )
