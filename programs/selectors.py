@@ -32,6 +32,53 @@ def cycles_in_order(*, district_id: int | None) -> list[ProgramCycle]:
     return _cycles_in_order.all(district_id) if district_id is not None else []
 
 
+# --- Which cycle a day belongs to --------------------------------------------------------------
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """The first moment of ``day`` in the district's time zone."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def cycle_holding(*, cycles: list[ProgramCycle], day: dt.date) -> ProgramCycle | None:
+    """The cycle ``day`` belongs to: the first of ``cycles`` (in order) whose dates, first and
+    last day included, hold it; none for a day between two cycles, before the first or after
+    the last. The one home of "which cycle": an award belongs to the cycle holding the day it
+    was decided, a plan to the cycle holding the day it was started, and the cycle under way is
+    the one holding today. ``within_cycle_q`` and ``outside_cycles_q`` are the same rule in SQL.
+
+    A day between cycles is attributed to neither neighbour: a district sets its cycles' dates,
+    and a report that moved an award into a cycle it was not earned in would disagree with the
+    dates it shows. The reports say how many awards fall outside every cycle instead, and offer
+    them as a filter of their own ("Outside any cycle")."""
+    return next((c for c in cycles if c.starts_on <= day <= c.ends_on), None)
+
+
+def within_cycle_q(field: str, cycle: ProgramCycle) -> Q:
+    """``field`` (a moment) falls on a day of ``cycle``, in the district's time zone
+    (``cycle_holding`` in SQL)."""
+    return within_days_q(field, cycle.starts_on, cycle.ends_on)
+
+
+def within_days_q(field: str, first: dt.date, last: dt.date) -> Q:
+    """``field`` (a moment) falls on a day from ``first`` to ``last``, both included."""
+    return Q(
+        **{
+            f"{field}__gte": day_start(first),
+            f"{field}__lt": day_start(last + dt.timedelta(days=1)),
+        }
+    )
+
+
+def outside_cycles_q(field: str, cycles: list[ProgramCycle]) -> Q:
+    """``field`` is set and falls on a day no cycle of ``cycles`` holds (``cycle_holding``
+    returns none for it)."""
+    condition = Q(**{f"{field}__isnull": False})
+    for cycle in cycles:
+        condition &= ~within_cycle_q(field, cycle)
+    return condition
+
+
 def credit_rules_for_district(*, district: District) -> QuerySet[CreditRule]:
     return CreditRule.objects.filter(district_id=district.pk)
 

@@ -9,7 +9,9 @@ from accounts.models import District
 from microcreds.fragments import digest
 
 from . import selectors
-from .selectors import ReportFilters
+from .selectors import OUTSIDE_CYCLES, ReportFilters
+
+OUTSIDE_CYCLES_LABEL = "Outside any cycle"
 
 # The filter fields as rendered, by their choices and the values asked for: the same choices
 # and the same answers render the same HTML, and a report page re-rendered its five selects on
@@ -18,8 +20,12 @@ from .selectors import ReportFilters
 _RENDERED = LocMemCache("reports-filter-fields", {"TIMEOUT": None, "OPTIONS": {"MAX_ENTRIES": 500}})
 
 
+def _cycle_choice(value: str) -> int | str:
+    return value if value == OUTSIDE_CYCLES else int(value)
+
+
 class ReportFilterForm(forms.Form):
-    cycle = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    cycle = forms.TypedChoiceField(required=False, coerce=_cycle_choice, empty_value=None)
     building = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     stack = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     microcredential = forms.ChoiceField(required=False, label="Micro-credential")
@@ -27,12 +33,17 @@ class ReportFilterForm(forms.Form):
         required=False, coerce=int, empty_value=None, label="District goal"
     )
 
-    def __init__(self, *args, choices: dict[str, list], **kwargs):
+    def __init__(self, *args, choices: dict[str, list], outside_cycles: bool = True, **kwargs):
+        """``outside_cycles``: whether the report offers what falls outside every cycle (a
+        report whose cycle stands for something else, as re-licensure's window, does not)."""
         super().__init__(*args, **kwargs)
         self.cycles = {c.pk: c for c in choices["cycles"]}
-        self.fields["cycle"].choices = [("", "All cycles")] + [
-            (c.pk, c.name) for c in choices["cycles"]
-        ]
+        self.offers_outside_cycles = outside_cycles and bool(self.cycles)
+        self.fields["cycle"].choices = (
+            [("", "All cycles")]
+            + [(c.pk, c.name) for c in choices["cycles"]]
+            + ([(OUTSIDE_CYCLES, OUTSIDE_CYCLES_LABEL)] if self.offers_outside_cycles else [])
+        )
         self.fields["building"].choices = [("", "All buildings")] + choices["buildings"]
         self.fields["stack"].choices = [("", "All stacks")] + choices["stacks"]
         self.fields["microcredential"].choices = [("", "All micro-credentials")] + choices[
@@ -69,13 +80,15 @@ class ReportFilterForm(forms.Form):
         if not self.is_valid():
             return ReportFilters()
         data = self.cleaned_data
-        return ReportFilters(
-            cycle=self.cycles.get(data["cycle"]) if data["cycle"] else None,
+        outside = data["cycle"] == OUTSIDE_CYCLES
+        filters = ReportFilters(
+            cycle=None if outside else self.cycles.get(data["cycle"]),
             building_id=data["building"],
             stack_id=data["stack"],
             microcredential_lineage=data["microcredential"] or None,
             goal_id=data["goal"],
         )
+        return filters.outside_every_cycle(list(self.cycles.values())) if outside else filters
 
 
 def filters_from_query(*, district: District, query) -> ReportFilters:

@@ -11,7 +11,7 @@ import hashlib
 import statistics
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from types import EllipsisType
 from typing import NamedTuple
@@ -57,10 +57,16 @@ from programs.models import CreditRule, ProgramCycle
 from programs.selectors import (
     RenewalWindow,
     current_renewal_window,
+    cycle_holding,
+    cycles_in_order,
+    day_start,
+    outside_cycles_q,
     renewal_reached_q,
     renewal_rules_in_force,
     renewal_window_for,
     renewal_window_holding,
+    within_cycle_q,
+    within_days_q,
 )
 from submissions.models import Attempt, Submission
 
@@ -97,6 +103,10 @@ CACHE_SECONDS = 24 * 60 * 60
 # --- Filters ------------------------------------------------------------------------------------
 
 
+# The cycle filter's value for what falls outside every cycle of the district.
+OUTSIDE_CYCLES = "outside"
+
+
 @dataclass(frozen=True)
 class ReportFilters:
     """The filters every report accepts. Ids are already checked to belong to the district."""
@@ -106,10 +116,14 @@ class ReportFilters:
     stack_id: int | None = None
     microcredential_lineage: str | None = None
     goal_id: int | None = None
+    # "Outside any cycle": what falls on no day of these, the district's cycles (none chosen
+    # when the district has none: then nothing is outside a cycle, and nothing is filtered).
+    outside_cycles: tuple[ProgramCycle, ...] = ()
 
     def as_query(self) -> dict[str, str]:
+        cycle = self.cycle.pk if self.cycle else None
         pairs = {
-            "cycle": self.cycle.pk if self.cycle else None,
+            "cycle": OUTSIDE_CYCLES if self.outside_cycles else cycle,
             "building": self.building_id,
             "stack": self.stack_id,
             "microcredential": self.microcredential_lineage,
@@ -117,16 +131,17 @@ class ReportFilters:
         }
         return {k: str(v) for k, v in pairs.items() if v}
 
-
-def _day_start(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    def outside_every_cycle(self, cycles: list[ProgramCycle]) -> "ReportFilters":
+        """The same filters, asking for what falls outside every one of ``cycles`` instead of
+        within one."""
+        return replace(self, cycle=None, outside_cycles=tuple(cycles))
 
 
 def _awards_counted_at(today: dt.date) -> dt.datetime:
     """The moment a report holds awards to: the start of its day. Figures are the day's (and
     cached for the day), so an award that expires during the day counts until the day ends;
     a revocation moves the report stamp and shows at once."""
-    return _day_start(today)
+    return day_start(today)
 
 
 def _catalog_q(filters: ReportFilters, *, prefix: str = "") -> Q:
@@ -151,12 +166,9 @@ def _scope(qs: QuerySet, filters: ReportFilters, *, prefix: str = "", date_field
         qs = qs.filter(**{f"{prefix}educator__building_id": filters.building_id})
     qs = qs.filter(_catalog_q(filters, prefix=prefix))
     if filters.cycle:
-        qs = qs.filter(
-            **{
-                f"{date_field}__gte": _day_start(filters.cycle.starts_on),
-                f"{date_field}__lt": _day_start(filters.cycle.ends_on + dt.timedelta(days=1)),
-            }
-        )
+        qs = qs.filter(within_cycle_q(date_field, filters.cycle))
+    elif filters.outside_cycles:
+        qs = qs.filter(outside_cycles_q(date_field, list(filters.outside_cycles)))
     return qs
 
 
@@ -339,7 +351,7 @@ def _funnel_stages(counts: dict) -> list[dict]:
 def _funnel(*, district: District, filters: ReportFilters, today: dt.date) -> dict:
     qs = submissions_in_scope(district=district, filters=filters)
     stages = _funnel_stages(qs.aggregate(**_FUNNEL_COUNTS))
-    stalled_before = _day_start(today - dt.timedelta(days=STALL_DAYS - 1))
+    stalled_before = day_start(today - dt.timedelta(days=STALL_DAYS - 1))
     by_status = {
         row["status"]: row
         for row in qs.filter(status__in=OPEN_STATUSES)
@@ -389,10 +401,7 @@ def completions(
 
 
 def _completions(*, district: District, filters: ReportFilters, today: dt.date) -> dict:
-    earned = with_counting_award(
-        submissions_in_scope(district=district, filters=filters, date_field="decided_at"),
-        at=_awards_counted_at(today),
-    )
+    earned = _earned(district=district, filters=filters, today=today)
     # Building × micro-credential in one GROUP BY over ids (no wide joins); the few hundred
     # groups are summed up each way with the names of two small lookups.
     groups = earned.values("educator__building_id", "plan__microcredential_id").annotate(
@@ -439,6 +448,31 @@ def _completions(*, district: District, filters: ReportFilters, today: dt.date) 
         "by_goal": by_goal,
         "pass_rates": pass_rates(district=district, filters=filters),
     }
+
+
+def earned_count(
+    *, district: District, filters: ReportFilters, stamp: int | None | EllipsisType = ...
+) -> int:
+    """How many micro-credentials the completions report counts with ``filters`` (earned, the
+    award still counting): with ``ReportFilters.outside_every_cycle``, how many it leaves out
+    of every cycle. Cached as the completions are."""
+    today = timezone.localdate()
+    return _cached(
+        "earned-count",
+        district=district,
+        filters=filters,
+        today=today,
+        compute=lambda: _earned(district=district, filters=filters, today=today).count(),
+        stamp=stamp,
+    )
+
+
+def _earned(*, district: District, filters: ReportFilters, today: dt.date) -> QuerySet:
+    """What the completions report counts: earned with ``filters``, the award still counting."""
+    return with_counting_award(
+        submissions_in_scope(district=district, filters=filters, date_field="decided_at"),
+        at=_awards_counted_at(today),
+    )
 
 
 def _ranked(rows) -> list[dict]:
@@ -910,9 +944,7 @@ def _earned_within_q(within, *, prefix: str = "") -> Q:
 
 
 def _within_window(window: RenewalWindow):
-    start = _day_start(window.starts_on)
-    end = _day_start(window.ends_on + dt.timedelta(days=1))
-    return lambda field: Q(**{f"{field}__gte": start, f"{field}__lt": end})
+    return lambda field: within_days_q(field, window.starts_on, window.ends_on)
 
 
 def _potential_points(rules: list[CreditRule], *, prefix: str, today: dt.date, **kwargs):
@@ -1343,8 +1375,8 @@ def _cycles_by_district(district_ids: list[int]) -> dict[int, list[ProgramCycle]
 
 
 def _current_cycle(cycles: list[ProgramCycle], today: dt.date) -> ProgramCycle | None:
-    """``_program_headline``'s cycle: the first (by start) holding ``today``."""
-    return next((c for c in cycles if c.starts_on <= today <= c.ends_on), None)
+    """``_program_headline``'s cycle: the one holding ``today`` (``cycle_holding``)."""
+    return cycle_holding(cycles=cycles, day=today)
 
 
 def _renewal_windows(
@@ -1370,13 +1402,7 @@ def _per_district_dates(field: str, ranges: dict[int, tuple[dt.date, dt.date]]) 
         sharing[days].append(district_id)
     condition = Q(pk__in=[])
     for (first, last), ids in sharing.items():
-        condition |= Q(
-            district_id__in=ids,
-            **{
-                f"{field}__gte": _day_start(first),
-                f"{field}__lt": _day_start(last + dt.timedelta(days=1)),
-            },
-        )
+        condition |= Q(district_id__in=ids) & within_days_q(field, first, last)
     return condition
 
 
@@ -1630,19 +1656,10 @@ def _renewal_counts(
 
 def _program_headline(*, district: District, today: dt.date) -> dict:
     everything = ReportFilters()
-    cycle = (
-        ProgramCycle.objects.filter(
-            district_id=district.pk, starts_on__lte=today, ends_on__gte=today
-        )
-        .order_by("starts_on", "id")
-        .first()
-    )
+    cycle = cycle_holding(cycles=cycles_in_order(district_id=district.pk), day=today)
     in_cycle = ReportFilters(cycle=cycle) if cycle else everything
     # The completions report's figure for the cycle: earned, and its award still counts.
-    earned = with_counting_award(
-        submissions_in_scope(district=district, filters=in_cycle, date_field="decided_at"),
-        at=_awards_counted_at(today),
-    )
+    earned = _earned(district=district, filters=in_cycle, today=today)
     by_building = list(
         earned.values(name=Coalesce("educator__building__name", Value("No building")))
         .annotate(count=Count("id"))
@@ -1781,13 +1798,7 @@ def _progress_query(*, district: District, today: dt.date, stamp: int | None) ->
             .values_list(*_PROGRESS_TOTALS)
         )
 
-    current_cycle = (
-        ProgramCycle.objects.filter(
-            district_id=district.pk, starts_on__lte=today, ends_on__gte=today
-        )
-        .order_by("starts_on")
-        .first()
-    )
+    current_cycle = cycle_holding(cycles=cycles_in_order(district_id=district.pk), day=today)
     found = _ProgressQuery(window, current_cycle, totals, PreparedQuery(totals, int, frozen=True))
     if stamp is not None:
         _progress_queries[key] = found

@@ -37,13 +37,29 @@ def export_sync_rows() -> int:
     return getattr(settings, "REPORTS_EXPORT_SYNC_ROWS", 5000)
 
 
-def _filters(request: HttpRequest, *, stamp: int | None, across_state: bool = False):
+def _filters(
+    request: HttpRequest,
+    *,
+    stamp: int | None,
+    across_state: bool = False,
+    outside_cycles: bool = True,
+):
     """The filter form and the filters asked for; its choices filed under the page's ``stamp``
-    (``selectors.report_stamp``, the state's with ``across_state``)."""
+    (``selectors.report_stamp``, the state's with ``across_state``); ``outside_cycles`` as
+    ``ReportFilterForm``."""
     district = request.user.district
     choices = selectors.filter_choices(district=district, stamp=stamp, across_state=across_state)
-    form = ReportFilterForm(request.GET, choices=choices)
+    form = ReportFilterForm(request.GET, choices=choices, outside_cycles=outside_cycles)
     return form, form.report_filters()
+
+
+def _outside_cycles(form, filters, *, count) -> dict:
+    """With a cycle chosen, what the report leaves out of every cycle: ``count(filters)`` of
+    the same filters outside every cycle, and the query of the page showing them."""
+    if filters.cycle is None:
+        return {}
+    outside = filters.outside_every_cycle(list(form.cycles.values()))
+    return {"count": count(outside), "query": _query_string(outside.as_query())}
 
 
 def _context(request: HttpRequest, form, filters, *, cycle_means: str, **extra) -> dict:
@@ -152,6 +168,13 @@ def completions(request: HttpRequest) -> HttpResponse:
             form,
             filters,
             cycle_means="micro-credentials earned, and attempts decided, during the cycle",
+            outside_cycles=_outside_cycles(
+                form,
+                filters,
+                count=lambda outside: selectors.earned_count(
+                    district=request.user.district, filters=outside, stamp=stamp
+                ),
+            ),
             sections=sections,
             pass_rates=data["pass_rates"],
         ),
@@ -197,7 +220,10 @@ def relicensure(request: HttpRequest) -> HttpResponse:
     district = request.user.district
     # A person's re-licensure counts what they earned in any district of the state.
     stamp = selectors.report_stamp(district=district, across_state=True)
-    form, filters = _filters(request, stamp=stamp, across_state=True)
+    # A cycle picks the renewal window holding it, which runs from its first cycle's first
+    # day to its last cycle's last day, the days between them included: no award between
+    # cycles is left out of a window, and "outside any cycle" would mean nothing here.
+    form, filters = _filters(request, stamp=stamp, across_state=True, outside_cycles=False)
     data = selectors.relicensure_counts(district=district, filters=filters, stamp=stamp)
     counts = {c["key"]: c["count"] for c in data["counts"]}
     renewal = request.GET.get("renewal")
@@ -263,6 +289,13 @@ def salary(request: HttpRequest) -> HttpResponse:
             form,
             filters,
             cycle_means="micro-credentials earned during the cycle",
+            outside_cycles=_outside_cycles(
+                form,
+                filters,
+                count=lambda outside: selectors.salary_totals(
+                    district=district, filters=outside, stamp=stamp
+                )["awards"],
+            ),
             page=page,
             rows=rows,
             rows_key=_shown_key(rows),
