@@ -272,6 +272,12 @@ DATASETS: dict[str, Dataset] = {
 }
 
 
+def export_label(*, dataset: str, file_format: str) -> str:
+    """How an export is named to a person: its report's title and the file's format, e.g.
+    "Salary ledger (XLSX)" (never built from the dataset's name, which is for URLs)."""
+    return f"{DATASETS[dataset].title} ({file_format.upper()})"
+
+
 def export_filename(
     *, district: District, dataset: str, file_format: str, labels: Iterable[str], day: dt.date
 ) -> str:

@@ -90,7 +90,10 @@ def index(request: HttpRequest) -> HttpResponse:
         "reports/index.html",
         {
             "district": request.user.district,
-            "jobs": selectors.recent_export_jobs(user=request.user),
+            "jobs": [
+                (job, exports.export_label(dataset=job.dataset, file_format=job.file_format))
+                for job in selectors.recent_export_jobs(user=request.user)
+            ],
         },
     )
 
@@ -425,7 +428,7 @@ def export_job(request: HttpRequest, job_uuid) -> HttpResponse:
         template,
         {
             "job": job,
-            "title": exports.DATASETS[job.dataset].title,
+            "title": exports.export_label(dataset=job.dataset, file_format=job.file_format),
             "filename": _job_filename(job) if job.is_ready else "",
         },
     )

@@ -11,12 +11,13 @@ import pytest
 from django.db import DataError, connection
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from openpyxl import load_workbook
 
 from accounts.models import User
 from credentials.models import MicroCredential
 from reports import exports
-from reports.exports import COPY_PIECE_BYTES, _crlf_line_ends, copy_csv, neutralise
+from reports.exports import COPY_PIECE_BYTES, DATASETS, _crlf_line_ends, copy_csv, neutralise
 from reports.models import ExportJob
 from reports.selectors import ReportFilters
 from tests.accounts.factories import BuildingFactory, EducatorFactory
@@ -352,3 +353,21 @@ def test_copy_csv_raises_the_database_error():
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         assert cursor.fetchone() == (1,)
+
+
+@pytest.mark.parametrize("dataset", sorted(DATASETS))
+def test_every_export_is_listed_by_its_reports_name(client, district_admin, dataset):
+    """The reports page and the export's own page name it as HR reads it ("Salary ledger
+    (XLSX)"), not by the name in its URL ("Salaryledger")."""
+    job = ExportJob.objects.create(
+        district=district_admin.district,
+        requested_by=district_admin,
+        dataset=dataset,
+        file_format="xlsx",
+    )
+    label = f"{DATASETS[dataset].title} (XLSX)"
+    client.force_login(district_admin)
+    index = client.get(reverse("reports:index")).content.decode()
+    assert f">{escape(label)}</a>" in index
+    page = client.get(reverse("reports:export_job", args=[job.uuid])).content.decode()
+    assert f"<h1>Export: {escape(label)}</h1>" in page
