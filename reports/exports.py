@@ -178,6 +178,21 @@ def _turnaround_rows(district: District, filters: ReportFilters) -> list[Sequenc
     ]
 
 
+def _workload_rows(district: District, filters: ReportFilters) -> list[Sequence[Any]]:
+    return [
+        (
+            row.display_name,
+            row.email,
+            row.waiting,
+            row.overdue,
+            row.done,
+            row.late,
+            _blank(row.turnaround_days),
+        )
+        for row in selectors.panel_workload(district=district, filters=filters)
+    ]
+
+
 def _blank(value: Any) -> Any:
     return "" if value is None else value
 
@@ -261,6 +276,20 @@ DATASETS: dict[str, Dataset] = {
             "Pass rates",
             ["Attempt", "Decided", "Passed", "Pass rate (%)"],
             *_listed(_pass_rate_rows),
+        ),
+        Dataset(
+            "reviewer_workload",
+            "Reviewer workload",
+            [
+                "Reviewer",
+                "E-mail",
+                "Waiting",
+                "Overdue",
+                "Done",
+                "Done late",
+                "Mean days to review",
+            ],
+            *_listed(_workload_rows),
         ),
         Dataset(
             "turnaround",

@@ -68,6 +68,7 @@ from programs.selectors import (
     within_cycle_q,
     within_days_q,
 )
+from reviews import selectors as reviews_selectors
 from submissions.models import Attempt, Submission
 
 from .models import ExportJob, SalaryAcceptance
@@ -160,16 +161,31 @@ def _catalog_q(filters: ReportFilters, *, prefix: str = "") -> Q:
     return condition
 
 
+def _scope_q(filters: ReportFilters, *, prefix: str = "", date_field: str) -> Q:
+    """The filters as one condition; ``prefix`` leads from the queried model to Submission,
+    ``date_field`` is the moment the cycle filter holds to a cycle."""
+    condition = _catalog_q(filters, prefix=prefix)
+    if filters.building_id:
+        condition &= Q(**{f"{prefix}educator__building_id": filters.building_id})
+    if filters.cycle:
+        condition &= within_cycle_q(date_field, filters.cycle)
+    elif filters.outside_cycles:
+        condition &= outside_cycles_q(date_field, list(filters.outside_cycles))
+    return condition
+
+
 def _scope(qs: QuerySet, filters: ReportFilters, *, prefix: str = "", date_field: str) -> QuerySet:
     """Apply the filters to ``qs``; ``prefix`` leads from its model to Submission."""
-    if filters.building_id:
-        qs = qs.filter(**{f"{prefix}educator__building_id": filters.building_id})
-    qs = qs.filter(_catalog_q(filters, prefix=prefix))
-    if filters.cycle:
-        qs = qs.filter(within_cycle_q(date_field, filters.cycle))
-    elif filters.outside_cycles:
-        qs = qs.filter(outside_cycles_q(date_field, list(filters.outside_cycles)))
-    return qs
+    return qs.filter(_scope_q(filters, prefix=prefix, date_field=date_field))
+
+
+def review_assignments_within(filters: ReportFilters) -> Callable[[str], Q]:
+    """The reviews the panel report counts with ``filters`` (``reviews.selectors.Within``):
+    those of the submissions the filters keep, a cycle holding the review to the days it was
+    assigned."""
+    return lambda prefix: _scope_q(
+        filters, prefix=f"{prefix}submission__", date_field=f"{prefix}assigned_at"
+    )
 
 
 def submissions_in_scope(
@@ -912,6 +928,33 @@ def salary_totals(
                 awards=Count("id"),
             )
         ),
+    )
+
+
+# --- The panels' work ---------------------------------------------------------------------------
+
+
+def panel_workload(*, district: District, filters: ReportFilters) -> list[User]:
+    """Every reviewer of the district with their waiting, overdue and done reviews of the
+    submissions ``filters`` keep (a cycle: the reviews assigned during it), and their mean days
+    from assignment to review (``turnaround_days``, None before their first)."""
+    workload = reviews_selectors.reviewer_workload(
+        district_id=district.pk, within=review_assignments_within(filters)
+    )
+    for person in workload:
+        person.turnaround_days = (
+            round(person.turnaround.total_seconds() / 86400, 1)
+            if person.turnaround is not None
+            else None
+        )
+    return workload
+
+
+def panel_agreement(*, district: District, filters: ReportFilters) -> list[dict]:
+    """Each panel's agreement (``reviews.selectors.panel_agreement``) over the reviews of the
+    submissions ``filters`` keep."""
+    return reviews_selectors.panel_agreement(
+        district_id=district.pk, within=review_assignments_within(filters)
     )
 
 

@@ -3,6 +3,7 @@
 import tempfile
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
 from django.core.files.storage import default_storage
 from django.http import (
@@ -20,10 +21,12 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.models import Role
 from accounts.permissions import district_admin_required
 from microcreds.downloads import content_disposition
 from microcreds.fragments import digest
 from microcreds.pagination import paginate
+from reviews.permissions import require_admin_or_chair
 
 from . import charts, exports, selectors, services
 from .forms import ReportFilterForm
@@ -370,6 +373,29 @@ def export(request: HttpRequest, dataset: str, file_format: str) -> HttpResponse
             rows_total=spec.count(district, filters),
         )
         return redirect("reports:export_job", job_uuid=job.uuid)
+    # A large spreadsheet is built by a worker (CSV streams, whatever its size).
+    rows = spec.count(district, filters) if file_format == "xlsx" else 0
+    if rows > export_sync_rows():
+        return render(
+            request,
+            "reports/export_confirm.html",
+            {
+                "spec": spec,
+                "file_format": file_format,
+                "rows": rows,
+                "filters": filters.as_query(),
+                "action": reverse("reports:export", args=[dataset, file_format]),
+            },
+        )
+    return _export_now(request, dataset=dataset, file_format=file_format, form=form)
+
+
+def _export_now(request: HttpRequest, *, dataset: str, file_format: str, form) -> HttpResponse:
+    """The export's file, built in this request: CSV streamed, XLSX written to a temporary
+    file; named for the district, the report, the filters asked (``form``) and the day."""
+    district = request.user.district
+    spec = exports.DATASETS[dataset]
+    filters = form.report_filters()
     filename = exports.export_filename(
         district=district,
         dataset=dataset,
@@ -383,19 +409,6 @@ def export(request: HttpRequest, dataset: str, file_format: str) -> HttpResponse
         )
         response["Content-Disposition"] = content_disposition(filename)
         return response
-    rows = spec.count(district, filters)
-    if rows > export_sync_rows():
-        return render(
-            request,
-            "reports/export_confirm.html",
-            {
-                "spec": spec,
-                "file_format": file_format,
-                "rows": rows,
-                "filters": filters.as_query(),
-                "action": reverse("reports:export", args=[dataset, file_format]),
-            },
-        )
     out = tempfile.TemporaryFile("w+b")
     exports.write_xlsx(spec, district, filters, out)
     out.seek(0)
@@ -404,6 +417,50 @@ def export(request: HttpRequest, dataset: str, file_format: str) -> HttpResponse
     )
     response["Content-Disposition"] = content_disposition(filename)
     return response
+
+
+# --- The panel report: for district admins and panel chairs ---------------------------------
+
+
+def _panel_filters(request: HttpRequest):
+    """The filter form of the panel report: its choices as every report's (the district's
+    report stamp), the reviews a cycle holds being those assigned during it."""
+    stamp = selectors.report_stamp(district=request.user.district)
+    return _filters(request, stamp=stamp)
+
+
+@require_GET
+@login_required
+def panel(request: HttpRequest) -> HttpResponse:
+    require_admin_or_chair(request.user)
+    district = request.user.district
+    form, filters = _panel_filters(request)
+    return render(
+        request,
+        "reports/panel.html",
+        _context(
+            request,
+            form,
+            filters,
+            cycle_means="the reviews assigned during the cycle",
+            workload=selectors.panel_workload(district=district, filters=filters),
+            agreement=selectors.panel_agreement(district=district, filters=filters),
+            turnaround_days=district.review_turnaround_days,
+            is_admin=request.user.has_role(Role.DISTRICT_ADMIN),
+        ),
+    )
+
+
+@require_GET
+@login_required
+def panel_export(request: HttpRequest, file_format: str) -> HttpResponse:
+    """The panel report's reviewer workload as a file; a handful of rows (one a reviewer),
+    built at once."""
+    require_admin_or_chair(request.user)
+    if file_format not in ("csv", "xlsx"):
+        raise Http404("No such export.")
+    form, _ = _panel_filters(request)
+    return _export_now(request, dataset="reviewer_workload", file_format=file_format, form=form)
 
 
 def _job_filename(job) -> str:

@@ -1,6 +1,7 @@
 """Reads of the review side, always scoped to the reader's district."""
 
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import reduce
@@ -811,21 +812,38 @@ def rounds_waiting_for_chair(*, user: User) -> list[StageReview]:
     )
 
 
-def reviewer_workload(*, district_id: int, now=None) -> list[User]:
-    """Per reviewer: waiting, overdue and done reviews, and the mean days to a review."""
+# Which reviews a panel report counts, as a condition on the model queried, reaching the review
+# assignment through the prefix it is given ("" for ReviewAssignment itself): the reports' filters
+# (reports.selectors.review_assignments_within); every review without them.
+Within = Callable[[str], Q]
+
+
+def _every_review(prefix: str) -> Q:
+    return Q()
+
+
+def reviewer_workload(*, district_id: int, now=None, within: Within = _every_review) -> list[User]:
+    """Per reviewer: waiting, overdue and done reviews, and the mean days to a review, of the
+    reviews ``within`` keeps. Every reviewer of the district is listed."""
     now = now or timezone.now()
     # A review is waiting only while its submission still waits for that stage.
-    pending = Q(review_assignments__status=ReviewAssignment.Status.PENDING) & (
-        Q(
-            review_assignments__stage="plan",
-            review_assignments__submission__status__in=WAITING["plan"],
-        )
-        | Q(
-            review_assignments__stage="final",
-            review_assignments__submission__status__in=WAITING["final"],
+    pending = (
+        within("review_assignments__")
+        & Q(review_assignments__status=ReviewAssignment.Status.PENDING)
+        & (
+            Q(
+                review_assignments__stage="plan",
+                review_assignments__submission__status__in=WAITING["plan"],
+            )
+            | Q(
+                review_assignments__stage="final",
+                review_assignments__submission__status__in=WAITING["final"],
+            )
         )
     )
-    done = Q(review_assignments__status=ReviewAssignment.Status.SUBMITTED)
+    done = within("review_assignments__") & Q(
+        review_assignments__status=ReviewAssignment.Status.SUBMITTED
+    )
     return list(
         User.objects.filter(district_id=district_id, is_reviewer=True)
         .annotate(
@@ -848,11 +866,13 @@ def reviewer_workload(*, district_id: int, now=None) -> list[User]:
     )
 
 
-def panel_agreement(*, district_id: int) -> list[dict]:
+def panel_agreement(*, district_id: int, within: Within = _every_review) -> list[dict]:
     """Per panel: of the criteria scored by two or more reviewers in a final round, the share
-    on which they agreed (all passed it or none did), and the share with the very same level."""
+    on which they agreed (all passed it or none did), and the share with the very same level;
+    of the reviews ``within`` keeps."""
     rows = (
         CriterionScore.objects.filter(
+            within("assignment__"),
             assignment__district_id=district_id,
             assignment__status=ReviewAssignment.Status.SUBMITTED,
         )

@@ -15,5 +15,4 @@ urlpatterns = [
     path("panels/", views.panels, name="panels"),
     path("panels/new/", views.panel_edit, name="panel_create"),
     path("panels/<int:pk>/", views.panel_edit, name="panel_edit"),
-    path("report/", views.panel_report, name="report"),
 ]

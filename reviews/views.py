@@ -481,25 +481,3 @@ def panel_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         messages.success(request, f"Panel “{saved.name}” saved.")
         return redirect("reviews:panels")
     return render(request, "reviews/panel_form.html", {"form": form, "panel": panel})
-
-
-@require_GET
-@login_required
-def panel_report(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    require_admin_or_chair(user)
-    workload = selectors.reviewer_workload(district_id=user.district_id)
-    for person in workload:
-        person.turnaround_days = (
-            round(person.turnaround.total_seconds() / 86400, 1) if person.turnaround else None
-        )
-    return render(
-        request,
-        "reviews/report.html",
-        {
-            "workload": workload,
-            "agreement": selectors.panel_agreement(district_id=user.district_id),
-            "turnaround_days": user.district.review_turnaround_days,
-            "is_admin": user.has_role(Role.DISTRICT_ADMIN),
-        },
-    )

@@ -1321,11 +1321,6 @@ ROWS: list[Row] = [
         post="login 403  403       403      403      403   ok    404",
         data=lambda w, actor: {**panel_body(w, "admin"), "name": "Renamed panel"},
     ),
-    Row(
-        "reviews:report",
-        get="login 403   403       403      403      ok    ok    ok",
-        note="District admins and panel chairs; other_admin sees their own district's.",
-    ),
     # --- notifications ----------------------------------------------------------------------
     Row(
         "notifications:list",
@@ -1636,6 +1631,22 @@ ROWS: list[Row] = [
         )
         for name in ("index", "funnel", "completions", "turnaround", "relicensure", "salary")
     ],
+    Row(
+        "reports:panel",
+        get="login 403   403       403      403      ok    ok    ok",
+        hidden=lambda w, actor: [w.foreign(actor).people["reviewer"].last_name],
+        shown=lambda w, actor: [w.own(actor).people["reviewer"].last_name],
+        note="District admins and panel chairs; other_admin sees their own district's.",
+    ),
+    Row(
+        "reports:panel_export",
+        kwargs=lambda w: {"file_format": "csv"},
+        get="login 403   403       403      403      ok    ok    ok",
+        hidden=lambda w, actor: [w.foreign(actor).people["reviewer"].email],
+        shown=lambda w, actor: [w.own(actor).people["reviewer"].email],
+        note="The panel report's reviewer workload, for whoever may read the report; "
+        "other_admin gets their own district's.",
+    ),
     Row(
         "reports:export",
         redirect=new_object(r"/reports/exports/[0-9a-f-]{36}/"),

@@ -269,12 +269,12 @@ def test_charts_are_svg_with_text_equivalent(client, district_admin):
     assert "<table" in html and "Plans drafted" in html
 
 
-def test_reviewer_workload_links_to_the_panel_report(client, district_admin):
+def test_the_reports_link_to_the_panel_report(client, district_admin):
     client.force_login(district_admin)
     html = client.get(reverse("reports:index")).content.decode()
-    link = f'<a href="{reverse("reviews:report")}">Reviewer workload</a>'
+    link = f'<a href="{reverse("reports:panel")}">Panel report</a>'
     assert link in html
-    workload = client.get(reverse("reviews:report"))
+    workload = client.get(reverse("reports:panel"))
     assert workload.status_code == 200
     assert "workload" in workload.context
 

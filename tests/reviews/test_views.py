@@ -559,7 +559,7 @@ def test_report_shows_workload_and_agreement(client, final_reviews, chair, distr
     client.force_login(second.reviewer)
     post_scores(client, second, passed=True)
     client.force_login(chair)
-    response = client.get(reverse("reviews:report"))
+    response = client.get(reverse("reports:panel"))
     assert response.status_code == 200
     [row] = response.context["agreement"]
     assert row["criteria"] == 2 and row["agreement"] == 1.0
@@ -570,7 +570,7 @@ def test_report_shows_workload_and_agreement(client, final_reviews, chair, distr
     assert f'href="{reverse("reviews:rounds")}"' in page
     assert f'href="{reverse("reports:index")}"' not in page
     client.force_login(district_admin)
-    response = client.get(reverse("reviews:report"))
+    response = client.get(reverse("reports:panel"))
     assert response.status_code == 200
     page = response.content.decode()
     assert f'href="{reverse("reports:index")}"' in page
@@ -578,14 +578,14 @@ def test_report_shows_workload_and_agreement(client, final_reviews, chair, distr
 
 
 def test_report_access(client, reviewers, teacher, panel):
-    assert login_redirect(client.get(reverse("reviews:report")))
+    assert login_redirect(client.get(reverse("reports:panel")))
     client.force_login(reviewers[0])  # a member, not the chair
-    assert client.get(reverse("reviews:report")).status_code == 403
+    assert client.get(reverse("reports:panel")).status_code == 403
     client.force_login(teacher)
-    assert client.get(reverse("reviews:report")).status_code == 403
+    assert client.get(reverse("reports:panel")).status_code == 403
     admin = DistrictAdminFactory(district=teacher.district)
     client.force_login(admin)
-    assert client.post(reverse("reviews:report")).status_code == 405
+    assert client.post(reverse("reports:panel")).status_code == 405
 
 
 def test_round_page_of_a_final_review_shows_scores_and_evidence(client, final_reviews, chair):
