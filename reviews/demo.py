@@ -8,6 +8,7 @@ missing is made through the submissions services (educator moves) and ours (pane
 
 from datetime import timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.demo import demo_person
@@ -195,7 +196,58 @@ def _to_final_review(submission: Submission, reviewer: User, chair: User) -> Sub
     return submission_services.submission_submit_for_review(submission=submission, actor=educator)
 
 
+# How long each of the demo's submitted reviews took, from assignment to submission, in the
+# order they were made (seeded reviews are submitted the moment they are assigned): a spread
+# around a week, one of them late (past the district's 14 days), so the panel report's "mean
+# days to review" and "done late" mean something.
+REVIEW_DAYS = (3.5, 9.0, 6.25, 12.5, 2.0, 16.5, 7.75, 4.5, 10.0, 5.25)
+# A review submitted within this of its assignment was made by the seed in one go.
+SEEDED_AT_ONCE = timedelta(minutes=5)
+
+
+def _give_reviews_their_time(district: District) -> None:
+    """Move each review submitted at once by the seed back in time (its assignment, its copy
+    of the round's opening and its due date) by the next of ``REVIEW_DAYS``; a decided round
+    opened and was due as its longest review. Reviews that waited
+    already are left as they are, so seeding again changes nothing."""
+    submitted = list(
+        ReviewAssignment.objects.filter(
+            district=district,
+            status=ReviewAssignment.Status.SUBMITTED,
+            submitted_at__lt=F("assigned_at") + SEEDED_AT_ONCE,
+        ).order_by("id")
+    )
+    rounds: dict[int, timedelta] = {}
+    for index, assignment in enumerate(submitted):
+        took = timedelta(days=REVIEW_DAYS[index % len(REVIEW_DAYS)])
+        ReviewAssignment.objects.filter(pk=assignment.pk).update(
+            assigned_at=assignment.submitted_at - took,
+            opened_at=assignment.opened_at - took,
+            due_at=assignment.due_at - took,
+        )
+        rounds[assignment.stage_review_id] = max(took, rounds.get(assignment.stage_review_id, took))
+    # A round still with its reviewers or its chair keeps its due date (nothing new overdue).
+    still_open = set(
+        ReviewAssignment.objects.filter(stage_review_id__in=rounds)
+        .exclude(status=ReviewAssignment.Status.SUBMITTED)
+        .values_list("stage_review_id", flat=True)
+    )
+    decided = StageReview.objects.filter(pk__in=set(rounds) - still_open).exclude(
+        status__in=(StageReview.Status.OPEN, StageReview.Status.CHAIR)
+    )
+    for stage_review in decided:
+        took = rounds[stage_review.pk]
+        StageReview.objects.filter(pk=stage_review.pk).update(
+            opened_at=stage_review.opened_at - took, due_at=stage_review.due_at - took
+        )
+
+
 def seed_demo(*, district: District, people: dict[str, User], buildings: dict) -> None:
+    _seed_reviews(district=district, people=people, buildings=buildings)
+    _give_reviews_their_time(district)
+
+
+def _seed_reviews(*, district: District, people: dict[str, User], buildings: dict) -> None:
     reviewer = people["reviewer"]
     chair, jordan, taylor, morgan = (_reviewer(district, buildings, row) for row in REVIEWERS)
     panel, _ = Panel.objects.get_or_create(

@@ -296,6 +296,26 @@ def test_reviews_are_due_ahead_but_one_overdue(seeded_demo):
     assert pending.filter(due_at__gt=timezone.now()).count() >= 5
 
 
+def test_the_panel_report_shows_how_long_reviews_took(seeded_demo, client):
+    """Seeded reviews took days, as the panel's do, not the instant they were assigned: the
+    panel report's mean days to review is a figure worth reading, one review was late, and
+    seeding again moves no review further back."""
+    submitted = ReviewAssignment.objects.filter(
+        district=demo_district(), status=ReviewAssignment.Status.SUBMITTED
+    )
+    took = {a.pk: a.submitted_at - a.assigned_at for a in submitted}
+    assert len(took) >= 5
+    assert min(took.values()).days >= 1
+    assert len({t.days for t in took.values()}) >= 4
+    client.force_login(User.objects.get(email="admin@example.org"))
+    workload = client.get(reverse("reports:panel")).context["workload"]
+    done = [p for p in workload if p.done]
+    assert done and all(p.turnaround_days >= 1 for p in done)
+    assert sum(p.late for p in workload) == 1
+    call_command("seed_demo", allow_demo_logins_in_production=True, stdout=io.StringIO())
+    assert {a.pk: a.submitted_at - a.assigned_at for a in submitted} == took
+
+
 def test_the_educator_has_catalog_entries_left_to_start(seeded_demo):
     elena = User.objects.get(email="educator@example.org")
     started = Submission.objects.filter(educator=elena).values("plan__microcredential__lineage")
