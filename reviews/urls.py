@@ -1,4 +1,6 @@
 from django.urls import path
+from django.views.decorators.http import require_GET
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -15,4 +17,12 @@ urlpatterns = [
     path("panels/", views.panels, name="panels"),
     path("panels/new/", views.panel_edit, name="panel_create"),
     path("panels/<int:pk>/", views.panel_edit, name="panel_edit"),
+    # The panel report lives with the reports now; a bookmark of its old address still works.
+    path(
+        "report/",
+        require_GET(
+            RedirectView.as_view(pattern_name="reports:panel", permanent=True, query_string=True)
+        ),
+        name="report_moved",
+    ),
 ]

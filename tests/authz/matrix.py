@@ -1639,6 +1639,13 @@ ROWS: list[Row] = [
         note="District admins and panel chairs; other_admin sees their own district's.",
     ),
     Row(
+        "reviews:report_moved",
+        get="ok    ok    ok        ok       ok       ok    ok    ok",
+        redirect=to("reports:panel"),
+        note="The panel report's old address: a redirect to where it lives now, which asks "
+        "who is reading (the row above).",
+    ),
+    Row(
         "reports:panel_export",
         kwargs=lambda w: {"file_format": "csv"},
         get="login 403   403       403      403      ok    ok    ok",
