@@ -14,3 +14,6 @@ class ArtifactsConfig(AppConfig):
         signals.results_checked.connect(
             receivers.results_checked, dispatch_uid="artifacts_evidence_missing"
         )
+        signals.revisions_checked.connect(
+            receivers.revisions_checked, dispatch_uid="artifacts_evidence_added"
+        )

@@ -12,3 +12,8 @@ def attempt_opened(sender, *, attempt, **kwargs) -> None:
 
 def results_checked(sender, *, submission, **kwargs) -> dict[str, list[str]]:
     return selectors.evidence_missing(submission)
+
+
+def revisions_checked(sender, *, submission, since, **kwargs) -> list[str]:
+    """Evidence added since the panel's decision is a change the next round reads."""
+    return ["Evidence"] if selectors.evidence_changed_since(submission, since) else []

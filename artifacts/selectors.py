@@ -142,17 +142,26 @@ def access_log_for_admin(user: User, *, artifact_uuid=None) -> QuerySet[Artifact
     return log.order_by("-opened_at", "-id")
 
 
+def _added_since(submission: Submission, moment: datetime) -> QuerySet[Artifact]:
+    return Artifact.objects.filter(
+        submission=submission,
+        status=Artifact.Status.ACCEPTED,
+        created_at__gt=moment,
+        deleted_at__isnull=True,
+    )
+
+
 def evidence_added_since(submission: Submission, moment: datetime) -> list[Artifact]:
     """The evidence added to the submission since ``moment`` (a round's decision), each with
     the evidence it replaces, if any. Evidence submitted for review is never deleted before the
     final decision: after a "not yet" it is replaced, so this is the whole change."""
     return list(
-        Artifact.objects.filter(
-            submission=submission,
-            status=Artifact.Status.ACCEPTED,
-            created_at__gt=moment,
-            deleted_at__isnull=True,
-        )
+        _added_since(submission, moment)
         .select_related("criterion", "replaces")
         .order_by("created_at", "id")
     )
+
+
+def evidence_changed_since(submission: Submission, moment: datetime) -> bool:
+    """Evidence was added since ``moment`` (``evidence_added_since``, without reading it)."""
+    return _added_since(submission, moment).exists()

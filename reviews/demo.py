@@ -17,7 +17,7 @@ from artifacts.models import Artifact
 from credentials.models import MicroCredential, RubricLevel
 from submissions import services as submission_services
 from submissions.demo import PLANS
-from submissions.models import PlanSource, Submission
+from submissions.models import Plan, PlanSource, Submission
 
 from . import selectors, services
 from .models import Panel, ReviewAssignment, Stage, StageReview
@@ -72,6 +72,10 @@ RESULTS = {
     "reflection_changes": "I will start the routines on day one next year and add picture cards.",
 }
 WEEKLY_TIMINGS = "Weekly averages: 8.5, 6.0, 5.1, 4.4, 3.8 and 3.5 minutes (weeks 1 to 6)."
+# What the revised plan adds where the panel asked how reading minutes are measured.
+READING_MINUTES = (
+    "Reading minutes are measured from each student's station log, totalled every Friday."
+)
 
 
 def _reviewer(district: District, buildings: dict[str, Building], row: tuple) -> User:
@@ -332,6 +336,21 @@ def _seed_reviews(*, district: District, people: dict[str, User], buildings: dic
             comments={"impact": "The survey is a good idea; add the questions."},
             actor=assignment.reviewer,
         )
+    # Owen answers: how reading minutes are measured (round 2 reads it as changed).
+    submission_services.plan_text_save(
+        submission=revised,
+        values={
+            **PLAN_TEXT,
+            "impact_measures": f"{PLAN_TEXT['impact_measures']} {READING_MINUTES}",
+        },
+        district_goals=list(revised.plan.district_goals.all()),
+        sources=[
+            {"citation": citation, "kind": kind, "url": "", "learned": learned}
+            for citation, kind, learned in SOURCES
+        ],
+        version=Plan.objects.get(pk=revised.plan_id).version,
+        actor=owen,
+    )
     revised = submission_services.submission_submit_plan(submission=revised, actor=owen)
     _assignments(revised, Stage.PLAN)
 

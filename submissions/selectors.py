@@ -24,7 +24,13 @@ from .models import (
     PlanSource,
     Submission,
 )
-from .signals import PageSection, dashboard_shown, plan_page_shown, results_checked
+from .signals import (
+    PageSection,
+    dashboard_shown,
+    plan_page_shown,
+    results_checked,
+    revisions_checked,
+)
 from .transitions import EDUCATOR_MOVES, FINAL_STATUSES, may_move
 
 Status = Submission.Status
@@ -134,6 +140,62 @@ def changed_since_decision(submission: Submission) -> list[str]:
     for fields in _changed_since.all(submission.plan_id, submission.pk, moment):
         names.update(dict.fromkeys(fields))
     return list(names)
+
+
+# What a submission sent back to the panel unchanged would be sent as: the words of the
+# confirmation its educator is asked for, by the decision they answer.
+UNCHANGED_SINCE_DECISION: dict[str, str] = {
+    Status.CHANGES_REQUESTED: "You haven’t changed anything since the panel asked for changes: "
+    "the plan text, its research sources and goals{proposal} are as the panel read them on "
+    "{day}.",
+    Status.NOT_YET: "You haven’t changed anything since the panel said “not yet”: your results, "
+    "reflection and evidence are as the panel read them on {day}.",
+}
+
+
+def revised_since_decision(submission: Submission) -> list[str]:
+    """What the educator changed since the panel's decision they now answer ([] when nothing,
+    or when no decision awaits an answer): the fields of the plan text and of their results
+    (``changed_since_decision``), the micro-credential they proposed with the plan, and, for
+    the review of evidence, what the apps above say changed (``signals.revisions_checked``).
+    The one home of "sent back to the panel unchanged"; read by the submit step, not by every
+    view of the plan page."""
+    moment = decided_at(submission)
+    if moment is None:
+        return []
+    changed = changed_since_decision(submission)
+    if submission.status == Status.CHANGES_REQUESTED:
+        entry = submission.plan.microcredential
+        if entry.status == entry.Status.PROPOSED and entry.updated_at > moment:
+            changed.append("proposal")
+    else:
+        for _receiver, labels in revisions_checked.send(
+            sender=Submission, submission=submission, since=moment
+        ):
+            changed.extend(labels)
+    return changed
+
+
+def unchanged_since_decision(submission: Submission) -> str:
+    """The confirmation a submission going back to the panel unchanged since its decision asks
+    for (``revised_since_decision``), in the educator's words; "" when something changed or no
+    decision awaits an answer."""
+    moment = decided_at(submission)
+    if (
+        submission.status not in UNCHANGED_SINCE_DECISION
+        or moment is None
+        or revised_since_decision(submission)
+    ):
+        return ""
+    entry = submission.plan.microcredential
+    return UNCHANGED_SINCE_DECISION[submission.status].format(
+        day=date_format(timezone.localtime(moment)),
+        proposal=(
+            ", and the micro-credential you proposed,"
+            if entry.status == entry.Status.PROPOSED
+            else ""
+        ),
+    )
 
 
 def plan_page_sections(submission: Submission) -> list[PageSection]:

@@ -59,6 +59,11 @@ class IncompleteError(TransitionError):
         self.missing = missing
 
 
+class UnchangedError(TransitionError):
+    """A plan sent back to the panel with nothing changed since its decision, unconfirmed; the
+    message says so (``selectors.unchanged_since_decision``)."""
+
+
 class SaveConflict(Exception):
     """A save made from an older version: nothing was written. Carries both texts."""
 
@@ -570,9 +575,25 @@ def _queue_review(stage: str):
     return callback
 
 
-def submission_submit_plan(*, submission: Submission, actor: User) -> Submission:
-    """Draft or changes requested → plan submitted, once the plan is complete."""
+def _require_revised(locked: Submission, *, send_unchanged: bool, detail: dict) -> None:
+    """Sending the plan back to the panel with nothing changed since its decision needs the
+    educator's confirmation (``send_unchanged``): the panel may have asked only for an
+    explanation. The audit entry says it went unchanged."""
+    message = selectors.unchanged_since_decision(locked)
+    if not message:
+        return
+    if not send_unchanged:
+        raise UnchangedError(message)
+    detail["sent_unchanged"] = True
+
+
+def submission_submit_plan(
+    *, submission: Submission, actor: User, send_unchanged: bool = False
+) -> Submission:
+    """Draft or changes requested → plan submitted, once the plan is complete; after changes
+    were requested, unchanged only when the educator confirms it (``send_unchanged``)."""
     _require_owner(submission, actor)
+    detail: dict = {}
 
     def check(locked: Submission) -> list[str]:
         plan = Plan.objects.select_for_update().get(pk=locked.plan_id)
@@ -584,6 +605,8 @@ def submission_submit_plan(*, submission: Submission, actor: User) -> Submission
         missing = selectors.plan_missing(plan)
         if missing:
             raise IncompleteError("The plan is not complete yet.", missing)
+        locked.plan = plan
+        _require_revised(locked, send_unchanged=send_unchanged, detail=detail)
         return []
 
     return submission_move(
@@ -591,6 +614,7 @@ def submission_submit_plan(*, submission: Submission, actor: User) -> Submission
         to_status=Status.PLAN_SUBMITTED,
         actor=actor,
         action="submission.submit_plan",
+        detail=detail,
         before_save=check,
         side_effects=_queue_review("plan"),
     )
@@ -634,9 +658,13 @@ def submission_submit_for_review(*, submission: Submission, actor: User) -> Subm
     )
 
 
-def submission_resubmit(*, submission: Submission, actor: User) -> Submission:
-    """Not yet → resubmitted: a new attempt, within the district's limit of attempts."""
+def submission_resubmit(
+    *, submission: Submission, actor: User, send_unchanged: bool = False
+) -> Submission:
+    """Not yet → resubmitted: a new attempt, within the district's limit of attempts; unchanged
+    since the "not yet" only when the educator confirms it (``send_unchanged``)."""
     _require_owner(submission, actor)
+    detail: dict = {}
 
     def check(locked: Submission) -> list[str]:
         if locked.attempts_left == 0:
@@ -644,6 +672,7 @@ def submission_resubmit(*, submission: Submission, actor: User) -> Submission:
                 f"You have used all {locked.district.max_attempts} attempts your district allows "
                 "for a micro-credential."
             )
+        _require_revised(locked, send_unchanged=send_unchanged, detail=detail)
         return _attempt_open(locked)
 
     return submission_move(
@@ -651,6 +680,7 @@ def submission_resubmit(*, submission: Submission, actor: User) -> Submission:
         to_status=Status.RESUBMITTED,
         actor=actor,
         action="submission.resubmit",
+        detail=detail,
         before_save=check,
         side_effects=_queue_review("final"),
     )

@@ -27,6 +27,11 @@ attempt_opened = Signal()
 # still lacks before a submission for review, as ``{section label: [what to do, ...]}``.
 results_checked = Signal()
 
+# Sent by ``selectors.revised_since_decision`` with ``submission`` and ``since`` (when the panel
+# decided): each receiver returns the labels of what its part changed since, for the review the
+# educator answers ([] when nothing). The evidence side answers with "Evidence".
+revisions_checked = Signal()
+
 # Sent by the plan page (``selectors.plan_page_sections``) with ``submission``, read by its
 # educator: each receiver returns a ``PageSection`` or None. The review side answers with
 # the panel's decision and comments, the badges side with the award of an earned plan.

@@ -76,6 +76,9 @@ class EducatorMove:
     button_from: dict[str, str] = field(default_factory=dict)
     # Asked twice before it is made (it cannot be undone).
     confirm: bool = False
+    # It sends the plan back to the panel after a decision: when nothing changed since, the
+    # educator is asked to confirm first (``selectors.unchanged_since_decision``).
+    asks_if_unchanged: bool = False
 
     def button_for(self, status: str) -> str:
         return self.button_from.get(status, self.button)
@@ -87,6 +90,7 @@ EDUCATOR_MOVES: dict[str, EducatorMove] = {
         "Submit the plan for pre-approval",
         "Your plan was submitted for pre-approval.",
         button_from={Status.CHANGES_REQUESTED: "Submit the revised plan"},
+        asks_if_unchanged=True,
     ),
     "start_work": EducatorMove(
         Status.IN_PROGRESS, "Start the work", "You have started the work on your plan."
@@ -95,7 +99,10 @@ EDUCATOR_MOVES: dict[str, EducatorMove] = {
         Status.SUBMITTED_FOR_REVIEW, "Submit for review", "Your evidence was submitted for review."
     ),
     "resubmit": EducatorMove(
-        Status.RESUBMITTED, "Resubmit for review", "Your evidence was resubmitted for review."
+        Status.RESUBMITTED,
+        "Resubmit for review",
+        "Your evidence was resubmitted for review.",
+        asks_if_unchanged=True,
     ),
     # Offered apart from the others: it asks for confirmation.
     "withdraw": EducatorMove(

@@ -521,8 +521,27 @@ def results_save(request: HttpRequest, pk: int) -> HttpResponse:
 @educator_required
 def move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     submission = get_submission_for_user(request.user, pk)
+    educator_move = EDUCATOR_MOVES[action]
+    options = {}
+    if educator_move.asks_if_unchanged:
+        options["send_unchanged"] = request.POST.get("send_unchanged") == "yes"
     try:
-        services.EDUCATOR_MOVE_SERVICES[action](submission=submission, actor=request.user)
+        services.EDUCATOR_MOVE_SERVICES[action](
+            submission=submission, actor=request.user, **options
+        )
+    except services.UnchangedError as error:
+        # Asked here, at the submit step: the plan page itself never reads what changed.
+        unchanged = {
+            "url_name": f"submissions:{action}",
+            "label": educator_move.button_for(submission.status),
+            "message": str(error),
+        }
+        return render(
+            request,
+            "submissions/detail.html",
+            _editor_context(request, submission, unchanged_move=unchanged),
+            status=409,
+        )
     except services.IncompleteError as error:
         # Each item is a sentence with its full stop: the parts follow one another as sentences.
         items = " ".join(f"{label}: {' '.join(things)}" for label, things in error.missing)
@@ -530,7 +549,7 @@ def move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except services.TransitionError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, EDUCATOR_MOVES[action].done)
+        messages.success(request, educator_move.done)
     return redirect("submissions:detail", pk=submission.pk)
 
 

@@ -1046,7 +1046,8 @@ ROWS: list[Row] = [
         redirect=to("submissions:detail", sub_of("changes_requested")),
         kwargs=sub_of("changes_requested"),
         post="login ok   404       403      403      403   403   403",
-        data=lambda w, actor: {},
+        # Unchanged since the panel's decision: sent as the educator confirms it.
+        data=lambda w, actor: {"send_unchanged": "yes"},
     ),
     Row(
         "submissions:start_work",
@@ -1067,7 +1068,8 @@ ROWS: list[Row] = [
         redirect=to("submissions:detail", sub_of("not_yet")),
         kwargs=sub_of("not_yet"),
         post="login ok   404       403      403      403   403   403",
-        data=lambda w, actor: {},
+        # Unchanged since the panel's decision: sent as the educator confirms it.
+        data=lambda w, actor: {"send_unchanged": "yes"},
     ),
     Row(
         "submissions:withdraw",

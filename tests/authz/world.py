@@ -486,7 +486,8 @@ class Steps:
     def resubmit(self) -> None:
         from submissions.services import submission_resubmit
 
-        submission_resubmit(submission=self._fresh(), actor=self.owner)
+        # Nothing changed since the "not yet": the educator confirms sending it so.
+        submission_resubmit(submission=self._fresh(), actor=self.owner, send_unchanged=True)
 
     def _score(self, passing: bool) -> None:
         from reviews.services import scores_submit

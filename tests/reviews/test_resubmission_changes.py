@@ -134,8 +134,11 @@ def test_a_resubmission_with_nothing_changed_says_so(
     client, not_yet, django_capture_on_commit_callbacks
 ):
     submission, _criteria, _first_round = not_yet
+    # The educator confirmed sending it unchanged (the plan page asks first).
     with django_capture_on_commit_callbacks(execute=True):
-        plans.submission_resubmit(submission=submission, actor=submission.educator)
+        plans.submission_resubmit(
+            submission=submission, actor=submission.educator, send_unchanged=True
+        )
     page = scoring_page(client, pending_reviews(submission)[0])
     assert "What the educator changed since attempt 1" in page
     assert "No change to the impact results and reflection since attempt 1." in page
