@@ -3,10 +3,20 @@
  *
  * htmx posts the form on change, a moment after typing stops, and on the "autosave" event this
  * script fires every few seconds while there are unsaved changes. Every keystroke is also kept
- * in localStorage (per person, plan and form) until the server confirms it has the same text,
- * so a closed tab, a lost connection or an expired session loses nothing: the text comes back
- * when the page is opened again and is saved then. Saves carry the version they edited; when the
- * server refuses a stale one, autosave pauses until the person chooses which text to keep.
+ * in localStorage until the server confirms it has the same text, so a closed tab, a lost
+ * connection or an expired session loses nothing: the text comes back when the page is opened
+ * again and is saved then. Saves carry the version they edited; when the server refuses a stale
+ * one, autosave pauses until the person chooses which text to keep.
+ *
+ * The draft holds only the fields the person changed here, each with the text it started from
+ * (the server's, as this tab last knew it) and the text typed since; never a copy of the whole
+ * form, which would put back, over a colleague's newer text, fields this tab never touched.
+ * When the page opens, a changed field whose saved text is still the one it started from is
+ * restored; one that was also changed and saved elsewhere since is shown with both texts, and
+ * the person chooses which to keep. Each page keeps its own draft (per person, plan, form and
+ * page), so a tab that saves never clears another's; a page opened takes in every draft kept
+ * for its form (a closed tab's, or one still open, whose unsaved text it then saves: texts are
+ * compared field by field, so that is never an overwrite) and clears them once it keeps them.
  *
  * The forms are "novalidate": htmx would otherwise not send a form with one field the browser
  * thinks invalid, and nothing at all would be saved. The server saves every value that validates; a value that does not (a link that is not a web
@@ -19,6 +29,7 @@
 
   var PREFIX = "microcreds:draft:";
   var INTERVAL_MS = 5000;
+  var TOTAL = "sources-TOTAL_FORMS";
   var SKIPPED = {
     csrfmiddlewaretoken: true,
     version: true,
@@ -27,16 +38,47 @@
     "sources-MIN_NUM_FORMS": true,
     "sources-MAX_NUM_FORMS": true,
   };
+  // This page's own draft, apart from those of the other tabs open on the same form.
+  var PAGE_ID = Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
 
-  function storageKey(form) {
+  function formKey(form) {
     return PREFIX + form.dataset.draftKey;
   }
 
-  function readDraft(form) {
+  function storageKey(form) {
+    return formKey(form) + ":" + PAGE_ID;
+  }
+
+  // Every draft kept for this form: of this page, of other tabs (closed or open), and one of
+  // the earlier kind (under the form's key alone, holding every field's value).
+  function draftKeys(form) {
+    var keys = [];
     try {
-      return JSON.parse(window.localStorage.getItem(storageKey(form)) || "null");
+      for (var index = 0; index < window.localStorage.length; index += 1) {
+        var key = window.localStorage.key(index);
+        if (key === formKey(form) || (key && key.indexOf(formKey(form) + ":") === 0)) {
+          keys.push(key);
+        }
+      }
+    } catch (error) {
+      /* Storage disabled: there is no draft. */
+    }
+    return keys;
+  }
+
+  function readKey(key) {
+    try {
+      return JSON.parse(window.localStorage.getItem(key) || "null");
     } catch (error) {
       return null;
+    }
+  }
+
+  function removeKey(key) {
+    try {
+      window.localStorage.removeItem(key);
+    } catch (error) {
+      /* Nothing to clear. */
     }
   }
 
@@ -49,11 +91,7 @@
   }
 
   function clearDraft(form) {
-    try {
-      window.localStorage.removeItem(storageKey(form));
-    } catch (error) {
-      /* Nothing to clear. */
-    }
+    removeKey(storageKey(form));
   }
 
   function serialize(form) {
@@ -114,12 +152,42 @@
     }
   }
 
-  function keepDraft(form, savedAt) {
+  function has(object, name) {
+    return Object.prototype.hasOwnProperty.call(object, name);
+  }
+
+  function known(values, name) {
+    return has(values, name) ? values[name] : null;
+  }
+
+  // The fields whose value here is not the server's as this page last knew it (``_base``):
+  // each with the text it started from and the text typed since. The number of source rows is
+  // not one: a row added carries its own fields.
+  function edits(form) {
+    var values = serialize(form);
+    var changed = {};
+    Object.keys(values).forEach(function (name) {
+      var from = known(form._base, name);
+      if (name !== TOTAL && !same(values[name], from)) {
+        changed[name] = { from: from, to: values[name] };
+      }
+    });
+    return changed;
+  }
+
+  function keepDraft(form) {
+    var changed = edits(form);
+    if (!Object.keys(changed).length && !Object.keys(form._choices).length) {
+      clearDraft(form);
+      return;
+    }
     writeDraft(form, {
-      values: serialize(form),
+      edits: changed,
+      choices: form._choices,
       version: versionInput(form).value,
       token: tokenInput(form).value,
-      savedAt: savedAt || Date.now(),
+      sent: form._sentValues || null,
+      savedAt: form._typedAt || Date.now(),
     });
   }
 
@@ -128,7 +196,18 @@
       setStatus(form, "Not saved yet: your changes are saved in a moment.");
     }
     form.dataset.dirty = "true";
+    form._typedAt = Date.now();
     keepDraft(form);
+  }
+
+  // The server holds ``values`` now (those of fields it did not refuse, when ``refused`` says).
+  function learnSaved(form, values, refused) {
+    Object.keys(values || {}).forEach(function (name) {
+      var element = firstElement(form, name);
+      if (!(refused && element && element.getAttribute("aria-invalid") === "true")) {
+        form._base[name] = values[name];
+      }
+    });
   }
 
   // Each field's message is in the element "<its id>_error" (Django's auto_id and our field
@@ -176,7 +255,10 @@
 
   function unsaved(form) {
     return Boolean(
-      form.dataset.dirty === "true" || form.dataset.invalid || form.dataset.paused
+      form.dataset.dirty === "true" ||
+        form.dataset.invalid ||
+        form.dataset.paused ||
+        Object.keys(form._choices || {}).length
     );
   }
 
@@ -193,27 +275,242 @@
       .replace(/__number__/g, String(index + 1));
     rows.insertAdjacentHTML("beforeend", html);
     total.value = String(index + 1);
-  }
-
-  function restore(form, values) {
-    var total = form.querySelector("input[name=sources-TOTAL_FORMS]");
-    var wanted = parseInt(values["sources-TOTAL_FORMS"] || "0", 10);
-    while (total && parseInt(total.value, 10) < wanted) {
-      addSourceRow(form);
-    }
-    Array.prototype.forEach.call(form.elements, function (element) {
-      var name = element.name;
-      if (!name || SKIPPED[name] || !(name in values)) {
-        return;
-      }
-      if (element.type === "checkbox") {
-        element.checked = values[name].indexOf(element.value) !== -1;
-      } else if (element.type === "radio") {
-        element.checked = values[name] === element.value;
-      } else if (element.type !== "submit" && element.type !== "button") {
-        element.value = values[name];
+    // A new row starts empty (its kind chosen by default): that is no change of the person's.
+    var values = serialize(form);
+    Object.keys(values).forEach(function (name) {
+      if (form._base && !has(form._base, name)) {
+        form._base[name] = values[name];
       }
     });
+  }
+
+  // Enough source rows for the field ``name`` (a field of a row added in another page).
+  function ensureRow(form, name) {
+    var match = /^sources-(\d+)-/.exec(name);
+    var total = form.querySelector("input[name=sources-TOTAL_FORMS]");
+    while (match && total && parseInt(total.value, 10) <= parseInt(match[1], 10)) {
+      var before = total.value;
+      addSourceRow(form);
+      if (total.value === before) {
+        return;
+      }
+    }
+  }
+
+  function elementsNamed(form, name) {
+    return Array.prototype.filter.call(form.elements, function (element) {
+      return element.name === name;
+    });
+  }
+
+  function firstElement(form, name) {
+    return elementsNamed(form, name)[0] || null;
+  }
+
+  function setValue(form, name, value) {
+    ensureRow(form, name);
+    elementsNamed(form, name).forEach(function (element) {
+      if (element.type === "checkbox") {
+        element.checked = (value || []).indexOf(element.value) !== -1;
+      } else if (element.type === "radio") {
+        element.checked = value === element.value;
+      } else if (element.type !== "submit" && element.type !== "button") {
+        element.value = value === null ? "" : value;
+      }
+    });
+  }
+
+  function labelOf(element) {
+    var label = element.labels && element.labels[0];
+    return label ? label.textContent.trim() : element.value;
+  }
+
+  // The field as the page names it ("Rationale", "Source 4: Citation").
+  function fieldLabel(form, name) {
+    var element = firstElement(form, name);
+    if (!element) {
+      return name;
+    }
+    var holder = element.closest(".field");
+    var caption = holder ? holder.querySelector("legend, label") : null;
+    var text = caption ? caption.textContent.trim() : name;
+    var row = element.closest("[data-source-row]");
+    var legend = row ? row.querySelector("legend") : null;
+    return legend ? legend.textContent.trim() + ": " + text : text;
+  }
+
+  // A value as the person sees it: the names of the chosen goals or setting, not their ids.
+  function shownValue(form, name, value) {
+    var elements = elementsNamed(form, name);
+    var element = elements[0];
+    if (value === null || value === undefined || !element) {
+      return "";
+    }
+    if (Array.isArray(value) || element.type === "radio") {
+      var chosen = Array.isArray(value) ? value : [value];
+      return elements
+        .filter(function (input) {
+          return chosen.indexOf(input.value) !== -1;
+        })
+        .map(labelOf)
+        .join(", ");
+    }
+    if (element.tagName === "SELECT") {
+      var option = Array.prototype.find.call(element.options, function (item) {
+        return item.value === value;
+      });
+      return option ? option.textContent.trim() : value;
+    }
+    return value;
+  }
+
+  function make(tag, text, className) {
+    var element = document.createElement(tag);
+    if (text) {
+      element.textContent = text;
+    }
+    if (className) {
+      element.className = className;
+    }
+    return element;
+  }
+
+  function textCell(form, name, value, marker) {
+    var cell = make("td");
+    var shown = shownValue(form, name, value);
+    var text = make("div", shown || "(empty)", "conflict-text");
+    text.setAttribute(marker, "");
+    cell.appendChild(text);
+    return cell;
+  }
+
+  function choiceButton(label, field, marker) {
+    var button = make("button", label);
+    button.type = "button";
+    button.setAttribute(marker, "");
+    button.dataset.field = field.name;
+    button.appendChild(make("span", " for " + field.label, "visually-hidden"));
+    return button;
+  }
+
+  // The fields changed both in this browser's draft and on the server since: both texts side
+  // by side, and for each a choice. The saved text stays in the form until the person chooses.
+  function showChoices(form) {
+    var holder = form.querySelector(".draft-choices");
+    if (!holder) {
+      return;
+    }
+    var names = Object.keys(form._choices);
+    holder.textContent = "";
+    holder.hidden = !names.length;
+    if (!names.length) {
+      holder.removeAttribute("aria-labelledby");
+      return;
+    }
+    var heading = make("h2", "Choose which text to keep: changed here and elsewhere");
+    heading.id = holder.id + "-heading";
+    holder.setAttribute("aria-labelledby", heading.id);
+    holder.appendChild(heading);
+    var typedAt = siteTime(new Date(form._choices[names[0]].typedAt || Date.now()));
+    holder.appendChild(
+      make(
+        "p",
+        "You changed these fields in this browser at " +
+          typedAt +
+          " without it being saved, and they were changed and saved elsewhere since (in " +
+          "another tab or device, or by a colleague). Nothing was overwritten: the form shows " +
+          "the saved text. For each field, keep the saved text or use your unsaved text."
+      )
+    );
+    var scroll = make("div", "", "table-scroll");
+    scroll.setAttribute("role", "region");
+    scroll.setAttribute("aria-label", "Your unsaved text beside the saved text");
+    scroll.tabIndex = 0;
+    var table = make("table", "", "conflict-table");
+    table.appendChild(make("caption", "Your unsaved text beside the saved text", "visually-hidden"));
+    var head = make("tr");
+    ["Field", "Your unsaved text", "The saved text", "Keep"].forEach(function (title) {
+      var cell = make("th", title);
+      cell.scope = "col";
+      head.appendChild(cell);
+    });
+    table.appendChild(make("thead")).appendChild(head);
+    var body = table.appendChild(make("tbody"));
+    names.forEach(function (name) {
+      var field = { name: name, label: fieldLabel(form, name) };
+      var row = make("tr");
+      row.dataset.field = name;
+      var header = make("th", field.label);
+      header.scope = "row";
+      row.appendChild(header);
+      row.appendChild(textCell(form, name, form._choices[name].to, "data-draft-mine"));
+      row.appendChild(textCell(form, name, known(form._base, name), "data-draft-saved"));
+      var actions = make("td", "", "conflict-actions");
+      actions.appendChild(choiceButton("Keep the saved text", field, "data-draft-keep-saved"));
+      actions.appendChild(document.createTextNode(" "));
+      actions.appendChild(choiceButton("Use my unsaved text", field, "data-draft-use-mine"));
+      row.appendChild(actions);
+      body.appendChild(row);
+    });
+    scroll.appendChild(table);
+    holder.appendChild(scroll);
+  }
+
+  // Take in every draft kept for this form (this tab's before a reload, a closed tab's, an
+  // open tab's) and say what came back. A field the person changed is put back when the saved
+  // text is still the one their change started from (or one this browser sent itself); when it
+  // was changed elsewhere since, both texts are offered to choose from. A field they did not
+  // change is left as saved. Returns the drafts' keys, cleared once this page keeps their text.
+  function takeInDrafts(form) {
+    var keys = draftKeys(form);
+    var restored = [];
+    var typedAt = null;
+    keys.forEach(function (key) {
+      var draft = readKey(key);
+      if (!draft) {
+        return;
+      }
+      var sameVersion = String(draft.version) === form._baseVersion;
+      var changed = draft.edits || {};
+      if (!draft.edits && draft.values) {
+        // The earlier kind of draft: every field, without saying which were changed.
+        Object.keys(draft.values).forEach(function (name) {
+          if (!SKIPPED[name] && name !== TOTAL) {
+            changed[name] = { from: sameVersion ? known(form._base, name) : null, to: draft.values[name] };
+          }
+        });
+      }
+      var offered = draft.choices || {};
+      function consider(name, entry, offeredBefore) {
+        ensureRow(form, name);
+        var saved = known(form._base, name);
+        var here = known(serialize(form), name);
+        if (same(entry.to, here) || same(entry.to, saved)) {
+          return;
+        }
+        var sentHere = draft.sent && has(draft.sent, name) && same(draft.sent[name], saved);
+        var startedFromSaved = sameVersion || same(entry.from, saved) || sentHere;
+        if (!offeredBefore && startedFromSaved && same(here, saved)) {
+          setValue(form, name, entry.to);
+          restored.push(name);
+        } else if (!has(form._choices, name)) {
+          form._choices[name] = { from: entry.from, to: entry.to, typedAt: draft.savedAt };
+        }
+        typedAt = Math.max(typedAt || 0, draft.savedAt || 0) || null;
+      }
+      // A choice offered before and not made yet is offered again.
+      Object.keys(offered).forEach(function (name) {
+        consider(name, offered[name], true);
+      });
+      Object.keys(changed).forEach(function (name) {
+        consider(name, changed[name], false);
+      });
+      if (draft.token && restored.length) {
+        tokenInput(form).value = draft.token;
+      }
+    });
+    form._typedAt = typedAt;
+    return { keys: keys, restored: restored };
   }
 
   function saveNow(form) {
@@ -224,34 +521,36 @@
   }
 
   function setUp(form) {
-    var draft = readDraft(form);
-    if (draft && draft.values) {
-      if (same(draft.values, serialize(form))) {
-        clearDraft(form);
-      } else {
-        restore(form, draft.values);
-        // Save from the version the text was written on, so a newer text is never overwritten.
-        versionInput(form).value = draft.version;
-        if (draft.token) {
-          tokenInput(form).value = draft.token;
-        }
-        var notice = form.querySelector(".draft-restored");
-        if (notice) {
-          notice.textContent =
-            "We restored text you typed at " +
-            siteTime(new Date(draft.savedAt)) +
-            " that had not been saved yet. It is being saved now.";
-          notice.hidden = false;
-        }
-        form.dataset.dirty = "true";
-        writeDraft(form, {
-          values: serialize(form),
-          version: versionInput(form).value,
-          token: tokenInput(form).value,
-          savedAt: draft.savedAt,
-        });
+    // The server's text as this page opened it, and its version.
+    form._base = serialize(form);
+    form._baseVersion = versionInput(form).value;
+    form._choices = {};
+    var found = takeInDrafts(form);
+    var notice = form.querySelector(".draft-restored");
+    if (found.restored.length) {
+      if (notice) {
+        notice.textContent =
+          "We restored text you typed at " +
+          siteTime(new Date(form._typedAt || Date.now())) +
+          " that had not been saved yet. It is being saved now. Restored: " +
+          found.restored
+            .map(function (name) {
+              return fieldLabel(form, name);
+            })
+            .join(", ") +
+          ".";
+        notice.hidden = false;
       }
+      form.dataset.dirty = "true";
     }
+    showChoices(form);
+    // This page keeps what it took in; the drafts it came from are then cleared.
+    keepDraft(form);
+    found.keys.forEach(function (key) {
+      if (key !== storageKey(form)) {
+        removeKey(key);
+      }
+    });
 
     form.addEventListener("input", function () {
       remember(form);
@@ -270,6 +569,8 @@
       }
       form.dataset.inflight = "true";
       form._sentValues = serialize(form);
+      // Should the tab close before the answer, the next page knows what this one sent.
+      keepDraft(form);
       setStatus(form, "Saving…");
     });
 
@@ -278,6 +579,7 @@
         return;
       }
       form.dataset.inflight = "false";
+      var sent = form._sentValues;
       var xhr = event.detail.xhr;
       var outcome = xhr ? xhr.getResponseHeader("X-Autosave") : null;
       if (xhr && xhr.status === 401) {
@@ -298,9 +600,11 @@
         markFields(form);
       }
       if (outcome === "saved" || outcome === "unchanged") {
-        if (same(form._sentValues, serialize(form))) {
-          clearDraft(form);
+        learnSaved(form, sent, false);
+        form._sentValues = null;
+        if (same(sent, serialize(form))) {
           form.dataset.dirty = "false";
+          keepDraft(form);
         } else {
           form.dataset.dirty = "false";
           remember(form);
@@ -318,8 +622,10 @@
       if (outcome === "invalid") {
         // What validated is saved; the rest stays here and in the local draft (now of the
         // version the server holds). Wait for the next edit rather than resending it.
+        learnSaved(form, sent, true);
+        form._sentValues = null;
         keepDraft(form);
-        if (same(form._sentValues, serialize(form))) {
+        if (same(sent, serialize(form))) {
           form.dataset.dirty = "false";
         } else {
           remember(form);
@@ -391,9 +697,31 @@
       saveNow(form);
       return;
     }
+    var choice = target.closest("[data-draft-use-mine], [data-draft-keep-saved]");
+    if (choice && form) {
+      var name = choice.dataset.field;
+      var mine = form._choices[name];
+      delete form._choices[name];
+      showChoices(form);
+      if (choice.hasAttribute("data-draft-use-mine") && mine) {
+        setValue(form, name, mine.to);
+        remember(form);
+        saveNow(form);
+      } else {
+        keepDraft(form);
+      }
+      var field = firstElement(form, name);
+      if (field) {
+        field.focus();
+      }
+      return;
+    }
     if (target.matches("[data-use-saved]") && form) {
-      clearDraft(form);
+      // The saved text of every field this page changed; a choice not made yet is kept.
+      form._base = serialize(form);
+      keepDraft(form);
       form.dataset.dirty = "false";
+      form.dataset.submitting = "true";
       window.location.reload();
     }
   });

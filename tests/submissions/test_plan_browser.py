@@ -62,6 +62,18 @@ def wait_until(condition, seconds: float = 15) -> None:
         time.sleep(0.2)
 
 
+def kept_drafts(page, submission, form: str = "plan") -> str:
+    """Every draft this browser keeps of the submission's ``form`` (one per tab), as stored."""
+    prefix = f"microcreds:draft:{form}-{submission.educator_id}-{submission.pk}:"
+    return page.evaluate(
+        """prefix => Object.keys(localStorage)
+            .filter(key => key.startsWith(prefix))
+            .map(key => localStorage.getItem(key))
+            .join("\\n")""",
+        prefix,
+    )
+
+
 def wait_saved(page):
     expect(page.locator("#save-status-plan")).to_have_text(
         re.compile(r"Saved at|All changes saved"), timeout=15000
@@ -222,11 +234,9 @@ def test_a_bad_link_is_marked_at_once_and_the_rest_of_the_plan_still_saves(
     expect(status.get_by_role("link", name="Source 1: Link")).to_be_visible()
     expect(link).to_have_value("not a url")
     expect(link).to_have_attribute("aria-invalid", "true")
-    user_id = draft.educator_id
-    kept = editor.evaluate(
-        f"() => localStorage.getItem('microcreds:draft:plan-{user_id}-{draft.pk}')"
-    )
-    assert "not a url" in kept and timeline in kept
+    kept = kept_drafts(editor, draft)
+    # The browser keeps what the server does not hold: the link, not the saved timeline.
+    assert "not a url" in kept and timeline not in kept
     editor.screenshot(path="test-results/autosave-bad-link.png", full_page=True)
     assert axe(editor) == []
     # Leaving the page now asks first; staying keeps everything as it was.
@@ -278,3 +288,141 @@ def test_restored_text_says_when_it_was_typed_in_the_sites_time_format(
     expect(editor.locator("#draft-restored-plan")).to_contain_text(
         "We restored text you typed at 9:05 a.m. that had not been saved yet."
     )
+
+
+def lose_connection(page):
+    """Every save of ``page`` fails as if its network were down; its other tabs are not."""
+    page.route("**/save/**", lambda route: route.abort("internetdisconnected"))
+
+
+def test_a_restored_draft_puts_back_only_what_its_tab_changed_and_asks_where_both_did(
+    page, live_server, browser_sign_in, axe, draft
+):
+    """Tab A loses its connection with its rationale, hypothesis and personal goal unsaved; tab
+    B, in the same browser, then saves a new timeline, hypothesis and personal goal. Reloaded,
+    A gets its rationale back and leaves B's timeline alone (A never touched it); for the two
+    fields both changed, A sees both texts and chooses, field by field."""
+    Plan.objects.filter(pk=draft.plan_id).update(
+        hypothesis="The hypothesis both tabs opened with.",
+        personal_goal="The goal both tabs opened with.",
+        timeline="The timeline both tabs opened with.",
+    )
+    browser_sign_in(page, live_server, "elena@example.org", PASSWORD)
+    tab_a = open_editor(page.context, live_server, draft)
+    tab_b = open_editor(page.context, live_server, draft)
+
+    lose_connection(tab_a)
+    tab_a.get_by_label("Rationale").fill(RATIONALE)
+    tab_a.get_by_label("Hypothesis or purpose").fill("Tab A's hypothesis, never saved.")
+    tab_a.get_by_label("Personal goal it ties to").fill("Tab A's goal, never saved.")
+    expect(tab_a.locator("#save-status-plan")).to_contain_text("could not be reached")
+
+    tab_b.get_by_label("Timeline").fill("Tab B's timeline, saved.")
+    tab_b.get_by_label("Hypothesis or purpose").fill("Tab B's hypothesis, saved.")
+    tab_b.get_by_label("Personal goal it ties to").fill("Tab B's goal, saved.")
+    wait_until(lambda: Plan.objects.get(pk=draft.plan_id).personal_goal == "Tab B's goal, saved.")
+    wait_saved(tab_b)
+    # Tab B's save does not clear tab A's draft: each tab keeps its own.
+    assert "Tab A's hypothesis, never saved." in kept_drafts(tab_b, draft)
+
+    # The connection is back; tab A is reloaded (and says first that its text is not saved).
+    tab_a.unroute("**/save/**")
+    tab_a.on("dialog", lambda dialog: dialog.accept())
+    tab_a.reload()
+    expect(tab_a.get_by_label("Rationale")).to_have_value(RATIONALE)
+    expect(tab_a.get_by_label("Timeline")).to_have_value("Tab B's timeline, saved.")
+    expect(tab_a.locator("#draft-restored-plan")).to_contain_text("We restored text you typed at")
+    expect(tab_a.locator("#draft-restored-plan")).to_contain_text("Restored: Rationale.")
+    # The fields both tabs changed keep the saved text until A chooses; both texts are shown.
+    expect(tab_a.get_by_label("Hypothesis or purpose")).to_have_value("Tab B's hypothesis, saved.")
+    choices = tab_a.locator("#draft-choices-plan")
+    expect(choices).to_contain_text("Choose which text to keep")
+    rows = choices.locator("tbody tr")
+    expect(rows).to_have_count(2)
+    hypothesis = rows.filter(has_text="Hypothesis or purpose")
+    expect(hypothesis.locator("[data-draft-mine]")).to_have_text("Tab A's hypothesis, never saved.")
+    expect(hypothesis.locator("[data-draft-saved]")).to_have_text("Tab B's hypothesis, saved.")
+    goal = rows.filter(has_text="Personal goal it ties to")
+    expect(goal.locator("[data-draft-mine]")).to_have_text("Tab A's goal, never saved.")
+    expect(goal.locator("[data-draft-saved]")).to_have_text("Tab B's goal, saved.")
+    wait_saved(tab_a)
+    plan = Plan.objects.get(pk=draft.plan_id)
+    assert (plan.rationale, plan.timeline, plan.hypothesis, plan.personal_goal) == (
+        RATIONALE,
+        "Tab B's timeline, saved.",
+        "Tab B's hypothesis, saved.",
+        "Tab B's goal, saved.",
+    )
+    tab_a.screenshot(path="test-results/draft-choices.png", full_page=True)
+    assert axe(tab_a) == []
+
+    tab_a.get_by_role("button", name="Use my unsaved text for Hypothesis or purpose").click()
+    expect(tab_a.get_by_label("Hypothesis or purpose")).to_have_value(
+        "Tab A's hypothesis, never saved."
+    )
+    wait_until(
+        lambda: Plan.objects.get(pk=draft.plan_id).hypothesis == "Tab A's hypothesis, never saved."
+    )
+    tab_a.get_by_role("button", name="Keep the saved text for Personal goal it ties to").click()
+    expect(choices).to_be_hidden()
+    wait_saved(tab_a)
+    plan = Plan.objects.get(pk=draft.plan_id)
+    assert (plan.rationale, plan.timeline, plan.hypothesis, plan.personal_goal) == (
+        RATIONALE,
+        "Tab B's timeline, saved.",
+        "Tab A's hypothesis, never saved.",
+        "Tab B's goal, saved.",
+    )
+    # Every choice is made and everything is saved: nothing is left to restore or to ask.
+    wait_until(lambda: kept_drafts(tab_a, draft) == "")
+    tab_a.reload()
+    expect(tab_a.get_by_label("Personal goal it ties to")).to_have_value("Tab B's goal, saved.")
+    expect(tab_a.locator("#draft-restored-plan")).to_be_hidden()
+    expect(choices).to_be_hidden()
+
+
+def test_a_draft_from_another_device_leaves_a_reflection_it_never_edited(
+    page, browser, browser_context_args, live_server, browser_sign_in, draft
+):
+    """The scenario as an educator met it: on one device the results are typed while offline;
+    on another the reflection is then written and saved. The first device, back online and
+    reloaded, puts back its results and not its stale (empty) reflection."""
+    Submission.objects.filter(pk=draft.pk).update(status=Submission.Status.IN_PROGRESS)
+    browser_sign_in(page, live_server, "elena@example.org", PASSWORD)
+    laptop = open_editor(page.context, live_server, draft)
+    other_device = browser.new_context(**browser_context_args)
+    browser_sign_in(other_device.new_page(), live_server, "elena@example.org", PASSWORD)
+    tablet = open_editor(other_device, live_server, draft)
+
+    lose_connection(laptop)
+    laptop.get_by_role("textbox", name="Results and data").fill(
+        "Transitions fell from 11 to 4 minutes."
+    )
+    expect(laptop.locator("#save-status-results")).to_contain_text("could not be reached")
+    tablet.get_by_label("Student or staff feedback").fill("Students said mornings feel calmer.")
+    wait_until(
+        lambda: (
+            Submission.objects.get(pk=draft.pk).reflection_feedback
+            == "Students said mornings feel calmer."
+        )
+    )
+
+    laptop.unroute("**/save/**")
+    laptop.on("dialog", lambda dialog: dialog.accept())
+    laptop.reload()
+    expect(laptop.get_by_role("textbox", name="Results and data")).to_have_value(
+        "Transitions fell from 11 to 4 minutes."
+    )
+    expect(laptop.get_by_label("Student or staff feedback")).to_have_value(
+        "Students said mornings feel calmer."
+    )
+    expect(laptop.locator("#draft-choices-results")).to_be_hidden()
+    wait_until(
+        lambda: (
+            Submission.objects.get(pk=draft.pk).impact_results
+            == "Transitions fell from 11 to 4 minutes."
+        )
+    )
+    submission = Submission.objects.get(pk=draft.pk)
+    assert submission.reflection_feedback == "Students said mornings feel calmer."
+    other_device.close()
