@@ -166,6 +166,13 @@ class Award(models.Model):
         return self.revoked_at is not None
 
     @property
+    def is_revocable(self) -> bool:
+        """A district admin may revoke it: not revoked already (a revocation is final, and its
+        date, author and reason stay as they were). The one home of that rule: the revoke page
+        and the Awards list read it, ``award_revoke`` enforces it."""
+        return not self.is_revoked
+
+    @property
     def is_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
 

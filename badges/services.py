@@ -383,6 +383,15 @@ def award_issuance_retry(*, submission: Submission, actor: User) -> IssuanceReco
 # --- Revocation -------------------------------------------------------------------------------
 
 
+def already_revoked_message(award: Award) -> str:
+    """What an admin reads who asks to revoke an award someone already revoked."""
+    by = award.revoked_by.display_name if award.revoked_by else "an administrator"
+    return (
+        f"This award was already revoked on {date_format(timezone.localtime(award.revoked_at))} "
+        f"by {by}; nothing was changed."
+    )
+
+
 def award_revoke(*, award: Award, reason: str, actor: User) -> Award:
     """Revoke an award (district admin of its district), re-signing the status list."""
     if not actor.has_role(Role.DISTRICT_ADMIN) or actor.district_id != award.district_id:
@@ -392,8 +401,8 @@ def award_revoke(*, award: Award, reason: str, actor: User) -> Award:
         raise AwardError("Give the reason for revoking; the verification page shows it.")
     with transaction.atomic():
         locked = Award.objects.select_for_update().get(pk=award.pk)
-        if locked.revoked_at is not None:
-            raise AwardError("This award is already revoked.")
+        if not locked.is_revocable:
+            raise AwardError(already_revoked_message(locked))
         locked.revoked_at = timezone.now()
         locked.revoked_by = actor
         locked.revocation_reason = reason

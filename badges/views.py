@@ -493,8 +493,11 @@ def issuance_retry(request: HttpRequest, submission_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def revoke(request: HttpRequest, award_uuid) -> HttpResponse:
+    """Revoke an award; one already revoked says when, by whom and why instead (a second
+    revocation, say from a page left open, is refused by ``award_revoke`` and changes nothing)."""
     award = permissions.get_award_for_admin(request.user, award_uuid)
     form = RevokeForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.award_revoke(
@@ -502,6 +505,8 @@ def revoke(request: HttpRequest, award_uuid) -> HttpResponse:
             )
         except services.AwardError as error:
             form.add_error(None, str(error))
+            award.refresh_from_db()  # revoked meanwhile: the page says by whom
+            status = 409
         else:
             messages.success(
                 request,
@@ -510,7 +515,7 @@ def revoke(request: HttpRequest, award_uuid) -> HttpResponse:
                 "no longer count it.",
             )
             return redirect("badges:district_awards")
-    return render(request, "badges/revoke.html", {"award": award, "form": form})
+    return render(request, "badges/revoke.html", {"award": award, "form": form}, status=status)
 
 
 # --- Endorsements ---------------------------------------------------------------------------
