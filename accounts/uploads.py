@@ -74,14 +74,22 @@ class FileRefused(Exception):
 
 
 def human_size(size: int | None) -> str:
+    """A file's size as people read it: "0 bytes", "1 byte", "900 bytes", then "1.5 KB",
+    "2.0 MB", "3.1 GB" (1024 to a unit). The one way sizes are written: messages here, the
+    ``human_size`` template filter (``artifacts_tags``) and, for the files a browser is
+    about to send, its port ``humanSize`` in ``static/js/human-size.js`` (a browser test keeps
+    the two the same)."""
     if size is None:
         return "unknown size"
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{int(value)} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} GB"
+    if size < 1024:
+        return "1 byte" if size == 1 else f"{size} bytes"
+    for power, unit in enumerate(("KB", "MB", "GB"), start=1):
+        # Tenths of the unit, rounded half up in integers: the same digits in every language.
+        divisor = 1024**power
+        tenths = (size * 20 + divisor) // (2 * divisor)
+        if tenths < 10240 or unit == "GB":
+            break
+    return f"{tenths // 10}.{tenths % 10} {unit}"
 
 
 def deployment_families() -> tuple[str, ...]:

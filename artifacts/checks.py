@@ -154,6 +154,16 @@ def _family_refused(
     )
 
 
+def check_not_empty(*, name: str, size: int) -> None:
+    """An empty file is never evidence: there is nothing in it for a reviewer to open. Refused
+    when the browser announces it and again if what arrived in storage is empty."""
+    if size <= 0:
+        raise FileRefused(
+            f"“{name}” is empty (0 bytes): there is nothing in it for reviewers to open. Check "
+            "that it is the file you meant, or save it again from the program that made it."
+        )
+
+
 def check_declared(
     *, name: str, size: int | None, accepts: str | None, district_accepts: tuple[str, ...]
 ) -> str:
@@ -169,8 +179,7 @@ def check_declared(
         raise FileRefused(f"Your district does not accept {what} as evidence; add a link instead.")
     if size is None:
         raise FileRefused("The browser did not say how large the file is.")
-    if size <= 0:
-        raise FileRefused(f"“{name}” is empty (0 bytes); choose the file again.")
+    check_not_empty(name=name, size=size)
     limit = max_artifact_bytes()
     if size > limit:
         raise FileRefused(

@@ -45,6 +45,7 @@ from .checks import (
     CheckUnavailable,
     check_declared,
     check_family,
+    check_not_empty,
     clamd_scan,
     max_artifact_bytes,
     rasterize_svg,
@@ -596,8 +597,7 @@ def _inspect(artifact: Artifact) -> _Accepted:
         if moved is not None:
             return moved
         raise FileRefused(f"“{name}” never arrived in storage; choose the file again.")
-    if size == 0:
-        raise FileRefused(f"“{name}” is empty (0 bytes); choose the file again.")
+    check_not_empty(name=name, size=size)
     if size > max_artifact_bytes():
         raise FileRefused(
             f"“{name}” is {human_size(size)}; the largest file accepted is "

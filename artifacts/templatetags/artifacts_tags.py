@@ -1,5 +1,7 @@
 from django import template
 
+from accounts.uploads import human_size as _human_size
+
 from .. import selectors
 
 register = template.Library()
@@ -10,3 +12,9 @@ def evidence_panel_artifacts(submission):
     """The submission's evidence as its panel on the plan page lists it
     (``selectors.panel_artifacts``)."""
     return selectors.panel_artifacts(submission)
+
+
+@register.filter
+def human_size(size: int | None) -> str:
+    """A file's size as every page and message writes it (``accounts.uploads.human_size``)."""
+    return _human_size(size)

@@ -42,11 +42,7 @@
     });
   }
 
-  function mb(bytes) {
-    if (bytes >= 1073741824) return (bytes / 1073741824).toFixed(2) + " GB";
-    if (bytes >= 1048576) return (bytes / 1048576).toFixed(1) + " MB";
-    return Math.max(1, Math.round(bytes / 1024)) + " KB";
-  }
+  var humanSize = window.humanSize;  // static/js/human-size.js: as the server writes sizes
 
   function api(method, url, body) {
     var options = { method: method, credentials: "same-origin", headers: { "X-CSRFToken": csrf } };
@@ -119,7 +115,7 @@
     this.row.className = "upload";
     var label = document.createElement("span");
     label.className = "upload-name";
-    label.textContent = file.name + " (" + mb(file.size) + ")";
+    label.textContent = file.name + " (" + humanSize(file.size) + ")";
     this.bar = document.createElement("progress");
     this.bar.max = 100;
     this.bar.value = 0;
@@ -161,7 +157,7 @@
     if (state !== "starting" && state !== "uploading") return;
     var pct = this.file.size ? Math.min(100, Math.floor((loaded / this.file.size) * 100)) : 100;
     this.bar.value = pct;
-    this.setState("uploading", "Uploading: " + pct + "% (" + mb(loaded) + " of " + mb(this.file.size) + ")");
+    this.setState("uploading", "Uploading: " + pct + "% (" + humanSize(loaded) + " of " + humanSize(this.file.size) + ")");
   };
 
   Upload.prototype.xhr = function (method, url, body, onProgress, headers) {

@@ -110,12 +110,18 @@ def test_an_oversize_file_is_refused_before_upload_and_after_if_storage_let_it_t
     assert "“notes.txt” is 4.9 KB; the largest file accepted is 2.0 KB" in artifact.refusal_reason
 
 
+EMPTY = (
+    "“{name}” is empty (0 bytes): there is nothing in it for reviewers to open. Check that it is "
+    "the file you meant, or save it again from the program that made it."
+)
+
+
 def test_a_zero_byte_file_is_refused(
     educator_client, submission, kept, django_capture_on_commit_callbacks
 ):
     response = start(educator_client, submission, "empty.pdf", 0)
     assert response.status_code == 400
-    assert response.json()["error"] == "“empty.pdf” is empty (0 bytes); choose the file again."
+    assert response.json()["error"] == EMPTY.format(name="empty.pdf")
     assert Artifact.objects.filter(submission=submission).count() == 1
     grant = start(educator_client, submission, "notes.txt", 10).json()
     post_to_storage(grant, "notes.txt", b"")
@@ -123,7 +129,7 @@ def test_a_zero_byte_file_is_refused(
         finish(educator_client, grant)
     artifact = Artifact.objects.get(uuid=grant["uuid"])
     assert artifact.status == Artifact.Status.REFUSED
-    assert artifact.refusal_reason == "“notes.txt” is empty (0 bytes); choose the file again."
+    assert artifact.refusal_reason == EMPTY.format(name="notes.txt")
 
 
 def test_a_disallowed_type_is_refused_by_name_and_by_content(

@@ -317,3 +317,39 @@ def test_retry_after_a_refused_evidence_type_sends_the_type_chosen_since(
     expect(row).to_have_attribute("data-state", "done", timeout=20_000)
     artifact = Artifact.objects.get()
     assert artifact.status == "accepted" and artifact.evidence_type.name == "Student work samples"
+
+
+def test_the_browser_writes_sizes_as_the_server_does_and_an_empty_file_is_0_bytes(
+    page, live_server, browser_sign_in, csp_with_storage, transactional_db
+):
+    from accounts.uploads import human_size
+
+    educator = EducatorFactory(email="sizes@pv.example.org")
+    submission = SubmissionFactory(
+        plan__lead=educator, educator=educator, status=Submission.Status.IN_PROGRESS
+    )
+    browser_sign_in(page, live_server, educator.email, PASSWORD)
+    page.goto(f"{live_server.url}/plans/{submission.pk}/evidence/")
+    edges = [0, 1, 2, 100, 1023, 1024, 1025, 1280, 1536, 10_239, 1_048_575, 1_048_576]
+    edges += [1024**3 - 1, 1024**3, 5 * 1024**3 + 512 * 1024**2, 3 * 1024**4]
+    sizes = edges + random.Random(7).sample(range(5 * 1024**3), 300)
+    written = page.evaluate("sizes => sizes.map(size => window.humanSize(size))", sizes)
+    assert written == [human_size(size) for size in sizes]
+
+    send(
+        page,
+        [
+            {"name": "empty.txt", "mimeType": "text/plain", "buffer": b""},
+            {"name": "note.txt", "mimeType": "text/plain", "buffer": b"n" * 100},
+        ],
+    )
+    rows = page.locator("[data-upload-list] li")
+    expect(rows.filter(has_text="empty.txt").locator(".upload-name")).to_have_text(
+        "empty.txt (0 bytes)"
+    )
+    expect(rows.filter(has_text="note.txt").locator(".upload-name")).to_have_text(
+        "note.txt (100 bytes)"
+    )
+    expect(rows.filter(has_text="empty.txt").get_by_role("status")).to_contain_text(
+        "is empty (0 bytes): there is nothing in it for reviewers to open.", timeout=20_000
+    )
