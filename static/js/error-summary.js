@@ -10,7 +10,9 @@
   "use strict";
 
   function show() {
-    var summary = document.querySelector(".error-summary");
+    // The first one shown: a page may hold a summary its script fills in later, kept hidden
+    // until then (the evidence page's uploads), before the one the server rendered.
+    var summary = document.querySelector(".error-summary:not([hidden])");
     if (!summary) return;
     summary.scrollIntoView({ block: "start" });
     summary.focus({ preventScroll: true });
