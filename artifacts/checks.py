@@ -95,6 +95,22 @@ SVG_MAX_BYTES = 5 * 1024 * 1024
 SVG_MAX_PIXELS = 4096 * 4096
 
 
+class DetailsRefused(FileRefused):
+    """Refused for what the file was sent as (the evidence type chosen for it), not for what it
+    is: sent again as another kind of evidence, the same file can pass."""
+
+
+def refusal_retryable(refusal: Exception) -> bool:
+    """Whether trying again can change the answer: a check that could not run (a scanner or
+    storage that did not answer: ``CheckUnavailable``), or a refusal of the details the file was
+    sent with (``DetailsRefused``). A refusal of the file itself (its name, size, type, content,
+    a virus) is final: the same file gets the same answer, so it is removed, never retried.
+
+    The one home of that rule: the upload script offers Retry from it (the ``retryable`` of an
+    error answer), and a stored refusal keeps it (``Artifact.may_retry_check``)."""
+    return isinstance(refusal, (CheckUnavailable, DetailsRefused))
+
+
 def max_artifact_bytes() -> int:
     return settings.ARTIFACT_MAX_BYTES
 
@@ -143,13 +159,15 @@ def _family_refused(
     district_accepts: tuple[str, ...],
 ) -> FileRefused:
     """Why a file of ``family`` is refused: the district turned the family off, or the evidence
-    type (or the deployment) does not take it. ``families`` is what is accepted here."""
+    type (or the deployment) does not take it. ``families`` is what is accepted here. Only a
+    refusal by the evidence type is of the details: another evidence type may take the file."""
     if family in deployment_families() and family not in district_accepts:
         return FileRefused(
             f"“{name}” {verb} {FAMILY_NOUNS[family]}; your district does not accept "
             f"{FAMILY_LABELS[family]} as evidence files. Accepted here: {families_text(families)}."
         )
-    return FileRefused(
+    refusal = DetailsRefused if family in district_accepts else FileRefused
+    return refusal(
         f"“{name}” {verb} {FAMILY_NOUNS[family]}; this evidence accepts {families_text(families)}."
     )
 
@@ -174,7 +192,7 @@ def check_declared(
     families = allowed_families(accepts, district_accepts=district_accepts)
     if not families:
         if accepts == "link":
-            raise FileRefused("This evidence type takes a link, not a file.")
+            raise DetailsRefused("This evidence type takes a link, not a file.")
         what = f"{FAMILY_LABELS[accepts]} files" if accepts in FAMILIES else "files"
         raise FileRefused(f"Your district does not accept {what} as evidence; add a link instead.")
     if size is None:
@@ -275,7 +293,8 @@ def rasterize_svg(data: bytes, *, name: str) -> bytes:
 class CheckUnavailable(Exception):
     """The check could not run now because a service it needs did not answer; this says nothing
     about the file. The check task retries; when it gives up, the file is refused with ``reason``
-    (what the educator reads), never accepted unchecked."""
+    (what the educator reads), never accepted unchecked, and kept so that the educator can ask
+    for the check again (``refusal_retryable``)."""
 
     reason: str
 
@@ -284,8 +303,8 @@ class ClamdError(CheckUnavailable):
     """The scanner could not be reached or answered with an error; the check is retried."""
 
     reason = (
-        "We could not check this file for viruses right now; it was not accepted. Remove it and "
-        "upload it again in a little while."
+        "We could not check this file for viruses right now, so it is not accepted yet. The file "
+        "is kept: press Retry in a little while to check it again, or remove it."
     )
 
 

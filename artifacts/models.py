@@ -54,6 +54,8 @@ class Artifact(models.Model):
     inline_safe = models.BooleanField(default=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.UPLOADING)
     refusal_reason = models.TextField(blank=True)
+    # Refused only because its check could not run (``checks.refusal_retryable``), its bytes kept.
+    refusal_retryable = models.BooleanField(default=False)
     # The privacy checklist the educator confirms.
     confirmed_no_identifying_info = models.BooleanField(default=False)
     confirmed_consent_on_file = models.BooleanField(default=False)
@@ -87,6 +89,19 @@ class Artifact(models.Model):
     @property
     def is_being_checked(self) -> bool:
         return self.status == self.Status.CHECKING
+
+    @property
+    def may_retry_check(self) -> bool:
+        """Its refusal can be undone by checking it again: its check could not run (the scanner
+        or storage did not answer) and its bytes are kept. A refusal for what the file is never
+        changes by retrying: it is removed instead. The one home of that rule: the evidence
+        list's Retry and ``services.artifact_check_retry`` read it."""
+        return (
+            self.status == self.Status.REFUSED
+            and self.refusal_retryable
+            and bool(self.storage_key)
+            and not self.is_frozen
+        )
 
     @property
     def is_frozen(self) -> bool:

@@ -3,8 +3,8 @@
 An uploaded file lands under a quarantine prefix as an opaque octet stream. ``artifact_check``
 (run by a Celery task) decides what it really is, re-encodes images, optionally asks clamd, and
 moves an accepted file out of quarantine; a refused file is deleted and the reason kept. When the
-scanner or storage stays unreachable, ``artifact_check_give_up`` refuses it the same way, with a
-reason that asks the educator to upload it again.
+scanner or storage stays unreachable, ``artifact_check_give_up`` refuses it with a reason that
+says so, keeping the file, which ``artifact_check_retry`` checks again when the educator asks.
 """
 
 import functools
@@ -49,6 +49,7 @@ from .checks import (
     clamd_scan,
     max_artifact_bytes,
     rasterize_svg,
+    refusal_retryable,
 )
 from .models import Artifact, ArtifactAccess
 
@@ -62,15 +63,21 @@ WHOLE_READ_MAX = 100 * 1024 * 1024
 
 
 class ArtifactError(Exception):
-    """A request about an artifact that cannot be done now; the message is for the user."""
+    """A request about an artifact that cannot be done now; the message is for the user.
+    ``retryable``: asking again (after correcting the details, or later) can succeed; False when
+    the answer is final, as for a file refused for what it is (``checks.refusal_retryable``)."""
+
+    def __init__(self, message: str, *, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.retryable = retryable
 
 
 class StorageUnavailable(CheckUnavailable):
     """Object storage did not answer while checking a file; the check is retried."""
 
     reason = (
-        "We could not read this file from storage to check it right now; it was not accepted. "
-        "Remove it and upload it again in a little while."
+        "We could not read this file from storage to check it right now, so it is not accepted "
+        "yet. The file is kept: press Retry in a little while to check it again, or remove it."
     )
 
 
@@ -307,7 +314,7 @@ def artifact_upload_start(
             district_accepts=district_families(submission.district),
         )
     except FileRefused as exc:
-        raise ArtifactError(str(exc)) from exc
+        raise ArtifactError(str(exc), retryable=refusal_retryable(exc)) from exc
     artifact.title = (details.title or file_name)[:200]
     artifact.original_name = file_name[:255]
     artifact.declared_size = size
@@ -442,7 +449,8 @@ def artifact_upload_finish(*, artifact: Artifact, actor: User, key: str = "") ->
             _discard_upload(artifact)
             raise ArtifactError(
                 f"“{artifact.original_name}” is {human_size(total)}; the largest file accepted "
-                f"is {human_size(max_artifact_bytes())}."
+                f"is {human_size(max_artifact_bytes())}.",
+                retryable=False,
             )
         storage.multipart_complete(
             key=artifact.storage_key, upload_id=artifact.upload_id, parts=parts
@@ -662,9 +670,14 @@ def artifact_check(*, artifact_id: int) -> Artifact | None:
         try:
             accepted = _inspect(artifact)
         except FileRefused as exc:
+            # Its bytes are deleted: whatever the refusal, only a new upload can follow.
             storage.delete(artifact.storage_key)
             return _verdict(
-                artifact, status=ArtifactStatus.REFUSED, refusal_reason=str(exc), storage_key=""
+                artifact,
+                status=ArtifactStatus.REFUSED,
+                refusal_reason=str(exc),
+                refusal_retryable=False,
+                storage_key="",
             )
     return _verdict(
         artifact,
@@ -680,11 +693,12 @@ def artifact_check(*, artifact_id: int) -> Artifact | None:
 
 def artifact_check_give_up(*, artifact_id: int, cause: CheckUnavailable) -> Artifact | None:
     """The check's last retry failed for a reason that says nothing about the file (``cause``):
-    refuse it as a refused file is, so it no longer hangs on "checking". The educator reads
-    ``cause.reason``, can remove it and upload it again; reviewers never open it.
+    refuse it, so it no longer hangs on "checking". The educator reads ``cause.reason``;
+    reviewers never open it.
 
-    The quarantined bytes are deleted; if storage is the thing down, the key is kept so that
-    removing the artifact deletes them later.
+    The quarantined bytes are kept (``refusal_retryable``): once the scanner or storage answers
+    again, the educator checks the same file again (``artifact_check_retry``) instead of
+    uploading it again; removing the artifact deletes them.
     """
     artifact = (
         Artifact.objects.select_related("submission", "district")
@@ -693,20 +707,47 @@ def artifact_check_give_up(*, artifact_id: int, cause: CheckUnavailable) -> Arti
     )
     if artifact is None:
         return None
-    key = artifact.storage_key
-    try:
-        with _storage_answering():
-            storage.delete(key)
-        key = ""
-    except StorageUnavailable:
-        logger.warning("Quarantined artifact %s kept: storage unreachable", artifact.pk)
     return _verdict(
         artifact,
         status=ArtifactStatus.REFUSED,
         refusal_reason=cause.reason,
-        storage_key=key,
+        refusal_retryable=refusal_retryable(cause),
         error=str(cause),
     )
+
+
+def artifact_check_retry(*, artifact: Artifact, actor: User) -> Artifact:
+    """Check again a file refused because its check could not run (``Artifact.may_retry_check``);
+    a file refused for what it is gets the same answer, so it is refused here, unchanged."""
+    _require_editable(artifact, actor)
+    with transaction.atomic():
+        locked = Artifact.objects.select_for_update().get(pk=artifact.pk)
+        if not locked.may_retry_check:
+            if locked.status == ArtifactStatus.REFUSED:
+                raise ArtifactError(
+                    f"“{locked.title}” was refused for what the file is: {locked.refusal_reason} "
+                    "Checking it again would give the same answer; remove it instead.",
+                    retryable=False,
+                )
+            raise ArtifactError(
+                f"“{locked.title}” is {locked.get_status_display().lower()}; there is no refusal "
+                "to check again.",
+                retryable=False,
+            )
+        locked.status = ArtifactStatus.CHECKING
+        locked.refusal_reason = ""
+        locked.refusal_retryable = False
+        locked.checked_at = None
+        locked.save(update_fields=["status", "refusal_reason", "refusal_retryable", "checked_at"])
+        audit_record(
+            actor=actor,
+            action="artifact.check_retried",
+            target=locked,
+            from_status=ArtifactStatus.REFUSED,
+            to_status=ArtifactStatus.CHECKING,
+        )
+        _queue_check(locked.pk)
+    return locked
 
 
 def _verdict(artifact: Artifact, *, error: str = "", **fields) -> Artifact | None:

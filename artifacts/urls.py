@@ -17,6 +17,7 @@ urlpatterns = [
     path("evidence/<uuid:uuid>/status/", views.artifact_status, name="status"),
     path("evidence/<uuid:uuid>/edit/", views.artifact_edit, name="edit"),
     path("evidence/<uuid:uuid>/delete/", views.artifact_delete, name="delete"),
+    path("evidence/<uuid:uuid>/retry-check/", views.artifact_retry_check, name="retry_check"),
     path("evidence/<uuid:uuid>/open/", views.artifact_open, name="open"),
     path("evidence/<uuid:uuid>/thumbnail/", views.artifact_thumbnail, name="thumbnail"),
     path("evidence/file/<str:token>/", views.artifact_local_file, name="local_file"),

@@ -133,8 +133,13 @@ def artifact_link(request: HttpRequest, submission_id: int) -> HttpResponse:
     return render(request, "artifacts/upload.html", context, status=400)
 
 
-def _json_error(exc: Exception, status: int = 400) -> JsonResponse:
-    return JsonResponse({"error": str(exc)}, status=getattr(exc, "http_status", status))
+def _json_error(exc: ArtifactError, status: int = 400) -> JsonResponse:
+    """The error and whether asking again can help: the upload script offers Retry only then,
+    and Remove for a refusal that is final."""
+    return JsonResponse(
+        {"error": str(exc), "retryable": exc.retryable},
+        status=getattr(exc, "http_status", status),
+    )
 
 
 @require_POST
@@ -254,6 +259,20 @@ def artifact_delete(request: HttpRequest, uuid) -> HttpResponse:
     else:
         messages.success(request, f"“{title}” removed.")
     return redirect("artifacts:upload", submission_id=submission_id)
+
+
+@require_POST
+@educator_required
+def artifact_retry_check(request: HttpRequest, uuid) -> HttpResponse:
+    """Check again a file refused because its check could not run (its Retry button)."""
+    artifact = get_own_artifact(request.user, uuid)
+    try:
+        services.artifact_check_retry(artifact=artifact, actor=request.user)
+    except ArtifactError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"“{artifact.title}” is being checked again.")
+    return redirect("artifacts:upload", submission_id=artifact.submission_id)
 
 
 def _open(request: HttpRequest, uuid, purpose: str) -> HttpResponse:

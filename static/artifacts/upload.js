@@ -1,6 +1,7 @@
 /* Evidence uploads: straight to object storage (presigned POST, or multipart for large files that
    resume after a broken connection), or through the app on local storage. One row per file with a
-   progress bar, cancel and retry; a failed file never touches the other files or the plan.
+   progress bar, cancel and retry (only where retrying can help: a file refused for what it is
+   is removed instead); a failed file never touches the other files or the plan.
    Each part of a multipart upload carries its CRC32, which storage checks: a part damaged on its
    way is refused, and sent again. */
 (function () {
@@ -53,6 +54,8 @@
           var error = new Error(data.error || "The server answered " + response.status + ".");
           error.status = response.status;
           error.fields = data.fields;
+          // False when the refusal is final (the file itself): no Retry, only Remove.
+          error.retryable = data.retryable !== false;
           throw error;
         }
         return data;
@@ -126,7 +129,9 @@
     this.cancelButton = this.button("Cancel", this.cancel.bind(this));
     this.retryButton = this.button("Retry", this.start.bind(this));
     this.retryButton.hidden = true;
-    this.row.append(label, " ", this.bar, " ", this.status, " ", this.cancelButton, " ", this.retryButton);
+    this.removeButton = this.button("Remove", this.remove.bind(this));
+    this.removeButton.hidden = true;
+    this.row.append(label, " ", this.bar, " ", this.status, " ", this.cancelButton, " ", this.retryButton, " ", this.removeButton);
     list.appendChild(this.row);
   }
 
@@ -149,6 +154,13 @@
     var active = state === "uploading" || state === "starting";
     this.cancelButton.hidden = !active;
     this.retryButton.hidden = !(state === "failed" || state === "cancelled");
+    // Refused before anything was stored, for good: the row is all there is to remove.
+    this.removeButton.hidden = state !== "declined";
+  };
+
+  Upload.prototype.remove = function () {
+    this.row.remove();
+    form.querySelector("input[type=file]").focus();
   };
 
   Upload.prototype.progress = function (loaded) {
@@ -242,6 +254,15 @@
       })
       .catch(function (error) {
         if (error.cancelled || self.cancelled) return;
+        if (error.retryable === false) {
+          // Refused for what the file is (its name, size or type): sent again, it would be
+          // refused again, so there is nothing to retry.
+          localStorage.removeItem(resumeKey(self.file));
+          self.grant = null;
+          self.setState("declined", "Refused: " + error.message +
+            " Your other files and the plan are not affected.");
+          return;
+        }
         if (error.status === 400 && self.grant && !self.grant.uuid) self.grant = null;
         if (error.status === 400) self.detailsRefused = true;
         self.setState("failed", "Failed: " + error.message + (self.detailsRefused

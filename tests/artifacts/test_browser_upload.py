@@ -353,3 +353,37 @@ def test_the_browser_writes_sizes_as_the_server_does_and_an_empty_file_is_0_byte
     expect(rows.filter(has_text="empty.txt").get_by_role("status")).to_contain_text(
         "is empty (0 bytes): there is nothing in it for reviewers to open.", timeout=20_000
     )
+
+
+def test_a_file_refused_for_what_it_is_offers_remove_not_retry(
+    page, live_server, browser_sign_in, csp_with_storage, transactional_db
+):
+    educator = EducatorFactory(email="remove@pv.example.org")
+    submission = SubmissionFactory(
+        plan__lead=educator, educator=educator, status=Submission.Status.IN_PROGRESS
+    )
+    browser_sign_in(page, live_server, educator.email, PASSWORD)
+    upload(
+        page,
+        live_server,
+        submission,
+        [
+            {"name": "setup.exe", "mimeType": "application/octet-stream", "buffer": b"MZ" * 64},
+            {"name": "empty.txt", "mimeType": "text/plain", "buffer": b""},
+        ],
+    )
+    rows = page.locator("[data-upload-list] li")
+    for name, why in [
+        ("setup.exe", "Files like “setup.exe” are not accepted."),
+        ("empty.txt", "is empty"),
+    ]:
+        row = rows.filter(has_text=name)
+        expect(row).to_have_attribute("data-state", "declined", timeout=20_000)
+        expect(row.get_by_role("status")).to_contain_text(why)
+        expect(row.get_by_role("status")).not_to_contain_text("Retry")
+        expect(row.get_by_role("button", name="Retry")).to_be_hidden()
+        expect(row.get_by_role("button", name="Remove")).to_be_visible()
+    rows.filter(has_text="setup.exe").get_by_role("button", name="Remove").click()
+    expect(rows).to_have_count(1)
+    expect(page.locator("#artifact-upload-form").get_by_label("Files")).to_be_focused()
+    assert not Artifact.objects.exists()

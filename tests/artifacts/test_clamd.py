@@ -224,7 +224,7 @@ def test_with_the_scanner_down_a_file_is_not_accepted_and_is_checked_when_it_is_
 
 
 @pytest.mark.integration
-def test_with_the_scanner_down_past_the_last_retry_the_file_is_refused_and_can_be_uploaded_again(
+def test_with_the_scanner_down_past_the_last_retry_the_file_is_refused_kept_and_retried(
     clamd,
     closed_port,
     settings,
@@ -252,14 +252,15 @@ def test_with_the_scanner_down_past_the_last_retry_the_file_is_refused_and_can_b
     artifact.refresh_from_db()
     assert artifact.status == Artifact.Status.REFUSED
     assert artifact.refusal_reason == (
-        "We could not check this file for viruses right now; it was not accepted. Remove it and "
-        "upload it again in a little while."
+        "We could not check this file for viruses right now, so it is not accepted yet. The file "
+        "is kept: press Retry in a little while to check it again, or remove it."
     )
     assert artifact.checked_at is not None
-    # Deleted from quarantine, as a refused file is.
-    assert artifact.storage_key == ""
+    # Kept in quarantine, so that Retry can check it again (removing it deletes it).
+    assert artifact.storage_key == quarantined
+    assert artifact.may_retry_check
     listed = s3_storage["client"].list_objects_v2(Bucket=s3_storage["bucket"], Prefix=quarantined)
-    assert listed["KeyCount"] == 0
+    assert listed["KeyCount"] == 1
     event = AuditEvent.objects.get(action="artifact.refused", target_id=artifact.pk)
     assert (event.from_status, event.to_status) == ("checking", "refused")
     assert event.detail["reason"] == artifact.refusal_reason
@@ -279,25 +280,20 @@ def test_with_the_scanner_down_past_the_last_retry_the_file_is_refused_and_can_b
         == 404
     )
 
-    # The evidence page says why and offers to remove it; removing it works.
+    # The evidence page says why and offers Retry, beside Remove.
     page = educator_client.get(
         reverse("artifacts:upload", kwargs={"submission_id": submission.pk})
     ).content.decode()
     assert "could not check this file for viruses right now" in page
-    delete_url = reverse("artifacts:delete", kwargs={"uuid": artifact.uuid})
-    assert f'action="{delete_url}"' in page
-    with django_capture_on_commit_callbacks(execute=True):
-        removed = educator_client.post(delete_url, follow=True)
-    assert "“reflection.txt” removed." in removed.content.decode()
-    assert not Artifact.objects.filter(pk=artifact.pk).exists()
+    retry_url = reverse("artifacts:retry_check", kwargs={"uuid": artifact.uuid})
+    assert f'action="{retry_url}"' in page
+    assert f'action="{reverse("artifacts:delete", kwargs={"uuid": artifact.uuid})}"' in page
 
-    # With the scanner back, the same file uploaded again is checked and accepted.
+    # With the scanner back, Retry checks the same file again, and it is accepted.
     settings.CLAMD_PORT = clamd["port"]
-    again = upload(
-        educator_client,
-        submission,
-        "reflection.txt",
-        data,
-        capture=django_capture_on_commit_callbacks,
-    )
-    assert again.status == Artifact.Status.ACCEPTED, again.refusal_reason
+    with django_capture_on_commit_callbacks(execute=True):
+        retried = educator_client.post(retry_url, follow=True)
+    assert "“reflection.txt” is being checked again." in retried.content.decode()
+    artifact.refresh_from_db()
+    assert artifact.status == Artifact.Status.ACCEPTED, artifact.refusal_reason
+    assert "/artifacts/" in artifact.storage_key

@@ -1,5 +1,5 @@
 """Object storage down while a file waits in quarantine: the check is retried, and after the last
-retry the file is refused with a reason to upload it again, never left "checking"."""
+retry the file is refused with a reason to check it again later, never left "checking"."""
 
 import pytest
 from celery.exceptions import Retry
@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from artifacts import storage
 from artifacts.models import Artifact
+from artifacts.services import StorageUnavailable
 from artifacts.tasks import check_artifact
 from tests.conftest import free_port
 
@@ -51,12 +52,13 @@ def test_past_the_last_retry_a_file_storage_could_not_give_back_is_refused_then_
     assert result.get() == Artifact.Status.REFUSED
     artifact.refresh_from_db()
     assert artifact.status == Artifact.Status.REFUSED
-    assert artifact.refusal_reason == (
-        "We could not read this file from storage to check it right now; it was not accepted. "
-        "Remove it and upload it again in a little while."
+    assert artifact.refusal_reason == StorageUnavailable.reason
+    assert "press Retry in a little while to check it again, or remove it" in (
+        artifact.refusal_reason
     )
-    # Storage could not delete it either: the key is kept so that removing the artifact does.
+    # The file is kept: Retry checks it again, removing the artifact deletes it.
     assert artifact.storage_key == quarantined
+    assert artifact.may_retry_check
 
     up()
     assert storage.size_of(quarantined) == len(data)

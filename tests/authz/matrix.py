@@ -1191,6 +1191,14 @@ ROWS: list[Row] = [
         data=lambda w, actor: {},
     ),
     Row(
+        "artifacts:retry_check",
+        redirect=to("artifacts:upload", sub_of("in_progress", "submission_id")),
+        kwargs=uuid_of("retryable_artifact"),
+        post="login ok   404       403      403      403   403   403",
+        data=lambda w, actor: {},
+        note="Checks again a file whose check could not run (the scanner did not answer).",
+    ),
+    Row(
         "artifacts:open",
         redirect=stored(lambda w: w.x("artifact").storage_key),
         kwargs=uuid_of("artifact"),

@@ -593,9 +593,11 @@ def build_evidence(world: DistrictWorld) -> None:
     """The evidence of the owner's work: the accepted photo (and link) frozen in the submission
     under review; on the plan in progress an editable link, a file announced but not uploaded, and a
     large video whose multipart upload has begun."""
+    from artifacts.checks import ClamdError
     from artifacts.models import Artifact
     from artifacts.services import (
         ArtifactDetails,
+        artifact_check_give_up,
         artifact_upload_start,
         multipart_threshold,
     )
@@ -635,6 +637,22 @@ def build_evidence(world: DistrictWorld) -> None:
             confirmed_no_identifying_info=True,
             confirmed_consent_on_file=True,
         ),
+    )
+    # A file whose check gave up with the scanner down: refused, kept, to be checked again.
+    unchecked, _ = artifact_upload_start(
+        submission=in_progress,
+        actor=world.owner,
+        file_name="exit-tickets.pdf",
+        size=4096,
+        details=ArtifactDetails(
+            title="Exit tickets",
+            confirmed_no_identifying_info=True,
+            confirmed_consent_on_file=True,
+        ),
+    )
+    Artifact.objects.filter(pk=unchecked.pk).update(status=Artifact.Status.CHECKING)
+    world.extra["retryable_artifact"] = artifact_check_give_up(
+        artifact_id=unchecked.pk, cause=ClamdError("The virus scanner did not answer.")
     )
 
 
