@@ -9,7 +9,7 @@ scores; the round's outcome is decided by the rule in ``reviews.services``.
 from django.conf import settings
 from django.db import models
 
-from accounts.models import Building, District
+from accounts.models import Building, District, User
 from credentials.models import RubricCriterion, RubricLevel, Stack
 from microcreds.stamps import StampTable
 from submissions.models import Attempt, Component, Submission
@@ -71,6 +71,13 @@ class Panel(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def acting_chair(self) -> User | None:
+        """The chair, while active. None when the panel has none or its chair was deactivated:
+        the district admins then act in the chair's place (``reviews.selectors.chair_absent``
+        is the same rule as a query)."""
+        return self.chair if self.chair_id and self.chair.is_active else None
+
 
 class StageReview(models.Model):
     """One round of review of one stage of a submission, and its outcome."""
@@ -110,6 +117,10 @@ class StageReview(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     opened_at = models.DateTimeField(auto_now_add=True)
+    # When the round's outcome is due: the district's turnaround from its opening, moved on
+    # when a review of it is handed on with a later due date (``services._assignment_move``),
+    # so it is never before a due date of its reviews. Whether the round is overdue is
+    # ``selectors.with_round_due``.
     due_at = models.DateTimeField()
     decided_at = models.DateTimeField(null=True, blank=True)
     chair_reminded_at = models.DateTimeField(null=True, blank=True)

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.permissions import require_role
@@ -13,7 +14,12 @@ from submissions.models import Submission
 from submissions.services import PLAN_TEXT_FIELDS, RESULTS_FIELDS
 
 from .models import Panel, ReviewAssignment, StageReview
-from .selectors import can_manage_round, is_panel_chair, reviewer_can_see_submission
+from .selectors import (
+    can_manage_round,
+    is_panel_chair,
+    reviewer_can_see_submission,
+    with_round_due,
+)
 
 
 def require_admin_or_chair(user: User) -> None:
@@ -101,10 +107,11 @@ def get_assignment_for_manager(user: User, pk: int) -> ReviewAssignment:
 
 
 def get_stage_review_for_user(user: User, pk: int) -> StageReview:
-    """A round, for the chair of its panel and the district's admins."""
+    """A round, for the chair of its panel and the district's admins; with when it is due and
+    whether it is overdue (``with_round_due``)."""
     require_role(user, Role.REVIEWER, Role.DISTRICT_ADMIN)
     stage_review = get_object_or_404(
-        StageReview.objects.select_related(
+        with_round_due(StageReview.objects.all(), now=timezone.now()).select_related(
             "panel__chair",
             "attempt",
             "submission__educator__building",

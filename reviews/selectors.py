@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db.models import (
     Avg,
     BooleanField,
+    Case,
     Count,
     ExpressionWrapper,
     F,
@@ -20,6 +21,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    When,
     prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
@@ -207,6 +209,40 @@ def reviewer_can_see_submission(*, user: User, submission: Submission) -> bool:
     ).exists():
         return True
     return StageReview.objects.filter(submission_id=submission.pk, panel__chair_id=user.pk).exists()
+
+
+def chair_absent() -> Q:
+    """Rounds whose panel has no acting chair (``Panel.acting_chair``): of no panel, of a panel
+    without a chair, or of one whose chair was deactivated. Their district admins decide in
+    the chair's place and hear what a chair would (``services._chairs_of``)."""
+    return Q(panel__isnull=True) | Q(panel__chair__isnull=True) | Q(panel__chair__is_active=False)
+
+
+def with_round_due(rounds: QuerySet[StageReview], *, now: datetime) -> QuerySet[StageReview]:
+    """``rounds`` with ``due_on``, when each is due, and ``is_overdue``, whether that has
+    passed at ``now``: the one rule of an overdue round, in the rounds' own query.
+
+    With its reviewers, a round is due when the soonest of its waiting reviews is: a review
+    handed on or reassigned gets its own new due date, and the round is late only while one of
+    the reviews it waits for is late (a flagged review of a deactivated reviewer included).
+    With its chair, or with nobody to wait for, it is due on its own date
+    (``StageReview.due_at``)."""
+    soonest_waiting = (
+        ReviewAssignment.objects.filter(
+            stage_review_id=OuterRef("pk"), status=ReviewAssignment.Status.PENDING
+        )
+        .order_by("due_at")
+        .values("due_at")[:1]
+    )
+    return rounds.annotate(
+        due_on=Case(
+            When(
+                status=StageReview.Status.OPEN,
+                then=Coalesce(Subquery(soonest_waiting), F("due_at")),
+            ),
+            default=F("due_at"),
+        )
+    ).annotate(is_overdue=ExpressionWrapper(Q(due_on__lt=now), output_field=BooleanField()))
 
 
 def panels_chaired_by(user: User) -> QuerySet[Panel]:
@@ -797,17 +833,18 @@ def changes_for_round(stage_review: StageReview) -> dict | None:
     }
 
 
-def rounds_waiting_for_chair(*, user: User) -> list[StageReview]:
-    """Rounds this person decides as chair; a district admin also takes those of panels
-    without a chair (and of no panel)."""
+def rounds_waiting_for_chair(*, user: User, now: datetime | None = None) -> list[StageReview]:
+    """Rounds this person decides as chair; a district admin also takes those whose panel has
+    no acting chair (``chair_absent``: none, or deactivated; and of no panel)."""
     chaired = Q(panel__chair_id=user.pk)
     if user.has_role(Role.DISTRICT_ADMIN):
-        chaired |= Q(panel__isnull=True) | Q(panel__chair__isnull=True)
+        chaired |= chair_absent()
+    rounds = StageReview.objects.filter(
+        chaired, district_id=user.district_id, status=StageReview.Status.CHAIR
+    )
     return list(
-        StageReview.objects.filter(
-            chaired, district_id=user.district_id, status=StageReview.Status.CHAIR
-        )
-        .select_related("submission__educator", "submission__plan__microcredential")
+        with_round_due(rounds, now=now or timezone.now())
+        .select_related("panel__chair", "submission__educator", "submission__plan__microcredential")
         .order_by("opened_at", "id")
     )
 
@@ -913,9 +950,10 @@ def panel_agreement(*, district_id: int, within: Within = _every_review) -> list
     return result
 
 
-def open_rounds_for_manager(*, user: User) -> list[StageReview]:
+def open_rounds_for_manager(*, user: User, now: datetime | None = None) -> list[StageReview]:
     """Rounds still with the panel that this person may manage: every one of the district for
-    a district admin, those of their panels for a chair. Oldest first; fixed query count."""
+    a district admin, those of their panels for a chair; each with when it is due and whether
+    it is overdue (``with_round_due``). Oldest first; fixed query count."""
     qs = StageReview.objects.filter(
         district_id=user.district_id,
         status__in=(StageReview.Status.OPEN, StageReview.Status.CHAIR),
@@ -923,7 +961,8 @@ def open_rounds_for_manager(*, user: User) -> list[StageReview]:
     if not user.has_role(Role.DISTRICT_ADMIN):
         qs = qs.filter(panel__chair_id=user.pk)
     return list(
-        qs.select_related("panel", "submission__educator", "submission__plan__microcredential")
+        with_round_due(qs, now=now or timezone.now())
+        .select_related("panel", "submission__educator", "submission__plan__microcredential")
         .prefetch_related(
             Prefetch(
                 "assignments",

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -43,6 +43,7 @@ from .selectors import (
     reviewer_candidates,
     reviewer_ineligibility,
     round_agreement,
+    with_round_due,
 )
 
 SubmissionStatus = Submission.Status
@@ -254,17 +255,19 @@ def reviewers_assign(*, submission_id: int, stage: str) -> list[int]:
             )
             _notify_assignment(assignment, submission)
         if len(created) < missing and stage_review.panel and stage_review.panel.chair_id:
-            notify(
-                recipient=stage_review.panel.chair,
-                kind=Notification.Kind.REASSIGNED,
-                title=f"Not enough eligible reviewers for {submission.plan}",
-                body=(
-                    f"{submission.educator.display_name}'s {Stage(stage).label.lower()} needs "
-                    f"{missing - len(created)} more reviewer(s). Please assign someone."
-                ),
-                url=reverse("reviews:round", args=[stage_review.pk]),
-                event_key=f"short:{stage_review.pk}",
-            )
+            # The chair's notice; a deactivated chair's goes to the admins in their place.
+            for person in _chairs_of(stage_review):
+                notify(
+                    recipient=person,
+                    kind=Notification.Kind.REASSIGNED,
+                    title=f"Not enough eligible reviewers for {submission.plan}",
+                    body=(
+                        f"{submission.educator.display_name}'s {Stage(stage).label.lower()} "
+                        f"needs {missing - len(created)} more reviewer(s). Please assign someone."
+                    ),
+                    url=reverse("reviews:round", args=[stage_review.pk]),
+                    event_key=f"short:{stage_review.pk}",
+                )
     return [a.pk for a in created]
 
 
@@ -320,13 +323,17 @@ def _assignment_move(
     **detail: str,
 ) -> ReviewAssignment:
     """Hand a pending review (the three rows locked, ``to_reviewer`` eligible and not on the
-    round) to ``to_reviewer``, with the district's full turnaround; they are told."""
+    round) to ``to_reviewer``, with the district's full turnaround; they are told. The round's
+    outcome is then due no sooner than the new review (``StageReview.due_at``)."""
     assignment.status = AssignmentStatus.REASSIGNED
     assignment.reassigned_by = actor
     assignment.save(update_fields=["status", "reassigned_by"])
     new = _assignment_create(
         stage_review=stage_review, reviewer=to_reviewer, due_at=_due(submission.district)
     )
+    if new.due_at > stage_review.due_at:
+        stage_review.due_at = new.due_at
+        stage_review.save(update_fields=["due_at"])
     audit_record(
         actor=actor,
         action="review.reassigned",
@@ -649,13 +656,15 @@ def _send_to_chair(
 
 
 def _chairs_of(stage_review: StageReview) -> list[User]:
-    """The panel's chair; without one (or while the chair is deactivated), the district admins
-    decide in the chair's place."""
-    if stage_review.panel is not None and stage_review.panel.chair_id:
-        if stage_review.panel.chair.is_active:
-            return [stage_review.panel.chair]
+    """The panel's chair; without one (or while the chair is deactivated), the district's
+    active admins decide in the chair's place (``selectors.chair_absent``)."""
+    chair = stage_review.panel.acting_chair if stage_review.panel is not None else None
+    if chair is not None:
+        return [chair]
     return list(
-        User.objects.filter(holds_role(Role.DISTRICT_ADMIN), district_id=stage_review.district_id)
+        User.objects.filter(
+            holds_role(Role.DISTRICT_ADMIN), district_id=stage_review.district_id, is_active=True
+        )
     )
 
 
@@ -953,12 +962,20 @@ def final_chair_decide(
 
 
 def overdue_reminders_send(*, now: timezone.datetime | None = None) -> int:
-    """Remind each reviewer once when their review is overdue; tell the chair
-    CHAIR_ESCALATION_AFTER later, and when a round waits for the chair past its due date."""
+    """Remind each active reviewer once when their review is overdue; tell the chair
+    CHAIR_ESCALATION_AFTER later, and when a round waits for the chair past its due date.
+
+    A deactivated reviewer hears nothing: their overdue review, flagged for the chair to give to
+    someone (``ReviewAssignment.needs_another_reviewer``), is the chair's to act on, so the
+    chair (the district admins in place of a deactivated one, ``_chairs_of``) is told of its
+    round at once, once."""
     now = now or timezone.now()
     sent = 0
     overdue = ReviewAssignment.objects.filter(
-        status=AssignmentStatus.PENDING, due_at__lt=now, stage_review__status=RoundStatus.OPEN
+        status=AssignmentStatus.PENDING,
+        due_at__lt=now,
+        stage_review__status=RoundStatus.OPEN,
+        reviewer__is_active=True,
     ).select_related("reviewer", "submission__plan", "submission__educator", "stage_review")
     for assignment in overdue:
         if assignment.submission.status not in WAITING[assignment.stage]:
@@ -980,34 +997,59 @@ def overdue_reminders_send(*, now: timezone.datetime | None = None) -> int:
                 ReviewAssignment.objects.filter(pk=assignment.pk).update(reminded_at=now)
             sent += 1
     rounds = (
-        StageReview.objects.filter(
-            status__in=(RoundStatus.OPEN, RoundStatus.CHAIR), chair_reminded_at__isnull=True
+        with_round_due(
+            StageReview.objects.filter(
+                status__in=(RoundStatus.OPEN, RoundStatus.CHAIR), chair_reminded_at__isnull=True
+            ),
+            now=now,
         )
         .filter(
-            Q(status=RoundStatus.CHAIR, due_at__lt=now)
+            Q(status=RoundStatus.CHAIR, is_overdue=True)
             | Q(
                 assignments__status=AssignmentStatus.PENDING,
                 assignments__reminded_at__lt=now - CHAIR_ESCALATION_AFTER,
             )
+            | Q(
+                assignments__status=AssignmentStatus.PENDING,
+                assignments__due_at__lt=now,
+                assignments__reviewer__is_active=False,
+            )
         )
         .select_related("panel__chair", "submission__plan", "submission__educator")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=ReviewAssignment.objects.filter(
+                    status=AssignmentStatus.PENDING, reviewer__is_active=False
+                ).select_related("reviewer"),
+                to_attr="flagged",
+            )
+        )
         .distinct()
     )
     for stage_review in rounds:
         if stage_review.submission.status not in WAITING[stage_review.stage]:
             continue
+        body = (
+            f"The {stage_review.get_stage_display().lower()} of "
+            f"{stage_review.submission.educator.display_name}'s "
+            f"“{stage_review.submission.plan}” is overdue "
+            f"(due {date_format(timezone.localtime(stage_review.due_on))})."
+        )
+        if stage_review.flagged:
+            names = ", ".join(a.reviewer.display_name for a in stage_review.flagged)
+            who = "who were" if len(stage_review.flagged) > 1 else "who was"
+            body += (
+                f" It waits for {names}, {who} deactivated, and nobody else on the panel may "
+                "review it: choose a reviewer on the round's page."
+            )
         with transaction.atomic():
             for person in _chairs_of(stage_review):
                 notify(
                     recipient=person,
                     kind=Notification.Kind.OVERDUE,
                     title=f"Overdue on your panel: {stage_review.submission.plan}",
-                    body=(
-                        f"The {stage_review.get_stage_display().lower()} of "
-                        f"{stage_review.submission.educator.display_name}'s "
-                        f"“{stage_review.submission.plan}” is overdue "
-                        f"(due {date_format(timezone.localtime(stage_review.due_at))})."
-                    ),
+                    body=body,
                     url=reverse("reviews:round", args=[stage_review.pk]),
                     event_key=f"overdue-chair:{stage_review.pk}",
                 )

@@ -118,7 +118,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             # Only a panel's chair or a district admin decides rounds as chair: for anyone else
             # there is none to read.
             "chair_rounds": (
-                selectors.rounds_waiting_for_chair(user=request.user)
+                selectors.rounds_waiting_for_chair(user=request.user, now=now)
                 if is_chair or is_admin
                 else []
             ),
@@ -366,12 +366,14 @@ def _round_page(request: HttpRequest, stage_review, chair_form=None) -> HttpResp
 def rounds(request: HttpRequest) -> HttpResponse:
     """Open reviews to follow up and reassign: the district's for admins, a chair's panels'."""
     require_admin_or_chair(request.user)
+    now = timezone.now()
     return render(
         request,
         "reviews/rounds.html",
         {
-            "rounds": selectors.open_rounds_for_manager(user=request.user),
-            "now": timezone.now(),
+            "rounds": selectors.open_rounds_for_manager(user=request.user, now=now),
+            # What this person decides as chair, or in the place of a panel's missing chair.
+            "chair_rounds": selectors.rounds_waiting_for_chair(user=request.user, now=now),
             "is_admin": request.user.has_role(Role.DISTRICT_ADMIN),
         },
     )

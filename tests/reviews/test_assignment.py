@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from accounts.models import User
 from reviews import selectors, services
 from reviews.models import ReviewAssignment, Stage, StageReview
 from reviews.tasks import assign_reviewers
@@ -141,6 +142,17 @@ def test_a_short_panel_tells_the_chair(district, teacher, chair, reviewers):
     assign_reviewers(submission.pk, "final")
     assert len(active(submission, "final")) == 1
     assert chair.notifications.filter(event_key__startswith="short:").exists()
+
+
+def test_a_short_panel_of_a_deactivated_chair_tells_the_active_admins_instead(
+    district, teacher, chair, reviewers, district_admin
+):
+    PanelFactory(district=district, chair=chair, members=reviewers[:1])
+    User.objects.filter(pk=chair.pk).update(is_active=False)
+    submission = submission_in(SubmissionStatus.SUBMITTED_FOR_REVIEW, educator=teacher)
+    assign_reviewers(submission.pk, "final")
+    assert not chair.notifications.exists()
+    assert district_admin.notifications.filter(event_key__startswith="short:").exists()
 
 
 def test_a_revised_plan_goes_back_to_its_reviewer(district, teacher, panel, reviewers):

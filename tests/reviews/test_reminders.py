@@ -100,3 +100,74 @@ def test_the_task_runs_on_a_real_worker(celery_worker_real, panel, teacher):
     )
     assert send_overdue_reminders.delay().get(timeout=30) == 1
     assert overdue_kinds(assignment.reviewer) == [f"overdue:{assignment.pk}"]
+
+
+# --- A review left flagged with a deactivated reviewer ----------------------------------------
+
+
+@pytest.fixture
+def admin(district):
+    from tests.accounts.factories import DistrictAdminFactory
+
+    return DistrictAdminFactory(district=district, email="ada@pv.example.org")
+
+
+@pytest.fixture
+def flagged(district, north, south, chair, admin):
+    """A plan review whose reviewer was deactivated, flagged for the chair: the panel's only
+    other member works in the educator's building."""
+    from people.services import person_deactivate
+    from tests.accounts.factories import EducatorFactory, ReviewerFactory
+
+    from .factories import PanelFactory
+
+    educator = EducatorFactory(district=district, building=north)
+    leaving = ReviewerFactory(district=district, building=south)
+    colleague = ReviewerFactory(district=district, building=north)
+    PanelFactory(district=district, chair=chair, members=[leaving, colleague])
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=educator)
+    [pk] = assign_reviewers(submission.pk, "plan")
+    person_deactivate(person=leaving, actor=admin)
+    assignment = ReviewAssignment.objects.select_related("reviewer").get(pk=pk)
+    assert assignment.needs_another_reviewer
+    return assignment
+
+
+@pytest.mark.django_db
+def test_a_flagged_review_past_due_tells_the_chair_once_never_the_deactivated_reviewer(
+    flagged, chair, admin
+):
+    day_after = flagged.due_at + timedelta(days=1)
+
+    assert services.overdue_reminders_send(now=day_after) == 1
+
+    assert overdue_kinds(flagged.reviewer) == []
+    assert overdue_kinds(chair) == [f"overdue-chair:{flagged.stage_review_id}"]
+    note = chair.notifications.get(kind="overdue")
+    assert f"It waits for {flagged.reviewer.display_name}, who was deactivated" in note.body
+    assert note.url == f"/reviews/rounds/{flagged.stage_review_id}/"
+    assert overdue_kinds(admin) == []  # the chair is active: the admins are not told
+    # Every later run: nothing more, to anyone.
+    for days in (1, 4, 30):
+        assert services.overdue_reminders_send(now=day_after + timedelta(days=days)) == 0
+    assert Notification.objects.filter(kind="overdue").count() == 1
+
+
+@pytest.mark.django_db
+def test_with_its_chair_deactivated_too_the_active_admins_hear_of_it_once(
+    district, flagged, chair, admin
+):
+    from people.services import person_deactivate
+    from tests.accounts.factories import DistrictAdminFactory
+
+    person_deactivate(person=chair, actor=admin)
+    former_admin = DistrictAdminFactory(district=district, is_active=False)
+    day_after = flagged.due_at + timedelta(days=1)
+
+    assert services.overdue_reminders_send(now=day_after) == 1
+    assert services.overdue_reminders_send(now=day_after + timedelta(days=5)) == 0
+
+    assert overdue_kinds(admin) == [f"overdue-chair:{flagged.stage_review_id}"]
+    assert overdue_kinds(chair) == []
+    assert overdue_kinds(former_admin) == []
+    assert overdue_kinds(flagged.reviewer) == []
