@@ -150,9 +150,19 @@ class ChairFinalForm(forms.Form):
 class ReassignForm(forms.Form):
     to_reviewer = forms.ModelChoiceField(queryset=User.objects.none(), label="New reviewer")
 
-    def __init__(self, *args, reviewers: QuerySet[User], **kwargs):
+    def __init__(
+        self, *args, reviewers: QuerySet[User], listed: list[User] | None = None, **kwargs
+    ):
+        """``reviewers``: whom the choice accepts; ``listed``: whom it offers, when already
+        read (a page of several such forms reads them once, not once per form)."""
         super().__init__(*args, **kwargs)
-        self.fields["to_reviewer"].queryset = reviewers
+        field = self.fields["to_reviewer"]
+        field.queryset = reviewers
+        if listed is not None:
+            field.choices = [
+                ("", field.empty_label),
+                *((person.pk, field.label_from_instance(person)) for person in listed),
+            ]
 
 
 class PanelForm(forms.ModelForm):

@@ -1,7 +1,7 @@
 """Reads of the review side, always scoped to the reader's district."""
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import reduce
@@ -21,6 +21,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
     When,
     prefetch_related_objects,
 )
@@ -98,28 +99,45 @@ def _own_group_ids(submission: Submission) -> set[int]:
     return group | {submission.educator_id, submission.plan.lead_id}
 
 
-def _eligibility(submission: Submission) -> list[tuple[Q, str]]:
+class Eligibility(NamedTuple):
+    """A condition a reviewer of a submission must meet; ``reason``, said of one person who
+    does not; ``of_many``, of the several a page counts (``reviewer_shortage``)."""
+
+    condition: Q
+    reason: str
+    of_many: str
+
+
+def _eligibility(submission: Submission) -> list[Eligibility]:
     """What a reviewer of ``submission`` must be, each with the reason given when they are not.
 
     Nobody reviews their own plan or their group's plan; the district may keep reviewers away
     from the educators of their own building."""
     conditions = [
-        (
+        Eligibility(
             Q(district_id=submission.district_id, is_active=True),
             "This person is not a reviewer of this district.",
+            "not active in this district",
         ),
-        (holds_role(Role.REVIEWER), "This person does not hold the reviewer role."),
-        (
+        Eligibility(
+            holds_role(Role.REVIEWER),
+            "This person does not hold the reviewer role.",
+            "without the reviewer role",
+        ),
+        Eligibility(
             ~Q(pk__in=_own_group_ids(submission)),
             "Nobody reviews their own plan or their group's plan.",
+            "the educator or a member of their group plan (nobody reviews their own plan)",
         ),
     ]
     building_id = submission.educator.building_id
     if submission.district.exclude_same_building_reviewers and building_id is not None:
         conditions.append(
-            (
+            Eligibility(
                 ~Q(building_id=building_id),
                 "The district does not let reviewers review educators of their own building.",
+                "in the educator's own building, whose educators the district keeps them from "
+                "reviewing",
             )
         )
     return conditions
@@ -127,7 +145,15 @@ def _eligibility(submission: Submission) -> list[tuple[Q, str]]:
 
 def eligible_reviewers(*, submission: Submission) -> QuerySet[User]:
     """The people who may review ``submission``."""
-    return User.objects.filter(*(condition for condition, _reason in _eligibility(submission)))
+    return User.objects.filter(*(rule.condition for rule in _eligibility(submission)))
+
+
+def _met(conditions: list[Eligibility]) -> dict[str, ExpressionWrapper]:
+    """Annotations of people, ``met_0``, ``met_1``…: whether each meets each condition."""
+    return {
+        f"met_{i}": ExpressionWrapper(rule.condition, output_field=BooleanField())
+        for i, rule in enumerate(conditions)
+    }
 
 
 def reviewer_ineligibility(*, reviewer: User, submission: Submission) -> str | None:
@@ -136,18 +162,51 @@ def reviewer_ineligibility(*, reviewer: User, submission: Submission) -> str | N
     conditions = _eligibility(submission)
     met = (
         User.objects.filter(pk=reviewer.pk)
-        .annotate(
-            **{
-                f"met_{i}": ExpressionWrapper(condition, output_field=BooleanField())
-                for i, (condition, _reason) in enumerate(conditions)
-            }
-        )
-        .values(*(f"met_{i}" for i in range(len(conditions))))
+        .annotate(**_met(conditions))
+        .values_list(*_met(conditions))
         .first()
     )
     if met is None:
-        return conditions[0][1]
-    return next((reason for i, (_c, reason) in enumerate(conditions) if not met[f"met_{i}"]), None)
+        return conditions[0].reason
+    return next((rule.reason for rule, ok in zip(conditions, met, strict=True) if not ok), None)
+
+
+ON_THE_ROUND = "already on this round, or taken off it"
+
+
+def reviewer_shortage(*, submission: Submission, on_round: Iterable[int]) -> list[tuple[int, str]]:
+    """Why no reviewer of the district may take a review of ``submission`` that the people
+    ``on_round`` may not be given (they have, or had, a review of the round): the district's
+    active reviewers counted by the first reason each may not (``_eligibility``), in one query.
+    """
+    conditions = _eligibility(submission)
+    on_round = set(on_round)
+    rows = (
+        User.objects.filter(
+            holds_role(Role.REVIEWER), district_id=submission.district_id, is_active=True
+        )
+        .annotate(
+            on_round=(
+                ExpressionWrapper(Q(pk__in=on_round), output_field=BooleanField())
+                if on_round
+                else Value(False, output_field=BooleanField())
+            ),
+            **_met(conditions),
+        )
+        .values_list("on_round", *_met(conditions))
+    )
+    counts: dict[str, int] = {}
+    for on_this_round, *met in rows:
+        why = (
+            ON_THE_ROUND
+            if on_this_round
+            else next(
+                (rule.of_many for rule, ok in zip(conditions, met, strict=True) if not ok), None
+            )
+        )
+        if why is not None:
+            counts[why] = counts.get(why, 0) + 1
+    return [(n, why) for why, n in counts.items()]
 
 
 def reviewer_candidates(*, submission: Submission, panel: Panel | None) -> list[User]:

@@ -324,15 +324,25 @@ def _round_page(request: HttpRequest, stage_review, chair_form=None) -> HttpResp
         else:
             chair_form = ChairFinalForm(initial={"outcome": stage_review.recommendation})
     reassign_forms = {}
-    if stage_review.status == StageReview.Status.OPEN:
-        eligible = selectors.eligible_reviewers(submission=submission).exclude(
-            pk__in=[a.reviewer_id for a in assignments]
+    # Why nobody may be given the round's waiting reviews, when nobody may: said once, above
+    # the reviewers, instead of a choice with nothing in it.
+    shortage, nobody_else = [], False
+    waiting = [a for a in assignments if a.status == AssignmentStatus.PENDING]
+    if stage_review.status == StageReview.Status.OPEN and waiting:
+        on_round = [a.reviewer_id for a in assignments]
+        # Read once for every row's choice (the same people may take any of them).
+        eligible = list(
+            selectors.eligible_reviewers(submission=submission).exclude(pk__in=on_round)
         )
-        for assignment in assignments:
-            if assignment.status == AssignmentStatus.PENDING:
-                reassign_forms[assignment.pk] = ReassignForm(
-                    reviewers=eligible, prefix=f"a{assignment.pk}"
-                )
+        for assignment in waiting:
+            reassign_forms[assignment.pk] = ReassignForm(
+                reviewers=selectors.reviewers_of_district(district_id=stage_review.district_id),
+                listed=eligible,
+                prefix=f"a{assignment.pk}",
+            )
+        nobody_else = not eligible
+        if nobody_else:
+            shortage = selectors.reviewer_shortage(submission=submission, on_round=on_round)
     criteria = selectors.rubric_criteria(microcredential_id=submission.plan.microcredential_id)
     evidence, other_evidence = (
         selectors.evidence_by_criterion(submission=submission, criteria=criteria)
@@ -346,6 +356,9 @@ def _round_page(request: HttpRequest, stage_review, chair_form=None) -> HttpResp
         "submission": submission,
         "assignments": assignments,
         "reassign_rows": [(a, reassign_forms.get(a.pk)) for a in assignments],
+        "shortage": shortage,
+        "nobody_else": nobody_else,
+        "is_admin": request.user.has_role(Role.DISTRICT_ADMIN),
         "disagreed": set(disagreed),
         "agreed": set(agreed),
         "chair_form": chair_form,
