@@ -160,7 +160,7 @@ def result_descriptions(microcredential: MicroCredential) -> list[dict]:
                 for level in levels
             ],
         }
-        passing = [level for level in levels if level.score >= criterion.passing_score]
+        passing = [level for level in levels if criterion.passes(level.score)]
         if passing:
             description["requiredLevel"] = _level_id(microcredential, passing[0].pk)
         descriptions.append(description)

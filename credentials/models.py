@@ -303,6 +303,12 @@ class Rubric(models.Model):
         return total_criteria > 0 and passed_criteria == total_criteria
 
 
+def score_passes(score: int, passing_score: int) -> bool:
+    """Whether a level of ``score`` meets a criterion of ``passing_score``: at least it. Written
+    here once; a criterion asks it as ``RubricCriterion.passes``."""
+    return score >= passing_score
+
+
 class RubricCriterion(models.Model):
     class Component(models.TextChoices):
         OVERVIEW = "overview", "Overview"
@@ -328,6 +334,10 @@ class RubricCriterion(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def passes(self, score: int) -> bool:
+        """Whether a reviewer's level of ``score`` meets this criterion (``score_passes``)."""
+        return score_passes(score, self.passing_score)
+
 
 class RubricLevel(models.Model):
     criterion = models.ForeignKey(RubricCriterion, on_delete=models.CASCADE, related_name="levels")
@@ -346,4 +356,6 @@ class RubricLevel(models.Model):
 
     @property
     def is_passing(self) -> bool:
-        return self.score >= self.criterion.passing_score
+        # No query where the level was read through its criterion (prefetched, or
+        # ``criterion.levels``): Django keeps the criterion on the level.
+        return self.criterion.passes(self.score)

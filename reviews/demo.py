@@ -148,8 +148,8 @@ def _score(assignment: ReviewAssignment, passes: list[bool], comment: str) -> No
     for index, criterion in enumerate(criteria):
         passed = passes[index % len(passes)]
         ordered = list(RubricLevel.objects.filter(criterion=criterion).order_by("score"))
-        passing = [lvl for lvl in ordered if lvl.score >= criterion.passing_score]
-        failing = [lvl for lvl in ordered if lvl.score < criterion.passing_score]
+        passing = [lvl for lvl in ordered if criterion.passes(lvl.score)]
+        failing = [lvl for lvl in ordered if not criterion.passes(lvl.score)]
         level = (passing[0] if passed or not failing else failing[-1]) if ordered else None
         if level is None:
             continue

@@ -818,7 +818,7 @@ def scores_submit(
             level = valid_levels.get(levels[criterion.pk])
             if level is None or level.criterion_id != criterion.pk:
                 raise ReviewError(f"Choose one of the levels of “{criterion.title}”.")
-            passed = level.score >= criterion.passing_score
+            passed = criterion.passes(level.score)
             passed_count += passed
             CriterionScore.objects.update_or_create(
                 assignment=assignment,

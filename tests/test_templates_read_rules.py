@@ -26,3 +26,18 @@ def test_no_template_decides_by_a_status_literal():
             if LITERAL_RULE.search(line):
                 found.append(f"{path.relative_to(TEMPLATES)}:{number}: {line.strip()[:100]}")
     assert found == []
+
+
+# An {% if %} that weighs a score against a passing score: whether a level passes its criterion
+# is ``RubricLevel.is_passing`` (``RubricCriterion.passes``), read, never worked out again.
+IF_TAG = re.compile(r"{%-?\s*(?:el)?if\b(.*?)-?%}")
+SCORE_COMPARISON = re.compile(r"passing_score\s*[<>]|[<>]=?\s*[\w.]*passing_score")
+
+
+def test_no_template_decides_whether_a_score_passes():
+    found = []
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if any(SCORE_COMPARISON.search(tag) for tag in IF_TAG.findall(line)):
+                found.append(f"{path.relative_to(TEMPLATES)}:{number}: {line.strip()[:100]}")
+    assert found == []

@@ -305,7 +305,7 @@ def scores_body(w: World, actor: str) -> dict[str, Any]:
     body: dict[str, Any] = {"overall_comment": "The evidence shows the routine in place."}
     rubric = w.submission.plan.microcredential.rubric
     for criterion in rubric.criteria.prefetch_related("levels"):
-        passing = [lv for lv in criterion.levels.all() if lv.score >= criterion.passing_score]
+        passing = [lv for lv in criterion.levels.all() if criterion.passes(lv.score)]
         body[f"level_{criterion.pk}"] = passing[0].pk
         body[f"feedback_{criterion.pk}"] = "Clear."
     return body

@@ -495,7 +495,7 @@ class Steps:
         assignment = self._assignment("final")
         criteria = self.submission.plan.microcredential.rubric.criteria.prefetch_related("levels")
         levels = {
-            c.pk: next(lv.pk for lv in c.levels.all() if (lv.score >= c.passing_score) == passing)
+            c.pk: next(lv.pk for lv in c.levels.all() if c.passes(lv.score) == passing)
             for c in criteria
         }
         scores_submit(

@@ -86,5 +86,5 @@ def panel_found(submission: Submission, *scores_by_reviewer: list[int]) -> None:
                 assignment=assignment,
                 criterion=criterion,
                 level=RubricLevel.objects.get(criterion=criterion, score=score),
-                passed=score >= criterion.passing_score,
+                passed=criterion.passes(score),
             )
