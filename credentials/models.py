@@ -1,4 +1,6 @@
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
@@ -305,8 +307,58 @@ class Rubric(models.Model):
 
 def score_passes(score: int, passing_score: int) -> bool:
     """Whether a level of ``score`` meets a criterion of ``passing_score``: at least it. Written
-    here once; a criterion asks it as ``RubricCriterion.passes``."""
+    here once; a criterion asks it as ``RubricCriterion.passes``, a package's criterion (no row
+    yet) through ``passing_score_problem``."""
     return score >= passing_score
+
+
+@dataclass(frozen=True)
+class PassingProblem:
+    """Why a criterion's passing score cannot stand with its levels, in words. ``no_level_passes``:
+    no reviewer could pass it, which saving refuses; a criterion that passes at every level is
+    saved and stops publishing (a reviewer could not score it as not met)."""
+
+    words: str
+    no_level_passes: bool
+
+
+def passing_score_problem(
+    *, name: str, passing_score: int, levels: Iterable[tuple[int, str]]
+) -> PassingProblem | None:
+    """The one rule of a criterion's passing score against its levels, (score, label) pairs,
+    whether rows or a package's: some level must pass and some must not. ``name`` is how the
+    words name the criterion ("Criterion “Exit tickets”"). None when it can stand."""
+    ordered = sorted(levels)
+    if not ordered:
+        return PassingProblem(f"{name} has no levels.", no_level_passes=True)
+    failing = [level for level in ordered if not score_passes(level[0], passing_score)]
+    if len(failing) == len(ordered):
+        return PassingProblem(
+            f"{name} needs a level scoring at least its passing score ({passing_score}): as it "
+            "is, no reviewer can pass it.",
+            no_level_passes=True,
+        )
+    if failing:
+        return None
+    (lowest, lowest_label), highest = ordered[0], ordered[-1][0]
+    if len(ordered) == 1:
+        return PassingProblem(
+            f"{name} has one level, {lowest} “{lowest_label}”, and it passes: a reviewer "
+            "cannot score it as not met. Add a lower level that does not pass.",
+            no_level_passes=False,
+        )
+    above = ordered[1][0]
+    fix = (
+        f"set the passing score to {above}"
+        if above == highest
+        else f"set the passing score between {above} and {highest}"
+    )
+    return PassingProblem(
+        f"{name} passes at every level: its passing score ({passing_score}) is not above its "
+        f"lowest level, {lowest} “{lowest_label}”, so a reviewer cannot score it as not met. "
+        f"To fix it, {fix}.",
+        no_level_passes=False,
+    )
 
 
 class RubricCriterion(models.Model):

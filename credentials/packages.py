@@ -20,7 +20,8 @@ One JSON document, versioned by ``schema`` and ``schema_version``::
 
 ``package_validate`` reads a document, from whatever provider, and says every problem in words
 (nothing is saved from a package with a problem); it returns the package in the shape above,
-with only the keys we know.
+with only the keys we know. A package is refused when no level of a criterion passes, in the
+words of the catalog's one rule (``models.passing_score_problem``).
 """
 
 import json
@@ -28,7 +29,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .models import EvidenceType, MicroCredential, Rubric, RubricCriterion
+from .models import EvidenceType, MicroCredential, Rubric, RubricCriterion, passing_score_problem
 
 SCHEMA = "microcreds.catalog-entry"
 SCHEMA_VERSION = 1
@@ -372,10 +373,13 @@ def _rubric_validate(raw: Any, evidence_names: set[str], problems: list[str]) ->
         scores = [level["score"] for level in criterion["levels"]]
         if len(set(scores)) != len(scores):
             problems.append(f"{where}: two levels have the same score.")
-        if scores and max(scores) < criterion["passing_score"]:
-            problems.append(
-                f"{where}: no level reaches its passing score ({criterion['passing_score']})."
-            )
+        passing = passing_score_problem(
+            name=where,
+            passing_score=criterion["passing_score"],
+            levels=[(level["score"], level["label"]) for level in criterion["levels"]],
+        )
+        if scores and passing and passing.no_level_passes:
+            problems.append(passing.words)
         criterion["levels"].sort(key=lambda level: level["score"])
         criteria.append(criterion)
     minimum = raw.get("minimum_passing_criteria")

@@ -23,12 +23,14 @@ from accounts.services import audit_record
 from .models import (
     EvidenceType,
     MicroCredential,
+    PassingProblem,
     Rubric,
     RubricCriterion,
     RubricLevel,
     Stack,
     StateCatalogEntry,
     StateCatalogVersion,
+    passing_score_problem,
 )
 from .packages import package_changes, package_loads, package_validate
 
@@ -163,34 +165,21 @@ def publish_problems(entry: MicroCredential) -> list[str]:
 
 def criterion_passing_problem(criterion: RubricCriterion) -> str:
     """Why ``criterion``'s passing score cannot stand with its levels; empty if it can. Some
-    level must pass and some must not: a reviewer has to be able to score it as not met."""
-    levels = sorted(criterion.levels.all(), key=lambda level: level.score)
-    title, passing = criterion.title, criterion.passing_score
-    if not levels:
-        return f"Criterion “{title}” has no levels."
-    lowest, highest = levels[0], levels[-1]
-    if passing > highest.score:
-        return (
-            f"Criterion “{title}” needs a level scoring at least its passing score ({passing}): "
-            "as it is, no reviewer can pass it."
-        )
-    if passing > lowest.score:
-        return ""
-    if len(levels) == 1:
-        return (
-            f"Criterion “{title}” has one level, {lowest.score} “{lowest.label}”, and it passes: "
-            "a reviewer cannot score it as not met. Add a lower level that does not pass."
-        )
-    above = levels[1].score
-    fix = (
-        f"set the passing score to {above}"
-        if above == highest.score
-        else f"set the passing score between {above} and {highest.score}"
+    level must pass and some must not: a reviewer has to be able to score it as not met
+    (``passing_score_problem``, the rule a package's criteria are read by too)."""
+    problem = _passing_problem(
+        criterion.title,
+        criterion.passing_score,
+        [(level.score, level.label) for level in criterion.levels.all()],
     )
-    return (
-        f"Criterion “{title}” passes at every level: its passing score ({passing}) is not above "
-        f"its lowest level, {lowest.score} “{lowest.label}”, so a reviewer cannot score it as "
-        f"not met. To fix it, {fix}."
+    return problem.words if problem else ""
+
+
+def _passing_problem(
+    title: str, passing_score: int, levels: Iterable[tuple[int, str]]
+) -> PassingProblem | None:
+    return passing_score_problem(
+        name=f"Criterion “{title}”", passing_score=passing_score, levels=levels
     )
 
 
@@ -621,14 +610,18 @@ def _clean_levels(levels: Sequence[LevelInput]) -> list[LevelInput]:
 def _check_criterion(
     microcredential: MicroCredential,
     *,
+    title: str,
     passing_score: int,
     levels: Sequence[LevelInput],
     evidence_type: EvidenceType | None,
 ) -> None:
     if evidence_type is not None and evidence_type.district_id != microcredential.district_id:
         raise CatalogError("That evidence type belongs to another district.")
-    if passing_score > max(lv.score for lv in levels):
-        raise CatalogError("The passing score is higher than every level of the criterion.")
+    # Refused here only when no level passes; one every level of which passes is saved, and the
+    # page and publishing say why it cannot be published yet.
+    problem = _passing_problem(title, passing_score, [(lv.score, lv.label) for lv in levels])
+    if problem and problem.no_level_passes:
+        raise CatalogError(problem.words)
 
 
 @transaction.atomic
@@ -681,7 +674,11 @@ def rubric_criterion_create(
         raise CatalogError("A criterion needs a title.")
     cleaned = _clean_levels(levels)
     _check_criterion(
-        microcredential, passing_score=passing_score, levels=cleaned, evidence_type=evidence_type
+        microcredential,
+        title=title.strip(),
+        passing_score=passing_score,
+        levels=cleaned,
+        evidence_type=evidence_type,
     )
     criterion = RubricCriterion.objects.create(
         rubric=rubric,
@@ -730,7 +727,11 @@ def rubric_criterion_update(
         raise CatalogError("A criterion needs a title.")
     cleaned = _clean_levels(levels)
     _check_criterion(
-        microcredential, passing_score=passing_score, levels=cleaned, evidence_type=evidence_type
+        microcredential,
+        title=title.strip(),
+        passing_score=passing_score,
+        levels=cleaned,
+        evidence_type=evidence_type,
     )
     criterion.title = title.strip()
     criterion.description = description.strip()

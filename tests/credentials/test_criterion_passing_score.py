@@ -1,7 +1,8 @@
 """A criterion's passing score against its levels: some level must pass and some must not, so a
 reviewer can score it as met or as not met. A new criterion starts that way; publishing refuses
-one that does not; the criterion forms save it with a warning; a published version made before
-the check keeps working and its admin is told."""
+one that does not; the criterion forms save it with a warning and refuse one no level of which
+passes, in the words publishing uses; a published version made before the check keeps working
+and its admin is told."""
 
 import pytest
 from django.urls import reverse
@@ -215,6 +216,41 @@ def test_editing_a_criterion_warns_until_a_level_fails(admin_client, entry, dist
     ).content.decode()
     assert "passes at every level" not in raised_levels
     assert services.publish_problems(entry) == []
+
+
+# --- no level passes: refused at save, in the words publishing uses ---------------------------
+
+
+def test_saving_refuses_a_criterion_no_level_of_which_passes_as_publishing_words_it(
+    district_admin, entry
+):
+    # A row that carries it (from a package or before the forms refused it), as publishing
+    # reads it, and the same criterion typed into the form: one rule, one wording.
+    carried = RubricCriterionFactory(rubric=entry.rubric, title="Exit tickets", passing_score=3)
+    words = services.criterion_passing_problem(carried)
+    assert words in services.publish_problems(entry)
+    with pytest.raises(CatalogError) as refused:
+        services.rubric_criterion_create(
+            microcredential=entry,
+            actor=district_admin,
+            title="Exit tickets",
+            levels=NOT_YET,
+            passing_score=3,
+        )
+    assert str(refused.value) == words
+    assert words.startswith("Criterion “Exit tickets” needs a level scoring at least its passing")
+
+
+def test_the_add_form_refuses_a_passing_score_no_level_reaches_and_keeps_what_was_typed(
+    admin_client, entry
+):
+    data = criterion_post("3", [("1", "Not yet"), ("2", "Demonstrated")], form="criterion")
+    response = admin_client.post(reverse("credentials:rubric", args=[entry.pk]), data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert page.count("Criterion “Exit tickets” needs a level scoring at least its passing") == 1
+    assert 'value="Exit tickets"' in page
+    assert not RubricCriterion.objects.filter(rubric__microcredential=entry).exists()
 
 
 # --- a published version made before the check ----------------------------------------------

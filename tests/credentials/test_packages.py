@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.models import AuditEvent
 from credentials.models import EvidenceType, MicroCredential, RubricCriterion, RubricLevel
 from credentials.packages import SCHEMA, PackageError, package_loads, package_of_entry
-from credentials.services import CatalogError, microcredential_import
+from credentials.services import CatalogError, criterion_passing_problem, microcredential_import
 from tests.accounts.factories import DistrictAdminFactory, DistrictFactory, EducatorFactory
 from tests.credentials.factories import EvidenceTypeFactory, MicroCredentialFactory, StackFactory
 
@@ -124,3 +124,22 @@ def test_only_a_district_admin_imports_and_into_their_own_district():
     package = json.dumps(package_of_entry(rich_entry(educator.district), provider="x")).encode()
     with pytest.raises(CatalogError):
         microcredential_import(actor=educator, raw=package)
+
+
+def test_a_criterion_no_level_of_which_passes_is_refused_as_the_rubric_page_says_it():
+    # One rule for a criterion's passing score, whether a row or a package's.
+    district = DistrictFactory()
+    package = package_of_entry(rich_entry(district), provider="Elsewhere")
+    package["rubric"]["criteria"][1]["passing_score"] = 3
+    with pytest.raises(PackageError) as refused:
+        package_loads(json.dumps(package).encode())
+    assert refused.value.problems == [
+        "Rubric criterion 2 (Criterion 2) needs a level scoring at least its passing score (3): "
+        "as it is, no reviewer can pass it."
+    ]
+    row = MicroCredential.objects.get(district=district).rubric.criteria.get(title="Criterion 2")
+    row.passing_score = 3
+    assert criterion_passing_problem(row) == (
+        "Criterion “Criterion 2” needs a level scoring at least its passing score (3): as it is, "
+        "no reviewer can pass it."
+    )

@@ -198,7 +198,7 @@ def test_retire(district_admin, educator):
 def test_criterion_validation(district_admin, other_district):
     entry = MicroCredentialFactory(district=district_admin.district, status=Status.DRAFT)
     kwargs = {"microcredential": entry, "actor": district_admin, "title": "Video"}
-    with pytest.raises(CatalogError, match="higher than every level"):
+    with pytest.raises(CatalogError, match="“Video” needs a level scoring at least its passing"):
         services.rubric_criterion_create(**kwargs, levels=LEVELS, passing_score=3)
     with pytest.raises(CatalogError, match="same score"):
         services.rubric_criterion_create(

@@ -544,7 +544,10 @@ def test_rubric_add_criterion_errors(admin_client, draft):
     }
     response = admin_client.post(reverse("credentials:rubric", args=[draft.pk]), data)
     assert response.status_code == 400
-    assert "higher than every level" in response.content.decode()
+    assert (
+        "Criterion “Too high” needs a level scoring at least its passing score (5)"
+        in response.content.decode()
+    )
 
 
 def test_rubric_passing_rule(admin_client, draft):
