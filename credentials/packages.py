@@ -20,8 +20,11 @@ One JSON document, versioned by ``schema`` and ``schema_version``::
 
 ``package_validate`` reads a document, from whatever provider, and says every problem in words
 (nothing is saved from a package with a problem); it returns the package in the shape above,
-with only the keys we know. A package is refused when no level of a criterion passes, in the
-words of the catalog's one rule (``models.passing_score_problem``).
+with only the keys we know. A criterion's passing score is held to the catalog's one rule
+(``models.passing_score_problem``): every package is refused when no level of a criterion
+passes; one that goes straight into a catalog as published (the state's, which its districts
+adopt) also when every level passes. A district's own import arrives as a draft and is told
+that when it is published.
 """
 
 import json
@@ -180,8 +183,9 @@ def _whole(value: Any, where: str, key: str, problems: list[str], *, minimum: in
     return value
 
 
-def package_validate(data: Any) -> dict[str, Any]:
-    """The package ``data`` cleaned, or PackageError with every problem found."""
+def package_validate(data: Any, *, published: bool = False) -> dict[str, Any]:
+    """The package ``data`` cleaned, or PackageError with every problem found. ``published``:
+    it goes into a catalog as published, so it must be publishable as it is."""
     if not isinstance(data, dict):
         raise PackageError(["The file does not hold a catalog entry (a JSON object)."])
     if data.get("schema") != SCHEMA:
@@ -286,7 +290,7 @@ def package_validate(data: Any) -> dict[str, Any]:
     if len(evidence_names) != len(evidence_types):
         problems.append("Evidence types: two have the same name.")
 
-    rubric = _rubric_validate(data.get("rubric"), evidence_names, problems)
+    rubric = _rubric_validate(data.get("rubric"), evidence_names, problems, published=published)
     if problems:
         raise PackageError(problems)
     provider = data.get("provider") if isinstance(data.get("provider"), dict) else {}
@@ -304,7 +308,9 @@ def package_validate(data: Any) -> dict[str, Any]:
     }
 
 
-def _rubric_validate(raw: Any, evidence_names: set[str], problems: list[str]) -> dict[str, Any]:
+def _rubric_validate(
+    raw: Any, evidence_names: set[str], problems: list[str], *, published: bool
+) -> dict[str, Any]:
     if not isinstance(raw, dict):
         problems.append("Rubric: the package has none; a micro-credential needs its rubric.")
         return {"passing_rule": Rubric.PassingRule.ALL, "minimum_passing_criteria": None}
@@ -378,7 +384,7 @@ def _rubric_validate(raw: Any, evidence_names: set[str], problems: list[str]) ->
             passing_score=criterion["passing_score"],
             levels=[(level["score"], level["label"]) for level in criterion["levels"]],
         )
-        if scores and passing and passing.no_level_passes:
+        if scores and passing and (passing.no_level_passes or published):
             problems.append(passing.words)
         criterion["levels"].sort(key=lambda level: level["score"])
         criteria.append(criterion)

@@ -32,7 +32,7 @@ from .models import (
     StateCatalogVersion,
     passing_score_problem,
 )
-from .packages import package_changes, package_loads, package_validate
+from .packages import PackageError, package_changes, package_loads, package_validate
 
 Status = MicroCredential.Status
 
@@ -1005,9 +1005,10 @@ def state_entry_publish(
     *, state: State, actor: User, package: dict[str, Any], note: str = ""
 ) -> StateCatalogEntry:
     """A new entry of the state's catalog, at version 1; every district of the state may adopt
-    it. ``package`` is validated here (PackageError)."""
+    it. ``package`` is validated here (PackageError), as publishable: adopting it puts it
+    straight into a district's published catalog."""
     _require_state_admin(actor, state.pk)
-    package = package_validate(package)
+    package = package_validate(package, published=True)
     with transaction.atomic():
         entry = StateCatalogEntry.objects.create(
             state=state,
@@ -1035,7 +1036,7 @@ def state_entry_version_publish(
     """A new version of a state entry. Earlier versions stay as they were; the districts that
     adopted the entry are offered the new one (``adoption_offers``), never given it."""
     _require_state_admin(actor, state_entry.state_id)
-    package = package_validate(package)
+    package = package_validate(package, published=True)
     with transaction.atomic():
         entry = StateCatalogEntry.objects.select_for_update().get(pk=state_entry.pk)
         latest = entry.versions.get(number=entry.latest_version)
@@ -1079,6 +1080,20 @@ def _held_copy(*, district_id: int, state_entry: StateCatalogEntry) -> MicroCred
     )
 
 
+def _adoptable_package(state_entry: StateCatalogEntry, version: StateCatalogVersion) -> dict:
+    """The package of a state version as a district's published entry reads it; CatalogError
+    when it could not be published (a version the state published before a check that refuses
+    it now): the district is not given a rubric its reviewers cannot score."""
+    try:
+        return package_validate(version.package, published=True)
+    except PackageError as error:
+        raise CatalogError(
+            f"“{state_entry.title}” (the state's version {version.number}) cannot go into your "
+            f"catalog as it is: {' '.join(error.problems)} Ask the state to publish a corrected "
+            "version."
+        ) from None
+
+
 def state_stack_adopt(*, stack_name: str, actor: User) -> list[MicroCredential]:
     """Every entry of one stack of the state's catalog that the district does not hold yet,
     adopted in one step (as ``state_entry_adopt`` adopts each)."""
@@ -1114,7 +1129,7 @@ def state_entry_adopt(*, state_entry: StateCatalogEntry, actor: User) -> MicroCr
         version = entry.versions.get(number=entry.latest_version)
         adopted = _entry_from_package(
             district_id=actor.district_id,
-            package=package_validate(version.package),
+            package=_adoptable_package(entry, version),
             actor=actor,
             status=Status.PUBLISHED,
             origin=MicroCredential.Origin.PACKAGED,
@@ -1150,12 +1165,13 @@ def microcredential_adopted_update(
         if entry.adopted_version >= state_entry.latest_version:
             raise CatalogError(f"“{entry.title}” is already at the state's latest version.")
         version = state_entry.versions.get(number=state_entry.latest_version)
+        package = _adoptable_package(state_entry, version)
         latest = MicroCredential.objects.filter(lineage=entry.lineage).aggregate(v=Max("version"))
         entry.status = Status.SUPERSEDED
         entry.save(update_fields=["status", "updated_at"])
         new = _entry_from_package(
             district_id=entry.district_id,
-            package=package_validate(version.package),
+            package=package,
             actor=actor,
             status=Status.PUBLISHED,
             origin=entry.origin,
