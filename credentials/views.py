@@ -318,8 +318,7 @@ def rubric(request: HttpRequest, pk: int) -> HttpResponse:
                     passing_score=data["passing_score"],
                     levels=levels.levels(),
                 )
-                messages.success(request, f"Criterion “{data['title']}” is added.")
-                _warn_of_passing_problem(request, created)
+                _say_saved(request, created, f"Criterion “{created.title}” is added.")
                 return redirect("credentials:rubric", pk=entry.pk)
         except CatalogError as error:
             messages.error(request, str(error))
@@ -370,8 +369,7 @@ def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except CatalogError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Criterion “{data['title']}” is saved.")
-            _warn_of_passing_problem(request, saved)
+            _say_saved(request, saved, f"Criterion “{saved.title}” is saved.")
             return redirect("credentials:rubric", pk=entry.pk)
     return render(
         request,
@@ -387,11 +385,16 @@ def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _warn_of_passing_problem(request: HttpRequest, criterion: RubricCriterion) -> None:
-    # Saved all the same, as the passing rule is: publishing is what waits for it.
-    problem = services.criterion_passing_problem(criterion)
-    if problem:
-        messages.warning(request, f"{problem} Until then it cannot be published.")
+def _say_saved(request: HttpRequest, criterion: RubricCriterion, saved: str) -> None:
+    """Saved all the same when its passing score cannot stand, as the passing rule is:
+    publishing is what waits for it. The rubric page, where saving lands, lists why
+    (``criterion_problems``); the message points there rather than saying it twice."""
+    if services.criterion_passing_problem(criterion):
+        messages.warning(
+            request, f"{saved} It cannot be published as it is: the notice below says why."
+        )
+    else:
+        messages.success(request, saved)
 
 
 @require_POST
