@@ -6,9 +6,12 @@ when several apply, the most specific wins (one micro-credential, then a level o
 whole district), and among equals the latest start date.
 """
 
+import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.formats import date_format
 
 from accounts.models import District, State
 
@@ -42,6 +45,58 @@ class ProgramCycle(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def dates(self) -> str:
+        """Its first and last day, as the pages write them."""
+        return f"{date_format(self.starts_on)} – {date_format(self.ends_on)}"
+
+    def overlaps(self, other: "ProgramCycle") -> bool:
+        """Whether the two cycles share a day (first and last days included). A district's
+        cycles never do: a day, and the award decided on it, belongs to one cycle at most
+        (``programs.selectors.cycle_holding``); ``clean`` refuses a cycle that would."""
+        return self.starts_on <= other.ends_on and other.starts_on <= self.ends_on
+
+    def overlapping(self) -> "ProgramCycle | None":
+        """The first of the district's other cycles sharing a day with this one (``overlaps``,
+        in SQL)."""
+        return (
+            ProgramCycle.objects.filter(
+                district_id=self.district_id,
+                starts_on__lte=self.ends_on,
+                ends_on__gte=self.starts_on,
+            )
+            .exclude(pk=self.pk)
+            .order_by("starts_on", "id")
+            .first()
+        )
+
+    def clean(self) -> None:
+        """Refuse dates shared with another cycle of the district, naming it and its dates, on
+        the date to change: the last day when this cycle runs into a later one, else the first.
+        Read by the cycle form (a ModelForm cleans its instance) and by ``program_rule_save``
+        (``full_clean``), so an admin and any other caller meet the same rule."""
+        if not (self.starts_on and self.ends_on and self.district_id):
+            return
+        if self.ends_on < self.starts_on:
+            return  # the form, and the constraint, say so
+        other = self.overlapping()
+        if other is None:
+            return
+        if other.starts_on > self.starts_on:
+            field = "ends_on"
+            fix = f"end this one by {date_format(other.starts_on - dt.timedelta(days=1))}"
+        else:
+            field = "starts_on"
+            fix = f"start this one on {date_format(other.ends_on + dt.timedelta(days=1))} or later"
+        raise ValidationError(
+            {
+                field: (
+                    f"{other.name} runs {other.dates}, and two cycles may not share a day: "
+                    f"{fix}, or change the dates of {other.name} first."
+                )
+            }
+        )
 
 
 class CreditRule(models.Model):

@@ -79,6 +79,18 @@ def outside_cycles_q(field: str, cycles: list[ProgramCycle]) -> Q:
     return condition
 
 
+def overlapping_cycles(cycles: list[ProgramCycle]) -> list[tuple[ProgramCycle, ProgramCycle]]:
+    """The pairs of ``cycles`` (in order) sharing a day (``ProgramCycle.overlaps``). Refused
+    since cycles are checked when saved, but a district's older cycles, or a demo seeded again
+    on another day before the seed checked them, may hold some: its cycles page says so."""
+    return [
+        (cycle, other)
+        for i, cycle in enumerate(cycles)
+        for other in cycles[i + 1 :]
+        if cycle.overlaps(other)
+    ]
+
+
 def credit_rules_for_district(*, district: District) -> QuerySet[CreditRule]:
     return CreditRule.objects.filter(district_id=district.pk)
 

@@ -42,7 +42,8 @@ def program_rule_save(
     *, model: type[models.Model], rule: models.Model | None, actor: User, **fields: Any
 ) -> models.Model:
     """Create (``rule`` None) or change a cycle, credit rule or renewal rule (``model``) of the
-    actor's district, from ``fields``."""
+    actor's district, from ``fields``. Refused with a ``ValidationError`` saying why (a cycle
+    sharing a day with another, among others: ``full_clean``)."""
     if model not in RULE_MODELS or (rule is not None and not isinstance(rule, model)):
         raise TypeError("Not a program rule.")
     if rule is None:
@@ -56,6 +57,10 @@ def program_rule_save(
             rule.microcredential_lineage = None
     if isinstance(rule, RenewalRule) and rule.first_cycle.district_id != actor.district_id:
         raise ValueError("The first cycle belongs to another district.")
+    if isinstance(rule, ProgramCycle):
+        # Cycles may not share a day (``ProgramCycle.clean``): of two admins saving cycles at
+        # once, the second waits here and is checked against the first's dates.
+        District.objects.select_for_update().only("pk").get(pk=rule.district_id)
     action = "updated" if rule.pk else "created"
     rule.full_clean()
     rule.save()

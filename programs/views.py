@@ -30,12 +30,14 @@ def rules(request: HttpRequest) -> HttpResponse:
     credit_rules = list(selectors.credit_rules_for_district(district=district))
     for rule in credit_rules:
         rule.microcredential_title = lineage_titles.get(str(rule.microcredential_lineage), "")
+    cycles = list(selectors.cycles_for_district(district=district))
     return render(
         request,
         "programs/rules.html",
         {
             "district": district,
-            "cycles": selectors.cycles_for_district(district=district),
+            "cycles": cycles,
+            "overlapping_cycles": selectors.overlapping_cycles(cycles),
             "credit_rules": credit_rules,
             "renewal_rules": selectors.renewal_rules_for_district(district=district),
             "window": selectors.current_renewal_window(district=district),

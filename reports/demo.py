@@ -41,19 +41,33 @@ def _semesters(today: dt.date) -> list[tuple[str, dt.date, dt.date]]:
     return cycles
 
 
+def _cycle_seed(*, district: District, name: str, starts: dt.date, ends: dt.date) -> ProgramCycle:
+    """The cycle named ``name``, made if missing, unless its dates would share a day with one
+    the district has (seeded again on a later day, a semester's dates move): then that one, as
+    the cycle holding those days (``ProgramCycle.overlapping``, the rule the cycles page
+    keeps)."""
+    found = ProgramCycle.objects.filter(district=district, name=name).first()
+    if found is not None:
+        return found
+    cycle = ProgramCycle(
+        district=district,
+        name=name,
+        starts_on=starts,
+        ends_on=ends,
+        plan_deadline=starts + dt.timedelta(weeks=10),
+        evidence_deadline=ends - dt.timedelta(weeks=2),
+    )
+    overlapping = cycle.overlapping()
+    if overlapping is not None:
+        return overlapping
+    cycle.save()
+    return cycle
+
+
 def program_rules_seed(*, district: District, today: dt.date) -> RenewalRule:
     """Five cycles around ``today``, the renewal rule and the salary credit rules."""
     cycles = [
-        ProgramCycle.objects.get_or_create(
-            district=district,
-            name=name,
-            defaults={
-                "starts_on": starts,
-                "ends_on": ends,
-                "plan_deadline": starts + dt.timedelta(weeks=10),
-                "evidence_deadline": ends - dt.timedelta(weeks=2),
-            },
-        )[0]
+        _cycle_seed(district=district, name=name, starts=starts, ends=ends)
         for name, starts, ends in _semesters(today)
     ]
     rule, _ = RenewalRule.objects.get_or_create(
