@@ -79,6 +79,30 @@ def outside_cycles_q(field: str, cycles: list[ProgramCycle]) -> Q:
     return condition
 
 
+# Where a day no cycle holds lies, in the words the reports use, in the order they say them.
+OUTSIDE_CYCLES_PARTS = {
+    "between": "between cycles",
+    "before": "before the first cycle began",
+    "after": "after the last cycle ended",
+}
+
+
+def outside_cycles_parts_q(field: str, cycles: list[ProgramCycle]) -> dict[str, Q]:
+    """``outside_cycles_q`` in its parts (``OUTSIDE_CYCLES_PARTS``): ``field`` before the first
+    day of ``cycles``, after their last, or between two of them; each day no cycle holds is in
+    exactly one. Empty without cycles (then no day is outside one)."""
+    if not cycles:
+        return {}
+    before = Q(**{f"{field}__lt": day_start(min(c.starts_on for c in cycles))})
+    last = max(c.ends_on for c in cycles)
+    after = Q(**{f"{field}__gte": day_start(last + dt.timedelta(days=1))})
+    return {
+        "between": outside_cycles_q(field, cycles) & ~before & ~after,
+        "before": before,
+        "after": after,
+    }
+
+
 def overlapping_cycles(cycles: list[ProgramCycle]) -> list[tuple[ProgramCycle, ProgramCycle]]:
     """The pairs of ``cycles`` (in order) sharing a day (``ProgramCycle.overlaps``). Refused
     since cycles are checked when saved, but a district's older cycles, or a demo seeded again

@@ -60,6 +60,7 @@ from programs.selectors import (
     cycle_holding,
     cycles_in_order,
     day_start,
+    outside_cycles_parts_q,
     outside_cycles_q,
     renewal_reached_q,
     renewal_rules_in_force,
@@ -466,19 +467,31 @@ def _completions(*, district: District, filters: ReportFilters, today: dt.date) 
     }
 
 
-def earned_count(
+def _outside_cycles_counts(qs: QuerySet, filters: ReportFilters) -> dict[str, int]:
+    """Of ``qs`` (a report's awards with ``filters``, ``ReportFilters.outside_every_cycle``),
+    how many were decided in each part of the days no cycle holds (``OUTSIDE_CYCLES_PARTS``:
+    between cycles, before the first, after the last): one query."""
+    parts = outside_cycles_parts_q("decided_at", list(filters.outside_cycles))
+    return qs.order_by().aggregate(
+        **{part: Count("id", filter=condition) for part, condition in parts.items()}
+    )
+
+
+def earned_outside_cycles(
     *, district: District, filters: ReportFilters, stamp: int | None | EllipsisType = ...
-) -> int:
-    """How many micro-credentials the completions report counts with ``filters`` (earned, the
-    award still counting): with ``ReportFilters.outside_every_cycle``, how many it leaves out
-    of every cycle. Cached as the completions are."""
+) -> dict[str, int]:
+    """How many micro-credentials the completions report counts (earned, the award still
+    counting) with ``filters`` outside every cycle (``ReportFilters.outside_every_cycle``), by
+    where they fall (``_outside_cycles_counts``). Cached as the completions are."""
     today = timezone.localdate()
     return _cached(
-        "earned-count",
+        "earned-outside-cycles",
         district=district,
         filters=filters,
         today=today,
-        compute=lambda: _earned(district=district, filters=filters, today=today).count(),
+        compute=lambda: _outside_cycles_counts(
+            _earned(district=district, filters=filters, today=today), filters
+        ),
         stamp=stamp,
     )
 
@@ -927,6 +940,31 @@ def salary_totals(
                 total_points=Coalesce(Sum("points"), Value(Decimal("0")), output_field=MONEY),
                 awards=Count("id"),
             )
+        ),
+    )
+
+
+def salary_outside_cycles(
+    *, district: District, filters: ReportFilters, stamp: int | None | EllipsisType = ...
+) -> dict[str, int]:
+    """How many awards the salary ledger holds with ``filters`` outside every cycle
+    (``ReportFilters.outside_every_cycle``), by where they fall (``_outside_cycles_counts``).
+    ``stamp``: as ``salary_totals``."""
+    today = timezone.localdate()
+    if stamp is ...:
+        stamp = report_stamp(district=district, across_state=salary_across_state(district=district))
+    return _cached(
+        "salary-outside-cycles",
+        district=district,
+        filters=filters,
+        today=today,
+        stamp=stamp,
+        compute=lambda: _outside_cycles_counts(
+            with_counting_award(
+                _salary_scope(district=district, filters=filters),
+                at=_awards_counted_at(today),
+            ),
+            filters,
         ),
     )
 

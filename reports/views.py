@@ -26,6 +26,7 @@ from accounts.permissions import district_admin_required
 from microcreds.downloads import content_disposition
 from microcreds.fragments import digest
 from microcreds.pagination import paginate
+from programs.selectors import OUTSIDE_CYCLES_PARTS
 from reviews.permissions import require_admin_or_chair
 
 from . import charts, exports, selectors, services
@@ -56,13 +57,23 @@ def _filters(
     return form, form.report_filters()
 
 
-def _outside_cycles(form, filters, *, count) -> dict:
-    """With a cycle chosen, what the report leaves out of every cycle: ``count(filters)`` of
-    the same filters outside every cycle, and the query of the page showing them."""
+def _outside_cycles(form, filters, *, counts) -> dict:
+    """With a cycle chosen, what the report leaves out of every cycle: ``counts(filters)`` of
+    the same filters outside every cycle by where they fall (``OUTSIDE_CYCLES_PARTS``), in
+    total and each part with its words, and the query of the page showing them."""
     if filters.cycle is None:
         return {}
     outside = filters.outside_every_cycle(list(form.cycles.values()))
-    return {"count": count(outside), "query": _query_string(outside.as_query())}
+    by_part = counts(outside)
+    return {
+        "count": sum(by_part.values()),
+        "parts": [
+            {"count": by_part[part], "when": words}
+            for part, words in OUTSIDE_CYCLES_PARTS.items()
+            if by_part.get(part)
+        ],
+        "query": _query_string(outside.as_query()),
+    }
 
 
 def _context(request: HttpRequest, form, filters, *, cycle_means: str, **extra) -> dict:
@@ -177,7 +188,7 @@ def completions(request: HttpRequest) -> HttpResponse:
             outside_cycles=_outside_cycles(
                 form,
                 filters,
-                count=lambda outside: selectors.earned_count(
+                counts=lambda outside: selectors.earned_outside_cycles(
                     district=request.user.district, filters=outside, stamp=stamp
                 ),
             ),
@@ -298,9 +309,9 @@ def salary(request: HttpRequest) -> HttpResponse:
             outside_cycles=_outside_cycles(
                 form,
                 filters,
-                count=lambda outside: selectors.salary_totals(
+                counts=lambda outside: selectors.salary_outside_cycles(
                     district=district, filters=outside, stamp=stamp
-                )["awards"],
+                ),
             ),
             page=page,
             rows=rows,
