@@ -286,6 +286,9 @@ def renewal_rules_in_force(*, districts: list[District], today: dt.date) -> dict
 
 @dataclass(frozen=True)
 class RenewalWindow:
+    """One window of a renewal rule (``renewal_windows``): its run of ``cycles`` and the days
+    it counts, ``starts_on`` to ``ends_on``."""
+
     rule: RuleInForce
     starts_on: dt.date
     ends_on: dt.date
@@ -295,44 +298,87 @@ class RenewalWindow:
     def at_risk_from(self) -> dt.date:
         return self.ends_on - dt.timedelta(days=self.rule.at_risk_days)
 
+    @property
+    def runs_past_its_cycles(self) -> bool:
+        """It counts the break after its last cycle too, until the next window begins."""
+        return bool(self.cycles) and self.ends_on > self.cycles[-1].ends_on
+
     def closed(self, today: dt.date) -> bool:
         return self.ends_on < today
 
 
-def current_renewal_window(
-    *, district: District, today: dt.date | None = None
-) -> RenewalWindow | None:
-    """The window of the rule in force today (``renewal_rule_in_force``): two queries (the
-    rule, the cycles), three in a state."""
-    today = today or timezone.localdate()
-    rule = renewal_rule_in_force(district=district, today=today)
-    if rule is None:
-        return None
-    cycles = rule.cycles_of(cycles_in_order(district_id=district.pk))
-    return renewal_window_for(rule=rule, cycles=cycles, today=today)
+def renewal_windows(
+    *, rule: RuleInForce | RenewalRule, cycles: list[ProgramCycle]
+) -> list[RenewalWindow]:
+    """The windows a rule makes of ``cycles`` (in order, from the rule's first:
+    ``RuleInForce.cycles_of``): consecutive runs of ``window_cycles`` cycles, back to back. A
+    window runs from its first cycle's first day until the day before the next window's first
+    cycle begins; the last one, to its last cycle's last day. The one home of "which days a
+    renewal window counts": the re-licensure report, the state's figures, the educator's
+    progress card and the API read a window's dates.
+
+    Back to back because a license is renewed period after period, each beginning as the one
+    before ends: a state counts the professional learning done while a license is held toward
+    its renewal, and no day of it toward none. An award decided in the break after a window's
+    last cycle (a summer, in the Kansas pilot's "two micro-credentials over three semesters")
+    counts toward that window, still open until the next one begins. The days between the
+    cycles of one window are in it too; the days before the rule's first cycle are in none."""
+    runs = [cycles[i : i + rule.window_cycles] for i in range(0, len(cycles), rule.window_cycles)]
+    windows = []
+    for number, run in enumerate(runs):
+        ends_on = run[-1].ends_on
+        if number + 1 < len(runs):
+            # Never before it begins (cycles sharing days, refused now, could put it there).
+            ends_on = max(runs[number + 1][0].starts_on - dt.timedelta(days=1), run[0].starts_on)
+        windows.append(
+            RenewalWindow(rule=rule, starts_on=run[0].starts_on, ends_on=ends_on, cycles=run)
+        )
+    return windows
 
 
-def renewal_window_holding(*, district: District, cycle: ProgramCycle) -> RenewalWindow | None:
-    """The window holding ``cycle``, of the rule in force by the cycle's end (two queries);
-    none when the cycle comes before that rule's first cycle."""
-    window = current_renewal_window(district=district, today=cycle.ends_on)
-    if window is None or cycle.pk not in {c.pk for c in window.cycles}:
-        return None
-    return window
+def _window_on(windows: list[RenewalWindow], day: dt.date) -> RenewalWindow | None:
+    """Of ``windows`` (in order), the one holding ``day``, or the next to open, or else the
+    last."""
+    return next((w for w in windows if day <= w.ends_on), windows[-1] if windows else None)
 
 
 def renewal_window_for(
     *, rule: RuleInForce | RenewalRule, cycles: list[ProgramCycle], today: dt.date
 ) -> RenewalWindow | None:
-    """Windows are consecutive runs of ``window_cycles`` cycles; pick the one holding ``today``
-    (or the next to open, or else the last one)."""
-    chunks = [cycles[i : i + rule.window_cycles] for i in range(0, len(cycles), rule.window_cycles)]
-    windows = [
-        RenewalWindow(rule=rule, starts_on=c[0].starts_on, ends_on=c[-1].ends_on, cycles=c)
-        for c in chunks
-        if c
-    ]
-    for window in windows:
-        if today <= window.ends_on:
-            return window
-    return windows[-1] if windows else None
+    """Of the windows ``rule`` makes of ``cycles`` (``renewal_windows``), the one holding
+    ``today`` (or the next to open, or else the last)."""
+    return _window_on(renewal_windows(rule=rule, cycles=cycles), today)
+
+
+@dataclass(frozen=True)
+class RenewalSchedule:
+    """Every window of a rule in force (``renewal_windows``), and the one a page shows."""
+
+    window: RenewalWindow | None
+    windows: list[RenewalWindow] = field(default_factory=list)
+
+
+def renewal_schedule(
+    *, district: District, today: dt.date, cycle: ProgramCycle | None = None
+) -> RenewalSchedule:
+    """The windows of the rule in force on ``today`` (``renewal_rule_in_force``) and the one
+    holding it (or the next to open, or else the last); with ``cycle``, of the rule in force by
+    the cycle's end and the window holding the cycle (none when the cycle comes before that
+    rule's first cycle). Two queries (the rule, the cycles), three in a state."""
+    rule = renewal_rule_in_force(district=district, today=cycle.ends_on if cycle else today)
+    if rule is None:
+        return RenewalSchedule(window=None)
+    windows = renewal_windows(
+        rule=rule, cycles=rule.cycles_of(cycles_in_order(district_id=district.pk))
+    )
+    if cycle is None:
+        return RenewalSchedule(window=_window_on(windows, today), windows=windows)
+    holding = next((w for w in windows if cycle.pk in {c.pk for c in w.cycles}), None)
+    return RenewalSchedule(window=holding, windows=windows)
+
+
+def current_renewal_window(
+    *, district: District, today: dt.date | None = None
+) -> RenewalWindow | None:
+    """The window of the rule in force today (``renewal_schedule``)."""
+    return renewal_schedule(district=district, today=today or timezone.localdate()).window

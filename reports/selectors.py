@@ -64,8 +64,8 @@ from programs.selectors import (
     outside_cycles_q,
     renewal_reached_q,
     renewal_rules_in_force,
+    renewal_schedule,
     renewal_window_for,
-    renewal_window_holding,
     within_cycle_q,
     within_days_q,
 )
@@ -1164,10 +1164,8 @@ def relicensure_counts(
 
 
 def _relicensure_counts(*, district: District, filters: ReportFilters, today: dt.date) -> dict:
-    if filters.cycle:
-        window = renewal_window_holding(district=district, cycle=filters.cycle)
-    else:
-        window = current_renewal_window(district=district, today=today)
+    schedule = renewal_schedule(district=district, today=today, cycle=filters.cycle)
+    window = schedule.window
     if window is None:
         return {"window": None, "closed": False, "today": today, "counts": [], "total": 0}
     # A rule in PD points reads the district's credit rules: one query, for the page's rows too.
@@ -1178,7 +1176,14 @@ def _relicensure_counts(*, district: District, filters: ReportFilters, today: dt
     )
     closed = window.closed(today)
     statuses = CLOSED_WINDOW_STATUSES if closed else OPEN_WINDOW_STATUSES
-    report = {"window": window, "closed": closed, "today": today, "credit_rules": credit_rules}
+    report = {
+        "window": window,
+        # Every window of the rule, and the days each counts: the page lists them.
+        "windows": schedule.windows,
+        "closed": closed,
+        "today": today,
+        "credit_rules": credit_rules,
+    }
     counts = (
         renewal_people(district=district, filters=filters, report=report)
         .order_by()

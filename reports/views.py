@@ -237,9 +237,9 @@ def relicensure(request: HttpRequest) -> HttpResponse:
     district = request.user.district
     # A person's re-licensure counts what they earned in any district of the state.
     stamp = selectors.report_stamp(district=district, across_state=True)
-    # A cycle picks the renewal window holding it, which runs from its first cycle's first
-    # day to its last cycle's last day, the days between them included: no award between
-    # cycles is left out of a window, and "outside any cycle" would mean nothing here.
+    # A cycle picks the renewal window holding it; windows run back to back, the days between
+    # cycles included (``programs.selectors.renewal_windows``): no award after the first window
+    # begins is left out of every window, and "outside any cycle" would mean nothing here.
     form, filters = _filters(request, stamp=stamp, across_state=True, outside_cycles=False)
     data = selectors.relicensure_counts(district=district, filters=filters, stamp=stamp)
     counts = {c["key"]: c["count"] for c in data["counts"]}

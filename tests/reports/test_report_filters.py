@@ -250,11 +250,12 @@ def later_window(district):
 def test_relicensure_cycle_filter_shows_the_window_holding_that_cycle(district, world):
     fall27, _, fall28 = later_window(district)
     spring26, fall26, spring27 = world["cycles"]
-    # Spring 2026 is in the current window: the same window, the same counts.
+    # Spring 2026 is in the current window: the same window, the same counts. It runs until
+    # the next window begins, the summer after Spring 2027 included.
     same, rows = renewal_rows(district, world["filters"]["cycle"])
     assert (same["window"].starts_on, same["window"].ends_on) == (
         spring26.starts_on,
-        spring27.ends_on,
+        fall27.starts_on - dt.timedelta(days=1),
     )
     assert sum(earned for earned, _ in rows.values()) == 6
     # Fall 2027 opens the next window: nothing is earned there yet, everyone is on track.
@@ -271,7 +272,7 @@ def test_a_closed_window_says_met_or_not_met(district, world):
     later_window(district)
     base = world["people"]["base"]
     earned_submission(educator=base, decided_on=dt.date(2026, 10, 1))
-    after = dt.date(2027, 9, 1)  # the first window closed on May 21, 2027
+    after = dt.date(2027, 9, 1)  # the first window closed on Aug 15, 2027, as Fall 2027 began
     data, rows = renewal_rows(district, ReportFilters(cycle=world["cycles"][0]), today=after)
     assert data["closed"]
     assert rows["Base"] == (2, "met")
