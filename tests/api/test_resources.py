@@ -35,7 +35,9 @@ def test_an_award_is_revoked_with_a_reason_through_the_api(connect, district_adm
     assert (award.revocation_reason, award.revoked_by) == ("Plagiarised evidence.", district_admin)
     twice = hr.post(f"/api/v1/awards/{award.uuid}/revoke/", {"reason": "Again."})
     assert twice.status_code == 422
-    assert twice.json()["detail"] == "This award is already revoked."
+    detail = twice.json()["detail"]
+    assert detail.startswith("This award was already revoked on "), detail
+    assert detail.endswith(f"by {district_admin.display_name}; nothing was changed."), detail
     counting = hr.get("/api/v1/awards/", {"counting": "true"}).json()["results"]
     assert counting == []
     assert len(hr.get("/api/v1/awards/", {"counting": "false"}).json()["results"]) == 1
