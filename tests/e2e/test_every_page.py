@@ -41,6 +41,7 @@ NOT_PAGES = {
     "people:person_transcript",
     "reports:export",
     "reports:export_download",
+    "reports:panel_export",
     "people:roster_example",
     "artifacts:open",
     "artifacts:thumbnail",
