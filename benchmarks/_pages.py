@@ -7,6 +7,7 @@ and the plan editor's autosave (the form htmx posts, as ``templates/submissions/
 declares it).
 """
 
+import json
 import re
 from html import unescape
 
@@ -148,12 +149,16 @@ def plan_editor(html: str) -> tuple[str, list[tuple[str, str, str]]]:
 
 
 def autosave_body(fields: list[tuple[str, str, str]], counter: int) -> list[tuple[str, str]]:
-    """The editor's fields with its first text area edited, as a person typing would."""
-    body, edited = [], False
+    """The editor's fields with its first text area edited, as a person typing would, and, as
+    ``static/submissions/autosave.js`` adds it, which field changed and the text it started
+    from (``edited``)."""
+    body, edited = [], {}
     for name, value, kind in fields:
         if kind == "textarea" and not edited:
-            value, edited = f"{_MARKER.sub('', value)} [load {counter}]".strip(), True
+            edited[name] = value
+            value = f"{_MARKER.sub('', value)} [load {counter}]".strip()
         body.append((name, value))
+    body.append(("edited", json.dumps(edited)))
     return body
 
 

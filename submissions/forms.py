@@ -1,6 +1,8 @@
 """Input validation for plans: the five components, sources, proposals and group members."""
 
+import json
 from collections.abc import Iterable
+from typing import Any
 
 from django import forms
 
@@ -16,10 +18,25 @@ MAX_CRITERIA = 12
 
 
 class VersionedForm(forms.ModelForm):
-    """Every save names the version it edited and the editor (tab) that made it."""
+    """Every save names the version it edited and the editor (tab) that made it.
+
+    The editor's script also says which fields the tab changed since that version, each with
+    the text it started from (``edited``: a JSON object; a research source is one row,
+    "sources-<its place in the form>", with its four values). A save without it (the page
+    without JavaScript) is compared as a whole form."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     editor_token = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+    edited = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+
+    def clean_edited(self) -> dict[str, Any] | None:
+        """The fields the tab changed and their texts as it started from them; None when the
+        save does not say (or says it in a way that cannot be read: then nothing is assumed)."""
+        try:
+            edited = json.loads(self.cleaned_data.get("edited") or "null")
+        except ValueError:
+            return None
+        return edited if isinstance(edited, dict) else None
 
     def posted_or_stored(self, name: str, stored):
         """The posted value of ``name`` where it validated, else ``stored``: a value that does
@@ -197,6 +214,20 @@ def sources_to_save(formset: forms.BaseFormSet, *, stored: Iterable[PlanSource])
         row = {name: row[name] or "" for name in SOURCE_FIELDS}
         rows.append({**row, "kind": row["kind"] or PlanSource.Kind.ARTICLE})
     return rows
+
+
+def posted_source_rows(formset: forms.BaseFormSet) -> tuple[list[dict | None], set[int]]:
+    """The research sources as posted, by their place in the form (None: a row left empty),
+    and the places of rows that did not validate. Call after ``is_valid()``."""
+    rows: list[dict | None] = []
+    invalid = set()
+    for index, form in enumerate(formset.forms):
+        if form.errors:
+            invalid.add(index)
+            rows.append(None)
+        else:
+            rows.append(form.as_source() if form.cleaned_data.get("filled") else None)
+    return rows, invalid
 
 
 def source_formset(*, plan: Plan, data=None) -> forms.BaseFormSet:

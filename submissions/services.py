@@ -6,8 +6,10 @@ evidence, the review round asked for on commit). Evidence and reviews sit above 
 hear of attempts and review requests through ``signals``.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from difflib import SequenceMatcher
 from typing import Any
 
 from django.conf import settings
@@ -84,6 +86,49 @@ class SaveResult:
     # text as it stands now (``plan_snapshot``): what the reply shows, not read again.
     submission: Submission | None = None
     plan_text: dict[str, Any] | None = None
+    # After a save from an older version that said what it changed (``TabEdits``): the values
+    # the newer version holds where the tab sent others (for the tab to show), and the tab's own
+    # text of each field changed both there and elsewhere, not saved, for the person to choose
+    # (``"sources"``: by place in ``taken["sources"]``, or after it for one removed elsewhere).
+    taken: dict[str, Any] = field(default_factory=dict)
+    choices: dict[str, Any] = field(default_factory=dict)
+
+
+_SOURCE_ROW = re.compile(r"^sources-(\d+)$")
+EMPTY_SOURCE = {"citation": "", "kind": PlanSource.Kind.ARTICLE, "url": "", "learned": ""}
+
+
+@dataclass
+class TabEdits:
+    """What one editor (tab) changed since the version it saved from, each field with the text
+    it started from. Saved from an older version, only those fields are written, each where the
+    newer version still has the text it started from; every other field stays as the newer
+    version has it, and a field changed on both sides is left for the person to choose.
+
+    What "a field" is: each text; each district goal, chosen or not (two people choosing goals
+    never clash); each research source as a whole (citation, kind, link, what was learned),
+    found in the newer version by its text, or where that changed by its citation, never by its
+    place alone (a source removed elsewhere moves the ones after it up). A source added here is
+    added after those of the newer version."""
+
+    bases: dict[str, Any]
+    source_bases: dict[int, dict | None] = field(default_factory=dict)
+    # The sources as posted, by place in the form (None: left empty); rows in ``invalid_rows``
+    # did not validate and stay as stored. None: the rows are in doubt and stay as stored.
+    source_rows: list[dict | None] | None = None
+    invalid_rows: set[int] = field(default_factory=set)
+
+    @classmethod
+    def read(cls, edited: dict[str, Any], *, source_rows=None, invalid_rows=()) -> "TabEdits":
+        """From the editor's ``edited`` (field name: its text as the tab started from it; a
+        source as "sources-<place in the form>": its four values, null when it was empty)."""
+        bases, source_bases = {}, {}
+        for name, base in edited.items():
+            if match := _SOURCE_ROW.match(name):
+                source_bases[int(match[1])] = base if isinstance(base, dict) else None
+            else:
+                bases[name] = base
+        return cls(bases, source_bases, source_rows, set(invalid_rows))
 
 
 # --- Starting a plan --------------------------------------------------------------------------
@@ -321,6 +366,164 @@ def _snapshot_names():
     return F("snapshot")
 
 
+def _text(value: Any) -> Any:
+    """A value as two versions are compared: a text without the line endings and the outer
+    spaces the browser adds and the form's cleaning takes away."""
+    if value is None:
+        return ""
+    return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
+
+
+def _merge_texts(
+    names: list[str], before: dict, posted: dict, bases: dict
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The newer version (``before``) with the tab's changed texts where it still has the text
+    they started from; and the tab's text of each field changed on both sides."""
+    merged, choices = {}, {}
+    for name in names:
+        merged[name] = saved = before[name]
+        mine = posted[name]
+        if name not in bases or _text(mine) == _text(saved):
+            continue
+        if _text(bases[name]) == _text(saved):
+            merged[name] = mine
+        else:
+            choices[name] = mine
+    return merged, choices
+
+
+def _merge_goals(saved: list[int], posted: list[int], base: Any) -> list[int]:
+    """The goals chosen in the newer version, with those the tab chose or unchose itself."""
+    if not isinstance(base, list):
+        return saved
+    try:
+        started = {int(pk) for pk in base}
+    except (TypeError, ValueError):
+        return saved
+    mine = set(posted)
+    return sorted((set(saved) - (started - mine)) | (mine - started))
+
+
+def _source_key(source: dict | None) -> tuple:
+    return tuple(_text((source or EMPTY_SOURCE).get(name)) for name in SOURCE_FIELDS)
+
+
+def _source_filled(source: dict | None) -> bool:
+    return bool(source) and any(_text(source.get(name)) for name in ("citation", "url", "learned"))
+
+
+def _pair_sources(started: list[dict], saved: list[dict]) -> list[int | None]:
+    """For each source the tab started from, in a stretch of the list changed elsewhere, the
+    place of its counterpart among the saved ones of that stretch: the one with the same
+    citation, else the next one left in order; None when none is left (removed elsewhere)."""
+    pairs: list[int | None] = [None] * len(started)
+    free = list(range(len(saved)))
+    for index, base in enumerate(started):
+        for place in free:
+            if _text(saved[place].get("citation")) == _text(base.get("citation")):
+                pairs[index] = place
+                free.remove(place)
+                break
+    for index in range(len(started)):
+        if pairs[index] is None and free:
+            pairs[index] = free.pop(0)
+    return pairs
+
+
+def _merge_sources(saved: list[dict], edits: TabEdits) -> tuple[list[dict], dict[int, dict]]:
+    """The sources of the newer version with the tab's changes to them, and, by place in that
+    list, the tab's text of each source changed both here and elsewhere (one removed elsewhere
+    is placed after the list: choosing the tab's text adds it again)."""
+    rows = edits.source_rows
+    if rows is None or not edits.source_bases:
+        return saved, {}
+    started: list[tuple[dict, dict | None]] = []  # (as the tab knew it, as the tab has it)
+    added = []
+    for place, posted in enumerate(rows):
+        if place in edits.source_bases:
+            base = edits.source_bases[place]
+            mine = base if place in edits.invalid_rows else posted
+        elif place in edits.invalid_rows:
+            continue
+        else:
+            base = mine = posted
+        if _source_filled(base):
+            started.append((base, mine))
+        elif _source_filled(mine):
+            added.append(mine)
+    # Which source of the newer version each one the tab started from is: the same text, one
+    # changed in its place, or none (removed).
+    matcher = SequenceMatcher(
+        None,
+        [_source_key(base) for base, _ in started],
+        [_source_key(source) for source in saved],
+        autojunk=False,
+    )
+    replaced: dict[int, dict | None] = {}
+    clashes: list[tuple[int | None, dict]] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            pairs: list[int | None] = list(range(j1, j2))
+        else:
+            pairs = [
+                None if place is None else j1 + place
+                for place in _pair_sources([base for base, _ in started[i1:i2]], saved[j1:j2])
+            ]
+        for offset, there in enumerate(pairs):
+            base, mine = started[i1 + offset]
+            filled = _source_filled(mine)
+            if filled and _source_key(mine) == _source_key(base):
+                continue  # not changed here
+            if tag == "equal":
+                replaced[there] = mine if filled else None
+                continue
+            if there is None and not filled:
+                continue  # removed on both sides
+            if there is not None and filled and _source_key(mine) == _source_key(saved[there]):
+                continue  # changed alike on both sides
+            clashes.append((there, mine if filled else dict(EMPTY_SOURCE)))
+    merged, place_of = [], {}
+    for place, source in enumerate(saved):
+        if place in replaced:
+            if replaced[place] is None:
+                continue
+            source = replaced[place]
+        place_of[place] = len(merged)
+        merged.append(source)
+    kept = {_source_key(source) for source in merged}
+    for source in added:
+        if _source_key(source) not in kept:
+            kept.add(_source_key(source))
+            merged.append(source)
+    choices, spare = {}, len(merged)
+    for there, mine in clashes:
+        if there is None:
+            choices[spare], spare = mine, spare + 1
+        else:
+            choices[place_of[there]] = mine
+    return merged, choices
+
+
+def _merge_plan(before: dict, posted: dict, edits: TabEdits) -> tuple[dict, dict]:
+    merged, choices = _merge_texts(PLAN_TEXT_FIELDS, before, posted, edits.bases)
+    merged["district_goals"] = _merge_goals(
+        before["district_goals"], posted["district_goals"], edits.bases.get("district_goals")
+    )
+    merged["sources"], source_choices = _merge_sources(before["sources"], edits)
+    if source_choices:
+        choices["sources"] = source_choices
+    return merged, choices
+
+
+def _taken(after: dict, posted: dict, choices: dict) -> dict[str, Any]:
+    """The values the save holds where the tab sent others; all the sources when one is left
+    to choose (the choice names its place in them)."""
+    taken = {name: after[name] for name in after if after[name] != posted[name]}
+    if "sources" in choices:
+        taken["sources"] = after["sources"]
+    return taken
+
+
 # Read by every autosave, so built once per process (microcreds.prepared): the plan, locked;
 # its members' submissions; and its last revision's fields and the names in its snapshot, not
 # the whole text it holds.
@@ -391,11 +594,15 @@ def plan_text_save(
     version: int,
     actor: User,
     editor_token: str = "",
+    edits: TabEdits | None = None,
 ) -> SaveResult:
     """Save the shared plan text the educator edited from ``version``.
 
-    Raises SaveConflict (nothing written) if the plan moved on since that version and the text
-    differs, PlanError if the plan may not be edited now.
+    If the plan moved on since that version: with ``edits``, saves only what the tab changed,
+    where the newer version still has the text it started from, and returns what the newer
+    version holds and what is left to choose (``SaveResult.taken``, ``choices``); without,
+    raises SaveConflict (nothing written) if the text differs. Raises PlanError if the plan may
+    not be edited now.
     """
     if submission.educator_id != actor.pk:
         raise PlanError("Only members of this plan can edit its text.")
@@ -417,21 +624,33 @@ def plan_text_save(
             )
         selectors.read_plan_text_lists(plan)
         before = plan_snapshot(plan)
-        after = {name: values.get(name, "") for name in PLAN_TEXT_FIELDS}
-        after["district_goals"] = sorted(goal.pk for goal in district_goals)
-        after["sources"] = [
+        posted = {name: values.get(name, "") for name in PLAN_TEXT_FIELDS}
+        posted["district_goals"] = sorted(goal.pk for goal in district_goals)
+        posted["sources"] = [
             {name: source.get(name, "") for name in SOURCE_FIELDS} for source in sources
         ]
-        changed = _changed(before, after)
+        after, choices = posted, {}
+        changed = _changed(before, posted)
+        if (
+            changed
+            and version != plan.version
+            and not _is_own_latest_save("plan", plan.pk, plan.version, editor_token)
+        ):
+            if edits is None:
+                raise SaveConflict(
+                    yours=posted, saved=before, saved_version=plan.version, fields=changed
+                )
+            after, choices = _merge_plan(before, posted, edits)
+            changed = _changed(before, after)
+        taken = _taken(after, posted, choices)
         if not changed:
             return SaveResult(
-                version=plan.version, saved_at=plan.updated_at, submission=current, plan_text=before
-            )
-        if version != plan.version and not _is_own_latest_save(
-            "plan", plan.pk, plan.version, editor_token
-        ):
-            raise SaveConflict(
-                yours=after, saved=before, saved_version=plan.version, fields=changed
+                version=plan.version,
+                saved_at=plan.updated_at,
+                submission=current,
+                plan_text=before,
+                taken=taken,
+                choices=choices,
             )
         for name in PLAN_TEXT_FIELDS:
             setattr(plan, name, after[name])
@@ -446,7 +665,7 @@ def plan_text_save(
             ]
         )
         if "district_goals" in changed:
-            plan.district_goals.set(district_goals)
+            plan.district_goals.set(after["district_goals"])
         if "sources" in changed:
             plan.sources.all().delete()
             new_sources = [
@@ -471,6 +690,8 @@ def plan_text_save(
             changed_fields=changed,
             submission=current,
             plan_text=after,
+            taken=taken,
+            choices=choices,
         )
 
 
@@ -481,8 +702,10 @@ def submission_results_save(
     version: int,
     actor: User,
     editor_token: str = "",
+    edits: TabEdits | None = None,
 ) -> SaveResult:
-    """Save the educator's own results, reflection and sharing notes (after implementation)."""
+    """Save the educator's own results, reflection and sharing notes (after implementation);
+    from an older version, as ``plan_text_save`` does."""
     if submission.educator_id != actor.pk:
         raise PlanError("Only the educator of this plan can write its results.")
     with transaction.atomic():
@@ -493,15 +716,27 @@ def submission_results_save(
                 f"a “Not yet”; this plan is “{current.get_status_display()}”."
             )
         before = results_snapshot(current)
-        after = {name: values.get(name, "") for name in RESULTS_FIELDS}
-        changed = _changed(before, after)
-        if not changed:
-            return SaveResult(version=current.version, saved_at=current.status_changed_at)
-        if version != current.version and not _is_own_latest_save(
-            "results", current.pk, current.version, editor_token
+        posted = {name: values.get(name, "") for name in RESULTS_FIELDS}
+        after, choices = posted, {}
+        changed = _changed(before, posted)
+        if (
+            changed
+            and version != current.version
+            and not _is_own_latest_save("results", current.pk, current.version, editor_token)
         ):
-            raise SaveConflict(
-                yours=after, saved=before, saved_version=current.version, fields=changed
+            if edits is None:
+                raise SaveConflict(
+                    yours=posted, saved=before, saved_version=current.version, fields=changed
+                )
+            after, choices = _merge_texts(RESULTS_FIELDS, before, posted, edits.bases)
+            changed = _changed(before, after)
+        taken = _taken(after, posted, choices)
+        if not changed:
+            return SaveResult(
+                version=current.version,
+                saved_at=current.status_changed_at,
+                taken=taken,
+                choices=choices,
             )
         for name in RESULTS_FIELDS:
             setattr(current, name, after[name])
@@ -517,7 +752,13 @@ def submission_results_save(
             snapshot=after,
         )
         _remember_editor("results", current.pk, current.version, editor_token)
-        return SaveResult(version=current.version, saved_at=timezone.now(), changed_fields=changed)
+        return SaveResult(
+            version=current.version,
+            saved_at=timezone.now(),
+            changed_fields=changed,
+            taken=taken,
+            choices=choices,
+        )
 
 
 # --- Groups -----------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from .forms import (
     PlanTextForm,
     ProposeForm,
     ResultsForm,
+    posted_source_rows,
     source_formset,
     sources_to_save,
 )
@@ -257,6 +258,34 @@ def _conflict_rows(conflict: services.SaveConflict, district_id: int) -> list[di
     ]
 
 
+def _tab_edits(
+    form: PlanTextForm | ResultsForm, formset: BaseFormSet | None = None
+) -> services.TabEdits | None:
+    """What the tab says it changed since the version it saved from (None: it does not say)."""
+    edited = form.cleaned_data.get("edited")
+    if edited is None:
+        return None
+    rows, invalid = None, set()
+    if formset is not None and not formset.non_form_errors():
+        rows, invalid = posted_source_rows(formset)
+    return services.TabEdits.read(edited, source_rows=rows, invalid_rows=invalid)
+
+
+def _from_elsewhere(result: services.SaveResult | None) -> dict | None:
+    """For the editor's script, in the page's field names: the values a save from an older
+    version found there (to show), and the tab's text of each field changed on both sides
+    (to choose for). None when there is nothing of the kind."""
+    if result is None or not (result.taken or result.choices):
+        return None
+    values = dict(result.taken)
+    if "district_goals" in values:
+        values["district_goals"] = [str(pk) for pk in values["district_goals"]]
+    choices = {name: text for name, text in result.choices.items() if name != "sources"}
+    for place, source in result.choices.get("sources", {}).items():
+        choices[f"sources-{place}"] = source
+    return {"values": values, "choices": choices}
+
+
 class SaveOutcome(models.TextChoices):
     """How a save went; also the ``X-Autosave`` header autosave.js reads."""
 
@@ -399,6 +428,7 @@ def _saved_response(
             "submission": submission,
             "conflict": save.conflict,
             "conflict_rows": conflict_rows,
+            "from_elsewhere": _from_elsewhere(save.result),
             **_missing(submission, plan_text),
         }
         response = HttpResponse(
@@ -409,7 +439,14 @@ def _saved_response(
             response["X-Autosave-Version"] = str(save.result.version)
         return response
     if save.outcome in (SaveOutcome.SAVED, SaveOutcome.UNCHANGED):
-        messages.success(request, "Your changes are saved.")
+        if save.result.choices:
+            messages.warning(
+                request,
+                "Your changes are saved, except where the same text was also changed elsewhere "
+                "since you opened the page: choose which text to keep.",
+            )
+        else:
+            messages.success(request, "Your changes are saved.")
         return redirect("submissions:detail", pk=submission.pk)
     if save.outcome == SaveOutcome.REFUSED:
         messages.error(request, save.refusal)
@@ -482,6 +519,7 @@ def plan_save(request: HttpRequest, pk: int) -> HttpResponse:
                 version=data["version"],
                 actor=request.user,
                 editor_token=data.get("editor_token") or "",
+                edits=_tab_edits(form, save.formset),
             )
         )
     return _saved_response(request, submission, save)
@@ -512,6 +550,7 @@ def results_save(request: HttpRequest, pk: int) -> HttpResponse:
                 version=data["version"],
                 actor=request.user,
                 editor_token=data.get("editor_token") or "",
+                edits=_tab_edits(form),
             )
         )
     return _saved_response(request, submission, save)

@@ -2,6 +2,7 @@
 a browser would: the same fields, values and autosave address as Python's own HTML parser reads,
 so the autosaves it sends under load are the ones a person's browser sends."""
 
+import json
 from html.parser import HTMLParser
 
 import pytest
@@ -94,6 +95,8 @@ def test_the_simulated_browser_reads_the_plan_editor_as_html_parser_does(plan_pa
     assert any(kind == "select" or kind == "checkbox" for _, _, kind in fields)
     edited = dict(autosave_body(fields, 7))
     assert edited["rationale"].endswith("[load 7]")
+    # As the editor's script says it: the field changed, with the text it started from.
+    assert json.loads(edited["edited"]) == {"rationale": RATIONALE}
 
 
 def test_load_fragments_are_read_off_the_page():
