@@ -5,8 +5,9 @@
  * script fires every few seconds while there are unsaved changes. Every keystroke is also kept
  * in localStorage until the server confirms it has the same text, so a closed tab, a lost
  * connection or an expired session loses nothing: the text comes back when the page is opened
- * again and is saved then. Saves carry the version they edited; when the server refuses a stale
- * one, autosave pauses until the person chooses which text to keep.
+ * again and is saved then. Saves carry the version they edited and what they changed since
+ * (below); a save that does not say (a page of before) and is refused as stale pauses autosave
+ * until the person chooses which text to keep.
  *
  * The draft holds only the fields the person changed here, each with the text it started from
  * (the server's, as this tab last knew it) and the text typed since; never a copy of the whole
@@ -17,6 +18,14 @@
  * page), so a tab that saves never clears another's; a page opened takes in every draft kept
  * for its form (a closed tab's, or one still open, whose unsaved text it then saves: texts are
  * compared field by field, so that is never an overwrite) and clears them once it keeps them.
+ *
+ * Both tabs open at once are kept apart the same way. Every save says which fields this page
+ * changed since the version it saves from, each with the text it started from ("edited"; a
+ * research source is one field, its four values together). When another tab or device saved
+ * meanwhile, the server writes only those fields, each where the newer version still has the
+ * text it started from, and leaves the others as the newer version has them; it answers with
+ * the newer text, which the form takes, and this page's text of each field changed on both
+ * sides, offered with both texts to choose from, as a restored draft's are.
  *
  * The forms are "novalidate": htmx would otherwise not send a form with one field the browser
  * thinks invalid, and nothing at all would be saved. The server saves every value that validates; a value that does not (a link that is not a web
@@ -30,10 +39,14 @@
   var PREFIX = "microcreds:draft:";
   var INTERVAL_MS = 5000;
   var TOTAL = "sources-TOTAL_FORMS";
+  // A research source as one field ("sources-2"): its four values together.
+  var SOURCE_ROW = /^sources-(\d+)$/;
+  var SOURCE_FIELDS = ["citation", "kind", "url", "learned"];
   var SKIPPED = {
     csrfmiddlewaretoken: true,
     version: true,
     editor_token: true,
+    edited: true,
     "sources-INITIAL_FORMS": true,
     "sources-MIN_NUM_FORMS": true,
     "sources-MAX_NUM_FORMS": true,
@@ -152,12 +165,46 @@
     }
   }
 
+  var CHOOSE =
+    "Some of what you changed was changed elsewhere too: choose which text to keep below.";
+
+  // While a choice is left to make, the status line says so after whatever else it says.
+  function noteChoices(form) {
+    var status = statusElement(form);
+    if (!status || !Object.keys(form._choices).length) {
+      return;
+    }
+    if (status.textContent.indexOf(CHOOSE) === -1) {
+      status.appendChild(document.createTextNode(" " + CHOOSE));
+    }
+    status.classList.add("save-status-unsaved");
+  }
+
   function has(object, name) {
     return Object.prototype.hasOwnProperty.call(object, name);
   }
 
   function known(values, name) {
     return has(values, name) ? values[name] : null;
+  }
+
+  // The source in place ``index`` of ``values`` (null when there is no such row).
+  function sourceAt(values, index) {
+    var prefix = "sources-" + index + "-";
+    if (!has(values, prefix + "citation")) {
+      return null;
+    }
+    var source = {};
+    SOURCE_FIELDS.forEach(function (field) {
+      source[field] = known(values, prefix + field) || "";
+    });
+    return source;
+  }
+
+  // A field's value in ``values``; a source's, its four values.
+  function valueOf(values, name) {
+    var row = SOURCE_ROW.exec(name);
+    return row ? sourceAt(values, row[1]) : known(values, name);
   }
 
   // The fields whose value here is not the server's as this page last knew it (``_base``):
@@ -173,6 +220,22 @@
       }
     });
     return changed;
+  }
+
+  // What this page changed since the version it saves from, each field with the text it started
+  // from (a source: its four values, null when the row was not there).
+  function editedBases(form) {
+    var changed = edits(form);
+    var bases = {};
+    Object.keys(changed).forEach(function (name) {
+      var row = /^sources-(\d+)-/.exec(name);
+      if (row) {
+        bases["sources-" + row[1]] = sourceAt(form._base, row[1]);
+      } else {
+        bases[name] = changed[name].from;
+      }
+    });
+    return bases;
   }
 
   function keepDraft(form) {
@@ -286,7 +349,7 @@
 
   // Enough source rows for the field ``name`` (a field of a row added in another page).
   function ensureRow(form, name) {
-    var match = /^sources-(\d+)-/.exec(name);
+    var match = /^sources-(\d+)(?:-|$)/.exec(name);
     var total = form.querySelector("input[name=sources-TOTAL_FORMS]");
     while (match && total && parseInt(total.value, 10) <= parseInt(match[1], 10)) {
       var before = total.value;
@@ -309,6 +372,13 @@
 
   function setValue(form, name, value) {
     ensureRow(form, name);
+    if (SOURCE_ROW.test(name)) {
+      SOURCE_FIELDS.forEach(function (field) {
+        var empty = field === "kind" ? "article" : "";
+        setValue(form, name + "-" + field, value ? value[field] || empty : empty);
+      });
+      return;
+    }
     elementsNamed(form, name).forEach(function (element) {
       if (element.type === "checkbox") {
         element.checked = (value || []).indexOf(element.value) !== -1;
@@ -325,8 +395,19 @@
     return label ? label.textContent.trim() : element.value;
   }
 
-  // The field as the page names it ("Rationale", "Source 4: Citation").
+  // Where the field is: a source's citation.
+  function fieldElement(form, name) {
+    return firstElement(form, SOURCE_ROW.test(name) ? name + "-citation" : name);
+  }
+
+  // The field as the page names it ("Rationale", "Source 4: Citation", "Source 4").
   function fieldLabel(form, name) {
+    var row = SOURCE_ROW.exec(name);
+    if (row) {
+      var legend = form.querySelectorAll("[data-source-row]")[row[1]];
+      legend = legend ? legend.querySelector("legend") : null;
+      return legend ? legend.textContent.trim() : "Source " + (parseInt(row[1], 10) + 1);
+    }
     var element = firstElement(form, name);
     if (!element) {
       return name;
@@ -341,6 +422,18 @@
 
   // A value as the person sees it: the names of the chosen goals or setting, not their ids.
   function shownValue(form, name, value) {
+    if (SOURCE_ROW.test(name)) {
+      if (!value || !(value.citation || value.url || value.learned)) {
+        return "";
+      }
+      return [
+        value.citation + " (" + shownValue(form, name + "-kind", value.kind) + ")",
+        value.url,
+        value.learned ? "Learned: " + value.learned : "",
+      ]
+        .filter(Boolean)
+        .join("\n");
+    }
     var elements = elementsNamed(form, name);
     var element = elements[0];
     if (value === null || value === undefined || !element) {
@@ -444,7 +537,7 @@
       header.scope = "row";
       row.appendChild(header);
       row.appendChild(textCell(form, name, form._choices[name].to, "data-draft-mine"));
-      row.appendChild(textCell(form, name, known(form._base, name), "data-draft-saved"));
+      row.appendChild(textCell(form, name, valueOf(form._base, name), "data-draft-saved"));
       var actions = make("td", "", "conflict-actions");
       actions.appendChild(choiceButton("Keep the saved text", field, "data-draft-keep-saved"));
       actions.appendChild(document.createTextNode(" "));
@@ -483,8 +576,8 @@
       var offered = draft.choices || {};
       function consider(name, entry, offeredBefore) {
         ensureRow(form, name);
-        var saved = known(form._base, name);
-        var here = known(serialize(form), name);
+        var saved = valueOf(form._base, name);
+        var here = valueOf(serialize(form), name);
         if (same(entry.to, here) || same(entry.to, saved)) {
           return;
         }
@@ -511,6 +604,95 @@
     });
     form._typedAt = typedAt;
     return { keys: keys, restored: restored };
+  }
+
+  // The sources as the server holds them, in their places, the rows after them emptied; room
+  // is made for ``rows`` rows at least (the places of sources left to choose).
+  function takeSources(form, sources, rows) {
+    var needed = Math.max(sources.length, rows);
+    if (needed) {
+      ensureRow(form, "sources-" + (needed - 1));
+    }
+    var total = form.querySelector("input[name=" + TOTAL + "]");
+    var count = total ? parseInt(total.value, 10) : 0;
+    for (var index = 0; index < count; index += 1) {
+      var name = "sources-" + index;
+      setValue(form, name, sources[index] || null);
+      SOURCE_FIELDS.forEach(function (field) {
+        form._base[name + "-" + field] = firstElement(form, name + "-" + field).value;
+      });
+    }
+  }
+
+  // After a save from an older version (another tab or device saved meanwhile), the server
+  // says what it holds where this page sent other text, and this page's text of each field
+  // changed on both sides. The form takes the newer text; each field changed on both sides,
+  // and any typed on while the save was under way, is offered with both texts to choose from.
+  // Returns whether the server said so.
+  function takeFromElsewhere(form, xhr, sent) {
+    var reply = document.createElement("template");
+    reply.innerHTML = (xhr && xhr.responseText) || "";
+    var data = reply.content.querySelector("script[id^='saved-elsewhere-']");
+    var found = null;
+    try {
+      found = data ? JSON.parse(data.textContent) : null;
+    } catch (error) {
+      found = null;
+    }
+    if (!found) {
+      return false;
+    }
+    var values = found.values || {};
+    var choices = {};
+    Object.keys(found.choices || {}).forEach(function (name) {
+      choices[name] = found.choices[name];
+    });
+    var now = serialize(form);
+    var typedRows = {};
+    function typedSince(name) {
+      return Boolean(sent) && has(sent, name) && !same(now[name], sent[name]);
+    }
+    Object.keys(values).forEach(function (name) {
+      if (name === "sources") {
+        return;
+      }
+      if (typedSince(name) && !same(now[name], values[name])) {
+        choices[name] = now[name];
+      }
+      form._base[name] = values[name];
+      setValue(form, name, values[name]);
+    });
+    Object.keys(now).forEach(function (name) {
+      var row = /^sources-(\d+)-/.exec(name);
+      if (row && typedSince(name)) {
+        typedRows[row[1]] = sourceAt(now, row[1]);
+      }
+    });
+    if (values.sources) {
+      var after = values.sources.length;
+      Object.keys(choices).forEach(function (name) {
+        var row = SOURCE_ROW.exec(name);
+        if (row) {
+          after = Math.max(after, parseInt(row[1], 10) + 1);
+        }
+      });
+      // A source typed in while the save was under way goes to a place of its own, to choose.
+      Object.keys(typedRows).forEach(function (index) {
+        choices["sources-" + after] = typedRows[index];
+        after += 1;
+      });
+      takeSources(form, values.sources, after);
+    }
+    var at = Date.now();
+    Object.keys(choices).forEach(function (name) {
+      var mine = choices[name];
+      if (!SOURCE_ROW.test(name) && typedSince(name)) {
+        mine = now[name];
+      }
+      form._choices[name] = { from: null, to: mine, typedAt: at };
+    });
+    showChoices(form);
+    return true;
   }
 
   function saveNow(form) {
@@ -544,6 +726,7 @@
       form.dataset.dirty = "true";
     }
     showChoices(form);
+    noteChoices(form);
     // This page keeps what it took in; the drafts it came from are then cleared.
     keepDraft(form);
     found.keys.forEach(function (key) {
@@ -557,6 +740,12 @@
     });
     form.addEventListener("change", function () {
       remember(form);
+    });
+
+    form.addEventListener("htmx:configRequest", function (event) {
+      if (event.detail.elt === form) {
+        event.detail.parameters.edited = JSON.stringify(editedBases(form));
+      }
     });
 
     form.addEventListener("htmx:beforeRequest", function (event) {
@@ -602,7 +791,8 @@
       if (outcome === "saved" || outcome === "unchanged") {
         learnSaved(form, sent, false);
         form._sentValues = null;
-        if (same(sent, serialize(form))) {
+        var merged = takeFromElsewhere(form, xhr, sent);
+        if (merged ? !Object.keys(edits(form)).length : same(sent, serialize(form))) {
           form.dataset.dirty = "false";
           keepDraft(form);
         } else {
@@ -613,6 +803,7 @@
         if (notice && !notice.hidden && form.dataset.dirty === "false") {
           notice.textContent = "The restored text is saved.";
         }
+        noteChoices(form);
         return;
       }
       if (outcome === "conflict" || outcome === "refused") {
@@ -624,12 +815,14 @@
         // version the server holds). Wait for the next edit rather than resending it.
         learnSaved(form, sent, true);
         form._sentValues = null;
+        takeFromElsewhere(form, xhr, sent);
         keepDraft(form);
         if (same(sent, serialize(form))) {
           form.dataset.dirty = "false";
         } else {
           remember(form);
         }
+        noteChoices(form);
         return;
       }
       if (xhr && (xhr.status === 403 || xhr.status === 404)) {
@@ -657,14 +850,25 @@
     }, INTERVAL_MS);
 
     form.addEventListener("submit", function () {
-      // The Save button posts the form itself: that is no leaving with unsaved text.
+      // The Save button posts the form itself: that is no leaving with unsaved text. It says
+      // what this page changed, as autosave does; a field changed elsewhere too stays in the
+      // draft, and the page it comes back to offers both texts.
       form.dataset.submitting = "true";
+      var edited = form.querySelector("input[name=edited]");
+      if (!edited) {
+        edited = form.appendChild(make("input"));
+        edited.type = "hidden";
+        edited.name = "edited";
+      }
+      edited.value = JSON.stringify(editedBases(form));
     });
 
     // Last chance when the tab closes: send what is unsaved; the local draft stays regardless.
     window.addEventListener("pagehide", function () {
       if (form.dataset.dirty === "true" && !form.dataset.paused && navigator.sendBeacon) {
-        navigator.sendBeacon(form.action, new FormData(form));
+        var data = new FormData(form);
+        data.set("edited", JSON.stringify(editedBases(form)));
+        navigator.sendBeacon(form.action, data);
       }
     });
 
@@ -709,8 +913,11 @@
         saveNow(form);
       } else {
         keepDraft(form);
+        if (!unsaved(form)) {
+          setStatus(form, "All changes saved.");
+        }
       }
-      var field = firstElement(form, name);
+      var field = fieldElement(form, name);
       if (field) {
         field.focus();
       }

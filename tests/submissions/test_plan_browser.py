@@ -18,6 +18,7 @@ from tests.accounts.factories import (
     ReviewerFactory,
 )
 from tests.credentials.factories import MicroCredentialFactory
+from tests.submissions.factories import PlanSourceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -180,30 +181,161 @@ def test_text_typed_after_the_session_expired_is_saved_after_signing_in(
     )
 
 
-def test_a_stale_tab_sees_both_texts_and_chooses_which_to_keep(
+def test_two_tabs_open_at_once_each_keeps_what_the_other_saved(
+    page, live_server, browser_sign_in, draft
+):
+    """Tab A writes the rationale (Overview) while tab B, open at the same time, has saved the
+    timeline (Implementation). A's save, made from the version both opened, writes only the
+    rationale: B's timeline stays, and A's page shows it; A goes on from there."""
+    browser_sign_in(page, live_server, "elena@example.org", PASSWORD)
+    tab_a = open_editor(page.context, live_server, draft)
+    tab_b = open_editor(page.context, live_server, draft)
+    timeline = "Tab B's timeline, saved first."
+    tab_b.get_by_label("Timeline").fill(timeline)
+    wait_until(lambda: Plan.objects.get(pk=draft.plan_id).timeline == timeline)
+
+    tab_a.get_by_label("Rationale").fill(RATIONALE)
+    wait_until(lambda: Plan.objects.get(pk=draft.plan_id).rationale == RATIONALE)
+    expect(tab_a.get_by_label("Timeline")).to_have_value(timeline)
+    wait_saved(tab_a)
+    plan = Plan.objects.get(pk=draft.plan_id)
+    assert (plan.rationale, plan.timeline) == (RATIONALE, timeline)
+    expect(tab_a.locator("#draft-choices-plan")).to_be_hidden()
+    expect(tab_a.locator("#save-conflict-plan")).to_be_hidden()
+
+    # Tab B, still open, writes on from the version it opened: A's rationale stays too.
+    tab_b.get_by_label("Hypothesis or purpose").fill("Written next in tab B.")
+    wait_until(lambda: Plan.objects.get(pk=draft.plan_id).hypothesis == "Written next in tab B.")
+    expect(tab_b.get_by_label("Rationale")).to_have_value(RATIONALE)
+    plan = Plan.objects.get(pk=draft.plan_id)
+    assert (plan.rationale, plan.timeline) == (RATIONALE, timeline)
+
+
+def test_results_written_in_one_tab_keep_the_reflection_saved_in_another(
+    page, live_server, browser_sign_in, draft
+):
+    """After implementation: tab A writes the results while tab B, open at the same time, has
+    saved the reflection. A's save keeps B's reflection."""
+    Submission.objects.filter(pk=draft.pk).update(status=Submission.Status.IN_PROGRESS)
+    browser_sign_in(page, live_server, "elena@example.org", PASSWORD)
+    tab_a = open_editor(page.context, live_server, draft)
+    tab_b = open_editor(page.context, live_server, draft)
+    reflection = "Rehearsing routines changed how I open every lesson."
+    tab_b.get_by_label("Reflection on your practice and student learning").fill(reflection)
+    wait_until(lambda: Submission.objects.get(pk=draft.pk).reflection_practice == reflection)
+
+    tab_a.get_by_role("textbox", name="Results and data").fill("Transitions: 11 to 4 minutes.")
+    wait_until(
+        lambda: (
+            Submission.objects.get(pk=draft.pk).impact_results == "Transitions: 11 to 4 minutes."
+        )
+    )
+    assert Submission.objects.get(pk=draft.pk).reflection_practice == reflection
+    expect(tab_a.get_by_label("Reflection on your practice and student learning")).to_have_value(
+        reflection
+    )
+    expect(tab_a.locator("#save-status-results")).to_contain_text("Saved at")
+    expect(tab_a.locator("#draft-choices-results")).to_be_hidden()
+
+
+def test_a_field_changed_in_two_open_tabs_is_chosen_and_the_rest_of_each_is_kept(
     page, live_server, browser_sign_in, axe, draft
 ):
+    """Both tabs open at once change the hypothesis and the personal goal; B saves first, with
+    a timeline, A then with a rationale. A's save keeps B's texts of those two fields and shows
+    both texts of each, to choose from; A's rationale and B's timeline are saved regardless."""
+    Plan.objects.filter(pk=draft.plan_id).update(
+        hypothesis="The hypothesis both tabs opened with.",
+        personal_goal="The goal both tabs opened with.",
+    )
     browser_sign_in(page, live_server, "elena@example.org", PASSWORD)
     assert axe(page) == []  # the dashboard
     page.goto(f"{live_server.url}/plans/propose/")
     assert axe(page) == []
-    first = open_editor(page.context, live_server, draft)
-    second = open_editor(page.context, live_server, draft)
-    first.get_by_label("Hypothesis or purpose").fill("Written in the first tab.")
-    wait_saved(first)
-    second.get_by_label("Hypothesis or purpose").fill("Written in the second tab.")
-    conflict = second.locator("#save-conflict-plan")
-    expect(conflict).to_contain_text("nothing was overwritten", timeout=15000)
-    expect(conflict.locator("[data-conflict-yours]")).to_have_text("Written in the second tab.")
-    expect(conflict.locator("[data-conflict-saved]")).to_have_text("Written in the first tab.")
-    assert Plan.objects.get(pk=draft.plan_id).hypothesis == "Written in the first tab."
-    assert axe(second) == []
-    second.get_by_role("button", name="Keep my text (save it over the saved one)").click()
-    wait_saved(second)
-    wait_until(
-        lambda: Plan.objects.get(pk=draft.plan_id).hypothesis == "Written in the second tab."
+    tab_a = open_editor(page.context, live_server, draft)
+    tab_b = open_editor(page.context, live_server, draft)
+    tab_b.get_by_label("Hypothesis or purpose").fill("Tab B's hypothesis.")
+    tab_b.get_by_label("Personal goal it ties to").fill("Tab B's goal.")
+    tab_b.get_by_label("Timeline").fill("Tab B's timeline.")
+    wait_until(lambda: Plan.objects.get(pk=draft.plan_id).timeline == "Tab B's timeline.")
+    wait_saved(tab_b)
+
+    tab_a.get_by_label("Hypothesis or purpose").fill("Tab A's hypothesis.")
+    tab_a.get_by_label("Personal goal it ties to").fill("Tab A's goal.")
+    tab_a.get_by_label("Rationale").fill(RATIONALE)
+    choices = tab_a.locator("#draft-choices-plan")
+    expect(choices).to_contain_text("Choose which text to keep")
+    wait_until(lambda: Plan.objects.get(pk=draft.plan_id).rationale == RATIONALE)
+    rows = choices.locator("tbody tr")
+    expect(rows).to_have_count(2)
+    hypothesis = rows.filter(has_text="Hypothesis or purpose")
+    expect(hypothesis.locator("[data-draft-mine]")).to_have_text("Tab A's hypothesis.")
+    expect(hypothesis.locator("[data-draft-saved]")).to_have_text("Tab B's hypothesis.")
+    goal = rows.filter(has_text="Personal goal it ties to")
+    expect(goal.locator("[data-draft-mine]")).to_have_text("Tab A's goal.")
+    expect(goal.locator("[data-draft-saved]")).to_have_text("Tab B's goal.")
+    # Until A chooses, the form shows the saved text; nothing of either tab was overwritten.
+    expect(tab_a.get_by_label("Hypothesis or purpose")).to_have_value("Tab B's hypothesis.")
+    expect(tab_a.get_by_label("Timeline")).to_have_value("Tab B's timeline.")
+    expect(tab_a.locator("#save-status-plan")).to_contain_text("choose which text to keep below")
+    plan = Plan.objects.get(pk=draft.plan_id)
+    assert (plan.rationale, plan.timeline, plan.hypothesis, plan.personal_goal) == (
+        RATIONALE,
+        "Tab B's timeline.",
+        "Tab B's hypothesis.",
+        "Tab B's goal.",
     )
-    expect(conflict).to_be_empty()
+    tab_a.screenshot(path="test-results/live-conflict-choices.png", full_page=True)
+    assert axe(tab_a) == []
+
+    tab_a.get_by_role("button", name="Use my unsaved text for Hypothesis or purpose").click()
+    expect(tab_a.get_by_label("Hypothesis or purpose")).to_have_value("Tab A's hypothesis.")
+    wait_until(lambda: Plan.objects.get(pk=draft.plan_id).hypothesis == "Tab A's hypothesis.")
+    tab_a.get_by_role("button", name="Keep the saved text for Personal goal it ties to").click()
+    expect(choices).to_be_hidden()
+    wait_saved(tab_a)
+    plan = Plan.objects.get(pk=draft.plan_id)
+    assert (plan.rationale, plan.timeline, plan.hypothesis, plan.personal_goal) == (
+        RATIONALE,
+        "Tab B's timeline.",
+        "Tab A's hypothesis.",
+        "Tab B's goal.",
+    )
+    # Nothing is left to choose or to restore: leaving asks nothing, and no draft is kept.
+    wait_until(lambda: kept_drafts(tab_a, draft) == "")
+
+
+def test_a_source_fixed_in_one_tab_and_one_removed_in_another_are_both_kept(
+    page, live_server, browser_sign_in, draft
+):
+    """A source is one field, found by its text: tab B removes the first source (the others
+    move up) while tab A, open at the same time, adds the second one's link. A's save adds the
+    link to that source where it now stands, and A's page shows the sources as saved."""
+    for number in (1, 2, 3):
+        PlanSourceFactory(
+            plan=draft.plan, position=number, citation=f"Source {number}.", url="", learned="."
+        )
+    browser_sign_in(page, live_server, "elena@example.org", PASSWORD)
+    tab_a = open_editor(page.context, live_server, draft)
+    tab_b = open_editor(page.context, live_server, draft)
+    first = tab_b.locator("[data-source-row]").first
+    first.get_by_label("Citation").fill("")
+    first.get_by_label("What you learned").fill("")
+    wait_until(lambda: Plan.objects.get(pk=draft.plan_id).sources.count() == 2)
+
+    second = tab_a.locator("[data-source-row]").nth(1)
+    second.get_by_label("Link").fill("https://example.org/two")
+    wait_until(lambda: Plan.objects.get(pk=draft.plan_id).sources.filter(url__gt="").exists())
+    assert list(
+        Plan.objects.get(pk=draft.plan_id).sources.values_list("citation", "url", "learned")
+    ) == [("Source 2.", "https://example.org/two", "."), ("Source 3.", "", ".")]
+    rows = tab_a.locator("[data-source-row]")
+    expect(rows.nth(0).get_by_label("Citation")).to_have_value("Source 2.")
+    expect(rows.nth(0).get_by_label("Link")).to_have_value("https://example.org/two")
+    expect(rows.nth(1).get_by_label("Citation")).to_have_value("Source 3.")
+    expect(rows.nth(2).get_by_label("Citation")).to_have_value("")
+    wait_saved(tab_a)
+    expect(tab_a.locator("#draft-choices-plan")).to_be_hidden()
 
 
 def test_a_bad_link_is_marked_at_once_and_the_rest_of_the_plan_still_saves(
