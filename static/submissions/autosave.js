@@ -168,14 +168,18 @@
   var CHOOSE =
     "Some of what you changed was changed elsewhere too: choose which text to keep below.";
 
-  // While a choice is left to make, the status line says so after whatever else it says.
+  // While a choice is left to make, the status line says so first; what the server said
+  // follows (its "All changes saved." read as "Everything else is saved.").
   function noteChoices(form) {
     var status = statusElement(form);
     if (!status || !Object.keys(form._choices).length) {
       return;
     }
     if (status.textContent.indexOf(CHOOSE) === -1) {
-      status.appendChild(document.createTextNode(" " + CHOOSE));
+      if (status.textContent.trim() === "All changes saved.") {
+        status.textContent = "Everything else is saved.";
+      }
+      status.insertBefore(document.createTextNode(CHOOSE + " "), status.firstChild);
     }
     status.classList.add("save-status-unsaved");
   }

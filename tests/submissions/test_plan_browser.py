@@ -76,8 +76,9 @@ def kept_drafts(page, submission, form: str = "plan") -> str:
 
 
 def wait_saved(page):
+    """Everything the page may save is saved (a choice left to make may still be waiting)."""
     expect(page.locator("#save-status-plan")).to_have_text(
-        re.compile(r"Saved at|All changes saved"), timeout=15000
+        re.compile(r"Saved at|All changes saved|Everything else is saved"), timeout=15000
     )
 
 
