@@ -256,18 +256,16 @@ def reviewers_assign(*, submission_id: int, stage: str) -> list[int]:
             _notify_assignment(assignment, submission)
         if len(created) < missing and stage_review.panel and stage_review.panel.chair_id:
             # The chair's notice; a deactivated chair's goes to the admins in their place.
-            for person in _chairs_of(stage_review):
-                notify(
-                    recipient=person,
-                    kind=Notification.Kind.REASSIGNED,
-                    title=f"Not enough eligible reviewers for {submission.plan}",
-                    body=(
-                        f"{submission.educator.display_name}'s {Stage(stage).label.lower()} "
-                        f"needs {missing - len(created)} more reviewer(s). Please assign someone."
-                    ),
-                    url=reverse("reviews:round", args=[stage_review.pk]),
-                    event_key=f"short:{stage_review.pk}",
-                )
+            _notify_chairs(
+                stage_review,
+                kind=Notification.Kind.REASSIGNED,
+                title=f"Not enough eligible reviewers for {submission.plan}",
+                body=(
+                    f"{submission.educator.display_name}'s {Stage(stage).label.lower()} "
+                    f"needs {missing - len(created)} more reviewer(s). Please assign someone."
+                ),
+                event_key=f"short:{stage_review.pk}",
+            )
     return [a.pk for a in created]
 
 
@@ -641,18 +639,34 @@ def _send_to_chair(
         district=submission.district,
         detail={"reason": reason, "recommendation": recommendation},
     )
-    for person in _chairs_of(stage_review):
+    _notify_chairs(
+        stage_review,
+        kind=Notification.Kind.CHAIR,
+        title=f"Your decision is needed: {submission.plan}",
+        body=(
+            f"{StageReview.ChairReason(reason).label} on "
+            f"{submission.educator.display_name}'s {stage_review.get_stage_display().lower()}."
+        ),
+        event_key=f"chair:{stage_review.pk}",
+    )
+
+
+def _notify_chairs(
+    stage_review: StageReview, *, kind, title: str, body: str, event_key: str
+) -> int:
+    """Tell whoever decides for ``stage_review``'s panel (``_chairs_of``), linking to the round;
+    how many were told."""
+    chairs = _chairs_of(stage_review)
+    for person in chairs:
         notify(
             recipient=person,
-            kind=Notification.Kind.CHAIR,
-            title=f"Your decision is needed: {submission.plan}",
-            body=(
-                f"{StageReview.ChairReason(reason).label} on "
-                f"{submission.educator.display_name}'s {stage_review.get_stage_display().lower()}."
-            ),
+            kind=kind,
+            title=title,
+            body=body,
             url=reverse("reviews:round", args=[stage_review.pk]),
-            event_key=f"chair:{stage_review.pk}",
+            event_key=event_key,
         )
+    return len(chairs)
 
 
 def _chairs_of(stage_review: StageReview) -> list[User]:
@@ -1044,15 +1058,12 @@ def overdue_reminders_send(*, now: timezone.datetime | None = None) -> int:
                 "review it: choose a reviewer on the round's page."
             )
         with transaction.atomic():
-            for person in _chairs_of(stage_review):
-                notify(
-                    recipient=person,
-                    kind=Notification.Kind.OVERDUE,
-                    title=f"Overdue on your panel: {stage_review.submission.plan}",
-                    body=body,
-                    url=reverse("reviews:round", args=[stage_review.pk]),
-                    event_key=f"overdue-chair:{stage_review.pk}",
-                )
-                sent += 1
+            sent += _notify_chairs(
+                stage_review,
+                kind=Notification.Kind.OVERDUE,
+                title=f"Overdue on your panel: {stage_review.submission.plan}",
+                body=body,
+                event_key=f"overdue-chair:{stage_review.pk}",
+            )
             StageReview.objects.filter(pk=stage_review.pk).update(chair_reminded_at=now)
     return sent
