@@ -331,6 +331,26 @@ def _editor_key(kind: str, pk: int) -> str:
     return f"autosave:{kind}:{pk}"
 
 
+def _against_latest(
+    kind, pk, *, saved_version, version, editor_token, before, posted, edits, merge
+) -> tuple[dict, dict, list]:
+    """What a save writes, the per-field choices it leaves, and the fields it changes. A save
+    made from an older version (by another tab or device than the latest save's) is refused as a
+    whole conflict when it does not say which fields its tab changed (no JavaScript, or a page
+    older than that); when it does, ``merge()`` applies only those."""
+    changed = _changed(before, posted)
+    if (
+        not changed
+        or version == saved_version
+        or _is_own_latest_save(kind, pk, saved_version, editor_token)
+    ):
+        return posted, {}, changed
+    if edits is None:
+        raise SaveConflict(yours=posted, saved=before, saved_version=saved_version, fields=changed)
+    after, choices = merge()
+    return after, choices, _changed(before, after)
+
+
 def _is_own_latest_save(kind: str, pk: int, version: int, editor_token: str) -> bool:
     """True when the version the server holds was saved by this same editor (tab).
 
@@ -629,19 +649,17 @@ def plan_text_save(
         posted["sources"] = [
             {name: source.get(name, "") for name in SOURCE_FIELDS} for source in sources
         ]
-        after, choices = posted, {}
-        changed = _changed(before, posted)
-        if (
-            changed
-            and version != plan.version
-            and not _is_own_latest_save("plan", plan.pk, plan.version, editor_token)
-        ):
-            if edits is None:
-                raise SaveConflict(
-                    yours=posted, saved=before, saved_version=plan.version, fields=changed
-                )
-            after, choices = _merge_plan(before, posted, edits)
-            changed = _changed(before, after)
+        after, choices, changed = _against_latest(
+            "plan",
+            plan.pk,
+            saved_version=plan.version,
+            version=version,
+            editor_token=editor_token,
+            before=before,
+            posted=posted,
+            edits=edits,
+            merge=lambda: _merge_plan(before, posted, edits),
+        )
         taken = _taken(after, posted, choices)
         if not changed:
             return SaveResult(
@@ -717,19 +735,17 @@ def submission_results_save(
             )
         before = results_snapshot(current)
         posted = {name: values.get(name, "") for name in RESULTS_FIELDS}
-        after, choices = posted, {}
-        changed = _changed(before, posted)
-        if (
-            changed
-            and version != current.version
-            and not _is_own_latest_save("results", current.pk, current.version, editor_token)
-        ):
-            if edits is None:
-                raise SaveConflict(
-                    yours=posted, saved=before, saved_version=current.version, fields=changed
-                )
-            after, choices = _merge_texts(RESULTS_FIELDS, before, posted, edits.bases)
-            changed = _changed(before, after)
+        after, choices, changed = _against_latest(
+            "results",
+            current.pk,
+            saved_version=current.version,
+            version=version,
+            editor_token=editor_token,
+            before=before,
+            posted=posted,
+            edits=edits,
+            merge=lambda: _merge_texts(RESULTS_FIELDS, before, posted, edits.bases),
+        )
         taken = _taken(after, posted, choices)
         if not changed:
             return SaveResult(
