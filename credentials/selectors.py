@@ -18,6 +18,7 @@ from .models import (
     StateCatalogVersion,
 )
 from .packages import package_changes
+from .services import state_version_adoption_refusal
 
 Status = MicroCredential.Status
 SEARCH_FIELDS = ("title", "competency", "key_method", "tags")
@@ -305,10 +306,18 @@ def state_entry_versions(entry: StateCatalogEntry) -> QuerySet[StateCatalogVersi
 
 def state_catalog_for_district(*, district: District) -> list[StateCatalogEntry]:
     """The entries of the district's state, each with ``held``: the district's copy in use
-    (published), or None when it has not adopted it. Two queries."""
+    (published), or None when it has not adopted it; and ``adoption_refusal``: why its latest
+    version cannot be adopted (``state_version_adoption_refusal``), empty when it can. Three
+    queries."""
     if district.state_id is None:
         return []
     entries = list(StateCatalogEntry.objects.filter(state_id=district.state_id))
+    by_pk = {entry.pk: entry for entry in entries}
+    for version in StateCatalogVersion.objects.filter(
+        entry__in=entries, number=F("entry__latest_version")
+    ):
+        entry = by_pk[version.entry_id]
+        entry.adoption_refusal = state_version_adoption_refusal(state_entry=entry, version=version)
     held = {
         copy.adopted_from_id: copy
         for copy in MicroCredential.objects.filter(
@@ -323,12 +332,39 @@ def state_catalog_for_district(*, district: District) -> list[StateCatalogEntry]
 
 
 @dataclass(frozen=True)
+class StateStack:
+    """A stack of the state's catalog, and the titles of its entries the district does not
+    hold and cannot adopt yet: ``state_stack_adopt`` adopts all the others or none."""
+
+    name: str
+    refused: list[str]
+
+
+def state_stacks_for_district(entries: list[StateCatalogEntry]) -> list[StateStack]:
+    """The stacks of ``entries`` (as ``state_catalog_for_district`` reads them), by name."""
+    names = sorted({entry.stack_name for entry in entries if entry.stack_name})
+    return [
+        StateStack(
+            name=name,
+            refused=[
+                f"“{entry.title}”"
+                for entry in entries
+                if entry.stack_name == name and entry.held is None and entry.adoption_refusal
+            ],
+        )
+        for name in names
+    ]
+
+
+@dataclass(frozen=True)
 class AdoptionOffer:
-    """A newer state version of an entry the district adopted: what changed, and the offer."""
+    """A newer state version of an entry the district adopted: what changed, and the offer;
+    ``refusal`` says why it cannot be taken yet (``state_version_adoption_refusal``)."""
 
     entry: MicroCredential
     version: StateCatalogVersion
     changes: list[str]
+    refusal: str
 
 
 def adoption_offers(*, district: District) -> list[AdoptionOffer]:
@@ -357,5 +393,6 @@ def adoption_offers(*, district: District) -> list[AdoptionOffer]:
         old = versions[(entry.adopted_from_id, entry.adopted_version)]
         new = versions[(entry.adopted_from_id, entry.adopted_from.latest_version)]
         changes = package_changes(old.package, new.package)
-        offers.append(AdoptionOffer(entry=entry, version=new, changes=changes))
+        refusal = state_version_adoption_refusal(state_entry=entry.adopted_from, version=new)
+        offers.append(AdoptionOffer(entry=entry, version=new, changes=changes, refusal=refusal))
     return offers

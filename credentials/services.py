@@ -1080,18 +1080,36 @@ def _held_copy(*, district_id: int, state_entry: StateCatalogEntry) -> MicroCred
     )
 
 
-def _adoptable_package(state_entry: StateCatalogEntry, version: StateCatalogVersion) -> dict:
-    """The package of a state version as a district's published entry reads it; CatalogError
-    when it could not be published (a version the state published before a check that refuses
-    it now): the district is not given a rubric its reviewers cannot score."""
+def _package_for_adoption(
+    state_entry: StateCatalogEntry, version: StateCatalogVersion
+) -> tuple[dict | None, str]:
+    """The package of a state version as a district's published entry reads it, or None and
+    why not, in words: a version the state published before a check that refuses it now is
+    not published by a district, which is not given a rubric its reviewers cannot score."""
     try:
-        return package_validate(version.package, published=True)
+        return package_validate(version.package, published=True), ""
     except PackageError as error:
-        raise CatalogError(
+        return None, (
             f"“{state_entry.title}” (the state's version {version.number}) cannot go into your "
             f"catalog as it is: {' '.join(error.problems)} Ask the state to publish a corrected "
             "version."
-        ) from None
+        )
+
+
+def state_version_adoption_refusal(
+    *, state_entry: StateCatalogEntry, version: StateCatalogVersion
+) -> str:
+    """Why a district cannot adopt ``version`` of ``state_entry``, or take it as an update, in
+    words; empty when it can. Adoption refuses with it; the pages that offer it show it instead
+    of the button."""
+    return _package_for_adoption(state_entry, version)[1]
+
+
+def _adoptable_package(state_entry: StateCatalogEntry, version: StateCatalogVersion) -> dict:
+    package, refusal = _package_for_adoption(state_entry, version)
+    if package is None:
+        raise CatalogError(refusal)
+    return package
 
 
 def state_stack_adopt(*, stack_name: str, actor: User) -> list[MicroCredential]:

@@ -534,7 +534,7 @@ def state_catalog(request: HttpRequest) -> HttpResponse:
         {
             "state": district.state,
             "entries": entries,
-            "stacks": sorted({entry.stack_name for entry in entries if entry.stack_name}),
+            "stacks": selectors.state_stacks_for_district(entries),
         },
     )
 

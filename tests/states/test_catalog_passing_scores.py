@@ -2,8 +2,9 @@
 so a state entry is held to the rule a district's own entry is published by: some level of each
 criterion passes and some does not (``criterion_passing_problem``). The state cannot publish an
 entry, or a version, a reviewer could not score as not met; a version it published before this
-check is not adopted, nor taken as an update, and the district is told why. A district that
-imports the same file gets a draft, which says why when it is published."""
+check is not adopted, nor taken as an update, and the district is told why, on the page that
+offers it, in place of the button. A district that imports the same file gets a draft, which
+says why when it is published."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -151,3 +152,58 @@ def test_a_district_does_not_take_a_new_version_published_before_the_check(
     adopted.refresh_from_db()
     assert (adopted.status, adopted.adopted_version) == (Status.PUBLISHED, 1)
     assert MicroCredential.objects.filter(lineage=adopted.lineage).count() == 1
+
+
+def test_the_state_catalog_page_says_why_a_version_cannot_be_adopted_instead_of_offering_it(
+    client, state_admin, admin
+):
+    bad = published_before_the_check(state_admin)
+    good = services.state_entry_publish(
+        state=state_admin.state,
+        actor=state_admin,
+        package={
+            **package(passing_score=2),
+            "entry": {**package(passing_score=2)["entry"], "title": "Peer Mediation"},
+        },
+    )
+    client.force_login(admin)
+    page = client.get(reverse("credentials:state_catalog")).content.decode()
+
+    assert reverse("credentials:adopt", kwargs={"pk": bad.pk}) not in page
+    assert "Cannot be adopted yet:" in page
+    assert "“Restorative Circles” (the state&#x27;s version 1) cannot go into your catalog" in page
+    assert EVERY_LEVEL_PASSES in page
+    assert "Ask the state to publish a corrected version." in page
+    # The stack holds the refused entry, so adopting it in one step would be refused too.
+    assert "Adopt the stack" not in page
+    assert "The stack “Classroom Culture” cannot be adopted in one step yet:" in page
+    assert reverse("credentials:adopt", kwargs={"pk": good.pk}) in page
+
+    client.post(reverse("credentials:adopt", kwargs={"pk": bad.pk}))
+    assert not MicroCredential.objects.filter(adopted_from=bad).exists()
+    client.post(reverse("credentials:adopt", kwargs={"pk": good.pk}))
+    assert MicroCredential.objects.get(adopted_from=good).status == Status.PUBLISHED
+
+
+def test_the_catalog_page_says_why_a_new_version_cannot_be_taken_instead_of_offering_it(
+    client, state_admin, admin
+):
+    entry = services.state_entry_publish(
+        state=state_admin.state, actor=state_admin, package=package(passing_score=2)
+    )
+    adopted = services.state_entry_adopt(state_entry=entry, actor=admin)
+    update = reverse("credentials:adopted_update", kwargs={"pk": adopted.pk})
+    client.force_login(admin)
+    services.state_entry_version_publish(
+        state_entry=entry,
+        actor=state_admin,
+        package=package(passing_score=2, competency="Circles, weekly."),
+    )
+    assert update in client.get(reverse("credentials:manage")).content.decode()
+
+    published_before_the_check(state_admin, number=3, entry=entry)
+    page = client.get(reverse("credentials:manage")).content.decode()
+    assert update not in page
+    assert "Cannot be taken yet:" in page
+    assert "(the state&#x27;s version 3) cannot go into your catalog" in page
+    assert EVERY_LEVEL_PASSES in page
