@@ -4,18 +4,20 @@ has not started, the Kansas self-designed template, a revised entry (two version
 unfinished draft. Written through the services, as an admin would, so every entry is validated
 and audited."""
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from accounts.models import Building, District, User
 
 from . import services
-from .models import EvidenceType, MicroCredential, Rubric
+from .models import EvidenceType, MicroCredential, Rubric, RubricCriterion, RubricLevel
 from .services import LevelInput
 
 NOT_YET_DEMONSTRATED = [
     LevelInput(1, "Not yet", "The evidence does not yet show the criterion."),
     LevelInput(2, "Demonstrated", "The evidence shows the criterion clearly and completely."),
 ]
+DEMONSTRATED = NOT_YET_DEMONSTRATED[1].score
 FOUR_POINT = [
     LevelInput(1, "Not evident", "The artifact is missing or does not address the criterion."),
     LevelInput(2, "Emerging", "The artifact addresses the criterion in part."),
@@ -370,6 +372,42 @@ def _add_criteria(
         )
 
 
+def template_rubrics_bulk_create(entries: Sequence[MicroCredential]) -> None:
+    """Give each of ``entries`` (none with a rubric yet) the rubric of the Kansas template as
+    ``seed_demo`` writes it: its five components, each "Not yet" or "Demonstrated", every one to
+    be demonstrated. In three inserts, for seeds of many entries made published at once
+    (``reports.scale``), which the services, adding criteria to a draft one by one, would
+    slow down."""
+    rubrics = Rubric.objects.bulk_create(
+        [Rubric(microcredential=entry, passing_rule=Rubric.PassingRule.ALL) for entry in entries]
+    )
+    criteria = RubricCriterion.objects.bulk_create(
+        [
+            RubricCriterion(
+                rubric=rubric,
+                position=position,
+                title=title,
+                component=component,
+                passing_score=DEMONSTRATED,
+            )
+            for rubric in rubrics
+            for position, (title, _, component) in enumerate(KANSAS_TEMPLATE["criteria"])
+        ]
+    )
+    RubricLevel.objects.bulk_create(
+        [
+            RubricLevel(
+                criterion=criterion,
+                score=level.score,
+                label=level.label,
+                description=level.description,
+            )
+            for criterion in criteria
+            for level in NOT_YET_DEMONSTRATED
+        ]
+    )
+
+
 def seed_demo(*, district: District, people: dict[str, User], buildings: dict[str, Building]):
     admin = people["admin"]
     if MicroCredential.objects.filter(district=district).exists():
@@ -410,7 +448,7 @@ def seed_demo(*, district: District, people: dict[str, User], buildings: dict[st
             criteria=item["criteria"],
             evidence=evidence,
             levels=NOT_YET_DEMONSTRATED,
-            passing_score=2,
+            passing_score=DEMONSTRATED,
         )
         services.rubric_update(
             microcredential=entry, actor=admin, passing_rule=Rubric.PassingRule.ALL
@@ -471,7 +509,7 @@ def seed_demo(*, district: District, people: dict[str, User], buildings: dict[st
         criteria=GOAL_SETTING["criteria"],
         evidence=evidence,
         levels=NOT_YET_DEMONSTRATED,
-        passing_score=2,
+        passing_score=DEMONSTRATED,
     )
     services.rubric_update(
         microcredential=goal_setting, actor=admin, passing_rule=Rubric.PassingRule.ALL
@@ -500,7 +538,7 @@ def seed_demo(*, district: District, people: dict[str, User], buildings: dict[st
         criteria=KANSAS_TEMPLATE["criteria"],
         evidence=evidence,
         levels=NOT_YET_DEMONSTRATED,
-        passing_score=2,
+        passing_score=DEMONSTRATED,
     )
     services.microcredential_publish(microcredential=kansas, actor=admin)
 

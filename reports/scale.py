@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import Building, District, DistrictGoal, State, User
 from accounts.services import user_create
 from badges.models import STATUS_LIST_SIZE, Award
+from credentials.demo import template_rubrics_bulk_create
 from credentials.models import MicroCredential, Stack
 from submissions.models import Attempt, Plan, Submission
 
@@ -84,7 +85,8 @@ class ScaleResult:
 
 
 def scale_catalog(*, district: District, count: int = 40) -> list[MicroCredential]:
-    """Published catalog entries (in stacks) to hang plans on; reuses what exists."""
+    """Published catalog entries (in stacks) to hang plans on, each with its rubric, so that
+    it can be reviewed; reuses what exists."""
     existing = list(
         MicroCredential.objects.filter(district=district, status=MicroCredential.Status.PUBLISHED)
     )
@@ -112,6 +114,7 @@ def scale_catalog(*, district: District, count: int = 40) -> list[MicroCredentia
         ],
         batch_size=BATCH,
     )
+    template_rubrics_bulk_create(new)
     return existing + new
 
 

@@ -68,6 +68,14 @@ def test_the_catalog_is_published(seeded_demo):
     assert published.count() == 8
 
 
+def test_every_published_entry_of_the_demo_districts_has_a_rubric(seeded_demo):
+    # The two small districts of the state are seeded in bulk (``reports.scale``); their
+    # entries are reviewed as the demo district's are.
+    published = MicroCredential.objects.filter(status=MicroCredential.Status.PUBLISHED)
+    assert published.exclude(district=demo_district()).count() >= 80
+    assert not published.filter(rubric__isnull=True).exists()
+
+
 def test_a_panel_with_work_at_every_stage(seeded_demo, client):
     reviewer = User.objects.get(email="reviewer@example.org")
     panel = Panel.objects.get(name="Prairie View Educator Panel")

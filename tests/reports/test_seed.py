@@ -3,6 +3,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import District, State, User
+from credentials.models import MicroCredential
+from credentials.services import publish_problems
 from programs.models import ProgramCycle, RenewalRule
 from reports import selectors
 from reports.selectors import ReportFilters
@@ -31,6 +33,20 @@ def test_seed_scale_builds_a_consistent_district(client):
     client.force_login(admin)
     for name in ("funnel", "completions", "turnaround", "relicensure", "salary"):
         assert client.get(reverse(f"reports:{name}")).status_code == 200
+
+
+def test_every_published_entry_of_a_seeded_district_has_a_rubric_to_be_reviewed_by():
+    call_command("seed_scale", educators=2, plans=10, slug="bulk", seed=3)
+    published = MicroCredential.objects.filter(
+        district__slug="bulk", status=MicroCredential.Status.PUBLISHED
+    )
+    assert published.count() == 40
+    assert not published.filter(rubric__isnull=True).exists()
+    # The rubric is the one a district's own entry is published with: five criteria, each of
+    # which a reviewer can score as met or as not met.
+    for entry in published:
+        assert publish_problems(entry) == []
+        assert entry.rubric.criteria.count() == 5
 
 
 def test_seed_scale_refuses_an_existing_slug(district):
