@@ -334,10 +334,12 @@ def state_catalog_for_district(*, district: District) -> list[StateCatalogEntry]
 @dataclass(frozen=True)
 class StateStack:
     """A stack of the state's catalog, and the titles of its entries the district does not
-    hold and cannot adopt yet: ``state_stack_adopt`` adopts all the others or none."""
+    hold and cannot adopt yet: ``state_stack_adopt`` adopts all the others or none; ``held``:
+    the district holds every entry of it already, so there is nothing left to adopt."""
 
     name: str
     refused: list[str]
+    held: bool
 
 
 def state_stacks_for_district(entries: list[StateCatalogEntry]) -> list[StateStack]:
@@ -351,6 +353,7 @@ def state_stacks_for_district(entries: list[StateCatalogEntry]) -> list[StateSta
                 for entry in entries
                 if entry.stack_name == name and entry.held is None and entry.adoption_refusal
             ],
+            held=all(entry.held is not None for entry in entries if entry.stack_name == name),
         )
         for name in names
     ]

@@ -166,6 +166,10 @@ def test_a_whole_stack_is_adopted_in_one_step(client, published, admin, state_ad
     client.post(reverse("credentials:adopt_stack"), {"stack": "Classroom Culture"})
     held = MicroCredential.objects.filter(district=admin.district, status="published")
     assert sorted(held.values_list("title", flat=True)) == ["Peace Corners", "Restorative Circles"]
+    # Nothing is left to adopt: the page says so instead of offering a step that is refused.
+    page = client.get(reverse("credentials:state_catalog")).content.decode()
+    assert "Adopt the stack “Classroom Culture”" not in page
+    assert "The stack “Classroom Culture”: every entry of it is in your catalog already." in page
     with pytest.raises(CatalogError, match="already in your catalog"):
         services.state_stack_adopt(stack_name="Classroom Culture", actor=admin)
     with pytest.raises(CatalogError, match="no stack of this name"):
