@@ -1,10 +1,12 @@
 """Input validation for plans: the five components, sources, proposals and group members."""
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 
 from accounts.models import DistrictGoal, Role, User
 from accounts.selectors import active_goals_list, goals_for_user, people_for_user
@@ -17,26 +19,76 @@ SPARE_ROW = {"kind": PlanSource.Kind.ARTICLE}
 MAX_CRITERIA = 12
 
 
+def _json_object(text: str | None) -> dict[str, Any] | None:
+    try:
+        value = json.loads(text or "null")
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def started_text(text: dict[str, Any], names: Iterable[str]) -> str:
+    """What a page's form carries as ``started``: the text of each of ``names`` in ``text`` (a
+    ``plan_snapshot`` or ``results_snapshot``) as the form posts it; its district goals as their
+    ids, its stored sources as "sources-<place>"."""
+    started: dict[str, Any] = {name: text[name] for name in names}
+    if "district_goals" in text:
+        started["district_goals"] = [str(pk) for pk in text["district_goals"]]
+    for place, source in enumerate(text.get("sources", [])):
+        started[f"sources-{place}"] = source
+    return json.dumps(started)
+
+
+_SOURCE_ROW = re.compile(r"^sources-(\d+)$")
+
+
+def choices_made(data: QueryDict) -> QueryDict:
+    """The form as posted, with the text the person chose in the choice box of the page
+    without JavaScript put in its field: each field offered (``choices``: its name and the
+    person's own text, not saved) whose "keep-<name>" says "mine". A field whose saved text is
+    kept stays as posted (the form shows the saved text)."""
+    offered = _json_object(data.get("choices"))
+    chosen = [name for name in offered or {} if data.get(f"keep-{name}") == "mine"]
+    if not chosen:
+        return data
+    data = data.copy()
+    for name in chosen:
+        mine = offered[name]
+        if match := _SOURCE_ROW.match(name):
+            source = mine if isinstance(mine, dict) else {}
+            for field in SOURCE_FIELDS:
+                data[f"{name}-{field}"] = source.get(field) or SPARE_ROW.get(field, "")
+            total = data.get("sources-TOTAL_FORMS", "")
+            rows = int(total) if total.isdigit() else 0
+            data["sources-TOTAL_FORMS"] = str(max(rows, int(match[1]) + 1))
+        elif isinstance(mine, str):
+            data[name] = mine
+    return data
+
+
 class VersionedForm(forms.ModelForm):
     """Every save names the version it edited and the editor (tab) that made it.
 
     The editor's script also says which fields the tab changed since that version, each with
     the text it started from (``edited``: a JSON object; a research source is one row,
-    "sources-<its place in the form>", with its four values). A save without it (the page
-    without JavaScript) is compared as a whole form."""
+    "sources-<its place in the form>", with its four values). The page carries, rendered with
+    it, the text every field started from (``started``, the same shape, the stored sources
+    only): a save without the script sends that, and which fields it changed is what differs.
+    A save with neither (a page of before) is compared as a whole form."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     editor_token = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
     edited = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+    started = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
 
     def clean_edited(self) -> dict[str, Any] | None:
         """The fields the tab changed and their texts as it started from them; None when the
         save does not say (or says it in a way that cannot be read: then nothing is assumed)."""
-        try:
-            edited = json.loads(self.cleaned_data.get("edited") or "null")
-        except ValueError:
-            return None
-        return edited if isinstance(edited, dict) else None
+        return _json_object(self.cleaned_data.get("edited"))
+
+    def clean_started(self) -> dict[str, Any] | None:
+        """Every field's text as the page started from it; None as for ``edited``."""
+        return _json_object(self.cleaned_data.get("started"))
 
     def posted_or_stored(self, name: str, stored):
         """The posted value of ``name`` where it validated, else ``stored``: a value that does

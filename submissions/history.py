@@ -40,19 +40,28 @@ def describe(name: str, value: Any, goals: dict[int, str]) -> str:
     if name == "district_goals":
         return "\n".join(goals.get(pk, f"Goal {pk}") for pk in value) or "(none chosen)"
     if name == "sources":
-        kinds = dict(PlanSource.Kind.choices)
         return (
             "\n\n".join(
-                f"{n}. {s['citation']} ({kinds.get(s['kind'], s['kind'])})"
-                + (f"\n{s['url']}" if s["url"] else "")
-                + (f"\nLearned: {s['learned']}" if s["learned"] else "")
-                for n, s in enumerate(value, start=1)
+                f"{n}. {describe_source(source)}" for n, source in enumerate(value, start=1)
             )
             or "(no sources)"
         )
     if name == "setting":
         return dict(PlanTextForm.base_fields["setting"].choices).get(value, value) or "(empty)"
     return value or "(empty)"
+
+
+def describe_source(source: dict | None) -> str:
+    """One research source as text: its citation and kind, its link, what was learned."""
+    if not source or not any(source.get(name) for name in ("citation", "url", "learned")):
+        return "(empty)"
+    kinds = dict(PlanSource.Kind.choices)
+    kind = source.get("kind") or PlanSource.Kind.ARTICLE
+    return (
+        f"{source.get('citation', '')} ({kinds.get(kind, kind)})"
+        + (f"\n{source['url']}" if source.get("url") else "")
+        + (f"\nLearned: {source['learned']}" if source.get("learned") else "")
+    )
 
 
 @dataclass(frozen=True)

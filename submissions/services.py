@@ -103,7 +103,9 @@ class TabEdits:
     """What one editor (tab) changed since the version it saved from, each field with the text
     it started from. Saved from an older version, only those fields are written, each where the
     newer version still has the text it started from; every other field stays as the newer
-    version has it, and a field changed on both sides is left for the person to choose.
+    version has it, and a field changed on both sides is left for the person to choose. A field
+    named here whose text is still the one it started from is not changed here (the page
+    without JavaScript names every field: it cannot tell which it changed).
 
     What "a field" is: each text; each district goal, chosen or not (two people choosing goals
     never clash); each research source as a whole (citation, kind, link, what was learned),
@@ -403,8 +405,8 @@ def _merge_texts(
     for name in names:
         merged[name] = saved = before[name]
         mine = posted[name]
-        if name not in bases or _text(mine) == _text(saved):
-            continue
+        if name not in bases or _text(mine) in (_text(saved), _text(bases[name])):
+            continue  # not changed here, or changed alike on both sides
         if _text(bases[name]) == _text(saved):
             merged[name] = mine
         else:

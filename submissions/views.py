@@ -1,4 +1,5 @@
 import copy
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,11 +28,13 @@ from .forms import (
     PlanTextForm,
     ProposeForm,
     ResultsForm,
+    choices_made,
     posted_source_rows,
     source_formset,
     sources_to_save,
+    started_text,
 )
-from .models import PLAN_TEXT_FIELDS, Submission
+from .models import PLAN_TEXT_FIELDS, RESULTS_FIELDS, Submission
 from .permissions import get_proposal_submission_for_user, get_submission_for_user
 from .transitions import EDUCATOR_MOVES
 
@@ -200,7 +203,8 @@ def _editor_context(request: HttpRequest, submission: Submission, **overrides) -
         "editor_token": token,
         "left_behind": selectors.left_behind(request.user, submission),
     }
-    context.update(_missing(submission))
+    plan_text = selectors.plan_snapshot(plan) if can_edit_plan else None
+    context.update(_missing(submission, plan_text))
     if can_edit_plan:
         context["plan_form"] = PlanTextForm(
             instance=plan,
@@ -208,6 +212,7 @@ def _editor_context(request: HttpRequest, submission: Submission, **overrides) -
             initial={
                 "version": plan.version,
                 "editor_token": token,
+                "started": _started("plan", submission, plan_text),
                 "district_goals": context["district_goals"],
             },
         )
@@ -216,12 +221,24 @@ def _editor_context(request: HttpRequest, submission: Submission, **overrides) -
             context["member_form"] = MemberAddForm(user=request.user)
     if can_edit_results:
         context["results_form"] = ResultsForm(
-            instance=submission, initial={"version": submission.version, "editor_token": token}
+            instance=submission,
+            initial={
+                "version": submission.version,
+                "editor_token": token,
+                "started": _started("results", submission),
+            },
         )
     context.update(overrides)
     if can_edit_plan:
         context["plan_fields_key"] = _plan_fields_key(context["plan_form"], context["source_forms"])
     return context
+
+
+def _started(kind: str, submission: Submission, plan_text: dict | None = None) -> str:
+    """The text each field of the editor of ``kind`` starts from, as its form carries it."""
+    if kind == "plan":
+        return started_text(plan_text or selectors.plan_snapshot(submission.plan), PLAN_TEXT_FIELDS)
+    return started_text(services.results_snapshot(submission), RESULTS_FIELDS)
 
 
 def _plan_fields_key(form: PlanTextForm, sources: BaseFormSet) -> str | None:
@@ -261,10 +278,18 @@ def _conflict_rows(conflict: services.SaveConflict, district_id: int) -> list[di
 def _tab_edits(
     form: PlanTextForm | ResultsForm, formset: BaseFormSet | None = None
 ) -> services.TabEdits | None:
-    """What the tab says it changed since the version it saved from (None: it does not say)."""
+    """What the tab says it changed since the version it saved from: what its script says, or
+    without the script every field with the text the page started from, which the save compares
+    with the text posted (None: it says neither)."""
     edited = form.cleaned_data.get("edited")
     if edited is None:
-        return None
+        edited = form.cleaned_data.get("started")
+        if edited is None:
+            return None
+        if formset is not None:
+            # The page names its stored sources; every row after them started empty.
+            for place in range(len(formset.forms)):
+                edited.setdefault(f"sources-{place}", None)
     rows, invalid = None, set()
     if formset is not None and not formset.non_form_errors():
         rows, invalid = posted_source_rows(formset)
@@ -284,6 +309,35 @@ def _from_elsewhere(result: services.SaveResult | None) -> dict | None:
     for place, source in result.choices.get("sources", {}).items():
         choices[f"sources-{place}"] = source
     return {"values": values, "choices": choices}
+
+
+def _choice_rows(result: services.SaveResult) -> list[dict]:
+    """Each field changed both here and elsewhere, as the page without JavaScript offers it to
+    choose: its name in the form, its label, the person's text and the saved text."""
+    rows = []
+    for name, mine in result.choices.items():
+        if name != "sources":
+            rows.append(
+                {
+                    "field": name,
+                    "label": history.FIELD_LABELS.get(name, name),
+                    "yours": history.describe(name, mine, {}),
+                    "saved": history.describe(name, result.taken[name], {}),
+                }
+            )
+            continue
+        saved_sources = result.taken.get("sources", [])
+        for place, source in sorted(mine.items()):
+            saved = saved_sources[place] if place < len(saved_sources) else None
+            rows.append(
+                {
+                    "field": f"sources-{place}",
+                    "label": f"Source {place + 1}",
+                    "yours": history.describe_source(source),
+                    "saved": history.describe_source(saved),
+                }
+            )
+    return rows
 
 
 class SaveOutcome(models.TextChoices):
@@ -312,6 +366,12 @@ class SaveAttempt:
     conflict: services.SaveConflict | None = None
     refusal: str = ""
     invalid: bool = False
+
+    @property
+    def without_script(self) -> bool:
+        """Posted by the page without JavaScript: no script said what the tab changed, and
+        none keeps the texts left to choose (the page it comes back to shows them)."""
+        return self.form.cleaned_data.get("edited") is None
 
     def validate(self) -> bool:
         """Validate every part; True when anything can be saved (the version is known)."""
@@ -439,6 +499,21 @@ def _saved_response(
             response["X-Autosave-Version"] = str(save.result.version)
         return response
     if save.outcome in (SaveOutcome.SAVED, SaveOutcome.UNCHANGED):
+        if save.result.choices and save.without_script:
+            # No script keeps the texts to choose: this page offers them, in the editor, with
+            # the saved text in the form and the version now saved.
+            submission = Submission.objects.select_related("plan").get(pk=submission.pk)
+            overrides = {
+                "choice_kind": save.kind,
+                "choice_rows": _choice_rows(save.result),
+                "choices_offered": json.dumps(_from_elsewhere(save.result)["choices"]),
+            }
+            return render(
+                request,
+                "submissions/detail.html",
+                _editor_context(request, submission, **overrides),
+                status=409,
+            )
         if save.result.choices:
             messages.warning(
                 request,
@@ -459,8 +534,11 @@ def _saved_response(
     if version is None and save.result is not None:
         version = save.result.version
     if version is not None:
-        data = request.POST.copy()
+        data = save.form.data.copy()
         data["version"] = str(version)
+        if save.result is not None:
+            # What validated is saved: the next Save starts from the text saved now.
+            data["started"] = _started(save.kind, submission, plan_text)
         form = save.rebind(data)
         form.is_valid()
     overrides = {
@@ -500,9 +578,8 @@ def plan_save(request: HttpRequest, pk: int) -> HttpResponse:
     def bind(data: QueryDict) -> PlanTextForm:
         return PlanTextForm(data, instance=copy.copy(plan), user=request.user)
 
-    save = SaveAttempt(
-        "plan", bind(request.POST), bind, formset=source_formset(plan=plan, data=request.POST)
-    )
+    posted = choices_made(request.POST)
+    save = SaveAttempt("plan", bind(posted), bind, formset=source_formset(plan=plan, data=posted))
     if save.validate():
         form, data = save.form, save.form.cleaned_data
         save.run(
@@ -537,7 +614,7 @@ def results_save(request: HttpRequest, pk: int) -> HttpResponse:
     def bind(data: QueryDict) -> ResultsForm:
         return ResultsForm(data, instance=copy.copy(submission))
 
-    save = SaveAttempt("results", bind(request.POST), bind)
+    save = SaveAttempt("results", bind(choices_made(request.POST)), bind)
     if save.validate():
         form, data = save.form, save.form.cleaned_data
         save.run(

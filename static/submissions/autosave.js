@@ -47,6 +47,8 @@
     version: true,
     editor_token: true,
     edited: true,
+    started: true,
+    choices: true,
     "sources-INITIAL_FORMS": true,
     "sources-MIN_NUM_FORMS": true,
     "sources-MAX_NUM_FORMS": true,
@@ -707,6 +709,12 @@
   }
 
   function setUp(form) {
+    // Every save says what this page changed ("edited"): the text every field started from,
+    // which the page carries for a save without this script, need not go with each one.
+    var started = form.querySelector("input[name=started]");
+    if (started) {
+      started.disabled = true;
+    }
     // The server's text as this page opened it, and its version.
     form._base = serialize(form);
     form._baseVersion = versionInput(form).value;

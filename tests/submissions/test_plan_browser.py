@@ -559,3 +559,62 @@ def test_a_draft_from_another_device_leaves_a_reflection_it_never_edited(
     submission = Submission.objects.get(pk=draft.pk)
     assert submission.reflection_feedback == "Students said mornings feel calmer."
     other_device.close()
+
+
+def test_without_javascript_a_page_opened_before_another_save_keeps_both_and_asks_where_both_did(
+    page, browser, browser_context_args, live_server, browser_sign_in, axe, draft
+):
+    """Without JavaScript, page A was opened before tab B (with it) saved the timeline and the
+    hypothesis. A writes the rationale and the hypothesis and presses "Save": its rationale is
+    saved, B's timeline stays, and the hypothesis both changed is shown with both texts to
+    choose; A chooses its own and presses "Save" again."""
+    Plan.objects.filter(pk=draft.plan_id).update(hypothesis="The hypothesis both opened with.")
+    plain = browser.new_context(**browser_context_args, java_script_enabled=False)
+    tab_a = plain.new_page()
+    browser_sign_in(tab_a, live_server, "elena@example.org", PASSWORD)
+    tab_a.goto(f"{live_server.url}/plans/{draft.pk}/")
+    expect(tab_a.get_by_role("heading", level=1)).to_have_text("Classroom routines")
+
+    browser_sign_in(page, live_server, "elena@example.org", PASSWORD)
+    tab_b = open_editor(page.context, live_server, draft)
+    tab_b.get_by_label("Timeline").fill("Tab B's timeline.")
+    tab_b.get_by_label("Hypothesis or purpose").fill("Tab B's hypothesis.")
+    wait_until(lambda: Plan.objects.get(pk=draft.plan_id).hypothesis == "Tab B's hypothesis.")
+    wait_saved(tab_b)
+
+    tab_a.get_by_label("Rationale").fill(RATIONALE)
+    tab_a.get_by_label("Hypothesis or purpose").fill("Tab A's hypothesis.")
+    tab_a.locator("#plan-editor").get_by_role("button", name="Save").first.click()
+
+    choices = tab_a.locator("#choices-plan")
+    expect(choices).to_contain_text("Choose which text to keep: changed here and elsewhere")
+    row = choices.locator("tbody tr")
+    expect(row).to_have_count(1)
+    expect(row.locator("[data-choice-yours]")).to_have_text("Tab A's hypothesis.")
+    expect(row.locator("[data-choice-saved]")).to_have_text("Tab B's hypothesis.")
+    expect(tab_a.get_by_label("Hypothesis or purpose")).to_have_value("Tab B's hypothesis.")
+    expect(tab_a.get_by_label("Timeline")).to_have_value("Tab B's timeline.")
+    plan = Plan.objects.get(pk=draft.plan_id)
+    assert (plan.rationale, plan.timeline, plan.hypothesis) == (
+        RATIONALE,
+        "Tab B's timeline.",
+        "Tab B's hypothesis.",
+    )
+    tab_a.screenshot(path="test-results/no-script-choices.png", full_page=True)
+    # axe runs as a script: it reads the same page in a tab that runs one.
+    checked = page.context.new_page()
+    checked.set_content(tab_a.content())
+    assert axe(checked) == []
+
+    group = choices.get_by_role("group", name="Which text to keep for Hypothesis or purpose")
+    group.get_by_label("Use my text").check()
+    tab_a.locator("#plan-editor").get_by_role("button", name="Save").first.click()
+    expect(tab_a.get_by_text("Your changes are saved.")).to_be_visible()
+    expect(tab_a.get_by_label("Hypothesis or purpose")).to_have_value("Tab A's hypothesis.")
+    plan = Plan.objects.get(pk=draft.plan_id)
+    assert (plan.rationale, plan.timeline, plan.hypothesis) == (
+        RATIONALE,
+        "Tab B's timeline.",
+        "Tab A's hypothesis.",
+    )
+    plain.close()
