@@ -151,10 +151,32 @@
   }
 
   // A time as the site writes it everywhere else (TIME_FORMAT "g:i a" in microcreds/formats):
-  // "9:47 a.m.", never the browser's own "9:47:12 AM".
-  function siteTime(moment) {
+  // "9:47 a.m.", never the browser's own "9:47:12 AM"; and in the site's time zone, which the
+  // form names (data-time-zone), as the status line's times from the server are, never the
+  // browser's own zone (a laptop still on another zone's time would contradict them).
+  function siteTime(form, moment) {
     var hours = moment.getHours();
     var minutes = moment.getMinutes();
+    var zone = form.dataset.timeZone;
+    if (zone && window.Intl) {
+      try {
+        var parts = {};
+        new Intl.DateTimeFormat("en-US", {
+          timeZone: zone,
+          hour: "numeric",
+          minute: "numeric",
+          hourCycle: "h23",
+        })
+          .formatToParts(moment)
+          .forEach(function (part) {
+            parts[part.type] = part.value;
+          });
+        hours = parseInt(parts.hour, 10) % 24;
+        minutes = parseInt(parts.minute, 10);
+      } catch (error) {
+        /* A zone this browser does not know: its own clock's time. */
+      }
+    }
     return (
       (hours % 12 || 12) + ":" + (minutes < 10 ? "0" : "") + minutes + (hours < 12 ? " a.m." : " p.m.")
     );
@@ -510,7 +532,7 @@
     heading.id = holder.id + "-heading";
     holder.setAttribute("aria-labelledby", heading.id);
     holder.appendChild(heading);
-    var typedAt = siteTime(new Date(form._choices[names[0]].typedAt || Date.now()));
+    var typedAt = siteTime(form, new Date(form._choices[names[0]].typedAt || Date.now()));
     holder.appendChild(
       make(
         "p",
@@ -725,7 +747,7 @@
       if (notice) {
         notice.textContent =
           "We restored text you typed at " +
-          siteTime(new Date(form._typedAt || Date.now())) +
+          siteTime(form, new Date(form._typedAt || Date.now())) +
           " that had not been saved yet. It is being saved now. Restored: " +
           found.restored
             .map(function (name) {

@@ -1,10 +1,13 @@
 """In Chromium: an educator drafts a plan, closes the tab mid-edit, reopens it and finds every
 word; then completes and submits it. And a session that expires keeps the text until sign-in."""
 
+import datetime as dt
 import re
 import time
 
 import pytest
+from django.utils import timezone
+from django.utils.formats import time_format
 from playwright.sync_api import expect
 
 from accounts.models import DistrictGoal
@@ -399,21 +402,23 @@ def test_a_bad_link_is_marked_at_once_and_the_rest_of_the_plan_still_saves(
 
 
 def test_restored_text_says_when_it_was_typed_in_the_sites_time_format(
-    page, live_server, browser_sign_in, draft
+    browser, browser_context_args, live_server, browser_sign_in, draft
 ):
     """The notice of restored text writes its time as every page does ("9:05 a.m."), not as the
-    browser would ("9:05:00 AM")."""
+    browser would ("9:05:00 AM"), and in the site's time zone, not in the browser's (here
+    Tokyo's, against the site's Chicago)."""
+    context = browser.new_context(**browser_context_args, timezone_id="Asia/Tokyo")
+    page = context.new_page()
     browser_sign_in(page, live_server, "elena@example.org", PASSWORD)
-    context = page.context
     # Saves never answer, and no page may send its text as a beacon (which no route stops):
     # what is typed stays in the browser's draft, and so does the notice.
     context.add_init_script("navigator.sendBeacon = () => true;")
     context.route("**/save/**", lambda route: None)
-    # The browser's clock says 9:05:30 this morning (its own time zone) whenever the page asks,
+    # The browser's clock says 9:05:30 this morning (the site's time) whenever the page asks,
     # so whichever event last keeps the draft (a keystroke, the change as the tab closes), it is
     # kept as typed at 9:05.
-    morning = page.evaluate("() => { const d = new Date(); d.setHours(9, 5, 30, 0); return +d; }")
-    context.clock.set_fixed_time(morning / 1000)
+    morning = timezone.localtime().replace(hour=9, minute=5, second=30, microsecond=0)
+    context.clock.set_fixed_time(morning.timestamp())
     editor = open_editor(context, live_server, draft)
     editor.get_by_label("Rationale").press_sequentially("Typed before the tab closed.", delay=0)
     editor.close()
@@ -421,6 +426,48 @@ def test_restored_text_says_when_it_was_typed_in_the_sites_time_format(
     expect(editor.locator("#draft-restored-plan")).to_contain_text(
         "We restored text you typed at 9:05 a.m. that had not been saved yet."
     )
+    context.close()
+
+
+def site_times(start, end) -> set[str]:
+    """Every minute from ``start`` to ``end`` as the site writes it ("9:05 a.m."), in its zone."""
+    minute = start.replace(second=0, microsecond=0)
+    times = set()
+    while minute <= end:
+        times.add(time_format(timezone.localtime(minute)))
+        minute += dt.timedelta(minutes=1)
+    return times
+
+
+def test_the_choice_box_says_the_time_in_the_sites_zone_as_the_status_line_does(
+    browser, browser_context_args, live_server, browser_sign_in, draft
+):
+    """In a browser whose clock is set to another time zone (Tokyo) than the site's (Chicago),
+    the box offering a field changed in two tabs says when it was typed in the site's time, as
+    the status line beside it says when the rest was saved: the same time, not fifteen hours
+    apart."""
+    context = browser.new_context(**browser_context_args, timezone_id="Asia/Tokyo")
+    page = context.new_page()
+    browser_sign_in(page, live_server, "elena@example.org", PASSWORD)
+    tab_a = open_editor(context, live_server, draft)
+    tab_b = open_editor(context, live_server, draft)
+    start = timezone.now()
+    tab_b.get_by_label("Hypothesis or purpose").fill("Tab B's hypothesis.")
+    wait_until(lambda: Plan.objects.get(pk=draft.plan_id).hypothesis == "Tab B's hypothesis.")
+    wait_saved(tab_b)
+    tab_a.get_by_label("Hypothesis or purpose").fill("Tab A's hypothesis.")
+    tab_a.get_by_label("Rationale").fill(RATIONALE)
+    choices = tab_a.locator("#draft-choices-plan")
+    expect(choices).to_contain_text("Choose which text to keep")
+    status = tab_a.locator("#save-status-plan")
+    expect(status).to_contain_text("Saved at")
+    end = timezone.now()
+
+    box_time = re.search(r"in this browser at (\d+:\d\d [ap]\.m\.)", choices.inner_text())
+    saved_time = re.search(r"Saved at (\d+:\d\d [ap]\.m\.)", status.inner_text())
+    assert box_time and saved_time
+    assert {box_time[1], saved_time[1]} <= site_times(start, end)
+    context.close()
 
 
 def lose_connection(page):
