@@ -24,11 +24,13 @@ def artifacts_of_submission(submission: Submission) -> QuerySet[Artifact]:
     )
 
 
-# What the evidence panel of the plan page reads of each piece (``artifacts/_panel.html``).
+# What the evidence panel of the plan page reads of each piece (``artifacts/_panel.html``), and
+# its count per rubric criterion at the step to review (``criteria_coverage``).
 PANEL_FIELDS = (
     "uuid",
     "submission_id",
     "component",
+    "criterion_id",
     "kind",
     "title",
     "status",
@@ -79,6 +81,15 @@ def criteria_for_submission(submission: Submission) -> QuerySet[RubricCriterion]
     ).order_by("position", "id")
 
 
+# Read by the evidence page and by the plan page at its step to review (microcreds.prepared).
+_criteria = PreparedQuery(
+    lambda microcredential_id: RubricCriterion.objects.filter(
+        rubric__microcredential_id=microcredential_id
+    ).order_by("position", "id"),
+    int,
+)
+
+
 def criteria_coverage(submission: Submission, artifacts) -> list[tuple[RubricCriterion, int]]:
     """Each rubric criterion of ``submission`` with how many of ``artifacts`` (its evidence, as
     the evidence page lists it) reviewers will read for it: accepted pieces linked to the
@@ -86,7 +97,7 @@ def criteria_coverage(submission: Submission, artifacts) -> list[tuple[RubricCri
     a criterion that names none)."""
     opened = [artifact for artifact in artifacts if artifact.opens]
     coverage = []
-    for criterion in criteria_for_submission(submission):
+    for criterion in _criteria.all(submission.plan.microcredential_id):
         count = sum(
             1
             for artifact in opened

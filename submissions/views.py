@@ -205,6 +205,10 @@ def _editor_context(request: HttpRequest, submission: Submission, **overrides) -
     }
     plan_text = selectors.plan_snapshot(plan) if can_edit_plan else None
     context.update(_missing(submission, plan_text))
+    # At the step to review, the evidence per rubric criterion, as the evidence page counts it.
+    context["shows_evidence_coverage"] = (
+        context.get("missing_stage") == "review" and submission.accepts_evidence
+    )
     if can_edit_plan:
         context["plan_form"] = PlanTextForm(
             instance=plan,

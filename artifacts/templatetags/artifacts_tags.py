@@ -14,6 +14,13 @@ def evidence_panel_artifacts(submission):
     return selectors.panel_artifacts(submission)
 
 
+@register.simple_tag
+def evidence_coverage(submission, artifacts):
+    """Each rubric criterion of ``submission`` with how many of ``artifacts`` reviewers will
+    read for it, as the evidence page counts them (``selectors.criteria_coverage``)."""
+    return selectors.criteria_coverage(submission, artifacts)
+
+
 @register.filter
 def human_size(size: int | None) -> str:
     """A file's size as every page and message writes it (``accounts.uploads.human_size``)."""

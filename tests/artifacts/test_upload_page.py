@@ -87,3 +87,58 @@ def test_the_evidence_page_says_which_rubric_criteria_have_no_evidence_yet(
     page = client.get(url, {"part": "list"}).content.decode()
     assert "no evidence yet" not in page
     assert "Reflects on change (Reflection): 1 piece<" in page
+
+
+def test_the_plan_page_counts_the_evidence_per_criterion_at_its_step_to_review(
+    client, educator, submission
+):
+    """The step to "Submit for review" on the plan page says, as the evidence page does, which
+    criterion has no evidence yet; and reads as many queries with more criteria and evidence."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from artifacts.selectors import criteria_for_submission
+    from credentials.models import RubricCriterion
+    from tests.artifacts.factories import ArtifactFactory
+
+    routines, reflection = criteria_for_submission(submission)[:2]
+    routines.title, routines.component = "Routines in practice", "implementation"
+    reflection.title, reflection.component = "Reflects on change", "reflection"
+    routines.save()
+    reflection.save()
+    ArtifactFactory(submission=submission, criterion=routines, component="implementation")
+    client.force_login(educator)
+    url = reverse("submissions:detail", args=[submission.pk])
+    evidence = client.get(reverse("artifacts:upload", args=[submission.pk])).content.decode()
+
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(url).content.decode()
+
+    assert "Evidence for each rubric criterion" in page
+    for line in ("Routines in practice (Implementation): 1 piece<", "Reflects on change"):
+        assert line in page and line in evidence
+    assert "Reflects on change (Reflection): <strong" in page
+    assert page.count("no evidence yet") == evidence.count("no evidence yet") == 1
+    # Read before pressing the button, not only at the foot of the page.
+    assert page.index("Evidence for each rubric criterion") < page.index(">Submit for review<")
+
+    for number in range(4):
+        RubricCriterion.objects.create(
+            rubric=routines.rubric, position=10 + number, title=f"More {number}"
+        )
+        ArtifactFactory(submission=submission, criterion=reflection, component="reflection")
+    with CaptureQueriesContext(connection) as more:
+        page = client.get(url).content.decode()
+    assert "Reflects on change (Reflection): 4 pieces<" in page
+    assert page.count("no evidence yet") == 4
+    assert len(more) == len(few)
+
+
+def test_a_draft_plan_page_does_not_count_evidence_per_criterion(client, educator):
+    from tests.submissions.factories import SubmissionFactory
+
+    submission = SubmissionFactory(plan__lead=educator, educator=educator)
+    client.force_login(educator)
+    page = client.get(reverse("submissions:detail", args=[submission.pk])).content.decode()
+    assert "Evidence for each rubric criterion" not in page
