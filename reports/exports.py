@@ -178,8 +178,12 @@ def _turnaround_rows(district: District, filters: ReportFilters) -> list[Sequenc
     ]
 
 
+# The panel report's row of the reviews that wait for nobody (their reviewer was deactivated).
+NEEDS_ANOTHER_REVIEWER = "Needs another reviewer"
+
+
 def _workload_rows(district: District, filters: ReportFilters) -> list[Sequence[Any]]:
-    return [
+    rows: list[Sequence[Any]] = [
         (
             row.display_name,
             row.email,
@@ -191,6 +195,12 @@ def _workload_rows(district: District, filters: ReportFilters) -> list[Sequence[
         )
         for row in selectors.panel_workload(district=district, filters=filters)
     ]
+    flagged = selectors.panel_needing_reviewer(district=district, filters=filters)
+    if flagged["waiting"]:
+        rows.append(
+            (NEEDS_ANOTHER_REVIEWER, "", flagged["waiting"], flagged["overdue"], "", "", "")
+        )
+    return rows
 
 
 def _blank(value: Any) -> Any:

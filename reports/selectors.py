@@ -988,6 +988,15 @@ def panel_workload(*, district: District, filters: ReportFilters) -> list[User]:
     return workload
 
 
+def panel_needing_reviewer(*, district: District, filters: ReportFilters) -> dict[str, int]:
+    """The reviews of the submissions ``filters`` keep that wait for no one ("Needs another
+    reviewer": ``reviews.selectors.reviews_needing_reviewer``), waiting and overdue: a row of
+    their own in the report, never their deactivated reviewer's."""
+    return reviews_selectors.reviews_needing_reviewer(
+        district_id=district.pk, within=review_assignments_within(filters)
+    )
+
+
 def panel_agreement(*, district: District, filters: ReportFilters) -> list[dict]:
     """Each panel's agreement (``reviews.selectors.panel_agreement``) over the reviews of the
     submissions ``filters`` keep."""

@@ -455,6 +455,7 @@ def panel(request: HttpRequest) -> HttpResponse:
             filters,
             cycle_means="the reviews assigned during the cycle",
             workload=selectors.panel_workload(district=district, filters=filters),
+            needing_reviewer=selectors.panel_needing_reviewer(district=district, filters=filters),
             agreement=selectors.panel_agreement(district=district, filters=filters),
             turnaround_days=district.review_turnaround_days,
             is_admin=request.user.has_role(Role.DISTRICT_ADMIN),

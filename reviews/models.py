@@ -247,7 +247,8 @@ class ReviewAssignment(models.Model):
     @property
     def needs_another_reviewer(self) -> bool:
         """Still waiting, but for a reviewer who was deactivated and whom nobody else on the
-        panel could replace (``services.reviews_hand_back``): the chair chooses who takes it."""
+        panel could replace (``services.reviews_hand_back``): the chair chooses who takes it.
+        The same rule as a query: ``needs_another_reviewer_q``."""
         return self.status == self.Status.PENDING and not self.reviewer.is_active
 
     @property
@@ -259,6 +260,18 @@ class ReviewAssignment(models.Model):
             and self.stage_review.status == StageReview.Status.OPEN
             and self.submission.status in WAITING[self.stage]
         )
+
+
+def needs_another_reviewer_q(prefix: str = "") -> models.Q:
+    """``ReviewAssignment.needs_another_reviewer`` as a condition on the model queried, reaching
+    the assignment through ``prefix`` ("" for ReviewAssignment itself): such a review waits for
+    nobody, so no report counts it as its deactivated reviewer's."""
+    return models.Q(
+        **{
+            f"{prefix}status": ReviewAssignment.Status.PENDING,
+            f"{prefix}reviewer__is_active": False,
+        }
+    )
 
 
 class ComponentComment(models.Model):

@@ -51,6 +51,7 @@ from .models import (
     ReviewAssignment,
     Stage,
     StageReview,
+    needs_another_reviewer_q,
 )
 
 SubmissionStatus = Submission.Status
@@ -359,11 +360,15 @@ def _waiting_for(district_id: int, reviewer_id: int) -> QuerySet[ReviewAssignmen
     )
 
 
-def _submission_waits() -> Q:
-    """A review's submission still waits for the review's stage (``WAITING``)."""
+def _submission_waits(prefix: str = "") -> Q:
+    """A review's submission still waits for the review's stage (``WAITING``); the review
+    reached through ``prefix`` ("" for ReviewAssignment itself)."""
     return reduce(
         operator.or_,
-        (Q(stage=stage, submission__status__in=statuses) for stage, statuses in WAITING.items()),
+        (
+            Q(**{f"{prefix}stage": stage, f"{prefix}submission__status__in": statuses})
+            for stage, statuses in WAITING.items()
+        ),
     )
 
 
@@ -922,20 +927,13 @@ def reviewer_workload(*, district_id: int, now=None, within: Within = _every_rev
     """Per reviewer: waiting, overdue and done reviews, and the mean days to a review, of the
     reviews ``within`` keeps. Every reviewer of the district is listed."""
     now = now or timezone.now()
-    # A review is waiting only while its submission still waits for that stage.
+    # A review is waiting only while its submission still waits for that stage; a deactivated
+    # reviewer's is no longer theirs (``reviews_needing_reviewer`` counts it).
     pending = (
         within("review_assignments__")
         & Q(review_assignments__status=ReviewAssignment.Status.PENDING)
-        & (
-            Q(
-                review_assignments__stage="plan",
-                review_assignments__submission__status__in=WAITING["plan"],
-            )
-            | Q(
-                review_assignments__stage="final",
-                review_assignments__submission__status__in=WAITING["final"],
-            )
-        )
+        & _submission_waits("review_assignments__")
+        & Q(is_active=True)
     )
     done = within("review_assignments__") & Q(
         review_assignments__status=ReviewAssignment.Status.SUBMITTED
@@ -960,6 +958,22 @@ def reviewer_workload(*, district_id: int, now=None, within: Within = _every_rev
         )
         .order_by("-waiting", "last_name", "first_name")
     )
+
+
+def reviews_needing_reviewer(
+    *, district_id: int, now=None, within: Within = _every_review
+) -> dict[str, int]:
+    """The waiting reviews of the district flagged "Needs another reviewer"
+    (``needs_another_reviewer_q``: their reviewer was deactivated and nobody took them), of
+    those ``within`` keeps: ``waiting``, and ``overdue`` of them. Counted apart from every
+    person, as waiting reviews are counted in ``reviewer_workload``."""
+    now = now or timezone.now()
+    return ReviewAssignment.objects.filter(
+        within(""),
+        needs_another_reviewer_q(),
+        _submission_waits(),
+        district_id=district_id,
+    ).aggregate(waiting=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
 
 
 def panel_agreement(*, district_id: int, within: Within = _every_review) -> list[dict]:

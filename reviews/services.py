@@ -35,6 +35,7 @@ from .models import (
     ReviewAssignment,
     Stage,
     StageReview,
+    needs_another_reviewer_q,
 )
 from .selectors import (
     can_manage_round,
@@ -1023,19 +1024,15 @@ def overdue_reminders_send(*, now: timezone.datetime | None = None) -> int:
                 assignments__status=AssignmentStatus.PENDING,
                 assignments__reminded_at__lt=now - CHAIR_ESCALATION_AFTER,
             )
-            | Q(
-                assignments__status=AssignmentStatus.PENDING,
-                assignments__due_at__lt=now,
-                assignments__reviewer__is_active=False,
-            )
+            | (needs_another_reviewer_q("assignments__") & Q(assignments__due_at__lt=now))
         )
         .select_related("panel__chair", "submission__plan", "submission__educator")
         .prefetch_related(
             Prefetch(
                 "assignments",
-                queryset=ReviewAssignment.objects.filter(
-                    status=AssignmentStatus.PENDING, reviewer__is_active=False
-                ).select_related("reviewer"),
+                queryset=ReviewAssignment.objects.filter(needs_another_reviewer_q()).select_related(
+                    "reviewer"
+                ),
                 to_attr="flagged",
             )
         )

@@ -4,12 +4,15 @@ by the filters every report has (a cycle: the reviews assigned during it), and e
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 
+from people.services import person_deactivate
 from reviews.models import ReviewAssignment, StageReview
 from tests.accounts.factories import BuildingFactory, EducatorFactory, ReviewerFactory
 from tests.reports.factories import PlanFactory, SubmissionFactory, at
@@ -159,3 +162,75 @@ def test_the_page_keeps_a_fixed_number_of_queries(client, district_admin, panel_
     with CaptureQueriesContext(connection) as large:
         assert client.get(url, query).status_code == 200
     assert len(large) == len(small)
+
+
+@pytest.fixture
+def stranded_review(panel_work, district_admin):
+    """Tess, who had a review waiting, is deactivated, and nobody else may take it: the other
+    reviewers work in North, the educator's building, which the district keeps them from."""
+    for person in (panel_work["ray"], panel_work["chair"]):
+        person.building = panel_work["north"]
+        person.save(update_fields=["building"])
+    done = person_deactivate(person=panel_work["tess"], actor=district_admin)
+    (flagged,) = done.reviews.left_for_chair
+    assert flagged.needs_another_reviewer
+    return flagged
+
+
+def _exported(client, file_format: str) -> list[list[str]]:
+    response = client.get(reverse("reports:panel_export", args=[file_format]))
+    content = b"".join(response.streaming_content)
+    if file_format == "csv":
+        return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    sheet = load_workbook(io.BytesIO(content)).active
+    return [
+        ["" if value is None else str(value) for value in row]
+        for row in sheet.iter_rows(values_only=True)
+    ]
+
+
+def test_a_review_waiting_for_nobody_has_its_own_row_not_the_deactivated_reviewers(
+    client, district_admin, panel_work, stranded_review
+):
+    client.force_login(district_admin)
+    page = client.get(reverse("reports:panel"))
+
+    # Tess is still listed, for the reviews she did, but nothing waits for her any more.
+    assert _workload(page)["Young"] == (0, 0, None)
+    assert page.context["needing_reviewer"] == {"waiting": 1, "overdue": 1}
+    html = page.content.decode()
+    assert "(deactivated)" in html
+    assert re.search(r"<th scope=\"row\">Needs another reviewer.*?</th><td>1</td><td>1</td>", html)
+
+    for file_format in ("csv", "xlsx"):
+        rows = _exported(client, file_format)
+        by_name = {row[0]: row for row in rows[1:]}
+        assert by_name[panel_work["tess"].display_name][2:4] == ["0", "0"], file_format
+        assert by_name["Needs another reviewer"] == [
+            "Needs another reviewer",
+            "",
+            "1",
+            "1",
+            "",
+            "",
+            "",
+        ], file_format
+
+
+def test_no_row_for_reviews_waiting_for_nobody_when_there_are_none(
+    client, district_admin, panel_work
+):
+    client.force_login(district_admin)
+    page = client.get(reverse("reports:panel"))
+    assert "Needs another reviewer" not in page.content.decode()
+    assert "Needs another reviewer" not in [row[0] for row in _exported(client, "csv")]
+
+
+def test_a_cycle_leaves_out_a_review_waiting_for_nobody_assigned_before_it(
+    client, district_admin, panel_work, stranded_review
+):
+    client.force_login(district_admin)
+    spring = client.get(reverse("reports:panel"), {"cycle": panel_work["spring"].pk})
+    assert spring.context["needing_reviewer"]["waiting"] == 0
+    fall = client.get(reverse("reports:panel"), {"cycle": panel_work["fall"].pk})
+    assert fall.context["needing_reviewer"]["waiting"] == 1
