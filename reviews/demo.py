@@ -134,7 +134,10 @@ def _with_reviewer(
     """Make sure the demo reviewer holds one of these reviews (the chair reassigns)."""
     if not assignments or any(a.reviewer_id == reviewer.pk for a in assignments):
         return assignments
-    if selectors.reviewer_ineligibility(reviewer=reviewer, submission=assignments[0].submission):
+    first = assignments[0]
+    if selectors.reviewer_ineligibility(
+        reviewer=reviewer, submission=first.submission, panel=first.stage_review.panel
+    ):
         return assignments
     new = services.assignment_reassign(
         assignment=assignments[-1], to_reviewer=reviewer, actor=chair

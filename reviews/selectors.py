@@ -109,11 +109,17 @@ class Eligibility(NamedTuple):
     of_many: str
 
 
-def _eligibility(submission: Submission) -> list[Eligibility]:
-    """What a reviewer of ``submission`` must be, each with the reason given when they are not.
+def _eligibility(submission: Submission, panel: Panel | None) -> list[Eligibility]:
+    """What a person must be to take a review of ``submission`` in a round of ``panel`` (the
+    round's ``StageReview.panel``), each with the reason given when they are not.
 
     Nobody reviews their own plan or their group's plan; the district may keep reviewers away
-    from the educators of their own building."""
+    from the educators of their own building. A round with a panel is reviewed by its members:
+    the panel of educators the district formed for that work pre-approves the plan and judges
+    the evidence (a panel's chair reviews only when also a member); a round of no panel (none
+    covers the educator's building and the entry's stack) by any reviewer of the district.
+    Checked last, so a reviewer counted as not on the panel (``reviewer_shortage``) is one whom
+    adding to it would let take the review."""
     conditions = [
         Eligibility(
             Q(district_id=submission.district_id, is_active=True),
@@ -141,12 +147,28 @@ def _eligibility(submission: Submission) -> list[Eligibility]:
                 "reviewing",
             )
         )
+    if panel is not None:
+        # A subquery, not a join: the condition is also read as a column (``_met``), one row
+        # a person whatever panels they sit on.
+        members = Panel.members.through.objects.filter(panel_id=panel.pk).values("user_id")
+        conditions.append(
+            Eligibility(
+                Q(pk__in=members),
+                f"This person is not a member of the panel “{panel.name}”, which reviews this "
+                "plan.",
+                f"not members of the panel “{panel.name}”, which reviews this plan",
+            )
+        )
     return conditions
 
 
-def eligible_reviewers(*, submission: Submission) -> QuerySet[User]:
-    """The people who may review ``submission``."""
-    return User.objects.filter(*(rule.condition for rule in _eligibility(submission)))
+def reviewers_who_may_take(*, submission: Submission, panel: Panel | None) -> QuerySet[User]:
+    """The people who may take a review of ``submission`` in a round of ``panel`` (the round's
+    ``StageReview.panel``): the one rule of the assignment (``services._next_reviewers``, so a
+    deactivated reviewer's hand-back too), of a chair's or admin's reassignment
+    (``reviewer_ineligibility``), of the round page's choice and of its explanation of why
+    nobody may (``reviewer_shortage``)."""
+    return User.objects.filter(*(rule.condition for rule in _eligibility(submission, panel)))
 
 
 def _met(conditions: list[Eligibility]) -> dict[str, ExpressionWrapper]:
@@ -157,10 +179,12 @@ def _met(conditions: list[Eligibility]) -> dict[str, ExpressionWrapper]:
     }
 
 
-def reviewer_ineligibility(*, reviewer: User, submission: Submission) -> str | None:
-    """None when ``reviewer`` may review ``submission``, else the reason they may not: the same
-    conditions as ``eligible_reviewers``, read in one query."""
-    conditions = _eligibility(submission)
+def reviewer_ineligibility(
+    *, reviewer: User, submission: Submission, panel: Panel | None
+) -> str | None:
+    """None when ``reviewer`` may take a review of ``submission`` in a round of ``panel``, else
+    the reason they may not: the conditions of ``reviewers_who_may_take``, read in one query."""
+    conditions = _eligibility(submission, panel)
     met = (
         User.objects.filter(pk=reviewer.pk)
         .annotate(**_met(conditions))
@@ -175,12 +199,14 @@ def reviewer_ineligibility(*, reviewer: User, submission: Submission) -> str | N
 ON_THE_ROUND = "already on this round, or taken off it"
 
 
-def reviewer_shortage(*, submission: Submission, on_round: Iterable[int]) -> list[tuple[int, str]]:
-    """Why no reviewer of the district may take a review of ``submission`` that the people
-    ``on_round`` may not be given (they have, or had, a review of the round): the district's
-    active reviewers counted by the first reason each may not (``_eligibility``), in one query.
-    """
-    conditions = _eligibility(submission)
+def reviewer_shortage(
+    *, submission: Submission, panel: Panel | None, on_round: Iterable[int]
+) -> list[tuple[int, str]]:
+    """Why no reviewer of the district may take a review of ``submission`` in a round of
+    ``panel`` that the people ``on_round`` may not be given (they have, or had, a review of the
+    round): the district's active reviewers counted by the first condition of
+    ``reviewers_who_may_take`` each does not meet, in one query."""
+    conditions = _eligibility(submission, panel)
     on_round = set(on_round)
     rows = (
         User.objects.filter(
@@ -211,12 +237,9 @@ def reviewer_shortage(*, submission: Submission, on_round: Iterable[int]) -> lis
 
 
 def reviewer_candidates(*, submission: Submission, panel: Panel | None) -> list[User]:
-    """Eligible reviewers, lightest current load first (pending assignments), then by id."""
-    people = eligible_reviewers(submission=submission)
-    if panel is not None:
-        # The chair reviews only when also a member; otherwise they decide splits and confirm.
-        people = people.filter(review_panels=panel)
-    people = people.annotate(
+    """The people who may take a review (``reviewers_who_may_take``), lightest current load
+    first (pending assignments), then by id."""
+    people = reviewers_who_may_take(submission=submission, panel=panel).annotate(
         load=Count(
             "review_assignments", filter=Q(review_assignments__status=AssignmentStatus.PENDING)
         )

@@ -198,9 +198,10 @@ def _assignment_create(
 
 
 def _next_reviewers(submission: Submission, stage_review: StageReview, count: int) -> list[User]:
-    """The assignment rule: up to ``count`` eligible reviewers of the round's panel (of the
-    district without a panel) not yet on the round; the reviewers of an earlier round of the
-    same stage come first (they know the plan), then the lightest load."""
+    """The assignment rule: up to ``count`` of the people who may take a review of the round
+    (``selectors.reviewers_who_may_take``: the round's panel, the district's reviewers without
+    one) not yet on it; the reviewers of an earlier round of the same stage come first (they
+    know the plan), then the lightest load."""
     taken = set(stage_review.assignments.values_list("reviewer_id", flat=True))
     previous = set(
         ReviewAssignment.objects.filter(
@@ -305,7 +306,9 @@ def assignment_reassign(
             raise PermissionDenied("Only the panel's chair or a district admin may reassign.")
         if assignment.status != AssignmentStatus.PENDING or stage_review.status != RoundStatus.OPEN:
             raise ReviewError("Only a review that is still waiting can be reassigned.")
-        reason = reviewer_ineligibility(reviewer=to_reviewer, submission=submission)
+        reason = reviewer_ineligibility(
+            reviewer=to_reviewer, submission=submission, panel=stage_review.panel
+        )
         if reason:
             raise ReviewError(reason)
         if stage_review.assignments.filter(reviewer=to_reviewer).exists():
@@ -471,7 +474,8 @@ def reviews_hand_back(*, reviewer: User, actor: User) -> HandBack:
                 detail={"reviewer": reviewer.pk, "reason": REVIEWER_DEACTIVATED},
             )
             result.left_for_chair.append(assignment)
-            line = (f"{what}: nobody else on the panel may review it; choose a reviewer.", True)
+            where = "on the panel" if stage_review.panel_id else "in the district"
+            line = (f"{what}: nobody else {where} may review it; choose a reviewer.", True)
         for person in _chairs_of(stage_review):
             notices.setdefault(person.pk, (person, []))[1].append(line)
     if not (result.reassigned or result.left_for_chair):
@@ -1050,8 +1054,9 @@ def overdue_reminders_send(*, now: timezone.datetime | None = None) -> int:
         if stage_review.flagged:
             names = ", ".join(a.reviewer.display_name for a in stage_review.flagged)
             who = "who were" if len(stage_review.flagged) > 1 else "who was"
+            where = "on the panel" if stage_review.panel_id else "in the district"
             body += (
-                f" It waits for {names}, {who} deactivated, and nobody else on the panel may "
+                f" It waits for {names}, {who} deactivated, and nobody else {where} may "
                 "review it: choose a reviewer on the round's page."
             )
         with transaction.atomic():

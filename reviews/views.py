@@ -332,7 +332,9 @@ def _round_page(request: HttpRequest, stage_review, chair_form=None) -> HttpResp
         on_round = [a.reviewer_id for a in assignments]
         # Read once for every row's choice (the same people may take any of them).
         eligible = list(
-            selectors.eligible_reviewers(submission=submission).exclude(pk__in=on_round)
+            selectors.reviewers_who_may_take(
+                submission=submission, panel=stage_review.panel
+            ).exclude(pk__in=on_round)
         )
         for assignment in waiting:
             reassign_forms[assignment.pk] = ReassignForm(
@@ -342,7 +344,9 @@ def _round_page(request: HttpRequest, stage_review, chair_form=None) -> HttpResp
             )
         nobody_else = not eligible
         if nobody_else:
-            shortage = selectors.reviewer_shortage(submission=submission, on_round=on_round)
+            shortage = selectors.reviewer_shortage(
+                submission=submission, panel=stage_review.panel, on_round=on_round
+            )
     criteria = selectors.rubric_criteria(microcredential_id=submission.plan.microcredential_id)
     evidence, other_evidence = (
         selectors.evidence_by_criterion(submission=submission, criteria=criteria)

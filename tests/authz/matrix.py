@@ -322,6 +322,15 @@ def panel_body(w: World, actor: str) -> dict[str, Any]:
     }
 
 
+def reassign_body(w: World, actor: str) -> dict[str, Any]:
+    """The review goes to ``reviewer``, whom a district admin first adds to the round's panel:
+    a round of a panel is reviewed by its members (``reviews.selectors.reviewers_who_may_take``).
+    Added before the request, so it is no change of the request's own."""
+    w.a.extra["panel"].members.add(w.a.people["reviewer"])
+    assignment = w.assignment("submitted_for_review")
+    return {f"a{assignment.pk}-to_reviewer": w.a.people["reviewer"].pk}
+
+
 def pk_of(key: str) -> Callable[[World], dict[str, Any]]:
     return lambda w: {"pk": w.x(key).pk}
 
@@ -1271,9 +1280,7 @@ ROWS: list[Row] = [
         redirect=to("reviews:round", lambda w: {"pk": w.round("submitted_for_review").pk}),
         kwargs=lambda w: {"pk": w.assignment("submitted_for_review").pk},
         post="login 403  403       403      403      ok    ok    404",
-        data=lambda w, actor: {
-            f"a{w.assignment('submitted_for_review').pk}-to_reviewer": w.a.people["reviewer"].pk
-        },
+        data=reassign_body,
     ),
     Row(
         "reviews:feedback",

@@ -1,5 +1,5 @@
-"""Who may review a submission is one rule: the list of eligible reviewers and the reason a
-person is refused are read from the same conditions."""
+"""Who may take a review is one rule: the list of those who may and the reason a person is
+refused are read from the same conditions; a round of a panel is reviewed by its members."""
 
 import pytest
 
@@ -7,7 +7,7 @@ from reviews import selectors
 from submissions.models import Submission
 from tests.accounts.factories import EducatorFactory, ReviewerFactory
 
-from .factories import submission_in
+from .factories import PanelFactory, submission_in
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def test_every_person_is_listed_exactly_when_no_reason_refuses_them(
         pk=submission.pk
     )
     reasons = {
-        person: selectors.reviewer_ineligibility(reviewer=person, submission=submission)
+        person: selectors.reviewer_ineligibility(reviewer=person, submission=submission, panel=None)
         for person in (elsewhere, colleague, inactive, neighbour, stranger, teacher)
     }
     assert reasons[elsewhere] is None
@@ -42,7 +42,7 @@ def test_every_person_is_listed_exactly_when_no_reason_refuses_them(
     assert "own building" in reasons[neighbour]
     assert "not a reviewer of this district" in reasons[stranger]
     assert "own plan" in reasons[teacher]
-    listed = set(selectors.eligible_reviewers(submission=submission))
+    listed = set(selectors.reviewers_who_may_take(submission=submission, panel=None))
     assert listed == {person for person, reason in reasons.items() if reason is None}
 
 
@@ -53,5 +53,29 @@ def test_a_reviewer_without_a_building_is_not_kept_away_by_the_building_rule(
     district.save()
     floating = ReviewerFactory(district=district, building=None)
     submission.refresh_from_db()
-    assert selectors.reviewer_ineligibility(reviewer=floating, submission=submission) is None
-    assert floating in selectors.eligible_reviewers(submission=submission)
+    assert (
+        selectors.reviewer_ineligibility(reviewer=floating, submission=submission, panel=None)
+        is None
+    )
+    assert floating in selectors.reviewers_who_may_take(submission=submission, panel=None)
+
+
+def test_a_round_of_a_panel_is_reviewed_by_its_members_only(
+    district, south, submission, panel, reviewers, chair
+):
+    """The chair sits on the panel to decide, not to review, unless also a member."""
+    outside = ReviewerFactory(district=district, building=south)
+    PanelFactory(district=district, name="Another panel", members=[outside])
+    submission.refresh_from_db()
+
+    listed = set(selectors.reviewers_who_may_take(submission=submission, panel=panel))
+
+    assert listed == set(reviewers)
+    for person in (outside, chair):
+        assert selectors.reviewer_ineligibility(
+            reviewer=person, submission=submission, panel=panel
+        ) == (f"This person is not a member of the panel “{panel.name}”, which reviews this plan.")
+    # Without a panel, the district's reviewers.
+    assert {outside, chair} <= set(
+        selectors.reviewers_who_may_take(submission=submission, panel=None)
+    )

@@ -105,7 +105,7 @@ def test_a_review_nobody_else_may_do_stays_flagged_for_the_chair(
     educator = EducatorFactory(district=district, building=north)
     leaving = EducatorFactory(district=district, building=south, is_reviewer=True)
     colleague = EducatorFactory(district=district, building=north, is_reviewer=True)
-    PanelFactory(district=district, chair=chair, members=[leaving, colleague])
+    panel = PanelFactory(district=district, chair=chair, members=[leaving, colleague])
     submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=educator)
     assign_reviewers(submission.pk, "plan")
     (assignment,) = pending(submission, "plan")
@@ -125,7 +125,10 @@ def test_a_review_nobody_else_may_do_stays_flagged_for_the_chair(
     )
     assert "nobody else on the panel may review it" in notice.body
 
-    # The chair sees it flagged on the open reviews and gives it to someone from the round.
+    # A district admin adds to the panel someone who may review her; the chair sees the review
+    # flagged on the open reviews and gives it to them from the round.
+    newcomer = EducatorFactory(district=district, building=south, is_reviewer=True)
+    panel.members.add(newcomer)
     client.force_login(chair)
     listing = client.get(reverse("reviews:rounds")).content.decode()
     assert "Needs another reviewer" in listing
@@ -134,7 +137,6 @@ def test_a_review_nobody_else_may_do_stays_flagged_for_the_chair(
     assert f'action="{reverse("reviews:reassign", args=[assignment.pk])}"' in (
         page.content.decode()
     )
-    newcomer = EducatorFactory(district=district, building=south, is_reviewer=True)
     client.post(
         reverse("reviews:reassign", args=[assignment.pk]),
         {f"a{assignment.pk}-to_reviewer": newcomer.pk},
@@ -195,3 +197,44 @@ def test_nothing_is_handed_on_for_someone_still_active_or_by_a_non_admin(
     with pytest.raises(PermissionDenied):
         services.reviews_hand_back(reviewer=assignment.reviewer, actor=chair)
     assert pending(submission, "plan") == [assignment]
+
+
+def test_the_hand_back_and_the_round_page_keep_to_the_panel(
+    client, district, north, south, chair, admin
+):
+    """A reviewer of the district off the panel may review the educator, yet neither the
+    hand-back gives them the review nor the round page offers them: both read one rule."""
+    educator = EducatorFactory(district=district, building=north)
+    leaving = EducatorFactory(district=district, building=south, is_reviewer=True)
+    colleague = EducatorFactory(district=district, building=north, is_reviewer=True)
+    off_panel = EducatorFactory(district=district, building=south, is_reviewer=True)
+    panel = PanelFactory(district=district, chair=chair, members=[leaving, colleague])
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=educator)
+    assign_reviewers(submission.pk, "plan")
+
+    done = person_deactivate(person=leaving, actor=admin)
+
+    (flagged,) = done.reviews.left_for_chair
+    assert not ReviewAssignment.objects.filter(reviewer=off_panel).exists()
+    client.force_login(chair)
+    page = client.get(reverse("reviews:round", args=[flagged.stage_review_id]))
+    assert f'<option value="{off_panel.pk}">' not in page.content.decode()
+    # The reviewer off the panel and the chair, who decides but is no member.
+    assert (2, f"not members of the panel “{panel.name}”, which reviews this plan") in (
+        page.context["shortage"]
+    )
+
+
+def test_a_round_of_no_panel_goes_to_a_reviewer_of_the_district(district, north, south, admin):
+    educator = EducatorFactory(district=district, building=north)
+    leaving = EducatorFactory(district=district, building=south, is_reviewer=True)
+    submission = submission_in(SubmissionStatus.PLAN_SUBMITTED, educator=educator)
+    assign_reviewers(submission.pk, "plan")
+    (assignment,) = pending(submission, "plan")
+    assert assignment.stage_review.panel is None and assignment.reviewer == leaving
+    anyone = EducatorFactory(district=district, building=south, is_reviewer=True)
+
+    done = person_deactivate(person=leaving, actor=admin)
+
+    (new,) = done.reviews.reassigned
+    assert new.reviewer == anyone

@@ -48,7 +48,7 @@ def test_the_chair_reads_why_nobody_may_take_the_review_and_what_to_do(client, s
     page = client.get(reverse("reviews:round", args=[assignment.stage_review_id]))
 
     html = page.content.decode()
-    assert "Nobody in the district may be given this review." in html
+    assert "Nobody on the panel North panel may be given this review." in html
     # The chair and the colleague: both of the educator's own building.
     assert page.context["shortage"] == [
         (
@@ -57,8 +57,7 @@ def test_the_chair_reads_why_nobody_may_take_the_review_and_what_to_do(client, s
             "reviewing",
         )
     ]
-    assert "ask a district admin to give the reviewer role" in html
-    assert "North panel" in html
+    assert "ask a district admin to add to North panel a reviewer who may review" in html
     # No empty choice: the row points at the explanation instead.
     assert f'name="a{assignment.pk}-to_reviewer"' not in html
     assert 'href="#nobody-else"' in html
@@ -70,29 +69,53 @@ def test_an_admin_is_shown_where_to_add_a_reviewer(client, stranded, admin):
 
     html = client.get(reverse("reviews:round", args=[assignment.stage_review_id])).content.decode()
 
-    assert "Nobody in the district may be given this review." in html
+    assert "Nobody on the panel North panel may be given this review." in html
     assert f'href="{reverse("reviews:panel_edit", args=[panel.pk])}"' in html
     assert f'href="{reverse("people:list")}"' in html
 
 
-def test_once_someone_may_take_it_the_choice_offers_them(client, stranded, district, south):
-    assignment, chair, _panel = stranded
+def test_a_reviewer_off_the_panel_is_counted_not_offered_until_added_to_it(
+    client, stranded, district, south, admin
+):
+    """The round page reads the hand-back's rule: the panel's members take its reviews."""
+    assignment, chair, panel = stranded
     newcomer = ReviewerFactory(
         district=district, building=south, first_name="Noor", last_name="Haddad"
     )
     client.force_login(chair)
+    url = reverse("reviews:round", args=[assignment.stage_review_id])
 
-    page = client.get(reverse("reviews:round", args=[assignment.stage_review_id]))
+    page = client.get(url)
 
     html = page.content.decode()
-    assert "Nobody in the district may" not in html and page.context["shortage"] == []
+    assert "Nobody on the panel North panel may be given this review." in html
+    assert (1, "not members of the panel “North panel”, which reviews this plan") in (
+        page.context["shortage"]
+    )
+    assert f'<option value="{newcomer.pk}">' not in html
+    refused = client.post(
+        reverse("reviews:reassign", args=[assignment.pk]),
+        {f"a{assignment.pk}-to_reviewer": newcomer.pk},
+        follow=True,
+    )
+    assert "is not a member of the panel “North panel”" in refused.content.decode()
+    assignment.refresh_from_db()
+    assert assignment.needs_another_reviewer
+
+    panel.members.add(newcomer)
+    page = client.get(url)
+
+    html = page.content.decode()
+    assert "Nobody on the panel" not in html and page.context["shortage"] == []
     assert f'<option value="{newcomer.pk}">' in html
 
 
 def test_the_round_page_reads_the_choices_once_however_many_reviews_wait(
-    client, district, panel, teacher, chair, django_assert_max_num_queries
+    client, district, south, panel, teacher, chair, django_assert_max_num_queries
 ):
     """Each waiting review has a choice of reviewers: they are read once for the page."""
+    # A fourth member, so that someone may still be chosen when three are on the round.
+    panel.members.add(ReviewerFactory(district=district, building=south))
 
     def round_with(reviewers_required):
         district.plan_reviewers_required = reviewers_required
