@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 
 from accounts.models import District, Role, State, User
 from accounts.services import audit_record
-from notifications.models import Notification
+from notifications.models import Notification, notice_reaches
 from notifications.services import notify
 from outbox.services import mail_enqueue, outbox_enqueue
 from submissions import services as submission_services
@@ -215,18 +215,24 @@ def _award_files(award: Award) -> list[str]:
     return changed
 
 
-def _award_email(award: Award) -> None:
+def _award_notice(award: Award) -> None:
+    """Tell the educator their award is issued: in the app and by e-mail, even once they are
+    deactivated (``notifications.models.REACHES_THE_DEACTIVATED``: the credential stays
+    theirs)."""
     verify_url = open_badges.absolute(reverse("badges:verify", kwargs={"award_uuid": award.uuid}))
-    portfolio_url = open_badges.absolute(reverse("badges:portfolio"))
     title = award.microcredential.title
-    text = (
-        f"Congratulations, {award.educator.display_name}!\n\n"
-        f"You have earned the micro-credential “{title}” from {award.district.name}.\n\n"
-        f"Your certificate (PDF) and your verifiable badge are in your portfolio:\n"
-        f"{portfolio_url}\n\n"
-        f"Anyone can check it at:\n{verify_url}\n"
+    notify(
+        recipient=award.educator,
+        kind=Notification.Kind.AWARD_ISSUED,
+        title=f"Your certificate and badge for “{title}” are ready",
+        body=(
+            f"You have earned the micro-credential “{title}” from {award.district.name}. "
+            "Your certificate (PDF) and your verifiable badge are in your portfolio.\n\n"
+            f"Anyone can check it at:\n{verify_url}"
+        ),
+        url=reverse("badges:portfolio"),
+        event_key=f"award-issued:{award.pk}",
     )
-    mail_enqueue(to=[award.educator.email], subject=f"You earned “{title}”", text=text)
 
 
 def award_issue_for_submission(*, submission_id: int) -> Award:
@@ -255,7 +261,7 @@ def award_issue_for_submission(*, submission_id: int) -> Award:
         if award.emailed_at is None:
             award.emailed_at = timezone.now()
             changed.append("emailed_at")
-            _award_email(award)
+            _award_notice(award)
         award.save(update_fields=changed)
         audit_record(
             actor=None,
@@ -400,7 +406,11 @@ def award_revoke(*, award: Award, reason: str, actor: User) -> Award:
     if not reason:
         raise AwardError("Give the reason for revoking; the verification page shows it.")
     with transaction.atomic():
-        locked = Award.objects.select_for_update().get(pk=award.pk)
+        locked = (
+            Award.objects.select_for_update(of=("self",))
+            .select_related("educator", "district", "microcredential")
+            .get(pk=award.pk)
+        )
         if not locked.is_revocable:
             raise AwardError(already_revoked_message(locked))
         locked.revoked_at = timezone.now()
@@ -418,7 +428,27 @@ def award_revoke(*, award: Award, reason: str, actor: User) -> Award:
             detail={"reason": reason},
         )
         award_revoked.send(sender=Award, award=locked)
+        _revocation_notice(locked)
     return locked
+
+
+def _revocation_notice(award: Award) -> None:
+    """Tell the educator their award was revoked, and why: in the app and by e-mail, even once
+    they are deactivated (the credential stays theirs). The link is its verification page,
+    which anyone, signed in or not, can open."""
+    title = award.microcredential.title
+    notify(
+        recipient=award.educator,
+        kind=Notification.Kind.AWARD_REVOKED,
+        title=f"Your award “{title}” was revoked",
+        body=(
+            f"{award.district.name} revoked your micro-credential “{title}” on "
+            f"{date_format(timezone.localtime(award.revoked_at))}. The reason:\n\n"
+            f"{award.revocation_reason}\n\nIts verification page now says it is revoked."
+        ),
+        url=reverse("badges:verify", kwargs={"award_uuid": award.uuid}),
+        event_key=f"award-revoked:{award.pk}",
+    )
 
 
 # --- Renewal ----------------------------------------------------------------------------------
@@ -489,6 +519,10 @@ def renewal_reminders_send(*, now: datetime | None = None) -> int:
         .order_by("expires_at", "pk")
     )
     for award in due:
+        # Renewing is a plan in the district, which a deactivated educator cannot start: none is
+        # recorded as sent, so one reactivated is reminded at the next run.
+        if not notice_reaches(recipient=award.educator, kind=Notification.Kind.RENEWAL_DUE):
+            continue
         left = award.expires_at - now
         days = min(d for d in RENEWAL_REMINDER_DAYS if left <= timedelta(days=d))
         if RenewalReminder.objects.filter(award=award, days_before__lte=days).exists():

@@ -9,14 +9,18 @@ from django.utils import timezone
 from accounts.models import User
 from outbox.services import email_send, outbox_enqueue
 
-from .models import Notification
+from .models import Notification, notice_reaches
 from .tasks import deliver_notification
 
 
 def notify(
     *, recipient: User, kind: str, title: str, body: str, url: str, event_key: str
 ) -> Notification | None:
-    """Record an in-app notification and send it by e-mail after the commit; once per event."""
+    """Record an in-app notification and send it by e-mail after the commit; once per event.
+    None when it was recorded before, or is not for ``recipient`` (``notice_reaches``: a
+    deactivated person hears only of their own credential)."""
+    if not notice_reaches(recipient=recipient, kind=kind):
+        return None
     notification, created = Notification.objects.get_or_create(
         recipient=recipient,
         event_key=event_key,
@@ -35,7 +39,8 @@ def notify(
 
 
 def notification_email(*, notification_id: int) -> bool:
-    """Send a notification's e-mail (text and HTML) unless it was sent already; True if sent.
+    """Send a notification's e-mail (text and HTML) unless it was sent already, or its
+    recipient no longer hears of its kind (``notice_reaches``); True if sent.
 
     The row stays locked while the mail goes out, so two runs of the task send it once; a
     failed send rolls back and leaves it to be retried."""
@@ -47,6 +52,9 @@ def notification_email(*, notification_id: int) -> bool:
             .first()
         )
         if notification is None or notification.emailed_at is not None:
+            return False
+        # Its recipient may have been deactivated since it was recorded.
+        if not notice_reaches(recipient=notification.recipient, kind=notification.kind):
             return False
         context = {
             "notification": notification,

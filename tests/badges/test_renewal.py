@@ -21,6 +21,7 @@ from badges.services import (
 from badges.tasks import send_renewal_reminders
 from credentials.models import MicroCredential
 from notifications.models import Notification
+from people.services import person_deactivate, person_set_active
 from submissions.models import Submission
 from submissions.selectors import next_step, results_missing
 from tests.badges.factories import AwardFactory, earned_submission
@@ -105,6 +106,19 @@ def test_no_reminder_for_a_revoked_renewed_or_lasting_award(educator, district_a
 
     assert renewal_reminders_send() == 0
     assert not RenewalReminder.objects.exists()
+
+
+def test_a_deactivated_educator_is_not_reminded_until_reactivated(educator, district_admin):
+    award = expiring_award(educator, days_left=20)
+    person_deactivate(person=educator, actor=district_admin)
+
+    assert renewal_reminders_send() == 0
+    assert not RenewalReminder.objects.exists()
+    assert not Notification.objects.filter(kind=Notification.Kind.RENEWAL_DUE).exists()
+
+    person_set_active(person=educator, actor=district_admin, active=True)
+    assert renewal_reminders_send() == 1
+    assert list(award.renewal_reminders.values_list("days_before", flat=True)) == [30]
 
 
 def test_a_run_racing_another_sends_nothing_the_other_sent(educator, monkeypatch):
