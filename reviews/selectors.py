@@ -156,7 +156,7 @@ def _eligibility(submission: Submission, panel: Panel | None) -> list[Eligibilit
                 Q(pk__in=members),
                 f"This person is not a member of the panel “{panel.name}”, which reviews this "
                 "plan.",
-                f"not members of the panel “{panel.name}”, which reviews this plan",
+                f"not on the panel “{panel.name}”, which reviews this plan",
             )
         )
     return conditions

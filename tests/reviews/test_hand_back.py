@@ -220,7 +220,7 @@ def test_the_hand_back_and_the_round_page_keep_to_the_panel(
     page = client.get(reverse("reviews:round", args=[flagged.stage_review_id]))
     assert f'<option value="{off_panel.pk}">' not in page.content.decode()
     # The reviewer off the panel and the chair, who decides but is no member.
-    assert (2, f"not members of the panel “{panel.name}”, which reviews this plan") in (
+    assert (2, f"not on the panel “{panel.name}”, which reviews this plan") in (
         page.context["shortage"]
     )
 

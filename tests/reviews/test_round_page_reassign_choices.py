@@ -89,7 +89,7 @@ def test_a_reviewer_off_the_panel_is_counted_not_offered_until_added_to_it(
 
     html = page.content.decode()
     assert "Nobody on the panel North panel may be given this review." in html
-    assert (1, "not members of the panel “North panel”, which reviews this plan") in (
+    assert (1, "not on the panel “North panel”, which reviews this plan") in (
         page.context["shortage"]
     )
     assert f'<option value="{newcomer.pk}">' not in html
