@@ -6,6 +6,10 @@ addresses (and, for educators, the plan each one edits) and the one password the
 page is fetched as a browser would: after each full page, the fragments htmx requests on load.
 Requests are named by page, so each page has one line in locust's statistics. A refused sign-in
 (429, a form error) is a failure, tried again after the think time as a person would.
+
+People arrive independently: each at a moment of its own, uniformly random within the first
+``arrive_within`` seconds (how independent arrivals spread over a known stretch of time, with
+the clusters chance brings), not in locust's lockstep batches.
 """
 
 import itertools
@@ -14,6 +18,7 @@ import os
 import random
 from urllib.parse import urlencode
 
+import gevent
 from locust import FastHttpUser, between, task
 
 from benchmarks._pages import (
@@ -46,6 +51,7 @@ class Person(FastHttpUser):
     def on_start(self) -> None:
         people = PEOPLE[self.role]
         self.me = people[next(_next[self.role]) % len(people)]
+        gevent.sleep(random.uniform(0, PEOPLE["arrive_within"]))
         while not self._sign_in():
             self.wait()
 

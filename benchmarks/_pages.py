@@ -151,9 +151,12 @@ def plan_editor(html: str) -> tuple[str, list[tuple[str, str, str]]]:
 def autosave_body(fields: list[tuple[str, str, str]], counter: int) -> list[tuple[str, str]]:
     """The editor's fields with its first text area edited, as a person typing would, and, as
     ``static/submissions/autosave.js`` adds it, which field changed and the text it started
-    from (``edited``)."""
+    from (``edited``), without the page's ``started`` (every field's text, for a browser without
+    the script), which the script disables."""
     body, edited = [], {}
     for name, value, kind in fields:
+        if name == "started":
+            continue  # the script disables it: its saves say what changed in ``edited``
         if kind == "textarea" and not edited:
             edited[name] = value
             value = f"{_MARKER.sub('', value)} [load {counter}]".strip()
