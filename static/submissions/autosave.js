@@ -731,6 +731,11 @@
   }
 
   function setUp(form) {
+    // Without this script the page asks for Save; with it, the form saves itself.
+    var status = statusElement(form);
+    if (status && status.dataset.withScript) {
+      status.textContent = status.dataset.withScript;
+    }
     // Every save says what this page changed ("edited"): the text every field started from,
     // which the page carries for a save without this script, need not go with each one.
     var started = form.querySelector("input[name=started]");

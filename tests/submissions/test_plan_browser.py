@@ -621,9 +621,12 @@ def test_without_javascript_a_page_opened_before_another_save_keeps_both_and_ask
     browser_sign_in(tab_a, live_server, "elena@example.org", PASSWORD)
     tab_a.goto(f"{live_server.url}/plans/{draft.pk}/")
     expect(tab_a.get_by_role("heading", level=1)).to_have_text("Classroom routines")
+    # Nothing saves itself here: the page says what keeps the text.
+    expect(tab_a.locator("#save-status-plan")).to_have_text("Press Save to keep your changes.")
 
     browser_sign_in(page, live_server, "elena@example.org", PASSWORD)
     tab_b = open_editor(page.context, live_server, draft)
+    expect(tab_b.locator("#save-status-plan")).to_have_text("Your plan saves itself as you type.")
     tab_b.get_by_label("Timeline").fill("Tab B's timeline.")
     tab_b.get_by_label("Hypothesis or purpose").fill("Tab B's hypothesis.")
     wait_until(lambda: Plan.objects.get(pk=draft.plan_id).hypothesis == "Tab B's hypothesis.")
