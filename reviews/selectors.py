@@ -395,17 +395,27 @@ def _submission_waits(prefix: str = "") -> Q:
     )
 
 
+def waiting_q(prefix: str = "") -> Q:
+    """A review that waits for its reviewer: pending, in an open round, on a submission that
+    still waits for the review's stage (``WAITING``); reached through ``prefix`` ("" for
+    ReviewAssignment itself). The one rule of a waiting review for every count and report; the
+    queue's pages check the very same conditions in SQL of their own (``_still_waiting``), for
+    the plan they need."""
+    return Q(
+        **{
+            f"{prefix}status": ReviewAssignment.Status.PENDING,
+            f"{prefix}stage_review__status": StageReview.Status.OPEN,
+        }
+    ) & _submission_waits(prefix)
+
+
 def waiting_review_counts(*, now: datetime) -> dict[str, Coalesce]:
     """Annotations of a list of people: ``reviews_waiting``, how many reviews wait for each
     (the rule of their queue, ``_waiting_for``), and ``reviews_overdue``, how many of those are
     past due at ``now``. Subqueries of the list's own query: no query per person."""
     waiting = (
         ReviewAssignment.objects.filter(
-            _submission_waits(),
-            district_id=OuterRef("district_id"),
-            reviewer_id=OuterRef("pk"),
-            status=ReviewAssignment.Status.PENDING,
-            stage_review__status=StageReview.Status.OPEN,
+            waiting_q(), district_id=OuterRef("district_id"), reviewer_id=OuterRef("pk")
         )
         .order_by()
         .values("reviewer_id")
@@ -950,14 +960,9 @@ def reviewer_workload(*, district_id: int, now=None, within: Within = _every_rev
     """Per reviewer: waiting, overdue and done reviews, and the mean days to a review, of the
     reviews ``within`` keeps. Every reviewer of the district is listed."""
     now = now or timezone.now()
-    # A review is waiting only while its submission still waits for that stage; a deactivated
+    # A review is waiting while it waits for its reviewer (``waiting_q``); a deactivated
     # reviewer's is no longer theirs (``reviews_needing_reviewer`` counts it).
-    pending = (
-        within("review_assignments__")
-        & Q(review_assignments__status=ReviewAssignment.Status.PENDING)
-        & _submission_waits("review_assignments__")
-        & Q(is_active=True)
-    )
+    pending = within("review_assignments__") & waiting_q("review_assignments__") & Q(is_active=True)
     done = within("review_assignments__") & Q(
         review_assignments__status=ReviewAssignment.Status.SUBMITTED
     )
@@ -994,7 +999,7 @@ def reviews_needing_reviewer(
     return ReviewAssignment.objects.filter(
         within(""),
         needs_another_reviewer_q(),
-        _submission_waits(),
+        waiting_q(),
         district_id=district_id,
     ).aggregate(waiting=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
 

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from people.services import person_deactivate
 from reviews.models import ReviewAssignment, StageReview
+from reviews.selectors import queue_for_reviewer
 from tests.accounts.factories import BuildingFactory, EducatorFactory, ReviewerFactory
 from tests.reports.factories import PlanFactory, SubmissionFactory, at
 from tests.reviews.factories import PanelFactory
@@ -93,6 +94,19 @@ def test_mean_days_run_from_assignment_to_review(client, district_admin, panel_w
     response = client.get(reverse("reports:panel"))
     assert _workload(response)["Rivera"] == (0, 3, round((4 + 10 + 2) / 3, 1))
     assert _workload(response)["Young"] == (1, 0, None)
+
+
+def test_a_review_whose_round_went_to_the_chair_waits_for_its_reviewer_no_longer(
+    client, district_admin, panel_work
+):
+    """Tess's review is still pending, but its round is with the chair now: her queue no longer
+    shows it, and the report counts it as her queue does (``reviews.selectors.waiting_q``)."""
+    tess = panel_work["tess"]
+    assert queue_for_reviewer(user=tess).count() == 1
+    StageReview.objects.filter(assignments__reviewer=tess).update(status=StageReview.Status.CHAIR)
+    assert queue_for_reviewer(user=tess).count() == 0
+    client.force_login(district_admin)
+    assert _workload(client.get(reverse("reports:panel")))["Young"] == (0, 0, None)
 
 
 def test_a_cycle_keeps_the_reviews_assigned_during_it(client, district_admin, panel_work):
