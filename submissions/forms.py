@@ -368,6 +368,8 @@ class MemberAddForm(forms.Form):
     def clean_email(self) -> User:
         email = self.cleaned_data["email"].strip().lower()
         colleague = people_for_user(self.user).filter(email__iexact=email).first()
+        if colleague is not None and not colleague.is_active:
+            return colleague  # the lead is told why (``services.plan_member_add``)
         if colleague is None or not colleague.has_role(Role.EDUCATOR):
             raise forms.ValidationError("No educator of your district has this address.")
         return colleague

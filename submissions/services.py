@@ -787,6 +787,11 @@ def plan_member_add(*, submission: Submission, colleague: User, actor: User) -> 
     plan = submission.plan
     if actor.pk != plan.lead_id or submission.educator_id != actor.pk:
         raise PlanError("Only the lead of this plan can invite colleagues.")
+    if colleague.district_id == plan.district_id and not colleague.is_active:
+        raise PlanError(
+            f"{colleague.display_name}’s account is deactivated, so they could not sign in to "
+            "work on this plan. A district admin can reactivate it on the People page."
+        )
     if colleague.district_id != plan.district_id or not colleague.has_role(Role.EDUCATOR):
         raise PlanError("Only educators of your district can join this plan.")
     if colleague.pk == actor.pk:

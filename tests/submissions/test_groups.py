@@ -136,6 +136,23 @@ def test_only_educators_of_the_district_can_be_added(
     assert Submission.objects.count() == 1
 
 
+def test_a_deactivated_colleague_is_not_added_and_the_lead_is_told_why(
+    client, lead_submission, other_educator, settings
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    other_educator.is_active = False
+    other_educator.save(update_fields=["is_active"])
+    client.force_login(lead_submission.educator)
+    response = client.post(
+        reverse("submissions:member_add", args=[lead_submission.pk]),
+        {"email": other_educator.email},
+        follow=True,
+    )
+    assert "account is deactivated, so they could not sign in" in response.content.decode()
+    assert Submission.objects.count() == 1
+    assert mail.outbox == []
+
+
 def test_only_the_lead_adds_and_not_twice(client, lead_submission, other_educator):
     colleague = services.plan_member_add(
         submission=lead_submission, colleague=other_educator, actor=lead_submission.educator
