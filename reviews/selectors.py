@@ -575,10 +575,21 @@ _first_page_rows = PreparedQuery(
 
 
 def queue_page(
-    *, user: User, stage: str, page: int = 1, state: str = "", q: str = "", now=None
+    *,
+    user: User,
+    stage: str,
+    page: int = 1,
+    state: str = "",
+    q: str = "",
+    now=None,
+    waiting: int | None = None,
 ) -> tuple[list[QueueRow], bool]:
     """Page ``page`` (of ``QUEUE_PAGE_SIZE`` rows) of what waits for this reviewer at
-    ``stage`` (``queue_for_reviewer``), in one query, and whether a later page has rows."""
+    ``stage`` (``queue_for_reviewer``), in one query, and whether a later page has rows.
+    ``waiting``: how many wait at that stage (``queue_counts``, counted by the same rule); at 0
+    no page of it, filtered or not, has a row, and none is asked for."""
+    if waiting == 0:
+        return [], False
     if page == 1 and not state and not q and user.district_id is not None:
         rows = _first_page_rows.all(user.district_id, user.pk, str(stage))
     else:

@@ -90,7 +90,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     for value, label in Stage.choices:
         if filters.get("stage") and filters["stage"] != value:
             continue
-        # One query per stage, one page of it: the page costs the same at 10 or 10,000 waiting.
+        # One query per stage with reviews waiting, one page of it: the page costs the same at
+        # 10 or 10,000 waiting.
         rows, more_here = selectors.queue_page(
             user=request.user,
             stage=value,
@@ -98,6 +99,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             state=filters.get("state", ""),
             q=filters.get("q", "").strip(),
             now=now,
+            waiting=counts[value],
         )
         more = more or more_here
         shown = _queue_shown(rows, now)

@@ -85,13 +85,15 @@ def test_a_queue_page_costs_the_same_queries_at_3_and_at_60_waiting(
     for _ in range(3):
         _plan_waiting(EducatorFactory(district=district))
     # Inside the test's transaction the queue stamp is not trusted: the counts are counted
-    # (the person, the stamp, the counts, a page of each stage, the chair check, the badge).
-    with django_assert_num_queries(7):
+    # (the person, the stamp, the counts, a page of the plan stage, the chair check, the
+    # badge); the final stage, where nothing waits, is not asked for a page.
+    with django_assert_num_queries(6):
         small = client.get(reverse("reviews:queue"))
     for _ in range(57):
         _plan_waiting(EducatorFactory(district=district))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         large = client.get(reverse("reviews:queue"))
+    assert small.content.decode().count("Nothing is waiting for you here.") == 1
     assert len(small.context["items"]) == 3
     assert len(large.context["items"]) == 50 and large.context["counts"]["plan"] == 60
 
@@ -153,9 +155,10 @@ def test_the_chair_reads_the_rounds_waiting_for_them_and_a_member_of_the_panel_n
     assert "Waiting for your decision as chair (1)" in response.content.decode()
 
     client.force_login(reviewers[0])
-    # The person, the queue stamp and counts, a page of each stage, the chair check, the badge:
-    # no query for the chair's rounds.
-    with django_assert_num_queries(7):
+    # The person, the queue stamp and counts, the chair check, the badge: no page of a stage
+    # (the round is with the chair, nothing waits for the reviewer), no query for the chair's
+    # rounds.
+    with django_assert_num_queries(5):
         response = client.get(reverse("reviews:queue"))
     assert response.context["chair_rounds"] == []
     assert "Waiting for your decision as chair" not in response.content.decode()
