@@ -24,8 +24,9 @@ this order:
 Then, in this process, against the same database:
 
 4. P2: each key page's time and SQL queries as a person of the demo district sees it and as one
-   of the 50,000-plan district (1,000 reviews waiting for each of its reviewers) sees it
-   (goal ≤ 1.3×, the same number of queries), the large district's plan and review chosen like
+   of the 50,000-plan district (1,000 plans and 20 final reviews waiting for each of its
+   reviewers) sees it (goal ≤ 1.3×, the same number of queries), the large district's plan and
+   review chosen like
    the demo's so that only its size differs; where the data has no like one, or a page's
    queries grow, the report names the tables of the queries only one side makes;
 5. the CPU of one password check with the preferred hasher (goal ≤ 50 ms), and of a legacy
@@ -102,6 +103,7 @@ LARGE_SLUG = "load-50k"
 LARGE_EDUCATORS = 5000
 LARGE_PLANS = 50000
 WAITING_REVIEWS = 1000
+WAITING_FINAL_REVIEWS = 20
 
 
 # --- The data ------------------------------------------------------------------------------
@@ -137,13 +139,12 @@ def _seeding(data: Path):
 
 
 def _seed_large() -> None:
-    """The 50,000-plan district, its benchmark reviewers and admins, 1,000 waiting reviews for
-    each reviewer, and one issued award to verify."""
+    """The 50,000-plan district, its benchmark reviewers and admins, 1,000 plans and 20 final
+    reviews waiting for each reviewer, and one issued award to verify."""
     from accounts.models import User
     from accounts.services import user_create
-    from reports.scale import explicit_timestamps, seed_scale
-    from reviews.models import Panel, ReviewAssignment, StageReview
-    from submissions.models import Submission
+    from reports.scale import seed_scale
+    from reviews.models import Panel, Stage
 
     district, _ = seed_scale(slug=LARGE_SLUG, educators=LARGE_EDUCATORS, plans=LARGE_PLANS, seed=15)
     building = district.buildings.order_by("pk").first()
@@ -166,19 +167,34 @@ def _seed_large() -> None:
         )
     panel = Panel.objects.create(district=district, name="Benchmark panel")
     panel.members.set(reviewers)
-    waiting = Submission.objects.filter(
-        district=district, status=Submission.Status.PLAN_SUBMITTED
-    ).order_by("pk")[:WAITING_REVIEWS]
+    _reviews_waiting(district, Stage.PLAN, WAITING_REVIEWS)
+    _reviews_waiting(district, Stage.FINAL, WAITING_FINAL_REVIEWS)
+    _issue_one_award(district)
+    assert User.objects.filter(district=district, is_reviewer=True).count() == len(reviewers)
+
+
+def _reviews_waiting(district, stage: str, count: int) -> None:
+    """``count`` submissions of ``district`` waiting for ``stage`` get an open first round of
+    the benchmark panel, reviewed by each of its members, opened in the last 20 days."""
+    from reports.scale import explicit_timestamps
+    from reviews.models import WAITING, Panel, ReviewAssignment, StageReview
+    from submissions.models import Submission
+
+    panel = Panel.objects.get(district=district, name="Benchmark panel")
+    reviewers = list(panel.members.order_by("pk"))
+    waiting = Submission.objects.filter(district=district, status__in=WAITING[stage]).exclude(
+        stage_reviews__stage=stage
+    )
     rng = random.Random(15)
     now = timezone.now()
     rounds = []
-    for submission in waiting:
+    for submission in waiting.order_by("pk")[:count]:
         opened = now - timedelta(days=rng.uniform(0, 20))
         rounds.append(
             StageReview(
                 district=district,
                 submission=submission,
-                stage="plan",
+                stage=stage,
                 round=1,
                 panel=panel,
                 opened_at=opened,
@@ -193,7 +209,7 @@ def _seed_large() -> None:
                 district=district,
                 stage_review=round_,
                 submission_id=round_.submission_id,
-                stage="plan",
+                stage=stage,
                 reviewer=reviewer,
                 opened_at=round_.opened_at,
                 due_at=round_.due_at,
@@ -203,8 +219,6 @@ def _seed_large() -> None:
         ],
         batch_size=5000,
     )
-    _issue_one_award(district)
-    assert User.objects.filter(district=district, is_reviewer=True).count() == len(reviewers)
 
 
 def _issue_one_award(district) -> None:
@@ -293,7 +307,7 @@ def _world() -> dict:
     from accounts.models import District, User
     from badges.models import Award
     from credentials.models import RubricCriterion
-    from reviews.models import ReviewAssignment, StageReview
+    from reviews.models import ReviewAssignment, Stage, StageReview
     from submissions.models import Submission
     from submissions.selectors import PLAN_EDITABLE_STATUSES
 
@@ -331,6 +345,14 @@ def _world() -> dict:
         # awards from its state) reads it at both sizes.
         District.objects.filter(pk=large.pk).update(state_id=demo.state_id)
         seeded.append(("the large district joins the demo district's state", "done"))
+    if not ReviewAssignment.objects.filter(district=large, stage=Stage.FINAL).exists():
+        # As the demo's reviewer has, reviews waiting at both stages: the queue reads a page of
+        # each stage where one waits.
+        with transaction.atomic():
+            _reviews_waiting(large, Stage.FINAL, WAITING_FINAL_REVIEWS)
+        seeded.append(
+            (f"{WAITING_FINAL_REVIEWS} final reviews waiting in the large district", "done")
+        )
     if not Award.objects.filter(district=large).exclude(credential={}).exists():
         with _seeding(data), transaction.atomic():
             _issue_one_award(large)
