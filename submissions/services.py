@@ -6,6 +6,8 @@ evidence, the review round asked for on commit). Evidence and reviews sit above 
 hear of attempts and review requests through ``signals``.
 """
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -131,6 +133,25 @@ class TabEdits:
             else:
                 bases[name] = base
         return cls(bases, source_bases, source_rows, set(invalid_rows))
+
+    def rebased(self, saved: dict[str, Any], sent: dict[str, str]) -> "TabEdits":
+        """These edits where the newer version (``saved``) is this tab's own last save, which
+        sent ``sent`` (``_sent_fingerprints``): each field, and each source row, whose text the
+        server still holds as the tab sent it starts from that text, so the tab's change to it
+        is its own; a field where the server holds other text (changed elsewhere, left to
+        choose) keeps the text the tab started from."""
+        bases = {
+            name: saved[name]
+            if name in saved and sent.get(name) == _fingerprint(saved[name])
+            else base
+            for name, base in self.bases.items()
+        }
+        stored = {_fingerprint(_source_key(source)): source for source in saved.get("sources", ())}
+        source_bases = {
+            place: stored.get(sent.get(f"sources-{place}", ""), base)
+            for place, base in self.source_bases.items()
+        }
+        return TabEdits(bases, source_bases, self.source_rows, self.invalid_rows)
 
 
 # --- Starting a plan --------------------------------------------------------------------------
@@ -339,36 +360,61 @@ def _against_latest(
     """What a save writes, the per-field choices it leaves, and the fields it changes. A save
     made from an older version (by another tab or device than the latest save's) is refused as a
     whole conflict when it does not say which fields its tab changed (no JavaScript, or a page
-    older than that); when it does, ``merge()`` applies only those."""
+    older than that); when it does, ``merge(edits)`` applies only those.
+
+    A save from an older version whose tab made the latest save itself (its answer never came
+    back: the tab went offline, or closed and sent its text once more) is merged too, each field
+    starting from the text the tab last sent where the server still holds it: its own changes
+    go in without asking, and what another tab or device wrote to the fields it did not change
+    stays."""
     changed = _changed(before, posted)
-    if (
-        not changed
-        or version == saved_version
-        or _is_own_latest_save(kind, pk, saved_version, editor_token)
-    ):
+    if not changed or version == saved_version:
         return posted, {}, changed
+    sent = _own_latest_save(kind, pk, saved_version, editor_token)
     if edits is None:
+        if sent is not None:
+            return posted, {}, changed
         raise SaveConflict(yours=posted, saved=before, saved_version=saved_version, fields=changed)
-    after, choices = merge()
+    if sent is not None:
+        edits = edits.rebased(before, sent)
+    after, choices = merge(edits)
     return after, choices, _changed(before, after)
 
 
-def _is_own_latest_save(kind: str, pk: int, version: int, editor_token: str) -> bool:
-    """True when the version the server holds was saved by this same editor (tab).
+def _fingerprint(value: Any) -> str:
+    """A short digest of a field's value as two versions are compared (see ``_text``)."""
+    return hashlib.blake2b(
+        json.dumps(_text(value), sort_keys=True, default=str).encode(), digest_size=8
+    ).hexdigest()
 
-    A tab closed while its save was in flight comes back with the version it knew before; the
-    text on the server is then its own and overwriting it is no conflict.
-    """
+
+def _sent_fingerprints(posted: dict, edits: "TabEdits | None") -> dict[str, str]:
+    """What a save sent, field by field, as fingerprints: each text and the goals; each source
+    row by its place in the tab's form."""
+    sent = {name: _fingerprint(value) for name, value in posted.items() if name != "sources"}
+    for place, row in enumerate((edits.source_rows or ()) if edits else ()):
+        if row is not None:
+            sent[f"sources-{place}"] = _fingerprint(_source_key(row))
+    return sent
+
+
+def _own_latest_save(kind: str, pk: int, version: int, editor_token: str) -> dict | None:
+    """When the version the server holds was saved by this same editor (tab), what that save
+    sent (``_sent_fingerprints``); else None."""
     if not editor_token:
-        return False
+        return None
     entry = cache.get(_editor_key(kind, pk))
-    return bool(entry) and entry == {"version": version, "token": editor_token}
+    if not entry or entry.get("version") != version or entry.get("token") != editor_token:
+        return None
+    return entry.get("sent") or {}
 
 
-def _remember_editor(kind: str, pk: int, version: int, editor_token: str) -> None:
+def _remember_editor(
+    kind: str, pk: int, version: int, editor_token: str, sent: dict[str, str]
+) -> None:
     if editor_token:
         key = _editor_key(kind, pk)
-        value = {"version": version, "token": editor_token}
+        value = {"version": version, "token": editor_token, "sent": sent}
         transaction.on_commit(lambda: cache.set(key, value, timeout=60 * 60 * 24))
 
 
@@ -660,7 +706,7 @@ def plan_text_save(
             before=before,
             posted=posted,
             edits=edits,
-            merge=lambda: _merge_plan(before, posted, edits),
+            merge=lambda edits: _merge_plan(before, posted, edits),
         )
         taken = _taken(after, posted, choices)
         if not changed:
@@ -703,7 +749,9 @@ def plan_text_save(
             changed=changed,
             snapshot=after,
         )
-        _remember_editor("plan", plan.pk, plan.version, editor_token)
+        _remember_editor(
+            "plan", plan.pk, plan.version, editor_token, _sent_fingerprints(posted, edits)
+        )
         return SaveResult(
             version=plan.version,
             saved_at=plan.updated_at,
@@ -746,7 +794,7 @@ def submission_results_save(
             before=before,
             posted=posted,
             edits=edits,
-            merge=lambda: _merge_texts(RESULTS_FIELDS, before, posted, edits.bases),
+            merge=lambda edits: _merge_texts(RESULTS_FIELDS, before, posted, edits.bases),
         )
         taken = _taken(after, posted, choices)
         if not changed:
@@ -769,7 +817,13 @@ def submission_results_save(
             changed=changed,
             snapshot=after,
         )
-        _remember_editor("results", current.pk, current.version, editor_token)
+        _remember_editor(
+            "results",
+            current.pk,
+            current.version,
+            editor_token,
+            _sent_fingerprints(posted, edits),
+        )
         return SaveResult(
             version=current.version,
             saved_at=timezone.now(),

@@ -269,3 +269,92 @@ def test_results_written_in_one_tab_keep_the_reflection_saved_in_another(client,
     assert from_elsewhere(response, "results")["values"] == {
         "reflection_practice": "Tab B's reflection."
     }
+
+
+@pytest.fixture
+def saved_with_its_editor(django_capture_on_commit_callbacks):
+    """Save ``data`` and commit, so that the server knows which editor (tab) saved last."""
+
+    def saved(client, submission, data, kind="plan"):
+        with django_capture_on_commit_callbacks(execute=True):
+            return save(client, submission, data, kind=kind)["X-Autosave"]
+
+    return saved
+
+
+def test_a_tab_whose_answer_never_came_saves_again_without_undoing_another_tabs_reflection(
+    client, submission, saved_with_its_editor
+):
+    """Tab A, offline, had its results saved (merged with tab B's reflection) but never heard
+    back; closing, it sends its text once more from the version it knew. Its results, typed on
+    since, go in; B's reflection, which A never changed, stays."""
+    Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.IN_PROGRESS)
+    submission.refresh_from_db()
+    client.force_login(submission.educator)
+    tab_b = results_post(submission, impact_results="", reflection_feedback="B's feedback.")
+    tab_a = results_post(submission, impact_results="A's results.", editor_token="tab-a")
+    tab_a["edited"] = edited(impact_results="")
+    assert saved_with_its_editor(client, submission, tab_b, "results") == "saved"
+    assert saved_with_its_editor(client, submission, tab_a, "results") == "saved"
+    tab_a["impact_results"] = "A's results, and more."
+    response = save(client, submission, tab_a, kind="results")
+
+    assert response["X-Autosave"] == "saved"
+    assert from_elsewhere(response, "results")["choices"] == {}
+    submission.refresh_from_db()
+    assert (submission.impact_results, submission.reflection_feedback, submission.version) == (
+        "A's results, and more.",
+        "B's feedback.",
+        4,
+    )
+
+
+def test_sent_again_a_field_left_to_choose_is_still_left_to_choose(
+    client, submission, saved_with_its_editor
+):
+    """Both tabs changed the hypothesis; tab A's first save left it to choose and saved A's
+    rationale. Sent again from the old version, A's rationale typed on goes in without asking,
+    and the hypothesis is still B's, with A's text offered."""
+    Plan.objects.filter(pk=submission.plan_id).update(hypothesis="As both tabs opened it.")
+    submission.plan.refresh_from_db()
+    client.force_login(submission.educator)
+    tab_b = plan_post(submission, hypothesis="B's hypothesis.")
+    tab_a = plan_post(
+        submission, hypothesis="A's hypothesis.", rationale="A's rationale.", editor_token="tab-a"
+    )
+    tab_a["edited"] = edited(hypothesis="As both tabs opened it.", rationale="")
+    saved_with_its_editor(client, submission, tab_b)
+    saved_with_its_editor(client, submission, tab_a)
+    tab_a["rationale"] = "A's rationale, longer."
+    response = save(client, submission, tab_a)
+
+    assert response["X-Autosave"] == "saved"
+    plan = Plan.objects.get(pk=submission.plan_id)
+    assert (plan.hypothesis, plan.rationale) == ("B's hypothesis.", "A's rationale, longer.")
+    assert from_elsewhere(response)["choices"] == {"hypothesis": "A's hypothesis."}
+
+
+def test_sent_again_a_source_this_tab_changed_goes_in_and_one_added_there_stays(
+    client, submission, three_sources, saved_with_its_editor
+):
+    client.force_login(submission.educator)
+    one, two, three = three_sources
+    tab_b = rows(plan_post(submission), [one, two, three, source("B's.")])
+    tab_a = rows(
+        plan_post(submission, editor_token="tab-a"),
+        [one, source("Source 2.", learned="A's notes."), three],
+    )
+    tab_a["edited"] = edited(**{"sources-1": two})
+    saved_with_its_editor(client, submission, tab_b)
+    saved_with_its_editor(client, submission, tab_a)
+    rows(tab_a, [one, source("Source 2.", learned="A's notes, and more."), three])
+    response = save(client, submission, tab_a)
+
+    assert response["X-Autosave"] == "saved"
+    assert from_elsewhere(response)["choices"] == {}
+    assert saved_sources(submission) == [
+        ("Source 1.", "", "Learned something."),
+        ("Source 2.", "", "A's notes, and more."),
+        ("Source 3.", "", "Learned something."),
+        ("B's.", "", "Learned something."),
+    ]
