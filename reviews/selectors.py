@@ -552,6 +552,8 @@ def queue_for_reviewer(
 
 
 QUEUE_PAGE_SIZE = 50
+# How long the counts and the first pages filed under a queue stamp are kept unread.
+QUEUE_FILED_SECONDS = 24 * 60 * 60
 
 
 def _first_queue_page(district_id: int, reviewer_id: int, stage: str) -> QuerySet:
@@ -574,6 +576,17 @@ _first_page_rows = PreparedQuery(
 )
 
 
+def queue_stamp(*, user: User) -> int | None:
+    """The queue stamp of the reviewer's district (``reviews.stamps``), under which the page's
+    counts and first pages are filed; None where nothing filed under it can be trusted."""
+    if user.district_id is None:
+        return None
+    return queue_stamps.current_stamp(district_id=user.district_id)
+
+
+_READ = object()  # a stamp not read yet: the selector reads it
+
+
 def queue_page(
     *,
     user: User,
@@ -583,15 +596,22 @@ def queue_page(
     q: str = "",
     now=None,
     waiting: int | None = None,
+    stamp: int | None | object = _READ,
 ) -> tuple[list[QueueRow], bool]:
     """Page ``page`` (of ``QUEUE_PAGE_SIZE`` rows) of what waits for this reviewer at
     ``stage`` (``queue_for_reviewer``), in one query, and whether a later page has rows.
     ``waiting``: how many wait at that stage (``queue_counts``, counted by the same rule); at 0
-    no page of it, filtered or not, has a row, and none is asked for."""
+    no page of it, filtered or not, has a row, and none is asked for.
+
+    The first page, unfiltered (the queue as a reviewer opens it), is filed under the queue
+    stamp (``queue_stamp``): the stamp moves with everything that decides which reviews wait
+    and with every value a row shows, so what is read back is what the query would read."""
     if waiting == 0:
         return [], False
     if page == 1 and not state and not q and user.district_id is not None:
-        rows = _first_page_rows.all(user.district_id, user.pk, str(stage))
+        if stamp is _READ:
+            stamp = queue_stamp(user=user)
+        rows = _first_page(user, str(stage), stamp)
     else:
         start = (page - 1) * QUEUE_PAGE_SIZE
         rows = list(
@@ -600,6 +620,16 @@ def queue_page(
             .values_list(*_QUEUE_COLUMNS)[start : start + QUEUE_PAGE_SIZE + 1]
         )
     return queue_rows(rows[:QUEUE_PAGE_SIZE]), len(rows) > QUEUE_PAGE_SIZE
+
+
+def _first_page(user: User, stage: str, stamp: int | None) -> list[tuple]:
+    key = f"reviews:queue-rows:{user.district_id}:{user.pk}:{stage}:{stamp}"
+    rows = cache.get(key) if stamp is not None else None
+    if rows is None:
+        rows = _first_page_rows.all(user.district_id, user.pk, stage)
+        if stamp is not None:
+            cache.set(key, rows, QUEUE_FILED_SECONDS)
+    return rows
 
 
 def _counts(district_id: int, reviewer_id: int, moment: datetime) -> QuerySet:
@@ -621,7 +651,6 @@ def _counts(district_id: int, reviewer_id: int, moment: datetime) -> QuerySet:
 # Counted on every queue page: the SQL is built once per process (microcreds.prepared), and
 # planned for each reviewer's number of waiting reviews.
 _queue_counts = PreparedQuery(_counts, int, int, datetime, planned_per_call=True)
-QUEUE_COUNTS_SECONDS = 24 * 60 * 60
 
 
 class _Counts(NamedTuple):
@@ -632,15 +661,16 @@ class _Counts(NamedTuple):
     next_due: datetime | None  # the overdue count holds from ``counted_at`` until then
 
 
-def queue_counts(*, user: User, now=None) -> dict[str, int]:
+def queue_counts(*, user: User, now=None, stamp: int | None | object = _READ) -> dict[str, int]:
     """Waiting reviews per stage and overdue, in one query; or, at a thousand waiting, none:
-    filed under the district's queue stamp (``reviews.stamps``), which moves with every change
+    filed under the district's queue stamp (``queue_stamp``), which moves with every change
     to the reviews, rounds and submissions they count, and read back while no due time has
     passed since they were counted."""
     now = now or timezone.now()
     if user.district_id is None:
         return {"plan": 0, "final": 0, "overdue": 0}
-    stamp = queue_stamps.current_stamp(district_id=user.district_id)
+    if stamp is _READ:
+        stamp = queue_stamp(user=user)
     key = f"reviews:queue-counts:{user.district_id}:{user.pk}:{stamp}"
     counts = cache.get(key) if stamp is not None else None
     if counts is None or not (
@@ -649,7 +679,7 @@ def queue_counts(*, user: User, now=None) -> dict[str, int]:
         row = _queue_counts.first(user.district_id, user.pk, now) or (0, 0, 0, None)
         counts = _Counts(*row[:3], counted_at=now, next_due=row[3])
         if stamp is not None:
-            cache.set(key, counts, QUEUE_COUNTS_SECONDS)
+            cache.set(key, counts, QUEUE_FILED_SECONDS)
     return {"plan": counts.plan, "final": counts.final, "overdue": counts.overdue}
 
 

@@ -96,7 +96,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     page = page_number(request)
     now = timezone.now()
-    counts = selectors.queue_counts(user=request.user, now=now)
+    stamp = selectors.queue_stamp(user=request.user)
+    counts = selectors.queue_counts(user=request.user, now=now, stamp=stamp)
     stages, items, more = [], [], False
     for value, label in Stage.choices:
         if filters.get("stage") and filters["stage"] != value:
@@ -111,6 +112,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             q=filters.get("q", "").strip(),
             now=now,
             waiting=counts[value],
+            stamp=stamp,
         )
         more = more or more_here
         shown = _queue_shown(rows, now)

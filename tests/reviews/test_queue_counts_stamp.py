@@ -1,6 +1,7 @@
-"""The reviewer queue's counts are filed under the district's queue stamp: read back from the
-cache until a review, its round or its submission moves (however it is written), or a due time
-passes; and the queue stamp and the reports' stamp move apart.
+"""The reviewer queue's counts and first page are filed under the district's queue stamp: read
+back from the cache until a review, its round or its submission moves (however it is written),
+a name or title a row shows changes, or (the counts) a due time passes; and the queue stamp and
+the reports' stamp move apart.
 
 These tests commit (``transaction=True``): inside a transaction that has written, no stamp is
 trusted and the counts are counted every time.
@@ -14,6 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Building, User
+from credentials.models import MicroCredential, Stack
 from reports.stamps import current_stamp as report_stamp
 from reviews import selectors
 from reviews.models import ReviewAssignment, StageReview
@@ -22,6 +25,7 @@ from reviews.tasks import assign_reviewers
 from submissions.models import Plan, Submission
 from submissions.services import submission_withdraw
 from tests.accounts.factories import EducatorFactory
+from tests.credentials.factories import StackFactory
 
 from .factories import submission_in
 
@@ -129,8 +133,13 @@ def test_the_queue_and_the_reports_keep_stamps_of_their_own(every_reviewer, revi
     assert report_stamp(district_id=district.pk) == report_before
 
     queue_before = queue_stamp(district_id=district.pk)
-    Plan.objects.filter(pk=submission.plan_id).update(title="A new title")
+    Plan.objects.filter(pk=submission.plan_id).update(rationale="A new rationale")
     assert queue_stamp(district_id=district.pk) == queue_before
+    # The queue shows the plan's title, the reports do not.
+    Plan.objects.filter(pk=submission.plan_id).update(title="A new title")
+    assert queue_stamp(district_id=district.pk) > queue_before
+    assert report_stamp(district_id=district.pk) == report_before
+    queue_before = queue_stamp(district_id=district.pk)
 
     Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.CHANGES_REQUESTED)
     assert queue_stamp(district_id=district.pk) > queue_before
@@ -148,3 +157,62 @@ def test_counts_inside_a_transaction_that_has_written_are_counted_afresh(every_r
         submission_withdraw(submission=submission, actor=submission.educator)
         assert selectors.queue_counts(user=reviewer)["plan"] == 0
     assert selectors.queue_counts(user=reviewer)["plan"] == 0
+
+
+def _rows_read(sql: list[str]) -> bool:
+    return any("LIMIT 51" in q for q in sql)
+
+
+@needs_stamps
+def test_the_first_page_is_read_back_until_a_value_it_shows_changes(
+    client, every_reviewer, reviewers, south
+):
+    district = every_reviewer
+    submission = _plan_waiting(district)
+    plan = submission.plan
+    microcredential = plan.microcredential
+    MicroCredential.objects.filter(pk=microcredential.pk).update(
+        stack=StackFactory(district=district, name="Literacy stack")
+    )
+    Building.objects.filter(pk=south.pk).update(name="North")
+    User.objects.filter(pk=submission.educator_id).update(building=south)
+    client.force_login(reviewers[0])
+
+    def shown() -> tuple[str, bool]:
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("reviews:queue")).content.decode()
+        return page, _rows_read([q["sql"] for q in queries.captured_queries])
+
+    page, read = shown()
+    assert read and "Literacy stack" in page and "North" in page
+    page, read = shown()
+    assert not read and "Literacy stack" in page
+
+    # Each value a row shows, changed as anyone could change it: the next page shows it.
+    changes = [
+        (
+            lambda: User.objects.filter(pk=submission.educator_id).update(first_name="Renamed"),
+            "Renamed",
+        ),
+        (lambda: Building.objects.filter(name="North").update(name="North Campus"), "North Campus"),
+        (lambda: Plan.objects.filter(pk=plan.pk).update(title="Retitled plan"), "Retitled plan"),
+        (
+            lambda: MicroCredential.objects.filter(pk=microcredential.pk).update(
+                title="Retitled entry"
+            ),
+            "Retitled entry",
+        ),
+        (
+            lambda: Stack.objects.filter(name="Literacy stack").update(name="Reading stack"),
+            "Reading stack",
+        ),
+        (lambda: StageReview.objects.filter(submission=submission).update(round=2), "Round 2"),
+    ]
+    for change, text in changes:
+        assert text not in page
+        change()
+        page, read = shown()
+        assert read and text in page, text
+    # An autosave of the plan's text (not its title) leaves the page filed.
+    Plan.objects.filter(pk=plan.pk).update(rationale="Typed on.")
+    assert not shown()[1]
