@@ -51,6 +51,13 @@ lookup by key that is the plan each value gets anyway; for a list whose length d
 value it can be a poor one (a reviewer's first page of the queue: 0.7 ms of execution for 1,000
 waiting with its own plan, 11 ms with the kept one, which sorts all 1,000 before the limit). Such
 a shape says ``planned_per_call=True`` and runs as plain SQL, planned for each call's values.
+A shape that is read in an index's order, a page of a long list, can instead say
+``in_index_order=True``: PostgreSQL then plans it once, without a sort, and keeps that plan for
+every value (``enable_sort = off`` and ``plan_cache_mode = force_generic_plan``, for that
+statement alone, as ``written_join_order`` sets its own), a plan that walks the index and stops
+at the page's end: 1.0 ms for a page of a reviewer's 1,000 waiting, against 2.2 ms planned for
+each call. Inside a transaction, where the settings would outlive the query, it is planned as
+usual.
 """
 
 import datetime as dt
@@ -97,6 +104,7 @@ _AS_STORED = {
 # Sent before a query in the same statement list (``written_join_order``): ``SET LOCAL`` lasts
 # until that list's implicit transaction ends, with the query.
 _WRITTEN_JOIN_ORDER = "SET LOCAL join_collapse_limit = 1; "
+_IN_INDEX_ORDER = "SET LOCAL enable_sort = off; SET LOCAL plan_cache_mode = force_generic_plan; "
 # Choices (TextChoices, IntegerChoices) are str and int.
 _CONSTANTS = (type(None), bool, int, str)
 # A server-side statement's parameter types: the type PostgreSQL gives psycopg2's literal for
@@ -177,6 +185,7 @@ class PreparedQuery:
         frozen: bool = False,
         written_join_order: bool = False,
         planned_per_call: bool = False,
+        in_index_order: bool = False,
     ):
         unknown = [t for t in types if t not in _STAND_INS]
         if unknown:
@@ -188,6 +197,7 @@ class PreparedQuery:
         self._frozen = frozen
         self._written_join_order = written_join_order
         self._planned_per_call = planned_per_call
+        self._in_index_order = in_index_order
         self._prepared: tuple[_Shape, str] | None = None
         PreparedQuery._every.add(self)
 
@@ -233,12 +243,11 @@ class PreparedQuery:
                 and _statement_ready(connection, shape.statement)
             ):
                 sql = shape.statement[2]
-            if (
-                self._written_join_order
-                and connection.vendor == "postgresql"
-                and connection.get_autocommit()
-            ):
-                sql = _WRITTEN_JOIN_ORDER + sql
+            if connection.vendor == "postgresql" and connection.get_autocommit():
+                if self._written_join_order:
+                    sql = _WRITTEN_JOIN_ORDER + sql
+                if self._in_index_order:
+                    sql = _IN_INDEX_ORDER + sql
             try:
                 cursor.execute(sql, params)
             except NotSupportedError as error:

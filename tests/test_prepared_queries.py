@@ -432,3 +432,32 @@ def test_a_statement_whose_table_changed_under_it_still_reads_and_its_connection
                 f"ALTER TABLE notifications_notification ALTER COLUMN title TYPE {title_type}"
             )
         connection.close()
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_shape_in_index_order_keeps_one_plan_without_a_sort_and_ends_with_its_query(
+    educator, other_educator
+):
+    """A page of a long list, read in its index's order: PostgreSQL plans it once, without a
+    sort, and keeps that plan for every value; its settings end with the query."""
+    prepared = PreparedQuery(
+        lambda district_id: User.objects.filter(district_id=district_id).order_by("pk")[:1],
+        int,
+        in_index_order=True,
+    )
+    first = User.objects.filter(district_id=educator.district_id).order_by("pk").first()
+    for _ in range(3):
+        assert prepared.all(educator.district_id) == [first]
+    name = prepared._shape()[0].statement[0]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = %s",
+            [name],
+        )
+        generic, custom = cursor.fetchone()
+        assert custom == 0 and generic >= 1
+        cursor.execute("SHOW enable_sort")
+        assert cursor.fetchone()[0] == "on"
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "auto"
