@@ -60,6 +60,9 @@ class ProgramCycle(models.Model):
     def overlapping(self) -> "ProgramCycle | None":
         """The first of the district's other cycles sharing a day with this one (``overlaps``,
         in SQL)."""
+        return self._sharing_days().first()
+
+    def _sharing_days(self):
         return (
             ProgramCycle.objects.filter(
                 district_id=self.district_id,
@@ -68,19 +71,31 @@ class ProgramCycle(models.Model):
             )
             .exclude(pk=self.pk)
             .order_by("starts_on", "id")
-            .first()
         )
 
     def clean(self) -> None:
         """Refuse dates shared with another cycle of the district, naming it and its dates, on
         the date to change: the last day when this cycle runs into a later one, else the first.
         Read by the cycle form (a ModelForm cleans its instance) and by ``program_rule_save``
-        (``full_clean``), so an admin and any other caller meet the same rule."""
+        (``full_clean``), so an admin and any other caller meet the same rule.
+
+        A cycle stored sharing days with another (before cycles were checked) can still be
+        edited, its name or deadlines, or its dates to share fewer days: only a day it did not
+        share before is refused. The cycles page warns of what is still shared
+        (``selectors.overlapping_cycles``)."""
         if not (self.starts_on and self.ends_on and self.district_id):
             return
         if self.ends_on < self.starts_on:
             return  # the form, and the constraint, say so
-        other = self.overlapping()
+        stored = (
+            ProgramCycle.objects.filter(pk=self.pk).values_list("starts_on", "ends_on").first()
+            if self.pk
+            else None
+        )
+        other = next(
+            (other for other in self._sharing_days() if not _shared_before(self, other, stored)),
+            None,
+        )
         if other is None:
             return
         if other.starts_on > self.starts_on:
@@ -236,3 +251,13 @@ class StateRenewalRule(RenewalTerms):
 
     class Meta(RenewalTerms.Meta):
         constraints = _renewal_rule_asks_something("state_renewal_rule")
+
+
+def _shared_before(cycle: ProgramCycle, other: ProgramCycle, stored) -> bool:
+    """Whether every day ``cycle`` shares with ``other`` was shared already by its ``stored``
+    dates (first day, last day; None for a new cycle)."""
+    if stored is None:
+        return False
+    first, last = max(cycle.starts_on, other.starts_on), min(cycle.ends_on, other.ends_on)
+    before_first, before_last = max(stored[0], other.starts_on), min(stored[1], other.ends_on)
+    return before_first <= before_last and before_first <= first and last <= before_last

@@ -147,3 +147,42 @@ def test_the_demo_seeded_again_on_a_later_day_adds_no_cycle_sharing_days(distric
     cycles = list(ProgramCycle.objects.filter(district=district))
     assert len(cycles) >= 5
     assert overlapping_cycles(cycles) == []
+
+
+def test_a_cycle_stored_sharing_days_can_still_be_edited_but_not_to_share_more(
+    client, district_admin, fall
+):
+    """Fall and Winter were stored sharing December 1–18, before cycles were checked. The admin
+    can still move Winter's plan deadline, and shorten the days it shares; a day it did not
+    share before is refused."""
+    winter = ProgramCycleFactory(
+        district=district_admin.district,
+        name="Winter 2026",
+        starts_on=dt.date(2026, 12, 1),
+        ends_on=dt.date(2027, 1, 8),
+    )
+    client.force_login(district_admin)
+    url = reverse("programs:rule_edit", args=["cycle", winter.pk])
+    winter_post = _cycle_post(name="Winter 2026", starts_on="2026-12-01", ends_on="2027-01-08")
+
+    response = client.post(url, {**winter_post, "plan_deadline": "2026-12-20"})
+    assert response.status_code == 302
+    winter.refresh_from_db()
+    assert winter.plan_deadline == dt.date(2026, 12, 20)
+
+    response = client.post(url, {**winter_post, "starts_on": "2026-11-20"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["starts_on"] == [
+        "Fall 2026 runs Aug 17, 2026 – Dec 18, 2026, and two cycles may not share a day: "
+        "start this one on Dec 19, 2026 or later, or change the dates of Fall 2026 first."
+    ]
+    winter.refresh_from_db()
+    assert winter.starts_on == dt.date(2026, 12, 1)
+
+    assert client.post(url, {**winter_post, "starts_on": "2026-12-10"}).status_code == 302
+    winter.refresh_from_db()
+    assert winter.starts_on == dt.date(2026, 12, 10)
+    # Still shared: the cycles page goes on saying so until no day is.
+    assert 'id="overlapping-cycles"' in client.get(reverse("programs:rules")).content.decode()
+    assert client.post(url, {**winter_post, "starts_on": "2026-12-19"}).status_code == 302
+    assert 'id="overlapping-cycles"' not in client.get(reverse("programs:rules")).content.decode()
