@@ -181,6 +181,19 @@ def test_the_funnel_and_pass_rates_count_the_panels_decisions(district, held, go
     assert selectors.pass_rates(district=district, filters=ALL)["first_passed"] == 2
 
 
+def test_the_funnel_page_says_its_earned_plans_include_awards_no_longer_held(
+    client, district_admin, held, gone
+):
+    client.force_login(district_admin)
+    response = client.get(reverse("reports:funnel"))
+    html = " ".join(response.content.decode().split())
+    assert response.context["data"]["stages"][-1]["count"] == 2
+    assert "also where its award was later revoked or has expired" in html
+    assert (
+        f'<a href="{reverse("reports:completions")}">Completions</a> counts the awards held' in html
+    )
+
+
 def test_a_renewal_counts_once_as_the_credit_it_keeps(client, district, district_admin, held):
     """Renewed: the new award counts in the old one's place, once; its credit is the first
     earning's (same amount, same date), not a second one; re-licensure counts one."""
